@@ -1,0 +1,163 @@
+"""init, demo, doctor, backup, restore, audit."""
+
+from __future__ import annotations
+
+import argparse
+from datetime import date
+from pathlib import Path
+
+from mediator.cli import Context, console, path_arg
+from mediator.i18n import t
+
+
+def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
+    p = sub.add_parser("init", parents=[common], help=t("cli.init.help"))
+    p.add_argument("--office-name", required=True, help=t("cli.init.office_name"))
+    p.add_argument("--office-code", required=True, help=t("cli.init.office_code"))
+    p.add_argument("--short-name", help=t("cli.init.short_name"))
+    p.set_defaults(handler=cmd_init)
+
+    p = sub.add_parser("demo", parents=[common], help=t("cli.demo.help"))
+    p.add_argument("--cases", type=int, default=2000, help=t("cli.demo.cases"))
+    p.add_argument("--seed", type=int, default=1, help=t("cli.demo.seed"))
+    p.set_defaults(handler=cmd_demo)
+
+    p = sub.add_parser("doctor", parents=[common], help=t("cli.doctor.help"))
+    p.set_defaults(handler=cmd_doctor)
+
+    p = sub.add_parser("backup", parents=[common], help=t("cli.backup.help"))
+    p.add_argument("-o", "--output", type=path_arg, help=t("cli.backup.output"))
+    p.set_defaults(handler=cmd_backup)
+
+    p = sub.add_parser("restore", parents=[common], help=t("cli.restore.help"))
+    p.add_argument("file", type=path_arg, help=t("cli.restore.file"))
+    p.set_defaults(handler=cmd_restore)
+
+    p = sub.add_parser("audit", parents=[common], help=t("cli.audit.help"))
+    asub = p.add_subparsers(dest="audit_command", required=True)
+    v = asub.add_parser("verify", parents=[common], help=t("cli.audit.verify_help"))
+    v.set_defaults(handler=cmd_audit_verify)
+
+
+def default_short_name(name: str) -> str:
+    """青石镇人民调解委员会 -> 青石: the place name without its administrative suffix."""
+    for suffix in ("人民调解委员会", "调解委员会", "司法所", "综治中心", "人民政府"):
+        if name.endswith(suffix):
+            name = name[: -len(suffix)]
+    for suffix in ("街道办事处", "街道", "镇", "乡", "县", "区", "市"):
+        if name.endswith(suffix) and len(name) > len(suffix) + 1:
+            return name[: -len(suffix)]
+    return name[:4]
+
+
+def cmd_init(ctx: Context) -> int:
+    from mediator.core.validate import normalise
+
+    name = normalise(ctx.args.office_name)
+    short = normalise(ctx.args.short_name) if ctx.args.short_name else default_short_name(name)
+    with ctx.open_db() as db:
+        office = ctx.services(db).init_office(name, short, ctx.args.office_code)
+        keys_hook(ctx, office)
+    console().print(t("cli.init.done", name=office.name, code=office.code,
+                      short=office.short_name, path=str(ctx.paths.db)), markup=False)
+    return 0
+
+
+def keys_hook(ctx: Context, office) -> None:  # type: ignore[no-untyped-def]
+    """Create the office's key pairs if the sync package is present (see mediator.sync)."""
+    try:
+        from mediator.sync.keys import ensure_keys  # type: ignore[import-not-found]
+    except ImportError:
+        return
+    ensure_keys(ctx.paths, office)
+
+
+def cmd_demo(ctx: Context) -> int:
+    from mediator.core.demo import generate
+    from mediator.core.errors import ValidationError
+
+    if ctx.args.cases < 0 or ctx.args.cases > 2_000_000:
+        raise ValidationError(t("cli.demo.bad_count"))
+    explicit = getattr(ctx.args, "db", None) is not None or _env_db()
+    paths = ctx.paths
+    target = paths.db if explicit else paths.demo_db
+    from mediator.core.db import open_database
+
+    with open_database(target, backups=paths.backups) as db:
+        out = console()
+        with out.status(t("cli.demo.working", n=ctx.args.cases)):
+            result = generate(db, cases=ctx.args.cases, seed=ctx.args.seed)
+    console().print(t("cli.demo.done", n=result.cases, seconds=f"{result.seconds:.1f}"), markup=False)
+    print(target)
+    return 0
+
+
+def _env_db() -> bool:
+    import os
+
+    return bool(os.environ.get("MEDIATOR_DB"))
+
+
+def cmd_doctor(ctx: Context) -> int:
+    from mediator.core.db import LATEST_VERSION, integrity_check
+    from mediator.core.queries import overdue_count, table_counts
+
+    path = ctx.paths.db
+    out = console()
+    with ctx.open_db(create=False, backup=False) as db:
+        problems = integrity_check(path)
+        with db.read() as s:
+            counts = table_counts(s)
+            overdue = overdue_count(s, date.today())
+            from mediator.core import audit
+
+            chain = audit.verify(s)
+        version = db.schema_version()
+    out.print(t("cli.doctor.path", path=str(path)), markup=False)
+    out.print(t("cli.doctor.schema", version=version, latest=LATEST_VERSION), markup=False)
+    out.print(t("cli.doctor.integrity_ok") if not problems else
+              t("cli.doctor.integrity_bad", problems="; ".join(problems[:5])), markup=False)
+    for table, n in counts.items():
+        out.print(t("cli.doctor.count", table=t(f"cli.table.{table}"), n=n), markup=False)
+    out.print(t("cli.doctor.overdue", n=overdue), markup=False)
+    out.print(t("cli.audit.ok", n=chain.entries) if chain.ok else
+              t("cli.audit.broken", seq=chain.broken_at, n=chain.entries), markup=False)
+    return 0 if not problems and chain.ok else 3
+
+
+def cmd_backup(ctx: Context) -> int:
+    from mediator.core.backup import backup_now
+
+    paths = ctx.paths
+    if not paths.db.exists():
+        from mediator.core.errors import DatabaseError
+
+        raise DatabaseError(t("db.missing", path=str(paths.db)))
+    target = backup_now(paths.db, ctx.args.output, paths.backups)
+    console().print(t("cli.backup.done", path=str(target)), markup=False)
+    return 0
+
+
+def cmd_restore(ctx: Context) -> int:
+    from mediator.core.backup import restore
+
+    paths = ctx.paths
+    kept = restore(paths.db, Path(ctx.args.file), paths.backups)
+    out = console()
+    out.print(t("cli.restore.done", path=str(paths.db), source=str(ctx.args.file)), markup=False)
+    if kept:
+        out.print(t("cli.restore.kept", path=str(kept)), markup=False)
+    return 0
+
+
+def cmd_audit_verify(ctx: Context) -> int:
+    from mediator.core import audit
+
+    with ctx.open_db(create=False, backup=False) as db, db.read() as s:
+        result = audit.verify(s)
+    if result.ok:
+        console().print(t("cli.audit.ok", n=result.entries), markup=False)
+        return 0
+    console(stderr=True).print(t("cli.audit.broken", seq=result.broken_at, n=result.entries),
+                               markup=False)
+    return 4

@@ -1,0 +1,1 @@
+"""Domain and persistence. Never imports textual (a test enforces this)."""

@@ -1,0 +1,133 @@
+"""Backups through SQLite's online backup API (consistent even while another process writes).
+
+On the first open of each day a copy goes to the backups folder; the newest 14 are kept.
+``restore`` checks a file thoroughly before it replaces anything, and keeps the replaced
+database aside, so a restore can itself be undone.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+from mediator.core.errors import DatabaseError
+from mediator.i18n import t
+
+KEEP_DAILY = 14
+DAILY_PREFIX = "daily-"
+
+
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def copy_database(source: Path, target: Path) -> Path:
+    """Write a consistent copy of ``source`` to ``target`` atomically (tmp, fsync, rename).
+
+    The copy is switched to rollback-journal mode so it is one self-contained file.
+    """
+    target = Path(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(target.name + ".tmp")
+    if tmp.exists():
+        tmp.unlink()
+    try:
+        src = sqlite3.connect(str(source), timeout=30)
+        try:
+            dst = sqlite3.connect(str(tmp))
+            try:
+                src.backup(dst)
+                dst.execute("PRAGMA journal_mode=DELETE")
+            finally:
+                dst.close()
+        finally:
+            src.close()
+        _fsync(tmp)
+        os.replace(tmp, target)
+    except sqlite3.DatabaseError as exc:
+        if tmp.exists():
+            tmp.unlink()
+        raise DatabaseError(t("backup.failed", path=str(source), error=str(exc))) from exc
+    except OSError as exc:
+        if tmp.exists():
+            tmp.unlink()
+        raise DatabaseError(t("backup.io_error", path=str(target), error=str(exc))) from exc
+    return target
+
+
+def daily_backup(db_path: Path, backups: Path, today: date | None = None,
+                 keep: int = KEEP_DAILY) -> Path | None:
+    """Make today's backup if none exists yet; prune to the newest ``keep``. Returns the new file."""
+    from mediator.core.db import quick_check
+
+    today = today or date.today()
+    backups.mkdir(parents=True, exist_ok=True)
+    stamp = today.strftime("%Y%m%d")
+    if any(backups.glob(f"{DAILY_PREFIX}{stamp}*.db")):
+        return None
+    if not db_path.exists() or db_path.stat().st_size == 0:
+        return None
+    problems = quick_check(db_path)
+    if problems:
+        # Never rotate good backups out for a copy of a damaged file.
+        raise DatabaseError(t("db.damaged", path=str(db_path), error="; ".join(problems[:3])))
+    target = backups / f"{DAILY_PREFIX}{stamp}-{db_path.stem}.db"
+    copy_database(db_path, target)
+    prune(backups, keep)
+    return target
+
+
+def prune(backups: Path, keep: int = KEEP_DAILY) -> list[Path]:
+    daily = sorted(backups.glob(f"{DAILY_PREFIX}*.db"))
+    removed = daily[:-keep] if len(daily) > keep else []
+    for old in removed:
+        old.unlink(missing_ok=True)
+    return removed
+
+
+def backup_now(db_path: Path, target: Path | None, backups: Path) -> Path:
+    if target is None:
+        stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+        target = backups / f"manual-{stamp}-{db_path.stem}.db"
+    from mediator.core.db import inspect_file
+
+    inspect_file(db_path)
+    return copy_database(db_path, Path(target))
+
+
+def restore(db_path: Path, source: Path, backups: Path) -> Path | None:
+    """Replace ``db_path`` by the backup ``source`` after checking it; return where the old
+    database was kept (None if there was none)."""
+    from mediator.core.db import LATEST_VERSION, inspect_file, integrity_check, migrate
+
+    source = Path(source)
+    if not source.is_file():
+        raise DatabaseError(t("backup.no_such_file", path=str(source)))
+    info = inspect_file(source)
+    if not info.exists or info.tables == 0:
+        raise DatabaseError(t("backup.empty", path=str(source)))
+    problems = integrity_check(source)
+    if problems:
+        raise DatabaseError(t("db.damaged", path=str(source), error="; ".join(problems[:3])))
+    # Stage the copy beside the target, upgrade it there, and only then swap it in.
+    staged = db_path.with_name(db_path.name + ".restore")
+    copy_database(source, staged)
+    if info.user_version < LATEST_VERSION:
+        migrate(staged)
+    kept: Path | None = None
+    if db_path.exists():
+        stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
+        kept = backups / f"replaced-{stamp}-{db_path.stem}.db"
+        copy_database(db_path, kept)
+    for suffix in ("-wal", "-shm"):
+        side = db_path.with_name(db_path.name + suffix)
+        if side.exists():
+            side.unlink()
+    os.replace(staged, db_path)
+    return kept

@@ -1,0 +1,267 @@
+"""The SQLite file: opening it safely, pragmas, schema migrations and transactions.
+
+Every connection runs in WAL mode with ``synchronous=FULL`` (a committed change survives a
+power cut), ``foreign_keys=ON`` and a busy timeout. Every write transaction starts with
+``BEGIN IMMEDIATE``: revision counters are read-modify-write, and under Python's default
+deferred transactions two processes silently lost half their updates (sync.md, "Local writes").
+
+A file that is not SQLite, is damaged, belongs to another program or was written by a newer
+mediator is refused with a clear message and is never modified.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from importlib import resources
+from pathlib import Path
+
+from sqlalchemy import Engine, create_engine, event
+from sqlmodel import Session
+
+from mediator.core.errors import DatabaseError
+from mediator.i18n import t
+
+APPLICATION_ID = 0x4D445452  # "MDTR": marks a file as a mediator database
+SQLITE_MAGIC = b"SQLite format 3\x00"
+BUSY_TIMEOUT_MS = 30_000
+
+
+@dataclass(frozen=True)
+class Migration:
+    version: int
+    name: str
+    sql: str
+
+
+def load_migrations() -> list[Migration]:
+    """Ordered migrations from ``core/migrations/NNNN_name.sql`` (frozen once released)."""
+    found: list[Migration] = []
+    folder = resources.files("mediator.core").joinpath("migrations")
+    for entry in folder.iterdir():
+        m = re.fullmatch(r"(\d{4})_(\w+)\.sql", entry.name)
+        if m:
+            found.append(Migration(int(m.group(1)), m.group(2), entry.read_text(encoding="utf-8")))
+    found.sort(key=lambda x: x.version)
+    for expected, mig in enumerate(found, start=1):
+        if mig.version != expected:  # pragma: no cover - packaging error
+            raise RuntimeError(f"migration numbering gap at {mig.version}")
+    return found
+
+
+MIGRATIONS = load_migrations()
+LATEST_VERSION = MIGRATIONS[-1].version
+
+
+@dataclass(frozen=True)
+class FileInfo:
+    exists: bool
+    user_version: int = 0
+    application_id: int = 0
+    tables: int = 0
+
+
+def _raw_connect(path: Path) -> sqlite3.Connection:
+    con = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None,
+                          check_same_thread=False)
+    con.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+    return con
+
+
+def inspect_file(path: Path) -> FileInfo:
+    """Read what a file claims to be without changing it; raise DatabaseError if unusable."""
+    if not path.exists() or path.stat().st_size == 0:
+        return FileInfo(exists=path.exists())
+    if path.is_dir():
+        raise DatabaseError(t("db.is_directory", path=str(path)))
+    try:
+        with open(path, "rb") as fh:
+            header = fh.read(100)
+    except OSError as exc:
+        raise DatabaseError(t("db.cannot_read", path=str(path), error=str(exc))) from exc
+    if not header.startswith(SQLITE_MAGIC):
+        raise DatabaseError(t("db.not_sqlite", path=str(path)))
+    try:
+        con = _raw_connect(path)
+        try:
+            user_version = con.execute("PRAGMA user_version").fetchone()[0]
+            app_id = con.execute("PRAGMA application_id").fetchone()[0]
+            tables = con.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+        finally:
+            con.close()
+    except sqlite3.DatabaseError as exc:
+        raise DatabaseError(t("db.damaged", path=str(path), error=str(exc))) from exc
+    info = FileInfo(True, user_version, app_id, tables)
+    if app_id != APPLICATION_ID and (tables > 0 or user_version > 0):
+        raise DatabaseError(t("db.foreign", path=str(path)))
+    if user_version > LATEST_VERSION:
+        raise DatabaseError(t("db.newer", path=str(path), version=user_version,
+                              supported=LATEST_VERSION))
+    return info
+
+
+def quick_check(path: Path) -> list[str]:
+    """SQLite's quick integrity check; an empty list means the file is sound."""
+    try:
+        con = _raw_connect(path)
+        try:
+            rows = [r[0] for r in con.execute("PRAGMA quick_check").fetchall()]
+        finally:
+            con.close()
+    except sqlite3.DatabaseError as exc:
+        return [str(exc)]
+    return [] if rows == ["ok"] else rows
+
+
+def integrity_check(path: Path) -> list[str]:
+    try:
+        con = _raw_connect(path)
+        try:
+            rows = [r[0] for r in con.execute("PRAGMA integrity_check").fetchall()]
+            rows += [f"foreign key: {r}" for r in con.execute("PRAGMA foreign_key_check").fetchall()]
+        finally:
+            con.close()
+    except sqlite3.DatabaseError as exc:
+        return [str(exc)]
+    return [] if rows == ["ok"] else [r for r in rows if r != "ok"]
+
+
+def migrate(path: Path, target: int = LATEST_VERSION) -> int:
+    """Bring the file up to ``target``; each step is one transaction. Returns the new version."""
+    info = inspect_file(path)
+    current = info.user_version
+    if current >= target:
+        return current
+    if info.exists and info.tables:
+        problems = quick_check(path)
+        if problems:
+            raise DatabaseError(t("db.damaged", path=str(path), error="; ".join(problems[:3])))
+    con = _raw_connect(path)
+    try:
+        con.execute("PRAGMA journal_mode=WAL")
+        con.execute("PRAGMA synchronous=FULL")
+        for mig in MIGRATIONS:
+            if current < mig.version <= target:
+                # executescript runs each statement as written: the explicit BEGIN/COMMIT make
+                # the DDL and the version bump one atomic step.
+                try:
+                    con.executescript(
+                        "BEGIN IMMEDIATE;\n" + mig.sql
+                        + f"\nPRAGMA application_id={APPLICATION_ID};"
+                        + f"\nPRAGMA user_version={mig.version};\nCOMMIT;"
+                    )
+                except sqlite3.DatabaseError:
+                    if con.in_transaction:
+                        con.execute("ROLLBACK")
+                    raise
+                current = mig.version
+    finally:
+        con.close()
+    return current
+
+
+def _make_engine(path: Path) -> Engine:
+    engine = create_engine(
+        f"sqlite:///{path}",
+        connect_args={"timeout": BUSY_TIMEOUT_MS / 1000, "check_same_thread": False},
+    )
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_con, _record):  # type: ignore[no-untyped-def]
+        dbapi_con.isolation_level = None  # we issue BEGIN ourselves
+        cur = dbapi_con.cursor()
+        cur.execute("PRAGMA journal_mode=WAL")
+        cur.execute("PRAGMA synchronous=FULL")
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn):  # type: ignore[no-untyped-def]
+        if conn.get_execution_options().get("mediator_write"):
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+        else:
+            conn.exec_driver_sql("BEGIN")
+
+    return engine
+
+
+class Database:
+    """An open mediator database. ``read()`` and ``write()`` give one-transaction sessions."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.engine = _make_engine(path)
+        self._write_engine = self.engine.execution_options(mediator_write=True)
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        # Closing the session ends the (deferred) read transaction; objects stay loaded.
+        with Session(self.engine, expire_on_commit=False) as session:
+            yield session
+
+    @contextmanager
+    def write(self) -> Iterator[Session]:
+        """One write transaction: BEGIN IMMEDIATE, commit on success, roll back on any error."""
+        with Session(self._write_engine, expire_on_commit=False) as session:
+            try:
+                yield session
+                session.commit()
+            except BaseException:
+                session.rollback()
+                raise
+
+    def schema_version(self) -> int:
+        with self.engine.connect() as conn:
+            return conn.exec_driver_sql("PRAGMA user_version").scalar_one()
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def __enter__(self) -> "Database":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def open_database(path: Path, *, create: bool = True, migrate_schema: bool = True,
+                  backups: Path | None = None) -> Database:
+    """Open (and if needed create or upgrade) the database at ``path``.
+
+    Before an upgrade of a file that already holds data, a copy is kept in ``backups``.
+    """
+    path = Path(path)
+    info = inspect_file(path)
+    if not info.exists:
+        if not create:
+            raise DatabaseError(t("db.missing", path=str(path)))
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise DatabaseError(t("db.cannot_create", path=str(path), error=str(exc))) from exc
+    if info.user_version < LATEST_VERSION:
+        if not migrate_schema:
+            raise DatabaseError(t("db.needs_upgrade", path=str(path)))
+        if info.exists and info.tables and backups is not None:
+            backups.mkdir(parents=True, exist_ok=True)
+            stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
+            keep = backups / f"before-upgrade-v{info.user_version}-{stamp}.db"
+            from mediator.core.backup import copy_database
+
+            copy_database(path, keep)
+        try:
+            migrate(path)
+        except sqlite3.DatabaseError as exc:
+            raise DatabaseError(t("db.damaged", path=str(path), error=str(exc))) from exc
+    return Database(path)
+
+
+__all__ = [
+    "APPLICATION_ID", "Database", "FileInfo", "LATEST_VERSION", "MIGRATIONS", "Migration",
+    "inspect_file", "integrity_check", "migrate", "open_database", "quick_check",
+]

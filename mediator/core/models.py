@@ -1,0 +1,225 @@
+"""SQLModel tables.
+
+Every synced row carries: a UUID primary key (32 hex chars), the owning office's division
+code, a revision that grows by one on every change, created/updated instants in UTC, and a
+tombstone flag instead of deletion. These make the upward merge possible: the owner is the
+only writer, and the higher revision wins (../shared/design/sync.md).
+
+Calendar dates (acceptance, deadlines, follow-ups) are ``date``; instants are aware UTC
+``datetime``. Enum columns hold the member NAME (stable ASCII).
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, date, datetime
+from typing import Optional
+
+from sqlmodel import Field, SQLModel
+
+
+def new_id() -> str:
+    return uuid.uuid4().hex
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class SyncedRow(SQLModel):
+    """Columns shared by every row that travels upward."""
+
+    id: str = Field(default_factory=new_id, primary_key=True, max_length=32)
+    owner_code: str = Field(index=False, max_length=12)
+    revision: int = Field(default=1)
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+    deleted: bool = Field(default=False)
+    origin: Optional[str] = Field(default=None, description="sync package that brought the row")
+
+
+class Office(SyncedRow, table=True):
+    __tablename__ = "office"
+
+    code: str = Field(max_length=12)
+    name: str
+    short_name: str
+    parent_code: Optional[str] = Field(default=None, max_length=12)
+
+
+class Mediator(SyncedRow, table=True):
+    __tablename__ = "mediator"
+
+    name: str
+    phone: Optional[str] = None
+    title: Optional[str] = None
+    active: bool = True
+
+
+class Village(SyncedRow, table=True):
+    __tablename__ = "village"
+
+    code: str = Field(max_length=12)
+    name: str
+
+
+class Case(SyncedRow, table=True):
+    __tablename__ = "dispute_case"
+
+    year: int
+    seq: int
+    case_no: str
+    state: str = Field(default="REGISTERED", max_length=16)
+    outcome: Optional[str] = Field(default=None, max_length=16)
+    dispute_type: str = Field(max_length=24)
+    type_note: Optional[str] = Field(default=None, description="original label when the type was guessed")
+    source: str = Field(max_length=24)
+    registered_on: date
+    accepted_on: Optional[date] = None
+    notice_on: Optional[date] = None
+    deadline_on: Optional[date] = Field(default=None, description="mediation target incl. extensions")
+    extension_count: int = 0
+    concluded_on: Optional[date] = None
+    archived_on: Optional[date] = None
+    next_due_on: Optional[date] = Field(default=None, description="nearest open deadline (denormalised for the list)")
+    next_due_kind: Optional[str] = Field(default=None, max_length=24)
+    village_code: Optional[str] = Field(default=None, max_length=12)
+    mediator_id: Optional[str] = Field(default=None, max_length=32)
+    facts: str = ""
+    requests: str = ""
+    persons_involved: int = 0
+    amount_fen: int = 0
+    group_dispute: bool = False
+    risk_grade: str = Field(default="GENERAL", max_length=16)
+    is_hard: bool = False
+    lead_official: Optional[str] = None
+    responsible_person: Optional[str] = None
+    resolve_by: Optional[date] = None
+    stabilising_measures: Optional[str] = None
+    prevented_criminal: bool = False
+    prevented_petition: bool = False
+    petition_channel: Optional[str] = Field(default=None, max_length=16)
+    petition_received_on: Optional[date] = None
+    petition_extended: bool = False
+    refusal_reason: Optional[str] = None
+    routes_told: Optional[str] = Field(default=None, description="comma-separated Route names")
+    transfer_to: Optional[str] = None
+    linked_case_id: Optional[str] = Field(default=None, max_length=32)
+    linked_case_no: Optional[str] = None
+    withdraw_reason: Optional[str] = None
+    import_key: Optional[str] = Field(default=None, description="ledger number or dedup key")
+    import_flags: Optional[str] = Field(default=None, description="doubts found when imported")
+    parties_text: str = Field(default="", description="party names joined, for the list")
+
+
+class Party(SyncedRow, table=True):
+    __tablename__ = "party"
+
+    case_id: str = Field(foreign_key="dispute_case.id", max_length=32)
+    position: int = 0
+    role: str = Field(default="APPLICANT", max_length=16)
+    kind: str = Field(default="PERSON", max_length=16)
+    name: str
+    id_number: Optional[str] = None
+    gender: Optional[str] = Field(default=None, max_length=8)
+    birth_date: Optional[date] = None
+    ethnicity: Optional[str] = None
+    phone: Optional[str] = None
+    address: Optional[str] = None
+    org_code: Optional[str] = None
+    representative: Optional[str] = None
+
+
+class CaseEvent(SyncedRow, table=True):
+    """One entry of the case timeline (状态变更, 告知, 调解记录, 备注, 延期, …)."""
+
+    __tablename__ = "case_event"
+
+    case_id: str = Field(foreign_key="dispute_case.id", max_length=32)
+    kind: str = Field(max_length=16)
+    occurred_on: date
+    summary: str = ""
+    body: str = ""
+    place: Optional[str] = None
+    participants: Optional[str] = None
+    state_from: Optional[str] = Field(default=None, max_length=16)
+    state_to: Optional[str] = Field(default=None, max_length=16)
+    operator: Optional[str] = None
+
+
+class FollowUp(SyncedRow, table=True):
+    __tablename__ = "follow_up"
+
+    case_id: str = Field(foreign_key="dispute_case.id", max_length=32)
+    obligation_id: Optional[str] = Field(default=None, max_length=32)
+    kind: str = Field(default="ROUTINE", max_length=16)
+    method: Optional[str] = Field(default=None, max_length=16)
+    due_on: date
+    done_on: Optional[date] = None
+    result: Optional[str] = Field(default=None, max_length=16)
+    note: str = ""
+    operator: Optional[str] = None
+
+
+class Agreement(SyncedRow, table=True):
+    __tablename__ = "agreement"
+
+    case_id: str = Field(foreign_key="dispute_case.id", max_length=32)
+    form: str = Field(max_length=8)
+    effective_on: date
+    terms: str = ""
+    responsibilities: str = ""
+    amount_fen: int = 0
+    perform_place: Optional[str] = None
+    perform_method: Optional[str] = None
+    perform_by: Optional[date] = None
+    judicial_status: Optional[str] = Field(default=None, max_length=16)
+    judicial_applied_on: Optional[date] = None
+    judicial_decided_on: Optional[date] = None
+    judicial_court: Optional[str] = None
+    judicial_ref: Optional[str] = None
+
+
+class Obligation(SyncedRow, table=True):
+    """One instalment or duty of an agreement; marked performed with its proof kept."""
+
+    __tablename__ = "obligation"
+
+    agreement_id: str = Field(foreign_key="agreement.id", max_length=32)
+    case_id: str = Field(foreign_key="dispute_case.id", max_length=32)
+    seq: int = 1
+    obligor: Optional[str] = None
+    description: str = ""
+    due_on: date
+    amount_fen: int = 0
+    performed_on: Optional[date] = None
+    proof: Optional[str] = None
+
+
+class AuditEntry(SQLModel, table=True):
+    """Hash-chained record of every change; local to this database, never synced."""
+
+    __tablename__ = "audit_log"
+
+    seq: Optional[int] = Field(default=None, primary_key=True)
+    at: datetime = Field(default_factory=utcnow)
+    operator: str
+    action: str
+    entity: str
+    entity_id: Optional[str] = None
+    before: Optional[str] = None
+    after: Optional[str] = None
+    prev_hash: str
+    hash: str
+
+
+class Setting(SQLModel, table=True):
+    __tablename__ = "setting"
+
+    key: str = Field(primary_key=True)
+    value: str
+
+
+SYNCED_TABLES: tuple[type[SyncedRow], ...] = (
+    Office, Mediator, Village, Case, Party, CaseEvent, FollowUp, Agreement, Obligation,
+)

@@ -1,0 +1,54 @@
+"""Where data, configuration and backups live.
+
+``MEDIATOR_HOME`` moves all three at once (a USB install, tests); ``MEDIATOR_DB`` or ``--db``
+names the database file alone. Otherwise platformdirs picks the OS's usual folders, which
+works the same on Windows.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import platformdirs
+
+APP = "mediator"
+
+
+@dataclass(frozen=True)
+class Paths:
+    data: Path
+    config: Path
+    backups: Path
+    db: Path
+
+    @property
+    def config_file(self) -> Path:
+        return self.config / "config.toml"
+
+    @property
+    def demo_db(self) -> Path:
+        return self.data / "demo.db"
+
+    def ensure(self) -> "Paths":
+        for folder in (self.data, self.config, self.backups, self.db.parent):
+            folder.mkdir(parents=True, exist_ok=True)
+        return self
+
+
+def resolve_paths(db: str | os.PathLike[str] | None = None) -> Paths:
+    home = os.environ.get("MEDIATOR_HOME")
+    if home:
+        base = Path(home).expanduser()
+        data, config = base, base / "config"
+    else:
+        data = platformdirs.user_data_path(APP, appauthor=False)
+        config = platformdirs.user_config_path(APP, appauthor=False)
+    backups = data / "backups"
+    if db is None:
+        env_db = os.environ.get("MEDIATOR_DB")
+        db_path = Path(env_db).expanduser() if env_db else data / "mediator.db"
+    else:
+        db_path = Path(db).expanduser()
+    return Paths(data=data, config=config, backups=backups, db=db_path)

@@ -1,0 +1,219 @@
+"""Read-side queries: the paged, filtered case list, search and the agenda.
+
+All filtering, sorting and paging happens in SQL. The list pages by keyset (the sort key of
+the last row seen), never by OFFSET, so page 2,000 costs what page 1 costs.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+from sqlalchemy import text
+from sqlmodel import Session
+
+from mediator.core.validate import normalise
+
+MAX_PAGE = 500
+
+
+@dataclass(frozen=True)
+class CaseFilter:
+    query: str = ""
+    states: tuple[str, ...] = ()
+    dispute_type: str | None = None
+    village_code: str | None = None
+    mediator_id: str | None = None
+    risk_grade: str | None = None
+    owner_code: str | None = None
+    overdue_only: bool = False
+    is_hard: bool | None = None
+
+
+@dataclass(frozen=True)
+class Cursor:
+    """Sort key of the last row of a page (newest first: registered_on, seq, id)."""
+
+    registered_on: str
+    seq: int
+    id: str
+
+
+@dataclass(frozen=True)
+class CaseRow:
+    id: str
+    case_no: str
+    parties: str
+    dispute_type: str
+    village: str | None
+    state: str
+    registered_on: date
+    next_due_on: date | None
+    next_due_kind: str | None
+    risk_grade: str
+    owner_code: str
+    is_hard: bool
+
+    @property
+    def cursor(self) -> Cursor:
+        return Cursor(self.registered_on.isoformat(), self._seq, self.id)
+
+    _seq: int = 0
+
+
+@dataclass
+class Page:
+    rows: list[CaseRow]
+    next_cursor: Cursor | None
+    params: dict[str, Any] = field(default_factory=dict)
+
+
+_TOKEN_SPLIT = re.compile(r"\s+")
+
+
+def search_tokens(query: str) -> list[str]:
+    q = normalise(query).lower()
+    return [tok for tok in _TOKEN_SPLIT.split(q) if tok][:6]
+
+
+def _fts_phrase(token: str) -> str:
+    return '"' + token.replace('"', '""') + '"'
+
+
+def search_clause(query: str, params: dict[str, Any]) -> str:
+    """SQL condition on ``c.rowid`` matching every token of ``query``.
+
+    Tokens of 3+ characters go through the FTS5 trigram index (facts, numbers, long names);
+    shorter ones through the name-suffix index (两字姓名, pinyin initials).
+    """
+    parts = []
+    for i, tok in enumerate(search_tokens(query)):
+        if len(tok) >= 3:
+            params[f"fts{i}"] = _fts_phrase(tok)
+            parts.append(f"c.rowid IN (SELECT rowid FROM case_fts WHERE case_fts MATCH :fts{i})")
+        else:
+            params[f"lo{i}"] = tok
+            params[f"hi{i}"] = tok + "\U0010ffff"
+            parts.append(f"c.rowid IN (SELECT case_rowid FROM case_term WHERE term >= :lo{i} "
+                         f"AND term < :hi{i})")
+    return " AND ".join(parts)
+
+
+def _where(f: CaseFilter, today: date, params: dict[str, Any]) -> str:
+    conds = ["c.deleted = 0"]
+    if f.query.strip():
+        clause = search_clause(f.query, params)
+        if clause:
+            conds.append(clause)
+    if f.states:
+        names = []
+        for i, st in enumerate(f.states):
+            params[f"st{i}"] = st
+            names.append(f":st{i}")
+        conds.append(f"c.state IN ({', '.join(names)})")
+    for col, value in (("dispute_type", f.dispute_type), ("village_code", f.village_code),
+                       ("mediator_id", f.mediator_id), ("risk_grade", f.risk_grade),
+                       ("owner_code", f.owner_code)):
+        if value:
+            params[col] = value
+            conds.append(f"c.{col} = :{col}")
+    if f.overdue_only:
+        params["today"] = today.isoformat()
+        conds.append("c.next_due_on < :today")
+    if f.is_hard is not None:
+        conds.append("c.is_hard = 1" if f.is_hard else "c.is_hard = 0")
+    return " AND ".join(conds)
+
+
+def list_cases(session: Session, f: CaseFilter = CaseFilter(), after: Cursor | None = None,
+               limit: int = 100, today: date | None = None) -> Page:
+    """One page of cases, newest first."""
+    limit = max(1, min(limit, MAX_PAGE))
+    params: dict[str, Any] = {"lim": limit + 1}
+    where = _where(f, today or date.today(), params)
+    if after is not None:
+        params.update(a_reg=after.registered_on, a_seq=after.seq, a_id=after.id)
+        where += " AND (c.registered_on, c.seq, c.id) < (:a_reg, :a_seq, :a_id)"
+    sql = ("SELECT c.id, c.case_no, c.parties_text, c.dispute_type, "
+           "(SELECT v.name FROM village v WHERE v.code = c.village_code AND v.deleted = 0 LIMIT 1), "
+           "c.state, c.registered_on, c.next_due_on, c.next_due_kind, c.risk_grade, c.owner_code, "
+           "c.is_hard, c.seq FROM dispute_case c "
+           f"WHERE {where} ORDER BY c.registered_on DESC, c.seq DESC, c.id DESC LIMIT :lim")
+    raw = session.exec(text(sql), params=params).all()  # type: ignore[call-overload]
+    rows = [CaseRow(r[0], r[1], r[2], r[3], r[4], r[5], _d(r[6]), _d(r[7]) if r[7] else None,
+                    r[8], r[9], r[10], bool(r[11]), r[12]) for r in raw[:limit]]
+    nxt = rows[-1].cursor if len(raw) > limit and rows else None
+    return Page(rows, nxt)
+
+
+def count_cases(session: Session, f: CaseFilter = CaseFilter(), today: date | None = None) -> int:
+    params: dict[str, Any] = {}
+    where = _where(f, today or date.today(), params)
+    return int(session.exec(text(f"SELECT count(*) FROM dispute_case c WHERE {where}"),  # type: ignore[call-overload]
+                            params=params).scalar_one())
+
+
+def _d(value: Any) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
+
+
+@dataclass(frozen=True)
+class AgendaItem:
+    kind: str  # FOLLOW_UP or a DeadlineKind name
+    due_on: date
+    case_id: str
+    case_no: str
+    parties: str
+    follow_up_id: str | None
+    note: str
+
+    def days_left(self, today: date) -> int:
+        return (self.due_on - today).days
+
+
+def agenda(session: Session, today: date, days: int = 7, owner_code: str | None = None,
+           limit: int = 500) -> list[AgendaItem]:
+    """Open follow-ups and case deadlines due up to ``today + days`` (overdue ones included)."""
+    horizon = (today + timedelta(days=days)).isoformat()
+    params: dict[str, Any] = {"h": horizon, "lim": limit}
+    own = ""
+    if owner_code:
+        own = " AND c.owner_code = :own"
+        params["own"] = owner_code
+    fus = session.exec(text(  # type: ignore[call-overload]
+        "SELECT f.due_on, c.id, c.case_no, c.parties_text, f.id, f.note, f.kind FROM follow_up f "
+        "JOIN dispute_case c ON c.id = f.case_id WHERE f.done_on IS NULL AND f.deleted = 0 "
+        f"AND c.deleted = 0 AND f.due_on <= :h{own} ORDER BY f.due_on LIMIT :lim"), params=params).all()
+    items = [AgendaItem("FOLLOW_UP", _d(r[0]), r[1], r[2], r[3], r[4], r[5] or "") for r in fus]
+    dls = session.exec(text(  # type: ignore[call-overload]
+        "SELECT c.next_due_on, c.id, c.case_no, c.parties_text, c.next_due_kind FROM dispute_case c "
+        "WHERE c.deleted = 0 AND c.next_due_on IS NOT NULL AND c.next_due_on <= :h "
+        f"AND c.next_due_kind != 'FOLLOW_UP'{own} ORDER BY c.next_due_on LIMIT :lim"),
+        params=params).all()
+    items += [AgendaItem(r[4], _d(r[0]), r[1], r[2], r[3], None, "") for r in dls]
+    items.sort(key=lambda i: (i.due_on, i.case_no))
+    return items
+
+
+def table_counts(session: Session) -> dict[str, int]:
+    out = {}
+    for table in ("office", "mediator", "village", "dispute_case", "party", "case_event",
+                  "follow_up", "agreement", "obligation", "audit_log"):
+        where = "" if table == "audit_log" else " WHERE deleted = 0"
+        out[table] = int(session.exec(text(f"SELECT count(*) FROM {table}{where}")).scalar_one())  # type: ignore[call-overload]
+    return out
+
+
+def overdue_count(session: Session, today: date) -> int:
+    return int(session.exec(text(  # type: ignore[call-overload]
+        "SELECT count(*) FROM dispute_case WHERE deleted = 0 AND next_due_on < :t"),
+        params={"t": today.isoformat()}).scalar_one())
+
+
+def real_case_count(session: Session) -> int:
+    """Cases not made by ``mediator demo`` (demo refuses a database holding real cases)."""
+    return int(session.exec(text(  # type: ignore[call-overload]
+        "SELECT count(*) FROM dispute_case WHERE deleted = 0 AND "
+        "(import_key IS NULL OR import_key NOT LIKE 'demo:%')")).scalar_one())

@@ -1,0 +1,321 @@
+"""The case lifecycle (domain.md §5) as pure functions: which actions are legal in which state,
+where each leads, every deadline with days left or overdue, and the warnings a mediator must
+see. Nothing here touches the database, so the rules are tested exhaustively and cheaply.
+"""
+
+from __future__ import annotations
+
+import calendar
+import enum
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from mediator.core.enums import AgreementForm, CaseSource, CaseState, JudicialResult, Outcome
+from mediator.core.errors import DomainError
+from mediator.i18n import t
+
+S = CaseState
+
+MEDIATION_MONTHS = 1
+JUDICIAL_WINDOW_DAYS = 30
+PETITION_NOTICE_DAYS = 15
+PETITION_COMPLETE_DAYS = 60
+PETITION_EXTENSION_DAYS = 30
+
+
+class Action(str, enum.Enum):
+    ACCEPT = "ACCEPT"
+    REFUSE = "REFUSE"
+    NOTICE = "NOTICE"
+    SESSION = "SESSION"
+    EXTEND = "EXTEND"
+    TERMINATE = "TERMINATE"
+    TRANSFER = "TRANSFER"
+    WITHDRAW = "WITHDRAW"
+    AGREE = "AGREE"
+    BEGIN_PERFORMANCE = "BEGIN_PERFORMANCE"
+    RECORD_PERFORMANCE = "RECORD_PERFORMANCE"
+    COMPLETE_PERFORMANCE = "COMPLETE_PERFORMANCE"
+    MISS = "MISS"
+    URGE = "URGE"
+    REMEDIATE = "REMEDIATE"
+    ADVISE_SUIT = "ADVISE_SUIT"
+    JUDICIAL_APPLY = "JUDICIAL_APPLY"
+    JUDICIAL_RESULT = "JUDICIAL_RESULT"
+    SCHEDULE_FOLLOW_UP = "SCHEDULE_FOLLOW_UP"
+    NOTE = "NOTE"
+    EDIT = "EDIT"
+    ARCHIVE = "ARCHIVE"
+
+    @property
+    def label(self) -> str:
+        return t(f"action.{self.name}")
+
+
+OPEN_MEDIATION = (S.ACCEPTED, S.MEDIATING)
+AFTER_AGREEMENT = (S.AGREED, S.PERFORMING, S.PERFORMED, S.UNPERFORMED, S.URGED)
+ARCHIVABLE = (S.REFUSED, S.TERMINATED, S.TRANSFERRED, S.WITHDRAWN, S.PERFORMED, S.SUIT_ADVISED)
+NOT_ARCHIVED = tuple(s for s in CaseState if s is not S.ARCHIVED)
+
+#: action -> {from state: to state}. An action whose target equals its source records
+#: something without moving the case (告知 in 调解中, a note, a follow-up).
+TRANSITIONS: dict[Action, dict[CaseState, CaseState]] = {
+    Action.ACCEPT: {S.REGISTERED: S.ACCEPTED},
+    Action.REFUSE: {S.REGISTERED: S.REFUSED},
+    Action.NOTICE: {S.ACCEPTED: S.MEDIATING, S.MEDIATING: S.MEDIATING},
+    Action.SESSION: {S.ACCEPTED: S.MEDIATING, S.MEDIATING: S.MEDIATING},
+    Action.EXTEND: {S.ACCEPTED: S.ACCEPTED, S.MEDIATING: S.MEDIATING},
+    Action.TERMINATE: {S.ACCEPTED: S.TERMINATED, S.MEDIATING: S.TERMINATED},
+    Action.TRANSFER: {S.REGISTERED: S.TRANSFERRED, S.ACCEPTED: S.TRANSFERRED,
+                      S.MEDIATING: S.TRANSFERRED},
+    Action.WITHDRAW: {S.REGISTERED: S.WITHDRAWN, S.ACCEPTED: S.WITHDRAWN,
+                      S.MEDIATING: S.WITHDRAWN},
+    Action.AGREE: {S.ACCEPTED: S.AGREED, S.MEDIATING: S.AGREED},
+    Action.BEGIN_PERFORMANCE: {S.AGREED: S.PERFORMING},
+    Action.RECORD_PERFORMANCE: {s: s for s in (S.AGREED, S.PERFORMING, S.UNPERFORMED, S.URGED)},
+    Action.COMPLETE_PERFORMANCE: {S.AGREED: S.PERFORMED, S.PERFORMING: S.PERFORMED,
+                                  S.UNPERFORMED: S.PERFORMED, S.URGED: S.PERFORMED},
+    Action.MISS: {S.PERFORMING: S.UNPERFORMED},
+    Action.URGE: {S.UNPERFORMED: S.URGED},
+    Action.REMEDIATE: {S.UNPERFORMED: S.MEDIATING, S.URGED: S.MEDIATING},
+    Action.ADVISE_SUIT: {S.UNPERFORMED: S.SUIT_ADVISED, S.URGED: S.SUIT_ADVISED},
+    Action.JUDICIAL_APPLY: {s: s for s in AFTER_AGREEMENT},
+    Action.JUDICIAL_RESULT: {s: s for s in AFTER_AGREEMENT + (S.ARCHIVED,)},
+    Action.SCHEDULE_FOLLOW_UP: {s: s for s in CaseState if s not in (S.REGISTERED, S.REFUSED)},
+    Action.NOTE: {s: s for s in CaseState},
+    Action.EDIT: {s: s for s in NOT_ARCHIVED},
+    Action.ARCHIVE: {s: S.ARCHIVED for s in ARCHIVABLE},
+}
+
+#: what a state change does to the case's outcome (None clears it).
+OUTCOME_OF: dict[CaseState, Outcome | None] = {
+    S.REFUSED: Outcome.REFUSED,
+    S.TERMINATED: Outcome.FAILED,
+    S.TRANSFERRED: Outcome.TRANSFERRED,
+    S.WITHDRAWN: Outcome.WITHDRAWN,
+    S.AGREED: Outcome.AGREEMENT,
+}
+
+TERMINAL_STATES = (S.REFUSED, S.TERMINATED, S.TRANSFERRED, S.WITHDRAWN, S.ARCHIVED,
+                   S.SUIT_ADVISED, S.PERFORMED)
+
+
+def legal_actions(state: CaseState) -> list[Action]:
+    """Actions allowed in ``state``, in the order a screen should offer them."""
+    return [a for a, table in TRANSITIONS.items() if state in table]
+
+
+def next_state(state: CaseState, action: Action) -> CaseState:
+    """Where ``action`` leads from ``state``; raises DomainError (shown to the user) if illegal."""
+    table = TRANSITIONS[action]
+    if state not in table:
+        raise DomainError(t("rules.illegal", action=action.label, state=state.label))
+    return table[state]
+
+
+def check(state: CaseState, action: Action) -> None:
+    next_state(state, action)
+
+
+def add_months(day: date, months: int) -> date:
+    """Calendar months, clamped to the month's end (1月31日 + 1 month = 2月28/29日)."""
+    y, m = divmod(day.month - 1 + months, 12)
+    year, month = day.year + y, m + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def mediation_deadline(accepted_on: date) -> date:
+    """一般在一个月内调结: one calendar month from acceptance."""
+    return add_months(accepted_on, MEDIATION_MONTHS)
+
+
+def judicial_deadline(effective_on: date) -> date:
+    return effective_on + timedelta(days=JUDICIAL_WINDOW_DAYS)
+
+
+# --- deadlines ---------------------------------------------------------------------------
+
+
+class DeadlineKind(str, enum.Enum):
+    MEDIATION = "MEDIATION"
+    JUDICIAL = "JUDICIAL"
+    PERFORMANCE = "PERFORMANCE"
+    FOLLOW_UP = "FOLLOW_UP"
+    HARD_CASE = "HARD_CASE"
+    PETITION_NOTICE = "PETITION_NOTICE"
+    PETITION_COMPLETE = "PETITION_COMPLETE"
+
+    @property
+    def label(self) -> str:
+        return t(f"deadline.{self.name}")
+
+
+@dataclass(frozen=True)
+class Deadline:
+    kind: DeadlineKind
+    due: date
+    days_left: int
+    #: optional deadlines (the 司法确认 window) are shown but never the case's "nearest"
+    optional: bool = False
+    ref: str | None = None
+
+    @property
+    def overdue(self) -> bool:
+        return self.days_left < 0
+
+    def badge(self) -> str:
+        """余N天 / 今天到期 / 逾期N天 (the list column and agenda)."""
+        if self.days_left > 0:
+            return t("deadline.left", days=self.days_left)
+        if self.days_left == 0:
+            return t("deadline.today")
+        return t("deadline.overdue", days=-self.days_left)
+
+
+@dataclass(frozen=True)
+class ObligationFacts:
+    id: str
+    due_on: date
+    performed_on: date | None = None
+    amount_fen: int = 0
+
+
+@dataclass(frozen=True)
+class FollowUpFacts:
+    id: str
+    due_on: date
+    done_on: date | None = None
+
+
+@dataclass(frozen=True)
+class CaseFacts:
+    """What the rules need to know about a case; built from the rows by the services."""
+
+    state: CaseState
+    registered_on: date
+    source: CaseSource = CaseSource.APPLICATION
+    accepted_on: date | None = None
+    deadline_on: date | None = None
+    extension_count: int = 0
+    notice_on: date | None = None
+    session_count: int = 0
+    agreement_form: AgreementForm | None = None
+    agreement_effective_on: date | None = None
+    agreement_amount_fen: int = 0
+    judicial_status: JudicialResult | None = None
+    obligations: Sequence[ObligationFacts] = field(default_factory=tuple)
+    follow_ups: Sequence[FollowUpFacts] = field(default_factory=tuple)
+    is_hard: bool = False
+    resolve_by: date | None = None
+    petition_received_on: date | None = None
+    petition_extended: bool = False
+
+
+def deadlines(facts: CaseFacts, today: date) -> list[Deadline]:
+    """Every open deadline of the case, soonest first."""
+    out: list[Deadline] = []
+
+    def add(kind: DeadlineKind, due: date, optional: bool = False, ref: str | None = None) -> None:
+        out.append(Deadline(kind, due, (due - today).days, optional, ref))
+
+    state = facts.state
+    if state in OPEN_MEDIATION and facts.accepted_on:
+        add(DeadlineKind.MEDIATION, facts.deadline_on or mediation_deadline(facts.accepted_on))
+    if (facts.agreement_effective_on and state in AFTER_AGREEMENT
+            and facts.judicial_status is None
+            and today <= judicial_deadline(facts.agreement_effective_on)):
+        add(DeadlineKind.JUDICIAL, judicial_deadline(facts.agreement_effective_on), optional=True)
+    if state in (S.AGREED, S.PERFORMING, S.UNPERFORMED, S.URGED):
+        for ob in facts.obligations:
+            if ob.performed_on is None:
+                add(DeadlineKind.PERFORMANCE, ob.due_on, ref=ob.id)
+    for fu in facts.follow_ups:
+        if fu.done_on is None:
+            add(DeadlineKind.FOLLOW_UP, fu.due_on, ref=fu.id)
+    if facts.is_hard and facts.resolve_by and state not in TERMINAL_STATES:
+        add(DeadlineKind.HARD_CASE, facts.resolve_by)
+    if facts.source is CaseSource.PETITION and facts.petition_received_on:
+        if state is S.REGISTERED:
+            add(DeadlineKind.PETITION_NOTICE,
+                facts.petition_received_on + timedelta(days=PETITION_NOTICE_DAYS))
+        elif state in OPEN_MEDIATION and facts.accepted_on:
+            days = PETITION_COMPLETE_DAYS + (PETITION_EXTENSION_DAYS if facts.petition_extended else 0)
+            add(DeadlineKind.PETITION_COMPLETE, facts.accepted_on + timedelta(days=days))
+    out.sort(key=lambda d: (d.due, d.optional, d.kind.value))
+    return out
+
+
+def nearest_deadline(items: Iterable[Deadline]) -> Deadline | None:
+    """The case's nearest binding deadline (optional ones only if nothing else is open)."""
+    items = list(items)
+    binding = [d for d in items if not d.optional]
+    pool = binding or items
+    return min(pool, key=lambda d: d.due) if pool else None
+
+
+# --- warnings ----------------------------------------------------------------------------
+
+
+class WarningCode(str, enum.Enum):
+    ORAL_NEEDS_WRITTEN = "ORAL_NEEDS_WRITTEN"
+    PAST_ONE_MONTH = "PAST_ONE_MONTH"
+    PAST_EXTENSION = "PAST_EXTENSION"
+    NO_NOTICE = "NO_NOTICE"
+    JUDICIAL_WINDOW_CLOSING = "JUDICIAL_WINDOW_CLOSING"
+    PERFORMANCE_OVERDUE = "PERFORMANCE_OVERDUE"
+    PETITION_NOTICE_DUE = "PETITION_NOTICE_DUE"
+
+
+@dataclass(frozen=True)
+class RuleWarning:
+    code: WarningCode
+    message: str
+
+
+def oral_needs_written(form: AgreementForm | None, amount_fen: int, obligation_count: int) -> bool:
+    """人民调解法 §28: an agreement carrying money or obligations must be written."""
+    return form is AgreementForm.ORAL and (amount_fen > 0 or obligation_count > 0)
+
+
+def warnings(facts: CaseFacts, today: date) -> list[RuleWarning]:
+    out: list[RuleWarning] = []
+    if oral_needs_written(facts.agreement_form, facts.agreement_amount_fen,
+                          len(facts.obligations)) and facts.state is not S.ARCHIVED:
+        out.append(RuleWarning(WarningCode.ORAL_NEEDS_WRITTEN, t("rules.warn.oral_needs_written")))
+    if facts.state in OPEN_MEDIATION and facts.accepted_on:
+        due = facts.deadline_on or mediation_deadline(facts.accepted_on)
+        if today > due:
+            if facts.extension_count == 0:
+                out.append(RuleWarning(WarningCode.PAST_ONE_MONTH,
+                                       t("rules.warn.past_one_month", days=(today - due).days)))
+            else:
+                out.append(RuleWarning(WarningCode.PAST_EXTENSION,
+                                       t("rules.warn.past_extension", days=(today - due).days)))
+    if facts.state is S.MEDIATING and facts.notice_on is None and facts.session_count > 0:
+        out.append(RuleWarning(WarningCode.NO_NOTICE, t("rules.warn.no_notice")))
+    if (facts.agreement_effective_on and facts.judicial_status is None
+            and facts.state in AFTER_AGREEMENT):
+        left = (judicial_deadline(facts.agreement_effective_on) - today).days
+        if 0 <= left <= 5:
+            out.append(RuleWarning(WarningCode.JUDICIAL_WINDOW_CLOSING,
+                                   t("rules.warn.judicial_closing", days=left)))
+    if facts.state in (S.PERFORMING, S.AGREED):
+        late = [o for o in facts.obligations if o.performed_on is None and o.due_on < today]
+        if late:
+            out.append(RuleWarning(WarningCode.PERFORMANCE_OVERDUE,
+                                   t("rules.warn.performance_overdue", count=len(late))))
+    if (facts.source is CaseSource.PETITION and facts.state is S.REGISTERED
+            and facts.petition_received_on
+            and (today - facts.petition_received_on).days > PETITION_NOTICE_DAYS):
+        out.append(RuleWarning(WarningCode.PETITION_NOTICE_DUE, t("rules.warn.petition_notice")))
+    return out
+
+
+def judicial_apply_allowed(effective_on: date, applied_on: date) -> None:
+    """Both parties must apply within 30 days of the agreement taking effect."""
+    if applied_on < effective_on:
+        raise DomainError(t("rules.judicial_before_effect"))
+    if applied_on > judicial_deadline(effective_on):
+        raise DomainError(t("rules.judicial_window_passed",
+                            deadline=judicial_deadline(effective_on).isoformat()))

@@ -1,0 +1,1129 @@
+"""Use cases. One method per thing a mediator does, each one transaction (BEGIN IMMEDIATE),
+each validated before anything is written and each recorded in the audit trail.
+
+Screens and CLI commands call these and nothing below them; they receive plain values or
+model instances detached from the session (loaded eagerly, ``expire_on_commit=False``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from sqlalchemy import func, text
+from sqlmodel import Session, select
+
+from mediator.core import audit, rules, search
+from mediator.core.db import Database
+from mediator.core.enums import (
+    AgreementForm, CaseSource, CaseState, DisputeType, EventKind, FollowUpMethod, FollowUpResult,
+    FollowUpType, Gender, JudicialResult, PartyKind, PartyRole, PetitionChannel, RiskGrade, Route,
+)
+from mediator.core.errors import DomainError, NotFoundError, ValidationError
+from mediator.core.models import (
+    Agreement, Case, CaseEvent, FollowUp, Mediator, Obligation, Office, Party, Setting, SyncedRow,
+    Village, utcnow,
+)
+from mediator.core.rules import Action
+from mediator.core.validate import (
+    normalise, parse_office_code, parse_phone, parse_resident_id, parse_village_code,
+)
+from mediator.i18n import t
+
+ROLE_ORDER = {PartyRole.APPLICANT.name: 0, PartyRole.RESPONDENT.name: 1, PartyRole.THIRD_PARTY.name: 2}
+
+
+# --- inputs ------------------------------------------------------------------------------
+
+
+@dataclass
+class PartyInput:
+    name: str
+    role: PartyRole = PartyRole.APPLICANT
+    kind: PartyKind = PartyKind.PERSON
+    id_number: str | None = None
+    phone: str | None = None
+    gender: Gender | None = None
+    birth_date: date | None = None
+    ethnicity: str | None = None
+    address: str | None = None
+    org_code: str | None = None
+    representative: str | None = None
+
+
+@dataclass
+class CaseInput:
+    parties: Sequence[PartyInput]
+    dispute_type: DisputeType
+    source: CaseSource = CaseSource.APPLICATION
+    registered_on: date | None = None
+    facts: str = ""
+    requests: str = ""
+    village_code: str | None = None
+    mediator_id: str | None = None
+    persons_involved: int | None = None
+    amount_fen: int = 0
+    group_dispute: bool | None = None
+    risk_grade: RiskGrade = RiskGrade.GENERAL
+    is_hard: bool = False
+    lead_official: str | None = None
+    responsible_person: str | None = None
+    resolve_by: date | None = None
+    stabilising_measures: str | None = None
+    petition_channel: PetitionChannel | None = None
+    petition_received_on: date | None = None
+    type_note: str | None = None
+    import_key: str | None = None
+    import_flags: str | None = None
+
+
+@dataclass
+class ObligationInput:
+    due_on: date
+    amount_fen: int = 0
+    description: str = ""
+    obligor: str | None = None
+
+
+@dataclass
+class AgreementInput:
+    form: AgreementForm
+    effective_on: date
+    terms: str
+    amount_fen: int = 0
+    responsibilities: str = ""
+    perform_place: str | None = None
+    perform_method: str | None = None
+    perform_by: date | None = None
+    obligations: Sequence[ObligationInput] = ()
+    #: performed on the spot (common for oral agreements): the case goes straight to 履行完毕
+    performed_now: bool = False
+
+
+@dataclass(frozen=True)
+class RepeatHit:
+    case_id: str
+    case_no: str
+    state: CaseState
+    registered_on: date
+    party_name: str
+    reason: str  # "id" or "name_phone"
+
+
+@dataclass
+class CaseFile:
+    """Everything a case file screen or document needs, loaded in one read transaction."""
+
+    case: Case
+    parties: list[Party]
+    events: list[CaseEvent]
+    follow_ups: list[FollowUp]
+    agreement: Agreement | None
+    obligations: list[Obligation]
+    village_name: str | None
+    mediator_name: str | None
+    deadlines: list[rules.Deadline]
+    warnings: list[rules.RuleWarning]
+    legal_actions: list[Action]
+    read_only: bool = False
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What a service returns to the screen: the case id and any warnings to show."""
+
+    case_id: str
+    warnings: tuple[str, ...] = field(default_factory=tuple)
+
+
+def _snapshot(row: SyncedRow | None) -> dict[str, Any] | None:
+    return None if row is None else row.model_dump(mode="json")
+
+
+def _touch(row: SyncedRow) -> None:
+    row.revision += 1
+    row.updated_at = utcnow()
+
+
+def _text(value: str | None, limit: int = 20000) -> str:
+    value = normalise(value)
+    if len(value) > limit:
+        raise ValidationError(t("svc.too_long", limit=limit))
+    return value
+
+
+def _opt(value: str | None) -> str | None:
+    value = normalise(value)
+    return value or None
+
+
+def format_case_no(year: int, short_name: str, seq: int) -> str:
+    """(2026)青石人调字第007号"""
+    return f"({year}){short_name}人调字第{seq:03d}号"
+
+
+def clean_party(p: PartyInput, index: int) -> PartyInput:
+    """Normalise and validate one party; fills birth date and gender from a valid ID."""
+    field_prefix = f"parties.{index}"
+    name = normalise(p.name)
+    if not name:
+        raise ValidationError(t("svc.party_name_required", n=index + 1), f"{field_prefix}.name")
+    if len(name) > 100:
+        raise ValidationError(t("svc.too_long", limit=100), f"{field_prefix}.name")
+    out = PartyInput(name=name, role=p.role, kind=p.kind, gender=p.gender,
+                     birth_date=p.birth_date, ethnicity=_opt(p.ethnicity),
+                     address=_opt(p.address), org_code=_opt(p.org_code),
+                     representative=_opt(p.representative))
+    idno = normalise(p.id_number).upper().replace(" ", "")
+    if idno:
+        if p.kind is PartyKind.ORGANISATION:
+            out.org_code = out.org_code or idno
+        else:
+            rid = parse_resident_id(idno)
+            out.id_number = rid.number
+            out.birth_date = rid.birth_date
+            out.gender = rid.gender
+    phone = normalise(p.phone)
+    if phone:
+        out.phone = parse_phone(phone)
+    return out
+
+
+class Services:
+    """The application's use cases, bound to one database, operator and clock."""
+
+    def __init__(self, db: Database, operator: str = "", today: Callable[[], date] = date.today):
+        self.db = db
+        self.operator = operator or t("svc.unknown_operator")
+        self._today = today
+
+    def today(self) -> date:
+        return self._today()
+
+    # --- helpers -----------------------------------------------------------------------
+
+    def _audit(self, s: Session, action: str, entity: str, entity_id: str | None,
+               before: dict[str, Any] | None, after: dict[str, Any] | None) -> None:
+        audit.append(s, self.operator, action, entity, entity_id, before, after)
+
+    def _office(self, s: Session) -> Office:
+        code = s.get(Setting, "office_code")
+        if code is None:
+            raise DomainError(t("svc.no_office"))
+        office = s.exec(select(Office).where(Office.code == code.value,
+                                             Office.deleted == False)).first()  # noqa: E712
+        if office is None:
+            raise DomainError(t("svc.no_office"))
+        return office
+
+    def _case(self, s: Session, case_id: str, *, writable: bool = True) -> Case:
+        case = s.get(Case, case_id)
+        if case is None or case.deleted:
+            raise NotFoundError(t("svc.case_not_found", case=case_id))
+        if writable:
+            own = s.get(Setting, "office_code")
+            if own is not None and case.owner_code != own.value:
+                raise DomainError(t("svc.read_only_case", case=case.case_no))
+        return case
+
+    def _event(self, s: Session, case: Case, kind: EventKind, on: date, summary: str = "",
+               body: str = "", state_from: CaseState | None = None,
+               state_to: CaseState | None = None, **extra: Any) -> CaseEvent:
+        ev = CaseEvent(owner_code=case.owner_code, case_id=case.id, kind=kind.name,
+                       occurred_on=on, summary=summary, body=body,
+                       state_from=state_from.name if state_from else None,
+                       state_to=state_to.name if state_to else None,
+                       operator=self.operator, **extra)
+        s.add(ev)
+        return ev
+
+    def _move(self, s: Session, case: Case, action: Action, on: date, summary: str = "",
+              body: str = "") -> CaseState:
+        """Apply a lifecycle action: check legality, change state and outcome, log it."""
+        before = CaseState(case.state)
+        after = rules.next_state(before, action)
+        if after is not before:
+            case.state = after.name
+            if after in rules.OUTCOME_OF:
+                outcome = rules.OUTCOME_OF[after]
+                case.outcome = outcome.name if outcome else None
+                case.concluded_on = on
+            if action is Action.REMEDIATE:
+                case.outcome = None
+                case.concluded_on = None
+            if after is CaseState.ARCHIVED:
+                case.archived_on = on
+            self._event(s, case, EventKind.STATE, on, summary or action.label, body,
+                        state_from=before, state_to=after)
+        return after
+
+    def facts(self, s: Session, case: Case) -> rules.CaseFacts:
+        agreement = s.exec(select(Agreement).where(Agreement.case_id == case.id,
+                                                   Agreement.deleted == False)  # noqa: E712
+                           .order_by(Agreement.effective_on.desc())).first()  # type: ignore[union-attr]
+        obligations = s.exec(select(Obligation).where(Obligation.case_id == case.id,
+                                                      Obligation.deleted == False)).all()  # noqa: E712
+        follow_ups = s.exec(select(FollowUp).where(FollowUp.case_id == case.id,
+                                                   FollowUp.deleted == False)).all()  # noqa: E712
+        sessions = s.exec(select(func.count()).select_from(CaseEvent).where(
+            CaseEvent.case_id == case.id, CaseEvent.kind == EventKind.SESSION.name,
+            CaseEvent.deleted == False)).one()  # noqa: E712
+        return facts_from_rows(case, agreement, obligations, follow_ups, int(sessions))
+
+    def _refresh(self, s: Session, case: Case) -> rules.CaseFacts:
+        """Recompute what is derived from the case's rows: nearest deadline, party names,
+        search index. Called at the end of every change to a case."""
+        s.flush()
+        facts = self.facts(s, case)
+        nearest = rules.nearest_deadline(rules.deadlines(facts, self.today()))
+        case.next_due_on = nearest.due if nearest else None
+        case.next_due_kind = nearest.kind.name if nearest else None
+        parties = s.exec(select(Party).where(Party.case_id == case.id, Party.deleted == False)  # noqa: E712
+                         .order_by(Party.position)).all()
+        case.parties_text = parties_text([(p.role, p.name) for p in parties])
+        s.add(case)
+        s.flush()
+        rowid = s.exec(text("SELECT rowid FROM dispute_case WHERE id = :id"),  # type: ignore[call-overload]
+                       params={"id": case.id}).scalar_one()
+        names = [p.name for p in parties]
+        numbers = [x for p in parties for x in (p.id_number, p.phone) if x]
+        search.index_case(s, rowid, search.fts_body(case.case_no, names, numbers, case.facts,
+                                                   case.requests), search.name_terms(names))
+        return facts
+
+    # --- office, people, places --------------------------------------------------------
+
+    def init_office(self, name: str, short_name: str, code: str) -> Office:
+        name, short_name = normalise(name), normalise(short_name)
+        if not name:
+            raise ValidationError(t("svc.office_name_required"), "name")
+        if not short_name:
+            raise ValidationError(t("svc.office_short_required"), "short_name")
+        if len(short_name) > 10:
+            raise ValidationError(t("svc.office_short_too_long"), "short_name")
+        code = parse_office_code(code)
+        with self.db.write() as s:
+            existing = s.get(Setting, "office_code")
+            if existing is not None and existing.value != code:
+                raise DomainError(t("svc.office_exists", code=existing.value))
+            office = s.exec(select(Office).where(Office.code == code)).first()
+            before = _snapshot(office)
+            if office is None:
+                office = Office(owner_code=code, code=code, name=name, short_name=short_name)
+            else:
+                office.name, office.short_name = name, short_name
+                _touch(office)
+            s.add(office)
+            s.merge(Setting(key="office_code", value=code))
+            self._audit(s, "office.init", "office", office.id, before, _snapshot(office))
+            return office
+
+    def office(self) -> Office | None:
+        with self.db.read() as s:
+            try:
+                return self._office(s)
+            except DomainError:
+                return None
+
+    def add_mediator(self, name: str, phone: str | None = None, title: str | None = None) -> Mediator:
+        name = normalise(name)
+        if not name:
+            raise ValidationError(t("svc.mediator_name_required"), "name")
+        phone_v = parse_phone(phone) if normalise(phone) else None
+        with self.db.write() as s:
+            office = self._office(s)
+            m = Mediator(owner_code=office.code, name=name, phone=phone_v, title=_opt(title))
+            s.add(m)
+            self._audit(s, "mediator.add", "mediator", m.id, None, _snapshot(m))
+            return m
+
+    def update_mediator(self, mediator_id: str, *, name: str | None = None,
+                        phone: str | None = None, active: bool | None = None) -> Mediator:
+        with self.db.write() as s:
+            m = s.get(Mediator, mediator_id)
+            if m is None or m.deleted:
+                raise NotFoundError(t("svc.not_found"))
+            before = _snapshot(m)
+            if name is not None:
+                if not normalise(name):
+                    raise ValidationError(t("svc.mediator_name_required"), "name")
+                m.name = normalise(name)
+            if phone is not None:
+                m.phone = parse_phone(phone) if normalise(phone) else None
+            if active is not None:
+                m.active = active
+            _touch(m)
+            s.add(m)
+            self._audit(s, "mediator.update", "mediator", m.id, before, _snapshot(m))
+            return m
+
+    def add_village(self, code: str, name: str) -> Village:
+        name = normalise(name)
+        if not name:
+            raise ValidationError(t("svc.village_name_required"), "name")
+        code = parse_village_code(code)
+        with self.db.write() as s:
+            office = self._office(s)
+            if not code.startswith(office.code[:9]) and len(office.code) == 9:
+                raise ValidationError(t("svc.village_outside", code=code, office=office.code), "code")
+            dup = s.exec(select(Village).where(Village.code == code,
+                                               Village.deleted == False)).first()  # noqa: E712
+            if dup is not None:
+                raise ValidationError(t("svc.village_exists", code=code, name=dup.name), "code")
+            v = Village(owner_code=office.code, code=code, name=name)
+            s.add(v)
+            self._audit(s, "village.add", "village", v.id, None, _snapshot(v))
+            return v
+
+    def set_setting(self, key: str, value: str) -> None:
+        with self.db.write() as s:
+            old = s.get(Setting, key)
+            before = {"value": old.value} if old else None
+            s.merge(Setting(key=key, value=value))
+            self._audit(s, "setting.set", "setting", key, before, {"value": value})
+
+    def get_setting(self, key: str, default: str | None = None) -> str | None:
+        with self.db.read() as s:
+            row = s.get(Setting, key)
+            return row.value if row else default
+
+    def mediators(self, include_inactive: bool = False) -> list[Mediator]:
+        with self.db.read() as s:
+            q = select(Mediator).where(Mediator.deleted == False)  # noqa: E712
+            if not include_inactive:
+                q = q.where(Mediator.active == True)  # noqa: E712
+            return list(s.exec(q.order_by(Mediator.name)).all())
+
+    def villages(self) -> list[Village]:
+        with self.db.read() as s:
+            return list(s.exec(select(Village).where(Village.deleted == False)  # noqa: E712
+                               .order_by(Village.code)).all())
+
+    def offices(self) -> list[Office]:
+        with self.db.read() as s:
+            return list(s.exec(select(Office).where(Office.deleted == False)  # noqa: E712
+                               .order_by(Office.code)).all())
+
+    # --- registering -------------------------------------------------------------------
+
+    def _validate_case(self, data: CaseInput) -> tuple[list[PartyInput], dict[str, Any]]:
+        if not data.parties:
+            raise ValidationError(t("svc.parties_required"), "parties")
+        parties = [clean_party(p, i) for i, p in enumerate(data.parties)]
+        if not any(p.role is PartyRole.APPLICANT for p in parties):
+            raise ValidationError(t("svc.applicant_required"), "parties")
+        seen: set[str] = set()
+        for p in parties:
+            if p.id_number:
+                if p.id_number in seen:
+                    raise ValidationError(t("svc.duplicate_id", id=p.id_number), "parties")
+                seen.add(p.id_number)
+        registered_on = data.registered_on or self.today()
+        if registered_on > self.today():
+            raise ValidationError(t("svc.date_in_future"), "registered_on")
+        if data.amount_fen < 0:
+            raise ValidationError(t("svc.amount_negative"), "amount_fen")
+        persons = data.persons_involved if data.persons_involved is not None else len(parties)
+        if persons < len(parties):
+            raise ValidationError(t("svc.persons_too_few", n=len(parties)), "persons_involved")
+        if data.is_hard and not normalise(data.lead_official):
+            raise ValidationError(t("svc.hard_needs_leader"), "lead_official")
+        if data.source is CaseSource.PETITION and data.petition_received_on is None:
+            raise ValidationError(t("svc.petition_needs_date"), "petition_received_on")
+        fields = dict(
+            dispute_type=DisputeType(data.dispute_type).name,
+            source=CaseSource(data.source).name,
+            registered_on=registered_on,
+            facts=_text(data.facts),
+            requests=_text(data.requests),
+            village_code=parse_village_code(data.village_code) if normalise(data.village_code) else None,
+            mediator_id=data.mediator_id or None,
+            persons_involved=persons,
+            amount_fen=data.amount_fen,
+            group_dispute=data.group_dispute if data.group_dispute is not None else persons >= 5,
+            risk_grade=RiskGrade(data.risk_grade).name,
+            is_hard=data.is_hard,
+            lead_official=_opt(data.lead_official),
+            responsible_person=_opt(data.responsible_person),
+            resolve_by=data.resolve_by,
+            stabilising_measures=_opt(data.stabilising_measures),
+            petition_channel=data.petition_channel.name if data.petition_channel else None,
+            petition_received_on=data.petition_received_on,
+            type_note=_opt(data.type_note),
+            import_key=_opt(data.import_key),
+            import_flags=_opt(data.import_flags),
+        )
+        if not fields["facts"]:
+            raise ValidationError(t("svc.facts_required"), "facts")
+        return parties, fields
+
+    def _insert_case(self, s: Session, parties: list[PartyInput], fields: dict[str, Any]) -> Case:
+        office = self._office(s)
+        if fields["mediator_id"] and s.get(Mediator, fields["mediator_id"]) is None:
+            raise ValidationError(t("svc.mediator_unknown"), "mediator_id")
+        year = fields["registered_on"].year
+        seq = s.exec(select(func.coalesce(func.max(Case.seq), 0)).where(
+            Case.owner_code == office.code, Case.year == year)).one() + 1
+        case = Case(owner_code=office.code, year=year, seq=seq,
+                    case_no=format_case_no(year, office.short_name, seq), **fields)
+        s.add(case)
+        s.flush()
+        for i, p in enumerate(sorted(parties, key=lambda p: ROLE_ORDER[p.role.name])):
+            s.add(Party(owner_code=office.code, case_id=case.id, position=i, role=p.role.name,
+                        kind=p.kind.name, name=p.name, id_number=p.id_number,
+                        gender=p.gender.name if p.gender else None, birth_date=p.birth_date,
+                        ethnicity=p.ethnicity, phone=p.phone, address=p.address,
+                        org_code=p.org_code, representative=p.representative))
+        self._event(s, case, EventKind.STATE, case.registered_on, t("svc.ev.registered"),
+                    state_to=CaseState.REGISTERED)
+        return case
+
+    def register_case(self, data: CaseInput) -> Case:
+        """登记: a new case in 待受理 with its parties, numbered per office per year."""
+        parties, fields = self._validate_case(data)
+        with self.db.write() as s:
+            case = self._insert_case(s, parties, fields)
+            self._refresh(s, case)
+            self._audit(s, "case.register", "case", case.id, None, _snapshot(case))
+            return case
+
+    def quick_oral_case(self, data: CaseInput, agreement: AgreementInput,
+                        on: date | None = None) -> Outcome:
+        """简易登记: register, accept, 告知 and record the (usually oral) agreement at once."""
+        on = on or data.registered_on or self.today()
+        data.registered_on = on
+        parties, fields = self._validate_case(data)
+        self._validate_agreement(agreement)
+        with self.db.write() as s:
+            case = self._insert_case(s, parties, fields)
+            self._accept(s, case, on)
+            case.notice_on = on
+            self._event(s, case, EventKind.NOTICE, on, t("svc.ev.notice"))
+            self._move(s, case, Action.NOTICE, on)
+            warnings = self._agree(s, case, agreement)
+            self._refresh(s, case)
+            self._audit(s, "case.quick_oral", "case", case.id, None, _snapshot(case))
+            return Outcome(case.id, tuple(warnings))
+
+    def find_repeat_parties(self, id_number: str | None = None, name: str | None = None,
+                            phone: str | None = None, exclude_case_id: str | None = None,
+                            limit: int = 50) -> list[RepeatHit]:
+        """Other cases of the same ID number, or of the same name and phone."""
+        idno = normalise(id_number).upper()
+        name_n, phone_n = normalise(name), normalise(phone)
+        try:
+            phone_n = parse_phone(phone_n) if phone_n else ""
+        except ValidationError:
+            phone_n = ""
+        conds = []
+        params: dict[str, Any] = {"ex": exclude_case_id or "", "lim": limit}
+        if idno:
+            conds.append("p.id_number = :idno")
+            params["idno"] = idno
+        if name_n and phone_n:
+            conds.append("(p.name = :name AND p.phone = :phone)")
+            params.update(name=name_n, phone=phone_n)
+        if not conds:
+            return []
+        sql = ("SELECT DISTINCT c.id, c.case_no, c.state, c.registered_on, p.name, "
+               "CASE WHEN p.id_number = :idno2 THEN 'id' ELSE 'name_phone' END "
+               "FROM party p JOIN dispute_case c ON c.id = p.case_id "
+               f"WHERE ({' OR '.join(conds)}) AND p.deleted = 0 AND c.deleted = 0 AND c.id != :ex "
+               "ORDER BY c.registered_on DESC LIMIT :lim")
+        params["idno2"] = idno or "\x00"
+        with self.db.read() as s:
+            rows = s.exec(text(sql), params=params).all()  # type: ignore[call-overload]
+        return [RepeatHit(r[0], r[1], CaseState(r[2]), date.fromisoformat(str(r[3])), r[4], r[5])
+                for r in rows]
+
+    # --- lifecycle ---------------------------------------------------------------------
+
+    def _check_date(self, on: date | None, case: Case, field: str = "on") -> date:
+        on = on or self.today()
+        if on > self.today():
+            raise ValidationError(t("svc.date_in_future"), field)
+        if on < case.registered_on:
+            raise ValidationError(t("svc.date_before_registration",
+                                    date=case.registered_on.isoformat()), field)
+        return on
+
+    def _accept(self, s: Session, case: Case, on: date) -> None:
+        self._move(s, case, Action.ACCEPT, on, t("svc.ev.accepted"))
+        case.accepted_on = on
+        case.deadline_on = rules.mediation_deadline(on)
+
+    def _change(self, case_id: str, action_name: str,
+                work: Callable[[Session, Case], list[str] | None]) -> Outcome:
+        """Run one change to a case in one transaction with audit and derived fields."""
+        with self.db.write() as s:
+            case = self._case(s, case_id)
+            before = _snapshot(case)
+            warnings = work(s, case) or []
+            _touch(case)
+            self._refresh(s, case)
+            self._audit(s, action_name, "case", case.id, before, _snapshot(case))
+            return Outcome(case.id, tuple(warnings))
+
+    def accept_case(self, case_id: str, on: date | None = None) -> Outcome:
+        def work(s: Session, case: Case) -> None:
+            self._accept(s, case, self._check_date(on, case))
+        return self._change(case_id, "case.accept", work)
+
+    def refuse_case(self, case_id: str, reason: str, routes: Sequence[Route] = (),
+                    on: date | None = None) -> Outcome:
+        reason = normalise(reason)
+        if not reason:
+            raise ValidationError(t("svc.reason_required"), "reason")
+
+        def work(s: Session, case: Case) -> None:
+            d = self._check_date(on, case)
+            case.refusal_reason = reason
+            case.routes_told = ",".join(r.name for r in routes) or None
+            self._move(s, case, Action.REFUSE, d, t("svc.ev.refused"), reason)
+        return self._change(case_id, "case.refuse", work)
+
+    def record_notice(self, case_id: str, on: date | None = None, note: str = "") -> Outcome:
+        """权利义务告知: recorded before mediating; moves 已受理 to 调解中."""
+        def work(s: Session, case: Case) -> None:
+            d = self._check_date(on, case)
+            rules.check(CaseState(case.state), Action.NOTICE)
+            case.notice_on = d
+            self._event(s, case, EventKind.NOTICE, d, t("svc.ev.notice"), normalise(note))
+            self._move(s, case, Action.NOTICE, d)
+        return self._change(case_id, "case.notice", work)
+
+    def add_session(self, case_id: str, content: str, on: date | None = None,
+                    place: str | None = None, participants: str | None = None) -> Outcome:
+        """调解记录: one mediation session (time, place, participants, what was said)."""
+        content = _text(content)
+        if not content:
+            raise ValidationError(t("svc.content_required"), "content")
+
+        def work(s: Session, case: Case) -> list[str]:
+            d = self._check_date(on, case)
+            rules.check(CaseState(case.state), Action.SESSION)
+            self._event(s, case, EventKind.SESSION, d, t("svc.ev.session"), content,
+                        place=_opt(place), participants=_opt(participants))
+            self._move(s, case, Action.SESSION, d)
+            return [] if case.notice_on else [t("rules.warn.no_notice")]
+        return self._change(case_id, "case.session", work)
+
+    def add_note(self, case_id: str, note: str, on: date | None = None) -> Outcome:
+        note = _text(note)
+        if not note:
+            raise ValidationError(t("svc.content_required"), "note")
+
+        def work(s: Session, case: Case) -> None:
+            self._event(s, case, EventKind.NOTE, on or self.today(), t("svc.ev.note"), note)
+        return self._change(case_id, "case.note", work)
+
+    def extend_case(self, case_id: str, new_deadline: date, consent: str,
+                    on: date | None = None) -> Outcome:
+        """延期: continuing past one month needs both parties' consent, recorded."""
+        consent = normalise(consent)
+        if not consent:
+            raise ValidationError(t("svc.consent_required"), "consent")
+
+        def work(s: Session, case: Case) -> None:
+            d = self._check_date(on, case)
+            rules.check(CaseState(case.state), Action.EXTEND)
+            current = case.deadline_on or rules.mediation_deadline(case.accepted_on or d)
+            if new_deadline <= current:
+                raise ValidationError(t("svc.extension_not_later", date=current.isoformat()),
+                                      "new_deadline")
+            case.deadline_on = new_deadline
+            case.extension_count += 1
+            if case.source == CaseSource.PETITION.name:
+                case.petition_extended = True
+            self._event(s, case, EventKind.EXTENSION, d,
+                        t("svc.ev.extended", date=new_deadline.isoformat()), consent)
+        return self._change(case_id, "case.extend", work)
+
+    def _validate_agreement(self, a: AgreementInput) -> None:
+        if not normalise(a.terms):
+            raise ValidationError(t("svc.terms_required"), "terms")
+        if a.amount_fen < 0 or any(o.amount_fen < 0 for o in a.obligations):
+            raise ValidationError(t("svc.amount_negative"), "amount_fen")
+        if a.effective_on > self.today():
+            raise ValidationError(t("svc.date_in_future"), "effective_on")
+        for o in a.obligations:
+            if o.due_on < a.effective_on:
+                raise ValidationError(t("svc.obligation_before_effect"), "obligations")
+        if a.performed_now and a.obligations:
+            raise ValidationError(t("svc.performed_now_with_obligations"), "obligations")
+
+    def _agree(self, s: Session, case: Case, a: AgreementInput) -> list[str]:
+        if a.effective_on < case.registered_on:
+            raise ValidationError(t("svc.date_before_registration",
+                                    date=case.registered_on.isoformat()), "effective_on")
+        self._move(s, case, Action.AGREE, a.effective_on, t("svc.ev.agreed", form=a.form.label))
+        ag = Agreement(owner_code=case.owner_code, case_id=case.id, form=a.form.name,
+                       effective_on=a.effective_on, terms=_text(a.terms),
+                       responsibilities=_text(a.responsibilities), amount_fen=a.amount_fen,
+                       perform_place=_opt(a.perform_place), perform_method=_opt(a.perform_method),
+                       perform_by=a.perform_by)
+        s.add(ag)
+        s.flush()
+        for i, o in enumerate(sorted(a.obligations, key=lambda o: o.due_on), start=1):
+            ob = Obligation(owner_code=case.owner_code, agreement_id=ag.id, case_id=case.id,
+                            seq=i, obligor=_opt(o.obligor), description=_text(o.description),
+                            due_on=o.due_on, amount_fen=o.amount_fen)
+            s.add(ob)
+            s.flush()
+            # 回访 on each obligation's due date: the committee supervises performance.
+            s.add(FollowUp(owner_code=case.owner_code, case_id=case.id, obligation_id=ob.id,
+                           kind=FollowUpType.PERFORMANCE.name, due_on=o.due_on,
+                           note=t("svc.followup_for_obligation", n=i), operator=self.operator))
+        if a.performed_now:
+            self._move(s, case, Action.COMPLETE_PERFORMANCE, a.effective_on, t("svc.ev.performed"))
+        elif a.obligations:
+            self._move(s, case, Action.BEGIN_PERFORMANCE, a.effective_on)
+        warnings = []
+        if rules.oral_needs_written(a.form, a.amount_fen, len(a.obligations)):
+            warnings.append(t("rules.warn.oral_needs_written"))
+        return warnings
+
+    def record_agreement(self, case_id: str, agreement: AgreementInput) -> Outcome:
+        """达成协议 (口头/书面); schedules a 回访 for each obligation's due date."""
+        self._validate_agreement(agreement)
+
+        def work(s: Session, case: Case) -> list[str]:
+            return self._agree(s, case, agreement)
+        return self._change(case_id, "case.agree", work)
+
+    def _agreement(self, s: Session, case: Case) -> Agreement:
+        ag = s.exec(select(Agreement).where(Agreement.case_id == case.id,
+                                            Agreement.deleted == False)  # noqa: E712
+                    .order_by(Agreement.effective_on.desc())).first()  # type: ignore[union-attr]
+        if ag is None:
+            raise DomainError(t("svc.no_agreement"))
+        return ag
+
+    def record_failure(self, case_id: str, reason: str, routes: Sequence[Route],
+                       on: date | None = None) -> Outcome:
+        """调解终止: the parties are told of the other routes (仲裁, 行政处理, 诉讼)."""
+        reason = normalise(reason)
+        if not reason:
+            raise ValidationError(t("svc.reason_required"), "reason")
+        if not routes:
+            raise ValidationError(t("svc.routes_required"), "routes")
+
+        def work(s: Session, case: Case) -> None:
+            d = self._check_date(on, case)
+            case.routes_told = ",".join(r.name for r in routes)
+            self._move(s, case, Action.TERMINATE, d, t("svc.ev.terminated"),
+                       reason + "\n" + t("svc.routes_told", routes="、".join(r.label for r in routes)))
+        return self._change(case_id, "case.terminate", work)
+
+    def record_performance(self, obligation_id: str, performed_on: date | None = None,
+                           proof: str | None = None) -> Outcome:
+        """One obligation performed, with its proof (e.g. a receipt number); when all are,
+        the case becomes 履行完毕."""
+        with self.db.write() as s:
+            ob = s.get(Obligation, obligation_id)
+            if ob is None or ob.deleted:
+                raise NotFoundError(t("svc.not_found"))
+            case = self._case(s, ob.case_id)
+            before = _snapshot(case)
+            rules.check(CaseState(case.state), Action.RECORD_PERFORMANCE)
+            if ob.performed_on is not None:
+                raise DomainError(t("svc.already_performed"))
+            d = self._check_date(performed_on, case)
+            ob_before = _snapshot(ob)
+            ob.performed_on = d
+            ob.proof = _opt(proof)
+            _touch(ob)
+            s.add(ob)
+            self._event(s, case, EventKind.PERFORMANCE, d,
+                        t("svc.ev.obligation_performed", n=ob.seq), ob.proof or "")
+            s.flush()
+            open_left = s.exec(select(func.count()).select_from(Obligation).where(
+                Obligation.case_id == case.id, Obligation.performed_on == None,  # noqa: E711
+                Obligation.deleted == False)).one()  # noqa: E712
+            if open_left == 0:
+                self._move(s, case, Action.COMPLETE_PERFORMANCE, d, t("svc.ev.performed"))
+            _touch(case)
+            self._refresh(s, case)
+            self._audit(s, "obligation.performed", "obligation", ob.id, ob_before, _snapshot(ob))
+            self._audit(s, "case.performance", "case", case.id, before, _snapshot(case))
+            return Outcome(case.id)
+
+    def complete_performance(self, case_id: str, on: date | None = None, note: str = "") -> Outcome:
+        def work(s: Session, case: Case) -> None:
+            d = self._check_date(on, case)
+            self._move(s, case, Action.COMPLETE_PERFORMANCE, d, t("svc.ev.performed"), normalise(note))
+        return self._change(case_id, "case.performed", work)
+
+    def sweep_missed_instalments(self) -> list[str]:
+        """A missed instalment makes the case 未履行. Run at start and daily; returns case ids."""
+        today = self.today()
+        with self.db.write() as s:
+            ids = [r[0] for r in s.exec(text(  # type: ignore[call-overload]
+                "SELECT DISTINCT o.case_id FROM obligation o JOIN dispute_case c ON c.id = o.case_id "
+                "WHERE o.performed_on IS NULL AND o.deleted = 0 AND o.due_on < :today "
+                "AND c.state = 'PERFORMING' AND c.deleted = 0 AND c.owner_code = "
+                "(SELECT value FROM setting WHERE key = 'office_code')"), params={"today": today})]
+            for cid in ids:
+                case = self._case(s, cid)
+                before = _snapshot(case)
+                self._move(s, case, Action.MISS, today, t("svc.ev.missed"))
+                _touch(case)
+                self._refresh(s, case)
+                self._audit(s, "case.missed", "case", case.id, before, _snapshot(case))
+            return ids
+
+    def urge(self, case_id: str, note: str, on: date | None = None) -> Outcome:
+        def work(s: Session, case: Case) -> None:
+            d = self._check_date(on, case)
+            self._move(s, case, Action.URGE, d, t("svc.ev.urged"), normalise(note))
+        return self._change(case_id, "case.urge", work)
+
+    def remediate(self, case_id: str, note: str = "", on: date | None = None) -> Outcome:
+        def work(s: Session, case: Case) -> None:
+            d = self._check_date(on, case)
+            self._move(s, case, Action.REMEDIATE, d, t("svc.ev.remediate"), normalise(note))
+            case.accepted_on = d
+            case.deadline_on = rules.mediation_deadline(d)
+        return self._change(case_id, "case.remediate", work)
+
+    def advise_suit(self, case_id: str, note: str = "", on: date | None = None) -> Outcome:
+        def work(s: Session, case: Case) -> None:
+            d = self._check_date(on, case)
+            case.routes_told = Route.LITIGATION.name
+            self._move(s, case, Action.ADVISE_SUIT, d, t("svc.ev.suit"), normalise(note))
+        return self._change(case_id, "case.suit", work)
+
+    def judicial_apply(self, case_id: str, on: date | None = None, court: str = "") -> Outcome:
+        """司法确认 application: both parties, within 30 days of the agreement taking effect."""
+        def work(s: Session, case: Case) -> None:
+            d = self._check_date(on, case)
+            rules.check(CaseState(case.state), Action.JUDICIAL_APPLY)
+            ag = self._agreement(s, case)
+            if ag.judicial_status is not None:
+                raise DomainError(t("svc.judicial_already"))
+            rules.judicial_apply_allowed(ag.effective_on, d)
+            ag.judicial_status = JudicialResult.APPLIED.name
+            ag.judicial_applied_on = d
+            ag.judicial_court = _opt(court)
+            _touch(ag)
+            s.add(ag)
+            self._event(s, case, EventKind.JUDICIAL, d, t("svc.ev.judicial_applied"), normalise(court))
+        return self._change(case_id, "case.judicial_apply", work)
+
+    def judicial_result(self, case_id: str, result: JudicialResult, on: date | None = None,
+                        ref: str = "") -> Outcome:
+        if result is JudicialResult.APPLIED:
+            raise ValidationError(t("svc.judicial_result_needed"), "result")
+
+        def work(s: Session, case: Case) -> None:
+            d = self._check_date(on, case)
+            rules.check(CaseState(case.state), Action.JUDICIAL_RESULT)
+            ag = self._agreement(s, case)
+            if ag.judicial_status != JudicialResult.APPLIED.name:
+                raise DomainError(t("svc.judicial_not_applied"))
+            if ag.judicial_applied_on and d < ag.judicial_applied_on:
+                raise ValidationError(t("svc.judicial_before_apply"), "on")
+            ag.judicial_status = result.name
+            ag.judicial_decided_on = d
+            ag.judicial_ref = _opt(ref)
+            _touch(ag)
+            s.add(ag)
+            self._event(s, case, EventKind.JUDICIAL, d, t("svc.ev.judicial_result", result=result.label),
+                        normalise(ref))
+        return self._change(case_id, "case.judicial_result", work)
+
+    def transfer_case(self, case_id: str, to: str, reason: str, on: date | None = None) -> Outcome:
+        """移交/上报: the upper level opens its own case linked to this one."""
+        to, reason = normalise(to), normalise(reason)
+        if not to:
+            raise ValidationError(t("svc.transfer_to_required"), "to")
+
+        def work(s: Session, case: Case) -> None:
+            d = self._check_date(on, case)
+            case.transfer_to = to
+            self._move(s, case, Action.TRANSFER, d, t("svc.ev.transferred", to=to), reason)
+            self._event(s, case, EventKind.TRANSFER, d, t("svc.ev.transferred", to=to), reason)
+        return self._change(case_id, "case.transfer", work)
+
+    def withdraw_case(self, case_id: str, reason: str = "", on: date | None = None) -> Outcome:
+        def work(s: Session, case: Case) -> None:
+            d = self._check_date(on, case)
+            case.withdraw_reason = _opt(reason)
+            self._move(s, case, Action.WITHDRAW, d, t("svc.ev.withdrawn"), normalise(reason))
+        return self._change(case_id, "case.withdraw", work)
+
+    def archive_case(self, case_id: str, on: date | None = None) -> Outcome:
+        def work(s: Session, case: Case) -> list[str]:
+            d = self._check_date(on, case)
+            self._move(s, case, Action.ARCHIVE, d, t("svc.ev.archived"))
+            return []
+        return self._change(case_id, "case.archive", work)
+
+    def delete_case(self, case_id: str, reason: str) -> Outcome:
+        """A mistaken entry: tombstoned with its rows, never erased (so deletion travels)."""
+        reason = normalise(reason)
+        if not reason:
+            raise ValidationError(t("svc.reason_required"), "reason")
+        with self.db.write() as s:
+            case = self._case(s, case_id)
+            before = _snapshot(case)
+            for model in (Party, CaseEvent, FollowUp, Obligation, Agreement):
+                for row in s.exec(select(model).where(model.case_id == case.id,  # type: ignore[attr-defined]
+                                                      model.deleted == False)).all():  # noqa: E712
+                    row.deleted = True
+                    _touch(row)
+                    s.add(row)
+            case.deleted = True
+            _touch(case)
+            s.add(case)
+            s.flush()
+            rowid = s.exec(text("SELECT rowid FROM dispute_case WHERE id=:id"),  # type: ignore[call-overload]
+                           params={"id": case.id}).scalar_one()
+            s.exec(text("DELETE FROM case_fts WHERE rowid=:r"), params={"r": rowid})  # type: ignore[call-overload]
+            s.exec(text("DELETE FROM case_term WHERE case_rowid=:r"), params={"r": rowid})  # type: ignore[call-overload]
+            self._audit(s, "case.delete", "case", case.id, before, {"deleted": True, "reason": reason})
+            return Outcome(case.id)
+
+    # --- follow-ups --------------------------------------------------------------------
+
+    def schedule_follow_up(self, case_id: str, due_on: date, kind: FollowUpType = FollowUpType.ROUTINE,
+                           method: FollowUpMethod | None = None, note: str = "") -> Outcome:
+        def work(s: Session, case: Case) -> None:
+            rules.check(CaseState(case.state), Action.SCHEDULE_FOLLOW_UP)
+            if due_on < case.registered_on:
+                raise ValidationError(t("svc.date_before_registration",
+                                        date=case.registered_on.isoformat()), "due_on")
+            s.add(FollowUp(owner_code=case.owner_code, case_id=case.id, kind=kind.name,
+                           method=method.name if method else None, due_on=due_on,
+                           note=normalise(note), operator=self.operator))
+            self._event(s, case, EventKind.FOLLOW_UP, self.today(),
+                        t("svc.ev.followup_scheduled", date=due_on.isoformat()), normalise(note))
+        return self._change(case_id, "followup.schedule", work)
+
+    def complete_follow_up(self, follow_up_id: str, result: FollowUpResult,
+                           method: FollowUpMethod, note: str = "",
+                           done_on: date | None = None) -> Outcome:
+        """回访 done. A visit that finds an obligation not performed marks the case 未履行."""
+        with self.db.write() as s:
+            fu = s.get(FollowUp, follow_up_id)
+            if fu is None or fu.deleted:
+                raise NotFoundError(t("svc.not_found"))
+            case = self._case(s, fu.case_id)
+            if fu.done_on is not None:
+                raise DomainError(t("svc.followup_done_already"))
+            d = self._check_date(done_on, case, "done_on")
+            before_fu, before = _snapshot(fu), _snapshot(case)
+            fu.done_on, fu.result, fu.method = d, result.name, method.name
+            fu.note = "\n".join(x for x in (fu.note, normalise(note)) if x)
+            fu.operator = self.operator
+            _touch(fu)
+            s.add(fu)
+            self._event(s, case, EventKind.FOLLOW_UP, d,
+                        t("svc.ev.followup_done", result=result.label, method=method.label),
+                        normalise(note))
+            if (result is FollowUpResult.NOT_PERFORMED
+                    and case.state == CaseState.PERFORMING.name):
+                self._move(s, case, Action.MISS, d, t("svc.ev.missed"))
+            _touch(case)
+            self._refresh(s, case)
+            self._audit(s, "followup.complete", "follow_up", fu.id, before_fu, _snapshot(fu))
+            self._audit(s, "case.followup", "case", case.id, before, _snapshot(case))
+            return Outcome(case.id)
+
+    # --- editing -----------------------------------------------------------------------
+
+    EDITABLE = ("dispute_type", "source", "facts", "requests", "village_code", "mediator_id",
+                "persons_involved", "amount_fen", "group_dispute", "risk_grade", "is_hard",
+                "lead_official", "responsible_person", "resolve_by", "stabilising_measures",
+                "prevented_criminal", "prevented_petition", "petition_channel",
+                "petition_received_on")
+
+    def edit_case(self, case_id: str, **changes: Any) -> Outcome:
+        """Edit the details of a case (not its state: that moves only through actions)."""
+        unknown = set(changes) - set(self.EDITABLE)
+        if unknown:
+            raise ValidationError(t("svc.not_editable", fields=", ".join(sorted(unknown))))
+
+        def work(s: Session, case: Case) -> None:
+            rules.check(CaseState(case.state), Action.EDIT)
+            for key, value in changes.items():
+                if key in ("facts", "requests"):
+                    value = _text(value)
+                    if key == "facts" and not value:
+                        raise ValidationError(t("svc.facts_required"), "facts")
+                elif key in ("lead_official", "responsible_person", "stabilising_measures"):
+                    value = _opt(value)
+                elif key == "village_code":
+                    value = parse_village_code(value) if normalise(value) else None
+                elif key == "dispute_type":
+                    value = DisputeType(value).name
+                elif key == "source":
+                    value = CaseSource(value).name
+                elif key == "risk_grade":
+                    value = RiskGrade(value).name
+                elif key == "petition_channel":
+                    value = PetitionChannel(value).name if value else None
+                elif key in ("persons_involved", "amount_fen") and (value is None or int(value) < 0):
+                    raise ValidationError(t("svc.amount_negative"), key)
+                setattr(case, key, value)
+            if case.is_hard and not case.lead_official:
+                raise ValidationError(t("svc.hard_needs_leader"), "lead_official")
+            self._event(s, case, EventKind.EDIT, self.today(), t("svc.ev.edited"),
+                        ", ".join(sorted(changes)))
+        return self._change(case_id, "case.edit", work)
+
+    def add_party(self, case_id: str, party: PartyInput) -> Outcome:
+        p = clean_party(party, 0)
+
+        def work(s: Session, case: Case) -> None:
+            rules.check(CaseState(case.state), Action.EDIT)
+            pos = s.exec(select(func.coalesce(func.max(Party.position), -1)).where(
+                Party.case_id == case.id)).one() + 1
+            s.add(Party(owner_code=case.owner_code, case_id=case.id, position=pos,
+                        role=p.role.name, kind=p.kind.name, name=p.name, id_number=p.id_number,
+                        gender=p.gender.name if p.gender else None, birth_date=p.birth_date,
+                        ethnicity=p.ethnicity, phone=p.phone, address=p.address,
+                        org_code=p.org_code, representative=p.representative))
+            self._event(s, case, EventKind.EDIT, self.today(), t("svc.ev.party_added", name=p.name))
+        return self._change(case_id, "party.add", work)
+
+    def update_party(self, party_id: str, party: PartyInput) -> Outcome:
+        p = clean_party(party, 0)
+        with self.db.write() as s:
+            row = s.get(Party, party_id)
+            if row is None or row.deleted:
+                raise NotFoundError(t("svc.not_found"))
+            case = self._case(s, row.case_id)
+            rules.check(CaseState(case.state), Action.EDIT)
+            before = _snapshot(row)
+            row.role, row.kind, row.name = p.role.name, p.kind.name, p.name
+            row.id_number, row.phone, row.address = p.id_number, p.phone, p.address
+            row.gender = p.gender.name if p.gender else None
+            row.birth_date, row.ethnicity = p.birth_date, p.ethnicity
+            row.org_code, row.representative = p.org_code, p.representative
+            _touch(row)
+            s.add(row)
+            _touch(case)
+            self._refresh(s, case)
+            self._audit(s, "party.update", "party", row.id, before, _snapshot(row))
+            return Outcome(case.id)
+
+    def remove_party(self, party_id: str) -> Outcome:
+        with self.db.write() as s:
+            row = s.get(Party, party_id)
+            if row is None or row.deleted:
+                raise NotFoundError(t("svc.not_found"))
+            case = self._case(s, row.case_id)
+            rules.check(CaseState(case.state), Action.EDIT)
+            left = s.exec(select(func.count()).select_from(Party).where(
+                Party.case_id == case.id, Party.deleted == False, Party.id != row.id)).one()  # noqa: E712
+            if left == 0:
+                raise ValidationError(t("svc.parties_required"))
+            before = _snapshot(row)
+            row.deleted = True
+            _touch(row)
+            s.add(row)
+            self._event(s, case, EventKind.EDIT, self.today(), t("svc.ev.party_removed", name=row.name))
+            _touch(case)
+            self._refresh(s, case)
+            self._audit(s, "party.remove", "party", row.id, before, _snapshot(row))
+            return Outcome(case.id)
+
+    def reveal_party(self, party_id: str) -> Party:
+        """Show a party's full ID and phone: allowed, and written to the audit trail (PIPL)."""
+        with self.db.write() as s:
+            row = s.get(Party, party_id)
+            if row is None or row.deleted:
+                raise NotFoundError(t("svc.not_found"))
+            self._audit(s, "party.reveal", "party", row.id, None, {"case_id": row.case_id})
+            return row
+
+    # --- reading -----------------------------------------------------------------------
+
+    def case_file(self, case_id: str) -> CaseFile:
+        with self.db.read() as s:
+            case = self._case(s, case_id, writable=False)
+            parties = list(s.exec(select(Party).where(Party.case_id == case.id,
+                                                      Party.deleted == False)  # noqa: E712
+                                  .order_by(Party.position)).all())
+            events = list(s.exec(select(CaseEvent).where(CaseEvent.case_id == case.id,
+                                                         CaseEvent.deleted == False)  # noqa: E712
+                                 .order_by(CaseEvent.occurred_on, CaseEvent.created_at)).all())
+            follow_ups = list(s.exec(select(FollowUp).where(FollowUp.case_id == case.id,
+                                                            FollowUp.deleted == False)  # noqa: E712
+                                     .order_by(FollowUp.due_on)).all())
+            agreement = s.exec(select(Agreement).where(Agreement.case_id == case.id,
+                                                       Agreement.deleted == False)  # noqa: E712
+                               .order_by(Agreement.effective_on.desc())).first()  # type: ignore[union-attr]
+            obligations = list(s.exec(select(Obligation).where(Obligation.case_id == case.id,
+                                                               Obligation.deleted == False)  # noqa: E712
+                                      .order_by(Obligation.seq)).all())
+            village = s.exec(select(Village.name).where(Village.code == case.village_code)).first() \
+                if case.village_code else None
+            mediator = s.get(Mediator, case.mediator_id) if case.mediator_id else None
+            sessions = sum(1 for e in events if e.kind == EventKind.SESSION.name)
+            facts = facts_from_rows(case, agreement, obligations, follow_ups, sessions)
+            own = s.get(Setting, "office_code")
+            read_only = own is not None and own.value != case.owner_code
+            today = self.today()
+            return CaseFile(
+                case=case, parties=parties, events=events, follow_ups=follow_ups,
+                agreement=agreement, obligations=obligations, village_name=village,
+                mediator_name=mediator.name if mediator else None,
+                deadlines=rules.deadlines(facts, today), warnings=rules.warnings(facts, today),
+                legal_actions=[] if read_only else rules.legal_actions(CaseState(case.state)),
+                read_only=read_only,
+            )
+
+    def find_case(self, case_no_or_id: str) -> Case:
+        key = normalise(case_no_or_id)
+        with self.db.read() as s:
+            case = s.get(Case, key)
+            if case is None:
+                case = s.exec(select(Case).where(Case.case_no == key, Case.deleted == False)).first()  # noqa: E712
+            if case is None:
+                m = __import__("re").fullmatch(r"\(?(\d{4})\)?\D*?(\d+)号?", key)
+                if m:
+                    case = s.exec(select(Case).where(Case.year == int(m.group(1)),
+                                                     Case.seq == int(m.group(2)),
+                                                     Case.deleted == False)).first()  # noqa: E712
+            if case is None or case.deleted:
+                raise NotFoundError(t("svc.case_not_found", case=key))
+            return case
+
+
+def parties_text(parties: Sequence[tuple[str, str]]) -> str:
+    """'张三 vs 李四、王五': applicants against respondents, for the case list."""
+    applicants = [n for r, n in parties if r == PartyRole.APPLICANT.name]
+    others = [n for r, n in parties if r != PartyRole.APPLICANT.name]
+    left = "、".join(applicants)
+    return f"{left} / {'、'.join(others)}" if others else left
+
+
+def facts_from_rows(case: Case, agreement: Agreement | None, obligations: Sequence[Obligation],
+                    follow_ups: Sequence[FollowUp], session_count: int) -> rules.CaseFacts:
+    return rules.CaseFacts(
+        state=CaseState(case.state),
+        registered_on=case.registered_on,
+        source=CaseSource(case.source),
+        accepted_on=case.accepted_on,
+        deadline_on=case.deadline_on,
+        extension_count=case.extension_count,
+        notice_on=case.notice_on,
+        session_count=session_count,
+        agreement_form=AgreementForm(agreement.form) if agreement else None,
+        agreement_effective_on=agreement.effective_on if agreement else None,
+        agreement_amount_fen=agreement.amount_fen if agreement else 0,
+        judicial_status=JudicialResult(agreement.judicial_status)
+        if agreement and agreement.judicial_status else None,
+        obligations=tuple(rules.ObligationFacts(o.id, o.due_on, o.performed_on, o.amount_fen)
+                          for o in obligations if not o.deleted),
+        follow_ups=tuple(rules.FollowUpFacts(f.id, f.due_on, f.done_on)
+                         for f in follow_ups if not f.deleted),
+        is_hard=case.is_hard,
+        resolve_by=case.resolve_by,
+        petition_received_on=case.petition_received_on,
+        petition_extended=case.petition_extended,
+    )

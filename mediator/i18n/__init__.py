@@ -1,0 +1,84 @@
+"""One translation function for every user-visible string.
+
+Catalogs live in ``mediator/i18n/<lang>/<area>.json`` (one file per feature area, so features
+can add strings without touching each other's files). Keys are dotted ASCII; values are
+``str.format`` templates. Chinese (zh_CN) is the default; English is complete (a test compares
+the key sets of every area).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from importlib import resources
+from typing import Any
+
+LANGUAGES = ("zh_CN", "en")
+DEFAULT_LANGUAGE = "zh_CN"
+_ALIASES = {"zh": "zh_CN", "zh_cn": "zh_CN", "zh-cn": "zh_CN", "cn": "zh_CN", "en": "en",
+            "en_us": "en", "en-us": "en", "en_gb": "en"}
+
+_language: str | None = None
+_catalogs: dict[str, dict[str, str]] = {}
+
+
+def normalise_language(lang: str | None) -> str:
+    if not lang:
+        return DEFAULT_LANGUAGE
+    key = lang.strip().split(".")[0].lower()
+    if key in _ALIASES:
+        return _ALIASES[key]
+    if key.startswith("zh"):
+        return "zh_CN"
+    if key.startswith("en"):
+        return "en"
+    raise ValueError(lang)
+
+
+def set_language(lang: str | None) -> str:
+    """Select the UI language ('zh', 'zh_CN' or 'en'); returns the normalised code."""
+    global _language
+    _language = normalise_language(lang)
+    return _language
+
+
+def get_language() -> str:
+    global _language
+    if _language is None:
+        env = os.environ.get("MEDIATOR_LANG")
+        try:
+            _language = normalise_language(env)
+        except ValueError:
+            _language = DEFAULT_LANGUAGE
+    return _language
+
+
+def load_catalog(lang: str) -> dict[str, str]:
+    """All strings of one language, merged from its area files."""
+    if lang in _catalogs:
+        return _catalogs[lang]
+    merged: dict[str, str] = {}
+    folder = resources.files(__package__).joinpath(lang)
+    for entry in sorted(folder.iterdir(), key=lambda p: p.name):
+        if entry.name.endswith(".json"):
+            merged.update(json.loads(entry.read_text(encoding="utf-8")))
+    _catalogs[lang] = merged
+    return merged
+
+
+def t(key: str, /, **kwargs: Any) -> str:
+    """Translate ``key`` into the current language and fill in ``kwargs``.
+
+    A missing key falls back to Chinese, then to the key itself, so a missing string is
+    visible rather than fatal (the catalog test catches it before release).
+    """
+    lang = get_language()
+    text = load_catalog(lang).get(key)
+    if text is None:
+        text = load_catalog(DEFAULT_LANGUAGE).get(key, key)
+    if kwargs:
+        try:
+            return text.format(**kwargs)
+        except (KeyError, IndexError, ValueError):
+            return text
+    return text
