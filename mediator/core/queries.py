@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import text
@@ -217,3 +217,13 @@ def real_case_count(session: Session) -> int:
     return int(session.exec(text(  # type: ignore[call-overload]
         "SELECT count(*) FROM dispute_case WHERE deleted = 0 AND "
         "(import_key IS NULL OR import_key NOT LIKE 'demo:%')")).scalar_one())
+
+
+def newest_change(session: Session) -> datetime | None:
+    """The latest instant written to the audit trail (UTC), to warn when the PC clock runs
+    behind the data (sync.md, "Local writes")."""
+    raw = session.exec(text("SELECT max(at) FROM audit_log")).scalar_one()  # type: ignore[call-overload]
+    if not raw:
+        return None
+    value = raw if isinstance(raw, datetime) else datetime.fromisoformat(str(raw))
+    return value if value.tzinfo else value.replace(tzinfo=UTC)

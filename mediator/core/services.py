@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import func, text
 from sqlmodel import Session, select
 
-from mediator.core import audit, rules, search
+from mediator.core import audit, queries, rules, search
 from mediator.core.db import Database
 from mediator.core.enums import (
     AgreementForm, CaseSource, CaseState, DisputeType, EventKind, FollowUpMethod, FollowUpResult,
@@ -1039,6 +1039,27 @@ class Services:
                 raise NotFoundError(t("svc.not_found"))
             self._audit(s, "party.reveal", "party", row.id, None, {"case_id": row.case_id})
             return row
+
+    # --- lists (paged in SQL; the case list and the agenda) ---------------------------
+
+    def list_cases(self, f: queries.CaseFilter | None = None, after: queries.Cursor | None = None,
+                   limit: int = 100) -> queries.Page:
+        """One page of the case list, newest first; pass ``page.next_cursor`` for the next."""
+        with self.db.read() as s:
+            return queries.list_cases(s, f or queries.CaseFilter(), after, limit, self.today())
+
+    def count_cases(self, f: queries.CaseFilter | None = None) -> int:
+        with self.db.read() as s:
+            return queries.count_cases(s, f or queries.CaseFilter(), self.today())
+
+    def agenda(self, days: int = 7, limit: int = 500) -> list[queries.AgendaItem]:
+        """Open follow-ups and deadlines up to ``days`` ahead, overdue ones included."""
+        with self.db.read() as s:
+            return queries.agenda(s, self.today(), days=days, limit=limit)
+
+    def newest_change_at(self) -> datetime | None:
+        with self.db.read() as s:
+            return queries.newest_change(s)
 
     # --- reading -----------------------------------------------------------------------
 
