@@ -223,3 +223,74 @@ class Setting(SQLModel, table=True):
 SYNCED_TABLES: tuple[type[SyncedRow], ...] = (
     Office, Mediator, Village, Case, Party, CaseEvent, FollowUp, Agreement, Obligation,
 )
+
+
+# --- upward sync (mediator.sync): local to each database, never exported ------------------
+
+
+class TrustedKey(SQLModel, table=True):
+    """Another office's public keys, trusted by this database after a fingerprint check.
+
+    Kept in the database rather than in the config folder: trust belongs to the data it lets
+    in (a county database trusts its townships, the demo database trusts nobody), it is
+    carried by backups and restores with that data, and adding or revoking a key goes into
+    the same hash-chained audit trail as every other change.
+    """
+
+    __tablename__ = "trusted_key"
+
+    fingerprint: str = Field(primary_key=True, max_length=32)
+    office_code: str = Field(max_length=12)
+    office_name: str
+    sign_key: str = Field(description="Ed25519 public key, base64")
+    enc_key: str = Field(description="X25519 public key, base64")
+    added_at: datetime = Field(default_factory=utcnow)
+    added_by: str
+    revoked_at: Optional[datetime] = None
+
+
+class ImportLog(SQLModel, table=True):
+    """One sync package merged into this database (re-importing the same file is a no-op)."""
+
+    __tablename__ = "import_log"
+
+    id: str = Field(default_factory=new_id, primary_key=True, max_length=32)
+    package_hash: str = Field(max_length=64)
+    file_name: str
+    sender_code: str = Field(max_length=12)
+    sender_name: str
+    sender_fingerprint: str = Field(max_length=32)
+    package_created_at: str = Field(description="as written by the sender's clock; shown only")
+    week: str = ""
+    imported_at: datetime = Field(default_factory=utcnow)
+    imported_by: str
+    format_version: int
+    schema_version: int
+    new_rows: int = 0
+    updated_rows: int = 0
+    unchanged_rows: int = 0
+    older_rows: int = 0
+    conflict_rows: int = 0
+    rejected_rows: int = 0
+    details: str = Field(default="", description="per-table counts, JSON")
+
+
+class SyncConflict(SQLModel, table=True):
+    """Two different versions of one row under the same revision (a fork), or two cases of
+    one office under the same case number. Both versions are kept here; nothing is lost."""
+
+    __tablename__ = "sync_conflict"
+
+    id: str = Field(default_factory=new_id, primary_key=True, max_length=32)
+    kind: str = Field(max_length=16, description="FORK or NUMBER_CLASH")
+    table_name: str = Field(max_length=32)
+    row_id: str = Field(max_length=32)
+    owner_code: str = Field(max_length=12)
+    revision: int
+    held_json: str
+    other_json: str
+    other_hash: str = Field(max_length=64)
+    package_hash: str = Field(max_length=64)
+    detected_at: datetime = Field(default_factory=utcnow)
+    resolved_at: Optional[datetime] = None
+    resolved_by: Optional[str] = None
