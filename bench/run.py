@@ -1,0 +1,109 @@
+"""Run the benchmark suite and write bench/results.md.
+
+    python bench/run.py            # everything (first run builds and caches the data sets)
+    python bench/run.py --only search,casefile
+
+Data sets are built with `mediator demo` (fixed seeds) and cached in bench/data/.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import sqlite3
+import sys
+import time
+from datetime import datetime
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.common import BENCH, Figure, county_db, demo_db, scratch_copy  # noqa: E402
+
+SEED_TOWNSHIP = 100
+
+
+def fmt(x: float) -> str:
+    return f"{x:.3g}" if x < 100 else f"{x:.0f}"
+
+
+def table(figures: list[Figure]) -> str:
+    lines = ["| figure | median | min–max | target | ratio | met | note |",
+             "|---|---|---|---|---|---|---|"]
+    for f in figures:
+        rng = f"{fmt(min(f.samples))}–{fmt(max(f.samples))}" if len(f.samples) > 1 else "–"
+        target = "" if f.target is None else (f"≤ {fmt(f.target)}" + ("" if f.ratio is not None else f" {f.unit}"))
+        ratio = "" if f.ratio is None else f"{f.ratio:.2f} ({f.baseline})"
+        met = {True: "yes", False: "**NO**", None: ""}[f.ok]
+        lines.append(f"| {f.name} | {fmt(f.median)} {f.unit} | {rng} | {target} | {ratio} | {met} | {f.note} |")
+    return "\n".join(lines)
+
+
+def versions() -> str:
+    import importlib.metadata as md
+
+    return (f"Python {platform.python_version()}, SQLite {sqlite3.sqlite_version}, "
+            f"textual {md.version('textual')}, sqlmodel {md.version('sqlmodel')}, "
+            f"{os.cpu_count()} CPUs, {platform.system()} {platform.machine()}")
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--only", default="", help="comma-separated groups: demo,search,casefile,ui,report,sync")
+    ap.add_argument("--no-write", action="store_true", help="print only; do not write results.md")
+    args = ap.parse_args()
+    groups = set(filter(None, args.only.split(","))) or {"demo", "search", "casefile", "ui", "report", "sync"}
+    t_start = time.perf_counter()
+    figures: list[Figure] = []
+
+    print("data sets …", flush=True)
+    town, built = demo_db(100_000, SEED_TOWNSHIP)
+    if built is not None:
+        print(f"  built {town.name} in {built:.1f} s", flush=True)
+    county = None
+    if groups & {"search", "report"}:
+        county, cbuilt = county_db(town, copies=10)
+        if cbuilt is not None:
+            print(f"  built {county.name} in {cbuilt:.1f} s", flush=True)
+
+    if "demo" in groups:
+        from bench.figures_demo import demo_figure
+
+        figures.append(demo_figure())
+    if "search" in groups:
+        from bench.figures_core import search_figure
+
+        figures += search_figure(town, "100,000 cases", 10)
+        figures += search_figure(county, "1,000,000 cases", 50)
+    if "casefile" in groups:
+        from bench.figures_core import case_file_figure
+
+        figures.append(case_file_figure(town, scratch_copy(town, "casefile.db")))
+    for group, module in (("ui", "bench.figures_ui"), ("report", "bench.figures_report"),
+                          ("sync", "bench.figures_sync")):
+        if group in groups:
+            try:
+                mod = __import__(module, fromlist=["figures"])
+            except ImportError as exc:
+                print(f"  {group}: not measured ({exc})", flush=True)
+                continue
+            figures += mod.figures(town=town, county=county)
+    for f in figures:
+        print(f"  {f.name}: {fmt(f.median)} {f.unit}" + (f" (ratio {f.ratio:.2f})" if f.ratio else ""),
+              flush=True)
+    total = time.perf_counter() - t_start
+    out = table(figures)
+    print(out)
+    print(f"suite time: {total:.0f} s")
+    if not args.no_write:
+        header = (f"# Benchmark results\n\nProduced by `python bench/run.py` on "
+                  f"{datetime.now():%Y-%m-%d %H:%M}; {versions()}. Suite time {total:.0f} s.\n\n")
+        notes_file = BENCH / "notes.md"
+        notes = notes_file.read_text(encoding="utf-8") if notes_file.exists() else ""
+        (BENCH / "results.md").write_text(header + out + "\n\n" + notes, encoding="utf-8")
+    return 0 if all(f.ok is not False for f in figures) else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
