@@ -1,47 +1,261 @@
-"""Read-only case list: the first screen, paged from SQL (the full UI builds on this)."""
+"""The application shell: modes (案件 / 日程 / 设置), global keys, the command palette, start-up
+checks, and the methods other screens call (see the contract in ``mediator.tui``)."""
 
 from __future__ import annotations
 
-from datetime import date
-from typing import Any
+import logging
+import weakref
+from collections.abc import Callable, Iterable
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any, ClassVar
 
-from rich.text import Text
-from textual.app import App, ComposeResult
-from textual.widgets import DataTable, Footer, Header
+from textual import work
+from textual.app import App, SystemCommand
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
 
-from mediator.core.db import Database
-from mediator.core.enums import CaseState, DisputeType, RiskGrade
-from mediator.core.queries import list_cases
-from mediator.core.rules import DeadlineKind
+from mediator.core.config import Config, load_config, save_config
+from mediator.core.db import Database, open_database
+from mediator.core.errors import MediatorError
+from mediator.core.paths import Paths
+from mediator.core.services import Services
 from mediator.i18n import t
+from mediator.tui.bindings import translate_bindings
+from mediator.tui.commands import CaseLookup
+from mediator.tui.messages import CasesChanged
+from mediator.tui.screens.agenda import AgendaScreen
+from mediator.tui.screens.cases import CasesScreen
+from mediator.tui.screens.settings import SettingsScreen
+from mediator.tui.text import plain
+
+log = logging.getLogger(__name__)
+
+THEMES = {"dark": "textual-dark", "light": "textual-light"}
+#: a clock this far behind the newest recorded change is worth a warning
+CLOCK_TOLERANCE = timedelta(minutes=10)
 
 
-class MediatorApp(App[int]):
+class MediatorApp(App[int], inherit_bindings=False):
+    """mediator's terminal UI. ``MediatorApp(db, operator, paths, today=None, config=None)``."""
+
+    CSS_PATH = "app.tcss"
     TITLE = "mediator"
-    BINDINGS = [("q", "quit", "退出")]
+    DEFAULT_MODE = "cases"
+    MODES: ClassVar[dict[str, Any]] = {
+        "cases": CasesScreen,
+        "agenda": AgendaScreen,
+        "settings": SettingsScreen,
+    }
+    COMMANDS = App.COMMANDS | {CaseLookup}
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("f2", "goto('cases')", "tui.key.cases"),
+        Binding("f3", "goto('agenda')", "tui.key.agenda"),
+        Binding("f4", "goto('settings')", "tui.key.settings"),
+        Binding("ctrl+n", "new_case", "tui.key.new_case"),
+        Binding("ctrl+o", "quick_case", "tui.key.quick_case"),
+        Binding("ctrl+t", "toggle_theme", "tui.key.theme", show=False),
+        Binding("ctrl+q", "quit", "tui.key.quit", priority=True),
+        Binding("ctrl+c", "help_quit", show=False, system=True),
+        Binding("ctrl+p", "command_palette", "tui.key.palette", show=False, priority=True),
+    ]
 
-    def __init__(self, db: Database, operator: str = "", paths: Any = None):
+    def __init__(self, db: Database, operator: str = "", paths: Paths | None = None,
+                 today: date | Callable[[], date] | None = None, config: Config | None = None):
         super().__init__()
-        self.db, self.operator, self.paths = db, operator, paths
+        translate_bindings(self)
+        self.db = db
+        self.paths = paths
+        if config is None:
+            config = load_config(paths.config_file) if paths is not None else Config()
+        self.config = config
+        self.operator = operator or config.operator
+        if today is None:
+            self._today: Callable[[], date] = date.today
+        elif isinstance(today, date):
+            fixed = today
+            self._today = lambda: fixed
+        else:
+            self._today = today
+        self.services = Services(db, self.operator, today=self._today)
+        #: None until the start-up check ran; False on a database without an office
+        self.has_office: bool | None = None
+        self._data_views: weakref.WeakSet[Screen[Any]] = weakref.WeakSet()
+        self.theme = THEMES.get(config.theme, THEMES["dark"])
 
-    def compose(self) -> ComposeResult:
-        yield Header()
-        yield DataTable(id="cases", cursor_type="row")
-        yield Footer()
+    # --- start ---------------------------------------------------------------------------
 
     def on_mount(self) -> None:
-        table = self.query_one(DataTable)
-        table.add_columns("案号", "当事人", "类型", "村(居)", "状态", "受理日期", "期限", "风险")
-        today = date.today()
-        with self.db.read() as s:
-            page = list_cases(s, limit=200)
-        for r in page.rows:
-            due = ""
-            if r.next_due_on:
-                days = (r.next_due_on - today).days
-                due = t("deadline.left", days=days) if days >= 0 else t("deadline.overdue", days=-days)
-            table.add_row(Text(r.case_no), Text(r.parties), Text(DisputeType(r.dispute_type).label),
-                          Text(r.village or ""), Text(CaseState(r.state).label),
-                          Text(r.registered_on.isoformat()), Text(due),
-                          Text(RiskGrade(r.risk_grade).label), key=r.id)
-        _ = DeadlineKind
+        self.title = t("tui.app.title")
+        self.startup_checks()
+
+    @work(thread=True, exclusive=True, group="startup", exit_on_error=False)
+    def startup_checks(self) -> None:
+        """Office present? Missed instalments (未履行), and a PC clock behind the data."""
+        try:
+            office = self.services.office()
+            self.call_from_thread(self._office_checked, office is not None)
+            if office is None:
+                return
+            missed = self.services.sweep_missed_instalments()
+            if missed:
+                self.post_message(CasesChanged())
+                self.notify(t("tui.app.missed", n=len(missed)), severity="warning", markup=False)
+            newest = self.services.newest_change_at()
+            now = datetime.now(UTC)
+            if newest is not None and now + CLOCK_TOLERANCE < newest:
+                self.notify(t("tui.app.clock_behind", newest=newest.astimezone().strftime("%Y-%m-%d %H:%M"),
+                              now=now.astimezone().strftime("%Y-%m-%d %H:%M")),
+                            severity="warning", timeout=30, markup=False)
+        except Exception as exc:  # noqa: BLE001 - reported, the app keeps running
+            self.call_from_thread(self.report_error, exc)
+
+    def _office_checked(self, present: bool) -> None:
+        self.has_office = present
+        self.refresh_bindings()
+        if not present:
+            from mediator.tui.screens.welcome import WelcomeScreen
+
+            self.push_screen(WelcomeScreen())
+
+    def office_ready(self) -> None:
+        """The first-start screen created the office or opened the demo database."""
+        self.has_office = True
+        self.refresh_bindings()
+        self.post_message(CasesChanged())
+
+    def switch_database(self, db: Database) -> None:
+        """Work on another database file from now on (the demo database from first start)."""
+        old, self.db = self.db, db
+        self.services = Services(db, self.operator, today=self._today)
+        if old is not db:
+            old.close()
+
+    # --- the contract with the other screens ---------------------------------------------
+
+    def watch_data(self, screen: Screen[Any]) -> None:
+        """Screens with a ``data_changed(case_id)`` method register to hear of changes."""
+        self._data_views.add(screen)
+
+    def on_cases_changed(self, message: CasesChanged) -> None:
+        for screen in list(self._data_views):
+            screen.data_changed(message.case_id)  # type: ignore[attr-defined]
+
+    def _screen_class(self, module: str, name: str) -> Any:
+        """A screen from another part of the UI, or None (with a notice) if it is not there."""
+        import importlib
+
+        try:
+            return getattr(importlib.import_module(f"mediator.tui.screens.{module}"), name)
+        except ModuleNotFoundError as exc:
+            if exc.name != f"mediator.tui.screens.{module}":
+                raise
+        except AttributeError:
+            pass
+        self.notify(t("tui.app.unavailable"), severity="warning", markup=False)
+        return None
+
+    def open_case(self, case_id: str) -> None:
+        screen = self._screen_class("case_file", "CaseFileScreen")
+        if screen is not None:
+            self.push_screen(screen(self.services, case_id))
+
+    def new_case(self) -> None:
+        screen = self._screen_class("intake", "IntakeScreen")
+        if screen is not None:
+            self.push_screen(screen(self.services))
+
+    def quick_case(self) -> None:
+        screen = self._screen_class("intake", "QuickCaseScreen")
+        if screen is not None:
+            self.push_screen(screen(self.services))
+
+    def report_error(self, exc: BaseException) -> None:
+        """Show an error from a worker: a user's error in their words, anything else briefly
+        (and in the log) without stopping the app."""
+        if isinstance(exc, MediatorError):
+            self.notify(exc.message, severity="error", markup=False)
+            return
+        log.exception("unexpected error", exc_info=exc)
+        self.notify(t("tui.app.unexpected", error=plain(f"{type(exc).__name__}: {exc}", limit=300)),
+                    severity="error", timeout=15, markup=False)
+
+    # --- actions ---------------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("goto", "new_case", "quick_case") and not self.has_office:
+            return False
+        return True
+
+    def action_goto(self, mode: str) -> None:
+        if self.current_mode != mode:
+            self.switch_mode(mode)
+        else:
+            # already there: back to the screen at the bottom of this mode (e.g. from a case file)
+            while len(self.screen_stack) > 1 and not self.screen.is_modal:
+                self.pop_screen()
+
+    def action_new_case(self) -> None:
+        self.new_case()
+
+    def action_quick_case(self) -> None:
+        self.quick_case()
+
+    def action_toggle_theme(self) -> None:
+        self.theme = THEMES["light"] if self.theme == THEMES["dark"] else THEMES["dark"]
+        self.config.theme = "light" if self.theme == THEMES["light"] else "dark"
+        self.save_settings()
+
+    def action_refresh(self) -> None:
+        self.post_message(CasesChanged())
+
+    def save_settings(self, config: Config | None = None) -> None:
+        """Write the settings file and apply what can change at once (theme, colours,
+        operator); the language applies at the next start."""
+        if config is not None:
+            self.config = config
+        if self.paths is not None:
+            save_config(self.paths.config_file, self.config)
+        self.theme = THEMES.get(self.config.theme, self.theme)
+        if self.config.operator and self.config.operator != self.operator:
+            self.operator = self.config.operator
+            self.services = Services(self.db, self.operator, today=self._today)
+        for screen in list(self._data_views):
+            changed = getattr(screen, "settings_changed", None)
+            if changed is not None:
+                changed()
+
+    def action_screenshot_to_file(self) -> None:
+        folder = self.paths.data if self.paths is not None else Path.cwd()
+        path = self.save_screenshot(path=str(folder))
+        self.notify(t("tui.app.screenshot_saved", path=path), markup=False)
+
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        """Every action in the command palette, titled in the user's language."""
+        if self.has_office:
+            yield SystemCommand(t("tui.cmd.cases"), t("tui.cmd.cases_help"),
+                                lambda: self.action_goto("cases"))
+            yield SystemCommand(t("tui.cmd.agenda"), t("tui.cmd.agenda_help"),
+                                lambda: self.action_goto("agenda"))
+            yield SystemCommand(t("tui.cmd.settings"), t("tui.cmd.settings_help"),
+                                lambda: self.action_goto("settings"))
+            yield SystemCommand(t("tui.cmd.new_case"), t("tui.cmd.new_case_help"), self.new_case)
+            yield SystemCommand(t("tui.cmd.quick_case"), t("tui.cmd.quick_case_help"),
+                                self.quick_case)
+            yield SystemCommand(t("tui.cmd.refresh"), t("tui.cmd.refresh_help"),
+                                self.action_refresh)
+        yield SystemCommand(t("tui.cmd.theme"), t("tui.cmd.theme_help"), self.action_toggle_theme)
+        if screen.query("HelpPanel"):
+            yield SystemCommand(t("tui.cmd.keys_hide"), t("tui.cmd.keys_hide_help"),
+                                self.action_hide_help_panel)
+        else:
+            yield SystemCommand(t("tui.cmd.keys"), t("tui.cmd.keys_help"),
+                                self.action_show_help_panel)
+        yield SystemCommand(t("tui.cmd.screenshot"), t("tui.cmd.screenshot_help"),
+                            lambda: self.set_timer(0.1, self.action_screenshot_to_file))
+        yield SystemCommand(t("tui.cmd.quit"), t("tui.cmd.quit_help"), self.action_quit)
+
+
+def open_demo(paths: Paths) -> Database:
+    """The demo database file (created if missing)."""
+    return open_database(paths.demo_db, backups=paths.backups)

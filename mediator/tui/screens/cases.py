@@ -1,0 +1,289 @@
+"""案件 — the home screen: every case, newest first, searched and filtered in SQL.
+
+Data path: a keystroke in the search box restarts a 150 ms timer; when it fires, a thread
+worker asks ``Services.list_cases`` for the first page and posts it, then asks
+``Services.count_cases`` and posts the count. Each load carries a generation number, so a
+page that arrives after a newer keystroke is dropped. Further pages are fetched when the list
+asks for them (:class:`CaseList.NeedMore`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from textual import events, on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.content import Content
+from textual.message import Message
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import Checkbox, Footer, Input, Select, Static
+from textual.worker import get_current_worker
+
+from mediator.core.enums import CaseState, DisputeType, RiskGrade
+from mediator.core.queries import CaseFilter, CaseRow, Cursor
+from mediator.core.rules import TERMINAL_STATES
+from mediator.i18n import t
+from mediator.tui.bindings import translate_bindings
+from mediator.tui.text import plain
+from mediator.tui.widgets.case_list import CaseList
+from mediator.tui.widgets.nav import NavBar
+
+PAGE = 200
+DEBOUNCE = 0.15
+OPEN_STATES = tuple(s.name for s in CaseState if s not in TERMINAL_STATES)
+CLOSED_STATES = tuple(s.name for s in TERMINAL_STATES)
+
+
+@dataclass
+class PageLoaded(Message):
+    generation: int
+    rows: list[CaseRow]
+    next_cursor: Cursor | None
+    append: bool
+    keep_id: str | None = None
+
+
+@dataclass
+class CountLoaded(Message):
+    generation: int
+    count: int
+
+
+@dataclass
+class ChoicesLoaded(Message):
+    villages: list[tuple[str, str]]
+    mediators: list[tuple[str, str]]
+    office: str
+
+
+def state_options() -> list[tuple[Content, str]]:
+    opts = [(Content(t("tui.cases.open")), "open"), (Content(t("tui.cases.closed")), "closed")]
+    return opts + [(Content(s.label), s.name) for s in CaseState]
+
+
+class CasesScreen(Screen[None]):
+    """The case list with its search box and filters."""
+
+    BINDINGS = [
+        Binding("slash", "focus_search", "tui.key.search", key_display="/"),
+        Binding("escape", "clear_search", "tui.key.clear", show=False),
+        Binding("ctrl+r", "reload", "tui.key.reload", show=False),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        translate_bindings(self)
+        self.generation = 0
+        self.next_cursor: Cursor | None = None
+        self._timer: Timer | None = None
+        self._stale = False
+
+    # --- layout ------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        app = self.app
+        yield NavBar("cases")
+        with Horizontal(id="search-row"):
+            yield Input(placeholder=t("tui.cases.search_placeholder"), id="search", compact=True,
+                        select_on_focus=False)
+            yield Static(Content(""), id="count")
+        with Horizontal(id="filters"):
+            yield Select(state_options(), prompt=t("tui.cases.f_state"), id="f-state", compact=True)
+            yield Select([(Content(d.label), d.name) for d in DisputeType],
+                         prompt=t("tui.cases.f_type"), id="f-type", compact=True)
+            yield Select([], prompt=t("tui.cases.f_village"), id="f-village", compact=True)
+            yield Select([], prompt=t("tui.cases.f_mediator"), id="f-mediator", compact=True)
+            yield Select([(Content(r.label), r.name) for r in RiskGrade],
+                         prompt=t("tui.cases.f_risk"), id="f-risk", compact=True)
+            yield Checkbox(t("tui.cases.f_overdue"), id="f-overdue", compact=True)
+        yield CaseList(today=app.services.today(), risk_colours=app.config.risk_colours,  # type: ignore[attr-defined]
+                       id="cases")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.app.watch_data(self)  # type: ignore[attr-defined]
+        if self.app.is_headless:
+            self.query_one("#search", Input).cursor_blink = False
+        self.query_one(CaseList).focus()
+        self.reload()
+        self.load_choices()
+
+    def on_screen_resume(self) -> None:
+        if self._stale:
+            self._stale = False
+            self.reload(keep=True)
+            self.load_choices()
+
+    def data_changed(self, case_id: str | None = None) -> None:
+        """Called by the app on ``CasesChanged``: reload now if shown, else when shown."""
+        if self.is_current:
+            self.reload(keep=True, keep_id=case_id)
+            self.load_choices()
+        else:
+            self._stale = True
+
+    def settings_changed(self) -> None:
+        case_list = self.query_one(CaseList)
+        case_list.set_risk_colours(self.app.config.risk_colours)  # type: ignore[attr-defined]
+
+    # --- the filter ----------------------------------------------------------------------
+
+    def current_filter(self) -> CaseFilter:
+        def value(widget_id: str) -> str | None:
+            v = self.query_one(widget_id, Select).value
+            return None if v is Select.NULL else str(v)
+
+        state = value("#f-state")
+        states: tuple[str, ...] = ()
+        if state == "open":
+            states = OPEN_STATES
+        elif state == "closed":
+            states = CLOSED_STATES
+        elif state:
+            states = (state,)
+        return CaseFilter(query=self.query_one("#search", Input).value, states=states,
+                          dispute_type=value("#f-type"), village_code=value("#f-village"),
+                          mediator_id=value("#f-mediator"), risk_grade=value("#f-risk"),
+                          overdue_only=self.query_one("#f-overdue", Checkbox).value)
+
+    @on(Input.Changed, "#search")
+    def _search_changed(self) -> None:
+        if self._timer is not None:
+            self._timer.stop()
+        self._timer = self.set_timer(DEBOUNCE, self.reload)
+
+    @on(Input.Submitted, "#search")
+    def _search_submitted(self) -> None:
+        if self._timer is not None:
+            self._timer.stop()
+            self._timer = None
+        self.reload()
+        self.query_one(CaseList).focus()
+
+    @on(Select.Changed)
+    @on(Checkbox.Changed)
+    def _filter_changed(self) -> None:
+        self.reload()
+
+    def on_key(self, event: events.Key) -> None:
+        search = self.query_one("#search", Input)
+        case_list = self.query_one(CaseList)
+        if event.key == "down" and self.focused is search:
+            # down from the search box goes into the list
+            case_list.focus()
+            event.stop()
+        elif (self.focused is case_list and event.is_printable and event.character
+              and event.character not in "/ "):
+            # typing while the list has focus searches: no need to find the box first
+            search.focus()
+            search.insert_text_at_cursor(event.character)
+            event.stop()
+            event.prevent_default()
+
+    def action_focus_search(self) -> None:
+        self.query_one("#search", Input).focus()
+
+    def action_clear_search(self) -> None:
+        search = self.query_one("#search", Input)
+        if search.value:
+            search.value = ""
+            self.reload()
+        self.query_one(CaseList).focus()
+
+    def action_reload(self) -> None:
+        self.reload(keep=True)
+        self.load_choices()
+
+    # --- loading -------------------------------------------------------------------------
+
+    def reload(self, keep: bool = False, keep_id: str | None = None) -> None:
+        """Load the first page(s) again. ``keep`` reloads as many rows as are loaded now and
+        keeps the cursor on the same case."""
+        self.generation += 1
+        case_list = self.query_one(CaseList)
+        want = PAGE
+        if keep:
+            want = max(PAGE, min(len(case_list.rows), 2000))
+            current = case_list.current
+            keep_id = keep_id or (current.id if current else None)
+        self.query_one("#count", Static).update(Content(t("tui.cases.counting")))
+        self._load_first(self.generation, self.current_filter(), want, keep_id)
+
+    @work(thread=True, exclusive=True, group="cases-first", exit_on_error=False)
+    def _load_first(self, generation: int, f: CaseFilter, want: int, keep_id: str | None) -> None:
+        svc = self.app.services  # type: ignore[attr-defined]
+        rows: list[CaseRow] = []
+        cursor: Cursor | None = None
+        try:
+            while True:
+                page = svc.list_cases(f, after=cursor, limit=min(500, want - len(rows)))
+                rows.extend(page.rows)
+                cursor = page.next_cursor
+                if cursor is None or len(rows) >= want:
+                    break
+            self.post_message(PageLoaded(generation, rows, cursor, False, keep_id))
+            if get_current_worker().is_cancelled:
+                return
+            self.post_message(CountLoaded(generation, svc.count_cases(f)))
+        except Exception as exc:  # noqa: BLE001 - shown to the user, the app keeps running
+            self.app.call_from_thread(self.app.report_error, exc)  # type: ignore[attr-defined]
+
+    @work(thread=True, exclusive=True, group="cases-more", exit_on_error=False)
+    def _load_more(self, generation: int, f: CaseFilter, after: Cursor) -> None:
+        try:
+            page = self.app.services.list_cases(f, after=after, limit=PAGE)  # type: ignore[attr-defined]
+            self.post_message(PageLoaded(generation, page.rows, page.next_cursor, True))
+        except Exception as exc:  # noqa: BLE001
+            self.app.call_from_thread(self.app.report_error, exc)  # type: ignore[attr-defined]
+
+    @work(thread=True, exclusive=True, group="cases-choices", exit_on_error=False)
+    def load_choices(self) -> None:
+        svc = self.app.services  # type: ignore[attr-defined]
+        try:
+            villages = [(plain(v.name), v.code) for v in svc.villages()]
+            mediators = [(plain(m.name) + ("" if m.active else t("tui.cases.inactive")), m.id)
+                         for m in svc.mediators(include_inactive=True)]
+            office = svc.office()
+            self.post_message(ChoicesLoaded(villages, mediators, office.name if office else ""))
+        except Exception as exc:  # noqa: BLE001
+            self.app.call_from_thread(self.app.report_error, exc)  # type: ignore[attr-defined]
+
+    def on_page_loaded(self, msg: PageLoaded) -> None:
+        if msg.generation != self.generation:
+            return
+        case_list = self.query_one(CaseList)
+        self.next_cursor = msg.next_cursor
+        if msg.append:
+            case_list.append_rows(msg.rows, msg.next_cursor is not None)
+        else:
+            f = self.current_filter()
+            filtered = bool(f.query.strip()) or f != replace(CaseFilter(), query=f.query)
+            case_list.empty_text = t("tui.cases.no_match") if filtered else t("tui.cases.empty")
+            case_list.set_rows(msg.rows, msg.next_cursor is not None, keep_id=msg.keep_id)
+
+    def on_count_loaded(self, msg: CountLoaded) -> None:
+        if msg.generation == self.generation:
+            self.query_one("#count", Static).update(
+                Content(t("tui.cases.count", n=f"{msg.count:,}")))
+
+    def on_choices_loaded(self, msg: ChoicesLoaded) -> None:
+        for widget_id, options in (("#f-village", msg.villages), ("#f-mediator", msg.mediators)):
+            select = self.query_one(widget_id, Select)
+            value = select.value
+            with select.prevent(Select.Changed):
+                select.set_options([(Content(label), key) for label, key in options])
+                if value is not Select.NULL and any(key == value for _, key in options):
+                    select.value = value
+        self.query_one(NavBar).set_title(msg.office or "mediator")
+
+    @on(CaseList.NeedMore)
+    def _need_more(self) -> None:
+        if self.next_cursor is not None:
+            self._load_more(self.generation, self.current_filter(), self.next_cursor)
+
+    @on(CaseList.Selected)
+    def _open(self, event: CaseList.Selected) -> None:
+        self.app.open_case(event.row.id)  # type: ignore[attr-defined]

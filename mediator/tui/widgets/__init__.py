@@ -1,0 +1,1 @@
+"""Widgets shared by screens: the paged case list, the navigation bar, form parts."""

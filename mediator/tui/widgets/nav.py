@@ -1,0 +1,49 @@
+"""The one-line bar at the top of the main screens: where you are, and the other places one
+click away (the footer shows the same actions as keys)."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.content import Content
+from textual.widgets import Button, Static
+
+from mediator.i18n import t
+
+#: (button id, label key, action)
+ITEMS = (
+    ("cases", "tui.nav.cases", "app.goto('cases')"),
+    ("agenda", "tui.nav.agenda", "app.goto('agenda')"),
+    ("settings", "tui.nav.settings", "app.goto('settings')"),
+    ("new", "tui.nav.new_case", "app.new_case"),
+    ("quick", "tui.nav.quick_case", "app.quick_case"),
+    ("palette", "tui.nav.palette", "app.command_palette"),
+)
+
+
+class NavBar(Horizontal):
+    DEFAULT_CSS = """
+    NavBar { height: 1; width: 1fr; background: $panel; }
+    NavBar > #nav-title { width: auto; max-width: 40%; padding: 0 1; text-style: bold;
+                          color: $text-primary; }
+    NavBar > Button { width: auto; min-width: 6; margin: 0 0 0 1; }
+    NavBar > Button.-here { text-style: bold reverse; }
+    """
+
+    def __init__(self, here: str) -> None:
+        super().__init__()
+        self.here = here
+
+    def compose(self) -> ComposeResult:
+        yield Static(Content("mediator"), id="nav-title")
+        for key, label, action in ITEMS:
+            button = Button(Content(t(label)), id=f"nav-{key}", action=action, compact=True,
+                            classes="-here" if key == self.here else "")
+            button.can_focus = False
+            yield button
+
+    def set_title(self, title: str) -> None:
+        """Shown left of the buttons: the office's short name (plain text, never markup)."""
+        from mediator.tui.text import plain
+
+        self.query_one("#nav-title", Static).update(Content(plain(title, limit=40)))
