@@ -1,0 +1,240 @@
+"""Writing a package: snapshot the rows this office answers for, seal them, keep a copy in the
+outbox, and write the file to a USB stick so that it is complete before the user pulls it.
+
+Snapshot. sync.md suggests ``VACUUM INTO`` a temporary file and filtering that. Here the
+rows are copied straight into a fresh payload file (ATTACHed) by ``INSERT … SELECT`` inside
+ONE read transaction of the live database: in WAL mode a read transaction sees one
+consistent snapshot, committed -wal content included, while other processes keep writing. It
+gives the same consistency without first copying the whole database (audit trail, search
+index, the other offices' rows at a county), and the payload gets exactly the frozen payload
+schema. The payload is then fsynced by us, sealed into the outbox (``NAME.tmp``, fsync,
+rename), and copied to the target the same way; only then is the stick safe to remove.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import sqlite3
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+from mediator import __version__
+from mediator.core.db import LATEST_VERSION, Database
+from mediator.core.validate import office_area_prefix
+from mediator.i18n import t
+from mediator.sync import payload as pl
+from mediator.sync.errors import SyncIOError
+from mediator.sync.keys import OfficeKeys, PublicKeys, b64, format_fingerprint, private_dir
+from mediator.sync.package import write_package
+
+SUFFIX = ".mdsync"
+OUTBOX_KEEP = 10
+_UNSAFE = re.compile(r'[<>:"/\\|?*\x00-\x1f]+')
+_OFFICE_SUFFIXES = ("人民调解委员会", "调解委员会", "司法所", "综治中心", "矛调中心", "人民政府")
+
+
+@dataclass
+class ExportResult:
+    name: str
+    outbox_path: Path
+    path: Path                  # where the user asked for it (the outbox copy if nowhere)
+    recipient_code: str
+    recipient_name: str
+    encrypted: bool
+    counts: dict[str, int]
+    size: int
+    seconds: float
+    copied: bool = False        # written to a target outside the outbox
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def cases(self) -> int:
+        return self.counts.get("dispute_case", 0)
+
+
+StageCallback = Callable[[str, int, int], None]  # (stage, done, total)
+
+
+def _noop(_stage: str, _done: int, _total: int) -> None:
+    return None
+
+
+def place_name(office_name: str) -> str:
+    """青石镇人民调解委员会 -> 青石镇: the office's place, for the file name."""
+    name = office_name.strip()
+    for suffix in _OFFICE_SUFFIXES:
+        if name.endswith(suffix) and len(name) > len(suffix):
+            name = name[: -len(suffix)]
+            break
+    return _UNSAFE.sub("_", name).strip(" .") or "office"
+
+
+def iso_week(day: date) -> str:
+    year, week, _ = day.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def package_name(office_code: str, office_name: str, day: date) -> str:
+    return f"{office_code}_{place_name(office_name)}_{iso_week(day)}{SUFFIX}"
+
+
+def fsync_file(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def fsync_dir(path: Path) -> None:
+    """Make a rename durable (POSIX); Windows has no directory handles to fsync."""
+    if os.name != "posix":
+        return
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def snapshot(db_path: Path, target: Path, area: str) -> dict[str, int]:
+    """Copy every row owned inside ``area`` (tombstones included) into a new payload file."""
+    pl.create_empty(target)
+    con = sqlite3.connect(str(db_path), timeout=30, isolation_level=None)
+    try:
+        con.execute("PRAGMA busy_timeout=30000")
+        con.execute("ATTACH DATABASE ? AS out", (str(target),))
+        con.execute("PRAGMA out.journal_mode=OFF")
+        con.execute("PRAGMA out.synchronous=OFF")
+        counts: dict[str, int] = {}
+        con.execute("BEGIN")
+        try:
+            for table in pl.TABLES:
+                cols = ", ".join(pl.columns()[table])
+                cur = con.execute(
+                    f"INSERT INTO out.{table} ({cols}) SELECT {cols} FROM main.{table} "
+                    f"WHERE substr(owner_code, 1, ?) = ? ORDER BY rowid", (len(area), area))
+                counts[table] = cur.rowcount
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+        con.execute("DETACH DATABASE out")
+    finally:
+        con.close()
+    pl.finish(target)
+    fsync_file(target)
+    return counts
+
+
+def _write_atomically(target: Path, write: Callable[[Any], None]) -> None:
+    tmp = target.with_name(target.name + ".tmp")
+    try:
+        with open(tmp, "wb") as fh:
+            write(fh)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, target)
+    except BaseException:
+        try:
+            tmp.unlink()
+        except OSError:
+            pass
+        raise
+    fsync_dir(target.parent)
+
+
+def copy_to(source: Path, target: Path, on_bytes: Callable[[int], None]) -> None:
+    def write(fh: Any) -> None:
+        with open(source, "rb") as src:
+            while block := src.read(1024 * 1024):
+                fh.write(block)
+                on_bytes(len(block))
+    _write_atomically(target, write)
+
+
+def prune_outbox(outbox: Path, keep: int = OUTBOX_KEEP) -> list[Path]:
+    files = sorted(outbox.glob(f"*{SUFFIX}"), key=lambda p: (p.stat().st_mtime, p.name))
+    removed = files[:-keep] if len(files) > keep else []
+    for old in removed:
+        old.unlink(missing_ok=True)
+    return removed
+
+
+def export_package(db: Database, *, data_dir: Path, keys: OfficeKeys, office_name: str,
+                   recipient_code: str, recipient_name: str, recipient: PublicKeys | None,
+                   today: date, output: Path | None = None,
+                   progress: StageCallback = _noop) -> ExportResult:
+    """Write this office's package. ``recipient`` None makes a plain (signed, unencrypted) one."""
+    started = time.monotonic()
+    code = keys.office_code
+    name = package_name(code, office_name, today)
+    outbox = private_dir(data_dir / "outbox")
+    work_root = private_dir(data_dir / "sync" / "tmp")
+    work = Path(tempfile.mkdtemp(prefix="export-", dir=work_root))
+    try:
+        progress("snapshot", 0, 1)
+        payload_file = work / "payload.sqlite"
+        counts = snapshot(db.path, payload_file, office_area_prefix(code))
+        progress("snapshot", 1, 1)
+        own = keys.public
+        header = {
+            "kind": "mediator-sync",
+            "sender": {"code": code, "name": office_name, "sign_key": b64(own.sign_key),
+                       "enc_key": b64(own.enc_key), "fingerprint": own.fingerprint},
+            "recipient": {"code": recipient_code, "name": recipient_name,
+                          "fingerprint": recipient.fingerprint if recipient else None},
+            "app_version": __version__,
+            "schema_version": pl.PAYLOAD_VERSION,
+            "db_schema_version": LATEST_VERSION,
+            "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
+            "week": iso_week(today),
+            "scope": office_area_prefix(code),
+            "counts": counts,
+        }
+        payload_size = payload_file.stat().st_size
+        done = 0
+
+        def sealed(n: int) -> None:
+            nonlocal done
+            done += n
+            progress("seal", done, payload_size)
+
+        outbox_path = outbox / name
+        _write_atomically(outbox_path, lambda fh: write_package(
+            fh, header, payload_file, keys.sign, recipient, sealed))
+        prune_outbox(outbox)
+        size = outbox_path.stat().st_size
+        path, copied = outbox_path, False
+        if output is not None:
+            target = output / name if output.is_dir() else output
+            if target.resolve() != outbox_path.resolve():
+                copied_bytes = 0
+
+                def on_copy(n: int) -> None:
+                    nonlocal copied_bytes
+                    copied_bytes += n
+                    progress("copy", copied_bytes, size)
+
+                target.parent.mkdir(parents=True, exist_ok=True)
+                copy_to(outbox_path, target, on_copy)
+                path, copied = target, True
+    except OSError as exc:
+        raise SyncIOError(t("sync.io_error", path=str(getattr(exc, "filename", "") or output
+                                                       or data_dir), error=str(exc))) from exc
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return ExportResult(name=name, outbox_path=outbox_path, path=path,
+                        recipient_code=recipient_code, recipient_name=recipient_name,
+                        encrypted=recipient is not None, counts=counts, size=size,
+                        seconds=time.monotonic() - started, copied=copied,
+                        extra={"fingerprint": format_fingerprint(own.fingerprint)})

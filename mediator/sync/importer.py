@@ -1,0 +1,234 @@
+"""Importing packages: hostile until proven otherwise (sync.md, "Import").
+
+For each file: copy it into a private quarantine folder while hashing it (nothing is ever
+opened on the stick), stop early if that exact file was imported before, parse the header,
+verify the signature, require a trusted sender and this office as the recipient, decrypt and
+decompress into quarantine, check the SQLite payload, then validate and merge it in one
+transaction (mediator.sync.merge). The quarantine folder is removed afterwards whatever
+happened: it holds decrypted personal data.
+
+Each file gets a :class:`FileReport`; a refused file leaves the database untouched.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import tempfile
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
+from sqlalchemy import text
+
+from mediator.core.db import Database
+from mediator.i18n import t
+from mediator.sync import errors as E
+from mediator.sync.keys import OfficeKeys, format_fingerprint, private_dir
+from mediator.sync.merge import Counts, PackageMeta, merge_package
+from mediator.sync.package import MAX_PACKAGE, open_payload, read_header, verify_signature
+from mediator.sync.payload import check_payload
+
+IMPORTED, ALREADY, REFUSED = "imported", "already", "refused"
+
+
+@dataclass
+class FileReport:
+    file: Path
+    status: str
+    exit_code: int
+    message: str
+    sender_code: str = ""
+    sender_name: str = ""
+    fingerprint: str = ""
+    package_hash: str = ""
+    week: str = ""
+    counts: Counts = field(default_factory=Counts)
+    tables: dict[str, Counts] = field(default_factory=dict)
+    details: list[str] = field(default_factory=list)
+    affected_cases: int = 0
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return self.status != REFUSED
+
+
+class Progress:
+    """Progress of an import over many files; the CLI and the TUI subclass it."""
+
+    def start(self, total_units: int, files: int) -> None: ...
+    def file(self, index: int, path: Path) -> None: ...
+    def stage(self, text: str) -> None: ...
+    def advance(self, units: int) -> None: ...
+    def done(self, report: FileReport) -> None: ...
+
+
+def _units(path: Path) -> int:
+    try:
+        return max(1, path.stat().st_size) * 3   # copy, verify, decrypt
+    except OSError:
+        return 1
+
+
+def copy_in(source: Path, target: Path, progress: Progress) -> str:
+    """Copy a file from the stick into quarantine, returning its SHA-256."""
+    h = hashlib.sha256()
+    size = 0
+    with open(source, "rb") as src, open(target, "wb") as dst:
+        while block := src.read(1024 * 1024):
+            size += len(block)
+            if size > MAX_PACKAGE:
+                raise E.PackageInvalid(t("sync.pkg.too_large", path=source.name))
+            h.update(block)
+            dst.write(block)
+            progress.advance(len(block))
+    return h.hexdigest()
+
+
+def already_imported(db: Database, package_hash: str) -> str | None:
+    with db.read() as s:
+        row = s.exec(text("SELECT imported_at FROM import_log WHERE package_hash = :h"),  # type: ignore[call-overload]
+                     params={"h": package_hash}).first()
+    return None if row is None else str(row[0])[:19]
+
+
+def trusted_fingerprint(db: Database, fingerprint: str) -> bool:
+    with db.read() as s:
+        row = s.exec(text("SELECT 1 FROM trusted_key WHERE fingerprint = :f "  # type: ignore[call-overload]
+                          "AND revoked_at IS NULL"), params={"f": fingerprint}).first()
+    return row is not None
+
+
+def import_file(db: Database, source: Path, *, quarantine_root: Path, keys: OfficeKeys,
+                operator: str, progress: Progress | None = None) -> FileReport:
+    progress = progress or Progress()
+    started = time.monotonic()
+    report = FileReport(file=source, status=REFUSED, exit_code=E.INVALID, message="")
+    quarantine = Path(tempfile.mkdtemp(prefix="import-", dir=private_dir(quarantine_root)))
+    try:
+        _import(db, source, quarantine, keys, operator, progress, report)
+    except E.SyncError as exc:
+        report.status, report.exit_code, report.message = REFUSED, exc.exit_code, exc.message
+        report.details = list(exc.details)
+        if isinstance(exc, E.PackageUntrusted):
+            report.fingerprint = exc.fingerprint
+    except OSError as exc:
+        report.status, report.exit_code = REFUSED, E.IO_ERROR
+        report.message = t("sync.io_error", path=str(getattr(exc, "filename", None) or source),
+                           error=exc.strerror or str(exc))
+    finally:
+        shutil.rmtree(quarantine, ignore_errors=True)
+        report.seconds = time.monotonic() - started
+    return report
+
+
+def _import(db: Database, source: Path, quarantine: Path, keys: OfficeKeys, operator: str,
+            progress: Progress, report: FileReport) -> None:
+    if not source.is_file():
+        raise E.SyncIOError(t("sync.no_such_file", path=str(source)))
+    size = source.stat().st_size
+    if size == 0:
+        raise E.PackageInvalid(t("sync.pkg.empty", path=source.name))
+    if size > MAX_PACKAGE:
+        raise E.PackageInvalid(t("sync.pkg.too_large", path=source.name))
+    progress.stage(t("sync.stage.copy"))
+    copy = quarantine / "package.mdsync"
+    package_hash = copy_in(source, copy, progress)
+    report.package_hash = package_hash
+    when = already_imported(db, package_hash)
+    if when is not None:
+        progress.advance(2 * size)
+        report.status, report.exit_code = ALREADY, E.OK
+        report.message = t("sync.already", when=when)
+        return
+    info = read_header(copy)
+    report.sender_code, report.sender_name = info.sender.office_code, info.sender.office_name
+    report.fingerprint = info.sender_fingerprint
+    report.week = info.week
+    progress.stage(t("sync.stage.verify"))
+    verify_signature(info, progress.advance)
+    if not trusted_fingerprint(db, info.sender_fingerprint):
+        raise E.PackageUntrusted(t("sync.pkg.untrusted", name=info.sender.office_name,
+                                   code=info.sender.office_code,
+                                   fingerprint=format_fingerprint(info.sender_fingerprint)),
+                                 info.sender_fingerprint)
+    if info.recipient_code != keys.office_code:
+        raise E.PackageInvalid(t("sync.pkg.other_recipient", code=info.recipient_code,
+                                 own=keys.office_code))
+    if info.encrypted and info.recipient_fingerprint != keys.fingerprint:
+        raise E.PackageInvalid(t("sync.pkg.other_key",
+                                 fingerprint=format_fingerprint(info.recipient_fingerprint or "")))
+    from mediator.sync.payload import PAYLOAD_VERSION
+
+    if info.schema_version > PAYLOAD_VERSION:
+        raise E.PackageUnsupported(t("sync.pkg.newer_schema", version=info.schema_version,
+                                     supported=PAYLOAD_VERSION))
+    progress.stage(t("sync.stage.decrypt"))
+    payload = quarantine / "payload.sqlite"
+    enc: X25519PrivateKey | None = keys.enc if info.encrypted else None
+    open_payload(info, payload, enc, progress.advance)
+    copy.unlink()  # the sealed copy is no longer needed; free the space before merging
+    progress.stage(t("sync.stage.check"))
+    version = check_payload(payload, info.counts)
+    if version != info.schema_version:
+        raise E.PackageInvalid(t("sync.pkg.bad_payload", why=t("sync.why.schema")))
+    meta = PackageMeta(
+        package_hash=package_hash, file_name=source.name, sender_code=info.sender.office_code,
+        sender_name=info.sender.office_name, sender_fingerprint=info.sender_fingerprint,
+        created_at=info.created_at, week=info.week, format_version=info.format_version,
+        schema_version=info.schema_version)
+
+    def merge_stage(table: str) -> None:
+        progress.stage(t("sync.stage.merge", table=t(f"sync.table.{table}")))
+
+    try:
+        result = merge_package(db, payload, meta, own_code=keys.office_code, operator=operator,
+                               version=version, progress=merge_stage)
+    except E.PackageInvalid as exc:
+        report.counts.rejected = len(exc.details)
+        raise
+    report.counts, report.tables = result.total, result.tables
+    report.affected_cases = result.affected_cases
+    report.status = IMPORTED
+    if result.total.conflicts:
+        report.exit_code = E.CONFLICTS
+        report.message = t("sync.imported_conflicts", n=result.total.conflicts)
+    else:
+        report.exit_code = E.OK
+        report.message = t("sync.imported")
+
+
+def import_files(db: Database, files: Sequence[Path], *, quarantine_root: Path,
+                 keys: OfficeKeys, operator: str,
+                 progress: Progress | None = None) -> list[FileReport]:
+    progress = progress or Progress()
+    progress.start(sum(_units(Path(f)) for f in files), len(files))
+    reports = []
+    for i, f in enumerate(files):
+        path = Path(f)
+        progress.file(i, path)
+        report = import_file(db, path, quarantine_root=quarantine_root, keys=keys,
+                             operator=operator, progress=progress)
+        reports.append(report)
+        progress.done(report)
+    return reports
+
+
+def exit_code(reports: Sequence[FileReport]) -> int:
+    """The first refusal's code; else 6 if any file brought conflicts; else 0."""
+    for r in reports:
+        if r.status == REFUSED:
+            return r.exit_code
+    return E.CONFLICTS if any(r.exit_code == E.CONFLICTS for r in reports) else E.OK
+
+
+def details_json(report: FileReport) -> str:
+    return json.dumps({k: v.as_dict() for k, v in report.tables.items()}, sort_keys=True)
+
+
+__all__ = ["ALREADY", "FileReport", "IMPORTED", "Progress", "REFUSED", "exit_code",
+           "import_file", "import_files"]

@@ -1,0 +1,184 @@
+"""The payload: a small SQLite file holding the synced rows, and how an untrusted one is opened.
+
+The payload schema is frozen per version (``payload_v1.sql``), independent of how the local
+database got its tables, so the receiving side can demand it *exactly*: any extra table,
+index, trigger or view is refused before a single row is read. Rows are only ever read with
+explicit column lists.
+
+Opening a payload that arrived on a stick follows SQLite's advice for untrusted files: our
+own private copy in a quarantine folder (never the stick: even a read-only open can create
+``-wal``/``-shm`` files next to it), header bytes checked by hand first (rollback journal, not
+WAL; size consistent), then ``trusted_schema=OFF``, ``cell_size_check=ON``, ``mmap_size=0``,
+defensive mode with triggers and views disabled where the Python version exposes it,
+``integrity_check`` and ``foreign_key_check``. Integrity checks cannot see edited *content*;
+the signature and the AEAD tags do that.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import struct
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+from mediator.i18n import t
+from mediator.sync.errors import PackageInvalid, PackageUnsupported
+
+PAYLOAD_VERSION = 1
+PAYLOAD_APP_ID = 0x4D445350  # "MDSP": a mediator sync payload (a database is "MDTR")
+SQLITE_MAGIC = b"SQLite format 3\x00"
+
+#: in foreign-key order: parents before children
+TABLES: tuple[str, ...] = ("office", "mediator", "village", "dispute_case", "agreement",
+                           "obligation", "party", "case_event", "follow_up")
+#: child table -> (column, parent table) pairs, for ownership checks
+PARENTS: dict[str, tuple[tuple[str, str], ...]] = {
+    "agreement": (("case_id", "dispute_case"),),
+    "obligation": (("case_id", "dispute_case"), ("agreement_id", "agreement")),
+    "party": (("case_id", "dispute_case"),),
+    "case_event": (("case_id", "dispute_case"),),
+    "follow_up": (("case_id", "dispute_case"),),
+}
+
+
+def ddl(version: int = PAYLOAD_VERSION) -> str:
+    return resources.files("mediator.sync").joinpath(f"payload_v{version}.sql").read_text(
+        encoding="utf-8")
+
+
+@lru_cache(maxsize=4)
+def expected_master(version: int = PAYLOAD_VERSION) -> tuple[tuple[str, str, str, str | None], ...]:
+    """sqlite_master of a correct payload of ``version``, as SQLite itself stores it."""
+    con = sqlite3.connect(":memory:")
+    try:
+        con.executescript(ddl(version))
+        return tuple(con.execute(
+            "SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY type, name").fetchall())
+    finally:
+        con.close()
+
+
+@lru_cache(maxsize=4)
+def columns(version: int = PAYLOAD_VERSION) -> dict[str, tuple[str, ...]]:
+    con = sqlite3.connect(":memory:")
+    try:
+        con.executescript(ddl(version))
+        return {tbl: tuple(r[1] for r in con.execute(f"PRAGMA table_info({tbl})"))
+                for tbl in TABLES}
+    finally:
+        con.close()
+
+
+def create_empty(path: Path) -> None:
+    """A new payload file with the current schema (rows are added by the exporter)."""
+    con = sqlite3.connect(str(path), isolation_level=None)
+    try:
+        con.execute("PRAGMA journal_mode=OFF")  # a scratch file: fsynced once, when complete
+        con.execute("PRAGMA page_size=4096")
+        con.executescript("BEGIN;" + ddl() + f"\nPRAGMA application_id={PAYLOAD_APP_ID};"
+                          f"\nPRAGMA user_version={PAYLOAD_VERSION};\nCOMMIT;")
+    finally:
+        con.close()
+
+
+def finish(path: Path) -> None:
+    """Switch a finished payload to rollback-journal mode (header bytes 18–19 = 1)."""
+    con = sqlite3.connect(str(path), isolation_level=None)
+    try:
+        con.execute("PRAGMA journal_mode=DELETE")
+    finally:
+        con.close()
+
+
+# --- checking an untrusted payload ------------------------------------------------------------
+
+
+def _invalid(why: str) -> PackageInvalid:
+    return PackageInvalid(t("sync.pkg.bad_payload", why=why))
+
+
+def check_header_bytes(path: Path) -> None:
+    """The 100-byte SQLite header, read by hand before SQLite ever opens the file."""
+    size = path.stat().st_size
+    with open(path, "rb") as fh:
+        head = fh.read(100)
+    if len(head) < 100 or not head.startswith(SQLITE_MAGIC):
+        raise _invalid(t("sync.why.not_sqlite"))
+    if head[18] != 1 or head[19] != 1:
+        raise _invalid(t("sync.why.wal"))
+    page_size = struct.unpack(">H", head[16:18])[0]
+    page_size = 65536 if page_size == 1 else page_size
+    if page_size < 512 or page_size & (page_size - 1):
+        raise _invalid(t("sync.why.header_bytes"))
+    pages = struct.unpack(">I", head[28:32])[0]
+    change, valid_for = struct.unpack(">I", head[24:28])[0], struct.unpack(">I", head[92:96])[0]
+    if change != valid_for or pages * page_size != size or size == 0:
+        raise _invalid(t("sync.why.header_bytes"))
+    app_id = struct.unpack(">I", head[68:72])[0]
+    if app_id != PAYLOAD_APP_ID:
+        raise _invalid(t("sync.why.application_id"))
+
+
+def payload_version(path: Path) -> int:
+    with open(path, "rb") as fh:
+        head = fh.read(100)
+    return struct.unpack(">I", head[60:64])[0]
+
+
+def open_untrusted(path: Path) -> sqlite3.Connection:
+    """A read-only connection to a quarantined payload, with every defence SQLite offers."""
+    con = sqlite3.connect(f"file:{path.as_posix()}?mode=ro", uri=True, isolation_level=None,
+                          check_same_thread=False)
+    setconfig = getattr(con, "setconfig", None)  # Python 3.12+
+    if setconfig is not None:
+        for name, value in (("SQLITE_DBCONFIG_DEFENSIVE", True),
+                            ("SQLITE_DBCONFIG_ENABLE_TRIGGER", False),
+                            ("SQLITE_DBCONFIG_ENABLE_VIEW", False),
+                            ("SQLITE_DBCONFIG_TRUSTED_SCHEMA", False)):
+            op = getattr(sqlite3, name, None)
+            if op is not None:
+                setconfig(op, value)
+    for pragma in ("trusted_schema=OFF", "cell_size_check=ON", "mmap_size=0", "query_only=ON"):
+        con.execute(f"PRAGMA {pragma}")
+    return con
+
+
+def check_payload(path: Path, counts: dict[str, int]) -> int:
+    """Refuse anything but an intact payload of a known version with exactly our schema and
+    the row counts the (signed) header promised. Returns the payload version."""
+    check_header_bytes(path)
+    version = payload_version(path)
+    if version > PAYLOAD_VERSION:
+        raise PackageUnsupported(t("sync.pkg.newer_schema", version=version,
+                                   supported=PAYLOAD_VERSION))
+    if version < 1:
+        raise _invalid(t("sync.why.schema"))
+    try:
+        con = open_untrusted(path)
+    except sqlite3.DatabaseError as exc:
+        raise _invalid(str(exc)) from exc
+    try:
+        try:
+            master = tuple(con.execute(
+                "SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY type, name"))
+        except sqlite3.DatabaseError as exc:
+            raise _invalid(t("sync.why.schema")) from exc
+        if master != expected_master(version):
+            raise _invalid(t("sync.why.schema"))
+        try:
+            problems = [r[0] for r in con.execute("PRAGMA integrity_check(20)")]
+            if problems != ["ok"]:
+                raise _invalid(t("sync.why.integrity", problems="; ".join(map(str, problems[:3]))))
+            if con.execute("PRAGMA foreign_key_check").fetchone() is not None:
+                raise _invalid(t("sync.why.foreign_keys"))
+            actual = {tbl: con.execute(f"SELECT count(*) FROM {tbl}").fetchone()[0]
+                      for tbl in TABLES}
+        except sqlite3.DatabaseError as exc:
+            raise _invalid(str(exc)) from exc
+        if {k: v for k, v in actual.items()} != {tbl: counts.get(tbl, -1) for tbl in TABLES} \
+                or set(counts) - set(TABLES):
+            raise _invalid(t("sync.why.counts"))
+    finally:
+        con.close()
+    return version
