@@ -21,6 +21,7 @@ from mediator.i18n import set_language, t
 #: modules that add subcommands (each defines ``register``).
 COMMAND_MODULES = [
     "mediator.cli.basic",
+    "mediator.cli.sync",
 ]
 
 
