@@ -61,15 +61,27 @@ def copy_database(source: Path, target: Path) -> Path:
     return target
 
 
+def _daily_name(db_path: Path, day: date) -> str:
+    return f"{DAILY_PREFIX}{day.strftime('%Y%m%d')}-{Path(db_path).stem}.db"
+
+
+def has_daily_backup(db_path: Path, backups: Path, today: date) -> bool:
+    return (Path(backups) / _daily_name(db_path, today)).is_file()
+
+
 def daily_backup(db_path: Path, backups: Path, today: date | None = None,
                  keep: int = KEEP_DAILY) -> Path | None:
-    """Make today's backup if none exists yet; prune to the newest ``keep``. Returns the new file."""
+    """Make today's backup of ``db_path`` if none exists yet; keep that database's newest
+    ``keep``. Returns the new file.
+
+    Daily backups are per database (named after its file): the demo database sharing the
+    backups folder must neither stand in for the real one's backup nor rotate it out.
+    """
     from mediator.core.db import quick_check
 
     today = today or date.today()
     backups.mkdir(parents=True, exist_ok=True)
-    stamp = today.strftime("%Y%m%d")
-    if any(backups.glob(f"{DAILY_PREFIX}{stamp}*.db")):
+    if has_daily_backup(db_path, backups, today):
         return None
     if not db_path.exists() or db_path.stat().st_size == 0:
         return None
@@ -77,14 +89,17 @@ def daily_backup(db_path: Path, backups: Path, today: date | None = None,
     if problems:
         # Never rotate good backups out for a copy of a damaged file.
         raise DatabaseError(t("db.damaged", path=str(db_path), error="; ".join(problems[:3])))
-    target = backups / f"{DAILY_PREFIX}{stamp}-{db_path.stem}.db"
+    target = backups / _daily_name(db_path, today)
     copy_database(db_path, target)
-    prune(backups, keep)
+    prune(backups, keep, stem=db_path.stem)
     return target
 
 
-def prune(backups: Path, keep: int = KEEP_DAILY) -> list[Path]:
-    daily = sorted(backups.glob(f"{DAILY_PREFIX}*.db"))
+def prune(backups: Path, keep: int = KEEP_DAILY, stem: str | None = None) -> list[Path]:
+    """Delete all but the newest ``keep`` daily backups (of one database if ``stem`` given)."""
+    pattern = f"{DAILY_PREFIX}*-{stem}.db" if stem else f"{DAILY_PREFIX}*.db"
+    daily = sorted(p for p in backups.glob(pattern)
+                   if stem is None or p.name[len(DAILY_PREFIX) + 9:] == f"{stem}.db")
     removed = daily[:-keep] if len(daily) > keep else []
     for old in removed:
         old.unlink(missing_ok=True)
