@@ -16,11 +16,11 @@ import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from importlib import resources
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, text
 from sqlmodel import Session
 
 from mediator.core.errors import DatabaseError
@@ -65,6 +65,12 @@ class FileInfo:
     tables: int = 0
 
 
+#: Files up to this size get SQLite's quick_check on every open (about 0.2 s at this size);
+#: larger ones once a day, on the open that finds no daily backup yet (which reads the whole
+#: file anyway), so a county database of a million cases still opens at once.
+QUICK_CHECK_ALWAYS_BYTES = 64 * 1024 * 1024
+
+
 def _raw_connect(path: Path) -> sqlite3.Connection:
     con = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None,
                           check_same_thread=False)
@@ -72,42 +78,89 @@ def _raw_connect(path: Path) -> sqlite3.Connection:
     return con
 
 
+def _readonly_connect(path: Path) -> sqlite3.Connection:
+    """A connection that can never write the file, not even a WAL checkpoint on close."""
+    uri = Path(path).resolve().as_uri() + "?mode=ro"
+    con = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None,
+                          check_same_thread=False)
+    con.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+    return con
+
+
+def _has_pending_wal(path: Path) -> bool:
+    wal = path.with_name(path.name + "-wal")
+    try:
+        return wal.stat().st_size > 0
+    except OSError:
+        return False
+
+
 def inspect_file(path: Path) -> FileInfo:
-    """Read what a file claims to be without changing it; raise DatabaseError if unusable."""
-    if not path.exists() or path.stat().st_size == 0:
-        return FileInfo(exists=path.exists())
+    """Read what a file claims to be without changing it; raise DatabaseError if unusable.
+
+    The identity (SQLite at all, mediator's application id, schema version) comes from the
+    100-byte header read as plain bytes, so a file that is refused is never even opened by
+    SQLite (whose read-write connection would checkpoint a leftover WAL into it on close).
+    """
+    path = Path(path)
+    # Before the size test: on Windows a directory reports size 0 and would pass as "new".
     if path.is_dir():
         raise DatabaseError(t("db.is_directory", path=str(path)))
+    if not path.exists():
+        return FileInfo(exists=False)
     try:
+        size = path.stat().st_size
+        if size == 0:
+            return FileInfo(exists=True)
         with open(path, "rb") as fh:
             header = fh.read(100)
     except OSError as exc:
         raise DatabaseError(t("db.cannot_read", path=str(path), error=str(exc))) from exc
     if not header.startswith(SQLITE_MAGIC):
         raise DatabaseError(t("db.not_sqlite", path=str(path)))
+    if len(header) < 100:
+        raise DatabaseError(t("db.damaged", path=str(path), error="header truncated"))
+    page_size = int.from_bytes(header[16:18], "big")
+    page_size = 65536 if page_size == 1 else page_size
+    if page_size < 512 or page_size & (page_size - 1):
+        raise DatabaseError(t("db.damaged", path=str(path), error=f"page size {page_size}"))
+    schema_cookie = int.from_bytes(header[40:44], "big")
+    user_version = int.from_bytes(header[60:64], "big", signed=True)
+    app_id = int.from_bytes(header[68:72], "big", signed=True)
+    if app_id != APPLICATION_ID and (schema_cookie or user_version):
+        raise DatabaseError(t("db.foreign", path=str(path)))
+    if user_version > LATEST_VERSION:
+        raise DatabaseError(t("db.newer", path=str(path), version=user_version,
+                              supported=LATEST_VERSION))
+    # The page count in the header is reliable when its "valid for" counter matches the change
+    # counter and no WAL is pending (a checkpoint in progress writes page 1 first).
+    pages = int.from_bytes(header[28:32], "big")
+    if (header[24:28] == header[92:96] and pages * page_size > size
+            and not _has_pending_wal(path)):
+        raise DatabaseError(t("db.damaged", path=str(path),
+                              error=f"file truncated: {size} of {pages * page_size} bytes"))
+    if app_id != APPLICATION_ID:
+        # An empty SQLite file (no schema yet): mediator may adopt it.
+        return FileInfo(True, user_version, app_id, 0)
     try:
-        con = _raw_connect(path)
+        con = _readonly_connect(path)
         try:
             user_version = con.execute("PRAGMA user_version").fetchone()[0]
-            app_id = con.execute("PRAGMA application_id").fetchone()[0]
             tables = con.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
         finally:
             con.close()
     except sqlite3.DatabaseError as exc:
         raise DatabaseError(t("db.damaged", path=str(path), error=str(exc))) from exc
-    info = FileInfo(True, user_version, app_id, tables)
-    if app_id != APPLICATION_ID and (tables > 0 or user_version > 0):
-        raise DatabaseError(t("db.foreign", path=str(path)))
-    if user_version > LATEST_VERSION:
+    if user_version > LATEST_VERSION:  # bumped in a WAL not yet checkpointed
         raise DatabaseError(t("db.newer", path=str(path), version=user_version,
                               supported=LATEST_VERSION))
-    return info
+    return FileInfo(True, user_version, app_id, tables)
 
 
 def quick_check(path: Path) -> list[str]:
     """SQLite's quick integrity check; an empty list means the file is sound."""
     try:
-        con = _raw_connect(path)
+        con = _readonly_connect(path)
         try:
             rows = [r[0] for r in con.execute("PRAGMA quick_check").fetchall()]
         finally:
@@ -118,8 +171,9 @@ def quick_check(path: Path) -> list[str]:
 
 
 def integrity_check(path: Path) -> list[str]:
+    """The full check (indexes too) plus foreign keys; slow on big files (doctor, restore)."""
     try:
-        con = _raw_connect(path)
+        con = _readonly_connect(path)
         try:
             rows = [r[0] for r in con.execute("PRAGMA integrity_check").fetchall()]
             rows += [f"foreign key: {r}" for r in con.execute("PRAGMA foreign_key_check").fetchall()]
@@ -229,14 +283,62 @@ class Database:
         self.close()
 
 
+def _check_on_open(path: Path, size: int, backups: Path | None) -> bool:
+    if size <= QUICK_CHECK_ALWAYS_BYTES:
+        return True
+    if backups is None:
+        return False
+    from mediator.core.backup import has_daily_backup
+
+    return not has_daily_backup(path, backups, date.today())
+
+
+def ensure_search_index(db: "Database") -> int:
+    """Fill the search index if the file has cases but no index entries at all.
+
+    Migration 0002 created the index empty, so cases written by version 1 were unsearchable
+    after an upgrade; this also repairs a file whose index was lost (a crash between an
+    upgrade and the reindex, a bulk load without one). Two indexed probes when all is well.
+    """
+    from mediator.core import search
+
+    with db.read() as s:
+        empty = s.exec(text(  # type: ignore[call-overload]
+            "SELECT EXISTS (SELECT 1 FROM dispute_case WHERE deleted = 0) "
+            "AND NOT EXISTS (SELECT 1 FROM case_term)")).scalar_one()
+    if not empty:
+        return 0
+    with db.write() as s:
+        return search.reindex_cases(s)
+
+
 def open_database(path: Path, *, create: bool = True, migrate_schema: bool = True,
                   backups: Path | None = None) -> Database:
     """Open (and if needed create or upgrade) the database at ``path``.
 
-    Before an upgrade of a file that already holds data, a copy is kept in ``backups``.
+    A damaged file is refused before anything is written (see QUICK_CHECK_ALWAYS_BYTES for
+    when the full-file check runs). Before an upgrade of a file that already holds data, a
+    copy is kept in ``backups`` (default: a ``backups`` folder beside the file).
     """
     path = Path(path)
-    info = inspect_file(path)
+    sidecars = [path.with_name(path.name + x) for x in ("-wal", "-shm")]
+    had_sidecars = any(p.exists() for p in sidecars)
+    try:
+        info = inspect_file(path)
+        if info.exists and info.tables and _check_on_open(path, path.stat().st_size, backups):
+            problems = quick_check(path)
+            if problems:
+                raise DatabaseError(t("db.damaged", path=str(path),
+                                      error="; ".join(problems[:3])))
+        if info.exists and info.user_version < LATEST_VERSION and not migrate_schema:
+            raise DatabaseError(t("db.needs_upgrade", path=str(path)))
+    except DatabaseError:
+        # The read-only checks may have created empty -wal/-shm files beside a WAL-mode
+        # file; a refused file is left exactly as it was found.
+        if not had_sidecars and not _has_pending_wal(path):
+            for side in sidecars:
+                side.unlink(missing_ok=True)
+        raise
     if not info.exists:
         if not create:
             raise DatabaseError(t("db.missing", path=str(path)))
@@ -244,24 +346,33 @@ def open_database(path: Path, *, create: bool = True, migrate_schema: bool = Tru
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise DatabaseError(t("db.cannot_create", path=str(path), error=str(exc))) from exc
+    upgraded = False
     if info.user_version < LATEST_VERSION:
         if not migrate_schema:
             raise DatabaseError(t("db.needs_upgrade", path=str(path)))
-        if info.exists and info.tables and backups is not None:
-            backups.mkdir(parents=True, exist_ok=True)
+        if info.exists and info.tables:
+            folder = backups if backups is not None else path.parent / "backups"
             stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
-            keep = backups / f"before-upgrade-v{info.user_version}-{stamp}.db"
+            keep = folder / f"before-upgrade-v{info.user_version}-{stamp}-{path.stem}.db"
             from mediator.core.backup import copy_database
 
             copy_database(path, keep)
+            upgraded = True
         try:
             migrate(path)
         except sqlite3.DatabaseError as exc:
             raise DatabaseError(t("db.damaged", path=str(path), error=str(exc))) from exc
-    return Database(path)
+    db = Database(path)
+    if info.tables or upgraded:
+        try:
+            ensure_search_index(db)
+        except BaseException:
+            db.close()
+            raise
+    return db
 
 
 __all__ = [
     "APPLICATION_ID", "Database", "FileInfo", "LATEST_VERSION", "MIGRATIONS", "Migration",
-    "inspect_file", "integrity_check", "migrate", "open_database", "quick_check",
+    "QUICK_CHECK_ALWAYS_BYTES", "ensure_search_index", "inspect_file", "integrity_check", "migrate", "open_database", "quick_check",
 ]
