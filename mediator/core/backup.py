@@ -8,6 +8,7 @@ database aside, so a restore can itself be undone.
 from __future__ import annotations
 
 import os
+import shutil
 import sqlite3
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -38,7 +39,9 @@ def copy_database(source: Path, target: Path) -> Path:
     if tmp.exists():
         tmp.unlink()
     try:
-        src = sqlite3.connect(str(source), timeout=30)
+        # Read-only: a backup source (say, a file on a USB stick) with a pending WAL must not
+        # be checkpointed, i.e. written, by being copied.
+        src = sqlite3.connect(Path(source).resolve().as_uri() + "?mode=ro", uri=True, timeout=30)
         try:
             dst = sqlite3.connect(str(tmp))
             try:
@@ -116,12 +119,61 @@ def backup_now(db_path: Path, target: Path | None, backups: Path) -> Path:
     return copy_database(db_path, Path(target))
 
 
+def _keep_aside(db_path: Path, kept: Path, healthy: bool) -> Path:
+    """Save the database about to be replaced: a consistent SQLite copy of a sound file; the
+    raw bytes (with its WAL) of a damaged one, exactly as found, since restoring over a
+    damaged file is when a restore is most needed and SQLite may not be able to read it."""
+    if healthy:
+        return copy_database(db_path, kept)
+    kept.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        for suffix in ("", "-wal"):
+            side = db_path.with_name(db_path.name + suffix)
+            if side.is_file():
+                shutil.copyfile(side, kept.with_name(kept.name + suffix))
+    except OSError as exc:
+        raise DatabaseError(t("backup.io_error", path=str(kept), error=str(exc))) from exc
+    return kept
+
+
+def _healthy(db_path: Path) -> bool:
+    from mediator.core.db import inspect_file, quick_check
+
+    try:
+        info = inspect_file(db_path)
+    except DatabaseError:
+        return False
+    return info.exists and info.tables > 0 and not quick_check(db_path)
+
+
+def _write_into(staged: Path, db_path: Path) -> bool:
+    """Copy ``staged`` into the live file through SQLite's backup API (safe while another
+    mediator window has it open: it takes the write lock and other connections see the new
+    content). False if SQLite cannot do it (different page size), so the caller swaps files."""
+    try:
+        src = sqlite3.connect(str(staged))
+        try:
+            dst = sqlite3.connect(str(db_path), timeout=30)
+            try:
+                src.backup(dst)
+            finally:
+                dst.close()
+        finally:
+            src.close()
+    except sqlite3.DatabaseError:
+        return False
+    return True
+
+
 def restore(db_path: Path, source: Path, backups: Path) -> Path | None:
     """Replace ``db_path`` by the backup ``source`` after checking it; return where the old
-    database was kept (None if there was none)."""
+    database was kept (None if there was none).
+
+    Nothing is changed unless ``source`` is a sound mediator database this version can read.
+    """
     from mediator.core.db import LATEST_VERSION, inspect_file, integrity_check, migrate
 
-    source = Path(source)
+    db_path, source = Path(db_path), Path(source)
     if not source.is_file():
         raise DatabaseError(t("backup.no_such_file", path=str(source)))
     info = inspect_file(source)
@@ -130,19 +182,34 @@ def restore(db_path: Path, source: Path, backups: Path) -> Path | None:
     problems = integrity_check(source)
     if problems:
         raise DatabaseError(t("db.damaged", path=str(source), error="; ".join(problems[:3])))
-    # Stage the copy beside the target, upgrade it there, and only then swap it in.
+    # Stage the copy beside the target, upgrade it there, and only then put it in place.
     staged = db_path.with_name(db_path.name + ".restore")
-    copy_database(source, staged)
-    if info.user_version < LATEST_VERSION:
-        migrate(staged)
-    kept: Path | None = None
-    if db_path.exists():
-        stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
-        kept = backups / f"replaced-{stamp}-{db_path.stem}.db"
-        copy_database(db_path, kept)
-    for suffix in ("-wal", "-shm"):
-        side = db_path.with_name(db_path.name + suffix)
-        if side.exists():
-            side.unlink()
-    os.replace(staged, db_path)
-    return kept
+    try:
+        copy_database(source, staged)
+        if info.user_version < LATEST_VERSION:
+            migrate(staged)
+        kept: Path | None = None
+        healthy = db_path.exists() and _healthy(db_path)
+        if db_path.exists():
+            stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
+            kept = backups / f"replaced-{stamp}-{db_path.stem}.db"
+            n = 1
+            while kept.exists():  # two restores within a second must not overwrite the first
+                n += 1
+                kept = backups / f"replaced-{stamp}-{n}-{db_path.stem}.db"
+            kept = _keep_aside(db_path, kept, healthy)
+        if healthy and _write_into(staged, db_path):
+            staged.unlink()
+            return kept
+        # A damaged or foreign file (no one can be using it through SQLite): swap the files.
+        try:
+            for suffix in ("-wal", "-shm"):
+                db_path.with_name(db_path.name + suffix).unlink(missing_ok=True)
+            db_path.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(staged, db_path)
+        except OSError as exc:
+            raise DatabaseError(t("storage.restore_replace_failed", path=str(db_path),
+                                  error=str(exc))) from exc
+        return kept
+    finally:
+        staged.unlink(missing_ok=True)
