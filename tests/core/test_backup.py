@@ -1,0 +1,265 @@
+"""Backups: the daily copy (one a day per database, newest 14 kept), ``mediator backup`` and
+``mediator restore`` (checks first, keeps the replaced file, upgrades old backups)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sqlite3
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+
+from mediator.cli import main
+from mediator.core import backup, queries
+from mediator.core.db import LATEST_VERSION, integrity_check, migrate, open_database
+from mediator.core.enums import DisputeType
+from mediator.core.errors import DatabaseError
+from mediator.core.services import CaseInput, PartyInput, Services
+
+from .dbtools import fingerprint, logical_dump, make_bad, make_v1_database
+
+TODAY = date(2026, 11, 23)
+
+
+def new_db(path: Path, names: list[str]) -> None:
+    with open_database(path) as db:
+        svc = Services(db, operator="王调解", today=lambda: TODAY)
+        svc.init_office("青石镇人民调解委员会", "青石", "330106001")
+        for name in names:
+            svc.register_case(CaseInput(parties=[PartyInput(name)], dispute_type=DisputeType.OTHER,
+                                        facts=f"{name}的纠纷"))
+
+
+def case_names(path: Path) -> list[str]:
+    con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        return [r[0] for r in con.execute(
+            "SELECT parties_text FROM dispute_case WHERE deleted = 0 ORDER BY seq")]
+    finally:
+        con.close()
+
+
+def version(path: Path) -> int:
+    con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        return con.execute("PRAGMA user_version").fetchone()[0]
+    finally:
+        con.close()
+
+
+@pytest.fixture
+def live(tmp_path: Path) -> Path:
+    path = tmp_path / "数据 库" / "mediator.db"
+    new_db(path, ["张三", "李四"])
+    return path
+
+
+# --- daily backups -----------------------------------------------------------------------
+
+
+def test_daily_backup_once_a_day_and_keeps_fourteen(live: Path, tmp_path: Path) -> None:
+    backups = tmp_path / "备份"
+    first = backup.daily_backup(live, backups, today=TODAY)
+    assert first is not None and first.name == "daily-20261123-mediator.db"
+    assert backup.daily_backup(live, backups, today=TODAY) is None  # only one per day
+    assert case_names(first) == ["张三", "李四"]
+    assert version(first) == LATEST_VERSION and integrity_check(first) == []
+    # A self-contained file: rollback journal mode, nothing beside it.
+    assert first.read_bytes()[18:20] == b"\x01\x01"
+    assert sorted(p.name for p in backups.iterdir()) == [first.name]
+    for n in range(1, 20):
+        assert backup.daily_backup(live, backups, today=TODAY + timedelta(days=n)) is not None
+    names = sorted(p.name for p in backups.glob("daily-*.db"))
+    assert len(names) == 14
+    assert names[0] == f"daily-{(TODAY + timedelta(days=6)):%Y%m%d}-mediator.db"
+    assert names[-1] == f"daily-{(TODAY + timedelta(days=19)):%Y%m%d}-mediator.db"
+
+
+def test_daily_backups_are_per_database(live: Path, tmp_path: Path) -> None:
+    """Opening demo.db first must not stand in for mediator.db's backup, nor rotate it out."""
+    backups = tmp_path / "backups"
+    demo = tmp_path / "demo.db"
+    new_db(demo, ["演示"])
+    backup.daily_backup(live, backups, today=TODAY)
+    for n in range(20):
+        backup.daily_backup(demo, backups, today=TODAY + timedelta(days=n))
+    assert backup.daily_backup(live, backups, today=TODAY + timedelta(days=1)) is not None
+    assert len(list(backups.glob("daily-*-demo.db"))) == 14
+    assert len(list(backups.glob("daily-*-mediator.db"))) == 2
+
+
+def test_daily_backup_of_damaged_file_refused_old_backups_kept(live: Path, tmp_path: Path) -> None:
+    backups = tmp_path / "backups"
+    for n in range(14):
+        backup.daily_backup(live, backups, today=TODAY - timedelta(days=14 - n))
+    before = sorted(p.name for p in backups.iterdir())
+    bad = make_bad("zeroed", tmp_path, live)
+    os.replace(bad, live)
+    with pytest.raises(DatabaseError):
+        backup.daily_backup(live, backups, today=TODAY)
+    assert sorted(p.name for p in backups.iterdir()) == before
+
+
+def test_first_open_of_the_day_through_the_cli(tmp_path: Path, capsys) -> None:
+    home = Path(os.environ["MEDIATOR_HOME"])
+    db_path = tmp_path / "青石.db"
+    assert main(["--db", str(db_path), "init", "--office-name", "青石镇人民调解委员会",
+                 "--office-code", "330106001"]) == 0
+    daily = list((home / "backups").glob("daily-*-青石.db"))
+    assert len(daily) == 1
+    assert main(["--db", str(db_path), "init", "--office-name", "青石镇人民调解委员会",
+                 "--office-code", "330106001"]) == 0
+    assert list((home / "backups").glob("daily-*-青石.db")) == daily
+
+
+# --- mediator backup ---------------------------------------------------------------------
+
+
+def test_backup_command_to_a_file(live: Path, tmp_path: Path, capsys) -> None:
+    out = tmp_path / "U盘 备份" / "青石 2026-11-23.db"
+    assert main(["--db", str(live), "backup", "-o", str(out)]) == 0
+    assert str(out) in capsys.readouterr().out
+    assert case_names(out) == ["张三", "李四"] and integrity_check(out) == []
+    # Without -o it goes to the backups folder.
+    assert main(["--db", str(live), "backup"]) == 0
+    manual = list((Path(os.environ["MEDIATOR_HOME"]) / "backups").glob("manual-*-mediator.db"))
+    assert len(manual) == 1 and case_names(manual[0]) == ["张三", "李四"]
+
+
+def test_backup_while_another_connection_writes(live: Path, tmp_path: Path) -> None:
+    """The backup API gives a consistent copy even with uncheckpointed WAL content."""
+    with open_database(live) as db:
+        svc = Services(db, operator="王调解", today=lambda: TODAY)
+        svc.register_case(CaseInput(parties=[PartyInput("王五")], dispute_type=DisputeType.OTHER,
+                                    facts="新"))
+        assert os.path.getsize(live.with_name(live.name + "-wal")) > 0
+        copy = backup.backup_now(live, tmp_path / "copy.db", tmp_path / "b")
+    assert case_names(copy) == ["张三", "李四", "王五"]
+
+
+def test_backup_command_errors(tmp_path: Path, capsys) -> None:
+    assert main(["--db", str(tmp_path / "无.db"), "backup"]) == 3
+    err = capsys.readouterr().err
+    assert "找不到数据库文件" in err and "Traceback" not in err
+    text = tmp_path / "notes.db"
+    text.write_text("不是数据库", encoding="utf-8")
+    assert main(["--db", str(text), "backup", "-o", str(tmp_path / "x.db")]) == 3
+    assert "不是数据库文件" in capsys.readouterr().err
+    assert not (tmp_path / "x.db").exists()
+
+
+# --- restore -----------------------------------------------------------------------------
+
+
+def test_restore_replaces_and_keeps_the_old_file(live: Path, tmp_path: Path, capsys) -> None:
+    saved = tmp_path / "saved.db"
+    backup.backup_now(live, saved, tmp_path / "b")
+    new_db(live, ["王五"])  # a mistake made after the backup
+    assert case_names(live) == ["张三", "李四", "王五"]
+    assert main(["--db", str(live), "restore", str(saved)]) == 0
+    out = capsys.readouterr().out
+    assert case_names(live) == ["张三", "李四"]
+    kept = list((Path(os.environ["MEDIATOR_HOME"]) / "backups").glob("replaced-*-mediator.db"))
+    assert len(kept) == 1 and str(kept[0]) in out
+    assert case_names(kept[0]) == ["张三", "李四", "王五"]
+    assert not live.with_name(live.name + ".restore").exists()
+    with open_database(live) as db, db.engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar_one() == "wal"
+    # Restoring twice within one second keeps both replaced files.
+    backup.restore(live, saved, tmp_path / "kept")
+    backup.restore(live, saved, tmp_path / "kept")
+    assert len(list((tmp_path / "kept").glob("replaced-*.db"))) == 2
+
+
+def test_restore_into_a_database_open_elsewhere(live: Path, tmp_path: Path) -> None:
+    """Another mediator window has the file open: it sees the restored data, and nothing
+    of its WAL is lost or mixed in."""
+    saved = tmp_path / "saved.db"
+    backup.backup_now(live, saved, tmp_path / "b")
+    with open_database(live) as db:
+        svc = Services(db, operator="王调解", today=lambda: TODAY)
+        svc.register_case(CaseInput(parties=[PartyInput("王五")], dispute_type=DisputeType.OTHER,
+                                    facts="新"))
+        backup.restore(live, saved, tmp_path / "kept")
+        with db.read() as s:
+            assert queries.count_cases(s, today=TODAY) == 2
+        svc.register_case(CaseInput(parties=[PartyInput("赵六")], dispute_type=DisputeType.OTHER,
+                                    facts="恢复后新登记"))
+    assert case_names(live) == ["张三", "李四", "赵六"]
+    assert integrity_check(live) == []
+    with open_database(live) as db, db.read() as s:
+        from mediator.core import audit
+
+        assert audit.verify(s).ok
+
+
+@pytest.mark.parametrize("kind", ["text", "random", "foreign", "newer", "zeroed", "truncated",
+                                  "garbage_page1", "directory", "missing", "empty_sqlite"])
+def test_restore_refuses_bad_backup_and_changes_nothing(kind: str, live: Path, tmp_path: Path,
+                                                       capsys) -> None:
+    if kind == "missing":
+        bad = tmp_path / "无此文件.db"
+    elif kind == "empty_sqlite":
+        bad = tmp_path / "空.db"
+        sqlite3.connect(bad).close()
+        bad.write_bytes(b"")
+    else:
+        bad = make_bad(kind, tmp_path, live)
+    before_dump = logical_dump(live)
+    before_db = fingerprint(live)
+    folder = sorted(p.name for p in live.parent.iterdir())
+    code = main(["--db", str(live), "restore", str(bad)])
+    err = capsys.readouterr().err
+    assert code != 0
+    assert "错误" in err and "Traceback" not in err
+    assert fingerprint(live) == before_db
+    assert logical_dump(live) == before_dump
+    assert sorted(p.name for p in live.parent.iterdir()) == folder
+    assert not list((Path(os.environ["MEDIATOR_HOME"]) / "backups").glob("replaced-*"))
+
+
+def test_restore_of_older_schema_backup_upgrades_it(live: Path, tmp_path: Path) -> None:
+    old = tmp_path / "v1 备份.db"
+    make_v1_database(old)
+    before = fingerprint(old)["main"]
+    backup.restore(live, old, tmp_path / "kept")
+    assert fingerprint(old)["main"] == before  # the backup itself is left as it was
+    assert version(live) == LATEST_VERSION
+    assert case_names(live) == ["欧阳明 / 李四"]
+    with open_database(live) as db, db.read() as s:
+        page = queries.list_cases(s, queries.CaseFilter(query="欧阳"), today=TODAY)
+        assert [r.case_no for r in page.rows] == ["(2026)青石人调字第001号"]
+
+
+@pytest.mark.parametrize("damage", ["zeroed", "truncated", "text"])
+def test_restore_over_a_damaged_database(damage: str, live: Path, tmp_path: Path) -> None:
+    """The case restore exists for: the live file is damaged. It is still kept aside."""
+    saved = tmp_path / "saved.db"
+    backup.backup_now(live, saved, tmp_path / "b")
+    broken = make_bad(damage, tmp_path, live)
+    broken_bytes = broken.read_bytes()
+    os.replace(broken, live)
+    with pytest.raises(DatabaseError):
+        open_database(live)
+    kept = backup.restore(live, saved, tmp_path / "kept")
+    assert kept is not None and kept.read_bytes() == broken_bytes
+    assert case_names(live) == ["张三", "李四"] and integrity_check(live) == []
+    open_database(live).close()
+
+
+def test_restore_to_a_new_location(tmp_path: Path, live: Path) -> None:
+    target = tmp_path / "新电脑" / "mediator.db"
+    assert backup.restore(target, live, tmp_path / "kept") is None
+    assert case_names(target) == ["张三", "李四"]
+
+
+def test_copy_is_atomic_no_temp_left(live: Path, tmp_path: Path) -> None:
+    target = tmp_path / "c.db"
+    target.write_bytes(b"old")
+    backup.copy_database(live, target)
+    assert case_names(target) == ["张三", "李四"]
+    assert not target.with_name("c.db.tmp").exists()
+    migrate(target)  # already current: a no-op on a sound copy
+    assert version(target) == LATEST_VERSION
