@@ -170,6 +170,28 @@ def prune_outbox(outbox: Path, keep: int = OUTBOX_KEEP) -> list[Path]:
     return removed
 
 
+def build_header(keys: OfficeKeys, office_name: str, recipient_code: str, recipient_name: str,
+                 recipient: PublicKeys | None, counts: dict[str, int], today: date) -> dict[str, Any]:
+    """The header fields a package states about itself (the writer adds payload and
+    encryption fields). All of it is covered by the signature."""
+    code = keys.office_code
+    own = keys.public
+    return {
+        "kind": "mediator-sync",
+        "sender": {"code": code, "name": office_name, "sign_key": b64(own.sign_key),
+                   "enc_key": b64(own.enc_key), "fingerprint": own.fingerprint},
+        "recipient": {"code": recipient_code, "name": recipient_name,
+                      "fingerprint": recipient.fingerprint if recipient else None},
+        "app_version": __version__,
+        "schema_version": pl.PAYLOAD_VERSION,
+        "db_schema_version": LATEST_VERSION,
+        "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "week": iso_week(today),
+        "scope": office_area_prefix(code),
+        "counts": counts,
+    }
+
+
 def export_package(db: Database, *, data_dir: Path, keys: OfficeKeys, office_name: str,
                    recipient_code: str, recipient_name: str, recipient: PublicKeys | None,
                    today: date, output: Path | None = None,
@@ -187,20 +209,8 @@ def export_package(db: Database, *, data_dir: Path, keys: OfficeKeys, office_nam
         counts = snapshot(db.path, payload_file, office_area_prefix(code))
         progress("snapshot", 1, 1)
         own = keys.public
-        header = {
-            "kind": "mediator-sync",
-            "sender": {"code": code, "name": office_name, "sign_key": b64(own.sign_key),
-                       "enc_key": b64(own.enc_key), "fingerprint": own.fingerprint},
-            "recipient": {"code": recipient_code, "name": recipient_name,
-                          "fingerprint": recipient.fingerprint if recipient else None},
-            "app_version": __version__,
-            "schema_version": pl.PAYLOAD_VERSION,
-            "db_schema_version": LATEST_VERSION,
-            "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
-            "week": iso_week(today),
-            "scope": office_area_prefix(code),
-            "counts": counts,
-        }
+        header = build_header(keys, office_name, recipient_code, recipient_name, recipient,
+                              counts, today)
         payload_size = payload_file.stat().st_size
         done = 0
 

@@ -212,9 +212,10 @@ def row_checks(table: str, version: int) -> list[tuple[str, str]]:
                 pred += f" AND {x} >= {low} AND {x} < 100000000000000"
         elif base is datetime:
             pred = (f"typeof({x}) = 'text' AND length({x}) BETWEEN 19 AND 32 "
-                    f"AND datetime(substr({x}, 1, 19)) IS substr({x}, 1, 19)")
+                    f"AND datetime(julianday(substr({x}, 1, 19))) IS substr({x}, 1, 19)")
         elif base is date:
-            pred = f"typeof({x}) = 'text' AND date({x}) IS {x}"
+            # julianday first: date('2026-02-30') alone passes the text through unchanged
+            pred = f"typeof({x}) = 'text' AND date(julianday({x})) IS {x}"
         elif base is str:
             limit = max_length or MAX_TEXT
             pred = f"typeof({x}) = 'text' AND length({x}) <= {limit}"

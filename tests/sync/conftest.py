@@ -5,6 +5,7 @@ city, the city the county)."""
 
 from __future__ import annotations
 
+import shutil
 import sqlite3
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -65,10 +66,20 @@ class Office:
         self.sync = SyncService(self.svc, self.paths)
 
 
-def make_office(root: Path, name: str, short: str, code: str) -> Office:
+def _paths(root: Path, short: str, code: str) -> Paths:
     base = root / f"{code} {short}"
-    paths = Paths(data=base / "数据", config=base / "config", backups=base / "backups",
-                  db=base / "数据" / "mediator.db").ensure()
+    return Paths(data=base / "数据", config=base / "config", backups=base / "backups",
+                 db=base / "数据" / "mediator.db").ensure()
+
+
+def open_office(root: Path, name: str, short: str, code: str) -> Office:
+    paths = _paths(root, short, code)
+    svc = Services(open_database(paths.db), operator=f"{short}操作员", today=lambda: TODAY)
+    return Office(name, code, paths, svc, SyncService(svc, paths))
+
+
+def make_office(root: Path, name: str, short: str, code: str) -> Office:
+    paths = _paths(root, short, code)
     db = open_database(paths.db)
     svc = Services(db, operator=f"{short}操作员", today=lambda: TODAY)
     office = svc.init_office(name, short, code)
@@ -103,21 +114,44 @@ def office_factory(tmp_path: Path):  # type: ignore[no-untyped-def]
         o.db.close()
 
 
-@pytest.fixture
-def net(office_factory, tmp_path: Path) -> Network:  # type: ignore[no-untyped-def]
-    t1 = office_factory("青石镇人民调解委员会", "青石", "330106001")
-    t2 = office_factory("清溪乡人民调解委员会", "清溪", "330106002")
-    county = office_factory("西湖区人民调解委员会", "西湖", "330106")
-    city = office_factory("杭州市人民调解委员会", "杭州", "3301")
+OFFICES = (("青石镇人民调解委员会", "青石", "330106001"), ("清溪乡人民调解委员会", "清溪", "330106002"),
+           ("西湖区人民调解委员会", "西湖", "330106"), ("杭州市人民调解委员会", "杭州", "3301"))
+
+
+@pytest.fixture(scope="session")
+def net_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The four offices with keys and trust set up once; each test gets a copy."""
+    root = tmp_path_factory.mktemp("network")
+    t1, t2, county, city = (make_office(root, *o) for o in OFFICES)
     t1.trust(county)
     t2.trust(county)
     county.trust(t1)
     county.trust(t2)
     county.trust(city)
     city.trust(county)
+    for o in (t1, t2, county, city):
+        o.db.close()
+    return root
+
+
+def clone(template: Path, tmp_path: Path) -> Network:
+    """A working copy of a template network (file copies are far cheaper than setting up)."""
+    root = tmp_path / "net"
+    shutil.copytree(template, root)
+    offices = [open_office(root, *o) for o in OFFICES]
     stick = tmp_path / "U盘 E"
     stick.mkdir()
-    return Network(t1, t2, county, city, stick)
+    from mediator.core.search import initials
+
+    initials("张三")   # pypinyin's first call loads its tables: not the test's cost
+    return Network(*offices, stick)
+
+
+@pytest.fixture
+def net(net_template: Path, tmp_path: Path) -> Network:  # type: ignore[no-untyped-def]
+    network = clone(net_template, tmp_path)
+    yield network
+    network.close()
 
 
 # --- comparing databases -----------------------------------------------------------------------
