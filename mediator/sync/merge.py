@@ -307,7 +307,43 @@ def check_rows(conn: Connection, meta: PackageMeta, own_code: str, version: int)
             if note(t("sync.reject.value", table=table, column=col, id=str(row_id)[:32],
                       value=_show(value))):
                 return problems
+    for table in TABLES:
+        if not utf8_ok(conn, table, version):
+            if note(t("sync.reject.utf8", table=t(f"sync.table.{table}"))):
+                return problems
     return problems
+
+
+def text_columns(table: str, version: int) -> list[str]:
+    model = MODELS[table]
+    return [c for c in columns(version)[table]
+            if _annotation(model, c)[0] is str and c not in ID_COLUMNS]
+
+
+def utf8_ok(conn: Connection, table: str, version: int, chunk: int = 20000) -> bool:
+    """All text of the rows that would change is valid UTF-8 (SQLite does not check; Python
+    would fail on reading it later). The text is concatenated in SQL, a chunk of rows at a
+    time, and decoded once per chunk: fast, whatever the row count. The newline between
+    values keeps an unfinished sequence from completing with the next value's bytes."""
+    cols = text_columns(table, version)
+    if not cols:
+        return True
+    joined = " || char(10) || ".join(f"coalesce(p.{c}, '')" for c in cols)
+    low, high = conn.exec_driver_sql(f"SELECT min(rowid), max(rowid) FROM pkg.{table}").one()
+    if low is None:
+        return True
+    sql = (f"SELECT CAST(group_concat({joined}, char(10)) AS BLOB) FROM pkg.{table} p "
+           f"WHERE p.rowid >= ? AND p.rowid < ? AND {_changing(table)}")
+    start = low
+    while start <= high:
+        blob = conn.exec_driver_sql(sql, (start, start + chunk)).scalar()
+        if blob is not None:
+            try:
+                bytes(blob).decode("utf-8")
+            except UnicodeDecodeError:
+                return False
+        start += chunk
+    return True
 
 
 def _show(value: Any) -> str:
@@ -458,6 +494,8 @@ def merge_package(db: Database, payload: Path, meta: PackageMeta, *, own_code: s
                         result.log_id = _log(conn, session, meta, result, operator)
             except sqlite3.OperationalError as exc:
                 raise _operational(exc) from exc
+            except UnicodeError as exc:
+                raise PackageInvalid(t("sync.pkg.bad_payload", why=str(exc)[:120])) from exc
             except sqlite3.DatabaseError as exc:
                 raise PackageInvalid(t("sync.pkg.merge_failed", error=str(exc))) from exc
             except Exception as exc:

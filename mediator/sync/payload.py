@@ -162,7 +162,7 @@ def check_payload(path: Path, counts: dict[str, int]) -> int:
         try:
             master = tuple(con.execute(
                 "SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY type, name"))
-        except sqlite3.DatabaseError as exc:
+        except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:
             raise _invalid(t("sync.why.schema")) from exc
         if master != expected_master(version):
             raise _invalid(t("sync.why.schema"))
@@ -174,7 +174,7 @@ def check_payload(path: Path, counts: dict[str, int]) -> int:
                 raise _invalid(t("sync.why.foreign_keys"))
             actual = {tbl: con.execute(f"SELECT count(*) FROM {tbl}").fetchone()[0]
                       for tbl in TABLES}
-        except sqlite3.DatabaseError as exc:
+        except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:
             raise _invalid(str(exc)) from exc
         if {k: v for k, v in actual.items()} != {tbl: counts.get(tbl, -1) for tbl in TABLES} \
                 or set(counts) - set(TABLES):

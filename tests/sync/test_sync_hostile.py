@@ -184,6 +184,8 @@ def test_payload_schema_must_be_exact(setup, dump, tmp_path, sql) -> None:
     ("UPDATE dispute_case SET facts = x'00ff' WHERE rowid = 1", "facts"),
     ("UPDATE case_event SET created_at = 'yesterday' WHERE rowid = 1", "created_at"),
     ("UPDATE dispute_case SET routes_told = 'NOWHERE' WHERE rowid = 1", "routes_told"),
+    ("UPDATE dispute_case SET facts = CAST(x'41e5bc' AS TEXT) WHERE rowid = 1", "UTF-8"),
+    ("UPDATE party SET name = CAST(x'e5bc0a' AS TEXT) WHERE rowid = 1", "UTF-8"),
 ])
 def test_bad_rows_refuse_the_whole_package(setup, dump, tmp_path, sql, words) -> None:
     net, _ = setup
