@@ -1,0 +1,104 @@
+"""Modal dialogs of the case file: one per action, each validating before it writes.
+
+``ACTION_DIALOGS`` maps an action key (a :class:`mediator.core.rules.Action` name, or
+``COMPLETE_FOLLOW_UP``) to its dialog class; :func:`available_actions` lists the keys a case
+offers right now (legal in its state, and with something to act on).
+"""
+
+from __future__ import annotations
+
+from mediator.core.enums import JudicialResult
+from mediator.core.rules import Action
+from mediator.core.services import CaseFile
+from mediator.tui.dialogs.agreement import (
+    AgreementDialog,
+    JudicialApplyDialog,
+    JudicialResultDialog,
+    RecordPerformanceDialog,
+)
+from mediator.tui.dialogs.case_actions import (
+    AcceptDialog,
+    AdviseSuitDialog,
+    ArchiveDialog,
+    CaseDialog,
+    CompletePerformanceDialog,
+    ExtendDialog,
+    NoteDialog,
+    NoticeDialog,
+    RefuseDialog,
+    RemediateDialog,
+    SessionDialog,
+    TerminateDialog,
+    TransferDialog,
+    UrgeDialog,
+    WithdrawDialog,
+)
+from mediator.tui.dialogs.edit import EditCaseDialog, PartyDialog
+from mediator.tui.dialogs.follow_up import CompleteFollowUpDialog, ScheduleFollowUpDialog
+
+COMPLETE_FOLLOW_UP = "COMPLETE_FOLLOW_UP"
+
+ACTION_DIALOGS: dict[str, type[CaseDialog]] = {
+    Action.ACCEPT.name: AcceptDialog,
+    Action.REFUSE.name: RefuseDialog,
+    Action.NOTICE.name: NoticeDialog,
+    Action.SESSION.name: SessionDialog,
+    Action.EXTEND.name: ExtendDialog,
+    Action.AGREE.name: AgreementDialog,
+    Action.TERMINATE.name: TerminateDialog,
+    Action.RECORD_PERFORMANCE.name: RecordPerformanceDialog,
+    Action.COMPLETE_PERFORMANCE.name: CompletePerformanceDialog,
+    Action.URGE.name: UrgeDialog,
+    Action.REMEDIATE.name: RemediateDialog,
+    Action.ADVISE_SUIT.name: AdviseSuitDialog,
+    Action.JUDICIAL_APPLY.name: JudicialApplyDialog,
+    Action.JUDICIAL_RESULT.name: JudicialResultDialog,
+    Action.SCHEDULE_FOLLOW_UP.name: ScheduleFollowUpDialog,
+    COMPLETE_FOLLOW_UP: CompleteFollowUpDialog,
+    Action.TRANSFER.name: TransferDialog,
+    Action.WITHDRAW.name: WithdrawDialog,
+    Action.NOTE.name: NoteDialog,
+    Action.EDIT.name: EditCaseDialog,
+    Action.ARCHIVE.name: ArchiveDialog,
+}
+
+#: the order a case file offers its actions in (most frequent work first)
+ORDER = list(ACTION_DIALOGS)
+
+
+def available_actions(cf: CaseFile) -> list[str]:
+    """Action keys to offer: legal in the case's state and with something to act on."""
+    if cf.read_only:
+        return []
+    legal = {a.name for a in cf.legal_actions}
+    ag = cf.agreement
+    out = []
+    for key in ORDER:
+        if key == COMPLETE_FOLLOW_UP:
+            if any(f.done_on is None for f in cf.follow_ups):
+                out.append(key)
+            continue
+        if key not in legal:
+            continue
+        if key == Action.RECORD_PERFORMANCE.name and not any(
+                o.performed_on is None for o in cf.obligations):
+            continue
+        if key == Action.JUDICIAL_APPLY.name and (ag is None or ag.judicial_status is not None):
+            continue
+        if key == Action.JUDICIAL_RESULT.name and (
+                ag is None or ag.judicial_status != JudicialResult.APPLIED.name):
+            continue
+        out.append(key)
+    return out
+
+
+def action_label(key: str) -> str:
+    from mediator.i18n import t
+
+    if key == COMPLETE_FOLLOW_UP:
+        return t("casefile.action.COMPLETE_FOLLOW_UP")
+    return Action[key].label
+
+
+__all__ = ["ACTION_DIALOGS", "COMPLETE_FOLLOW_UP", "PartyDialog", "action_label",
+           "available_actions"]

@@ -1,0 +1,302 @@
+"""Dialog foundations.
+
+:class:`FormDialog` is the shape of every case action: a title, a few FormFields, an error
+line, 确定/取消. On 确定 (or Ctrl+S) the dialog first parses what was typed (errors appear next to
+the field), then runs the service call in a thread worker. A DomainError or ValidationError
+from the service is shown inline and the dialog stays open; the service wrote nothing, because
+each use case is one transaction. On success the dialog closes with the service's Outcome,
+whose warnings the case file shows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import date
+from typing import Any, TypeVar
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widget import Widget
+from textual.widgets import Button, Checkbox, Input, Label, OptionList, Select, Static, TextArea
+from textual.widgets.option_list import Option
+from textual.worker import Worker, WorkerState
+
+from mediator.core.errors import MediatorError, ValidationError
+from mediator.core.services import Services
+from mediator.i18n import t
+from mediator.tui.widgets.bindings import localise_bindings
+from mediator.tui.widgets.form import FormField, ParsedInput, clear_errors, find_field
+
+R = TypeVar("R")
+
+DIALOG_CSS = """
+{cls} { align: center middle; }
+{cls} > #dialog { width: 76; max-width: 96%; height: auto; max-height: 94%;
+                  border: round $primary; background: $surface; padding: 0 1; }
+{cls} #dialog-title { text-style: bold; width: 1fr; padding: 0 0 1 0; }
+{cls} #dialog-body { height: auto; max-height: 24; }
+{cls} #dialog-error { display: none; color: $error; height: auto; }
+{cls} #dialog-error.-shown { display: block; }
+{cls} .dialog-buttons { height: auto; align-horizontal: right; padding: 1 0 0 0; }
+{cls} .dialog-buttons > Button { margin: 0 0 0 1; min-width: 10; }
+"""
+
+
+def unexpected(exc: BaseException) -> str:
+    return t("caseact.unexpected", error=f"{type(exc).__name__}: {exc}")
+
+
+class FormDialog(ModalScreen[R]):
+    """A dialog made of FormFields whose 确定 runs one service call in a thread worker."""
+
+    DEFAULT_CSS = DIALOG_CSS.replace("{cls}", "FormDialog")
+
+    BINDINGS = [
+        Binding("escape", "cancel", "caseact.cancel", id="dialog.cancel"),
+        Binding("ctrl+s", "submit", "caseact.ok", priority=True, id="dialog.submit"),
+    ]
+
+    #: shown at the top of the dialog
+    title_text: str = ""
+    ok_label: str = ""
+
+    def __init__(self, services: Services) -> None:
+        super().__init__()
+        localise_bindings(self)
+        self.services = services
+        self.busy = False
+
+    # --- to implement --------------------------------------------------------------------
+
+    def form(self) -> ComposeResult:
+        """Yield the FormFields of the dialog."""
+        yield from ()
+
+    def build(self) -> Callable[[], Any]:
+        """Parse the fields and return the service call to run (raise ValidationError)."""
+        raise NotImplementedError
+
+    def initial_focus(self) -> Widget | None:
+        for w in self.query("#dialog-body Input, #dialog-body TextArea, #dialog-body Select, "
+                            "#dialog-body Checkbox"):
+            if w.focusable:
+                return w
+        return None
+
+    # --- frame ---------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog"):
+            yield Label(Text(self.title_text), id="dialog-title")
+            with VerticalScroll(id="dialog-body"):
+                yield from self.form()
+            yield Static("", id="dialog-error", markup=False)
+            with Horizontal(classes="dialog-buttons"):
+                yield Button(self.ok_label or t("caseact.ok"), id="ok", variant="primary")
+                yield Button(t("caseact.cancel"), id="cancel")
+
+    def on_mount(self) -> None:
+        target = self.initial_focus()
+        if target is not None:
+            target.focus()
+
+    def today(self) -> date:
+        return self.services.today()
+
+    # --- helpers for subclasses ---------------------------------------------------------
+
+    def field(self, name: str) -> FormField:
+        ff = find_field(self, name)
+        if ff is None:
+            raise KeyError(name)
+        return ff
+
+    def text(self, name: str) -> str:
+        w = self.field(name).widget
+        if isinstance(w, TextArea):
+            return w.text
+        if isinstance(w, Input):
+            return w.value
+        raise TypeError(name)
+
+    def parsed(self, name: str, *, required: bool = False) -> Any:
+        w = self.field(name).widget
+        assert isinstance(w, ParsedInput)
+        value = w.parsed()
+        if value is None and required:
+            raise ValidationError(t("caseact.required"), name)
+        return value
+
+    def select_value(self, name: str) -> Any:
+        w = self.field(name).widget
+        assert isinstance(w, Select)
+        return None if w.value is Select.NULL else w.value
+
+    def checked(self, wid: str) -> bool:
+        return self.query_one(f"#{wid}", Checkbox).value
+
+    def show_error(self, exc: BaseException) -> None:
+        message = exc.message if isinstance(exc, MediatorError) else unexpected(exc)
+        ff = find_field(self, getattr(exc, "field", None))
+        if ff is not None:
+            ff.set_error(message)
+            target = ff.widget
+            if target.focusable:
+                target.focus()
+            elif (inner := next(iter(target.query("Input")), None)) is not None:
+                inner.focus()
+        else:
+            err = self.query_one("#dialog-error", Static)
+            err.update(Text(message))
+            err.add_class("-shown")
+
+    def clear_error(self) -> None:
+        clear_errors(self)
+        self.query_one("#dialog-error", Static).remove_class("-shown")
+
+    # --- actions -------------------------------------------------------------------------
+
+    def action_cancel(self) -> None:
+        if not self.busy:
+            self.dismiss(None)
+
+    def action_submit(self) -> None:
+        if self.busy:
+            return
+        self.clear_error()
+        try:
+            call = self.build()
+        except MediatorError as exc:
+            self.show_error(exc)
+            return
+        self.busy = True
+        self.query_one("#ok", Button).disabled = True
+        self._run(call)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="dialog-submit")
+    def _run(self, call: Callable[[], Any]) -> Any:
+        return call()
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.worker.group != "dialog-submit":
+            return
+        if event.state is WorkerState.SUCCESS:
+            self.busy = False
+            self.dismiss(event.worker.result)
+        elif event.state in (WorkerState.ERROR, WorkerState.CANCELLED):
+            self.busy = False
+            self.query_one("#ok", Button).disabled = False
+            if event.worker.error is not None:
+                self.show_error(event.worker.error)
+
+    @on(Button.Pressed, "#ok")
+    def _ok(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.action_submit()
+
+    @on(Button.Pressed, "#cancel")
+    def _cancel(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.action_cancel()
+
+
+def text_area(text: str = "", *, id: str | None = None, height: int = 4) -> TextArea:
+    ta = TextArea(text, id=id, compact=True, soft_wrap=True, show_line_numbers=False,
+                  tab_behavior="focus")
+    ta.styles.height = height
+    return ta
+
+
+def plain_input(value: str = "", *, id: str | None = None, placeholder: str = "") -> Input:
+    return Input(value, id=id, compact=True, placeholder=placeholder)
+
+
+def enum_select(enum_cls: Any, value: Any = None, *, id: str | None = None,
+                allow_blank: bool = False, members: Sequence[Any] | None = None) -> Select[str]:
+    items = members if members is not None else list(enum_cls)
+    options = [(Text(m.label), m.name) for m in items]
+    chosen = value.name if value is not None and hasattr(value, "name") else value
+    if chosen is None and not allow_blank:
+        chosen = options[0][1]
+    return Select(options, value=chosen if chosen is not None else Select.NULL,
+                  allow_blank=allow_blank, compact=True, id=id)
+
+
+class ConfirmDialog(ModalScreen[bool]):
+    """A question with two answers; True for the first (e.g. 放弃 / 继续填写)."""
+
+    DEFAULT_CSS = DIALOG_CSS.replace("{cls}", "ConfirmDialog")
+    BINDINGS = [Binding("escape", "answer(False)", "caseact.cancel", id="confirm.cancel")]
+
+    def __init__(self, title: str, message: str, yes: str, no: str, *,
+                 yes_variant: str = "primary") -> None:
+        super().__init__()
+        localise_bindings(self)
+        self.title_text, self.message, self.yes, self.no = title, message, yes, no
+        self.yes_variant = yes_variant
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog"):
+            yield Label(Text(self.title_text), id="dialog-title")
+            yield Static(Text(self.message), id="dialog-message")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button(self.yes, id="yes", variant=self.yes_variant)  # type: ignore[arg-type]
+                yield Button(self.no, id="no")
+
+    def on_mount(self) -> None:
+        self.query_one("#no", Button).focus()
+
+    def action_answer(self, value: bool) -> None:
+        self.dismiss(value)
+
+    @on(Button.Pressed)
+    def _pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.dismiss(event.button.id == "yes")
+
+
+class ChooseDialog(ModalScreen[str | None]):
+    """Pick one of a few rows (a case among repeats, an obligation); Enter opens it."""
+
+    DEFAULT_CSS = DIALOG_CSS.replace("{cls}", "ChooseDialog") + """
+    ChooseDialog OptionList { height: auto; max-height: 16; }
+    """
+    BINDINGS = [Binding("escape", "close", "caseact.cancel", id="choose.cancel")]
+
+    def __init__(self, title: str, rows: Sequence[tuple[str, Text]], *, message: str = "",
+                 close_label: str = "") -> None:
+        super().__init__()
+        localise_bindings(self)
+        self.title_text, self.rows, self.message = title, list(rows), message
+        self.close_label = close_label or t("caseact.close")
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog"):
+            yield Label(Text(self.title_text), id="dialog-title")
+            if self.message:
+                yield Static(Text(self.message))
+            yield OptionList(*[Option(label, id=key) for key, label in self.rows], markup=False,
+                             id="choices")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button(self.close_label, id="close")
+
+    def on_mount(self) -> None:
+        self.query_one(OptionList).focus()
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+    @on(OptionList.OptionSelected)
+    def _chosen(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.dismiss(event.option.id)
+
+    @on(Button.Pressed, "#close")
+    def _close(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.dismiss(None)
+

@@ -1,0 +1,110 @@
+"""修改信息: the details of a case, and its parties (add, change, remove).
+
+Only what was changed is sent to ``Services.edit_case``, so the timeline says which fields
+changed and the audit trail holds the before/after of exactly those.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from textual import work
+from textual.app import ComposeResult
+from textual.worker import Worker, WorkerState
+
+from mediator.core.enums import PartyRole
+from mediator.core.models import Party
+from mediator.core.rules import Action
+from mediator.core.services import CaseFile, Outcome, Services
+from mediator.i18n import t
+from mediator.tui.dialogs.case_actions import CaseDialog
+from mediator.tui.widgets.case_details import CaseDetailsForm
+from mediator.tui.widgets.party_editor import PartyEditor
+
+_ENUM_FIELDS = ("dispute_type", "source", "risk_grade", "petition_channel")
+
+
+class EditCaseDialog(CaseDialog):
+    action = Action.EDIT
+
+    DEFAULT_CSS = CaseDialog.DEFAULT_CSS.replace("FormDialog", "EditCaseDialog") + """
+    EditCaseDialog > #dialog { width: 96; }
+    """
+
+    def form(self) -> ComposeResult:
+        yield CaseDetailsForm(self.today, with_registered_on=False, id="details")
+
+    def on_mount(self) -> None:
+        details = self.query_one("#details", CaseDetailsForm)
+        details.load(details.from_case(self.cf.case))
+        super().on_mount()
+        self._load_references()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="edit-refs")
+    def _load_references(self) -> tuple[list[Any], list[Any]]:
+        return self.services.villages(), self.services.mediators(include_inactive=True)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.worker.group == "edit-refs":
+            if event.state is WorkerState.SUCCESS:
+                villages, mediators = event.worker.result
+                self.query_one("#details", CaseDetailsForm).set_references(villages, mediators)
+            return
+        super().on_worker_state_changed(event)
+
+    def changes(self) -> dict[str, Any]:
+        parsed = self.query_one("#details", CaseDetailsForm).parse()
+        case = self.cf.case
+        out: dict[str, Any] = {}
+        for key, value in parsed.items():
+            if key not in Services.EDITABLE:
+                continue
+            if key in _ENUM_FIELDS:
+                value = value.name if value is not None else None
+            current = getattr(case, key)
+            if key == "persons_involved" and value is None:
+                value = current
+            if key in ("facts", "requests") and value.strip() == (current or "").strip():
+                continue
+            if value != current:
+                out[key] = value
+        return out
+
+    def build(self) -> Callable[[], Outcome | None]:
+        changes = self.changes()
+        if not changes:
+            return lambda: None
+        return lambda: self.services.edit_case(self.case_id, **changes)
+
+
+class PartyDialog(CaseDialog):
+    """Add a party to the case, or change one (``party`` given)."""
+
+    action = Action.EDIT
+
+    def __init__(self, services: Services, cf: CaseFile, party: Party | None = None) -> None:
+        self.party = party
+        self.action_title = t("casefile.party_edit") if party else t("casefile.party_add")
+        super().__init__(services, cf)
+
+    def form(self) -> ComposeResult:
+        p = self.party
+        data = None
+        if p is not None:
+            data = {"role": p.role, "kind": p.kind, "name": p.name,
+                    "id_number": p.id_number or p.org_code or "", "phone": p.phone or "",
+                    "address": p.address or ""}
+        yield PartyEditor(self.services, 0, data, role=PartyRole.RESPONDENT, id="party")
+
+    def on_mount(self) -> None:
+        editor = self.query_one("#party", PartyEditor)
+        editor.set_removable(False)
+        editor.focus_name()
+
+    def build(self) -> Callable[[], Outcome]:
+        data = self.query_one("#party", PartyEditor).to_input()
+        if self.party is not None:
+            pid = self.party.id
+            return lambda: self.services.update_party(pid, data)
+        return lambda: self.services.add_party(self.case_id, data)

@@ -1,0 +1,106 @@
+"""Unsaved form drafts kept on disk, so a crash or a power cut never costs a half-typed case.
+
+A draft is one small JSON file per form in ``<data>/drafts``. Every save writes a temporary file
+in the same folder, flushes and fsyncs it, then swaps it in with ``os.replace`` (atomic on
+Windows and POSIX): after a power cut the file holds either the previous draft or the new one,
+never a mix. A file that cannot be read (damaged disk, hand-edited) is moved aside as ``.bad``
+and ignored instead of stopping the form from opening.
+
+Pure file handling, no Textual: the screens decide when to save (debounced while typing) and
+when to delete (after a successful save or an explicit discard).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+FORMAT_VERSION = 1
+
+
+@dataclass(frozen=True)
+class Draft:
+    name: str
+    saved_at: datetime
+    form: dict[str, Any]
+
+
+def drafts_folder(data_dir: Path) -> Path:
+    return Path(data_dir) / "drafts"
+
+
+class DraftStore:
+    """Drafts of one user data folder, by form name (``intake``)."""
+
+    def __init__(self, folder: Path):
+        self.folder = Path(folder)
+
+    def path(self, name: str) -> Path:
+        if not name.isidentifier():
+            raise ValueError(f"bad draft name {name!r}")
+        return self.folder / f"{name}.json"
+
+    def save(self, name: str, form: dict[str, Any]) -> Path:
+        """Write the draft atomically (tmp + fsync + replace)."""
+        target = self.path(name)
+        self.folder.mkdir(parents=True, exist_ok=True)
+        payload = {"version": FORMAT_VERSION, "name": name,
+                   "saved_at": datetime.now(UTC).isoformat(), "form": form}
+        data = json.dumps(payload, ensure_ascii=False, indent=1).encode("utf-8")
+        tmp = target.with_name(f".{target.stem}.{os.getpid()}.{uuid.uuid4().hex[:8]}.tmp")
+        with open(tmp, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, target)
+        _fsync_folder(self.folder)
+        return target
+
+    def load(self, name: str) -> Draft | None:
+        target = self.path(name)
+        try:
+            raw = target.read_bytes()
+        except FileNotFoundError:
+            return None
+        except OSError:
+            return None
+        try:
+            payload = json.loads(raw.decode("utf-8"))
+            form = payload["form"]
+            if not isinstance(form, dict):
+                raise TypeError("form")
+            saved = datetime.fromisoformat(str(payload.get("saved_at")))
+        except (ValueError, KeyError, TypeError, UnicodeDecodeError):
+            try:
+                os.replace(target, target.with_suffix(".bad"))
+            except OSError:
+                pass
+            return None
+        return Draft(name=name, saved_at=saved, form=form)
+
+    def delete(self, name: str) -> None:
+        try:
+            self.path(name).unlink()
+        except FileNotFoundError:
+            pass
+
+
+def _fsync_folder(folder: Path) -> None:
+    """Make the rename itself durable where the OS allows opening a folder (not on Windows)."""
+    if os.name == "nt":
+        return
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)

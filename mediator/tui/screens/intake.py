@@ -1,0 +1,660 @@
+"""登记 (a new case, full form) and 简易登记 (a dispute settled on the spot, one screen).
+
+The full form keeps a draft on disk while the mediator types: half a minute after a power cut
+the next start of 登记 offers it back. A successful save deletes it; Esc asks before throwing
+away what was typed. Saving runs ``Services.register_case`` in a thread worker; what the service
+rejects is shown next to the field it names, and nothing is written.
+
+简易登记 exists because oral cases are real cases that count in every statistic: it must be
+quick enough (two names, a type, a line of facts, what was agreed) that nobody skips it.
+"""
+
+from __future__ import annotations
+
+import threading
+from datetime import date
+from typing import Any
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen, Screen
+from textual.widget import Widget
+from textual.widgets import (
+    Button,
+    Checkbox,
+    Footer,
+    Header,
+    Input,
+    Label,
+    Select,
+    Static,
+    TextArea,
+)
+from textual.worker import Worker, WorkerState
+
+from mediator.core.enums import AgreementForm, CaseSource, PartyRole
+from mediator.core.errors import MediatorError, ValidationError
+from mediator.core.services import (
+    AgreementInput,
+    CaseInput,
+    ObligationInput,
+    PartyInput,
+    RepeatHit,
+    Services,
+)
+from mediator.core.validate import normalise
+from mediator.i18n import t
+from mediator.tui.dialogs.base import DIALOG_CSS, ChooseDialog, ConfirmDialog, unexpected
+from mediator.tui.drafts import DraftStore, drafts_folder
+from mediator.tui.messages import CasesChanged
+from mediator.tui.widgets.bindings import localise_bindings
+from mediator.tui.widgets.case_details import CaseDetailsForm, village_choices
+from mediator.tui.widgets.form import (
+    FormField,
+    amount_input,
+    clear_errors,
+    date_input,
+    find_field,
+    literal,
+    phone_input,
+)
+from mediator.tui.widgets.party_editor import PartyEditor
+from mediator.tui.widgets.picker import Picker
+
+DRAFT_NAME = "intake"
+DRAFT_DELAY = 0.5
+
+
+def default_drafts(app: Any) -> DraftStore:
+    paths = getattr(app, "paths", None)
+    if paths is None:
+        from mediator.core.paths import resolve_paths
+
+        paths = resolve_paths()
+    return DraftStore(drafts_folder(paths.data))
+
+
+def open_case(app: Any, services: Services, case_id: str) -> None:
+    """Open a case file through the app when it offers that, else push the screen directly."""
+    opener = getattr(app, "open_case", None)
+    if callable(opener):
+        opener(case_id)
+        return
+    from mediator.tui.screens.case_file import CaseFileScreen
+
+    app.push_screen(CaseFileScreen(services, case_id))
+
+
+def repeat_rows(hits: list[RepeatHit]) -> list[tuple[str, Text]]:
+    rows = []
+    seen: set[str] = set()
+    for h in hits:
+        if h.case_id in seen:
+            continue
+        seen.add(h.case_id)
+        why = t("intake.repeat_by_id") if h.reason == "id" else t("intake.repeat_by_phone")
+        label = Text()
+        label.append(literal(h.case_no, "bold"))
+        label.append(f"  {h.state.label}  {h.registered_on.isoformat()}  ")
+        label.append(literal(h.party_name))
+        label.append(f"（{why}）", style="dim")
+        rows.append((h.case_id, label))
+    return rows
+
+
+SCREEN_CSS = """
+{cls} #form { padding: 0 1; }
+{cls} .section-title { text-style: bold; color: $accent; padding: 1 0 0 0; }
+{cls} .form-error { display: none; color: $error; height: auto; padding: 0 0 0 13; }
+{cls} .form-error.-shown { display: block; }
+{cls} Horizontal { height: auto; }
+{cls} #add-party { margin: 0 0 0 13; width: auto; }
+{cls} #parties { height: auto; }
+"""
+
+
+class _FormScreen(Screen[str | None]):
+    """What 登记 and 简易登记 share: showing errors next to fields, opening repeats."""
+
+    services: Services
+
+    def show_error(self, exc: BaseException, general: str = "#form-error") -> None:
+        message = exc.message if isinstance(exc, MediatorError) else unexpected(exc)
+        field = getattr(exc, "field", None)
+        ff = find_field(self, field)
+        if ff is not None:
+            ff.set_error(message)
+            self._focus_in(ff.widget)
+            ff.scroll_visible()
+            return
+        target = general
+        if field == "parties" and self.query("#parties-error"):
+            target = "#parties-error"
+        box = self.query_one(target, Static)
+        box.update(Text(message))
+        box.add_class("-shown")
+        box.scroll_visible()
+
+    def _focus_in(self, widget: Widget) -> None:
+        if widget.focusable:
+            widget.focus()
+            return
+        for inner in widget.query("Input, TextArea, Select"):
+            if inner.focusable:
+                inner.focus()
+                return
+
+    def clear_form_errors(self) -> None:
+        clear_errors(self)
+        for box in self.query(".form-error"):
+            box.remove_class("-shown")
+
+    def changed(self) -> None:
+        self.app.post_message(CasesChanged())
+
+
+# --------------------------------------------------------------------------------------------
+# 登记
+
+
+class IntakeScreen(_FormScreen):
+    """登记: several parties and all the details of the dispute."""
+
+    DEFAULT_CSS = SCREEN_CSS.replace("{cls}", "IntakeScreen")
+
+    BINDINGS = [
+        Binding("ctrl+s", "save", "intake.key.save", priority=True, id="intake.save"),
+        Binding("escape", "leave", "intake.key.leave", id="intake.leave"),
+        Binding("ctrl+n", "add_party", "intake.key.add_party", id="intake.add_party"),
+    ]
+
+    def __init__(self, services: Services, *, drafts: DraftStore | None = None,
+                 open_after_save: bool = True) -> None:
+        super().__init__()
+        localise_bindings(self)
+        self.services = services
+        self._drafts = drafts
+        self.open_after_save = open_after_save
+        self._pristine: dict[str, Any] | None = None
+        self._draft_timer: Any = None
+        self._draft_lock = threading.Lock()
+        self._drafts_closed = False
+        self._saving = False
+        self.ready = False
+
+    @property
+    def drafts(self) -> DraftStore:
+        if self._drafts is None:
+            self._drafts = default_drafts(self.app)
+        return self._drafts
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with VerticalScroll(id="form"):
+            yield Label(t("intake.section.parties"), classes="section-title")
+            with Vertical(id="parties"):
+                yield PartyEditor(self.services, 0, role=PartyRole.APPLICANT)
+                yield PartyEditor(self.services, 1, role=PartyRole.RESPONDENT)
+            yield Static("", id="parties-error", classes="form-error", markup=False)
+            yield Button(t("intake.add_party"), id="add-party", compact=True)
+            yield Label(t("intake.section.details"), classes="section-title")
+            yield CaseDetailsForm(self.services.today, id="details")
+            yield Static("", id="form-error", classes="form-error", markup=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.title = t("intake.title")
+        self.sub_title = ""
+        self._renumber()
+        self.query_one(PartyEditor).focus_name()
+        self._load_references()
+
+    # --- loading -------------------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="intake-load")
+    def _load_references(self) -> tuple[list[Any], list[Any], Any]:
+        villages = self.services.villages()
+        mediators = self.services.mediators()
+        draft = self.drafts.load(DRAFT_NAME)
+        return villages, mediators, draft
+
+    def _loaded(self, villages: list[Any], mediators: list[Any], draft: Any) -> None:
+        self.details.set_references(villages, mediators, self.services.operator)
+        self.call_after_refresh(self._capture_pristine, draft)
+
+    def _capture_pristine(self, draft: Any) -> None:
+        self._pristine = self.form_data()
+        self.ready = True
+        if draft is not None and draft.form and draft.form != self._pristine:
+            when = draft.saved_at.astimezone().strftime("%Y-%m-%d %H:%M")
+            self.app.push_screen(
+                ConfirmDialog(t("intake.draft_title"), t("intake.draft_message", when=when),
+                              t("intake.draft_restore"), t("intake.draft_discard")),
+                lambda restore: self._answer_draft(draft.form, bool(restore)))
+
+    def _answer_draft(self, form: dict[str, Any], restore: bool) -> None:
+        if restore:
+            self.restore(form)
+        else:
+            self._delete_draft(close=False)
+
+    # --- form data -----------------------------------------------------------------------
+
+    @property
+    def details(self) -> CaseDetailsForm:
+        return self.query_one("#details", CaseDetailsForm)
+
+    @property
+    def editors(self) -> list[PartyEditor]:
+        return list(self.query_one("#parties").query_children(PartyEditor))
+
+    def form_data(self) -> dict[str, Any]:
+        return {"parties": [e.to_dict() for e in self.editors], "details": self.details.raw()}
+
+    def restore(self, form: dict[str, Any]) -> None:
+        parties = [p for p in form.get("parties") or [] if isinstance(p, dict)]
+        box = self.query_one("#parties")
+        for editor in self.editors:
+            editor.remove()
+        editors = [PartyEditor(self.services, i, p) for i, p in enumerate(parties)] or [
+            PartyEditor(self.services, 0, role=PartyRole.APPLICANT)]
+        box.mount_all(editors)
+        details = form.get("details")
+        if isinstance(details, dict):
+            self.details.load(details)
+        self.call_after_refresh(self._renumber)
+
+    def _renumber(self) -> None:
+        editors = self.editors
+        for i, editor in enumerate(editors):
+            editor.set_index(i)
+            editor.set_removable(len(editors) > 1)
+
+    def case_input(self) -> CaseInput:
+        parties = [e.to_input() for e in self.editors if not (e.is_blank() and len(self.editors) > 1)]
+        if not parties:
+            raise ValidationError(t("svc.parties_required"), "parties")
+        d = self.details.parse()
+        return CaseInput(parties=parties, **d)
+
+    # --- drafts --------------------------------------------------------------------------
+
+    def _schedule_draft(self) -> None:
+        if not self.ready or self._drafts_closed:
+            return
+        if self._draft_timer is not None:
+            self._draft_timer.stop()
+        self._draft_timer = self.set_timer(DRAFT_DELAY, self._save_draft_now)
+
+    def _save_draft_now(self) -> None:
+        if self._drafts_closed:
+            return
+        data = self.form_data()
+        if data == self._pristine:
+            return
+        self._write_draft(data)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="intake-draft")
+    def _write_draft(self, data: dict[str, Any]) -> None:
+        with self._draft_lock:
+            if not self._drafts_closed:
+                self.drafts.save(DRAFT_NAME, data)
+
+    def _delete_draft(self, close: bool = True) -> None:
+        with self._draft_lock:
+            if close:
+                self._drafts_closed = True
+            self.drafts.delete(DRAFT_NAME)
+
+    @on(Input.Changed)
+    @on(TextArea.Changed)
+    @on(Select.Changed)
+    @on(Checkbox.Changed)
+    @on(Picker.Changed)
+    def _edited(self) -> None:
+        self._schedule_draft()
+
+    # --- parties -------------------------------------------------------------------------
+
+    def action_add_party(self) -> None:
+        role = PartyRole.APPLICANT if not self.editors else PartyRole.RESPONDENT
+        editor = PartyEditor(self.services, len(self.editors), role=role)
+        self.query_one("#parties").mount(editor)
+
+        def after() -> None:
+            self._renumber()
+            editor.focus_name()
+            editor.scroll_visible()
+            self._schedule_draft()
+        self.call_after_refresh(after)
+
+    @on(Button.Pressed, "#add-party")
+    def _add_party_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.action_add_party()
+
+    @on(PartyEditor.RemoveRequested)
+    def _remove_party(self, event: PartyEditor.RemoveRequested) -> None:
+        if len(self.editors) <= 1:
+            return
+        event.editor.remove()
+        self.call_after_refresh(self._renumber)
+        self.call_after_refresh(self._schedule_draft)
+
+    @on(PartyEditor.OpenRepeats)
+    def _open_repeats(self, event: PartyEditor.OpenRepeats) -> None:
+        rows = repeat_rows(event.hits)
+        self.app.push_screen(
+            ChooseDialog(t("intake.repeat_title"), rows, message=t("intake.repeat_message")),
+            self._open_repeat_case)
+
+    def _open_repeat_case(self, case_id: str | None) -> None:
+        if case_id:
+            open_case(self.app, self.services, case_id)
+
+    # --- saving and leaving --------------------------------------------------------------
+
+    def action_save(self) -> None:
+        if self._saving:
+            return
+        self.clear_form_errors()
+        try:
+            data = self.case_input()
+        except MediatorError as exc:
+            self.show_error(exc)
+            return
+        self._saving = True
+        self._register(data)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="intake-save")
+    def _register(self, data: CaseInput) -> tuple[str, str]:
+        case = self.services.register_case(data)
+        self._delete_draft(close=True)
+        return case.id, case.case_no
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        group = event.worker.group
+        if group == "intake-load":
+            if event.state is WorkerState.SUCCESS:
+                self._loaded(*event.worker.result)
+            elif event.state is WorkerState.ERROR:
+                self.ready = True
+                self._pristine = self.form_data()
+                self.show_error(event.worker.error or RuntimeError())
+        elif group == "intake-save":
+            if event.state is WorkerState.SUCCESS:
+                case_id, case_no = event.worker.result
+                self.changed_case(case_id)
+                self.notify(Text(t("intake.saved", case_no=case_no)).plain, markup=False,
+                            title=t("intake.title"))
+                app = self.app
+                self.dismiss(case_id)
+                if self.open_after_save:
+                    open_case(app, self.services, case_id)
+            elif event.state is WorkerState.ERROR:
+                self._saving = False
+                self.show_error(event.worker.error or RuntimeError())
+
+    def changed_case(self, case_id: str) -> None:
+        self.app.post_message(CasesChanged(case_id))
+
+    def action_leave(self) -> None:
+        if self._saving:
+            return
+        if self._pristine is not None and self.form_data() == self._pristine:
+            self._delete_draft(close=True)
+            self.dismiss(None)
+            return
+        self.app.push_screen(
+            ConfirmDialog(t("intake.discard_title"), t("intake.discard_message"),
+                          t("intake.discard"), t("intake.keep_editing"), yes_variant="error"),
+            self._answer_leave)
+
+    def _answer_leave(self, discard: bool | None) -> None:
+        if discard:
+            if self._draft_timer is not None:
+                self._draft_timer.stop()
+            self._delete_draft(close=True)
+            self.dismiss(None)
+
+
+# --------------------------------------------------------------------------------------------
+# 简易登记
+
+
+class QuickDoneDialog(ModalScreen[str]):
+    """After 简易登记: the case number, the warnings, and what next."""
+
+    DEFAULT_CSS = DIALOG_CSS.replace("{cls}", "QuickDoneDialog") + """
+    QuickDoneDialog .warning { color: $warning; height: auto; }
+    """
+    BINDINGS = [Binding("escape", "choose('back')", "caseact.close", id="quickdone.close")]
+
+    def __init__(self, case_no: str, warnings: tuple[str, ...]) -> None:
+        super().__init__()
+        localise_bindings(self)
+        self.case_no, self.warnings = case_no, warnings
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog"):
+            yield Label(Text(t("quick.done_title")), id="dialog-title")
+            yield Static(Text(t("quick.done_message", case_no=self.case_no)), markup=False)
+            for w in self.warnings:
+                yield Static(Text("! " + w), classes="warning", markup=False)
+            with Horizontal(classes="dialog-buttons"):
+                yield Button(t("quick.again"), id="again", variant="primary")
+                yield Button(t("quick.open"), id="open")
+                yield Button(t("quick.back"), id="back")
+
+    def on_mount(self) -> None:
+        self.query_one("#again", Button).focus()
+
+    def action_choose(self, what: str) -> None:
+        self.dismiss(what)
+
+    @on(Button.Pressed)
+    def _pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.dismiss(event.button.id or "back")
+
+
+class QuickCaseScreen(_FormScreen):
+    """简易登记: two parties, type, one line of facts, what was agreed, performed now or by a date."""
+
+    DEFAULT_CSS = SCREEN_CSS.replace("{cls}", "QuickCaseScreen") + """
+    QuickCaseScreen #intro { color: $text-muted; padding: 0 0 1 0; }
+    QuickCaseScreen #performed_now { border: none; padding: 0 1; margin: 0 0 0 13; }
+    """
+
+    BINDINGS = [
+        Binding("ctrl+s", "save", "quick.key.save", priority=True, id="quick.save"),
+        Binding("escape", "leave", "quick.key.leave", id="quick.leave"),
+    ]
+
+    def __init__(self, services: Services) -> None:
+        super().__init__()
+        localise_bindings(self)
+        self.services = services
+        self._saving = False
+        self._mediators: list[Any] = []
+
+    def compose(self) -> ComposeResult:
+        today = self.services.today
+        yield Header()
+        with VerticalScroll(id="form"):
+            yield Static(Text(t("quick.intro")), id="intro")
+            with Horizontal():
+                yield FormField(t("quick.applicant"), Input(compact=True, id="a_name"),
+                                field_name="parties.0.name", required=True)
+                yield FormField(t("casew.party.phone"), phone_input(id="a_phone",
+                                                                    field_name="parties.0.phone"),
+                                field_name="parties.0.phone")
+            with Horizontal():
+                yield FormField(t("quick.respondent"), Input(compact=True, id="b_name"),
+                                field_name="parties.1.name", required=True)
+                yield FormField(t("casew.party.phone"), phone_input(id="b_phone",
+                                                                    field_name="parties.1.phone"),
+                                field_name="parties.1.phone")
+            with Horizontal():
+                from mediator.tui.widgets.case_details import type_choices
+
+                yield FormField(t("casew.f.dispute_type"), Picker(type_choices(), id="dispute_type"),
+                                field_name="dispute_type", required=True)
+                yield FormField(t("casew.f.village"), Picker([], id="village_code"),
+                                field_name="village_code")
+            yield FormField(t("quick.facts"), Input(compact=True, id="facts",
+                                                    placeholder=t("quick.facts_ph")),
+                            field_name="facts", required=True)
+            yield FormField(t("quick.terms"), Input(compact=True, id="terms",
+                                                    placeholder=t("quick.terms_ph")),
+                            field_name="terms", required=True)
+            yield FormField(t("casew.f.amount"), amount_input(id="amount", field_name="amount_fen"),
+                            field_name="amount_fen")
+            yield Checkbox(t("quick.performed_now"), True, id="performed_now", compact=True)
+            yield FormField(t("quick.due_on"), date_input(today=today, id="due_on",
+                                                          field_name="obligations",
+                                                          disabled=True),
+                            field_name="obligations")
+            yield Static("", id="form-error", classes="form-error", markup=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.title = t("quick.title")
+        self.query_one("#a_name", Input).focus()
+        self._load_references()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="quick-load")
+    def _load_references(self) -> tuple[list[Any], list[Any]]:
+        return self.services.villages(), self.services.mediators()
+
+    @on(Checkbox.Changed, "#performed_now")
+    def _performed_now(self, event: Checkbox.Changed) -> None:
+        due = self.query_one("#due_on", Input)
+        due.disabled = event.value
+        if event.value:
+            find_field(self, "obligations").clear()  # type: ignore[union-attr]
+
+    def _mediator_id(self) -> str | None:
+        same = [m for m in self._mediators if m.name == self.services.operator]
+        return same[0].id if len(same) == 1 else None
+
+    def inputs(self) -> tuple[CaseInput, AgreementInput]:
+        def val(wid: str) -> str:
+            return self.query_one(f"#{wid}", Input).value
+
+        today = self.services.today()
+        names = []
+        parties = []
+        for i, (role, n, p) in enumerate(((PartyRole.APPLICANT, "a_name", "a_phone"),
+                                          (PartyRole.RESPONDENT, "b_name", "b_phone"))):
+            name = normalise(val(n))
+            if not name:
+                raise ValidationError(t("svc.party_name_required", n=i + 1), f"parties.{i}.name")
+            phone = self.query_one(f"#{p}", Input)
+            parties.append(PartyInput(name=name, role=role,
+                                      phone=phone.parsed()))  # type: ignore[attr-defined]
+            names.append(name)
+        dtype = self.query_one("#dispute_type", Picker)
+        if dtype.value is None:
+            key = "casew.picker_no_match" if normalise(dtype.text) else "casew.f.type_required"
+            raise ValidationError(t(key, text=normalise(dtype.text)), "dispute_type")
+        village = self.query_one("#village_code", Picker)
+        if village.value is None and normalise(village.text):
+            raise ValidationError(t("casew.picker_no_match", text=normalise(village.text)),
+                                  "village_code")
+        facts = normalise(val("facts"))
+        if not facts:
+            raise ValidationError(t("svc.facts_required"), "facts")
+        terms = normalise(val("terms"))
+        if not terms:
+            raise ValidationError(t("svc.terms_required"), "terms")
+        amount = self.query_one("#amount", Input).parsed() or 0  # type: ignore[attr-defined]
+        now = self.query_one("#performed_now", Checkbox).value
+        obligations: list[ObligationInput] = []
+        due: date | None = None
+        if not now:
+            due = self.query_one("#due_on", Input).parsed()  # type: ignore[attr-defined]
+            if due is None:
+                raise ValidationError(t("quick.due_required"), "obligations")
+            obligations.append(ObligationInput(due_on=due, amount_fen=amount, description=terms,
+                                               obligor=names[1]))
+        from mediator.core.enums import DisputeType
+
+        case = CaseInput(parties=parties, dispute_type=DisputeType(dtype.value),
+                         source=CaseSource.APPLICATION, registered_on=today, facts=facts,
+                         village_code=village.value, mediator_id=self._mediator_id())
+        agreement = AgreementInput(form=AgreementForm.ORAL, effective_on=today, terms=terms,
+                                   amount_fen=amount, performed_now=now, perform_by=due,
+                                   obligations=obligations)
+        return case, agreement
+
+    def action_save(self) -> None:
+        if self._saving:
+            return
+        self.clear_form_errors()
+        try:
+            case, agreement = self.inputs()
+        except MediatorError as exc:
+            self.show_error(exc)
+            return
+        self._saving = True
+        self._register(case, agreement)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="quick-save")
+    def _register(self, case: CaseInput, agreement: AgreementInput) -> tuple[str, str, tuple[str, ...]]:
+        outcome = self.services.quick_oral_case(case, agreement)
+        case_no = self.services.find_case(outcome.case_id).case_no
+        return outcome.case_id, case_no, outcome.warnings
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        group = event.worker.group
+        if group == "quick-load" and event.state is WorkerState.SUCCESS:
+            villages, mediators = event.worker.result
+            self._mediators = list(mediators)
+            self.query_one("#village_code", Picker).set_choices(village_choices(villages))
+        elif group == "quick-save":
+            if event.state is WorkerState.SUCCESS:
+                case_id, case_no, warnings = event.worker.result
+                self._saving = False
+                self.app.post_message(CasesChanged(case_id))
+                self.app.push_screen(QuickDoneDialog(case_no, warnings),
+                                     lambda what: self._after_done(what, case_id))
+            elif event.state is WorkerState.ERROR:
+                self._saving = False
+                self.show_error(event.worker.error or RuntimeError())
+
+    def _after_done(self, what: str | None, case_id: str) -> None:
+        if what == "again":
+            self.reset()
+        elif what == "open":
+            app = self.app
+            self.dismiss(case_id)
+            open_case(app, self.services, case_id)
+        else:
+            self.dismiss(case_id)
+
+    def reset(self) -> None:
+        for wid in ("a_name", "a_phone", "b_name", "b_phone", "facts", "terms", "amount", "due_on"):
+            self.query_one(f"#{wid}", Input).value = ""
+        self.query_one("#dispute_type", Picker).set_value(None)
+        self.query_one("#performed_now", Checkbox).value = True
+        self.clear_form_errors()
+        self.query_one("#a_name", Input).focus()
+
+    def _dirty(self) -> bool:
+        return any(normalise(self.query_one(f"#{w}", Input).value)
+                   for w in ("a_name", "a_phone", "b_name", "b_phone", "facts", "terms", "amount"))
+
+    def action_leave(self) -> None:
+        if self._saving:
+            return
+        if not self._dirty():
+            self.dismiss(None)
+            return
+        self.app.push_screen(
+            ConfirmDialog(t("intake.discard_title"), t("intake.discard_message"),
+                          t("intake.discard"), t("intake.keep_editing"), yes_variant="error"),
+            lambda discard: self.dismiss(None) if discard else None)

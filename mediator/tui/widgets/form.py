@@ -1,0 +1,241 @@
+"""Form building blocks: a labelled field with its message line, and inputs that parse.
+
+Every form (登记, 简易登记, the case-file dialogs) is made of :class:`FormField`s. A field shows its
+label, its input, and below it either a hint (what was understood: ``2026-11-30 星期一``,
+``3,000.00 元``, ``1949-12-31 女``) or an error in the user's language. Errors raised by the
+services carry ``ValidationError.field``; :func:`find_field` maps that name back to the field so
+the message appears next to the input that caused it.
+
+Inputs parse through :mod:`mediator.core.validate`, which normalises IME full-width digits
+first, so ``２０２６－１－５`` and ``３，０００元`` are accepted like their ASCII forms.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.dom import DOMNode
+from textual.widget import Widget
+from textual.widgets import Input, Label, Static
+
+from mediator.core.errors import ValidationError
+from mediator.core.validate import (
+    normalise,
+    parse_amount_fen,
+    parse_date,
+    parse_int,
+    parse_phone,
+    parse_resident_id,
+)
+from mediator.i18n import t
+from mediator.tui.text import plain as _plain
+
+Feedback = tuple[str, bool] | None  # (message, is_error)
+
+
+WEEKDAY_KEYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+def format_yuan(fen: int) -> str:
+    """12345 -> '123.45'; whole yuan keep two decimals so amounts line up in lists."""
+    sign = "-" if fen < 0 else ""
+    fen = abs(fen)
+    return f"{sign}{fen // 100:,}.{fen % 100:02d}"
+
+
+def describe_date(d: date) -> str:
+    return t("casew.date_hint", date=d.isoformat(), weekday=t(f"casew.weekday.{WEEKDAY_KEYS[d.weekday()]}"))
+
+
+class ParsedInput(Input):
+    """An Input whose text is parsed by a validator from :mod:`mediator.core.validate`.
+
+    ``parsed()`` returns the value (``None`` when empty) or raises ValidationError with the
+    field name; ``feedback()`` gives the hint/error line shown by the enclosing FormField.
+    Errors are shown when the field is left (not while typing), except where ``live_error``
+    says the text is complete enough to judge (an 18-character ID number).
+    """
+
+    def __init__(self, value: str = "", *, parser: Callable[[str], Any],
+                 describe: Callable[[Any], str] | None = None,
+                 live_error: Callable[[str], bool] | None = None,
+                 field_name: str | None = None, **kwargs: Any):
+        kwargs.setdefault("compact", True)
+        super().__init__(value, **kwargs)
+        self._parser = parser
+        self._describe = describe
+        self._live_error = live_error
+        self.field_name = field_name
+
+    def parsed(self) -> Any:
+        text = normalise(self.value)
+        if not text:
+            return None
+        try:
+            return self._parser(text)
+        except ValidationError as exc:
+            raise ValidationError(exc.message, self.field_name or exc.field) from None
+
+    def feedback(self, live: bool) -> Feedback:
+        text = normalise(self.value)
+        if not text:
+            return None
+        try:
+            value = self._parser(text)
+        except ValidationError as exc:
+            if not live or (self._live_error is not None and self._live_error(text)):
+                return exc.message, True
+            return None
+        return (self._describe(value), False) if self._describe else None
+
+
+def date_input(value: str = "", *, today: Callable[[], date], field_name: str | None = None,
+               **kwargs: Any) -> ParsedInput:
+    """A date typed as 今天 / 明天 / +7 / 2026-1-5 / 2026年1月5日 / 20260105."""
+    kwargs.setdefault("placeholder", t("casew.date_placeholder"))
+    return ParsedInput(value, parser=lambda s: parse_date(s, today()), describe=describe_date,
+                       field_name=field_name, **kwargs)
+
+
+def amount_input(value: str = "", *, field_name: str | None = None, **kwargs: Any) -> ParsedInput:
+    """Money as 3000 / 3,000元 / 三千元 / 1.5万; stored in fen."""
+    kwargs.setdefault("placeholder", t("casew.amount_placeholder"))
+    return ParsedInput(value, parser=parse_amount_fen,
+                       describe=lambda fen: t("casew.amount_hint", yuan=format_yuan(fen)),
+                       field_name=field_name, **kwargs)
+
+
+def id_input(value: str = "", *, today: Callable[[], date], field_name: str | None = None,
+             **kwargs: Any) -> ParsedInput:
+    """A resident ID: the birth date and gender it encodes are shown as soon as it is valid."""
+    def describe(rid: Any) -> str:
+        return t("casew.id_hint", birth=rid.birth_date.isoformat(), gender=rid.gender.label,
+                 age=rid.age_on(today()))
+    kwargs.setdefault("placeholder", t("casew.id_placeholder"))
+    return ParsedInput(value, parser=lambda s: parse_resident_id(s, today=today()),
+                       describe=describe,
+                       live_error=lambda s: len(s.replace(" ", "")) >= 18,
+                       field_name=field_name, **kwargs)
+
+
+def phone_input(value: str = "", *, field_name: str | None = None, **kwargs: Any) -> ParsedInput:
+    kwargs.setdefault("placeholder", t("casew.phone_placeholder"))
+    return ParsedInput(value, parser=parse_phone, field_name=field_name, **kwargs)
+
+
+def int_input(value: str = "", *, field_name: str, label: str, minimum: int = 0,
+              **kwargs: Any) -> ParsedInput:
+    return ParsedInput(value, parser=lambda s: parse_int(s, field_name, label=label, minimum=minimum),
+                       field_name=field_name, **kwargs)
+
+
+class FormField(Vertical):
+    """A label, one input widget and a message line (hint or error) under it."""
+
+    DEFAULT_CSS = """
+    FormField { height: auto; width: 1fr; }
+    FormField > .ff-row { height: auto; }
+    FormField > .ff-row > .ff-label { width: 13; min-width: 13; padding: 0 1 0 0; text-align: right;
+                                       color: $text-muted; }
+    FormField.-required > .ff-row > .ff-label { color: $text; }
+    FormField > .ff-row > Input, FormField > .ff-row > TextArea, FormField > .ff-row > Select,
+    FormField > .ff-row > Picker { width: 1fr; }
+    FormField > .ff-row > TextArea { height: auto; min-height: 2; max-height: 8; }
+    FormField > .ff-msg { display: none; height: auto; padding: 0 0 0 13; color: $text-muted; }
+    FormField > .ff-msg.-shown { display: block; }
+    FormField > .ff-msg.-error { color: $error; }
+    """
+
+    def __init__(self, label: str, widget: Widget, *, field_name: str, required: bool = False,
+                 hint: str = "", id: str | None = None, classes: str | None = None):
+        super().__init__(id=id, classes=classes)
+        self.label_text = label
+        self.widget = widget
+        self.field_name = field_name
+        self.default_hint = hint
+        if required:
+            self.add_class("-required")
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(classes="ff-row"):
+            yield Label(Text(self.label_text), classes="ff-label")
+            yield self.widget
+        yield Static("", classes="ff-msg", markup=False)
+
+    def on_mount(self) -> None:
+        if self.default_hint:
+            self.set_hint(self.default_hint)
+
+    @property
+    def _msg(self) -> Static:
+        return self.query_one(".ff-msg", Static)
+
+    def set_error(self, message: str) -> None:
+        msg = self._msg
+        msg.update(Text(message))
+        msg.set_class(True, "-shown", "-error")
+
+    def set_hint(self, message: str) -> None:
+        msg = self._msg
+        msg.update(Text(message))
+        msg.remove_class("-error")
+        msg.set_class(bool(message), "-shown")
+
+    def clear(self) -> None:
+        self.set_hint(self.default_hint)
+
+    @property
+    def has_error(self) -> bool:
+        return self._msg.has_class("-error")
+
+    def refresh_feedback(self, live: bool) -> None:
+        feedback = getattr(self.widget, "feedback", None)
+        result = feedback(live) if feedback else None
+        if result is None:
+            self.clear()
+        elif result[1]:
+            self.set_error(result[0])
+        else:
+            self.set_hint(result[0])
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input is self.widget or self._owns(event.input):
+            self.refresh_feedback(live=True)
+
+    def on_input_blurred(self, event: Input.Blurred) -> None:
+        if event.input is self.widget or self._owns(event.input):
+            self.refresh_feedback(live=False)
+
+    def _owns(self, node: DOMNode) -> bool:
+        return node is not self.widget and self.widget in node.ancestors
+
+
+def find_field(root: Widget, name: str | None) -> FormField | None:
+    """The FormField for a ValidationError.field (``facts``, ``parties.1.phone``)."""
+    if not name:
+        return None
+    for ff in root.query(FormField):
+        if ff.field_name == name:
+            return ff
+    return None
+
+
+def clear_errors(root: Widget) -> None:
+    for ff in root.query(FormField):
+        if ff.has_error:
+            ff.clear()
+
+
+def plain(value: object) -> str:
+    """User text that shows literally (control characters made visible, line breaks kept)."""
+    return _plain(value, one_line=False)
+
+
+def literal(value: object, style: str = "") -> Text:
+    """User text as a Text that is never parsed as markup."""
+    return Text(plain(value), style=style)
