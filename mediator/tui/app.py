@@ -80,6 +80,8 @@ class MediatorApp(App[int], inherit_bindings=False):
         self.services = Services(db, self.operator, today=self._today)
         #: None until the start-up check ran; False on a database without an office
         self.has_office: bool | None = None
+        #: shown at the left of every navigation bar
+        self.office_title = "mediator"
         self._data_views: weakref.WeakSet[Screen[Any]] = weakref.WeakSet()
         self.theme = THEMES.get(config.theme, THEMES["dark"])
 
@@ -94,6 +96,8 @@ class MediatorApp(App[int], inherit_bindings=False):
         """Office present? Missed instalments (未履行), and a PC clock behind the data."""
         try:
             office = self.services.office()
+            if office is not None:
+                self.call_from_thread(self.set_office_title, office.name)
             self.call_from_thread(self._office_checked, office is not None)
             if office is None:
                 return
@@ -117,6 +121,14 @@ class MediatorApp(App[int], inherit_bindings=False):
             from mediator.tui.screens.welcome import WelcomeScreen
 
             self.push_screen(WelcomeScreen())
+
+    def set_office_title(self, title: str) -> None:
+        from mediator.tui.widgets.nav import NavBar
+
+        self.office_title = title or "mediator"
+        for screen in list(self._data_views):
+            for bar in screen.query(NavBar):
+                bar.set_title(self.office_title)
 
     def office_ready(self) -> None:
         """The first-start screen created the office or opened the demo database."""

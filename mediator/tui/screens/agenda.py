@@ -76,6 +76,7 @@ class AgendaScreen(Screen[None]):
         translate_bindings(self)
         self.items: dict[str, AgendaItem] = {}
         self._stale = False
+        self._last_row = 0
 
     def compose(self) -> ComposeResult:
         yield NavBar("agenda")
@@ -153,6 +154,21 @@ class AgendaScreen(Screen[None]):
             return None
         key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
         return self.items.get(key or "")
+
+    @on(DataTable.RowHighlighted)
+    def _skip_headings(self, event: DataTable.RowHighlighted) -> None:
+        """The cursor steps over the group headings (逾期 / 今天 / 7天内)."""
+        table = event.data_table
+        row = event.cursor_row
+        if str(event.row_key.value).startswith("group:"):
+            step = 1 if row >= self._last_row else -1
+            target = row + step
+            if not 0 <= target < table.row_count:
+                target = row - step
+            if 0 <= target < table.row_count and target != row:
+                table.move_cursor(row=target)
+                return
+        self._last_row = row
 
     @on(DataTable.RowSelected)
     def _selected(self, event: DataTable.RowSelected) -> None:

@@ -277,7 +277,8 @@ class CasesScreen(Screen[None]):
                 select.set_options([(Content(label), key) for label, key in options])
                 if value is not Select.NULL and any(key == value for _, key in options):
                     select.value = value
-        self.query_one(NavBar).set_title(msg.office or "mediator")
+        if msg.office:
+            self.app.set_office_title(msg.office)  # type: ignore[attr-defined]
 
     @on(CaseList.NeedMore)
     def _need_more(self) -> None:

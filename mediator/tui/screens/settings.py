@@ -7,7 +7,6 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Any
 
-from rich.color import Color, ColorParseError
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -29,7 +28,7 @@ from mediator.i18n import get_language, normalise_language, t
 from mediator.tui.bindings import translate_bindings
 from mediator.tui.messages import CasesChanged
 from mediator.tui.text import literal, plain
-from mediator.tui.widgets.case_list import risk_style
+from mediator.tui.widgets.case_list import parse_colour, risk_style
 from mediator.tui.widgets.nav import NavBar
 from mediator.tui.widgets.office_form import OfficeForm, OfficeValues
 
@@ -199,7 +198,7 @@ class SettingsScreen(Screen[None]):
             text.append(t("tui.settings.office_fixed"), style="dim")
             view.update(text)
             self.query_one("#office-init").display = False
-            self.query_one(NavBar).set_title(o.name)
+            self.app.set_office_title(o.name)  # type: ignore[attr-defined]
             code = self.query_one("#vil-code", Input)
             if not code.value:
                 code.value = o.code[:9]
@@ -327,11 +326,10 @@ class SettingsScreen(Screen[None]):
         colours = {}
         for grade in RiskGrade:
             value = normalise(self.query_one(f"#risk-{grade.name}", Input).value).lower()
-            try:
-                Color.parse(value)
+            if parse_colour(value) is not None:
                 self._pref_error(grade.name, "")
                 colours[grade.name] = value
-            except ColorParseError:
+            else:
                 self._pref_error(grade.name, t("tui.settings.bad_colour", value=plain(value)))
                 ok = False
         status = self.query_one("#pref-status", Static)

@@ -22,12 +22,12 @@ from dataclasses import dataclass
 from datetime import date
 
 from rich.cells import cell_len
-from rich.color import Color, ColorParseError
 from rich.segment import Segment
 from rich.style import Style
 from textual import events
 from textual.binding import Binding
 from textual.cache import LRUCache
+from textual.color import Color, ColorParseError
 from textual.geometry import Size
 from textual.message import Message
 from textual.reactive import reactive
@@ -78,15 +78,30 @@ def due_text(row: CaseRow, today: date) -> tuple[str, str]:
     return t("deadline.left", days=days), "soon" if days <= SOON_DAYS else ""
 
 
+#: colour words a county's rules are written in (蓝黄红 / 黄橙红)
+CHINESE_COLOURS = {"红": "red", "橙": "orange", "黄": "yellow", "蓝": "blue", "绿": "green",
+                   "紫": "purple", "灰": "grey", "黑": "black", "白": "white"}
+
+
+def parse_colour(value: str | None) -> Color | None:
+    """A CSS colour name (orange, gold), #RRGGBB, rgb(...) or a Chinese colour word (橙色)."""
+    text = (value or "").strip().lower()
+    text = CHINESE_COLOURS.get(text.removesuffix("色"), text)
+    if not text:
+        return None
+    try:
+        return Color.parse(text)
+    except ColorParseError:
+        return None
+
+
 def risk_style(colour: str | None) -> Style:
     """A badge in the configured colour with readable text on it (light and dark themes)."""
-    try:
-        parsed = Color.parse(colour or "")
-    except ColorParseError:
+    parsed = parse_colour(colour)
+    if parsed is None:
         return Style(bold=True)
-    r, g, b = parsed.get_truecolor()
-    light = (0.299 * r + 0.587 * g + 0.114 * b) > 150
-    return Style(bgcolor=parsed, color="black" if light else "white", bold=True)
+    return Style(bgcolor=parsed.rich_color, color="black" if parsed.brightness > 0.55 else "white",
+                 bold=True)
 
 
 class CaseList(ScrollView, can_focus=True):

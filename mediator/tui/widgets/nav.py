@@ -42,6 +42,9 @@ class NavBar(Horizontal):
             button.can_focus = False
             yield button
 
+    def on_mount(self) -> None:
+        self.set_title(getattr(self.app, "office_title", "mediator"))
+
     def set_title(self, title: str) -> None:
         """Shown left of the buttons: the office's short name (plain text, never markup)."""
         from mediator.tui.text import plain

@@ -1,0 +1,189 @@
+"""The home screen (案件): paging through 2,000 cases, Chinese search typed key by key,
+filters, opening a case."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from conftest import TODAY, settle  # type: ignore[import-not-found]
+from textual.widgets import Checkbox, Input, Select, Static
+
+from mediator.core.enums import DisputeType, PartyRole
+from mediator.core.queries import CaseFilter
+from mediator.core.services import CaseInput, PartyInput
+from mediator.tui.screens.cases import PAGE, CasesScreen
+from mediator.tui.widgets.case_list import CaseList
+
+
+def count_text(app: Any) -> str:
+    return str(app.screen.query_one("#count", Static).render())
+
+
+def shown_ids(app: Any) -> list[str]:
+    return [r.id for r in app.screen.query_one(CaseList).rows]
+
+
+def register(svc: Any, applicant: str, respondent: str = "李四", *, facts: str = "邻里纠纷",
+             phone: str | None = None, dispute_type: DisputeType = DisputeType.NEIGHBOUR) -> str:
+    case = svc.register_case(CaseInput(
+        parties=[PartyInput(applicant, phone=phone),
+                 PartyInput(respondent, role=PartyRole.RESPONDENT)],
+        dispute_type=dispute_type, facts=facts, registered_on=TODAY))
+    return case.id
+
+
+async def test_pages_through_2000_cases_without_loading_them_all(big: Any) -> None:
+    app = big.app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot, app)
+        assert isinstance(app.screen, CasesScreen)
+        case_list = app.screen.query_one(CaseList)
+        assert len(case_list.rows) == PAGE  # one page, not 2,000 rows
+        assert "2,000" in count_text(app)
+        newest = big.svc.list_cases(CaseFilter(), limit=PAGE)
+        assert shown_ids(app) == [r.id for r in newest.rows]  # newest first, same order as SQL
+        assert case_list.has_focus
+        for _ in range(12):  # page down to the end of what is loaded: the next pages arrive
+            await pilot.press("pagedown")
+            await settle(pilot, app)
+        assert PAGE < len(case_list.rows) < 2000
+        await pilot.press("end")
+        await settle(pilot, app)
+        ids = shown_ids(app)
+        assert len(ids) == len(set(ids))  # pages join without duplicates
+        regs = [r.registered_on for r in case_list.rows]
+        assert regs == sorted(regs, reverse=True)
+        # keep going until everything is loaded: exactly the 2,000 cases, each once
+        for _ in range(40):
+            if not case_list.has_more:
+                break
+            await pilot.press("end")
+            await settle(pilot, app)
+        assert len(set(shown_ids(app))) == 2000
+
+
+async def test_chinese_search_typed_key_by_key(svc: Any, app_factory: Any) -> None:
+    zhang = register(svc, "张三", phone="13812345678", facts="两家因宅基地滴水问题发生争执")
+    wang = register(svc, "王小明", "赵六", facts="借款三万元到期未还")
+    register(svc, "钱七", "孙八", facts="装修噪音扰民")
+    app = app_factory()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot, app)
+        assert "3" in count_text(app)
+        await pilot.press("slash")
+        for ch in "张三":  # one key at a time, as an input method delivers them
+            await pilot.press(ch)
+        await pilot.pause(0.2)
+        await settle(pilot, app)
+        assert app.screen.query_one("#search", Input).value == "张三"
+        assert shown_ids(app) == [zhang]
+        assert "1" in count_text(app)
+
+        async def search(text: str) -> list[str]:
+            app.screen.query_one("#search", Input).value = text
+            await pilot.pause(0.2)
+            await settle(pilot, app)
+            return shown_ids(app)
+
+        assert await search("zs") == [zhang]           # pinyin initials
+        assert await search("5678") == [zhang]         # phone tail
+        assert await search("小明") == [wang]          # part of a three-character name
+        assert await search("宅基地") == [zhang]       # words of the facts
+        assert await search("人调字第002") == [wang]   # case number
+        assert await search("１３８１２３４５６７８") == [zhang]  # full-width digits from an IME
+        assert await search("没有这个人") == []
+        assert "0" in count_text(app)
+        await pilot.press("escape")  # clears the search, back to every case
+        await pilot.pause(0.2)
+        await settle(pilot, app)
+        assert len(shown_ids(app)) == 3
+        assert app.screen.query_one(CaseList).has_focus
+
+
+async def test_typing_in_the_list_goes_to_the_search(svc: Any, app_factory: Any) -> None:
+    register(svc, "张三")
+    other = register(svc, "王五")
+    app = app_factory()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot, app)
+        assert app.screen.query_one(CaseList).has_focus
+        await pilot.press("w", "w")
+        await pilot.pause(0.2)
+        await settle(pilot, app)
+        assert app.screen.query_one("#search", Input).value == "ww"
+        assert shown_ids(app) == [other]
+
+
+async def test_filters(big: Any) -> None:
+    app = big.app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot, app)
+        screen = app.screen
+        screen.query_one("#f-state", Select).value = "open"
+        await settle(pilot, app)
+        open_count = big.svc.count_cases(screen.current_filter())
+        assert 0 < open_count < 2000
+        assert f"{open_count:,}" in count_text(app)
+        assert {r.state for r in screen.query_one(CaseList).rows} == {"MEDIATING"}
+
+        screen.query_one("#f-type", Select).value = DisputeType.NEIGHBOUR.name
+        await settle(pilot, app)
+        rows = screen.query_one(CaseList).rows
+        assert rows and {r.dispute_type for r in rows} == {"NEIGHBOUR"}
+
+        screen.query_one("#f-type", Select).value = Select.NULL
+        screen.query_one("#f-state", Select).value = Select.NULL
+        village = screen.query_one("#f-village", Select)
+        assert len(village._options) == 4  # prompt + the three villages, loaded in a worker
+        village.value = "330106001002"
+        await settle(pilot, app)
+        rows = screen.query_one(CaseList).rows
+        assert rows and {r.village for r in rows} == {"白沙村"}
+        village.value = Select.NULL
+
+        screen.query_one("#f-risk", Select).value = "SEVERE"
+        await settle(pilot, app)
+        assert {r.risk_grade for r in screen.query_one(CaseList).rows} == {"SEVERE"}
+        screen.query_one("#f-risk", Select).value = Select.NULL
+
+        await pilot.click("#f-overdue")  # the mouse works on filters
+        await settle(pilot, app)
+        assert screen.query_one("#f-overdue", Checkbox).value
+        rows = screen.query_one(CaseList).rows
+        expected = big.svc.count_cases(CaseFilter(overdue_only=True))
+        assert f"{expected:,}" in count_text(app)
+        assert all(r.next_due_on is not None and r.next_due_on < TODAY for r in rows)
+
+
+async def test_enter_and_click_open_the_case(svc: Any, app_factory: Any, monkeypatch: Any) -> None:
+    first = register(svc, "张三")
+    second = register(svc, "王五")
+    app = app_factory()
+    opened: list[str] = []
+    monkeypatch.setattr(app, "open_case", opened.append)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot, app)
+        assert shown_ids(app) == [second, first]
+        await pilot.press("down", "enter")
+        assert opened == [first]
+        # a click moves the cursor; a click on the cursor row opens it
+        await pilot.click(CaseList, offset=(5, 1))
+        await pilot.click(CaseList, offset=(5, 1))
+        assert opened == [first, second]
+
+
+async def test_list_reloads_after_a_change_and_keeps_the_cursor(svc: Any, app_factory: Any) -> None:
+    from mediator.tui.messages import CasesChanged
+
+    ids = [register(svc, name) for name in ("张三", "王五", "赵六")]
+    app = app_factory()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot, app)
+        await pilot.press("down")
+        current = app.screen.query_one(CaseList).current
+        assert current is not None and current.id == ids[1]
+        svc.accept_case(ids[1])
+        app.post_message(CasesChanged(ids[1]))
+        await settle(pilot, app)
+        current = app.screen.query_one(CaseList).current
+        assert current is not None and current.id == ids[1] and current.state == "ACCEPTED"
