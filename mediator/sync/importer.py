@@ -103,11 +103,32 @@ def trusted_fingerprint(db: Database, fingerprint: str) -> bool:
     return row is not None
 
 
+STALE_SECONDS = 3600
+
+
+def sweep_quarantine(root: Path, older_than: float = STALE_SECONDS) -> int:
+    """Remove quarantine folders left by an import that was killed (they hold decrypted
+    personal data). Only old ones: another process may be importing right now."""
+    removed = 0
+    if not root.is_dir():
+        return 0
+    limit = time.time() - older_than
+    for folder in root.glob("import-*"):
+        try:
+            if folder.is_dir() and folder.stat().st_mtime < limit:
+                shutil.rmtree(folder, ignore_errors=True)
+                removed += 1
+        except OSError:
+            continue
+    return removed
+
+
 def import_file(db: Database, source: Path, *, quarantine_root: Path, keys: OfficeKeys,
                 operator: str, progress: Progress | None = None) -> FileReport:
     progress = progress or Progress()
     started = time.monotonic()
     report = FileReport(file=source, status=REFUSED, exit_code=E.INVALID, message="")
+    sweep_quarantine(quarantine_root)
     quarantine = Path(tempfile.mkdtemp(prefix="import-", dir=private_dir(quarantine_root)))
     try:
         _import(db, source, quarantine, keys, operator, progress, report)

@@ -3,7 +3,7 @@
 Two townships create, edit, delete and pass up (移交) cases, take backups and restore them
 (which makes forks); they and the county export packages; the county and the city import
 packages picked at random from everything ever written for them, so packages arrive
-shuffled, duplicated, replayed, or never. After every step each receiver must equal the
+shuffled, duplicated, replayed, or never. After every delivery the receiver must equal the
 reference model: for every record, the highest revision among the packages it imported;
 no record missing, none extra, no deleted record back; and when one revision came with
 different contents (a fork), the held one is one of them and every other is stored in
@@ -13,10 +13,10 @@ different contents (a fork), the held one is one of them and every other is stor
 from __future__ import annotations
 
 import json
-from collections import Counter
 import shutil
 import sqlite3
 import tempfile
+from collections import Counter
 from pathlib import Path
 
 from hypothesis import HealthCheck, settings
