@@ -847,6 +847,51 @@ class Services:
             self._event(s, case, EventKind.TRANSFER, d, t("svc.ev.transferred", to=to), reason)
         return self._change(case_id, "case.transfer", work)
 
+    def open_linked_case(self, source_case_id: str, on: date | None = None) -> Outcome:
+        """承接: the upper level opens its own case for a case an office below passed up
+        (移交/上报). The new case belongs to this office, copies the parties and facts, and
+        points back by id and number (linked_case_id / linked_case_no); the lower office's
+        case stays as it was, read-only here."""
+        with self.db.write() as s:
+            source = self._case(s, source_case_id, writable=False)
+            office = self._office(s)
+            if source.owner_code == office.code:
+                raise DomainError(t("svc.link_own_case"))
+            existing = s.exec(select(Case).where(Case.linked_case_id == source.id,
+                                                 Case.owner_code == office.code,
+                                                 Case.deleted == False)).first()  # noqa: E712
+            if existing is not None:
+                raise DomainError(t("svc.link_exists", case=existing.case_no))
+            rows = s.exec(select(Party).where(Party.case_id == source.id,
+                                              Party.deleted == False)  # noqa: E712
+                          .order_by(Party.position)).all()
+            people = [PartyInput(
+                name=p.name, role=PartyRole(p.role), kind=PartyKind(p.kind),
+                id_number=p.id_number, phone=p.phone,
+                gender=Gender(p.gender) if p.gender else None, birth_date=p.birth_date,
+                ethnicity=p.ethnicity, address=p.address, org_code=p.org_code,
+                representative=p.representative) for p in rows]
+            parties, fields = self._validate_case(CaseInput(
+                parties=people, dispute_type=DisputeType(source.dispute_type),
+                source=CaseSource(source.source), registered_on=on or self.today(),
+                facts=source.facts or source.case_no, requests=source.requests,
+                village_code=source.village_code, persons_involved=source.persons_involved,
+                amount_fen=source.amount_fen, group_dispute=source.group_dispute,
+                risk_grade=RiskGrade(source.risk_grade), is_hard=source.is_hard,
+                lead_official=source.lead_official,
+                responsible_person=source.responsible_person, resolve_by=source.resolve_by,
+                stabilising_measures=source.stabilising_measures,
+                petition_channel=PetitionChannel(source.petition_channel)
+                if source.petition_channel else None,
+                petition_received_on=source.petition_received_on))
+            case = self._insert_case(s, parties, fields)
+            case.linked_case_id, case.linked_case_no = source.id, source.case_no
+            self._event(s, case, EventKind.TRANSFER, case.registered_on,
+                        t("svc.ev.linked_from", case=source.case_no), source.transfer_to or "")
+            self._refresh(s, case)
+            self._audit(s, "case.open_linked", "case", case.id, None, _snapshot(case))
+            return Outcome(case.id)
+
     def withdraw_case(self, case_id: str, reason: str = "", on: date | None = None) -> Outcome:
         def work(s: Session, case: Case) -> None:
             d = self._check_date(on, case)
