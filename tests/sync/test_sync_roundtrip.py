@@ -253,3 +253,26 @@ def test_snapshot_is_consistent_while_another_connection_writes(net, tmp_path) -
     out = sqlite3.connect(tmp_path / "p.sqlite")
     assert {r[0] for r in out.execute("SELECT revision FROM dispute_case")} == {1}
     out.close()
+
+
+def test_county_opens_its_own_linked_case(net) -> None:
+    (cid,) = net.t1.register(1)
+    net.t1.svc.accept_case(cid)
+    net.t1.svc.transfer_case(cid, "西湖区人民调解委员会", "涉及多个乡镇")
+    net.county.sync.import_files([net.t1.export(net.stick).path])
+    out = net.county.svc.open_linked_case(cid)
+    mine = net.county.svc.case_file(out.case_id)
+    source = net.county.svc.find_case(cid)
+    assert mine.case.owner_code == "330106" and not mine.read_only
+    assert mine.case.linked_case_id == cid and mine.case.linked_case_no == source.case_no
+    assert mine.case.case_no.startswith("(2026)西湖人调字第")
+    assert [p.name for p in mine.parties] == ["张三", "李四"]
+    assert mine.parties[0].id_number == "11010519491231002X"
+    with pytest.raises(DomainError):
+        net.county.svc.open_linked_case(cid)           # once only
+    with pytest.raises(DomainError):
+        net.county.svc.open_linked_case(out.case_id)   # not for its own cases
+    assert net.county.svc.find_case(cid).revision == source.revision   # township case untouched
+    # the county's own case travels up with the township's
+    (rep,) = net.city.sync.import_files([net.county.export(net.stick).path])
+    assert net.city.svc.find_case(out.case_id).linked_case_id == cid
