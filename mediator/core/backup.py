@@ -113,9 +113,10 @@ def backup_now(db_path: Path, target: Path | None, backups: Path) -> Path:
     if target is None:
         stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
         target = backups / f"manual-{stamp}-{db_path.stem}.db"
-    from mediator.core.db import inspect_file
+    from mediator.core.db import check_file
 
-    inspect_file(db_path)
+    # A copy of a damaged file would pass for a good backup until the day it is needed.
+    check_file(db_path)
     return copy_database(db_path, Path(target))
 
 
@@ -171,17 +172,21 @@ def restore(db_path: Path, source: Path, backups: Path) -> Path | None:
 
     Nothing is changed unless ``source`` is a sound mediator database this version can read.
     """
-    from mediator.core.db import LATEST_VERSION, inspect_file, integrity_check, migrate
+    from mediator.core.db import (
+        LATEST_VERSION, _leave_refused_file_as_found, inspect_file, integrity_check, migrate,
+    )
 
     db_path, source = Path(db_path), Path(source)
     if not source.is_file():
         raise DatabaseError(t("backup.no_such_file", path=str(source)))
-    info = inspect_file(source)
-    if not info.exists or info.tables == 0:
-        raise DatabaseError(t("backup.empty", path=str(source)))
-    problems = integrity_check(source)
-    if problems:
-        raise DatabaseError(t("db.damaged", path=str(source), error="; ".join(problems[:3])))
+    with _leave_refused_file_as_found(source):
+        info = inspect_file(source)
+        if not info.exists or info.tables == 0:
+            raise DatabaseError(t("backup.empty", path=str(source)))
+        problems = integrity_check(source)
+        if problems:
+            raise DatabaseError(t("db.damaged", path=str(source),
+                                  error="; ".join(problems[:3])))
     # Stage the copy beside the target, upgrade it there, and only then put it in place.
     staged = db_path.with_name(db_path.name + ".restore")
     try:

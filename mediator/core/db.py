@@ -283,6 +283,39 @@ class Database:
         self.close()
 
 
+@contextmanager
+def _leave_refused_file_as_found(path: Path) -> Iterator[None]:
+    """The read-only probes may create empty -wal/-shm files beside a WAL-mode file; when the
+    file is then refused, remove them so it is left exactly as it was found."""
+    sidecars = [path.with_name(path.name + x) for x in ("-wal", "-shm")]
+    had_sidecars = any(p.exists() for p in sidecars)
+    try:
+        yield
+    except DatabaseError:
+        if not had_sidecars and not _has_pending_wal(path):
+            for side in sidecars:
+                side.unlink(missing_ok=True)
+        raise
+
+
+def _raise_if_damaged(path: Path) -> None:
+    problems = quick_check(path)
+    if problems:
+        raise DatabaseError(t("db.damaged", path=str(path), error="; ".join(problems[:3])))
+
+
+def check_file(path: Path) -> FileInfo:
+    """Everything short of opening: identity (inspect_file) and quick_check, for commands
+    that read a file without opening it as the working database (backup). A refused file is
+    left exactly as found."""
+    path = Path(path)
+    with _leave_refused_file_as_found(path):
+        info = inspect_file(path)
+        if info.exists and info.tables:
+            _raise_if_damaged(path)
+    return info
+
+
 def _check_on_open(path: Path, size: int, backups: Path | None) -> bool:
     if size <= QUICK_CHECK_ALWAYS_BYTES:
         return True
@@ -321,24 +354,12 @@ def open_database(path: Path, *, create: bool = True, migrate_schema: bool = Tru
     copy is kept in ``backups`` (default: a ``backups`` folder beside the file).
     """
     path = Path(path)
-    sidecars = [path.with_name(path.name + x) for x in ("-wal", "-shm")]
-    had_sidecars = any(p.exists() for p in sidecars)
-    try:
+    with _leave_refused_file_as_found(path):
         info = inspect_file(path)
         if info.exists and info.tables and _check_on_open(path, path.stat().st_size, backups):
-            problems = quick_check(path)
-            if problems:
-                raise DatabaseError(t("db.damaged", path=str(path),
-                                      error="; ".join(problems[:3])))
+            _raise_if_damaged(path)
         if info.exists and info.user_version < LATEST_VERSION and not migrate_schema:
             raise DatabaseError(t("db.needs_upgrade", path=str(path)))
-    except DatabaseError:
-        # The read-only checks may have created empty -wal/-shm files beside a WAL-mode
-        # file; a refused file is left exactly as it was found.
-        if not had_sidecars and not _has_pending_wal(path):
-            for side in sidecars:
-                side.unlink(missing_ok=True)
-        raise
     if not info.exists:
         if not create:
             raise DatabaseError(t("db.missing", path=str(path)))
@@ -374,5 +395,5 @@ def open_database(path: Path, *, create: bool = True, migrate_schema: bool = Tru
 
 __all__ = [
     "APPLICATION_ID", "Database", "FileInfo", "LATEST_VERSION", "MIGRATIONS", "Migration",
-    "QUICK_CHECK_ALWAYS_BYTES", "ensure_search_index", "inspect_file", "integrity_check", "migrate", "open_database", "quick_check",
+    "QUICK_CHECK_ALWAYS_BYTES", "check_file", "ensure_search_index", "inspect_file", "integrity_check", "migrate", "open_database", "quick_check",
 ]
