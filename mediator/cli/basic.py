@@ -51,12 +51,14 @@ def default_short_name(name: str) -> str:
 
 
 def cmd_init(ctx: Context) -> int:
-    from mediator.core.validate import normalise
+    from mediator.core.validate import normalise, parse_office_code
 
     name = normalise(ctx.args.office_name)
     short = normalise(ctx.args.short_name) if ctx.args.short_name else default_short_name(name)
+    # Check the typed code before the database file is created: a typo must leave nothing.
+    code = parse_office_code(ctx.args.office_code)
     with ctx.open_db() as db:
-        office = ctx.services(db).init_office(name, short, ctx.args.office_code)
+        office = ctx.services(db).init_office(name, short, code)
         keys_hook(ctx, office)
     console().print(t("cli.init.done", name=office.name, code=office.code,
                       short=office.short_name, path=str(ctx.paths.db)), markup=False)
