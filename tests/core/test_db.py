@@ -4,7 +4,6 @@ must be refused untouched (not SQLite, another program's, newer, damaged, a fold
 from __future__ import annotations
 
 import os
-import random
 import re
 import shutil
 import sqlite3

@@ -15,7 +15,7 @@ from sqlmodel import select
 
 from mediator.core import queries
 from mediator.core.enums import (
-    AgreementForm, CaseSource, CaseState, DisputeType, EventKind, FollowUpMethod, FollowUpResult,
+    AgreementForm, CaseSource, CaseState, DisputeType, FollowUpMethod, FollowUpResult,
     FollowUpType, JudicialResult, PartyKind, PartyRole, Route,
 )
 from mediator.core.errors import DomainError, NotFoundError, ValidationError
