@@ -49,3 +49,50 @@ class Harness(App[None]):
 
 def fixed(d: date) -> Callable[[], date]:
     return lambda: d
+
+
+async def settle(pilot: Any, app: App[Any]) -> None:
+    """Wait until thread workers are done and the screen has processed their messages."""
+    await pilot.pause()
+    for _ in range(4):
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+
+
+async def type_in(pilot: Any, widget: Any, text: str) -> None:
+    """Focus ``widget`` and type ``text`` into it as key events (Chinese characters included).
+
+    The keys are queued together and processed in order by the focused widget; only one wait at
+    the end (``pilot.press`` waits for idle after every key, which makes a form take seconds).
+    Keys that move focus (Tab) must go through ``pilot.press``: they act on the next widget only
+    after bubbling up to the screen.
+    """
+    from textual import events
+    from textual.keys import _character_to_key
+
+    widget.focus()
+    await pilot.pause()
+    app = pilot.app
+    for ch in text:
+        key = ch if ch.isalnum() else _character_to_key(ch)
+        event = events.Key(key, ch)
+        event.set_sender(app)
+        app._driver.send_message(event)
+    await pilot.pause()
+
+
+def field_message(root: Any, name: str) -> str:
+    """The text under a FormField (its hint or error), '' when none is shown."""
+    from mediator.tui.widgets.form import find_field
+
+    ff = find_field(root, name)
+    assert ff is not None, name
+    return ff._state[0]
+
+
+def field_error(root: Any, name: str) -> str:
+    from mediator.tui.widgets.form import find_field
+
+    ff = find_field(root, name)
+    assert ff is not None, name
+    return field_message(root, name) if ff.has_error else ""

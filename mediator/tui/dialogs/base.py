@@ -36,7 +36,7 @@ R = TypeVar("R")
 DIALOG_CSS = """
 {cls} { align: center middle; }
 {cls} > #dialog { width: 76; max-width: 96%; height: auto; max-height: 94%;
-                  border: round $primary; background: $surface; padding: 0 1; }
+                  border: round $primary; background: $panel; padding: 0 1; }
 {cls} #dialog-title { text-style: bold; width: 1fr; padding: 0 0 1 0; }
 {cls} #dialog-body { height: auto; max-height: 24; }
 {cls} #dialog-error { display: none; color: $error; height: auto; }
@@ -192,6 +192,12 @@ class FormDialog(ModalScreen[R]):
             self.query_one("#ok", Button).disabled = False
             if event.worker.error is not None:
                 self.show_error(event.worker.error)
+
+    @on(Input.Submitted)
+    def _enter(self, event: Input.Submitted) -> None:
+        """Enter in a one-line field moves on (to 确定 after the last one), as Tab does."""
+        event.stop()
+        self.focus_next()
 
     @on(Button.Pressed, "#ok")
     def _ok(self, event: Button.Pressed) -> None:

@@ -19,7 +19,7 @@ from mediator.core.rules import Action
 from mediator.core.services import CaseFile, Outcome, Services
 from mediator.i18n import t
 from mediator.tui.dialogs.case_actions import CaseDialog
-from mediator.tui.widgets.case_details import CaseDetailsForm
+from mediator.tui.widgets.case_details import CaseDetailsForm, References, load_references
 from mediator.tui.widgets.party_editor import PartyEditor
 
 _ENUM_FIELDS = ("dispute_type", "source", "risk_grade", "petition_channel")
@@ -42,14 +42,13 @@ class EditCaseDialog(CaseDialog):
         self._load_references()
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="edit-refs")
-    def _load_references(self) -> tuple[list[Any], list[Any]]:
-        return self.services.villages(), self.services.mediators(include_inactive=True)
+    def _load_references(self) -> References:
+        return load_references(self.services, include_inactive=True)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.worker.group == "edit-refs":
             if event.state is WorkerState.SUCCESS:
-                villages, mediators = event.worker.result
-                self.query_one("#details", CaseDetailsForm).set_references(villages, mediators)
+                self.query_one("#details", CaseDetailsForm).set_references(event.worker.result)
             return
         super().on_worker_state_changed(event)
 

@@ -377,6 +377,7 @@ class CaseFileScreen(Screen[None]):
     ]
 
     COMMANDS = {CaseActionsProvider}
+    AUTO_FOCUS = "#cf-actions"
 
     def __init__(self, services: Services, case_id: str) -> None:
         super().__init__()
@@ -480,6 +481,9 @@ class CaseFileScreen(Screen[None]):
         self._set_block("cf-followups", render_follow_ups(cf, today))
         self.query_one("#cf-timeline", Static).update(render_timeline(cf))
         self._fill_actions(cf)
+        if self.focused is None:
+            target = self.query_one("#cf-actions") if self.actions else self.query_one("#cf-parties")
+            target.focus()
 
     def _set_block(self, wid: str, content: RenderableType | None) -> None:
         box = self.query_one(f"#{wid}", Static)

@@ -51,7 +51,9 @@ from mediator.tui.dialogs.base import DIALOG_CSS, ChooseDialog, ConfirmDialog, u
 from mediator.tui.drafts import DraftStore, drafts_folder
 from mediator.tui.messages import CasesChanged
 from mediator.tui.widgets.bindings import localise_bindings
-from mediator.tui.widgets.case_details import CaseDetailsForm, village_choices
+from mediator.tui.widgets.case_details import (
+    CaseDetailsForm, References, load_references, type_choices,
+)
 from mediator.tui.widgets.form import (
     FormField,
     amount_input,
@@ -62,7 +64,7 @@ from mediator.tui.widgets.form import (
     phone_input,
 )
 from mediator.tui.widgets.party_editor import PartyEditor
-from mediator.tui.widgets.picker import Picker
+from mediator.tui.widgets.picker import CycleChoice, Picker
 
 DRAFT_NAME = "intake"
 DRAFT_DELAY = 0.5
@@ -215,14 +217,11 @@ class IntakeScreen(_FormScreen):
     # --- loading -------------------------------------------------------------------------
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="intake-load")
-    def _load_references(self) -> tuple[list[Any], list[Any], Any]:
-        villages = self.services.villages()
-        mediators = self.services.mediators()
-        draft = self.drafts.load(DRAFT_NAME)
-        return villages, mediators, draft
+    def _load_references(self) -> tuple[References, Any]:
+        return load_references(self.services), self.drafts.load(DRAFT_NAME)
 
-    def _loaded(self, villages: list[Any], mediators: list[Any], draft: Any) -> None:
-        self.details.set_references(villages, mediators, self.services.operator)
+    def _loaded(self, refs: References, draft: Any) -> None:
+        self.details.set_references(refs)
         self.call_after_refresh(self._capture_pristine, draft)
 
     def _capture_pristine(self, draft: Any) -> None:
@@ -235,9 +234,9 @@ class IntakeScreen(_FormScreen):
                               t("intake.draft_restore"), t("intake.draft_discard")),
                 lambda restore: self._answer_draft(draft.form, bool(restore)))
 
-    def _answer_draft(self, form: dict[str, Any], restore: bool) -> None:
+    async def _answer_draft(self, form: dict[str, Any], restore: bool) -> None:
         if restore:
-            self.restore(form)
+            await self.restore(form)
         else:
             self._delete_draft(close=False)
 
@@ -254,18 +253,17 @@ class IntakeScreen(_FormScreen):
     def form_data(self) -> dict[str, Any]:
         return {"parties": [e.to_dict() for e in self.editors], "details": self.details.raw()}
 
-    def restore(self, form: dict[str, Any]) -> None:
+    async def restore(self, form: dict[str, Any]) -> None:
         parties = [p for p in form.get("parties") or [] if isinstance(p, dict)]
         box = self.query_one("#parties")
-        for editor in self.editors:
-            editor.remove()
+        await box.remove_children()
         editors = [PartyEditor(self.services, i, p) for i, p in enumerate(parties)] or [
             PartyEditor(self.services, 0, role=PartyRole.APPLICANT)]
-        box.mount_all(editors)
+        await box.mount_all(editors)
         details = form.get("details")
         if isinstance(details, dict):
             self.details.load(details)
-        self.call_after_refresh(self._renumber)
+        self._renumber()
 
     def _renumber(self) -> None:
         editors = self.editors
@@ -311,7 +309,7 @@ class IntakeScreen(_FormScreen):
 
     @on(Input.Changed)
     @on(TextArea.Changed)
-    @on(Select.Changed)
+    @on(CycleChoice.Changed)
     @on(Checkbox.Changed)
     @on(Picker.Changed)
     def _edited(self) -> None:
@@ -319,30 +317,27 @@ class IntakeScreen(_FormScreen):
 
     # --- parties -------------------------------------------------------------------------
 
-    def action_add_party(self) -> None:
+    async def action_add_party(self) -> None:
         role = PartyRole.APPLICANT if not self.editors else PartyRole.RESPONDENT
         editor = PartyEditor(self.services, len(self.editors), role=role)
-        self.query_one("#parties").mount(editor)
-
-        def after() -> None:
-            self._renumber()
-            editor.focus_name()
-            editor.scroll_visible()
-            self._schedule_draft()
-        self.call_after_refresh(after)
+        await self.query_one("#parties").mount(editor)
+        self._renumber()
+        editor.focus_name()
+        editor.scroll_visible()
+        self._schedule_draft()
 
     @on(Button.Pressed, "#add-party")
-    def _add_party_pressed(self, event: Button.Pressed) -> None:
+    async def _add_party_pressed(self, event: Button.Pressed) -> None:
         event.stop()
-        self.action_add_party()
+        await self.action_add_party()
 
     @on(PartyEditor.RemoveRequested)
-    def _remove_party(self, event: PartyEditor.RemoveRequested) -> None:
+    async def _remove_party(self, event: PartyEditor.RemoveRequested) -> None:
         if len(self.editors) <= 1:
             return
-        event.editor.remove()
-        self.call_after_refresh(self._renumber)
-        self.call_after_refresh(self._schedule_draft)
+        await event.editor.remove()
+        self._renumber()
+        self._schedule_draft()
 
     @on(PartyEditor.OpenRepeats)
     def _open_repeats(self, event: PartyEditor.OpenRepeats) -> None:
@@ -479,7 +474,7 @@ class QuickCaseScreen(_FormScreen):
         localise_bindings(self)
         self.services = services
         self._saving = False
-        self._mediators: list[Any] = []
+        self._default_mediator: str | None = None
 
     def compose(self) -> ComposeResult:
         today = self.services.today
@@ -499,8 +494,6 @@ class QuickCaseScreen(_FormScreen):
                                                                     field_name="parties.1.phone"),
                                 field_name="parties.1.phone")
             with Horizontal():
-                from mediator.tui.widgets.case_details import type_choices
-
                 yield FormField(t("casew.f.dispute_type"), Picker(type_choices(), id="dispute_type"),
                                 field_name="dispute_type", required=True)
                 yield FormField(t("casew.f.village"), Picker([], id="village_code"),
@@ -527,8 +520,8 @@ class QuickCaseScreen(_FormScreen):
         self._load_references()
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="quick-load")
-    def _load_references(self) -> tuple[list[Any], list[Any]]:
-        return self.services.villages(), self.services.mediators()
+    def _load_references(self) -> References:
+        return load_references(self.services)
 
     @on(Checkbox.Changed, "#performed_now")
     def _performed_now(self, event: Checkbox.Changed) -> None:
@@ -536,10 +529,6 @@ class QuickCaseScreen(_FormScreen):
         due.disabled = event.value
         if event.value:
             find_field(self, "obligations").clear()  # type: ignore[union-attr]
-
-    def _mediator_id(self) -> str | None:
-        same = [m for m in self._mediators if m.name == self.services.operator]
-        return same[0].id if len(same) == 1 else None
 
     def inputs(self) -> tuple[CaseInput, AgreementInput]:
         def val(wid: str) -> str:
@@ -585,7 +574,7 @@ class QuickCaseScreen(_FormScreen):
 
         case = CaseInput(parties=parties, dispute_type=DisputeType(dtype.value),
                          source=CaseSource.APPLICATION, registered_on=today, facts=facts,
-                         village_code=village.value, mediator_id=self._mediator_id())
+                         village_code=village.value, mediator_id=self._default_mediator)
         agreement = AgreementInput(form=AgreementForm.ORAL, effective_on=today, terms=terms,
                                    amount_fen=amount, performed_now=now, perform_by=due,
                                    obligations=obligations)
@@ -612,9 +601,9 @@ class QuickCaseScreen(_FormScreen):
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         group = event.worker.group
         if group == "quick-load" and event.state is WorkerState.SUCCESS:
-            villages, mediators = event.worker.result
-            self._mediators = list(mediators)
-            self.query_one("#village_code", Picker).set_choices(village_choices(villages))
+            refs = event.worker.result
+            self._default_mediator = refs.default_mediator
+            self.query_one("#village_code", Picker).set_choices(refs.villages)
         elif group == "quick-save":
             if event.state is WorkerState.SUCCESS:
                 case_id, case_no, warnings = event.worker.result

@@ -10,18 +10,19 @@ services' fields, raising ValidationError with that name so the message lands ne
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Checkbox, Input, Select, TextArea
+from textual.widgets import Checkbox, Input, TextArea
 
 from mediator.core.enums import CaseSource, DisputeType, PetitionChannel, RiskGrade
 from mediator.core.errors import ValidationError
 from mediator.core.models import Mediator, Village
+from mediator.core.services import Services
 from mediator.core.validate import normalise
 from mediator.i18n import t
 from mediator.tui.widgets.form import (
@@ -32,7 +33,7 @@ from mediator.tui.widgets.form import (
     format_yuan,
     int_input,
 )
-from mediator.tui.widgets.picker import Choice, Picker, make_choices
+from mediator.tui.widgets.picker import Choice, CycleChoice, Picker, make_choices
 
 TEXT_FIELDS = ("facts", "requests", "stabilising_measures")
 INPUT_FIELDS = ("registered_on", "persons_involved", "amount_fen", "lead_official",
@@ -43,20 +44,43 @@ CHECK_FIELDS = ("group_dispute", "is_hard")
 
 
 def type_choices() -> list[Choice]:
+    """Dispute types by label or statistics code (02 邻里). No pinyin here: loading the pinyin
+    dictionary takes seconds and would stall opening the form; labels are short enough."""
     return make_choices([(d.name, d.label) for d in DisputeType],
-                        codes={d.name: d.code for d in DisputeType})
+                        codes={d.name: d.code for d in DisputeType}, pinyin=False)
 
 
 def source_choices() -> list[Choice]:
-    return make_choices([(s.name, s.label) for s in CaseSource])
+    return make_choices([(s.name, s.label) for s in CaseSource], pinyin=False)
 
 
 def village_choices(villages: Sequence[Village]) -> list[Choice]:
+    """Villages by name, code or pinyin initials (qsc 青山村); build these in a worker thread."""
     return make_choices([(v.code, v.name) for v in villages], codes={v.code: v.code for v in villages})
 
 
 def mediator_choices(mediators: Sequence[Mediator]) -> list[Choice]:
     return make_choices([(m.id, m.name) for m in mediators])
+
+
+@dataclass(frozen=True)
+class References:
+    """The village and mediator lists of a form, ready to show (built off the UI thread)."""
+
+    villages: list[Choice]
+    mediators: list[Choice]
+    #: the operator's own mediator record, chosen by default in new cases
+    default_mediator: str | None = None
+
+
+def load_references(services: Services, *, include_inactive: bool = False) -> References:
+    """Read villages and mediators and build their choices. Call it in a thread worker: it
+    reads the database and may load the pinyin dictionary."""
+    villages = services.villages()
+    mediators = services.mediators(include_inactive=include_inactive)
+    same = [m.id for m in mediators if m.name == services.operator]
+    return References(village_choices(villages), mediator_choices(mediators),
+                      same[0] if len(same) == 1 else None)
 
 
 def _text_area(text: str, wid: str, height: int) -> TextArea:
@@ -108,9 +132,9 @@ class CaseDetailsForm(Vertical):
                                            field_name="registered_on"),
                                 field_name="registered_on")
             yield FormField(t("casew.f.risk_grade"),
-                            Select([(Text(r.label), r.name) for r in RiskGrade],
-                                   value=RiskGrade.GENERAL.name, allow_blank=False, compact=True,
-                                   id="risk_grade"),
+                            CycleChoice([(r.label, r.name) for r in RiskGrade],
+                                        RiskGrade.GENERAL.name, id="risk_grade",
+                                        tooltip=t("casew.party.cycle_tip")),
                             field_name="risk_grade")
         yield FormField(t("casew.f.facts"), _text_area("", "facts", 4), field_name="facts",
                         required=True)
@@ -139,11 +163,11 @@ class CaseDetailsForm(Vertical):
                             field_name="resolve_by")
             yield FormField(t("casew.f.measures"), _text_area("", "stabilising_measures", 2),
                             field_name="stabilising_measures")
-        with Vertical(classes="cd-section", id="petition-section"), Horizontal():
+        with Horizontal(classes="cd-section", id="petition-section"):
             yield FormField(t("casew.f.petition_channel"),
-                            Select([(Text(c.label), c.name) for c in PetitionChannel],
-                                   compact=True, id="petition_channel",
-                                   prompt=t("casew.f.choose")),
+                            CycleChoice([(t("casew.f.choose"), None)]
+                                        + [(c.label, c.name) for c in PetitionChannel],
+                                        id="petition_channel", tooltip=t("casew.party.cycle_tip")),
                             field_name="petition_channel")
             yield FormField(t("casew.f.petition_received_on"),
                             date_input(today=today, id="petition_received_on",
@@ -152,18 +176,15 @@ class CaseDetailsForm(Vertical):
 
     # --- reference lists ------------------------------------------------------------------
 
-    def set_references(self, villages: Sequence[Village], mediators: Sequence[Mediator],
-                       operator: str = "") -> None:
+    def set_references(self, refs: References) -> None:
         """Fill the village and mediator lists (loaded in a worker by the screen)."""
         vp = self.query_one("#village_code", Picker)
         mp = self.query_one("#mediator_id", Picker)
         m_text = mp.text
-        vp.set_choices(village_choices(villages))
-        mp.set_choices(mediator_choices(mediators))
-        if mp.value is None and not m_text and operator:
-            same = [m for m in mediators if m.name == operator]
-            if len(same) == 1:
-                mp.set_value(same[0].id)
+        vp.set_choices(refs.villages)
+        mp.set_choices(refs.mediators)
+        if mp.value is None and not m_text and refs.default_mediator:
+            mp.set_value(refs.default_mediator)
 
     # --- visibility -----------------------------------------------------------------------
 
@@ -217,8 +238,7 @@ class CaseDetailsForm(Vertical):
             p = self.query_one(f"#{name}", Picker)
             out[name] = {"value": p.value, "text": p.text}
         for name in SELECT_FIELDS:
-            v = self.query_one(f"#{name}", Select).value
-            out[name] = None if v is Select.NULL else v
+            out[name] = self.query_one(f"#{name}", CycleChoice).value
         for name in CHECK_FIELDS:
             out[name] = self.query_one(f"#{name}", Checkbox).value
         out["group_touched"] = self._group_touched
@@ -246,9 +266,7 @@ class CaseDetailsForm(Vertical):
                     p.set_value(item)
         for name in SELECT_FIELDS:
             if name in data:
-                sel = self.query_one(f"#{name}", Select)
-                value = data[name]
-                sel.value = value if value else Select.NULL
+                self.query_one(f"#{name}", CycleChoice).set_value(data[name] or None)
         self._group_touched = bool(data.get("group_touched", True))
         for name in CHECK_FIELDS:
             if name in data:
@@ -278,7 +296,7 @@ class CaseDetailsForm(Vertical):
             out[name] = p.value
         if self.with_registered_on:
             out["registered_on"] = self._parsed("registered_on")
-        out["risk_grade"] = RiskGrade(self.query_one("#risk_grade", Select).value)
+        out["risk_grade"] = RiskGrade(self.query_one("#risk_grade", CycleChoice).value)
         out["facts"] = self.query_one("#facts", TextArea).text
         out["requests"] = self.query_one("#requests", TextArea).text
         out["persons_involved"] = self._parsed("persons_involved")
@@ -296,8 +314,8 @@ class CaseDetailsForm(Vertical):
             for name in ("lead_official", "responsible_person", "resolve_by", "stabilising_measures"):
                 out[name] = None
         if out["source"] is CaseSource.PETITION:
-            ch = self.query_one("#petition_channel", Select).value
-            out["petition_channel"] = None if ch is Select.NULL else PetitionChannel(ch)
+            ch = self.query_one("#petition_channel", CycleChoice).value
+            out["petition_channel"] = PetitionChannel(ch) if ch else None
             out["petition_received_on"] = self._parsed("petition_received_on")
             if out["petition_received_on"] is None:
                 raise ValidationError(t("svc.petition_needs_date"), "petition_received_on")

@@ -18,7 +18,6 @@ from typing import Any
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.containers import Horizontal, Vertical
 from textual.dom import DOMNode
 from textual.widget import Widget
 from textual.widgets import Input, Label, Static
@@ -134,20 +133,19 @@ def int_input(value: str = "", *, field_name: str, label: str, minimum: int = 0,
                        field_name=field_name, **kwargs)
 
 
-class FormField(Vertical):
-    """A label, one input widget and a message line (hint or error) under it."""
+class FormField(Widget):
+    """A label, one input widget and, when there is something to say, a message line under it.
+
+    Three widgets per field (the message line is mounted only when first needed): a form has
+    dozens of fields, and every widget costs time when the screen opens and on each layout.
+    """
 
     DEFAULT_CSS = """
-    FormField { height: auto; width: 1fr; }
-    FormField > .ff-row { height: auto; }
-    FormField > .ff-row > .ff-label { width: 13; min-width: 13; padding: 0 1 0 0; text-align: right;
-                                       color: $text-muted; }
-    FormField.-required > .ff-row > .ff-label { color: $text; }
-    FormField > .ff-row > Input, FormField > .ff-row > TextArea, FormField > .ff-row > Select,
-    FormField > .ff-row > Picker { width: 1fr; }
-    FormField > .ff-row > TextArea { height: auto; min-height: 2; max-height: 8; }
-    FormField > .ff-msg { display: none; height: auto; padding: 0 0 0 13; color: $text-muted; }
-    FormField > .ff-msg.-shown { display: block; }
+    FormField { layout: grid; grid-size: 2; grid-columns: 13 1fr; grid-rows: auto;
+                height: auto; width: 1fr; }
+    FormField > .ff-label { width: 13; padding: 0 1 0 0; text-align: right; color: $text-muted; }
+    FormField.-required > .ff-label { color: $text; }
+    FormField > .ff-msg { column-span: 2; height: auto; padding: 0 0 0 13; color: $text-muted; }
     FormField > .ff-msg.-error { color: $error; }
     """
 
@@ -158,40 +156,52 @@ class FormField(Vertical):
         self.widget = widget
         self.field_name = field_name
         self.default_hint = hint
+        self._state: tuple[str, bool] = ("", False)
+        self._message: Static | None = None
         if required:
             self.add_class("-required")
 
     def compose(self) -> ComposeResult:
-        with Horizontal(classes="ff-row"):
-            yield Label(Text(self.label_text), classes="ff-label")
-            yield self.widget
-        yield Static("", classes="ff-msg", markup=False)
+        yield Label(Text(self.label_text), classes="ff-label")
+        yield self.widget
 
     def on_mount(self) -> None:
         if self.default_hint:
             self.set_hint(self.default_hint)
 
-    @property
-    def _msg(self) -> Static:
-        return self.query_one(".ff-msg", Static)
+    def set_label(self, label: str) -> None:
+        self.label_text = label
+        self.query_one(".ff-label", Label).update(Text(label))
+
+    def _show(self, message: str, error: bool) -> None:
+        """Change the message line only when it changes: every update of an auto-height
+        Static costs a layout pass of the whole form, and this runs on each keystroke."""
+        state = (message, error)
+        if state == self._state:
+            return
+        self._state = state
+        if self._message is None:
+            if not message:
+                return
+            self._message = Static("", classes="ff-msg", markup=False)
+            self.mount(self._message)
+        msg = self._message
+        msg.update(Text(message))
+        msg.set_class(error, "-error")
+        msg.display = bool(message)
 
     def set_error(self, message: str) -> None:
-        msg = self._msg
-        msg.update(Text(message))
-        msg.set_class(True, "-shown", "-error")
+        self._show(message, True)
 
     def set_hint(self, message: str) -> None:
-        msg = self._msg
-        msg.update(Text(message))
-        msg.remove_class("-error")
-        msg.set_class(bool(message), "-shown")
+        self._show(message, False)
 
     def clear(self) -> None:
         self.set_hint(self.default_hint)
 
     @property
     def has_error(self) -> bool:
-        return self._msg.has_class("-error")
+        return self._state[1]
 
     def refresh_feedback(self, live: bool) -> None:
         feedback = getattr(self.widget, "feedback", None)

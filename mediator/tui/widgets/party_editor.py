@@ -15,7 +15,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.widgets import Button, Input, Select, Static
+from textual.widgets import Button, Input, Static
 from textual.worker import Worker, WorkerState
 
 from mediator.core.enums import PartyKind, PartyRole
@@ -24,18 +24,19 @@ from mediator.core.services import PartyInput, RepeatHit, Services
 from mediator.core.validate import normalise, parse_phone, parse_resident_id
 from mediator.i18n import t
 from mediator.tui.widgets.form import FormField, ParsedInput, id_input, phone_input
+from mediator.tui.widgets.picker import CycleChoice
 
 LOOKUP_DELAY = 0.35
 
 PARTY_FIELDS = ("role", "kind", "name", "id_number", "phone", "address")
 
 
-def role_options() -> list[tuple[Text, str]]:
-    return [(Text(r.label), r.name) for r in PartyRole]
+def role_options() -> list[tuple[str, str | None]]:
+    return [(r.label, r.name) for r in PartyRole]
 
 
-def kind_options() -> list[tuple[Text, str]]:
-    return [(Text(k.label), k.name) for k in PartyKind]
+def kind_options() -> list[tuple[str, str | None]]:
+    return [(k.label, k.name) for k in PartyKind]
 
 
 class PartyEditor(Vertical):
@@ -44,11 +45,9 @@ class PartyEditor(Vertical):
     DEFAULT_CSS = """
     PartyEditor { height: auto; border-left: wide $primary-muted; padding: 0 0 0 1; margin: 0 0 1 0; }
     PartyEditor > .pe-row { height: auto; }
-    PartyEditor #role { width: 14; margin: 0 0 0 1; }
-    PartyEditor #kind { width: 12; }
+    PartyEditor #role, PartyEditor #kind { margin: 0 0 0 1; }
     PartyEditor .pe-remove { width: auto; min-width: 6; margin: 0 0 0 1; }
-    PartyEditor > .pe-repeat { height: auto; display: none; }
-    PartyEditor > .pe-repeat.-shown { display: block; }
+    PartyEditor > .pe-repeat { height: auto; }
     PartyEditor > .pe-repeat > Static { width: auto; color: $warning; padding: 0 1 0 13; }
     PartyEditor > .pe-repeat > Button { width: auto; min-width: 8; }
     """
@@ -92,8 +91,10 @@ class PartyEditor(Vertical):
             yield FormField(t("casew.party.name"), Input(i["name"], compact=True, id="name",
                                                          placeholder=t("casew.party.name_ph")),
                             field_name=self._fname("name"), required=True)
-            yield Select(role_options(), value=i["role"], allow_blank=False, compact=True, id="role")
-            yield Select(kind_options(), value=i["kind"], allow_blank=False, compact=True, id="kind")
+            yield CycleChoice(role_options(), i["role"], id="role",
+                              tooltip=t("casew.party.cycle_tip"))
+            yield CycleChoice(kind_options(), i["kind"], id="kind",
+                              tooltip=t("casew.party.cycle_tip"))
             remove = Button(t("casew.party.remove"), id="remove", classes="pe-remove", compact=True,
                             variant="error")
             remove.can_focus = False  # clicked; keeps Tab moving through the inputs only
@@ -107,9 +108,6 @@ class PartyEditor(Vertical):
                             field_name=self._fname("phone"))
         yield FormField(t("casew.party.address"), Input(i["address"], compact=True, id="address"),
                         field_name=self._fname("address"))
-        with Horizontal(classes="pe-repeat"):
-            yield Static("", id="repeat-msg", markup=False)
-            yield Button(t("casew.party.repeat_open"), id="repeat-open", compact=True)
 
     def _fname(self, name: str) -> str:
         return f"parties.{self.index}.{name}"
@@ -142,11 +140,11 @@ class PartyEditor(Vertical):
 
     @property
     def role(self) -> str:
-        return str(self.query_one("#role", Select).value)
+        return str(self.query_one("#role", CycleChoice).value)
 
     @property
     def kind(self) -> str:
-        return str(self.query_one("#kind", Select).value)
+        return str(self.query_one("#kind", CycleChoice).value)
 
     def to_dict(self) -> dict[str, str]:
         return {"role": self.role, "kind": self.kind, "name": self._value("name"),
@@ -180,8 +178,8 @@ class PartyEditor(Vertical):
 
     # --- events --------------------------------------------------------------------------
 
-    @on(Select.Changed, "#kind")
-    async def _kind_changed(self, event: Select.Changed) -> None:
+    @on(CycleChoice.Changed, "#kind")
+    async def _kind_changed(self, event: CycleChoice.Changed) -> None:
         event.stop()
         kind = str(event.value)
         if kind == self._id_kind:
@@ -193,9 +191,8 @@ class PartyEditor(Vertical):
         await old.remove()
         new = self._make_id_input(kind, value)
         ff.widget = new
-        ff.label_text = self._id_label(kind)
-        ff.query_one(".ff-label", Static).update(Text(ff.label_text))
-        await ff.query_one(".ff-row").mount(new)
+        ff.set_label(self._id_label(kind))
+        await ff.mount(new)
         ff.clear()
         self.post_message(Input.Changed(new, value))  # keeps drafts and lookups current
 
@@ -255,13 +252,23 @@ class PartyEditor(Vertical):
             self.show_repeats(list(event.worker.result or []))
 
     def show_repeats(self, hits: list[RepeatHit]) -> None:
+        """Say how many other cases this party has (the notice is mounted when first needed)."""
         self.repeats = hits
-        box = self.query_one(".pe-repeat")
-        if hits:
-            cases = {h.case_id for h in hits}
-            self.query_one("#repeat-msg", Static).update(
-                Text(t("casew.party.repeat", n=len(cases))))
-        box.set_class(bool(hits), "-shown")
+        boxes = self.query(".pe-repeat")
+        if not hits:
+            if boxes:
+                boxes.first().display = False
+            return
+        message = Text(t("casew.party.repeat", n=len({h.case_id for h in hits})))
+        if boxes:
+            box = boxes.first()
+            box.query_one("#repeat-msg", Static).update(message)
+            box.display = True
+        else:
+            self.mount(Horizontal(Static(message, id="repeat-msg", markup=False),
+                                  Button(t("casew.party.repeat_open"), id="repeat-open",
+                                         compact=True),
+                                  classes="pe-repeat"))
 
     def focus_name(self) -> None:
         self.query_one("#name", Input).focus()

@@ -1,4 +1,7 @@
-"""Choose one of a list by typing part of its label: ``邻`` finds 邻里, ``信访`` finds 信访转交,
+"""Choosing: by typing part of a label (:class:`Picker`), or among a few values in place
+(:class:`CycleChoice`).
+
+Choose one of a list by typing part of its label: ``邻`` finds 邻里, ``信访`` finds 信访转交,
 ``02`` the statistics code, ``qsc`` the pinyin initials of 青山村.
 
 A Select with 19 dispute types or 30 villages is slow to use with an input method; typing two
@@ -21,6 +24,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.message import Message
+from textual.widget import Widget
 from textual.widgets import Input, OptionList
 from textual.widgets.option_list import Option
 
@@ -275,3 +279,68 @@ class Picker(Vertical):
             self._set(choice.value)
             self.input.value = choice.label
         self.close()
+
+
+class CycleChoice(Widget, can_focus=True):
+    """One of a few fixed values (申请人/被申请人/第三人), changed in place with Space, Enter,
+    Left/Right or a click. One widget instead of a Select's six, and Tab passes straight on."""
+
+    DEFAULT_CSS = """
+    CycleChoice { width: auto; min-width: 8; height: 1; padding: 0 1; background: $boost; }
+    CycleChoice:focus { background: $primary 40%; text-style: bold; }
+    CycleChoice.-blank { color: $text-muted; }
+    """
+
+    BINDINGS = [
+        Binding("space,enter,right", "step(1)", show=False),
+        Binding("left", "step(-1)", show=False),
+    ]
+
+    class Changed(Message):
+        def __init__(self, choice: "CycleChoice", value: str | None):
+            super().__init__()
+            self.choice = choice
+            self.value = value
+
+        @property
+        def control(self) -> "CycleChoice":
+            return self.choice
+
+    def __init__(self, options: Sequence[tuple[str, str | None]], value: str | None = None, *,
+                 id: str | None = None, tooltip: str | None = None):
+        super().__init__(id=id)
+        self.options = list(options)
+        values = [v for _, v in self.options]
+        self._index = values.index(value) if value in values else 0
+        if tooltip:
+            self.tooltip = tooltip
+
+    @property
+    def value(self) -> str | None:
+        return self.options[self._index][1]
+
+    def set_value(self, value: str | None) -> None:
+        values = [v for _, v in self.options]
+        if value in values:
+            self._select(values.index(value))
+
+    def _select(self, index: int) -> None:
+        index %= len(self.options)
+        if index != self._index:
+            self._index = index
+            self.refresh(layout=True)
+            self.post_message(self.Changed(self, self.value))
+        self.set_class(self.value is None, "-blank")
+
+    def on_mount(self) -> None:
+        self.set_class(self.value is None, "-blank")
+
+    def render(self) -> Text:
+        return Text(f"< {self.options[self._index][0]} >")
+
+    def action_step(self, step: int) -> None:
+        self._select(self._index + step)
+
+    def on_click(self) -> None:
+        self.focus()
+        self._select(self._index + 1)
