@@ -57,3 +57,9 @@ def fit(text: str, width: int, marker: str = "~") -> str:
     if cell_len(text) <= width:
         return set_cell_size(text, width)
     return set_cell_size(set_cell_size(text, width - len(marker)).rstrip() + marker, width)
+
+
+def clip(value: object, width: int) -> str:
+    """User text on one line, cut to at most ``width`` cells (with the ASCII marker)."""
+    text = plain(value, limit=width * 2)
+    return text if cell_len(text) <= width else fit(text, width).rstrip()

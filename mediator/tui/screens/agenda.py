@@ -29,10 +29,12 @@ from mediator.core.validate import parse_date
 from mediator.i18n import t
 from mediator.tui.bindings import translate_bindings
 from mediator.tui.messages import CasesChanged
-from mediator.tui.text import literal
+from mediator.tui.text import clip, literal
 from mediator.tui.widgets.nav import NavBar
 
 DAYS = 7
+PARTIES_CELLS = 24
+NOTE_CELLS = 40
 GROUPS = ("overdue", "today", "week")
 
 
@@ -138,7 +140,8 @@ class AgendaScreen(Screen[None]):
                 tone = "red" if group == "overdue" else "yellow" if group == "today" else ""
                 table.add_row(Text(item.due_on.isoformat()), Text(when_label(item, today), style=tone),
                               literal(kind_label(item)), literal(item.case_no),
-                              literal(item.parties, limit=80), literal(item.note, limit=120), key=key)
+                              Text(clip(item.parties, PARTIES_CELLS)),
+                              Text(clip(item.note, NOTE_CELLS)), key=key)
         counts = {g: len(groups[g]) for g in GROUPS}
         summary = t("tui.agenda.summary", overdue=counts["overdue"], today=counts["today"],
                     week=counts["week"]) if msg.items else t("tui.agenda.empty")

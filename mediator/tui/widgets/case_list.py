@@ -63,7 +63,7 @@ COLUMNS: tuple[Column, ...] = (
     Column("due", "tui.col.due", 12, 7),
     Column("risk", "tui.col.risk", 10, 6),
 )
-MIN_PARTIES = 14
+MIN_PARTIES = 20
 
 
 def due_text(row: CaseRow, today: date) -> tuple[str, str]:

@@ -49,7 +49,7 @@ def seed(svc: Any) -> list[str]:
                                            facts=LONG_FACT, requests="[@click=app.quit]退[/]",
                                            registered_on=TODAY - timedelta(days=2)))
         svc.accept_case(case.id)
-        svc.schedule_follow_up(case.id, TODAY, note=HOSTILE[i] + LONG_FACT)
+        svc.schedule_follow_up(case.id, TODAY, note=HOSTILE[(i + 1) % len(HOSTILE)] + LONG_FACT)
         ids.append(case.id)
     svc.init_office("[@click=app.quit]青石镇[/]人民调解委员会", "青石", "330106001")
     for name in HOSTILE[:3]:
@@ -118,7 +118,8 @@ async def test_hostile_text_in_every_shell_screen(svc: Any, app_factory: Any,
         await settle(pilot, app)
         assert isinstance(app.screen, AgendaScreen)
         text = screen_text(app)
-        assert_shown_literally(text, [HOSTILE[0], HOSTILE[2], HOSTILE[4]])
+        assert_shown_literally(text, [HOSTILE[0], HOSTILE[1], HOSTILE[4], HOSTILE[5]])
+        assert "[@click=app.quit]点我[/" in text  # cut to the column's width, still literal
         assert "^[[31m红" in text
         await click_everywhere(pilot, app, app.screen.query_one(DataTable), 3)
         assert isinstance(app.screen, AgendaScreen)
