@@ -1,0 +1,197 @@
+"""Lists of cases behind the figures: the overdue and hard cases of a period, the ledger (台账)
+and the 以案定补 claims. Each list selects exactly the cases its figure counts (the same SQL
+predicates from ``stats``), so a list's length is the figure next to it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import text
+
+from mediator.core.db import Database
+from mediator.reports.periods import Period
+from mediator.reports.stats import (
+    P_GROUP, P_HARD_OPEN, P_OVERDUE_AT_END, P_REGISTERED, office_clause, params_for,
+)
+
+
+def _d(value: Any) -> date | None:
+    if value is None or value == "":
+        return None
+    return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
+
+
+@dataclass(frozen=True)
+class CaseLine:
+    id: str
+    case_no: str
+    parties: str
+    dispute_type: str
+    village: str | None
+    mediator: str | None
+    registered_on: date
+    accepted_on: date | None
+    deadline_on: date | None
+    days_overdue: int
+    risk_grade: str
+    lead_official: str | None
+    responsible_person: str | None
+    resolve_by: date | None
+    stabilising_measures: str | None
+
+
+_VILLAGE = "(SELECT v.name FROM village v WHERE v.code = c.village_code AND v.deleted = 0 LIMIT 1)"
+_MEDIATOR = "(SELECT m.name FROM mediator m WHERE m.id = c.mediator_id LIMIT 1)"
+_LINE_COLUMNS = (
+    f"c.id, c.case_no, c.parties_text, c.dispute_type, {_VILLAGE}, {_MEDIATOR}, "
+    "c.registered_on, c.accepted_on, c.deadline_on, "
+    "CAST(julianday(:asof) - julianday(c.deadline_on) AS INTEGER), c.risk_grade, "
+    "c.lead_official, c.responsible_person, c.resolve_by, c.stabilising_measures"
+)
+
+
+def _lines(db: Database, where: str, keys: str, order: str, period: Period, today: date,
+           offices: Sequence[str] | None, limit: int) -> tuple[list[CaseLine], int]:
+    """The open-at-period-end cases meeting ``where``: the first ``limit`` by ``keys`` (sort
+    expressions the index can answer) shown in ``order``, and how many there are."""
+    params = params_for(period, today)
+    own = office_clause(offices, params)
+    params["lim"] = limit
+    # the "stock" rows of stats: not concluded yet (from the partial index ix_case_open) or
+    # concluded after the period end; sorted from the indexes, only the rows shown are read
+    named = ", ".join(f"{k.strip()} AS k{i}" for i, k in enumerate(keys.split(",")))
+    branches = [f"SELECT c.rowid AS rid, {named} FROM dispute_case c {hint} WHERE {cond} "
+                f"AND c.deleted = 0 AND {own} AND {where}"
+                for hint, cond in (("INDEXED BY ix_case_open", "c.concluded_on IS NULL"),
+                                   ("", "c.concluded_on > :asof"))]
+    union = " UNION ALL ".join(branches)
+    positions = ", ".join(f"k{i}" for i in range(len(keys.split(","))))
+    with db.read() as s:
+        total = int(s.exec(text(f"SELECT count(*) FROM ({union})"), params=params).scalar_one())  # type: ignore[call-overload]
+        rows = s.exec(text(  # type: ignore[call-overload]
+            f"SELECT {_LINE_COLUMNS} FROM dispute_case c WHERE c.rowid IN "
+            f"(SELECT rid FROM ({union}) ORDER BY {positions}, rid LIMIT :lim) "
+            f"ORDER BY {order}"), params=params).all()
+    lines = [CaseLine(r[0], r[1], r[2] or "", r[3], r[4], r[5], _d(r[6]), _d(r[7]), _d(r[8]),  # type: ignore[arg-type]
+                      int(r[9] or 0), r[10], r[11], r[12], _d(r[13]), r[14]) for r in rows]
+    return lines, total
+
+
+def overdue_cases(db: Database, period: Period, today: date,
+                  offices: Sequence[str] | None = None, limit: int = 1000) -> tuple[list[CaseLine], int]:
+    """The cases the ``overdue`` figure counts, longest overdue first, and how many there are."""
+    return _lines(db, P_OVERDUE_AT_END, "c.deadline_on", "c.deadline_on, c.case_no", period,
+                  today, offices, limit)
+
+
+def hard_cases(db: Database, period: Period, today: date,
+               offices: Sequence[str] | None = None, limit: int = 1000) -> tuple[list[CaseLine], int]:
+    """The cases the ``hard_open`` figure counts, nearest 化解时限 first."""
+    return _lines(db, P_HARD_OPEN, "c.resolve_by IS NULL, c.resolve_by",
+                  "c.resolve_by IS NULL, c.resolve_by, c.case_no", period, today, offices, limit)
+
+
+@dataclass(frozen=True)
+class PartyLine:
+    role: str
+    kind: str
+    name: str
+    id_number: str
+    phone: str
+
+
+@dataclass(frozen=True)
+class LedgerLine:
+    id: str
+    case_no: str
+    registered_on: date
+    dispute_type: str
+    source: str
+    village: str | None
+    parties: list[PartyLine]
+    facts: str
+    persons: int
+    amount_fen: int
+    mediator: str | None
+    accepted_on: date | None
+    state: str
+    outcome: str | None
+    concluded_on: date | None
+    agreement_form: str | None
+    agreement_amount_fen: int | None
+    followups_done: int
+    risk_grade: str
+    is_hard: bool
+    group_dispute: bool
+
+
+_US, _RS = "\x1f", "\x1e"  # unit and record separators inside group_concat
+_PARTIES = (
+    "(SELECT group_concat(x, char(30)) FROM (SELECT p.role || char(31) || p.kind || char(31) || "
+    "p.name || char(31) || coalesce(p.id_number, p.org_code, '') || char(31) || "
+    "coalesce(p.phone, '') AS x FROM party p WHERE p.case_id = c.id AND p.deleted = 0 "
+    "ORDER BY p.position))"
+)
+
+
+def ledger(db: Database, period: Period, today: date,
+           offices: Sequence[str] | None = None) -> list[LedgerLine]:
+    """台账: every case the ``registered`` figure counts, in registration order, with its
+    parties and where it stands today."""
+    params = params_for(period, today)
+    own = office_clause(offices, params)
+    sql = (f"SELECT c.id, c.case_no, c.registered_on, c.dispute_type, c.source, {_VILLAGE}, "
+           f"{_PARTIES}, c.facts, c.persons_involved, c.amount_fen, {_MEDIATOR}, c.accepted_on, "
+           "c.state, c.outcome, c.concluded_on, a.form, a.amount_fen, "
+           "(SELECT count(*) FROM follow_up f WHERE f.case_id = c.id AND f.deleted = 0 "
+           "AND f.done_on IS NOT NULL), c.risk_grade, c.is_hard, "
+           f"{P_GROUP} "
+           "FROM dispute_case c LEFT JOIN agreement a ON a.id = (SELECT a2.id FROM agreement a2 "
+           "WHERE a2.case_id = c.id AND a2.deleted = 0 ORDER BY a2.effective_on DESC LIMIT 1) "
+           f"WHERE {P_REGISTERED} AND c.deleted = 0 AND {own} ORDER BY c.registered_on, c.seq")
+    with db.read() as s:
+        rows = s.exec(text(sql), params=params).all()  # type: ignore[call-overload]
+    out = []
+    for r in rows:
+        parties = [PartyLine(*(rec.split(_US) + ["", "", "", "", ""])[:5])
+                   for rec in (r[6] or "").split(_RS) if rec]
+        out.append(LedgerLine(r[0], r[1], _d(r[2]), r[3], r[4], r[5], parties, r[7] or "",  # type: ignore[arg-type]
+                              int(r[8] or 0), int(r[9] or 0), r[10], _d(r[11]), r[12], r[13],
+                              _d(r[14]), r[15], None if r[16] is None else int(r[16]),
+                              int(r[17] or 0), r[18], bool(r[19]), bool(r[20])))
+    return out
+
+
+def subsidy_where(period: Period, today: date, offices: Sequence[str] | None
+                  ) -> tuple[str, dict[str, Any]]:
+    """以案定补 claims: the cases the ``success`` figure counts (mediated to an agreement in
+    the period), as a WHERE clause on dispute_case c."""
+    params = params_for(period, today)
+    own = office_clause(offices, params)
+    return f"c.concluded_on BETWEEN :s AND :e AND c.outcome = 'AGREEMENT' AND {own}", params
+
+
+@dataclass(frozen=True)
+class SubsidyInfo:
+    parties: str
+    dispute_type: str
+    mediator: str | None
+    risk_grade: str
+    is_hard: bool
+    group_dispute: bool
+
+
+def subsidy_info(db: Database, period: Period, today: date,
+                 offices: Sequence[str] | None = None) -> dict[str, SubsidyInfo]:
+    """Per claimed case: what the 以案定补 list shows besides the file check."""
+    where, params = subsidy_where(period, today, offices)
+    sql = (f"SELECT c.id, c.parties_text, c.dispute_type, {_MEDIATOR}, c.risk_grade, c.is_hard, "
+           f"{P_GROUP} FROM dispute_case c "
+           f"WHERE c.deleted = 0 AND {where}")
+    with db.read() as s:
+        rows = s.exec(text(sql), params=params).all()  # type: ignore[call-overload]
+    return {r[0]: SubsidyInfo(r[1] or "", r[2], r[3], r[4], bool(r[5]), bool(r[6])) for r in rows}

@@ -1,0 +1,135 @@
+"""What a report is, independent of its file format: a title, a few paragraphs and tables of
+typed cells. Builders (``mediator.reports.build``) make one from the statistics; renderers
+(xlsx, docx, csv, md, json) only lay it out, so every format shows the same numbers.
+
+Cells are plain ``int``, ``str``, ``date`` or ``None`` (shown as —), or one of the wrappers
+below that say how a number is to be shown.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+DASH = "—"
+
+
+@dataclass(frozen=True)
+class Money:
+    """An amount in fen, shown in yuan with two decimals."""
+
+    fen: int
+
+    @property
+    def yuan(self) -> float:
+        return round(self.fen / 100, 2)
+
+
+@dataclass(frozen=True)
+class Rate:
+    """A ratio (0.667), shown as a percentage with one decimal (66.7%); None shows as —."""
+
+    value: float | None
+
+
+@dataclass(frozen=True)
+class Signed:
+    """A change against another period (+3, -1.50, +5.0%), always shown with its sign."""
+
+    value: int | Money | Rate | None
+
+
+Cell = Any  # int | str | date | None | Money | Rate | Signed
+
+
+def format_cell(cell: Cell) -> str:
+    """The text of a cell, as csv, md and docx show it (and xlsx for text cells)."""
+    if cell is None:
+        return DASH
+    if isinstance(cell, bool):
+        from mediator.i18n import t
+
+        return t("report.yes") if cell else t("report.no")
+    if isinstance(cell, Money):
+        return f"{cell.fen / 100:,.2f}"
+    if isinstance(cell, Rate):
+        return DASH if cell.value is None else f"{cell.value * 100:.1f}%"
+    if isinstance(cell, Signed):
+        inner = cell.value
+        if inner is None or (isinstance(inner, Rate) and inner.value is None):
+            return DASH
+        if isinstance(inner, Money):
+            return f"{inner.fen / 100:+,.2f}"
+        if isinstance(inner, Rate):
+            return f"{inner.value * 100:+.1f}%"  # type: ignore[operator]
+        return f"{inner:+d}"
+    if isinstance(cell, date):
+        return cell.isoformat()
+    return str(cell)
+
+
+def json_cell(cell: Cell) -> Any:
+    """The value of a cell in JSON: numbers stay numbers (money in yuan, rates as ratios)."""
+    if isinstance(cell, Signed):
+        return json_cell(cell.value)
+    if isinstance(cell, Money):
+        return cell.yuan
+    if isinstance(cell, Rate):
+        return None if cell.value is None else round(cell.value, 4)
+    if isinstance(cell, date):
+        return cell.isoformat()
+    return cell
+
+
+@dataclass
+class Column:
+    key: str
+    label: str
+    #: width in characters for xlsx/docx (Chinese characters count as 2)
+    width: int = 10
+
+
+@dataclass
+class Table:
+    key: str
+    title: str
+    columns: list[Column]
+    rows: list[list[Cell]] = field(default_factory=list)
+    note: str = ""
+    #: chart to draw from this table in xlsx: "bar" (first column against ``chart_values``)
+    #: or "line"; None for no chart
+    chart: str | None = None
+    chart_values: tuple[str, ...] = ()
+    #: the first row is a total line (bold in xlsx/docx)
+    total_row: bool = False
+    #: indexes of "of which" lines (其中…): indented, and left out of charts
+    sub_rows: frozenset[int] = frozenset()
+
+
+@dataclass
+class Report:
+    """A rendered-to-anything report.
+
+    ``kind`` is weekly, monthly, range, ledger, screening or subsidy; ``name`` the default file
+    name without extension; ``figures`` the raw figures for JSON (None for lists).
+    """
+
+    kind: str
+    title: str
+    subtitle: str
+    office_name: str
+    name: str
+    masked: bool
+    generated_on: date
+    period_label: str
+    narrative: list[str] = field(default_factory=list)
+    tables: list[Table] = field(default_factory=list)
+    figures: dict[str, Any] | None = None
+    zero: bool = False
+
+    def table(self, key: str) -> Table:
+        for tb in self.tables:
+            if tb.key == key:
+                return tb
+        raise KeyError(key)

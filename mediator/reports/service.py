@@ -1,0 +1,53 @@
+"""Building and writing a report in one call, for the CLI and the TUI. An unmasked report is
+an explicit choice and is recorded in the audit trail (PIPL; domain.md §4)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from mediator.core import audit
+from mediator.core.errors import ValidationError
+from mediator.core.services import Services
+from mediator.i18n import t
+from mediator.reports import render
+from mediator.reports.build import ReportRequest, build
+
+#: formats each kind of report can be written in
+KIND_FORMATS = {
+    "weekly": render.FORMATS, "monthly": render.FORMATS, "range": render.FORMATS,
+    "ledger": ("xlsx", "csv", "md", "json", "docx"),
+    "screening": render.FORMATS, "subsidy": render.FORMATS,
+}
+
+
+def export(services: Services, req: ReportRequest, fmt: str, path: Path | None = None,
+           folder: Path | None = None,
+           progress: Callable[[str], None] | None = None) -> Path:
+    """Compute, render and write one report; returns the file written. ``progress`` is told
+    each step (``compute``, ``render``, ``done``) for a progress display."""
+    if fmt not in KIND_FORMATS.get(req.kind, ()):
+        raise ValidationError(t("report.err.format_for_kind", kind=req.kind, fmt=fmt,
+                                formats="/".join(KIND_FORMATS.get(req.kind, ()))), "format")
+    if progress:
+        progress("compute")
+    report = build(services.db, req, services.today())
+    if progress:
+        progress("render")
+    if req.masked:
+        written = render.write(report, fmt, path, folder)
+    else:
+        # the file and its audit entry stand or fall together
+        with services.db.write() as s:
+            written = render.write(report, fmt, path, folder)
+            try:
+                audit.append(s, services.operator, "report.unmasked", "report", None, None,
+                             {"kind": req.kind, "period": req.period.label, "format": fmt,
+                              "offices": list(req.offices) if req.offices else None,
+                              "path": str(written)})
+            except BaseException:
+                written.unlink(missing_ok=True)
+                raise
+    if progress:
+        progress("done")
+    return written

@@ -1,0 +1,434 @@
+"""The one place every reported figure is defined and computed.
+
+``compute(db, period, offices, today)`` returns every figure for the period, for the period
+before it (环比) and for the same period a year earlier (同比), broken down by dispute type,
+source, village and mediator, plus a 12-week trend. Every report format, form and the TUI
+dashboard render this result; none of them counts anything on its own.
+
+Each figure is a ``Figure`` in ``FIGURES`` with its definition as text (the README section
+"Figures" repeats these) and the SQL aggregate that computes it. All counting is done by SQLite
+with aggregates and GROUP BY over index ranges; nothing loops over cases in Python.
+
+Conventions used by the definitions:
+
+* The period is ``[start, end]``, both days included.
+* "At period end" means at the end of the period's last day, or at the end of today if the
+  period has not ended yet (``as_of = min(end, today)``). These figures are rebuilt from the
+  dates stored on each case (accepted_on, concluded_on, deadline_on), so a past period can be
+  reported again later; a deadline extended after the period is taken as extended.
+* A case is *concluded* on ``concluded_on``: the day its outcome was reached (调解成功 on the
+  day the agreement took effect; 调解不成, 撤回, 移交上报 on the day recorded). 不予受理 also
+  sets ``concluded_on`` but is counted as *refused*, never as concluded: a refused case was
+  never mediated, so it must not lower the success rate.
+* Deleted (tombstoned) cases and rows are never counted.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from sqlalchemy import text
+
+from mediator.core.db import Database
+from mediator.core.validate import office_area_prefix
+from mediator.reports.periods import Period
+
+#: outcomes that end a mediation (the denominator of the success rate).
+CONCLUDED_OUTCOMES = ("AGREEMENT", "FAILED", "WITHDRAWN", "TRANSFERRED")
+#: sources that count as found by screening (排查发现) rather than brought in.
+SCREENING_SOURCES = ("SCREENING", "GRID", "VILLAGE_COMMITTEE")
+#: persons from which a dispute counts as a group dispute (群体性纠纷).
+GROUP_PERSONS = 5
+TREND_WEEKS = 12
+
+# --- predicates (SQL on dispute_case c, agreement a, follow_up f) -------------------------
+
+_IN = "BETWEEN :s AND :e"
+_OUTCOMES = "(" + ", ".join(f"'{o}'" for o in CONCLUDED_OUTCOMES) + ")"
+P_REGISTERED = f"c.registered_on {_IN}"
+P_ACCEPTED = f"c.accepted_on {_IN}"
+P_CONCLUDED = f"(c.concluded_on {_IN} AND c.outcome IN {_OUTCOMES})"
+P_OPEN_AT_END = "(c.accepted_on <= :asof AND (c.concluded_on IS NULL OR c.concluded_on > :asof))"
+P_OVERDUE_AT_END = f"({P_OPEN_AT_END} AND c.deadline_on < :asof)"
+P_GROUP = f"(c.group_dispute = 1 OR c.persons_involved >= {GROUP_PERSONS})"
+P_HARD_OPEN = ("(c.is_hard = 1 AND c.registered_on <= :asof "
+               "AND (c.concluded_on IS NULL OR c.concluded_on > :asof))")
+
+
+def _count(pred: str) -> str:
+    """Per-row value of a counted figure: 1 when the case (row) meets ``pred``."""
+    return f"CASE WHEN {pred} THEN 1 ELSE 0 END"
+
+
+def _sum(pred: str, column: str) -> str:
+    """Per-row value of a summed figure: ``column`` when the row meets ``pred``."""
+    return f"CASE WHEN {pred} THEN {column} ELSE 0 END"
+
+
+def _outcome(name: str) -> str:
+    return f"(c.concluded_on {_IN} AND c.outcome = '{name}')"
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One reported figure: its key, its kind (count, persons, money in fen, rate), the table
+    it is counted from (case: flows in the period; stock: cases open at period end;
+    agreement; follow_up; or derived), its per-row SQL value (the
+    figure is the SUM of it over the rows of the period's cases) and its definition."""
+
+    key: str
+    kind: str
+    source: str
+    sql: str | None
+    definition: str
+
+    @property
+    def label(self) -> str:
+        from mediator.i18n import t
+
+        return t(f"fig.{self.key}")
+
+
+FIGURES: tuple[Figure, ...] = (
+    Figure("registered", "count", "case", _count(P_REGISTERED),
+           "登记数: cases registered (registered_on) in the period, whatever happened to them later."),
+    Figure("screened", "count", "case",
+           _count(f"{P_REGISTERED} AND c.source IN "
+                  + "(" + ", ".join(f"'{s}'" for s in SCREENING_SOURCES) + ")"),
+           "排查发现数: of the registered cases, those whose source is 排查发现, 网格上报 or "
+           "村(居)调委会上报 (found by screening rather than brought in by a party or body)."),
+    Figure("accepted", "count", "case", _count(P_ACCEPTED),
+           "受理数: cases accepted (accepted_on) in the period; a case mediated again after "
+           "non-performance counts again on the day mediation restarted."),
+    Figure("refused", "count", "case", _count(_outcome("REFUSED")),
+           "不予受理数: cases refused in the period (outcome 不予受理, concluded_on in period)."),
+    Figure("concluded", "count", "case", _count(P_CONCLUDED),
+           "调结数: cases whose mediation ended in the period (concluded_on in period) as "
+           "调解成功, 调解不成, 撤回 or 移交上报. Refusals are not included."),
+    Figure("success", "count", "case", _count(_outcome("AGREEMENT")),
+           "调解成功数: concluded cases that ended in an agreement (口头 or 书面) in the period."),
+    Figure("failed", "count", "case", _count(_outcome("FAILED")),
+           "调解不成数: concluded cases where mediation failed or was terminated in the period."),
+    Figure("withdrawn", "count", "case", _count(_outcome("WITHDRAWN")),
+           "撤回数: cases the applicant withdrew in the period."),
+    Figure("transferred", "count", "case", _count(_outcome("TRANSFERRED")),
+           "移交上报数: cases passed to another body or up a level in the period."),
+    Figure("success_rate", "rate", "derived", None,
+           "调解成功率: success ÷ concluded for the period; shown as — when nothing was concluded."),
+    Figure("mediating", "count", "stock", _count(P_OPEN_AT_END),
+           "期末在调数: cases accepted on or before the period end and not concluded by then."),
+    Figure("overdue", "count", "stock", _count(P_OVERDUE_AT_END),
+           "期末逾期数: of the cases in mediation at period end, those past their mediation "
+           "deadline (one month from acceptance, or the recorded extension) on that day."),
+    Figure("hard_open", "count", "stock", _count(P_HARD_OPEN),
+           "在办疑难案件: hard cases (五个一, with a 包案领导) registered by period end and not "
+           "concluded by then."),
+    Figure("persons", "persons", "case", _sum(P_REGISTERED, "c.persons_involved"),
+           "涉及人数: persons involved in the cases registered in the period."),
+    Figure("group_disputes", "count", "case", _count(f"{P_REGISTERED} AND {P_GROUP}"),
+           "群体性纠纷: registered cases in the period involving 5 or more persons, or marked as "
+           "a group dispute by the mediator."),
+    Figure("prevented_criminal", "count", "case",
+           _count(f"{P_CONCLUDED} AND c.prevented_criminal = 1"),
+           "防止民转刑(件): concluded cases in the period marked as having prevented a civil "
+           "dispute turning into a criminal case."),
+    Figure("prevented_criminal_persons", "persons", "case",
+           _sum(f"{P_CONCLUDED} AND c.prevented_criminal = 1", "c.persons_involved"),
+           "防止民转刑(人): persons involved in those cases."),
+    Figure("prevented_petition", "count", "case",
+           _count(f"{P_CONCLUDED} AND c.prevented_petition = 1"),
+           "防止群体性上访(件): concluded cases in the period marked as having prevented a "
+           "(group) petition."),
+    Figure("prevented_petition_persons", "persons", "case",
+           _sum(f"{P_CONCLUDED} AND c.prevented_petition = 1", "c.persons_involved"),
+           "防止群体性上访(人): persons involved in those cases."),
+    Figure("agreements", "count", "agreement", _count(f"a.effective_on {_IN}"),
+           "协议数: agreements (口头 and 书面) that took effect in the period."),
+    Figure("written_agreements", "count", "agreement",
+           _count(f"a.effective_on {_IN} AND a.form = 'WRITTEN'"),
+           "书面协议数: of those, written agreements (调解协议书)."),
+    Figure("amount_fen", "money", "agreement", _sum(f"a.effective_on {_IN}", "a.amount_fen"),
+           "协议涉及金额: total amount of the agreements that took effect in the period, in fen "
+           "(shown in yuan)."),
+    Figure("judicial_applied", "count", "agreement", _count(f"a.judicial_applied_on {_IN}"),
+           "申请司法确认数: agreements whose parties applied for judicial confirmation in the period."),
+    Figure("judicial_confirmed", "count", "agreement",
+           _count(f"a.judicial_status = 'CONFIRMED' AND a.judicial_decided_on {_IN}"),
+           "司法确认有效数: agreements a court confirmed as valid in the period."),
+    Figure("followups_due", "count", "follow_up", _count(f"f.due_on {_IN}"),
+           "应回访数: follow-up visits due in the period."),
+    Figure("followups_done", "count", "follow_up", _count(f"f.done_on {_IN}"),
+           "已回访数: follow-up visits done in the period (whenever they were due)."),
+    Figure("followups_missed", "count", "follow_up",
+           _count(f"f.due_on {_IN} AND f.due_on < :today "
+                  "AND (f.done_on IS NULL OR f.done_on > :asof)"),
+           "逾期未回访数: follow-ups due in the period whose due day has passed and that were not "
+           "done by period end."),
+)
+
+FIGURE_BY_KEY = {f.key: f for f in FIGURES}
+#: the figures of the ledger layout (台账), in the order leaders read them.
+LEDGER_KEYS = ("registered", "screened", "accepted", "success", "success_rate", "mediating",
+               "overdue", "persons", "amount_fen", "group_disputes", "prevented_criminal",
+               "prevented_criminal_persons", "prevented_petition", "prevented_petition_persons")
+#: every figure in the order the summary table shows them.
+SUMMARY_KEYS = ("registered", "screened", "accepted", "refused", "concluded", "success",
+                "failed", "withdrawn", "transferred", "success_rate", "mediating", "overdue",
+                "hard_open", "persons", "group_disputes", "agreements", "written_agreements",
+                "amount_fen", "judicial_applied", "judicial_confirmed", "followups_due",
+                "followups_done", "followups_missed", "prevented_criminal",
+                "prevented_criminal_persons", "prevented_petition", "prevented_petition_persons")
+assert set(SUMMARY_KEYS) == set(FIGURE_BY_KEY), "every figure must be in the summary"
+
+
+def success_rate(success: int, concluded: int) -> float | None:
+    """调解成功率 = success ÷ concluded (None when nothing was concluded)."""
+    return success / concluded if concluded else None
+
+
+@dataclass(frozen=True)
+class Figures:
+    """The values of every figure for one period and one group of cases."""
+
+    values: dict[str, int]
+
+    def __getitem__(self, key: str) -> int | float | None:
+        if key == "success_rate":
+            return self.rate
+        return self.values.get(key, 0)
+
+    @property
+    def rate(self) -> float | None:
+        return success_rate(self.values.get("success", 0), self.values.get("concluded", 0))
+
+    def __add__(self, other: "Figures") -> "Figures":
+        keys = set(self.values) | set(other.values)
+        return Figures({k: self.values.get(k, 0) + other.values.get(k, 0) for k in keys})
+
+    def as_dict(self) -> dict[str, int | float | None]:
+        return {key: self[key] for key in SUMMARY_KEYS}
+
+    @classmethod
+    def empty(cls) -> "Figures":
+        return cls({f.key: 0 for f in FIGURES if f.sql})
+
+
+@dataclass(frozen=True)
+class GroupRow:
+    """One line of a breakdown: the stored key (type name, source name, village code, mediator
+    id, or None for 未填), its display label and its figures."""
+
+    key: str | None
+    label: str
+    figures: Figures
+
+
+@dataclass(frozen=True)
+class TrendPoint:
+    week: Period
+    registered: int
+    concluded: int
+
+
+@dataclass
+class Stats:
+    period: Period
+    as_of: date
+    offices: tuple[str, ...] | None
+    totals: Figures
+    previous_period: Period
+    previous: Figures
+    year_ago_period: Period
+    year_ago: Figures
+    by_type: list[GroupRow] = field(default_factory=list)
+    by_source: list[GroupRow] = field(default_factory=list)
+    by_village: list[GroupRow] = field(default_factory=list)
+    by_mediator: list[GroupRow] = field(default_factory=list)
+    trend: list[TrendPoint] = field(default_factory=list)
+
+    @property
+    def zero_report(self) -> bool:
+        """零报告: nothing new was registered in the period."""
+        return self.totals["registered"] == 0
+
+
+# --- SQL ----------------------------------------------------------------------------------
+
+#: the group-by column of each breakdown (all on dispute_case c).
+DIMENSIONS = {"type": "c.dispute_type", "source": "c.source", "village": "c.village_code",
+              "mediator": "c.mediator_id"}
+
+
+def office_clause(offices: Sequence[str] | None, params: dict[str, Any], alias: str = "c") -> str:
+    """SQL condition keeping the cases owned by the given offices (or areas: a county code
+    takes in every township under it). None means every case in the database."""
+    if not offices:
+        return "1 = 1"
+    parts = []
+    for i, code in enumerate(offices):
+        params[f"own{i}"] = office_area_prefix(code) + "%"
+        parts.append(f"{alias}.owner_code LIKE :own{i}")
+    return "(" + " OR ".join(parts) + ")"
+
+
+#: per source: the rows any figure of that source can count (a union of index range scans,
+#: so a week of a million-case database reads thousands of rows, not a million) and the FROM
+#: clause joining them to their case.
+_ROWS = {
+    "case": ("dispute_case",
+             "SELECT rowid FROM dispute_case WHERE registered_on BETWEEN :s AND :e "
+             "UNION SELECT rowid FROM dispute_case WHERE accepted_on BETWEEN :s AND :e "
+             "UNION SELECT rowid FROM dispute_case WHERE concluded_on BETWEEN :s AND :e",
+             "dispute_case c"),
+    # cases open at period end: those not concluded yet, read from the partial covering index
+    # ix_case_open, and those concluded after the period end, read from ix_case_stock alone
+    # when only the totals are asked for (the 同比 period a year back spans a year of cases)
+    "stock": ("dispute_case", "", "dispute_case c"),
+    "agreement": ("agreement",
+                  "SELECT rowid FROM agreement WHERE effective_on BETWEEN :s AND :e "
+                  "UNION SELECT rowid FROM agreement WHERE judicial_applied_on BETWEEN :s AND :e "
+                  "UNION SELECT rowid FROM agreement WHERE judicial_decided_on BETWEEN :s AND :e",
+                  "agreement a JOIN dispute_case c ON c.id = a.case_id"),
+    "follow_up": ("follow_up",
+                  "SELECT rowid FROM follow_up WHERE due_on BETWEEN :s AND :e "
+                  "UNION SELECT rowid FROM follow_up WHERE done_on BETWEEN :s AND :e",
+                  "follow_up f JOIN dispute_case c ON c.id = f.case_id"),
+}
+_ALIAS = {"case": "c", "stock": "c", "agreement": "a", "follow_up": "f"}
+
+
+def _select(source: str, groups: Sequence[str], own: str) -> str:
+    """One statement giving the totals (grp_dim = 'total') and one GROUP BY per dimension in
+    ``groups``: the period's rows are read once into a materialised CTE of per-row values,
+    then summed per grouping."""
+    figures = [f for f in FIGURES if f.source == source]
+    table, rowids, from_ = _ROWS[source]
+    alias = _ALIAS[source]
+    dims = ", ".join(f"{DIMENSIONS[g]} AS d_{g}" for g in groups)
+    values = ", ".join(f"{f.sql} AS {f.key}" for f in figures)
+    deleted = f"{alias}.deleted = 0" + ("" if source == "case" else " AND c.deleted = 0")
+    head = f"SELECT {dims + ', ' if dims else ''}{values} FROM {from_} WHERE "
+    if source == "stock":
+        rel = (f"{head.replace(from_, from_ + ' INDEXED BY ix_case_open')}"
+               f"c.concluded_on IS NULL AND {deleted} AND {own} UNION ALL "
+               f"{head}c.concluded_on > :asof AND {deleted} AND {own}")
+    else:
+        rel = f"{head}{alias}.rowid IN ({rowids}) AND {deleted} AND {own}"
+    sums = ", ".join(f"COALESCE(SUM({f.key}), 0)" for f in figures)
+    parts = [f"SELECT 'total', NULL, {sums} FROM rel"]
+    parts += [f"SELECT '{g}', d_{g}, {sums} FROM rel GROUP BY d_{g}" for g in groups]
+    return f"WITH rel AS MATERIALIZED ({rel}) " + " UNION ALL ".join(parts)
+
+
+def params_for(period: Period, today: date) -> dict[str, Any]:
+    as_of = min(period.end, today)
+    return {"s": period.start.isoformat(), "e": period.end.isoformat(),
+            "asof": as_of.isoformat(), "today": today.isoformat()}
+
+
+def _figures(session: Any, period: Period, today: date, offices: Sequence[str] | None,
+             groups: Sequence[str] = ()) -> dict[tuple[str, Any], dict[str, int]]:
+    """{(grouping, key): {figure key: value}} for one period; ("total", None) always present."""
+    out: dict[tuple[str, Any], dict[str, int]] = {("total", None): {}}
+    for source in _ROWS:
+        params = params_for(period, today)
+        own = office_clause(offices, params)
+        keys = [f.key for f in FIGURES if f.source == source]
+        rows = session.exec(text(_select(source, groups, own)), params=params).all()  # type: ignore[call-overload]
+        for row in rows:
+            out.setdefault((row[0], row[1]), {}).update(
+                {k: int(v or 0) for k, v in zip(keys, row[2:])})
+    for values in out.values():
+        for f in FIGURES:
+            if f.sql:
+                values.setdefault(f.key, 0)
+    return out
+
+
+def _trend(session: Any, period: Period, today: date, offices: Sequence[str] | None,
+           weeks: int) -> list[TrendPoint]:
+    """Registered and concluded per ISO week, by the same predicates as the figures."""
+    spans = period.weeks(weeks)
+    params = {"s": spans[0].start.isoformat(), "e": spans[-1].end.isoformat(),
+              "w0": spans[0].start.isoformat()}
+    own = office_clause(offices, params)
+    counts: dict[str, dict[int, int]] = {}
+    for key, column, pred in (("registered", "c.registered_on", P_REGISTERED),
+                              ("concluded", "c.concluded_on", P_CONCLUDED)):
+        sql = (f"SELECT CAST((julianday({column}) - julianday(:w0)) / 7 AS INTEGER) AS wk, "
+               f"count(*) FROM dispute_case c WHERE {pred} AND c.deleted = 0 AND {own} "
+               "GROUP BY wk")
+        rows = session.exec(text(sql), params=params).all()  # type: ignore[call-overload]
+        counts[key] = {int(r[0]): int(r[1]) for r in rows}
+    return [TrendPoint(w, counts["registered"].get(i, 0), counts["concluded"].get(i, 0))
+            for i, w in enumerate(spans)]
+
+
+def _labels(session: Any, dimension: str, keys: list[Any]) -> dict[Any, str]:
+    from mediator.core.enums import CaseSource, DisputeType
+    from mediator.i18n import t
+
+    if dimension == "type":
+        return {k: f"{DisputeType(k).code} {DisputeType(k).label}" if k in DisputeType.__members__
+                else str(k) for k in keys}
+    if dimension == "source":
+        return {k: CaseSource(k).label if k in CaseSource.__members__ else str(k) for k in keys}
+    names: dict[Any, str] = {}
+    present = [k for k in keys if k]
+    if present:
+        table, col = ("village", "code") if dimension == "village" else ("mediator", "id")
+        marks = ", ".join(f":k{i}" for i in range(len(present)))
+        rows = session.exec(text(  # type: ignore[call-overload]
+            f"SELECT {col}, name FROM {table} WHERE {col} IN ({marks}) ORDER BY deleted DESC"),
+            params={f"k{i}": k for i, k in enumerate(present)}).all()
+        names = {r[0]: r[1] for r in rows}  # a live row wins over a deleted one
+    missing = t("report.unset_village") if dimension == "village" else t("report.unset_mediator")
+    return {k: names.get(k, str(k)) if k else missing for k in keys}
+
+
+def _order(dimension: str, rows: list[GroupRow]) -> list[GroupRow]:
+    from mediator.core.enums import CaseSource, DisputeType
+
+    if dimension == "type":
+        order = {m.name: (m.code, i) for i, m in enumerate(DisputeType)}
+        return sorted(rows, key=lambda r: order.get(r.key or "", ("zz", 0)))
+    if dimension == "source":
+        pos = {m.name: i for i, m in enumerate(CaseSource)}
+        return sorted(rows, key=lambda r: pos.get(r.key or "", 99))
+    # villages by code, mediators by name; the 未填 line last
+    return sorted(rows, key=lambda r: (r.key is None, r.key if dimension == "village" else r.label))
+
+
+def compute(db: Database, period: Period, today: date, offices: Sequence[str] | None = None,
+            *, breakdowns: bool = True, trend_weeks: int = TREND_WEEKS) -> Stats:
+    """Every figure for ``period`` (and 环比 / 同比), for the cases of ``offices`` (None: every
+    case in the database), in one read transaction."""
+    prev, ago = period.previous(), period.year_ago()
+    with db.read() as s:
+        groups = tuple(DIMENSIONS) if breakdowns else ()
+        current = _figures(s, period, today, offices, groups)
+        stats = Stats(period=period, as_of=min(period.end, today),
+                      offices=tuple(offices) if offices else None,
+                      totals=Figures(current[("total", None)]),
+                      previous_period=prev,
+                      previous=Figures(_figures(s, prev, today, offices)[("total", None)]),
+                      year_ago_period=ago,
+                      year_ago=Figures(_figures(s, ago, today, offices)[("total", None)]))
+        for dim in groups:
+            grouped = {key: v for (g, key), v in current.items() if g == dim and any(v.values())}
+            labels = _labels(s, dim, list(grouped))
+            rows = [GroupRow(k, labels[k], Figures(v)) for k, v in grouped.items()]
+            setattr(stats, f"by_{dim}", _order(dim, rows))
+        if trend_weeks:
+            stats.trend = _trend(s, period, today, offices, trend_weeks)
+    return stats
+
+
+__all__ = [
+    "CONCLUDED_OUTCOMES", "FIGURES", "FIGURE_BY_KEY", "Figure", "Figures", "GroupRow",
+    "LEDGER_KEYS", "P_GROUP", "P_HARD_OPEN", "P_OVERDUE_AT_END", "P_REGISTERED", "SUMMARY_KEYS", "Stats", "TrendPoint",
+    "compute", "office_clause", "params_for", "success_rate",
+]
