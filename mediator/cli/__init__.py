@@ -22,6 +22,7 @@ from mediator.i18n import set_language, t
 COMMAND_MODULES = [
     "mediator.cli.basic",
     "mediator.cli.sync",
+    "mediator.cli.reports",
 ]
 
 
