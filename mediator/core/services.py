@@ -260,11 +260,8 @@ class Services:
         return after
 
     def facts(self, s: Session, case: Case) -> rules.CaseFacts:
-        agreement = s.exec(select(Agreement).where(Agreement.case_id == case.id,
-                                                   Agreement.deleted == False)  # noqa: E712
-                           .order_by(Agreement.effective_on.desc())).first()  # type: ignore[union-attr]
-        obligations = s.exec(select(Obligation).where(Obligation.case_id == case.id,
-                                                      Obligation.deleted == False)).all()  # noqa: E712
+        agreement = current_agreement(s, case.id)
+        obligations = current_obligations(s, agreement)
         follow_ups = s.exec(select(FollowUp).where(FollowUp.case_id == case.id,
                                                    FollowUp.deleted == False)).all()  # noqa: E712
         sessions = s.exec(select(func.count()).select_from(CaseEvent).where(
@@ -694,9 +691,7 @@ class Services:
         return self._change(case_id, "case.agree", work)
 
     def _agreement(self, s: Session, case: Case) -> Agreement:
-        ag = s.exec(select(Agreement).where(Agreement.case_id == case.id,
-                                            Agreement.deleted == False)  # noqa: E712
-                    .order_by(Agreement.effective_on.desc())).first()  # type: ignore[union-attr]
+        ag = current_agreement(s, case.id)
         if ag is None:
             raise DomainError(t("svc.no_agreement"))
         return ag
@@ -730,6 +725,9 @@ class Services:
             rules.check(CaseState(case.state), Action.RECORD_PERFORMANCE)
             if ob.performed_on is not None:
                 raise DomainError(t("svc.already_performed"))
+            current = current_agreement(s, case.id)
+            if current is None or ob.agreement_id != current.id:
+                raise DomainError(t("svc.obligation_superseded"))
             d = self._check_date(performed_on, case)
             ob_before = _snapshot(ob)
             ob.performed_on = d
@@ -740,7 +738,7 @@ class Services:
                         t("svc.ev.obligation_performed", n=ob.seq), ob.proof or "")
             s.flush()
             open_left = s.exec(select(func.count()).select_from(Obligation).where(
-                Obligation.case_id == case.id, Obligation.performed_on == None,  # noqa: E711
+                Obligation.agreement_id == current.id, Obligation.performed_on == None,  # noqa: E711
                 Obligation.deleted == False)).one()  # noqa: E712
             if open_left == 0:
                 self._move(s, case, Action.COMPLETE_PERFORMANCE, d, t("svc.ev.performed"))
@@ -764,7 +762,11 @@ class Services:
                 "SELECT DISTINCT o.case_id FROM obligation o JOIN dispute_case c ON c.id = o.case_id "
                 "WHERE o.performed_on IS NULL AND o.deleted = 0 AND o.due_on < :today "
                 "AND c.state = 'PERFORMING' AND c.deleted = 0 AND c.owner_code = "
-                "(SELECT value FROM setting WHERE key = 'office_code')"), params={"today": today})]
+                "(SELECT value FROM setting WHERE key = 'office_code') "
+                # only the current agreement: one replaced after 重新调解 is history
+                "AND o.agreement_id = (SELECT a.id FROM agreement a WHERE a.case_id = o.case_id "
+                "AND a.deleted = 0 ORDER BY a.created_at DESC, a.id DESC LIMIT 1)"),
+                params={"today": today.isoformat()})]
             for cid in ids:
                 case = self._case(s, cid)
                 before = _snapshot(case)
@@ -786,6 +788,13 @@ class Services:
             self._move(s, case, Action.REMEDIATE, d, t("svc.ev.remediate"), normalise(note))
             case.accepted_on = d
             case.deadline_on = rules.mediation_deadline(d)
+            # The failed agreement's open 履行回访 go with it; a new agreement schedules its own.
+            for fu in s.exec(select(FollowUp).where(
+                    FollowUp.case_id == case.id, FollowUp.obligation_id != None,  # noqa: E711
+                    FollowUp.done_on == None, FollowUp.deleted == False)).all():  # noqa: E711,E712
+                fu.deleted = True
+                _touch(fu)
+                s.add(fu)
         return self._change(case_id, "case.remediate", work)
 
     def advise_suit(self, case_id: str, note: str = "", on: date | None = None) -> Outcome:
@@ -1120,12 +1129,8 @@ class Services:
             follow_ups = list(s.exec(select(FollowUp).where(FollowUp.case_id == case.id,
                                                             FollowUp.deleted == False)  # noqa: E712
                                      .order_by(FollowUp.due_on)).all())
-            agreement = s.exec(select(Agreement).where(Agreement.case_id == case.id,
-                                                       Agreement.deleted == False)  # noqa: E712
-                               .order_by(Agreement.effective_on.desc())).first()  # type: ignore[union-attr]
-            obligations = list(s.exec(select(Obligation).where(Obligation.case_id == case.id,
-                                                               Obligation.deleted == False)  # noqa: E712
-                                      .order_by(Obligation.seq)).all())
+            agreement = current_agreement(s, case.id)
+            obligations = current_obligations(s, agreement)
             village = s.exec(select(Village.name).where(Village.code == case.village_code)).first() \
                 if case.village_code else None
             mediator = s.get(Mediator, case.mediator_id) if case.mediator_id else None
@@ -1166,6 +1171,24 @@ def parties_text(parties: Sequence[tuple[str, str]]) -> str:
     others = [n for r, n in parties if r != PartyRole.APPLICANT.name]
     left = "、".join(applicants)
     return f"{left} / {'、'.join(others)}" if others else left
+
+
+def current_agreement(s: Session, case_id: str) -> Agreement | None:
+    """The agreement in force: the one recorded last. After 重新调解 a new agreement
+    replaces the earlier one (both kept); effective dates can tie or even run backwards, so
+    the order is by when each was recorded."""
+    return s.exec(select(Agreement).where(Agreement.case_id == case_id,
+                                          Agreement.deleted == False)  # noqa: E712
+                  .order_by(Agreement.created_at.desc(), Agreement.id.desc())).first()  # type: ignore[attr-defined]
+
+
+def current_obligations(s: Session, agreement: Agreement | None) -> list[Obligation]:
+    """The obligations of ``agreement`` (none without one), by instalment number."""
+    if agreement is None:
+        return []
+    return list(s.exec(select(Obligation).where(Obligation.agreement_id == agreement.id,
+                                                Obligation.deleted == False)  # noqa: E712
+                       .order_by(Obligation.seq)).all())
 
 
 def facts_from_rows(case: Case, agreement: Agreement | None, obligations: Sequence[Obligation],
