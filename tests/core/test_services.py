@@ -373,6 +373,55 @@ def test_missed_instalment_then_urge_then_remediate(svc, make_case) -> None:
     assert row.accepted_on == TODAY and row.deadline_on == date(2026, 12, 23)
 
 
+def test_new_agreement_after_remediation_supersedes_the_old_one(svc, make_case) -> None:
+    """重新调解 then a new agreement: the old agreement's missed instalment and its 回访 no
+    longer count, and the case file shows the new agreement (even on the same day)."""
+    case = make_case(days_ago=60)
+    svc.accept_case(case.id, on=TODAY - D(60))
+    svc.record_agreement(case.id, written(svc, effective_on=TODAY - D(50), terms="旧协议",
+                                          amount_fen=100,
+                                          obligations=[ObligationInput(TODAY - D(40), 100)]))
+    assert svc.sweep_missed_instalments() == [case.id]
+    svc.remediate(case.id, "双方同意重新调解", on=TODAY - D(30))
+    out = svc.record_agreement(case.id, written(svc, effective_on=TODAY - D(5), terms="新协议",
+                                                amount_fen=100,
+                                                obligations=[ObligationInput(TODAY + D(30), 100)]))
+    assert out.warnings == ()
+    cf = svc.case_file(case.id)
+    assert cf.case.state == "PERFORMING" and cf.agreement.terms == "新协议"
+    assert [(d.kind, d.due) for d in cf.deadlines if not d.optional] == [
+        (DeadlineKind.FOLLOW_UP, TODAY + D(30)), (DeadlineKind.PERFORMANCE, TODAY + D(30))]
+    assert cf.warnings == []
+    assert case_row(svc, case.id).next_due_on == TODAY + D(30)
+    assert svc.sweep_missed_instalments() == []
+    with svc.db.read() as s:
+        assert [i.due_on for i in queries.agenda(s, TODAY, days=7)] == []
+    # The old instalment is history now: it cannot be "performed" into the new agreement.
+    old = [o for o in rows(svc, Obligation, case.id) if o.due_on == TODAY - D(40)][0]
+    with pytest.raises(DomainError):
+        svc.record_performance(old.id, proof="迟到的收据")
+    new = [o for o in rows(svc, Obligation, case.id) if o.due_on == TODAY + D(30)][0]
+    svc.record_performance(new.id, proof="收据")
+    assert state(svc, case.id) is CaseState.PERFORMED
+
+
+def test_same_day_second_agreement_is_the_current_one(svc, make_case) -> None:
+    case = make_case(days_ago=10)
+    svc.accept_case(case.id)
+    svc.record_agreement(case.id, written(svc, terms="第一次", obligations=[
+        ObligationInput(TODAY + D(1), 100)]))
+    svc.sweep_missed_instalments()
+    svc.edit_case(case.id, requests="x")
+    with svc.db.write() as s:  # an instalment missed the same day (e.g. 回访 found it unpaid)
+        s.get(Case, case.id).state = "UNPERFORMED"
+    svc.remediate(case.id)
+    svc.record_agreement(case.id, written(svc, terms="第二次"))
+    assert svc.case_file(case.id).agreement.terms == "第二次"
+    svc.judicial_apply(case.id)
+    ags = {a.terms: a for a in rows(svc, Agreement, case.id)}
+    assert ags["第二次"].judicial_status == "APPLIED" and ags["第一次"].judicial_status is None
+
+
 def test_unperformed_advise_suit_then_archive(svc, make_case) -> None:
     case = _performing(svc, make_case)
     svc.sweep_missed_instalments()
@@ -756,3 +805,88 @@ def test_every_synced_table_has_the_merge_columns() -> None:
     for model in SYNCED_TABLES:
         cols = set(model.model_fields)
         assert {"id", "owner_code", "revision", "created_at", "updated_at", "deleted"} <= cols
+
+
+# --- random walks: the services never allow what the rules forbid ------------------------
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from mediator.core.rules import TRANSITIONS, Action  # noqa: E402
+
+
+def _extend(svc: Services, cid: str) -> object:
+    current = case_row(svc, cid).deadline_on or TODAY
+    return svc.extend_case(cid, current + D(10), consent="双方同意")
+
+
+WALK = {
+    Action.ACCEPT: lambda svc, cid: svc.accept_case(cid),
+    Action.REFUSE: lambda svc, cid: svc.refuse_case(cid, "已起诉", [Route.LITIGATION]),
+    Action.NOTICE: lambda svc, cid: svc.record_notice(cid),
+    Action.SESSION: lambda svc, cid: svc.add_session(cid, "调解"),
+    Action.EXTEND: _extend,
+    Action.TERMINATE: lambda svc, cid: svc.record_failure(cid, "不成", [Route.LITIGATION]),
+    Action.TRANSFER: lambda svc, cid: svc.transfer_case(cid, "县矛调中心", "重大"),
+    Action.WITHDRAW: lambda svc, cid: svc.withdraw_case(cid, "撤回"),
+    # A written agreement with one instalment: 达成协议 then straight into 履行中.
+    Action.AGREE: lambda svc, cid: svc.record_agreement(cid, written(
+        svc, effective_on=TODAY - D(5), amount_fen=100,
+        obligations=[ObligationInput(TODAY - D(1), 100)])),
+    Action.COMPLETE_PERFORMANCE: lambda svc, cid: svc.complete_performance(cid),
+    Action.URGE: lambda svc, cid: svc.urge(cid, "督促"),
+    Action.REMEDIATE: lambda svc, cid: svc.remediate(cid, "重新调解"),
+    Action.ADVISE_SUIT: lambda svc, cid: svc.advise_suit(cid, "告知起诉"),
+    Action.ARCHIVE: lambda svc, cid: svc.archive_case(cid),
+    Action.NOTE: lambda svc, cid: svc.add_note(cid, "备注"),
+    Action.EDIT: lambda svc, cid: svc.edit_case(cid, requests="改"),
+    Action.SCHEDULE_FOLLOW_UP: lambda svc, cid: svc.schedule_follow_up(cid, TODAY + D(3)),
+    Action.MISS: lambda svc, cid: svc.sweep_missed_instalments(),
+}
+
+
+WALK_ACTIONS = sorted(WALK, key=lambda a: a.name)
+
+
+@settings(max_examples=60, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(data=st.data())
+def test_random_walk_follows_the_rules(svc, make_case, data) -> None:  # type: ignore[no-untyped-def]
+    """Any sequence of actions on a fresh case: each legal one moves exactly as the table
+    says and adds one revision; each illegal one raises DomainError and changes nothing.
+    Steps are drawn mostly from the legal ones so walks get deep (agreement, missed
+    instalment, 重新调解, a second agreement ...)."""
+    case = make_case(days_ago=40)
+    model = CaseState.REGISTERED
+    steps: list[Action] = []
+    for _ in range(data.draw(st.integers(min_value=1, max_value=16), label="length")):
+        legal_now = [a for a in WALK_ACTIONS if model in TRANSITIONS[a]] + [Action.MISS]
+        pool = legal_now if data.draw(st.integers(0, 4), label="bias") else WALK_ACTIONS
+        action = data.draw(st.sampled_from(pool), label="action")
+        steps.append(action)
+        before = case_row(svc, case.id)
+        legal = model in TRANSITIONS[action]
+        if action is Action.MISS:
+            # (Cases of earlier examples share the file and may be swept too.)
+            moved = case.id in svc.sweep_missed_instalments()
+            # The instalment (due yesterday) is missed whenever the case is 履行中.
+            assert moved == (model is CaseState.PERFORMING), steps
+            if moved:
+                model = CaseState.UNPERFORMED
+        elif legal:
+            WALK[action](svc, case.id)
+            model = TRANSITIONS[action][model]
+            if action is Action.AGREE:
+                model = TRANSITIONS[Action.BEGIN_PERFORMANCE][model]
+        else:
+            with pytest.raises(DomainError):
+                WALK[action](svc, case.id)
+        after = case_row(svc, case.id)
+        assert CaseState(after.state) is model, steps
+        changed = legal or (action is Action.MISS and after.state != before.state)
+        assert after.revision == before.revision + (1 if changed else 0), steps
+        if model is CaseState.PERFORMING:
+            # Only the current agreement's instalment is open: an earlier, superseded one
+            # (an agreement before 重新调解) must not make a fresh agreement look overdue.
+            cf = svc.case_file(case.id)
+            assert [d.kind for d in cf.deadlines].count(DeadlineKind.PERFORMANCE) == 1, steps
