@@ -153,3 +153,39 @@ def test_sigkill_mid_write_keeps_every_reported_commit(shared: tuple[Path, str, 
 
     with open_database(path) as db:
         Services(db, operator="王调解", today=lambda: TODAY).add_note(case_id, "恢复后")
+
+
+REGISTER_WORKER = r"""
+import sys, time
+from datetime import date
+from pathlib import Path
+from mediator.core.db import open_database
+from mediator.core.enums import DisputeType
+from mediator.core.services import CaseInput, PartyInput, Services
+
+path, name, count, start_at = sys.argv[1:5]
+db = open_database(Path(path))
+svc = Services(db, operator=name, today=lambda: date(2026, 11, 23))
+while time.time() < float(start_at):
+    time.sleep(0.001)
+for i in range(int(count)):
+    svc.register_case(CaseInput(parties=[PartyInput(f"{name}{i}")],
+                                dispute_type=DisputeType.OTHER, facts="同时登记"))
+db.close()
+"""
+
+
+def test_two_processes_registering_get_distinct_sequential_numbers(svc) -> None:
+    path = svc.db.path
+    svc.db.close()
+    start_at = time.time() + 1.5
+    procs = [subprocess.Popen([sys.executable, "-c", REGISTER_WORKER, str(path), name, "15",
+                               str(start_at)], stderr=subprocess.PIPE, env=_env())
+             for name in ("甲", "乙")]
+    for p in procs:
+        _, err = p.communicate(timeout=120)
+        assert p.returncode == 0, err.decode("utf-8", "replace")
+    with open_database(path) as db, db.read() as s:
+        numbers = sorted(s.exec(select(Case.seq)).all())
+        assert numbers == list(range(1, 31))
+        assert len(set(s.exec(select(Case.case_no)).all())) == 30
