@@ -1,0 +1,173 @@
+"""Merging township packages into a county: time and peak memory (issue 5).
+
+    python bench/sync_merge.py --towns 100 --cases 10000      # the target of the issue
+    python bench/sync_merge.py --towns 10 --cases 10000       # a quicker realistic run
+
+One township is made with ``mediator demo`` (cached in --work), then copied to N townships
+with rewritten ids and owner codes (far faster than generating each); each writes a real
+sealed package with its own keys. A fresh county trusts them all and imports the N files in
+a separate process (so its peak RSS is the import's own); then the same files again (the
+re-import no-op); then a second export of every township with nothing changed (every row
+"unchanged": the weekly case). Prints one table of figures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import shutil
+import sqlite3
+import subprocess
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+CHILD = r"""
+import sys, time, resource
+from datetime import date
+from pathlib import Path
+from mediator.core.db import open_database
+from mediator.core.paths import Paths
+from mediator.core.services import Services
+from mediator.sync.service import SyncService
+root, files = Path(sys.argv[1]), [Path(p) for p in sys.argv[2:]]
+paths = Paths(data=root, config=root / "config", backups=root / "backups", db=root / "county.db")
+svc = Services(open_database(paths.db), operator="bench", today=lambda: date(2026, 11, 23))
+t = time.perf_counter()
+reports = SyncService(svc, paths).import_files(files)
+took = time.perf_counter() - t
+bad = [r.message for r in reports if not r.ok]
+assert not bad, bad[:3]
+rows = sum(r.counts.new + r.counts.updated + r.counts.unchanged for r in reports)
+print(f"{took:.2f} {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss} {rows} "
+      f"{sum(r.counts.new for r in reports)} {sum(r.counts.unchanged for r in reports)}")
+"""
+
+ID_COLS = {"id", "case_id", "agreement_id", "mediator_id", "obligation_id", "linked_case_id"}
+
+
+def make_township(src: Path, dst: Path, k: int) -> str:
+    """Copy the demo township with ids, owner and village codes rewritten for number k."""
+    code = f"330106{k:03d}"
+    shutil.copyfile(src, dst)
+    con = sqlite3.connect(dst, isolation_level=None)
+    con.execute("PRAGMA journal_mode=OFF")
+    con.execute("PRAGMA synchronous=OFF")
+    con.execute("PRAGMA foreign_keys=OFF")
+    con.execute("BEGIN")
+    prefix = f"{k:02x}"[-2:] if k < 256 else f"{k:03x}"
+    for table in ("office", "mediator", "village", "dispute_case", "agreement", "obligation",
+                  "party", "case_event", "follow_up"):
+        cols = [r[1] for r in con.execute(f"PRAGMA table_info({table})")]
+        sets = [f"{c} = '{prefix}' || substr({c}, {len(prefix) + 1})" for c in cols if c in ID_COLS]
+        sets.append(f"owner_code = '{code}'")
+        if table == "office":
+            sets.append(f"code = '{code}'")
+            sets.append(f"name = '第{k}镇人民调解委员会'")
+        if table == "village":
+            sets.append(f"code = '{code}' || substr(code, 10)")
+        if table == "dispute_case":
+            sets.append(f"village_code = CASE WHEN village_code IS NULL THEN NULL "
+                        f"ELSE '{code}' || substr(village_code, 10) END")
+        con.execute(f"UPDATE {table} SET {', '.join(sets)}")
+    con.execute("UPDATE setting SET value = ? WHERE key = 'office_code'", (code,))
+    con.execute("COMMIT")
+    con.close()
+    return code
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--towns", type=int, default=100)
+    ap.add_argument("--cases", type=int, default=10000)
+    ap.add_argument("--work", type=Path, default=Path("bench/data/sync"))
+    args = ap.parse_args()
+
+    from mediator.core.db import open_database
+    from mediator.core.demo import generate
+    from mediator.core.paths import Paths
+    from mediator.core.services import Services
+    from mediator.sync.export import export_package
+    from mediator.sync.keys import ensure_keys, load_keys
+    from mediator.sync.service import SyncService
+
+    work: Path = args.work
+    work.mkdir(parents=True, exist_ok=True)
+    demo = work / f"demo-{args.cases}.db"
+    if not demo.exists():
+        t = time.perf_counter()
+        with open_database(demo) as db:
+            generate(db, cases=args.cases, seed=1)
+        print(f"demo township of {args.cases} cases: {time.perf_counter() - t:.1f} s")
+    county_root = work / "county"
+    shutil.rmtree(county_root, ignore_errors=True)
+    county_paths = Paths(data=county_root, config=county_root / "config",
+                         backups=county_root / "backups", db=county_root / "county.db").ensure()
+    county_svc = Services(open_database(county_paths.db), operator="bench",
+                          today=lambda: date(2026, 11, 23))
+    county = county_svc.init_office("西湖区人民调解委员会", "西湖", "330106")
+    county_keys = ensure_keys(county_paths, county)
+    county_sync = SyncService(county_svc, county_paths)
+
+    towns = work / "towns"
+    shutil.rmtree(towns, ignore_errors=True)
+    towns.mkdir()
+    packages, packages2 = [], []
+    t = time.perf_counter()
+    export_time = 0.0
+    for k in range(1, args.towns + 1):
+        db_path = towns / f"t{k}.db"
+        code = make_township(demo, db_path, k)
+        tpaths = Paths(data=towns / f"d{k}", config=towns / f"d{k}" / "config",
+                       backups=towns / f"d{k}" / "b", db=db_path)
+
+        class O:  # the office row as ensure_keys wants it
+            pass
+
+        o = O()
+        o.code, o.name = code, f"第{k}镇人民调解委员会"
+        keys = ensure_keys(tpaths, o)
+        county_sync.trust_key(keys.public)
+        db = open_database(db_path)
+        for n, target in ((1, packages), (2, packages2)):
+            e = time.perf_counter()
+            out = export_package(db, data_dir=tpaths.data, keys=load_keys(tpaths, code),
+                                 office_name=o.name, recipient_code="330106",
+                                 recipient_name="西湖区", recipient=county_keys.public,
+                                 today=date(2026, 11, 23),
+                                 output=work / f"pkg{n}-{k:03d}.mdsync")
+            export_time += time.perf_counter() - e
+            target.append(out.path)
+        db.close()
+    size = sum(p.stat().st_size for p in packages)
+    print(f"{args.towns} township packages: {size / 1e6:.0f} MB in all, built in "
+          f"{time.perf_counter() - t:.0f} s (export alone {export_time / (2 * args.towns):.2f} s "
+          f"per package of {args.cases} cases)")
+    county_svc.db.close()
+
+    def run(files: list[Path]) -> tuple[float, float, int, int, int]:
+        out = subprocess.run([sys.executable, "-c", CHILD, str(county_root), *map(str, files)],
+                             capture_output=True, text=True, check=True)
+        took, rss_kb, rows, new, unchanged = out.stdout.split()
+        return float(took), int(rss_kb) / 1024, int(rows), int(new), int(unchanged)
+
+    first = run(packages)
+    again = run(packages)
+    weekly = run(packages2)
+    county_size = sum(f.stat().st_size for f in county_root.glob("county.db*"))
+    print()
+    print("| step | seconds | peak RSS MB | rows new | rows unchanged |")
+    print("|---|---|---|---|---|")
+    print(f"| import {args.towns} packages into an empty county | {first[0]:.1f} | "
+          f"{first[1]:.0f} | {first[3]} | {first[4]} |")
+    print(f"| import the same {args.towns} files again (no-op) | {again[0]:.1f} | "
+          f"{again[1]:.0f} | {again[3]} | {again[4]} |")
+    print(f"| import next week's {args.towns} packages, nothing changed | {weekly[0]:.1f} | "
+          f"{weekly[1]:.0f} | {weekly[3]} | {weekly[4]} |")
+    print(f"\ncounty database afterwards: {county_size / 1e6:.0f} MB; "
+          f"this process peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
+
+
+if __name__ == "__main__":
+    main()
