@@ -60,10 +60,10 @@ def format_cell(cell: Cell) -> str:
         if inner is None or (isinstance(inner, Rate) and inner.value is None):
             return DASH
         if isinstance(inner, Money):
-            return f"{inner.fen / 100:+,.2f}"
+            return f"{inner.fen / 100:+,.2f}" if inner.fen else "0.00"
         if isinstance(inner, Rate):
-            return f"{inner.value * 100:+.1f}%"  # type: ignore[operator]
-        return f"{inner:+d}"
+            return f"{inner.value * 100:+.1f}%" if inner.value else "0.0%"  # type: ignore[operator]
+        return f"{inner:+d}" if inner else "0"
     if isinstance(cell, date):
         return cell.isoformat()
     return str(cell)
