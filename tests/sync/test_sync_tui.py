@@ -1,0 +1,143 @@
+"""The sync screens, driven with Pilot in a small App (the real shell pushes the same screens
+with ``app.push_screen(SyncScreen(app.services, app.paths))``), checked against the files
+written and the databases."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import text
+from textual.app import App
+from textual.widgets import Button, DataTable, Input, Select, SelectionList, Static
+
+from mediator.core.backup import copy_database
+from mediator.tui.screens.sync import ConflictsScreen, ImportLogScreen, ImportScreen, SyncScreen
+
+
+class Harness(App[None]):
+    def __init__(self, screen: Any) -> None:
+        super().__init__()
+        self.first = screen
+
+    def on_mount(self) -> None:
+        self.push_screen(self.first)
+
+
+async def settle(pilot) -> None:  # type: ignore[no-untyped-def]
+    for _ in range(3):
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+
+
+def static_text(screen, selector: str) -> str:  # type: ignore[no-untyped-def]
+    return str(screen.query_one(selector, Static).render())
+
+
+async def test_export_to_a_usb_folder(net) -> None:
+    net.t1.register(3)
+    app = Harness(SyncScreen(net.t1.svc, net.t1.paths))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert "青石镇人民调解委员会" in static_text(screen, "#sync-office")
+        assert screen.query_one("#sync-to", Select).value == "330106"   # the county, by default
+        screen.query_one("#sync-folder", Input).value = str(net.stick)
+        await pilot.click("#sync-export")
+        await settle(pilot)
+        result = static_text(screen, "#sync-result")
+        assert "可以安全拔出" in result, result
+    written = list(net.stick.glob("*.mdsync"))
+    assert len(written) == 1 and written[0].name.startswith("330106001_青石镇_")
+    assert (net.t1.paths.data / "outbox" / written[0].name).read_bytes() == written[0].read_bytes()
+
+
+async def test_export_to_a_missing_folder_says_so(net, tmp_path) -> None:
+    app = Harness(SyncScreen(net.t1.svc, net.t1.paths))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        app.screen.query_one("#sync-folder", Input).value = str(tmp_path / "没有插U盘")
+        await pilot.click("#sync-export")
+        await settle(pilot)
+        assert "找不到文件夹" in static_text(app.screen, "#sync-result")
+        assert app.screen.query_one("#sync-export", Button).disabled is False
+    assert not list(net.stick.glob("*.mdsync"))
+
+
+async def test_import_files_from_a_stick_with_per_file_report(net) -> None:
+    net.t1.register(2)
+    net.t2.register(3)
+    net.t1.export(net.stick)
+    net.t2.export(net.stick)
+    (net.stick / "坏文件.mdsync").write_bytes(b"not a package")
+    app = Harness(ImportScreen(net.county.svc, net.county.paths, str(net.stick)))
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot)
+        files = app.screen.query_one("#import-files", SelectionList)
+        assert len(files.selected) == 3
+        await pilot.click("#import-run")
+        await settle(pilot)
+        table = app.screen.query_one("#import-report", DataTable)
+        assert table.row_count == 3
+        results = sorted(str(table.get_row_at(i)[2]) for i in range(3))
+        assert results == ["已导入", "已导入", "未导入"]
+        summary = static_text(app.screen, "#import-summary")
+        assert "导入 2 个" in summary and "未导入 1 个" in summary
+    with net.county.db.read() as s:
+        assert s.exec(text("SELECT count(*) FROM dispute_case WHERE deleted = 0")).one()[0] == 5
+
+    # the log screen lists both imports
+    app = Harness(ImportLogScreen(net.county.svc, net.county.paths))
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot)
+        table = app.screen.query_one(DataTable)
+        assert table.row_count == 2
+        senders = {str(table.get_row_at(i)[1]) for i in range(2)}
+        assert senders == {"青石镇人民调解委员会（330106001）", "清溪乡人民调解委员会（330106002）"}
+
+
+async def test_conflicts_screen_shows_and_resolves(net, tmp_path) -> None:
+    t1 = net.t1
+    (cid,) = t1.register(1)
+    copy_database(t1.db.path, tmp_path / "b.db")
+    t1.svc.edit_case(cid, facts="县里先收到的版本")
+    net.county.sync.import_files([t1.export(tmp_path / "a.mdsync").path])
+    t1.db.close()
+    import shutil
+
+    for side in ("-wal", "-shm"):
+        (t1.paths.db.parent / (t1.paths.db.name + side)).unlink(missing_ok=True)
+    shutil.copyfile(tmp_path / "b.db", t1.paths.db)
+    t1.reopen()
+    t1.svc.edit_case(cid, facts="恢复备份后另改的版本")
+    net.county.sync.import_files([t1.export(tmp_path / "b.mdsync").path])
+    conflicts = net.county.sync.conflicts()
+    assert conflicts
+    app = Harness(ConflictsScreen(net.county.svc, net.county.paths))
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot)
+        table = app.screen.query_one(DataTable)
+        assert table.row_count == len(conflicts)
+        detail = static_text(app.screen, "#sync-conflict-detail")
+        assert "恢复备份后另改的版本" in detail or "县里先收到的版本" in detail
+        for _ in range(table.row_count):
+            await pilot.press("r")
+            await settle(pilot)
+            table.move_cursor(row=0)
+    assert net.county.sync.conflicts() == []
+    assert len(net.county.sync.conflicts(include_resolved=True)) == len(conflicts)
+
+
+async def test_names_with_markup_are_shown_literally(office_factory, net) -> None:
+    evil = office_factory("[@click=app.quit]白沙[/]镇人民调解委员会", "白沙", "330106003")
+    evil.trust(net.county)
+    net.county.trust(evil)
+    evil.register(1)
+    evil.export(net.stick)
+    app = Harness(ImportScreen(net.county.svc, net.county.paths, str(net.stick)))
+    async with app.run_test(size=(160, 40)) as pilot:
+        await settle(pilot)
+        await pilot.click("#import-run")
+        await settle(pilot)
+        table = app.screen.query_one("#import-report", DataTable)
+        assert str(table.get_row_at(0)[1]).startswith("[@click=app.quit]白沙[/]")
+        assert app.is_running
