@@ -24,6 +24,8 @@ def make_paths(root: Path) -> Paths:
 class Harness(App[None]):
     """Pushes one screen at start; ``open_case`` pushes the case file like MediatorApp does."""
 
+    TITLE = "mediator"
+
     def __init__(self, services: Services, paths: Paths | None = None,
                  first: Callable[[Harness], Screen[Any]] | None = None) -> None:
         super().__init__()
@@ -53,8 +55,13 @@ def fixed(d: date) -> Callable[[], date]:
 
 async def settle(pilot: Any, app: App[Any]) -> None:
     """Wait until thread workers are done and the screen has processed their messages."""
+    from textual.worker import WorkerState
+
     await pilot.pause()
-    for _ in range(4):
+    for _ in range(6):
+        busy = [w for w in app.workers if w.state in (WorkerState.PENDING, WorkerState.RUNNING)]
+        if not busy:
+            return
         await app.workers.wait_for_complete()
         await pilot.pause()
 
@@ -96,3 +103,39 @@ def field_error(root: Any, name: str) -> str:
     ff = find_field(root, name)
     assert ff is not None, name
     return field_message(root, name) if ff.has_error else ""
+
+
+async def choose_action(pilot: Any, app: App[Any], key: str) -> Any:
+    """Open an action of the case file the way a user does: the action list, then Enter.
+    Returns the dialog that opened."""
+    from textual.widgets import OptionList
+
+    screen = app.screen
+    assert key in screen.actions, (key, screen.actions)
+    actions = screen.query_one("#cf-actions", OptionList)
+    actions.focus()
+    actions.highlighted = screen.actions.index(key)
+    await pilot.press("enter")
+    await pilot.pause()
+    return app.screen
+
+
+def freeze_cursors(app: App[Any]) -> None:
+    """Snapshot tests: a blinking cursor would make every screenshot differ."""
+    for widget in app.screen.query("Input, TextArea"):
+        widget.cursor_blink = False  # type: ignore[attr-defined]
+
+
+def shown(widget: Any, width: int = 100) -> str:
+    """The plain text a Static shows, whatever it holds (str, Text, Content, a Rich table)."""
+    from rich.console import Console
+    from rich.text import Text
+    from textual.content import Content
+
+    content = widget.content
+    if isinstance(content, str | Text | Content):
+        return str(content) if not isinstance(content, Text) else content.plain
+    console = Console(width=width, record=True, force_terminal=False, color_system=None)
+    with console.capture() as capture:
+        console.print(content)
+    return capture.get()

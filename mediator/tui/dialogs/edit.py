@@ -38,19 +38,17 @@ class EditCaseDialog(CaseDialog):
     def on_mount(self) -> None:
         details = self.query_one("#details", CaseDetailsForm)
         details.load(details.from_case(self.cf.case))
-        super().on_mount()
-        self._load_references()
+        self._load_references()  # (Textual runs FormDialog.on_mount too: it focuses a field)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="edit-refs")
     def _load_references(self) -> References:
         return load_references(self.services, include_inactive=True)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        if event.worker.group == "edit-refs":
-            if event.state is WorkerState.SUCCESS:
-                self.query_one("#details", CaseDetailsForm).set_references(event.worker.result)
-            return
-        super().on_worker_state_changed(event)
+        # Textual also calls FormDialog's handler (every class in the MRO gets the message),
+        # which deals with the submit worker; calling super() here would close the dialog twice.
+        if event.worker.group == "edit-refs" and event.state is WorkerState.SUCCESS:
+            self.query_one("#details", CaseDetailsForm).set_references(event.worker.result)
 
     def changes(self) -> dict[str, Any]:
         parsed = self.query_one("#details", CaseDetailsForm).parse()

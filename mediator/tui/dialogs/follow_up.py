@@ -35,7 +35,6 @@ class ScheduleFollowUpDialog(CaseDialog):
         yield FormField(t("caseact.f.note"), text_area(id="f-note", height=2), field_name="note")
 
     def on_mount(self) -> None:
-        super().on_mount()
         self.field("due_on").refresh_feedback(live=True)
 
     def build(self) -> Callable[[], Outcome]:

@@ -18,7 +18,9 @@ from datetime import date
 from functools import partial
 from typing import Any
 
+from rich.cells import set_cell_size
 from rich.console import Group, RenderableType
+from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 from textual import on, work
@@ -293,28 +295,41 @@ def render_follow_ups(cf: CaseFile, today: date) -> RenderableType | None:
     return g
 
 
+TIMELINE_KIND_WIDTH = 12
+TIMELINE_INDENT = 10 + 2 + TIMELINE_KIND_WIDTH + 2
+
+
 def render_timeline(cf: CaseFile) -> RenderableType:
-    g = Table.grid(padding=(0, 1), expand=True)
-    g.add_column(no_wrap=True, style="dim")
-    g.add_column(no_wrap=True)
-    g.add_column(ratio=1, overflow="fold")
+    """One header line per entry and its text indented under it.
+
+    Built from Text lines, not a Rich Table: measuring table cells made 50 entries cost ~80 ms,
+    this costs a quarter of that.
+    """
+    parts: list[RenderableType] = []
     for e in cf.events:
-        text = literal(e.summary, "bold" if e.kind == EventKind.STATE.name else "")
+        head = Text(no_wrap=False)
+        head.append(e.occurred_on.isoformat(), style="dim")
+        head.append("  ")
+        head.append(set_cell_size(_label(EventKind, e.kind), TIMELINE_KIND_WIDTH), style="cyan")
+        head.append("  ")
+        head.append(literal(e.summary, "bold" if e.kind == EventKind.STATE.name else ""))
         if e.state_to and e.kind == EventKind.STATE.name:
-            text.append(f" → {_label(CaseState, e.state_to)}", style="dim")
+            head.append(f" -> {_label(CaseState, e.state_to)}", style="dim")
+        if e.operator:
+            head.append(" ")
+            head.append(literal(f"（{e.operator}）", "dim"))
+        parts.append(head)
+        body = Text()
         extra = [x for x in (e.place, e.participants) if x]
         if extra:
-            text.append("\n")
-            text.append(literal("  ".join(extra), "dim"))
+            body.append(literal("  ".join(extra), "dim"))
         if e.body:
-            text.append("\n")
-            text.append(literal(e.body))
-        if e.operator:
-            text.append(" ")
-            text.append(literal(f"（{e.operator}）", "dim"))
-        g.add_row(Text(e.occurred_on.isoformat()), Text(_label(EventKind, e.kind), style="cyan"),
-                  text)
-    return g
+            if extra:
+                body.append("\n")
+            body.append(literal(e.body))
+        if body.plain:
+            parts.append(Padding(body, (0, 0, 0, TIMELINE_INDENT)))
+    return Group(*parts)
 
 
 # --------------------------------------------------------------------------------------------
@@ -481,9 +496,11 @@ class CaseFileScreen(Screen[None]):
         self._set_block("cf-followups", render_follow_ups(cf, today))
         self.query_one("#cf-timeline", Static).update(render_timeline(cf))
         self._fill_actions(cf)
-        if self.focused is None:
-            target = self.query_one("#cf-actions") if self.actions else self.query_one("#cf-parties")
-            target.focus()
+        focused = self.focused
+        if not self.actions and (focused is None or focused.id == "cf-actions"):
+            self.query_one("#cf-parties").focus()
+        elif focused is None:
+            self.query_one("#cf-actions").focus()
 
     def _set_block(self, wid: str, content: RenderableType | None) -> None:
         box = self.query_one(f"#{wid}", Static)
