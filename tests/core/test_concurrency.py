@@ -25,7 +25,9 @@ from mediator.core.db import integrity_check, open_database
 from mediator.core.models import Case, CaseEvent, Mediator
 
 TODAY = date(2026, 11, 23)
-EDITS_PER_PROCESS = 1500
+#: 2 x 1,000 edits took 13 to 30 s here, depending on load (each commit waits for fsync);
+#: MEDIATOR_STRESS_EDITS raises it for a longer run.
+EDITS_PER_PROCESS = int(os.environ.get("MEDIATOR_STRESS_EDITS", "1000"))
 
 WORKER = r"""
 import sys, time
@@ -117,7 +119,7 @@ def test_sigkill_mid_write_keeps_every_reported_commit(shared: tuple[Path, str, 
     assert proc.stdout is not None and proc.stderr is not None
     reported = -1
     deadline = time.time() + 60
-    while reported < 400 and time.time() < deadline:
+    while reported < 200 and time.time() < deadline:
         line = proc.stdout.readline()
         if not line:
             break
@@ -132,7 +134,7 @@ def test_sigkill_mid_write_keeps_every_reported_commit(shared: tuple[Path, str, 
     err = proc.stderr.read().decode("utf-8", "replace")
     proc.stdout.close()
     proc.stderr.close()
-    assert reported >= 400, err
+    assert reported >= 200, err
     reported = max([reported, *(int(x) for x in rest if x.isdigit())])
 
     assert integrity_check(path) == []
