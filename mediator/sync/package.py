@@ -132,7 +132,7 @@ def write_package(out: BinaryIO, header: dict[str, Any], payload: Path, signer: 
         body_hash.update(data)
         out.write(data)
 
-    comp = zlib.compressobj(6)
+    comp = zlib.compressobj(1)  # level 1: 2-3x faster than 6 for ~20% more bytes
     with open(payload, "rb") as fh:
         while block := fh.read(READ_BLOCK):
             pending += comp.compress(block)
