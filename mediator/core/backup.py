@@ -41,7 +41,9 @@ def copy_database(source: Path, target: Path) -> Path:
     try:
         # Read-only: a backup source (say, a file on a USB stick) with a pending WAL must not
         # be checkpointed, i.e. written, by being copied.
-        src = sqlite3.connect(Path(source).resolve().as_uri() + "?mode=ro", uri=True, timeout=30)
+        from mediator.core.db import readonly_uri
+
+        src = sqlite3.connect(readonly_uri(Path(source)), uri=True, timeout=30)
         try:
             dst = sqlite3.connect(str(tmp))
             try:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
+import urllib.parse
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -78,10 +79,26 @@ def _raw_connect(path: Path) -> sqlite3.Connection:
     return con
 
 
+def readonly_uri(path: Path) -> str:
+    """``file:`` URI opening ``path`` read-only (see sqlite_file_uri)."""
+    return sqlite_file_uri(str(Path(path).resolve())) + "?mode=ro"
+
+
+def sqlite_file_uri(absolute: str) -> str:
+    """``file:`` URI of an absolute path, POSIX or Windows. Not Path.as_uri(): for a Windows
+    network path (\\\\server\\share\\x.db) that gives file://server/..., an authority
+    SQLite rejects; an empty authority followed by //server/share is what SQLite accepts."""
+    text = absolute.replace("\\", "/")
+    if text.startswith("//"):
+        text = "//" + text
+    elif not text.startswith("/"):
+        text = "/" + text  # C:/x -> /C:/x
+    return "file:" + urllib.parse.quote(text, safe="/:")
+
+
 def _readonly_connect(path: Path) -> sqlite3.Connection:
     """A connection that can never write the file, not even a WAL checkpoint on close."""
-    uri = Path(path).resolve().as_uri() + "?mode=ro"
-    con = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None,
+    con = sqlite3.connect(readonly_uri(path), uri=True, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None,
                           check_same_thread=False)
     con.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
     return con
