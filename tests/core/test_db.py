@@ -313,3 +313,23 @@ def test_inspect_file_reads_header_only_for_foreign_files(tmp_path: Path,
     assert info.exists and info.user_version == LATEST_VERSION and info.tables > 10
     assert info.application_id == APPLICATION_ID
     assert inspect_file(tmp_path / "none.db").exists is False
+
+
+@pytest.mark.parametrize(("path", "uri"), [
+    ("/home/王 调解/mediator.db", "file:/home/%E7%8E%8B%20%E8%B0%83%E8%A7%A3/mediator.db"),
+    ("C:\\Users\\王\\调解 数据\\m.db", "file:/C:/Users/%E7%8E%8B/%E8%B0%83%E8%A7%A3%20%E6%95%B0%E6%8D%AE/m.db"),
+    # A network share: SQLite refuses a URI authority, so it must stay empty.
+    ("\\\\server\\share\\调解\\m.db", "file:////server/share/%E8%B0%83%E8%A7%A3/m.db"),
+    ("/tmp/a#b?c.db", "file:/tmp/a%23b%3Fc.db"),
+])
+def test_file_uri_for_read_only_probes(path: str, uri: str) -> None:
+    assert dbmod.sqlite_file_uri(path) == uri
+
+
+def test_read_only_probe_of_odd_folder_names(tmp_path: Path) -> None:
+    folder = tmp_path / "a#b?c 数据%20"
+    folder.mkdir()
+    with open_database(folder / "m.db"):
+        pass
+    assert inspect_file(folder / "m.db").user_version == LATEST_VERSION
+    assert dbmod.quick_check(folder / "m.db") == []
