@@ -37,7 +37,7 @@ class Status(str, enum.Enum):
 
     @property
     def label(self) -> str:
-        return t(f"casefile.status.{self.name}")
+        return t(f"filecheck.status.{self.name}")
 
 
 #: the file index in filing order; True = required for a mediated case.
@@ -59,7 +59,7 @@ class FileItem:
 
     @property
     def name(self) -> str:
-        return t(f"casefile.item.{self.key}")
+        return t(f"filecheck.item.{self.key}")
 
 
 @dataclass(frozen=True)
@@ -200,31 +200,31 @@ def assess(f: FileFacts) -> FileCheck:
         items.append(FileItem(key, required, status, on, note))
 
     add("APPLICATION", Status.PRESENT, f.registered_on,
-        t("casefile.note.application") if f.source == "APPLICATION" else t("casefile.note.register"))
+        t("filecheck.note.application") if f.source == "APPLICATION" else t("filecheck.note.register"))
     if not mediated:
-        add("NOTICE", Status.NOT_NEEDED, note=t("casefile.note.not_accepted"))
+        add("NOTICE", Status.NOT_NEEDED, note=t("filecheck.note.not_accepted"))
     elif f.notice_on:
         add("NOTICE", Status.PRESENT, f.notice_on)
     else:
         add("NOTICE", Status.MISSING)
     if f.persons_without_id or f.orgs_without_code:
         add("IDENTITY", Status.MISSING,
-            note=t("casefile.note.identity_missing", n=f.persons_without_id + f.orgs_without_code))
+            note=t("filecheck.note.identity_missing", n=f.persons_without_id + f.orgs_without_code))
     else:
         add("IDENTITY", Status.PRESENT)
     add("POWER_OF_ATTORNEY", Status.VERIFY if f.agents else Status.NOT_NEEDED,
-        note=t("casefile.note.agents", n=f.agents) if f.agents else "")
+        note=t("filecheck.note.agents", n=f.agents) if f.agents else "")
     add("INVESTIGATION", Status.PRESENT if f.notes else Status.NOT_NEEDED,
-        note=t("casefile.note.notes", n=f.notes) if f.notes else "")
+        note=t("filecheck.note.notes", n=f.notes) if f.notes else "")
     claims_money = f.amount_fen > 0 or f.agreement_amount_fen > 0
     add("EVIDENCE", Status.VERIFY if claims_money else Status.NOT_NEEDED,
-        note=t("casefile.note.evidence") if claims_money else "")
+        note=t("filecheck.note.evidence") if claims_money else "")
     oral = f.agreement_form == AgreementForm.ORAL.name
     if f.sessions:
         add("SESSION", Status.PRESENT, f.first_session,
-            t("casefile.note.sessions", n=f.sessions))
+            t("filecheck.note.sessions", n=f.sessions))
     elif oral:
-        add("SESSION", Status.PRESENT, f.agreement_on, t("casefile.note.oral_record"))
+        add("SESSION", Status.PRESENT, f.agreement_on, t("filecheck.note.oral_record"))
     elif not mediated or f.outcome in ("WITHDRAWN", "TRANSFERRED"):
         add("SESSION", Status.NOT_NEEDED)
     else:
@@ -232,45 +232,45 @@ def assess(f: FileFacts) -> FileCheck:
     if f.agreement_form == AgreementForm.WRITTEN.name:
         add("AGREEMENT", Status.PRESENT, f.agreement_on)
     elif oral and oral_needs_written(AgreementForm.ORAL, f.agreement_amount_fen, f.obligations):
-        add("AGREEMENT", Status.MISSING, note=t("casefile.note.oral_needs_written"))
+        add("AGREEMENT", Status.MISSING, note=t("filecheck.note.oral_needs_written"))
     elif oral:
-        add("AGREEMENT", Status.NOT_NEEDED, note=t("casefile.note.oral"))
+        add("AGREEMENT", Status.NOT_NEEDED, note=t("filecheck.note.oral"))
     else:
         add("AGREEMENT", Status.NOT_NEEDED)
     if f.performed_without_proof:
         add("PERFORMANCE_PROOF", Status.MISSING,
-            note=t("casefile.note.proof_missing", n=f.performed_without_proof))
+            note=t("filecheck.note.proof_missing", n=f.performed_without_proof))
     elif f.performed:
-        add("PERFORMANCE_PROOF", Status.PRESENT, note=t("casefile.note.performed", n=f.performed))
+        add("PERFORMANCE_PROOF", Status.PRESENT, note=t("filecheck.note.performed", n=f.performed))
     else:
         add("PERFORMANCE_PROOF", Status.NOT_NEEDED)
     if f.followups_overdue:
-        add("FOLLOW_UP", Status.MISSING, note=t("casefile.note.followup_overdue", n=f.followups_overdue))
+        add("FOLLOW_UP", Status.MISSING, note=t("filecheck.note.followup_overdue", n=f.followups_overdue))
     elif f.followups_done:
         add("FOLLOW_UP", Status.PRESENT, f.last_followup,
-            t("casefile.note.followups", n=f.followups_done))
+            t("filecheck.note.followups", n=f.followups_done))
     else:
         add("FOLLOW_UP", Status.NOT_NEEDED)
     if f.judicial_status in ("CONFIRMED", "REJECTED"):
         add("JUDICIAL", Status.PRESENT if f.judicial_ref else Status.MISSING, f.judicial_decided_on,
-            "" if f.judicial_ref else t("casefile.note.judicial_ref"))
+            "" if f.judicial_ref else t("filecheck.note.judicial_ref"))
     elif f.judicial_status == "APPLIED":
-        add("JUDICIAL", Status.PRESENT, f.judicial_applied_on, t("casefile.note.judicial_pending"))
+        add("JUDICIAL", Status.PRESENT, f.judicial_applied_on, t("filecheck.note.judicial_pending"))
     else:
         add("JUDICIAL", Status.NOT_NEEDED)
     reasons = {"REFUSED": f.refusal_reason, "WITHDRAWN": f.withdraw_reason,
                "TRANSFERRED": f.transfer_to, "FAILED": "x" if f.termination_note else None}
     if f.outcome in reasons:
         add("STATEMENT", Status.PRESENT if reasons[f.outcome] else Status.MISSING, f.concluded_on,
-            t(f"casefile.note.statement_{f.outcome.lower()}"))
+            t(f"filecheck.note.statement_{f.outcome.lower()}"))
     elif f.extension_count:
-        add("STATEMENT", Status.PRESENT, note=t("casefile.note.extension", n=f.extension_count))
+        add("STATEMENT", Status.PRESENT, note=t("filecheck.note.extension", n=f.extension_count))
     else:
         add("STATEMENT", Status.NOT_NEEDED)
     if f.archived_on:
         add("BACK_COVER", Status.PRESENT, f.archived_on)
     else:
-        add("BACK_COVER", Status.MISSING, note=t("casefile.note.not_archived"))
+        add("BACK_COVER", Status.MISSING, note=t("filecheck.note.not_archived"))
     return FileCheck(f, items)
 
 

@@ -403,20 +403,24 @@ def _order(dimension: str, rows: list[GroupRow]) -> list[GroupRow]:
 
 
 def compute(db: Database, period: Period, today: date, offices: Sequence[str] | None = None,
-            *, breakdowns: bool = True, trend_weeks: int = TREND_WEEKS) -> Stats:
-    """Every figure for ``period`` (and 环比 / 同比), for the cases of ``offices`` (None: every
-    case in the database), in one read transaction."""
+            *, breakdowns: bool = True, trend_weeks: int = TREND_WEEKS,
+            compare: bool = True) -> Stats:
+    """Every figure for ``period`` (and, with ``compare``, 环比 / 同比), for the cases of
+    ``offices`` (None: every case in the database), in one read transaction."""
     prev, ago = period.previous(), period.year_ago()
     with db.read() as s:
         groups = tuple(DIMENSIONS) if breakdowns else ()
         current = _figures(s, period, today, offices, groups)
+
+        def other(p: Period) -> Figures:
+            return Figures(_figures(s, p, today, offices)[("total", None)]) if compare \
+                else Figures.empty()
+
         stats = Stats(period=period, as_of=min(period.end, today),
                       offices=tuple(offices) if offices else None,
                       totals=Figures(current[("total", None)]),
-                      previous_period=prev,
-                      previous=Figures(_figures(s, prev, today, offices)[("total", None)]),
-                      year_ago_period=ago,
-                      year_ago=Figures(_figures(s, ago, today, offices)[("total", None)]))
+                      previous_period=prev, previous=other(prev),
+                      year_ago_period=ago, year_ago=other(ago))
         for dim in groups:
             grouped = {key: v for (g, key), v in current.items() if g == dim and any(v.values())}
             labels = _labels(s, dim, list(grouped))

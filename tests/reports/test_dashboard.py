@@ -1,0 +1,126 @@
+"""The dashboard screen, driven with Pilot in a small app of its own (the app shell pushes it
+with ``app.push_screen(DashboardScreen(app.services))``)."""
+
+from __future__ import annotations
+
+import unicodedata
+from pathlib import Path
+
+import openpyxl
+from textual.app import App
+from textual.widgets import Button, DataTable, Input, ProgressBar, Select, Static
+
+from mediator.reports.periods import parse_week
+from mediator.reports.stats import TrendPoint
+from mediator.tui.screens.dashboard import DashboardScreen, trend_chart, type_chart
+
+from .conftest import PARTY_NAMES, TODAY
+
+
+class DashApp(App[None]):
+    def __init__(self, services) -> None:  # type: ignore[no-untyped-def]
+        super().__init__()
+        self.services = services
+
+    def on_mount(self) -> None:
+        self.push_screen(DashboardScreen(self.services))
+
+
+def _cells(table: DataTable) -> list[list[str]]:  # type: ignore[type-arg]
+    return [[str(c) for c in table.get_row_at(i)] for i in range(table.row_count)]
+
+
+def _ambiguous(text: str) -> set[str]:
+    return {ch for ch in text if unicodedata.east_asian_width(ch) == "A"}
+
+
+async def _loaded(pilot) -> DashboardScreen:  # type: ignore[no-untyped-def]
+    await pilot.pause()
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+    screen = pilot.app.screen
+    assert isinstance(screen, DashboardScreen)
+    return screen
+
+
+async def test_week_against_last_week_trend_types_overdue(known) -> None:  # type: ignore[no-untyped-def]
+    app = DashApp(known.svc)
+    async with app.run_test(size=(140, 60)) as pilot:
+        screen = await _loaded(pilot)
+        rows = {r[0]: r[1:] for r in _cells(screen.query_one("#dash-week", DataTable))}
+        # today is Monday 2026-11-23: this week W48 is new, last week is W47 of the fixture
+        assert rows["登记数"] == ["0", "4", "-4"]
+        assert rows["调结数"] == ["0", "4", "-4"]
+        assert rows["调解成功率"][:2] == ["—", "25.0%"]
+        assert rows["期末在调数"][0] == "2" and rows["期末逾期数"][0] == "1"
+        assert rows["协议涉及金额(元)"][1] == "500.00"
+        trend = str(screen.query_one("#dash-trend", Static).render())
+        assert "W47" in trend and "#" in trend and "=" in trend
+        types = str(screen.query_one("#dash-types", Static).render())
+        assert "02 邻里" in types and "#" in types
+        assert not _ambiguous(trend + types)
+        overdue = _cells(screen.query_one("#dash-overdue", DataTable))
+        assert len(overdue) == 1 and overdue[0][0] == known.case_nos["C3"]
+        assert overdue[0][1] == "吴某 / 郑某" and overdue[0][-1] == "逾期21天"
+        shown = " ".join(" ".join(r) for r in overdue)
+        assert not any(name in shown for name in PARTY_NAMES)
+
+
+async def test_export_with_progress_and_path(known, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    app = DashApp(known.svc)
+    folder = tmp_path / "导出 报表"
+    async with app.run_test(size=(140, 60)) as pilot:
+        screen = await _loaded(pilot)
+        assert screen.query_one("#dash-period", Input).value == "2026-W48"
+        screen.query_one("#dash-period", Input).value = "2026-W47"
+        screen.query_one("#dash-folder", Input).value = str(folder)
+        screen.query_one("#dash-export", Button).press()
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        written = folder / "青石镇人民调解周报_2026-W47.xlsx"
+        assert written.exists() and screen.written == written
+        bar = screen.query_one("#dash-progress", ProgressBar)
+        assert bar.progress == bar.total == 3
+        assert str(written) in str(screen.query_one("#dash-status", Static).render())
+        wb = openpyxl.load_workbook(written)
+        assert wb.worksheets[0].cell(row=1, column=1).value == "青石镇人民调解周报"
+
+        # another kind and format; the period box follows the kind
+        screen.query_one("#dash-kind", Select).value = "ledger"
+        await pilot.pause()
+        assert screen.query_one("#dash-period", Input).value == "2026-11"
+        screen.query_one("#dash-format", Select).value = "csv"
+        await pilot.pause()
+        await pilot.press("ctrl+e")
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert (folder / "青石镇人民调解台账_2026-11.csv").exists()
+
+
+async def test_export_error_in_chinese(known, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    app = DashApp(known.svc)
+    async with app.run_test(size=(140, 60)) as pilot:
+        screen = await _loaded(pilot)
+        screen.query_one("#dash-period", Input).value = "2025-W53"
+        screen.query_one("#dash-folder", Input).value = str(tmp_path)
+        screen.query_one("#dash-export", Button).press()
+        await pilot.pause()
+        assert "2025年共有52周" in str(screen.query_one("#dash-error", Static).render())
+        assert list(tmp_path.iterdir()) == []
+
+
+def test_charts_use_plain_characters() -> None:
+    weeks = parse_week("2026-W47", TODAY).weeks(4)
+    points = [TrendPoint(w, r, c) for w, r, c in zip(weeks, (0, 3, 10, 5), (1, 0, 4, 5))]
+    chart = str(trend_chart(points, height=5))
+    lines = chart.splitlines()
+    assert lines[0].startswith("10 |") and lines[5].startswith(" 0 +")
+    assert lines[6].split() == ["W44", "W45", "W46", "W47"]
+    # the 10 reaches the top row, the 3 does not; a 1 still shows one mark
+    assert lines[0].count("#") == 1 and "=" not in lines[0]
+    assert lines[4].count("=") == 3
+    bars = str(type_chart([("02 邻里", 10), ("10 劳动争议", 1)], width=20))
+    assert "#" * 20 + " 10" in bars and "|## 1" in bars
+    assert not _ambiguous(chart + bars)
