@@ -125,3 +125,12 @@ def test_open_cases_come_from_the_partial_index(known) -> None:  # type: ignore[
     with known.db.read() as s:
         plan = " ".join(str(r) for r in s.exec(text("EXPLAIN QUERY PLAN " + sql), params=params))
     assert "COVERING INDEX ix_case_open" in plan
+
+
+def test_readme_defines_every_figure() -> None:
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    section = readme.split("### Figures", 1)[1]
+    for f in FIGURES:
+        assert f"| `{f.key}` |" in section, f.key
