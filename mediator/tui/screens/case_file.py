@@ -143,7 +143,22 @@ def render_warnings(cf: CaseFile) -> Text | None:
     return out
 
 
-def render_details(cf: CaseFile) -> RenderableType:
+PREVIEW_CHARS = 160
+
+
+def _long(value: str | None, full: bool) -> Text:
+    """Long user text (a 4,000-character statement of facts) cut to a preview unless ``full``,
+    so that one case's facts do not push its parties and timeline off the screen."""
+    if not value:
+        return _value(value)
+    if full or len(value) <= PREVIEW_CHARS:
+        return literal(value)
+    out = literal(value[:PREVIEW_CHARS])
+    out.append(" " + t("casefile.more", n=len(value)), style="dim italic")
+    return out
+
+
+def render_details(cf: CaseFile, full: bool = False) -> RenderableType:
     case = cf.case
     g = _grid(4)
     g.add_row(t("casefile.f.type"), _value(_label(DisputeType, case.dispute_type)),
@@ -191,8 +206,8 @@ def render_details(cf: CaseFile) -> RenderableType:
             line.append(d.badge(), style=deadline_style(d))
         parts.append(line)
     facts = _grid(2)
-    facts.add_row(t("casefile.f.facts"), _value(case.facts))
-    facts.add_row(t("casefile.f.requests"), _value(case.requests))
+    facts.add_row(t("casefile.f.facts"), _long(case.facts, full))
+    facts.add_row(t("casefile.f.requests"), _long(case.requests, full))
     parts.append(facts)
     return Group(*parts)
 
@@ -299,7 +314,7 @@ TIMELINE_KIND_WIDTH = 12
 TIMELINE_INDENT = 10 + 2 + TIMELINE_KIND_WIDTH + 2
 
 
-def render_timeline(cf: CaseFile) -> RenderableType:
+def render_timeline(cf: CaseFile, full: bool = False) -> RenderableType:
     """One header line per entry and its text indented under it.
 
     Built from Text lines, not a Rich Table: measuring table cells made 50 entries cost ~80 ms,
@@ -326,7 +341,7 @@ def render_timeline(cf: CaseFile) -> RenderableType:
         if e.body:
             if extra:
                 body.append("\n")
-            body.append(literal(e.body))
+            body.append(_long(e.body, full))
         if body.plain:
             parts.append(Padding(body, (0, 0, 0, TIMELINE_INDENT)))
     return Group(*parts)
@@ -374,7 +389,7 @@ class CaseFileScreen(Screen[None]):
     CaseFileScreen .cf-section { text-style: bold; color: $accent; padding: 1 0 0 0; }
     CaseFileScreen .cf-block { height: auto; }
     CaseFileScreen .-empty { display: none; }
-    CaseFileScreen #cf-parties { height: auto; max-height: 12; }
+    CaseFileScreen #cf-parties { height: auto; max-height: 12; margin: 0 0 1 0; }
     CaseFileScreen #cf-actions { height: 1fr; border: none; }
     CaseFileScreen #cf-error { color: $error; height: auto; }
     """
@@ -388,6 +403,7 @@ class CaseFileScreen(Screen[None]):
         Binding("p", "add_party", "casefile.key.add_party", show=False, id="casefile.add_party"),
         Binding("delete", "remove_party", "casefile.key.remove_party", show=False,
                 id="casefile.remove_party"),
+        Binding("f", "toggle_full", "casefile.key.full", id="casefile.full"),
         Binding("f5", "reload", "casefile.key.reload", show=False, id="casefile.reload"),
     ]
 
@@ -403,6 +419,8 @@ class CaseFileScreen(Screen[None]):
         self.revealed: set[str] = set()
         self.actions: list[str] = []
         self.load_seconds: float | None = None
+        #: long texts (facts, session records) in full instead of a preview
+        self.full_text = False
         self._load_started = 0.0
 
     def compose(self) -> ComposeResult:
@@ -413,9 +431,8 @@ class CaseFileScreen(Screen[None]):
         with Horizontal(id="cf-body"):
             with VerticalScroll(id="cf-main"):
                 yield Static("", id="cf-error", classes="-empty")
-                yield Static("", id="cf-details", classes="cf-block")
-                yield Label(t("casefile.section.parties"), classes="cf-section")
                 yield DataTable(id="cf-parties", cursor_type="row", zebra_stripes=True)
+                yield Static("", id="cf-details", classes="cf-block")
                 yield Label(t("casefile.section.agreement"), classes="cf-section -empty",
                             id="cf-agreement-title")
                 yield Static("", id="cf-agreement", classes="cf-block -empty")
@@ -490,11 +507,11 @@ class CaseFileScreen(Screen[None]):
         wbox = self.query_one("#cf-warnings", Static)
         wbox.update(warnings or "")
         wbox.set_class(warnings is not None, "-shown")
-        self.query_one("#cf-details", Static).update(render_details(cf))
+        self.query_one("#cf-details", Static).update(render_details(cf, self.full_text))
         self._fill_parties(cf, today)
         self._set_block("cf-agreement", render_agreement(cf, today))
         self._set_block("cf-followups", render_follow_ups(cf, today))
-        self.query_one("#cf-timeline", Static).update(render_timeline(cf))
+        self.query_one("#cf-timeline", Static).update(render_timeline(cf, self.full_text))
         self._fill_actions(cf)
         focused = self.focused
         if not self.actions and (focused is None or focused.id == "cf-actions"):
@@ -541,6 +558,11 @@ class CaseFileScreen(Screen[None]):
 
     def action_back(self) -> None:
         self.dismiss(None)
+
+    def action_toggle_full(self) -> None:
+        self.full_text = not self.full_text
+        if self.cf is not None:
+            self.show(self.cf)
 
     def action_focus_actions(self) -> None:
         if self.actions:
