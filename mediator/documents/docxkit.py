@@ -9,13 +9,12 @@ of official documents (公文: top 3.7 cm, bottom 3.5 cm, left 2.8 cm, right 2.6
 from __future__ import annotations
 
 import os
-from copy import deepcopy
 from collections.abc import Sequence
+from copy import deepcopy
 from pathlib import Path
 from typing import Any
 
 from docx import Document as new_docx
-from lxml import etree
 from docx.document import Document
 from docx.enum.section import WD_ORIENT
 from docx.enum.table import WD_TABLE_ALIGNMENT
@@ -26,6 +25,7 @@ from docx.shared import Cm, Pt
 from docx.table import _Cell
 from docx.text.paragraph import Paragraph
 from docx.text.run import Run
+from lxml import etree
 
 from mediator.i18n import t
 
@@ -154,7 +154,7 @@ def _rpr(font: str, size: float | None, bold: bool | None) -> Any:
         if size is not None:
             for tag in ("w:sz", "w:szCs"):
                 el = OxmlElement(tag)
-                el.set(qn("w:val"), str(int(round(size * 2))))
+                el.set(qn("w:val"), str(round(size * 2)))
                 rpr.append(el)
         _RPR_CACHE[key] = rpr
     return _RPR_CACHE[key]

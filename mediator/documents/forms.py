@@ -17,8 +17,17 @@ from docx.document import Document
 from docx.enum.text import WD_BREAK
 
 from mediator.core.enums import (
-    AgreementForm, CaseSource, CaseState, DisputeType, EventKind, Gender, JudicialResult,
-    Outcome, PartyKind, PartyRole, Route,
+    AgreementForm,
+    CaseSource,
+    CaseState,
+    DisputeType,
+    EventKind,
+    Gender,
+    JudicialResult,
+    Outcome,
+    PartyKind,
+    PartyRole,
+    Route,
 )
 from mediator.core.errors import DomainError
 from mediator.core.models import CaseEvent, Office, Party

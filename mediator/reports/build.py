@@ -15,7 +15,13 @@ from sqlalchemy import text
 
 from mediator.core.db import Database
 from mediator.core.enums import (
-    AgreementForm, CaseSource, CaseState, DisputeType, Outcome, PartyRole, RiskGrade,
+    AgreementForm,
+    CaseSource,
+    CaseState,
+    DisputeType,
+    Outcome,
+    PartyRole,
+    RiskGrade,
 )
 from mediator.core.validate import office_area_prefix
 from mediator.documents.completeness import assess, load_facts, subsidy_grade
@@ -25,7 +31,13 @@ from mediator.reports.masking import mask_id, mask_name, mask_names_text, mask_p
 from mediator.reports.model import Column, Money, Rate, Report, Signed, Table
 from mediator.reports.periods import Period
 from mediator.reports.stats import (
-    FIGURE_BY_KEY, LEDGER_KEYS, SUMMARY_KEYS, Figures, GroupRow, Stats, compute,
+    FIGURE_BY_KEY,
+    LEDGER_KEYS,
+    SUMMARY_KEYS,
+    Figures,
+    GroupRow,
+    Stats,
+    compute,
 )
 
 SUMMARY_KINDS = ("weekly", "monthly", "range")

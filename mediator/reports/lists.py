@@ -15,7 +15,12 @@ from sqlalchemy import text
 from mediator.core.db import Database
 from mediator.reports.periods import Period
 from mediator.reports.stats import (
-    P_GROUP, P_HARD_OPEN, P_OVERDUE_AT_END, P_REGISTERED, office_clause, params_for,
+    P_GROUP,
+    P_HARD_OPEN,
+    P_OVERDUE_AT_END,
+    P_REGISTERED,
+    office_clause,
+    params_for,
 )
 
 

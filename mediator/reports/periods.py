@@ -66,7 +66,7 @@ class Period:
             return t("report.period.month_title", year=self.start.year, month=self.start.month)
         return span
 
-    def previous(self) -> "Period":
+    def previous(self) -> Period:
         """环比: the week before, the month before, or a range of equal length just before."""
         if self.kind == "week":
             return week_period(self.start - timedelta(days=7))
@@ -75,7 +75,7 @@ class Period:
             return month_period(first.year, first.month)
         return Period("range", self.start - timedelta(days=self.days), self.start - timedelta(days=1))
 
-    def year_ago(self) -> "Period":
+    def year_ago(self) -> Period:
         """同比: the same ISO week (week 53 maps to week 52 in a 52-week year), the same month,
         or the same dates one year earlier (29 February becomes 28 February)."""
         if self.kind == "week":
@@ -86,7 +86,7 @@ class Period:
             return month_period(self.start.year - 1, self.start.month)
         return Period("range", _year_back(self.start), _year_back(self.end))
 
-    def weeks(self, count: int) -> list["Period"]:
+    def weeks(self, count: int) -> list[Period]:
         """The ``count`` ISO weeks ending with the week that holds this period's last day."""
         last = week_period(self.end)
         return [week_period(last.start - timedelta(days=7 * i)) for i in range(count - 1, -1, -1)]

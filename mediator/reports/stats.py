@@ -204,7 +204,7 @@ class Figures:
     def rate(self) -> float | None:
         return success_rate(self.values.get("success", 0), self.values.get("concluded", 0))
 
-    def __add__(self, other: "Figures") -> "Figures":
+    def __add__(self, other: Figures) -> Figures:
         keys = set(self.values) | set(other.values)
         return Figures({k: self.values.get(k, 0) + other.values.get(k, 0) for k in keys})
 
@@ -212,7 +212,7 @@ class Figures:
         return {key: self[key] for key in SUMMARY_KEYS}
 
     @classmethod
-    def empty(cls) -> "Figures":
+    def empty(cls) -> Figures:
         return cls({f.key: 0 for f in FIGURES if f.sql})
 
 
@@ -278,23 +278,20 @@ def office_clause(offices: Sequence[str] | None, params: dict[str, Any], alias: 
 #: so a week of a million-case database reads thousands of rows, not a million) and the FROM
 #: clause joining them to their case.
 _ROWS = {
-    "case": ("dispute_case",
-             "SELECT rowid FROM dispute_case WHERE registered_on BETWEEN :s AND :e "
-             "UNION SELECT rowid FROM dispute_case WHERE accepted_on BETWEEN :s AND :e "
-             "UNION SELECT rowid FROM dispute_case WHERE concluded_on BETWEEN :s AND :e",
+    "case": (("SELECT rowid FROM dispute_case WHERE registered_on BETWEEN :s AND :e "
+              "UNION SELECT rowid FROM dispute_case WHERE accepted_on BETWEEN :s AND :e "
+              "UNION SELECT rowid FROM dispute_case WHERE concluded_on BETWEEN :s AND :e"),
              "dispute_case c"),
     # cases open at period end: those not concluded yet, read from the partial covering index
     # ix_case_open, and those concluded after the period end, read from ix_case_stock alone
     # when only the totals are asked for (the 同比 period a year back spans a year of cases)
-    "stock": ("dispute_case", "", "dispute_case c"),
-    "agreement": ("agreement",
-                  "SELECT rowid FROM agreement WHERE effective_on BETWEEN :s AND :e "
-                  "UNION SELECT rowid FROM agreement WHERE judicial_applied_on BETWEEN :s AND :e "
-                  "UNION SELECT rowid FROM agreement WHERE judicial_decided_on BETWEEN :s AND :e",
+    "stock": ("", "dispute_case c"),
+    "agreement": (("SELECT rowid FROM agreement WHERE effective_on BETWEEN :s AND :e "
+                   "UNION SELECT rowid FROM agreement WHERE judicial_applied_on BETWEEN :s AND :e "
+                   "UNION SELECT rowid FROM agreement WHERE judicial_decided_on BETWEEN :s AND :e"),
                   "agreement a JOIN dispute_case c ON c.id = a.case_id"),
-    "follow_up": ("follow_up",
-                  "SELECT rowid FROM follow_up WHERE due_on BETWEEN :s AND :e "
-                  "UNION SELECT rowid FROM follow_up WHERE done_on BETWEEN :s AND :e",
+    "follow_up": (("SELECT rowid FROM follow_up WHERE due_on BETWEEN :s AND :e "
+                   "UNION SELECT rowid FROM follow_up WHERE done_on BETWEEN :s AND :e"),
                   "follow_up f JOIN dispute_case c ON c.id = f.case_id"),
 }
 _ALIAS = {"case": "c", "stock": "c", "agreement": "a", "follow_up": "f"}
@@ -305,11 +302,11 @@ def _select(source: str, groups: Sequence[str], own: str) -> str:
     ``groups``: the period's rows are read once into a materialised CTE of per-row values,
     then summed per grouping."""
     figures = [f for f in FIGURES if f.source == source]
-    table, rowids, from_ = _ROWS[source]
+    rowids, from_ = _ROWS[source]
     alias = _ALIAS[source]
     dims = ", ".join(f"{DIMENSIONS[g]} AS d_{g}" for g in groups)
     values = ", ".join(f"{f.sql} AS {f.key}" for f in figures)
-    deleted = f"{alias}.deleted = 0" + ("" if source == "case" else " AND c.deleted = 0")
+    deleted = f"{alias}.deleted = 0" + ("" if alias == "c" else " AND c.deleted = 0")
     head = f"SELECT {dims + ', ' if dims else ''}{values} FROM {from_} WHERE "
     if source == "stock":
         rel = (f"{head.replace(from_, from_ + ' INDEXED BY ix_case_open')}"
@@ -432,7 +429,22 @@ def compute(db: Database, period: Period, today: date, offices: Sequence[str] | 
 
 
 __all__ = [
-    "CONCLUDED_OUTCOMES", "FIGURES", "FIGURE_BY_KEY", "Figure", "Figures", "GroupRow",
-    "LEDGER_KEYS", "P_GROUP", "P_HARD_OPEN", "P_OVERDUE_AT_END", "P_REGISTERED", "SUMMARY_KEYS", "Stats", "TrendPoint",
-    "compute", "office_clause", "params_for", "success_rate",
+    "CONCLUDED_OUTCOMES",
+    "FIGURES",
+    "FIGURE_BY_KEY",
+    "LEDGER_KEYS",
+    "P_GROUP",
+    "P_HARD_OPEN",
+    "P_OVERDUE_AT_END",
+    "P_REGISTERED",
+    "SUMMARY_KEYS",
+    "Figure",
+    "Figures",
+    "GroupRow",
+    "Stats",
+    "TrendPoint",
+    "compute",
+    "office_clause",
+    "params_for",
+    "success_rate",
 ]

@@ -80,9 +80,7 @@ def _write_cell(ws: Any, row: int, col: int, cell: Any, f: _Formats, bold: bool,
         ws.write_string(row, col, DASH, f.get("dash", bold))
     elif isinstance(cell, bool):
         ws.write_string(row, col, t("report.yes") if cell else t("report.no"), f.get("str", bold))
-    elif isinstance(cell, int):
-        ws.write_number(row, col, cell, f.get("int", bold))
-    elif isinstance(cell, float):
+    elif isinstance(cell, (int, float)):
         ws.write_number(row, col, cell, f.get("int", bold))
     elif isinstance(cell, Money):
         ws.write_number(row, col, cell.fen / 100, f.get("money", bold))

@@ -70,11 +70,22 @@ class Fixture:
 def known(tmp_path_factory: pytest.TempPathFactory) -> Fixture:
     from mediator.core.db import open_database
     from mediator.core.enums import (
-        AgreementForm, CaseSource, DisputeType, FollowUpMethod, FollowUpResult, JudicialResult,
-        PartyRole, RiskGrade, Route,
+        AgreementForm,
+        CaseSource,
+        DisputeType,
+        FollowUpMethod,
+        FollowUpResult,
+        JudicialResult,
+        PartyRole,
+        RiskGrade,
+        Route,
     )
     from mediator.core.services import (
-        AgreementInput, CaseInput, ObligationInput, PartyInput, Services,
+        AgreementInput,
+        CaseInput,
+        ObligationInput,
+        PartyInput,
+        Services,
     )
     from mediator.i18n import set_language
 

@@ -46,8 +46,7 @@ def canon(value: Any) -> Any:
     if isinstance(value, (int, float)):
         return round(float(value), 3)
     text = str(value).replace("<br>", "\n").replace("\\|", "|").strip()
-    if text.startswith("'"):
-        text = text[1:]
+    text = text.removeprefix("'")
     raw = text.replace(",", "")
     try:
         if raw.endswith("%"):

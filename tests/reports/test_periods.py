@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import itertools
 from datetime import date
 
 import pytest
 
 from mediator.core.errors import ValidationError
 from mediator.reports.periods import (
-    month_period, parse_month, parse_range, parse_week, week_period, weeks_in_year,
+    month_period,
+    parse_month,
+    parse_range,
+    parse_week,
+    week_period,
+    weeks_in_year,
 )
 
 TODAY = date(2026, 11, 23)
@@ -81,4 +87,4 @@ def test_ranges() -> None:
 def test_trend_weeks_end_with_the_period() -> None:
     weeks = parse_month("2026-01", TODAY).weeks(12)
     assert weeks[-1].label == "2026-W05"  # 2026-01-31 is in W05
-    assert all(b.start - a.start == date(2026, 1, 8) - date(2026, 1, 1) for a, b in zip(weeks, weeks[1:]))
+    assert all(b.start - a.start == date(2026, 1, 8) - date(2026, 1, 1) for a, b in itertools.pairwise(weeks))

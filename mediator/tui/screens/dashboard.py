@@ -15,17 +15,26 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import ClassVar
 
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import (
-    Button, Checkbox, DataTable, Footer, Input, Label, ProgressBar, Select, Static,
+    Button,
+    Checkbox,
+    DataTable,
+    Footer,
+    Input,
+    Label,
+    ProgressBar,
+    Select,
+    Static,
 )
 
 from mediator.core.enums import DisputeType
@@ -162,7 +171,7 @@ class DashboardScreen(Screen[None]):
     DashboardScreen #dash-error { color: $error; height: auto; }
     """
 
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "tui.dash.key.back"),
         Binding("ctrl+r", "reload", "tui.dash.key.reload"),
         Binding("ctrl+e", "export", "tui.dash.key.export"),
