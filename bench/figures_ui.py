@@ -1,0 +1,85 @@
+"""UI figures: start to an interactive case list (ratio to a bare Textual app and to an empty
+database), keystroke to repainted list, and memory after scrolling and opening 20 cases."""
+
+from __future__ import annotations
+
+import statistics
+import subprocess
+import time
+from pathlib import Path
+
+from bench.common import BENCH, DATA, PY, Figure, env_for, scratch_copy
+
+PROBE = str(BENCH / "ui_probe.py")
+
+
+def _run_until_ready(args: list[str], home: Path) -> float:
+    t0 = time.perf_counter()
+    proc = subprocess.Popen([PY, PROBE, *args], stdout=subprocess.PIPE, text=True,
+                            env=env_for(home=home))
+    assert proc.stdout is not None
+    for line in proc.stdout:
+        if line.startswith("READY"):
+            elapsed = time.perf_counter() - t0
+            proc.wait(timeout=60)
+            return elapsed
+    proc.wait()
+    raise RuntimeError(f"probe {args} never became ready (exit {proc.returncode})")
+
+
+def empty_db(home: Path) -> Path:
+    path = DATA / "empty-office.db"
+    if not path.exists():
+        subprocess.run([PY, "-m", "mediator", "init", "--office-name", "青石镇人民调解委员会",
+                        "--office-code", "330106001", "--db", str(path)], check=True,
+                       env=env_for(home=home), stdout=subprocess.DEVNULL)
+    return path
+
+
+def figures(town: Path, county: Path | None = None, runs: int = 7) -> list[Figure]:
+    home = DATA / "home"
+    town_copy = scratch_copy(town, "ui-100k.db")
+    empty = empty_db(home)
+    # one warm-up each: the first open of a day makes the daily backup; disk cache
+    for args in (["bare"], ["start", str(empty)], ["start", str(town_copy)]):
+        _run_until_ready(args, home)
+    bare, empty_t, full = [], [], []
+    for _ in range(runs):  # interleaved so drift in machine load hits all three alike
+        bare.append(_run_until_ready(["bare"], home))
+        empty_t.append(_run_until_ready(["start", str(empty)], home))
+        full.append(_run_until_ready(["start", str(town_copy)], home))
+    mb, me, mf = (statistics.median(x) for x in (bare, empty_t, full))
+    out = [
+        Figure("start: bare Textual app (one label)", "s", bare, note="baseline"),
+        Figure("start: interactive case list, empty database", "s", empty_t),
+        Figure("start: interactive case list, 100,000 cases ÷ bare app", "s", full, target=1.5,
+               ratio=mf / mb, baseline="bare app"),
+        Figure("start: 100,000 cases ÷ empty database", "s", full, target=1.1, ratio=mf / me,
+               baseline="empty db", note="start must not grow with the data"),
+    ]
+    # keystroke to repainted list
+    from bench.figures_core import query_mix
+
+    qfile = DATA / "scratch" / "ui-queries.txt"
+    qfile.write_text("\n".join(q for _, q in query_mix(town, n=42)), encoding="utf-8")
+    proc = subprocess.run([PY, PROBE, "keys", str(town_copy), str(qfile)], capture_output=True,
+                          text=True, env=env_for(home=home), timeout=600)
+    keys = [float(line.split()[1]) for line in proc.stdout.splitlines() if line.startswith("KEY")]
+    if keys:
+        keys.sort()
+        p95 = keys[min(len(keys) - 1, int(len(keys) * 0.95))]
+        out.append(Figure("keystroke to repainted list, p95 (100,000 cases)", "ms", [p95],
+                          target=50, note=f"median {statistics.median(keys):.1f} ms over "
+                          f"{len(keys)} queries; includes the search debounce"))
+    else:
+        out.append(Figure("keystroke to repainted list (100,000 cases)", "ms", [float("nan")],
+                          target=50, note="probe failed: " + proc.stderr[-300:].replace("\n", " ")))
+    proc = subprocess.run([PY, PROBE, "memory", str(town_copy)], capture_output=True, text=True,
+                          env=env_for(home=home), timeout=600)
+    rss = [float(line.split()[1]) for line in proc.stdout.splitlines() if line.startswith("RSS")]
+    rows = [line.split()[1] for line in proc.stdout.splitlines() if line.startswith("ROWS")]
+    out.append(Figure("UI peak memory: 100,000 cases, scrolled, 20 cases opened", "MB",
+                      rss or [float("nan")], target=200,
+                      note=(f"{rows[0]} rows loaded while scrolling; peak RSS" if rows else
+                            "probe failed: " + proc.stderr[-300:].replace("\n", " "))))
+    return out

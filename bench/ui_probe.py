@@ -1,0 +1,146 @@
+"""Child process of the UI benchmarks. Prints machine-readable lines:
+
+    READY                    when the first screen is interactive (start-up figures)
+    KEY <ms>                 keystroke to repainted list, one per query
+    RSS <MB>                 peak resident memory after scrolling and opening cases
+
+Usage: ui_probe.py bare | start DB | keys DB QUERIES_FILE | memory DB
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+
+def peak_rss_mb() -> float:
+    try:
+        import resource
+
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    except ImportError:  # Windows
+        import psutil  # type: ignore[import-not-found]
+
+        return psutil.Process().memory_info().peak_wset / 2**20
+
+
+def make_app(db_path: str):  # type: ignore[no-untyped-def]
+    from mediator.core.config import load_config
+    from mediator.core.db import open_database
+    from mediator.core.paths import resolve_paths
+    from mediator.tui.app import MediatorApp
+
+    paths = resolve_paths(db_path)
+    db = open_database(paths.db, backups=paths.backups)
+    return MediatorApp(db=db, operator="bench", paths=paths, config=load_config(paths.config_file))
+
+
+async def wait_rows(app, timeout: float = 30.0):  # type: ignore[no-untyped-def]
+    from mediator.tui.widgets.case_list import CaseList
+
+    end = time.perf_counter() + timeout
+    while time.perf_counter() < end:
+        try:
+            lst = app.screen.query_one(CaseList)
+            if lst.rows:
+                return lst
+        except Exception:  # noqa: BLE001 - screen not mounted yet
+            pass
+        await asyncio.sleep(0.002)
+    raise SystemExit("case list never loaded")
+
+
+async def bare() -> None:
+    from textual.app import App
+    from textual.widgets import Label
+
+    class Bare(App[None]):
+        def compose(self):  # type: ignore[no-untyped-def]
+            yield Label("mediator")
+
+    app = Bare()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        print("READY", flush=True)
+
+
+async def start(db: str) -> None:
+    app = make_app(db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_rows(app)
+        await pilot.pause()
+        print("READY", flush=True)
+
+
+async def keys(db: str, queries_file: str) -> None:
+    from textual.widgets import Input
+
+    queries = Path(queries_file).read_text(encoding="utf-8").split("\n")
+    app = make_app(db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        lst = await wait_rows(app)
+        search = app.screen.query_one("#search", Input)
+        stamps: list[float] = []
+        original = lst.set_rows
+
+        def set_rows(*a, **kw):  # type: ignore[no-untyped-def]
+            original(*a, **kw)
+            stamps.append(time.perf_counter())
+
+        lst.set_rows = set_rows  # type: ignore[method-assign]
+        for q in queries:
+            if not q:
+                continue
+            for value in (q, ""):
+                before = len(stamps)
+                t0 = time.perf_counter()
+                search.value = value
+                while len(stamps) == before and time.perf_counter() - t0 < 5:
+                    await asyncio.sleep(0.001)
+                await pilot.pause()  # the repaint that follows
+                if value:
+                    print(f"KEY {(time.perf_counter() - t0) * 1000:.2f}", flush=True)
+
+
+async def memory(db: str) -> None:
+    from mediator.tui.screens.case_file import CaseFileScreen
+
+    app = make_app(db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        lst = await wait_rows(app)
+        lst.focus()
+        for _ in range(60):  # scroll through ~60 screens of the list, loading pages as it goes
+            await pilot.press("pagedown")
+            await pilot.pause(0.01)
+        ids = [r.id for r in lst.rows[:: max(1, len(lst.rows) // 20)]][:20]
+        for case_id in ids:
+            app.open_case(case_id)
+            for _ in range(500):
+                await pilot.pause(0.005)
+                if isinstance(app.screen, CaseFileScreen):
+                    break
+            await pilot.pause(0.05)
+            await pilot.press("escape")
+            await pilot.pause(0.02)
+        print(f"ROWS {len(lst.rows)}", flush=True)
+        print(f"RSS {peak_rss_mb():.1f}", flush=True)
+
+
+def main() -> None:
+    mode = sys.argv[1]
+    if mode == "bare":
+        asyncio.run(bare())
+    elif mode == "start":
+        asyncio.run(start(sys.argv[2]))
+    elif mode == "keys":
+        asyncio.run(keys(sys.argv[2], sys.argv[3]))
+    elif mode == "memory":
+        asyncio.run(memory(sys.argv[2]))
+
+
+if __name__ == "__main__":
+    main()
