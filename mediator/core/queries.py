@@ -175,24 +175,34 @@ class AgendaItem:
 
 def agenda(session: Session, today: date, days: int = 7, owner_code: str | None = None,
            limit: int = 500) -> list[AgendaItem]:
-    """Open follow-ups and case deadlines due up to ``today + days`` (overdue ones included)."""
+    """Open follow-ups and case deadlines due up to ``today + days`` (overdue ones included).
+
+    ``limit`` caps the overdue items and the upcoming ones separately (per kind), so a backlog
+    of old overdue follow-ups never pushes today's and this week's items off the agenda.
+    """
     horizon = (today + timedelta(days=days)).isoformat()
-    params: dict[str, Any] = {"h": horizon, "lim": limit}
+    params: dict[str, Any] = {"h": horizon, "t": today.isoformat(), "lim": limit}
     own = ""
     if owner_code:
         own = " AND c.owner_code = :own"
         params["own"] = owner_code
-    fus = session.exec(text(  # type: ignore[call-overload]
-        "SELECT f.due_on, c.id, c.case_no, c.parties_text, f.id, f.note, f.kind FROM follow_up f "
-        "JOIN dispute_case c ON c.id = f.case_id WHERE f.done_on IS NULL AND f.deleted = 0 "
-        f"AND c.deleted = 0 AND f.due_on <= :h{own} ORDER BY f.due_on LIMIT :lim"), params=params).all()
-    items = [AgendaItem("FOLLOW_UP", _d(r[0]), r[1], r[2], r[3], r[4], r[5] or "") for r in fus]
-    dls = session.exec(text(  # type: ignore[call-overload]
-        "SELECT c.next_due_on, c.id, c.case_no, c.parties_text, c.next_due_kind FROM dispute_case c "
-        "WHERE c.deleted = 0 AND c.next_due_on IS NOT NULL AND c.next_due_on <= :h "
-        f"AND c.next_due_kind != 'FOLLOW_UP'{own} ORDER BY c.next_due_on LIMIT :lim"),
-        params=params).all()
-    items += [AgendaItem(r[4], _d(r[0]), r[1], r[2], r[3], None, "") for r in dls]
+    items: list[AgendaItem] = []
+    for window in ("f.due_on < :t", "f.due_on >= :t AND f.due_on <= :h"):
+        fus = session.exec(text(  # type: ignore[call-overload]
+            "SELECT f.due_on, c.id, c.case_no, c.parties_text, f.id, f.note, f.kind "
+            "FROM follow_up f JOIN dispute_case c ON c.id = f.case_id "
+            "WHERE f.done_on IS NULL AND f.deleted = 0 "
+            f"AND c.deleted = 0 AND {window}{own} ORDER BY f.due_on LIMIT :lim"),
+            params=params).all()
+        items += [AgendaItem("FOLLOW_UP", _d(r[0]), r[1], r[2], r[3], r[4], r[5] or "")
+                  for r in fus]
+    for window in ("c.next_due_on < :t", "c.next_due_on >= :t AND c.next_due_on <= :h"):
+        dls = session.exec(text(  # type: ignore[call-overload]
+            "SELECT c.next_due_on, c.id, c.case_no, c.parties_text, c.next_due_kind "
+            "FROM dispute_case c WHERE c.deleted = 0 AND c.next_due_on IS NOT NULL "
+            f"AND {window} AND c.next_due_kind != 'FOLLOW_UP'{own} "
+            "ORDER BY c.next_due_on LIMIT :lim"), params=params).all()
+        items += [AgendaItem(r[4], _d(r[0]), r[1], r[2], r[3], None, "") for r in dls]
     items.sort(key=lambda i: (i.due_on, i.case_no))
     return items
 

@@ -31,3 +31,17 @@ def test_newest_change_is_recent(svc) -> None:  # type: ignore[no-untyped-def]
     newest = svc.newest_change_at()
     assert newest is not None and newest.tzinfo is not None
     assert abs(datetime.now(UTC) - newest) < timedelta(minutes=5)
+
+
+def test_agenda_keeps_this_week_when_the_backlog_is_long(svc, make_case) -> None:  # type: ignore[no-untyped-def]
+    for i in range(4):
+        case = make_case(days_ago=60 + i)
+        svc.accept_case(case.id, on=svc.today() - timedelta(days=59))
+        svc.schedule_follow_up(case.id, svc.today() - timedelta(days=50 - i))
+    fresh = make_case(days_ago=1)
+    svc.accept_case(fresh.id)
+    svc.schedule_follow_up(fresh.id, svc.today() + timedelta(days=3))
+    items = svc.agenda(limit=2)
+    upcoming = [i for i in items if i.due_on >= svc.today()]
+    assert [i.case_id for i in upcoming if i.follow_up_id] == [fresh.id]
+    assert len([i for i in items if i.follow_up_id and i.due_on < svc.today()]) == 2
