@@ -18,7 +18,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.actions import SkipAction
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -91,8 +91,14 @@ class _PickerInput(Input):
     BINDINGS = [
         Binding("down", "picker_move(1)", show=False),
         Binding("up", "picker_move(-1)", show=False),
-        Binding("escape", "picker_close", show=False),
     ]
+
+    def on_key(self, event: events.Key) -> None:
+        # Esc closes an open list; otherwise it goes on to the screen (返回). Not a binding:
+        # a hidden Esc binding here would hide the screen's "esc 返回" from the footer.
+        if event.key == "escape" and self.picker.close():
+            event.stop()
+            event.prevent_default()
 
     @property
     def picker(self) -> Picker:
@@ -104,9 +110,6 @@ class _PickerInput(Input):
         if not self.picker.move(step):
             raise SkipAction()
 
-    def action_picker_close(self) -> None:
-        if not self.picker.close():
-            raise SkipAction()
 
 
 class Picker(Vertical):
