@@ -269,14 +269,17 @@ class Services:
             CaseEvent.deleted == False)).one()  # noqa: E712
         return facts_from_rows(case, agreement, obligations, follow_ups, int(sessions))
 
+    def _set_due(self, case: Case, facts: rules.CaseFacts) -> None:
+        nearest = rules.nearest_deadline(rules.deadlines(facts, self.today()))
+        case.next_due_on = nearest.due if nearest else None
+        case.next_due_kind = nearest.kind.name if nearest else None
+
     def _refresh(self, s: Session, case: Case) -> rules.CaseFacts:
         """Recompute what is derived from the case's rows: nearest deadline, party names,
         search index. Called at the end of every change to a case."""
         s.flush()
         facts = self.facts(s, case)
-        nearest = rules.nearest_deadline(rules.deadlines(facts, self.today()))
-        case.next_due_on = nearest.due if nearest else None
-        case.next_due_kind = nearest.kind.name if nearest else None
+        self._set_due(case, facts)
         parties = s.exec(select(Party).where(Party.case_id == case.id, Party.deleted == False)  # noqa: E712
                          .order_by(Party.position)).all()
         case.parties_text = parties_text([(p.role, p.name) for p in parties])
@@ -456,13 +459,16 @@ class Services:
             raise ValidationError(t("svc.facts_required"), "facts")
         return parties, fields
 
+    def _next_seq(self, s: Session, office: Office, year: int) -> int:
+        return s.exec(select(func.coalesce(func.max(Case.seq), 0)).where(
+            Case.owner_code == office.code, Case.year == year)).one() + 1
+
     def _insert_case(self, s: Session, parties: list[PartyInput], fields: dict[str, Any]) -> Case:
         office = self._office(s)
         if fields["mediator_id"] and s.get(Mediator, fields["mediator_id"]) is None:
             raise ValidationError(t("svc.mediator_unknown"), "mediator_id")
         year = fields["registered_on"].year
-        seq = s.exec(select(func.coalesce(func.max(Case.seq), 0)).where(
-            Case.owner_code == office.code, Case.year == year)).one() + 1
+        seq = self._next_seq(s, office, year)
         case = Case(owner_code=office.code, year=year, seq=seq,
                     case_no=format_case_no(year, office.short_name, seq), **fields)
         s.add(case)
@@ -485,6 +491,21 @@ class Services:
             self._refresh(s, case)
             self._audit(s, "case.register", "case", case.id, None, _snapshot(case))
             return case
+
+    def import_ledger_rows(self, rows: Sequence[Any], source_name: str, *,
+                           progress: Callable[[int, int], None] | None = None,
+                           dry_run: bool = False) -> Any:
+        """Register many cases read from an existing ledger (台账) in ONE transaction.
+
+        ``rows`` are ``mediator.core.importing.ImportedCase``; each is validated like a case
+        typed in, replayed along a legal lifecycle path to the state the ledger records,
+        and given the timeline entry "从 FILE 第 N 行导入". Rows whose ``import_key`` is
+        already in the database are skipped, so importing again adds only what is new.
+        ``dry_run`` does all of it and rolls back. Returns an ``ImportResult``.
+        """
+        from mediator.core.importing import insert_rows
+
+        return insert_rows(self, rows, source_name, progress=progress, dry_run=dry_run)
 
     def quick_oral_case(self, data: CaseInput, agreement: AgreementInput,
                         on: date | None = None) -> Outcome:
