@@ -23,6 +23,7 @@ COMMAND_MODULES = [
     "mediator.cli.basic",
     "mediator.cli.sync",
     "mediator.cli.reports",
+    "mediator.cli.ledger",
 ]
 
 

@@ -1,0 +1,168 @@
+"""``mediator import ledger FILE``: bring an existing Excel/WPS/CSV ledger (台账) in."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from mediator.cli import Context, console, path_arg
+from mediator.i18n import t
+
+LIST_LIMIT = 50  # lines of flagged / rejected rows printed before "... and N more"
+
+
+def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
+    p = sub.add_parser("import", parents=[common], help=t("cli.import.help"))
+    isub = p.add_subparsers(dest="import_command", required=True, metavar=t("cli.commands"))
+    q = isub.add_parser("ledger", parents=[common], help=t("cli.import.ledger.help"),
+                        description=t("cli.import.ledger.description"))
+    q.add_argument("file", type=path_arg, nargs="?", help=t("cli.import.ledger.file"))
+    q.add_argument("--sheet", metavar=t("cli.import.ledger.sheet_metavar"),
+                   help=t("cli.import.ledger.sheet"))
+    q.add_argument("--mapping", type=path_arg, metavar="FILE.toml",
+                   help=t("cli.import.ledger.mapping"))
+    q.add_argument("--dry-run", action="store_true", help=t("cli.import.ledger.dry_run"))
+    q.add_argument("--fields", action="store_true", help=t("cli.import.ledger.fields"))
+    q.set_defaults(handler=cmd_import_ledger)
+
+
+def cmd_import_ledger(ctx: Context) -> int:
+    from mediator.core.errors import ValidationError
+
+    args = ctx.args
+    out = console()
+    if args.fields:
+        print_fields(out)
+        return 0
+    if args.file is None:
+        raise ValidationError(t("cli.import.ledger.file_required"), "file")
+
+    from datetime import date
+
+    from mediator.ledger.importer import plan_ledger, run_import
+
+    if args.dry_run:
+        # Writes nothing: no backup, no database file created; the import itself runs in a
+        # transaction that is rolled back, so the counts are exactly what would happen.
+        db = ctx.open_db(create=False, backup=False) if ctx.paths.db.exists() else None
+    else:
+        db = ctx.open_db()
+    try:
+        svc = ctx.services(db) if db is not None else None
+        today = svc.today() if svc is not None else date.today()
+        plan = plan_ledger(args.file, today, sheet=args.sheet, mapping_path=args.mapping)
+        print_plan(out, plan)
+        if args.dry_run:
+            print_preview(out, plan, today)
+        if svc is None:
+            out.print(t("cli.import.ledger.no_database", path=str(ctx.paths.db)), markup=False)
+            print_rejected(out, [(r.row_no, r.reason or "") for r in plan.rejected])
+            return 0
+        with out.status(t("cli.import.ledger.working", n=len(plan.cases))):
+            report = run_import(plan, svc, dry_run=args.dry_run)
+        print_report(out, report)
+    finally:
+        if db is not None:
+            db.close()
+    return 0
+
+
+def print_fields(out: Any) -> None:
+    from mediator.ledger.headers import ALL_FIELDS, CASE_FIELDS, PARTY_ATTRS
+    from mediator.ledger.importer import field_label
+
+    out.print(t("cli.import.ledger.fields_title"), markup=False)
+    for name in ALL_FIELDS:
+        words = PARTY_ATTRS[name.split(".")[1]] if "." in name else CASE_FIELDS[name]
+        out.print(f"  {name:<24} {field_label(name)}（{'、'.join(words[:4])}）", markup=False)
+    out.print(t("cli.import.ledger.fields_ignore"), markup=False)
+
+
+def print_plan(out: Any, plan: Any) -> None:
+    from mediator.ledger.importer import field_label
+
+    layout = plan.layout
+    first, last = layout.header_start + 1, layout.header_start + layout.header_rows
+    rows = str(first) if first == last else f"{first}–{last}"
+    where = t("cli.import.ledger.sheet_name", sheet=plan.table.sheet) if plan.table.sheet else \
+        t("cli.import.ledger.encoding", encoding=plan.table.encoding or "")
+    out.print(t("cli.import.ledger.source", path=str(plan.path), where=where, rows=rows,
+                n=len(plan.rows)), markup=False)
+    if len(plan.table.sheets) > 1:
+        out.print(t("cli.import.ledger.other_sheets", sheets="、".join(plan.table.sheets)),
+                  markup=False)
+    out.print(t("cli.import.ledger.columns"), markup=False)
+    unknown = []
+    for col in layout.columns:
+        if col.how == "empty":
+            continue
+        if col.field:
+            target = field_label(col.field) + f"  [{col.field}]"
+            if col.how == "mapping":
+                target += t("cli.import.ledger.by_mapping")
+            if col.scale != 1:
+                target += t("cli.import.ledger.in_wan")
+        elif col.how == "ignored":
+            target = t("cli.import.ledger.ignored")
+        else:
+            target = t("cli.import.ledger.unknown" if col.how == "unknown"
+                       else "cli.import.ledger.duplicate")
+            unknown.append(col.header)
+        out.print(f"  {col.letter:>3}  {col.header}  →  {target}", markup=False)
+    if unknown:
+        out.print(t("cli.import.ledger.unknown_hint", header=unknown[0]), markup=False)
+    if plan.missing:
+        out.print(t("cli.import.ledger.missing", fields="、".join(
+            field_label(f) for f in plan.missing)), markup=False)
+    for key in plan.unmatched_mapping:
+        out.print(t("cli.import.ledger.mapping_unmatched", key=key), markup=False)
+    skipped = plan.skipped
+    if skipped:
+        out.print(t("cli.import.ledger.skipped", empty=skipped.get("empty", 0),
+                    summary=skipped.get("summary", 0), header=skipped.get("header", 0)),
+                  markup=False)
+
+
+def print_preview(out: Any, plan: Any, today: Any, limit: int = 5) -> None:
+    from mediator.ledger.importer import preview_rows
+
+    out.print(t("cli.import.ledger.preview", n=min(limit, len(plan.rows))), markup=False)
+    for p in preview_rows(plan, today, limit):
+        out.print("  " + t("cli.import.ledger.preview_row", row=p.row_no, date=p.date,
+                           parties=p.parties, type=p.type, state=p.state), markup=False)
+        if p.note:
+            out.print("      " + p.note, markup=False)
+
+
+def print_rejected(out: Any, rejected: list[tuple[int, str]]) -> None:
+    if not rejected:
+        return
+    out.print(t("cli.import.ledger.rejected_title", n=len(rejected)), markup=False)
+    for row, reason in rejected[:LIST_LIMIT]:
+        out.print("  " + t("ledger.reject.reason", row=row, reason=reason), markup=False)
+    if len(rejected) > LIST_LIMIT:
+        out.print(t("cli.import.ledger.more", n=len(rejected) - LIST_LIMIT), markup=False)
+
+
+def print_report(out: Any, report: Any) -> None:
+    result = report.result
+    key = "cli.import.ledger.summary_dry" if result.dry_run else "cli.import.ledger.summary"
+    out.print(t(key, imported=report.imported, existing=report.existing,
+                rejected=len(report.rejected), flagged=len(report.flagged),
+                seconds=f"{report.seconds:.1f}"), markup=False)
+    if result.new_mediators:
+        out.print(t("cli.import.ledger.new_mediators", names="、".join(result.new_mediators)),
+                  markup=False)
+    flagged = report.flagged
+    if flagged:
+        out.print(t("cli.import.ledger.flagged_title", n=len(flagged)), markup=False)
+        for r in flagged[:LIST_LIMIT]:
+            out.print("  " + t("cli.import.ledger.flagged_row", row=r.row_no, case=r.case_no,
+                               flags="；".join(r.flags)), markup=False)
+        if len(flagged) > LIST_LIMIT:
+            out.print(t("cli.import.ledger.more", n=len(flagged) - LIST_LIMIT), markup=False)
+    print_rejected(out, report.rejected)
+    if report.reject_file is not None:
+        out.print(t("cli.import.ledger.reject_file", path=str(report.reject_file)), markup=False)
+    if result.dry_run:
+        out.print(t("cli.import.ledger.dry_run_done"), markup=False)

@@ -1,0 +1,480 @@
+"""The ledger import use case.
+
+``plan_ledger`` reads a file and understands it without touching the database: the column
+mapping, every row as an ``ImportedCase`` (or the reason it cannot be one). The preview, the
+terminal dialog and ``--dry-run`` show a plan. ``run_import`` hands the importable rows to
+``Services.import_ledger_rows`` (one transaction) and writes the rows that could not be
+imported to ``<name>_未导入.xlsx``: the same columns plus 原因, so the clerk fixes them there
+and imports that file again.
+
+Rows are rejected only when no case can be made of them: no 受理日期 (or not a date, or after
+today) or no party. Everything else that is doubtful (an ID that fails its check digit, a
+type that had to be guessed, an amount that could not be read...) is imported and flagged.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from mediator.core.enums import (
+    AgreementForm, CaseSource, DisputeType, PartyKind, PartyRole, RiskGrade,
+)
+from mediator.core.enums import Outcome as CaseOutcome
+from mediator.core.errors import ValidationError
+from mediator.core import rules
+from mediator.core.enums import CaseState
+from mediator.core.importing import ImportedCase, ImportResult, RowResult, plan_lifecycle
+from mediator.core.services import CaseInput, PartyInput, parties_text
+from mediator.core.validate import parse_int, parse_phone, parse_resident_id
+from mediator.i18n import t
+from mediator.ledger.headers import ROLES, Column, Layout, detect_layout
+from mediator.ledger.mapping import Mapping, apply_mapping, load_mapping
+from mediator.ledger.reader import Table, read_table
+from mediator.ledger.values import (
+    TypeMatcher, is_blank, is_organisation, ledger_number, parse_agreement_form,
+    parse_cell_date, parse_gender, parse_money, parse_performance, parse_result, parse_risk,
+    parse_source, split_names, split_values, text_of,
+)
+
+REJECT_SUFFIX = "_未导入"
+REQUIRED = ("registered_on", "applicant.name")
+OPTIONAL = ("respondent.name", "dispute_type", "facts", "result", "closed_on")
+_SUMMARY_WORDS = ("合计", "总计", "小计", "共计", "汇总")
+_ROLE = {"applicant": PartyRole.APPLICANT, "respondent": PartyRole.RESPONDENT,
+         "third_party": PartyRole.THIRD_PARTY}
+
+
+@dataclass
+class ParsedRow:
+    row_no: int  # as Excel / WPS number the row (1-based)
+    values: list[Any]
+    case: ImportedCase | None = None
+    reason: str | None = None  # why no case can be made of it
+
+
+@dataclass
+class LedgerPlan:
+    path: Path
+    table: Table
+    layout: Layout
+    rows: list[ParsedRow]
+    mapping: Mapping | None = None
+    unmatched_mapping: list[str] = field(default_factory=list)
+    #: rows left out on purpose: {"empty": n, "summary": n, "header": n}
+    skipped: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def cases(self) -> list[ImportedCase]:
+        return [r.case for r in self.rows if r.case is not None]
+
+    @property
+    def rejected(self) -> list[ParsedRow]:
+        return [r for r in self.rows if r.reason is not None]
+
+    @property
+    def reject_path(self) -> Path:
+        return reject_path(self.path)
+
+    @property
+    def missing(self) -> list[str]:
+        """Useful columns the ledger does not have (said once, not flagged on every row)."""
+        present = self.layout.index_of()
+        return [f for f in OPTIONAL if f not in present]
+
+
+@dataclass
+class LedgerReport:
+    plan: LedgerPlan
+    result: ImportResult
+    rejected: list[tuple[int, str]]  # (row, reason), parse-time and service-time together
+    reject_file: Path | None
+    seconds: float
+
+    @property
+    def imported(self) -> int:
+        return self.result.count("imported")
+
+    @property
+    def existing(self) -> int:
+        return self.result.count("existing")
+
+    @property
+    def flagged(self) -> list[RowResult]:
+        return [r for r in self.result.rows if r.status == "imported" and r.flags]
+
+
+def reject_path(path: Path) -> Path:
+    return Path(path).with_name(f"{Path(path).stem}{REJECT_SUFFIX}.xlsx")
+
+
+# --- planning -----------------------------------------------------------------------------
+
+
+def plan_ledger(path: Path, today: date, *, sheet: str | None = None,
+                mapping_path: Path | None = None) -> LedgerPlan:
+    """Read and understand a ledger; nothing is written anywhere."""
+    path = Path(path)
+    mapping = load_mapping(mapping_path) if mapping_path else None
+    table = read_table(path, sheet or (mapping.sheet if mapping else None))
+    layout = detect_layout(table, mapping.header_row if mapping else None,
+                           mapping.header_rows if mapping else None)
+    unmatched = apply_mapping(layout.columns, mapping) if mapping else []
+    fields = layout.index_of()
+    missing = [f for f in REQUIRED if f not in fields]
+    if missing:
+        raise ValidationError(t("ledger.error.missing_columns", columns="、".join(
+            field_label(f) for f in missing)), "file")
+    converter = RowConverter(layout, today, mapping.types if mapping else None)
+    header_texts = [text_of(v) for v in table.rows[layout.data_start - 1]]
+    rows: list[ParsedRow] = []
+    skipped = {"empty": 0, "summary": 0, "header": 0}
+    for index in range(layout.data_start, len(table.rows)):
+        values = table.rows[index]
+        kind = _skip_kind(values, header_texts, index == layout.data_start)
+        if kind:
+            skipped[kind] += 1
+            continue
+        rows.append(converter.convert(index + 1, values))
+    return LedgerPlan(path, table, layout, rows, mapping, unmatched,
+                      {k: v for k, v in skipped.items() if v})
+
+
+def _skip_kind(values: list[Any], header: list[str], first: bool) -> str | None:
+    texts = [text_of(v) for v in values]
+    filled = [x for x in texts if x]
+    if not filled:
+        return "empty"
+    if any(filled[0].replace(" ", "").startswith(w) for w in _SUMMARY_WORDS):
+        return "summary"
+    if texts == header:
+        return "header"  # the header repeated (printed ledgers repeat it on every page)
+    if first and all(x.isdigit() for x in filled) and \
+            [int(x) for x in filled] == list(range(int(filled[0]), int(filled[0]) + len(filled))):
+        return "header"  # a row of column numbers 1 2 3 ... under the header
+    return None
+
+
+def field_label(name: str) -> str:
+    """The display name of a field: 受理日期, 申请人联系电话..."""
+    if "." in name:
+        role, attr = name.split(".", 1)
+        return t("ledger.party_field", role=t(f"ledger.role.{role}"), attr=t(f"ledger.attr.{attr}"))
+    return t(f"ledger.field.{name}")
+
+
+class RowConverter:
+    """One row of cells -> an ImportedCase, with the doubts found on the way."""
+
+    def __init__(self, layout: Layout, today: date, types: dict[str, DisputeType] | None = None):
+        self.today = today
+        self.columns: dict[str, Column] = layout.index_of()
+        self.other_columns = [c for c in layout.columns if c.how in ("unknown", "duplicate")]
+        self.types = TypeMatcher(types)
+
+    def get(self, values: list[Any], name: str) -> Any:
+        col = self.columns.get(name)
+        if col is None or col.index >= len(values):
+            return None
+        return values[col.index]
+
+    def convert(self, row_no: int, values: list[Any]) -> ParsedRow:
+        get = lambda name: self.get(values, name)  # noqa: E731
+        flags: list[str] = []
+        notes: list[str] = []
+
+        raw_date = get("registered_on")
+        try:
+            registered = parse_cell_date(raw_date)
+        except ValueError:
+            return ParsedRow(row_no, values, reason=t("ledger.reject.bad_date",
+                                                      value=text_of(raw_date)))
+        if registered is None:
+            return ParsedRow(row_no, values, reason=t("ledger.reject.no_date"))
+        if registered > self.today:
+            return ParsedRow(row_no, values, reason=t("ledger.reject.future_date",
+                                                      date=registered.isoformat()))
+
+        parties: list[PartyInput] = []
+        persons_hint = 0
+        seen_ids: set[str] = set()
+        for role in ROLES:
+            names, hint = split_names(get(f"{role}.name"))
+            persons_hint += hint
+            parties += self._parties(role, names, values, seen_ids, flags, notes)
+        if not any(p.role is PartyRole.APPLICANT for p in parties):
+            return ParsedRow(row_no, values, reason=t("ledger.reject.no_party"))
+
+        label = text_of(get("dispute_type"))
+        match = self.types.match(label)
+        type_note = None
+        if match.how == "keyword":
+            type_note = label
+            flags.append(t("import.flag.type_guessed", label=label, type=match.type.label))
+        elif match.how == "unknown":
+            type_note = label
+            flags.append(t("import.flag.type_unknown", label=label))
+        elif match.how == "blank" and "dispute_type" in self.columns:
+            flags.append(t("import.flag.type_blank"))
+
+        amount = 0
+        raw_amount = get("amount")
+        if not is_blank(raw_amount):
+            try:
+                amount = parse_money(raw_amount, self.columns["amount"].scale)
+            except ValueError:
+                flags.append(t("import.flag.amount_unreadable", value=text_of(raw_amount)))
+
+        outcome = self._parse(get("result"), parse_result, "result", flags)
+        form = self._parse(get("agreement_form"), parse_agreement_form, "agreement_form", flags)
+        if outcome is CaseOutcome.AGREEMENT and form is None:
+            form = AgreementForm.WRITTEN if amount > 0 else AgreementForm.ORAL
+            if "agreement_form" in self.columns:
+                flags.append(t("import.flag.form_assumed", form=form.label))
+        performance = self._parse(get("performance"), parse_performance, "performance", flags)
+        mediated_on = self._date(get("mediated_on"), "mediated_on", flags)
+        closed_on = self._date(get("closed_on"), "closed_on", flags)
+        follow_up_on = self._date(get("follow_up_on"), "follow_up_on", flags)
+        source = self._parse(get("source"), parse_source, "source", flags) or CaseSource.APPLICATION
+        risk = self._parse(get("risk_grade"), parse_risk, "risk_grade", flags) or RiskGrade.GENERAL
+
+        persons = max(persons_hint, len(parties))
+        raw_persons = get("persons")
+        if not is_blank(raw_persons):
+            try:
+                stated = parse_int(text_of(raw_persons).rstrip("人名"), "persons", minimum=0)
+            except ValidationError:
+                flags.append(t("import.flag.unreadable", field=field_label("persons"),
+                               value=text_of(raw_persons)))
+            else:
+                if stated < len(parties):
+                    flags.append(t("import.flag.persons_too_few", n=stated, parties=len(parties)))
+                persons = max(persons, stated)
+
+        facts = text_of(get("facts"))
+        if not facts:
+            facts = t("import.no_facts")
+            if "facts" in self.columns:  # no column at all is said once, in the mapping
+                flags.append(t("import.flag.no_facts"))
+        mediators, _ = split_names(get("mediator"))
+        if len(mediators) > 1:
+            notes.append(t("ledger.note.line", label=field_label("mediator"),
+                           value="、".join(mediators)))
+        note = text_of(get("note"))
+        if note:
+            notes.append(t("ledger.note.line", label=field_label("note"), value=note))
+        for col in self.other_columns:
+            value = text_of(values[col.index]) if col.index < len(values) else ""
+            if value:
+                notes.append(t("ledger.note.line", label=col.header, value=value))
+
+        number = ledger_number(get("number"))
+        if number:
+            if re.fullmatch(r"[0-9]{1,6}", number):
+                key = f"ledger:{registered.year}:{int(number)}"  # a bare per-year sequence
+            else:
+                key = f"ledger:{number}"
+        else:
+            names = sorted(p.name for p in parties)
+            # the type as the ledger writes it, so a later [types] mapping keeps the key
+            digest = hashlib.sha256("|".join([registered.isoformat(), "、".join(names),
+                                              re.sub(r"\s+", "", label)])
+                                    .encode("utf-8")).hexdigest()[:24]
+            key = f"row:{digest}"
+
+        case = CaseInput(
+            parties=parties, dispute_type=match.type, source=source, registered_on=registered,
+            facts=facts, requests=text_of(get("requests")), persons_involved=persons,
+            amount_fen=amount, risk_grade=risk, type_note=type_note, import_key=key,
+            petition_received_on=registered if source is CaseSource.PETITION else None)
+        imported = ImportedCase(
+            row_no=row_no, case=case, outcome=outcome, mediated_on=mediated_on,
+            closed_on=closed_on, agreement_form=form,
+            agreement_terms=text_of(get("agreement_terms")), agreement_amount_fen=amount,
+            performance=performance, follow_up_on=follow_up_on,
+            follow_up_by=text_of(get("follow_up_by")) or None,
+            follow_up_note=text_of(get("follow_up_note")), mediator_names=mediators,
+            village_name=text_of(get("village")) or None, note="\n".join(notes), flags=flags)
+        return ParsedRow(row_no, values, case=imported)
+
+    def _parse(self, value: Any, parser: Callable[[Any], Any], name: str, flags: list[str]) -> Any:
+        try:
+            return parser(value)
+        except ValueError:
+            flags.append(t("import.flag.unreadable", field=field_label(name), value=text_of(value)))
+            return None
+
+    def _date(self, value: Any, name: str, flags: list[str]) -> date | None:
+        return self._parse(value, parse_cell_date, name, flags)
+
+    def _parties(self, role: str, names: list[str], values: list[Any], seen_ids: set[str],
+                 flags: list[str], notes: list[str]) -> list[PartyInput]:
+        if not names:
+            return []
+        get = lambda attr: self.get(values, f"{role}.{attr}")  # noqa: E731
+        raw_id = get("id_number")
+        ids = split_values(raw_id)
+        phones = split_values(get("phone"))
+        genders = split_values(get("gender"))
+        ethnicities = split_values(get("ethnicity"))
+        ages = split_values(get("age"))
+        address = text_of(get("address"))
+        addresses = [a.strip() for a in re.split(r"[;；\n]+", address) if a.strip()] \
+            if len(names) > 1 else ([address] if address else [])
+        out = []
+        for k, name in enumerate(names):
+            kind = PartyKind.ORGANISATION if is_organisation(name) else PartyKind.PERSON
+            p = PartyInput(name=name, role=_ROLE[role], kind=kind,
+                           ethnicity=ethnicities[k] if k < len(ethnicities) else None,
+                           address=addresses[k] if k < len(addresses) else None)
+            idtext = ids[k] if k < len(ids) else ""
+            if idtext and kind is PartyKind.ORGANISATION:
+                p.org_code = idtext
+            elif idtext:
+                try:
+                    rid = parse_resident_id(idtext, today=self.today)
+                except ValidationError as exc:
+                    hint = t("import.flag.id_as_number") if isinstance(raw_id, (int, float)) else ""
+                    flags.append(t("import.flag.bad_id", name=name, id=idtext,
+                                   error=exc.message) + hint)
+                else:
+                    if rid.number in seen_ids:
+                        flags.append(t("import.flag.duplicate_id", name=name, id=rid.number))
+                    else:
+                        seen_ids.add(rid.number)
+                        p.id_number = rid.number
+            gender_text = genders[k] if k < len(genders) else ""
+            if gender_text:
+                try:
+                    gender = parse_gender(gender_text)
+                except ValueError:
+                    flags.append(t("import.flag.unreadable", field=field_label(f"{role}.gender"),
+                                   value=gender_text))
+                else:
+                    if p.id_number is None:
+                        p.gender = gender
+                    elif gender is not parse_resident_id(p.id_number, today=self.today).gender:
+                        flags.append(t("import.flag.gender_mismatch", name=name))
+            phone_text = phones[k] if k < len(phones) else ""
+            if phone_text:
+                try:
+                    p.phone = parse_phone(phone_text)
+                except ValidationError:
+                    flags.append(t("import.flag.bad_phone", name=name, phone=phone_text))
+            age = ages[k] if k < len(ages) else ""
+            if age and p.id_number is None:
+                notes.append(t("ledger.note.age", name=name, age=age))
+            out.append(p)
+        if len(ids) > len(names) and names:
+            flags.append(t("import.flag.extra_values", field=field_label(f"{role}.id_number")))
+        if len(phones) > len(names) and names:
+            flags.append(t("import.flag.extra_values", field=field_label(f"{role}.phone")))
+        return out
+
+
+# --- preview ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PreviewRow:
+    """One row as understood, in words (the dialog's preview and ``--dry-run``)."""
+
+    row_no: int
+    date: str
+    parties: str
+    type: str
+    state: str
+    note: str  # doubts, or why the row cannot be imported
+    rejected: bool = False
+
+
+def predicted_state(row: ImportedCase, today: date) -> CaseState:
+    state = CaseState.REGISTERED
+    for step in plan_lifecycle(row, today).steps:
+        state = rules.next_state(state, step.action)
+    return state
+
+
+def preview_rows(plan: LedgerPlan, today: date, limit: int = 20) -> list[PreviewRow]:
+    out = []
+    for r in plan.rows[:limit]:
+        if r.case is None:
+            out.append(PreviewRow(r.row_no, "", "", "", t("ledger.preview.rejected"),
+                                  r.reason or "", rejected=True))
+            continue
+        c = r.case.case
+        kind = DisputeType(c.dispute_type).label + (f"（{c.type_note}）" if c.type_note else "")
+        out.append(PreviewRow(
+            r.row_no, c.registered_on.isoformat() if c.registered_on else "",
+            parties_text([(p.role.name, p.name) for p in c.parties]), kind,
+            predicted_state(r.case, today).label, "；".join(r.case.flags)))
+    return out
+
+
+# --- running ------------------------------------------------------------------------------
+
+
+def run_import(plan: LedgerPlan, services: Any, *,
+               progress: Callable[[int, int], None] | None = None,
+               dry_run: bool = False) -> LedgerReport:
+    """Insert the plan's cases; write the reject file (not on a dry run)."""
+    started = time.perf_counter()
+    result = services.import_ledger_rows(plan.cases, plan.path.name, progress=progress,
+                                         dry_run=dry_run)
+    by_row = {r.row_no: r for r in plan.rows}
+    rejected = [(r.row_no, r.reason) for r in plan.rejected] + \
+        [(r.row_no, r.reason or "") for r in result.rows if r.status == "rejected"]
+    rejected.sort()
+    reject_file = None
+    if rejected and not dry_run:
+        reject_file = write_rejects(plan, [(by_row[n], reason) for n, reason in rejected])
+    return LedgerReport(plan, result, rejected, reject_file, time.perf_counter() - started)
+
+
+def import_ledger(path: Path, services: Any, *, sheet: str | None = None,
+                  mapping_path: Path | None = None, dry_run: bool = False,
+                  progress: Callable[[int, int], None] | None = None) -> LedgerReport:
+    started = time.perf_counter()
+    plan = plan_ledger(path, services.today(), sheet=sheet, mapping_path=mapping_path)
+    report = run_import(plan, services, progress=progress, dry_run=dry_run)
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _cell(value: Any) -> Any:
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    if isinstance(value, str):
+        return ILLEGAL_CHARACTERS_RE.sub("", value)
+    return value
+
+
+def write_rejects(plan: LedgerPlan, rows: list[tuple[ParsedRow, str]]) -> Path:
+    """``<name>_未导入.xlsx``: the ledger's columns as read, plus 原因; written atomically."""
+    from openpyxl import Workbook
+
+    target = plan.reject_path
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet(title=(plan.table.sheet or "Sheet1")[:31])
+    width = len(plan.layout.columns)
+    ws.append([_cell(h) for h in plan.layout.headers] + [t("ledger.reject.column")])
+    for row, reason in rows:
+        values = list(row.values[:width]) + [None] * max(0, width - len(row.values))
+        ws.append([_cell(v) for v in values]
+                  + [t("ledger.reject.reason", row=row.row_no, reason=reason)])
+    tmp = target.with_name(target.name + ".tmp")
+    try:
+        wb.save(tmp)
+        os.replace(tmp, target)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise ValidationError(t("ledger.error.cannot_write", path=str(target),
+                                error=str(exc)), "file") from exc
+    return target
