@@ -7,8 +7,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 
-from mediator.core.privacy import mask_id, mask_name, mask_phone
+from mediator.core.privacy import mask_id, mask_phone
+from mediator.core.privacy import mask_name as _mask_name
+
+#: the same names come back on every line of a long list; masking one is not free (NFKC,
+#: organisation markers), so remember the answers.
+mask_name = lru_cache(maxsize=65536)(_mask_name)
 
 # an 18-character (or legacy 15-digit) resident ID, a mobile number, a landline with area code
 _ID = re.compile(r"(?<![0-9A-Za-z])(?:[1-9][0-9]{16}[0-9Xx]|[1-9][0-9]{14})(?![0-9A-Za-z])")
