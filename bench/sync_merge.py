@@ -82,6 +82,8 @@ def main() -> None:
     ap.add_argument("--towns", type=int, default=100)
     ap.add_argument("--cases", type=int, default=10000)
     ap.add_argument("--work", type=Path, default=Path("bench/data/sync"))
+    ap.add_argument("--reuse", action="store_true",
+                    help="keep the township packages of the previous run (same --towns)")
     args = ap.parse_args()
 
     from mediator.core.db import open_database
@@ -101,7 +103,13 @@ def main() -> None:
             generate(db, cases=args.cases, seed=1)
         print(f"demo township of {args.cases} cases: {time.perf_counter() - t:.1f} s")
     county_root = work / "county"
+    saved_keys = work / "county-keys"
+    if args.reuse and (county_root / "config" / "keys").is_dir():
+        shutil.rmtree(saved_keys, ignore_errors=True)
+        shutil.copytree(county_root / "config" / "keys", saved_keys)
     shutil.rmtree(county_root, ignore_errors=True)
+    if args.reuse and saved_keys.is_dir():   # packages already sealed to this county's key
+        shutil.copytree(saved_keys, county_root / "config" / "keys")
     county_paths = Paths(data=county_root, config=county_root / "config",
                          backups=county_root / "backups", db=county_root / "county.db").ensure()
     county_svc = Services(open_database(county_paths.db), operator="bench",
@@ -111,12 +119,21 @@ def main() -> None:
     county_sync = SyncService(county_svc, county_paths)
 
     towns = work / "towns"
-    shutil.rmtree(towns, ignore_errors=True)
-    towns.mkdir()
-    packages, packages2 = [], []
+    packages = [work / f"pkg1-{k:03d}.mdsync" for k in range(1, args.towns + 1)]
+    packages2 = [work / f"pkg2-{k:03d}.mdsync" for k in range(1, args.towns + 1)]
+    reuse = args.reuse and all(p.exists() for p in packages + packages2)
+    if not reuse:
+        shutil.rmtree(towns, ignore_errors=True)
+        towns.mkdir()
+        packages, packages2 = [], []
     t = time.perf_counter()
     export_time = 0.0
     for k in range(1, args.towns + 1):
+        if reuse:   # the county still has to trust the townships' keys
+            tpaths = Paths(data=towns / f"d{k}", config=towns / f"d{k}" / "config",
+                           backups=towns / f"d{k}" / "b", db=towns / f"t{k}.db")
+            county_sync.trust_key(load_keys(tpaths, f"330106{k:03d}").public)
+            continue
         db_path = towns / f"t{k}.db"
         code = make_township(demo, db_path, k)
         tpaths = Paths(data=towns / f"d{k}", config=towns / f"d{k}" / "config",
@@ -141,9 +158,11 @@ def main() -> None:
             target.append(out.path)
         db.close()
     size = sum(p.stat().st_size for p in packages)
-    print(f"{args.towns} township packages: {size / 1e6:.0f} MB in all, built in "
-          f"{time.perf_counter() - t:.0f} s (export alone {export_time / (2 * args.towns):.2f} s "
-          f"per package of {args.cases} cases)")
+    if not reuse:
+        print(f"{args.towns} township packages: {size / 1e6:.0f} MB in all, built in "
+              f"{time.perf_counter() - t:.0f} s (export alone "
+              f"{export_time / (2 * args.towns):.2f} s per package of {args.cases} cases)",
+              flush=True)
     county_svc.db.close()
 
     def run(files: list[Path]) -> tuple[float, float, int, int, int]:

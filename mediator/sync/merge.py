@@ -270,9 +270,9 @@ def _same(table: str, version: int) -> str:
 # --- the checks that refuse a package -------------------------------------------------------
 
 
-def check_rows(conn: Connection, meta: PackageMeta, own_code: str, version: int) -> list[str]:
-    """Problems that refuse the package (empty list: fine). Runs inside the merge
-    transaction, so 'rows that would change the database' is exactly what gets merged."""
+def check_package(conn: Connection, meta: PackageMeta, own_code: str) -> list[str]:
+    """Problems with the package as a whole (empty list: fine): owners outside the sender's
+    area or this office's own code, children owned unlike their case, bad division codes."""
     problems: list[str] = []
 
     def note(text: str) -> bool:
@@ -308,23 +308,29 @@ def check_rows(conn: Connection, meta: PackageMeta, own_code: str, version: int)
             if not ok and note(t("sync.reject.value", table=table, column=col,
                                  id="*", value=str(value)[:40])):
                 return problems
-    for table in TABLES:
-        checks = row_checks(table, version)
-        reason = " ".join(f"WHEN NOT coalesce(({pred}), 0) THEN {_quote(col)}"
-                          for col, pred in checks)
-        sql = (f"SELECT id, bad FROM (SELECT p.id AS id, CASE {reason} END AS bad "
-               f"FROM pkg.{table} p WHERE {_changing(table)}) WHERE bad IS NOT NULL "
-               f"LIMIT {MAX_DETAILS}")
-        for row_id, col in conn.exec_driver_sql(sql):
-            value = conn.exec_driver_sql(f"SELECT {col} FROM pkg.{table} WHERE id IS ?",
-                                         (row_id,)).scalar()
-            if note(t("sync.reject.value", table=table, column=col, id=str(row_id)[:32],
-                      value=_show(value))):
-                return problems
-    for table in TABLES:
-        if not utf8_ok(conn, table, version):
-            if note(t("sync.reject.utf8", table=t(f"sync.table.{table}"))):
-                return problems
+    return problems
+
+
+def check_changing_rows(conn: Connection, table: str, version: int) -> list[str]:
+    """Validate the rows of ``table`` that would change the database (new, or a higher
+    revision): the rest is either identical to what is held or ignored."""
+    problems: list[str] = []
+    checks = row_checks(table, version)
+    reason = " ".join(f"WHEN NOT coalesce(({pred}), 0) THEN {_quote(col)}"
+                      for col, pred in checks)
+    # CASE fixes the order: rows this database already holds at the same or a higher
+    # revision are skipped before any predicate (some call Python) is evaluated
+    held = (f"EXISTS (SELECT 1 FROM main.{table} m WHERE m.id = p.id "
+            f"AND m.revision >= p.revision)")
+    sql = (f"SELECT id, bad FROM (SELECT p.id AS id, CASE WHEN {held} THEN NULL {reason} "
+           f"END AS bad FROM pkg.{table} p) WHERE bad IS NOT NULL LIMIT {MAX_DETAILS}")
+    for row_id, col in conn.exec_driver_sql(sql).all():
+        value = conn.exec_driver_sql(f"SELECT {col} FROM pkg.{table} WHERE id IS ?",
+                                     (row_id,)).scalar()
+        problems.append(t("sync.reject.value", table=table, column=col, id=str(row_id)[:32],
+                          value=_show(value)))
+    if not problems and not utf8_ok(conn, table, version):
+        problems.append(t("sync.reject.utf8", table=t(f"sync.table.{table}")))
     return problems
 
 
@@ -435,6 +441,11 @@ def merge_tables(conn: Connection, meta: PackageMeta, version: int,
             raise PackageInvalid(t("sync.pkg.rows_rejected", n=clashes, first=details[0]),
                                  details)
         counts = Counts(new=new, updated=newer, unchanged=equal, older=older, conflicts=forks)
+        if new or newer:
+            problems = check_changing_rows(conn, table, version)
+            if problems:
+                raise PackageInvalid(t("sync.pkg.rows_rejected", n=len(problems),
+                                       first=problems[0]), problems)
         if forks:
             fork_rows = conn.exec_driver_sql(
                 f"SELECT p.id, p.owner_code, p.revision FROM pkg.{table} p "
@@ -463,8 +474,8 @@ def merge_tables(conn: Connection, meta: PackageMeta, version: int,
     # a restored backup can number a different case like one already held: keep both, say so
     clashes = conn.exec_driver_sql(
         "SELECT n.id, o.id, n.owner_code, n.revision FROM temp.sync_affected a "
-        "JOIN main.dispute_case n ON n.id = a.id "
-        "JOIN main.dispute_case o ON o.owner_code = n.owner_code AND o.year = n.year "
+        "CROSS JOIN main.dispute_case n ON n.id = a.id "   # CROSS: start from the few touched
+        "CROSS JOIN main.dispute_case o ON o.owner_code = n.owner_code AND o.year = n.year "
         "AND o.seq = n.seq AND o.id <> n.id WHERE n.deleted = 0 AND o.deleted = 0").all()
     cols = columns(version)["dispute_case"]
     for new_case, held_case, owner, revision in clashes:
@@ -506,7 +517,7 @@ def merge_package(db: Database, payload: Path, meta: PackageMeta, *, own_code: s
             conn.execution_options(mediator_write=True)
             try:
                 with conn.begin():
-                    problems = check_rows(conn, meta, own_code, version)
+                    problems = check_package(conn, meta, own_code)
                     if problems:
                         err = PackageInvalid(t("sync.pkg.rows_rejected", n=len(problems),
                                                first=problems[0]), problems)
