@@ -204,8 +204,10 @@ def cmd_sync_import(ctx: Context) -> int:
         return 4
     with ctx.open_db(create=False) as db:
         sync = _sync(ctx, db)
+        # one console for the bar and the reports, so they interleave cleanly on a terminal;
+        # when stdout is not a terminal the transient bar draws nothing
         bar = Progress(TextColumn("{task.description}"), BarColumn(), TaskProgressColumn(),
-                       console=console(stderr=True), transient=True)
+                       console=out, transient=True)
 
         class CliProgress(ImportProgress):
             task = None

@@ -157,7 +157,9 @@ def _import(db: Database, source: Path, quarantine: Path, keys: OfficeKeys, oper
     if size > MAX_PACKAGE:
         raise E.PackageInvalid(t("sync.pkg.too_large", path=source.name))
     progress.stage(t("sync.stage.copy"))
-    copy = quarantine / "package.mdsync"
+    # the copy keeps the file's own name, which is what the messages show
+    copy = quarantine / "in" / source.name
+    copy.parent.mkdir()
     package_hash = copy_in(source, copy, progress)
     report.package_hash = package_hash
     when = already_imported(db, package_hash)
