@@ -345,6 +345,10 @@ class Services:
             m = s.get(Mediator, mediator_id)
             if m is None or m.deleted:
                 raise NotFoundError(t("svc.not_found"))
+            own = s.get(Setting, "office_code")
+            if own is not None and m.owner_code != own.value:
+                # one writer per record: a township's mediator is read-only at the county
+                raise DomainError(t("svc.read_only_mediator", name=m.name, owner=m.owner_code))
             before = _snapshot(m)
             if name is not None:
                 if not normalise(name):
