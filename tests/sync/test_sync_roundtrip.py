@@ -276,3 +276,10 @@ def test_county_opens_its_own_linked_case(net) -> None:
     # the county's own case travels up with the township's
     (rep,) = net.city.sync.import_files([net.county.export(net.stick).path])
     assert net.city.svc.find_case(out.case_id).linked_case_id == cid
+
+
+def test_township_mediators_are_read_only_at_the_county(net) -> None:
+    m = net.t1.svc.add_mediator("赵调解", "13900001111")
+    net.county.sync.import_files([net.t1.export(net.stick).path])
+    with pytest.raises(DomainError):
+        net.county.svc.update_mediator(m.id, name="县里改名")
