@@ -195,7 +195,9 @@ class MediatorApp(App[int], inherit_bindings=False):
     # --- actions ---------------------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in ("goto", "new_case", "quick_case") and not self.has_office:
+        # unknown (None) while the start-up check runs: keys work at once; the welcome screen
+        # covers everything if the check finds no office
+        if action in ("goto", "new_case", "quick_case") and self.has_office is False:
             return False
         return True
 
@@ -244,7 +246,7 @@ class MediatorApp(App[int], inherit_bindings=False):
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         """Every action in the command palette, titled in the user's language."""
-        if self.has_office:
+        if self.has_office is not False:
             yield SystemCommand(t("tui.cmd.cases"), t("tui.cmd.cases_help"),
                                 lambda: self.action_goto("cases"))
             yield SystemCommand(t("tui.cmd.agenda"), t("tui.cmd.agenda_help"),

@@ -23,7 +23,7 @@ class CaseLookup(Provider):
 
     async def search(self, query: str) -> Hits:
         app = self.app
-        if not query.strip() or not getattr(app, "has_office", False):
+        if not query.strip() or getattr(app, "has_office", None) is False:
             return
         try:
             page = await asyncio.to_thread(

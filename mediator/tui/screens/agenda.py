@@ -1,7 +1,7 @@
 """日程 — what is due: follow-ups (回访) and case deadlines, overdue / today / next 7 days.
 
-The agenda is short by nature (``queries.agenda`` caps it at 500 items), so a ``DataTable``
-is the right widget here, with every cell a ``Text`` (never markup). A follow-up is completed
+A busy office has thousands of items (overdue ones pile up), so the list is a line-API
+:class:`AgendaList` like the case list, not a ``DataTable``. A follow-up is completed
 right here: Enter opens a small dialog (result, method, date, note) that calls
 ``Services.complete_follow_up`` in a worker; the agenda reloads on ``CasesChanged``.
 """
@@ -11,15 +11,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from rich.cells import cell_len
 from rich.text import Text
+from rich.segment import Segment
+from rich.style import Style
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.message import Message
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Button, DataTable, Footer, Input, Label, Select, Static
+from textual.widgets import Button, Footer, Input, Label, Select, Static
 
 from mediator.core.enums import FollowUpMethod, FollowUpResult
 from mediator.core.errors import MediatorError, ValidationError
@@ -29,12 +32,14 @@ from mediator.core.validate import parse_date
 from mediator.i18n import t
 from mediator.tui.bindings import translate_bindings
 from mediator.tui.messages import CasesChanged
-from mediator.tui.text import clip, literal
+from mediator.tui.text import clip, fit, literal, plain
+from mediator.tui.widgets.line_table import LineTable
 from mediator.tui.widgets.nav import NavBar
 
 DAYS = 7
 PARTIES_CELLS = 24
-NOTE_CELLS = 40
+#: overdue and upcoming items per kind (follow-ups, deadlines); see queries.agenda
+LIMIT = 1000
 GROUPS = ("overdue", "today", "week")
 
 
@@ -66,9 +71,82 @@ class AgendaLoaded(Message):
     items: list[AgendaItem]
 
 
+@dataclass(frozen=True)
+class Heading:
+    """A group line (已逾期 / 今天 / 7天内) between the items; the cursor steps over it."""
+
+    group: str
+    count: str
+
+
+def item_key(item: AgendaItem) -> str:
+    return f"{item.follow_up_id or item.case_id}:{item.kind}"
+
+
+class AgendaList(LineTable):
+    """Agenda items under group headings, drawn line by line (busy offices have thousands)."""
+
+    BINDINGS = [Binding("enter", "select", "tui.key.agenda_act")]
+
+    def __init__(self, today: date, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.today = today
+        self._case_no_width = 12
+        self._parties_width = PARTIES_CELLS
+
+    def set_items(self, rows: list[Heading | AgendaItem], keep: str | None) -> None:
+        """Replace the rows, keeping the cursor on the same item (or the same place, when
+        that item just left the agenda)."""
+        widths = [cell_len(plain(r.case_no, limit=30)) for r in rows if isinstance(r, AgendaItem)]
+        self._case_no_width = min(26, max([cell_len(t("tui.agenda.col.case_no")), *widths]))
+        widths = [cell_len(plain(r.parties, limit=60)) for r in rows if isinstance(r, AgendaItem)]
+        self._parties_width = min(PARTIES_CELLS,
+                                  max([cell_len(t("tui.agenda.col.parties")), *widths]))
+        index = 0
+        if keep is not None:
+            index = next((i for i, r in enumerate(rows)
+                          if isinstance(r, AgendaItem) and item_key(r) == keep), self.cursor)
+        self.replace_rows(rows, index, keep_scroll=keep is not None)
+
+    def selectable(self, row: object) -> bool:
+        return isinstance(row, AgendaItem)
+
+    def layout_columns(self, width: int) -> list[tuple[str, str, int]]:
+        when = max(cell_len(t("deadline.overdue", days=999)), cell_len(t("deadline.today")),
+                   cell_len(t("tui.agenda.col.when")))
+        kind = min(12, max(cell_len(label) for label in
+                           [t("tui.agenda.follow_up"), *(k.label for k in DeadlineKind)]))
+        cols = [("due", 10), ("when", when), ("kind", kind), ("case_no", self._case_no_width),
+                ("parties", self._parties_width)]
+        used = sum(w + 1 for _, w in cols) + 2
+        if width - used >= 10:
+            cols.append(("note", width - used))
+        else:  # narrow terminal: the parties take what is left, the note goes
+            cols[-1] = ("parties", max(8, self._parties_width + width - used - 1))
+        return [(key, t(f"tui.agenda.col.{key}"), w) for key, w in cols]
+
+    def render_cells(self, row: Heading | AgendaItem, columns: list[tuple[str, str, int]],
+                     base: Style, width: int) -> list[Segment]:
+        if isinstance(row, Heading):
+            tone = {"overdue": "overdue", "today": "soon"}.get(row.group, "heading")
+            style = base + self.style_of("heading") + self.style_of(tone)
+            return [Segment(t(f"tui.agenda.group.{row.group}", n=row.count), style)]
+        days = row.days_left(self.today)
+        tone_style = base + (self.style_of("overdue") if days < 0 else
+                             self.style_of("soon") if days == 0 else Style())
+        values = {"due": (row.due_on.isoformat(), base), "when": (when_label(row, self.today), tone_style),
+                  "kind": (kind_label(row), base), "case_no": (row.case_no, base),
+                  "parties": (row.parties, base), "note": (row.note, base)}
+        segments = []
+        for key, _, w in columns:
+            value, style = values[key]
+            segments.append(Segment(fit(plain(value, limit=w * 2), w), style))
+            segments.append(Segment(" ", base))
+        return segments
+
+
 class AgendaScreen(Screen[None]):
     BINDINGS = [
-        Binding("enter", "act", "tui.key.agenda_act"),
         Binding("o", "open_case", "tui.key.open_case"),
         Binding("ctrl+r", "reload", "tui.key.reload", show=False),
     ]
@@ -76,23 +154,17 @@ class AgendaScreen(Screen[None]):
     def __init__(self) -> None:
         super().__init__()
         translate_bindings(self)
-        self.items: dict[str, AgendaItem] = {}
         self._stale = False
-        self._last_row = 0
 
     def compose(self) -> ComposeResult:
         yield NavBar("agenda")
         yield Static(Content(t("tui.agenda.loading")), id="agenda-summary")
-        table: DataTable[Text] = DataTable(id="agenda", cursor_type="row", zebra_stripes=False)
-        yield table
+        yield AgendaList(self.app.services.today(), id="agenda")  # type: ignore[attr-defined]
         yield Footer()
 
     def on_mount(self) -> None:
         self.app.watch_data(self)  # type: ignore[attr-defined]
-        table = self.query_one(DataTable)
-        for key in ("due", "when", "kind", "case_no", "parties", "note"):
-            table.add_column(Text(t(f"tui.agenda.col.{key}")), key=key)
-        table.focus()
+        self.query_one(AgendaList).focus()
         self.reload()
 
     def on_screen_resume(self) -> None:
@@ -112,69 +184,43 @@ class AgendaScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="agenda", exit_on_error=False)
     def reload(self) -> None:
         try:
-            items = self.app.services.agenda(days=DAYS)  # type: ignore[attr-defined]
+            items = self.app.services.agenda(days=DAYS, limit=LIMIT)  # type: ignore[attr-defined]
             self.post_message(AgendaLoaded(items))
         except Exception as exc:  # noqa: BLE001
             self.app.call_from_thread(self.app.report_error, exc)  # type: ignore[attr-defined]
 
     def on_agenda_loaded(self, msg: AgendaLoaded) -> None:
         today = self.app.services.today()  # type: ignore[attr-defined]
-        table = self.query_one(DataTable)
-        keep = None
-        if table.row_count and table.cursor_row >= 0:
-            keep = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
-        table.clear()
-        self.items = {}
+        agenda = self.query_one(AgendaList)
+        agenda.today = today
+        current = agenda.current
+        keep = item_key(current) if isinstance(current, AgendaItem) else None
         groups: dict[str, list[AgendaItem]] = {g: [] for g in GROUPS}
         for item in msg.items:
             groups[group_of(item, today)].append(item)
+        # the query caps overdue items per kind: say "2000+" rather than a wrong total
+        capped = any(sum(1 for i in groups["overdue"] if (i.kind == "FOLLOW_UP") == fu) >= LIMIT
+                     for fu in (True, False))
+        counts = {g: f"{len(groups[g])}" for g in GROUPS}
+        if capped:
+            counts["overdue"] += "+"
+        rows: list[Heading | AgendaItem] = []
         for group in GROUPS:
-            if not groups[group]:
-                continue
-            style = {"overdue": "bold red", "today": "bold yellow", "week": "bold"}[group]
-            table.add_row(Text(t(f"tui.agenda.group.{group}", n=len(groups[group])), style=style),
-                          *(Text("") for _ in range(5)), key=f"group:{group}")
-            for i, item in enumerate(groups[group]):
-                key = f"{item.follow_up_id or item.case_id}:{item.kind}:{i}"
-                self.items[key] = item
-                tone = "red" if group == "overdue" else "yellow" if group == "today" else ""
-                table.add_row(Text(item.due_on.isoformat()), Text(when_label(item, today), style=tone),
-                              literal(kind_label(item)), literal(item.case_no),
-                              Text(clip(item.parties, PARTIES_CELLS)),
-                              Text(clip(item.note, NOTE_CELLS)), key=key)
-        counts = {g: len(groups[g]) for g in GROUPS}
+            if groups[group]:
+                rows.append(Heading(group, counts[group]))
+                rows.extend(groups[group])
+        agenda.empty_text = t("tui.agenda.empty")
+        agenda.set_items(rows, keep)
         summary = t("tui.agenda.summary", overdue=counts["overdue"], today=counts["today"],
                     week=counts["week"]) if msg.items else t("tui.agenda.empty")
         self.query_one("#agenda-summary", Static).update(Content(summary))
-        if keep is not None and keep in self.items:
-            table.move_cursor(row=table.get_row_index(keep))
-        elif self.items:
-            table.move_cursor(row=table.get_row_index(next(iter(self.items))))
 
     def current_item(self) -> AgendaItem | None:
-        table = self.query_one(DataTable)
-        if not table.row_count:
-            return None
-        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
-        return self.items.get(key or "")
+        current = self.query_one(AgendaList).current
+        return current if isinstance(current, AgendaItem) else None
 
-    @on(DataTable.RowHighlighted)
-    def _skip_headings(self, event: DataTable.RowHighlighted) -> None:
-        """The cursor steps over the group headings (逾期 / 今天 / 7天内)."""
-        table = event.data_table
-        row = event.cursor_row
-        if str(event.row_key.value).startswith("group:"):
-            step = 1 if row >= self._last_row else -1
-            target = row + step
-            if not 0 <= target < table.row_count:
-                target = row - step
-            if 0 <= target < table.row_count and target != row:
-                table.move_cursor(row=target)
-                return
-        self._last_row = row
-
-    @on(DataTable.RowSelected)
-    def _selected(self, event: DataTable.RowSelected) -> None:
+    @on(AgendaList.Selected)
+    def _selected(self, event: AgendaList.Selected) -> None:
         event.stop()
         self.action_act()
 
@@ -206,28 +252,35 @@ class CompleteFollowUp(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         item = self.item
-        with Vertical(id="dialog"):
+        with VerticalScroll(id="dialog"):
             yield Label(Content(t("tui.fu.title")), classes="dialog-title")
             header = literal(item.case_no, "bold")
             header.append("  ")
             header.append_text(literal(item.parties, limit=80))
             yield Static(header, classes="dialog-case")
             if item.note:
-                yield Static(literal(item.note, limit=300), classes="dialog-note")
-            yield Label(Content(t("tui.fu.result")))
-            yield Select([(Content(r.label), r.name) for r in FollowUpResult], id="fu-result",
-                         prompt=t("tui.fu.choose"))
-            yield Label(Content(t("tui.fu.method")))
-            yield Select([(Content(m.label), m.name) for m in FollowUpMethod], id="fu-method",
-                         prompt=t("tui.fu.choose"), value=FollowUpMethod.PHONE.name)
-            yield Label(Content(t("tui.fu.done_on")))
-            yield Input(value=self.app.services.today().isoformat(), id="fu-date")  # type: ignore[attr-defined]
-            yield Label(Content(t("tui.fu.note")))
-            yield Input(placeholder=t("tui.fu.note_placeholder"), id="fu-note")
+                yield Static(Text(clip(item.note, 200)), classes="dialog-note")
+            with Horizontal(classes="form-row"):
+                yield Label(Content(t("tui.fu.result")))
+                yield Select([(Content(r.label), r.name) for r in FollowUpResult], id="fu-result",
+                             prompt=t("tui.fu.choose"), compact=True)
+            with Horizontal(classes="form-row"):
+                yield Label(Content(t("tui.fu.method")))
+                yield Select([(Content(m.label), m.name) for m in FollowUpMethod], id="fu-method",
+                             prompt=t("tui.fu.choose"), value=FollowUpMethod.PHONE.name,
+                             compact=True)
+            with Horizontal(classes="form-row"):
+                yield Label(Content(t("tui.fu.done_on")))
+                yield Input(value=self.app.services.today().isoformat(), id="fu-date",  # type: ignore[attr-defined]
+                            compact=True, placeholder=t("tui.fu.date_hint"))
+            with Horizontal(classes="form-row"):
+                yield Label(Content(t("tui.fu.note")))
+                yield Input(placeholder=t("tui.fu.note_placeholder"), id="fu-note", compact=True)
             yield Static(Content(""), id="fu-error", classes="error")
             with Horizontal(classes="dialog-buttons"):
                 yield Button(Content(t("tui.fu.save")), variant="primary", id="fu-save")
                 yield Button(Content(t("tui.fu.cancel")), id="fu-cancel")
+        yield Footer()
 
     def on_mount(self) -> None:
         if self.app.is_headless:

@@ -108,8 +108,8 @@ class CasesScreen(Screen[None]):
         if self.app.is_headless:
             self.query_one("#search", Input).cursor_blink = False
         self.query_one(CaseList).focus()
+        self._choices_loaded = False
         self.reload()
-        self.load_choices()
 
     def on_screen_resume(self) -> None:
         if self._stale:
@@ -256,6 +256,10 @@ class CasesScreen(Screen[None]):
             return
         case_list = self.query_one(CaseList)
         self.next_cursor = msg.next_cursor
+        if not self._choices_loaded:
+            # the filters' villages and mediators after the first page: the list comes first
+            self._choices_loaded = True
+            self.load_choices()
         if msg.append:
             case_list.append_rows(msg.rows, msg.next_cursor is not None)
         else:

@@ -24,21 +24,14 @@ from datetime import date
 from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
-from textual import events
-from textual.binding import Binding
-from textual.cache import LRUCache
 from textual.color import Color, ColorParseError
-from textual.geometry import Size
 from textual.message import Message
-from textual.reactive import reactive
-from textual.scroll_view import ScrollView
-from textual.strip import Strip
 
 from mediator.core.enums import CaseState, DisputeType, RiskGrade
 from mediator.core.queries import CaseRow
 from mediator.i18n import t
-from mediator.tui.bindings import translate_bindings
 from mediator.tui.text import fit, plain
+from mediator.tui.widgets.line_table import LineTable
 
 PREFETCH = 60
 SOON_DAYS = 3
@@ -104,52 +97,8 @@ def risk_style(colour: str | None) -> Style:
                  bold=True)
 
 
-class CaseList(ScrollView, can_focus=True):
-    """Rows of cases with a fixed header line; Enter or a click on the cursor row selects."""
-
-    DEFAULT_CSS = """
-    CaseList {
-        scrollbar-size-vertical: 1;
-        overflow-x: hidden;
-        height: 1fr;
-    }
-    CaseList > .case-list--header { text-style: bold; background: $panel; color: $foreground; }
-    CaseList > .case-list--cursor { background: $block-cursor-blurred-background; }
-    CaseList:focus > .case-list--cursor {
-        background: $block-cursor-background; color: $block-cursor-foreground;
-        text-style: $block-cursor-text-style;
-    }
-    CaseList > .case-list--overdue { color: $error; text-style: bold; }
-    CaseList > .case-list--soon { color: $warning; }
-    CaseList > .case-list--muted { color: $text-muted; }
-    """
-
-    COMPONENT_CLASSES = {
-        "case-list--header", "case-list--cursor", "case-list--overdue", "case-list--soon",
-        "case-list--muted",
-    }
-
-    BINDINGS = [
-        Binding("up", "cursor(-1)", "tui.key.up", show=False),
-        Binding("down", "cursor(1)", "tui.key.down", show=False),
-        Binding("pageup", "page(-1)", "tui.key.pageup", show=False),
-        Binding("pagedown", "page(1)", "tui.key.pagedown", show=False),
-        Binding("home", "first", "tui.key.first", show=False),
-        Binding("end", "last", "tui.key.last", show=False),
-        Binding("enter", "select", "tui.key.open"),
-    ]
-
-    cursor: reactive[int] = reactive(0, always_update=True, init=False)
-
-    class Selected(Message):
-        def __init__(self, case_list: "CaseList", row: CaseRow) -> None:
-            super().__init__()
-            self.case_list = case_list
-            self.row = row
-
-        @property
-        def control(self) -> "CaseList":
-            return self.case_list
+class CaseList(LineTable):
+    """The case rows; asks for the next page (:class:`NeedMore`) near the end."""
 
     class NeedMore(Message):
         """The cursor or the view is near the last loaded row and more rows exist."""
@@ -165,16 +114,12 @@ class CaseList(ScrollView, can_focus=True):
     def __init__(self, *, today: date, risk_colours: Mapping[str, str] | None = None,
                  name: str | None = None, id: str | None = None, classes: str | None = None):
         super().__init__(name=name, id=id, classes=classes)
-        translate_bindings(self)
         self.today = today
         self.rows: list[CaseRow] = []
         self.has_more = False
-        self.empty_text = ""
         self._asked_more = False
         self._widths: dict[str, int] = {}
         self._measure_headers()
-        self._cache: LRUCache[tuple[object, ...], Strip] = LRUCache(1024)
-        self._generation = 0
         self.set_risk_colours(risk_colours or {})
 
     # --- data --------------------------------------------------------------------------
@@ -185,35 +130,21 @@ class CaseList(ScrollView, can_focus=True):
 
     def set_rows(self, rows: Sequence[CaseRow], has_more: bool, keep_id: str | None = None) -> None:
         """Replace the rows (a new search or filter, or a reload after a change)."""
-        self.rows = list(rows)
         self.has_more = has_more
         self._asked_more = False
         self._measure_headers()
-        self._measure(self.rows)
+        self._measure(rows)
         index = 0
         if keep_id is not None:
-            index = next((i for i, r in enumerate(self.rows) if r.id == keep_id), 0)
-        self._invalidate()
-        self.virtual_size = Size(0, len(self.rows) + 1)
-        if keep_id is None:
-            self.scroll_to(y=0, animate=False)
-        self.cursor = min(index, max(0, len(self.rows) - 1))
+            index = next((i for i, r in enumerate(rows) if r.id == keep_id), 0)
+        self.replace_rows(rows, index, keep_scroll=keep_id is not None)
 
     def append_rows(self, rows: Sequence[CaseRow], has_more: bool) -> None:
-        self.rows.extend(rows)
         self.has_more = has_more
         self._asked_more = False
         if self._measure(rows):
             self._invalidate()
-        self.virtual_size = Size(0, len(self.rows) + 1)
-        self.refresh()
-        self._check_more()
-
-    @property
-    def current(self) -> CaseRow | None:
-        if 0 <= self.cursor < len(self.rows):
-            return self.rows[self.cursor]
-        return None
+        self.extend_rows(rows)
 
     # --- layout ------------------------------------------------------------------------
 
@@ -244,7 +175,7 @@ class CaseList(ScrollView, can_focus=True):
                 self._widths[key], changed = width, True
         return changed
 
-    def layout_columns(self, width: int) -> list[tuple[Column, int]]:
+    def layout_columns(self, width: int) -> list[tuple[str, str, int]]:
         """The columns that fit in ``width`` cells, with their widths (narrow ones drop)."""
         shown = list(COLUMNS)
 
@@ -255,76 +186,32 @@ class CaseList(ScrollView, can_focus=True):
             victim = min((c for c in shown if not c.flex), key=lambda c: c.keep)
             shown.remove(victim)
         flex_width = max(4, width - fixed(shown) - 1)
-        return [(c, flex_width if c.flex else self._widths[c.key]) for c in shown]
-
-    def _invalidate(self) -> None:
-        self._generation += 1
-        self._cache.clear()
-        self.refresh()
+        return [(c.key, t(c.title_key), flex_width if c.flex else self._widths[c.key])
+                for c in shown]
 
     # --- drawing -----------------------------------------------------------------------
 
-    def notify_style_update(self) -> None:
-        super().notify_style_update()
-        self._invalidate()
-
-    def on_focus(self, event: events.Focus) -> None:
-        self._invalidate()
-
-    def on_blur(self, event: events.Blur) -> None:
-        self._invalidate()
-
-    def render_line(self, y: int) -> Strip:
-        width = self.scrollable_content_region.width
-        if y == 0:
-            return self._header(width)
-        index = int(self.scroll_y) + y - 1
-        if index >= len(self.rows):
-            if not self.rows and y == 2 and self.empty_text:
-                return self._message(width, self.empty_text)
-            return Strip.blank(width, self.rich_style)
-        is_cursor = index == self.cursor
-        key = (self._generation, index, width, is_cursor, self.has_focus)
-        strip = self._cache.get(key)
-        if strip is None:
-            strip = self._row(self.rows[index], width, is_cursor)
-            self._cache[key] = strip
-        return strip
-
-    def _header(self, width: int) -> Strip:
-        style = self.rich_style + self.get_component_rich_style("case-list--header")
-        segments = [Segment(" ", style)]
-        for col, w in self.layout_columns(width):
-            segments.append(Segment(fit(t(col.title_key), w) + " ", style))
-        return Strip(segments).adjust_cell_length(width, style)
-
-    def _message(self, width: int, text: str) -> Strip:
-        style = self.rich_style + self.get_component_rich_style("case-list--muted")
-        return Strip([Segment("  " + plain(text), style)]).adjust_cell_length(width, self.rich_style)
-
-    def _row(self, row: CaseRow, width: int, is_cursor: bool) -> Strip:
-        base = self.rich_style
-        if is_cursor:
-            base = base + self.get_component_rich_style("case-list--cursor")
-        segments = [Segment(" ", base)]
-        for col, w in self.layout_columns(width):
+    def render_cells(self, row: CaseRow, columns: list[tuple[str, str, int]], base: Style,
+                     width: int) -> list[Segment]:
+        segments = []
+        for key, _, w in columns:
             style = base
-            if col.key == "case_no":
+            if key == "case_no":
                 value = row.case_no
-            elif col.key == "parties":
+            elif key == "parties":
                 value = row.parties
-            elif col.key == "type":
+            elif key == "type":
                 value = DisputeType(row.dispute_type).label
-            elif col.key == "village":
+            elif key == "village":
                 value = row.village or ""
-            elif col.key == "state":
+            elif key == "state":
                 value = CaseState(row.state).label
-            elif col.key == "registered_on":
+            elif key == "registered_on":
                 value = row.registered_on.isoformat()
-            elif col.key == "due":
+            elif key == "due":
                 value, tone = due_text(row, self.today)
                 if tone:
-                    style = base + self.get_component_rich_style(f"case-list--{tone}")
+                    style = base + self.style_of(tone)
             else:
                 grade = RiskGrade(row.risk_grade)
                 badge = fit(f" {grade.label} ", min(w, cell_len(grade.label) + 2))
@@ -333,74 +220,14 @@ class CaseList(ScrollView, can_focus=True):
                 continue
             segments.append(Segment(fit(plain(value, limit=200), w), style))
             segments.append(Segment(" ", base))
-        return Strip(segments).adjust_cell_length(width, base)
+        return segments
 
-    # --- movement ----------------------------------------------------------------------
+    # --- paging ------------------------------------------------------------------------
 
-    @property
-    def _body_height(self) -> int:
-        return max(1, self.scrollable_content_region.height - 1)
-
-    def watch_cursor(self, old: int, new: int) -> None:
-        if self.rows:
-            clamped = max(0, min(new, len(self.rows) - 1))
-            if clamped != new:
-                self.cursor = clamped
-                return
-        self._cache.clear()
-        self.refresh()
-        self._scroll_to_cursor()
-        self._check_more()
-
-    def _scroll_to_cursor(self) -> None:
-        top, height = int(self.scroll_y), self._body_height
-        if self.cursor < top:
-            self.scroll_to(y=self.cursor, animate=False)
-        elif self.cursor >= top + height:
-            self.scroll_to(y=self.cursor - height + 1, animate=False)
-
-    def watch_scroll_y(self, old: float, new: float) -> None:
-        super().watch_scroll_y(old, new)
-        self._check_more()
-
-    def on_resize(self, event: events.Resize) -> None:
-        self._cache.clear()
-        self._check_more()
-
-    def _check_more(self) -> None:
+    def cursor_moved(self) -> None:
         if not self.has_more or self._asked_more:
             return
-        last_visible = int(self.scroll_y) + self._body_height
+        last_visible = int(self.scroll_y) + self.body_height
         if max(self.cursor, last_visible) >= len(self.rows) - PREFETCH:
             self._asked_more = True
             self.post_message(self.NeedMore(self))
-
-    def action_cursor(self, step: int) -> None:
-        if self.rows:
-            self.cursor = max(0, min(len(self.rows) - 1, self.cursor + step))
-
-    def action_page(self, direction: int) -> None:
-        self.action_cursor(direction * self._body_height)
-
-    def action_first(self) -> None:
-        self.cursor = 0
-
-    def action_last(self) -> None:
-        if self.rows:
-            self.cursor = len(self.rows) - 1
-
-    def action_select(self) -> None:
-        row = self.current
-        if row is not None:
-            self.post_message(self.Selected(self, row))
-
-    async def on_click(self, event: events.Click) -> None:
-        offset = event.get_content_offset(self)
-        if offset is None or offset.y == 0:
-            return
-        index = int(self.scroll_y) + offset.y - 1
-        if 0 <= index < len(self.rows):
-            again = index == self.cursor
-            self.cursor = index
-            if again or event.chain >= 2:
-                self.action_select()

@@ -15,7 +15,7 @@ from textual.widgets import DataTable, Input, TabbedContent
 
 from mediator.core.enums import DisputeType, PartyRole
 from mediator.core.services import CaseInput, PartyInput
-from mediator.tui.screens.agenda import AgendaScreen
+from mediator.tui.screens.agenda import AgendaList, AgendaScreen
 from mediator.tui.screens.cases import CasesScreen
 from mediator.tui.screens.settings import SettingsScreen
 from mediator.tui.text import plain
@@ -121,7 +121,7 @@ async def test_hostile_text_in_every_shell_screen(svc: Any, app_factory: Any,
         assert_shown_literally(text, [HOSTILE[0], HOSTILE[1], HOSTILE[4], HOSTILE[5]])
         assert "[@click=app.quit]点我[/" in text  # cut to the column's width, still literal
         assert "^[[31m红" in text
-        await click_everywhere(pilot, app, app.screen.query_one(DataTable), 3)
+        await click_everywhere(pilot, app, app.screen.query_one(AgendaList), 3)
         assert isinstance(app.screen, AgendaScreen)
 
         # settings: office, mediators, villages
