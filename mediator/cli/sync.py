@@ -179,7 +179,7 @@ def report_lines(report: Any) -> list[str]:
         c = report.counts
         lines.append(t("sync.report.counts", new=c.new, updated=c.updated, unchanged=c.unchanged,
                        older=c.older, conflicts=c.conflicts, rejected=c.rejected,
-                       cases=report.affected_cases, seconds=f"{report.seconds:.1f}"))
+                       cases=report.cases_changed, seconds=f"{report.seconds:.1f}"))
         if c.conflicts:
             lines.append(t("sync.report.see_conflicts"))
     else:

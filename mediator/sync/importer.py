@@ -56,6 +56,12 @@ class FileReport:
     def ok(self) -> bool:
         return self.status != REFUSED
 
+    @property
+    def cases_changed(self) -> int:
+        """Cases new or updated by this file (their parties and records not counted)."""
+        c = self.tables.get("dispute_case")
+        return c.new + c.updated if c else 0
+
 
 class Progress:
     """Progress of an import over many files; the CLI and the TUI subclass it."""

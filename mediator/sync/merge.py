@@ -412,12 +412,18 @@ def merge_tables(conn: Connection, meta: PackageMeta, version: int,
     origin = meta.package_hash
     conn.exec_driver_sql("CREATE TEMP TABLE IF NOT EXISTS sync_affected (id TEXT PRIMARY KEY)")
     conn.exec_driver_sql("DELETE FROM temp.sync_affected")
+    # cases whose search entries must be rebuilt: new ones, and those whose searchable text
+    # (number, facts, requests; parties' names, ID and phone numbers) or deletion changed
     conn.exec_driver_sql(
         "INSERT OR IGNORE INTO temp.sync_affected (id) SELECT p.id FROM pkg.dispute_case p "
-        f"WHERE {_changing('dispute_case')}")
+        "LEFT JOIN main.dispute_case m ON m.id = p.id WHERE m.id IS NULL OR "
+        "(p.revision > m.revision AND (m.case_no IS NOT p.case_no OR m.facts IS NOT p.facts "
+        "OR m.requests IS NOT p.requests OR m.deleted IS NOT p.deleted))")
     conn.exec_driver_sql(
         "INSERT OR IGNORE INTO temp.sync_affected (id) SELECT p.case_id FROM pkg.party p "
-        f"WHERE {_changing('party')}")
+        "LEFT JOIN main.party m ON m.id = p.id WHERE m.id IS NULL OR "
+        "(p.revision > m.revision AND (m.name IS NOT p.name OR m.id_number IS NOT p.id_number "
+        "OR m.phone IS NOT p.phone OR m.deleted IS NOT p.deleted OR m.case_id IS NOT p.case_id))")
     for table in TABLES:
         if progress:
             progress(table)
