@@ -1,0 +1,110 @@
+"""A power cut in the middle of 登记: the app is killed (SIGKILL, nothing gets to clean up) while
+a case is being typed; the next start of 登记 offers the draft back and restores it."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+import pytest
+from case_harness import Harness, make_paths, settle
+from textual.widgets import Input, TextArea
+
+from mediator.tui.dialogs.base import ConfirmDialog
+from mediator.tui.drafts import DraftStore, drafts_folder
+from mediator.tui.screens.intake import DRAFT_NAME, IntakeScreen
+from mediator.tui.widgets.party_editor import PartyEditor
+
+TODAY = date(2026, 11, 23)
+
+# 登记 driven by Pilot in another process (the test harness app, which starts faster than the
+# whole shell; test_intake_shell.py covers the way there through the shell).
+CHILD = r"""
+import asyncio, sys
+from datetime import date
+from pathlib import Path
+sys.path.insert(0, sys.argv[2])
+from case_harness import Harness, make_paths, settle, type_in
+from mediator.core.db import open_database
+from mediator.core.services import Services
+from mediator.tui.screens.intake import IntakeScreen
+
+async def main():
+    paths = make_paths(Path(sys.argv[1]))
+    db = open_database(paths.db)
+    services = Services(db, "王调解", today=lambda: date(2026, 11, 23))
+    app = Harness(services, paths, lambda a: IntakeScreen(a.services))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot, app)
+        screen = app.screen
+        editor = screen.query("PartyEditor").first()
+        await type_in(pilot, editor.query_one("#name"), "张三")
+        await type_in(pilot, editor.query_one("#id_number"), "11010519491231002X")
+        await type_in(pilot, screen.query_one("#facts"), "邻居滴水纠纷，断电前还没保存")
+        print("typed", flush=True)
+        await asyncio.sleep(3600)  # killed long before
+
+asyncio.run(main())
+"""
+
+
+@pytest.mark.skipif(os.name == "nt", reason="SIGKILL is POSIX")
+async def test_killed_mid_entry_then_draft_restored(tmp_path: Path) -> None:
+    root = tmp_path / "家 home"
+    paths = make_paths(root)
+    # the office lives in the database the child opens
+    from mediator.core.db import open_database
+    from mediator.core.services import Services
+
+    child_db = open_database(paths.db)
+    Services(child_db, "王调解", today=lambda: TODAY).init_office(
+        "青石镇人民调解委员会", "青石", "330106001")
+    child_db.close()
+
+    store = DraftStore(drafts_folder(paths.data))
+    log = tmp_path / "child.log"
+    with open(log, "wb") as err:
+        proc = subprocess.Popen([sys.executable, "-c", CHILD, str(root), str(Path(__file__).parent)],
+                                stdout=err, stderr=err)
+    try:
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline:
+            draft = store.load(DRAFT_NAME)
+            if draft and "断电前" in str(draft.form.get("details", {}).get("facts")):
+                break
+            assert proc.poll() is None, log.read_text(encoding="utf-8", errors="replace")[-3000:]
+            time.sleep(0.1)
+        else:
+            pytest.fail("no draft was written while typing: "
+                        + log.read_text(encoding="utf-8", errors="replace")[-3000:])
+        os.kill(proc.pid, signal.SIGKILL)  # the power cut
+        proc.wait(timeout=10)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    assert proc.returncode == -signal.SIGKILL
+    assert not list(store.folder.glob("*.tmp"))  # no half-written file took the draft's place
+
+    app_db = open_database(paths.db)
+    try:
+        services = Services(app_db, "王调解", today=lambda: TODAY)
+        app = Harness(services, paths, lambda a: IntakeScreen(a.services))
+        async with app.run_test(size=(100, 30)) as pilot:
+            await settle(pilot, app)
+            assert isinstance(app.screen, ConfirmDialog)  # "发现未保存的登记"
+            await pilot.click("#yes")
+            await settle(pilot, app)
+            screen = app.screen
+            assert isinstance(screen, IntakeScreen)
+            editor = screen.query(PartyEditor).first()
+            assert editor.query_one("#name", Input).value == "张三"
+            assert editor.query_one("#id_number", Input).value == "11010519491231002X"
+            assert screen.query_one("#facts", TextArea).text == "邻居滴水纠纷，断电前还没保存"
+    finally:
+        app_db.close()
