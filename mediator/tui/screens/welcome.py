@@ -49,10 +49,10 @@ class WelcomeScreen(Screen[None]):
             with Horizontal(id="welcome-buttons"):
                 yield Button(Content(t("tui.welcome.create")), variant="primary", id="create")
                 yield Button(Content(t("tui.welcome.demo")), id="demo")
-            yield Static(Content(t("tui.welcome.demo_hint", path=str(app.paths.demo_db)
-                                   if app.paths else "demo.db")), id="welcome-demo-hint")
             yield Static(Content(""), id="welcome-status")
             yield ProgressBar(id="welcome-progress", show_eta=False)
+            yield Static(Content(t("tui.welcome.demo_hint", path=str(app.paths.demo_db)
+                                   if app.paths else "demo.db")), id="welcome-demo-hint")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -145,7 +145,10 @@ class WelcomeScreen(Screen[None]):
                     return
                 app.call_from_thread(self._status, t("tui.welcome.demo_generating", n=DEMO_CASES))
                 kwargs: dict[str, Any] = {"cases": DEMO_CASES, "seed": 1}
-                if "progress" in inspect.signature(generate).parameters:
+                params = inspect.signature(generate).parameters
+                if "today" in params:
+                    kwargs["today"] = app.services.today()
+                if "progress" in params:
                     kwargs["progress"] = lambda done, total: app.call_from_thread(
                         self._progress, done, total)
                 generate(db, **kwargs)

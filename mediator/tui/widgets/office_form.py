@@ -58,7 +58,8 @@ class OfficeForm(Vertical):
                              placeholder=t("tui.office.short_placeholder"))
         yield Static(Content(t("tui.office.short_hint")), classes="hint")
         yield Static(Content(""), id="office-short-error", classes="error")
-        yield from self._row(t("tui.office.code"), "code", max_length=12, placeholder="330106001")
+        yield from self._row(t("tui.office.code"), "code", max_length=12,
+                             placeholder=t("tui.office.code_placeholder"))
         yield Static(Content(t("tui.office.code_hint")), classes="hint")
         yield Static(Content(""), id="office-code-error", classes="error")
         if self.with_operator:
