@@ -18,6 +18,7 @@ from typing import Any
 
 from rich.text import Text
 from textual.app import ComposeResult
+from textual.css.scalar import Unit
 from textual.dom import DOMNode
 from textual.widget import Widget
 from textual.widgets import Input, Label, Static
@@ -162,6 +163,11 @@ class FormField(Widget):
             self.add_class("-required")
 
     def compose(self) -> ComposeResult:
+        # A grid row of height "auto" measures the content (one line of an empty TextArea),
+        # not the height the widget asked for: give fixed-height widgets their row height.
+        height = self.widget.styles.height
+        if height is not None and height.unit is Unit.CELLS:
+            self.styles.grid_rows = f"{int(height.value)} auto"
         yield Label(Text(self.label_text), classes="ff-label")
         yield self.widget
 
