@@ -15,7 +15,7 @@ from textual.widgets import Checkbox, DataTable, Input, TextArea
 from mediator.core.enums import (
     AgreementForm, CaseState, FollowUpMethod, FollowUpResult, JudicialResult, RiskGrade,
 )
-from mediator.core.services import AgreementInput
+from mediator.core.services import AgreementInput, ObligationInput
 from mediator.tui.dialogs.agreement import AgreementDialog, InstalmentList, RecordPerformanceDialog
 from mediator.tui.dialogs.case_actions import RoutesBox
 from mediator.tui.screens.case_file import (
@@ -368,3 +368,67 @@ async def test_overdue_badge_and_warning(svc: Any, make_case: Any, days: int) ->
         assert "逾期" in title
         assert "超过" in shown(app.screen.query_one("#cf-warnings"))
 
+
+
+async def test_refuse_extend_transfer_withdraw_urge_remediate_advise_suit(
+        svc: Any, make_case: Any) -> None:
+    refused, transferred, withdrawn, urged, remediated = (make_case(days_ago=20) for _ in range(5))
+    for case in (transferred, withdrawn, urged, remediated):
+        svc.accept_case(case.id, on=svc.today() - timedelta(days=19))
+    for case in (urged, remediated):  # an instalment missed yesterday: 未履行
+        svc.record_agreement(case.id, AgreementInput(
+            form=AgreementForm.WRITTEN, effective_on=svc.today() - timedelta(days=10),
+            terms="李四十天内赔偿", obligations=[ObligationInput(svc.today() - timedelta(days=1),
+                                                           50000, "赔偿款", "李四")]))
+    assert sorted(svc.sweep_missed_instalments()) == sorted([urged.id, remediated.id])
+
+    app = file_app(svc, refused.id)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot, app)
+        dialog = await choose_action(pilot, app, "REFUSE")
+        await type_in(pilot, dialog.field("reason").widget, "已由法院受理")
+        dialog.query_one("#route-LITIGATION", Checkbox).value = True
+        await submit(pilot, app)
+        assert "ARCHIVE" in app.screen.actions
+
+        for case in (transferred, withdrawn, urged, remediated):
+            app.open_case(case.id)
+            await settle(pilot, app)
+            screen = app.screen
+            if case is transferred:
+                dialog = await choose_action(pilot, app, "EXTEND")
+                await type_in(pilot, dialog.field("new_deadline").widget, "+20")
+                await type_in(pilot, dialog.field("consent").widget, "双方同意延期")
+                await submit(pilot, app)
+                dialog = await choose_action(pilot, app, "TRANSFER")
+                await type_in(pilot, dialog.field("to").widget, "县矛盾纠纷调处中心")
+                await type_in(pilot, dialog.field("reason").widget, "涉及多个乡镇")
+            elif case is withdrawn:
+                dialog = await choose_action(pilot, app, "WITHDRAW")
+                await type_in(pilot, dialog.field("reason").widget, "双方自行和解")
+            elif case is urged:
+                dialog = await choose_action(pilot, app, "URGE")
+                await type_in(pilot, dialog.field("note").widget, "电话督促李四履行")
+                await submit(pilot, app)
+                dialog = await choose_action(pilot, app, "ADVISE_SUIT")
+            else:
+                dialog = await choose_action(pilot, app, "REMEDIATE")
+                await type_in(pilot, dialog.field("note").widget, "双方同意重新调解")
+            await submit(pilot, app)
+            assert app.screen is screen
+            await pilot.press("escape")
+            await pilot.pause()
+
+    def state(case: Any) -> CaseState:
+        return CaseState(svc.case_file(case.id).case.state)
+
+    assert state(refused) is CaseState.REFUSED
+    assert svc.case_file(refused.id).case.routes_told == "LITIGATION"
+    assert state(transferred) is CaseState.TRANSFERRED
+    cf = svc.case_file(transferred.id)
+    assert cf.case.transfer_to == "县矛盾纠纷调处中心" and cf.case.extension_count == 1
+    assert str(cf.case.deadline_on) == "2026-12-13"
+    assert state(withdrawn) is CaseState.WITHDRAWN
+    assert svc.case_file(withdrawn.id).case.withdraw_reason == "双方自行和解"
+    assert state(urged) is CaseState.SUIT_ADVISED
+    assert state(remediated) is CaseState.MEDIATING
