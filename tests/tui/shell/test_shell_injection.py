@@ -63,7 +63,7 @@ async def click_everywhere(pilot: Any, app: Any, widget: Any, rows: int) -> None
     """Click each cell position of the first rows; nothing may quit or change screens."""
     screen = app.screen
     for y in range(1, rows + 1):
-        for x in range(2, widget.size.width - 2, max(8, widget.size.width // 6)):
+        for x in range(2, widget.size.width - 2, max(8, widget.size.width // 4)):
             await pilot.click(widget, offset=(x, y))
             assert app.is_running and app.return_code is None
             if app.screen is not screen:  # a click opened something: go back
@@ -82,7 +82,7 @@ async def test_hostile_text_in_every_shell_screen(svc: Any, app_factory: Any,
     app = app_factory()
     opened: list[str] = []
     monkeypatch.setattr(app, "open_case", opened.append)  # keep the click test on this screen
-    async with app.run_test(size=(160, 36), notifications=True) as pilot:
+    async with app.run_test(size=(140, 30), notifications=True) as pilot:
         await settle(pilot, app)
         assert isinstance(app.screen, CasesScreen)
         text = screen_text(app)
@@ -90,7 +90,7 @@ async def test_hostile_text_in_every_shell_screen(svc: Any, app_factory: Any,
         assert "^[[31m红" in text and "\x1b" not in text
         assert "[@click=app.quit]青石镇[/]" in text  # the office name in the bar
         case_list = app.screen.query_one(CaseList)
-        await click_everywhere(pilot, app, case_list, 3)
+        await click_everywhere(pilot, app, case_list, 2)
 
         # searching for the hostile strings themselves
         search = app.screen.query_one("#search", Input)
@@ -121,7 +121,7 @@ async def test_hostile_text_in_every_shell_screen(svc: Any, app_factory: Any,
         assert_shown_literally(text, [HOSTILE[0], HOSTILE[1], HOSTILE[4], HOSTILE[5]])
         assert "[@click=app.quit]点我[/" in text  # cut to the column's width, still literal
         assert "^[[31m红" in text
-        await click_everywhere(pilot, app, app.screen.query_one(AgendaList), 3)
+        await click_everywhere(pilot, app, app.screen.query_one(AgendaList), 2)
         assert isinstance(app.screen, AgendaScreen)
 
         # settings: office, mediators, villages
@@ -133,7 +133,7 @@ async def test_hostile_text_in_every_shell_screen(svc: Any, app_factory: Any,
         tabs.active = "tab-mediators"
         await settle(pilot, app)
         assert_shown_literally(screen_text(app), HOSTILE[:3])
-        await click_everywhere(pilot, app, app.screen.query_one("#mediators", DataTable), 2)
+        await click_everywhere(pilot, app, app.screen.query_one("#mediators", DataTable), 1)
         tabs.active = "tab-villages"
         await settle(pilot, app)
         text = screen_text(app)

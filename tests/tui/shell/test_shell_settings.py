@@ -36,14 +36,14 @@ async def test_add_and_deactivate_a_mediator(svc: Any, app_factory: Any) -> None
     async with app.run_test(size=(100, 30)) as pilot:
         await open_settings(pilot, app, "tab-mediators")
         await type_into(pilot, app, "#med-name", "赵调解")
-        await type_into(pilot, app, "#med-phone", "12345")  # not a phone number
+        app.screen.query_one("#med-phone", Input).value = "12345"  # not a phone number
         await pilot.click("#med-add")
         await settle(pilot, app)
         assert "12345" in text_of(app, "#med-error") or "电话" in text_of(app, "#med-error")
         assert svc.mediators(include_inactive=True) == []
         phone = app.screen.query_one("#med-phone", Input)
-        phone.value = ""
-        await type_into(pilot, app, "#med-phone", "１３９１２３４５６７８")  # full-width, from an IME
+        phone.value = "１３９１２３４５６７８"  # full-width, from an IME
+        phone.focus()
         await pilot.press("enter")
         await settle(pilot, app)
         [m] = svc.mediators(include_inactive=True)
@@ -80,8 +80,7 @@ async def test_add_a_village(svc: Any, app_factory: Any) -> None:
         await settle(pilot, app)
         assert svc.villages() == []
         assert text_of(app, "#vil-error")
-        code.value = ""
-        await type_into(pilot, app, "#vil-code", "330106001001")
+        code.value = "３３０１０６００１００１"  # full-width
         await pilot.click("#vil-add")
         await settle(pilot, app)
         [v] = svc.villages()
@@ -95,19 +94,15 @@ async def test_add_a_village(svc: Any, app_factory: Any) -> None:
         assert any(value == "330106001001" for _, value in village_filter._options)
 
 
-async def test_office_is_shown(svc: Any, app_factory: Any) -> None:
+async def test_preferences_are_validated_and_saved(svc: Any, app_factory: Any, paths: Any) -> None:
     app = app_factory()
     async with app.run_test(size=(100, 30)) as pilot:
         await open_settings(pilot, app, "tab-office")
         shown = text_of(app, "#office-view")
         assert "青石镇人民调解委员会" in shown and "330106001" in shown
         assert not app.screen.query_one("#office-init").display
-
-
-async def test_preferences_are_validated_and_saved(svc: Any, app_factory: Any, paths: Any) -> None:
-    app = app_factory()
-    async with app.run_test(size=(100, 30)) as pilot:
-        await open_settings(pilot, app, "tab-prefs")
+        app.screen.query_one(TabbedContent).active = "tab-prefs"
+        await settle(pilot, app)
         screen = app.screen
         screen.query_one("#pref-operator", Input).value = ""
         screen.query_one("#risk-MAJOR", Input).value = "土黄"
