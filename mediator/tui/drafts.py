@@ -12,6 +12,7 @@ when to delete (after a successful save or an explicit discard).
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import uuid
@@ -49,8 +50,12 @@ class DraftStore:
         """Write the draft atomically (tmp + fsync + replace)."""
         target = self.path(name)
         self.folder.mkdir(parents=True, exist_ok=True)
-        payload = {"version": FORMAT_VERSION, "name": name,
-                   "saved_at": datetime.now(UTC).isoformat(), "form": form}
+        payload = {
+            "version": FORMAT_VERSION,
+            "name": name,
+            "saved_at": datetime.now(UTC).isoformat(),
+            "form": form,
+        }
         data = json.dumps(payload, ensure_ascii=False, indent=1).encode("utf-8")
         tmp = target.with_name(f".{target.stem}.{os.getpid()}.{uuid.uuid4().hex[:8]}.tmp")
         with open(tmp, "wb") as fh:
@@ -76,18 +81,14 @@ class DraftStore:
                 raise TypeError("form")
             saved = datetime.fromisoformat(str(payload.get("saved_at")))
         except (ValueError, KeyError, TypeError, UnicodeDecodeError):
-            try:
+            with contextlib.suppress(OSError):
                 os.replace(target, target.with_suffix(".bad"))
-            except OSError:
-                pass
             return None
         return Draft(name=name, saved_at=saved, form=form)
 
     def delete(self, name: str) -> None:
-        try:
+        with contextlib.suppress(FileNotFoundError):
             self.path(name).unlink()
-        except FileNotFoundError:
-            pass
 
 
 def _fsync_folder(folder: Path) -> None:

@@ -17,8 +17,12 @@ from mediator.core.services import Services
 
 
 def make_paths(root: Path) -> Paths:
-    return Paths(data=root / "data", config=root / "config", backups=root / "backups",
-                 db=root / "data" / "mediator.db").ensure()
+    return Paths(
+        data=root / "data",
+        config=root / "config",
+        backups=root / "backups",
+        db=root / "data" / "mediator.db",
+    ).ensure()
 
 
 class Harness(App[None]):
@@ -26,8 +30,12 @@ class Harness(App[None]):
 
     TITLE = "mediator"
 
-    def __init__(self, services: Services, paths: Paths | None = None,
-                 first: Callable[[Harness], Screen[Any]] | None = None) -> None:
+    def __init__(
+        self,
+        services: Services,
+        paths: Paths | None = None,
+        first: Callable[[Harness], Screen[Any]] | None = None,
+    ) -> None:
         super().__init__()
         self.services = services
         self.paths = paths

@@ -13,14 +13,24 @@ from sqlalchemy import text
 from textual.widgets import Checkbox, DataTable, Input, TextArea
 
 from mediator.core.enums import (
-    AgreementForm, CaseState, FollowUpMethod, FollowUpResult, JudicialResult, RiskGrade,
+    AgreementForm,
+    CaseState,
+    FollowUpMethod,
+    FollowUpResult,
+    JudicialResult,
+    RiskGrade,
 )
 from mediator.core.services import AgreementInput, ObligationInput
 from mediator.tui.dialogs.agreement import AgreementDialog, InstalmentList, RecordPerformanceDialog
 from mediator.tui.dialogs.case_actions import RoutesBox
 from mediator.tui.screens.case_file import (
-    CaseActionsProvider, CaseFileScreen, render_agreement, render_details, render_follow_ups,
-    render_timeline, render_title,
+    CaseActionsProvider,
+    CaseFileScreen,
+    render_agreement,
+    render_details,
+    render_follow_ups,
+    render_timeline,
+    render_title,
 )
 from mediator.tui.widgets.picker import CycleChoice
 
@@ -45,7 +55,9 @@ async def submit(pilot: Any, app: Harness) -> None:
     await settle(pilot, app)
 
 
-async def test_case_from_acceptance_to_archive_with_an_oral_agreement(svc: Any, make_case: Any) -> None:
+async def test_case_from_acceptance_to_archive_with_an_oral_agreement(
+    svc: Any, make_case: Any
+) -> None:
     case = make_case()
     app = file_app(svc, case.id)
     async with app.run_test(size=(100, 30)) as pilot:
@@ -66,7 +78,9 @@ async def test_case_from_acceptance_to_archive_with_an_oral_agreement(svc: Any, 
         dialog = await choose_action(pilot, app, "SESSION")
         await type_in(pilot, dialog.field("place").widget, "青石村委会")
         await type_in(pilot, dialog.field("participants").widget, "张三、李四、王调解")
-        await type_in(pilot, dialog.field("content").widget, "双方陈述了滴水问题的经过，同意加装檐沟")
+        await type_in(
+            pilot, dialog.field("content").widget, "双方陈述了滴水问题的经过，同意加装檐沟"
+        )
         await submit(pilot, app)
 
         dialog = await choose_action(pilot, app, "SCHEDULE_FOLLOW_UP")
@@ -115,7 +129,8 @@ async def test_case_from_acceptance_to_archive_with_an_oral_agreement(svc: Any, 
 
 
 async def test_written_agreement_with_two_instalments_then_performance(
-        svc: Any, make_case: Any, db: Any) -> None:
+    svc: Any, make_case: Any, db: Any
+) -> None:
     case = make_case()
     svc.accept_case(case.id)
     app = file_app(svc, case.id)
@@ -138,12 +153,16 @@ async def test_written_agreement_with_two_instalments_then_performance(
         await type_in(pilot, second.query_one(".inst-amount", Input), "2,000")
         await type_in(pilot, second.query_one(".inst-what", Input), "第二期赔偿款")
         await submit(pilot, app)
-        assert not app._notifications or not any("口头" in str(n.message) for n in app._notifications)
+        assert not app._notifications or not any(
+            "口头" in str(n.message) for n in app._notifications
+        )
         cf = svc.case_file(case.id)
         assert CaseState(cf.case.state) is CaseState.PERFORMING
         assert cf.agreement is not None and cf.agreement.amount_fen == 300000  # the sum
         assert [(str(o.due_on), o.amount_fen) for o in cf.obligations] == [
-            ("2026-12-03", 100000), ("2027-01-05", 200000)]
+            ("2026-12-03", 100000),
+            ("2027-01-05", 200000),
+        ]
         assert sorted(str(f.due_on) for f in cf.follow_ups) == ["2026-12-03", "2027-01-05"]
         assert "第二期赔偿款" in shown(screen.query_one("#cf-agreement"))
 
@@ -167,12 +186,15 @@ async def test_written_agreement_with_two_instalments_then_performance(
     cf = svc.case_file(case.id)
     assert CaseState(cf.case.state) is CaseState.PERFORMED
     assert all(o.performed_on is not None for o in cf.obligations)
-    assert cf.agreement is not None and cf.agreement.judicial_status == JudicialResult.CONFIRMED.name
+    assert (
+        cf.agreement is not None and cf.agreement.judicial_status == JudicialResult.CONFIRMED.name
+    )
     assert cf.agreement.judicial_ref == "(2026)浙0106民特12号"
 
 
 async def test_errors_are_shown_in_the_dialog_and_nothing_is_written(
-        svc: Any, make_case: Any, db: Any) -> None:
+    svc: Any, make_case: Any, db: Any
+) -> None:
     case = make_case()
     svc.accept_case(case.id)
     before_audit, before_events = audit_count(db), events_of(svc, case.id)
@@ -229,14 +251,18 @@ async def test_errors_are_shown_in_the_dialog_and_nothing_is_written(
 async def test_only_legal_actions_and_read_only_cases(svc: Any, make_case: Any, db: Any) -> None:
     case = make_case()
     with db.write() as s:  # a case owned by another office (e.g. merged into a county database)
-        s.exec(text("UPDATE dispute_case SET owner_code='330106002' WHERE id=:id"),  # type: ignore[call-overload]
-               params={"id": case.id})
+        s.exec(
+            text("UPDATE dispute_case SET owner_code='330106002' WHERE id=:id"),  # type: ignore[call-overload]
+            params={"id": case.id},
+        )
     app = file_app(svc, case.id)
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot, app)
         screen = app.screen
         assert screen.cf.read_only and screen.actions == []
-        assert not screen.query_one("#cf-side").display or screen.query_one("#cf-side").has_class("-hidden")
+        assert not screen.query_one("#cf-side").display or screen.query_one("#cf-side").has_class(
+            "-hidden"
+        )
         assert "只读" in shown(screen.query_one("#cf-title"))
         screen.run_action("NOTE")
         await pilot.pause()
@@ -267,7 +293,9 @@ async def test_reveal_is_audited_and_masks_again(svc: Any, make_case: Any, db: A
         assert str(table.get_cell(zhang.id, "id")) == "110105********002X"
         assert audit_count(db) == before + 1
     with db.read() as s:
-        row = s.exec(text("SELECT action, entity_id, operator FROM audit_log ORDER BY seq DESC LIMIT 1")).one()  # type: ignore[call-overload]
+        row = s.exec(
+            text("SELECT action, entity_id, operator FROM audit_log ORDER BY seq DESC LIMIT 1")
+        ).one()  # type: ignore[call-overload]
     assert tuple(row) == ("party.reveal", zhang.id, "王调解")
 
 
@@ -310,8 +338,10 @@ async def test_edit_details_and_parties(svc: Any, make_case: Any) -> None:
 async def test_fifty_timeline_entries_open_fast(svc: Any, make_case: Any) -> None:
     case = make_case()
     svc.accept_case(case.id)
-    svc.record_agreement(case.id, AgreementInput(form=AgreementForm.WRITTEN,
-                                                 effective_on=svc.today(), terms="分期赔偿"))
+    svc.record_agreement(
+        case.id,
+        AgreementInput(form=AgreementForm.WRITTEN, effective_on=svc.today(), terms="分期赔偿"),
+    )
     for i in range(47):
         svc.add_note(case.id, f"第{i}次电话联系：" + "当事人情绪稳定，" * 5)
     assert len(svc.case_file(case.id).events) >= 50
@@ -338,8 +368,13 @@ def _open_and_render(svc: Any, case_id: str, console: Console) -> float:
     t0 = time.process_time()
     cf = svc.case_file(case_id)
     today = svc.today()
-    for block in (render_title(cf), render_details(cf), render_agreement(cf, today),
-                  render_follow_ups(cf, today), render_timeline(cf)):
+    for block in (
+        render_title(cf),
+        render_details(cf),
+        render_agreement(cf, today),
+        render_follow_ups(cf, today),
+        render_timeline(cf),
+    ):
         if block is not None:
             list(console.render(block, console.options.update_width(70)))
     return time.process_time() - t0
@@ -369,17 +404,24 @@ async def test_overdue_badge_and_warning(svc: Any, make_case: Any, days: int) ->
         assert "超过" in shown(app.screen.query_one("#cf-warnings"))
 
 
-
 async def test_refuse_extend_transfer_withdraw_urge_remediate_advise_suit(
-        svc: Any, make_case: Any) -> None:
+    svc: Any, make_case: Any
+) -> None:
     refused, transferred, withdrawn, urged, remediated = (make_case(days_ago=20) for _ in range(5))
     for case in (transferred, withdrawn, urged, remediated):
         svc.accept_case(case.id, on=svc.today() - timedelta(days=19))
     for case in (urged, remediated):  # an instalment missed yesterday: 未履行
-        svc.record_agreement(case.id, AgreementInput(
-            form=AgreementForm.WRITTEN, effective_on=svc.today() - timedelta(days=10),
-            terms="李四十天内赔偿", obligations=[ObligationInput(svc.today() - timedelta(days=1),
-                                                           50000, "赔偿款", "李四")]))
+        svc.record_agreement(
+            case.id,
+            AgreementInput(
+                form=AgreementForm.WRITTEN,
+                effective_on=svc.today() - timedelta(days=10),
+                terms="李四十天内赔偿",
+                obligations=[
+                    ObligationInput(svc.today() - timedelta(days=1), 50000, "赔偿款", "李四")
+                ],
+            ),
+        )
     assert sorted(svc.sweep_missed_instalments()) == sorted([urged.id, remediated.id])
 
     app = file_app(svc, refused.id)

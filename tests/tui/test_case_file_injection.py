@@ -48,24 +48,43 @@ def rendered(widget: Any, width: int = 80) -> tuple[str, list[Any]]:
 def seed(svc: Any) -> str:
     svc.add_village("330106001001", "[bold]青石村[/]")
     mediator = svc.add_mediator("[@click=app.quit]调解员[/]")
-    parties = [PartyInput(HOSTILE[0], id_number=ID, phone="13812345678", address=HOSTILE[3]),
-               PartyInput(HOSTILE[1], role=PartyRole.RESPONDENT, address=HOSTILE[5]),
-               PartyInput(HOSTILE[2], role=PartyRole.THIRD_PARTY),
-               PartyInput(HOSTILE[4], role=PartyRole.THIRD_PARTY, address=HOSTILE[6])]
-    case = svc.register_case(CaseInput(parties=parties, dispute_type=DisputeType.OTHER,
-                                       facts=LONG_FACT, requests="[@click=app.quit]退[/]",
-                                       village_code="330106001001", mediator_id=mediator.id,
-                                       is_hard=True, lead_official=HOSTILE[2],
-                                       stabilising_measures=HOSTILE[3]))
+    parties = [
+        PartyInput(HOSTILE[0], id_number=ID, phone="13812345678", address=HOSTILE[3]),
+        PartyInput(HOSTILE[1], role=PartyRole.RESPONDENT, address=HOSTILE[5]),
+        PartyInput(HOSTILE[2], role=PartyRole.THIRD_PARTY),
+        PartyInput(HOSTILE[4], role=PartyRole.THIRD_PARTY, address=HOSTILE[6]),
+    ]
+    case = svc.register_case(
+        CaseInput(
+            parties=parties,
+            dispute_type=DisputeType.OTHER,
+            facts=LONG_FACT,
+            requests="[@click=app.quit]退[/]",
+            village_code="330106001001",
+            mediator_id=mediator.id,
+            is_hard=True,
+            lead_official=HOSTILE[2],
+            stabilising_measures=HOSTILE[3],
+        )
+    )
     svc.accept_case(case.id)
     svc.record_notice(case.id, note=HOSTILE[5])
     svc.add_session(case.id, HOSTILE[2] + LONG_FACT, place=HOSTILE[0], participants=HOSTILE[3])
     svc.schedule_follow_up(case.id, svc.today(), note=HOSTILE[2])
-    svc.record_agreement(case.id, AgreementInput(
-        form=AgreementForm.WRITTEN, effective_on=svc.today(), terms=HOSTILE[2] + "赔偿",
-        responsibilities=HOSTILE[3], perform_place=HOSTILE[0],
-        obligations=[ObligationInput(svc.today(), 1000, HOSTILE[4], obligor=HOSTILE[2]),
-                     ObligationInput(svc.today(), 2000, HOSTILE[5], obligor=HOSTILE[1])]))
+    svc.record_agreement(
+        case.id,
+        AgreementInput(
+            form=AgreementForm.WRITTEN,
+            effective_on=svc.today(),
+            terms=HOSTILE[2] + "赔偿",
+            responsibilities=HOSTILE[3],
+            perform_place=HOSTILE[0],
+            obligations=[
+                ObligationInput(svc.today(), 1000, HOSTILE[4], obligor=HOSTILE[2]),
+                ObligationInput(svc.today(), 2000, HOSTILE[5], obligor=HOSTILE[1]),
+            ],
+        ),
+    )
     first = svc.case_file(case.id).obligations[0]
     svc.record_performance(first.id, proof=HOSTILE[2])
     svc.add_note(case.id, "\n".join(HOSTILE))
@@ -97,8 +116,15 @@ async def test_case_file_shows_hostile_text_literally(svc: Any) -> None:
         assert title_region.height == 1
 
         text, styles = rendered(screen.query_one("#cf-details"), 200)
-        assert_literal(text, "[bold]青石村[/]", "[@click=app.quit]调解员[/]", HOSTILE[2],
-                       HOSTILE[3], "[@click=app.quit]退[/]", "很长的事实描述" * 20)
+        assert_literal(
+            text,
+            "[bold]青石村[/]",
+            "[@click=app.quit]调解员[/]",
+            HOSTILE[2],
+            HOSTILE[3],
+            "[@click=app.quit]退[/]",
+            "很长的事实描述" * 20,
+        )
         assert_inert(styles)
         assert "共4" in text and "按 f 看全文" in text  # a preview of the 4,000 characters
         await pilot.press("f")

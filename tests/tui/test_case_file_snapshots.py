@@ -17,22 +17,46 @@ from mediator.tui.screens.case_file import CaseFileScreen
 def a_case(svc: Any, make_case: Any) -> str:
     svc.add_village("330106001001", "青山村")
     mediator = svc.add_mediator("王调解")
-    case = make_case(days_ago=12, village_code="330106001001", mediator_id=mediator.id,
-                     amount_fen=300000, requests="李四赔偿损失三千元")
+    case = make_case(
+        days_ago=12,
+        village_code="330106001001",
+        mediator_id=mediator.id,
+        amount_fen=300000,
+        requests="李四赔偿损失三千元",
+    )
     today = svc.today()
     svc.accept_case(case.id, on=today - timedelta(days=11))
     svc.record_notice(case.id, on=today - timedelta(days=11), note="口头告知")
-    svc.add_session(case.id, "双方陈述滴水经过，同意分期赔偿", on=today - timedelta(days=5),
-                    place="青山村委会", participants="张三、李四")
+    svc.add_session(
+        case.id,
+        "双方陈述滴水经过，同意分期赔偿",
+        on=today - timedelta(days=5),
+        place="青山村委会",
+        participants="张三、李四",
+    )
     svc.schedule_follow_up(case.id, today - timedelta(days=3), note="了解双方情绪")
     fu = svc.case_file(case.id).follow_ups[0]
-    svc.complete_follow_up(fu.id, FollowUpResult.SATISFIED, FollowUpMethod.PHONE,
-                           "情绪稳定", done_on=today - timedelta(days=3))
-    svc.record_agreement(case.id, AgreementInput(
-        form=AgreementForm.WRITTEN, effective_on=today - timedelta(days=2),
-        terms="李四分两期赔偿张三三千元", perform_method="现金", amount_fen=300000,
-        obligations=[ObligationInput(today + timedelta(days=5), 100000, "第一期", "李四"),
-                     ObligationInput(today + timedelta(days=35), 200000, "第二期", "李四")]))
+    svc.complete_follow_up(
+        fu.id,
+        FollowUpResult.SATISFIED,
+        FollowUpMethod.PHONE,
+        "情绪稳定",
+        done_on=today - timedelta(days=3),
+    )
+    svc.record_agreement(
+        case.id,
+        AgreementInput(
+            form=AgreementForm.WRITTEN,
+            effective_on=today - timedelta(days=2),
+            terms="李四分两期赔偿张三三千元",
+            perform_method="现金",
+            amount_fen=300000,
+            obligations=[
+                ObligationInput(today + timedelta(days=5), 100000, "第一期", "李四"),
+                ObligationInput(today + timedelta(days=35), 200000, "第二期", "李四"),
+            ],
+        ),
+    )
     return case.id
 
 

@@ -63,14 +63,18 @@ async def test_killed_mid_entry_then_draft_restored(tmp_path: Path) -> None:
 
     child_db = open_database(paths.db)
     Services(child_db, "王调解", today=lambda: TODAY).init_office(
-        "青石镇人民调解委员会", "青石", "330106001")
+        "青石镇人民调解委员会", "青石", "330106001"
+    )
     child_db.close()
 
     store = DraftStore(drafts_folder(paths.data))
     log = tmp_path / "child.log"
     with open(log, "wb") as err:
-        proc = subprocess.Popen([sys.executable, "-c", CHILD, str(root), str(Path(__file__).parent)],
-                                stdout=err, stderr=err)
+        proc = subprocess.Popen(
+            [sys.executable, "-c", CHILD, str(root), str(Path(__file__).parent)],
+            stdout=err,
+            stderr=err,
+        )
     try:
         deadline = time.monotonic() + 90
         while time.monotonic() < deadline:
@@ -80,8 +84,10 @@ async def test_killed_mid_entry_then_draft_restored(tmp_path: Path) -> None:
             assert proc.poll() is None, log.read_text(encoding="utf-8", errors="replace")[-3000:]
             time.sleep(0.1)
         else:
-            pytest.fail("no draft was written while typing: "
-                        + log.read_text(encoding="utf-8", errors="replace")[-3000:])
+            pytest.fail(
+                "no draft was written while typing: "
+                + log.read_text(encoding="utf-8", errors="replace")[-3000:]
+            )
         os.kill(proc.pid, signal.SIGKILL)  # the power cut
         proc.wait(timeout=10)
     finally:

@@ -6,8 +6,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import text
 from case_harness import Harness, field_error, field_message, make_paths, settle, type_in
+from sqlalchemy import text
 from textual.widgets import Checkbox, Input, TextArea
 
 from mediator.core.enums import CaseState, DisputeType, Gender, PartyRole
@@ -43,8 +43,9 @@ def editors(app: Harness) -> list[PartyEditor]:
     return list(app.screen.query(PartyEditor))
 
 
-async def fill_party(pilot: Any, editor: PartyEditor, name: str, idno: str = "", phone: str = "",
-                     address: str = "") -> None:
+async def fill_party(
+    pilot: Any, editor: PartyEditor, name: str, idno: str = "", phone: str = "", address: str = ""
+) -> None:
     await type_in(pilot, editor.query_one("#name", Input), name)
     if idno:
         await type_in(pilot, editor.query_one("#id_number", Input), idno)
@@ -218,7 +219,9 @@ async def test_add_and_remove_parties(refs: Any, paths: Any) -> None:
         assert "第2名当事人" in field_error(screen, "parties.1.name")
 
 
-async def test_repeat_party_is_announced_and_can_be_opened(refs: Any, paths: Any, make_case: Any) -> None:
+async def test_repeat_party_is_announced_and_can_be_opened(
+    refs: Any, paths: Any, make_case: Any
+) -> None:
     earlier = make_case()  # 张三 with ID_ZHANG, 李四 13900001111
     app = intake_app(refs, paths)
     async with app.run_test(size=(100, 30)) as pilot:
@@ -301,8 +304,9 @@ async def test_declined_draft_is_deleted(refs: Any, paths: Any) -> None:
 
 
 async def test_existing_case_numbers_continue(refs: Any, paths: Any) -> None:
-    refs.register_case(CaseInput(parties=[PartyInput("甲")], dispute_type=DisputeType.OTHER,
-                                 facts="x"))
+    refs.register_case(
+        CaseInput(parties=[PartyInput("甲")], dispute_type=DisputeType.OTHER, facts="x")
+    )
     app = intake_app(refs, paths)
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot, app)

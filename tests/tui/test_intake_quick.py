@@ -39,7 +39,9 @@ def count_cases(db: Any) -> int:
 async def type_and_tab(pilot: Any, app: Harness, wid: str, value: str) -> None:
     """Type into the focused field (which must be ``wid``), then Tab on."""
     assert app.focused is not None and (app.focused.id == wid or app.focused.parent.id == wid), (
-        wid, app.focused)
+        wid,
+        app.focused,
+    )
     await type_in(pilot, app.focused, value)
     await pilot.press("tab")
 

@@ -81,12 +81,14 @@ def available_actions(cf: CaseFile) -> list[str]:
         if key not in legal:
             continue
         if key == Action.RECORD_PERFORMANCE.name and not any(
-                o.performed_on is None for o in cf.obligations):
+            o.performed_on is None for o in cf.obligations
+        ):
             continue
         if key == Action.JUDICIAL_APPLY.name and (ag is None or ag.judicial_status is not None):
             continue
         if key == Action.JUDICIAL_RESULT.name and (
-                ag is None or ag.judicial_status != JudicialResult.APPLIED.name):
+            ag is None or ag.judicial_status != JudicialResult.APPLIED.name
+        ):
             continue
         out.append(key)
     return out
@@ -100,5 +102,10 @@ def action_label(key: str) -> str:
     return Action[key].label
 
 
-__all__ = ["ACTION_DIALOGS", "COMPLETE_FOLLOW_UP", "PartyDialog", "action_label",
-           "available_actions"]
+__all__ = [
+    "ACTION_DIALOGS",
+    "COMPLETE_FOLLOW_UP",
+    "PartyDialog",
+    "action_label",
+    "available_actions",
+]

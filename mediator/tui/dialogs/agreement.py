@@ -53,13 +53,17 @@ class InstalmentRow(Horizontal):
 
     def compose(self) -> ComposeResult:
         yield Static(f"{self.number}.", classes="inst-no")
-        yield date_input(today=self._today, classes="inst-due",
-                         placeholder=t("caseact.inst.due"))
+        yield date_input(today=self._today, classes="inst-due", placeholder=t("caseact.inst.due"))
         yield amount_input(classes="inst-amount", placeholder=t("caseact.inst.amount"))
         yield Input(compact=True, classes="inst-what", placeholder=t("caseact.inst.what"))
         yield Input(compact=True, classes="inst-who", placeholder=t("caseact.inst.who"))
-        yield Button("x", classes="inst-remove", compact=True, variant="error",
-                     tooltip=t("caseact.inst.remove"))
+        yield Button(
+            "x",
+            classes="inst-remove",
+            compact=True,
+            variant="error",
+            tooltip=t("caseact.inst.remove"),
+        )
 
     def set_number(self, n: int) -> None:
         self.number = n
@@ -77,9 +81,12 @@ class InstalmentRow(Horizontal):
             raise ValidationError(prefix + exc.message, "obligations") from None
         if due is None:
             raise ValidationError(prefix + t("caseact.inst.due_required"), "obligations")
-        return ObligationInput(due_on=due, amount_fen=amount,
-                               description=normalise(self.query_one(".inst-what", Input).value),
-                               obligor=normalise(self.query_one(".inst-who", Input).value) or None)
+        return ObligationInput(
+            due_on=due,
+            amount_fen=amount,
+            description=normalise(self.query_one(".inst-what", Input).value),
+            obligor=normalise(self.query_one(".inst-who", Input).value) or None,
+        )
 
 
 class InstalmentList(Vertical):
@@ -132,26 +139,47 @@ class AgreementDialog(CaseDialog):
     action = Action.AGREE
 
     def form(self) -> ComposeResult:
-        yield FormField(t("caseact.f.agreement_form"),
-                        enum_select(AgreementForm, AgreementForm.WRITTEN, id="f-form"),
-                        field_name="form", required=True)
+        yield FormField(
+            t("caseact.f.agreement_form"),
+            enum_select(AgreementForm, AgreementForm.WRITTEN, id="f-form"),
+            field_name="form",
+            required=True,
+        )
         yield self.date_field("effective_on", t("caseact.f.effective_on"))
-        yield FormField(t("caseact.f.terms"), text_area(id="f-terms", height=5),
-                        field_name="terms", required=True)
-        yield FormField(t("caseact.f.responsibilities"), text_area(id="f-resp", height=2),
-                        field_name="responsibilities")
-        yield FormField(t("casew.f.amount"), amount_input(id="f-amount", field_name="amount_fen"),
-                        field_name="amount_fen", hint=t("caseact.amount_hint"))
-        yield FormField(t("caseact.f.perform_method"), plain_input(id="f-method"),
-                        field_name="perform_method")
-        yield FormField(t("caseact.f.perform_place"), plain_input(id="f-place"),
-                        field_name="perform_place")
-        yield FormField(t("caseact.f.perform_by"),
-                        date_input(today=self.today, id="f-perform_by", field_name="perform_by"),
-                        field_name="perform_by")
+        yield FormField(
+            t("caseact.f.terms"),
+            text_area(id="f-terms", height=5),
+            field_name="terms",
+            required=True,
+        )
+        yield FormField(
+            t("caseact.f.responsibilities"),
+            text_area(id="f-resp", height=2),
+            field_name="responsibilities",
+        )
+        yield FormField(
+            t("casew.f.amount"),
+            amount_input(id="f-amount", field_name="amount_fen"),
+            field_name="amount_fen",
+            hint=t("caseact.amount_hint"),
+        )
+        yield FormField(
+            t("caseact.f.perform_method"), plain_input(id="f-method"), field_name="perform_method"
+        )
+        yield FormField(
+            t("caseact.f.perform_place"), plain_input(id="f-place"), field_name="perform_place"
+        )
+        yield FormField(
+            t("caseact.f.perform_by"),
+            date_input(today=self.today, id="f-perform_by", field_name="perform_by"),
+            field_name="perform_by",
+        )
         yield Checkbox(t("caseact.f.performed_now"), id="performed_now", compact=True)
-        yield FormField(t("caseact.f.instalments"), InstalmentList(self.today, id="instalments"),
-                        field_name="obligations")
+        yield FormField(
+            t("caseact.f.instalments"),
+            InstalmentList(self.today, id="instalments"),
+            field_name="obligations",
+        )
 
     def build(self) -> Callable[[], Outcome]:
         form = AgreementForm(self.select_value("form"))
@@ -164,12 +192,17 @@ class AgreementDialog(CaseDialog):
         if amount is None:
             amount = sum(o.amount_fen for o in obligations)
         data = AgreementInput(
-            form=form, effective_on=effective, terms=terms, amount_fen=amount,
+            form=form,
+            effective_on=effective,
+            terms=terms,
+            amount_fen=amount,
             responsibilities=self.text("responsibilities"),
             perform_place=self.text("perform_place") or None,
             perform_method=self.text("perform_method") or None,
             perform_by=self.parsed("perform_by"),
-            obligations=obligations, performed_now=self.checked("performed_now"))
+            obligations=obligations,
+            performed_now=self.checked("performed_now"),
+        )
         return lambda: self.services.record_agreement(self.case_id, data)
 
 
@@ -186,21 +219,37 @@ class RecordPerformanceDialog(CaseDialog):
     def form(self) -> ComposeResult:
         options = []
         for o in self.open_items:
-            label = Text(t("caseact.obligation_label", n=o.seq, due=o.due_on.isoformat(),
-                           amount=format_yuan(o.amount_fen)))
+            label = Text(
+                t(
+                    "caseact.obligation_label",
+                    n=o.seq,
+                    due=o.due_on.isoformat(),
+                    amount=format_yuan(o.amount_fen),
+                )
+            )
             if o.description:
                 label.append("  ")
                 label.append(Text(o.description[:40]))
             options.append((label, o.id))
         chosen = self.obligation_id or (options[0][1] if options else None)
-        yield FormField(t("caseact.f.obligation"),
-                        Select(options, value=chosen if chosen else Select.NULL,
-                               allow_blank=not options, compact=True, id="f-obligation"),
-                        field_name="obligation", required=True)
+        yield FormField(
+            t("caseact.f.obligation"),
+            Select(
+                options,
+                value=chosen if chosen else Select.NULL,
+                allow_blank=not options,
+                compact=True,
+                id="f-obligation",
+            ),
+            field_name="obligation",
+            required=True,
+        )
         yield self.date_field("on", t("caseact.f.performed_on"))
-        yield FormField(t("caseact.f.proof"), plain_input(id="f-proof",
-                                                          placeholder=t("caseact.f.proof_ph")),
-                        field_name="proof")
+        yield FormField(
+            t("caseact.f.proof"),
+            plain_input(id="f-proof", placeholder=t("caseact.f.proof_ph")),
+            field_name="proof",
+        )
 
     def build(self) -> Callable[[], Outcome]:
         ob = self.select_value("obligation")
@@ -231,10 +280,17 @@ class JudicialResultDialog(CaseDialog):
     action = Action.JUDICIAL_RESULT
 
     def form(self) -> ComposeResult:
-        yield FormField(t("caseact.f.judicial_result"),
-                        enum_select(JudicialResult, JudicialResult.CONFIRMED, id="f-result",
-                                    members=[JudicialResult.CONFIRMED, JudicialResult.REJECTED]),
-                        field_name="result", required=True)
+        yield FormField(
+            t("caseact.f.judicial_result"),
+            enum_select(
+                JudicialResult,
+                JudicialResult.CONFIRMED,
+                id="f-result",
+                members=[JudicialResult.CONFIRMED, JudicialResult.REJECTED],
+            ),
+            field_name="result",
+            required=True,
+        )
         yield self.date_field("on", t("caseact.f.decided_on"))
         yield FormField(t("caseact.f.judicial_ref"), plain_input(id="f-ref"), field_name="ref")
 

@@ -81,8 +81,9 @@ class FormDialog(ModalScreen[R]):
         raise NotImplementedError
 
     def initial_focus(self) -> Widget | None:
-        for w in self.query("#dialog-body Input, #dialog-body TextArea, #dialog-body Select, "
-                            "#dialog-body Checkbox"):
+        for w in self.query(
+            "#dialog-body Input, #dialog-body TextArea, #dialog-body Select, #dialog-body Checkbox"
+        ):
             if w.focusable:
                 return w
         return None
@@ -211,8 +212,9 @@ class FormDialog(ModalScreen[R]):
 
 
 def text_area(text: str = "", *, id: str | None = None, height: int = 4) -> TextArea:
-    ta = TextArea(text, id=id, compact=True, soft_wrap=True, show_line_numbers=False,
-                  tab_behavior="focus")
+    ta = TextArea(
+        text, id=id, compact=True, soft_wrap=True, show_line_numbers=False, tab_behavior="focus"
+    )
     ta.styles.height = height
     return ta
 
@@ -221,15 +223,26 @@ def plain_input(value: str = "", *, id: str | None = None, placeholder: str = ""
     return Input(value, id=id, compact=True, placeholder=placeholder)
 
 
-def enum_select(enum_cls: Any, value: Any = None, *, id: str | None = None,
-                allow_blank: bool = False, members: Sequence[Any] | None = None) -> Select[str]:
+def enum_select(
+    enum_cls: Any,
+    value: Any = None,
+    *,
+    id: str | None = None,
+    allow_blank: bool = False,
+    members: Sequence[Any] | None = None,
+) -> Select[str]:
     items = members if members is not None else list(enum_cls)
     options = [(Text(m.label), m.name) for m in items]
     chosen = value.name if value is not None and hasattr(value, "name") else value
     if chosen is None and not allow_blank:
         chosen = options[0][1]
-    return Select(options, value=chosen if chosen is not None else Select.NULL,
-                  allow_blank=allow_blank, compact=True, id=id)
+    return Select(
+        options,
+        value=chosen if chosen is not None else Select.NULL,
+        allow_blank=allow_blank,
+        compact=True,
+        id=id,
+    )
 
 
 class ConfirmDialog(ModalScreen[bool]):
@@ -238,8 +251,9 @@ class ConfirmDialog(ModalScreen[bool]):
     DEFAULT_CSS = DIALOG_CSS.replace("{cls}", "ConfirmDialog")
     BINDINGS = [Binding("escape", "answer(False)", "caseact.cancel", id="confirm.cancel")]
 
-    def __init__(self, title: str, message: str, yes: str, no: str, *,
-                 yes_variant: str = "primary") -> None:
+    def __init__(
+        self, title: str, message: str, yes: str, no: str, *, yes_variant: str = "primary"
+    ) -> None:
         super().__init__()
         localise_bindings(self)
         self.title_text, self.message, self.yes, self.no = title, message, yes, no
@@ -268,13 +282,22 @@ class ConfirmDialog(ModalScreen[bool]):
 class ChooseDialog(ModalScreen[str | None]):
     """Pick one of a few rows (a case among repeats, an obligation); Enter opens it."""
 
-    DEFAULT_CSS = DIALOG_CSS.replace("{cls}", "ChooseDialog") + """
+    DEFAULT_CSS = (
+        DIALOG_CSS.replace("{cls}", "ChooseDialog")
+        + """
     ChooseDialog OptionList { height: auto; max-height: 16; }
     """
+    )
     BINDINGS = [Binding("escape", "close", "caseact.cancel", id="choose.cancel")]
 
-    def __init__(self, title: str, rows: Sequence[tuple[str, Text]], *, message: str = "",
-                 close_label: str = "") -> None:
+    def __init__(
+        self,
+        title: str,
+        rows: Sequence[tuple[str, Text]],
+        *,
+        message: str = "",
+        close_label: str = "",
+    ) -> None:
         super().__init__()
         localise_bindings(self)
         self.title_text, self.rows, self.message = title, list(rows), message
@@ -285,8 +308,9 @@ class ChooseDialog(ModalScreen[str | None]):
             yield Label(Text(self.title_text), id="dialog-title")
             if self.message:
                 yield Static(Text(self.message))
-            yield OptionList(*[Option(label, id=key) for key, label in self.rows], markup=False,
-                             id="choices")
+            yield OptionList(
+                *[Option(label, id=key) for key, label in self.rows], markup=False, id="choices"
+            )
             with Horizontal(classes="dialog-buttons"):
                 yield Button(self.close_label, id="close")
 
@@ -305,4 +329,3 @@ class ChooseDialog(ModalScreen[str | None]):
     def _close(self, event: Button.Pressed) -> None:
         event.stop()
         self.dismiss(None)
-

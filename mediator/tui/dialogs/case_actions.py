@@ -39,12 +39,20 @@ class CaseDialog(FormDialog[Outcome | None]):
         name = self.action_title or (self.action.label if self.action else "")
         self.title_text = f"{name} · {cf.case.case_no}"
 
-    def date_field(self, name: str = "on", label: str = "", value: str | None = None,
-                   required: bool = True) -> FormField:
-        return FormField(label or t("caseact.f.on"),
-                         date_input(self.today().isoformat() if value is None else value,
-                                    today=self.today, id=f"f-{name}", field_name=name),
-                         field_name=name, required=required)
+    def date_field(
+        self, name: str = "on", label: str = "", value: str | None = None, required: bool = True
+    ) -> FormField:
+        return FormField(
+            label or t("caseact.f.on"),
+            date_input(
+                self.today().isoformat() if value is None else value,
+                today=self.today,
+                id=f"f-{name}",
+                field_name=name,
+            ),
+            field_name=name,
+            required=required,
+        )
 
     def on_date(self, name: str = "on") -> date:
         return self.parsed(name, required=True)
@@ -89,10 +97,14 @@ class SimpleCaseDialog(CaseDialog):
     def form(self) -> ComposeResult:
         yield from self.extra_fields()
         if self.text_name:
-            widget = (text_area(id=f"f-{self.text_name}", height=self.text_lines)
-                      if self.text_lines > 1 else plain_input(id=f"f-{self.text_name}"))
-            yield FormField(t(self.text_label), widget, field_name=self.text_name,
-                            required=self.text_required)
+            widget = (
+                text_area(id=f"f-{self.text_name}", height=self.text_lines)
+                if self.text_lines > 1
+                else plain_input(id=f"f-{self.text_name}")
+            )
+            yield FormField(
+                t(self.text_label), widget, field_name=self.text_name, required=self.text_required
+            )
         if self.with_date:
             yield self.date_field()
 
@@ -151,8 +163,9 @@ class SessionDialog(SimpleCaseDialog):
 
     def extra_fields(self) -> ComposeResult:
         yield FormField(t("caseact.f.place"), plain_input(id="f-place"), field_name="place")
-        yield FormField(t("caseact.f.participants"), plain_input(id="f-participants"),
-                        field_name="participants")
+        yield FormField(
+            t("caseact.f.participants"), plain_input(id="f-participants"), field_name="participants"
+        )
 
     def call(self, text: str, on: date | None) -> Callable[[], Outcome]:
         place = self.text("place")
@@ -170,9 +183,13 @@ class ExtendDialog(SimpleCaseDialog):
     def extra_fields(self) -> ComposeResult:
         current = self.cf.case.deadline_on
         hint = t("caseact.extend_current", date=current.isoformat()) if current else ""
-        yield FormField(t("caseact.f.new_deadline"),
-                        date_input(today=self.today, id="f-new_deadline", field_name="new_deadline"),
-                        field_name="new_deadline", required=True, hint=hint)
+        yield FormField(
+            t("caseact.f.new_deadline"),
+            date_input(today=self.today, id="f-new_deadline", field_name="new_deadline"),
+            field_name="new_deadline",
+            required=True,
+            hint=hint,
+        )
 
     def call(self, text: str, on: date | None) -> Callable[[], Outcome]:
         new = self.parsed("new_deadline", required=True)
@@ -189,8 +206,12 @@ class TerminateDialog(SimpleCaseDialog):
 
     def form(self) -> ComposeResult:
         yield from super().form()
-        yield FormField(t("caseact.f.routes_told"), RoutesBox((Route.LITIGATION,), id="routes"),
-                        field_name="routes", required=True)
+        yield FormField(
+            t("caseact.f.routes_told"),
+            RoutesBox((Route.LITIGATION,), id="routes"),
+            field_name="routes",
+            required=True,
+        )
 
     def call(self, text: str, on: date | None) -> Callable[[], Outcome]:
         routes = self.query_one("#routes", RoutesBox).value
@@ -206,8 +227,9 @@ class TransferDialog(SimpleCaseDialog):
     text_lines = 2
 
     def extra_fields(self) -> ComposeResult:
-        yield FormField(t("caseact.f.transfer_to"), plain_input(id="f-to"), field_name="to",
-                        required=True)
+        yield FormField(
+            t("caseact.f.transfer_to"), plain_input(id="f-to"), field_name="to", required=True
+        )
 
     def call(self, text: str, on: date | None) -> Callable[[], Outcome]:
         to = self.text("to")
@@ -282,4 +304,3 @@ class CompletePerformanceDialog(SimpleCaseDialog):
 
     def call(self, text: str, on: date | None) -> Callable[[], Outcome]:
         return lambda: self.services.complete_performance(self.case_id, on, text)
-

@@ -28,9 +28,12 @@ _ENUM_FIELDS = ("dispute_type", "source", "risk_grade", "petition_channel")
 class EditCaseDialog(CaseDialog):
     action = Action.EDIT
 
-    DEFAULT_CSS = CaseDialog.DEFAULT_CSS.replace("FormDialog", "EditCaseDialog") + """
+    DEFAULT_CSS = (
+        CaseDialog.DEFAULT_CSS.replace("FormDialog", "EditCaseDialog")
+        + """
     EditCaseDialog > #dialog { width: 96; }
     """
+    )
 
     def form(self) -> ComposeResult:
         yield CaseDetailsForm(self.today, with_registered_on=False, id="details")
@@ -89,9 +92,14 @@ class PartyDialog(CaseDialog):
         p = self.party
         data = None
         if p is not None:
-            data = {"role": p.role, "kind": p.kind, "name": p.name,
-                    "id_number": p.id_number or p.org_code or "", "phone": p.phone or "",
-                    "address": p.address or ""}
+            data = {
+                "role": p.role,
+                "kind": p.kind,
+                "name": p.name,
+                "id_number": p.id_number or p.org_code or "",
+                "phone": p.phone or "",
+                "address": p.address or "",
+            }
         yield PartyEditor(self.services, 0, data, role=PartyRole.RESPONDENT, id="party")
 
     def on_mount(self) -> None:

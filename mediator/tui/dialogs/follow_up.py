@@ -23,15 +23,22 @@ class ScheduleFollowUpDialog(CaseDialog):
     action = Action.SCHEDULE_FOLLOW_UP
 
     def form(self) -> ComposeResult:
-        yield FormField(t("caseact.f.due_on"),
-                        date_input("+7", today=self.today, id="f-due_on", field_name="due_on"),
-                        field_name="due_on", required=True)
-        yield FormField(t("caseact.f.followup_kind"),
-                        enum_select(FollowUpType, FollowUpType.ROUTINE, id="f-kind"),
-                        field_name="kind")
-        yield FormField(t("caseact.f.method"),
-                        enum_select(FollowUpMethod, None, id="f-method", allow_blank=True),
-                        field_name="method")
+        yield FormField(
+            t("caseact.f.due_on"),
+            date_input("+7", today=self.today, id="f-due_on", field_name="due_on"),
+            field_name="due_on",
+            required=True,
+        )
+        yield FormField(
+            t("caseact.f.followup_kind"),
+            enum_select(FollowUpType, FollowUpType.ROUTINE, id="f-kind"),
+            field_name="kind",
+        )
+        yield FormField(
+            t("caseact.f.method"),
+            enum_select(FollowUpMethod, None, id="f-method", allow_blank=True),
+            field_name="method",
+        )
         yield FormField(t("caseact.f.note"), text_area(id="f-note", height=2), field_name="note")
 
     def on_mount(self) -> None:
@@ -58,25 +65,45 @@ class CompleteFollowUpDialog(CaseDialog):
     def form(self) -> ComposeResult:
         options = []
         for f in self.open_items:
-            label = Text(t("caseact.followup_label", due=f.due_on.isoformat(),
-                           kind=FollowUpType(f.kind).label))
+            label = Text(
+                t(
+                    "caseact.followup_label",
+                    due=f.due_on.isoformat(),
+                    kind=FollowUpType(f.kind).label,
+                )
+            )
             if f.note:
                 label.append("  ")
                 label.append(Text(f.note[:40]))
             options.append((label, f.id))
         chosen = self.follow_up_id or (options[0][1] if options else None)
-        yield FormField(t("caseact.f.followup"),
-                        Select(options, value=chosen if chosen else Select.NULL,
-                               allow_blank=not options, compact=True, id="f-followup"),
-                        field_name="follow_up", required=True)
-        yield FormField(t("caseact.f.followup_result"),
-                        enum_select(FollowUpResult, FollowUpResult.SATISFIED, id="f-result"),
-                        field_name="result", required=True)
-        yield FormField(t("caseact.f.method"),
-                        enum_select(FollowUpMethod, FollowUpMethod.PHONE, id="f-method"),
-                        field_name="method", required=True)
-        yield FormField(t("caseact.f.followup_note"), text_area(id="f-note", height=3),
-                        field_name="note")
+        yield FormField(
+            t("caseact.f.followup"),
+            Select(
+                options,
+                value=chosen if chosen else Select.NULL,
+                allow_blank=not options,
+                compact=True,
+                id="f-followup",
+            ),
+            field_name="follow_up",
+            required=True,
+        )
+        yield FormField(
+            t("caseact.f.followup_result"),
+            enum_select(FollowUpResult, FollowUpResult.SATISFIED, id="f-result"),
+            field_name="result",
+            required=True,
+        )
+        yield FormField(
+            t("caseact.f.method"),
+            enum_select(FollowUpMethod, FollowUpMethod.PHONE, id="f-method"),
+            field_name="method",
+            required=True,
+        )
+        yield FormField(
+            t("caseact.f.followup_note"), text_area(id="f-note", height=3), field_name="note"
+        )
         yield self.date_field("done_on", t("caseact.f.done_on"))
 
     def build(self) -> Callable[[], Outcome]:

@@ -161,40 +161,89 @@ def _long(value: str | None, full: bool) -> Text:
 def render_details(cf: CaseFile, full: bool = False) -> RenderableType:
     case = cf.case
     g = _grid(4)
-    g.add_row(t("casefile.f.type"), _value(_label(DisputeType, case.dispute_type)),
-              t("casefile.f.source"), _value(_label(CaseSource, case.source)))
-    g.add_row(t("casefile.f.village"), _value(cf.village_name or case.village_code),
-              t("casefile.f.mediator"), _value(cf.mediator_name))
-    g.add_row(t("casefile.f.registered_on"), _value(case.registered_on),
-              t("casefile.f.accepted_on"), _value(case.accepted_on))
-    g.add_row(t("casefile.f.persons"), _value(case.persons_involved),
-              t("casefile.f.amount"), _value(t("casefile.yuan", yuan=format_yuan(case.amount_fen))
-                                             if case.amount_fen else None))
-    g.add_row(t("casefile.f.risk"), _value(_label(RiskGrade, case.risk_grade)),
-              t("casefile.f.group"), _value(t("casefile.yes") if case.group_dispute else t("casefile.no")))
+    g.add_row(
+        t("casefile.f.type"),
+        _value(_label(DisputeType, case.dispute_type)),
+        t("casefile.f.source"),
+        _value(_label(CaseSource, case.source)),
+    )
+    g.add_row(
+        t("casefile.f.village"),
+        _value(cf.village_name or case.village_code),
+        t("casefile.f.mediator"),
+        _value(cf.mediator_name),
+    )
+    g.add_row(
+        t("casefile.f.registered_on"),
+        _value(case.registered_on),
+        t("casefile.f.accepted_on"),
+        _value(case.accepted_on),
+    )
+    g.add_row(
+        t("casefile.f.persons"),
+        _value(case.persons_involved),
+        t("casefile.f.amount"),
+        _value(t("casefile.yuan", yuan=format_yuan(case.amount_fen)) if case.amount_fen else None),
+    )
+    g.add_row(
+        t("casefile.f.risk"),
+        _value(_label(RiskGrade, case.risk_grade)),
+        t("casefile.f.group"),
+        _value(t("casefile.yes") if case.group_dispute else t("casefile.no")),
+    )
     if case.notice_on or case.deadline_on:
-        g.add_row(t("casefile.f.notice_on"), _value(case.notice_on),
-                  t("casefile.f.deadline_on"), _value(
-                      Text(case.deadline_on.isoformat() + (
-                          t("casefile.extended", n=case.extension_count)
-                          if case.extension_count else ""))
-                      if case.deadline_on else None))
+        g.add_row(
+            t("casefile.f.notice_on"),
+            _value(case.notice_on),
+            t("casefile.f.deadline_on"),
+            _value(
+                Text(
+                    case.deadline_on.isoformat()
+                    + (
+                        t("casefile.extended", n=case.extension_count)
+                        if case.extension_count
+                        else ""
+                    )
+                )
+                if case.deadline_on
+                else None
+            ),
+        )
     if case.is_hard:
-        g.add_row(t("casefile.f.lead_official"), _value(case.lead_official),
-                  t("casefile.f.responsible_person"), _value(case.responsible_person))
-        g.add_row(t("casefile.f.resolve_by"), _value(case.resolve_by),
-                  t("casefile.f.measures"), _value(case.stabilising_measures))
+        g.add_row(
+            t("casefile.f.lead_official"),
+            _value(case.lead_official),
+            t("casefile.f.responsible_person"),
+            _value(case.responsible_person),
+        )
+        g.add_row(
+            t("casefile.f.resolve_by"),
+            _value(case.resolve_by),
+            t("casefile.f.measures"),
+            _value(case.stabilising_measures),
+        )
     if case.source == CaseSource.PETITION.name:
-        g.add_row(t("casefile.f.petition_channel"),
-                  _value(_label(PetitionChannel, case.petition_channel)),
-                  t("casefile.f.petition_received_on"), _value(case.petition_received_on))
+        g.add_row(
+            t("casefile.f.petition_channel"),
+            _value(_label(PetitionChannel, case.petition_channel)),
+            t("casefile.f.petition_received_on"),
+            _value(case.petition_received_on),
+        )
     if case.outcome or case.routes_told or case.transfer_to:
         routes = "、".join(_label(Route, r) for r in (case.routes_told or "").split(",") if r)
-        g.add_row(t("casefile.f.routes_told"), _value(routes),
-                  t("casefile.f.transfer_to"), _value(case.transfer_to))
+        g.add_row(
+            t("casefile.f.routes_told"),
+            _value(routes),
+            t("casefile.f.transfer_to"),
+            _value(case.transfer_to),
+        )
     if case.refusal_reason or case.withdraw_reason:
-        g.add_row(t("casefile.f.refusal_reason"), _value(case.refusal_reason),
-                  t("casefile.f.withdraw_reason"), _value(case.withdraw_reason))
+        g.add_row(
+            t("casefile.f.refusal_reason"),
+            _value(case.refusal_reason),
+            t("casefile.f.withdraw_reason"),
+            _value(case.withdraw_reason),
+        )
     deadlines = [d for d in cf.deadlines]
     parts: list[RenderableType] = [g]
     if deadlines:
@@ -223,13 +272,22 @@ def party_cells(p: Party, today: date, revealed: bool) -> tuple[Text, ...]:
         if p.gender:
             bits.append(_label(Gender, p.gender))
         if p.birth_date:
-            years = today.year - p.birth_date.year - (
-                (today.month, today.day) < (p.birth_date.month, p.birth_date.day))
+            years = (
+                today.year
+                - p.birth_date.year
+                - ((today.month, today.day) < (p.birth_date.month, p.birth_date.day))
+            )
             bits.append(t("casefile.age", n=years))
         who = Text(" ".join(bits))
     phone = (p.phone if revealed else mask_phone(p.phone)) if p.phone else ""
-    return (Text(_label(PartyRole, p.role)), literal(p.name, "bold"), who, literal(number),
-            literal(phone), literal(p.address or ""))
+    return (
+        Text(_label(PartyRole, p.role)),
+        literal(p.name, "bold"),
+        who,
+        literal(number),
+        literal(phone),
+        literal(p.address or ""),
+    )
 
 
 def render_agreement(cf: CaseFile, today: date) -> RenderableType | None:
@@ -237,24 +295,43 @@ def render_agreement(cf: CaseFile, today: date) -> RenderableType | None:
     if ag is None:
         return None
     g = _grid(4)
-    g.add_row(t("casefile.f.agreement_form"), _value(_label(AgreementForm, ag.form)),
-              t("casefile.f.effective_on"), _value(ag.effective_on))
-    g.add_row(t("casefile.f.amount"),
-              _value(t("casefile.yuan", yuan=format_yuan(ag.amount_fen)) if ag.amount_fen else None),
-              t("casefile.f.perform_by"), _value(ag.perform_by))
+    g.add_row(
+        t("casefile.f.agreement_form"),
+        _value(_label(AgreementForm, ag.form)),
+        t("casefile.f.effective_on"),
+        _value(ag.effective_on),
+    )
+    g.add_row(
+        t("casefile.f.amount"),
+        _value(t("casefile.yuan", yuan=format_yuan(ag.amount_fen)) if ag.amount_fen else None),
+        t("casefile.f.perform_by"),
+        _value(ag.perform_by),
+    )
     if ag.perform_method or ag.perform_place:
-        g.add_row(t("casefile.f.perform_method"), _value(ag.perform_method),
-                  t("casefile.f.perform_place"), _value(ag.perform_place))
+        g.add_row(
+            t("casefile.f.perform_method"),
+            _value(ag.perform_method),
+            t("casefile.f.perform_place"),
+            _value(ag.perform_place),
+        )
     if ag.judicial_status:
         status = Text(_label(JudicialResult, ag.judicial_status))
         if ag.judicial_applied_on:
-            status.append(" " + t("casefile.judicial_applied_on", date=ag.judicial_applied_on.isoformat()),
-                          style="dim")
+            status.append(
+                " " + t("casefile.judicial_applied_on", date=ag.judicial_applied_on.isoformat()),
+                style="dim",
+            )
         if ag.judicial_decided_on:
-            status.append(" " + t("casefile.judicial_decided_on",
-                                  date=ag.judicial_decided_on.isoformat()), style="dim")
-        g.add_row(t("casefile.f.judicial"), status, t("casefile.f.court"),
-                  _value(" ".join(x for x in (ag.judicial_court, ag.judicial_ref) if x)))
+            status.append(
+                " " + t("casefile.judicial_decided_on", date=ag.judicial_decided_on.isoformat()),
+                style="dim",
+            )
+        g.add_row(
+            t("casefile.f.judicial"),
+            status,
+            t("casefile.f.court"),
+            _value(" ".join(x for x in (ag.judicial_court, ag.judicial_ref) if x)),
+        )
     terms = _grid(2)
     terms.add_row(t("casefile.f.terms"), _value(ag.terms))
     if ag.responsibilities:
@@ -269,7 +346,9 @@ def render_agreement(cf: CaseFile, today: date) -> RenderableType | None:
         ob.add_column(no_wrap=True)
         for o in cf.obligations:
             if o.performed_on:
-                status = Text(t("casefile.performed_on", date=o.performed_on.isoformat()), style="green")
+                status = Text(
+                    t("casefile.performed_on", date=o.performed_on.isoformat()), style="green"
+                )
                 if o.proof:
                     status.append(" ")
                     status.append(literal(o.proof, "dim"))
@@ -282,8 +361,13 @@ def render_agreement(cf: CaseFile, today: date) -> RenderableType | None:
                 what.append(literal(o.obligor, "bold"))
                 what.append(" ")
             what.append(literal(o.description))
-            ob.add_row(Text(f"{o.seq}.", style="dim"), Text(o.due_on.isoformat()),
-                       Text(format_yuan(o.amount_fen) if o.amount_fen else ""), what, status)
+            ob.add_row(
+                Text(f"{o.seq}.", style="dim"),
+                Text(o.due_on.isoformat()),
+                Text(format_yuan(o.amount_fen) if o.amount_fen else ""),
+                what,
+                status,
+            )
         parts.append(ob)
     return Group(*parts)
 
@@ -297,9 +381,15 @@ def render_follow_ups(cf: CaseFile, today: date) -> RenderableType | None:
     g.add_column(ratio=1, overflow="fold")
     for f in cf.follow_ups:
         if f.done_on:
-            status = Text(t("casefile.followup_done", date=f.done_on.isoformat(),
-                            result=_label(FollowUpResult, f.result),
-                            method=_label(FollowUpMethod, f.method)), style="green")
+            status = Text(
+                t(
+                    "casefile.followup_done",
+                    date=f.done_on.isoformat(),
+                    result=_label(FollowUpResult, f.result),
+                    method=_label(FollowUpMethod, f.method),
+                ),
+                style="green",
+            )
         else:
             d = rules.Deadline(rules.DeadlineKind.FOLLOW_UP, f.due_on, (f.due_on - today).days)
             status = Text(d.badge(), style=deadline_style(d))
@@ -358,8 +448,10 @@ class CaseActionsProvider(Provider):
         screen = self.screen
         if not isinstance(screen, CaseFileScreen):
             return []
-        return [(label, partial(screen.run_action, key), t("casefile.palette_help"))
-                for key, label in screen.action_items()]
+        return [
+            (label, partial(screen.run_action, key), t("casefile.palette_help"))
+            for key, label in screen.action_items()
+        ]
 
     async def discover(self) -> Hits:
         for label, callback, help_text in self._items():
@@ -401,8 +493,13 @@ class CaseFileScreen(Screen[None]):
         Binding("n", "run_action('NOTE')", "casefile.key.note", id="casefile.note"),
         Binding("e", "run_action('EDIT')", "casefile.key.edit", id="casefile.edit"),
         Binding("p", "add_party", "casefile.key.add_party", show=False, id="casefile.add_party"),
-        Binding("delete", "remove_party", "casefile.key.remove_party", show=False,
-                id="casefile.remove_party"),
+        Binding(
+            "delete",
+            "remove_party",
+            "casefile.key.remove_party",
+            show=False,
+            id="casefile.remove_party",
+        ),
         Binding("f", "toggle_full", "casefile.key.full", id="casefile.full"),
         Binding("f5", "reload", "casefile.key.reload", show=False, id="casefile.reload"),
     ]
@@ -433,11 +530,17 @@ class CaseFileScreen(Screen[None]):
                 yield Static("", id="cf-error", classes="-empty")
                 yield DataTable(id="cf-parties", cursor_type="row", zebra_stripes=True)
                 yield Static("", id="cf-details", classes="cf-block")
-                yield Label(t("casefile.section.agreement"), classes="cf-section -empty",
-                            id="cf-agreement-title")
+                yield Label(
+                    t("casefile.section.agreement"),
+                    classes="cf-section -empty",
+                    id="cf-agreement-title",
+                )
                 yield Static("", id="cf-agreement", classes="cf-block -empty")
-                yield Label(t("casefile.section.followups"), classes="cf-section -empty",
-                            id="cf-followups-title")
+                yield Label(
+                    t("casefile.section.followups"),
+                    classes="cf-section -empty",
+                    id="cf-followups-title",
+                )
                 yield Static("", id="cf-followups", classes="cf-block -empty")
                 yield Label(t("casefile.section.timeline"), classes="cf-section")
                 yield Static("", id="cf-timeline", classes="cf-block")
@@ -537,7 +640,9 @@ class CaseFileScreen(Screen[None]):
     def _update_party(self, party: Party) -> None:
         table = self.query_one("#cf-parties", DataTable)
         cells = party_cells(party, self.services.today(), party.id in self.revealed)
-        for key, value in zip(("role", "name", "who", "id", "phone", "address"), cells):
+        for key, value in zip(
+            ("role", "name", "who", "id", "phone", "address"), cells, strict=True
+        ):
             table.update_cell(party.id, key, value)
 
     def _fill_actions(self, cf: CaseFile) -> None:
@@ -578,8 +683,11 @@ class CaseFileScreen(Screen[None]):
         """Open the dialog of an action, if the case offers it now."""
         if self.cf is None or key not in self.actions:
             if self.cf is not None and not self.cf.read_only:
-                self.notify(t("casefile.not_now", action=action_label(key)), markup=False,
-                            severity="warning")
+                self.notify(
+                    t("casefile.not_now", action=action_label(key)),
+                    markup=False,
+                    severity="warning",
+                )
             return
         dialog = ACTION_DIALOGS[key](self.services, self.cf)
         self.app.push_screen(dialog, self._after_change)
@@ -632,10 +740,15 @@ class CaseFileScreen(Screen[None]):
         if party is None or not self._can_edit() or self.cf is None or len(self.cf.parties) < 2:
             return
         self.app.push_screen(
-            ConfirmDialog(t("casefile.remove_party_title"),
-                          t("casefile.remove_party_message", name=plain(party.name)),
-                          t("casefile.remove_party_yes"), t("caseact.cancel"), yes_variant="error"),
-            lambda yes: self._remove_party(party.id) if yes else None)
+            ConfirmDialog(
+                t("casefile.remove_party_title"),
+                t("casefile.remove_party_message", name=plain(party.name)),
+                t("casefile.remove_party_yes"),
+                t("caseact.cancel"),
+                yes_variant="error",
+            ),
+            lambda yes: self._remove_party(party.id) if yes else None,
+        )
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="cf-remove-party")
     def _remove_party(self, party_id: str) -> Outcome:

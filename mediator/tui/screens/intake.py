@@ -29,7 +29,6 @@ from textual.widgets import (
     Header,
     Input,
     Label,
-    Select,
     Static,
     TextArea,
 )
@@ -52,7 +51,10 @@ from mediator.tui.drafts import DraftStore, drafts_folder
 from mediator.tui.messages import CasesChanged
 from mediator.tui.widgets.bindings import localise_bindings
 from mediator.tui.widgets.case_details import (
-    CaseDetailsForm, References, load_references, type_choices,
+    CaseDetailsForm,
+    References,
+    load_references,
+    type_choices,
 )
 from mediator.tui.widgets.form import (
     FormField,
@@ -173,8 +175,9 @@ class IntakeScreen(_FormScreen):
         Binding("ctrl+n", "add_party", "intake.key.add_party", id="intake.add_party"),
     ]
 
-    def __init__(self, services: Services, *, drafts: DraftStore | None = None,
-                 open_after_save: bool = True) -> None:
+    def __init__(
+        self, services: Services, *, drafts: DraftStore | None = None, open_after_save: bool = True
+    ) -> None:
         super().__init__()
         localise_bindings(self)
         self.services = services
@@ -230,9 +233,14 @@ class IntakeScreen(_FormScreen):
         if draft is not None and draft.form and draft.form != self._pristine:
             when = draft.saved_at.astimezone().strftime("%Y-%m-%d %H:%M")
             self.app.push_screen(
-                ConfirmDialog(t("intake.draft_title"), t("intake.draft_message", when=when),
-                              t("intake.draft_restore"), t("intake.draft_discard")),
-                lambda restore: self._answer_draft(draft.form, bool(restore)))
+                ConfirmDialog(
+                    t("intake.draft_title"),
+                    t("intake.draft_message", when=when),
+                    t("intake.draft_restore"),
+                    t("intake.draft_discard"),
+                ),
+                lambda restore: self._answer_draft(draft.form, bool(restore)),
+            )
 
     async def _answer_draft(self, form: dict[str, Any], restore: bool) -> None:
         if restore:
@@ -258,7 +266,8 @@ class IntakeScreen(_FormScreen):
         box = self.query_one("#parties")
         await box.remove_children()
         editors = [PartyEditor(self.services, i, p) for i, p in enumerate(parties)] or [
-            PartyEditor(self.services, 0, role=PartyRole.APPLICANT)]
+            PartyEditor(self.services, 0, role=PartyRole.APPLICANT)
+        ]
         await box.mount_all(editors)
         details = form.get("details")
         if isinstance(details, dict):
@@ -272,7 +281,9 @@ class IntakeScreen(_FormScreen):
             editor.set_removable(len(editors) > 1)
 
     def case_input(self) -> CaseInput:
-        parties = [e.to_input() for e in self.editors if not (e.is_blank() and len(self.editors) > 1)]
+        parties = [
+            e.to_input() for e in self.editors if not (e.is_blank() and len(self.editors) > 1)
+        ]
         if not parties:
             raise ValidationError(t("svc.parties_required"), "parties")
         d = self.details.parse()
@@ -344,7 +355,8 @@ class IntakeScreen(_FormScreen):
         rows = repeat_rows(event.hits)
         self.app.push_screen(
             ChooseDialog(t("intake.repeat_title"), rows, message=t("intake.repeat_message")),
-            self._open_repeat_case)
+            self._open_repeat_case,
+        )
 
     def _open_repeat_case(self, case_id: str | None) -> None:
         if case_id:
@@ -383,8 +395,11 @@ class IntakeScreen(_FormScreen):
             if event.state is WorkerState.SUCCESS:
                 case_id, case_no = event.worker.result
                 self.changed_case(case_id)
-                self.notify(Text(t("intake.saved", case_no=case_no)).plain, markup=False,
-                            title=t("intake.title"))
+                self.notify(
+                    Text(t("intake.saved", case_no=case_no)).plain,
+                    markup=False,
+                    title=t("intake.title"),
+                )
                 app = self.app
                 self.dismiss(case_id)
                 if self.open_after_save:
@@ -404,9 +419,15 @@ class IntakeScreen(_FormScreen):
             self.dismiss(None)
             return
         self.app.push_screen(
-            ConfirmDialog(t("intake.discard_title"), t("intake.discard_message"),
-                          t("intake.discard"), t("intake.keep_editing"), yes_variant="error"),
-            self._answer_leave)
+            ConfirmDialog(
+                t("intake.discard_title"),
+                t("intake.discard_message"),
+                t("intake.discard"),
+                t("intake.keep_editing"),
+                yes_variant="error",
+            ),
+            self._answer_leave,
+        )
 
     def _answer_leave(self, discard: bool | None) -> None:
         if discard:
@@ -423,9 +444,12 @@ class IntakeScreen(_FormScreen):
 class QuickDoneDialog(ModalScreen[str]):
     """After 简易登记: the case number, the warnings, and what next."""
 
-    DEFAULT_CSS = DIALOG_CSS.replace("{cls}", "QuickDoneDialog") + """
+    DEFAULT_CSS = (
+        DIALOG_CSS.replace("{cls}", "QuickDoneDialog")
+        + """
     QuickDoneDialog .warning { color: $warning; height: auto; }
     """
+    )
     BINDINGS = [Binding("escape", "choose('back')", "caseact.close", id="quickdone.close")]
 
     def __init__(self, case_no: str, warnings: tuple[str, ...]) -> None:
@@ -457,12 +481,15 @@ class QuickDoneDialog(ModalScreen[str]):
 
 
 class QuickCaseScreen(_FormScreen):
-    """简易登记: two parties, type, one line of facts, what was agreed, performed now or by a date."""
+    """简易登记: two parties, type, a line of facts, what was agreed, performed now or by a date."""
 
-    DEFAULT_CSS = SCREEN_CSS.replace("{cls}", "QuickCaseScreen") + """
+    DEFAULT_CSS = (
+        SCREEN_CSS.replace("{cls}", "QuickCaseScreen")
+        + """
     QuickCaseScreen #intro { color: $text-muted; padding: 0 0 1 0; }
     QuickCaseScreen #performed_now { border: none; padding: 0 1; margin: 0 0 0 13; }
     """
+    )
 
     BINDINGS = [
         Binding("ctrl+s", "save", "quick.key.save", priority=True, id="quick.save"),
@@ -482,35 +509,62 @@ class QuickCaseScreen(_FormScreen):
         with VerticalScroll(id="form"):
             yield Static(Text(t("quick.intro")), id="intro")
             with Horizontal():
-                yield FormField(t("quick.applicant"), Input(compact=True, id="a_name"),
-                                field_name="parties.0.name", required=True)
-                yield FormField(t("casew.party.phone"), phone_input(id="a_phone",
-                                                                    field_name="parties.0.phone"),
-                                field_name="parties.0.phone")
+                yield FormField(
+                    t("quick.applicant"),
+                    Input(compact=True, id="a_name"),
+                    field_name="parties.0.name",
+                    required=True,
+                )
+                yield FormField(
+                    t("casew.party.phone"),
+                    phone_input(id="a_phone", field_name="parties.0.phone"),
+                    field_name="parties.0.phone",
+                )
             with Horizontal():
-                yield FormField(t("quick.respondent"), Input(compact=True, id="b_name"),
-                                field_name="parties.1.name", required=True)
-                yield FormField(t("casew.party.phone"), phone_input(id="b_phone",
-                                                                    field_name="parties.1.phone"),
-                                field_name="parties.1.phone")
+                yield FormField(
+                    t("quick.respondent"),
+                    Input(compact=True, id="b_name"),
+                    field_name="parties.1.name",
+                    required=True,
+                )
+                yield FormField(
+                    t("casew.party.phone"),
+                    phone_input(id="b_phone", field_name="parties.1.phone"),
+                    field_name="parties.1.phone",
+                )
             with Horizontal():
-                yield FormField(t("casew.f.dispute_type"), Picker(type_choices(), id="dispute_type"),
-                                field_name="dispute_type", required=True)
-                yield FormField(t("casew.f.village"), Picker([], id="village_code"),
-                                field_name="village_code")
-            yield FormField(t("quick.facts"), Input(compact=True, id="facts",
-                                                    placeholder=t("quick.facts_ph")),
-                            field_name="facts", required=True)
-            yield FormField(t("quick.terms"), Input(compact=True, id="terms",
-                                                    placeholder=t("quick.terms_ph")),
-                            field_name="terms", required=True)
-            yield FormField(t("casew.f.amount"), amount_input(id="amount", field_name="amount_fen"),
-                            field_name="amount_fen")
+                yield FormField(
+                    t("casew.f.dispute_type"),
+                    Picker(type_choices(), id="dispute_type"),
+                    field_name="dispute_type",
+                    required=True,
+                )
+                yield FormField(
+                    t("casew.f.village"), Picker([], id="village_code"), field_name="village_code"
+                )
+            yield FormField(
+                t("quick.facts"),
+                Input(compact=True, id="facts", placeholder=t("quick.facts_ph")),
+                field_name="facts",
+                required=True,
+            )
+            yield FormField(
+                t("quick.terms"),
+                Input(compact=True, id="terms", placeholder=t("quick.terms_ph")),
+                field_name="terms",
+                required=True,
+            )
+            yield FormField(
+                t("casew.f.amount"),
+                amount_input(id="amount", field_name="amount_fen"),
+                field_name="amount_fen",
+            )
             yield Checkbox(t("quick.performed_now"), True, id="performed_now", compact=True)
-            yield FormField(t("quick.due_on"), date_input(today=today, id="due_on",
-                                                          field_name="obligations",
-                                                          disabled=True),
-                            field_name="obligations")
+            yield FormField(
+                t("quick.due_on"),
+                date_input(today=today, id="due_on", field_name="obligations", disabled=True),
+                field_name="obligations",
+            )
             yield Static("", id="form-error", classes="form-error", markup=False)
         yield Footer()
 
@@ -537,14 +591,17 @@ class QuickCaseScreen(_FormScreen):
         today = self.services.today()
         names = []
         parties = []
-        for i, (role, n, p) in enumerate(((PartyRole.APPLICANT, "a_name", "a_phone"),
-                                          (PartyRole.RESPONDENT, "b_name", "b_phone"))):
+        for i, (role, n, p) in enumerate(
+            (
+                (PartyRole.APPLICANT, "a_name", "a_phone"),
+                (PartyRole.RESPONDENT, "b_name", "b_phone"),
+            )
+        ):
             name = normalise(val(n))
             if not name:
                 raise ValidationError(t("svc.party_name_required", n=i + 1), f"parties.{i}.name")
             phone = self.query_one(f"#{p}", Input)
-            parties.append(PartyInput(name=name, role=role,
-                                      phone=phone.parsed()))  # type: ignore[attr-defined]
+            parties.append(PartyInput(name=name, role=role, phone=phone.parsed()))  # type: ignore[attr-defined]
             names.append(name)
         dtype = self.query_one("#dispute_type", Picker)
         if dtype.value is None:
@@ -552,8 +609,9 @@ class QuickCaseScreen(_FormScreen):
             raise ValidationError(t(key, text=normalise(dtype.text)), "dispute_type")
         village = self.query_one("#village_code", Picker)
         if village.value is None and normalise(village.text):
-            raise ValidationError(t("casew.picker_no_match", text=normalise(village.text)),
-                                  "village_code")
+            raise ValidationError(
+                t("casew.picker_no_match", text=normalise(village.text)), "village_code"
+            )
         facts = normalise(val("facts"))
         if not facts:
             raise ValidationError(t("svc.facts_required"), "facts")
@@ -568,16 +626,29 @@ class QuickCaseScreen(_FormScreen):
             due = self.query_one("#due_on", Input).parsed()  # type: ignore[attr-defined]
             if due is None:
                 raise ValidationError(t("quick.due_required"), "obligations")
-            obligations.append(ObligationInput(due_on=due, amount_fen=amount, description=terms,
-                                               obligor=names[1]))
+            obligations.append(
+                ObligationInput(due_on=due, amount_fen=amount, description=terms, obligor=names[1])
+            )
         from mediator.core.enums import DisputeType
 
-        case = CaseInput(parties=parties, dispute_type=DisputeType(dtype.value),
-                         source=CaseSource.APPLICATION, registered_on=today, facts=facts,
-                         village_code=village.value, mediator_id=self._default_mediator)
-        agreement = AgreementInput(form=AgreementForm.ORAL, effective_on=today, terms=terms,
-                                   amount_fen=amount, performed_now=now, perform_by=due,
-                                   obligations=obligations)
+        case = CaseInput(
+            parties=parties,
+            dispute_type=DisputeType(dtype.value),
+            source=CaseSource.APPLICATION,
+            registered_on=today,
+            facts=facts,
+            village_code=village.value,
+            mediator_id=self._default_mediator,
+        )
+        agreement = AgreementInput(
+            form=AgreementForm.ORAL,
+            effective_on=today,
+            terms=terms,
+            amount_fen=amount,
+            performed_now=now,
+            perform_by=due,
+            obligations=obligations,
+        )
         return case, agreement
 
     def action_save(self) -> None:
@@ -593,7 +664,9 @@ class QuickCaseScreen(_FormScreen):
         self._register(case, agreement)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="quick-save")
-    def _register(self, case: CaseInput, agreement: AgreementInput) -> tuple[str, str, tuple[str, ...]]:
+    def _register(
+        self, case: CaseInput, agreement: AgreementInput
+    ) -> tuple[str, str, tuple[str, ...]]:
         outcome = self.services.quick_oral_case(case, agreement)
         case_no = self.services.find_case(outcome.case_id).case_no
         return outcome.case_id, case_no, outcome.warnings
@@ -609,8 +682,9 @@ class QuickCaseScreen(_FormScreen):
                 case_id, case_no, warnings = event.worker.result
                 self._saving = False
                 self.app.post_message(CasesChanged(case_id))
-                self.app.push_screen(QuickDoneDialog(case_no, warnings),
-                                     lambda what: self._after_done(what, case_id))
+                self.app.push_screen(
+                    QuickDoneDialog(case_no, warnings), lambda what: self._after_done(what, case_id)
+                )
             elif event.state is WorkerState.ERROR:
                 self._saving = False
                 self.show_error(event.worker.error or RuntimeError())
@@ -634,8 +708,10 @@ class QuickCaseScreen(_FormScreen):
         self.query_one("#a_name", Input).focus()
 
     def _dirty(self) -> bool:
-        return any(normalise(self.query_one(f"#{w}", Input).value)
-                   for w in ("a_name", "a_phone", "b_name", "b_phone", "facts", "terms", "amount"))
+        return any(
+            normalise(self.query_one(f"#{w}", Input).value)
+            for w in ("a_name", "a_phone", "b_name", "b_phone", "facts", "terms", "amount")
+        )
 
     def action_leave(self) -> None:
         if self._saving:
@@ -644,6 +720,12 @@ class QuickCaseScreen(_FormScreen):
             self.dismiss(None)
             return
         self.app.push_screen(
-            ConfirmDialog(t("intake.discard_title"), t("intake.discard_message"),
-                          t("intake.discard"), t("intake.keep_editing"), yes_variant="error"),
-            lambda discard: self.dismiss(None) if discard else None)
+            ConfirmDialog(
+                t("intake.discard_title"),
+                t("intake.discard_message"),
+                t("intake.discard"),
+                t("intake.keep_editing"),
+                yes_variant="error",
+            ),
+            lambda discard: self.dismiss(None) if discard else None,
+        )

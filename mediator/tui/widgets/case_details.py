@@ -36,8 +36,15 @@ from mediator.tui.widgets.form import (
 from mediator.tui.widgets.picker import Choice, CycleChoice, Picker, make_choices
 
 TEXT_FIELDS = ("facts", "requests", "stabilising_measures")
-INPUT_FIELDS = ("registered_on", "persons_involved", "amount_fen", "lead_official",
-                "responsible_person", "resolve_by", "petition_received_on")
+INPUT_FIELDS = (
+    "registered_on",
+    "persons_involved",
+    "amount_fen",
+    "lead_official",
+    "responsible_person",
+    "resolve_by",
+    "petition_received_on",
+)
 PICKER_FIELDS = ("dispute_type", "source", "village_code", "mediator_id")
 SELECT_FIELDS = ("risk_grade", "petition_channel")
 CHECK_FIELDS = ("group_dispute", "is_hard")
@@ -46,8 +53,11 @@ CHECK_FIELDS = ("group_dispute", "is_hard")
 def type_choices() -> list[Choice]:
     """Dispute types by label or statistics code (02 邻里). No pinyin here: loading the pinyin
     dictionary takes seconds and would stall opening the form; labels are short enough."""
-    return make_choices([(d.name, d.label) for d in DisputeType],
-                        codes={d.name: d.code for d in DisputeType}, pinyin=False)
+    return make_choices(
+        [(d.name, d.label) for d in DisputeType],
+        codes={d.name: d.code for d in DisputeType},
+        pinyin=False,
+    )
 
 
 def source_choices() -> list[Choice]:
@@ -56,7 +66,9 @@ def source_choices() -> list[Choice]:
 
 def village_choices(villages: Sequence[Village]) -> list[Choice]:
     """Villages by name, code or pinyin initials (qsc 青山村); build these in a worker thread."""
-    return make_choices([(v.code, v.name) for v in villages], codes={v.code: v.code for v in villages})
+    return make_choices(
+        [(v.code, v.name) for v in villages], codes={v.code: v.code for v in villages}
+    )
 
 
 def mediator_choices(mediators: Sequence[Mediator]) -> list[Choice]:
@@ -79,13 +91,15 @@ def load_references(services: Services, *, include_inactive: bool = False) -> Re
     villages = services.villages()
     mediators = services.mediators(include_inactive=include_inactive)
     same = [m.id for m in mediators if m.name == services.operator]
-    return References(village_choices(villages), mediator_choices(mediators),
-                      same[0] if len(same) == 1 else None)
+    return References(
+        village_choices(villages), mediator_choices(mediators), same[0] if len(same) == 1 else None
+    )
 
 
 def _text_area(text: str, wid: str, height: int) -> TextArea:
-    ta = TextArea(text, id=wid, compact=True, soft_wrap=True, show_line_numbers=False,
-                  tab_behavior="focus")
+    ta = TextArea(
+        text, id=wid, compact=True, soft_wrap=True, show_line_numbers=False, tab_behavior="focus"
+    )
     ta.styles.height = height
     return ta
 
@@ -104,8 +118,9 @@ class CaseDetailsForm(Vertical):
     CaseDetailsForm Checkbox { border: none; padding: 0 1; margin: 0 2 0 0; }
     """
 
-    def __init__(self, today: Callable[[], date], *, with_registered_on: bool = True,
-                 id: str | None = None):
+    def __init__(
+        self, today: Callable[[], date], *, with_registered_on: bool = True, id: str | None = None
+    ):
         super().__init__(id=id)
         self._today = today
         self.with_registered_on = with_registered_on
@@ -115,64 +130,110 @@ class CaseDetailsForm(Vertical):
     def compose(self) -> ComposeResult:
         today = self._today
         with Horizontal():
-            yield FormField(t("casew.f.dispute_type"), Picker(type_choices(), id="dispute_type"),
-                            field_name="dispute_type", required=True)
-            yield FormField(t("casew.f.source"),
-                            Picker(source_choices(), CaseSource.APPLICATION.name, id="source"),
-                            field_name="source")
+            yield FormField(
+                t("casew.f.dispute_type"),
+                Picker(type_choices(), id="dispute_type"),
+                field_name="dispute_type",
+                required=True,
+            )
+            yield FormField(
+                t("casew.f.source"),
+                Picker(source_choices(), CaseSource.APPLICATION.name, id="source"),
+                field_name="source",
+            )
         with Horizontal():
-            yield FormField(t("casew.f.village"), Picker([], id="village_code"),
-                            field_name="village_code")
-            yield FormField(t("casew.f.mediator"), Picker([], id="mediator_id"),
-                            field_name="mediator_id")
+            yield FormField(
+                t("casew.f.village"), Picker([], id="village_code"), field_name="village_code"
+            )
+            yield FormField(
+                t("casew.f.mediator"), Picker([], id="mediator_id"), field_name="mediator_id"
+            )
         with Horizontal():
             if self.with_registered_on:
-                yield FormField(t("casew.f.registered_on"),
-                                date_input(today().isoformat(), today=today, id="registered_on",
-                                           field_name="registered_on"),
-                                field_name="registered_on")
-            yield FormField(t("casew.f.risk_grade"),
-                            CycleChoice([(r.label, r.name) for r in RiskGrade],
-                                        RiskGrade.GENERAL.name, id="risk_grade",
-                                        tooltip=t("casew.party.cycle_tip")),
-                            field_name="risk_grade")
-        yield FormField(t("casew.f.facts"), _text_area("", "facts", 4), field_name="facts",
-                        required=True)
+                yield FormField(
+                    t("casew.f.registered_on"),
+                    date_input(
+                        today().isoformat(),
+                        today=today,
+                        id="registered_on",
+                        field_name="registered_on",
+                    ),
+                    field_name="registered_on",
+                )
+            yield FormField(
+                t("casew.f.risk_grade"),
+                CycleChoice(
+                    [(r.label, r.name) for r in RiskGrade],
+                    RiskGrade.GENERAL.name,
+                    id="risk_grade",
+                    tooltip=t("casew.party.cycle_tip"),
+                ),
+                field_name="risk_grade",
+            )
+        yield FormField(
+            t("casew.f.facts"), _text_area("", "facts", 4), field_name="facts", required=True
+        )
         yield FormField(t("casew.f.requests"), _text_area("", "requests", 2), field_name="requests")
         with Horizontal():
-            yield FormField(t("casew.f.persons"),
-                            int_input(id="persons_involved", field_name="persons_involved",
-                                      label=t("casew.f.persons"),
-                                      placeholder=t("casew.f.persons_ph")),
-                            field_name="persons_involved")
-            yield FormField(t("casew.f.amount"), amount_input(id="amount_fen", field_name="amount_fen"),
-                            field_name="amount_fen")
+            yield FormField(
+                t("casew.f.persons"),
+                int_input(
+                    id="persons_involved",
+                    field_name="persons_involved",
+                    label=t("casew.f.persons"),
+                    placeholder=t("casew.f.persons_ph"),
+                ),
+                field_name="persons_involved",
+            )
+            yield FormField(
+                t("casew.f.amount"),
+                amount_input(id="amount_fen", field_name="amount_fen"),
+                field_name="amount_fen",
+            )
         with Horizontal(classes="cd-check"):
             yield Checkbox(t("casew.f.group_dispute"), id="group_dispute", compact=True)
             yield Checkbox(t("casew.f.is_hard"), id="is_hard", compact=True)
         with Vertical(classes="cd-section", id="hard-section"):
             with Horizontal():
-                yield FormField(t("casew.f.lead_official"),
-                                Input(compact=True, id="lead_official"), field_name="lead_official",
-                                required=True)
-                yield FormField(t("casew.f.responsible_person"),
-                                Input(compact=True, id="responsible_person"),
-                                field_name="responsible_person")
-            yield FormField(t("casew.f.resolve_by"),
-                            date_input(today=today, id="resolve_by", field_name="resolve_by"),
-                            field_name="resolve_by")
-            yield FormField(t("casew.f.measures"), _text_area("", "stabilising_measures", 2),
-                            field_name="stabilising_measures")
+                yield FormField(
+                    t("casew.f.lead_official"),
+                    Input(compact=True, id="lead_official"),
+                    field_name="lead_official",
+                    required=True,
+                )
+                yield FormField(
+                    t("casew.f.responsible_person"),
+                    Input(compact=True, id="responsible_person"),
+                    field_name="responsible_person",
+                )
+            yield FormField(
+                t("casew.f.resolve_by"),
+                date_input(today=today, id="resolve_by", field_name="resolve_by"),
+                field_name="resolve_by",
+            )
+            yield FormField(
+                t("casew.f.measures"),
+                _text_area("", "stabilising_measures", 2),
+                field_name="stabilising_measures",
+            )
         with Horizontal(classes="cd-section", id="petition-section"):
-            yield FormField(t("casew.f.petition_channel"),
-                            CycleChoice([(t("casew.f.choose"), None)]
-                                        + [(c.label, c.name) for c in PetitionChannel],
-                                        id="petition_channel", tooltip=t("casew.party.cycle_tip")),
-                            field_name="petition_channel")
-            yield FormField(t("casew.f.petition_received_on"),
-                            date_input(today=today, id="petition_received_on",
-                                       field_name="petition_received_on"),
-                            field_name="petition_received_on", required=True)
+            yield FormField(
+                t("casew.f.petition_channel"),
+                CycleChoice(
+                    [(t("casew.f.choose"), None)] + [(c.label, c.name) for c in PetitionChannel],
+                    id="petition_channel",
+                    tooltip=t("casew.party.cycle_tip"),
+                ),
+                field_name="petition_channel",
+            )
+            yield FormField(
+                t("casew.f.petition_received_on"),
+                date_input(
+                    today=today, id="petition_received_on", field_name="petition_received_on"
+                ),
+                field_name="petition_received_on",
+                required=True,
+            )
 
     # --- reference lists ------------------------------------------------------------------
 
@@ -189,7 +250,9 @@ class CaseDetailsForm(Vertical):
     # --- visibility -----------------------------------------------------------------------
 
     def _sync_sections(self) -> None:
-        self.query_one("#hard-section").set_class(self.query_one("#is_hard", Checkbox).value, "-shown")
+        self.query_one("#hard-section").set_class(
+            self.query_one("#is_hard", Checkbox).value, "-shown"
+        )
         petition = self.query_one("#source", Picker).value == CaseSource.PETITION.name
         self.query_one("#petition-section").set_class(petition, "-shown")
 
@@ -305,13 +368,22 @@ class CaseDetailsForm(Vertical):
         hard = self.query_one("#is_hard", Checkbox).value
         out["is_hard"] = hard
         out["lead_official"] = normalise(self.query_one("#lead_official", Input).value) or None
-        out["responsible_person"] = normalise(self.query_one("#responsible_person", Input).value) or None
+        out["responsible_person"] = (
+            normalise(self.query_one("#responsible_person", Input).value) or None
+        )
         out["resolve_by"] = self._parsed("resolve_by")
-        out["stabilising_measures"] = normalise(self.query_one("#stabilising_measures", TextArea).text) or None
+        out["stabilising_measures"] = (
+            normalise(self.query_one("#stabilising_measures", TextArea).text) or None
+        )
         if hard and not out["lead_official"]:
             raise ValidationError(t("svc.hard_needs_leader"), "lead_official")
         if not hard:
-            for name in ("lead_official", "responsible_person", "resolve_by", "stabilising_measures"):
+            for name in (
+                "lead_official",
+                "responsible_person",
+                "resolve_by",
+                "stabilising_measures",
+            ):
                 out[name] = None
         if out["source"] is CaseSource.PETITION:
             ch = self.query_one("#petition_channel", CycleChoice).value
@@ -330,7 +402,8 @@ class CaseDetailsForm(Vertical):
     def from_case(self, case: Any) -> dict[str, Any]:
         """The load() form of an existing case (for 修改信息)."""
         return {
-            "facts": case.facts, "requests": case.requests,
+            "facts": case.facts,
+            "requests": case.requests,
             "stabilising_measures": case.stabilising_measures or "",
             "persons_involved": str(case.persons_involved or ""),
             "amount_fen": format_yuan(case.amount_fen) if case.amount_fen else "",
@@ -338,10 +411,15 @@ class CaseDetailsForm(Vertical):
             "responsible_person": case.responsible_person or "",
             "resolve_by": case.resolve_by.isoformat() if case.resolve_by else "",
             "petition_received_on": case.petition_received_on.isoformat()
-            if case.petition_received_on else "",
-            "dispute_type": case.dispute_type, "source": case.source,
-            "village_code": case.village_code, "mediator_id": case.mediator_id,
-            "risk_grade": case.risk_grade, "petition_channel": case.petition_channel,
-            "group_dispute": case.group_dispute, "is_hard": case.is_hard, "group_touched": True,
+            if case.petition_received_on
+            else "",
+            "dispute_type": case.dispute_type,
+            "source": case.source,
+            "village_code": case.village_code,
+            "mediator_id": case.mediator_id,
+            "risk_grade": case.risk_grade,
+            "petition_channel": case.petition_channel,
+            "group_dispute": case.group_dispute,
+            "is_hard": case.is_hard,
+            "group_touched": True,
         }
-

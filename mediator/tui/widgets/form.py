@@ -49,7 +49,11 @@ def format_yuan(fen: int) -> str:
 
 
 def describe_date(d: date) -> str:
-    return t("casew.date_hint", date=d.isoformat(), weekday=t(f"casew.weekday.{WEEKDAY_KEYS[d.weekday()]}"))
+    return t(
+        "casew.date_hint",
+        date=d.isoformat(),
+        weekday=t(f"casew.weekday.{WEEKDAY_KEYS[d.weekday()]}"),
+    )
 
 
 class ParsedInput(Input):
@@ -61,10 +65,16 @@ class ParsedInput(Input):
     says the text is complete enough to judge (an 18-character ID number).
     """
 
-    def __init__(self, value: str = "", *, parser: Callable[[str], Any],
-                 describe: Callable[[Any], str] | None = None,
-                 live_error: Callable[[str], bool] | None = None,
-                 field_name: str | None = None, **kwargs: Any):
+    def __init__(
+        self,
+        value: str = "",
+        *,
+        parser: Callable[[str], Any],
+        describe: Callable[[Any], str] | None = None,
+        live_error: Callable[[str], bool] | None = None,
+        field_name: str | None = None,
+        **kwargs: Any,
+    ):
         kwargs.setdefault("compact", True)
         super().__init__(value, **kwargs)
         self._parser = parser
@@ -94,33 +104,54 @@ class ParsedInput(Input):
         return (self._describe(value), False) if self._describe else None
 
 
-def date_input(value: str = "", *, today: Callable[[], date], field_name: str | None = None,
-               **kwargs: Any) -> ParsedInput:
+def date_input(
+    value: str = "", *, today: Callable[[], date], field_name: str | None = None, **kwargs: Any
+) -> ParsedInput:
     """A date typed as 今天 / 明天 / +7 / 2026-1-5 / 2026年1月5日 / 20260105."""
     kwargs.setdefault("placeholder", t("casew.date_placeholder"))
-    return ParsedInput(value, parser=lambda s: parse_date(s, today()), describe=describe_date,
-                       field_name=field_name, **kwargs)
+    return ParsedInput(
+        value,
+        parser=lambda s: parse_date(s, today()),
+        describe=describe_date,
+        field_name=field_name,
+        **kwargs,
+    )
 
 
 def amount_input(value: str = "", *, field_name: str | None = None, **kwargs: Any) -> ParsedInput:
     """Money as 3000 / 3,000元 / 三千元 / 1.5万; stored in fen."""
     kwargs.setdefault("placeholder", t("casew.amount_placeholder"))
-    return ParsedInput(value, parser=parse_amount_fen,
-                       describe=lambda fen: t("casew.amount_hint", yuan=format_yuan(fen)),
-                       field_name=field_name, **kwargs)
+    return ParsedInput(
+        value,
+        parser=parse_amount_fen,
+        describe=lambda fen: t("casew.amount_hint", yuan=format_yuan(fen)),
+        field_name=field_name,
+        **kwargs,
+    )
 
 
-def id_input(value: str = "", *, today: Callable[[], date], field_name: str | None = None,
-             **kwargs: Any) -> ParsedInput:
+def id_input(
+    value: str = "", *, today: Callable[[], date], field_name: str | None = None, **kwargs: Any
+) -> ParsedInput:
     """A resident ID: the birth date and gender it encodes are shown as soon as it is valid."""
+
     def describe(rid: Any) -> str:
-        return t("casew.id_hint", birth=rid.birth_date.isoformat(), gender=rid.gender.label,
-                 age=rid.age_on(today()))
+        return t(
+            "casew.id_hint",
+            birth=rid.birth_date.isoformat(),
+            gender=rid.gender.label,
+            age=rid.age_on(today()),
+        )
+
     kwargs.setdefault("placeholder", t("casew.id_placeholder"))
-    return ParsedInput(value, parser=lambda s: parse_resident_id(s, today=today()),
-                       describe=describe,
-                       live_error=lambda s: len(s.replace(" ", "")) >= 18,
-                       field_name=field_name, **kwargs)
+    return ParsedInput(
+        value,
+        parser=lambda s: parse_resident_id(s, today=today()),
+        describe=describe,
+        live_error=lambda s: len(s.replace(" ", "")) >= 18,
+        field_name=field_name,
+        **kwargs,
+    )
 
 
 def phone_input(value: str = "", *, field_name: str | None = None, **kwargs: Any) -> ParsedInput:
@@ -128,10 +159,15 @@ def phone_input(value: str = "", *, field_name: str | None = None, **kwargs: Any
     return ParsedInput(value, parser=parse_phone, field_name=field_name, **kwargs)
 
 
-def int_input(value: str = "", *, field_name: str, label: str, minimum: int = 0,
-              **kwargs: Any) -> ParsedInput:
-    return ParsedInput(value, parser=lambda s: parse_int(s, field_name, label=label, minimum=minimum),
-                       field_name=field_name, **kwargs)
+def int_input(
+    value: str = "", *, field_name: str, label: str, minimum: int = 0, **kwargs: Any
+) -> ParsedInput:
+    return ParsedInput(
+        value,
+        parser=lambda s: parse_int(s, field_name, label=label, minimum=minimum),
+        field_name=field_name,
+        **kwargs,
+    )
 
 
 class FormField(Widget):
@@ -150,8 +186,17 @@ class FormField(Widget):
     FormField > .ff-msg.-error { color: $error; }
     """
 
-    def __init__(self, label: str, widget: Widget, *, field_name: str, required: bool = False,
-                 hint: str = "", id: str | None = None, classes: str | None = None):
+    def __init__(
+        self,
+        label: str,
+        widget: Widget,
+        *,
+        field_name: str,
+        required: bool = False,
+        hint: str = "",
+        id: str | None = None,
+        classes: str | None = None,
+    ):
         super().__init__(id=id, classes=classes)
         self.label_text = label
         self.widget = widget

@@ -43,7 +43,8 @@ class PartyEditor(Vertical):
     """The inputs of one party; ``index`` is its position in the form (0-based)."""
 
     DEFAULT_CSS = """
-    PartyEditor { height: auto; border-left: wide $primary-muted; padding: 0 0 0 1; margin: 0 0 1 0; }
+    PartyEditor { height: auto; border-left: wide $primary-muted; padding: 0 0 0 1;
+                  margin: 0 0 1 0; }
     PartyEditor > .pe-row { height: auto; }
     PartyEditor #role, PartyEditor #kind { margin: 0 0 0 1; }
     PartyEditor .pe-remove { width: auto; min-width: 6; margin: 0 0 0 1; }
@@ -63,15 +64,24 @@ class PartyEditor(Vertical):
             self.editor = editor
             self.hits = hits
 
-    def __init__(self, services: Services, index: int, data: dict[str, Any] | None = None,
-                 *, role: PartyRole = PartyRole.APPLICANT, id: str | None = None):
+    def __init__(
+        self,
+        services: Services,
+        index: int,
+        data: dict[str, Any] | None = None,
+        *,
+        role: PartyRole = PartyRole.APPLICANT,
+        id: str | None = None,
+    ):
         super().__init__(id=id, classes="party-editor")
         self.services = services
         self.index = index
         data = dict(data or {})
         self._initial = {
             "role": data.get("role") if data.get("role") in PartyRole.__members__ else role.name,
-            "kind": data.get("kind") if data.get("kind") in PartyKind.__members__ else PartyKind.PERSON.name,
+            "kind": data.get("kind")
+            if data.get("kind") in PartyKind.__members__
+            else PartyKind.PERSON.name,
             "name": str(data.get("name") or ""),
             "id_number": str(data.get("id_number") or ""),
             "phone": str(data.get("phone") or ""),
@@ -88,39 +98,67 @@ class PartyEditor(Vertical):
     def compose(self) -> ComposeResult:
         i = self._initial
         with Horizontal(classes="pe-row"):
-            yield FormField(t("casew.party.name"), Input(i["name"], compact=True, id="name",
-                                                         placeholder=t("casew.party.name_ph")),
-                            field_name=self._fname("name"), required=True)
-            yield CycleChoice(role_options(), i["role"], id="role",
-                              tooltip=t("casew.party.cycle_tip"))
-            yield CycleChoice(kind_options(), i["kind"], id="kind",
-                              tooltip=t("casew.party.cycle_tip"))
-            remove = Button(t("casew.party.remove"), id="remove", classes="pe-remove", compact=True,
-                            variant="error")
+            yield FormField(
+                t("casew.party.name"),
+                Input(i["name"], compact=True, id="name", placeholder=t("casew.party.name_ph")),
+                field_name=self._fname("name"),
+                required=True,
+            )
+            yield CycleChoice(
+                role_options(), i["role"], id="role", tooltip=t("casew.party.cycle_tip")
+            )
+            yield CycleChoice(
+                kind_options(), i["kind"], id="kind", tooltip=t("casew.party.cycle_tip")
+            )
+            remove = Button(
+                t("casew.party.remove"),
+                id="remove",
+                classes="pe-remove",
+                compact=True,
+                variant="error",
+            )
             remove.can_focus = False  # clicked; keeps Tab moving through the inputs only
             yield remove
         with Horizontal(classes="pe-row"):
-            yield FormField(self._id_label(i["kind"]),
-                            self._make_id_input(i["kind"], i["id_number"]),
-                            field_name=self._fname("id_number"), id="ff-id")
-            yield FormField(t("casew.party.phone"), phone_input(i["phone"], id="phone",
-                                                                field_name=self._fname("phone")),
-                            field_name=self._fname("phone"))
-        yield FormField(t("casew.party.address"), Input(i["address"], compact=True, id="address"),
-                        field_name=self._fname("address"))
+            yield FormField(
+                self._id_label(i["kind"]),
+                self._make_id_input(i["kind"], i["id_number"]),
+                field_name=self._fname("id_number"),
+                id="ff-id",
+            )
+            yield FormField(
+                t("casew.party.phone"),
+                phone_input(i["phone"], id="phone", field_name=self._fname("phone")),
+                field_name=self._fname("phone"),
+            )
+        yield FormField(
+            t("casew.party.address"),
+            Input(i["address"], compact=True, id="address"),
+            field_name=self._fname("address"),
+        )
 
     def _fname(self, name: str) -> str:
         return f"parties.{self.index}.{name}"
 
     def _id_label(self, kind: str) -> str:
-        return t("casew.party.org_code") if kind == PartyKind.ORGANISATION.name else t("casew.party.id")
+        return (
+            t("casew.party.org_code")
+            if kind == PartyKind.ORGANISATION.name
+            else t("casew.party.id")
+        )
 
     def _make_id_input(self, kind: str, value: str) -> Input:
         if kind == PartyKind.ORGANISATION.name:
-            return ParsedInput(value, parser=normalise, id="id_number",
-                               field_name=self._fname("id_number"),
-                               placeholder=t("casew.party.org_code_ph"))
-        return id_input(value, today=self._today, id="id_number", field_name=self._fname("id_number"))
+            return ParsedInput(
+                value,
+                parser=normalise,
+                id="id_number",
+                field_name=self._fname("id_number"),
+                placeholder=t("casew.party.org_code_ph"),
+            )
+        return id_input(
+            value, today=self._today, id="id_number", field_name=self._fname("id_number")
+        )
 
     def set_index(self, index: int) -> None:
         """Renumber after another party was removed (errors are routed by index)."""
@@ -147,9 +185,14 @@ class PartyEditor(Vertical):
         return str(self.query_one("#kind", CycleChoice).value)
 
     def to_dict(self) -> dict[str, str]:
-        return {"role": self.role, "kind": self.kind, "name": self._value("name"),
-                "id_number": self._value("id_number"), "phone": self._value("phone"),
-                "address": self._value("address")}
+        return {
+            "role": self.role,
+            "kind": self.kind,
+            "name": self._value("name"),
+            "id_number": self._value("id_number"),
+            "phone": self._value("phone"),
+            "address": self._value("address"),
+        }
 
     def is_blank(self) -> bool:
         d = self.to_dict()
@@ -161,9 +204,12 @@ class PartyEditor(Vertical):
         kind = PartyKind(d["kind"])
         name = normalise(d["name"])
         if not name:
-            raise ValidationError(t("svc.party_name_required", n=self.index + 1), self._fname("name"))
-        p = PartyInput(name=name, role=PartyRole(d["role"]), kind=kind,
-                       address=normalise(d["address"]) or None)
+            raise ValidationError(
+                t("svc.party_name_required", n=self.index + 1), self._fname("name")
+            )
+        p = PartyInput(
+            name=name, role=PartyRole(d["role"]), kind=kind, address=normalise(d["address"]) or None
+        )
         idno = normalise(d["id_number"])
         if idno:
             if kind is PartyKind.ORGANISATION:
@@ -241,8 +287,9 @@ class PartyEditor(Vertical):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="repeat-lookup")
     def _lookup(self, idno: str, name: str, phone: str) -> list[RepeatHit]:
-        return self.services.find_repeat_parties(id_number=idno or None, name=name or None,
-                                                 phone=phone or None)
+        return self.services.find_repeat_parties(
+            id_number=idno or None, name=name or None, phone=phone or None
+        )
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.worker.group != "repeat-lookup":
@@ -265,16 +312,24 @@ class PartyEditor(Vertical):
             box.query_one("#repeat-msg", Static).update(message)
             box.display = True
         else:
-            self.mount(Horizontal(Static(message, id="repeat-msg", markup=False),
-                                  Button(t("casew.party.repeat_open"), id="repeat-open",
-                                         compact=True),
-                                  classes="pe-repeat"))
+            self.mount(
+                Horizontal(
+                    Static(message, id="repeat-msg", markup=False),
+                    Button(t("casew.party.repeat_open"), id="repeat-open", compact=True),
+                    classes="pe-repeat",
+                )
+            )
 
     def focus_name(self) -> None:
         self.query_one("#name", Input).focus()
 
 
 def blank_party_data(role: PartyRole) -> dict[str, str]:
-    return {"role": role.name, "kind": PartyKind.PERSON.name, "name": "", "id_number": "",
-            "phone": "", "address": ""}
-
+    return {
+        "role": role.name,
+        "kind": PartyKind.PERSON.name,
+        "name": "",
+        "id_number": "",
+        "phone": "",
+        "address": "",
+    }

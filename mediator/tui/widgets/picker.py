@@ -53,13 +53,21 @@ def _initials(label: str) -> str:
         return ""
 
 
-def make_choices(items: Iterable[tuple[str, str]], *, codes: dict[str, str] | None = None,
-                 pinyin: bool = True) -> list[Choice]:
+def make_choices(
+    items: Iterable[tuple[str, str]], *, codes: dict[str, str] | None = None, pinyin: bool = True
+) -> list[Choice]:
     """Choices from (value, label) pairs; ``codes`` adds e.g. the 01-99 type codes."""
     out = []
     for value, label in items:
-        keys = " ".join(x for x in ((codes or {}).get(value, ""), value.lower(),
-                                    _initials(label) if pinyin else "") if x)
+        keys = " ".join(
+            x
+            for x in (
+                (codes or {}).get(value, ""),
+                value.lower(),
+                _initials(label) if pinyin else "",
+            )
+            if x
+        )
         out.append(Choice(value, label, keys))
     return out
 
@@ -111,7 +119,6 @@ class _PickerInput(Input):
             raise SkipAction()
 
 
-
 class Picker(Vertical):
     """Type part of a label, get the option. ``value`` is the chosen option's value or None."""
 
@@ -131,9 +138,16 @@ class Picker(Vertical):
         def control(self) -> Picker:
             return self.picker
 
-    def __init__(self, choices: Sequence[Choice], value: str | None = None, *,
-                 placeholder: str = "", id: str | None = None, classes: str | None = None,
-                 disabled: bool = False):
+    def __init__(
+        self,
+        choices: Sequence[Choice],
+        value: str | None = None,
+        *,
+        placeholder: str = "",
+        id: str | None = None,
+        classes: str | None = None,
+        disabled: bool = False,
+    ):
         super().__init__(id=id, classes=classes, disabled=disabled)
         self.choices = list(choices)
         self._value = value if any(c.value == value for c in self.choices) else None
@@ -144,8 +158,7 @@ class Picker(Vertical):
 
     def compose(self) -> ComposeResult:
         label = self._label_of(self._value)
-        yield _PickerInput(label, placeholder=self._placeholder, compact=True,
-                           select_on_focus=True)
+        yield _PickerInput(label, placeholder=self._placeholder, compact=True, select_on_focus=True)
         yield _PickerList(markup=False, compact=True)
 
     # --- public --------------------------------------------------------------------------
@@ -300,17 +313,23 @@ class CycleChoice(Widget, can_focus=True):
     ]
 
     class Changed(Message):
-        def __init__(self, choice: "CycleChoice", value: str | None):
+        def __init__(self, choice: CycleChoice, value: str | None):
             super().__init__()
             self.choice = choice
             self.value = value
 
         @property
-        def control(self) -> "CycleChoice":
+        def control(self) -> CycleChoice:
             return self.choice
 
-    def __init__(self, options: Sequence[tuple[str, str | None]], value: str | None = None, *,
-                 id: str | None = None, tooltip: str | None = None):
+    def __init__(
+        self,
+        options: Sequence[tuple[str, str | None]],
+        value: str | None = None,
+        *,
+        id: str | None = None,
+        tooltip: str | None = None,
+    ):
         super().__init__(id=id)
         self.options = list(options)
         values = [v for _, v in self.options]
