@@ -59,11 +59,12 @@ def seed(svc: Any) -> list[str]:
     return ids
 
 
-async def click_everywhere(pilot: Any, app: Any, widget: Any, rows: int) -> None:
-    """Click each cell position of the first rows; nothing may quit or change screens."""
+async def click_everywhere(pilot: Any, app: Any, widget: Any, rows: int, per_row: int = 4) -> None:
+    """Click across the first rows; nothing may quit, and nothing but the app's own action
+    (opening the case or the follow-up dialog) may happen."""
     screen = app.screen
     for y in range(1, rows + 1):
-        for x in range(2, widget.size.width - 2, max(8, widget.size.width // 4)):
+        for x in range(2, widget.size.width - 2, max(8, widget.size.width // per_row)):
             await pilot.click(widget, offset=(x, y))
             assert app.is_running and app.return_code is None
             if app.screen is not screen:  # a click opened something: go back
@@ -121,7 +122,7 @@ async def test_hostile_text_in_every_shell_screen(svc: Any, app_factory: Any,
         assert_shown_literally(text, [HOSTILE[0], HOSTILE[1], HOSTILE[4], HOSTILE[5]])
         assert "[@click=app.quit]点我[/" in text  # cut to the column's width, still literal
         assert "^[[31m红" in text
-        await click_everywhere(pilot, app, app.screen.query_one(AgendaList), 2)
+        await click_everywhere(pilot, app, app.screen.query_one(AgendaList), 2, per_row=2)
         assert isinstance(app.screen, AgendaScreen)
 
         # settings: office, mediators, villages
