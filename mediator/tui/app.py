@@ -197,9 +197,7 @@ class MediatorApp(App[int], inherit_bindings=False):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # unknown (None) while the start-up check runs: keys work at once; the welcome screen
         # covers everything if the check finds no office
-        if action in ("goto", "new_case", "quick_case") and self.has_office is False:
-            return False
-        return True
+        return not (action in ("goto", "new_case", "quick_case") and self.has_office is False)
 
     def action_goto(self, mode: str) -> None:
         if self.current_mode != mode:

@@ -10,14 +10,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import ClassVar
 
 from rich.cells import cell_len
-from rich.text import Text
 from rich.segment import Segment
 from rich.style import Style
+from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.message import Message
@@ -86,7 +87,7 @@ def item_key(item: AgendaItem) -> str:
 class AgendaList(LineTable):
     """Agenda items under group headings, drawn line by line (busy offices have thousands)."""
 
-    BINDINGS = [Binding("enter", "select", "tui.key.agenda_act")]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("enter", "select", "tui.key.agenda_act")]
 
     def __init__(self, today: date, *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -146,7 +147,7 @@ class AgendaList(LineTable):
 
 
 class AgendaScreen(Screen[None]):
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("o", "open_case", "tui.key.open_case"),
         Binding("ctrl+r", "reload", "tui.key.reload", show=False),
     ]
@@ -242,7 +243,7 @@ class AgendaScreen(Screen[None]):
 class CompleteFollowUp(ModalScreen[bool]):
     """回访完成: result, how it was done, when, and what was found."""
 
-    BINDINGS = [Binding("escape", "cancel", "tui.key.cancel"),
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "tui.key.cancel"),
                 Binding("ctrl+s", "save", "tui.key.save")]
 
     def __init__(self, item: AgendaItem) -> None:

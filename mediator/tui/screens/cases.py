@@ -10,10 +10,11 @@ asks for them (:class:`CaseList.NeedMore`).
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from typing import ClassVar
 
 from textual import events, on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.content import Content
 from textual.message import Message
@@ -67,7 +68,7 @@ def state_options() -> list[tuple[Content, str]]:
 class CasesScreen(Screen[None]):
     """The case list with its search box and filters."""
 
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("slash", "focus_search", "tui.key.search", key_display="/"),
         Binding("escape", "clear_search", "tui.key.clear", show=False),
         Binding("ctrl+r", "reload", "tui.key.reload", show=False),

@@ -5,18 +5,26 @@ Services, audited); preferences live in ``config.toml`` (``mediator.core.config`
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, ClassVar
 
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import (
-    Button, DataTable, Footer, Input, Label, Select, Static, TabbedContent, TabPane,
+    Button,
+    DataTable,
+    Footer,
+    Input,
+    Label,
+    Select,
+    Static,
+    TabbedContent,
+    TabPane,
 )
 
 from mediator.core.config import Config
@@ -56,7 +64,7 @@ class Failed(Message):
 
 
 class SettingsScreen(Screen[None]):
-    BINDINGS = [Binding("ctrl+r", "reload", "tui.key.reload", show=False)]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("ctrl+r", "reload", "tui.key.reload", show=False)]
 
     def __init__(self) -> None:
         super().__init__()
@@ -70,14 +78,13 @@ class SettingsScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield NavBar("settings")
         with TabbedContent(id="settings-tabs"):
-            with TabPane(t("tui.settings.tab_office"), id="tab-office"):
-                with VerticalScroll():
-                    yield Static(Content(t("tui.settings.loading")), id="office-view")
-                    with Vertical(id="office-init"):
-                        yield Static(Content(t("tui.settings.office_missing")), classes="hint")
-                        yield OfficeForm(with_operator=False)
-                        yield Button(Content(t("tui.settings.office_create")), id="office-create",
-                                     variant="primary")
+            with TabPane(t("tui.settings.tab_office"), id="tab-office"), VerticalScroll():
+                yield Static(Content(t("tui.settings.loading")), id="office-view")
+                with Vertical(id="office-init"):
+                    yield Static(Content(t("tui.settings.office_missing")), classes="hint")
+                    yield OfficeForm(with_operator=False)
+                    yield Button(Content(t("tui.settings.office_create")), id="office-create",
+                                 variant="primary")
             with TabPane(t("tui.settings.tab_mediators"), id="tab-mediators"):
                 yield DataTable(id="mediators", cursor_type="row")
                 with Horizontal(classes="add-row"):
@@ -351,7 +358,7 @@ class SettingsScreen(Screen[None]):
         status.update(Content(note))
 
     def _pref_error(self, field: str, message: str) -> None:
-        widget = self.query_one(f"#pref-operator-error" if field == "operator"
+        widget = self.query_one("#pref-operator-error" if field == "operator"
                                 else f"#risk-{field}-error", Static)
         widget.update(Content(message))
         widget.set_class(bool(message), "-shown")

@@ -6,11 +6,11 @@ from __future__ import annotations
 
 import importlib
 import inspect
-from typing import Any
+from typing import Any, ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
@@ -34,7 +34,7 @@ def demo_generator() -> Any:
 
 
 class WelcomeScreen(Screen[None]):
-    BINDINGS = [Binding("ctrl+s", "create", "tui.key.create")]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("ctrl+s", "create", "tui.key.create")]
 
     def __init__(self) -> None:
         super().__init__()

@@ -103,12 +103,12 @@ class CaseList(LineTable):
     class NeedMore(Message):
         """The cursor or the view is near the last loaded row and more rows exist."""
 
-        def __init__(self, case_list: "CaseList") -> None:
+        def __init__(self, case_list: CaseList) -> None:
             super().__init__()
             self.case_list = case_list
 
         @property
-        def control(self) -> "CaseList":
+        def control(self) -> CaseList:
             return self.case_list
 
     def __init__(self, *, today: date, risk_colours: Mapping[str, str] | None = None,

@@ -14,12 +14,12 @@ parsed as markup, and control characters were already made visible by ``plain``.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, ClassVar
 
 from rich.segment import Segment
 from rich.style import Style
 from textual import events
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.cache import LRUCache
 from textual.geometry import Size
 from textual.message import Message
@@ -52,12 +52,12 @@ class LineTable(ScrollView, can_focus=True):
     LineTable > .line-table--muted { color: $text-muted; }
     """
 
-    COMPONENT_CLASSES = {
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
         "line-table--header", "line-table--cursor", "line-table--heading",
         "line-table--overdue", "line-table--soon", "line-table--muted",
     }
 
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("up", "cursor(-1)", "tui.key.up", show=False),
         Binding("down", "cursor(1)", "tui.key.down", show=False),
         Binding("pageup", "page(-1)", "tui.key.pageup", show=False),
@@ -72,13 +72,13 @@ class LineTable(ScrollView, can_focus=True):
     class Selected(Message):
         """Enter or a click on the cursor row."""
 
-        def __init__(self, table: "LineTable", row: Any) -> None:
+        def __init__(self, table: LineTable, row: Any) -> None:
             super().__init__()
             self.table = table
             self.row = row
 
         @property
-        def control(self) -> "LineTable":
+        def control(self) -> LineTable:
             return self.table
 
     def __init__(self, *, name: str | None = None, id: str | None = None,

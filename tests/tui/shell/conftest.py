@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 from shell_factory import bulk_cases  # type: ignore[import-not-found]
 
 TODAY = date(2026, 11, 23)

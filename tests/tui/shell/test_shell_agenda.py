@@ -13,7 +13,11 @@ from textual.widgets import Input, Select, Static
 from mediator.core.enums import FollowUpMethod, FollowUpResult
 from mediator.core.models import CaseEvent, FollowUp
 from mediator.tui.screens.agenda import (
-    AgendaList, AgendaScreen, CompleteFollowUp, Heading, item_key,
+    AgendaList,
+    AgendaScreen,
+    CompleteFollowUp,
+    Heading,
+    item_key,
 )
 
 
@@ -26,7 +30,7 @@ def setup_cases(svc: Any, make_case: Any) -> tuple[str, str, str]:
     later = make_case(days_ago=3)
     svc.accept_case(later.id)
     svc.schedule_follow_up(later.id, TODAY + timedelta(days=4), note="电话回访")
-    fu = [f for f in svc.case_file(visit.id).follow_ups if f.done_on is None][0]
+    fu = next(f for f in svc.case_file(visit.id).follow_ups if f.done_on is None)
     return overdue.id, visit.id, fu.id
 
 
@@ -36,7 +40,7 @@ def row_keys(agenda: AgendaList) -> list[str]:
 
 async def test_agenda_groups_and_completes_a_follow_up(svc: Any, make_case: Any,
                                                        app_factory: Any) -> None:
-    overdue_id, visit_id, fu_id = setup_cases(svc, make_case)
+    _, visit_id, fu_id = setup_cases(svc, make_case)
     app = app_factory()
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot, app)
