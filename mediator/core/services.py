@@ -28,7 +28,7 @@ from mediator.core.models import (
 )
 from mediator.core.rules import Action
 from mediator.core.validate import (
-    normalise, parse_office_code, parse_phone, parse_resident_id, parse_village_code,
+    normalise, normalise_text, parse_office_code, parse_phone, parse_resident_id, parse_village_code,
 )
 from mediator.i18n import t
 
@@ -148,14 +148,14 @@ def _touch(row: SyncedRow) -> None:
 
 
 def _text(value: str | None, limit: int = 20000) -> str:
-    value = normalise(value)
+    value = normalise_text(value)
     if len(value) > limit:
         raise ValidationError(t("svc.too_long", limit=limit))
     return value
 
 
 def _opt(value: str | None) -> str | None:
-    value = normalise(value)
+    value = normalise_text(value)
     return value or None
 
 
@@ -595,7 +595,7 @@ class Services:
 
     def refuse_case(self, case_id: str, reason: str, routes: Sequence[Route] = (),
                     on: date | None = None) -> Outcome:
-        reason = normalise(reason)
+        reason = normalise_text(reason)
         if not reason:
             raise ValidationError(t("svc.reason_required"), "reason")
 
@@ -612,7 +612,7 @@ class Services:
             d = self._check_date(on, case)
             rules.check(CaseState(case.state), Action.NOTICE)
             case.notice_on = d
-            self._event(s, case, EventKind.NOTICE, d, t("svc.ev.notice"), normalise(note))
+            self._event(s, case, EventKind.NOTICE, d, t("svc.ev.notice"), normalise_text(note))
             self._move(s, case, Action.NOTICE, d)
         return self._change(case_id, "case.notice", work)
 
@@ -638,13 +638,14 @@ class Services:
             raise ValidationError(t("svc.content_required"), "note")
 
         def work(s: Session, case: Case) -> None:
-            self._event(s, case, EventKind.NOTE, on or self.today(), t("svc.ev.note"), note)
+            d = self._check_date(on, case)
+            self._event(s, case, EventKind.NOTE, d, t("svc.ev.note"), note)
         return self._change(case_id, "case.note", work)
 
     def extend_case(self, case_id: str, new_deadline: date, consent: str,
                     on: date | None = None) -> Outcome:
         """延期: continuing past one month needs both parties' consent, recorded."""
-        consent = normalise(consent)
+        consent = normalise_text(consent)
         if not consent:
             raise ValidationError(t("svc.consent_required"), "consent")
 
@@ -724,7 +725,7 @@ class Services:
     def record_failure(self, case_id: str, reason: str, routes: Sequence[Route],
                        on: date | None = None) -> Outcome:
         """调解终止: the parties are told of the other routes (仲裁, 行政处理, 诉讼)."""
-        reason = normalise(reason)
+        reason = normalise_text(reason)
         if not reason:
             raise ValidationError(t("svc.reason_required"), "reason")
         if not routes:
@@ -776,7 +777,7 @@ class Services:
     def complete_performance(self, case_id: str, on: date | None = None, note: str = "") -> Outcome:
         def work(s: Session, case: Case) -> None:
             d = self._check_date(on, case)
-            self._move(s, case, Action.COMPLETE_PERFORMANCE, d, t("svc.ev.performed"), normalise(note))
+            self._move(s, case, Action.COMPLETE_PERFORMANCE, d, t("svc.ev.performed"), normalise_text(note))
         return self._change(case_id, "case.performed", work)
 
     def sweep_missed_instalments(self) -> list[str]:
@@ -804,13 +805,13 @@ class Services:
     def urge(self, case_id: str, note: str, on: date | None = None) -> Outcome:
         def work(s: Session, case: Case) -> None:
             d = self._check_date(on, case)
-            self._move(s, case, Action.URGE, d, t("svc.ev.urged"), normalise(note))
+            self._move(s, case, Action.URGE, d, t("svc.ev.urged"), normalise_text(note))
         return self._change(case_id, "case.urge", work)
 
     def remediate(self, case_id: str, note: str = "", on: date | None = None) -> Outcome:
         def work(s: Session, case: Case) -> None:
             d = self._check_date(on, case)
-            self._move(s, case, Action.REMEDIATE, d, t("svc.ev.remediate"), normalise(note))
+            self._move(s, case, Action.REMEDIATE, d, t("svc.ev.remediate"), normalise_text(note))
             case.accepted_on = d
             case.deadline_on = rules.mediation_deadline(d)
             # The failed agreement's open 履行回访 go with it; a new agreement schedules its own.
@@ -826,7 +827,7 @@ class Services:
         def work(s: Session, case: Case) -> None:
             d = self._check_date(on, case)
             case.routes_told = Route.LITIGATION.name
-            self._move(s, case, Action.ADVISE_SUIT, d, t("svc.ev.suit"), normalise(note))
+            self._move(s, case, Action.ADVISE_SUIT, d, t("svc.ev.suit"), normalise_text(note))
         return self._change(case_id, "case.suit", work)
 
     def judicial_apply(self, case_id: str, on: date | None = None, court: str = "") -> Outcome:
@@ -843,7 +844,7 @@ class Services:
             ag.judicial_court = _opt(court)
             _touch(ag)
             s.add(ag)
-            self._event(s, case, EventKind.JUDICIAL, d, t("svc.ev.judicial_applied"), normalise(court))
+            self._event(s, case, EventKind.JUDICIAL, d, t("svc.ev.judicial_applied"), normalise_text(court))
         return self._change(case_id, "case.judicial_apply", work)
 
     def judicial_result(self, case_id: str, result: JudicialResult, on: date | None = None,
@@ -865,12 +866,12 @@ class Services:
             _touch(ag)
             s.add(ag)
             self._event(s, case, EventKind.JUDICIAL, d, t("svc.ev.judicial_result", result=result.label),
-                        normalise(ref))
+                        normalise_text(ref))
         return self._change(case_id, "case.judicial_result", work)
 
     def transfer_case(self, case_id: str, to: str, reason: str, on: date | None = None) -> Outcome:
         """移交/上报: the upper level opens its own case linked to this one."""
-        to, reason = normalise(to), normalise(reason)
+        to, reason = normalise(to), normalise_text(reason)
         if not to:
             raise ValidationError(t("svc.transfer_to_required"), "to")
 
@@ -930,7 +931,7 @@ class Services:
         def work(s: Session, case: Case) -> None:
             d = self._check_date(on, case)
             case.withdraw_reason = _opt(reason)
-            self._move(s, case, Action.WITHDRAW, d, t("svc.ev.withdrawn"), normalise(reason))
+            self._move(s, case, Action.WITHDRAW, d, t("svc.ev.withdrawn"), normalise_text(reason))
         return self._change(case_id, "case.withdraw", work)
 
     def archive_case(self, case_id: str, on: date | None = None) -> Outcome:
@@ -942,7 +943,7 @@ class Services:
 
     def delete_case(self, case_id: str, reason: str) -> Outcome:
         """A mistaken entry: tombstoned with its rows, never erased (so deletion travels)."""
-        reason = normalise(reason)
+        reason = normalise_text(reason)
         if not reason:
             raise ValidationError(t("svc.reason_required"), "reason")
         with self.db.write() as s:
@@ -976,9 +977,9 @@ class Services:
                                         date=case.registered_on.isoformat()), "due_on")
             s.add(FollowUp(owner_code=case.owner_code, case_id=case.id, kind=kind.name,
                            method=method.name if method else None, due_on=due_on,
-                           note=normalise(note), operator=self.operator))
+                           note=normalise_text(note), operator=self.operator))
             self._event(s, case, EventKind.FOLLOW_UP, self.today(),
-                        t("svc.ev.followup_scheduled", date=due_on.isoformat()), normalise(note))
+                        t("svc.ev.followup_scheduled", date=due_on.isoformat()), normalise_text(note))
         return self._change(case_id, "followup.schedule", work)
 
     def complete_follow_up(self, follow_up_id: str, result: FollowUpResult,
@@ -995,13 +996,13 @@ class Services:
             d = self._check_date(done_on, case, "done_on")
             before_fu, before = _snapshot(fu), _snapshot(case)
             fu.done_on, fu.result, fu.method = d, result.name, method.name
-            fu.note = "\n".join(x for x in (fu.note, normalise(note)) if x)
+            fu.note = "\n".join(x for x in (fu.note, normalise_text(note)) if x)
             fu.operator = self.operator
             _touch(fu)
             s.add(fu)
             self._event(s, case, EventKind.FOLLOW_UP, d,
                         t("svc.ev.followup_done", result=result.label, method=method.label),
-                        normalise(note))
+                        normalise_text(note))
             if (result is FollowUpResult.NOT_PERFORMED
                     and case.state == CaseState.PERFORMING.name):
                 self._move(s, case, Action.MISS, d, t("svc.ev.missed"))

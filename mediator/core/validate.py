@@ -69,6 +69,24 @@ def normalise(text: str | None) -> str:
     return unicodedata.normalize("NFKC", str(text).translate(_INVISIBLE)).strip()
 
 
+#: Full-width forms folded in free text: digits, Latin letters and a few symbols that IMEs
+#: produce where ASCII was meant (２０２６, ＡＢＣ, ３０％). Chinese punctuation (，。：；（）！？)
+#: is left as typed: NFKC would turn "，" into "," and damage agreement texts.
+_FOLD_IN_TEXT = {cp: cp - 0xFEE0 for cp in (
+    *range(0xFF10, 0xFF1A), *range(0xFF21, 0xFF3B), *range(0xFF41, 0xFF5B),
+    0xFF05, 0xFF0B, 0xFF0D, 0xFF0F, 0xFF1D, 0xFF20, 0xFF03, 0xFF04, 0xFF06, 0xFF0A)}
+_FOLD_IN_TEXT[0x3000] = 0x20
+
+
+def normalise_text(text: str | None) -> str:
+    """Normalise free text (facts, terms, notes): NFC, invisible characters dropped, full-width
+    digits and letters folded, Chinese punctuation kept; stripped."""
+    if text is None:
+        return ""
+    value = str(text).translate(_INVISIBLE).translate(_FOLD_IN_TEXT)
+    return unicodedata.normalize("NFC", value).strip()
+
+
 def require(text: str | None, field: str, *, label: str | None = None) -> str:
     """The normalised text, or an error naming the field when it is empty.
 

@@ -229,7 +229,7 @@ def test_full_lifecycle_to_archive(svc, make_case) -> None:
     [session] = [e for e in rows(svc, CaseEvent, case.id) if e.kind == "SESSION"]
     # All input is NFKC-folded (issue 2 §7): the full-width comma becomes ','.
     assert (session.place, session.participants, session.body) == ("村委会", "张三、李四",
-                                                                     "双方陈述,核实滴水位置")
+                                                                     "双方陈述，核实滴水位置")
 
     obligations = [ObligationInput(TODAY + D(10), 100000, "第一期"),
                    ObligationInput(TODAY + D(40), 200000, "第二期", obligor="李四")]
@@ -665,7 +665,7 @@ def test_edit_case(svc, make_case, dump) -> None:
     row = tr.changed()
     assert (row.facts, row.dispute_type, row.amount_fen, row.is_hard, row.lead_official) == (
         # NFKC turns the IME's full-width colon into ':'
-        "改为:围墙界址纠纷", "HOUSE_HOMESTEAD", 120000, True, "周镇长")
+        "改为：围墙界址纠纷", "HOUSE_HOMESTEAD", 120000, True, "周镇长")
     assert row.next_due_on == TODAY + D(15) and row.next_due_kind == "HARD_CASE"
     before = dump(svc.db.path)
     for bad in (dict(state="ARCHIVED"), dict(facts=""), dict(lead_official=""),
@@ -890,3 +890,18 @@ def test_random_walk_follows_the_rules(svc, make_case, data) -> None:  # type: i
             # (an agreement before 重新调解) must not make a fresh agreement look overdue.
             cf = svc.case_file(case.id)
             assert [d.kind for d in cf.deadlines].count(DeadlineKind.PERFORMANCE) == 1, steps
+
+
+def test_facts_keep_chinese_punctuation(svc, make_case) -> None:  # type: ignore[no-untyped-def]
+    case = make_case(facts="双方因滴水问题争执，协商未果；要求赔偿２０００元！")
+    assert svc.case_file(case.id).case.facts == "双方因滴水问题争执，协商未果；要求赔偿2000元！"
+
+
+def test_note_cannot_be_dated_in_the_future(svc, make_case, today) -> None:  # type: ignore[no-untyped-def]
+    from datetime import timedelta
+
+    from mediator.core.errors import ValidationError
+
+    case = make_case()
+    with pytest.raises(ValidationError):
+        svc.add_note(case.id, "电话回访", on=today + timedelta(days=1))

@@ -611,3 +611,11 @@ def test_no_heavy_imports():
         "assert not bad, bad"
     )
     subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)
+
+
+def test_free_text_keeps_chinese_punctuation_but_folds_ime_digits() -> None:
+    from mediator.core.validate import normalise_text
+
+    assert normalise_text("  李四赔偿张三３０００元，分两期付清：（一）…  ") == "李四赔偿张三3000元，分两期付清：（一）…"
+    assert normalise_text("ＡＢＣ　３０％\u200b") == "ABC 30%"
+    assert normalise_text(None) == ""
