@@ -172,13 +172,15 @@ def rid_fast_sql(x: str) -> str:
     """SQL that accepts a canonical 18-character resident ID exactly when
     ``validate.parse_resident_id`` would (check digit, real birth date 1900..today). Only
     ever used to *accept* quickly: whatever it does not accept goes to the Python validator,
-    so the two can never disagree on a rejection (a property test checks the acceptance)."""
+    so the two can never disagree on a rejection (a property test checks the acceptance).
+    Today's date goes in as a literal: ``date('now', 'localtime')`` costs a time-zone lookup
+    on every row."""
     total = " + ".join(f"substr({x}, {i + 1}, 1) * {w}" for i, w in enumerate(_ID_WEIGHTS))
     birth = f"substr({x}, 7, 4) || '-' || substr({x}, 11, 2) || '-' || substr({x}, 13, 2)"
     return (f"(length({x}) = 18 AND substr({x}, 1, 17) NOT GLOB '*[^0-9]*' "
             f"AND substr('10X98765432', (({total}) % 11) + 1, 1) = substr({x}, 18, 1) "
             f"AND date(julianday({birth})) IS ({birth}) "
-            f"AND {birth} BETWEEN '1900-01-01' AND date('now', 'localtime'))")
+            f"AND {birth} BETWEEN '1900-01-01' AND '{date.today().isoformat()}')")
 
 
 def phone_fast_sql(x: str) -> str:
@@ -258,9 +260,17 @@ def row_checks(table: str, version: int) -> list[tuple[str, str]]:
     return checks
 
 
-def _changing(table: str) -> str:
-    return (f"NOT EXISTS (SELECT 1 FROM main.{table} m WHERE m.id = p.id "
-            f"AND m.revision >= p.revision)")
+# Row classes, per table, from ONE pass over the payload joined to the database by primary
+# key (kept in temp.sync_class by payload rowid, so later steps never look main up again):
+NEW, NEWER, OLDER, SAME, FORK = 0, 1, 2, 3, 4
+CLASH = 10     # added to the class: the id is held here for another owner
+CHANGING = f"c.kind IN ({NEW}, {NEWER})"
+
+
+def _rows(table: str, where: str) -> str:
+    """FROM clause: the payload rows of ``table`` whose class matches ``where``."""
+    return (f"FROM temp.sync_class c CROSS JOIN pkg.{table} p ON p.rowid = c.prow "
+            f"WHERE {where}")
 
 
 def _same(table: str, version: int) -> str:
@@ -318,12 +328,8 @@ def check_changing_rows(conn: Connection, table: str, version: int) -> list[str]
     checks = row_checks(table, version)
     reason = " ".join(f"WHEN NOT coalesce(({pred}), 0) THEN {_quote(col)}"
                       for col, pred in checks)
-    # CASE fixes the order: rows this database already holds at the same or a higher
-    # revision are skipped before any predicate (some call Python) is evaluated
-    held = (f"EXISTS (SELECT 1 FROM main.{table} m WHERE m.id = p.id "
-            f"AND m.revision >= p.revision)")
-    sql = (f"SELECT id, bad FROM (SELECT p.id AS id, CASE WHEN {held} THEN NULL {reason} "
-           f"END AS bad FROM pkg.{table} p) WHERE bad IS NOT NULL LIMIT {MAX_DETAILS}")
+    sql = (f"SELECT id, bad FROM (SELECT p.id AS id, CASE {reason} END AS bad "
+           f"{_rows(table, CHANGING)}) WHERE bad IS NOT NULL LIMIT {MAX_DETAILS}")
     for row_id, col in conn.exec_driver_sql(sql).all():
         value = conn.exec_driver_sql(f"SELECT {col} FROM pkg.{table} WHERE id IS ?",
                                      (row_id,)).scalar()
@@ -341,7 +347,7 @@ def text_columns(table: str, version: int) -> list[str]:
 
 
 def utf8_ok(conn: Connection, table: str, version: int, chunk: int = 20000) -> bool:
-    """All text of the rows that would change is valid UTF-8 (SQLite does not check; Python
+    """All text of the rows that would change (per temp.sync_class) is valid UTF-8 (SQLite does not check; Python
     would fail on reading it later). The text is concatenated in SQL, a chunk of rows at a
     time, and decoded once per chunk: fast, whatever the row count. The newline between
     values keeps an unfinished sequence from completing with the next value's bytes."""
@@ -349,11 +355,11 @@ def utf8_ok(conn: Connection, table: str, version: int, chunk: int = 20000) -> b
     if not cols:
         return True
     joined = " || char(10) || ".join(f"coalesce(p.{c}, '')" for c in cols)
-    low, high = conn.exec_driver_sql(f"SELECT min(rowid), max(rowid) FROM pkg.{table}").one()
+    low, high = conn.exec_driver_sql("SELECT min(prow), max(prow) FROM temp.sync_class").one()
     if low is None:
         return True
-    sql = (f"SELECT CAST(group_concat({joined}, char(10)) AS BLOB) FROM pkg.{table} p "
-           f"WHERE p.rowid >= ? AND p.rowid < ? AND {_changing(table)}")
+    sql = (f"SELECT CAST(group_concat({joined}, char(10)) AS BLOB) "
+           f"{_rows(table, CHANGING + ' AND c.prow >= ? AND c.prow < ?')}")
     start = low
     while start <= high:
         blob = conn.exec_driver_sql(sql, (start, start + chunk)).scalar()
@@ -404,85 +410,105 @@ def _now_text() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
 
 
+#: per table, which rows make their case's search entries stale (new, or searchable text
+#: changed): the case id to rebuild, and the condition on payload row p / held row m
+SEARCH_TOUCH: dict[str, tuple[str, str]] = {
+    "dispute_case": ("p.id", "m.case_no IS NOT p.case_no OR m.facts IS NOT p.facts OR "
+                     "m.requests IS NOT p.requests OR m.deleted IS NOT p.deleted"),
+    "party": ("p.case_id", "m.name IS NOT p.name OR m.id_number IS NOT p.id_number OR "
+              "m.phone IS NOT p.phone OR m.deleted IS NOT p.deleted OR m.case_id IS NOT p.case_id"),
+}
+
+
+def classify(conn: Connection, table: str, version: int) -> dict[int, int]:
+    """Fill temp.sync_class for ``table``; returns {class: row count}."""
+    same = _same(table, version)
+    conn.exec_driver_sql("DELETE FROM temp.sync_class")
+    touch = "0"
+    if table in SEARCH_TOUCH:
+        touch = (f"m.id IS NULL OR (p.revision > m.revision AND "
+                 f"({SEARCH_TOUCH[table][1]}))")
+    conn.exec_driver_sql(
+        f"INSERT INTO temp.sync_class (prow, kind, touch) SELECT p.rowid, "
+        f"CASE WHEN m.id IS NULL THEN {NEW} WHEN p.revision > m.revision THEN {NEWER} "
+        f"WHEN p.revision < m.revision THEN {OLDER} WHEN {same} THEN {SAME} ELSE {FORK} END "
+        f"+ CASE WHEN m.id IS NOT NULL AND m.owner_code IS NOT p.owner_code THEN {CLASH} "
+        f"ELSE 0 END, {touch} "
+        f"FROM pkg.{table} p LEFT JOIN main.{table} m ON m.id = p.id")
+    return dict(conn.exec_driver_sql(
+        "SELECT kind, count(*) FROM temp.sync_class GROUP BY kind").all())
+
+
 def merge_tables(conn: Connection, meta: PackageMeta, version: int,
                  progress: Callable[[str], None] | None = None) -> MergeResult:
-    """Steps 1–4 of the merge, inside the caller's transaction."""
+    """Classify, check and merge every table, inside the caller's transaction."""
     result = MergeResult()
     now = _now_text()
     origin = meta.package_hash
-    conn.exec_driver_sql("CREATE TEMP TABLE IF NOT EXISTS sync_affected (id TEXT PRIMARY KEY)")
-    conn.exec_driver_sql("DELETE FROM temp.sync_affected")
-    # cases whose search entries must be rebuilt: new ones, and those whose searchable text
-    # (number, facts, requests; parties' names, ID and phone numbers) or deletion changed
-    conn.exec_driver_sql(
-        "INSERT OR IGNORE INTO temp.sync_affected (id) SELECT p.id FROM pkg.dispute_case p "
-        "LEFT JOIN main.dispute_case m ON m.id = p.id WHERE m.id IS NULL OR "
-        "(p.revision > m.revision AND (m.case_no IS NOT p.case_no OR m.facts IS NOT p.facts "
-        "OR m.requests IS NOT p.requests OR m.deleted IS NOT p.deleted))")
-    conn.exec_driver_sql(
-        "INSERT OR IGNORE INTO temp.sync_affected (id) SELECT p.case_id FROM pkg.party p "
-        "LEFT JOIN main.party m ON m.id = p.id WHERE m.id IS NULL OR "
-        "(p.revision > m.revision AND (m.name IS NOT p.name OR m.id_number IS NOT p.id_number "
-        "OR m.phone IS NOT p.phone OR m.deleted IS NOT p.deleted OR m.case_id IS NOT p.case_id))")
+    conn.exec_driver_sql("CREATE TEMP TABLE IF NOT EXISTS sync_class "
+                         "(prow INTEGER PRIMARY KEY, kind INTEGER NOT NULL, touch INTEGER)")
+    conn.exec_driver_sql("CREATE TEMP TABLE IF NOT EXISTS sync_touched "
+                         "(id TEXT PRIMARY KEY, is_new INTEGER NOT NULL)")
+    conn.exec_driver_sql("DELETE FROM temp.sync_touched")
     for table in TABLES:
         if progress:
             progress(table)
         cols = columns(version)[table]
-        same = _same(table, version)
-        total, new, newer, older, equal, forks, clashes = conn.exec_driver_sql(
-            f"SELECT count(*), coalesce(sum(m.id IS NULL), 0), "
-            f"coalesce(sum(p.revision > m.revision), 0), coalesce(sum(p.revision < m.revision), 0), "
-            f"coalesce(sum(p.revision = m.revision AND ({same})), 0), "
-            f"coalesce(sum(p.revision = m.revision AND NOT ({same})), 0), "
-            f"coalesce(sum(m.id IS NOT NULL AND m.owner_code IS NOT p.owner_code), 0) "
-            f"FROM pkg.{table} p LEFT JOIN main.{table} m ON m.id = p.id").one()
+        kinds = classify(conn, table, version)
+        clashes = sum(n for k, n in kinds.items() if k >= CLASH)
         if clashes:
             # a row id this database holds for another owner: refuse the package (the caller's
             # transaction rolls back whatever earlier tables merged)
             details = [t("sync.reject.id_clash", table=table, id=str(r[0]), owner=str(r[1]),
                          held=str(r[2])) for r in conn.exec_driver_sql(
-                f"SELECT p.id, p.owner_code, m.owner_code FROM pkg.{table} p "
-                f"JOIN main.{table} m ON m.id = p.id WHERE m.owner_code IS NOT p.owner_code "
-                f"LIMIT {MAX_DETAILS}")]
+                f"SELECT p.id, p.owner_code, m.owner_code FROM temp.sync_class c "
+                f"CROSS JOIN pkg.{table} p ON p.rowid = c.prow "
+                f"CROSS JOIN main.{table} m ON m.id = p.id "
+                f"WHERE c.kind >= {CLASH} LIMIT {MAX_DETAILS}")]
             raise PackageInvalid(t("sync.pkg.rows_rejected", n=clashes, first=details[0]),
                                  details)
-        counts = Counts(new=new, updated=newer, unchanged=equal, older=older, conflicts=forks)
-        if new or newer:
+        counts = Counts(new=kinds.get(NEW, 0), updated=kinds.get(NEWER, 0),
+                        unchanged=kinds.get(SAME, 0), older=kinds.get(OLDER, 0),
+                        conflicts=kinds.get(FORK, 0))
+        if counts.new or counts.updated:
             problems = check_changing_rows(conn, table, version)
             if problems:
                 raise PackageInvalid(t("sync.pkg.rows_rejected", n=len(problems),
                                        first=problems[0]), problems)
-        if forks:
-            fork_rows = conn.exec_driver_sql(
-                f"SELECT p.id, p.owner_code, p.revision FROM pkg.{table} p "
-                f"JOIN main.{table} m ON m.id = p.id "
-                f"WHERE p.revision = m.revision AND NOT ({same})").all()
-            for row_id, owner, revision in fork_rows:
+        if table in SEARCH_TOUCH:
+            case_id = SEARCH_TOUCH[table][0]
+            is_new = f"c.kind = {NEW}" if table == "dispute_case" else "0"
+            conn.exec_driver_sql(f"INSERT OR IGNORE INTO temp.sync_touched (id, is_new) "
+                                 f"SELECT {case_id}, {is_new} {_rows(table, 'c.touch')}")
+        if counts.conflicts:
+            for row_id, owner, revision in conn.exec_driver_sql(
+                    f"SELECT p.id, p.owner_code, p.revision {_rows(table, f'c.kind = {FORK}')}"
+                    ).all():
                 _store_conflict(conn, "FORK", table, row_id, owner, revision,
                                 _row_json(conn, "main", table, cols, row_id),
                                 _row_json(conn, "pkg", table, cols, row_id), origin, now)
-        col_list = ", ".join(cols)
-        if newer:
+        if counts.updated:
             values = ", ".join(f"p.{c}" for c in cols if c != "id")
             targets = ", ".join(c for c in cols if c != "id")
             conn.exec_driver_sql(
                 f"UPDATE main.{table} SET ({targets}, origin) = "
                 f"(SELECT {values}, ? FROM pkg.{table} p WHERE p.id = main.{table}.id) "
-                f"WHERE id IN (SELECT p.id FROM pkg.{table} p JOIN main.{table} m "
-                f"ON m.id = p.id WHERE p.revision > m.revision)", (origin,))
-        if new:
+                f"WHERE id IN (SELECT p.id {_rows(table, f'c.kind = {NEWER}')})", (origin,))
+        if counts.new:
             conn.exec_driver_sql(
-                f"INSERT INTO main.{table} ({col_list}, origin) "
-                f"SELECT {', '.join('p.' + c for c in cols)}, ? FROM pkg.{table} p "
-                f"WHERE NOT EXISTS (SELECT 1 FROM main.{table} m WHERE m.id = p.id)", (origin,))
+                f"INSERT INTO main.{table} ({', '.join(cols)}, origin) "
+                f"SELECT {', '.join('p.' + c for c in cols)}, ? "
+                f"{_rows(table, f'c.kind = {NEW}')}", (origin,))
         result.tables[table] = counts
         result.total.add(counts)
     # a restored backup can number a different case like one already held: keep both, say so
+    # (checked when the case arrives; CROSS JOIN starts from the few new cases)
     clashes = conn.exec_driver_sql(
-        "SELECT n.id, o.id, n.owner_code, n.revision FROM temp.sync_affected a "
-        "CROSS JOIN main.dispute_case n ON n.id = a.id "   # CROSS: start from the few touched
+        "SELECT n.id, o.id, n.owner_code, n.revision FROM temp.sync_touched a "
+        "CROSS JOIN main.dispute_case n ON n.id = a.id "
         "CROSS JOIN main.dispute_case o ON o.owner_code = n.owner_code AND o.year = n.year "
-        "AND o.seq = n.seq AND o.id <> n.id WHERE n.deleted = 0 AND o.deleted = 0").all()
+        "AND o.seq = n.seq AND o.id <> n.id WHERE a.is_new AND n.deleted = 0 "
+        "AND o.deleted = 0").all()
     cols = columns(version)["dispute_case"]
     for new_case, held_case, owner, revision in clashes:
         _store_conflict(conn, "NUMBER_CLASH", "dispute_case", new_case, owner, revision,
@@ -499,7 +525,7 @@ def reindex_affected(conn: Connection, session: Session) -> int:
     last = ""
     while True:
         ids = [r[0] for r in conn.exec_driver_sql(
-            "SELECT id FROM temp.sync_affected WHERE id > ? ORDER BY id LIMIT ?",
+            "SELECT id FROM temp.sync_touched WHERE id > ? ORDER BY id LIMIT ?",
             (last, REINDEX_BATCH))]
         if not ids:
             return done
