@@ -49,6 +49,7 @@ from mediator.sync.errors import PackageInvalid, SyncIOError
 from mediator.sync.payload import PARENTS, TABLES, columns
 
 REINDEX_BATCH = 2000
+MERGE_CACHE_KIB = -65536   # 64 MiB of SQLite page cache while a package is merged
 MAX_DETAILS = 20
 MAX_TEXT = 100_000
 
@@ -242,10 +243,13 @@ def row_checks(table: str, version: int) -> list[tuple[str, str]]:
         elif base is str:
             limit = max_length or MAX_TEXT
             pred = f"typeof({x}) = 'text' AND length({x}) <= {limit}"
+            # CASE, not OR: only CASE is sure to skip the Python call when SQL accepted
             if (table, col) in PHONE_COLUMNS:
-                pred += f" AND ({phone_fast_sql(x)} OR mediator_valid_phone({x}))"
+                pred += (f" AND CASE WHEN {phone_fast_sql(x)} THEN 1 "
+                         f"ELSE mediator_valid_phone({x}) END")
             elif (table, col) == ("party", "id_number"):
-                pred += f" AND ({rid_fast_sql(x)} OR mediator_valid_rid({x}))"
+                pred += (f" AND CASE WHEN {rid_fast_sql(x)} THEN 1 "
+                         f"ELSE mediator_valid_rid({x}) END")
             elif col == "routes_told":
                 pred += f" AND mediator_valid_routes({x})"
             elif col in ("name", "case_no", "short_name"):
@@ -544,8 +548,12 @@ def merge_package(db: Database, payload: Path, meta: PackageMeta, *, own_code: s
             raw.execute("ATTACH DATABASE ? AS pkg", (str(payload),))
         except sqlite3.DatabaseError as exc:
             raise PackageInvalid(t("sync.pkg.bad_payload", why=str(exc))) from exc
+        previous_cache = raw.execute("PRAGMA main.cache_size").fetchone()[0]
         try:
             register_functions(raw)
+            # index maintenance at a big county touches pages all over its indexes; a larger
+            # page cache for this one transaction cut it by a third to a half (measured)
+            raw.execute(f"PRAGMA main.cache_size={MERGE_CACHE_KIB}")
             conn.execution_options(mediator_write=True)
             try:
                 with conn.begin():
@@ -575,6 +583,7 @@ def merge_package(db: Database, payload: Path, meta: PackageMeta, *, own_code: s
                 raise
         finally:
             try:
+                raw.execute(f"PRAGMA main.cache_size={int(previous_cache)}")
                 raw.execute("DETACH DATABASE pkg")
             except sqlite3.DatabaseError:
                 conn.invalidate()
