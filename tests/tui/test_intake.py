@@ -193,6 +193,9 @@ async def test_hard_case_and_petition_fields(refs: Any, paths: Any) -> None:
 
 
 async def test_add_and_remove_parties(refs: Any, paths: Any) -> None:
+    refs.register_case(
+        CaseInput(parties=[PartyInput("甲")], dispute_type=DisputeType.OTHER, facts="x")
+    )
     app = intake_app(refs, paths)
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot, app)
@@ -217,6 +220,12 @@ async def test_add_and_remove_parties(refs: Any, paths: Any) -> None:
         await pilot.press("ctrl+s")
         await settle(pilot, app)
         assert "第2名当事人" in field_error(screen, "parties.1.name")
+        editors(app)[1].query_one("#phone", Input).value = ""
+        await pilot.press("ctrl+s")  # a party left blank is left out
+        await settle(pilot, app)
+        cf = refs.case_file(app.screen.case_id)
+    assert cf.case.case_no.endswith("第002号")  # numbering continues after the earlier case
+    assert [p.name for p in cf.parties] == ["甲"]
 
 
 async def test_repeat_party_is_announced_and_can_be_opened(
@@ -249,39 +258,37 @@ async def test_repeat_party_is_announced_and_can_be_opened(
         assert editors(app)[0].to_dict()["name"] == "张三"
 
 
-async def test_draft_is_saved_while_typing_and_offered_back(refs: Any, paths: Any) -> None:
+async def test_draft_saved_while_typing_and_esc_asks_before_discarding(
+    refs: Any, paths: Any
+) -> None:
+    """(Offering the draft back after a crash: test_drafts_recovery.py kills a real process.)"""
     store = DraftStore(drafts_folder(paths.data))
     app = intake_app(refs, paths)
     async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot, app)
+        await pilot.press("escape")  # nothing typed yet: leaves without asking
+        await pilot.pause()
+        assert not isinstance(app.screen, (IntakeScreen, ConfirmDialog))
+        app.push_screen(IntakeScreen(refs))
         await settle(pilot, app)
         await fill_party(pilot, editors(app)[0], "[bold]张三", idno=ID_ZHANG)
         await type_in(pilot, app.screen.query_one("#facts", TextArea), "滴水纠纷")
         app.screen.query_one("#village_code", Picker).set_value("330106001001")
         await pilot.pause(0.8)
         await settle(pilot, app)
-    draft = store.load(DRAFT_NAME)
-    assert draft is not None
-    assert draft.form["parties"][0]["name"] == "[bold]张三"
-    assert draft.form["details"]["facts"] == "滴水纠纷"
+        draft = store.load(DRAFT_NAME)
+        assert draft is not None
+        assert draft.form["parties"][0]["name"] == "[bold]张三"
+        assert draft.form["details"]["facts"] == "滴水纠纷"
+        assert draft.form["details"]["village_code"]["value"] == "330106001001"
 
-    app = intake_app(refs, paths)
-    async with app.run_test(size=(100, 30)) as pilot:
-        await settle(pilot, app)
-        assert isinstance(app.screen, ConfirmDialog)
-        await pilot.click("#yes")
-        await settle(pilot, app)
-        screen = app.screen
-        assert isinstance(screen, IntakeScreen)
-        assert editors(app)[0].to_dict()["name"] == "[bold]张三"
-        assert editors(app)[0].to_dict()["id_number"] == ID_ZHANG
-        assert screen.query_one("#facts", TextArea).text == "滴水纠纷"
-        assert screen.query_one("#village_code", Picker).value == "330106001001"
         await pilot.press("escape")  # changed form: asks first
         await pilot.pause()
         assert isinstance(app.screen, ConfirmDialog)
         await pilot.click("#no")  # keep editing
         await pilot.pause()
         assert isinstance(app.screen, IntakeScreen)
+        assert store.load(DRAFT_NAME) is not None
         await pilot.press("escape")
         await pilot.pause()
         await pilot.click("#yes")  # discard
@@ -301,21 +308,3 @@ async def test_declined_draft_is_deleted(refs: Any, paths: Any) -> None:
         await settle(pilot, app)
         assert editors(app)[0].to_dict()["name"] == ""
     assert store.load(DRAFT_NAME) is None
-
-
-async def test_existing_case_numbers_continue(refs: Any, paths: Any) -> None:
-    refs.register_case(
-        CaseInput(parties=[PartyInput("甲")], dispute_type=DisputeType.OTHER, facts="x")
-    )
-    app = intake_app(refs, paths)
-    async with app.run_test(size=(100, 30)) as pilot:
-        await settle(pilot, app)
-        screen = app.screen
-        await fill_party(pilot, editors(app)[0], "乙")
-        screen.query_one("#dispute_type", Picker).set_value(DisputeType.OTHER.name)
-        await type_in(pilot, screen.query_one("#facts", TextArea), "另一件")
-        await pilot.press("ctrl+s")  # the blank second party is left out
-        await settle(pilot, app)
-        cf = refs.case_file(app.screen.case_id)
-    assert cf.case.case_no.endswith("第002号")
-    assert [p.name for p in cf.parties] == ["乙"]
