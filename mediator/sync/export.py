@@ -86,7 +86,8 @@ def package_name(office_code: str, office_name: str, day: date) -> str:
 
 
 def fsync_file(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
+    # read-write: on Windows os.fsync (FlushFileBuffers) needs a handle with write access
+    fd = os.open(path, os.O_RDWR | getattr(os, "O_BINARY", 0))
     try:
         os.fsync(fd)
     finally:

@@ -128,7 +128,8 @@ def payload_version(path: Path) -> int:
 
 def open_untrusted(path: Path) -> sqlite3.Connection:
     """A read-only connection to a quarantined payload, with every defence SQLite offers."""
-    con = sqlite3.connect(f"file:{path.as_posix()}?mode=ro", uri=True, isolation_level=None,
+    # as_uri() percent-encodes spaces, '#', '?' and Chinese, and gives file:///C:/… on Windows
+    con = sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True, isolation_level=None,
                           check_same_thread=False)
     setconfig = getattr(con, "setconfig", None)  # Python 3.12+
     if setconfig is not None:
