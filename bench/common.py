@@ -129,7 +129,7 @@ def county_db(township: Path, copies: int = 10) -> tuple[Path, float | None]:
             exprs = []
             for c in cols:
                 if c in ID_COLUMNS:
-                    exprs.append(f"CASE WHEN {c} IS NULL THEN NULL ELSE substr({c},1,30)||'{suffix}' END")
+                    exprs.append(f"CASE WHEN {c} IS NULL THEN NULL ELSE 'f{k}'||substr({c},3) END")
                 elif c == "owner_code":
                     exprs.append(f"'{code}'")
                 elif table == "office" and c == "code":
