@@ -52,6 +52,10 @@ class MediatorApp(App[int], inherit_bindings=False):
         Binding("f2", "goto('cases')", "tui.key.cases"),
         Binding("f3", "goto('agenda')", "tui.key.agenda"),
         Binding("f4", "goto('settings')", "tui.key.settings"),
+        Binding("f5", "open_screen('dashboard', 'DashboardScreen')", "tui.key.dashboard"),
+        Binding("f6", "open_screen('sync', 'SyncScreen')", "tui.key.sync"),
+        Binding("f7", "open_screen('ledger_import', 'LedgerImportScreen')", "tui.key.ledger",
+                show=False),
         Binding("ctrl+n", "new_case", "tui.key.new_case"),
         Binding("ctrl+o", "quick_case", "tui.key.quick_case"),
         Binding("ctrl+t", "toggle_theme", "tui.key.theme", show=False),
@@ -210,6 +214,24 @@ class MediatorApp(App[int], inherit_bindings=False):
     def action_new_case(self) -> None:
         self.new_case()
 
+    #: screens that take (services) or (services, paths)
+    _WITH_PATHS = {"SyncScreen", "ImportScreen", "ImportLogScreen", "ConflictsScreen",
+                   "LedgerImportScreen"}
+
+    def action_open_screen(self, module: str, name: str) -> None:
+        """Dashboard, sync and ledger import: pushed over the current mode."""
+        if self.has_office is False:
+            return
+        screen = self._screen_class(module, name)
+        if screen is None:
+            return
+        if isinstance(self.screen, screen):
+            return
+        if name in self._WITH_PATHS:
+            self.push_screen(screen(self.services, self.paths))
+        else:
+            self.push_screen(screen(self.services))
+
     def action_quick_case(self) -> None:
         self.quick_case()
 
@@ -254,6 +276,13 @@ class MediatorApp(App[int], inherit_bindings=False):
             yield SystemCommand(t("tui.cmd.new_case"), t("tui.cmd.new_case_help"), self.new_case)
             yield SystemCommand(t("tui.cmd.quick_case"), t("tui.cmd.quick_case_help"),
                                 self.quick_case)
+            for module, name, key in (
+                ("dashboard", "DashboardScreen", "dashboard"), ("sync", "SyncScreen", "sync"),
+                ("sync", "ImportLogScreen", "import_log"), ("sync", "ConflictsScreen", "conflicts"),
+                ("ledger_import", "LedgerImportScreen", "ledger"),
+            ):
+                yield SystemCommand(t(f"tui.cmd.{key}"), t(f"tui.cmd.{key}_help"),
+                                    lambda m=module, n=name: self.action_open_screen(m, n))
             yield SystemCommand(t("tui.cmd.refresh"), t("tui.cmd.refresh_help"),
                                 self.action_refresh)
         yield SystemCommand(t("tui.cmd.theme"), t("tui.cmd.theme_help"), self.action_toggle_theme)
