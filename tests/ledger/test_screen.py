@@ -1,0 +1,139 @@
+"""The 导入原有台账 screen, driven with Pilot in a small app (the shell pushes it the same way)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import text
+from textual.app import App
+from textual.widgets import Button, DataTable, Input, ProgressBar, Select, Static
+
+from mediator.tui.screens.ledger_import import LedgerImportScreen, LedgerTree
+from tests.ledger import ledgers as L
+
+
+class Harness(App[None]):
+    def __init__(self, services: Any, start: Path) -> None:
+        super().__init__()
+        self.services, self.start = services, start
+        self.result: Any = "not dismissed"
+
+    def on_mount(self) -> None:
+        def done(report: Any) -> None:
+            self.result = report
+
+        self.push_screen(LedgerImportScreen(self.services, None, start_dir=self.start), done)
+
+
+async def settle(pilot: Any) -> None:
+    """Wait for the screen's own workers (the folder tree keeps a loader running forever)."""
+    for _ in range(600):
+        await pilot.pause(0.05)
+        if not any(w.is_running for w in pilot.app.workers if w.group.startswith("ledger")):
+            break
+    await pilot.pause()
+    await pilot.pause()
+
+
+async def click(pilot: Any, selector: str) -> None:
+    """Click a button; a Button ignores clicks while its press animation runs (-active)."""
+    button = pilot.app.screen.query_one(selector, Button)
+    for _ in range(40):
+        if not button.has_class("-active"):
+            break
+        await pilot.pause(0.05)
+    await pilot.click(selector)
+
+
+def cell_texts(table: DataTable) -> list[list[str]]:  # type: ignore[type-arg]
+    return [[str(c) for c in table.get_row_at(i)] for i in range(table.row_count)]
+
+
+def count(svc: Any) -> int:
+    with svc.db.read() as s:
+        return s.exec(text("SELECT count(*) FROM dispute_case")).scalar_one()  # type: ignore[call-overload]
+
+
+async def test_preview_then_import(svc, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    svc.add_mediator("王调解")
+    path = L.ledger_a(tmp_path / "[bold]台账.xlsx")  # markup in a file name stays literal
+    app = Harness(svc, tmp_path)
+    async with app.run_test(size=(140, 60)) as pilot:
+        screen = app.screen
+        assert isinstance(screen, LedgerImportScreen)
+        assert screen.query_one("#ledger-run", Button).disabled
+        screen.query_one("#ledger-file", Input).value = str(path)
+        await click(pilot, "#ledger-preview")
+        await settle(pilot)
+
+        summary = str(screen.query_one("#ledger-summary", Static).render())
+        assert "[bold]台账.xlsx" in summary and "可导入 6 行，不能导入 3 行" in summary
+        cols = cell_texts(screen.query_one("#ledger-columns", DataTable))
+        assert ["B", "受理日期", "受理日期"] in cols
+        assert ["I", "被申请人联系电话", "被申请人联系电话"] in cols
+        rows = cell_texts(screen.query_one("#ledger-rows", DataTable))
+        assert rows[0][:5] == ["2", "2026-01-05", "张三 / 李四", "邻里", "已归档"]
+        assert rows[2][4] == "调解中" and "按关键词" in rows[2][5]
+        assert rows[6][4] == "不能导入" and rows[6][5] == "缺少受理日期"
+        sheet = screen.query_one("#ledger-sheet", Select)
+        assert sheet.display and sheet.value == "2026年"  # two sheets: the choice is shown
+        assert count(svc) == 0  # a preview writes nothing
+
+        assert not screen.query_one("#ledger-run", Button).disabled
+        await click(pilot, "#ledger-run")
+        await settle(pilot)
+        bar = screen.query_one("#ledger-progress", ProgressBar)
+        assert bar.progress == bar.total == 6
+        report = str(screen.query_one("#ledger-report", Static).render())
+        assert "新增 6 件，已导入过 0 件，未导入 3 行" in report
+        assert "第8行：缺少受理日期" in report and "陈调解" in report
+        assert "[bold]台账_未导入.xlsx" in report
+        assert count(svc) == 6 and (tmp_path / "[bold]台账_未导入.xlsx").exists()
+
+        assert screen.query_one("#ledger-run", Button).disabled  # done: read the file again
+        await click(pilot, "#ledger-preview")
+        await settle(pilot)
+        await click(pilot, "#ledger-run")  # the same ledger again: nothing new is added
+        await settle(pilot)
+        assert "新增 0 件，已导入过 6 件" in str(screen.query_one("#ledger-report", Static).render())
+        assert count(svc) == 6
+        await pilot.press("escape")
+        await pilot.pause()
+    assert app.result is not None and app.result.existing == 6
+
+
+async def test_pick_in_tree_and_errors(svc, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    folder = tmp_path / "台账"
+    folder.mkdir()
+    L.ledger_d(folder / "d.csv")
+    (folder / "notes.docx").write_text("x")
+    (tmp_path / "broken.xlsx").write_bytes(b"PK\x03\x04 not really")
+    app = Harness(svc, folder)
+    async with app.run_test(size=(140, 60)) as pilot:
+        screen = app.screen
+        await click(pilot, "#ledger-preview")  # nothing typed yet
+        await pilot.pause()
+        assert "请先填写或选择台账文件" in str(screen.query_one("#ledger-error", Static).render())
+
+        screen.query_one("#ledger-file", Input).value = str(tmp_path / "broken.xlsx")
+        await click(pilot, "#ledger-preview")
+        await settle(pilot)
+        assert "无法读取台账文件" in str(screen.query_one("#ledger-error", Static).render())
+        assert screen.query_one("#ledger-run", Button).disabled
+
+        await click(pilot, "#ledger-browse")
+        tree = screen.query_one("#ledger-tree", LedgerTree)
+        await settle(pilot)
+        names = [str(node.data.path.name) for node in tree.root.children]  # type: ignore[union-attr]
+        assert names == ["d.csv"]  # only ledger files are offered
+        tree.select_node(tree.root.children[0])
+        await settle(pilot)
+        assert screen.query_one("#ledger-file", Input).value == str(folder / "d.csv")
+        assert str(screen.query_one("#ledger-error", Static).render()) == ""
+        assert not screen.query_one("#ledger-sheet", Select).display  # a CSV has no sheets
+        rows = cell_texts(screen.query_one("#ledger-rows", DataTable))
+        assert rows[0][2] == "张三、李四 / 王五"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert count(svc) == 2
