@@ -106,12 +106,28 @@ def test_same_seed_same_rows_different_seed_different_rows(tmp_path: Path) -> No
         with _open(tmp_path / f"{name}.db") as db:
             generate(db, cases=300, seed=seed, today=TODAY, parallel=parallel)
         dumps.append(dump(tmp_path / f"{name}.db"))
-    first, child, other = dumps
+    # another connection keeps the file in WAL mode: the load takes the other path
+    held = sqlite3.connect(tmp_path / "d.db")
+    try:
+        with _open(tmp_path / "d.db") as db:
+            held.execute("SELECT count(*) FROM sqlite_master").fetchone()
+            generate(db, cases=300, seed=3, today=TODAY)
+        assert held.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    finally:
+        held.close()
+    dumps.append(dump(tmp_path / "d.db"))
+    first, child, other, wal = dumps
     assert first["dispute_case"] and first["case_fts"] and first["case_term"]
-    # in-process and in a child process: the very same rows in every table
+    # in-process, in a child process, with or without WAL: the very same rows in every table
     for table in first:
-        assert first[table] == child[table], table
+        assert first[table] == child[table] == wal[table], table
     assert first["dispute_case"] != other["dispute_case"]
+    for name in "abcd":
+        con = sqlite3.connect(tmp_path / f"{name}.db")
+        try:
+            assert con.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        finally:
+            con.close()
 
 
 # --- coverage ----------------------------------------------------------------------------
