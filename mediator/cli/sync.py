@@ -194,7 +194,8 @@ def report_lines(report: Any) -> list[str]:
 def cmd_sync_import(ctx: Context) -> int:
     from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn
 
-    from mediator.sync.importer import IMPORTED, Progress as ImportProgress, exit_code
+    from mediator.sync.importer import IMPORTED, exit_code
+    from mediator.sync.importer import Progress as ImportProgress
     from mediator.sync.merge import Counts
 
     files = expand_files(ctx.args.files)

@@ -259,5 +259,13 @@ def details_json(report: FileReport) -> str:
     return json.dumps({k: v.as_dict() for k, v in report.tables.items()}, sort_keys=True)
 
 
-__all__ = ["ALREADY", "FileReport", "IMPORTED", "Progress", "REFUSED", "exit_code",
-           "import_file", "import_files"]
+__all__ = [
+    "ALREADY",
+    "IMPORTED",
+    "REFUSED",
+    "FileReport",
+    "Progress",
+    "exit_code",
+    "import_file",
+    "import_files",
+]

@@ -26,7 +26,12 @@ from typing import Any
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
-from cryptography.hazmat.primitives.serialization import Encoding, PrivateFormat, PublicFormat, NoEncryption
+from cryptography.hazmat.primitives.serialization import (
+    Encoding,
+    NoEncryption,
+    PrivateFormat,
+    PublicFormat,
+)
 
 from mediator.core.validate import normalise, parse_office_code
 from mediator.i18n import t
@@ -46,7 +51,7 @@ def b64(data: bytes) -> str:
 
 def unb64(text: Any, length: int) -> bytes:
     if not isinstance(text, str):
-        raise ValueError("not a string")
+        raise TypeError("not a string")
     raw = base64.b64decode(text.encode("ascii"), validate=True)
     if len(raw) != length:
         raise ValueError("wrong length")

@@ -36,12 +36,25 @@ from mediator.core import audit, enums, search
 from mediator.core.db import Database
 from mediator.core.errors import ValidationError
 from mediator.core.models import (
-    Agreement, Case, CaseEvent, FollowUp, Mediator, Obligation, Office, Party, SQLModel, Village,
+    Agreement,
+    Case,
+    CaseEvent,
+    FollowUp,
+    Mediator,
+    Obligation,
+    Office,
+    Party,
+    SQLModel,
+    Village,
     new_id,
 )
 from mediator.core.rules import DeadlineKind
 from mediator.core.validate import (
-    is_within_area, parse_division_code, parse_office_code, parse_phone, parse_resident_id,
+    is_within_area,
+    parse_division_code,
+    parse_office_code,
+    parse_phone,
+    parse_resident_id,
     parse_village_code,
 )
 from mediator.i18n import t
@@ -100,7 +113,7 @@ class Counts:
     conflicts: int = 0
     rejected: int = 0
 
-    def add(self, other: "Counts") -> None:
+    def add(self, other: Counts) -> None:
         for name in ("new", "updated", "unchanged", "older", "conflicts", "rejected"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
 
@@ -417,10 +430,11 @@ def _now_text() -> str:
 #: per table, which rows make their case's search entries stale (new, or searchable text
 #: changed): the case id to rebuild, and the condition on payload row p / held row m
 SEARCH_TOUCH: dict[str, tuple[str, str]] = {
-    "dispute_case": ("p.id", "m.case_no IS NOT p.case_no OR m.facts IS NOT p.facts OR "
-                     "m.requests IS NOT p.requests OR m.deleted IS NOT p.deleted"),
-    "party": ("p.case_id", "m.name IS NOT p.name OR m.id_number IS NOT p.id_number OR "
-              "m.phone IS NOT p.phone OR m.deleted IS NOT p.deleted OR m.case_id IS NOT p.case_id"),
+    "dispute_case": ("p.id", ("m.case_no IS NOT p.case_no OR m.facts IS NOT p.facts OR "
+                              "m.requests IS NOT p.requests OR m.deleted IS NOT p.deleted")),
+    "party": ("p.case_id", ("m.name IS NOT p.name OR m.id_number IS NOT p.id_number OR "
+                            "m.phone IS NOT p.phone OR m.deleted IS NOT p.deleted OR "
+                            "m.case_id IS NOT p.case_id")),
 }
 
 

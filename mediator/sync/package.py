@@ -377,5 +377,13 @@ def sender_fingerprint_of(info: PackageInfo) -> str:
     return fingerprint(info.sender.office_code, info.sender.sign_key, info.sender.enc_key)
 
 
-__all__ = ["FORMAT_VERSION", "MAGIC", "PackageInfo", "open_payload", "read_header",
-           "verify_signature", "write_package", "PackageDamaged"]
+__all__ = [
+    "FORMAT_VERSION",
+    "MAGIC",
+    "PackageDamaged",
+    "PackageInfo",
+    "open_payload",
+    "read_header",
+    "verify_signature",
+    "write_package",
+]

@@ -14,7 +14,7 @@ from sqlalchemy import text
 from sqlmodel import select
 
 from mediator.core import audit
-from mediator.core.errors import DomainError, NotFoundError
+from mediator.core.errors import DomainError, NotFoundError, ValidationError
 from mediator.core.models import ImportLog, Office, SyncConflict, TrustedKey, utcnow
 from mediator.core.validate import is_within_area, normalise, parse_office_code
 from mediator.i18n import t
@@ -22,8 +22,14 @@ from mediator.sync import export as ex
 from mediator.sync import importer
 from mediator.sync.errors import PackageInvalid, SyncIOError, SyncSetupError
 from mediator.sync.keys import (
-    OfficeKeys, PublicKeys, b64, clean_fingerprint, ensure_keys, format_fingerprint,
-    parse_public_file, public_file_bytes, unb64,
+    OfficeKeys,
+    PublicKeys,
+    b64,
+    clean_fingerprint,
+    ensure_keys,
+    format_fingerprint,
+    public_file_bytes,
+    unb64,
 )
 from mediator.sync.package import MAGIC, read_header, verify_signature
 
@@ -111,7 +117,7 @@ class SyncService:
             row = s.get(TrustedKey, fp)
             others = tuple(r.fingerprint for r in s.exec(select(TrustedKey).where(
                 TrustedKey.office_code == pub.office_code, TrustedKey.fingerprint != fp,
-                TrustedKey.revoked_at == None)).all())  # noqa: E711
+                TrustedKey.revoked_at == None)).all())
             if row is not None and row.revoked_at is None:
                 return TrustResult(pub, False, others)
             before = None if row is None else row.model_dump(mode="json")
@@ -131,7 +137,7 @@ class SyncService:
         with self.db.read() as s:
             q = select(TrustedKey)
             if not include_revoked:
-                q = q.where(TrustedKey.revoked_at == None)  # noqa: E711
+                q = q.where(TrustedKey.revoked_at == None)
             return list(s.exec(q.order_by(TrustedKey.office_code, TrustedKey.added_at)).all())
 
     def revoke(self, fingerprint: str) -> TrustedKey:
@@ -221,7 +227,7 @@ class SyncService:
         with self.db.read() as s:
             q = select(SyncConflict)
             if not include_resolved:
-                q = q.where(SyncConflict.resolved_at == None)  # noqa: E711
+                q = q.where(SyncConflict.resolved_at == None)
             return list(s.exec(q.order_by(SyncConflict.detected_at.desc())  # type: ignore[attr-defined]
                                .limit(limit)).all())
 
@@ -252,7 +258,7 @@ def _above(code: str, own: str) -> bool:
     """True when office ``code`` is above ``own`` (its area contains it)."""
     try:
         return code != own and is_within_area(own, code)
-    except Exception:
+    except ValidationError:
         return False
 
 

@@ -56,7 +56,7 @@ class Office:
         path.write_bytes(self.sync.public_key_bytes())
         return path
 
-    def trust(self, other: "Office") -> None:
+    def trust(self, other: Office) -> None:
         self.sync.trust(other.pub())
 
     def reopen(self) -> None:

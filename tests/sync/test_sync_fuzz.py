@@ -13,10 +13,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from mediator.core.db import integrity_check
 from mediator.sync import errors as E
 from mediator.sync.importer import IMPORTED, REFUSED
-
-from mediator.core.db import integrity_check
 
 from .conftest import clone
 from .hostile import payload_of, seal

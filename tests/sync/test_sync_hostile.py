@@ -62,7 +62,7 @@ def test_one_byte_flipped_anywhere(setup, dump, tmp_path) -> None:
     data = good.read_bytes()
     n = len(data)
     info = pk.read_header(good)
-    positions = sorted({*range(0, 16), info.body_start - 1, info.body_start, info.body_start + 1,
+    positions = sorted({*range(16), info.body_start - 1, info.body_start, info.body_start + 1,
                         *range(16, info.body_start, max(1, info.body_start // 12)),
                         *range(info.body_start, n - 64, max(1, (n - 64 - info.body_start) // 16)),
                         n - 64, n - 33, n - 1})

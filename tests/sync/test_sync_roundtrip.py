@@ -171,12 +171,12 @@ def test_restored_backup_fork_is_kept_as_a_conflict(net, tmp_path) -> None:
     assert "恢复备份后的另一修改" in case_conflicts[0].other_json
     assert "备份之后的修改" in case_conflicts[0].held_json
     # importing another copy of the same fork stores nothing twice
-    (again,) = net.county.sync.import_files([t1.export(net.stick).path])
+    net.county.sync.import_files([t1.export(net.stick).path])
     assert len([c for c in net.county.sync.conflicts() if c.row_id == cid
                 and c.table_name == "dispute_case"]) == 1
     # the township moves on: the next revision wins normally
     t1.svc.edit_case(cid, facts="第三版")
-    (rep3,) = net.county.sync.import_files([t1.export(net.stick).path])
+    net.county.sync.import_files([t1.export(net.stick).path])
     assert net.county.svc.find_case(cid).facts == "第三版"
     assert net.county.sync.resolve_conflict(case_conflicts[0].id[:8]).resolved_at is not None
     assert not [c for c in net.county.sync.conflicts() if c.id == case_conflicts[0].id]
@@ -274,7 +274,7 @@ def test_county_opens_its_own_linked_case(net) -> None:
         net.county.svc.open_linked_case(out.case_id)   # not for its own cases
     assert net.county.svc.find_case(cid).revision == source.revision   # township case untouched
     # the county's own case travels up with the township's
-    (rep,) = net.city.sync.import_files([net.county.export(net.stick).path])
+    net.city.sync.import_files([net.county.export(net.stick).path])
     assert net.city.svc.find_case(out.case_id).linked_case_id == cid
 
 

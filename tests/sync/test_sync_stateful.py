@@ -18,11 +18,16 @@ import sqlite3
 import tempfile
 from collections import Counter
 from pathlib import Path
+from typing import ClassVar
 
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import (
-    RuleBasedStateMachine, initialize, precondition, rule, run_state_machine_as_test,
+    RuleBasedStateMachine,
+    initialize,
+    precondition,
+    rule,
+    run_state_machine_as_test,
 )
 
 from mediator.core.backup import copy_database
@@ -67,7 +72,7 @@ def conflicts_of(db_path: Path) -> set[tuple[str, str, int, tuple]]:
 
 class SyncMachine(RuleBasedStateMachine):
     template: Path
-    seen: Counter[str] = Counter()   # what the runs went through, to prove they mean something
+    seen: ClassVar[Counter[str]] = Counter()   # what the runs went through, to prove they mean something
 
     @initialize()
     def setup(self) -> None:
@@ -113,12 +118,13 @@ class SyncMachine(RuleBasedStateMachine):
                 continue
             cid = ids[pick % len(ids)]
             if kind == "edit":
-                self._try(lambda: o.svc.edit_case(cid, facts=text))
+                self._try(lambda cid=cid, text=text: o.svc.edit_case(cid, facts=text))
             elif kind == "delete":
-                self._try(lambda: o.svc.delete_case(cid, "登记错误"))
+                self._try(lambda cid=cid: o.svc.delete_case(cid, "登记错误"))
             else:
-                self._try(lambda: o.svc.accept_case(cid))
-                self._try(lambda: o.svc.transfer_case(cid, "西湖区人民调解委员会", "重大疑难"))
+                self._try(lambda cid=cid: o.svc.accept_case(cid))
+                self._try(lambda cid=cid: o.svc.transfer_case(cid, "西湖区人民调解委员会",
+                                                              "重大疑难"))
         if then_export:
             self.export(town)
 
@@ -141,7 +147,7 @@ class SyncMachine(RuleBasedStateMachine):
         shutil.copyfile(self.backups[town], o.paths.db)
         o.reopen()
         for cid in self.cases[town][pick % 3::2]:   # every other case, from a random start
-            self._try(lambda: o.svc.edit_case(cid, facts=text))
+            self._try(lambda cid=cid: o.svc.edit_case(cid, facts=text))
         self.export(town)
 
     @staticmethod
@@ -221,7 +227,7 @@ class SyncMachine(RuleBasedStateMachine):
                     elif rev == held[0]:
                         held[1].add(content)
             actual = {k: v for k, v in rows_of(office.db.path, area).items()
-                      if not v[1][1] == office.code}    # owner_code is the 2nd column
+                      if v[1][1] != office.code}    # owner_code is the 2nd column
             assert set(actual) == set(expected), receiver
             forks = conflicts_of(office.db.path)
             for key, (rev, content) in actual.items():

@@ -13,18 +13,26 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import (
-    Button, DataTable, Footer, Input, Label, ProgressBar, Select, SelectionList, Static,
+    Button,
+    DataTable,
+    Footer,
+    Input,
+    Label,
+    ProgressBar,
+    Select,
+    SelectionList,
+    Static,
 )
 
 from mediator.i18n import t
@@ -99,7 +107,7 @@ class ExportDone(Message):
 class SyncScreen(Screen[None]):
     """数据同步: write this week's package for the office above (to a USB folder)."""
 
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "tui.sync.key.back"),
         Binding("ctrl+e", "export", "tui.sync.key.export"),
         Binding("i", "import_files", "tui.sync.key.import"),
@@ -294,7 +302,7 @@ REPORT_COLUMNS = ("file", "sender", "result", "new", "updated", "unchanged", "ol
 class ImportScreen(Screen[None]):
     """导入同步包: pick the packages on a stick, import them, read each file's report."""
 
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "tui.sync.key.back"),
         Binding("ctrl+r", "scan", "tui.sync.key.scan"),
         Binding("ctrl+e", "run", "tui.sync.key.run_import"),
@@ -478,9 +486,9 @@ class LogLoaded(Message):
 class ImportLogScreen(Screen[None]):
     """导入记录: every package merged here, newest first."""
 
-    BINDINGS = [Binding("escape", "back", "tui.sync.key.back"),
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "back", "tui.sync.key.back"),
                 Binding("ctrl+r", "reload", "tui.sync.key.reload", show=False)]
-    COLUMNS = ("at", "sender", "week", "file", "new", "updated", "unchanged", "older",
+    COLUMNS: ClassVar[tuple[str, ...]] = ("at", "sender", "week", "file", "new", "updated", "unchanged", "older",
                "conflicts", "by")
 
     def __init__(self, services: Any, paths: Any) -> None:
@@ -541,10 +549,10 @@ class ConflictsScreen(Screen[None]):
     """冲突: two versions of one record; both are kept. Shows what differs; ``r`` marks one
     as dealt with (after talking to the township), ``a`` shows the handled ones too."""
 
-    BINDINGS = [Binding("escape", "back", "tui.sync.key.back"),
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "back", "tui.sync.key.back"),
                 Binding("r", "resolve", "tui.sync.key.resolve"),
                 Binding("a", "toggle_all", "tui.sync.key.show_all")]
-    COLUMNS = ("kind", "table", "label", "owner", "revision", "detected", "state")
+    COLUMNS: ClassVar[tuple[str, ...]] = ("kind", "table", "label", "owner", "revision", "detected", "state")
 
     def __init__(self, services: Any, paths: Any) -> None:
         super().__init__()
