@@ -29,6 +29,7 @@ def peak_rss_mb() -> float:
 
 
 def make_app(db_path: str):  # type: ignore[no-untyped-def]
+    _mark_loads()
     from mediator.core.config import load_config
     from mediator.core.db import open_database
     from mediator.core.paths import resolve_paths
@@ -39,6 +40,22 @@ def make_app(db_path: str):  # type: ignore[no-untyped-def]
     return MediatorApp(db=db, operator="bench", paths=paths, config=load_config(paths.config_file))
 
 
+_LOADED: list[float] = []
+
+
+def _mark_loads() -> None:
+    """Note when the case list receives its first page (even an empty one)."""
+    from mediator.tui.widgets.case_list import CaseList
+
+    original = CaseList.set_rows
+
+    def set_rows(self, *a, **kw):  # type: ignore[no-untyped-def]
+        original(self, *a, **kw)
+        _LOADED.append(time.perf_counter())
+
+    CaseList.set_rows = set_rows  # type: ignore[method-assign]
+
+
 async def wait_rows(app, timeout: float = 30.0):  # type: ignore[no-untyped-def]
     from mediator.tui.widgets.case_list import CaseList
 
@@ -46,7 +63,7 @@ async def wait_rows(app, timeout: float = 30.0):  # type: ignore[no-untyped-def]
     while time.perf_counter() < end:
         try:
             lst = app.screen.query_one(CaseList)
-            if lst.rows:
+            if _LOADED:
                 return lst
         except Exception:  # noqa: BLE001 - screen not mounted yet
             pass
