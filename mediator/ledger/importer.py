@@ -148,17 +148,19 @@ def plan_ledger(path: Path, today: date, *, sheet: str | None = None,
 
 
 def _skip_kind(values: list[Any], header: list[str], first: bool) -> str | None:
-    texts = [text_of(v) for v in values]
-    filled = [x for x in texts if x]
-    if not filled:
+    lead = next((v for v in values if v is not None and (type(v) is not str or v.strip())), None)
+    if lead is None:
         return "empty"
-    if any(filled[0].replace(" ", "").startswith(w) for w in _SUMMARY_WORDS):
+    lead_text = text_of(lead).replace(" ", "")
+    if any(lead_text.startswith(w) for w in _SUMMARY_WORDS):
         return "summary"
-    if texts == header:
+    if lead_text in header and [text_of(v) for v in values] == header:
         return "header"  # the header repeated (printed ledgers repeat it on every page)
-    if first and all(x.isdigit() for x in filled) and \
-            [int(x) for x in filled] == list(range(int(filled[0]), int(filled[0]) + len(filled))):
-        return "header"  # a row of column numbers 1 2 3 ... under the header
+    if first:
+        filled = [x for x in (text_of(v) for v in values) if x]
+        if all(x.isdigit() for x in filled) and \
+                [int(x) for x in filled] == list(range(int(filled[0]), int(filled[0]) + len(filled))):
+            return "header"  # a row of column numbers 1 2 3 ... under the header
     return None
 
 
@@ -176,17 +178,14 @@ class RowConverter:
     def __init__(self, layout: Layout, today: date, types: dict[str, DisputeType] | None = None):
         self.today = today
         self.columns: dict[str, Column] = layout.index_of()
+        self.index = [(name, col.index) for name, col in self.columns.items()]
         self.other_columns = [c for c in layout.columns if c.how in ("unknown", "duplicate")]
         self.types = TypeMatcher(types)
 
-    def get(self, values: list[Any], name: str) -> Any:
-        col = self.columns.get(name)
-        if col is None or col.index >= len(values):
-            return None
-        return values[col.index]
-
     def convert(self, row_no: int, values: list[Any]) -> ParsedRow:
-        get = lambda name: self.get(values, name)  # noqa: E731
+        width = len(values)
+        cells = {name: values[i] for name, i in self.index if i < width}
+        get = cells.get
         flags: list[str] = []
         notes: list[str] = []
 
@@ -208,7 +207,8 @@ class RowConverter:
         for role in ROLES:
             names, hint = split_names(get(f"{role}.name"))
             persons_hint += hint
-            parties += self._parties(role, names, values, seen_ids, flags, notes)
+            if names:
+                parties += self._parties(role, names, cells, seen_ids, flags, notes)
         if not any(p.role is PartyRole.APPLICANT for p in parties):
             return ParsedRow(row_no, values, reason=t("ledger.reject.no_party"))
 
@@ -305,6 +305,8 @@ class RowConverter:
         return ParsedRow(row_no, values, case=imported)
 
     def _parse(self, value: Any, parser: Callable[[Any], Any], name: str, flags: list[str]) -> Any:
+        if value is None:
+            return None
         try:
             return parser(value)
         except ValueError:
@@ -314,11 +316,9 @@ class RowConverter:
     def _date(self, value: Any, name: str, flags: list[str]) -> date | None:
         return self._parse(value, parse_cell_date, name, flags)
 
-    def _parties(self, role: str, names: list[str], values: list[Any], seen_ids: set[str],
+    def _parties(self, role: str, names: list[str], cells: dict[str, Any], seen_ids: set[str],
                  flags: list[str], notes: list[str]) -> list[PartyInput]:
-        if not names:
-            return []
-        get = lambda attr: self.get(values, f"{role}.{attr}")  # noqa: E731
+        get = lambda attr: cells.get(f"{role}.{attr}")  # noqa: E731
         raw_id = get("id_number")
         ids = split_values(raw_id)
         phones = split_values(get("phone"))

@@ -1,11 +1,12 @@
 """The cells of one ledger sheet, whatever program saved it.
 
-- .xlsx/.xlsm (Excel, WPS): openpyxl in read-only mode (a 10,000-row ledger streams instead
-  of being loaded as objects), ``data_only`` so formulas give their last computed value, and
-  ``reset_dimensions`` because WPS and some exporters write a wrong sheet size (openpyxl would
-  then stop after the first row). Read-only mode does not expose merged cells, so their
-  ranges are read from the sheet's XML and every cell of a range gets the range's value: a
-  merged 申请人 above 姓名/电话, or one 村 name merged down three rows, reads as written.
+- .xlsx/.xlsm (Excel, WPS): the sheet's XML is streamed (xml.etree ``iterparse``), which reads
+  a 10,000-row ledger about three times faster than openpyxl's read-only mode and, like it,
+  never loads the sheet as objects; anything unexpected in the package falls back to openpyxl
+  (read-only, ``data_only``, ``reset_dimensions``). Both ignore the sheet size the file
+  declares (WPS and some exporters write ``A1`` for the whole sheet), take formulas' last
+  computed value, and give the value of a merged range to every cell in it: a merged 申请人
+  above 姓名/电话, or one 村 name merged down three rows, reads as written.
 - .csv/.txt: UTF-8, UTF-8 with BOM, UTF-16 (Excel's "Unicode text") and GBK/GB18030 (what
   Excel on a Chinese Windows writes by default); comma, tab or semicolon separated.
 - .xls and WPS .et (the old binary formats) are refused with a message saying how to save
@@ -91,6 +92,176 @@ def read_table(path: Path, sheet: str | None = None) -> Table:
 
 
 def _read_xlsx(path: Path, sheet: str | None) -> Table:
+    """The streaming reader below, or openpyxl for anything it does not expect."""
+    try:
+        table = _read_xlsx_stream(path, sheet)
+    except ValidationError:
+        raise
+    except Exception:  # noqa: BLE001 - an unusual file: let openpyxl read (or refuse) it
+        table = None
+    return table if table is not None else _read_xlsx_openpyxl(path, sheet)
+
+
+_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_REL_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+_PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
+#: number formats Chinese (and Japanese/Korean) Excel treats as dates without declaring them
+_CJK_DATE_FORMATS = frozenset((*range(27, 37), *range(50, 59)))
+_CELL_REF = re.compile(r"([A-Z]+)([0-9]+)")
+
+
+def _read_xlsx_stream(path: Path, sheet: str | None) -> Table | None:
+    """Read one sheet by streaming its XML (xml.etree iterparse), about three times faster
+    than openpyxl's read-only mode on a 10,000-row ledger. Values come out as openpyxl gives
+    them with ``data_only``: shared and inline strings, numbers (int or float), booleans,
+    formulas' cached results, and datetimes for cells whose number format is a date. Returns
+    None for a workbook it does not understand (the caller falls back to openpyxl)."""
+    from datetime import datetime
+    from xml.etree.ElementTree import fromstring, iterparse
+
+    from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format
+    from openpyxl.utils.datetime import CALENDAR_MAC_1904, CALENDAR_WINDOWS_1900, from_excel
+
+    with zipfile.ZipFile(path) as zf:
+        names = set(zf.namelist())
+        book = fromstring(zf.read("xl/workbook.xml"))
+        rels = {r.get("Id"): (r.get("Type", ""), r.get("Target", ""))
+                for r in fromstring(zf.read("xl/_rels/workbook.xml.rels")).iter(_PKG_REL)}
+
+        def part(target: str) -> str:
+            target = target.lstrip("/") if target.startswith("/") else "xl/" + target
+            parts: list[str] = []
+            for piece in target.split("/"):
+                if piece == "..":
+                    parts.pop()
+                elif piece not in ("", "."):
+                    parts.append(piece)
+            return "/".join(parts)
+
+        sheets = []  # (name, part) of worksheets, in workbook order
+        all_sheets = []
+        for el in book.iter(_NS + "sheet"):
+            kind, target = rels.get(el.get(_REL_NS + "id"), ("", ""))
+            all_sheets.append(el.get("name", ""))
+            if kind.endswith("/worksheet"):
+                sheets.append((el.get("name", ""), part(target)))
+        if not sheets:
+            return None
+        worksheet_names = [n for n, _ in sheets]
+        if sheet is not None:
+            if sheet not in worksheet_names:
+                raise ValidationError(t("ledger.error.no_sheet", sheet=sheet,
+                                        sheets="、".join(worksheet_names)), "sheet")
+            chosen = sheet
+        else:
+            view = book.find(f"{_NS}bookViews/{_NS}workbookView")
+            active = int(view.get("activeTab", "0")) if view is not None else 0
+            name = all_sheets[active] if 0 <= active < len(all_sheets) else ""
+            chosen = name if name in worksheet_names else worksheet_names[0]
+        sheet_part = dict(sheets)[chosen]
+        pr = book.find(_NS + "workbookPr")
+        epoch = (CALENDAR_MAC_1904 if pr is not None and pr.get("date1904") in ("1", "true")
+                 else CALENDAR_WINDOWS_1900)
+
+        strings: list[str] = []
+        shared = next((part(tg) for kind, tg in rels.values() if kind.endswith("/sharedStrings")),
+                      "xl/sharedStrings.xml")
+        if shared in names:
+            with zf.open(shared) as fh:
+                for _, el in iterparse(fh):
+                    if el.tag == _NS + "si":
+                        strings.append(_si_text(el))
+                        el.clear()
+
+        date_styles: set[int] = set()
+        styles = next((part(tg) for kind, tg in rels.values() if kind.endswith("/styles")),
+                      "xl/styles.xml")
+        if styles in names:
+            root = fromstring(zf.read(styles))
+            custom = {int(f.get("numFmtId", "-1")): f.get("formatCode", "")
+                      for f in root.iter(_NS + "numFmt")}
+            xfs = root.find(_NS + "cellXfs")
+            for index, xf in enumerate(xfs if xfs is not None else []):
+                fmt = int(xf.get("numFmtId", "0"))
+                code = custom.get(fmt) or BUILTIN_FORMATS.get(fmt, "")
+                if fmt in _CJK_DATE_FORMATS and fmt not in custom or (code and is_date_format(code)):
+                    date_styles.add(index)
+
+        rows: list[list[Any]] = []
+        merged: list[tuple[int, int, int, int]] = []
+        cell_tag, row_tag, merge_tag = _NS + "c", _NS + "row", _NS + "mergeCell"
+        v_tag, is_tag = _NS + "v", _NS + "is"
+        current: list[Any] = []
+        with zf.open(sheet_part) as fh:
+            for _, el in iterparse(fh):
+                tag = el.tag
+                if tag == cell_tag:
+                    ref = el.get("r")
+                    col = column_index(_CELL_REF.match(ref).group(1)) if ref else len(current)  # type: ignore[union-attr]
+                    kind = el.get("t", "n")
+                    if kind == "inlineStr":
+                        inline = el.find(is_tag)
+                        value: Any = _si_text(inline) if inline is not None else None
+                    else:
+                        v = el.find(v_tag)
+                        raw = v.text if v is not None else None
+                        if raw is None:
+                            value = None
+                        elif kind == "s":
+                            value = strings[int(raw)]
+                        elif kind in ("str", "e"):
+                            value = raw
+                        elif kind == "b":
+                            value = raw.strip() in ("1", "true")
+                        elif kind == "d":
+                            value = datetime.fromisoformat(raw.rstrip("Z"))
+                        else:
+                            number = float(raw)
+                            value = int(number) if number.is_integer() and "." not in raw \
+                                and "E" not in raw.upper() else number
+                            style = el.get("s")
+                            if style is not None and int(style) in date_styles:
+                                value = from_excel(number, epoch)
+                    if col >= len(current):
+                        current.extend([None] * (col - len(current) + 1))
+                    current[col] = value
+                    el.clear()
+                elif tag == row_tag:
+                    number = el.get("r")
+                    index = int(number) - 1 if number else len(rows)
+                    while len(rows) < index:
+                        rows.append([])
+                    rows.append(current)
+                    current = []
+                    el.clear()
+                elif tag == merge_tag:
+                    m = re.fullmatch(r"([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?", el.get("ref", ""))
+                    if m:
+                        c1, r1 = column_index(m.group(1)), int(m.group(2)) - 1
+                        merged.append((r1, c1, int(m.group(4)) - 1 if m.group(4) else r1,
+                                       column_index(m.group(3)) if m.group(3) else c1))
+    while rows and not any(v is not None and str(v).strip() for v in rows[-1]):
+        rows.pop()
+    width = max((len(r) for r in rows), default=0)
+    for r in rows:
+        if len(r) < width:
+            r.extend([None] * (width - len(r)))
+    _fill_merged(rows, merged)
+    return Table(rows=rows, kind="xlsx", sheet=chosen, sheets=worksheet_names, merged=merged)
+
+
+def _si_text(el: Any) -> str:
+    """A shared/inline string: its <t>, or the <t> of each rich-text run (not phonetic <rPh>)."""
+    out = []
+    for child in el:
+        if child.tag == _NS + "t":
+            out.append(child.text or "")
+        elif child.tag == _NS + "r":
+            out.extend(x.text or "" for x in child.iter(_NS + "t"))
+    return "".join(out)
+
+
+def _read_xlsx_openpyxl(path: Path, sheet: str | None) -> Table:
     from openpyxl import load_workbook
 
     try:

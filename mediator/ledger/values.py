@@ -26,6 +26,8 @@ _SERIAL_RANGE = (3653, 73050)  # 1910-01-01 .. 2099-12-31: a plain number outsid
 
 def text_of(value: Any) -> str:
     """A cell as text: numbers without a spurious '.0' (Excel stores 13812345678 as a float)."""
+    if type(value) is str:
+        return _norm(value)
     if value is None:
         return ""
     if isinstance(value, bool):
