@@ -25,6 +25,7 @@ from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 from sqlalchemy import text
 
 from mediator.core.db import Database
+from mediator.core.errors import MediatorError
 from mediator.i18n import t
 from mediator.sync import errors as E
 from mediator.sync.keys import OfficeKeys, format_fingerprint, private_dir
@@ -143,6 +144,8 @@ def import_file(db: Database, source: Path, *, quarantine_root: Path, keys: Offi
         report.details = list(exc.details)
         if isinstance(exc, E.PackageUntrusted):
             report.fingerprint = exc.fingerprint
+    except MediatorError as exc:   # anything else a file can make a validator say
+        report.status, report.exit_code, report.message = REFUSED, E.INVALID, exc.message
     except OSError as exc:
         report.status, report.exit_code = REFUSED, E.IO_ERROR
         report.message = t("sync.io_error", path=str(getattr(exc, "filename", None) or source),

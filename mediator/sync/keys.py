@@ -33,6 +33,7 @@ from cryptography.hazmat.primitives.serialization import (
     PublicFormat,
 )
 
+from mediator.core.errors import ValidationError
 from mediator.core.validate import normalise, parse_office_code
 from mediator.i18n import t
 from mediator.sync.errors import PackageInvalid, SyncSetupError
@@ -237,7 +238,8 @@ def parse_public_file(raw: bytes, source: str = "") -> PublicKeys:
         pub = PublicKeys(code, name, unb64(data["sign_key"], 32), unb64(data["enc_key"], 32))
         pub.verifier.verify(unb64(data["signature"], 64), PUBLIC_SIG_CONTEXT
                             + _canonical(_public_body(pub)))
-    except (ValueError, KeyError, TypeError, InvalidSignature, UnicodeDecodeError) as exc:
+    except (ValueError, KeyError, TypeError, InvalidSignature, UnicodeDecodeError,
+            ValidationError) as exc:
         raise PackageInvalid(t("sync.keys.bad_public_file", path=source)) from exc
     return pub
 

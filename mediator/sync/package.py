@@ -37,6 +37,7 @@ from cryptography.hazmat.primitives.ciphers.aead import ChaCha20Poly1305
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
+from mediator.core.errors import ValidationError
 from mediator.core.validate import parse_office_code
 from mediator.i18n import t
 from mediator.sync.errors import PackageDamaged, PackageInvalid, PackageUnsupported
@@ -217,7 +218,7 @@ def read_header(path: Path) -> PackageInfo:
     try:
         header = json.loads(head.decode("utf-8"))
         info = _parse_header(path, size, version, first + head, header)
-    except (ValueError, KeyError, TypeError, UnicodeDecodeError) as exc:
+    except (ValueError, KeyError, TypeError, UnicodeDecodeError, ValidationError) as exc:
         raise _damaged(path, t("sync.why.header")) from exc
     info.body_start = PREFIX.size + hlen
     info.body_end = size - SIG_LEN

@@ -225,3 +225,15 @@ def test_dangling_rows_are_refused(setup, dump, tmp_path) -> None:
     payload = alter(payload_of(net.t1, tmp_path / "p.sqlite"), "PRAGMA foreign_keys=OFF",
                     "UPDATE party SET case_id = 'ffffffffffffffffffffffffffffffff' WHERE rowid = 1")
     refused(net, seal(net.t1, net.county, payload, tmp_path / "d.mdsync"), dump, E.INVALID)
+
+
+@pytest.mark.parametrize("bad", [b'"code":"030106001"', b'"code":"?30106001"', b'"code":"3301060x1"'])
+def test_header_fields_the_validators_refuse(setup, dump, tmp_path, bad) -> None:
+    """Found by the fuzz test: a division code in the (not yet verified) header that the
+    validators refuse must read as a damaged file, not escape as an error."""
+    net, good = setup
+    data = good.read_bytes()
+    assert data.count(b'"code":"330106001"') == 1
+    path = tmp_path / "code.mdsync"
+    path.write_bytes(data.replace(b'"code":"330106001"', bad))
+    refused(net, path, dump, E.DAMAGED)
