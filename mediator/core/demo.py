@@ -174,16 +174,17 @@ def _initials(name: str) -> str:
         for ch in set(X.SURNAMES + X.MALE_CHARS + X.FEMALE_CHARS + "".join(X.COMPOUND_SURNAMES)):
             _CHAR_INITIAL[ch] = search.initials(ch)
     n = len(name)
-    if n > 4:
-        return search.initials(name)
-    for i in range(n - 1):
-        for j in range(i + 2, n + 1):
-            if name[i:j] in _PHRASES:
-                return search.initials(name)
-    try:
-        return "".join([_CHAR_INITIAL[c] for c in name])
-    except KeyError:
-        return search.initials(name)
+    get = _CHAR_INITIAL.get
+    if n == 3:
+        a, b, c = get(name[0]), get(name[1]), get(name[2])
+        if a and b and c and name[:2] not in _PHRASES and name[1:] not in _PHRASES \
+                and name not in _PHRASES:
+            return a + b + c
+    elif n == 2:
+        a, b = get(name[0]), get(name[1])
+        if a and b and name not in _PHRASES:
+            return a + b
+    return search.initials(name)
 
 
 def _index_rows(case_no: str, names: list[str], numbers: list[str], facts: str,
@@ -293,6 +294,10 @@ class _Village:
     name: str
     community: bool
     cadre: str
+    #: "<town><village>", the start of every address in it
+    prefix: str = ""
+    #: where sessions are held (the office twice: most sessions are there)
+    places: tuple[str, ...] = ()
 
 
 @dataclass
@@ -568,29 +573,33 @@ class _Generator:
 
     def name(self, male: bool) -> str:
         r = self.rng.random
-        surname = (self.pick(X.COMPOUND_SURNAMES) if r() < 0.012 else self.pick(self.surnames))
+        if r() < 0.012:
+            surname = X.COMPOUND_SURNAMES[int(r() * len(X.COMPOUND_SURNAMES))]
+        else:
+            surname = self.surnames[int(r() * len(self.surnames))]
         chars = X.MALE_CHARS if male else X.FEMALE_CHARS
-        given = self.pick(chars) if r() < 0.3 else self.pick(chars) + self.pick(chars)
-        return surname + given
+        n = len(chars)
+        if r() < 0.3:
+            return surname + chars[int(r() * n)]
+        return surname + chars[int(r() * n)] + chars[int(r() * n)]
 
     def mobile(self) -> str:
         return self.pick(X.MOBILE_PREFIXES) + f"{self.rng.getrandbits(27) % 100_000_000:08d}"
 
     def address(self, village: _Village) -> str:
+        r = self.rng.random
         if village.community:
-            return (f"{self.w.town}{village.name}{self.pick(X.ESTATES)}{self.between(1, 18)}幢"
-                    f"{self.between(1, 3)}单元{self.between(1, 18)}0{self.between(1, 4)}室")
-        return f"{self.w.town}{village.name}{self.between(1, 12)}组{self.between(1, 80)}号"
+            return (f"{village.prefix}{X.ESTATES[int(r() * 5)]}{1 + int(r() * 18)}幢"
+                    f"{1 + int(r() * 3)}单元{1 + int(r() * 18)}0{1 + int(r() * 4)}室")
+        return f"{village.prefix}{1 + int(r() * 12)}组{1 + int(r() * 80)}号"
 
     def person(self, reg: date, village: _Village, *, has_id: float, has_phone: float,
                age: tuple[int, int] = (22, 78), migrant: float = 0.12) -> tuple[Any, ...]:
         """(name, id_number, gender, birth_date, ethnicity, phone, address)"""
         r = self.rng.random
         male = r() < 0.52
-        years = self.between(*age)
-        birth = date(reg.year - years, 1, 1) + timedelta(days=int(r() * 365))
-        if birth > reg - timedelta(days=366 * age[0]):
-            birth -= timedelta(days=366)
+        lo, hi = age
+        birth = date.fromordinal(reg.toordinal() - int((lo + r() * (hi - lo)) * 365.25) - 1)
         if r() < migrant:
             area, home = self.pick(X.HOMETOWNS)
             addr = f"{home}人, 暂住{self.address(village)}"
@@ -598,10 +607,10 @@ class _Generator:
             area, addr = self.w.area6, self.address(village)
         idno = None
         if r() < has_id:
-            seq = self.between(0, 99) * 10 + self.pick((1, 3, 5, 7, 9) if male else (0, 2, 4, 6, 8))
+            seq = int(r() * 100) * 10 + int(r() * 5) * 2 + (1 if male else 0)
             first17 = f"{area}{_iso(birth).replace('-', '')}{seq:03d}"  # type: ignore[union-attr]
             idno = first17 + resident_id_check_char(first17)
-        ethnicity = self.pick(X.ETHNICITIES) if r() < 0.55 else None
+        ethnicity = X.ETHNICITIES[int(r() * len(X.ETHNICITIES))] if r() < 0.55 else None
         phone = self.mobile() if r() < has_phone else None
         return (self.name(male), idno, ("MALE" if male else "FEMALE") if idno else None,
                 birth if idno else None, ethnicity, phone, addr)
@@ -755,9 +764,8 @@ class _Generator:
                                                             defence=self.pick(X.DEFENCES))
                        + self.pick(X.SESSION_MIDDLE).format(law=law, cadre=village.cadre)
                        + self.pick(X.SESSION_ENDS[end]).format(b=b_name))
-            place = self.pick((f"{w.office_name}调解室", f"{w.office_name}调解室",
-                               f"{village.name}{'居' if village.community else '村'}委会调解室",
-                               f"{village.name}{fill['place']}现场", f"{w.town}综治中心"))
+            k = int(R() * 5)
+            place = (village.places[k] if k < 4 else f"{village.name}{fill['place']}现场")
             participants = f"{a_name}、{b_name}、调解员{mediator_name}"
             if R() < 0.35:
                 participants += f"、{village.name}调委会主任{village.cadre}"
@@ -1323,8 +1331,12 @@ def _setup_world(raw: Any, rng: random.Random, today: date, gen_name: Callable[[
         for vcode, vname in villages_rows:
             villages.append(_Village(vcode, vname, vname.endswith("社区") or vcode[9:10] == "0", ""))
             weights.append(1.0)
+    town = _town_name(name)
     for v in villages:
         v.cadre = gen_name(rng.random() < 0.7)
+        v.prefix = f"{town}{v.name}"
+        v.places = (f"{name}调解室", f"{name}调解室",
+                    f"{v.name}{'居' if v.community else '村'}委会调解室", f"{town}综治中心")
     mediators = raw.execute("SELECT id, name, title FROM mediator WHERE deleted = 0 AND active = 1 "
                             "ORDER BY name, id").fetchall()
     med_weights: list[float] = []
