@@ -15,9 +15,8 @@ from __future__ import annotations
 import enum
 import json
 import os
-import queue
 import sqlite3
-import threading
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -238,14 +237,21 @@ class _Rows:
         self.now = utcnow().replace(tzinfo=None).strftime("%Y-%m-%d %H:%M:%S.%f")
         self.rows: dict[str, list[dict[str, Any]]] = {name: [] for name in self.TABLES}
         self.audit: list[tuple[Any, ...]] = []
-        self._ids: list[str] = []
+        self._prefix = f"{time.time_ns() // 1_000_000:012x}"
+        self._counter = 0
+        self._random: list[str] = []
 
     def new_id(self) -> str:
-        """uuid4-style ids (32 hex characters), drawn from os.urandom a thousand at a time."""
-        if not self._ids:
-            raw = os.urandom(16 * 1000).hex()
-            self._ids = [raw[i:i + 32] for i in range(0, len(raw), 32)]
-        return self._ids.pop()
+        """A 32-hex-character id like ``models.new_id``, but in creation order: the import's
+        start in milliseconds, a counter, then 52 random bits. Rows are then appended to the
+        primary-key and case_id indexes instead of landing at random places in them, which
+        made the inserts of a large ledger twice as fast. Still unique across offices (the
+        random part) and across imports (the time)."""
+        if not self._random:
+            raw = os.urandom(7 * 1000).hex()
+            self._random = [raw[i:i + 13] for i in range(0, len(raw), 14)]
+        self._counter += 1
+        return f"{self._prefix}{self._counter:07x}{self._random.pop()}"
 
     def add(self, table: str, **values: Any) -> dict[str, Any]:
         row = {"id": self.new_id(), "owner_code": self.owner, "revision": 1,
@@ -331,47 +337,6 @@ class _Batch:
             cursor.close()
 
 
-class _Writer:
-    """Writes batches on a second thread while the next batch is built.
-
-    SQLite releases the GIL while it works, so on a two-core machine inserting one batch
-    overlaps building the next (a third of the import time). The connection is the session's
-    own, inside its transaction; the main thread does no SQL until ``close`` has returned.
-    """
-
-    def __init__(self, con: sqlite3.Connection):
-        self.con = con
-        self.queue: queue.Queue[_Batch | None] = queue.Queue(maxsize=2)
-        self.error: BaseException | None = None
-        self.thread = threading.Thread(target=self._run, name="ledger-import-writer",
-                                       daemon=True)
-        self.thread.start()
-
-    def _run(self) -> None:
-        while True:
-            batch = self.queue.get()
-            if batch is None:
-                return
-            if self.error is None:
-                try:
-                    batch.write(self.con)
-                except BaseException as exc:  # noqa: BLE001 - re-raised on the main thread
-                    self.error = exc
-
-    def submit(self, batch: _Batch) -> None:
-        self._check()
-        self.queue.put(batch)
-
-    def close(self) -> None:
-        self.queue.put(None)
-        self.thread.join()
-        self._check()
-
-    def _check(self) -> None:
-        if self.error is not None:
-            raise self.error
-
-
 def _move(rows: _Rows, case: dict[str, Any], action: Action, on: date, summary: str) -> None:
     """``Services._move`` on a row dict: the same legality check and outcome rules."""
     before = CaseState(case["state"])
@@ -442,120 +407,117 @@ def insert_rows(svc: "Services", rows: Sequence[ImportedCase], source_name: str,
             seqs = {year: svc._next_seq(s, office, year) - 1 for year in years}
             prev = s.exec(text("SELECT hash FROM audit_log ORDER BY seq DESC LIMIT 1")).scalar()  # type: ignore[call-overload]
             batch = _Rows(office.code, svc.operator, prev or audit.GENESIS)
-            writer = _Writer(s.connection().connection.driver_connection)
+            con = s.connection().connection.driver_connection
             first_row: dict[str, int] = {}
             pending = 0
-            try:
-                for done, row in enumerate(rows, start=1):
-                    key = row.case.import_key
-                    if key and key in existing:
-                        result.rows.append(RowResult(row.row_no, "existing",
-                                                     case_no=existing[key]))
-                        continue
-                    if key and key in first_row:
-                        result.rows.append(RowResult(row.row_no, "rejected", reason=t(
-                            "import.reject.duplicate_row", row=first_row[key])))
-                        continue
-                    plan = plan_lifecycle(row, today)
-                    flags = [*row.flags, *plan.flags]
-                    village_code = row.case.village_code
-                    if not village_code and row.village_name:
-                        village_code = villages.match(row.village_name)
-                        if village_code is None:
-                            flags.append(t("import.flag.village_unknown", name=row.village_name))
-                    data = replace(row.case, village_code=village_code, mediator_id=None,
-                                   import_flags="；".join(flags) or None)
-                    agree_on = plan.on(Action.AGREE)
-                    agreement_in = None
-                    try:
-                        parties, fields = svc._validate_case(data)
-                        if agree_on is not None:
-                            agreement_in = AgreementInput(
-                                form=row.agreement_form or AgreementForm.ORAL,
-                                effective_on=agree_on,
-                                terms=row.agreement_terms or terms_unknown,
-                                amount_fen=row.agreement_amount_fen)
-                            svc._validate_agreement(agreement_in)
-                    except ValidationError as exc:
-                        result.rows.append(RowResult(row.row_no, "rejected", reason=exc.message))
-                        continue
+            for done, row in enumerate(rows, start=1):
+                key = row.case.import_key
+                if key and key in existing:
+                    result.rows.append(RowResult(row.row_no, "existing",
+                                                 case_no=existing[key]))
+                    continue
+                if key and key in first_row:
+                    result.rows.append(RowResult(row.row_no, "rejected", reason=t(
+                        "import.reject.duplicate_row", row=first_row[key])))
+                    continue
+                plan = plan_lifecycle(row, today)
+                flags = [*row.flags, *plan.flags]
+                village_code = row.case.village_code
+                if not village_code and row.village_name:
+                    village_code = villages.match(row.village_name)
+                    if village_code is None:
+                        flags.append(t("import.flag.village_unknown", name=row.village_name))
+                data = replace(row.case, village_code=village_code, mediator_id=None,
+                               import_flags="；".join(flags) or None)
+                agree_on = plan.on(Action.AGREE)
+                agreement_in = None
+                try:
+                    parties, fields = svc._validate_case(data)
+                    if agree_on is not None:
+                        agreement_in = AgreementInput(
+                            form=row.agreement_form or AgreementForm.ORAL,
+                            effective_on=agree_on,
+                            terms=row.agreement_terms or terms_unknown,
+                            amount_fen=row.agreement_amount_fen)
+                        svc._validate_agreement(agreement_in)
+                except ValidationError as exc:
+                    result.rows.append(RowResult(row.row_no, "rejected", reason=exc.message))
+                    continue
 
-                    if row.mediator_names:
-                        name = row.mediator_names[0]
-                        if name not in mediators:
-                            m = batch.add("mediator", name=name, phone=None, title=None,
-                                          active=True)
-                            batch.audit_entry("mediator.add", m["id"], m)
-                            mediators[name] = m["id"]
-                            result.new_mediators.append(name)
-                        fields["mediator_id"] = mediators[name]
-                    year = fields["registered_on"].year
-                    seqs[year] += 1
-                    case = batch.add("dispute_case", **{**case_defaults, **fields})
-                    case.update(year=year, seq=seqs[year], state=CaseState.REGISTERED.name,
-                                case_no=format_case_no(year, office.short_name, seqs[year]))
-                    ordered = sorted(parties, key=lambda p: ROLE_ORDER[p.role.name])
-                    for i, p in enumerate(ordered):
-                        batch.add("party", case_id=case["id"], position=i, role=p.role.name,
-                                  kind=p.kind.name, name=p.name, id_number=p.id_number,
-                                  gender=p.gender.name if p.gender else None,
-                                  birth_date=p.birth_date, ethnicity=p.ethnicity, phone=p.phone,
-                                  address=p.address, org_code=p.org_code,
-                                  representative=p.representative)
-                    batch.event(case, "STATE", case["registered_on"], registered_text,
-                                state_to=CaseState.REGISTERED.name)
-                    agreement = None
-                    for step in plan.steps:
-                        if step.action is Action.AGREE and agreement_in is not None:
-                            _move(batch, case, Action.AGREE, step.on,
-                                  t("svc.ev.agreed", form=agreement_in.form.label))
-                            agreement = batch.add(
-                                "agreement", case_id=case["id"], form=agreement_in.form.name,
-                                effective_on=step.on, terms=agreement_in.terms,
-                                responsibilities="", amount_fen=agreement_in.amount_fen,
-                                perform_place=None, perform_method=None, perform_by=None,
-                                judicial_status=None, judicial_applied_on=None,
-                                judicial_decided_on=None, judicial_court=None, judicial_ref=None)
-                        else:
-                            _move(batch, case, step.action, step.on, summaries[step.action])
-                    follow_ups = []
-                    if plan.follow_up_on and case["state"] not in (CaseState.REGISTERED.name,
-                                                                   CaseState.REFUSED.name):
-                        by = row.follow_up_by or ""
-                        follow_ups.append(batch.add(
-                            "follow_up", case_id=case["id"], obligation_id=None,
-                            kind="PERFORMANCE" if agreement else "ROUTINE", method=None,
-                            due_on=plan.follow_up_on, done_on=plan.follow_up_on,
-                            result=_FOLLOW_UP_RESULT.get(row.performance)  # type: ignore[arg-type]
-                            if row.performance else None,
-                            note=row.follow_up_note, operator=by or svc.operator))
-                        batch.event(case, "FOLLOW_UP", plan.follow_up_on,
-                                    t("import.ev.follow_up", by=by) if by
-                                    else t("import.ev.follow_up_anon"), row.follow_up_note)
-                    body = "\n".join(x for x in (row.note, "\n".join(flags)) if x)
-                    batch.event(case, "IMPORT", today,
-                                t("import.ev.imported", file=source_name, row=row.row_no), body)
-                    view = SimpleNamespace(**case)
-                    svc._set_due(view, facts_from_rows(  # type: ignore[arg-type]
-                        view, SimpleNamespace(**agreement) if agreement else None,  # type: ignore[arg-type]
-                        [], [SimpleNamespace(**f) for f in follow_ups], 0))  # type: ignore[misc]
-                    case["next_due_on"], case["next_due_kind"] = view.next_due_on, view.next_due_kind
-                    case["parties_text"] = parties_text([(p.role.name, p.name) for p in ordered])
-                    batch.audit_entry("case.import", case["id"], case)
-                    result.rows.append(RowResult(row.row_no, "imported", case["id"],
-                                                 case["case_no"], CaseState(case["state"]),
-                                                 flags=tuple(flags)))
-                    if key:
-                        first_row[key] = row.row_no
-                    pending += 1
-                    if pending >= BATCH:
-                        writer.submit(batch.take())
-                        pending = 0
-                        if progress:
-                            progress(done, total)
-                writer.submit(batch.take())
-            finally:
-                writer.close()
+                if row.mediator_names:
+                    name = row.mediator_names[0]
+                    if name not in mediators:
+                        m = batch.add("mediator", name=name, phone=None, title=None,
+                                      active=True)
+                        batch.audit_entry("mediator.add", m["id"], m)
+                        mediators[name] = m["id"]
+                        result.new_mediators.append(name)
+                    fields["mediator_id"] = mediators[name]
+                year = fields["registered_on"].year
+                seqs[year] += 1
+                case = batch.add("dispute_case", **{**case_defaults, **fields})
+                case.update(year=year, seq=seqs[year], state=CaseState.REGISTERED.name,
+                            case_no=format_case_no(year, office.short_name, seqs[year]))
+                ordered = sorted(parties, key=lambda p: ROLE_ORDER[p.role.name])
+                for i, p in enumerate(ordered):
+                    batch.add("party", case_id=case["id"], position=i, role=p.role.name,
+                              kind=p.kind.name, name=p.name, id_number=p.id_number,
+                              gender=p.gender.name if p.gender else None,
+                              birth_date=p.birth_date, ethnicity=p.ethnicity, phone=p.phone,
+                              address=p.address, org_code=p.org_code,
+                              representative=p.representative)
+                batch.event(case, "STATE", case["registered_on"], registered_text,
+                            state_to=CaseState.REGISTERED.name)
+                agreement = None
+                for step in plan.steps:
+                    if step.action is Action.AGREE and agreement_in is not None:
+                        _move(batch, case, Action.AGREE, step.on,
+                              t("svc.ev.agreed", form=agreement_in.form.label))
+                        agreement = batch.add(
+                            "agreement", case_id=case["id"], form=agreement_in.form.name,
+                            effective_on=step.on, terms=agreement_in.terms,
+                            responsibilities="", amount_fen=agreement_in.amount_fen,
+                            perform_place=None, perform_method=None, perform_by=None,
+                            judicial_status=None, judicial_applied_on=None,
+                            judicial_decided_on=None, judicial_court=None, judicial_ref=None)
+                    else:
+                        _move(batch, case, step.action, step.on, summaries[step.action])
+                follow_ups = []
+                if plan.follow_up_on and case["state"] not in (CaseState.REGISTERED.name,
+                                                               CaseState.REFUSED.name):
+                    by = row.follow_up_by or ""
+                    follow_ups.append(batch.add(
+                        "follow_up", case_id=case["id"], obligation_id=None,
+                        kind="PERFORMANCE" if agreement else "ROUTINE", method=None,
+                        due_on=plan.follow_up_on, done_on=plan.follow_up_on,
+                        result=_FOLLOW_UP_RESULT.get(row.performance)  # type: ignore[arg-type]
+                        if row.performance else None,
+                        note=row.follow_up_note, operator=by or svc.operator))
+                    batch.event(case, "FOLLOW_UP", plan.follow_up_on,
+                                t("import.ev.follow_up", by=by) if by
+                                else t("import.ev.follow_up_anon"), row.follow_up_note)
+                body = "\n".join(x for x in (row.note, "\n".join(flags)) if x)
+                batch.event(case, "IMPORT", today,
+                            t("import.ev.imported", file=source_name, row=row.row_no), body)
+                view = SimpleNamespace(**case)
+                svc._set_due(view, facts_from_rows(  # type: ignore[arg-type]
+                    view, SimpleNamespace(**agreement) if agreement else None,  # type: ignore[arg-type]
+                    [], [SimpleNamespace(**f) for f in follow_ups], 0))  # type: ignore[misc]
+                case["next_due_on"], case["next_due_kind"] = view.next_due_on, view.next_due_kind
+                case["parties_text"] = parties_text([(p.role.name, p.name) for p in ordered])
+                batch.audit_entry("case.import", case["id"], case)
+                result.rows.append(RowResult(row.row_no, "imported", case["id"],
+                                             case["case_no"], CaseState(case["state"]),
+                                             flags=tuple(flags)))
+                if key:
+                    first_row[key] = row.row_no
+                pending += 1
+                if pending >= BATCH:
+                    batch.take().write(con)
+                    pending = 0
+                    if progress:
+                        progress(done, total)
+            batch.take().write(con)
             if progress:
                 progress(total, total)
             svc._audit(s, "ledger.import", "ledger", None, None, {

@@ -335,6 +335,7 @@ class RowConverter:
                            ethnicity=ethnicities[k] if k < len(ethnicities) else None,
                            address=addresses[k] if k < len(addresses) else None)
             idtext = ids[k] if k < len(ids) else ""
+            id_gender = None
             if idtext and kind is PartyKind.ORGANISATION:
                 p.org_code = idtext
             elif idtext:
@@ -349,7 +350,7 @@ class RowConverter:
                         flags.append(t("import.flag.duplicate_id", name=name, id=rid.number))
                     else:
                         seen_ids.add(rid.number)
-                        p.id_number = rid.number
+                        p.id_number, id_gender = rid.number, rid.gender
             gender_text = genders[k] if k < len(genders) else ""
             if gender_text:
                 try:
@@ -360,7 +361,7 @@ class RowConverter:
                 else:
                     if p.id_number is None:
                         p.gender = gender
-                    elif gender is not parse_resident_id(p.id_number, today=self.today).gender:
+                    elif gender is not id_gender:
                         flags.append(t("import.flag.gender_mismatch", name=name))
             phone_text = phones[k] if k < len(phones) else ""
             if phone_text:
