@@ -201,7 +201,8 @@ class MediatorApp(App[int], inherit_bindings=False):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # unknown (None) while the start-up check runs: keys work at once; the welcome screen
         # covers everything if the check finds no office
-        return not (action in ("goto", "new_case", "quick_case") and self.has_office is False)
+        return not (action in ("goto", "new_case", "quick_case", "open_screen")
+                    and self.has_office is False)
 
     def action_goto(self, mode: str) -> None:
         if self.current_mode != mode:

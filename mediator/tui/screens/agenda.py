@@ -161,7 +161,7 @@ class AgendaScreen(Screen[None]):
         yield NavBar("agenda")
         yield Static(Content(t("tui.agenda.loading")), id="agenda-summary")
         yield AgendaList(self.app.services.today(), id="agenda")  # type: ignore[attr-defined]
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.app.watch_data(self)  # type: ignore[attr-defined]
@@ -281,7 +281,7 @@ class CompleteFollowUp(ModalScreen[bool]):
             with Horizontal(classes="dialog-buttons"):
                 yield Button(Content(t("tui.fu.save")), variant="primary", id="fu-save")
                 yield Button(Content(t("tui.fu.cancel")), id="fu-cancel")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         if self.app.is_headless:

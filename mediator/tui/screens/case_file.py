@@ -547,7 +547,7 @@ class CaseFileScreen(Screen[None]):
             with Vertical(id="cf-side"):
                 yield Label(t("casefile.section.actions"), classes="cf-section")
                 yield OptionList(id="cf-actions", markup=False)
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.title = t("casefile.title")

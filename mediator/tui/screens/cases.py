@@ -102,7 +102,7 @@ class CasesScreen(Screen[None]):
             yield Checkbox(t("tui.cases.f_overdue"), id="f-overdue", compact=True)
         yield CaseList(today=app.services.today(), risk_colours=app.config.risk_colours,  # type: ignore[attr-defined]
                        id="cases")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.app.watch_data(self)  # type: ignore[attr-defined]

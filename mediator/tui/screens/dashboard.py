@@ -217,7 +217,7 @@ class DashboardScreen(Screen[None]):
                 yield ProgressBar(total=len(STEPS), show_eta=False, id="dash-progress")
                 yield Static(Content(""), id="dash-status")
                 yield Static(Content(""), id="dash-error")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         if self.app.is_headless:

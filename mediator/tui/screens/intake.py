@@ -208,7 +208,7 @@ class IntakeScreen(_FormScreen):
             yield Label(t("intake.section.details"), classes="section-title")
             yield CaseDetailsForm(self.services.today, id="details")
             yield Static("", id="form-error", classes="form-error", markup=False)
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.title = t("intake.title")
@@ -566,7 +566,7 @@ class QuickCaseScreen(_FormScreen):
                 field_name="obligations",
             )
             yield Static("", id="form-error", classes="form-error", markup=False)
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.title = t("quick.title")

@@ -127,7 +127,7 @@ class LedgerImportScreen(Screen[Any]):
             yield rows
             yield ProgressBar(total=None, show_eta=False, id="ledger-progress")
             yield Static(Content(""), id="ledger-report")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         if self.app.is_headless:

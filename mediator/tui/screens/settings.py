@@ -111,7 +111,7 @@ class SettingsScreen(Screen[None]):
                 yield Static(Content(""), id="vil-error", classes="error")
             with TabPane(t("tui.settings.tab_prefs"), id="tab-prefs"):
                 yield from self._prefs()
-        yield Footer()
+        yield Footer(compact=True)
 
     def _prefs(self) -> ComposeResult:
         cfg: Config = self.app.config  # type: ignore[attr-defined]

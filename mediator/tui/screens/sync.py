@@ -138,7 +138,7 @@ class SyncScreen(Screen[None]):
             yield Static(Content(""), id="sync-stage")
             yield ProgressBar(total=None, show_eta=False, id="sync-progress")
             yield Static(Content(""), id="sync-result")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         if self.app.is_headless:
@@ -330,7 +330,7 @@ class ImportScreen(Screen[None]):
             table: DataTable[Text] = DataTable(id="import-report", cursor_type="row")
             yield table
             yield Static(Content(""), id="import-summary")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         if self.app.is_headless:
@@ -501,7 +501,7 @@ class ImportLogScreen(Screen[None]):
         table: DataTable[Text] = DataTable(id="sync-log-table", cursor_type="row")
         yield table
         yield Static(Content(""), id="sync-log-summary")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
@@ -566,7 +566,7 @@ class ConflictsScreen(Screen[None]):
         table: DataTable[Text] = DataTable(id="sync-conflicts-table", cursor_type="row")
         yield table
         yield Static(Content(""), id="sync-conflict-detail")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)

@@ -53,7 +53,7 @@ class WelcomeScreen(Screen[None]):
             yield ProgressBar(id="welcome-progress", show_eta=False)
             yield Static(Content(t("tui.welcome.demo_hint", path=str(app.paths.demo_db)
                                    if app.paths else "demo.db")), id="welcome-demo-hint")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#welcome-progress").display = False
