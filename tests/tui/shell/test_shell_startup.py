@@ -1,0 +1,95 @@
+"""What the app does when it starts (missed instalments, a PC clock behind the data) and the
+command palette in the user's language."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from conftest import TODAY, settle  # type: ignore[import-not-found]
+from textual.command import CommandPalette
+from textual.widgets import OptionList
+
+from mediator.core.enums import AgreementForm
+from mediator.core.models import Case
+from mediator.core.services import AgreementInput, ObligationInput
+from mediator.i18n import set_language
+
+
+def notices(app: Any) -> list[str]:
+    return [n.message for n in app._notifications]
+
+
+async def test_start_marks_missed_instalments(svc: Any, make_case: Any, app_factory: Any) -> None:
+    case = make_case(days_ago=20)
+    svc.accept_case(case.id, on=TODAY - timedelta(days=19))
+    svc.record_notice(case.id, on=TODAY - timedelta(days=19))
+    svc.record_agreement(case.id, AgreementInput(
+        form=AgreementForm.WRITTEN, effective_on=TODAY - timedelta(days=10), terms="分两期付清",
+        amount_fen=300000, obligations=[
+            ObligationInput(due_on=TODAY - timedelta(days=2), amount_fen=100000),
+            ObligationInput(due_on=TODAY + timedelta(days=20), amount_fen=200000)]))
+    with svc.db.read() as s:
+        assert s.get(Case, case.id).state == "PERFORMING"
+    app = app_factory()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot, app)
+        assert any("未履行" in n for n in notices(app))
+        await settle(pilot, app)
+        [row] = app.screen.query_one("CaseList").rows  # the list reloaded after the sweep
+        assert row.state == "UNPERFORMED"
+    with svc.db.read() as s:
+        assert s.get(Case, case.id).state == "UNPERFORMED"
+
+
+async def test_warns_when_the_clock_is_behind_the_data(svc: Any, app_factory: Any,
+                                                       monkeypatch: Any) -> None:
+    app = app_factory()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot, app)
+        assert not any("时钟" in n for n in notices(app))
+    ahead = datetime.now(UTC) + timedelta(days=3)
+    monkeypatch.setattr(type(svc), "newest_change_at", lambda self: ahead)
+    app = app_factory()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot, app)
+        assert any("时钟" in n and ahead.astimezone().strftime("%Y-%m-%d") in n
+                   for n in notices(app))
+
+
+async def palette_titles(pilot: Any, app: Any) -> list[str]:
+    await settle(pilot, app)
+    await pilot.press("ctrl+p")
+    await pilot.pause(0.3)
+    assert isinstance(app.screen, CommandPalette)
+    options = app.screen.query_one(OptionList)
+    return [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
+
+
+async def test_command_palette_in_chinese_and_english(svc: Any, make_case: Any, app_factory: Any,
+                                                      monkeypatch: Any) -> None:
+    case = make_case()
+    app = app_factory()
+    async with app.run_test(size=(100, 30)) as pilot:
+        titles = " ".join(await palette_titles(pilot, app))
+        for title in ("案件列表", "日程", "设置", "登记新案件", "简易登记", "切换明暗主题", "退出"):
+            assert title in titles
+        assert "Quit" not in titles
+    set_language("en")
+    app = app_factory()
+    opened: list[str] = []
+    monkeypatch.setattr(app, "open_case", opened.append)
+    async with app.run_test(size=(100, 30)) as pilot:
+        titles = " ".join(await palette_titles(pilot, app))
+        for title in ("Case list", "Agenda", "Register a new case", "Quick oral case", "Quit"):
+            assert title in titles
+        # a case found by the pinyin initials of a party opens from the palette
+        await pilot.press(*"zs")
+        await pilot.pause(0.5)
+        await settle(pilot, app)
+        options = app.screen.query_one(OptionList)
+        found = [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
+        assert any(case.case_no in f and "张三" in f for f in found)
+        await pilot.press("enter")
+        await settle(pilot, app)
+        assert opened == [case.id]
