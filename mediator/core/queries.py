@@ -82,29 +82,52 @@ def _fts_phrase(token: str) -> str:
     return '"' + token.replace('"', '""') + '"'
 
 
-def search_clause(query: str, params: dict[str, Any]) -> str:
+#: A search term matching more cases than this is "common": the list is then read in its
+#: sort order and each case checked against the term's matches, which stops after one page;
+#: a rarer term looks its few cases up and sorts them. Fetching and sorting every match of a
+#: common term was the slow path (13,753 matches of a three-character fact word: 30 ms at
+#: 100,000 cases; read in order: 2 ms); scanning in order for a rare one is slow the other way.
+COMMON_TERM = 600
+
+
+def _token_subquery(tok: str, i: int, params: dict[str, Any]) -> str:
+    if len(tok) >= 3:
+        params[f"fts{i}"] = _fts_phrase(tok)
+        return f"SELECT rowid FROM case_fts WHERE case_fts MATCH :fts{i}"
+    params[f"lo{i}"] = tok
+    params[f"hi{i}"] = tok + "\U0010ffff"
+    return f"SELECT case_rowid FROM case_term WHERE term >= :lo{i} AND term < :hi{i}"
+
+
+def search_clause(query: str, params: dict[str, Any], session: Session | None = None) -> str:
     """SQL condition on ``c.rowid`` matching every token of ``query``.
 
     Tokens of 3+ characters go through the FTS5 trigram index (facts, numbers, long names);
     shorter ones through the name-suffix index (两字姓名, pinyin initials).
+
+    With a ``session`` (the paged list) each term's match count is probed up to
+    ``COMMON_TERM``; common terms are written as ``+c.rowid IN (…)``, which keeps SQLite from
+    driving the query by them, so it walks the list index in order instead.
     """
     parts = []
-    for i, tok in enumerate(search_tokens(query)):
-        if len(tok) >= 3:
-            params[f"fts{i}"] = _fts_phrase(tok)
-            parts.append(f"c.rowid IN (SELECT rowid FROM case_fts WHERE case_fts MATCH :fts{i})")
-        else:
-            params[f"lo{i}"] = tok
-            params[f"hi{i}"] = tok + "\U0010ffff"
-            parts.append(f"c.rowid IN (SELECT case_rowid FROM case_term WHERE term >= :lo{i} "
-                         f"AND term < :hi{i})")
+    subs = [(_token_subquery(tok, i, params), i) for i, tok in enumerate(search_tokens(query))]
+    common: set[int] = set()
+    if session is not None and subs:
+        for sub, i in subs:
+            probe = f"SELECT count(*) FROM ({sub} LIMIT {COMMON_TERM + 1})"
+            n = session.exec(text(probe), params=params).scalar_one()  # type: ignore[call-overload]
+            if n > COMMON_TERM:
+                common.add(i)
+    for sub, i in subs:
+        parts.append(f"{'+' if i in common else ''}c.rowid IN ({sub})")
     return " AND ".join(parts)
 
 
-def _where(f: CaseFilter, today: date, params: dict[str, Any]) -> str:
+def _where(f: CaseFilter, today: date, params: dict[str, Any],
+           session: Session | None = None) -> str:
     conds = ["c.deleted = 0"]
     if f.query.strip():
-        clause = search_clause(f.query, params)
+        clause = search_clause(f.query, params, session)
         if clause:
             conds.append(clause)
     if f.states:
@@ -132,7 +155,7 @@ def list_cases(session: Session, f: CaseFilter = CaseFilter(), after: Cursor | N
     """One page of cases, newest first."""
     limit = max(1, min(limit, MAX_PAGE))
     params: dict[str, Any] = {"lim": limit + 1}
-    where = _where(f, today or date.today(), params)
+    where = _where(f, today or date.today(), params, session)
     if after is not None:
         params.update(a_reg=after.registered_on, a_seq=after.seq, a_id=after.id)
         where += " AND (c.registered_on, c.seq, c.id) < (:a_reg, :a_seq, :a_id)"
