@@ -19,7 +19,6 @@ from textual.containers import Horizontal
 from textual.content import Content
 from textual.message import Message
 from textual.screen import Screen
-from textual.timer import Timer
 from textual.widgets import Checkbox, Footer, Input, Select, Static
 from textual.worker import get_current_worker
 
@@ -33,7 +32,6 @@ from mediator.tui.widgets.case_list import CaseList
 from mediator.tui.widgets.nav import NavBar
 
 PAGE = 200
-DEBOUNCE = 0.15
 OPEN_STATES = tuple(s.name for s in CaseState if s not in TERMINAL_STATES)
 CLOSED_STATES = tuple(s.name for s in TERMINAL_STATES)
 
@@ -79,7 +77,10 @@ class CasesScreen(Screen[None]):
         translate_bindings(self)
         self.generation = 0
         self.next_cursor: Cursor | None = None
-        self._timer: Timer | None = None
+        #: generation of the first-page query in flight (None when idle), and whether the
+        #: search box changed while it ran
+        self._in_flight: int | None = None
+        self._search_dirty = False
         self._stale = False
 
     # --- layout ------------------------------------------------------------------------
@@ -152,15 +153,17 @@ class CasesScreen(Screen[None]):
 
     @on(Input.Changed, "#search")
     def _search_changed(self) -> None:
-        if self._timer is not None:
-            self._timer.stop()
-        self._timer = self.set_timer(DEBOUNCE, self.reload)
+        # Search as you type with no fixed wait: a key typed when no query runs queries at
+        # once; keys typed while one runs fold into a single query when it returns (a 150 ms
+        # debounce made every search wait longer than the query itself).
+        if self._in_flight is not None:
+            self._search_dirty = True
+        else:
+            self.reload()
 
     @on(Input.Submitted, "#search")
     def _search_submitted(self) -> None:
-        if self._timer is not None:
-            self._timer.stop()
-            self._timer = None
+        self._search_dirty = False
         self.reload()
         self.query_one(CaseList).focus()
 
@@ -210,8 +213,17 @@ class CasesScreen(Screen[None]):
             want = max(PAGE, min(len(case_list.rows), 2000))
             current = case_list.current
             keep_id = keep_id or (current.id if current else None)
-        self.query_one("#count", Static).update(Content(t("tui.cases.counting")))
+        self.query_one("#count", Static).update(Content(t("tui.cases.counting")), layout=False)
+        self._in_flight = self.generation
         self._load_first(self.generation, self.current_filter(), want, keep_id)
+
+    def _first_page_done(self, generation: int) -> None:
+        if generation != self._in_flight:
+            return
+        self._in_flight = None
+        if self._search_dirty:
+            self._search_dirty = False
+            self.reload()
 
     @work(thread=True, exclusive=True, group="cases-first", exit_on_error=False)
     def _load_first(self, generation: int, f: CaseFilter, want: int, keep_id: str | None) -> None:
@@ -230,6 +242,7 @@ class CasesScreen(Screen[None]):
                 return
             self.post_message(CountLoaded(generation, svc.count_cases(f)))
         except Exception as exc:  # noqa: BLE001 - shown to the user, the app keeps running
+            self.app.call_from_thread(self._first_page_done, generation)
             self.app.call_from_thread(self.app.report_error, exc)  # type: ignore[attr-defined]
 
     @work(thread=True, exclusive=True, group="cases-more", exit_on_error=False)
@@ -253,6 +266,8 @@ class CasesScreen(Screen[None]):
             self.app.call_from_thread(self.app.report_error, exc)  # type: ignore[attr-defined]
 
     def on_page_loaded(self, msg: PageLoaded) -> None:
+        if not msg.append:
+            self._first_page_done(msg.generation)
         if msg.generation != self.generation:
             return
         case_list = self.query_one(CaseList)
@@ -271,8 +286,9 @@ class CasesScreen(Screen[None]):
 
     def on_count_loaded(self, msg: CountLoaded) -> None:
         if msg.generation == self.generation:
+            # a fixed width (app.tcss): the count changing is a repaint, not a new layout
             self.query_one("#count", Static).update(
-                Content(t("tui.cases.count", n=f"{msg.count:,}")))
+                Content(t("tui.cases.count", n=f"{msg.count:,}")), layout=False)
 
     def on_choices_loaded(self, msg: ChoicesLoaded) -> None:
         for widget_id, options in (("#f-village", msg.villages), ("#f-mediator", msg.mediators)):

@@ -187,3 +187,40 @@ async def test_list_reloads_after_a_change_and_keeps_the_cursor(svc: Any, app_fa
         await settle(pilot, app)
         current = app.screen.query_one(CaseList).current
         assert current is not None and current.id == ids[1] and current.state == "ACCEPTED"
+
+
+async def test_keys_typed_during_a_slow_query_fold_into_one(svc: Any, app_factory: Any,
+                                                            monkeypatch: Any) -> None:
+    """No debounce: the first key queries at once; keys typed while that query runs are
+    folded into a single query for the final text when it returns, and the list ends up
+    showing the final text's matches (never an older query's)."""
+    import time
+
+    zhang = register(svc, "张三丰")
+    register(svc, "张小四")
+    app = app_factory()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot, app)
+        services = app.services
+        real = services.list_cases
+        queries: list[str] = []
+
+        def slow(f: CaseFilter, *args: Any, **kwargs: Any) -> Any:
+            queries.append(f.query)
+            time.sleep(0.15)
+            return real(f, *args, **kwargs)
+
+        monkeypatch.setattr(services, "list_cases", slow)
+        await pilot.press("slash")
+        for ch in "张三丰":
+            await pilot.press(ch)
+        for _ in range(30):
+            await pilot.pause(0.1)
+            if queries and queries[-1] == "张三丰" and shown_ids(app) == [zhang]:
+                break
+        await settle(pilot, app)
+        assert shown_ids(app) == [zhang]
+        assert queries[0] == "张"            # the first key did not wait
+        assert queries[-1] == "张三丰"
+        assert len(queries) <= 2             # 三 and 丰 arrived during the first query: one more
+        assert "1" in count_text(app)
