@@ -26,6 +26,7 @@ from sqlalchemy import text
 
 from mediator.core.db import Database
 from mediator.core.errors import MediatorError
+from mediator.core.validate import is_within_area, office_area_prefix
 from mediator.i18n import t
 from mediator.sync import errors as E
 from mediator.sync.keys import OfficeKeys, format_fingerprint, private_dir
@@ -156,6 +157,16 @@ def import_file(db: Database, source: Path, *, quarantine_root: Path, keys: Offi
     return report
 
 
+def _sender_below(sender: str, own: str) -> bool:
+    """True when ``sender`` is an office inside this office's area (a township of this
+    county, a county of this city), not this office itself."""
+    try:
+        return (office_area_prefix(sender) != office_area_prefix(own)
+                and is_within_area(sender, own))
+    except MediatorError:
+        return False
+
+
 def _import(db: Database, source: Path, quarantine: Path, keys: OfficeKeys, operator: str,
             progress: Progress, report: FileReport) -> None:
     if not source.is_file():
@@ -191,6 +202,11 @@ def _import(db: Database, source: Path, quarantine: Path, keys: OfficeKeys, oper
     if info.recipient_code != keys.office_code:
         raise E.PackageInvalid(t("sync.pkg.other_recipient", code=info.recipient_code,
                                  own=keys.office_code))
+    if not _sender_below(info.sender.office_code, keys.office_code):
+        # sync goes upward only: a trusted office above (the city) or beside this one must
+        # not overwrite the rows this office holds from its own townships
+        raise E.PackageInvalid(t("sync.pkg.not_below", name=info.sender.office_name,
+                                 code=info.sender.office_code, own=keys.office_code))
     if info.encrypted and info.recipient_fingerprint != keys.fingerprint:
         raise E.PackageInvalid(t("sync.pkg.other_key",
                                  fingerprint=format_fingerprint(info.recipient_fingerprint or "")))

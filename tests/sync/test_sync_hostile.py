@@ -113,6 +113,25 @@ def test_package_for_another_recipient(setup, dump, tmp_path) -> None:
     other.db.close()
 
 
+def test_packages_travel_upward_only(setup, dump, office_factory, tmp_path) -> None:
+    """A trusted office above (the city) or beside (a township of another county) must not
+    overwrite what the county holds from its own townships, even in a package addressed to
+    the county and signed with a trusted key."""
+    net, _ = setup
+    (rep,) = net.city.sync.import_files([net.county.export(tmp_path / "up.mdsync", to="3301").path])
+    assert rep.status == IMPORTED   # the city now holds t2's cases, as it should
+    down = net.city.export(tmp_path / "down.mdsync", to="330106").path
+    msg = refused(net, down, dump, E.INVALID)
+    assert "3301" in msg and "下级" in msg
+    beside = office_factory("留下镇人民调解委员会", "留下", "330107001")
+    beside.trust(net.county)
+    net.county.trust(beside)
+    beside.register(1)
+    msg = refused(net, beside.export(tmp_path / "beside.mdsync", to="330106").path, dump,
+                  E.INVALID)
+    assert "330107001" in msg
+
+
 def test_unknown_sender_is_refused_with_its_fingerprint(setup, dump, office_factory, tmp_path) -> None:
     net, _ = setup
     stranger = office_factory("白沙镇人民调解委员会", "白沙", "330106003")
