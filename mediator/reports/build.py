@@ -248,6 +248,11 @@ def build_summary(db: Database, req: ReportRequest, today: date,
                             [(g.label, g.figures) for g in stats.by_village], f),
               _ledger_table("by_mediator", t("report.table.by_mediator"), t("report.col.mediator"),
                             [(g.label, g.figures) for g in stats.by_mediator], f)]
+    if len(stats.by_office) > 1:
+        # a county (or city) database: the same ledger line for each township it holds
+        tables.insert(1, _ledger_table("by_office", t("report.table.by_office"),
+                                       t("report.col.office"),
+                                       [(g.label, g.figures) for g in stats.by_office], f))
     trend = Table("trend", t("report.table.trend", n=len(stats.trend)), [
         Column("week", t("report.col.week"), 10), Column("span", t("report.col.span"), 24),
         Column("registered", t("fig.registered"), 10),

@@ -247,6 +247,8 @@ class Stats:
     by_source: list[GroupRow] = field(default_factory=list)
     by_village: list[GroupRow] = field(default_factory=list)
     by_mediator: list[GroupRow] = field(default_factory=list)
+    #: per owning office: one row per township in a county database (one row at a township)
+    by_office: list[GroupRow] = field(default_factory=list)
     trend: list[TrendPoint] = field(default_factory=list)
 
     @property
@@ -259,7 +261,7 @@ class Stats:
 
 #: the group-by column of each breakdown (all on dispute_case c).
 DIMENSIONS = {"type": "c.dispute_type", "source": "c.source", "village": "c.village_code",
-              "mediator": "c.mediator_id"}
+              "mediator": "c.mediator_id", "office": "c.owner_code"}
 
 
 def office_clause(offices: Sequence[str] | None, params: dict[str, Any], alias: str = "c") -> str:
@@ -376,7 +378,8 @@ def _labels(session: Any, dimension: str, keys: list[Any]) -> dict[Any, str]:
     names: dict[Any, str] = {}
     present = [k for k in keys if k]
     if present:
-        table, col = ("village", "code") if dimension == "village" else ("mediator", "id")
+        table, col = {"village": ("village", "code"), "mediator": ("mediator", "id"),
+                      "office": ("office", "code")}[dimension]
         marks = ", ".join(f":k{i}" for i in range(len(present)))
         rows = session.exec(text(  # type: ignore[call-overload]
             f"SELECT {col}, name FROM {table} WHERE {col} IN ({marks}) ORDER BY deleted DESC"),
@@ -395,8 +398,9 @@ def _order(dimension: str, rows: list[GroupRow]) -> list[GroupRow]:
     if dimension == "source":
         pos = {m.name: i for i, m in enumerate(CaseSource)}
         return sorted(rows, key=lambda r: pos.get(r.key or "", 99))
-    # villages by code, mediators by name; the 未填 line last
-    return sorted(rows, key=lambda r: (r.key is None, r.key if dimension == "village" else r.label))
+    # villages and offices by code, mediators by name; the 未填 line last
+    by_code = dimension in ("village", "office")
+    return sorted(rows, key=lambda r: (r.key is None, r.key if by_code else r.label))
 
 
 def compute(db: Database, period: Period, today: date, offices: Sequence[str] | None = None,

@@ -283,3 +283,34 @@ def test_township_mediators_are_read_only_at_the_county(net) -> None:
     net.county.sync.import_files([net.t1.export(net.stick).path])
     with pytest.raises(DomainError):
         net.county.svc.update_mediator(m.id, name="县里改名")
+
+
+def test_county_summary_has_a_line_per_township(net) -> None:
+    """The county's weekly summary shows each township's ledger line, and each line holds
+    the figures the township's own summary shows."""
+    from mediator.reports.build import ReportRequest, build
+    from mediator.reports.periods import week_period
+    from mediator.reports.stats import LEDGER_KEYS, compute
+
+    _rich_history(net.t1)
+    net.t2.register(3)
+    net.county.sync.import_files([net.t1.export(net.stick).path, net.t2.export(net.stick).path])
+    week = week_period(TODAY - timedelta(days=5))
+    report = build(net.county.db, ReportRequest("weekly", week, None), TODAY)
+    (by_office,) = [tb for tb in report.tables if tb.key == "by_office"]
+    keys = [c.key for c in by_office.columns][1:]
+    assert keys == list(LEDGER_KEYS)
+    lines = {row[0]: row[1:] for row in by_office.rows}
+    assert set(lines) == {"合计", net.t1.name, net.t2.name}
+    for town in (net.t1, net.t2):
+        own = compute(town.db, week, TODAY, breakdowns=False, trend_weeks=0).totals
+        own_report = build(town.db, ReportRequest("weekly", week, None), TODAY)
+        assert not [tb for tb in own_report.tables if tb.key == "by_office"]  # one office: no table
+        assert lines[town.name] == [by_office_cell(k, own) for k in LEDGER_KEYS]
+    assert lines["合计"][0] == 3 + 3   # t1 registered 4, deleted 1; t2 registered 3
+
+
+def by_office_cell(key: str, figures):  # type: ignore[no-untyped-def]
+    from mediator.reports.build import figure_cell
+
+    return figure_cell(key, figures[key])
