@@ -141,3 +141,65 @@ async def test_names_with_markup_are_shown_literally(office_factory, net) -> Non
         table = app.screen.query_one("#import-report", DataTable)
         assert str(table.get_row_at(0)[1]).startswith("[@click=app.quit]白沙[/]")
         assert app.is_running
+
+
+async def test_county_filters_by_township_and_takes_over_a_case(net) -> None:
+    """The real app on a county database: an office filter (absent at a township), township
+    cases read-only, and 承接 (l) opening the county's own linked case."""
+    from mediator.core.config import Config
+    from mediator.core.queries import CaseFilter
+    from mediator.tui.app import MediatorApp
+    from mediator.tui.screens.case_file import CaseFileScreen
+    from mediator.tui.screens.cases import CasesScreen
+    from mediator.tui.widgets.case_list import CaseList
+
+    from .conftest import TODAY
+
+    (passed_up,) = net.t1.register(1)
+    net.t1.svc.accept_case(passed_up)
+    net.t1.svc.transfer_case(passed_up, "西湖区人民调解委员会", "涉及两个乡镇")
+    t2_cases = net.t2.register(2)
+    net.county.sync.import_files([net.t1.export(net.stick).path, net.t2.export(net.stick).path])
+    app = MediatorApp(net.county.db, "西湖操作员", net.county.paths, today=TODAY, config=Config())
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, CasesScreen)
+        office = app.screen.query_one("#f-office", Select)
+        assert office.display
+        assert len(app.screen.query_one(CaseList).rows) == 3
+        office.value = net.t2.code
+        await settle(pilot)
+        assert sorted(r.id for r in app.screen.query_one(CaseList).rows) == sorted(t2_cases)
+        office.value = net.t1.code
+        await settle(pilot)
+        assert [r.id for r in app.screen.query_one(CaseList).rows] == [passed_up]
+        app.open_case(passed_up)
+        await settle(pilot)
+        assert isinstance(app.screen, CaseFileScreen) and app.screen.cf.read_only
+        await pilot.press("l")
+        await settle(pilot)
+        await pilot.click("#yes")
+        await settle(pilot)
+        await settle(pilot)
+        assert isinstance(app.screen, CaseFileScreen)
+        mine = app.screen.cf
+        assert mine is not None and not mine.read_only
+        assert mine.case.owner_code == "330106" and mine.case.linked_case_id == passed_up
+    with net.county.db.read() as s:
+        from mediator.core.queries import count_cases
+
+        assert count_cases(s, CaseFilter(owner_code="330106"), TODAY) == 1
+    assert net.county.svc.find_case(passed_up).revision == net.t1.svc.find_case(passed_up).revision
+
+
+async def test_township_has_no_office_filter(net) -> None:
+    from mediator.core.config import Config
+    from mediator.tui.app import MediatorApp
+
+    from .conftest import TODAY
+
+    net.t1.register(1)
+    app = MediatorApp(net.t1.db, "青石操作员", net.t1.paths, today=TODAY, config=Config())
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert not app.screen.query_one("#f-office", Select).display

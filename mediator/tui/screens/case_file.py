@@ -501,6 +501,8 @@ class CaseFileScreen(Screen[None]):
             id="casefile.remove_party",
         ),
         Binding("f", "toggle_full", "casefile.key.full", id="casefile.full"),
+        # at a county: 承接 a case a township passed up (shown on read-only cases only)
+        Binding("l", "open_linked", "casefile.key.open_linked", id="casefile.open_linked"),
         Binding("f5", "reload", "casefile.key.reload", show=False, id="casefile.reload"),
     ]
 
@@ -581,6 +583,13 @@ class CaseFileScreen(Screen[None]):
                 self._update_party(party)
             elif event.state is WorkerState.ERROR:
                 self.notify(self._message(event.worker.error), severity="error", markup=False)
+        elif group == "cf-open-linked":
+            if event.state is WorkerState.SUCCESS:
+                outcome = event.worker.result
+                self.app.post_message(CasesChanged(outcome.case_id))
+                self.app.open_case(outcome.case_id)  # type: ignore[attr-defined]
+            elif event.state is WorkerState.ERROR:
+                self.notify(self._message(event.worker.error), severity="error", markup=False)
         elif group == "cf-remove-party":
             if event.state is WorkerState.SUCCESS:
                 self._after_change(event.worker.result)
@@ -616,6 +625,7 @@ class CaseFileScreen(Screen[None]):
         self._set_block("cf-followups", render_follow_ups(cf, today))
         self.query_one("#cf-timeline", Static).update(render_timeline(cf, self.full_text))
         self._fill_actions(cf)
+        self.refresh_bindings()
         focused = self.focused
         if not self.actions and (focused is None or focused.id == "cf-actions"):
             self.query_one("#cf-parties").focus()
@@ -655,6 +665,29 @@ class CaseFileScreen(Screen[None]):
         lst.add_options([Option(Text(action_label(k)), id=k) for k in self.actions])
         if self.actions:
             lst.highlighted = min(highlighted or 0, len(self.actions) - 1)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "open_linked":
+            return self.cf is not None and self.cf.read_only
+        return True
+
+    def action_open_linked(self) -> None:
+        cf = self.cf
+        if cf is None or not cf.read_only:
+            return
+        self.app.push_screen(
+            ConfirmDialog(
+                t("casefile.open_linked_title"),
+                t("casefile.open_linked_message", case=plain(cf.case.case_no)),
+                t("casefile.open_linked_yes"),
+                t("caseact.cancel"),
+            ),
+            lambda yes: self._open_linked(cf.case.id) if yes else None,
+        )
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="cf-open-linked")
+    def _open_linked(self, case_id: str) -> Outcome:
+        return self.services.open_linked_case(case_id)
 
     def action_items(self) -> list[tuple[str, str]]:
         return [(k, action_label(k)) for k in self.actions]

@@ -9,7 +9,7 @@ asks for them (:class:`CaseList.NeedMore`).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import ClassVar
 
 from textual import events, on, work
@@ -56,6 +56,8 @@ class ChoicesLoaded(Message):
     villages: list[tuple[str, str]]
     mediators: list[tuple[str, str]]
     office: str
+    #: the offices whose cases this database holds (more than one at a county or city)
+    offices: list[tuple[str, str]] = field(default_factory=list)
 
 
 def state_options() -> list[tuple[Content, str]]:
@@ -93,6 +95,9 @@ class CasesScreen(Screen[None]):
                         select_on_focus=False)
             yield Static(Content(""), id="count")
         with Horizontal(id="filters"):
+            # shown at a county or city, which holds the cases of several offices
+            yield Select([], prompt=t("tui.cases.f_office"), id="f-office", compact=True,
+                         classes="-hidden")
             yield Select(state_options(), prompt=t("tui.cases.f_state"), id="f-state", compact=True)
             yield Select([(Content(d.label), d.name) for d in DisputeType],
                          prompt=t("tui.cases.f_type"), id="f-type", compact=True)
@@ -149,6 +154,7 @@ class CasesScreen(Screen[None]):
         return CaseFilter(query=self.query_one("#search", Input).value, states=states,
                           dispute_type=value("#f-type"), village_code=value("#f-village"),
                           mediator_id=value("#f-mediator"), risk_grade=value("#f-risk"),
+                          owner_code=value("#f-office"),
                           overdue_only=self.query_one("#f-overdue", Checkbox).value)
 
     @on(Input.Changed, "#search")
@@ -261,7 +267,10 @@ class CasesScreen(Screen[None]):
             mediators = [(plain(m.name) + ("" if m.active else t("tui.cases.inactive")), m.id)
                          for m in svc.mediators(include_inactive=True)]
             office = svc.office()
-            self.post_message(ChoicesLoaded(villages, mediators, office.name if office else ""))
+            offices = [(f"{plain(o.short_name or o.name)} {o.code}", o.code)
+                       for o in svc.offices()]
+            self.post_message(ChoicesLoaded(villages, mediators, office.name if office else "",
+                                            offices))
         except Exception as exc:  # noqa: BLE001
             self.app.call_from_thread(self.app.report_error, exc)  # type: ignore[attr-defined]
 
@@ -291,7 +300,9 @@ class CasesScreen(Screen[None]):
                 Content(t("tui.cases.count", n=f"{msg.count:,}")), layout=False)
 
     def on_choices_loaded(self, msg: ChoicesLoaded) -> None:
-        for widget_id, options in (("#f-village", msg.villages), ("#f-mediator", msg.mediators)):
+        self.query_one("#f-office", Select).set_class(len(msg.offices) < 2, "-hidden")
+        for widget_id, options in (("#f-office", msg.offices), ("#f-village", msg.villages),
+                                   ("#f-mediator", msg.mediators)):
             select = self.query_one(widget_id, Select)
             value = select.value
             with select.prevent(Select.Changed):
