@@ -20,6 +20,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
@@ -77,15 +78,19 @@ def make_township(src: Path, dst: Path, k: int) -> str:
     return code
 
 
-def main() -> None:
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--towns", type=int, default=100)
-    ap.add_argument("--cases", type=int, default=10000)
-    ap.add_argument("--work", type=Path, default=Path("bench/data/sync"))
-    ap.add_argument("--reuse", action="store_true",
-                    help="keep the township packages of the previous run (same --towns)")
-    args = ap.parse_args()
+@dataclass
+class Setup:
+    county_root: Path
+    packages: list[Path]       # the first export of every township
+    packages2: list[Path]      # a second export with nothing changed (next week's)
+    town_dbs: list[Path]
+    built: float | None        # seconds spent building townships and packages (None: cached)
 
+
+def prepare(work: Path, towns: int, cases: int, reuse: bool = True) -> Setup:
+    """The county (keys, trust, empty database) and every township's packages. With
+    ``reuse`` the packages of a previous run with the same sizes are kept (they are sealed to
+    the county key, so that key is kept with them)."""
     from mediator.core.db import open_database
     from mediator.core.demo import generate
     from mediator.core.paths import Paths
@@ -94,21 +99,22 @@ def main() -> None:
     from mediator.sync.keys import ensure_keys, load_keys
     from mediator.sync.service import SyncService
 
-    work: Path = args.work
     work.mkdir(parents=True, exist_ok=True)
-    demo = work / f"demo-{args.cases}.db"
+    stamp = work / "built-for.txt"
+    reuse = reuse and stamp.exists() and stamp.read_text() == f"{towns} {cases}"
+    demo = work / f"demo-{cases}.db"
     if not demo.exists():
         t = time.perf_counter()
         with open_database(demo) as db:
-            generate(db, cases=args.cases, seed=1)
-        print(f"demo township of {args.cases} cases: {time.perf_counter() - t:.1f} s")
+            generate(db, cases=cases, seed=1)
+        print(f"  demo township of {cases} cases: {time.perf_counter() - t:.1f} s", flush=True)
     county_root = work / "county"
     saved_keys = work / "county-keys"
-    if args.reuse and (county_root / "config" / "keys").is_dir():
+    if reuse and (county_root / "config" / "keys").is_dir():
         shutil.rmtree(saved_keys, ignore_errors=True)
         shutil.copytree(county_root / "config" / "keys", saved_keys)
     shutil.rmtree(county_root, ignore_errors=True)
-    if args.reuse and saved_keys.is_dir():   # packages already sealed to this county's key
+    if reuse and saved_keys.is_dir():   # packages already sealed to this county's key
         shutil.copytree(saved_keys, county_root / "config" / "keys")
     county_paths = Paths(data=county_root, config=county_root / "config",
                          backups=county_root / "backups", db=county_root / "county.db").ensure()
@@ -118,26 +124,25 @@ def main() -> None:
     county_keys = ensure_keys(county_paths, county)
     county_sync = SyncService(county_svc, county_paths)
 
-    towns = work / "towns"
-    packages = [work / f"pkg1-{k:03d}.mdsync" for k in range(1, args.towns + 1)]
-    packages2 = [work / f"pkg2-{k:03d}.mdsync" for k in range(1, args.towns + 1)]
-    reuse = args.reuse and all(p.exists() for p in packages + packages2)
+    towns_dir = work / "towns"
+    packages = [work / f"pkg1-{k:03d}.mdsync" for k in range(1, towns + 1)]
+    packages2 = [work / f"pkg2-{k:03d}.mdsync" for k in range(1, towns + 1)]
+    town_dbs = [towns_dir / f"t{k}.db" for k in range(1, towns + 1)]
+    reuse = reuse and all(p.exists() for p in packages + packages2 + town_dbs)
     if not reuse:
-        shutil.rmtree(towns, ignore_errors=True)
-        towns.mkdir()
-        packages, packages2 = [], []
+        stamp.unlink(missing_ok=True)
+        shutil.rmtree(towns_dir, ignore_errors=True)
+        towns_dir.mkdir()
     t = time.perf_counter()
     export_time = 0.0
-    for k in range(1, args.towns + 1):
+    for k in range(1, towns + 1):
+        db_path = towns_dir / f"t{k}.db"
+        tpaths = Paths(data=towns_dir / f"d{k}", config=towns_dir / f"d{k}" / "config",
+                       backups=towns_dir / f"d{k}" / "b", db=db_path)
         if reuse:   # the county still has to trust the townships' keys
-            tpaths = Paths(data=towns / f"d{k}", config=towns / f"d{k}" / "config",
-                           backups=towns / f"d{k}" / "b", db=towns / f"t{k}.db")
             county_sync.trust_key(load_keys(tpaths, f"330106{k:03d}").public)
             continue
-        db_path = towns / f"t{k}.db"
         code = make_township(demo, db_path, k)
-        tpaths = Paths(data=towns / f"d{k}", config=towns / f"d{k}" / "config",
-                       backups=towns / f"d{k}" / "b", db=db_path)
 
         class O:  # the office row as ensure_keys wants it
             pass
@@ -147,34 +152,93 @@ def main() -> None:
         keys = ensure_keys(tpaths, o)
         county_sync.trust_key(keys.public)
         db = open_database(db_path)
-        for n, target in ((1, packages), (2, packages2)):
+        for n in (1, 2):
             e = time.perf_counter()
-            out = export_package(db, data_dir=tpaths.data, keys=load_keys(tpaths, code),
-                                 office_name=o.name, recipient_code="330106",
-                                 recipient_name="西湖区", recipient=county_keys.public,
-                                 today=date(2026, 11, 23),
-                                 output=work / f"pkg{n}-{k:03d}.mdsync")
+            export_package(db, data_dir=tpaths.data, keys=load_keys(tpaths, code),
+                           office_name=o.name, recipient_code="330106",
+                           recipient_name="西湖区", recipient=county_keys.public,
+                           today=date(2026, 11, 23), output=work / f"pkg{n}-{k:03d}.mdsync")
             export_time += time.perf_counter() - e
-            target.append(out.path)
         db.close()
-    size = sum(p.stat().st_size for p in packages)
-    if not reuse:
-        print(f"{args.towns} township packages: {size / 1e6:.0f} MB in all, built in "
-              f"{time.perf_counter() - t:.0f} s (export alone "
-              f"{export_time / (2 * args.towns):.2f} s per package of {args.cases} cases)",
-              flush=True)
     county_svc.db.close()
+    built = None
+    if not reuse:
+        built = time.perf_counter() - t
+        stamp.write_text(f"{towns} {cases}")
+        size = sum(p.stat().st_size for p in packages)
+        print(f"  {towns} township packages: {size / 1e6:.0f} MB in all, built in {built:.0f} s "
+              f"(export alone {export_time / (2 * towns):.2f} s per package of {cases} cases)",
+              flush=True)
+    return Setup(county_root, packages, packages2, town_dbs, built)
 
-    def run(files: list[Path]) -> tuple[float, float, int, int, int]:
-        out = subprocess.run([sys.executable, "-c", CHILD, str(county_root), *map(str, files)],
-                             capture_output=True, text=True, check=True)
-        took, rss_kb, rows, new, unchanged = out.stdout.split()
-        return float(took), int(rss_kb) / 1024, int(rows), int(new), int(unchanged)
 
-    first = run(packages)
-    again = run(packages)
-    weekly = run(packages2)
-    county_size = sum(f.stat().st_size for f in county_root.glob("county.db*"))
+def run_import(county_root: Path, files: list[Path]) -> tuple[float, float, int, int, int]:
+    """Import ``files`` into the county in a fresh process: seconds, peak RSS (MB), rows,
+    rows new, rows unchanged."""
+    out = subprocess.run([sys.executable, "-c", CHILD, str(county_root), *map(str, files)],
+                         capture_output=True, text=True, check=True)
+    took, rss_kb, rows, new, unchanged = out.stdout.split()
+    return float(took), int(rss_kb) / 1024, int(rows), int(new), int(unchanged)
+
+
+PLAIN = r"""
+import sqlite3, sys, time, resource
+from pathlib import Path
+from mediator.sync.payload import TABLES
+dest, towns = sys.argv[1], sys.argv[2:]
+con = sqlite3.connect(dest, isolation_level=None)
+con.execute("PRAGMA journal_mode=WAL")
+con.execute("PRAGMA synchronous=FULL")
+con.execute("PRAGMA foreign_keys=ON")
+cols = {t: ", ".join(r[1] for r in con.execute(f"PRAGMA table_info({t})")) for t in TABLES}
+t = time.perf_counter()
+for town in towns:
+    con.execute("ATTACH ? AS town", (town,))
+    con.execute("BEGIN IMMEDIATE")
+    for table in TABLES:
+        con.execute(f"INSERT INTO main.{table} ({cols[table]}) SELECT {cols[table]} FROM town.{table}")
+    con.execute("COMMIT")
+    con.execute("DETACH town")
+took = time.perf_counter() - t
+rows = sum(con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in TABLES)
+print(f"{took:.2f} {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss} {rows}")
+"""
+
+
+def plain_copy(work: Path, town_dbs: list[Path]) -> tuple[float, float, int]:
+    """The floor: the same rows copied by plain SQLite (ATTACH + INSERT … SELECT, one
+    transaction per township) into an empty database with the real schema, its indexes and
+    constraints. Seconds, peak RSS (MB), rows."""
+    from mediator.core.db import open_database
+    from mediator.core.services import Services
+
+    dest = work / "plain-copy" / "county.db"
+    shutil.rmtree(dest.parent, ignore_errors=True)
+    dest.parent.mkdir(parents=True)
+    db = open_database(dest)   # the real schema
+    Services(db, operator="bench").init_office("西湖区人民调解委员会", "西湖", "330106")
+    db.close()
+    out = subprocess.run([sys.executable, "-c", PLAIN, str(dest), *map(str, town_dbs)],
+                         capture_output=True, text=True, check=True)
+    took, rss_kb, rows = out.stdout.split()
+    shutil.rmtree(dest.parent, ignore_errors=True)
+    return float(took), int(rss_kb) / 1024, int(rows)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--towns", type=int, default=100)
+    ap.add_argument("--cases", type=int, default=10000)
+    ap.add_argument("--work", type=Path, default=Path("bench/data/sync"))
+    ap.add_argument("--reuse", action="store_true",
+                    help="keep the township packages of the previous run (same --towns)")
+    args = ap.parse_args()
+    setup = prepare(args.work, args.towns, args.cases, args.reuse)
+    first = run_import(setup.county_root, setup.packages)
+    again = run_import(setup.county_root, setup.packages)
+    weekly = run_import(setup.county_root, setup.packages2)
+    floor = plain_copy(args.work, setup.town_dbs)
+    county_size = sum(f.stat().st_size for f in setup.county_root.glob("county.db*"))
     print()
     print("| step | seconds | peak RSS MB | rows new | rows unchanged |")
     print("|---|---|---|---|---|")
@@ -184,6 +248,8 @@ def main() -> None:
           f"{again[1]:.0f} | {again[3]} | {again[4]} |")
     print(f"| import next week's {args.towns} packages, nothing changed | {weekly[0]:.1f} | "
           f"{weekly[1]:.0f} | {weekly[3]} | {weekly[4]} |")
+    print(f"| plain ATTACH + INSERT … SELECT of the same rows | {floor[0]:.1f} | "
+          f"{floor[1]:.0f} | {floor[2]} | |")
     print(f"\ncounty database afterwards: {county_size / 1e6:.0f} MB; "
           f"this process peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
 
