@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from mediator.cli import Context, console, path_arg
+from mediator.core.models import local_time
 from mediator.i18n import t
 
 
@@ -114,9 +115,9 @@ def cmd_keys_list(ctx: Context) -> int:
     for r in rows:
         line = t("cli.keys.trusted_row", code=r.office_code, name=r.office_name,
                  fingerprint=format_fingerprint(r.fingerprint),
-                 added=r.added_at.strftime("%Y-%m-%d"), by=r.added_by)
+                 added=local_time(r.added_at, "%Y-%m-%d"), by=r.added_by)
         if r.revoked_at is not None:
-            line += " " + t("cli.keys.revoked", at=r.revoked_at.strftime("%Y-%m-%d"))
+            line += " " + t("cli.keys.revoked", at=local_time(r.revoked_at, "%Y-%m-%d"))
         out.print("  " + line, markup=False)
     return 0
 
@@ -267,12 +268,12 @@ def cmd_sync_conflicts(ctx: Context) -> int:
         v = conflict_summary(r)
         out.print(t("sync.conflict.row", id=r.id[:8], kind=v.kind, table=v.table, label=v.label,
                     owner=r.owner_code, revision=r.revision,
-                    at=r.detected_at.strftime("%Y-%m-%d %H:%M")), markup=False)
+                    at=local_time(r.detected_at)), markup=False)
         for line in v.differences[:8]:
             out.print("    " + line, markup=False)
         if r.resolved_at is not None:
             out.print("    " + t("sync.conflict.resolved_by", by=r.resolved_by or "",
-                                  at=r.resolved_at.strftime("%Y-%m-%d")), markup=False)
+                                  at=local_time(r.resolved_at, "%Y-%m-%d")), markup=False)
     return 0
 
 
@@ -284,7 +285,7 @@ def cmd_sync_log(ctx: Context) -> int:
         out.print(t("sync.log.none"), markup=False)
         return 0
     for r in rows:
-        out.print(t("sync.log.row", at=r.imported_at.strftime("%Y-%m-%d %H:%M"),
+        out.print(t("sync.log.row", at=local_time(r.imported_at),
                     name=r.sender_name, code=r.sender_code, week=r.week, file=r.file_name,
                     new=r.new_rows, updated=r.updated_rows, unchanged=r.unchanged_rows,
                     older=r.older_rows, conflicts=r.conflict_rows, by=r.imported_by),

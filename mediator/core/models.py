@@ -26,6 +26,17 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+def local_time(moment: datetime | str, fmt: str = "%Y-%m-%d %H:%M") -> str:
+    """A stored moment as the clerk's wall clock shows it. Moments are stored in UTC and read
+    back naive (SQLite keeps no zone), so a naive value is UTC, not local time: shown as it is,
+    an import at 14:00 in Beijing read 06:00."""
+    if isinstance(moment, str):
+        moment = datetime.fromisoformat(moment)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone().strftime(fmt)
+
+
 class SyncedRow(SQLModel):
     """Columns shared by every row that travels upward."""
 

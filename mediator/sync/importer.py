@@ -26,6 +26,7 @@ from sqlalchemy import text
 
 from mediator.core.db import Database
 from mediator.core.errors import MediatorError
+from mediator.core.models import local_time
 from mediator.core.validate import is_within_area, office_area_prefix
 from mediator.i18n import t
 from mediator.sync import errors as E
@@ -101,7 +102,7 @@ def already_imported(db: Database, package_hash: str) -> str | None:
     with db.read() as s:
         row = s.exec(text("SELECT imported_at FROM import_log WHERE package_hash = :h"),  # type: ignore[call-overload]
                      params={"h": package_hash}).first()
-    return None if row is None else str(row[0])[:19]
+    return None if row is None else local_time(str(row[0]), "%Y-%m-%d %H:%M:%S")
 
 
 def trusted_fingerprint(db: Database, fingerprint: str) -> bool:

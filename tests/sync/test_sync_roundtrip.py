@@ -314,3 +314,27 @@ def by_office_cell(key: str, figures):  # type: ignore[no-untyped-def]
     from mediator.reports.build import figure_cell
 
     return figure_cell(key, figures[key])
+
+
+def test_reimport_says_when_in_local_time(net, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """"已于 … 导入过" gives the office's wall-clock time, not the UTC instant it stores."""
+    import re
+    import time
+    from datetime import datetime
+
+    if not hasattr(time, "tzset"):
+        pytest.skip("needs time.tzset")
+    monkeypatch.setenv("TZ", "CST-8")
+    time.tzset()
+    try:
+        net.t1.register(1)
+        pkg = net.t1.export(net.stick).path
+        net.county.sync.import_files([pkg])
+        (again,) = net.county.sync.import_files([pkg])
+        assert again.status == ALREADY
+        (when,) = re.findall(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d", again.message)
+        shown = datetime.strptime(when, "%Y-%m-%d %H:%M:%S")
+        assert abs((datetime.now() - shown).total_seconds()) < 120   # local, not 8 hours off
+    finally:
+        monkeypatch.undo()
+        time.tzset()

@@ -35,6 +35,7 @@ from textual.widgets import (
     Static,
 )
 
+from mediator.core.models import local_time
 from mediator.i18n import t
 from mediator.tui.bindings import translate_bindings
 from mediator.tui.text import clip, literal
@@ -162,7 +163,7 @@ class SyncScreen(Screen[None]):
             rows = sync.recipients()
             default = sync.default_recipient()
             log = sync.import_log(limit=1)
-            last = (t("tui.sync.last_import", at=log[0].imported_at.strftime("%Y-%m-%d %H:%M"),
+            last = (t("tui.sync.last_import", at=local_time(log[0].imported_at),
                       name=log[0].sender_name) if log else t("tui.sync.never_imported"))
             self.post_message(SyncInfo(
                 office=t("tui.sync.office", name=office.name, code=office.code), fingerprint=fp,
@@ -526,7 +527,7 @@ class ImportLogScreen(Screen[None]):
         table = self.query_one(DataTable)
         table.clear()
         for r in msg.rows:
-            table.add_row(Text(r.imported_at.astimezone().strftime("%Y-%m-%d %H:%M")),
+            table.add_row(Text(local_time(r.imported_at)),
                           Text(clip(f"{r.sender_name}（{r.sender_code}）", 40)), Text(r.week),
                           Text(clip(r.file_name, 36)),
                           *(Text(str(n), justify="right") for n in (
@@ -597,7 +598,7 @@ class ConflictsScreen(Screen[None]):
                 t("tui.sync.conflict.done")
             table.add_row(Text(v.kind), Text(v.table), Text(clip(v.label, 30)),
                           Text(r.owner_code), Text(str(r.revision), justify="right"),
-                          Text(r.detected_at.astimezone().strftime("%Y-%m-%d %H:%M")),
+                          Text(local_time(r.detected_at)),
                           Text(state), key=r.id)
         detail = self.query_one("#sync-conflict-detail", Static)
         detail.update(Content(t("sync.conflict.none") if not msg.rows else ""))
