@@ -109,7 +109,8 @@ def test_two_processes_lose_no_update(shared: tuple[Path, str, str]) -> None:
         # 20 to 60 changes of hands in 3,000 edits were seen here.)
         ops = [r[0] for r in s.exec(text("SELECT operator FROM audit_log ORDER BY seq"))]
         switches = sum(1 for a, b in zip(ops, ops[1:]) if a != b)
-        assert switches >= 3, switches
+        # two changes of hands already mean overlap (A…B…A); a third depends on the load
+        assert switches >= 2, switches
     assert integrity_check(path) == []
 
 
