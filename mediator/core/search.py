@@ -61,49 +61,54 @@ def reindex_cases(session: Session, case_ids: Sequence[str] | None = None) -> in
     """Rebuild index entries from the rows (all cases when ``case_ids`` is None).
 
     Used after bulk loads (demo, ledger import, sync merge). Deleted cases are removed.
+    Runs on the session's own DB-API connection (same transaction): for a county merge of
+    10,000 cases the ORM's per-row parameter handling took 3 of every 4 seconds here.
     """
-    params: dict[str, object] = {}
-    where = ""
+    import json
+
+    raw = session.connection().connection.driver_connection
+    assert raw is not None
+    where, params = "", ()
     if case_ids is not None:
         if not case_ids:
             return 0
-        where = "WHERE c.id IN (SELECT value FROM json_each(:ids))"
-        import json
-
-        params["ids"] = json.dumps(list(case_ids))
-    cases = session.exec(text(  # type: ignore[call-overload]
-        f"SELECT c.rowid, c.id, c.case_no, c.facts, c.requests, c.deleted FROM dispute_case c {where}"
-    ), params=params).all()
+        where = "WHERE c.id IN (SELECT value FROM json_each(?))"
+        params = (json.dumps(list(case_ids)),)
+    cases = raw.execute(
+        f"SELECT c.rowid, c.id, c.case_no, c.facts, c.requests, c.deleted FROM dispute_case c "
+        f"{where}", params).fetchall()
     if not cases:
         return 0
     by_case: dict[str, list[tuple[str, str | None, str | None]]] = {}
-    party_where = where.replace("c.id", "p.case_id")
-    for case_id, name, idno, phone in session.exec(text(  # type: ignore[call-overload]
-        f"SELECT p.case_id, p.name, p.id_number, p.phone FROM party p {party_where} "
-        "AND p.deleted = 0" if where else
-        "SELECT p.case_id, p.name, p.id_number, p.phone FROM party p WHERE p.deleted = 0"
-    ), params=params):
+    party_where = where.replace("c.id", "p.case_id") + " AND" if where else "WHERE"
+    for case_id, name, idno, phone in raw.execute(
+            f"SELECT p.case_id, p.name, p.id_number, p.phone FROM party p {party_where} "
+            f"p.deleted = 0", params):
         by_case.setdefault(case_id, []).append((name, idno, phone))
     count = 0
-    fts_rows, term_rows, rowids = [], [], []
+    fts_rows: list[tuple[int, str]] = []
+    term_rows: list[tuple[str, int]] = []
+    rowids: list[tuple[int]] = []
     for rowid, cid, case_no, facts, requests, deleted in cases:
-        rowids.append({"r": rowid})
+        rowids.append((rowid,))
         if deleted:
             continue
         parties = by_case.get(cid, [])
         names = [p[0] for p in parties]
         numbers = [x for p in parties for x in (p[1], p[2]) if x]
-        fts_rows.append({"r": rowid, "b": fts_body(case_no, names, numbers, facts, requests)})
-        term_rows.extend({"t": term, "r": rowid} for term in sorted(name_terms(names)))
+        fts_rows.append((rowid, fts_body(case_no, names, numbers, facts, requests)))
+        term_rows.extend((term, rowid) for term in sorted(name_terms(names)))
         count += 1
     if case_ids is None:
-        session.exec(text("DELETE FROM case_fts"))  # type: ignore[call-overload]
-        session.exec(text("DELETE FROM case_term"))  # type: ignore[call-overload]
+        raw.execute("DELETE FROM case_fts")
+        raw.execute("DELETE FROM case_term")
     else:
-        session.exec(text("DELETE FROM case_fts WHERE rowid = :r"), params=rowids)  # type: ignore[call-overload]
-        session.exec(text("DELETE FROM case_term WHERE case_rowid = :r"), params=rowids)  # type: ignore[call-overload]
-    if fts_rows:
-        session.exec(text("INSERT INTO case_fts (rowid, body) VALUES (:r, :b)"), params=fts_rows)  # type: ignore[call-overload]
-    if term_rows:
-        session.exec(text("INSERT INTO case_term (term, case_rowid) VALUES (:t, :r)"), params=term_rows)  # type: ignore[call-overload]
+        raw.executemany("DELETE FROM case_fts WHERE rowid = ?", rowids)
+        raw.executemany("DELETE FROM case_term WHERE case_rowid = ?", rowids)
+    # in key order: each index page is then written once per batch, not once per row
+    # (the terms of a big county's cases are spread over its whole index)
+    fts_rows.sort()
+    term_rows.sort()
+    raw.executemany("INSERT INTO case_fts (rowid, body) VALUES (?, ?)", fts_rows)
+    raw.executemany("INSERT INTO case_term (term, case_rowid) VALUES (?, ?)", term_rows)
     return count

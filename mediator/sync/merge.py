@@ -61,7 +61,7 @@ from mediator.i18n import t
 from mediator.sync.errors import PackageInvalid, SyncIOError
 from mediator.sync.payload import PARENTS, TABLES, columns
 
-REINDEX_BATCH = 2000
+REINDEX_BATCH = 5000   # cases per search-index batch (bounded memory, few passes)
 MERGE_CACHE_KIB = -65536   # 64 MiB of SQLite page cache while a package is merged
 MAX_DETAILS = 20
 MAX_TEXT = 100_000
