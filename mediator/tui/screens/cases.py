@@ -1,14 +1,16 @@
 """案件 — the home screen: every case, newest first, searched and filtered in SQL.
 
-Data path: a keystroke in the search box restarts a 150 ms timer; when it fires, a thread
-worker asks ``Services.list_cases`` for the first page and posts it, then asks
-``Services.count_cases`` and posts the count. Each load carries a generation number, so a
-page that arrives after a newer keystroke is dropped. Further pages are fetched when the list
+Data path: a change of the search box starts a thread worker at once (keys typed while a
+query runs fold into one next query); it asks ``Services.list_cases`` for the first page and
+posts it, waits until that page has been painted, then asks ``Services.count_cases`` and
+posts the count (so the count, slow at a county, never delays the list). Each load carries a
+generation number, so a page that arrives after a newer keystroke is dropped. Further pages are fetched when the list
 asks for them (:class:`CaseList.NeedMore`).
 """
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, field, replace
 from typing import ClassVar
 
@@ -32,6 +34,7 @@ from mediator.tui.widgets.case_list import CaseList
 from mediator.tui.widgets.nav import NavBar
 
 PAGE = 200
+PAINT_WAIT = 1.0   # seconds the count waits for the first page to be painted, at most
 OPEN_STATES = tuple(s.name for s in CaseState if s not in TERMINAL_STATES)
 CLOSED_STATES = tuple(s.name for s in TERMINAL_STATES)
 
@@ -43,6 +46,8 @@ class PageLoaded(Message):
     next_cursor: Cursor | None
     append: bool
     keep_id: str | None = None
+    #: set once the page is on screen (first pages only): the worker counts after that
+    painted: threading.Event | None = None
 
 
 @dataclass
@@ -243,7 +248,10 @@ class CasesScreen(Screen[None]):
                 cursor = page.next_cursor
                 if cursor is None or len(rows) >= want:
                     break
-            self.post_message(PageLoaded(generation, rows, cursor, False, keep_id))
+            painted = threading.Event()
+            self.post_message(PageLoaded(generation, rows, cursor, False, keep_id, painted))
+            # the count after the frame: running beside the repaint it delayed the list
+            painted.wait(PAINT_WAIT)
             if get_current_worker().is_cancelled:
                 return
             self.post_message(CountLoaded(generation, svc.count_cases(f)))
@@ -278,7 +286,11 @@ class CasesScreen(Screen[None]):
         if not msg.append:
             self._first_page_done(msg.generation)
         if msg.generation != self.generation:
+            if msg.painted is not None:
+                msg.painted.set()
             return
+        if msg.painted is not None:
+            self.call_after_refresh(msg.painted.set)
         case_list = self.query_one(CaseList)
         self.next_cursor = msg.next_cursor
         if not self._choices_loaded:

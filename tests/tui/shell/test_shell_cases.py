@@ -225,3 +225,45 @@ async def test_keys_typed_during_a_slow_query_fold_into_one(svc: Any, app_factor
         # that arrived while it ran folded into at most one more query
         assert 1 <= len(queries) <= 2
         assert "1" in count_text(app)
+
+
+async def test_count_waits_for_the_list_to_be_painted(big: Any, monkeypatch: Any) -> None:
+    """The match count (slow at a county) is asked only once the first page is on screen,
+    so it never competes with the repaint; and the heap start-up built is frozen, so a full
+    garbage collection does not walk it again in the middle of a keystroke."""
+    import gc
+
+    from mediator.core.services import Services
+    from mediator.tui.screens import cases
+
+    order: list[str] = []
+    painted_before_count: list[bool] = []
+    original_count = Services.count_cases
+    original_post = cases.CasesScreen.post_message
+
+    def post(self: Any, message: Any) -> bool:
+        if isinstance(message, cases.PageLoaded) and message.painted is not None:
+            order.append("page")
+            event = message.painted
+
+            def count(svc: Any, f: Any) -> int:
+                painted_before_count.append(event.is_set())
+                order.append("count")
+                return original_count(svc, f)
+
+            monkeypatch.setattr(Services, "count_cases", count)
+        return original_post(self, message)
+
+    monkeypatch.setattr(cases.CasesScreen, "post_message", post)
+    app = big.app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot, app)
+        assert "2,000" in count_text(app)
+        assert gc.get_freeze_count() > 0
+        await pilot.press("slash")
+        await pilot.press("x", "y", "z")
+        await settle(pilot, app)
+        assert "0" in count_text(app)
+    gc.unfreeze()
+    assert order and order[0] == "page"
+    assert painted_before_count and all(painted_before_count)
