@@ -101,8 +101,8 @@ class MediatorApp(App[int], inherit_bindings=False):
         """Move everything start-up made (modules, styles, the widget tree) out of the
         collector's sight: they live as long as the app, and every full collection walked
         them again. Measured on a 100,000-case list: full collections of 65–107 ms landed
-        inside keystrokes (the slowest keystrokes of the benchmark); see bench/notes.md."""
-        gc.collect()
+        inside keystrokes (the slowest keystrokes of the benchmark); see bench/notes.md.
+        No collection first: on the first frame it would delay the first page."""
         gc.freeze()
 
     @work(thread=True, exclusive=True, group="startup", exit_on_error=False)
