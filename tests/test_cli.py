@@ -243,3 +243,31 @@ def test_bad_lang_value(capsys) -> None:
         main(["--lang", "fr", "doctor"])
     assert exc.value.code == 2
     assert "fr" in capsys.readouterr().err
+
+
+def test_first_open_of_the_day_on_a_big_file_says_it_backs_up(tmp_path: Path, capsys,
+                                                              monkeypatch) -> None:
+    """Checking and copying a big database takes a minute: the mediator is told, before the
+    screen would otherwise stay blank; the second open of the day says nothing."""
+    import argparse
+
+    import mediator.cli as cli
+
+    path = tmp_path / "大 库.db"
+    assert main(["--db", str(path), *INIT]) == 0
+    ctx = cli.Context(argparse.Namespace(db=str(path)))
+    for old in ctx.paths.backups.glob("daily-*"):
+        old.unlink()
+    capsys.readouterr()
+    monkeypatch.setattr(cli, "SAY_BACKUP_BYTES", 1)   # this small file counts as big
+    ctx.open_db(create=False).close()
+    err = capsys.readouterr().err
+    assert "每日备份" in err and "MB" in err
+    assert list(ctx.paths.backups.glob("daily-*"))
+    ctx.open_db(create=False).close()
+    assert "每日备份" not in capsys.readouterr().err
+    monkeypatch.setattr(cli, "SAY_BACKUP_BYTES", path.stat().st_size + 1)
+    for old in ctx.paths.backups.glob("daily-*"):
+        old.unlink()
+    ctx.open_db(create=False).close()
+    assert "每日备份" not in capsys.readouterr().err   # a small file: no message

@@ -49,12 +49,22 @@ class Context:
         return load_config(self.paths.config_file).operator or t("cli.default_operator")
 
     def open_db(self, *, create: bool = True, backup: bool = True):  # type: ignore[no-untyped-def]
-        from mediator.core.backup import daily_backup
+        from datetime import date
+
+        from mediator.core.backup import daily_backup, has_daily_backup
         from mediator.core.db import open_database
 
         paths = self.paths
         db = open_database(paths.db, create=create, backups=paths.backups)
         if backup:
+            # the first open of a day checks and copies the whole file: on a big database that
+            # is a minute with nothing on screen unless it is said (a township's 1 GB file took
+            # 40-60 s on the benchmark machine)
+            size = paths.db.stat().st_size if paths.db.exists() else 0
+            if size >= SAY_BACKUP_BYTES and not has_daily_backup(paths.db, paths.backups,
+                                                                 date.today()):
+                console(stderr=True).print(t("cli.daily_backup", size=f"{size / 1e6:,.0f}"),
+                                           markup=False)
             daily_backup(paths.db, paths.backups)
         return db
 
@@ -62,6 +72,10 @@ class Context:
         from mediator.core.services import Services
 
         return Services(db, operator=self.operator)
+
+
+#: a first open of the day on a file this big says that it checks and backs it up
+SAY_BACKUP_BYTES = 50_000_000
 
 
 def console(stderr: bool = False):  # type: ignore[no-untyped-def]
