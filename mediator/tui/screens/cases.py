@@ -4,8 +4,8 @@ Data path: a change of the search box starts a thread worker at once (keys typed
 query runs fold into one next query); it asks ``Services.list_cases`` for the first page and
 posts it, waits until that page has been painted, then asks ``Services.count_cases`` and
 posts the count (so the count, slow at a county, never delays the list). Each load carries a
-generation number, so a page that arrives after a newer keystroke is dropped. Further pages are fetched when the list
-asks for them (:class:`CaseList.NeedMore`).
+generation number, so a page that arrives after a newer keystroke is dropped. Further pages
+are fetched when the list asks for them (:class:`CaseList.NeedMore`).
 """
 
 from __future__ import annotations
