@@ -191,6 +191,20 @@ def clean_party(p: PartyInput, index: int) -> PartyInput:
     return out
 
 
+#: cases with an instalment past due and unpaid, in the current agreement of a PERFORMING case.
+#: Run on every start. ``+c.owner_code``: walk the few PERFORMING cases (ix_case_state), not
+#: every case of the office (ix_case_number): 50 → 10 ms at 100,000 cases.
+MISSED_INSTALMENTS_SQL = (
+    "SELECT DISTINCT o.case_id FROM obligation o JOIN dispute_case c ON c.id = o.case_id "
+    "WHERE o.performed_on IS NULL AND o.deleted = 0 AND o.due_on < :today "
+    "AND c.state = 'PERFORMING' AND c.deleted = 0 AND +c.owner_code = "
+    "(SELECT value FROM setting WHERE key = 'office_code') "
+    # only the current agreement: one replaced after 重新调解 is history
+    "AND o.agreement_id = (SELECT a.id FROM agreement a WHERE a.case_id = o.case_id "
+    "AND a.deleted = 0 ORDER BY a.created_at DESC, a.id DESC LIMIT 1)"
+)
+
+
 class Services:
     """The application's use cases, bound to one database, operator and clock."""
 
@@ -784,15 +798,8 @@ class Services:
         """A missed instalment makes the case 未履行. Run at start and daily; returns case ids."""
         today = self.today()
         with self.db.write() as s:
-            ids = [r[0] for r in s.exec(text(  # type: ignore[call-overload]
-                "SELECT DISTINCT o.case_id FROM obligation o JOIN dispute_case c ON c.id = o.case_id "
-                "WHERE o.performed_on IS NULL AND o.deleted = 0 AND o.due_on < :today "
-                "AND c.state = 'PERFORMING' AND c.deleted = 0 AND c.owner_code = "
-                "(SELECT value FROM setting WHERE key = 'office_code') "
-                # only the current agreement: one replaced after 重新调解 is history
-                "AND o.agreement_id = (SELECT a.id FROM agreement a WHERE a.case_id = o.case_id "
-                "AND a.deleted = 0 ORDER BY a.created_at DESC, a.id DESC LIMIT 1)"),
-                params={"today": today.isoformat()})]
+            ids = [r[0] for r in s.exec(text(MISSED_INSTALMENTS_SQL),  # type: ignore[call-overload]
+                                         params={"today": today.isoformat()})]
             for cid in ids:
                 case = self._case(s, cid)
                 before = _snapshot(case)
