@@ -130,8 +130,10 @@ class MediatorApp(App[int], inherit_bindings=False):
 
     def _office_checked(self, present: bool) -> None:
         self.has_office = present
-        self.refresh_bindings()
         if not present:
+            # keys hidden on the first-start screen; with an office check_action answers as
+            # it did while the check ran, and a refresh would rebuild every footer for nothing
+            self.refresh_bindings()
             from mediator.tui.screens.welcome import WelcomeScreen
 
             self.push_screen(WelcomeScreen())

@@ -23,7 +23,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.message import Message
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Button, Footer, Input, Label, Select, Static
+from textual.widgets import Button, Input, Label, Select, Static
 
 from mediator.core.enums import FollowUpMethod, FollowUpResult
 from mediator.core.errors import MediatorError, ValidationError
@@ -34,6 +34,7 @@ from mediator.i18n import t
 from mediator.tui.bindings import translate_bindings
 from mediator.tui.messages import CasesChanged
 from mediator.tui.text import clip, fit, literal, plain
+from mediator.tui.widgets.footer import Footer
 from mediator.tui.widgets.line_table import LineTable
 from mediator.tui.widgets.nav import NavBar
 
@@ -161,7 +162,7 @@ class AgendaScreen(Screen[None]):
         yield NavBar("agenda")
         yield Static(Content(t("tui.agenda.loading")), id="agenda-summary")
         yield AgendaList(self.app.services.today(), id="agenda")  # type: ignore[attr-defined]
-        yield Footer(compact=True)
+        yield Footer()
 
     def on_mount(self) -> None:
         self.app.watch_data(self)  # type: ignore[attr-defined]
@@ -281,7 +282,7 @@ class CompleteFollowUp(ModalScreen[bool]):
             with Horizontal(classes="dialog-buttons"):
                 yield Button(Content(t("tui.fu.save")), variant="primary", id="fu-save")
                 yield Button(Content(t("tui.fu.cancel")), id="fu-cancel")
-        yield Footer(compact=True)
+        yield Footer()
 
     def on_mount(self) -> None:
         if self.app.is_headless:

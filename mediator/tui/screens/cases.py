@@ -21,7 +21,7 @@ from textual.containers import Horizontal
 from textual.content import Content
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Checkbox, Footer, Input, Select, Static
+from textual.widgets import Checkbox, Input, Select, Static
 from textual.worker import get_current_worker
 
 from mediator.core.enums import CaseState, DisputeType, RiskGrade
@@ -31,6 +31,7 @@ from mediator.i18n import t
 from mediator.tui.bindings import translate_bindings
 from mediator.tui.text import plain
 from mediator.tui.widgets.case_list import CaseList
+from mediator.tui.widgets.footer import Footer
 from mediator.tui.widgets.nav import NavBar
 
 PAGE = 200
@@ -73,6 +74,9 @@ def state_options() -> list[tuple[Content, str]]:
 class CasesScreen(Screen[None]):
     """The case list with its search box and filters."""
 
+    #: the list has the focus from the first frame (focusing the search box first, then the
+    #: list, built the footer twice)
+    AUTO_FOCUS = "#cases"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("slash", "focus_search", "tui.key.search", key_display="/"),
         Binding("escape", "clear_search", "tui.key.clear", show=False),
@@ -113,7 +117,7 @@ class CasesScreen(Screen[None]):
             yield Checkbox(t("tui.cases.f_overdue"), id="f-overdue", compact=True)
         yield CaseList(today=app.services.today(), risk_colours=app.config.risk_colours,  # type: ignore[attr-defined]
                        id="cases")
-        yield Footer(compact=True)
+        yield Footer()
 
     def on_mount(self) -> None:
         self.app.watch_data(self)  # type: ignore[attr-defined]

@@ -25,17 +25,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import (
-    Button,
-    Checkbox,
-    DataTable,
-    Footer,
-    Input,
-    Label,
-    ProgressBar,
-    Select,
-    Static,
-)
+from textual.widgets import Button, Checkbox, DataTable, Input, Label, ProgressBar, Select, Static
 
 from mediator.core.enums import DisputeType
 from mediator.core.errors import MediatorError
@@ -49,6 +39,7 @@ from mediator.reports.periods import Period, parse_month, parse_week, week_perio
 from mediator.reports.stats import Figures, Stats, TrendPoint, compute
 from mediator.tui.bindings import translate_bindings
 from mediator.tui.text import clip, fit, literal
+from mediator.tui.widgets.footer import Footer
 
 #: the figures compared week on week, in reading order
 WEEK_KEYS = ("registered", "accepted", "concluded", "success", "success_rate", "mediating",
@@ -217,7 +208,7 @@ class DashboardScreen(Screen[None]):
                 yield ProgressBar(total=len(STEPS), show_eta=False, id="dash-progress")
                 yield Static(Content(""), id="dash-status")
                 yield Static(Content(""), id="dash-error")
-        yield Footer(compact=True)
+        yield Footer()
 
     def on_mount(self) -> None:
         if self.app.is_headless:

@@ -22,16 +22,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widget import Widget
-from textual.widgets import (
-    Button,
-    Checkbox,
-    Footer,
-    Header,
-    Input,
-    Label,
-    Static,
-    TextArea,
-)
+from textual.widgets import Button, Checkbox, Header, Input, Label, Static, TextArea
 from textual.worker import Worker, WorkerState
 
 from mediator.core.enums import AgreementForm, CaseSource, PartyRole
@@ -56,6 +47,7 @@ from mediator.tui.widgets.case_details import (
     load_references,
     type_choices,
 )
+from mediator.tui.widgets.footer import Footer
 from mediator.tui.widgets.form import (
     FormField,
     amount_input,
@@ -208,7 +200,7 @@ class IntakeScreen(_FormScreen):
             yield Label(t("intake.section.details"), classes="section-title")
             yield CaseDetailsForm(self.services.today, id="details")
             yield Static("", id="form-error", classes="form-error", markup=False)
-        yield Footer(compact=True)
+        yield Footer()
 
     def on_mount(self) -> None:
         self.title = t("intake.title")
@@ -566,7 +558,7 @@ class QuickCaseScreen(_FormScreen):
                 field_name="obligations",
             )
             yield Static("", id="form-error", classes="form-error", markup=False)
-        yield Footer(compact=True)
+        yield Footer()
 
     def on_mount(self) -> None:
         self.title = t("quick.title")

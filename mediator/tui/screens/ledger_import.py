@@ -14,9 +14,10 @@ headers and cell text come from outside and are always shown literally.
 from __future__ import annotations
 
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from rich.text import Text
 from textual import on, work
@@ -27,12 +28,20 @@ from textual.content import Content
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import (
-    Button, DataTable, DirectoryTree, Footer, Input, Label, ProgressBar, Select, Static,
+    Button,
+    DataTable,
+    DirectoryTree,
+    Input,
+    Label,
+    ProgressBar,
+    Select,
+    Static,
 )
 
 from mediator.i18n import t
 from mediator.tui.bindings import translate_bindings
 from mediator.tui.text import clip, literal
+from mediator.tui.widgets.footer import Footer
 
 LEDGER_SUFFIXES = (".xlsx", ".xlsm", ".csv", ".txt")
 PREVIEW_ROWS = 20
@@ -127,7 +136,7 @@ class LedgerImportScreen(Screen[Any]):
             yield rows
             yield ProgressBar(total=None, show_eta=False, id="ledger-progress")
             yield Static(Content(""), id="ledger-report")
-        yield Footer(compact=True)
+        yield Footer()
 
     def on_mount(self) -> None:
         if self.app.is_headless:

@@ -26,7 +26,6 @@ from textual.screen import Screen
 from textual.widgets import (
     Button,
     DataTable,
-    Footer,
     Input,
     Label,
     ProgressBar,
@@ -39,6 +38,7 @@ from mediator.core.models import local_time
 from mediator.i18n import t
 from mediator.tui.bindings import translate_bindings
 from mediator.tui.text import clip, literal
+from mediator.tui.widgets.footer import Footer
 
 PROGRESS_EVERY = 0.1  # seconds between progress updates from a worker
 
@@ -139,7 +139,7 @@ class SyncScreen(Screen[None]):
             yield Static(Content(""), id="sync-stage")
             yield ProgressBar(total=None, show_eta=False, id="sync-progress")
             yield Static(Content(""), id="sync-result")
-        yield Footer(compact=True)
+        yield Footer()
 
     def on_mount(self) -> None:
         if self.app.is_headless:
@@ -331,7 +331,7 @@ class ImportScreen(Screen[None]):
             table: DataTable[Text] = DataTable(id="import-report", cursor_type="row")
             yield table
             yield Static(Content(""), id="import-summary")
-        yield Footer(compact=True)
+        yield Footer()
 
     def on_mount(self) -> None:
         if self.app.is_headless:
@@ -502,7 +502,7 @@ class ImportLogScreen(Screen[None]):
         table: DataTable[Text] = DataTable(id="sync-log-table", cursor_type="row")
         yield table
         yield Static(Content(""), id="sync-log-summary")
-        yield Footer(compact=True)
+        yield Footer()
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
@@ -567,7 +567,7 @@ class ConflictsScreen(Screen[None]):
         table: DataTable[Text] = DataTable(id="sync-conflicts-table", cursor_type="row")
         yield table
         yield Static(Content(""), id="sync-conflict-detail")
-        yield Footer(compact=True)
+        yield Footer()
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)

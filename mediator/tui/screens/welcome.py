@@ -14,12 +14,13 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Button, Footer, ProgressBar, Static
+from textual.widgets import Button, ProgressBar, Static
 
 from mediator.core.config import Config
 from mediator.core.errors import MediatorError, ValidationError
 from mediator.i18n import t
 from mediator.tui.bindings import translate_bindings
+from mediator.tui.widgets.footer import Footer
 from mediator.tui.widgets.office_form import OfficeForm, OfficeValues
 
 DEMO_CASES = 2000
@@ -53,7 +54,7 @@ class WelcomeScreen(Screen[None]):
             yield ProgressBar(id="welcome-progress", show_eta=False)
             yield Static(Content(t("tui.welcome.demo_hint", path=str(app.paths.demo_db)
                                    if app.paths else "demo.db")), id="welcome-demo-hint")
-        yield Footer(compact=True)
+        yield Footer()
 
     def on_mount(self) -> None:
         self.query_one("#welcome-progress").display = False

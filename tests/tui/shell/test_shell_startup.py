@@ -93,3 +93,42 @@ async def test_command_palette_in_chinese_and_english(svc: Any, make_case: Any, 
         await pilot.press("enter")
         await settle(pilot, app)
         assert opened == [case.id]
+
+
+async def test_start_builds_the_footer_without_restyling_each_key(svc: Any, app_factory: Any,
+                                                                 monkeypatch: Any) -> None:
+    """The footer's keys are compact from the start: Textual set the class on each key after
+    it was mounted, one stylesheet pass per key, and a start-up check that found the office
+    rebuilt every footer once more (a third of the first frame at 100,000 cases)."""
+    from textual.app import App
+    from textual.widgets._footer import FooterKey
+
+    from mediator.tui.widgets.footer import Footer
+
+    restyled: list[str] = []
+    original = App.update_styles
+
+    def update_styles(self: Any, node: Any, animate: bool = True) -> None:
+        if isinstance(node, FooterKey):
+            restyled.append(node.key)
+        original(self, node, animate)
+
+    monkeypatch.setattr(App, "update_styles", update_styles)
+    composed: list[int] = []
+    original_compose = Footer.compose
+
+    def compose(self: Any) -> Any:
+        composed.append(1)
+        return original_compose(self)
+
+    monkeypatch.setattr(Footer, "compose", compose)
+    app = app_factory()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot, app)
+        assert app.has_office is True
+        keys = list(app.screen.query(FooterKey))
+        assert keys and all(k.has_class("-compact") for k in keys)
+        assert "ctrl+q" in {k.key for k in keys}
+    assert restyled == []
+    # the first compose is empty (bindings not ready); one rebuild when the list takes focus
+    assert len(composed) == 2
