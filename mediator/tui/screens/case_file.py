@@ -29,7 +29,7 @@ from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import DataTable, Header, Label, OptionList, Static
+from textual.widgets import Header, Label, OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import Worker, WorkerState
 
@@ -65,6 +65,7 @@ from mediator.tui.dialogs import (
 from mediator.tui.dialogs.base import ConfirmDialog, unexpected
 from mediator.tui.messages import CasesChanged
 from mediator.tui.widgets.bindings import localise_bindings
+from mediator.tui.widgets.data_table import DataTable
 from mediator.tui.widgets.footer import Footer
 from mediator.tui.widgets.form import format_yuan, literal, plain
 

@@ -29,7 +29,6 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import (
     Button,
-    DataTable,
     DirectoryTree,
     Input,
     Label,
@@ -41,6 +40,7 @@ from textual.widgets import (
 from mediator.i18n import t
 from mediator.tui.bindings import translate_bindings
 from mediator.tui.text import clip, literal
+from mediator.tui.widgets.data_table import DataTable
 from mediator.tui.widgets.footer import Footer
 
 LEDGER_SUFFIXES = (".xlsx", ".xlsm", ".csv", ".txt")

@@ -25,7 +25,6 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import (
     Button,
-    DataTable,
     Input,
     Label,
     ProgressBar,
@@ -38,6 +37,7 @@ from mediator.core.models import local_time
 from mediator.i18n import t
 from mediator.tui.bindings import translate_bindings
 from mediator.tui.text import clip, literal
+from mediator.tui.widgets.data_table import DataTable
 from mediator.tui.widgets.footer import Footer
 
 PROGRESS_EVERY = 0.1  # seconds between progress updates from a worker
