@@ -8,12 +8,14 @@ modules of this package, each with ``register(subparsers, common)``.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from mediator import __version__
 from mediator.i18n import set_language, t
@@ -61,11 +63,12 @@ class Context:
             # is a minute with nothing on screen unless it is said (a township's 1 GB file took
             # 40-60 s on the benchmark machine)
             size = paths.db.stat().st_size if paths.db.exists() else 0
-            if size >= SAY_BACKUP_BYTES and not has_daily_backup(paths.db, paths.backups,
-                                                                 date.today()):
-                console(stderr=True).print(t("cli.daily_backup", size=f"{size / 1e6:,.0f}"),
-                                           markup=False)
-            daily_backup(paths.db, paths.backups)
+            if not has_daily_backup(paths.db, paths.backups, date.today()):
+                if size >= SAY_BACKUP_BYTES:
+                    console(stderr=True).print(t("cli.daily_backup", size=f"{size / 1e6:,.0f}"),
+                                               markup=False)
+                with progress_bar() as update:
+                    daily_backup(paths.db, paths.backups, progress=stages(update))
         return db
 
     def services(self, db):  # type: ignore[no-untyped-def]
@@ -76,6 +79,46 @@ class Context:
 
 #: a first open of the day on a file this big says that it checks and backs it up
 SAY_BACKUP_BYTES = 50_000_000
+
+
+@contextlib.contextmanager
+def progress_bar() -> Iterator[Callable[[str, int, int], None]]:
+    """A progress bar on stderr for long work (an old office PC is slow): what is being done,
+    how much of it, and the time left. ``update(label, done, total)``; a total of 0 means it
+    cannot be known (SQLite's check says nothing while it runs): the bar then pulses and the
+    time taken shows. One line at a time; gone when the work is done."""
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+
+    err = console(stderr=True)
+    if not err.is_terminal:   # into a file or a pipe (scripts, logs): no bar to redraw
+        yield lambda label, done, total: None
+        return
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                  TimeRemainingColumn(), TimeElapsedColumn(), console=err,
+                  transient=True) as bar:
+        tasks: dict[str, Any] = {}
+
+        def update(label: str, done: int, total: int) -> None:
+            task = tasks.get(label)
+            if task is None:
+                for other in tasks.values():
+                    bar.update(other, visible=False)
+                task = tasks[label] = bar.add_task(label, total=total or None)
+            bar.update(task, completed=done, total=total or None)
+
+        yield update
+
+
+def stages(update: Callable[[str, int, int], None]) -> Callable[[str, int, int], None]:
+    """A core ``progress(stage, done, total)`` shown with the stage's name (cli.progress.*)."""
+    return lambda stage, done, total: update(t(f"cli.progress.{stage}"), done, total)
 
 
 def write_stdout(text: str, fmt: str) -> None:

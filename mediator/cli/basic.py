@@ -6,7 +6,7 @@ import argparse
 from datetime import date
 from pathlib import Path
 
-from mediator.cli import Context, console, path_arg
+from mediator.cli import Context, console, path_arg, progress_bar, stages
 from mediator.i18n import t
 
 
@@ -85,10 +85,10 @@ def cmd_demo(ctx: Context) -> int:
     target = paths.db if explicit else paths.demo_db
     from mediator.core.db import open_database
 
-    with open_database(target, backups=paths.backups) as db:
-        out = console()
-        with out.status(t("cli.demo.working", n=ctx.args.cases)):
-            result = generate(db, cases=ctx.args.cases, seed=ctx.args.seed)
+    with open_database(target, backups=paths.backups) as db, progress_bar() as update:
+        label = t("cli.demo.working", n=ctx.args.cases)
+        result = generate(db, cases=ctx.args.cases, seed=ctx.args.seed,
+                          progress=lambda done, total: update(label, done, total))
     console().print(t("cli.demo.done", n=result.cases, seconds=f"{result.seconds:.1f}"), markup=False)
     print(target)
     return 0
@@ -144,7 +144,8 @@ def cmd_restore(ctx: Context) -> int:
     from mediator.core.backup import restore
 
     paths = ctx.paths
-    kept = restore(paths.db, Path(ctx.args.file), paths.backups)
+    with progress_bar() as update:
+        kept = restore(paths.db, Path(ctx.args.file), paths.backups, progress=stages(update))
     out = console()
     out.print(t("cli.restore.done", path=str(paths.db), source=str(ctx.args.file)), markup=False)
     if kept:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from mediator.cli import Context, console, path_arg
+from mediator.cli import Context, console, path_arg, progress_bar
 from mediator.i18n import t
 
 LIST_LIMIT = 50  # lines of flagged / rejected rows printed before "... and N more"
@@ -58,8 +58,10 @@ def cmd_import_ledger(ctx: Context) -> int:
             out.print(t("cli.import.ledger.no_database", path=str(ctx.paths.db)), markup=False)
             print_rejected(out, [(r.row_no, r.reason or "") for r in plan.rejected])
             return 0
-        with out.status(t("cli.import.ledger.working", n=len(plan.cases))):
-            report = run_import(plan, svc, dry_run=args.dry_run)
+        with progress_bar() as update:
+            label = t("cli.import.ledger.working", n=len(plan.cases))
+            report = run_import(plan, svc, dry_run=args.dry_run,
+                                progress=lambda done, total: update(label, done, total))
         print_report(out, report)
     finally:
         if db is not None:

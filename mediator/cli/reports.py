@@ -18,7 +18,7 @@ import argparse
 from datetime import date
 from typing import Any
 
-from mediator.cli import Context, console, path_arg, write_stdout
+from mediator.cli import Context, console, path_arg, progress_bar, write_stdout
 from mediator.i18n import t
 
 REPORT_KINDS = ("weekly", "monthly", "range", "ledger", "screening", "subsidy")
@@ -128,9 +128,10 @@ def cmd_report(ctx: Context) -> int:
         if args.output is not None and str(args.output) == "-":
             write_stdout(export_text(svc, req, fmt), fmt)
             return 0
-        out = console(stderr=True)
-        with out.status(t("cli.report.working")):
-            path = export(svc, req, fmt, args.output)
+        with progress_bar() as update:
+            steps = ("compute", "render", "done")
+            path = export(svc, req, fmt, args.output, progress=lambda step: update(
+                t("cli.report.working"), steps.index(step) + 1, len(steps)))
     console().print(t("cli.report.written", path=str(path)), markup=False)
     if args.unmasked:
         console(stderr=True).print(t("cli.report.unmasked_warning"), markup=False)

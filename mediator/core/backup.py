@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import shutil
 import sqlite3
+from collections.abc import Callable
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -18,9 +19,16 @@ from mediator.i18n import t
 
 KEEP_DAILY = 14
 DAILY_PREFIX = "daily-"
+#: pages SQLite's backup copies per step (4 MB of 4 KB pages): often enough to move a progress
+#: bar on a slow office PC, few enough steps not to slow the copy
+STEP_PAGES = 1024
+
+#: ``progress(stage, done, total)``: stage ``check`` (total 0, not measurable: SQLite's check
+#: reports nothing while it runs) or ``copy`` (pages)
+Progress = Callable[[str, int, int], None]
 
 
-def copy_database(source: Path, target: Path) -> Path:
+def copy_database(source: Path, target: Path, progress: Progress | None = None) -> Path:
     """Write a consistent copy of ``source`` to ``target`` atomically (tmp, fsync, rename).
 
     The copy is switched to rollback-journal mode so it is one self-contained file.
@@ -36,7 +44,11 @@ def copy_database(source: Path, target: Path) -> Path:
             try:
                 dst = sqlite3.connect(str(tmp))
                 try:
-                    src.backup(dst)
+                    if progress is None:
+                        src.backup(dst)
+                    else:
+                        src.backup(dst, pages=STEP_PAGES, progress=lambda _status, left, total:
+                                   progress("copy", total - left, total))
                     dst.execute("PRAGMA journal_mode=DELETE")
                 finally:
                     dst.close()
@@ -61,7 +73,7 @@ def has_daily_backup(db_path: Path, backups: Path, today: date) -> bool:
 
 
 def daily_backup(db_path: Path, backups: Path, today: date | None = None,
-                 keep: int = KEEP_DAILY) -> Path | None:
+                 keep: int = KEEP_DAILY, progress: Progress | None = None) -> Path | None:
     """Make today's backup of ``db_path`` if none exists yet; keep that database's newest
     ``keep``. Returns the new file.
 
@@ -76,12 +88,14 @@ def daily_backup(db_path: Path, backups: Path, today: date | None = None,
         return None
     if not db_path.exists() or db_path.stat().st_size == 0:
         return None
+    if progress is not None:
+        progress("check", 0, 0)
     problems = quick_check(db_path)
     if problems:
         # Never rotate good backups out for a copy of a damaged file.
         raise DatabaseError(t("db.damaged", path=str(db_path), error="; ".join(problems[:3])))
     target = backups / _daily_name(db_path, today)
-    copy_database(db_path, target)
+    copy_database(db_path, target, progress)
     prune(backups, keep, stem=db_path.stem)
     return target
 
@@ -154,14 +168,19 @@ def _write_into(staged: Path, db_path: Path) -> bool:
     return True
 
 
-def restore(db_path: Path, source: Path, backups: Path) -> Path | None:
+def restore(db_path: Path, source: Path, backups: Path,
+            progress: Progress | None = None) -> Path | None:
     """Replace ``db_path`` by the backup ``source`` after checking it; return where the old
     database was kept (None if there was none).
 
     Nothing is changed unless ``source`` is a sound mediator database this version can read.
     """
     from mediator.core.db import (
-        LATEST_VERSION, _leave_refused_file_as_found, inspect_file, integrity_check, migrate,
+        LATEST_VERSION,
+        _leave_refused_file_as_found,
+        inspect_file,
+        integrity_check,
+        migrate,
     )
 
     db_path, source = Path(db_path), Path(source)
@@ -171,6 +190,8 @@ def restore(db_path: Path, source: Path, backups: Path) -> Path | None:
         info = inspect_file(source)
         if not info.exists or info.tables == 0:
             raise DatabaseError(t("backup.empty", path=str(source)))
+        if progress is not None:
+            progress("check", 0, 0)
         problems = integrity_check(source)
         if problems:
             raise DatabaseError(t("db.damaged", path=str(source),
@@ -178,7 +199,7 @@ def restore(db_path: Path, source: Path, backups: Path) -> Path | None:
     # Stage the copy beside the target, upgrade it there, and only then put it in place.
     staged = db_path.with_name(db_path.name + ".restore")
     try:
-        copy_database(source, staged)
+        copy_database(source, staged, progress)
         if info.user_version < LATEST_VERSION:
             migrate(staged)
         kept: Path | None = None

@@ -262,3 +262,56 @@ def test_copy_is_atomic_no_temp_left(live: Path, tmp_path: Path) -> None:
     assert not target.with_name("c.db.tmp").exists()
     migrate(target)  # already current: a no-op on a sound copy
     assert version(target) == LATEST_VERSION
+
+
+# --- progress ------------------------------------------------------------------------------
+
+
+def page_count(path: Path) -> int:
+    con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        return int(con.execute("PRAGMA page_count").fetchone()[0])
+    finally:
+        con.close()
+
+
+def test_daily_backup_reports_the_check_then_the_pages_copied(live: Path, tmp_path: Path,
+                                                             monkeypatch: pytest.MonkeyPatch
+                                                             ) -> None:
+    monkeypatch.setattr(backup, "STEP_PAGES", 5)   # a small file still copies in steps
+    seen: list[tuple[str, int, int]] = []
+    made = backup.daily_backup(live, tmp_path / "b", TODAY,
+                               progress=lambda *step: seen.append(step))
+    assert made is not None
+    pages = page_count(live)
+    assert pages > 10
+    assert seen[0] == ("check", 0, 0)
+    copied = [done for stage, done, total in seen[1:] if stage == "copy" and total == pages]
+    assert len(copied) == len(seen) - 1
+    assert copied == sorted(copied) and copied[-1] == pages
+    assert copied[0] == 5
+    assert case_names(made) == case_names(live)
+
+
+def test_restore_through_the_cli_shows_its_progress(live: Path, tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """On a terminal the restore shows a bar with the pages copied of all; redirected, none."""
+    import io
+
+    from rich.console import Console
+
+    import mediator.cli as cli
+
+    saved = tmp_path / "保存.db"
+    backup.copy_database(live, saved)
+    screen = io.StringIO()
+    real = cli.console
+    monkeypatch.setattr(cli, "console", lambda stderr=False: Console(
+        file=screen, force_terminal=True, width=120, color_system=None) if stderr else real())
+    monkeypatch.setattr(backup, "STEP_PAGES", 5)
+    target = tmp_path / "恢复到.db"
+    assert main(["--db", str(target), "restore", str(saved)]) == 0
+    pages = page_count(saved)
+    assert "正在备份（页） " in screen.getvalue()
+    assert f"{pages}/{pages}" in screen.getvalue()
+    assert case_names(target) == case_names(live)

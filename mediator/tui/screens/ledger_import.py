@@ -134,7 +134,7 @@ class LedgerImportScreen(Screen[Any]):
             rows: DataTable[Text] = DataTable(id="ledger-rows", cursor_type="row",
                                               zebra_stripes=True)
             yield rows
-            yield ProgressBar(total=None, show_eta=False, id="ledger-progress")
+            yield ProgressBar(total=None, id="ledger-progress")
             yield Static(Content(""), id="ledger-report")
         yield Footer()
 

@@ -51,7 +51,7 @@ class WelcomeScreen(Screen[None]):
                 yield Button(Content(t("tui.welcome.create")), variant="primary", id="create")
                 yield Button(Content(t("tui.welcome.demo")), id="demo")
             yield Static(Content(""), id="welcome-status")
-            yield ProgressBar(id="welcome-progress", show_eta=False)
+            yield ProgressBar(id="welcome-progress")
             yield Static(Content(t("tui.welcome.demo_hint", path=str(app.paths.demo_db)
                                    if app.paths else "demo.db")), id="welcome-demo-hint")
         yield Footer()
