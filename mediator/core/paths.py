@@ -1,13 +1,14 @@
-"""Where data, configuration and backups live.
+"""Where data, configuration, backups and logs live.
 
-``MEDIATOR_HOME`` moves all three at once (a USB install, tests); ``MEDIATOR_DB`` or ``--db``
+``MEDIATOR_HOME`` moves all four at once (a USB install, tests); ``MEDIATOR_DB`` or ``--db``
 names the database file alone. Otherwise platformdirs picks the OS's usual folders, which
-works the same on Windows.
+works the same on Windows (logs: ``%LOCALAPPDATA%\\mediator\\Logs``).
 """
 
 from __future__ import annotations
 
 import os
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,6 +23,12 @@ class Paths:
     config: Path
     backups: Path
     db: Path
+    #: the log folder; left out, ``<data>/logs`` (constructors written before logs existed)
+    logs: Path = None  # type: ignore[assignment]
+
+    def __post_init__(self) -> None:
+        if self.logs is None:
+            object.__setattr__(self, "logs", self.data / "logs")
 
     @property
     def config_file(self) -> Path:
@@ -41,14 +48,23 @@ def resolve_paths(db: str | os.PathLike[str] | None = None) -> Paths:
     home = os.environ.get("MEDIATOR_HOME")
     if home:
         base = Path(home).expanduser()
-        data, config = base, base / "config"
+        data, config, logs = base, base / "config", base / "logs"
     else:
         data = platformdirs.user_data_path(APP, appauthor=False)
         config = platformdirs.user_config_path(APP, appauthor=False)
+        logs = platformdirs.user_log_path(APP, appauthor=False)
     backups = data / "backups"
     if db is None:
         env_db = os.environ.get("MEDIATOR_DB")
         db_path = Path(env_db).expanduser() if env_db else data / "mediator.db"
     else:
         db_path = Path(db).expanduser()
-    return Paths(data=data, config=config, backups=backups, db=db_path)
+    return Paths(data=data, config=config, backups=backups, db=db_path, logs=logs)
+
+
+def is_portable() -> bool:
+    """Whether this is the portable build: a frozen executable with ``portable.txt`` beside
+    it (the build that runs from a USB stick)."""
+    if not getattr(sys, "frozen", False):
+        return False
+    return (Path(sys.executable).parent / "portable.txt").is_file()
