@@ -217,18 +217,40 @@ def log_stop(command: str, code: int) -> None:
     log.info("stop command=%s exit=%s", command, code)
 
 
+def log_exception(exc: BaseException, where: str) -> None:
+    """Write ``exc`` with its traceback to the log (scrubbed like every line)."""
+    log.error("unexpected error in %s: %s", where, type(exc).__name__,
+              exc_info=(type(exc), exc, exc.__traceback__))
+    flush()
+
+
 def log_unexpected(exc: BaseException, where: str) -> str:
     """Write ``exc`` with its traceback to the log; return the short message the user sees,
     in their language, saying where the log is."""
     from mediator.i18n import t
 
-    log.error("unexpected error in %s: %s", where, type(exc).__name__,
-              exc_info=(type(exc), exc, exc.__traceback__))
-    flush()
-    return t("logs.unexpected", error=_summary(exc), folder=str(log_folder()))
+    log_exception(exc, where)
+    return t("logs.unexpected", error=summary(exc), folder=str(log_folder()))
 
 
-def _summary(exc: BaseException) -> str:
+def where_logged() -> str:
+    """The sentence that tells the user where the details went."""
+    from mediator.i18n import t
+
+    return t("logs.where", folder=str(log_folder()))
+
+
+def user_message(exc: BaseException, where: str) -> str:
+    """What to show for an error caught in a screen: a user's error (anything carrying a
+    ``message`` in their language) as it is; anything else logged and explained by
+    :func:`log_unexpected`."""
+    message = getattr(exc, "message", None)
+    if isinstance(message, str) and message:
+        return message
+    return log_unexpected(exc, where)
+
+
+def summary(exc: BaseException) -> str:
     """``Type: first line of the message`` shortened: for the user's own screen, not the log."""
     try:
         text = str(exc).strip()
