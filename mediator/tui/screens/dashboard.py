@@ -346,8 +346,13 @@ class DashboardScreen(Screen[None]):
     def on_export_failed(self, msg: ExportFailed) -> None:
         self.query_one("#dash-export", Button).disabled = False
         exc = msg.error
-        text = exc.message if isinstance(exc, MediatorError) else t(
-            "tui.dash.failed", error=f"{type(exc).__name__}: {exc}")
+        if isinstance(exc, MediatorError):
+            text = exc.message
+        else:
+            from mediator.core.logs import log_exception, summary, where_logged
+
+            log_exception(exc, "dashboard")
+            text = f"{t('tui.dash.failed', error=summary(exc))} {where_logged()}"
         self.query_one("#dash-error", Static).update(literal(text, limit=300))
         self.query_one("#dash-status", Static).update(Content(""))
 
