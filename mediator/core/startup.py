@@ -94,7 +94,7 @@ def _windows_kind(path: str) -> str:
         return NETWORK  # \\server\share
     if len(drive) != 2 or drive[1] != ":":
         return UNKNOWN
-    kind = _drive_type(drive + "\\")
+    kind = _drive_type(drive.upper() + "\\")
     if kind == DRIVE_REMOTE:
         return NETWORK
     if kind == DRIVE_REMOVABLE:
