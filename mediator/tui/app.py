@@ -224,6 +224,9 @@ class MediatorApp(App[int], inherit_bindings=False):
         log_exception(error, "tui (fatal)")
         super()._handle_exception(error)
 
+    #: what the user reads after a crash (set by ``_fatal_error``)
+    crash_message: str = ""
+
     def _fatal_error(self) -> None:
         """After the crash the user reads a short message in their language naming the log
         folder, not a Python traceback with local variables (which can hold a party's data);
@@ -231,14 +234,23 @@ class MediatorApp(App[int], inherit_bindings=False):
         if "debug" in self.features or self._exception is None:
             super()._fatal_error()
             return
-        from rich.text import Text
-
         from mediator.core.logs import log_folder, summary
 
         self.bell()
-        self._exit_renderables.append(Text(t("logs.crashed", error=summary(self._exception),
-                                             folder=str(log_folder()))))
+        self.crash_message = t("logs.crashed", error=summary(self._exception),
+                               folder=str(log_folder()))
         self._close_messages_no_wait()
+
+    def _print_error_renderables(self) -> None:
+        """Print the crash message once the terminal is restored, soft-wrapped by the terminal
+        so that the log folder's path stays whole to copy (rich would break it at 80 columns)."""
+        if self.crash_message:
+            from rich.console import Console
+
+            Console(stderr=True, markup=False, highlight=False,
+                    soft_wrap=True).print(self.crash_message)
+            self.crash_message = ""
+        super()._print_error_renderables()
 
     # --- actions ---------------------------------------------------------------------------
 
