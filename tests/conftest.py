@@ -70,3 +70,15 @@ def make_case(svc):  # type: ignore[no-untyped-def]
         return svc.register_case(data)
 
     return make
+
+
+@pytest.fixture
+def windows_rules(monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+    """Windows' file rules on this machine (see tests/windows_rules.py); a file held open is
+    retried briefly, as on Windows, but without the real pauses."""
+    from windows_rules import install
+
+    from mediator.core import files
+
+    monkeypatch.setattr(files, "RETRY_DELAYS", (0.0, 0.0))
+    return install(monkeypatch)

@@ -98,6 +98,34 @@ class Context:
 SAY_BACKUP_BYTES = 50_000_000
 
 
+def write_stdout(text: str, fmt: str) -> None:
+    """A report or list for ``-o -``. Into a pipe or a file it goes as UTF-8 bytes (CSV with a
+    byte-order mark, like the file export, so Excel and WPS read it), whatever the console's
+    code page: nothing is lost to GBK. On a terminal it is printed as text."""
+    out = sys.stdout
+    buffer = getattr(out, "buffer", None)
+    if buffer is None or out.isatty():
+        out.write(text)
+        out.flush()
+        return
+    out.flush()
+    buffer.write(text.encode("utf-8-sig" if fmt == "csv" else "utf-8"))
+    buffer.flush()
+
+
+def _tolerant_streams() -> None:
+    """A Chinese Windows console redirected to a file writes in its code page (cp936): a name
+    with a character outside GBK (䶮) must not end the command with UnicodeEncodeError.
+    Such characters become ? there; UTF-8 streams are left as they are."""
+    for stream in (sys.stdout, sys.stderr):
+        encoding = (getattr(stream, "encoding", None) or "").lower().replace("-", "")
+        if encoding not in ("utf8", "utf8sig") and hasattr(stream, "reconfigure"):
+            try:
+                stream.reconfigure(errors="replace")
+            except (ValueError, OSError):
+                pass
+
+
 def console(stderr: bool = False):  # type: ignore[no-untyped-def]
     from rich.console import Console
 
@@ -150,6 +178,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     from mediator.core import logs
 
     argv = list(sys.argv[1:] if argv is None else argv)
+    _tolerant_streams()
     _preparse_language(argv)
     parser = build_parser()
     args = parser.parse_args(argv)

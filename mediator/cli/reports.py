@@ -18,7 +18,7 @@ import argparse
 from datetime import date
 from typing import Any
 
-from mediator.cli import Context, console, path_arg
+from mediator.cli import Context, console, path_arg, write_stdout
 from mediator.i18n import t
 
 REPORT_KINDS = ("weekly", "monthly", "range", "ledger", "screening", "subsidy")
@@ -116,7 +116,7 @@ def _offices(ctx: Context, db: Any, codes: list[str] | None) -> tuple[str, ...] 
 
 def cmd_report(ctx: Context) -> int:
     from mediator.reports.build import ReportRequest
-    from mediator.reports.service import export
+    from mediator.reports.service import export, export_text
 
     args = ctx.args
     kind = args.report_kind
@@ -125,6 +125,9 @@ def cmd_report(ctx: Context) -> int:
         svc = ctx.services(db)
         period = period_from_args(args, kind, svc.today())
         req = ReportRequest(kind, period, _offices(ctx, db, args.office), masked=not args.unmasked)
+        if args.output is not None and str(args.output) == "-":
+            write_stdout(export_text(svc, req, fmt), fmt)
+            return 0
         out = console(stderr=True)
         with out.status(t("cli.report.working")):
             path = export(svc, req, fmt, args.output)

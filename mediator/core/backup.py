@@ -7,25 +7,17 @@ database aside, so a restore can itself be undone.
 
 from __future__ import annotations
 
-import os
 import shutil
 import sqlite3
 from datetime import UTC, date, datetime
 from pathlib import Path
 
 from mediator.core.errors import DatabaseError
+from mediator.core.files import FileInUseError, FileWriteError, atomic_path, replace
 from mediator.i18n import t
 
 KEEP_DAILY = 14
 DAILY_PREFIX = "daily-"
-
-
-def _fsync(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def copy_database(source: Path, target: Path) -> Path:
@@ -34,35 +26,29 @@ def copy_database(source: Path, target: Path) -> Path:
     The copy is switched to rollback-journal mode so it is one self-contained file.
     """
     target = Path(target)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(target.name + ".tmp")
-    if tmp.exists():
-        tmp.unlink()
     try:
-        # Read-only: a backup source (say, a file on a USB stick) with a pending WAL must not
-        # be checkpointed, i.e. written, by being copied.
-        from mediator.core.db import readonly_uri
+        with atomic_path(target) as tmp:
+            # Read-only: a backup source (say, a file on a USB stick) with a pending WAL must
+            # not be checkpointed, i.e. written, by being copied.
+            from mediator.core.db import readonly_uri
 
-        src = sqlite3.connect(readonly_uri(Path(source)), uri=True, timeout=30)
-        try:
-            dst = sqlite3.connect(str(tmp))
+            src = sqlite3.connect(readonly_uri(Path(source)), uri=True, timeout=30)
             try:
-                src.backup(dst)
-                dst.execute("PRAGMA journal_mode=DELETE")
+                dst = sqlite3.connect(str(tmp))
+                try:
+                    src.backup(dst)
+                    dst.execute("PRAGMA journal_mode=DELETE")
+                finally:
+                    dst.close()
             finally:
-                dst.close()
-        finally:
-            src.close()
-        _fsync(tmp)
-        os.replace(tmp, target)
+                src.close()
     except sqlite3.DatabaseError as exc:
-        if tmp.exists():
-            tmp.unlink()
         raise DatabaseError(t("backup.failed", path=str(source), error=str(exc))) from exc
-    except OSError as exc:
-        if tmp.exists():
-            tmp.unlink()
-        raise DatabaseError(t("backup.io_error", path=str(target), error=str(exc))) from exc
+    except FileInUseError:
+        raise
+    except FileWriteError as exc:
+        raise DatabaseError(t("backup.io_error", path=str(target),
+                              error=str(exc.__cause__ or exc))) from exc
     return target
 
 
@@ -213,8 +199,8 @@ def restore(db_path: Path, source: Path, backups: Path) -> Path | None:
             for suffix in ("-wal", "-shm"):
                 db_path.with_name(db_path.name + suffix).unlink(missing_ok=True)
             db_path.parent.mkdir(parents=True, exist_ok=True)
-            os.replace(staged, db_path)
-        except OSError as exc:
+            replace(staged, db_path)
+        except (OSError, FileWriteError) as exc:
             raise DatabaseError(t("storage.restore_replace_failed", path=str(db_path),
                                   error=str(exc))) from exc
         return kept

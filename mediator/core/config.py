@@ -7,10 +7,11 @@ is reported and ignored rather than stopping the program.
 from __future__ import annotations
 
 import json
-import os
 import tomllib
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+
+from mediator.core.files import atomic_write
 
 DEFAULT_RISK_COLOURS = {"GENERAL": "blue", "MAJOR": "yellow", "SEVERE": "red"}
 
@@ -50,9 +51,4 @@ def save_config(path: Path, cfg: Config) -> None:
     lines.append("")
     lines.append("[risk_colours]")
     lines += [f"{k} = {_toml_str(v)}" for k, v in cfg.risk_colours.items()]
-    tmp = path.with_name(path.name + ".tmp")
-    with open(tmp, "w", encoding="utf-8") as fh:
-        fh.write("\n".join(lines) + "\n")
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(tmp, path)
+    atomic_write(path, "\n".join(lines) + "\n")

@@ -50,8 +50,9 @@ _INVALID = re.compile(r'[<>:"/\\|?*\x00-\x1f\x7f]')
 MAX_NAME = 120
 
 
-class FileWriteError(MediatorError):
-    """A file could not be written (disk full, no permission, folder missing ...)."""
+class FileWriteError(MediatorError, OSError):
+    """A file could not be written (disk full, no permission, folder missing ...). Also an
+    ``OSError``, so callers that handle file errors keep handling these."""
 
     exit_code = 7
 
@@ -161,6 +162,9 @@ def atomic_path(target: Path, *, private: bool = False) -> Iterator[Path]:
         yield tmp
         fsync_file(tmp)
         replace(tmp, target)
+    except FileWriteError:
+        _discard(tmp)
+        raise
     except OSError as exc:
         _discard(tmp)
         raise FileWriteError(t("files.cannot_write", path=str(target),

@@ -8,7 +8,6 @@ of official documents (公文: top 3.7 cm, bottom 3.5 cm, left 2.8 cm, right 2.6
 
 from __future__ import annotations
 
-import os
 from collections.abc import Sequence
 from copy import deepcopy
 from pathlib import Path
@@ -27,6 +26,7 @@ from docx.text.paragraph import Paragraph
 from docx.text.run import Run
 from lxml import etree
 
+from mediator.core.files import atomic_path
 from mediator.i18n import t
 
 LATIN = "Times New Roman"
@@ -220,8 +220,6 @@ def table(doc: Document, headers: Sequence[str] | None, rows: Sequence[Sequence[
 def save(doc: Document, path: Path) -> Path:
     """Write next to the target, then replace it: a crash never leaves half a file."""
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.stem}.partial{path.suffix}")
-    doc.save(str(tmp))
-    os.replace(tmp, path)
+    with atomic_path(path) as tmp:
+        doc.save(str(tmp))
     return path

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from mediator.core import audit
 from mediator.core.errors import DomainError, ValidationError
+from mediator.core.files import safe_filename
 from mediator.core.services import Services
 from mediator.documents import docxkit, forms
 from mediator.documents.completeness import check_case
@@ -20,9 +21,7 @@ def default_name(kind: str, case_no: str, session_no: int | None = None) -> str:
     name = t(f"doc.file.{kind}", case_no=case_no)
     if kind == "record" and session_no:
         name = t("doc.file.record_n", case_no=case_no, n=session_no)
-    for ch in '\\/:*?"<>|':
-        name = name.replace(ch, "_")
-    return name + ".docx"
+    return safe_filename(name + ".docx")
 
 
 def generate(services: Services, kind: str, case_ref: str, path: Path | None = None,

@@ -15,7 +15,6 @@ type that had to be guessed, an amount that could not be read...) is imported an
 from __future__ import annotations
 
 import hashlib
-import os
 import re
 import time
 from collections.abc import Callable
@@ -29,6 +28,7 @@ from mediator.core.enums import (
 )
 from mediator.core.enums import Outcome as CaseOutcome
 from mediator.core.errors import ValidationError
+from mediator.core.files import atomic_path
 from mediator.core import rules
 from mediator.core.enums import CaseState
 from mediator.core.importing import ImportedCase, ImportResult, RowResult, plan_lifecycle
@@ -470,12 +470,6 @@ def write_rejects(plan: LedgerPlan, rows: list[tuple[ParsedRow, str]]) -> Path:
         values = list(row.values[:width]) + [None] * max(0, width - len(row.values))
         ws.append([_cell(v) for v in values]
                   + [t("ledger.reject.reason", row=row.row_no, reason=reason)])
-    tmp = target.with_name(target.name + ".tmp")
-    try:
+    with atomic_path(target) as tmp:
         wb.save(tmp)
-        os.replace(tmp, target)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise ValidationError(t("ledger.error.cannot_write", path=str(target),
-                                error=str(exc)), "file") from exc
     return target

@@ -23,6 +23,7 @@ from mediator.core.enums import (
     PartyRole,
     RiskGrade,
 )
+from mediator.core.files import MAX_NAME, safe_filename
 from mediator.core.validate import office_area_prefix
 from mediator.documents.completeness import assess, load_facts, subsidy_grade
 from mediator.i18n import t
@@ -87,10 +88,8 @@ def office_title(db: Database, offices: Sequence[str] | None) -> str:
 
 
 def _safe(name: str) -> str:
-    """A file name Windows accepts: no \\ / : * ? " < > | and no trailing dot or space."""
-    for ch in '\\/:*?"<>|':
-        name = name.replace(ch, "_")
-    return name.strip(" .") or "report"
+    """The report's file name without its suffix, as Windows accepts it."""
+    return safe_filename(name, max_length=MAX_NAME - 5)
 
 
 # --- cells ----------------------------------------------------------------------------------

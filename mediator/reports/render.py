@@ -6,6 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from mediator.core.errors import ValidationError
+from mediator.core.files import writable_or_raise
 from mediator.i18n import t
 from mediator.reports.model import Report
 
@@ -33,4 +34,15 @@ def write(report: Report, fmt: str, path: Path | None = None, folder: Path | Non
     path = Path(path)
     if path.is_dir():
         path = path / f"{report.name}.{fmt}"
+    # refused now rather than after the rendering: a report still open in WPS
+    writable_or_raise(path)
     return _renderer(fmt)(report, path)
+
+
+def as_text(report: Report, fmt: str) -> str:
+    """The report as text, for ``-o -`` (md, csv, json)."""
+    from mediator.reports import text
+
+    if fmt not in text.TEXTS:
+        raise ValidationError(t("report.err.stdout_format", fmt=fmt), "format")
+    return text.TEXTS[fmt](report)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from mediator.core import audit
 from mediator.core.errors import ValidationError
@@ -26,9 +27,7 @@ def export(services: Services, req: ReportRequest, fmt: str, path: Path | None =
            progress: Callable[[str], None] | None = None) -> Path:
     """Compute, render and write one report; returns the file written. ``progress`` is told
     each step (``compute``, ``render``, ``done``) for a progress display."""
-    if fmt not in KIND_FORMATS.get(req.kind, ()):
-        raise ValidationError(t("report.err.format_for_kind", kind=req.kind, fmt=fmt,
-                                formats="/".join(KIND_FORMATS.get(req.kind, ()))), "format")
+    _check_format(req, fmt)
     if progress:
         progress("compute")
     report = build(services.db, req, services.today())
@@ -41,13 +40,34 @@ def export(services: Services, req: ReportRequest, fmt: str, path: Path | None =
         with services.db.write() as s:
             written = render.write(report, fmt, path, folder)
             try:
-                audit.append(s, services.operator, "report.unmasked", "report", None, None,
-                             {"kind": req.kind, "period": req.period.label, "format": fmt,
-                              "offices": list(req.offices) if req.offices else None,
-                              "path": str(written)})
+                _audit_unmasked(s, services, req, fmt, str(written))
             except BaseException:
                 written.unlink(missing_ok=True)
                 raise
     if progress:
         progress("done")
     return written
+
+
+def export_text(services: Services, req: ReportRequest, fmt: str) -> str:
+    """The report as text (md, csv, json) for standard output (``-o -``)."""
+    _check_format(req, fmt)
+    report = build(services.db, req, services.today())
+    text = render.as_text(report, fmt)
+    if not req.masked:
+        with services.db.write() as s:
+            _audit_unmasked(s, services, req, fmt, "-")
+    return text
+
+
+def _check_format(req: ReportRequest, fmt: str) -> None:
+    if fmt not in KIND_FORMATS.get(req.kind, ()):
+        raise ValidationError(t("report.err.format_for_kind", kind=req.kind, fmt=fmt,
+                                formats="/".join(KIND_FORMATS.get(req.kind, ()))), "format")
+
+
+def _audit_unmasked(s: Any, services: Services, req: ReportRequest, fmt: str,
+                    path: str) -> None:
+    audit.append(s, services.operator, "report.unmasked", "report", None, None,
+                 {"kind": req.kind, "period": req.period.label, "format": fmt,
+                  "offices": list(req.offices) if req.offices else None, "path": path})

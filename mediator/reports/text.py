@@ -11,24 +11,12 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
 from pathlib import Path
 from typing import Any
 
+from mediator.core.files import atomic_write
 from mediator.i18n import t
 from mediator.reports.model import Report, format_cell, json_cell
-
-
-def _atomic_write(path: Path, data: str, encoding: str = "utf-8") -> Path:
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.stem}.partial{path.suffix}")
-    with open(tmp, "w", encoding=encoding, newline="") as fh:
-        fh.write(data)
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(tmp, path)
-    return path
 
 
 def _csv_text(cell: Any) -> str:
@@ -38,7 +26,7 @@ def _csv_text(cell: Any) -> str:
     return value
 
 
-def render_csv(report: Report, path: Path) -> Path:
+def csv_text(report: Report) -> str:
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\r\n")
     w.writerow([report.title])
@@ -56,14 +44,18 @@ def render_csv(report: Report, path: Path) -> Path:
         if table.note:
             w.writerow([table.note])
         w.writerow([])
-    return _atomic_write(path, buf.getvalue(), encoding="utf-8-sig")
+    return buf.getvalue()
+
+
+def render_csv(report: Report, path: Path) -> Path:
+    return atomic_write(Path(path), csv_text(report), encoding=ENCODINGS["csv"])
 
 
 def _md_cell(cell: Any) -> str:
     return format_cell(cell).replace("|", "\\|").replace("\r", "").replace("\n", "<br>")
 
 
-def render_md(report: Report, path: Path) -> Path:
+def md_text(report: Report) -> str:
     out = [f"# {report.title}", "", report.subtitle, ""]
     if not report.masked:
         out += [f"> {t('report.unmasked_notice')}", ""]
@@ -81,7 +73,11 @@ def render_md(report: Report, path: Path) -> Path:
             out += ["", table.note]
         out.append("")
     out.append(t("report.generated", office=report.office_name, date=report.generated_on.isoformat()))
-    return _atomic_write(path, "\n".join(out) + "\n")
+    return "\n".join(out) + "\n"
+
+
+def render_md(report: Report, path: Path) -> Path:
+    return atomic_write(Path(path), md_text(report), encoding=ENCODINGS["md"])
 
 
 def report_json(report: Report) -> dict[str, Any]:
@@ -97,5 +93,15 @@ def report_json(report: Report) -> dict[str, Any]:
     }
 
 
+def json_text(report: Report) -> str:
+    return json.dumps(report_json(report), ensure_ascii=False, indent=1) + "\n"
+
+
 def render_json(report: Report, path: Path) -> Path:
-    return _atomic_write(path, json.dumps(report_json(report), ensure_ascii=False, indent=1) + "\n")
+    return atomic_write(Path(path), json_text(report), encoding=ENCODINGS["json"])
+
+
+#: how each text format is encoded in a file (CSV with a byte-order mark, so that Excel and WPS
+#: read it as UTF-8)
+ENCODINGS = {"csv": "utf-8-sig", "md": "utf-8", "json": "utf-8"}
+TEXTS = {"csv": csv_text, "md": md_text, "json": json_text}

@@ -9,7 +9,6 @@ fact starting with ``=`` never becomes a formula.
 
 from __future__ import annotations
 
-import os
 import re
 from datetime import date
 from pathlib import Path
@@ -17,6 +16,7 @@ from typing import Any
 
 import xlsxwriter
 
+from mediator.core.files import atomic_path
 from mediator.i18n import t
 from mediator.reports.model import DASH, Money, Rate, Report, Signed, Table
 
@@ -183,9 +183,13 @@ def _chart(wb: xlsxwriter.Workbook, ws: Any, sheet: str, table: Table, header: i
 
 def render(report: Report, path: Path) -> Path:
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.stem}.partial{path.suffix}")
     big = sum(len(tb.rows) for tb in report.tables) > 20000
+    with atomic_path(path) as tmp:
+        _write_workbook(report, tmp, big)
+    return path
+
+
+def _write_workbook(report: Report, tmp: Path, big: bool) -> None:
     wb = xlsxwriter.Workbook(str(tmp), {"constant_memory": big, "strings_to_numbers": False,
                                         "strings_to_formulas": False, "strings_to_urls": False})
     wb.set_properties({"title": report.title, "subject": report.subtitle,
@@ -215,13 +219,5 @@ def render(report: Report, path: Path) -> Path:
                 _banner(ws, 0, ncols, table.title, f.title)
                 r = 1
             _write_table(wb, ws, sheet, table, r, f, freeze=index > 0)
+    finally:
         wb.close()
-    except BaseException:
-        try:
-            wb.close()
-        finally:
-            if tmp.exists():
-                tmp.unlink()
-        raise
-    os.replace(tmp, path)
-    return path

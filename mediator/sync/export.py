@@ -13,8 +13,6 @@ rename), and copied to the target the same way; only then is the stick safe to r
 
 from __future__ import annotations
 
-import os
-import re
 import shutil
 import sqlite3
 import tempfile
@@ -27,6 +25,7 @@ from typing import Any
 
 from mediator import __version__
 from mediator.core.db import LATEST_VERSION, Database
+from mediator.core.files import FileInUseError, atomic_write, fsync_file, safe_filename
 from mediator.core.validate import office_area_prefix
 from mediator.i18n import t
 from mediator.sync import payload as pl
@@ -36,7 +35,6 @@ from mediator.sync.package import write_package
 
 SUFFIX = ".mdsync"
 OUTBOX_KEEP = 10
-_UNSAFE = re.compile(r'[<>:"/\\|?*\x00-\x1f]+')
 _OFFICE_SUFFIXES = ("人民调解委员会", "调解委员会", "司法所", "综治中心", "矛调中心", "人民政府")
 
 
@@ -73,7 +71,8 @@ def place_name(office_name: str) -> str:
         if name.endswith(suffix) and len(name) > len(suffix):
             name = name[: -len(suffix)]
             break
-    return _UNSAFE.sub("_", name).strip(" .") or "office"
+    name = name.strip(" .")
+    return safe_filename(name, max_length=60) if name else "office"
 
 
 def iso_week(day: date) -> str:
@@ -83,28 +82,6 @@ def iso_week(day: date) -> str:
 
 def package_name(office_code: str, office_name: str, day: date) -> str:
     return f"{office_code}_{place_name(office_name)}_{iso_week(day)}{SUFFIX}"
-
-
-def fsync_file(path: Path) -> None:
-    # read-write: on Windows os.fsync (FlushFileBuffers) needs a handle with write access
-    fd = os.open(path, os.O_RDWR | getattr(os, "O_BINARY", 0))
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def fsync_dir(path: Path) -> None:
-    """Make a rename durable (POSIX); Windows has no directory handles to fsync."""
-    if os.name != "posix":
-        return
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
 
 
 def snapshot(db_path: Path, target: Path, area: str) -> dict[str, int]:
@@ -138,20 +115,7 @@ def snapshot(db_path: Path, target: Path, area: str) -> dict[str, int]:
 
 
 def _write_atomically(target: Path, write: Callable[[Any], None]) -> None:
-    tmp = target.with_name(target.name + ".tmp")
-    try:
-        with open(tmp, "wb") as fh:
-            write(fh)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, target)
-    except BaseException:
-        try:
-            tmp.unlink()
-        except OSError:
-            pass
-        raise
-    fsync_dir(target.parent)
+    atomic_write(target, write)
 
 
 def copy_to(source: Path, target: Path, on_bytes: Callable[[int], None]) -> None:
@@ -239,6 +203,8 @@ def export_package(db: Database, *, data_dir: Path, keys: OfficeKeys, office_nam
                 target.parent.mkdir(parents=True, exist_ok=True)
                 copy_to(outbox_path, target, on_copy)
                 path, copied = target, True
+    except FileInUseError:
+        raise
     except OSError as exc:
         raise SyncIOError(t("sync.io_error", path=str(getattr(exc, "filename", "") or output
                                                        or data_dir), error=str(exc))) from exc

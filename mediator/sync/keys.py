@@ -34,6 +34,7 @@ from cryptography.hazmat.primitives.serialization import (
 )
 
 from mediator.core.errors import ValidationError
+from mediator.core.files import atomic_write
 from mediator.core.validate import normalise, parse_office_code
 from mediator.i18n import t
 from mediator.sync.errors import PackageInvalid, SyncSetupError
@@ -145,15 +146,7 @@ def private_dir(path: Path) -> Path:
 def write_private(path: Path, data: bytes) -> None:
     """Write a file readable only by the user: created with mode 600, fsynced, renamed."""
     private_dir(path.parent)
-    tmp = path.with_name(path.name + ".tmp")
-    if tmp.exists():
-        tmp.unlink()
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o600)
-    with os.fdopen(fd, "wb") as fh:
-        fh.write(data)
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(tmp, path)
+    atomic_write(path, data, private=True)
     _restrict(path, 0o600)
 
 

@@ -15,6 +15,7 @@ from sqlmodel import select
 
 from mediator.core import audit
 from mediator.core.errors import DomainError, NotFoundError, ValidationError
+from mediator.core.files import FileInUseError
 from mediator.core.models import ImportLog, Office, SyncConflict, TrustedKey, utcnow
 from mediator.core.validate import is_within_area, normalise, parse_office_code
 from mediator.i18n import t
@@ -78,6 +79,8 @@ class SyncService:
             target = target / self.default_public_name()
         try:
             ex._write_atomically(target, lambda fh: fh.write(data))
+        except FileInUseError:
+            raise
         except OSError as exc:
             raise SyncIOError(t("sync.io_error", path=str(target), error=str(exc))) from exc
         return target

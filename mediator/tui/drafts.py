@@ -1,8 +1,8 @@
 """Unsaved form drafts kept on disk, so a crash or a power cut never costs a half-typed case.
 
-A draft is one small JSON file per form in ``<data>/drafts``. Every save writes a temporary file
-in the same folder, flushes and fsyncs it, then swaps it in with ``os.replace`` (atomic on
-Windows and POSIX): after a power cut the file holds either the previous draft or the new one,
+A draft is one small JSON file per form in ``<data>/drafts``. Every save goes through
+``mediator.core.files.atomic_write`` (a temporary file in the same folder, fsynced, then
+swapped in): after a power cut the file holds either the previous draft or the new one,
 never a mix. A file that cannot be read (damaged disk, hand-edited) is moved aside as ``.bad``
 and ignored instead of stopping the form from opening.
 
@@ -14,12 +14,13 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
-import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+
+from mediator.core.errors import MediatorError
+from mediator.core.files import atomic_write, replace
 
 FORMAT_VERSION = 1
 
@@ -57,13 +58,7 @@ class DraftStore:
             "form": form,
         }
         data = json.dumps(payload, ensure_ascii=False, indent=1).encode("utf-8")
-        tmp = target.with_name(f".{target.stem}.{os.getpid()}.{uuid.uuid4().hex[:8]}.tmp")
-        with open(tmp, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, target)
-        _fsync_folder(self.folder)
+        atomic_write(target, data)
         return target
 
     def load(self, name: str) -> Draft | None:
@@ -81,8 +76,8 @@ class DraftStore:
                 raise TypeError("form")
             saved = datetime.fromisoformat(str(payload.get("saved_at")))
         except (ValueError, KeyError, TypeError, UnicodeDecodeError):
-            with contextlib.suppress(OSError):
-                os.replace(target, target.with_suffix(".bad"))
+            with contextlib.suppress(OSError, MediatorError):
+                replace(target, target.with_suffix(".bad"))
             return None
         return Draft(name=name, saved_at=saved, form=form)
 
@@ -90,18 +85,3 @@ class DraftStore:
         with contextlib.suppress(FileNotFoundError):
             self.path(name).unlink()
 
-
-def _fsync_folder(folder: Path) -> None:
-    """Make the rename itself durable where the OS allows opening a folder (not on Windows)."""
-    if os.name == "nt":
-        return
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
