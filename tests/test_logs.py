@@ -362,3 +362,21 @@ def test_bundle_never_holds_the_database(good: Path, tmp_path: Path) -> None:
     target = logs.write_bundle(tmp_path / "b.zip", "ok\n", tmp_path)
     with zipfile.ZipFile(target) as zf:
         assert sorted(zf.namelist()) == ["doctor.txt", "versions.txt"]
+
+
+def test_doctor_bundle_by_windows_rules(good: Path, tmp_path: Path, windows_rules, capsys) -> None:  # type: ignore[no-untyped-def]
+    """The log is open (this run writes to it) while it is packed; a bundle open in another
+    program is refused with the usual message and left as it was."""
+    target = tmp_path / "诊断包.zip"
+    assert main(["--db", str(good), "doctor", "--bundle", "-o", str(target)]) == 0
+    with zipfile.ZipFile(target) as zf:
+        assert "logs/mediator.log" in zf.namelist()
+    before = target.read_bytes()
+    capsys.readouterr()
+    windows_rules.hold(target)
+    assert main(["--db", str(good), "doctor", "--bundle", "-o", str(target)]) == 7
+    from mediator.i18n import t
+
+    assert capsys.readouterr().err == f"错误：{t('files.in_use', path=str(target))}\n"
+    assert target.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir() if p.suffix == ".zip") == ["诊断包.zip"]
