@@ -357,3 +357,82 @@ def test_no_platform_default_encoding_in_mediators_own_code(tmp_path: Path) -> N
     assert done.returncode == 0, done.stderr.decode("utf-8", "replace")
     result = json.loads(done.stdout.decode("utf-8").strip().splitlines()[-1])
     assert result == {"codes": [0] * len(commands), "warnings": []}
+
+
+# --- the os.name == "nt" branches, with os.name patched where they read it -------------------
+
+
+def test_usb_drives_on_windows_are_the_drive_letters_from_d(monkeypatch: pytest.MonkeyPatch
+                                                             ) -> None:
+    import types
+
+    from mediator.sync import service
+
+    present = {"D:\\", "F:\\"}
+    looked: list[str] = []
+
+    class DriveRoot:
+        def __init__(self, text: str) -> None:
+            self.text = text
+
+        def exists(self) -> bool:
+            looked.append(self.text)
+            if self.text == "E:\\":
+                raise PermissionError(21, "The device is not ready")   # an empty card reader
+            return self.text in present
+
+    monkeypatch.setattr(service, "os", types.SimpleNamespace(name="nt", environ={}))
+    monkeypatch.setattr(service, "Path", DriveRoot)
+    found = [root.text for root in service.removable_folders()]
+    assert found == ["D:\\", "F:\\"]
+    assert looked[0] == "D:\\" and looked[-1] == "Z:\\" and len(looked) == 23
+
+
+def test_key_files_on_windows_are_written_without_posix_modes(monkeypatch: pytest.MonkeyPatch,
+                                                               tmp_path: Path) -> None:
+    """Windows has no chmod modes: the key is written (atomically) and no mode is forced."""
+    import types
+
+    from mediator.sync import keys
+
+    def no_chmod(*args: Any) -> None:
+        raise AssertionError("chmod on Windows")
+
+    monkeypatch.setattr(keys, "os", types.SimpleNamespace(name="nt", chmod=no_chmod))
+    target = tmp_path / "keys 密钥" / "330106001.key"
+    keys.write_private(target, b"secret")
+    assert target.read_bytes() == b"secret"
+    assert leftovers(tmp_path) == []
+
+
+def test_fsync_dir_does_nothing_on_windows(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    import types
+
+    def refuse(*args: Any) -> None:
+        raise AssertionError("folders cannot be opened on Windows")
+
+    monkeypatch.setattr(files, "os", types.SimpleNamespace(name="nt", open=refuse))
+    files.fsync_dir(tmp_path)
+
+
+def test_open_folder_on_windows_uses_startfile(monkeypatch: pytest.MonkeyPatch,
+                                               tmp_path: Path) -> None:
+    import types
+
+    from mediator.core import desktop
+
+    started: list[str] = []
+    monkeypatch.setattr(desktop, "os", types.SimpleNamespace(name="nt", startfile=started.append))
+    desktop.open_folder(tmp_path / "周报.xlsx")     # a file: its folder is opened
+    assert started == [str(tmp_path)]
+
+
+def test_open_folder_without_a_file_manager_says_where_it_is(monkeypatch: pytest.MonkeyPatch,
+                                                             tmp_path: Path) -> None:
+    from mediator.core import desktop
+    from mediator.core.errors import MediatorError
+
+    monkeypatch.setattr(desktop.shutil, "which", lambda tool: None)
+    with pytest.raises(MediatorError) as caught:
+        desktop.open_folder(tmp_path)
+    assert caught.value.message == f"无法自动打开文件夹，请在“此电脑”中手动打开：{tmp_path}"

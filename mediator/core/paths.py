@@ -1,8 +1,9 @@
-"""Where data, configuration, backups and logs live.
+"""Where data, configuration, backups, exports and logs live.
 
-``MEDIATOR_HOME`` moves all four at once (a USB install, tests); ``MEDIATOR_DB`` or ``--db``
+``MEDIATOR_HOME`` moves all of them at once (a USB install, tests); ``MEDIATOR_DB`` or ``--db``
 names the database file alone. Otherwise platformdirs picks the OS's usual folders, which
-works the same on Windows (logs: ``%LOCALAPPDATA%\\mediator\\Logs``).
+works the same on Windows; exports made in the TUI go to a folder a clerk can find
+(``Documents\人民调解``), not the hidden data folder; logs to ``%LOCALAPPDATA%\\mediator\\Logs``.
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ from pathlib import Path
 import platformdirs
 
 APP = "mediator"
+#: the exports folder's name in the user's documents
+EXPORTS_NAME = "人民调解"
 
 
 @dataclass(frozen=True)
@@ -23,6 +26,9 @@ class Paths:
     config: Path
     backups: Path
     db: Path
+    #: where reports, documents and packages made in the TUI go by default (None: ``exports``
+    #: in the data folder), see ``resolve_paths``
+    exports: Path | None = None
     #: the log folder; left out, ``<data>/logs`` (constructors written before logs existed)
     logs: Path = None  # type: ignore[assignment]
 
@@ -33,6 +39,11 @@ class Paths:
     @property
     def config_file(self) -> Path:
         return self.config / "config.toml"
+
+    @property
+    def export_folder(self) -> Path:
+        """The folder shown to the user as 导出."""
+        return self.exports if self.exports is not None else self.data / "exports"
 
     @property
     def demo_db(self) -> Path:
@@ -48,10 +59,13 @@ def resolve_paths(db: str | os.PathLike[str] | None = None) -> Paths:
     home = os.environ.get("MEDIATOR_HOME")
     if home:
         base = Path(home).expanduser()
-        data, config, logs = base, base / "config", base / "logs"
+        data, config = base, base / "config"
+        exports, logs = base / "exports", base / "logs"
     else:
         data = platformdirs.user_data_path(APP, appauthor=False)
         config = platformdirs.user_config_path(APP, appauthor=False)
+        # a folder a clerk finds (Documents\人民调解), not the hidden AppData one
+        exports = platformdirs.user_documents_path() / EXPORTS_NAME
         logs = platformdirs.user_log_path(APP, appauthor=False)
     backups = data / "backups"
     if db is None:
@@ -59,7 +73,8 @@ def resolve_paths(db: str | os.PathLike[str] | None = None) -> Paths:
         db_path = Path(env_db).expanduser() if env_db else data / "mediator.db"
     else:
         db_path = Path(db).expanduser()
-    return Paths(data=data, config=config, backups=backups, db=db_path, logs=logs)
+    return Paths(data=data, config=config, backups=backups, db=db_path, exports=exports,
+                 logs=logs)
 
 
 def is_portable() -> bool:

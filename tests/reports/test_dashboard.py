@@ -111,6 +111,61 @@ async def test_export_error_in_chinese(known, tmp_path: Path) -> None:  # type: 
         assert list(tmp_path.iterdir()) == []
 
 
+async def test_export_goes_to_the_exports_folder_and_opens_it(known, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """By default a report goes where a clerk finds it (导出), and 打开文件夹 shows it."""
+    import os
+
+    from mediator.core import desktop
+
+    opened: list[Path] = []
+    monkeypatch.setattr(desktop.shutil, "which", lambda tool: f"/usr/bin/{tool}")
+    monkeypatch.setattr(desktop.subprocess, "Popen", lambda argv, **kw: opened.append(Path(argv[1])))
+    exports = Path(os.environ["MEDIATOR_HOME"]) / "exports"
+    app = DashApp(known.svc)
+    async with app.run_test(size=(140, 60)) as pilot:
+        screen = await _loaded(pilot)
+        assert screen.query_one("#dash-folder", Input).value == str(exports)
+        assert screen.query_one("#dash-open", Button).display is False
+        screen.query_one("#dash-period", Input).value = "2026-W47"
+        screen.query_one("#dash-export", Button).press()
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert screen.written == exports / "青石镇人民调解周报_2026-W47.xlsx"
+        assert screen.written.is_file()
+        button = screen.query_one("#dash-open", Button)
+        assert button.display is True
+        button.press()
+        await pilot.pause()
+        assert opened == [exports]
+
+
+async def test_a_report_open_in_wps_keeps_the_form_with_the_message(known, tmp_path: Path,  # type: ignore[no-untyped-def]
+                                                                   windows_rules) -> None:
+    folder = tmp_path / "导出"
+    folder.mkdir()
+    held = folder / "青石镇人民调解周报_2026-W47.xlsx"
+    held.write_bytes(b"last week's report")
+    windows_rules.hold(held)
+    app = DashApp(known.svc)
+    async with app.run_test(size=(140, 60)) as pilot:
+        screen = await _loaded(pilot)
+        screen.query_one("#dash-period", Input).value = "2026-W47"
+        screen.query_one("#dash-folder", Input).value = str(folder)
+        screen.query_one("#dash-export", Button).press()
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        error = str(screen.query_one("#dash-error", Static).render())
+        assert error.startswith(f"文件 {held} 正被其他程序")
+        assert "关闭" in error
+        assert screen.written is None
+        assert screen.query_one("#dash-export", Button).disabled is False
+        assert screen.query_one("#dash-open", Button).display is False
+    assert held.read_bytes() == b"last week's report"
+    assert sorted(p.name for p in folder.iterdir()) == [held.name]
+
+
 def test_charts_use_plain_characters() -> None:
     weeks = parse_week("2026-W47", TODAY).weeks(4)
     points = [TrendPoint(w, r, c) for w, r, c in zip(weeks, (0, 3, 10, 5), (1, 0, 4, 5))]

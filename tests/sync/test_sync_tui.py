@@ -51,6 +51,33 @@ async def test_export_to_a_usb_folder(net) -> None:
     assert (net.t1.paths.data / "outbox" / written[0].name).read_bytes() == written[0].read_bytes()
 
 
+async def test_export_without_a_stick_goes_to_the_exports_folder(net, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """No stick chosen: the package lands in 导出 (not only the hidden outbox), and 打开文件夹
+    shows that folder."""
+    from mediator.core import desktop
+
+    opened: list[Any] = []
+    monkeypatch.setattr(desktop.shutil, "which", lambda tool: f"/usr/bin/{tool}")
+    monkeypatch.setattr(desktop.subprocess, "Popen", lambda argv, **kw: opened.append(argv[1]))
+    net.t1.register(2)
+    app = Harness(SyncScreen(net.t1.svc, net.t1.paths))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        screen.query_one("#sync-folder", Input).value = ""
+        assert screen.query_one("#sync-open", Button).display is False
+        await pilot.click("#sync-export")
+        await settle(pilot)
+        exports = net.t1.paths.export_folder
+        written = list(exports.glob("*.mdsync"))
+        assert len(written) == 1 and written[0].name.startswith("330106001_青石镇_")
+        assert str(written[0]) in static_text(screen, "#sync-result").replace("\n", "")
+        assert screen.query_one("#sync-open", Button).display is True
+        await pilot.click("#sync-open")
+        await pilot.pause()
+        assert opened == [str(exports)]
+
+
 async def test_export_to_a_missing_folder_says_so(net, tmp_path) -> None:
     app = Harness(SyncScreen(net.t1.svc, net.t1.paths))
     async with app.run_test(size=(120, 40)) as pilot:

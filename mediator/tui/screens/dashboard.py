@@ -131,12 +131,13 @@ class ExportFailed(Message):
 
 
 def default_folder(app: object) -> Path:
+    """The exports folder (导出): Documents\\人民调解, where a clerk finds the file."""
     paths = getattr(app, "paths", None)
     if paths is None:
         from mediator.core.paths import resolve_paths
 
         paths = resolve_paths()
-    return Path(paths.data) / "reports"
+    return Path(paths.export_folder)
 
 
 class DashboardScreen(Screen[None]):
@@ -208,6 +209,7 @@ class DashboardScreen(Screen[None]):
                                  id="dash-export")
                 yield ProgressBar(total=len(STEPS), show_eta=False, id="dash-progress")
                 yield Static(Content(""), id="dash-status")
+                yield Button(Content(t("files.open_folder")), id="dash-open")
                 yield Static(Content(""), id="dash-error")
         yield Footer()
 
@@ -223,6 +225,7 @@ class DashboardScreen(Screen[None]):
             overdue.add_column(Text(t(f"tui.dash.col.{key}")), key=key)
         self.query_one("#dash-period", Input).value = self._default_period("weekly")
         self.query_one("#dash-folder", Input).value = str(default_folder(self.app))
+        self.query_one("#dash-open", Button).display = False
         self.reload()
 
     # --- figures -------------------------------------------------------------------------
@@ -317,6 +320,7 @@ class DashboardScreen(Screen[None]):
         self.query_one("#dash-progress", ProgressBar).update(progress=0)
         self.query_one("#dash-status", Static).update(Content(t("tui.dash.step.start")))
         self.query_one("#dash-export", Button).disabled = True
+        self.query_one("#dash-open", Button).display = False
         self.export(ReportRequest(kind, period, masked=masked), fmt, folder)
 
     @work(thread=True, exclusive=True, group="dashboard-export", exit_on_error=False)
@@ -342,6 +346,19 @@ class DashboardScreen(Screen[None]):
         self.query_one("#dash-status", Static).update(
             literal(t("tui.dash.written", path=str(msg.path))))
         self.notify(t("tui.dash.written", path=str(msg.path)), markup=False)
+        self.query_one("#dash-open", Button).display = True
+
+    @on(Button.Pressed, "#dash-open")
+    def open_folder(self) -> None:
+        """打开文件夹: the folder of the file just written, in Explorer."""
+        from mediator.core.desktop import open_folder
+
+        if self.written is None:
+            return
+        try:
+            open_folder(self.written)
+        except MediatorError as exc:
+            self.query_one("#dash-error", Static).update(literal(exc.message, limit=300))
 
     def on_export_failed(self, msg: ExportFailed) -> None:
         self.query_one("#dash-export", Button).disabled = False

@@ -33,6 +33,7 @@ from textual.widgets import (
     Static,
 )
 
+from mediator.core.errors import MediatorError
 from mediator.core.logs import user_message
 from mediator.core.models import local_time
 from mediator.i18n import t
@@ -104,6 +105,7 @@ class ExportDone(Message):
     lines: list[str]
     ok: bool
     copied: bool = False
+    folder: Path | None = None      # where the package was written, for 打开文件夹
 
 
 class SyncScreen(Screen[None]):
@@ -140,6 +142,7 @@ class SyncScreen(Screen[None]):
             yield Static(Content(""), id="sync-stage")
             yield ProgressBar(total=None, show_eta=False, id="sync-progress")
             yield Static(Content(""), id="sync-result")
+            yield Button(Content(t("files.open_folder")), id="sync-open")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -147,6 +150,8 @@ class SyncScreen(Screen[None]):
             for widget in self.query(Input):
                 widget.cursor_blink = False
         self.query_one("#sync-progress", ProgressBar).display = False
+        self.query_one("#sync-open", Button).display = False
+        self.opened_folder: Path | None = None
         self.load()
 
     def on_screen_resume(self) -> None:
@@ -216,6 +221,7 @@ class SyncScreen(Screen[None]):
         bar.display = True
         bar.update(total=None, progress=0)
         self.query_one("#sync-export", Button).disabled = True
+        self.query_one("#sync-open", Button).display = False
         self.run_export(None if to is Select.NULL else str(to), Path(folder) if folder else None)
 
     @work(thread=True, exclusive=True, group="sync-export", exit_on_error=False)
@@ -232,6 +238,10 @@ class SyncScreen(Screen[None]):
                 from mediator.sync.errors import SyncIOError
 
                 raise SyncIOError(t("tui.sync.no_folder", path=str(folder)))
+            if folder is None:
+                # no stick chosen: into 导出, a folder the clerk can find and copy from
+                folder = Path(self.paths.export_folder)
+                folder.mkdir(parents=True, exist_ok=True)
             result = _sync(self.services, self.paths).export(to=to, output=folder,
                                                              progress=on_stage)
         except Exception as exc:  # noqa: BLE001
@@ -245,7 +255,7 @@ class SyncScreen(Screen[None]):
         lines.append(t("cli.sync.outbox_copy", path=str(result.outbox_path)))
         if result.copied:
             lines.append(t("sync.safe_to_remove"))
-        self.post_message(ExportDone(lines, True, result.copied))
+        self.post_message(ExportDone(lines, True, result.copied, result.path.parent))
 
     def on_export_done(self, msg: ExportDone) -> None:
         self.query_one("#sync-export", Button).disabled = False
@@ -259,6 +269,21 @@ class SyncScreen(Screen[None]):
             literal("\n".join(msg.lines), style, one_line=False))
         if msg.ok:
             self.notify(t("sync.safe_to_remove") if msg.copied else msg.lines[0], markup=False)
+        self.opened_folder = msg.folder if msg.ok else None
+        self.query_one("#sync-open", Button).display = self.opened_folder is not None
+
+    @on(Button.Pressed, "#sync-open")
+    def open_folder(self) -> None:
+        """打开文件夹: where the package was just written."""
+        from mediator.core.desktop import open_folder
+
+        if self.opened_folder is None:
+            return
+        try:
+            open_folder(self.opened_folder)
+        except MediatorError as exc:
+            self.query_one("#sync-result", Static).update(literal(exc.message, "bold red",
+                                                                  one_line=False))
 
     @on(Button.Pressed, "#sync-import")
     def action_import_files(self) -> None:
