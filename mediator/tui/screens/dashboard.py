@@ -370,7 +370,8 @@ class DashboardScreen(Screen[None]):
 
             log_exception(exc, "dashboard")
             text = f"{t('tui.dash.failed', error=summary(exc))} {where_logged()}"
-        self.query_one("#dash-error", Static).update(literal(text, limit=300))
+        # room for the log folder's path after a 200-character summary
+        self.query_one("#dash-error", Static).update(literal(text, limit=600))
         self.query_one("#dash-status", Static).update(Content(""))
 
 
