@@ -13,7 +13,7 @@ import importlib
 import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +34,9 @@ class Context:
     """What every subcommand gets: resolved paths, operator, and the parsed arguments."""
 
     args: argparse.Namespace
+    #: warnings of the start-up checks, printed on stderr and shown again by the TUI
+    notices: list[str] = field(default_factory=list)
+    _checked: set[Path] = field(default_factory=set)
 
     @property
     def paths(self):  # type: ignore[no-untyped-def]
@@ -57,6 +60,7 @@ class Context:
         from mediator.core.db import open_database
 
         paths = self.paths
+        self.check_database(paths.db)
         db = open_database(paths.db, create=create, backups=paths.backups)
         if backup:
             # the first open of a day checks and copies the whole file: on a big database that
@@ -70,6 +74,22 @@ class Context:
                 with progress_bar() as update:
                     daily_backup(paths.db, paths.backups, progress=stages(update))
         return db
+
+    def check_database(self, path: Path) -> None:
+        """Refuse an SQLite too old for the schema; warn (once per file and run) when the
+        file is on a network drive or a USB stick. See :mod:`mediator.core.startup`."""
+        from mediator.core import logs
+        from mediator.core.startup import check_sqlite, location_warnings, storage_kind
+
+        check_sqlite()
+        if path in self._checked:
+            return
+        self._checked.add(path)
+        kind = storage_kind(path)
+        logs.log.info("database storage=%s", kind)
+        for text in location_warnings(path, self.paths.config, kind=kind):
+            console(stderr=True).print(text, markup=False)
+            self.notices.append(text)
 
     def services(self, db):  # type: ignore[no-untyped-def]
         from mediator.core.services import Services
@@ -185,8 +205,20 @@ def _preparse_language(argv: Sequence[str]) -> None:
             pass
 
 
+#: sub-subcommand destinations, for the command name written to the log
+_SUBCOMMANDS = ("audit_command", "keys_command", "sync_command", "import_command",
+                "report_kind", "doc_kind", "check_kind")
+
+
+def command_name(args: argparse.Namespace) -> str:
+    """``doctor``, ``sync import``, ``tui``: what ran, never its arguments (they carry names)."""
+    parts = [getattr(args, "command", None) or "tui"]
+    parts += [str(v) for d in _SUBCOMMANDS if (v := getattr(args, d, None))]
+    return " ".join(parts)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    from mediator.core.errors import MediatorError
+    from mediator.core import logs
 
     argv = list(sys.argv[1:] if argv is None else argv)
     _tolerant_streams()
@@ -196,7 +228,31 @@ def main(argv: Sequence[str] | None = None) -> int:
     if getattr(args, "lang", None):
         set_language(args.lang)
     ctx = Context(args)
-    handler = getattr(args, "handler", None)
+    name = command_name(args)
+    logs.setup_logging(_log_folder())
+    logs.log_start(name)
+    code = 1
+    try:
+        code = _run(ctx, name)
+        return code
+    finally:
+        logs.log_stop(name, code)
+        logs.close_logging()
+
+
+def _log_folder() -> Path:
+    from mediator.core.paths import resolve_paths
+
+    return resolve_paths().logs
+
+
+def _run(ctx: Context, name: str) -> int:
+    """Run the command; every failure becomes a message on stderr and an exit code, and
+    anything unexpected goes to the log with its traceback."""
+    from mediator.core import logs
+    from mediator.core.errors import MediatorError
+
+    handler = getattr(ctx.args, "handler", None)
     try:
         if handler is None:
             from mediator.tui import run_app
@@ -204,12 +260,15 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_app(ctx)
         return int(handler(ctx) or 0)
     except MediatorError as exc:
+        logs.log.info("refused: %s", type(exc).__name__)
         console(stderr=True).print(t("cli.error", message=exc.message), markup=False)
         return exc.exit_code
     except KeyboardInterrupt:
+        logs.log.info("interrupted")
         console(stderr=True).print(t("cli.interrupted"), markup=False)
         return 130
     except OSError as exc:
+        logs.log.warning("file operation failed", exc_info=exc)
         console(stderr=True).print(t("cli.os_error", error=str(exc)), markup=False)
         return 7
     except Exception as exc:  # sqlite errors on damaged files and the like
@@ -218,9 +277,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         from sqlalchemy.exc import DBAPIError
 
         if isinstance(exc, (sqlite3.DatabaseError, DBAPIError)):
+            logs.log.warning("database error", exc_info=exc)
             console(stderr=True).print(t("cli.db_error", error=str(exc).splitlines()[0]), markup=False)
             return 3
-        raise
+        console(stderr=True).print(logs.log_unexpected(exc, name), markup=False)
+        return 1
 
 
 def path_arg(value: str) -> Path:

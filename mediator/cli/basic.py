@@ -23,6 +23,8 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p.set_defaults(handler=cmd_demo)
 
     p = sub.add_parser("doctor", parents=[common], help=t("cli.doctor.help"))
+    p.add_argument("--bundle", action="store_true", help=t("logs.bundle.help"))
+    p.add_argument("-o", "--output", type=path_arg, help=t("logs.bundle.output"))
     p.set_defaults(handler=cmd_doctor)
 
     p = sub.add_parser("backup", parents=[common], help=t("cli.backup.help"))
@@ -85,6 +87,7 @@ def cmd_demo(ctx: Context) -> int:
     target = paths.db if explicit else paths.demo_db
     from mediator.core.db import open_database
 
+    ctx.check_database(target)
     with open_database(target, backups=paths.backups) as db, progress_bar() as update:
         label = t("cli.demo.working", n=ctx.args.cases)
         result = generate(db, cases=ctx.args.cases, seed=ctx.args.seed,
@@ -101,11 +104,25 @@ def _env_db() -> bool:
 
 
 def cmd_doctor(ctx: Context) -> int:
+    from mediator.core.errors import ValidationError
+
+    bundle, output = getattr(ctx.args, "bundle", False), getattr(ctx.args, "output", None)
+    if output is not None and not bundle:
+        raise ValidationError(t("logs.bundle.needs_bundle"))
+    if not bundle:
+        lines, code = doctor_lines(ctx)
+        _print_lines(lines)
+        return code
+    return _doctor_bundle(ctx, output)
+
+
+def doctor_lines(ctx: Context) -> tuple[list[str], int]:
+    """What ``doctor`` says, as lines, and its exit code (0 when all is well)."""
     from mediator.core.db import LATEST_VERSION, integrity_check
     from mediator.core.queries import overdue_count, table_counts
+    from mediator.core.startup import storage_kind
 
     path = ctx.paths.db
-    out = console()
     with ctx.open_db(create=False, backup=False) as db:
         problems = integrity_check(path)
         with db.read() as s:
@@ -115,16 +132,71 @@ def cmd_doctor(ctx: Context) -> int:
 
             chain = audit.verify(s)
         version = db.schema_version()
-    out.print(t("cli.doctor.path", path=str(path)), markup=False)
-    out.print(t("cli.doctor.schema", version=version, latest=LATEST_VERSION), markup=False)
-    out.print(t("cli.doctor.integrity_ok") if not problems else
-              t("cli.doctor.integrity_bad", problems="; ".join(problems[:5])), markup=False)
-    for table, n in counts.items():
-        out.print(t("cli.doctor.count", table=t(f"cli.table.{table}"), n=n), markup=False)
-    out.print(t("cli.doctor.overdue", n=overdue), markup=False)
-    out.print(t("cli.audit.ok", n=chain.entries) if chain.ok else
-              t("cli.audit.broken", seq=chain.broken_at, n=chain.entries), markup=False)
-    return 0 if not problems and chain.ok else 3
+    lines = [t("cli.doctor.path", path=str(path)),
+             t("cli.doctor.schema", version=version, latest=LATEST_VERSION),
+             t("cli.doctor.integrity_ok") if not problems else
+             t("cli.doctor.integrity_bad", problems="; ".join(problems[:5]))]
+    lines += [t("cli.doctor.count", table=t(f"cli.table.{table}"), n=n)
+              for table, n in counts.items()]
+    lines.append(t("cli.doctor.overdue", n=overdue))
+    lines.append(t("cli.audit.ok", n=chain.entries) if chain.ok else
+                 t("cli.audit.broken", seq=chain.broken_at, n=chain.entries))
+    lines.append(t("logs.doctor.storage", kind=t(f"logs.kind.{storage_kind(path)}")))
+    return lines, 0 if not problems and chain.ok else 3
+
+
+def _print_lines(lines: list[str]) -> None:
+    out = console()
+    for line in lines:
+        out.print(line, markup=False)
+
+
+def _doctor_bundle(ctx: Context, output: Path | None) -> int:
+    """Run the checks and pack what they said with the logs and versions into a zip. A
+    database that cannot be opened is when the bundle is needed most: the failure is
+    written into it (and said on stderr) instead of stopping the bundle."""
+    import sqlite3
+
+    from sqlalchemy.exc import DBAPIError
+
+    from mediator.core import logs
+    from mediator.core.errors import MediatorError
+
+    try:
+        lines, code = doctor_lines(ctx)
+        _print_lines(lines)
+    except MediatorError as exc:
+        lines, code = [t("cli.doctor.path", path=str(ctx.paths.db)),
+                       t("logs.doctor.failed", message=exc.message)], exc.exit_code
+        console(stderr=True).print(t("cli.error", message=exc.message), markup=False)
+    except (sqlite3.DatabaseError, DBAPIError) as exc:
+        message = t("cli.db_error", error=str(exc).splitlines()[0])
+        logs.log.warning("database error", exc_info=exc)
+        lines, code = [t("cli.doctor.path", path=str(ctx.paths.db)),
+                       t("logs.doctor.failed", message=message)], 3
+        console(stderr=True).print(message, markup=False)
+    except OSError as exc:
+        message = t("cli.os_error", error=str(exc))
+        logs.log.warning("file operation failed", exc_info=exc)
+        lines, code = [t("cli.doctor.path", path=str(ctx.paths.db)),
+                       t("logs.doctor.failed", message=message)], 7
+        console(stderr=True).print(message, markup=False)
+    logs.flush()
+    target = logs.write_bundle(_bundle_target(output), "\n".join(lines) + "\n",
+                               ctx.paths.logs)
+    console().print(t("logs.bundle.done", path=str(target)), markup=False)
+    return code
+
+
+def _bundle_target(output: Path | None) -> Path:
+    from datetime import datetime
+
+    name = f"mediator-bundle-{datetime.now():%Y%m%d-%H%M%S}.zip"
+    if output is None:
+        return Path.cwd() / name
+    if output.is_dir():
+        return output / name
+    return output
 
 
 def cmd_backup(ctx: Context) -> int:

@@ -1,14 +1,15 @@
-"""Where data, configuration, backups and exports live.
+"""Where data, configuration, backups, exports and logs live.
 
 ``MEDIATOR_HOME`` moves all of them at once (a USB install, tests); ``MEDIATOR_DB`` or ``--db``
 names the database file alone. Otherwise platformdirs picks the OS's usual folders, which
 works the same on Windows; exports made in the TUI go to a folder a clerk can find
-(``Documents\人民调解``), not the hidden data folder.
+(``Documents\人民调解``), not the hidden data folder; logs to ``%LOCALAPPDATA%\\mediator\\Logs``.
 """
 
 from __future__ import annotations
 
 import os
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,6 +29,12 @@ class Paths:
     #: where reports, documents and packages made in the TUI go by default (None: ``exports``
     #: in the data folder), see ``resolve_paths``
     exports: Path | None = None
+    #: the log folder; left out, ``<data>/logs`` (constructors written before logs existed)
+    logs: Path = None  # type: ignore[assignment]
+
+    def __post_init__(self) -> None:
+        if self.logs is None:
+            object.__setattr__(self, "logs", self.data / "logs")
 
     @property
     def config_file(self) -> Path:
@@ -53,16 +60,26 @@ def resolve_paths(db: str | os.PathLike[str] | None = None) -> Paths:
     if home:
         base = Path(home).expanduser()
         data, config = base, base / "config"
-        exports = base / "exports"
+        exports, logs = base / "exports", base / "logs"
     else:
         data = platformdirs.user_data_path(APP, appauthor=False)
         config = platformdirs.user_config_path(APP, appauthor=False)
         # a folder a clerk finds (Documents\人民调解), not the hidden AppData one
         exports = platformdirs.user_documents_path() / EXPORTS_NAME
+        logs = platformdirs.user_log_path(APP, appauthor=False)
     backups = data / "backups"
     if db is None:
         env_db = os.environ.get("MEDIATOR_DB")
         db_path = Path(env_db).expanduser() if env_db else data / "mediator.db"
     else:
         db_path = Path(db).expanduser()
-    return Paths(data=data, config=config, backups=backups, db=db_path, exports=exports)
+    return Paths(data=data, config=config, backups=backups, db=db_path, exports=exports,
+                 logs=logs)
+
+
+def is_portable() -> bool:
+    """Whether this is the portable build: a frozen executable with ``portable.txt`` beside
+    it (the build that runs from a USB stick)."""
+    if not getattr(sys, "frozen", False):
+        return False
+    return (Path(sys.executable).parent / "portable.txt").is_file()

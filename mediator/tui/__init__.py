@@ -49,6 +49,7 @@ def run_app(ctx: Any) -> int:
 
     db = ctx.open_db()
     app = MediatorApp(db=db, operator=ctx.operator, paths=paths, config=config)
+    app.startup_notices = tuple(getattr(ctx, "notices", ()))
     try:
         app.run()
         return app.return_code or 0

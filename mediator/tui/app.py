@@ -92,8 +92,14 @@ class MediatorApp(App[int], inherit_bindings=False):
 
     # --- start ---------------------------------------------------------------------------
 
+    #: warnings of the CLI's start-up checks (database on a network drive or a USB stick):
+    #: printed before the screen was taken over, so said again here
+    startup_notices: tuple[str, ...] = ()
+
     def on_mount(self) -> None:
         self.title = t("tui.app.title")
+        for text in self.startup_notices:
+            self.notify(text, severity="warning", timeout=60, markup=False)
         self.startup_checks()
         self.call_after_refresh(self._freeze_startup_heap)
 
@@ -204,9 +210,47 @@ class MediatorApp(App[int], inherit_bindings=False):
         if isinstance(exc, MediatorError):
             self.notify(exc.message, severity="error", markup=False)
             return
-        log.exception("unexpected error", exc_info=exc)
-        self.notify(t("tui.app.unexpected", error=plain(f"{type(exc).__name__}: {exc}", limit=300)),
-                    severity="error", timeout=15, markup=False)
+        from mediator.core.logs import log_exception, summary, where_logged
+
+        log_exception(exc, "tui")
+        self.notify(f"{t('tui.app.unexpected', error=plain(summary(exc), limit=300))} "
+                    f"{where_logged()}", severity="error", timeout=15, markup=False)
+
+    def _handle_exception(self, error: Exception) -> None:
+        """An exception nothing caught ends the app (Textual's rule): write it to the log
+        before anything else, so that even a crash while drawing leaves its traceback."""
+        from mediator.core.logs import log_exception
+
+        log_exception(error, "tui (fatal)")
+        super()._handle_exception(error)
+
+    #: what the user reads after a crash (set by ``_fatal_error``)
+    crash_message: str = ""
+
+    def _fatal_error(self) -> None:
+        """After the crash the user reads a short message in their language naming the log
+        folder, not a Python traceback with local variables (which can hold a party's data);
+        ``textual run --dev`` keeps Textual's traceback for developers."""
+        if "debug" in self.features or self._exception is None:
+            super()._fatal_error()
+            return
+        from mediator.core.logs import log_folder, summary
+
+        self.bell()
+        self.crash_message = t("logs.crashed", error=summary(self._exception),
+                               folder=str(log_folder()))
+        self._close_messages_no_wait()
+
+    def _print_error_renderables(self) -> None:
+        """Print the crash message once the terminal is restored, soft-wrapped by the terminal
+        so that the log folder's path stays whole to copy (rich would break it at 80 columns)."""
+        if self.crash_message:
+            from rich.console import Console
+
+            Console(stderr=True, markup=False, highlight=False,
+                    soft_wrap=True).print(self.crash_message)
+            self.crash_message = ""
+        super()._print_error_renderables()
 
     # --- actions ---------------------------------------------------------------------------
 

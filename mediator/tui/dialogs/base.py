@@ -47,7 +47,11 @@ DIALOG_CSS = """
 
 
 def unexpected(exc: BaseException) -> str:
-    return t("caseact.unexpected", error=f"{type(exc).__name__}: {exc}")
+    """The message for an error no rule foresaw; its traceback goes to the log."""
+    from mediator.core.logs import log_exception, summary, where_logged
+
+    log_exception(exc, "screen")
+    return f"{t('caseact.unexpected', error=summary(exc))} {where_logged()}"
 
 
 class FormDialog(ModalScreen[R]):

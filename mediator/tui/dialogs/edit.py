@@ -52,6 +52,8 @@ class EditCaseDialog(CaseDialog):
         # which deals with the submit worker; calling super() here would close the dialog twice.
         if event.worker.group == "edit-refs" and event.state is WorkerState.SUCCESS:
             self.query_one("#details", CaseDetailsForm).set_references(event.worker.result)
+        elif event.worker.group == "edit-refs" and event.state is WorkerState.ERROR:
+            self.show_error(event.worker.error or RuntimeError())
 
     def changes(self) -> dict[str, Any]:
         parsed = self.query_one("#details", CaseDetailsForm).parse()

@@ -363,9 +363,15 @@ class DashboardScreen(Screen[None]):
     def on_export_failed(self, msg: ExportFailed) -> None:
         self.query_one("#dash-export", Button).disabled = False
         exc = msg.error
-        text = exc.message if isinstance(exc, MediatorError) else t(
-            "tui.dash.failed", error=f"{type(exc).__name__}: {exc}")
-        self.query_one("#dash-error", Static).update(literal(text, limit=300))
+        if isinstance(exc, MediatorError):
+            text = exc.message
+        else:
+            from mediator.core.logs import log_exception, summary, where_logged
+
+            log_exception(exc, "dashboard")
+            text = f"{t('tui.dash.failed', error=summary(exc))} {where_logged()}"
+        # room for the log folder's path after a 200-character summary
+        self.query_one("#dash-error", Static).update(literal(text, limit=600))
         self.query_one("#dash-status", Static).update(Content(""))
 
 

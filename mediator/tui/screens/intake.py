@@ -669,6 +669,8 @@ class QuickCaseScreen(_FormScreen):
             refs = event.worker.result
             self._default_mediator = refs.default_mediator
             self.query_one("#village_code", Picker).set_choices(refs.villages)
+        elif group == "quick-load" and event.state is WorkerState.ERROR:
+            self.show_error(event.worker.error or RuntimeError())
         elif group == "quick-save":
             if event.state is WorkerState.SUCCESS:
                 case_id, case_no, warnings = event.worker.result

@@ -34,6 +34,7 @@ from textual.widgets import (
 )
 
 from mediator.core.errors import MediatorError
+from mediator.core.logs import user_message
 from mediator.core.models import local_time
 from mediator.i18n import t
 from mediator.tui.bindings import translate_bindings
@@ -180,7 +181,7 @@ class SyncScreen(Screen[None]):
             self.app.call_from_thread(self._show_error, exc)
 
     def _show_error(self, exc: BaseException) -> None:
-        message = getattr(exc, "message", None) or str(exc)
+        message = user_message(exc, "sync")
         self.query_one("#sync-result", Static).update(literal(message, "bold red",
                                                               one_line=False))
 
@@ -244,7 +245,7 @@ class SyncScreen(Screen[None]):
             result = _sync(self.services, self.paths).export(to=to, output=folder,
                                                              progress=on_stage)
         except Exception as exc:  # noqa: BLE001
-            message = getattr(exc, "message", None) or str(exc)
+            message = user_message(exc, "sync")
             self.post_message(ExportDone([message], False))
             return
         lines = [t("tui.sync.exported", name=result.name, cases=result.cases,
@@ -458,7 +459,7 @@ class ImportScreen(Screen[None]):
         try:
             reports = _sync(self.services, self.paths).import_files(files, UiProgress())
         except Exception as exc:  # noqa: BLE001
-            message = getattr(exc, "message", None) or str(exc)
+            message = user_message(exc, "sync")
             self.post_message(ImportFinished(message, 4))
             return
         total = Counts()
@@ -544,7 +545,7 @@ class ImportLogScreen(Screen[None]):
         try:
             self.post_message(LogLoaded(_sync(self.services, self.paths).import_log()))
         except Exception as exc:  # noqa: BLE001
-            message = getattr(exc, "message", None) or str(exc)
+            message = user_message(exc, "sync")
             self.app.call_from_thread(self.query_one("#sync-log-summary", Static).update,
                                       literal(message, "bold red"))
 
@@ -607,7 +608,7 @@ class ConflictsScreen(Screen[None]):
             rows = _sync(self.services, self.paths).conflicts(include_resolved=self.show_all)
             self.post_message(ConflictsLoaded(rows))
         except Exception as exc:  # noqa: BLE001
-            message = getattr(exc, "message", None) or str(exc)
+            message = user_message(exc, "sync")
             self.app.call_from_thread(self.query_one("#sync-conflict-detail", Static).update,
                                       literal(message, "bold red"))
 
@@ -665,7 +666,7 @@ class ConflictsScreen(Screen[None]):
         try:
             _sync(self.services, self.paths).resolve_conflict(conflict_id)
         except Exception as exc:  # noqa: BLE001
-            message = getattr(exc, "message", None) or str(exc)
+            message = user_message(exc, "sync")
             self.app.call_from_thread(self.notify, message, severity="error", markup=False)
             return
         rows = _sync(self.services, self.paths).conflicts(include_resolved=self.show_all)

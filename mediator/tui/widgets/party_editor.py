@@ -297,6 +297,11 @@ class PartyEditor(Vertical):
         event.stop()
         if event.state is WorkerState.SUCCESS:
             self.show_repeats(list(event.worker.result or []))
+        elif event.state is WorkerState.ERROR and event.worker.error is not None:
+            # a failed lookup only hides the hint; the form keeps working, the log keeps why
+            from mediator.core.logs import log_exception
+
+            log_exception(event.worker.error, "repeat lookup")
 
     def show_repeats(self, hits: list[RepeatHit]) -> None:
         """Say how many other cases this party has (the notice is mounted when first needed)."""
