@@ -25,6 +25,16 @@ def _isolated_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest
     return home
 
 
+@pytest.fixture(autouse=True)
+def _buttons_take_every_click(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Textual's Button ignores clicks for 0.2 s after a press (its press effect): whether a
+    test's second click counted depended on how fast the machine ran the lines between the
+    clicks. Without the effect every click is a press, on a fast machine and a busy one."""
+    from textual.widgets import Button
+
+    monkeypatch.setattr(Button, "_start_active_affect", lambda self: None)
+
+
 @pytest.fixture
 def today() -> date:
     return TODAY
