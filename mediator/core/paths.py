@@ -1,19 +1,41 @@
 """Where data, configuration and backups live.
 
 ``MEDIATOR_HOME`` moves all three at once (a USB install, tests); ``MEDIATOR_DB`` or ``--db``
-names the database file alone. Otherwise platformdirs picks the OS's usual folders, which
+names the database file alone. A portable build (see ``portable_home``) keeps everything in
+``数据/`` beside its executable. Otherwise platformdirs picks the OS's usual folders, which
 works the same on Windows.
 """
 
 from __future__ import annotations
 
 import os
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 import platformdirs
 
 APP = "mediator"
+
+#: the file that packaging/build.py puts beside the frozen executable of a portable build
+PORTABLE_MARKER = "portable.txt"
+#: the folder, beside the executable, where a portable build keeps all its data
+PORTABLE_DATA = "数据"
+
+
+def portable_home() -> Path | None:
+    """``<folder of the executable>/数据`` for a portable build, else None.
+
+    Only a frozen build with the marker beside it counts, so that the whole office travels on
+    one stick whether it is started through the launcher or by double-clicking the program,
+    and a developer's ``python`` (never frozen) keeps using the user's folders.
+    """
+    if not getattr(sys, "frozen", False):
+        return None
+    folder = Path(sys.executable).absolute().parent
+    if not (folder / PORTABLE_MARKER).is_file():
+        return None
+    return folder / PORTABLE_DATA
 
 
 @dataclass(frozen=True)
@@ -39,8 +61,8 @@ class Paths:
 
 def resolve_paths(db: str | os.PathLike[str] | None = None) -> Paths:
     home = os.environ.get("MEDIATOR_HOME")
-    if home:
-        base = Path(home).expanduser()
+    base = Path(home).expanduser() if home else portable_home()
+    if base is not None:
         data, config = base, base / "config"
     else:
         data = platformdirs.user_data_path(APP, appauthor=False)
