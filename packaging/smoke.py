@@ -323,7 +323,9 @@ def wheelhouse(work: Path) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PIP_", "VIRTUAL_ENV"))}
     env["PIP_CONFIG_FILE"] = os.devnull  # no index or find-links from this machine's pip.conf
     command = (out / "install.txt").read_text(encoding="utf-8").strip().splitlines()[-1]
-    command = command.replace("pip install", f"{venv / 'bin' / 'python'} -m pip install", 1)
+    if not command.startswith("python3 -m pip install --no-index"):
+        fail(f"install.txt's command: {command!r}")
+    command = command.replace("python3", str(venv / "bin" / "python"), 1)
     print(f"+ {command}", flush=True)
     subprocess.run(command, shell=True, check=True, cwd=out, env=env)
     home = work / "wheelhouse-home"
