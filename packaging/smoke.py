@@ -37,6 +37,12 @@ TRACEBACK = "Traceback"
 ANSI = re.compile(r"\x1b\[[0-9;?<>=]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(\x07|\x1b\\)|\x1b[()][0-9AB]|\x1b[=>78]")
 
 failures: list[str] = []
+passed = 0  # commands and screens that ran clean
+
+
+def count(ok: bool) -> None:
+    global passed
+    passed += ok
 
 
 def fail(message: str) -> None:
@@ -92,6 +98,7 @@ class Office:
             fail(f"traceback from mediator {shown}:\n{out}")
         if proc.returncode != expect:
             fail(f"mediator {shown} exited {proc.returncode}, expected {expect}")
+        count(TRACEBACK not in out and proc.returncode == expect)
         return out
 
 
@@ -143,6 +150,7 @@ def tui(launcher: Path, env: dict[str, str], cwd: Path, wait_for: str,
         fail(f"terminal UI exited {code} after Ctrl+Q")
     else:
         print(f"    quit in {time.monotonic() - quit_at:.1f} s, exit 0", flush=True)
+        count(TRACEBACK not in screen)
     return screen
 
 
@@ -335,6 +343,8 @@ def wheelhouse(work: Path) -> None:
     print(f"    {proc.stdout.strip()} {proc.stderr.strip()}", flush=True)
     if proc.returncode != 0 or TRACEBACK in proc.stdout + proc.stderr:
         fail("mediator installed from the wheelhouse does not start")
+    else:
+        count(True)
 
 
 def newest_zip() -> Path:
@@ -366,11 +376,9 @@ def main(argv: list[str] | None = None) -> int:
         else:
             shutil.rmtree(work, ignore_errors=True)
     took = time.monotonic() - started
-    if failures:
-        print(f"\nsmoke: {len(failures)} failed ({took:.0f} s)", flush=True)
-        return 1
-    print(f"\nsmoke: all passed ({took:.0f} s)", flush=True)
-    return 0
+    print(f"\nportable smoke took {took:.0f} s", flush=True)
+    print(f"smoke: {passed} passed, {len(failures)} failed", flush=True)
+    return 1 if failures else 0
 
 
 if __name__ == "__main__":
