@@ -1,3 +1,15 @@
-from mediator.cli import main
+"""``python -m mediator``, and the entry script of the portable build (packaging/mediator.spec).
 
-raise SystemExit(main())
+``freeze_support()`` comes first: in a frozen build ``mediator demo --cases 10000`` starts its
+row builder by running this same executable again, and that child must become the worker
+before anything else (argument parsing, the terminal UI) runs.
+"""
+
+import multiprocessing
+
+if __name__ == "__main__":
+    multiprocessing.freeze_support()
+
+    from mediator.cli import main
+
+    raise SystemExit(main())

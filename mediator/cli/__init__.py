@@ -218,6 +218,12 @@ def command_name(args: argparse.Namespace) -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    if getattr(sys, "frozen", False):
+        # a frozen build run as the demo's second process becomes that process here and exits
+        # (a no-op otherwise); mediator/__main__.py, the build's entry, does it even earlier
+        import multiprocessing
+
+        multiprocessing.freeze_support()
     from mediator.core import logs
 
     argv = list(sys.argv[1:] if argv is None else argv)

@@ -1,9 +1,11 @@
 """Where data, configuration, backups, exports and logs live.
 
 ``MEDIATOR_HOME`` moves all of them at once (a USB install, tests); ``MEDIATOR_DB`` or ``--db``
-names the database file alone. Otherwise platformdirs picks the OS's usual folders, which
+names the database file alone. A portable build (see ``portable_home``) keeps everything in
+``数据/`` beside its executable. Otherwise platformdirs picks the OS's usual folders, which
 works the same on Windows; exports made in the TUI go to a folder a clerk can find
-(``Documents\人民调解``), not the hidden data folder; logs to ``%LOCALAPPDATA%\\mediator\\Logs``.
+(``Documents\\人民调解``), not the hidden data folder; logs to
+``%LOCALAPPDATA%\\mediator\\Logs``.
 """
 
 from __future__ import annotations
@@ -18,6 +20,26 @@ import platformdirs
 APP = "mediator"
 #: the exports folder's name in the user's documents
 EXPORTS_NAME = "人民调解"
+
+#: the file that packaging/build.py puts beside the frozen executable of a portable build
+PORTABLE_MARKER = "portable.txt"
+#: the folder, beside the executable, where a portable build keeps all its data
+PORTABLE_DATA = "数据"
+
+
+def portable_home() -> Path | None:
+    """``<folder of the executable>/数据`` for a portable build, else None.
+
+    Only a frozen build with the marker beside it counts, so that the whole office travels on
+    one stick whether it is started through the launcher or by double-clicking the program,
+    and a developer's ``python`` (never frozen) keeps using the user's folders.
+    """
+    if not getattr(sys, "frozen", False):
+        return None
+    folder = Path(sys.executable).absolute().parent
+    if not (folder / PORTABLE_MARKER).is_file():
+        return None
+    return folder / PORTABLE_DATA
 
 
 @dataclass(frozen=True)
@@ -57,8 +79,8 @@ class Paths:
 
 def resolve_paths(db: str | os.PathLike[str] | None = None) -> Paths:
     home = os.environ.get("MEDIATOR_HOME")
-    if home:
-        base = Path(home).expanduser()
+    base = Path(home).expanduser() if home else portable_home()
+    if base is not None:
         data, config = base, base / "config"
         exports, logs = base / "exports", base / "logs"
     else:
@@ -80,6 +102,4 @@ def resolve_paths(db: str | os.PathLike[str] | None = None) -> Paths:
 def is_portable() -> bool:
     """Whether this is the portable build: a frozen executable with ``portable.txt`` beside
     it (the build that runs from a USB stick)."""
-    if not getattr(sys, "frozen", False):
-        return False
-    return (Path(sys.executable).parent / "portable.txt").is_file()
+    return portable_home() is not None
