@@ -216,8 +216,10 @@ def cmd_restore(ctx: Context) -> int:
     from mediator.core.backup import restore
 
     paths = ctx.paths
+    err = console(stderr=True)
     with progress_bar() as update:
-        kept = restore(paths.db, Path(ctx.args.file), paths.backups, progress=stages(update))
+        kept = restore(paths.db, Path(ctx.args.file), paths.backups, progress=stages(update),
+                       warn=lambda text: err.print(text, markup=False))
     out = console()
     out.print(t("cli.restore.done", path=str(paths.db), source=str(ctx.args.file)), markup=False)
     if kept:

@@ -1,21 +1,47 @@
 """Backups through SQLite's online backup API (consistent even while another process writes).
 
 On the first open of each day a copy goes to the backups folder; the newest 14 are kept.
-``restore`` checks a file thoroughly before it replaces anything, and keeps the replaced
-database aside, so a restore can itself be undone.
+Every copy gets a sidecar (``NAME.db.json``): the SHA-256 of the file, its schema version and
+the head of its audit chain (last sequence number and hash).
+
+``restore`` treats the file as hostile, as sync import treats a payload: the sidecar's digest
+(a changed byte refuses; a backup from before sidecars existed is restored with a warning),
+exactly the schema its version's migrations make (a planted trigger, view, table or index
+refuses), SQLite's integrity and foreign-key checks, the same value checks as package rows,
+an intact audit chain ending where the sidecar says. Only then is a private staged copy
+upgraded and put in place, and the replaced database kept aside, so a restore can itself be
+undone. A refused backup leaves the current database exactly as it was.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import shutil
 import sqlite3
 from collections.abc import Callable
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from mediator.core.errors import DatabaseError
-from mediator.core.files import FileInUseError, FileWriteError, atomic_path, replace
+from mediator.core.files import (
+    LOCK_SUFFIX,
+    FileInUseError,
+    FileWriteError,
+    atomic_path,
+    atomic_write,
+    in_use,
+    private_folder,
+    remove,
+    replace,
+    restrict,
+    sweep_abandoned,
+)
 from mediator.i18n import t
+
+if TYPE_CHECKING:
+    from mediator.core.db import FileInfo
 
 KEEP_DAILY = 14
 DAILY_PREFIX = "daily-"
@@ -27,15 +53,92 @@ STEP_PAGES = 1024
 #: reports nothing while it runs) or ``copy`` (pages)
 Progress = Callable[[str, int, int], None]
 
+#: ``warn(message)``: what a restore says without refusing (a backup without a sidecar)
+Warn = Callable[[str], None]
 
-def copy_database(source: Path, target: Path, progress: Progress | None = None) -> Path:
-    """Write a consistent copy of ``source`` to ``target`` atomically (tmp, fsync, rename).
+SIDECAR_SUFFIX = ".json"
+SIDECAR_FORMAT = 1
+#: a staged restore beside the database: ``mediator.db.restore``
+STAGED_SUFFIX = ".restore"
 
-    The copy is switched to rollback-journal mode so it is one self-contained file.
+
+def sidecar_path(backup: Path) -> Path:
+    """Where the checksum of ``backup`` is kept: ``NAME.db.json`` beside it."""
+    backup = Path(backup)
+    return backup.with_name(backup.name + SIDECAR_SUFFIX)
+
+
+def file_digest(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        while block := fh.read(1024 * 1024):
+            h.update(block)
+    return h.hexdigest()
+
+
+def audit_head(path: Path) -> tuple[int, str]:
+    """(last sequence number, its hash) of the audit chain in the file at ``path``; (0, "")
+    when the chain is empty."""
+    from mediator.core.db import open_untrusted
+
+    con = open_untrusted(path)
+    try:
+        row = con.execute("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1").fetchone()
+    finally:
+        con.close()
+    return (int(row[0]), str(row[1])) if row else (0, "")
+
+
+def write_sidecar(backup: Path) -> Path:
+    """Write ``backup``'s sidecar: digest, size, schema version and audit chain head."""
+    from mediator.core.db import inspect_file
+
+    backup = Path(backup)
+    seq, head = audit_head(backup)
+    data = {"format": SIDECAR_FORMAT, "file": backup.name, "sha256": file_digest(backup),
+            "size": backup.stat().st_size, "schema_version": inspect_file(backup).user_version,
+            "audit_seq": seq, "audit_hash": head}
+    return atomic_write(sidecar_path(backup), json.dumps(data, ensure_ascii=False, indent=1)
+                        + "\n", private=True)
+
+
+def read_sidecar(backup: Path) -> dict[str, Any] | None:
+    """The sidecar of ``backup``; None if there is none (a backup made before sidecars).
+    A sidecar that cannot be read as one refuses the backup: it is damaged or was edited."""
+    side = sidecar_path(backup)
+    try:
+        raw = side.read_bytes()
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise DatabaseError(t("db.cannot_read", path=str(side), error=str(exc))) from exc
+    try:
+        data = json.loads(raw.decode("utf-8"))
+        ok = (isinstance(data, dict) and data.get("format") == SIDECAR_FORMAT
+              and isinstance(data.get("sha256"), str) and len(data["sha256"]) == 64
+              and type(data.get("size")) is int and type(data.get("audit_seq")) is int
+              and isinstance(data.get("audit_hash"), str))
+    except (UnicodeDecodeError, ValueError, RecursionError):
+        ok = False
+    if not ok:
+        raise DatabaseError(t("integrity.sidecar_bad", path=str(side)))
+    return data
+
+
+def copy_database(source: Path, target: Path, progress: Progress | None = None, *,
+                  sidecar: bool = True) -> Path:
+    """Write a consistent copy of ``source`` to ``target`` atomically (tmp, fsync, rename),
+    readable by the user alone, with its sidecar (see :func:`write_sidecar`).
+
+    The copy is switched to rollback-journal mode so it is one self-contained file. The old
+    sidecar goes first: a crash between the two leaves a backup without one (restored with
+    a warning), never a sound backup with a sidecar that refuses it.
     """
     target = Path(target)
     try:
-        with atomic_path(target) as tmp:
+        if sidecar:
+            remove(sidecar_path(target))
+        with atomic_path(target, private=True) as tmp:
             # Read-only: a backup source (say, a file on a USB stick) with a pending WAL must
             # not be checkpointed, i.e. written, by being copied.
             from mediator.core.db import readonly_uri
@@ -54,6 +157,8 @@ def copy_database(source: Path, target: Path, progress: Progress | None = None) 
                     dst.close()
             finally:
                 src.close()
+        if sidecar:
+            write_sidecar(target)
     except sqlite3.DatabaseError as exc:
         raise DatabaseError(t("backup.failed", path=str(source), error=str(exc))) from exc
     except FileInUseError:
@@ -83,7 +188,7 @@ def daily_backup(db_path: Path, backups: Path, today: date | None = None,
     from mediator.core.db import quick_check
 
     today = today or date.today()
-    backups.mkdir(parents=True, exist_ok=True)
+    private_folder(backups)
     if has_daily_backup(db_path, backups, today):
         return None
     if not db_path.exists() or db_path.stat().st_size == 0:
@@ -108,17 +213,24 @@ def prune(backups: Path, keep: int = KEEP_DAILY, stem: str | None = None) -> lis
     removed = daily[:-keep] if len(daily) > keep else []
     for old in removed:
         old.unlink(missing_ok=True)
+        sidecar_path(old).unlink(missing_ok=True)
     return removed
 
 
 def backup_now(db_path: Path, target: Path | None, backups: Path) -> Path:
     if target is None:
         stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-        target = backups / f"manual-{stamp}-{db_path.stem}.db"
+        target = private_folder(backups) / f"manual-{stamp}-{db_path.stem}.db"
     from mediator.core.db import check_file
 
     # A copy of a damaged file would pass for a good backup until the day it is needed.
-    check_file(db_path)
+    info = check_file(db_path)
+    if not info.exists:
+        raise DatabaseError(t("db.missing", path=str(db_path)))
+    if not info.tables:
+        # a zero-length file or an SQLite file without mediator's schema: "backed up"
+        # it would stand in for the real database's backup
+        raise DatabaseError(t("integrity.not_a_database", path=str(db_path)))
     return copy_database(db_path, Path(target))
 
 
@@ -128,12 +240,14 @@ def _keep_aside(db_path: Path, kept: Path, healthy: bool) -> Path:
     damaged file is when a restore is most needed and SQLite may not be able to read it."""
     if healthy:
         return copy_database(db_path, kept)
-    kept.parent.mkdir(parents=True, exist_ok=True)
+    private_folder(kept.parent)
     try:
         for suffix in ("", "-wal"):
             side = db_path.with_name(db_path.name + suffix)
             if side.is_file():
-                shutil.copyfile(side, kept.with_name(kept.name + suffix))
+                copy = kept.with_name(kept.name + suffix)
+                shutil.copyfile(side, copy)
+                restrict(copy, 0o600)
     except OSError as exc:
         raise DatabaseError(t("backup.io_error", path=str(kept), error=str(exc))) from exc
     return kept
@@ -152,38 +266,109 @@ def _healthy(db_path: Path) -> bool:
 def _write_into(staged: Path, db_path: Path) -> bool:
     """Copy ``staged`` into the live file through SQLite's backup API (safe while another
     mediator window has it open: it takes the write lock and other connections see the new
-    content). False if SQLite cannot do it (different page size), so the caller swaps files."""
+    content). False if SQLite cannot do it (different page size), so the caller swaps files.
+
+    The staged copy is opened read-only: were it gone, SQLite must fail rather than create an
+    empty file and copy that over the database."""
+    from mediator.core.db import readonly_uri
+
     try:
-        src = sqlite3.connect(str(staged))
+        src = sqlite3.connect(readonly_uri(staged), uri=True)
+    except sqlite3.DatabaseError as exc:
+        raise DatabaseError(t("storage.restore_replace_failed", path=str(db_path),
+                              error=str(exc))) from exc
+    try:
+        try:
+            src.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        except sqlite3.DatabaseError as exc:
+            raise DatabaseError(t("storage.restore_replace_failed", path=str(db_path),
+                                  error=str(exc))) from exc
         try:
             dst = sqlite3.connect(str(db_path), timeout=30)
             try:
                 src.backup(dst)
             finally:
                 dst.close()
-        finally:
-            src.close()
-    except sqlite3.DatabaseError:
-        return False
+        except sqlite3.DatabaseError:
+            return False
+    finally:
+        src.close()
     return True
 
 
-def restore(db_path: Path, source: Path, backups: Path,
-            progress: Progress | None = None) -> Path | None:
-    """Replace ``db_path`` by the backup ``source`` after checking it; return where the old
-    database was kept (None if there was none).
+#: at most this many problems are named in a refusal
+SHOWN = 3
 
-    Nothing is changed unless ``source`` is a sound mediator database this version can read.
-    """
+
+def value_problems(path: Path) -> list[str]:
+    """Rows whose values the sync import would refuse from a package (types, enums, dates,
+    ID and phone numbers, lengths): the same checks, run over the backup's own tables."""
+    from mediator.core.db import open_untrusted
+    from mediator.sync.merge import register_functions, row_checks
+    from mediator.sync.payload import PAYLOAD_VERSION, TABLES
+
+    problems: list[str] = []
+    con = open_untrusted(path)
+    try:
+        register_functions(con)
+        for table in TABLES:
+            checks = row_checks(table, PAYLOAD_VERSION)
+            bad = " OR ".join(f"coalesce(({pred}), 0) = 0" for _col, pred in checks)
+            rows = con.execute(f"SELECT p.rowid FROM {table} p WHERE {bad} "
+                               f"LIMIT {SHOWN}").fetchall()
+            for (rowid,) in rows:
+                for col, pred in checks:
+                    hit = con.execute(f"SELECT p.id FROM {table} p WHERE p.rowid = ? AND "
+                                      f"coalesce(({pred}), 0) = 0", (rowid,)).fetchone()
+                    if hit is not None:
+                        problems.append(t("integrity.bad_value", table=table, column=col,
+                                          id=str(hit[0])[:40]))
+                        break
+            if len(problems) >= SHOWN:
+                break
+    except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:
+        problems.append(str(exc))
+    finally:
+        con.close()
+    return problems
+
+
+def _audit_problem(path: Path, side: dict[str, Any] | None) -> str | None:
+    """The backup's audit chain must be intact, and end where its sidecar says."""
+    from mediator.core import audit
+    from mediator.core.db import open_untrusted
+
+    try:
+        con = open_untrusted(path)
+        try:
+            rows = con.execute(
+                "SELECT seq, at, operator, action, entity, entity_id, \"before\", \"after\","
+                " prev_hash, hash FROM audit_log ORDER BY seq")
+            result = audit.verify_rows(tuple(r) for r in rows)
+        finally:
+            con.close()
+        seq, head = audit_head(path)
+    except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:
+        return str(exc)
+    if not result.ok:
+        return t("cli.audit.broken", seq=result.broken_at, n=result.entries)
+    if side is not None and (side["audit_seq"], side["audit_hash"]) != (seq, head):
+        return t("integrity.audit_head", seq=side["audit_seq"], found=seq)
+    return None
+
+
+def check_backup(source: Path, progress: Progress | None = None,
+                 warn: Warn | None = None) -> FileInfo:
+    """Everything :func:`restore` demands of a backup before it changes anything; raises
+    DatabaseError naming the first failed check. The file is only read."""
     from mediator.core.db import (
-        LATEST_VERSION,
         _leave_refused_file_as_found,
         inspect_file,
         integrity_check,
-        migrate,
+        schema_problems,
     )
 
-    db_path, source = Path(db_path), Path(source)
+    source = Path(source)
     if not source.is_file():
         raise DatabaseError(t("backup.no_such_file", path=str(source)))
     with _leave_refused_file_as_found(source):
@@ -192,38 +377,106 @@ def restore(db_path: Path, source: Path, backups: Path,
             raise DatabaseError(t("backup.empty", path=str(source)))
         if progress is not None:
             progress("check", 0, 0)
+        side = read_sidecar(source)
+        if side is None:
+            if warn is not None:
+                warn(t("integrity.no_sidecar", path=str(source)))
+        elif (side["size"] != source.stat().st_size or side["sha256"] != file_digest(source)):
+            raise DatabaseError(t("integrity.checksum", path=str(source)))
+        problems = schema_problems(source, info.user_version)
+        if problems:
+            raise DatabaseError(t("integrity.schema", path=str(source),
+                                  problems="; ".join(problems[:SHOWN])))
         problems = integrity_check(source)
         if problems:
             raise DatabaseError(t("db.damaged", path=str(source),
-                                  error="; ".join(problems[:3])))
-    # Stage the copy beside the target, upgrade it there, and only then put it in place.
-    staged = db_path.with_name(db_path.name + ".restore")
-    try:
-        copy_database(source, staged, progress)
-        if info.user_version < LATEST_VERSION:
-            migrate(staged)
-        kept: Path | None = None
-        healthy = db_path.exists() and _healthy(db_path)
-        if db_path.exists():
-            stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
-            kept = backups / f"replaced-{stamp}-{db_path.stem}.db"
-            n = 1
-            while kept.exists():  # two restores within a second must not overwrite the first
-                n += 1
-                kept = backups / f"replaced-{stamp}-{n}-{db_path.stem}.db"
-            kept = _keep_aside(db_path, kept, healthy)
-        if healthy and _write_into(staged, db_path):
-            staged.unlink()
-            return kept
-        # A damaged or foreign file (no one can be using it through SQLite): swap the files.
-        try:
-            for suffix in ("-wal", "-shm"):
-                db_path.with_name(db_path.name + suffix).unlink(missing_ok=True)
-            db_path.parent.mkdir(parents=True, exist_ok=True)
-            replace(staged, db_path)
-        except (OSError, FileWriteError) as exc:
-            raise DatabaseError(t("storage.restore_replace_failed", path=str(db_path),
-                                  error=str(exc))) from exc
-        return kept
-    finally:
+                                  error="; ".join(problems[:SHOWN])))
+        problems = value_problems(source)
+        if problems:
+            raise DatabaseError(t("integrity.values", path=str(source),
+                                  problems="; ".join(problems[:SHOWN])))
+        problem = _audit_problem(source, side)
+        if problem:
+            raise DatabaseError(t("integrity.audit", path=str(source), problem=problem))
+    return info
+
+
+def staged_path(db_path: Path) -> Path:
+    db_path = Path(db_path)
+    return db_path.with_name(db_path.name + STAGED_SUFFIX)
+
+
+def sweep_staged(db_path: Path) -> bool:
+    """Remove the staged copy (and its partial copies) a killed restore left beside
+    ``db_path``: a full copy of the data, at any age, unless a restore is running now."""
+    staged = staged_path(db_path)
+
+    def gone() -> None:
         staged.unlink(missing_ok=True)
+        for partial in staged.parent.glob(f".{staged.stem}.*.partial{staged.suffix}"):
+            partial.unlink(missing_ok=True)
+
+    try:
+        if not staged.parent.is_dir():
+            return False
+        return sweep_abandoned(staged.with_name(staged.name + LOCK_SUFFIX), gone)
+    except OSError:
+        return False
+
+
+def restore(db_path: Path, source: Path, backups: Path,
+            progress: Progress | None = None, warn: Warn | None = None) -> Path | None:
+    """Replace ``db_path`` by the backup ``source`` after checking it (:func:`check_backup`);
+    return where the old database was kept (None if there was none). ``warn`` hears what is
+    said without refusing.
+
+    Nothing is changed unless ``source`` is a sound mediator database this version can read.
+    """
+    from mediator.core.db import LATEST_VERSION, migrate
+
+    db_path, source = Path(db_path), Path(source)
+    info = check_backup(source, progress, warn)
+    # Stage the copy beside the target, upgrade it there, and only then put it in place.
+    staged = staged_path(db_path)
+    try:
+        db_path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise DatabaseError(t("backup.io_error", path=str(db_path), error=str(exc))) from exc
+    with in_use(staged.with_name(staged.name + LOCK_SUFFIX)):
+        try:
+            return _put_in_place(db_path, source, staged, backups, info.user_version,
+                                 LATEST_VERSION, migrate, progress)
+        finally:
+            staged.unlink(missing_ok=True)
+
+
+def _put_in_place(db_path: Path, source: Path, staged: Path, backups: Path, version: int,
+                  latest: int, migrate: Callable[[Path], int],
+                  progress: Progress | None) -> Path | None:
+    copy_database(source, staged, progress, sidecar=False)
+    if version < latest:
+        migrate(staged)
+    kept: Path | None = None
+    healthy = db_path.exists() and _healthy(db_path)
+    if db_path.exists():
+        private_folder(backups)
+        stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
+        kept = backups / f"replaced-{stamp}-{db_path.stem}.db"
+        n = 1
+        while kept.exists():  # two restores within a second must not overwrite the first
+            n += 1
+            kept = backups / f"replaced-{stamp}-{n}-{db_path.stem}.db"
+        kept = _keep_aside(db_path, kept, healthy)
+    if healthy and _write_into(staged, db_path):
+        restrict(db_path, 0o600)
+        return kept
+    # A damaged or foreign file (no one can be using it through SQLite): swap the files.
+    try:
+        for suffix in ("-wal", "-shm"):
+            db_path.with_name(db_path.name + suffix).unlink(missing_ok=True)
+        replace(staged, db_path)
+    except (OSError, FileWriteError) as exc:
+        raise DatabaseError(t("storage.restore_replace_failed", path=str(db_path),
+                              error=str(exc))) from exc
+    restrict(db_path, 0o600)
+    return kept

@@ -11,6 +11,7 @@ mediator is refused with a clear message and is never modified.
 
 from __future__ import annotations
 
+import os
 import re
 import sqlite3
 import urllib.parse
@@ -18,6 +19,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
@@ -201,6 +203,72 @@ def integrity_check(path: Path) -> list[str]:
     return [] if rows == ["ok"] else [r for r in rows if r != "ok"]
 
 
+#: one row of ``sqlite_master`` as compared by :func:`schema_problems`
+MasterRow = tuple[str, str, str, "str | None"]
+
+
+@lru_cache(maxsize=8)
+def expected_schema(version: int) -> tuple[MasterRow, ...]:
+    """``sqlite_master`` of a database made by this mediator's migrations up to ``version``,
+    exactly as SQLite stores it (built in memory: the migrations are frozen once released,
+    so every sound file of that version has this schema and nothing else)."""
+    con = sqlite3.connect(":memory:", isolation_level=None)
+    try:
+        for mig in MIGRATIONS:
+            if mig.version <= version:
+                con.executescript("BEGIN;\n" + mig.sql + "\nCOMMIT;")
+        return _master(con)
+    finally:
+        con.close()
+
+
+def _master(con: sqlite3.Connection) -> tuple[MasterRow, ...]:
+    return tuple(con.execute(
+        "SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY type, name, tbl_name"))
+
+
+def open_untrusted(path: Path) -> sqlite3.Connection:
+    """A read-only connection to a file that came from elsewhere (a backup to restore), with
+    the defences SQLite advises for untrusted files: no schema code runs (triggers, views
+    and functions in the schema are not trusted), cells are checked as they are read."""
+    con = _readonly_connect(path)
+    setconfig = getattr(con, "setconfig", None)  # Python 3.12+
+    if setconfig is not None:
+        for name, value in (("SQLITE_DBCONFIG_DEFENSIVE", True),
+                            ("SQLITE_DBCONFIG_ENABLE_TRIGGER", False),
+                            ("SQLITE_DBCONFIG_ENABLE_VIEW", False),
+                            ("SQLITE_DBCONFIG_TRUSTED_SCHEMA", False)):
+            op = getattr(sqlite3, name, None)
+            if op is not None:
+                setconfig(op, value)
+    for pragma in ("trusted_schema=OFF", "cell_size_check=ON", "mmap_size=0", "query_only=ON"):
+        con.execute(f"PRAGMA {pragma}")
+    return con
+
+
+def schema_problems(path: Path, version: int) -> list[str]:
+    """What differs between the file's schema and the one ``version``'s migrations make:
+    an extra trigger, view, table or index (planted to run on the next edit, or to hide
+    rows) or a changed or missing one. Empty: exactly the schema mediator made."""
+    try:
+        con = open_untrusted(path)
+        try:
+            found = _master(con)
+        finally:
+            con.close()
+    except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:
+        return [str(exc)]
+    expected = expected_schema(version)
+    if found == expected:
+        return []
+    want = {(r[0], r[1]): r for r in expected}
+    have = {(r[0], r[1]): r for r in found}
+    problems = [f"{kind} {name}: {'unexpected' if key not in want else 'changed'}"
+                for key in sorted(have) for kind, name in [key] if want.get(key) != have[key]]
+    problems += [f"{kind} {name}: missing" for (kind, name) in sorted(set(want) - set(have))]
+    return problems or ["schema differs"]
+
+
 def migrate(path: Path, target: int = LATEST_VERSION) -> int:
     """Bring the file up to ``target``; each step is one transaction. Returns the new version."""
     info = inspect_file(path)
@@ -377,13 +445,29 @@ def open_database(path: Path, *, create: bool = True, migrate_schema: bool = Tru
             _raise_if_damaged(path)
         if info.exists and info.user_version < LATEST_VERSION and not migrate_schema:
             raise DatabaseError(t("db.needs_upgrade", path=str(path)))
+    if info.exists and not info.tables and not create:
+        # A zero-length file or an SQLite file without mediator's schema: only the commands
+        # that set up a database (init, demo, the first start) may give it one; the others
+        # would report a healthy empty database, or back one up, where the user meant theirs.
+        raise DatabaseError(t("integrity.not_a_database", path=str(path)))
     if not info.exists:
         if not create:
             raise DatabaseError(t("db.missing", path=str(path)))
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
+            # readable by the user alone (POSIX); SQLite gives -wal and -shm the same mode
+            fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0),
+                         0o600)
+            os.close(fd)
+        except FileExistsError:
+            pass
         except OSError as exc:
             raise DatabaseError(t("db.cannot_create", path=str(path), error=str(exc))) from exc
+    elif os.name == "posix" and path.stat().st_mode & 0o077:
+        try:
+            os.chmod(path, 0o600)
+        except OSError:
+            pass  # another user's file opened read-write: SQLite decides
     upgraded = False
     if info.user_version < LATEST_VERSION:
         if not migrate_schema:
@@ -412,5 +496,7 @@ def open_database(path: Path, *, create: bool = True, migrate_schema: bool = Tru
 
 __all__ = [
     "APPLICATION_ID", "Database", "FileInfo", "LATEST_VERSION", "MIGRATIONS", "Migration",
-    "QUICK_CHECK_ALWAYS_BYTES", "check_file", "ensure_search_index", "inspect_file", "integrity_check", "migrate", "open_database", "quick_check",
+    "QUICK_CHECK_ALWAYS_BYTES", "check_file", "ensure_search_index", "expected_schema",
+    "inspect_file", "integrity_check", "migrate", "open_database", "open_untrusted",
+    "quick_check", "schema_problems",
 ]

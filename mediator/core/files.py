@@ -195,6 +195,93 @@ def atomic_write(target: Path, data: bytes | str | Callable[[BinaryIO], None], *
     return target
 
 
+def restrict(path: Path, mode: int) -> None:
+    """Set POSIX permission bits (0600 files, 0700 folders: the database, backups and
+    packages hold personal data). Windows keeps its own access lists: nothing is done."""
+    if os.name == "posix":
+        with contextlib.suppress(OSError):
+            os.chmod(path, mode)
+
+
+def private_folder(path: Path) -> Path:
+    """Create ``path`` (and parents) as a folder only the user can enter (POSIX)."""
+    path = Path(path)
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise FileWriteError(t("files.cannot_write", path=str(path),
+                               error=_reason(exc))) from exc
+    restrict(path, 0o700)
+    return path
+
+
+#: the lock file a process holds while its private scratch files (a decrypted payload, a
+#: staged restore) exist, so that another process's start-up sweep leaves them alone
+LOCK_SUFFIX = ".in-use"
+
+
+@contextlib.contextmanager
+def in_use(lock: Path) -> Iterator[None]:
+    """Hold ``lock`` for the block. POSIX: an exclusive ``flock``; Windows: the open handle
+    itself, since Windows refuses to delete a file that is open. Removed on the way out."""
+    lock = Path(lock)
+    while True:
+        fd = os.open(lock, os.O_RDWR | os.O_CREAT | getattr(os, "O_BINARY", 0), 0o600)
+        if os.name != "posix":
+            break
+        import fcntl
+
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        try:
+            same = os.fstat(fd).st_ino == os.stat(lock).st_ino
+        except OSError:
+            same = False
+        if same:  # not a file a sweep removed while this process waited for it
+            break
+        os.close(fd)
+    try:
+        yield
+    finally:
+        with contextlib.suppress(OSError):
+            os.unlink(lock)
+        os.close(fd)
+
+
+def sweep_abandoned(lock: Path, remove: Callable[[], None]) -> bool:
+    """Run ``remove`` (delete scratch files left by a process that was killed) when no
+    running process holds ``lock``; False, doing nothing, while one does."""
+    lock = Path(lock)
+    if os.name != "posix":
+        try:
+            os.unlink(lock)  # refused while the owner has it open
+        except FileNotFoundError:
+            pass
+        except OSError:
+            return False
+        remove()
+        return True
+    import fcntl
+
+    try:
+        fd = os.open(lock, os.O_RDWR)
+    except FileNotFoundError:
+        remove()
+        return True
+    except OSError:
+        return False
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            return False
+        remove()
+        with contextlib.suppress(OSError):
+            os.unlink(lock)
+        return True
+    finally:
+        os.close(fd)
+
+
 def writable_or_raise(target: Path) -> None:
     """Refuse early, before minutes of work, when ``target`` exists and is held by another
     program: opening it for appending is refused on Windows while WPS has it open."""

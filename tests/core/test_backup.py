@@ -65,13 +65,15 @@ def test_daily_backup_once_a_day_and_keeps_fourteen(live: Path, tmp_path: Path) 
     assert backup.daily_backup(live, backups, today=TODAY) is None  # only one per day
     assert case_names(first) == ["张三", "李四"]
     assert version(first) == LATEST_VERSION and integrity_check(first) == []
-    # A self-contained file: rollback journal mode, nothing beside it.
+    # A self-contained file: rollback journal mode, nothing beside it but its checksum.
     assert first.read_bytes()[18:20] == b"\x01\x01"
-    assert sorted(p.name for p in backups.iterdir()) == [first.name]
+    assert sorted(p.name for p in backups.iterdir()) == [first.name, first.name + ".json"]
     for n in range(1, 20):
         assert backup.daily_backup(live, backups, today=TODAY + timedelta(days=n)) is not None
     names = sorted(p.name for p in backups.glob("daily-*.db"))
     assert len(names) == 14
+    # pruning takes each old backup's checksum with it
+    assert sorted(p.name for p in backups.glob("daily-*.db.json")) == [n + ".json" for n in names]
     assert names[0] == f"daily-{(TODAY + timedelta(days=6)):%Y%m%d}-mediator.db"
     assert names[-1] == f"daily-{(TODAY + timedelta(days=19)):%Y%m%d}-mediator.db"
 
@@ -315,3 +317,162 @@ def test_restore_through_the_cli_shows_its_progress(live: Path, tmp_path: Path,
     assert "正在备份（页） " in screen.getvalue()
     assert f"{pages}/{pages}" in screen.getvalue()
     assert case_names(target) == case_names(live)
+
+
+# --- restore checks what it restores (issue 17, item 6) -------------------------------------
+
+
+def _saved(live: Path, tmp_path: Path) -> Path:
+    saved = tmp_path / "备份 U盘" / "saved.db"
+    backup.backup_now(live, saved, tmp_path / "b")
+    return saved
+
+
+def _tamper(saved: Path, sql: str, *, resign: bool = True) -> None:
+    """Change a backup with sqlite3, as someone with the stick could; ``resign`` also writes a
+    matching sidecar (whoever can edit the file can rewrite its checksum)."""
+    con = sqlite3.connect(saved)
+    try:
+        con.executescript(sql)
+    finally:
+        con.close()
+    if resign:
+        backup.write_sidecar(saved)
+    else:
+        backup.sidecar_path(saved).unlink()
+
+
+def _refused(live: Path, saved: Path, capsys, expect: str, *, says_unchanged: bool = True) -> str:
+    dump = logical_dump(live)  # first: a read-only look may leave -wal/-shm files behind
+    before = fingerprint(live)
+    folder = sorted(p.name for p in live.parent.iterdir())
+    code = main(["--db", str(live), "restore", str(saved)])
+    err = capsys.readouterr().err
+    assert code == 3, err
+    assert expect in err and "Traceback" not in err
+    assert "未恢复" in err or not says_unchanged
+    assert fingerprint(live) == before and logical_dump(live) == dump
+    assert sorted(p.name for p in live.parent.iterdir()) == folder
+    assert not list((Path(os.environ["MEDIATOR_HOME"]) / "backups").glob("replaced-*"))
+    return err
+
+
+def test_every_copy_has_a_sidecar_with_digest_and_audit_head(live: Path, tmp_path: Path) -> None:
+    import hashlib
+    import json
+
+    daily = backup.daily_backup(live, tmp_path / "b", TODAY)
+    manual = backup.backup_now(live, None, tmp_path / "b")
+    copied = backup.copy_database(live, tmp_path / "c.db")
+    con = sqlite3.connect(f"file:{live}?mode=ro", uri=True)
+    seq, head = con.execute("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1").fetchone()
+    con.close()
+    for made in (daily, manual, copied):
+        assert made is not None
+        side = json.loads(backup.sidecar_path(made).read_text(encoding="utf-8"))
+        assert side["sha256"] == hashlib.sha256(made.read_bytes()).hexdigest()
+        assert side["size"] == made.stat().st_size
+        assert (side["audit_seq"], side["audit_hash"]) == (seq, head) and seq > 0
+        assert side["schema_version"] == LATEST_VERSION
+
+
+def test_restore_refuses_a_planted_trigger(live: Path, tmp_path: Path, capsys) -> None:
+    saved = _saved(live, tmp_path)
+    _tamper(saved, "CREATE TRIGGER wipe AFTER UPDATE ON dispute_case "
+                   "BEGIN DELETE FROM party; END;")
+    err = _refused(live, saved, capsys, "结构")
+    assert "trigger wipe" in err
+    # and without its sidecar (the warning is said, the trigger still refuses)
+    backup.sidecar_path(saved).unlink()
+    _refused(live, saved, capsys, "trigger wipe")
+
+
+@pytest.mark.parametrize("sql, named", [
+    ("CREATE TABLE notes (x);", "table notes"),
+    ("CREATE VIEW v_party AS SELECT name FROM party;", "view v_party"),
+    ("CREATE INDEX ix_extra ON party (name);", "index ix_extra"),
+    ("DROP INDEX ix_party_idno;", "index ix_party_idno: missing"),
+])
+def test_restore_refuses_a_schema_that_is_not_exactly_ours(sql: str, named: str, live: Path,
+                                                          tmp_path: Path, capsys) -> None:
+    saved = _saved(live, tmp_path)
+    _tamper(saved, sql)
+    assert named in _refused(live, saved, capsys, "结构")
+
+
+def test_restore_checks_an_old_backup_against_its_own_version(live: Path, tmp_path: Path,
+                                                             capsys) -> None:
+    old = tmp_path / "v1.db"
+    make_v1_database(old)
+    con = sqlite3.connect(old)
+    con.executescript("CREATE TRIGGER t AFTER INSERT ON party BEGIN DELETE FROM party; END;")
+    con.close()
+    _refused(live, old, capsys, "trigger t")
+
+
+@pytest.mark.parametrize("where", [0, 20, 99, 100, 1500, 4096 + 7, "middle", "end"])
+def test_restore_refuses_a_backup_with_one_byte_changed(where: int | str, live: Path,
+                                                       tmp_path: Path, capsys) -> None:
+    saved = _saved(live, tmp_path)
+    data = bytearray(saved.read_bytes())
+    offset = {"middle": len(data) // 2, "end": len(data) - 3}.get(where, where)  # type: ignore[call-overload]
+    data[offset] ^= 0x04
+    saved.write_bytes(bytes(data))
+    # the header is read first (not SQLite, damaged header); any other byte: the checksum
+    err = _refused(live, saved, capsys, "", says_unchanged=False)
+    if offset in (0, 100):
+        assert "不是数据库文件" in err or "database disk image is malformed" in err
+    else:
+        assert "与它的校验值不符" in err
+
+
+def test_restore_refuses_values_package_import_would_refuse(live: Path, tmp_path: Path,
+                                                           capsys) -> None:
+    saved = _saved(live, tmp_path)
+    _tamper(saved, "UPDATE party SET id_number = '110105194912310021' WHERE position = 0;")
+    assert "party.id_number" in _refused(live, saved, capsys, "不合规")
+
+
+def test_restore_refuses_a_broken_or_cut_audit_chain(live: Path, tmp_path: Path, capsys) -> None:
+    saved = _saved(live, tmp_path)
+    _tamper(saved, "UPDATE audit_log SET operator = '某人' WHERE seq = 2;")
+    _refused(live, saved, capsys, "审计链")
+    # the newest entries deleted, the sidecar left as it was: its head no longer matches
+    saved = tmp_path / "cut.db"
+    backup.backup_now(live, saved, tmp_path / "b")
+    side = backup.sidecar_path(saved).read_text(encoding="utf-8")
+    _tamper(saved, "DELETE FROM audit_log WHERE seq = (SELECT max(seq) FROM audit_log);")
+    backup.sidecar_path(saved).write_text(
+        side.replace(side.split('"sha256": "')[1][:64], backup.file_digest(saved)),
+        encoding="utf-8")
+    _refused(live, saved, capsys, "审计链应到第")
+
+
+def test_restore_refuses_a_damaged_sidecar(live: Path, tmp_path: Path, capsys) -> None:
+    saved = _saved(live, tmp_path)
+    backup.sidecar_path(saved).write_text("[[[", encoding="utf-8")
+    _refused(live, saved, capsys, "校验文件")
+
+
+def test_restore_without_sidecar_warns_and_restores_a_sound_file(live: Path, tmp_path: Path,
+                                                                capsys) -> None:
+    saved = _saved(live, tmp_path)
+    backup.sidecar_path(saved).unlink()
+    new_db(live, ["王五"])
+    assert main(["--db", str(live), "restore", str(saved)]) == 0
+    err = capsys.readouterr().err
+    assert "没有校验文件" in err and str(saved) in err
+    assert case_names(live) == ["张三", "李四"]
+    warned: list[str] = []
+    from mediator.i18n import set_language
+
+    set_language("en")
+    backup.restore(live, saved, tmp_path / "kept", warn=warned.append)
+    assert len(warned) == 1 and "no checksum file" in warned[0]
+
+
+def test_restore_with_sidecar_says_nothing(live: Path, tmp_path: Path) -> None:
+    saved = _saved(live, tmp_path)
+    warned: list[str] = []
+    backup.restore(live, saved, tmp_path / "kept", warn=warned.append)
+    assert warned == [] and case_names(live) == ["张三", "李四"]
