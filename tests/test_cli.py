@@ -271,3 +271,57 @@ def test_first_open_of_the_day_on_a_big_file_says_it_backs_up(tmp_path: Path, ca
         old.unlink()
     ctx.open_db(create=False).close()
     assert "每日备份" not in capsys.readouterr().err   # a small file: no message
+
+
+# --- zero-length and non-mediator files (issue 17, item 7) ----------------------------------
+
+
+NOT_CREATING = [["doctor"], ["audit", "verify"], ["backup"], ["report", "weekly"],
+                ["doc", "register", "(2026)青石人调字第001号"], ["check", "casefile"],
+                ["sync", "export"], ["sync", "log"], ["keys", "list"]]
+
+
+@pytest.mark.parametrize("kind", ["zero", "empty_sqlite", "other_program"])
+@pytest.mark.parametrize("command", NOT_CREATING, ids=" ".join)
+def test_empty_or_foreign_file_refused_by_commands_that_do_not_create(
+        kind: str, command: list[str], tmp_path: Path, home: Path, capsys,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    import sqlite3
+
+    monkeypatch.chdir(tmp_path)  # a report that is wrongly written lands here, not in the tree
+
+    path = tmp_path / "空 文件.db"
+    if kind == "zero":
+        path.write_bytes(b"")
+    else:
+        con = sqlite3.connect(path)
+        if kind == "other_program":
+            con.execute("PRAGMA user_version = 0")
+            con.execute("CREATE TABLE notes (x)")
+        con.close()
+    before = fingerprint(path)
+    code = main(["--db", str(path), *command])
+    out = capsys.readouterr()
+    assert code == 3, out.err
+    assert out.err.startswith("错误") and str(path) in out.err
+    # a foreign SQLite file was refused before; empty ones were adopted and "healthy"
+    assert ("不是人民调解数据库" if kind != "other_program" else "不是 mediator 的数据库") in out.err
+    assert "Traceback" not in out.err
+    assert fingerprint(path) == before
+    assert not list((home / "backups").glob("*空 文件*")) if (home / "backups").exists() else True
+
+
+def test_empty_file_refused_in_english(tmp_path: Path, capsys) -> None:
+    path = tmp_path / "zero.db"
+    path.write_bytes(b"")
+    assert main(["--lang", "en", "--db", str(path), "doctor"]) == 3
+    assert "is not a mediator database (an empty file" in capsys.readouterr().err
+    assert path.read_bytes() == b""
+
+
+def test_init_still_sets_up_a_zero_length_file(tmp_path: Path) -> None:
+    path = tmp_path / "新.db"
+    path.write_bytes(b"")
+    assert main(["--db", str(path), "init", "--office-name", "青石镇人民调解委员会",
+                 "--office-code", "330106001"]) == 0
+    assert main(["--db", str(path), "doctor"]) == 0

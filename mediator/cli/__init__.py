@@ -259,6 +259,7 @@ def _run(ctx: Context, name: str) -> int:
     from mediator.core.errors import MediatorError
 
     handler = getattr(ctx.args, "handler", None)
+    sweep_leftovers(ctx)
     try:
         if handler is None:
             from mediator.tui import run_app
@@ -288,6 +289,26 @@ def _run(ctx: Context, name: str) -> int:
             return 3
         console(stderr=True).print(logs.log_unexpected(exc, name), markup=False)
         return 1
+
+
+def sweep_leftovers(ctx: Context) -> None:
+    """On every start: remove what a killed run left behind with personal data in it, at
+    any age (a staged restore beside the database, decrypted packages in quarantine),
+    except what a running mediator window still holds. Never stops the command."""
+    from mediator.core import logs
+    from mediator.core.backup import sweep_staged
+
+    try:
+        paths = ctx.paths
+        if sweep_staged(paths.db):
+            logs.log.info("start-up sweep: staged restore checked")
+        from mediator.sync.importer import sweep_quarantine
+
+        removed = sweep_quarantine(paths.quarantine)
+        if removed:
+            logs.log.info("start-up sweep: %d quarantine folders removed", removed)
+    except (OSError, ImportError) as exc:
+        logs.log.warning("start-up sweep failed", exc_info=exc)
 
 
 def path_arg(value: str) -> Path:

@@ -410,16 +410,21 @@ def sweep_staged(db_path: Path) -> bool:
     """Remove the staged copy (and its partial copies) a killed restore left beside
     ``db_path``: a full copy of the data, at any age, unless a restore is running now."""
     staged = staged_path(db_path)
+    lock = staged.with_name(staged.name + LOCK_SUFFIX)
+
+    def left() -> list[Path]:
+        return [p for p in (staged, lock) if p.exists()] + list(
+            staged.parent.glob(f".{staged.stem}.*.partial{staged.suffix}"))
 
     def gone() -> None:
-        staged.unlink(missing_ok=True)
-        for partial in staged.parent.glob(f".{staged.stem}.*.partial{staged.suffix}"):
-            partial.unlink(missing_ok=True)
+        for leftover in left():
+            if leftover != lock:
+                leftover.unlink(missing_ok=True)
 
     try:
-        if not staged.parent.is_dir():
+        if not staged.parent.is_dir() or not left():
             return False
-        return sweep_abandoned(staged.with_name(staged.name + LOCK_SUFFIX), gone)
+        return sweep_abandoned(lock, gone)
     except OSError:
         return False
 

@@ -454,14 +454,17 @@ def open_database(path: Path, *, create: bool = True, migrate_schema: bool = Tru
         if not create:
             raise DatabaseError(t("db.missing", path=str(path)))
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
+            if not path.parent.exists():
+                from mediator.core.files import private_folder
+
+                private_folder(path.parent)
             # readable by the user alone (POSIX); SQLite gives -wal and -shm the same mode
             fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0),
                          0o600)
             os.close(fd)
         except FileExistsError:
             pass
-        except OSError as exc:
+        except OSError as exc:  # FileWriteError (from private_folder) is an OSError too
             raise DatabaseError(t("db.cannot_create", path=str(path), error=str(exc))) from exc
     elif os.name == "posix" and path.stat().st_mode & 0o077:
         try:

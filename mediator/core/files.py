@@ -242,9 +242,11 @@ def in_use(lock: Path) -> Iterator[None]:
     try:
         yield
     finally:
+        # closed first: Windows refuses to delete an open file (a sweep that takes the lock
+        # in between finds the scratch files already gone)
+        os.close(fd)
         with contextlib.suppress(OSError):
             os.unlink(lock)
-        os.close(fd)
 
 
 def sweep_abandoned(lock: Path, remove: Callable[[], None]) -> bool:
@@ -275,11 +277,11 @@ def sweep_abandoned(lock: Path, remove: Callable[[], None]) -> bool:
         except OSError:
             return False
         remove()
-        with contextlib.suppress(OSError):
-            os.unlink(lock)
-        return True
     finally:
         os.close(fd)
+    with contextlib.suppress(OSError):
+        os.unlink(lock)
+    return True
 
 
 def writable_or_raise(target: Path) -> None:

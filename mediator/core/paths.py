@@ -68,6 +68,11 @@ class Paths:
         return self.exports if self.exports is not None else self.data / "exports"
 
     @property
+    def quarantine(self) -> Path:
+        """Where sync import decrypts packages (private; swept at every start)."""
+        return self.data / "sync" / "quarantine"
+
+    @property
     def demo_db(self) -> Path:
         return self.data / "demo.db"
 

@@ -115,7 +115,8 @@ def snapshot(db_path: Path, target: Path, area: str) -> dict[str, int]:
 
 
 def _write_atomically(target: Path, write: Callable[[Any], None]) -> None:
-    atomic_write(target, write)
+    # readable by the user alone (POSIX): a package names every party of every case
+    atomic_write(target, write, private=True)
 
 
 def copy_to(source: Path, target: Path, on_bytes: Callable[[int], None]) -> None:

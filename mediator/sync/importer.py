@@ -26,6 +26,7 @@ from sqlalchemy import text
 
 from mediator.core.db import Database
 from mediator.core.errors import MediatorError
+from mediator.core.files import LOCK_SUFFIX, in_use, sweep_abandoned
 from mediator.core.models import local_time
 from mediator.core.validate import is_within_area, office_area_prefix
 from mediator.i18n import t
@@ -112,20 +113,17 @@ def trusted_fingerprint(db: Database, fingerprint: str) -> bool:
     return row is not None
 
 
-STALE_SECONDS = 3600
-
-
-def sweep_quarantine(root: Path, older_than: float = STALE_SECONDS) -> int:
+def sweep_quarantine(root: Path) -> int:
     """Remove quarantine folders left by an import that was killed (they hold decrypted
-    personal data). Only old ones: another process may be importing right now."""
+    personal data), whatever their age; a folder whose import is still running (another
+    mediator window: it holds the folder's lock, see ``files.in_use``) is left alone."""
     removed = 0
     if not root.is_dir():
         return 0
-    limit = time.time() - older_than
     for folder in root.glob("import-*"):
         try:
-            if folder.is_dir() and folder.stat().st_mtime < limit:
-                shutil.rmtree(folder, ignore_errors=True)
+            if folder.is_dir() and sweep_abandoned(
+                    folder / LOCK_SUFFIX, lambda f=folder: shutil.rmtree(f, ignore_errors=True)):
                 removed += 1
         except OSError:
             continue
@@ -140,6 +138,18 @@ def import_file(db: Database, source: Path, *, quarantine_root: Path, keys: Offi
     sweep_quarantine(quarantine_root)
     quarantine = Path(tempfile.mkdtemp(prefix="import-", dir=private_dir(quarantine_root)))
     try:
+        with in_use(quarantine / LOCK_SUFFIX):
+            _import_held(db, source, quarantine, keys, operator, progress, report)
+    finally:
+        shutil.rmtree(quarantine, ignore_errors=True)
+        report.seconds = time.monotonic() - started
+    return report
+
+
+def _import_held(db: Database, source: Path, quarantine: Path, keys: OfficeKeys, operator: str,
+                 progress: Progress, report: FileReport) -> None:
+    """One file into ``report``: every refusal becomes the report's status and message."""
+    try:
         _import(db, source, quarantine, keys, operator, progress, report)
     except E.SyncError as exc:
         report.status, report.exit_code, report.message = REFUSED, exc.exit_code, exc.message
@@ -152,10 +162,6 @@ def import_file(db: Database, source: Path, *, quarantine_root: Path, keys: Offi
         report.status, report.exit_code = REFUSED, E.IO_ERROR
         report.message = t("sync.io_error", path=str(getattr(exc, "filename", None) or source),
                            error=exc.strerror or str(exc))
-    finally:
-        shutil.rmtree(quarantine, ignore_errors=True)
-        report.seconds = time.monotonic() - started
-    return report
 
 
 def _sender_below(sender: str, own: str) -> bool:

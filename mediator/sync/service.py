@@ -216,7 +216,7 @@ class SyncService:
                      progress: importer.Progress | None = None) -> list[importer.FileReport]:
         keys = self.keys()
         return importer.import_files(self.db, [Path(f) for f in files],
-                                     quarantine_root=self.paths.data / "sync" / "quarantine",
+                                     quarantine_root=self.paths.quarantine,
                                      keys=keys, operator=self.operator, progress=progress)
 
     def import_log(self, limit: int = 500) -> list[ImportLog]:
