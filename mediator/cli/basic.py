@@ -139,8 +139,7 @@ def doctor_lines(ctx: Context) -> tuple[list[str], int]:
     lines += [t("cli.doctor.count", table=t(f"cli.table.{table}"), n=n)
               for table, n in counts.items()]
     lines.append(t("cli.doctor.overdue", n=overdue))
-    lines.append(t("cli.audit.ok", n=chain.entries) if chain.ok else
-                 t("cli.audit.broken", seq=chain.broken_at, n=chain.entries))
+    lines += audit_lines(chain)
     lines.append(t("logs.doctor.storage", kind=t(f"logs.kind.{storage_kind(path)}")))
     return lines, 0 if not problems and chain.ok else 3
 
@@ -227,6 +226,26 @@ def cmd_restore(ctx: Context) -> int:
     return 0
 
 
+def audit_lines(result) -> list[str]:  # type: ignore[no-untyped-def]
+    """What the audit check found (``audit.VerifyResult``), one finding a line."""
+    if result.ok:
+        return [t("cli.audit.ok", n=result.entries)]
+    if result.broken_at is not None:
+        return [t("cli.audit.broken", seq=result.broken_at, n=result.entries)]
+    lines = []
+    if result.missing_from is not None:
+        lines.append(t("integrity.truncated", seq=result.missing_from))
+    if result.digests_edited:
+        lines.append(t("integrity.digests_edited"))
+    if result.changed_count:
+        rows = t("integrity.row_sep").join(t("integrity.row", table=t(f"cli.table.{table}"), id=row_id)
+                        for table, row_id in result.changed)
+        if result.changed_count > len(result.changed):
+            rows += " …"
+        lines.append(t("integrity.rows_changed", n=result.changed_count, rows=rows))
+    return lines
+
+
 def cmd_audit_verify(ctx: Context) -> int:
     from mediator.core import audit
 
@@ -235,6 +254,7 @@ def cmd_audit_verify(ctx: Context) -> int:
     if result.ok:
         console().print(t("cli.audit.ok", n=result.entries), markup=False)
         return 0
-    console(stderr=True).print(t("cli.audit.broken", seq=result.broken_at, n=result.entries),
-                               markup=False)
+    err = console(stderr=True)
+    for line in audit_lines(result):
+        err.print(line, markup=False)
     return 4

@@ -1,26 +1,58 @@
-"""Hash-chained audit trail.
+"""Hash-chained audit trail that also covers the data.
 
 Each entry's hash covers the previous entry's hash and the entry's own text exactly as stored,
-so editing, inserting or deleting a row behind the application's back breaks the chain at
+so editing, inserting or deleting an entry behind the application's back breaks the chain at
 that point and ``verify`` names the first broken link. Entries are written in the same
 transaction as the change they describe (BEGIN IMMEDIATE keeps the chain linear across
 processes).
+
+The chain alone says nothing about the rows (``UPDATE party SET name=…`` with sqlite3 left it
+intact), nor about its own newest entries being deleted. So (migration 0006):
+
+- Every connection carries temporary triggers that note which rows of the tables a user edits
+  (:data:`COVERED`, own rows only) a transaction changes. Before a write transaction commits
+  (:func:`settle`), each noted row's digest (SHA-256 of its content) goes into ``audit_row``,
+  and the transaction's last entry carries ``rows_digest``, the sum of all row digests, inside
+  its hash. Only the changed rows are hashed.
+- ``verify`` re-hashes the live rows against ``audit_row`` (naming rows changed, added or
+  deleted behind mediator's back), checks that ``audit_row`` adds up to the newest
+  ``rows_digest``, and compares the chain's head with the ``audit_tail`` setting, written in
+  the same transaction as every entry, so deleting the newest entries shows.
+- Rows a county takes from packages (``origin`` set) are covered by the import's own entry and
+  the package hash, not row by row.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable
-from dataclasses import dataclass
+import sqlite3
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from enum import Enum
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import text
 from sqlmodel import Session
 
 GENESIS = "0" * 64
+
+#: the tables whose rows a user edits, covered row by row
+COVERED = ("dispute_case", "party", "agreement", "obligation", "follow_up", "case_event")
+#: the schema version whose columns a row digest covers (frozen: a column added later must
+#: not change every digest)
+DIGEST_SCHEMA = 6
+#: the setting holding "seq:hash" of the newest entry
+TAIL_KEY = "audit_tail"
+#: the operator named in entries mediator writes by itself
+SYSTEM = "mediator"
+MODULUS = 1 << 256
+#: at most this many changed rows are named
+SHOWN = 20
+
+Execute = Callable[[str, dict[str, Any]], Any]
 
 
 def _default(value: Any) -> Any:
@@ -38,9 +70,14 @@ def to_json(data: dict[str, Any] | None) -> str | None:
 
 
 def entry_hash(prev_hash: str, at: str, operator: str, action: str, entity: str,
-               entity_id: str | None, before: str | None, after: str | None) -> str:
-    payload = json.dumps([prev_hash, at, operator, action, entity, entity_id, before, after],
-                         ensure_ascii=False, separators=(",", ":"))
+               entity_id: str | None, before: str | None, after: str | None,
+               rows_digest: str | None = None) -> str:
+    """The entry's hash; ``rows_digest`` is part of it when set (entries before 0006 and
+    those in the middle of a transaction have none and keep the original formula)."""
+    fields: list[Any] = [prev_hash, at, operator, action, entity, entity_id, before, after]
+    if rows_digest is not None:
+        fields.append(rows_digest)
+    payload = json.dumps(fields, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
@@ -53,20 +90,173 @@ def append(session: Session, operator: str, action: str, entity: str,
            entity_id: str | None = None, before: dict[str, Any] | None = None,
            after: dict[str, Any] | None = None) -> str:
     """Append one entry inside the caller's transaction; returns its hash."""
-    prev = session.exec(  # type: ignore[call-overload]
-        text("SELECT hash FROM audit_log ORDER BY seq DESC LIMIT 1")
-    ).scalar()
-    prev_hash = prev or GENESIS
+    return _append(_session_execute(session), operator, action, entity, entity_id,
+                   to_json(before), to_json(after))
+
+
+def _session_execute(session: Session) -> Execute:
+    conn = session.connection()
+    return lambda sql, params: conn.exec_driver_sql(sql, params)
+
+
+def _append(run: Execute, operator: str, action: str, entity: str, entity_id: str | None,
+            b: str | None, a: str | None, rows_digest: str | None = None) -> str:
+    prev = run("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1", {}).fetchone()
+    seq, prev_hash = (int(prev[0]) + 1, str(prev[1])) if prev else (1, GENESIS)
     at = _now_text()
-    b, a = to_json(before), to_json(after)
-    h = entry_hash(prev_hash, at, operator, action, entity, entity_id, b, a)
-    session.exec(  # type: ignore[call-overload]
-        text("INSERT INTO audit_log (at, operator, action, entity, entity_id, \"before\", \"after\","
-             " prev_hash, hash) VALUES (:at, :op, :action, :entity, :eid, :b, :a, :prev, :h)"),
-        params={"at": at, "op": operator, "action": action, "entity": entity, "eid": entity_id,
-                "b": b, "a": a, "prev": prev_hash, "h": h},
-    )
+    h = entry_hash(prev_hash, at, operator, action, entity, entity_id, b, a, rows_digest)
+    run("INSERT INTO audit_log (seq, at, operator, action, entity, entity_id, \"before\","
+        " \"after\", prev_hash, hash, rows_digest) VALUES (:seq, :at, :op, :action, :entity,"
+        " :eid, :b, :a, :prev, :h, :rd)",
+        {"seq": seq, "at": at, "op": operator, "action": action, "entity": entity,
+         "eid": entity_id, "b": b, "a": a, "prev": prev_hash, "h": h, "rd": rows_digest})
+    _set_tail(run, seq, h)
     return h
+
+
+def _set_tail(run: Execute, seq: int, h: str) -> None:
+    run("INSERT OR REPLACE INTO setting (\"key\", value) VALUES (:k, :v)",
+        {"k": TAIL_KEY, "v": f"{seq}:{h}"})
+
+
+# --- row digests ------------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=1)
+def digest_columns() -> dict[str, tuple[str, ...]]:
+    """The columns a row digest covers, per table, as of :data:`DIGEST_SCHEMA`."""
+    from mediator.core.db import MIGRATIONS
+
+    con = sqlite3.connect(":memory:")
+    try:
+        for mig in MIGRATIONS:
+            if mig.version <= DIGEST_SCHEMA:
+                con.executescript(mig.sql)
+        return {tbl: tuple(r[1] for r in con.execute(f"PRAGMA table_info({tbl})"))
+                for tbl in COVERED}
+    finally:
+        con.close()
+
+
+def row_digest(table: str, content: str) -> str:
+    """SHA-256 of a row: its table and its values as SQLite's json_array gives them."""
+    return hashlib.sha256(f"{table}\n{content}".encode()).hexdigest()
+
+
+def digest_sql(table: str, alias: str = "p") -> str:
+    """SQL computing the digest of the row ``alias`` of ``table`` (needs :func:`register`)."""
+    cols = ", ".join(f'{alias}."{c}"' for c in digest_columns()[table])
+    return f"mediator_row_digest('{table}', json_array({cols}))"
+
+
+def register(con: sqlite3.Connection) -> None:
+    """The SQL function the digests are computed with, on one connection."""
+    con.create_function("mediator_row_digest", 2, row_digest, deterministic=True)
+
+
+def install(con: sqlite3.Connection) -> None:
+    """Give a connection to a mediator database the digest function and the temporary
+    triggers that note changed rows (temporary: they live in this connection only, so the
+    file's schema stays exactly what the migrations made)."""
+    register(con)
+    statements = ["CREATE TEMP TABLE IF NOT EXISTS audit_changed (table_name TEXT NOT NULL,"
+                  " row_id TEXT NOT NULL, PRIMARY KEY (table_name, row_id)) WITHOUT ROWID"]
+    for tbl in COVERED:
+        note = f"INSERT OR IGNORE INTO audit_changed VALUES ('{tbl}', "
+        statements += [
+            f"CREATE TEMP TRIGGER IF NOT EXISTS audit_ins_{tbl} AFTER INSERT ON main.{tbl} "
+            f"WHEN NEW.origin IS NULL BEGIN {note}NEW.id); END",
+            f"CREATE TEMP TRIGGER IF NOT EXISTS audit_upd_{tbl} AFTER UPDATE ON main.{tbl} "
+            f"WHEN NEW.origin IS NULL OR OLD.origin IS NULL BEGIN {note}NEW.id); "
+            f"{note}OLD.id); END",
+            f"CREATE TEMP TRIGGER IF NOT EXISTS audit_del_{tbl} AFTER DELETE ON main.{tbl} "
+            f"WHEN OLD.origin IS NULL BEGIN {note}OLD.id); END",
+        ]
+    for sql in statements:
+        con.execute(sql)
+
+
+def _sum(digests: Iterable[str | None]) -> int:
+    total = 0
+    for d in digests:
+        if d:
+            total += int(d, 16)
+    return total % MODULUS
+
+
+def _hex(value: int) -> str:
+    return f"{value % MODULUS:064x}"
+
+
+def _last_sum(run: Execute) -> int:
+    row = run("SELECT rows_digest FROM audit_log WHERE rows_digest IS NOT NULL "
+              "ORDER BY seq DESC LIMIT 1", {}).fetchone()
+    return int(row[0], 16) if row else 0
+
+
+def _tail(run: Execute) -> tuple[int, str, Any] | None:
+    return run("SELECT seq, hash, at, operator, action, entity, entity_id, \"before\","
+               " \"after\", prev_hash FROM audit_log ORDER BY seq DESC LIMIT 1", {}).fetchone()
+
+
+def start_seq(session: Session) -> int:
+    """The newest entry's number at the start of a write transaction (see :func:`settle`)."""
+    row = session.connection().exec_driver_sql(
+        "SELECT coalesce(max(seq), 0) FROM audit_log").fetchone()
+    return int(row[0])
+
+
+def settle(session: Session, started_at: int) -> None:
+    """Before a write transaction commits: digest the rows it changed into ``audit_row`` and
+    put the new sum into the transaction's last entry (re-hashed: nothing follows it yet),
+    or into an entry of its own when the transaction wrote rows but no entry."""
+    run = _session_execute(session)
+    changed = run("SELECT count(*) FROM temp.audit_changed", {}).fetchone()[0]
+    tail = _tail(run)
+    if not changed:
+        if tail is not None and tail[0] > started_at:
+            _set_tail(run, int(tail[0]), str(tail[1]))  # entries written without append()
+        return
+    total = _last_sum(run)
+    # each changed row is hashed once: old digests out of the sum, new ones in
+    held = ("SELECT a.digest FROM temp.audit_changed c JOIN audit_row a "
+            "ON a.table_name = c.table_name AND a.row_id = c.row_id")
+    total -= _sum(r[0] for r in run(held, {}))
+    run("DELETE FROM audit_row WHERE (table_name, row_id) IN "
+        "(SELECT table_name, row_id FROM temp.audit_changed)", {})
+    for tbl in COVERED:
+        run(f"INSERT INTO audit_row (table_name, row_id, digest) SELECT '{tbl}', p.id, "
+            f"{digest_sql(tbl)} FROM temp.audit_changed c JOIN main.{tbl} p ON p.id = c.row_id "
+            f"WHERE c.table_name = '{tbl}' AND p.origin IS NULL", {})
+    total = (total + _sum(r[0] for r in run(held, {}))) % MODULUS
+    run("DELETE FROM temp.audit_changed", {})
+    digest = _hex(total)
+    if tail is not None and tail[0] > started_at:
+        seq, _h, at, op, action, entity, eid, b, a, prev = tail
+        h = entry_hash(prev, str(at), op, action, entity, eid, b, a, digest)
+        run("UPDATE audit_log SET rows_digest = :rd, hash = :h WHERE seq = :seq",
+            {"rd": digest, "h": h, "seq": seq})
+        _set_tail(run, int(seq), h)
+    else:
+        _append(run, SYSTEM, "data.write", "rows", None, None, to_json({"rows": changed}),
+                digest)
+
+
+def baseline(con: sqlite3.Connection) -> int:
+    """Digest every covered row a database holds when it is upgraded to row digests (inside
+    the migration's transaction), with one ``audit.baseline`` entry carrying the sum.
+    Returns the number of rows."""
+    register(con)
+    run: Execute = con.execute
+    for tbl in COVERED:
+        run(f"INSERT INTO audit_row (table_name, row_id, digest) SELECT '{tbl}', p.id, "
+            f"{digest_sql(tbl)} FROM main.{tbl} p WHERE p.origin IS NULL", {})
+    count = run("SELECT count(*) FROM audit_row", {}).fetchone()[0]
+    if count:
+        total = _sum(r[0] for r in run("SELECT digest FROM audit_row", {}))
+        _append(run, SYSTEM, "audit.baseline", "database", None, None,
+                to_json({"rows": count}), _hex(total))
+    return int(count)
 
 
 @dataclass(frozen=True)
@@ -74,34 +264,101 @@ class VerifyResult:
     entries: int
     broken_at: int | None = None
     reason: str | None = None
+    #: (table, row id) of rows changed, added or deleted behind mediator's back (the first
+    #: :data:`SHOWN`), and how many there are in all
+    changed: tuple[tuple[str, str], ...] = ()
+    changed_count: int = 0
+    #: the row digests themselves were edited (they no longer add up to the chain's sum)
+    digests_edited: bool = False
+    #: the newest entries were deleted: the entry the ``audit_tail`` setting names
+    missing_from: int | None = None
+    last_seq: int = 0
 
     @property
     def ok(self) -> bool:
-        return self.broken_at is None
+        return (self.broken_at is None and not self.changed_count and not self.digests_edited
+                and self.missing_from is None)
+
+
+def chain_sql(with_digest: bool = True) -> str:
+    cols = ", rows_digest" if with_digest else ""
+    return ("SELECT seq, at, operator, action, entity, entity_id, \"before\", \"after\","
+            f" prev_hash, hash{cols} FROM audit_log ORDER BY seq")
 
 
 def verify_rows(rows: Iterable[tuple[Any, ...]]) -> VerifyResult:
-    """Check (seq, at, operator, action, entity, entity_id, before, after, prev_hash, hash) rows
-    in order; stop at the first broken link."""
+    """Check (seq, at, operator, action, entity, entity_id, before, after, prev_hash, hash
+    [, rows_digest]) rows in order; stop at the first broken link."""
     prev_hash = GENESIS
     count = 0
     last_seq = 0
-    for seq, at, op, action, entity, eid, b, a, stored_prev, stored_hash in rows:
+    for row in rows:
+        seq, at, op, action, entity, eid, b, a, stored_prev, stored_hash = row[:10]
+        rows_digest = row[10] if len(row) > 10 else None
         count += 1
         if seq != last_seq + 1:
             return VerifyResult(count, seq, "gap")
         if stored_prev != prev_hash:
             return VerifyResult(count, seq, "prev")
-        if entry_hash(prev_hash, str(at), op, action, entity, eid, b, a) != stored_hash:
+        if entry_hash(prev_hash, str(at), op, action, entity, eid, b, a,
+                      rows_digest) != stored_hash:
             return VerifyResult(count, seq, "hash")
         prev_hash = stored_hash
         last_seq = seq
-    return VerifyResult(count)
+    return VerifyResult(count, last_seq=last_seq)
 
 
 def verify(session: Session) -> VerifyResult:
-    rows = session.exec(  # type: ignore[call-overload]
-        text("SELECT seq, at, operator, action, entity, entity_id, \"before\", \"after\","
-             " prev_hash, hash FROM audit_log ORDER BY seq")
-    )
-    return verify_rows(tuple(r) for r in rows)
+    """The chain, its head against the ``audit_tail`` setting, and every covered row
+    against its digest."""
+    conn = session.connection()
+    chain = verify_rows(tuple(r) for r in conn.exec_driver_sql(chain_sql()))
+    if not chain.ok:
+        return chain
+    run = _session_execute(session)
+    missing_from = _truncation(run, chain.last_seq)
+    raw = conn.connection.driver_connection
+    register(raw)  # type: ignore[arg-type]
+    stored = _sum(r[0] for r in run("SELECT digest FROM audit_row", {}))
+    digests_edited = stored != _last_sum(run)
+    changed: list[tuple[str, str]] = []
+    count = 0
+    for tbl in COVERED:
+        n, first = _changed_rows(run, tbl, SHOWN - len(changed))
+        count += n
+        changed += first
+    return VerifyResult(chain.entries, changed=tuple(changed), changed_count=count,
+                        digests_edited=digests_edited, missing_from=missing_from,
+                        last_seq=chain.last_seq)
+
+
+def _truncation(run: Execute, last_seq: int) -> int | None:
+    """The first missing entry's number when the chain ends before the entry the
+    ``audit_tail`` setting names (its newest entries deleted), else None."""
+    row = run("SELECT value FROM setting WHERE \"key\" = :k", {"k": TAIL_KEY}).fetchone()
+    tail = _tail(run)
+    if row is None:
+        # a database that has written an entry since 0006 always has the setting
+        has_sums = run("SELECT 1 FROM audit_log WHERE rows_digest IS NOT NULL LIMIT 1",
+                       {}).fetchone()
+        return last_seq + 1 if has_sums else None
+    seq_text, _, h = str(row[0]).partition(":")
+    try:
+        seq = int(seq_text)
+    except ValueError:
+        return last_seq + 1
+    if tail is not None and (int(tail[0]), str(tail[1])) == (seq, h):
+        return None
+    return last_seq + 1
+
+
+def _changed_rows(run: Execute, tbl: str, limit: int) -> tuple[int, list[tuple[str, str]]]:
+    """Own rows of ``tbl`` whose content does not match their digest (or that have none),
+    and digests whose row is gone."""
+    bad = (f"SELECT p.id FROM main.{tbl} p LEFT JOIN audit_row a ON a.table_name = '{tbl}' "
+           f"AND a.row_id = p.id WHERE p.origin IS NULL AND "
+           f"(a.digest IS NULL OR a.digest != {digest_sql(tbl)}) "
+           f"UNION ALL SELECT a.row_id FROM audit_row a WHERE a.table_name = '{tbl}' AND NOT "
+           f"EXISTS (SELECT 1 FROM main.{tbl} p WHERE p.id = a.row_id AND p.origin IS NULL)")
+    ids = [str(r[0]) for r in run(bad, {}).fetchall()]
+    return len(ids), [(tbl, i) for i in ids[:max(limit, 0)]]

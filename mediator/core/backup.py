@@ -333,7 +333,7 @@ def value_problems(path: Path) -> list[str]:
     return problems
 
 
-def _audit_problem(path: Path, side: dict[str, Any] | None) -> str | None:
+def _audit_problem(path: Path, version: int, side: dict[str, Any] | None) -> str | None:
     """The backup's audit chain must be intact, and end where its sidecar says."""
     from mediator.core import audit
     from mediator.core.db import open_untrusted
@@ -341,9 +341,7 @@ def _audit_problem(path: Path, side: dict[str, Any] | None) -> str | None:
     try:
         con = open_untrusted(path)
         try:
-            rows = con.execute(
-                "SELECT seq, at, operator, action, entity, entity_id, \"before\", \"after\","
-                " prev_hash, hash FROM audit_log ORDER BY seq")
+            rows = con.execute(audit.chain_sql(with_digest=version >= audit.DIGEST_SCHEMA))
             result = audit.verify_rows(tuple(r) for r in rows)
         finally:
             con.close()
@@ -395,7 +393,7 @@ def check_backup(source: Path, progress: Progress | None = None,
         if problems:
             raise DatabaseError(t("integrity.values", path=str(source),
                                   problems="; ".join(problems[:SHOWN])))
-        problem = _audit_problem(source, side)
+        problem = _audit_problem(source, info.user_version, side)
         if problem:
             raise DatabaseError(t("integrity.audit", path=str(source), problem=problem))
     return info

@@ -279,6 +279,8 @@ def migrate(path: Path, target: int = LATEST_VERSION) -> int:
         problems = quick_check(path)
         if problems:
             raise DatabaseError(t("db.damaged", path=str(path), error="; ".join(problems[:3])))
+    from mediator.core import audit
+
     con = _raw_connect(path)
     try:
         con.execute("PRAGMA journal_mode=WAL")
@@ -291,8 +293,12 @@ def migrate(path: Path, target: int = LATEST_VERSION) -> int:
                     con.executescript(
                         "BEGIN IMMEDIATE;\n" + mig.sql
                         + f"\nPRAGMA application_id={APPLICATION_ID};"
-                        + f"\nPRAGMA user_version={mig.version};\nCOMMIT;"
+                        + f"\nPRAGMA user_version={mig.version};"
                     )
+                    if mig.version == audit.DIGEST_SCHEMA:
+                        # the rows already held get their digests in the same step
+                        audit.baseline(con)
+                    con.execute("COMMIT")
                 except sqlite3.DatabaseError:
                     if con.in_transaction:
                         con.execute("ROLLBACK")
@@ -318,6 +324,12 @@ def _make_engine(path: Path) -> Engine:
         cur.execute("PRAGMA foreign_keys=ON")
         cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         cur.close()
+        from mediator.core import audit
+
+        try:
+            audit.install(dbapi_con)
+        except sqlite3.OperationalError:
+            pass  # not (yet) a mediator schema: nothing to note
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn):  # type: ignore[no-untyped-def]
@@ -346,9 +358,14 @@ class Database:
     @contextmanager
     def write(self) -> Iterator[Session]:
         """One write transaction: BEGIN IMMEDIATE, commit on success, roll back on any error."""
+        from mediator.core import audit
+
         with Session(self._write_engine, expire_on_commit=False) as session:
             try:
+                started = audit.start_seq(session)
                 yield session
+                session.flush()
+                audit.settle(session, started)
                 session.commit()
             except BaseException:
                 session.rollback()

@@ -222,6 +222,19 @@ class AuditEntry(SQLModel, table=True):
     after: Optional[str] = None
     prev_hash: str
     hash: str
+    #: sum of the row digests after the transaction this entry ends (see core/audit.py)
+    rows_digest: Optional[str] = None
+
+
+class AuditRow(SQLModel, table=True):
+    """The digest of an own row of a table a user edits, as mediator last wrote it (see
+    core/audit.py); local to this database, never synced."""
+
+    __tablename__ = "audit_row"
+
+    table_name: str = Field(primary_key=True)
+    row_id: str = Field(primary_key=True)
+    digest: str
 
 
 class Setting(SQLModel, table=True):

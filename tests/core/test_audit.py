@@ -243,3 +243,152 @@ def test_verify_rows_unit() -> None:
     broken[1] = broken[1][:7] + ('{"n": 9}',) + broken[1][8:]
     assert audit.verify_rows(broken).broken_at == 2
     assert audit.verify_rows(rows[1:]).broken_at == 2  # first entry removed
+
+
+# --- the trail covers the data (issue 17, item 5) -------------------------------------------
+
+
+def _one(path: Path, sql: str) -> tuple:
+    con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        return con.execute(sql).fetchone()
+    finally:
+        con.close()
+
+
+@pytest.mark.parametrize("table, sql", [
+    ("party", "UPDATE party SET name = '王二麻' WHERE id = (SELECT min(id) FROM party)"),
+    ("dispute_case", "UPDATE dispute_case SET facts = '改过的事实' "
+                     "WHERE id = (SELECT min(id) FROM dispute_case)"),
+    ("case_event", "UPDATE case_event SET body = 'x' WHERE id = (SELECT min(id) FROM case_event)"),
+])
+def test_a_row_changed_behind_the_applications_back_is_found(table: str, sql: str, trail: Path,
+                                                            capsys) -> None:
+    assert verify(trail).ok
+    tamper(trail, sql)
+    row_id = _one(trail, f"SELECT min(id) FROM {table}")[0]
+    result = verify(trail)
+    assert not result.ok and result.broken_at is None
+    assert result.changed == ((table, row_id),) and result.changed_count == 1
+    code, out, err = cli_verify(trail, capsys)
+    assert code == 4 and out == ""
+    assert "有 1 条记录被绕过本程序修改、添加或删除" in err and row_id in err
+    code = main(["--db", str(trail), "doctor"])
+    out = capsys.readouterr().out
+    assert code == 3 and row_id in out and "审计记录完整" not in out
+
+
+def test_agreement_amount_changed_behind_the_back_is_found(svc, make_case) -> None:
+    case = make_case(days_ago=5)
+    svc.accept_case(case.id)
+    svc.record_agreement(case.id, AgreementInput(AgreementForm.WRITTEN, TODAY, "赔偿",
+                                                 amount_fen=100_000))
+    path = svc.db.path
+    assert verify(path).ok
+    tamper(path, "UPDATE agreement SET amount_fen = 1")
+    (agreement_id,) = _one(path, "SELECT id FROM agreement")
+    assert verify(path).changed == (("agreement", agreement_id),)
+
+
+def test_rows_added_or_deleted_behind_the_back_are_found(trail: Path, capsys) -> None:
+    con = sqlite3.connect(trail)
+    victim = con.execute("SELECT id FROM follow_up UNION ALL SELECT id FROM party "
+                         "ORDER BY 1 LIMIT 1").fetchone()[0]
+    table = "follow_up" if con.execute("SELECT 1 FROM follow_up WHERE id = ?",
+                                       (victim,)).fetchone() else "party"
+    con.execute(f"DELETE FROM {table} WHERE id = ?", (victim,))
+    con.execute("INSERT INTO party SELECT 'f' || substr(id, 2), owner_code, revision, created_at,"
+                " updated_at, deleted, origin, case_id, position + 1, role, kind, '假人',"
+                " id_number, gender, birth_date, ethnicity, phone, address, org_code,"
+                " representative FROM party LIMIT 1")
+    con.commit()
+    forged = con.execute("SELECT id FROM party WHERE name = '假人'").fetchone()[0]
+    con.close()
+    result = verify(trail)
+    assert set(result.changed) == {(table, victim), ("party", forged)}
+    code, _, err = cli_verify(trail, capsys)
+    assert code == 4 and victim in err and forged in err
+
+
+def test_edited_digests_are_found(trail: Path, capsys) -> None:
+    """Changing a row and its digest together no longer adds up to the chain's sum."""
+    tamper(trail, "UPDATE party SET name = '王二麻' WHERE id = (SELECT min(id) FROM party)")
+    con = sqlite3.connect(trail)
+    audit.register(con)
+    con.execute(f"UPDATE audit_row SET digest = (SELECT {audit.digest_sql('party')} FROM party p "
+                "WHERE p.id = audit_row.row_id) WHERE table_name = 'party'")
+    con.commit()
+    con.close()
+    result = verify(trail)
+    assert result.changed_count == 0 and result.digests_edited and not result.ok
+    code, _, err = cli_verify(trail, capsys)
+    assert code == 4 and "记录校验表被改动过" in err
+
+
+@pytest.mark.parametrize("newest", [1, 3])
+def test_deleting_the_newest_entries_is_found(newest: int, trail: Path, capsys) -> None:
+    last = entries(trail)[-1]["seq"]
+    tamper(trail, "DELETE FROM audit_log WHERE seq > ?", last - newest)
+    result = verify(trail)
+    assert result.broken_at is None and result.missing_from == last - newest + 1
+    code, _, err = cli_verify(trail, capsys)
+    assert code == 4 and f"第 {last - newest + 1} 条起的记录不见了" in err
+
+
+def test_deleting_the_record_of_an_unmasked_export_is_found(svc, make_case, capsys) -> None:
+    """An entry that changed no row (an --unmasked report) deleted: the head kept in the
+    settings table no longer matches."""
+    from mediator.core import audit as core_audit
+
+    make_case()
+    with svc.db.write() as s:
+        core_audit.append(s, "王调解", "report.unmasked", "report", None, None, {"kind": "ledger"})
+    path = svc.db.path
+    assert verify(path).ok
+    seq = entries(path)[-1]["seq"]
+    tamper(path, "DELETE FROM audit_log WHERE seq = ?", seq)
+    assert verify(path).missing_from == seq
+    tamper(path, "DELETE FROM setting WHERE key = 'audit_tail'")
+    assert verify(path).missing_from == seq  # the setting gone as well: still found
+
+
+def test_every_write_path_keeps_the_data_covered(svc, make_case, tmp_path: Path) -> None:
+    """Services, the demo generator and the ledger's bulk rows all leave verify intact, and
+    each transaction's last entry carries the sum."""
+    from mediator.core.db import open_database
+    from mediator.core.demo import generate
+
+    case = make_case()
+    svc.accept_case(case.id)
+    party = svc.case_file(case.id).parties[1]
+    svc.remove_party(party.id)
+    svc.delete_case(make_case().id, "重复登记")
+    assert verify(svc.db.path).ok
+    last = entries(svc.db.path)[-1]
+    assert last["rows_digest"] is not None
+    from tests.ledger import ledgers
+
+    ledger = ledgers.ledger_d(tmp_path / "台账.csv")
+    assert main(["--db", str(svc.db.path), "import", "ledger", str(ledger)]) == 0
+    assert verify(svc.db.path).ok
+    assert entries(svc.db.path)[-1]["rows_digest"] is not None
+    demo = tmp_path / "demo.db"
+    with open_database(demo) as db:
+        generate(db, cases=40, seed=3)
+        with db.read() as s:
+            assert audit.verify(s).ok
+    tamper(demo, "UPDATE obligation SET amount_fen = amount_fen + 1 "
+                 "WHERE id = (SELECT min(id) FROM obligation)")
+    with open_database(demo) as db, db.read() as s:
+        assert [t for t, _ in audit.verify(s).changed] == ["obligation"]
+
+
+def test_an_upgraded_database_is_covered_from_its_baseline(tmp_path: Path) -> None:
+    from tests.core.dbtools import make_v1_database
+
+    path = tmp_path / "v1.db"
+    make_v1_database(path)
+    assert verify(path).ok
+    assert entries(path)[-1]["action"] == "audit.baseline"
+    tamper(path, "UPDATE party SET phone = '13900000000' WHERE name = '欧阳明'")
+    assert verify(path).changed == (("party", "b0000000000000000000000000000001"),)

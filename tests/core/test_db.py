@@ -129,8 +129,16 @@ def test_upgrade_from_version_1_keeps_data_and_search(tmp_path: Path) -> None:
     with open_database(path, backups=backups) as db:
         assert db.schema_version() == LATEST_VERSION
         new = logical_dump(path)
+        # the upgrade adds what covers the rows already held (migration 0006): their digests,
+        # one baseline entry in the audit trail, and the trail's head in the settings
+        baseline = new["audit_log"][-1]
+        assert baseline[3:5] == ("audit.baseline", "database") and baseline[-1] is not None
+        assert new["audit_log"][:-1] == old["audit_log"]
+        assert len(new["audit_row"]) == 4  # the case, its two parties and its event
+        assert sorted(set(new["setting"]) - set(old["setting"])) == [
+            ("audit_tail", f"{baseline[0]}:{baseline[9]}")]
         for table, rows in old.items():
-            if table != "pragma.user_version":
+            if table not in ("pragma.user_version", "audit_log", "setting"):
                 assert new[table] == rows, table
         svc = Services(db, operator="王调解", today=lambda: TODAY)
         with db.read() as s:
