@@ -293,7 +293,8 @@ def _run(ctx: Context, name: str) -> int:
 
 def sweep_leftovers(ctx: Context) -> None:
     """On every start: remove what a killed run left behind with personal data in it, at
-    any age (a staged restore beside the database, decrypted packages in quarantine),
+    any age (a staged restore beside the database, decrypted packages in quarantine, a
+    killed export's snapshot),
     except what a running mediator window still holds. Never stops the command."""
     from mediator.core import logs
     from mediator.core.backup import sweep_staged
@@ -302,11 +303,12 @@ def sweep_leftovers(ctx: Context) -> None:
         paths = ctx.paths
         if sweep_staged(paths.db):
             logs.log.info("start-up sweep: staged restore checked")
+        from mediator.sync.export import sweep_work
         from mediator.sync.importer import sweep_quarantine
 
-        removed = sweep_quarantine(paths.quarantine)
+        removed = sweep_quarantine(paths.quarantine) + sweep_work(paths.data)
         if removed:
-            logs.log.info("start-up sweep: %d quarantine folders removed", removed)
+            logs.log.info("start-up sweep: %d scratch folders removed", removed)
     except (OSError, ImportError) as exc:
         logs.log.warning("start-up sweep failed", exc_info=exc)
 

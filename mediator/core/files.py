@@ -284,6 +284,24 @@ def sweep_abandoned(lock: Path, remove: Callable[[], None]) -> bool:
     return True
 
 
+def sweep_folders(root: Path, pattern: str) -> int:
+    """Remove the scratch folders matching ``pattern`` in ``root`` that no running process
+    holds (each holds ``LOCK_SUFFIX`` inside its folder while it works); returns how many."""
+    import shutil
+
+    removed = 0
+    if not Path(root).is_dir():
+        return 0
+    for folder in Path(root).glob(pattern):
+        try:
+            if folder.is_dir() and sweep_abandoned(
+                    folder / LOCK_SUFFIX, lambda f=folder: shutil.rmtree(f, ignore_errors=True)):
+                removed += 1
+        except OSError:
+            continue
+    return removed
+
+
 def writable_or_raise(target: Path) -> None:
     """Refuse early, before minutes of work, when ``target`` exists and is held by another
     program: opening it for appending is refused on Windows while WPS has it open."""

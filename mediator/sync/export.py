@@ -13,6 +13,7 @@ rename), and copied to the target the same way; only then is the stick safe to r
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 import sqlite3
 import tempfile
@@ -25,7 +26,15 @@ from typing import Any
 
 from mediator import __version__
 from mediator.core.db import LATEST_VERSION, Database
-from mediator.core.files import FileInUseError, atomic_write, fsync_file, safe_filename
+from mediator.core.files import (
+    LOCK_SUFFIX,
+    FileInUseError,
+    atomic_write,
+    fsync_file,
+    in_use,
+    safe_filename,
+    sweep_folders,
+)
 from mediator.core.validate import office_area_prefix
 from mediator.i18n import t
 from mediator.sync import payload as pl
@@ -158,6 +167,12 @@ def build_header(keys: OfficeKeys, office_name: str, recipient_code: str, recipi
     }
 
 
+def sweep_work(data_dir: Path) -> int:
+    """Remove the scratch folders of exports that were killed (a plain snapshot of the
+    data), at any age, except one an export running now holds."""
+    return sweep_folders(Path(data_dir) / "sync" / "tmp", "export-*")
+
+
 def export_package(db: Database, *, data_dir: Path, keys: OfficeKeys, office_name: str,
                    recipient_code: str, recipient_name: str, recipient: PublicKeys | None,
                    today: date, output: Path | None = None,
@@ -169,7 +184,11 @@ def export_package(db: Database, *, data_dir: Path, keys: OfficeKeys, office_nam
     outbox = private_dir(data_dir / "outbox")
     work_root = private_dir(data_dir / "sync" / "tmp")
     work = Path(tempfile.mkdtemp(prefix="export-", dir=work_root))
+    held = contextlib.ExitStack()
     try:
+        # the snapshot is this office's data in plain: held, so that only a killed export's
+        # folder is swept at the next start (sweep_work)
+        held.enter_context(in_use(work / LOCK_SUFFIX))
         progress("snapshot", 0, 1)
         payload_file = work / "payload.sqlite"
         counts = snapshot(db.path, payload_file, office_area_prefix(code))
@@ -210,6 +229,7 @@ def export_package(db: Database, *, data_dir: Path, keys: OfficeKeys, office_nam
         raise SyncIOError(t("sync.io_error", path=str(getattr(exc, "filename", "") or output
                                                        or data_dir), error=str(exc))) from exc
     finally:
+        held.close()
         shutil.rmtree(work, ignore_errors=True)
     return ExportResult(name=name, outbox_path=outbox_path, path=path,
                         recipient_code=recipient_code, recipient_name=recipient_name,

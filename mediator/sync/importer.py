@@ -26,7 +26,7 @@ from sqlalchemy import text
 
 from mediator.core.db import Database
 from mediator.core.errors import MediatorError
-from mediator.core.files import LOCK_SUFFIX, in_use, sweep_abandoned
+from mediator.core.files import LOCK_SUFFIX, in_use, sweep_folders
 from mediator.core.models import local_time
 from mediator.core.validate import is_within_area, office_area_prefix
 from mediator.i18n import t
@@ -117,17 +117,7 @@ def sweep_quarantine(root: Path) -> int:
     """Remove quarantine folders left by an import that was killed (they hold decrypted
     personal data), whatever their age; a folder whose import is still running (another
     mediator window: it holds the folder's lock, see ``files.in_use``) is left alone."""
-    removed = 0
-    if not root.is_dir():
-        return 0
-    for folder in root.glob("import-*"):
-        try:
-            if folder.is_dir() and sweep_abandoned(
-                    folder / LOCK_SUFFIX, lambda f=folder: shutil.rmtree(f, ignore_errors=True)):
-                removed += 1
-        except OSError:
-            continue
-    return removed
+    return sweep_folders(root, "import-*")
 
 
 def import_file(db: Database, source: Path, *, quarantine_root: Path, keys: OfficeKeys,

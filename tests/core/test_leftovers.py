@@ -41,6 +41,9 @@ def _quarantine_leftover(home: Path, name: str) -> Path:
 def test_next_start_removes_quarantine_and_staged_copies_of_any_age(live: Path,
                                                                     home: Path) -> None:
     left = _quarantine_leftover(home, "import-killed")
+    snapshot = home / "sync" / "tmp" / "export-killed"
+    snapshot.mkdir(parents=True)
+    (snapshot / "payload.sqlite").write_bytes(b"a plain snapshot")
     staged = backup.staged_path(live)
     staged.write_bytes(b"a full copy of the data")
     partial = live.with_name(f".{staged.stem}.4242-deadbeef.partial{staged.suffix}")
@@ -49,6 +52,7 @@ def test_next_start_removes_quarantine_and_staged_copies_of_any_age(live: Path,
     stale_lock.write_bytes(b"")  # left by the killed restore; no process holds it
     assert main(["--db", str(live), "audit", "verify"]) == 0  # any command: a start
     assert not left.exists() and not staged.exists() and not partial.exists()
+    assert not snapshot.exists()
     assert not stale_lock.exists()
     assert sorted(p.name for p in live.parent.iterdir() if "restore" in p.name) == []
 
