@@ -228,22 +228,9 @@ def cmd_restore(ctx: Context) -> int:
 
 def audit_lines(result) -> list[str]:  # type: ignore[no-untyped-def]
     """What the audit check found (``audit.VerifyResult``), one finding a line."""
-    if result.ok:
-        return [t("cli.audit.ok", n=result.entries)]
-    if result.broken_at is not None:
-        return [t("cli.audit.broken", seq=result.broken_at, n=result.entries)]
-    lines = []
-    if result.missing_from is not None:
-        lines.append(t("integrity.truncated", seq=result.missing_from))
-    if result.digests_edited:
-        lines.append(t("integrity.digests_edited"))
-    if result.changed_count:
-        rows = t("integrity.row_sep").join(t("integrity.row", table=t(f"cli.table.{table}"), id=row_id)
-                        for table, row_id in result.changed)
-        if result.changed_count > len(result.changed):
-            rows += " …"
-        lines.append(t("integrity.rows_changed", n=result.changed_count, rows=rows))
-    return lines
+    from mediator.core import audit
+
+    return audit.describe(result)
 
 
 def cmd_audit_verify(ctx: Context) -> int:

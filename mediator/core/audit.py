@@ -312,13 +312,21 @@ def verify(session: Session) -> VerifyResult:
     """The chain, its head against the ``audit_tail`` setting, and every covered row
     against its digest."""
     conn = session.connection()
-    chain = verify_rows(tuple(r) for r in conn.exec_driver_sql(chain_sql()))
+    register(conn.connection.driver_connection)  # type: ignore[arg-type]
+    return verify_with(_session_execute(session))
+
+
+def verify_connection(con: sqlite3.Connection) -> VerifyResult:
+    """:func:`verify` over a plain sqlite3 connection (a backup opened read-only)."""
+    register(con)
+    return verify_with(con.execute)
+
+
+def verify_with(run: Execute) -> VerifyResult:
+    chain = verify_rows(tuple(r) for r in run(chain_sql(), {}))
     if not chain.ok:
         return chain
-    run = _session_execute(session)
     missing_from = _truncation(run, chain.last_seq)
-    raw = conn.connection.driver_connection
-    register(raw)  # type: ignore[arg-type]
     stored = _sum(r[0] for r in run("SELECT digest FROM audit_row", {}))
     digests_edited = stored != _last_sum(run)
     changed: list[tuple[str, str]] = []
@@ -330,6 +338,29 @@ def verify(session: Session) -> VerifyResult:
     return VerifyResult(chain.entries, changed=tuple(changed), changed_count=count,
                         digests_edited=digests_edited, missing_from=missing_from,
                         last_seq=chain.last_seq)
+
+
+def describe(result: VerifyResult) -> list[str]:
+    """What :func:`verify` found, one finding a line, in the user's language."""
+    from mediator.i18n import t
+
+    if result.ok:
+        return [t("cli.audit.ok", n=result.entries)]
+    if result.broken_at is not None:
+        return [t("cli.audit.broken", seq=result.broken_at, n=result.entries)]
+    lines = []
+    if result.missing_from is not None:
+        lines.append(t("integrity.truncated", seq=result.missing_from))
+    if result.digests_edited:
+        lines.append(t("integrity.digests_edited"))
+    if result.changed_count:
+        rows = t("integrity.row_sep").join(
+            t("integrity.row", table=t(f"cli.table.{table}"), id=row_id)
+            for table, row_id in result.changed)
+        if result.changed_count > len(result.changed):
+            rows += " …"
+        lines.append(t("integrity.rows_changed", n=result.changed_count, rows=rows))
+    return lines
 
 
 def _truncation(run: Execute, last_seq: int) -> int | None:

@@ -341,15 +341,19 @@ def _audit_problem(path: Path, version: int, side: dict[str, Any] | None) -> str
     try:
         con = open_untrusted(path)
         try:
-            rows = con.execute(audit.chain_sql(with_digest=version >= audit.DIGEST_SCHEMA))
-            result = audit.verify_rows(tuple(r) for r in rows)
+            if version >= audit.DIGEST_SCHEMA:
+                # the rows against their digests too: a row edited in the file is refused
+                result = audit.verify_connection(con)
+            else:
+                rows = con.execute(audit.chain_sql(with_digest=False))
+                result = audit.verify_rows(tuple(r) for r in rows)
         finally:
             con.close()
         seq, head = audit_head(path)
     except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:
         return str(exc)
     if not result.ok:
-        return t("cli.audit.broken", seq=result.broken_at, n=result.entries)
+        return " ".join(audit.describe(result))
     if side is not None and (side["audit_seq"], side["audit_hash"]) != (seq, head):
         return t("integrity.audit_head", seq=side["audit_seq"], found=seq)
     return None

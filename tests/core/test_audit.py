@@ -297,7 +297,7 @@ def test_rows_added_or_deleted_behind_the_back_are_found(trail: Path, capsys) ->
     table = "follow_up" if con.execute("SELECT 1 FROM follow_up WHERE id = ?",
                                        (victim,)).fetchone() else "party"
     con.execute(f"DELETE FROM {table} WHERE id = ?", (victim,))
-    con.execute("INSERT INTO party SELECT 'f' || substr(id, 2), owner_code, revision, created_at,"
+    con.execute("INSERT INTO party SELECT 'ffffffffffffffffffffffffffff0001', owner_code, revision, created_at,"
                 " updated_at, deleted, origin, case_id, position + 1, role, kind, '假人',"
                 " id_number, gender, birth_date, ethnicity, phone, address, org_code,"
                 " representative FROM party LIMIT 1")

@@ -342,6 +342,14 @@ def _tamper(saved: Path, sql: str, *, resign: bool = True) -> None:
         backup.sidecar_path(saved).unlink()
 
 
+def _one_value(path: Path, sql: str) -> object:
+    con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        return con.execute(sql).fetchone()[0]
+    finally:
+        con.close()
+
+
 def _refused(live: Path, saved: Path, capsys, expect: str, *, says_unchanged: bool = True) -> str:
     dump = logical_dump(live)  # first: a read-only look may leave -wal/-shm files behind
     before = fingerprint(live)
@@ -445,7 +453,21 @@ def test_restore_refuses_a_broken_or_cut_audit_chain(live: Path, tmp_path: Path,
     backup.sidecar_path(saved).write_text(
         side.replace(side.split('"sha256": "')[1][:64], backup.file_digest(saved)),
         encoding="utf-8")
-    _refused(live, saved, capsys, "审计链应到第")
+    # the file's own head (its audit_tail setting) already shows the cut
+    last = int(_one_value(saved, "SELECT max(seq) FROM audit_log"))
+    _refused(live, saved, capsys, f"第 {last + 1} 条起的记录不见了")
+    # the setting rewritten to match: the checksum file's head still shows it
+    _tamper(saved, f"UPDATE setting SET value = (SELECT seq || ':' || hash FROM audit_log "
+                   f"WHERE seq = {last}) WHERE key = 'audit_tail';", resign=False)
+    backup.sidecar_path(saved).write_text(side, encoding="utf-8")
+    side_now = backup.sidecar_path(saved).read_text(encoding="utf-8")
+    backup.sidecar_path(saved).write_text(
+        side_now.replace(side_now.split('"sha256": "')[1][:64], backup.file_digest(saved))
+        .replace(side_now.split('"size": ')[1].split(",")[0], str(saved.stat().st_size)),
+        encoding="utf-8")
+    # (the deleted entry carried the sum of the last write: the digests no longer add up)
+    err = _refused(live, saved, capsys, "操作记录（审计链）不完整")
+    assert "审计链应到第" in err or "记录校验表被改动过" in err
 
 
 def test_restore_refuses_a_damaged_sidecar(live: Path, tmp_path: Path, capsys) -> None:
@@ -476,3 +498,22 @@ def test_restore_with_sidecar_says_nothing(live: Path, tmp_path: Path) -> None:
     warned: list[str] = []
     backup.restore(live, saved, tmp_path / "kept", warn=warned.append)
     assert warned == [] and case_names(live) == ["张三", "李四"]
+
+
+def test_restore_accepts_sqlites_own_statistics(live: Path, tmp_path: Path) -> None:
+    """ANALYZE adds sqlite_stat1 (numbers for the query planner, no code): not a planted
+    table."""
+    saved = _saved(live, tmp_path)
+    _tamper(saved, "ANALYZE;")
+    backup.restore(live, saved, tmp_path / "kept")
+    assert case_names(live) == ["张三", "李四"]
+
+
+def test_restore_refuses_a_backup_whose_rows_were_edited(live: Path, tmp_path: Path,
+                                                        capsys) -> None:
+    """A row changed with sqlite3 inside a backup (its checksum file gone, as if older) no
+    longer matches the digest the audit trail holds for it."""
+    saved = _saved(live, tmp_path)
+    _tamper(saved, "UPDATE party SET name = '王二麻' WHERE name = '张三';", resign=False)
+    err = _refused(live, saved, capsys, "有 1 条记录被绕过本程序修改")
+    assert "没有校验文件" in err  # the warning came first; the edit still refuses
