@@ -28,13 +28,12 @@ import hashlib
 import json
 import sqlite3
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from enum import Enum
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import text
 from sqlmodel import Session
 
 GENESIS = "0" * 64
@@ -159,18 +158,18 @@ def install(con: sqlite3.Connection) -> None:
     triggers that note changed rows (temporary: they live in this connection only, so the
     file's schema stays exactly what the migrations made)."""
     register(con)
-    statements = ["CREATE TEMP TABLE IF NOT EXISTS audit_changed (table_name TEXT NOT NULL,"
-                  " row_id TEXT NOT NULL, PRIMARY KEY (table_name, row_id)) WITHOUT ROWID"]
+    statements = [("CREATE TEMP TABLE IF NOT EXISTS audit_changed (table_name TEXT NOT NULL,"
+                   " row_id TEXT NOT NULL, PRIMARY KEY (table_name, row_id)) WITHOUT ROWID")]
     for tbl in COVERED:
         note = f"INSERT OR IGNORE INTO audit_changed VALUES ('{tbl}', "
         statements += [
-            f"CREATE TEMP TRIGGER IF NOT EXISTS audit_ins_{tbl} AFTER INSERT ON main.{tbl} "
-            f"WHEN NEW.origin IS NULL BEGIN {note}NEW.id); END",
-            f"CREATE TEMP TRIGGER IF NOT EXISTS audit_upd_{tbl} AFTER UPDATE ON main.{tbl} "
-            f"WHEN NEW.origin IS NULL OR OLD.origin IS NULL BEGIN {note}NEW.id); "
-            f"{note}OLD.id); END",
-            f"CREATE TEMP TRIGGER IF NOT EXISTS audit_del_{tbl} AFTER DELETE ON main.{tbl} "
-            f"WHEN OLD.origin IS NULL BEGIN {note}OLD.id); END",
+            (f"CREATE TEMP TRIGGER IF NOT EXISTS audit_ins_{tbl} AFTER INSERT ON main.{tbl} "
+             f"WHEN NEW.origin IS NULL BEGIN {note}NEW.id); END"),
+            (f"CREATE TEMP TRIGGER IF NOT EXISTS audit_upd_{tbl} AFTER UPDATE ON main.{tbl} "
+             f"WHEN NEW.origin IS NULL OR OLD.origin IS NULL BEGIN {note}NEW.id); "
+             f"{note}OLD.id); END"),
+            (f"CREATE TEMP TRIGGER IF NOT EXISTS audit_del_{tbl} AFTER DELETE ON main.{tbl} "
+             f"WHEN OLD.origin IS NULL BEGIN {note}OLD.id); END"),
         ]
     for sql in statements:
         con.execute(sql)

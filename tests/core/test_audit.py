@@ -258,8 +258,8 @@ def _one(path: Path, sql: str) -> tuple:
 
 @pytest.mark.parametrize("table, sql", [
     ("party", "UPDATE party SET name = '王二麻' WHERE id = (SELECT min(id) FROM party)"),
-    ("dispute_case", "UPDATE dispute_case SET facts = '改过的事实' "
-                     "WHERE id = (SELECT min(id) FROM dispute_case)"),
+    ("dispute_case", ("UPDATE dispute_case SET facts = '改过的事实' "
+                      "WHERE id = (SELECT min(id) FROM dispute_case)")),
     ("case_event", "UPDATE case_event SET body = 'x' WHERE id = (SELECT min(id) FROM case_event)"),
 ])
 def test_a_row_changed_behind_the_applications_back_is_found(table: str, sql: str, trail: Path,
@@ -297,10 +297,10 @@ def test_rows_added_or_deleted_behind_the_back_are_found(trail: Path, capsys) ->
     table = "follow_up" if con.execute("SELECT 1 FROM follow_up WHERE id = ?",
                                        (victim,)).fetchone() else "party"
     con.execute(f"DELETE FROM {table} WHERE id = ?", (victim,))
-    con.execute("INSERT INTO party SELECT 'ffffffffffffffffffffffffffff0001', owner_code, revision, created_at,"
-                " updated_at, deleted, origin, case_id, position + 1, role, kind, '假人',"
-                " id_number, gender, birth_date, ethnicity, phone, address, org_code,"
-                " representative FROM party LIMIT 1")
+    con.execute("INSERT INTO party SELECT 'ffffffffffffffffffffffffffff0001', owner_code,"
+                " revision, created_at, updated_at, deleted, origin, case_id, position + 1,"
+                " role, kind, '假人', id_number, gender, birth_date, ethnicity, phone, address,"
+                " org_code, representative FROM party LIMIT 1")
     con.commit()
     forged = con.execute("SELECT id FROM party WHERE name = '假人'").fetchone()[0]
     con.close()
@@ -342,7 +342,8 @@ def test_deleting_the_record_of_an_unmasked_export_is_found(svc, make_case, caps
 
     make_case()
     with svc.db.write() as s:
-        core_audit.append(s, "王调解", "report.unmasked", "report", None, None, {"kind": "ledger"})
+        core_audit.append(s, "王调解", "report.unmasked", "report", None, None,
+                          {"kind": "ledger"})
     path = svc.db.path
     assert verify(path).ok
     seq = entries(path)[-1]["seq"]

@@ -423,7 +423,8 @@ def test_restore_refuses_a_backup_with_one_byte_changed(where: int | str, live: 
                                                        tmp_path: Path, capsys) -> None:
     saved = _saved(live, tmp_path)
     data = bytearray(saved.read_bytes())
-    offset = {"middle": len(data) // 2, "end": len(data) - 3}.get(where, where)  # type: ignore[call-overload]
+    ends = {"middle": len(data) // 2, "end": len(data) - 3}
+    offset = ends[where] if isinstance(where, str) else where
     data[offset] ^= 0x04
     saved.write_bytes(bytes(data))
     # the header is read first (not SQLite, damaged header); any other byte: the checksum
