@@ -136,6 +136,8 @@ def copy_database(source: Path, target: Path, progress: Progress | None = None, 
     """
     target = Path(target)
     try:
+        if not target.parent.exists():
+            private_folder(target.parent)  # a backups folder made here: the user's alone
         if sidecar:
             remove(sidecar_path(target))
         with atomic_path(target, private=True) as tmp:

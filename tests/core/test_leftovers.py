@@ -121,3 +121,17 @@ def test_an_existing_world_readable_database_is_made_private(tmp_path: Path) -> 
     os.chmod(path, 0o644)
     assert main(["--db", str(path), "doctor"]) == 0
     assert _mode(path) == 0o600
+
+
+@POSIX
+def test_the_copy_kept_before_an_upgrade_is_private(tmp_path: Path) -> None:
+    from mediator.core.db import open_database
+    from tests.core.dbtools import make_v1_database
+
+    os.umask(0o022)
+    old = tmp_path / "v1.db"
+    make_v1_database(old)
+    open_database(old, backups=tmp_path / "升级前").close()
+    (kept,) = (tmp_path / "升级前").glob("before-upgrade-v1-*.db")
+    assert _mode(kept.parent) == 0o700 and _mode(kept) == 0o600
+    assert _mode(backup.sidecar_path(kept)) == 0o600
