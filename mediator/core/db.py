@@ -32,6 +32,8 @@ from mediator.i18n import t
 APPLICATION_ID = 0x4D445452  # "MDTR": marks a file as a mediator database
 SQLITE_MAGIC = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 30_000
+#: ``Connection.info`` key: the newest audit entry's number when a write transaction began
+AUDIT_START = "mediator_audit_start"
 
 
 @dataclass(frozen=True)
@@ -336,6 +338,10 @@ def _make_engine(path: Path) -> Engine:
     def _on_begin(conn):  # type: ignore[no-untyped-def]
         if conn.get_execution_options().get("mediator_write"):
             conn.exec_driver_sql("BEGIN IMMEDIATE")
+            # where the audit chain stood when this write began (see audit.settle); read
+            # under the write lock, so no other process can move it meanwhile
+            conn.info[AUDIT_START] = conn.exec_driver_sql(
+                "SELECT coalesce(max(seq), 0) FROM audit_log").scalar_one()
         else:
             conn.exec_driver_sql("BEGIN")
 
@@ -363,10 +369,11 @@ class Database:
 
         with Session(self._write_engine, expire_on_commit=False) as session:
             try:
-                started = audit.start_seq(session)
                 yield session
-                session.flush()
-                audit.settle(session, started)
+                if session.in_transaction():  # a block that wrote nothing takes no lock
+                    session.flush()
+                    conn = session.connection()
+                    audit.settle(session, int(conn.info.get(AUDIT_START, 0)))
                 session.commit()
             except BaseException:
                 session.rollback()
