@@ -260,13 +260,13 @@ class MediatorApp(App[int], inherit_bindings=False):
         return not (action in ("goto", "new_case", "quick_case", "open_screen")
                     and self.has_office is False)
 
-    def action_goto(self, mode: str) -> None:
+    async def action_goto(self, mode: str) -> None:
+        """F2/F3/F4 show the mode's own screen (the list, the agenda, the settings), also when
+        a case file was left open in that mode or is open now."""
         if self.current_mode != mode:
-            self.switch_mode(mode)
-        else:
-            # already there: back to the screen at the bottom of this mode (e.g. from a case file)
-            while len(self.screen_stack) > 1 and not self.screen.is_modal:
-                self.pop_screen()
+            await self.switch_mode(mode)
+        while len(self.screen_stack) > 1 and not self.screen.is_modal:
+            await self.pop_screen()
 
     def action_new_case(self) -> None:
         self.new_case()

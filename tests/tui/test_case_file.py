@@ -474,3 +474,24 @@ async def test_refuse_extend_transfer_withdraw_urge_remediate_advise_suit(
     assert svc.case_file(withdrawn.id).case.withdraw_reason == "双方自行和解"
     assert state(urged) is CaseState.SUIT_ADVISED
     assert state(remediated) is CaseState.MEDIATING
+
+
+async def test_footer_keys_open_note_and_edit(svc: Any, make_case: Any) -> None:
+    """n 备注 and e 修改 in the footer open their dialogs (they called an action that did not
+    exist, and did nothing)."""
+    from mediator.tui.dialogs import EditCaseDialog, NoteDialog
+
+    case = make_case()
+    app = file_app(svc, case.id)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot, app)
+        screen = app.screen
+        await pilot.press("n")
+        await settle(pilot, app)
+        assert type(app.screen) is NoteDialog
+        await pilot.press("escape")
+        await settle(pilot, app)
+        assert app.screen is screen
+        await pilot.press("e")
+        await settle(pilot, app)
+        assert type(app.screen) is EditCaseDialog

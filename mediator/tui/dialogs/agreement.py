@@ -14,7 +14,7 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Button, Checkbox, Input, Select, Static
+from textual.widgets import Button, Checkbox, Select, Static
 
 from mediator.core.enums import AgreementForm, JudicialResult
 from mediator.core.errors import ValidationError
@@ -31,6 +31,7 @@ from mediator.tui.widgets.form import (
     date_input,
     format_yuan,
 )
+from mediator.tui.widgets.inputs import Input
 
 
 class InstalmentRow(Horizontal):

@@ -21,7 +21,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widget import Widget
-from textual.widgets import Button, Checkbox, Input, Label, OptionList, Select, Static, TextArea
+from textual.widgets import Button, Checkbox, Label, OptionList, Select, Static, TextArea
 from textual.widgets.option_list import Option
 from textual.worker import Worker, WorkerState
 
@@ -30,6 +30,7 @@ from mediator.core.services import Services
 from mediator.i18n import t
 from mediator.tui.widgets.bindings import localise_bindings
 from mediator.tui.widgets.form import FormField, ParsedInput, clear_errors, find_field
+from mediator.tui.widgets.inputs import Input
 
 R = TypeVar("R")
 
@@ -250,18 +251,24 @@ def enum_select(
 
 
 class ConfirmDialog(ModalScreen[bool]):
-    """A question with two answers; True for the first (e.g. 放弃 / 继续填写)."""
+    """A question with two answers; True for the first (e.g. 放弃 / 继续填写).
+
+    ``safe`` is the answer that loses nothing (by default the second, "no"): it has the focus,
+    so Enter gives it, and Esc gives it. The draft-recovery question's safe answer is 恢复 (the
+    first): Enter there used to delete the draft for good."""
 
     DEFAULT_CSS = DIALOG_CSS.replace("{cls}", "ConfirmDialog")
-    BINDINGS = [Binding("escape", "answer(False)", "caseact.cancel", id="confirm.cancel")]
+    BINDINGS = [Binding("escape", "answer_safe", "caseact.cancel", id="confirm.cancel")]
 
     def __init__(
-        self, title: str, message: str, yes: str, no: str, *, yes_variant: str = "primary"
+        self, title: str, message: str, yes: str, no: str, *, yes_variant: str = "primary",
+        safe: bool = False,
     ) -> None:
         super().__init__()
         localise_bindings(self)
         self.title_text, self.message, self.yes, self.no = title, message, yes, no
         self.yes_variant = yes_variant
+        self.safe = safe
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
@@ -272,10 +279,13 @@ class ConfirmDialog(ModalScreen[bool]):
                 yield Button(self.no, id="no")
 
     def on_mount(self) -> None:
-        self.query_one("#no", Button).focus()
+        self.query_one("#yes" if self.safe else "#no", Button).focus()
 
     def action_answer(self, value: bool) -> None:
         self.dismiss(value)
+
+    def action_answer_safe(self) -> None:
+        self.dismiss(self.safe)
 
     @on(Button.Pressed)
     def _pressed(self, event: Button.Pressed) -> None:

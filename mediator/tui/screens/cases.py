@@ -21,7 +21,7 @@ from textual.containers import Horizontal
 from textual.content import Content
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Checkbox, Input, Select, Static
+from textual.widgets import Checkbox, Select, Static
 from textual.worker import get_current_worker
 
 from mediator.core.enums import CaseState, DisputeType, RiskGrade
@@ -32,6 +32,7 @@ from mediator.tui.bindings import translate_bindings
 from mediator.tui.text import plain
 from mediator.tui.widgets.case_list import CaseList
 from mediator.tui.widgets.footer import Footer
+from mediator.tui.widgets.inputs import Input
 from mediator.tui.widgets.nav import NavBar
 
 PAGE = 200

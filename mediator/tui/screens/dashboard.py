@@ -25,7 +25,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Button, Checkbox, Input, Label, ProgressBar, Select, Static
+from textual.widgets import Button, Checkbox, Label, ProgressBar, Select, Static
 
 from mediator.core.enums import DisputeType
 from mediator.core.errors import MediatorError
@@ -41,6 +41,7 @@ from mediator.tui.bindings import translate_bindings
 from mediator.tui.text import clip, fit, literal
 from mediator.tui.widgets.data_table import DataTable
 from mediator.tui.widgets.footer import Footer
+from mediator.tui.widgets.inputs import Input
 
 #: the figures compared week on week, in reading order
 WEEK_KEYS = ("registered", "accepted", "concluded", "success", "success_rate", "mediating",

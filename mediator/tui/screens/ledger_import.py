@@ -30,7 +30,6 @@ from textual.screen import Screen
 from textual.widgets import (
     Button,
     DirectoryTree,
-    Input,
     Label,
     ProgressBar,
     Select,
@@ -42,6 +41,7 @@ from mediator.tui.bindings import translate_bindings
 from mediator.tui.text import clip, literal
 from mediator.tui.widgets.data_table import DataTable
 from mediator.tui.widgets.footer import Footer
+from mediator.tui.widgets.inputs import Input
 
 LEDGER_SUFFIXES = (".xlsx", ".xlsm", ".csv", ".txt")
 PREVIEW_ROWS = 20

@@ -15,7 +15,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Button, Input, Label, Select, Static, TabbedContent, TabPane
+from textual.widgets import Button, Label, Select, Static, TabbedContent, TabPane
 
 from mediator.core.config import Config
 from mediator.core.enums import RiskGrade
@@ -29,6 +29,7 @@ from mediator.tui.text import literal, plain
 from mediator.tui.widgets.case_list import parse_colour, risk_style
 from mediator.tui.widgets.data_table import DataTable
 from mediator.tui.widgets.footer import Footer
+from mediator.tui.widgets.inputs import Input
 from mediator.tui.widgets.nav import NavBar
 from mediator.tui.widgets.office_form import OfficeForm, OfficeValues
 

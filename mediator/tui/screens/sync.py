@@ -25,7 +25,6 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import (
     Button,
-    Input,
     Label,
     ProgressBar,
     Select,
@@ -41,6 +40,7 @@ from mediator.tui.bindings import translate_bindings
 from mediator.tui.text import clip, literal
 from mediator.tui.widgets.data_table import DataTable
 from mediator.tui.widgets.footer import Footer
+from mediator.tui.widgets.inputs import Input
 
 PROGRESS_EVERY = 0.1  # seconds between progress updates from a worker
 

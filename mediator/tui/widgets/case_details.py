@@ -17,7 +17,7 @@ from typing import Any
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Checkbox, Input, TextArea
+from textual.widgets import Checkbox, TextArea
 
 from mediator.core.enums import CaseSource, DisputeType, PetitionChannel, RiskGrade
 from mediator.core.errors import ValidationError
@@ -33,6 +33,7 @@ from mediator.tui.widgets.form import (
     format_yuan,
     int_input,
 )
+from mediator.tui.widgets.inputs import Input
 from mediator.tui.widgets.picker import Choice, CycleChoice, Picker, make_choices
 
 TEXT_FIELDS = ("facts", "requests", "stabilising_measures")

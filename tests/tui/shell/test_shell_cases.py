@@ -270,3 +270,30 @@ async def test_count_waits_for_the_list_to_be_painted(big: Any, monkeypatch: Any
     gc.unfreeze()
     assert order and order[0] == "page"
     assert painted_before_count and all(painted_before_count)
+
+
+async def test_f2_always_shows_the_list(svc: Any, app_factory: Any) -> None:
+    """F2 from the agenda came back to the case file left open in the list's mode; it shows the
+    list, wherever the user is."""
+    from mediator.tui.screens.agenda import AgendaScreen
+    from mediator.tui.screens.case_file import CaseFileScreen
+
+    case_id = register(svc, "张三")
+    app = app_factory()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle_list(pilot, app)
+        await pilot.press("enter")                 # open the case file from the list
+        await settle(pilot, app)
+        assert isinstance(app.screen, CaseFileScreen) and app.screen.case_id == case_id
+        await pilot.press("f3")
+        await settle(pilot, app)
+        assert isinstance(app.screen, AgendaScreen)
+        await pilot.press("f2")
+        await settle(pilot, app)
+        assert isinstance(app.screen, CasesScreen)
+        await pilot.press("enter")
+        await settle(pilot, app)
+        assert isinstance(app.screen, CaseFileScreen)
+        await pilot.press("f2")                    # from the case file itself
+        await settle(pilot, app)
+        assert isinstance(app.screen, CasesScreen)
