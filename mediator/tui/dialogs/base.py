@@ -109,6 +109,32 @@ class FormDialog(ModalScreen[R]):
         target = self.initial_focus()
         if target is not None:
             target.focus()
+        # what the dialog showed before anything was typed: Esc asks only when it changed
+        self._pristine: tuple[Any, ...] | None = None
+        self.call_after_refresh(self._capture_pristine)
+
+    def _capture_pristine(self) -> None:
+        self._pristine = self.form_state()
+
+    def program_change(self, change: Callable[[], None]) -> None:
+        """A change the dialog makes itself (choices loaded in a worker): if nothing had been
+        typed yet, the dialog is still untouched after it, and Esc leaves without asking."""
+        clean = self._pristine is None or self.form_state() == self._pristine
+        change()
+        if clean:
+            self.call_after_refresh(self._capture_pristine)
+
+    def form_state(self) -> tuple[Any, ...]:
+        """Every value the dialog's fields hold now (rows added count too)."""
+        state: list[Any] = []
+        for w in self.query("#dialog-body *"):
+            if isinstance(w, TextArea):
+                state.append((w.id, w.text))
+            elif isinstance(w, Input | Select | Checkbox) or hasattr(w, "value"):
+                value = getattr(w, "value", None)
+                state.append((type(w).__name__, w.id, value if isinstance(
+                    value, str | int | float | bool | type(None)) else repr(value)))
+        return tuple(state)
 
     def today(self) -> date:
         return self.services.today()
@@ -167,8 +193,18 @@ class FormDialog(ModalScreen[R]):
     # --- actions -------------------------------------------------------------------------
 
     def action_cancel(self) -> None:
-        if not self.busy:
+        """Esc or 取消: leave at once when nothing was typed; otherwise ask first (继续填写
+        has the focus), since the dialog's text is not kept anywhere else."""
+        if self.busy:
+            return
+        if self._pristine is None or self.form_state() == self._pristine:
             self.dismiss(None)
+            return
+        self.app.push_screen(
+            ConfirmDialog(t("caseact.discard_title"), t("intake.discard_message"),
+                          t("intake.discard"), t("intake.keep_editing"), yes_variant="error"),
+            lambda discard: self.dismiss(None) if discard else None,
+        )
 
     def action_submit(self) -> None:
         if self.busy:
