@@ -23,7 +23,7 @@ from mediator.core.paths import Paths
 from mediator.core.services import Services
 from mediator.i18n import t
 from mediator.tui.bindings import translate_bindings
-from mediator.tui.commands import CaseLookup
+from mediator.tui.commands import CaseLookup, ReportCommands
 from mediator.tui.messages import CasesChanged
 from mediator.tui.screens.agenda import AgendaScreen
 from mediator.tui.screens.cases import CasesScreen
@@ -48,7 +48,7 @@ class MediatorApp(App[int], inherit_bindings=False):
         "agenda": AgendaScreen,
         "settings": SettingsScreen,
     }
-    COMMANDS = App.COMMANDS | {CaseLookup}
+    COMMANDS = App.COMMANDS | {CaseLookup, ReportCommands}
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("f2", "goto('cases')", "tui.key.cases"),
         Binding("f3", "goto('agenda')", "tui.key.agenda"),
@@ -288,6 +288,12 @@ class MediatorApp(App[int], inherit_bindings=False):
             self.push_screen(screen(self.services, self.paths))
         else:
             self.push_screen(screen(self.services))
+
+    def open_report(self, kind: str) -> None:
+        """工作概览 with the export form set to ``kind``."""
+        screen = self._screen_class("dashboard", "DashboardScreen")
+        if screen is not None and self.has_office is not False:
+            self.push_screen(screen(self.services, kind=kind))
 
     def action_quick_case(self) -> None:
         self.quick_case()
