@@ -28,7 +28,8 @@ from mediator.core.models import (
 )
 from mediator.core.rules import Action
 from mediator.core.validate import (
-    normalise, normalise_text, parse_office_code, parse_phone, parse_resident_id, parse_village_code,
+    normalise, normalise_line, normalise_text, parse_office_code, parse_phone, parse_resident_id,
+    parse_village_code,
 )
 from mediator.i18n import t
 
@@ -167,7 +168,7 @@ def format_case_no(year: int, short_name: str, seq: int) -> str:
 def clean_party(p: PartyInput, index: int) -> PartyInput:
     """Normalise and validate one party; fills birth date and gender from a valid ID."""
     field_prefix = f"parties.{index}"
-    name = normalise(p.name)
+    name = normalise_line(p.name)
     if not name:
         raise ValidationError(t("svc.party_name_required", n=index + 1), f"{field_prefix}.name")
     if len(name) > 100:
@@ -310,7 +311,7 @@ class Services:
     # --- office, people, places --------------------------------------------------------
 
     def init_office(self, name: str, short_name: str, code: str) -> Office:
-        name, short_name = normalise(name), normalise(short_name)
+        name, short_name = normalise_line(name), normalise_line(short_name)
         if not name:
             raise ValidationError(t("svc.office_name_required"), "name")
         if not short_name:
@@ -342,7 +343,7 @@ class Services:
                 return None
 
     def add_mediator(self, name: str, phone: str | None = None, title: str | None = None) -> Mediator:
-        name = normalise(name)
+        name = normalise_line(name)
         if not name:
             raise ValidationError(t("svc.mediator_name_required"), "name")
         phone_v = parse_phone(phone) if normalise(phone) else None
@@ -367,7 +368,7 @@ class Services:
             if name is not None:
                 if not normalise(name):
                     raise ValidationError(t("svc.mediator_name_required"), "name")
-                m.name = normalise(name)
+                m.name = normalise_line(name)
             if phone is not None:
                 m.phone = parse_phone(phone) if normalise(phone) else None
             if active is not None:
@@ -378,7 +379,7 @@ class Services:
             return m
 
     def add_village(self, code: str, name: str) -> Village:
-        name = normalise(name)
+        name = normalise_line(name)
         if not name:
             raise ValidationError(t("svc.village_name_required"), "name")
         code = parse_village_code(code)
@@ -878,7 +879,7 @@ class Services:
 
     def transfer_case(self, case_id: str, to: str, reason: str, on: date | None = None) -> Outcome:
         """移交/上报: the upper level opens its own case linked to this one."""
-        to, reason = normalise(to), normalise_text(reason)
+        to, reason = normalise_line(to), normalise_text(reason)
         if not to:
             raise ValidationError(t("svc.transfer_to_required"), "to")
 
