@@ -32,13 +32,14 @@ _MULTI_LINE = dict(_TABLE)
 _MULTI_LINE.update({0x0A: "\n", 0x0D: ""})
 
 
-_KEEP_LAYOUT = {c: v for c, v in _TABLE.items() if c not in (0x09, 0x0A, 0x0D)}
+_KEEP_LAYOUT = {c: v for c, v in _TABLE.items() if c not in (0x09, 0x0A)}
 
 
 def visible_controls(text: str) -> str:
-    """Like :func:`plain` but tabs and line breaks (CR included) kept as they are: for whole
-    reports and CSV written to the standard output, whose layout is the point."""
-    return text.translate(_KEEP_LAYOUT)
+    """Like :func:`plain` but tabs, line feeds and CR LF pairs kept as they are: for whole
+    reports and CSV written to the standard output, whose layout is the point. A lone CR
+    (which sends the cursor back over what was printed) shows as ``^M``."""
+    return "\r\n".join(part.translate(_KEEP_LAYOUT) for part in text.split("\r\n"))
 
 
 def plain(value: object, *, one_line: bool = True, limit: int | None = None) -> str:
