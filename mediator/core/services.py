@@ -28,7 +28,7 @@ from mediator.core.models import (
 )
 from mediator.core.rules import Action
 from mediator.core.validate import (
-    normalise, normalise_line, normalise_text, parse_office_code, parse_phone, parse_resident_id,
+    MAX_NAME, MAX_SHORT_NAME, normalise, normalise_line, normalise_text, parse_office_code, parse_phone, parse_resident_id,
     parse_village_code,
 )
 from mediator.i18n import t
@@ -171,8 +171,8 @@ def clean_party(p: PartyInput, index: int) -> PartyInput:
     name = normalise_line(p.name)
     if not name:
         raise ValidationError(t("svc.party_name_required", n=index + 1), f"{field_prefix}.name")
-    if len(name) > 100:
-        raise ValidationError(t("svc.too_long", limit=100), f"{field_prefix}.name")
+    if len(name) > MAX_NAME:
+        raise ValidationError(t("svc.too_long", limit=MAX_NAME), f"{field_prefix}.name")
     out = PartyInput(name=name, role=p.role, kind=p.kind, gender=p.gender,
                      birth_date=p.birth_date, ethnicity=_opt(p.ethnicity),
                      address=_opt(p.address), org_code=_opt(p.org_code),
@@ -316,8 +316,10 @@ class Services:
             raise ValidationError(t("svc.office_name_required"), "name")
         if not short_name:
             raise ValidationError(t("svc.office_short_required"), "short_name")
-        if len(short_name) > 10:
+        if len(short_name) > MAX_SHORT_NAME:
             raise ValidationError(t("svc.office_short_too_long"), "short_name")
+        if len(name) > MAX_NAME:
+            raise ValidationError(t("svc.too_long", limit=MAX_NAME), "name")
         code = parse_office_code(code)
         with self.db.write() as s:
             existing = s.get(Setting, "office_code")
@@ -346,6 +348,8 @@ class Services:
         name = normalise_line(name)
         if not name:
             raise ValidationError(t("svc.mediator_name_required"), "name")
+        if len(name) > MAX_NAME:
+            raise ValidationError(t("svc.too_long", limit=MAX_NAME), "name")
         phone_v = parse_phone(phone) if normalise(phone) else None
         with self.db.write() as s:
             office = self._office(s)
@@ -366,8 +370,10 @@ class Services:
                 raise DomainError(t("svc.read_only_mediator", name=m.name, owner=m.owner_code))
             before = _snapshot(m)
             if name is not None:
-                if not normalise(name):
+                if not normalise_line(name):
                     raise ValidationError(t("svc.mediator_name_required"), "name")
+                if len(normalise_line(name)) > MAX_NAME:
+                    raise ValidationError(t("svc.too_long", limit=MAX_NAME), "name")
                 m.name = normalise_line(name)
             if phone is not None:
                 m.phone = parse_phone(phone) if normalise(phone) else None
@@ -382,6 +388,8 @@ class Services:
         name = normalise_line(name)
         if not name:
             raise ValidationError(t("svc.village_name_required"), "name")
+        if len(name) > MAX_NAME:
+            raise ValidationError(t("svc.too_long", limit=MAX_NAME), "name")
         code = parse_village_code(code)
         with self.db.write() as s:
             office = self._office(s)

@@ -26,6 +26,8 @@ from mediator.i18n import t
 __all__ = [
     "normalise",
     "normalise_line",
+    "MAX_NAME",
+    "MAX_SHORT_NAME",
     "require",
     "parse_int",
     "ResidentId",
@@ -73,6 +75,13 @@ def normalise(text: str | None) -> str:
         return ""
     return unicodedata.normalize("NFKC", strip_controls(str(text).translate(_INVISIBLE),
                                                         multi_line=True)).strip()
+
+
+#: the longest name typed input accepts (a party, mediator, office, village); package rows
+#: are held to the same limit
+MAX_NAME = 100
+#: the longest short office name (it goes into every case number)
+MAX_SHORT_NAME = 10
 
 
 def normalise_line(text: str | None) -> str:

@@ -249,7 +249,7 @@ def _import(db: Database, source: Path, quarantine: Path, keys: OfficeKeys, oper
     try:
         result = merge_package(db, payload, meta, own_code=keys.office_code, operator=operator,
                                version=version, progress=merge_stage)
-    except E.PackageInvalid as exc:
+    except (E.PackageInvalid, E.PackageDamaged) as exc:
         report.counts.rejected = len(exc.details)
         raise
     report.counts, report.tables = result.total, result.tables
