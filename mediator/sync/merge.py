@@ -367,11 +367,11 @@ def check_package(conn: Connection, meta: PackageMeta, own_code: str) -> list[st
             if not ok and note(t("sync.reject.value", table=table, column=col,
                                  id="*", value=_show(value))):
                 return problems
-            if ok and (table, col) in VILLAGE_COLUMNS and not is_within_area(
-                    value, meta.sender_code):
-                if note(t("hostile.village_outside", table=t(f"sync.table.{table}"),
-                          code=value, sender=meta.sender_code)):
-                    return problems
+            outside = ok and (table, col) in VILLAGE_COLUMNS and not is_within_area(
+                value, meta.sender_code)
+            if outside and note(t("hostile.village_outside", table=t(f"sync.table.{table}"),
+                                  code=value, sender=meta.sender_code)):
+                return problems
     # one office row per office (typed input refuses a second one: svc.office_exists)
     for code, n in conn.exec_driver_sql(
             "SELECT code, count(*) FROM pkg.office GROUP BY code HAVING count(*) > 1 "

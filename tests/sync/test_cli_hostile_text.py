@@ -19,16 +19,18 @@ from mediator.sync import package as pk
 from mediator.sync.export import build_header, snapshot
 from mediator.sync.keys import ensure_keys, load_keys, public_file_bytes
 
+from . import test_sync_hostile as base
 from .conftest import TODAY, clone
 from .hostile import counts_of
-from .test_sync_hostile_headers import crafted, seeded  # noqa: F401 - module fixture reused
+from .test_sync_hostile_headers import crafted
 
+seeded = base.seeded   # the hostile-file tests' network, built once per module
 EVIL = "\x1b[2J\x1b]0;pwned\x07\r"
 FORBIDDEN = ("\x1b", "\x07", "\r")
 
 
 @pytest.fixture
-def county(seeded, tmp_path, monkeypatch):  # type: ignore[no-untyped-def]  # noqa: F811
+def county(seeded, tmp_path, monkeypatch):  # type: ignore[no-untyped-def]
     """The county (holding t2's cases) run through the CLI, its database salted with hostile
     names as a database written before input cleaning, or by hand, would be."""
     net = clone(seeded, tmp_path)

@@ -19,17 +19,19 @@ from mediator.sync import errors as E
 from mediator.sync import package as pk
 from mediator.sync.importer import IMPORTED, REFUSED
 
+from . import test_sync_hostile as base
 from .conftest import clone
-from .test_sync_hostile import refused, seeded  # noqa: F401 - the module fixture is reused
+
+seeded = base.seeded   # the hostile-file tests' network, built once per module
 
 
 @pytest.fixture(scope="module")
-def good_bytes(seeded) -> bytes:  # type: ignore[no-untyped-def]  # noqa: F811
+def good_bytes(seeded) -> bytes:  # type: ignore[no-untyped-def]
     return (seeded / "good.mdsync").read_bytes()
 
 
 @pytest.fixture
-def net_and_good(seeded, tmp_path):  # type: ignore[no-untyped-def]  # noqa: F811
+def net_and_good(seeded, tmp_path):  # type: ignore[no-untyped-def]
     net = clone(seeded, tmp_path)
     yield net, tmp_path / "net" / "good.mdsync"
     net.close()
@@ -235,7 +237,8 @@ def test_keys_trust_refuses_crafted_packages(net_and_good, tmp_path) -> None:
 
 @pytest.mark.parametrize("raw", [
     b"[" * 30_000 + b"]" * 30_000,
-    b'{"format": "mediator-public-key", "version": 1, "office_code": ' + b"[" * 5000 + b"]" * 5000 + b"}",
+    b'{"format": "mediator-public-key", "version": 1, "office_code": '
+    + b"[" * 5000 + b"]" * 5000 + b"}",
     b'{"format": "mediator-public-key", "version": 1, "office_code": 330106001}',
     (b'{"format": "mediator-public-key", "version": 1, "office_code": "330106001", '
      b'"office_name": "x", "sign_key": [], "enc_key": [], "signature": []}'),

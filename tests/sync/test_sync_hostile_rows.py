@@ -13,8 +13,11 @@ from mediator.sync import errors as E
 from mediator.sync.importer import IMPORTED
 from mediator.sync.merge import MAX_REVISION_STEP
 
+from . import test_sync_hostile as base
 from .hostile import alter, payload_of, seal
-from .test_sync_hostile import refused, seeded, setup  # noqa: F401 - fixtures reused
+
+# the seeded network of the hostile-file tests, built once per module
+seeded, setup, refused = base.seeded, base.setup, base.refused
 
 
 def office_copy(payload) -> str:  # type: ignore[no-untyped-def]
@@ -66,7 +69,8 @@ def test_a_name_at_the_limit_is_accepted(setup, tmp_path) -> None:  # type: igno
     net, _ = setup
     payload = alter(payload_of(net.t1, tmp_path / "p.sqlite"),
                     "UPDATE party SET name = '" + "张" * 100 + "' WHERE rowid = 1")
-    (rep,) = net.county.sync.import_files([seal(net.t1, net.county, payload, tmp_path / "ok.mdsync")])
+    pkg = seal(net.t1, net.county, payload, tmp_path / "ok.mdsync")
+    (rep,) = net.county.sync.import_files([pkg])
     assert rep.status == IMPORTED, rep.message
 
 
