@@ -101,6 +101,9 @@ def test_no_command_sends_a_terminal_control(county, capsys) -> None:  # type: i
     assert code == 0 and "^[]0;pwned^G" in text
     code, text = run_clean(capsys, "keys", "trust", str(county.pub))
     assert code == 0 and "恶意[2J]0;pwned" in text      # stored and shown without controls
+    # a crafted package given to keys trust: refused as damaged, its name shown inert
+    code, text = run_clean(capsys, "keys", "trust", str(county.stick / f"{EVIL}bad.mdsync"))
+    assert code == 3 and "^[[2J^[]0;pwned^Gbad.mdsync 已损坏" in text
     code, text = run_clean(capsys, "check", "casefile", county.case_no)
     assert code in (0, 1)
     code, text = run_clean(capsys, "check", "casefile", "--month", "2026-11")
