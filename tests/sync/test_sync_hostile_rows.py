@@ -112,3 +112,23 @@ def test_a_held_row_may_not_jump_more_than_the_step(setup, dump, tmp_path) -> No
                  f"WHERE id = '{case_id}'")
     (rep,) = net.county.sync.import_files([seal(net.t1, net.county, step, tmp_path / "s.mdsync")])
     assert rep.status == IMPORTED and rep.counts.updated == 1, rep.message
+
+
+def test_control_characters_stored_before_cleaning_are_cleaned_on_export(setup, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """A note with a vertical tab stored by an older version cannot be edited away in any
+    form: the package carries it cleaned, so the county still takes this office's files."""
+    net, _ = setup
+    with net.t1.db.write() as s:
+        from sqlalchemy import text
+
+        s.exec(text("UPDATE case_event SET summary = summary || char(11) || char(0) || 'x' "
+                    "WHERE rowid = 1"))
+        s.exec(text("UPDATE party SET name = '张' || char(27) || '三' WHERE rowid = 1"))
+    (rep,) = net.county.sync.import_files([net.t1.export(tmp_path / "old.mdsync").path])
+    assert rep.status == IMPORTED, rep.message
+    with net.county.db.read() as s:
+        rows = s.exec(text("SELECT summary FROM case_event WHERE owner_code = '330106001' "
+                           "UNION ALL SELECT name FROM party WHERE owner_code = '330106001'")).all()
+    values = [r[0] for r in rows]
+    assert "张三" in values and any(v.endswith("x") for v in values)
+    assert not any(ch in v for v in values for ch in "\x00\x0b\x1b")
