@@ -33,7 +33,7 @@ from mediator.core.validate import (
     parse_resident_id,
 )
 from mediator.i18n import t
-from mediator.core.text import plain as _plain
+from mediator.tui.text import plain as _plain
 
 Feedback = tuple[str, bool] | None  # (message, is_error)
 
