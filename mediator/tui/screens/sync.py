@@ -29,7 +29,6 @@ from textual.widgets import (
     Label,
     ProgressBar,
     Select,
-    SelectionList,
     Static,
 )
 
@@ -37,6 +36,7 @@ from mediator.core.models import local_time
 from mediator.i18n import t
 from mediator.tui.bindings import translate_bindings
 from mediator.tui.text import clip, literal
+from mediator.tui.widgets.checkbox import SelectionList
 from mediator.tui.widgets.data_table import DataTable
 from mediator.tui.widgets.footer import Footer
 
