@@ -25,7 +25,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Button, Checkbox, Label, ProgressBar, Select, Static
+from textual.widgets import Button, Label, ProgressBar, Select, Static
 
 from mediator.core.enums import DisputeType
 from mediator.core.errors import MediatorError
@@ -39,6 +39,7 @@ from mediator.reports.periods import Period, parse_month, parse_week, week_perio
 from mediator.reports.stats import Figures, Stats, TrendPoint, compute
 from mediator.tui.bindings import translate_bindings
 from mediator.tui.text import clip, fit, literal
+from mediator.tui.widgets.checkbox import Checkbox
 from mediator.tui.widgets.data_table import DataTable
 from mediator.tui.widgets.footer import Footer
 from mediator.tui.widgets.inputs import Input

@@ -28,7 +28,6 @@ from textual.widgets import (
     Label,
     ProgressBar,
     Select,
-    SelectionList,
     Static,
 )
 
@@ -38,6 +37,7 @@ from mediator.core.models import local_time
 from mediator.i18n import t
 from mediator.tui.bindings import translate_bindings
 from mediator.tui.text import clip, literal, plain
+from mediator.tui.widgets.checkbox import SelectionList
 from mediator.tui.widgets.data_table import DataTable
 from mediator.tui.widgets.footer import Footer
 from mediator.tui.widgets.inputs import Input

@@ -17,7 +17,7 @@ from typing import Any
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Checkbox, TextArea
+from textual.widgets import TextArea
 
 from mediator.core.enums import CaseSource, DisputeType, PetitionChannel, RiskGrade
 from mediator.core.errors import ValidationError
@@ -25,6 +25,7 @@ from mediator.core.models import Mediator, Village
 from mediator.core.services import Services
 from mediator.core.validate import normalise
 from mediator.i18n import t
+from mediator.tui.widgets.checkbox import Checkbox
 from mediator.tui.widgets.form import (
     FormField,
     ParsedInput,
