@@ -145,6 +145,9 @@ def write_stdout(text: str, fmt: str) -> None:
     """A report or list for ``-o -``. Into a pipe or a file it goes as UTF-8 bytes (CSV with a
     byte-order mark, like the file export, so Excel and WPS read it), whatever the console's
     code page: nothing is lost to GBK. On a terminal it is printed as text."""
+    from mediator.core.text import visible_controls
+
+    text = visible_controls(text)
     out = sys.stdout
     buffer = getattr(out, "buffer", None)
     if buffer is None or out.isatty():
@@ -170,9 +173,21 @@ def _tolerant_streams() -> None:
 
 
 def console(stderr: bool = False):  # type: ignore[no-untyped-def]
+    """The console every subcommand prints with. Its ``print`` shows every string through
+    :func:`mediator.core.text.plain` (line breaks kept): the commands pass outside text through
+    ``plain`` themselves, and this is the guard for any message that quotes it (a refusal
+    naming a file, an error quoting a value) — no ESC, BEL or CR from a name ever reaches the
+    terminal."""
     from rich.console import Console
 
-    return Console(stderr=stderr, highlight=False, soft_wrap=True)
+    from mediator.core.text import plain
+
+    class SafeConsole(Console):
+        def print(self, *objects: Any, **kwargs: Any) -> None:
+            super().print(*(plain(o, one_line=False) if isinstance(o, str) else o
+                            for o in objects), **kwargs)
+
+    return SafeConsole(stderr=stderr, highlight=False, soft_wrap=True)
 
 
 def build_parser() -> argparse.ArgumentParser:

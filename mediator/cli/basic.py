@@ -7,6 +7,7 @@ from datetime import date
 from pathlib import Path
 
 from mediator.cli import Context, console, path_arg, progress_bar, stages
+from mediator.core.text import plain
 from mediator.i18n import t
 
 
@@ -62,8 +63,8 @@ def cmd_init(ctx: Context) -> int:
     with ctx.open_db() as db:
         office = ctx.services(db).init_office(name, short, code)
         keys_hook(ctx, office)
-    console().print(t("cli.init.done", name=office.name, code=office.code,
-                      short=office.short_name, path=str(ctx.paths.db)), markup=False)
+    console().print(t("cli.init.done", name=plain(office.name), code=office.code,
+                      short=plain(office.short_name), path=str(ctx.paths.db)), markup=False)
     return 0
 
 
@@ -93,7 +94,7 @@ def cmd_demo(ctx: Context) -> int:
         result = generate(db, cases=ctx.args.cases, seed=ctx.args.seed,
                           progress=lambda done, total: update(label, done, total))
     console().print(t("cli.demo.done", n=result.cases, seconds=f"{result.seconds:.1f}"), markup=False)
-    print(target)
+    print(plain(target))
     return 0
 
 

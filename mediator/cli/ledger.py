@@ -6,6 +6,7 @@ import argparse
 from typing import Any
 
 from mediator.cli import Context, console, path_arg, progress_bar
+from mediator.core.text import plain
 from mediator.i18n import t
 
 LIST_LIMIT = 50  # lines of flagged / rejected rows printed before "... and N more"
@@ -110,14 +111,14 @@ def print_plan(out: Any, plan: Any) -> None:
             target = t("cli.import.ledger.unknown" if col.how == "unknown"
                        else "cli.import.ledger.duplicate")
             unknown.append(col.header)
-        out.print(f"  {col.letter:>3}  {col.header}  →  {target}", markup=False)
+        out.print(f"  {col.letter:>3}  {plain(col.header)}  →  {target}", markup=False)
     if unknown:
-        out.print(t("cli.import.ledger.unknown_hint", header=unknown[0]), markup=False)
+        out.print(t("cli.import.ledger.unknown_hint", header=plain(unknown[0])), markup=False)
     if plan.missing:
         out.print(t("cli.import.ledger.missing", fields="、".join(
             field_label(f) for f in plan.missing)), markup=False)
     for key in plan.unmatched_mapping:
-        out.print(t("cli.import.ledger.mapping_unmatched", key=key), markup=False)
+        out.print(t("cli.import.ledger.mapping_unmatched", key=plain(key)), markup=False)
     skipped = plan.skipped
     if skipped:
         out.print(t("cli.import.ledger.skipped", empty=skipped.get("empty", 0),
@@ -131,9 +132,10 @@ def print_preview(out: Any, plan: Any, today: Any, limit: int = 5) -> None:
     out.print(t("cli.import.ledger.preview", n=min(limit, len(plan.rows))), markup=False)
     for p in preview_rows(plan, today, limit):
         out.print("  " + t("cli.import.ledger.preview_row", row=p.row_no, date=p.date,
-                           parties=p.parties, type=p.type, state=p.state), markup=False)
+                           parties=plain(p.parties), type=plain(p.type), state=p.state),
+                  markup=False)
         if p.note:
-            out.print("      " + p.note, markup=False)
+            out.print("      " + plain(p.note), markup=False)
 
 
 def print_rejected(out: Any, rejected: list[tuple[int, str]]) -> None:
@@ -141,7 +143,7 @@ def print_rejected(out: Any, rejected: list[tuple[int, str]]) -> None:
         return
     out.print(t("cli.import.ledger.rejected_title", n=len(rejected)), markup=False)
     for row, reason in rejected[:LIST_LIMIT]:
-        out.print("  " + t("ledger.reject.reason", row=row, reason=reason), markup=False)
+        out.print("  " + t("ledger.reject.reason", row=row, reason=plain(reason)), markup=False)
     if len(rejected) > LIST_LIMIT:
         out.print(t("cli.import.ledger.more", n=len(rejected) - LIST_LIMIT), markup=False)
 
@@ -153,14 +155,14 @@ def print_report(out: Any, report: Any) -> None:
                 rejected=len(report.rejected), flagged=len(report.flagged),
                 seconds=f"{report.seconds:.1f}"), markup=False)
     if result.new_mediators:
-        out.print(t("cli.import.ledger.new_mediators", names="、".join(result.new_mediators)),
+        out.print(t("cli.import.ledger.new_mediators", names="、".join(plain(n) for n in result.new_mediators)),
                   markup=False)
     flagged = report.flagged
     if flagged:
         out.print(t("cli.import.ledger.flagged_title", n=len(flagged)), markup=False)
         for r in flagged[:LIST_LIMIT]:
-            out.print("  " + t("cli.import.ledger.flagged_row", row=r.row_no, case=r.case_no,
-                               flags="；".join(r.flags)), markup=False)
+            out.print("  " + t("cli.import.ledger.flagged_row", row=r.row_no, case=plain(r.case_no),
+                               flags=plain("；".join(r.flags))), markup=False)
         if len(flagged) > LIST_LIMIT:
             out.print(t("cli.import.ledger.more", n=len(flagged) - LIST_LIMIT), markup=False)
     print_rejected(out, report.rejected)

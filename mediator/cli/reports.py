@@ -19,6 +19,7 @@ from datetime import date
 from typing import Any
 
 from mediator.cli import Context, console, path_arg, progress_bar, write_stdout
+from mediator.core.text import plain
 from mediator.i18n import t
 
 REPORT_KINDS = ("weekly", "monthly", "range", "ledger", "screening", "subsidy")
@@ -168,15 +169,15 @@ def cmd_check_casefile(ctx: Context) -> int:
         if args.case:
             case = svc.find_case(args.case)
             check = check_case(db, case.id, today)
-            out.print(t("cli.check.case_head", case_no=case.case_no), markup=False)
+            out.print(t("cli.check.case_head", case_no=plain(case.case_no)), markup=False)
             for item in check.items:
                 if item.status is Status.NOT_NEEDED:
                     continue
                 kind = t("doc.casefile.required") if item.required else t("doc.casefile.as_needed")
                 out.print(t("cli.check.item", status=item.status.label, item=item.name, kind=kind,
-                            note=item.note), markup=False)
+                            note=plain(item.note)), markup=False)
             out.print(t("cli.check.complete") if check.complete else
-                      t("cli.check.incomplete", missing=check.missing_text()), markup=False)
+                      t("cli.check.incomplete", missing=plain(check.missing_text())), markup=False)
             return 0 if check.complete else 1
         period = period_from_args(args, "monthly", today)
         params = params_for(period, today)
@@ -187,7 +188,8 @@ def cmd_check_casefile(ctx: Context) -> int:
     bad = [c for c in checks if not c.complete]
     out.print(t("cli.check.period_head", period=period.title), markup=False)
     for c in bad:
-        out.print(t("cli.check.case_missing", case_no=c.facts.case_no, missing=c.missing_text()),
+        out.print(t("cli.check.case_missing", case_no=plain(c.facts.case_no),
+                    missing=plain(c.missing_text())),
                   markup=False)
     out.print(t("cli.check.summary", n=len(checks), ok=len(checks) - len(bad), bad=len(bad)),
               markup=False)

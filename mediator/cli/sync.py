@@ -8,6 +8,7 @@ from typing import Any
 
 from mediator.cli import Context, console, path_arg
 from mediator.core.models import local_time
+from mediator.core.text import plain
 from mediator.i18n import t
 
 
@@ -85,7 +86,7 @@ def cmd_keys_trust(ctx: Context) -> int:
     out = console()
     key = result.key
     msg = "cli.keys.trusted" if result.added else "cli.keys.already_trusted"
-    out.print(t(msg, name=key.office_name, code=key.office_code), markup=False)
+    out.print(t(msg, name=plain(key.office_name), code=key.office_code), markup=False)
     out.print(t("cli.keys.fingerprint", fingerprint=format_fingerprint(key.fingerprint)),
               markup=False)
     if ctx.args.fingerprint is None:
@@ -104,7 +105,7 @@ def cmd_keys_list(ctx: Context) -> int:
         keys = sync.keys()
         rows = sync.trusted(include_revoked=True)
     out = console()
-    out.print(t("cli.keys.own", name=office.name, code=office.code), markup=False)
+    out.print(t("cli.keys.own", name=plain(office.name), code=office.code), markup=False)
     out.print("  " + t("cli.keys.fingerprint", fingerprint=format_fingerprint(keys.fingerprint)),
               markup=False)
     out.print("  " + t("cli.keys.private_at", path=str(keys.path)), markup=False)
@@ -113,9 +114,9 @@ def cmd_keys_list(ctx: Context) -> int:
         return 0
     out.print(t("cli.keys.trusted_header"), markup=False)
     for r in rows:
-        line = t("cli.keys.trusted_row", code=r.office_code, name=r.office_name,
+        line = t("cli.keys.trusted_row", code=r.office_code, name=plain(r.office_name),
                  fingerprint=format_fingerprint(r.fingerprint),
-                 added=local_time(r.added_at, "%Y-%m-%d"), by=r.added_by)
+                 added=local_time(r.added_at, "%Y-%m-%d"), by=plain(r.added_by))
         if r.revoked_at is not None:
             line += " " + t("cli.keys.revoked", at=local_time(r.revoked_at, "%Y-%m-%d"))
         out.print("  " + line, markup=False)
@@ -125,7 +126,7 @@ def cmd_keys_list(ctx: Context) -> int:
 def cmd_keys_untrust(ctx: Context) -> int:
     with ctx.open_db(create=False, backup=False) as db:
         row = _sync(ctx, db).revoke(ctx.args.fingerprint)
-    console().print(t("cli.keys.untrusted", name=row.office_name, code=row.office_code),
+    console().print(t("cli.keys.untrusted", name=plain(row.office_name), code=row.office_code),
                     markup=False)
     return 0
 
@@ -184,9 +185,9 @@ def report_lines(report: Any) -> list[str]:
         if c.conflicts:
             lines.append(t("sync.report.see_conflicts"))
     else:
-        lines.append(report.message)
+        lines.append(plain(report.message))
         if report.status == REFUSED:
-            lines += [f"- {d}" for d in report.details[:10]]
+            lines += [f"- {plain(d)}" for d in report.details[:10]]
             if report.status == REFUSED:
                 lines.append(t("sync.report.nothing_changed"))
     return lines
@@ -208,7 +209,7 @@ def cmd_sync_import(ctx: Context) -> int:
         sync = _sync(ctx, db)
         # one console for the bar and the reports, so they interleave cleanly on a terminal;
         # when stdout is not a terminal the transient bar draws nothing
-        bar = Progress(TextColumn("{task.description}"), BarColumn(), TaskProgressColumn(),
+        bar = Progress(TextColumn("{task.description}", markup=False), BarColumn(), TaskProgressColumn(),
                        console=out, transient=True)
 
         class CliProgress(ImportProgress):
@@ -219,7 +220,7 @@ def cmd_sync_import(ctx: Context) -> int:
                 self.n = files
 
             def file(self, index: int, path: Path) -> None:
-                self.prefix = f"[{index + 1}/{self.n}] {path.name}"
+                self.prefix = f"[{index + 1}/{self.n}] {plain(path.name)}"
                 bar.update(self.task, description=self.prefix)
 
             def stage(self, text: str) -> None:
@@ -229,7 +230,9 @@ def cmd_sync_import(ctx: Context) -> int:
                 bar.advance(self.task, units)
 
             def done(self, report: Any) -> None:
-                who = (t("sync.report.sender", name=report.sender_name, code=report.sender_code)
+                # sender_code is set only once the signature and the trust are verified
+                who = (t("sync.report.sender", name=plain(report.sender_name),
+                         code=report.sender_code)
                        if report.sender_code else "")
                 bar.console.print(f"{self.prefix} {who}".rstrip(), markup=False,
                                   highlight=False)
@@ -266,13 +269,13 @@ def cmd_sync_conflicts(ctx: Context) -> int:
 
     for r in rows:
         v = conflict_summary(r)
-        out.print(t("sync.conflict.row", id=r.id[:8], kind=v.kind, table=v.table, label=v.label,
-                    owner=r.owner_code, revision=r.revision,
+        out.print(t("sync.conflict.row", id=r.id[:8], kind=v.kind, table=v.table,
+                    label=plain(v.label), owner=plain(r.owner_code), revision=r.revision,
                     at=local_time(r.detected_at)), markup=False)
         for line in v.differences[:8]:
-            out.print("    " + line, markup=False)
+            out.print("    " + plain(line), markup=False)
         if r.resolved_at is not None:
-            out.print("    " + t("sync.conflict.resolved_by", by=r.resolved_by or "",
+            out.print("    " + t("sync.conflict.resolved_by", by=plain(r.resolved_by),
                                   at=local_time(r.resolved_at, "%Y-%m-%d")), markup=False)
     return 0
 
@@ -286,8 +289,9 @@ def cmd_sync_log(ctx: Context) -> int:
         return 0
     for r in rows:
         out.print(t("sync.log.row", at=local_time(r.imported_at),
-                    name=r.sender_name, code=r.sender_code, week=r.week, file=r.file_name,
+                    name=plain(r.sender_name), code=plain(r.sender_code), week=plain(r.week),
+                    file=plain(r.file_name),
                     new=r.new_rows, updated=r.updated_rows, unchanged=r.unchanged_rows,
-                    older=r.older_rows, conflicts=r.conflict_rows, by=r.imported_by),
+                    older=r.older_rows, conflicts=r.conflict_rows, by=plain(r.imported_by)),
                   markup=False)
     return 0

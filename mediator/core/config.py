@@ -1,4 +1,5 @@
-"""User settings kept in ``config.toml`` (operator name, language, risk colours).
+"""User settings kept in ``config.toml`` (operator name, language, theme, screen glyphs, risk
+colours).
 
 Written atomically (tmp + replace) so a power cut never leaves half a file; an unreadable file
 is reported and ignored rather than stopping the program.
@@ -12,6 +13,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from mediator.core.files import atomic_write
+from mediator.core.glyphs import DEFAULT_GLYPH_MODE, normalise_glyph_mode
 
 DEFAULT_RISK_COLOURS = {"GENERAL": "blue", "MAJOR": "yellow", "SEVERE": "red"}
 
@@ -21,6 +23,10 @@ class Config:
     operator: str = ""
     language: str = ""
     theme: str = ""
+    #: "auto", "safe" or "full": see mediator.core.glyphs
+    glyphs: str = DEFAULT_GLYPH_MODE
+    #: the notice on starting in Windows Terminal was shown (once is enough)
+    glyphs_hint_shown: bool = False
     risk_colours: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_RISK_COLOURS))
     problem: str | None = None  # why the file could not be read, if it could not
 
@@ -37,7 +43,8 @@ def load_config(path: Path) -> Config:
     if isinstance(raw, dict):
         colours.update({str(k): str(v) for k, v in raw.items()})
     return Config(operator=str(data.get("operator", "")), language=str(data.get("language", "")),
-                  theme=str(data.get("theme", "")), risk_colours=colours)
+                  theme=str(data.get("theme", "")), glyphs=normalise_glyph_mode(data.get("glyphs")),
+                  glyphs_hint_shown=data.get("glyphs_hint_shown") is True, risk_colours=colours)
 
 
 def _toml_str(value: str) -> str:
@@ -47,7 +54,8 @@ def _toml_str(value: str) -> str:
 def save_config(path: Path, cfg: Config) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     data = asdict(cfg)
-    lines = [f"{k} = {_toml_str(str(data[k]))}" for k in ("operator", "language", "theme")]
+    lines = [f"{k} = {_toml_str(str(data[k]))}" for k in ("operator", "language", "theme", "glyphs")]
+    lines.append(f"glyphs_hint_shown = {'true' if cfg.glyphs_hint_shown else 'false'}")
     lines.append("")
     lines.append("[risk_colours]")
     lines += [f"{k} = {_toml_str(v)}" for k, v in cfg.risk_colours.items()]

@@ -28,7 +28,8 @@ from mediator.core.models import (
 )
 from mediator.core.rules import Action
 from mediator.core.validate import (
-    normalise, normalise_text, parse_office_code, parse_phone, parse_resident_id, parse_village_code,
+    MAX_NAME, MAX_SHORT_NAME, normalise, normalise_line, normalise_text, parse_office_code, parse_phone, parse_resident_id,
+    parse_village_code,
 )
 from mediator.i18n import t
 
@@ -167,11 +168,11 @@ def format_case_no(year: int, short_name: str, seq: int) -> str:
 def clean_party(p: PartyInput, index: int) -> PartyInput:
     """Normalise and validate one party; fills birth date and gender from a valid ID."""
     field_prefix = f"parties.{index}"
-    name = normalise(p.name)
+    name = normalise_line(p.name)
     if not name:
         raise ValidationError(t("svc.party_name_required", n=index + 1), f"{field_prefix}.name")
-    if len(name) > 100:
-        raise ValidationError(t("svc.too_long", limit=100), f"{field_prefix}.name")
+    if len(name) > MAX_NAME:
+        raise ValidationError(t("svc.too_long", limit=MAX_NAME), f"{field_prefix}.name")
     out = PartyInput(name=name, role=p.role, kind=p.kind, gender=p.gender,
                      birth_date=p.birth_date, ethnicity=_opt(p.ethnicity),
                      address=_opt(p.address), org_code=_opt(p.org_code),
@@ -310,13 +311,15 @@ class Services:
     # --- office, people, places --------------------------------------------------------
 
     def init_office(self, name: str, short_name: str, code: str) -> Office:
-        name, short_name = normalise(name), normalise(short_name)
+        name, short_name = normalise_line(name), normalise_line(short_name)
         if not name:
             raise ValidationError(t("svc.office_name_required"), "name")
         if not short_name:
             raise ValidationError(t("svc.office_short_required"), "short_name")
-        if len(short_name) > 10:
+        if len(short_name) > MAX_SHORT_NAME:
             raise ValidationError(t("svc.office_short_too_long"), "short_name")
+        if len(name) > MAX_NAME:
+            raise ValidationError(t("svc.too_long", limit=MAX_NAME), "name")
         code = parse_office_code(code)
         with self.db.write() as s:
             existing = s.get(Setting, "office_code")
@@ -342,9 +345,11 @@ class Services:
                 return None
 
     def add_mediator(self, name: str, phone: str | None = None, title: str | None = None) -> Mediator:
-        name = normalise(name)
+        name = normalise_line(name)
         if not name:
             raise ValidationError(t("svc.mediator_name_required"), "name")
+        if len(name) > MAX_NAME:
+            raise ValidationError(t("svc.too_long", limit=MAX_NAME), "name")
         phone_v = parse_phone(phone) if normalise(phone) else None
         with self.db.write() as s:
             office = self._office(s)
@@ -365,9 +370,11 @@ class Services:
                 raise DomainError(t("svc.read_only_mediator", name=m.name, owner=m.owner_code))
             before = _snapshot(m)
             if name is not None:
-                if not normalise(name):
+                if not normalise_line(name):
                     raise ValidationError(t("svc.mediator_name_required"), "name")
-                m.name = normalise(name)
+                if len(normalise_line(name)) > MAX_NAME:
+                    raise ValidationError(t("svc.too_long", limit=MAX_NAME), "name")
+                m.name = normalise_line(name)
             if phone is not None:
                 m.phone = parse_phone(phone) if normalise(phone) else None
             if active is not None:
@@ -378,9 +385,11 @@ class Services:
             return m
 
     def add_village(self, code: str, name: str) -> Village:
-        name = normalise(name)
+        name = normalise_line(name)
         if not name:
             raise ValidationError(t("svc.village_name_required"), "name")
+        if len(name) > MAX_NAME:
+            raise ValidationError(t("svc.too_long", limit=MAX_NAME), "name")
         code = parse_village_code(code)
         with self.db.write() as s:
             office = self._office(s)
@@ -878,7 +887,7 @@ class Services:
 
     def transfer_case(self, case_id: str, to: str, reason: str, on: date | None = None) -> Outcome:
         """移交/上报: the upper level opens its own case linked to this one."""
-        to, reason = normalise(to), normalise_text(reason)
+        to, reason = normalise_line(to), normalise_text(reason)
         if not to:
             raise ValidationError(t("svc.transfer_to_required"), "to")
 

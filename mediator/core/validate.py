@@ -20,10 +20,14 @@ from decimal import Decimal
 
 from mediator.core.enums import Gender
 from mediator.core.errors import ValidationError
+from mediator.core.text import strip_controls
 from mediator.i18n import t
 
 __all__ = [
     "normalise",
+    "normalise_line",
+    "MAX_NAME",
+    "MAX_SHORT_NAME",
     "require",
     "parse_int",
     "ResidentId",
@@ -59,14 +63,30 @@ _INVISIBLE = dict.fromkeys(
 
 
 def normalise(text: str | None) -> str:
-    """NFKC-fold, drop zero-width characters and strip; ``None`` becomes ``''``.
+    """NFKC-fold, drop zero-width and control characters and strip; ``None`` becomes ``''``.
 
     NFKC turns the full-width forms produced by Chinese IMEs into ASCII
     (``２０２６－０１－０５`` -> ``2026-01-05``, ``，`` -> ``,``, ideographic space -> space).
+    Control characters other than tab and line breaks (a vertical tab pasted from Word, ESC,
+    NUL, C1) are removed: nobody means them, python-docx refuses them and a terminal obeys
+    them. Every typed, imported and synced value passes here.
     """
     if text is None:
         return ""
-    return unicodedata.normalize("NFKC", str(text).translate(_INVISIBLE)).strip()
+    return unicodedata.normalize("NFKC", strip_controls(str(text).translate(_INVISIBLE),
+                                                        multi_line=True)).strip()
+
+
+#: the longest name typed input accepts (a party, mediator, office, village); package rows
+#: are held to the same limit
+MAX_NAME = 100
+#: the longest short office name (it goes into every case number)
+MAX_SHORT_NAME = 10
+
+
+def normalise_line(text: str | None) -> str:
+    """:func:`normalise` for a one-line field (a name): tabs and line breaks become a space."""
+    return strip_controls(normalise(text))
 
 
 #: Full-width forms folded in free text: digits, Latin letters and a few symbols that IMEs
@@ -79,11 +99,13 @@ _FOLD_IN_TEXT[0x3000] = 0x20
 
 
 def normalise_text(text: str | None) -> str:
-    """Normalise free text (facts, terms, notes): NFC, invisible characters dropped, full-width
-    digits and letters folded, Chinese punctuation kept; stripped."""
+    """Normalise free text (facts, terms, notes): NFC, invisible and control characters
+    dropped (line breaks and tabs kept, CR LF made LF), full-width digits and letters folded,
+    Chinese punctuation kept; stripped."""
     if text is None:
         return ""
-    value = str(text).translate(_INVISIBLE).translate(_FOLD_IN_TEXT)
+    value = strip_controls(str(text).replace("\r\n", "\n").replace("\r", "\n"), multi_line=True)
+    value = value.translate(_INVISIBLE).translate(_FOLD_IN_TEXT)
     return unicodedata.normalize("NFC", value).strip()
 
 

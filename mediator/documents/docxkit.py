@@ -27,6 +27,7 @@ from docx.text.run import Run
 from lxml import etree
 
 from mediator.core.files import atomic_path
+from mediator.core.text import xml_safe
 from mediator.i18n import t
 
 LATIN = "Times New Roman"
@@ -104,7 +105,7 @@ def title(doc: Document, text: str, size: float = 22, font: str = SONG,
     p = doc.add_paragraph()
     p.alignment = WD_ALIGN_PARAGRAPH.CENTER
     p.paragraph_format.space_after = Pt(space_after)
-    set_font(p.add_run(text), font, size, bold=True)
+    set_font(p.add_run(xml_safe(text)), font, size, bold=True)
     return p
 
 
@@ -112,7 +113,7 @@ def heading(doc: Document, text: str, size: float = 14, font: str = HEI) -> Para
     p = doc.add_paragraph()
     p.paragraph_format.space_before = Pt(6)
     p.paragraph_format.keep_with_next = True
-    set_font(p.add_run(text), font, size)
+    set_font(p.add_run(xml_safe(text)), font, size)
     return p
 
 
@@ -134,7 +135,7 @@ def para(doc: Document, text: str, *, indent: bool = True, align: str | None = N
 def labelled(doc: Document, label: str, value: str, size: float | None = None) -> Paragraph:
     """``label：value`` with the label in bold (the lines of a form)."""
     p = doc.add_paragraph()
-    set_font(p.add_run(label + t("doc.label_sep")), FANGSONG, size, bold=True)
+    set_font(p.add_run(xml_safe(label) + t("doc.label_sep")), FANGSONG, size, bold=True)
     add_lines(p, value, FANGSONG, size)
     return p
 
@@ -166,11 +167,14 @@ _W_R, _W_T, _W_BR, _XML_SPACE = qn("w:r"), qn("w:t"), qn("w:br"), qn("xml:space"
 def add_lines(p: Paragraph, text: str, font: str = FANGSONG, size: float | None = None,
               bold: bool | None = None) -> None:
     """Runs for ``text`` with its line breaks kept. The run XML is written directly: through
-    python-docx's run and font objects a table of a few hundred rows takes seconds."""
+    python-docx's run and font objects a table of a few hundred rows takes seconds.
+    Characters XML cannot hold (a vertical tab pasted from Word, NUL, ESC in a row an old
+    version or an import stored) are dropped here, the writers' second line of defence:
+    lxml refuses them and the whole document would fail."""
     template = _rpr(font, size, bold)
     run = etree.SubElement(p._p, _W_R)
     run.append(deepcopy(template))
-    lines = (text or "").split("\n")
+    lines = xml_safe(text).replace("\r\n", "\n").replace("\r", "\n").split("\n")
     for i, line in enumerate(lines):
         if i:
             etree.SubElement(run, _W_BR)

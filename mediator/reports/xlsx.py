@@ -17,6 +17,7 @@ from typing import Any
 import xlsxwriter
 
 from mediator.core.files import atomic_path
+from mediator.core.text import xml_safe
 from mediator.i18n import t
 from mediator.reports.model import DASH, Money, Rate, Report, Signed, Table
 
@@ -25,7 +26,7 @@ _BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
 
 
 def _sheet_name(title: str, used: set[str]) -> str:
-    name = _BAD_SHEET_CHARS.sub("", title).strip("'")[:28] or "Sheet"
+    name = _BAD_SHEET_CHARS.sub("", xml_safe(title)).strip("'")[:28] or "Sheet"
     base, n = name, 2
     while name.lower() in used:
         name = f"{base[:26]}{n}"
@@ -102,7 +103,7 @@ def _write_cell(ws: Any, row: int, col: int, cell: Any, f: _Formats, bold: bool,
     elif isinstance(cell, date):
         ws.write_datetime(row, col, cell, f.get("date", bold))
     else:
-        ws.write_string(row, col, str(cell), f.get("str", bold, indent))
+        ws.write_string(row, col, xml_safe(cell), f.get("str", bold, indent))
 
 
 def _print_setup(ws: Any, header_row: int, freeze: bool) -> None:
@@ -118,6 +119,7 @@ def _print_setup(ws: Any, header_row: int, freeze: bool) -> None:
 
 
 def _banner(ws: Any, row: int, ncols: int, value: str, fmt: Any) -> None:
+    value = xml_safe(value)
     if ncols > 1:
         ws.merge_range(row, 0, row, ncols - 1, value, fmt)
     else:
@@ -129,11 +131,11 @@ def _write_table(wb: xlsxwriter.Workbook, ws: Any, sheet: str, table: Table, sta
     """Write ``table`` from ``start_row``; returns the header row index."""
     r = start_row
     if table.note:
-        ws.write_string(r, 0, table.note, f.note)
+        ws.write_string(r, 0, xml_safe(table.note), f.note)
         r += 1
     header = r
     for c, col in enumerate(table.columns):
-        ws.write_string(r, c, col.label, f.header)
+        ws.write_string(r, c, xml_safe(col.label), f.header)
         ws.set_column(c, c, col.width)
     for i, values in enumerate(table.rows):
         bold = table.total_row and i == 0
@@ -192,8 +194,8 @@ def render(report: Report, path: Path) -> Path:
 def _write_workbook(report: Report, tmp: Path, big: bool) -> None:
     wb = xlsxwriter.Workbook(str(tmp), {"constant_memory": big, "strings_to_numbers": False,
                                         "strings_to_formulas": False, "strings_to_urls": False})
-    wb.set_properties({"title": report.title, "subject": report.subtitle,
-                       "company": report.office_name})
+    wb.set_properties({"title": xml_safe(report.title), "subject": xml_safe(report.subtitle),
+                       "company": xml_safe(report.office_name)})
     f = _Formats(wb)
     used: set[str] = set()
     try:

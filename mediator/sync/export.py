@@ -111,6 +111,7 @@ def snapshot(db_path: Path, target: Path, area: str) -> dict[str, int]:
                     f"INSERT INTO out.{table} ({cols}) SELECT {cols} FROM main.{table} "
                     f"WHERE substr(owner_code, 1, ?) = ? ORDER BY rowid", (len(area), area))
                 counts[table] = cur.rowcount
+            _clean_controls(con)
             con.execute("COMMIT")
         except BaseException:
             con.execute("ROLLBACK")
@@ -121,6 +122,23 @@ def snapshot(db_path: Path, target: Path, area: str) -> dict[str, int]:
     pl.finish(target)
     fsync_file(target)
     return counts
+
+
+def _clean_controls(con: sqlite3.Connection) -> None:
+    """Remove control characters from the payload's text, as input cleaning now does: a row
+    stored before it existed (a vertical tab pasted into a note, which no form can edit
+    away) would otherwise have the county refuse every package of this office. Only the
+    copy is changed, and the same way every time, so the county sees stable content."""
+    from mediator.core.text import strip_controls
+    from mediator.sync.merge import clean_text_sql, text_columns
+
+    con.create_function("mediator_strip_controls", 1,
+                        lambda v: strip_controls(v, multi_line=True) if isinstance(v, str) else v,
+                        deterministic=True)
+    for table in pl.TABLES:
+        for col in text_columns(table, pl.PAYLOAD_VERSION):
+            con.execute(f"UPDATE out.{table} SET {col} = mediator_strip_controls({col}) "
+                        f"WHERE typeof({col}) = 'text' AND NOT {clean_text_sql(col)}")
 
 
 def _write_atomically(target: Path, write: Callable[[Any], None]) -> None:

@@ -152,6 +152,16 @@ def _import_held(db: Database, source: Path, quarantine: Path, keys: OfficeKeys,
         report.status, report.exit_code = REFUSED, E.IO_ERROR
         report.message = t("sync.io_error", path=str(getattr(exc, "filename", None) or source),
                            error=exc.strerror or str(exc))
+    except Exception as exc:  # noqa: BLE001 - one file must never stop the others
+        # nothing a file holds should get here (the header and payload checks refuse it with
+        # their own codes); if something does, it is this file's refusal, logged with its
+        # traceback, and the next file on the stick is still imported
+        from mediator.core import logs
+
+        logs.log.error("import of one file failed unexpectedly", exc_info=exc)
+        report.status, report.exit_code = REFUSED, E.INVALID
+        report.message = t("hostile.import_failed", path=source.name,
+                           error=type(exc).__name__)
 
 
 def _sender_below(sender: str, own: str) -> bool:
@@ -186,9 +196,9 @@ def _import(db: Database, source: Path, quarantine: Path, keys: OfficeKeys, oper
         report.message = t("sync.already", when=when)
         return
     info = read_header(copy)
-    report.sender_code, report.sender_name = info.sender.office_code, info.sender.office_name
+    # only the fingerprint (computed from the keys in the header) before the checks: the
+    # sender's code, name and week are said once the signature and the trust are verified
     report.fingerprint = info.sender_fingerprint
-    report.week = info.week
     progress.stage(t("sync.stage.verify"))
     verify_signature(info, progress.advance)
     if not trusted_fingerprint(db, info.sender_fingerprint):
@@ -207,6 +217,8 @@ def _import(db: Database, source: Path, quarantine: Path, keys: OfficeKeys, oper
     if info.encrypted and info.recipient_fingerprint != keys.fingerprint:
         raise E.PackageInvalid(t("sync.pkg.other_key",
                                  fingerprint=format_fingerprint(info.recipient_fingerprint or "")))
+    report.sender_code, report.sender_name = info.sender.office_code, info.sender.office_name
+    report.week = info.week
     from mediator.sync.payload import PAYLOAD_VERSION
 
     if info.schema_version > PAYLOAD_VERSION:
@@ -233,7 +245,7 @@ def _import(db: Database, source: Path, quarantine: Path, keys: OfficeKeys, oper
     try:
         result = merge_package(db, payload, meta, own_code=keys.office_code, operator=operator,
                                version=version, progress=merge_stage)
-    except E.PackageInvalid as exc:
+    except (E.PackageInvalid, E.PackageDamaged) as exc:
         report.counts.rejected = len(exc.details)
         raise
     report.counts, report.tables = result.total, result.tables

@@ -18,7 +18,7 @@ import hashlib
 import json
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -35,6 +35,8 @@ from cryptography.hazmat.primitives.serialization import (
 
 from mediator.core.errors import ValidationError
 from mediator.core.files import atomic_write
+from mediator.core.safejson import loads_bounded
+from mediator.core.text import strip_controls
 from mediator.core.validate import normalise, parse_office_code
 from mediator.i18n import t
 from mediator.sync.errors import PackageInvalid, SyncSetupError
@@ -219,22 +221,29 @@ def public_file_bytes(keys: OfficeKeys, office_name: str | None = None) -> bytes
 
 def parse_public_file(raw: bytes, source: str = "") -> PublicKeys:
     try:
-        data = json.loads(raw.decode("utf-8-sig"))
+        data = loads_bounded(raw, max_bytes=MAX_PUBLIC_FILE, max_depth=2, encoding="utf-8-sig")
         if not isinstance(data, dict) or data.get("format") != PUBLIC_FORMAT:
             raise ValueError("format")
         if data.get("version") != KEY_VERSION:
             raise ValueError("version")
-        code = parse_office_code(data["office_code"])
+        code = data["office_code"]
+        if not isinstance(code, str) or parse_office_code(code) != code:
+            raise ValueError("office_code")
         name = data["office_name"]
         if not isinstance(name, str) or not 0 < len(name) <= 200:
+            raise ValueError("office_name")
+        # the signature covers the name as written; what is stored and shown has no control
+        # characters (an office named before input cleaning existed)
+        shown = strip_controls(name).strip()
+        if not shown:
             raise ValueError("office_name")
         pub = PublicKeys(code, name, unb64(data["sign_key"], 32), unb64(data["enc_key"], 32))
         pub.verifier.verify(unb64(data["signature"], 64), PUBLIC_SIG_CONTEXT
                             + _canonical(_public_body(pub)))
-    except (ValueError, KeyError, TypeError, InvalidSignature, UnicodeDecodeError,
-            ValidationError) as exc:
+    except (ValueError, KeyError, TypeError, AttributeError, RecursionError, OverflowError,
+            InvalidSignature, ValidationError) as exc:
         raise PackageInvalid(t("sync.keys.bad_public_file", path=source)) from exc
-    return pub
+    return replace(pub, office_name=shown)
 
 
 def read_public_file(path: Path) -> PublicKeys:

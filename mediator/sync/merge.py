@@ -49,7 +49,10 @@ from mediator.core.models import (
     new_id,
 )
 from mediator.core.rules import DeadlineKind
+from mediator.core.text import plain
 from mediator.core.validate import (
+    MAX_NAME,
+    MAX_SHORT_NAME,
     is_within_area,
     parse_division_code,
     parse_office_code,
@@ -58,7 +61,7 @@ from mediator.core.validate import (
     parse_village_code,
 )
 from mediator.i18n import t
-from mediator.sync.errors import PackageInvalid, SyncIOError
+from mediator.sync.errors import PackageDamaged, PackageInvalid, SyncIOError
 from mediator.sync.payload import PARENTS, TABLES, columns
 
 REINDEX_BATCH = 5000   # cases per search-index batch (bounded memory, few passes)
@@ -101,6 +104,28 @@ CODE_COLUMNS: dict[tuple[str, str], Callable[[str], str]] = {
     ("dispute_case", "village_code"): parse_village_code,
 }
 PHONE_COLUMNS = {("party", "phone"), ("mediator", "phone")}
+#: the limits typed input puts on names (services.py), so a package cannot store what no
+#: form would: a 100,000-character name breaks every list and document
+NAME_LIMITS: dict[tuple[str, str], int] = {
+    ("party", "name"): MAX_NAME, ("mediator", "name"): MAX_NAME,
+    ("office", "name"): MAX_NAME, ("village", "name"): MAX_NAME,
+    ("office", "short_name"): MAX_SHORT_NAME,
+}
+#: village codes: inside the sender's area, as a typed village must be inside the office's
+VILLAGE_COLUMNS = {("village", "code"), ("dispute_case", "village_code")}
+#: the most a package may raise a row's revision over the copy held (or start a new row at):
+#: a row edited 100,000 times between two packages is not a township's work but a revision
+#: set to freeze the row (a higher revision always wins, so nothing could ever replace it)
+MAX_REVISION_STEP = 100_000
+#: control characters input cleaning removes (validate.normalise): C0 except tab and line
+#: breaks, DEL, C1. NUL is looked for in the bytes (SQLite's text functions stop at it).
+_CONTROLS = ", ".join(str(c) for c in (*range(1, 9), 11, 12, *range(14, 32), *range(0x7F, 0xA0)))
+CONTROL_GLOB = f"('*[' || char({_CONTROLS}) || ']*')"
+
+
+def clean_text_sql(x: str) -> str:
+    """SQL true when text ``x`` holds no control character input cleaning would remove."""
+    return f"(instr(CAST({x} AS BLOB), x'00') = 0 AND {x} NOT GLOB {CONTROL_GLOB})"
 NON_NEGATIVE = {"amount_fen", "persons_involved", "extension_count", "position"}
 
 
@@ -257,8 +282,8 @@ def row_checks(table: str, version: int) -> list[tuple[str, str]]:
             # julianday first: date('2026-02-30') alone passes the text through unchanged
             pred = f"typeof({x}) = 'text' AND date(julianday({x})) IS {x}"
         elif base is str:
-            limit = max_length or MAX_TEXT
-            pred = f"typeof({x}) = 'text' AND length({x}) <= {limit}"
+            limit = NAME_LIMITS.get((table, col)) or max_length or MAX_TEXT
+            pred = f"typeof({x}) = 'text' AND length({x}) <= {limit} AND {clean_text_sql(x)}"
             # CASE, not OR: only CASE is sure to skip the Python call when SQL accepted
             if (table, col) in PHONE_COLUMNS:
                 pred += (f" AND CASE WHEN {phone_fast_sql(x)} THEN 1 "
@@ -277,6 +302,10 @@ def row_checks(table: str, version: int) -> list[tuple[str, str]]:
         if nullable:
             pred = f"{x} IS NULL OR ({pred})"
         checks.append((col, pred))
+    if table == "dispute_case":
+        # as typed input (services._check_date): nothing happens to a case before it is
+        # registered
+        checks.append(("accepted_on", "p.accepted_on IS NULL OR p.accepted_on >= p.registered_on"))
     return checks
 
 
@@ -336,9 +365,34 @@ def check_package(conn: Connection, meta: PackageMeta, own_code: str) -> list[st
             except ValidationError:
                 ok = False
             if not ok and note(t("sync.reject.value", table=table, column=col,
-                                 id="*", value=str(value)[:40])):
+                                 id="*", value=_show(value))):
                 return problems
+            outside = ok and (table, col) in VILLAGE_COLUMNS and not is_within_area(
+                value, meta.sender_code)
+            if outside and note(t("hostile.village_outside", table=t(f"sync.table.{table}"),
+                                  code=value, sender=meta.sender_code)):
+                return problems
+    # one office row per office (typed input refuses a second one: svc.office_exists)
+    for code, n in conn.exec_driver_sql(
+            "SELECT code, count(*) FROM pkg.office GROUP BY code HAVING count(*) > 1 "
+            f"LIMIT {MAX_DETAILS}"):
+        if note(t("hostile.second_office", code=_show(code), n=n)):
+            return problems
     return problems
+
+
+def check_revision_steps(conn: Connection, table: str) -> list[str]:
+    """Rows whose revision jumps more than MAX_REVISION_STEP over the held copy (or start
+    above it): damage or a forged package, never a township's edits."""
+    rows = conn.exec_driver_sql(
+        f"SELECT p.id, p.revision, m.revision FROM temp.sync_class c "
+        f"CROSS JOIN pkg.{table} p ON p.rowid = c.prow LEFT JOIN main.{table} m ON m.id = p.id "
+        f"WHERE typeof(p.revision) = 'integer' AND ((c.kind = {NEW} AND p.revision > "
+        f"{MAX_REVISION_STEP}) OR (c.kind = {NEWER} AND p.revision - m.revision > "
+        f"{MAX_REVISION_STEP})) LIMIT {MAX_DETAILS}").all()
+    return [t("hostile.revision_jump", table=t(f"sync.table.{table}"), id=str(row_id),
+              revision=revision, held=0 if held is None else held, step=MAX_REVISION_STEP)
+            for row_id, revision, held in rows]
 
 
 def check_changing_rows(conn: Connection, table: str, version: int) -> list[str]:
@@ -396,7 +450,7 @@ def _show(value: Any) -> str:
     if isinstance(value, bytes):
         return "0x" + value[:16].hex()
     text = repr(value) if not isinstance(value, str) else value
-    return text[:40]
+    return plain(text[:40])   # a package's value in a message: shown, never obeyed
 
 
 # --- merging ---------------------------------------------------------------------------------
@@ -496,6 +550,10 @@ def merge_tables(conn: Connection, meta: PackageMeta, version: int,
             if problems:
                 raise PackageInvalid(t("sync.pkg.rows_rejected", n=len(problems),
                                        first=problems[0]), problems)
+            jumps = check_revision_steps(conn, table)
+            if jumps:
+                raise PackageDamaged(t("hostile.revision_refused", n=len(jumps),
+                                       first=jumps[0]), jumps)
         if table in SEARCH_TOUCH:
             case_id = SEARCH_TOUCH[table][0]
             is_new = f"c.kind = {NEW}" if table == "dispute_case" else "0"

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import struct
 import zlib
 from collections.abc import Callable
@@ -38,6 +39,8 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
 from mediator.core.errors import ValidationError
+from mediator.core.safejson import loads_bounded
+from mediator.core.text import has_controls, strip_controls
 from mediator.core.validate import parse_office_code
 from mediator.i18n import t
 from mediator.sync.errors import PackageDamaged, PackageInvalid, PackageUnsupported
@@ -216,9 +219,12 @@ def read_header(path: Path) -> PackageInfo:
     if size > MAX_PACKAGE:
         raise PackageInvalid(t("sync.pkg.too_large", path=path.name))
     try:
-        header = json.loads(head.decode("utf-8"))
+        header = loads_bounded(head, max_bytes=MAX_HEADER, max_depth=MAX_HEADER_DEPTH)
         info = _parse_header(path, size, version, first + head, header)
-    except (ValueError, KeyError, TypeError, UnicodeDecodeError, ValidationError) as exc:
+    except (ValueError, KeyError, TypeError, AttributeError, OverflowError, RecursionError,
+            ValidationError) as exc:
+        # the header is not yet verified (the signature comes next): whatever it holds, a
+        # header that is not exactly what a writer makes is a damaged file, never a crash
         raise _damaged(path, t("sync.why.header")) from exc
     info.body_start = PREFIX.size + hlen
     info.body_end = size - SIG_LEN
@@ -233,50 +239,104 @@ def _int(value: Any, low: int = 0, high: int = 2**63 - 1) -> int:
     return value
 
 
-def _str(value: Any, limit: int = 200) -> str:
-    if not isinstance(value, str) or len(value) > limit:
+def _str(value: Any, limit: int = 200, *, pattern: str | None = None) -> str:
+    """A header string: no control characters (a writer never puts them there), at most
+    ``limit`` characters, matching ``pattern`` when given."""
+    if not isinstance(value, str) or len(value) > limit or has_controls(value):
+        raise ValueError("bad string")
+    if pattern is not None and not re.fullmatch(pattern, value):
         raise ValueError("bad string")
     return value
 
 
+def _obj(value: Any) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise TypeError("not an object")
+    return value
+
+
+def _req(obj: dict[str, Any], key: str) -> Any:
+    if key not in obj:
+        raise ValueError(f"missing {key}")
+    return obj[key]
+
+
+def _code(value: Any) -> str:
+    code = _str(value, 12, pattern="[0-9]+")
+    if parse_office_code(code) != code:
+        raise ValueError("office code")
+    return code
+
+
+def _name(value: Any, *, required: bool) -> str:
+    """An office name: shown and stored, so control characters (an office registered before
+    input cleaning) are removed rather than refused; never empty where required."""
+    if not isinstance(value, str) or len(value) > MAX_NAME:
+        raise ValueError("bad name")
+    name = strip_controls(value).strip()
+    if required and not name:
+        raise ValueError("empty name")
+    return name
+
+
+FINGERPRINT_PATTERN = "[0-9]{32}"
+WEEK_PATTERN = "([0-9]{4}-W[0-9]{2})?"
+MAX_NAME = 200
+MAX_HEADER_DEPTH = 4     # header -> sender / counts / payload -> values
+
+
 def _parse_header(path: Path, size: int, version: int, prefix: bytes,
-                  h: dict[str, Any]) -> PackageInfo:
-    if not isinstance(h, dict) or h.get("kind") != "mediator-sync":
+                  header: Any) -> PackageInfo:
+    """Every field checked for presence, type and size (docs/sync-format.md, "Header");
+    fields a newer writer adds are kept in ``extra`` but never trusted."""
+    h = _obj(header)
+    if _req(h, "kind") != "mediator-sync":
         raise ValueError("kind")
-    sender = h["sender"]
-    code = parse_office_code(_str(sender["code"], 12))
-    pub = PublicKeys(code, _str(sender["name"]), unb64(sender["sign_key"], 32),
-                     unb64(sender["enc_key"], 32))
-    recipient = h["recipient"]
-    rcode = parse_office_code(_str(recipient["code"], 12))
+    sender = _obj(_req(h, "sender"))
+    pub = PublicKeys(_code(_req(sender, "code")), _name(_req(sender, "name"), required=True),
+                     unb64(_req(sender, "sign_key"), 32), unb64(_req(sender, "enc_key"), 32))
+    if "fingerprint" in sender and _str(sender["fingerprint"], 32,
+                                        pattern=FINGERPRINT_PATTERN) != pub.fingerprint:
+        raise ValueError("sender fingerprint")
+    recipient = _obj(_req(h, "recipient"))
+    rcode = _code(_req(recipient, "code"))
+    _name(recipient.get("name", ""), required=False)
     rfp = recipient.get("fingerprint")
-    if rfp is not None and not (isinstance(rfp, str) and rfp.isdigit() and len(rfp) == 32):
-        raise ValueError("recipient fingerprint")
-    counts = h["counts"]
-    if not isinstance(counts, dict) or len(counts) > 64:
+    if rfp is not None:
+        rfp = _str(rfp, 32, pattern=FINGERPRINT_PATTERN)
+    counts = _obj(_req(h, "counts"))
+    if len(counts) > 64:
         raise ValueError("counts")
-    counts = {_str(k, 64): _int(v) for k, v in counts.items()}
-    payload = h["payload"]
-    if payload.get("compression") != COMPRESSION or payload.get("chunk") != CHUNK:
+    counts = {_str(k, 64, pattern="[a-z_]+"): _int(v) for k, v in counts.items()}
+    payload = _obj(_req(h, "payload"))
+    if _req(payload, "compression") != COMPRESSION or _int(_req(payload, "chunk")) != CHUNK:
         raise ValueError("payload encoding")
-    psize = _int(payload["size"], 1, MAX_PAYLOAD)
-    sha = _str(payload["sha256"], 64)
-    if len(sha) != 64 or any(c not in "0123456789abcdef" for c in sha):
-        raise ValueError("sha256")
-    enc = h["encryption"]
+    psize = _int(_req(payload, "size"), 1, MAX_PAYLOAD)
+    sha = _str(_req(payload, "sha256"), 64, pattern="[0-9a-f]{64}")
+    enc = _req(h, "encryption")
     eph: bytes | None = None
     if enc is not None:
-        if not isinstance(enc, dict) or enc.get("alg") != ALG:
+        enc = _obj(enc)
+        if _req(enc, "alg") != ALG:
             raise ValueError("encryption")
-        eph = unb64(enc["ephemeral_key"], 32)
+        eph = unb64(_req(enc, "ephemeral_key"), 32)
         if rfp is None:
             raise ValueError("encrypted without recipient key")
+    if "db_schema_version" in h:
+        _int(h["db_schema_version"], 0, 10**6)
+    if "scope" in h:
+        _str(h["scope"], 12, pattern="[0-9]+")
+    known = {"kind", "sender", "recipient", "counts", "payload", "encryption", "app_version",
+             "schema_version", "db_schema_version", "created_at", "week", "scope"}
     return PackageInfo(
         path=path, size=size, format_version=version, prefix=prefix, header=h, sender=pub,
         recipient_code=rcode, recipient_fingerprint=rfp,
-        schema_version=_int(h["schema_version"], 0, 10**6), app_version=_str(h["app_version"], 40),
-        created_at=_str(h["created_at"], 40), week=_str(h.get("week", ""), 16), counts=counts,
-        payload_size=psize, payload_sha256=sha, ephemeral_key=eph,
+        schema_version=_int(_req(h, "schema_version"), 0, 10**6),
+        app_version=_str(_req(h, "app_version"), 40),
+        created_at=_str(_req(h, "created_at"), 40), week=_str(h.get("week", ""), 16,
+                                                               pattern=WEEK_PATTERN),
+        counts=counts, payload_size=psize, payload_sha256=sha, ephemeral_key=eph,
+        extra={k: v for k, v in h.items() if k not in known},
     )
 
 

@@ -6,6 +6,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from mediator.core.text import plain
 from mediator.i18n import t
 
 #: columns whose difference says nothing on its own (they always differ in a fork)
@@ -31,8 +32,7 @@ def _load(text: str) -> dict[str, Any]:
 
 
 def _short(value: Any, limit: int = 40) -> str:
-    text = "" if value is None else str(value)
-    text = text.replace("\n", " ")
+    text = plain(value)   # a package's values: no control character reaches a screen
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
@@ -44,5 +44,5 @@ def conflict_summary(row: Any) -> ConflictView:
     diffs = [t("sync.conflict.diff", field=k, held=_short(held.get(k)), other=_short(other.get(k)))
              for k in keys if held.get(k) != other.get(k) and k not in _QUIET]
     return ConflictView(kind=t(f"sync.conflict.kind.{row.kind}"),
-                        table=t(f"sync.table.{row.table_name}"), label=str(label),
+                        table=t(f"sync.table.{row.table_name}"), label=plain(label),
                         differences=tuple(diffs), held=held, other=other)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import gc
 import logging
 import weakref
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any, ClassVar
@@ -14,16 +14,19 @@ from typing import Any, ClassVar
 from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
+from textual.filter import LineFilter
 from textual.screen import Screen
 
 from mediator.core.config import Config, load_config, save_config
 from mediator.core.db import Database, open_database
 from mediator.core.errors import MediatorError
+from mediator.core.glyphs import glyph_hint_due, use_safe_glyphs
 from mediator.core.paths import Paths
 from mediator.core.services import Services
 from mediator.i18n import t
 from mediator.tui.bindings import translate_bindings
-from mediator.tui.commands import CaseLookup
+from mediator.tui.commands import CaseLookup, ReportCommands
+from mediator.tui.glyphs import SafeGlyphs, key_display
 from mediator.tui.messages import CasesChanged
 from mediator.tui.screens.agenda import AgendaScreen
 from mediator.tui.screens.cases import CasesScreen
@@ -48,7 +51,7 @@ class MediatorApp(App[int], inherit_bindings=False):
         "agenda": AgendaScreen,
         "settings": SettingsScreen,
     }
-    COMMANDS = App.COMMANDS | {CaseLookup}
+    COMMANDS = App.COMMANDS | {CaseLookup, ReportCommands}
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("f2", "goto('cases')", "tui.key.cases"),
         Binding("f3", "goto('agenda')", "tui.key.agenda"),
@@ -89,6 +92,9 @@ class MediatorApp(App[int], inherit_bindings=False):
         self.office_title = "mediator"
         self._data_views: weakref.WeakSet[Screen[Any]] = weakref.WeakSet()
         self.theme = THEMES.get(config.theme, THEMES["dark"])
+        #: draw only ASCII and Chinese characters (mediator.core.glyphs); fixed at start
+        self.safe_glyphs = use_safe_glyphs(config.glyphs)
+        self._glyph_filter = SafeGlyphs()
 
     # --- start ---------------------------------------------------------------------------
 
@@ -102,6 +108,31 @@ class MediatorApp(App[int], inherit_bindings=False):
             self.notify(text, severity="warning", timeout=60, markup=False)
         self.startup_checks()
         self.call_after_refresh(self._freeze_startup_heap)
+        if glyph_hint_due(self.config.glyphs, self.config.glyphs_hint_shown):
+            # after the first frame: a notice sent before the screen has its toast rack is lost
+            self.call_after_refresh(self.terminal_hint)
+
+    def terminal_hint(self) -> None:
+        """Once: auto chose safe glyphs on the Windows console; Windows Terminal draws better."""
+        self.notify(t("glyphs.terminal_hint"), title=t("glyphs.terminal_hint_title"),
+                    timeout=30, markup=False)
+        self.config.glyphs_hint_shown = True
+        if self.paths is not None and self.config.problem is None:
+            try:
+                save_config(self.paths.config_file, self.config)
+            except OSError:
+                log.warning("could not remember that the terminal hint was shown", exc_info=True)
+
+    # --- drawing -------------------------------------------------------------------------
+
+    def get_line_filters(self) -> Sequence[LineFilter]:
+        """Textual's filters, and in safe-glyph mode the one that makes every line safe."""
+        filters = super().get_line_filters()
+        return [*filters, self._glyph_filter] if self.safe_glyphs else filters
+
+    def get_key_display(self, binding: Binding) -> str:
+        shown = super().get_key_display(binding)
+        return key_display(shown) if self.safe_glyphs else shown
 
     def _freeze_startup_heap(self) -> None:
         """Move everything start-up made (modules, styles, the widget tree) out of the
@@ -260,13 +291,13 @@ class MediatorApp(App[int], inherit_bindings=False):
         return not (action in ("goto", "new_case", "quick_case", "open_screen")
                     and self.has_office is False)
 
-    def action_goto(self, mode: str) -> None:
+    async def action_goto(self, mode: str) -> None:
+        """F2/F3/F4 show the mode's own screen (the list, the agenda, the settings), also when
+        a case file was left open in that mode or is open now."""
         if self.current_mode != mode:
-            self.switch_mode(mode)
-        else:
-            # already there: back to the screen at the bottom of this mode (e.g. from a case file)
-            while len(self.screen_stack) > 1 and not self.screen.is_modal:
-                self.pop_screen()
+            await self.switch_mode(mode)
+        while len(self.screen_stack) > 1 and not self.screen.is_modal:
+            await self.pop_screen()
 
     def action_new_case(self) -> None:
         self.new_case()
@@ -288,6 +319,12 @@ class MediatorApp(App[int], inherit_bindings=False):
             self.push_screen(screen(self.services, self.paths))
         else:
             self.push_screen(screen(self.services))
+
+    def open_report(self, kind: str) -> None:
+        """工作概览 with the export form set to ``kind``."""
+        screen = self._screen_class("dashboard", "DashboardScreen")
+        if screen is not None and self.has_office is not False:
+            self.push_screen(screen(self.services, kind=kind))
 
     def action_quick_case(self) -> None:
         self.quick_case()

@@ -8,7 +8,7 @@ import asyncio
 from functools import partial
 
 from rich.text import Text
-from textual.command import Hit, Hits, Provider
+from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 from mediator.core.enums import CaseState
 from mediator.core.queries import CaseFilter
@@ -37,3 +37,33 @@ class CaseLookup(Provider):
             label.append(f"  {CaseState(row.state).label}", style="dim")
             yield Hit(0.9 - rank * 0.01, label, partial(app.open_case, row.id),  # type: ignore[attr-defined]
                       text=f"{row.case_no} {row.parties}", help=t("tui.cmd.open_case_help"))
+
+
+#: the reports the palette finds by name (the dashboard's export kinds)
+REPORTS = ("weekly", "monthly", "ledger", "screening", "subsidy")
+
+
+class ReportCommands(Provider):
+    """Every report by its Chinese or English name (周报, 月报, 台账, 排查, 以案定补, weekly ...):
+    the overview opens with its export form set to that report."""
+
+    def _commands(self) -> list[tuple[str, str, str]]:
+        return [(kind, t("tui.cmd.report", report=t(f"tui.dash.kind.{kind}")),
+                 t(f"tui.cmd.report_words.{kind}")) for kind in REPORTS]
+
+    async def discover(self) -> Hits:
+        if getattr(self.app, "has_office", None) is False:
+            return
+        for kind, title, words in self._commands():
+            yield DiscoveryHit(title, partial(self.app.open_report, kind),  # type: ignore[attr-defined]
+                               help=t("tui.cmd.report_help", words=words))
+
+    async def search(self, query: str) -> Hits:
+        if getattr(self.app, "has_office", None) is False:
+            return
+        matcher = self.matcher(query)
+        for kind, title, words in self._commands():
+            score = max(matcher.match(title), matcher.match(words))
+            if score > 0:
+                yield Hit(score, matcher.highlight(title), partial(self.app.open_report, kind),  # type: ignore[attr-defined]
+                          text=title, help=t("tui.cmd.report_help", words=words))

@@ -5,7 +5,7 @@ Two dangers, both found in practice (architecture.md, pitfall 1): Textual and Ri
 clickable quit), and raw control characters such as ``ESC [31m`` reach the terminal unchanged
 through Rich (``Text`` strips only BEL, BS, VT, FF and CR) and recolour or move the screen.
 
-So user text always goes through :func:`plain` (control characters become visible ``^[``
+So user text always goes through :func:`plain` (``mediator.core.text``, the one the CLI uses too) (control characters become visible ``^[``
 notation, line breaks become spaces in one-line cells) and is then wrapped in
 ``rich.text.Text`` or passed with ``markup=False``; never into a markup template.
 """
@@ -16,28 +16,9 @@ from rich.cells import cell_len, set_cell_size
 from rich.style import Style
 from rich.text import Text
 
-# C0 controls, DEL and C1 controls in caret/hex notation; bidirectional overrides (which
-# reorder what follows them on screen) as visible marks. Zero-width joiners and variation
-# selectors stay: emoji need them.
-_TABLE: dict[int, str] = {c: "^" + chr(c + 64) for c in range(0x20)}
-_TABLE[0x7F] = "^?"
-_TABLE.update({c: f"<{c:02X}>" for c in range(0x80, 0xA0)})
-_TABLE.update({c: f"<U+{c:04X}>" for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A))})
-_TABLE[0x09] = "    "
+from mediator.core.text import plain  # the one plain(), shared with the CLI
 
-_ONE_LINE = dict(_TABLE)
-_ONE_LINE.update({0x0A: " ", 0x0D: " ", 0x09: " ", 0x2028: " ", 0x2029: " "})
-_MULTI_LINE = dict(_TABLE)
-_MULTI_LINE.update({0x0A: "\n", 0x0D: ""})
-
-
-def plain(value: object, *, one_line: bool = True, limit: int | None = None) -> str:
-    """``value`` as a string that shows literally: no control characters, optionally cut to
-    ``limit`` characters (long facts in a list cell)."""
-    text = "" if value is None else str(value)
-    if limit is not None and len(text) > limit:
-        text = text[:limit]
-    return text.translate(_ONE_LINE if one_line else _MULTI_LINE)
+__all__ = ["clip", "fit", "literal", "plain"]
 
 
 def literal(value: object, style: str | Style = "", *, one_line: bool = True,

@@ -230,3 +230,40 @@ async def test_township_has_no_office_filter(net) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         assert not app.screen.query_one("#f-office", Select).display
+
+
+async def test_crafted_headers_are_reported_per_file_and_the_rest_imported(net) -> None:
+    """A crafted header once raised out of the import worker and stopped the whole stick."""
+    from .test_sync_hostile_headers import crafted
+
+    net.t1.register(1)
+    good = net.t1.export(net.stick).path
+    data = good.read_bytes()
+    (net.stick / "0-nested.mdsync").write_bytes(crafted(data, "nested lists"))
+    (net.stick / "1-payload.mdsync").write_bytes(crafted(data, "payload a list"))
+    app = Harness(ImportScreen(net.county.svc, net.county.paths, str(net.stick)))
+    async with app.run_test(size=(160, 40)) as pilot:
+        await settle(pilot)
+        await pilot.click("#import-run")
+        await settle(pilot)
+        table = app.screen.query_one("#import-report", DataTable)
+        rows = {str(table.get_row_at(i)[0]): table.get_row_at(i) for i in range(table.row_count)}
+        assert set(rows) == {"0-nested.mdsync", "1-payload.mdsync", good.name}
+        for name in ("0-nested.mdsync", "1-payload.mdsync"):
+            assert str(rows[name][1]) == ""          # no unverified sender named
+            assert str(rows[name][2]) == "未导入"
+            assert "已损坏" in str(rows[name][-1])
+        assert str(rows[good.name][2]) == "已导入"
+        assert "未导入 2 个" in static_text(app.screen, "#import-summary")
+
+
+async def test_import_log_shows_a_hostile_week_literally(net) -> None:
+    net.t1.register(1)
+    net.county.sync.import_files([net.t1.export(net.stick).path])
+    with net.county.db.write() as s:
+        s.exec(text("UPDATE import_log SET week = :w"), params={"w": "\x1b[2J\x07W48"})
+    app = Harness(ImportLogScreen(net.county.svc, net.county.paths))
+    async with app.run_test(size=(160, 40)) as pilot:
+        await settle(pilot)
+        week = str(app.screen.query_one(DataTable).get_row_at(0)[2])
+        assert week == "^[[2J^GW48"

@@ -50,6 +50,17 @@ def events_of(svc: Any, case_id: str) -> list[str]:
     return [e.kind for e in svc.case_file(case_id).events]
 
 
+async def discard(pilot: Any, app: Harness) -> None:
+    """Esc on a dialog with typed text, and 放弃 on the question it asks."""
+    from mediator.tui.dialogs.base import ConfirmDialog
+
+    await pilot.press("escape")
+    await settle(pilot, app)
+    assert isinstance(app.screen, ConfirmDialog)
+    await pilot.click("#yes")
+    await settle(pilot, app)
+
+
 async def submit(pilot: Any, app: Harness) -> None:
     await pilot.press("ctrl+s")
     await settle(pilot, app)
@@ -214,16 +225,14 @@ async def test_errors_are_shown_in_the_dialog_and_nothing_is_written(
         await type_in(pilot, date_in, "2026-2-30")
         await submit(pilot, app)
         assert "2月" in field_error(dialog, "on") or "30" in field_error(dialog, "on")
-        await pilot.press("escape")
-        await pilot.pause()
+        await discard(pilot, app)
 
         dialog = await choose_action(pilot, app, "EXTEND")
         await type_in(pilot, dialog.field("new_deadline").widget, "+1")
         await type_in(pilot, dialog.field("consent").widget, "双方同意")
         await submit(pilot, app)
         assert field_error(dialog, "new_deadline").startswith("新的期限必须晚于当前期限")
-        await pilot.press("escape")
-        await pilot.pause()
+        await discard(pilot, app)
 
         dialog = await choose_action(pilot, app, "TERMINATE")
         await type_in(pilot, dialog.field("reason").widget, "双方分歧太大")
@@ -231,8 +240,7 @@ async def test_errors_are_shown_in_the_dialog_and_nothing_is_written(
             box.value = False
         await submit(pilot, app)
         assert field_error(dialog, "routes") == "请选择已告知当事人的其他解决途径。"
-        await pilot.press("escape")
-        await pilot.pause()
+        await discard(pilot, app)
 
         # someone else changed the case meanwhile: the rules refuse, the dialog says why
         dialog = await choose_action(pilot, app, "NOTE")
@@ -474,3 +482,63 @@ async def test_refuse_extend_transfer_withdraw_urge_remediate_advise_suit(
     assert svc.case_file(withdrawn.id).case.withdraw_reason == "双方自行和解"
     assert state(urged) is CaseState.SUIT_ADVISED
     assert state(remediated) is CaseState.MEDIATING
+
+
+async def test_footer_keys_open_note_and_edit(svc: Any, make_case: Any) -> None:
+    """n 备注 and e 修改 in the footer open their dialogs (they called an action that did not
+    exist, and did nothing)."""
+    from mediator.tui.dialogs import EditCaseDialog, NoteDialog
+
+    case = make_case()
+    app = file_app(svc, case.id)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot, app)
+        screen = app.screen
+        await pilot.press("n")
+        await settle(pilot, app)
+        assert type(app.screen) is NoteDialog
+        await pilot.press("escape")
+        await settle(pilot, app)
+        assert app.screen is screen
+        await pilot.press("e")
+        await settle(pilot, app)
+        assert type(app.screen) is EditCaseDialog
+
+
+async def test_esc_on_a_dialog_with_typed_text_asks_first(svc: Any, make_case: Any) -> None:
+    """Esc threw a case-file dialog away with its typed text, without asking."""
+    from mediator.tui.dialogs import EditCaseDialog, NoteDialog
+    from mediator.tui.dialogs.base import ConfirmDialog
+
+    case = make_case()
+    app = file_app(svc, case.id)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot, app)
+        screen = app.screen
+        before = events_of(svc, case.id)
+        await pilot.press("e")                  # nothing typed (choices load in a worker):
+        await settle(pilot, app)                # Esc leaves at once
+        assert type(app.screen) is EditCaseDialog
+        await pilot.press("escape")
+        await settle(pilot, app)
+        assert app.screen is screen
+
+        await pilot.press("n")
+        await settle(pilot, app)
+        note = app.screen
+        assert type(note) is NoteDialog
+        area = note.query_one(TextArea)
+        await type_in(pilot, area, "电话联系双方，约定周五再调")
+        await pilot.press("escape")
+        await settle(pilot, app)
+        assert isinstance(app.screen, ConfirmDialog)
+        assert app.screen.focused is not None and app.screen.focused.id == "no"   # 继续填写
+        await pilot.press("escape")             # Esc on the question keeps the text
+        await settle(pilot, app)
+        assert app.screen is note and area.text == "电话联系双方，约定周五再调"
+        await pilot.press("escape")
+        await settle(pilot, app)
+        await pilot.click("#yes")               # 放弃
+        await settle(pilot, app)
+        assert app.screen is screen
+    assert events_of(svc, case.id) == before

@@ -95,7 +95,8 @@ async def test_killed_mid_entry_then_draft_restored(tmp_path: Path) -> None:
             proc.kill()
             proc.wait()
     assert proc.returncode == -signal.SIGKILL
-    assert not list(store.folder.glob("*.tmp"))  # no half-written file took the draft's place
+    # no half-written file beside the draft
+    assert [p.name for p in store.folder.iterdir()] == [f"{DRAFT_NAME}.json"]
 
     app_db = open_database(paths.db)
     try:
@@ -114,3 +115,44 @@ async def test_killed_mid_entry_then_draft_restored(tmp_path: Path) -> None:
             assert screen.query_one("#facts", TextArea).text == "邻居滴水纠纷，断电前还没保存"
     finally:
         app_db.close()
+
+
+@pytest.mark.parametrize("key", ["enter", "escape"])
+async def test_enter_or_esc_on_the_recovery_question_keeps_the_draft(tmp_path: Path,
+                                                                     key: str) -> None:
+    """The question draws 恢复 as the default: Enter restores (it used to focus 丢弃 and
+    delete the draft for good), and so does Esc."""
+    from case_harness import type_in
+
+    from mediator.core.db import open_database
+    from mediator.core.services import Services
+
+    paths = make_paths(tmp_path / "home")
+    db = open_database(paths.db)
+    try:
+        services = Services(db, "王调解", today=lambda: TODAY)
+        services.init_office("青石镇人民调解委员会", "青石", "330106001")
+        store = DraftStore(drafts_folder(paths.data))
+        typing = Harness(services, paths, lambda a: IntakeScreen(a.services))
+        async with typing.run_test(size=(100, 30)) as pilot:
+            await settle(pilot, typing)
+            await type_in(pilot, typing.screen.query_one("#facts"), "邻居滴水纠纷")
+            screen = typing.screen
+            assert isinstance(screen, IntakeScreen)
+            screen._save_draft_now()   # the typing pause that saves it, without waiting
+            await settle(pilot, typing)
+        draft = store.load(DRAFT_NAME)
+        assert draft is not None and draft.form["details"]["facts"] == "邻居滴水纠纷"
+
+        app = Harness(services, paths, lambda a: IntakeScreen(a.services))
+        async with app.run_test(size=(100, 30)) as pilot:
+            await settle(pilot, app)
+            assert isinstance(app.screen, ConfirmDialog)
+            assert app.screen.focused is not None and app.screen.focused.id == "yes"
+            await pilot.press(key)
+            await settle(pilot, app)
+            assert isinstance(app.screen, IntakeScreen)
+            assert app.screen.query_one("#facts", TextArea).text == "邻居滴水纠纷"
+        assert store.load(DRAFT_NAME) is not None
+    finally:
+        db.close()

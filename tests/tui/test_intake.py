@@ -140,6 +140,7 @@ async def test_validation_errors_inline_and_nothing_written(refs: Any, paths: An
         assert field_error(screen, "facts") == "请填写纠纷简要情况。"  # from the service
 
         await type_in(pilot, screen.query_one("#facts", TextArea), "借款纠纷")
+        screen.query_one("#registered_on", Input).value = ""   # the prefilled date cleared
         await type_in(pilot, screen.query_one("#registered_on", Input), "明天")
         await pilot.press("ctrl+s")
         await settle(pilot, app)
@@ -308,3 +309,24 @@ async def test_declined_draft_is_deleted(refs: Any, paths: Any) -> None:
         await settle(pilot, app)
         assert editors(app)[0].to_dict()["name"] == ""
     assert store.load(DRAFT_NAME) is None
+
+
+async def test_back_into_a_filled_field_the_cursor_is_at_the_end(refs: Any, paths: Any) -> None:
+    """Shift+Tab back into a filled ID and one Backspace removes one character: the whole
+    text used to be selected on focus, and the Backspace wiped all 18 digits."""
+    app = intake_app(refs, paths)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot, app)
+        first = editors(app)[0]
+        idno = first.query_one("#id_number", Input)
+        await type_in(pilot, idno, ID_ZHANG)
+        await pilot.press("tab")
+        await pilot.pause()
+        assert app.screen.focused is not idno
+        await pilot.press("shift+tab")
+        await pilot.pause()
+        assert app.screen.focused is idno
+        assert idno.cursor_position == len(ID_ZHANG)
+        await pilot.press("backspace")
+        await pilot.pause()
+        assert idno.value == ID_ZHANG[:-1]

@@ -14,7 +14,7 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Button, Checkbox, Input, Select, Static
+from textual.widgets import Button, Select, Static
 
 from mediator.core.enums import AgreementForm, JudicialResult
 from mediator.core.errors import ValidationError
@@ -24,6 +24,7 @@ from mediator.core.validate import normalise
 from mediator.i18n import t
 from mediator.tui.dialogs.base import enum_select, plain_input, text_area
 from mediator.tui.dialogs.case_actions import CaseDialog
+from mediator.tui.widgets.checkbox import Checkbox
 from mediator.tui.widgets.form import (
     FormField,
     ParsedInput,
@@ -31,6 +32,7 @@ from mediator.tui.widgets.form import (
     date_input,
     format_yuan,
 )
+from mediator.tui.widgets.inputs import Input
 
 
 class InstalmentRow(Horizontal):

@@ -21,7 +21,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widget import Widget
-from textual.widgets import Button, Checkbox, Input, Label, OptionList, Select, Static, TextArea
+from textual.widgets import Button, Label, OptionList, Select, Static, TextArea
 from textual.widgets.option_list import Option
 from textual.worker import Worker, WorkerState
 
@@ -29,7 +29,9 @@ from mediator.core.errors import MediatorError, ValidationError
 from mediator.core.services import Services
 from mediator.i18n import t
 from mediator.tui.widgets.bindings import localise_bindings
+from mediator.tui.widgets.checkbox import Checkbox
 from mediator.tui.widgets.form import FormField, ParsedInput, clear_errors, find_field
+from mediator.tui.widgets.inputs import Input
 
 R = TypeVar("R")
 
@@ -108,6 +110,32 @@ class FormDialog(ModalScreen[R]):
         target = self.initial_focus()
         if target is not None:
             target.focus()
+        # what the dialog showed before anything was typed: Esc asks only when it changed
+        self._pristine: tuple[Any, ...] | None = None
+        self.call_after_refresh(self._capture_pristine)
+
+    def _capture_pristine(self) -> None:
+        self._pristine = self.form_state()
+
+    def program_change(self, change: Callable[[], None]) -> None:
+        """A change the dialog makes itself (choices loaded in a worker): if nothing had been
+        typed yet, the dialog is still untouched after it, and Esc leaves without asking."""
+        clean = self._pristine is None or self.form_state() == self._pristine
+        change()
+        if clean:
+            self.call_after_refresh(self._capture_pristine)
+
+    def form_state(self) -> tuple[Any, ...]:
+        """Every value the dialog's fields hold now (rows added count too)."""
+        state: list[Any] = []
+        for w in self.query("#dialog-body *"):
+            if isinstance(w, TextArea):
+                state.append((w.id, w.text))
+            elif isinstance(w, Input | Select | Checkbox) or hasattr(w, "value"):
+                value = getattr(w, "value", None)
+                state.append((type(w).__name__, w.id, value if isinstance(
+                    value, str | int | float | bool | type(None)) else repr(value)))
+        return tuple(state)
 
     def today(self) -> date:
         return self.services.today()
@@ -166,8 +194,18 @@ class FormDialog(ModalScreen[R]):
     # --- actions -------------------------------------------------------------------------
 
     def action_cancel(self) -> None:
-        if not self.busy:
+        """Esc or 取消: leave at once when nothing was typed; otherwise ask first (继续填写
+        has the focus), since the dialog's text is not kept anywhere else."""
+        if self.busy:
+            return
+        if self._pristine is None or self.form_state() == self._pristine:
             self.dismiss(None)
+            return
+        self.app.push_screen(
+            ConfirmDialog(t("caseact.discard_title"), t("intake.discard_message"),
+                          t("intake.discard"), t("intake.keep_editing"), yes_variant="error"),
+            lambda discard: self.dismiss(None) if discard else None,
+        )
 
     def action_submit(self) -> None:
         if self.busy:
@@ -250,18 +288,24 @@ def enum_select(
 
 
 class ConfirmDialog(ModalScreen[bool]):
-    """A question with two answers; True for the first (e.g. 放弃 / 继续填写)."""
+    """A question with two answers; True for the first (e.g. 放弃 / 继续填写).
+
+    ``safe`` is the answer that loses nothing (by default the second, "no"): it has the focus,
+    so Enter gives it, and Esc gives it. The draft-recovery question's safe answer is 恢复 (the
+    first): Enter there used to delete the draft for good."""
 
     DEFAULT_CSS = DIALOG_CSS.replace("{cls}", "ConfirmDialog")
-    BINDINGS = [Binding("escape", "answer(False)", "caseact.cancel", id="confirm.cancel")]
+    BINDINGS = [Binding("escape", "answer_safe", "caseact.cancel", id="confirm.cancel")]
 
     def __init__(
-        self, title: str, message: str, yes: str, no: str, *, yes_variant: str = "primary"
+        self, title: str, message: str, yes: str, no: str, *, yes_variant: str = "primary",
+        safe: bool = False,
     ) -> None:
         super().__init__()
         localise_bindings(self)
         self.title_text, self.message, self.yes, self.no = title, message, yes, no
         self.yes_variant = yes_variant
+        self.safe = safe
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
@@ -272,10 +316,13 @@ class ConfirmDialog(ModalScreen[bool]):
                 yield Button(self.no, id="no")
 
     def on_mount(self) -> None:
-        self.query_one("#no", Button).focus()
+        self.query_one("#yes" if self.safe else "#no", Button).focus()
 
     def action_answer(self, value: bool) -> None:
         self.dismiss(value)
+
+    def action_answer_safe(self) -> None:
+        self.dismiss(self.safe)
 
     @on(Button.Pressed)
     def _pressed(self, event: Button.Pressed) -> None:

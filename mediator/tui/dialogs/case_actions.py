@@ -14,7 +14,7 @@ from datetime import date
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal
-from textual.widgets import Checkbox, Static
+from textual.widgets import Static
 
 from mediator.core.enums import Route
 from mediator.core.errors import ValidationError
@@ -23,6 +23,7 @@ from mediator.core.services import CaseFile, Outcome, Services
 from mediator.core.validate import normalise
 from mediator.i18n import t
 from mediator.tui.dialogs.base import FormDialog, plain_input, text_area
+from mediator.tui.widgets.checkbox import Checkbox
 from mediator.tui.widgets.form import FormField, date_input
 
 

@@ -51,7 +51,8 @@ class EditCaseDialog(CaseDialog):
         # Textual also calls FormDialog's handler (every class in the MRO gets the message),
         # which deals with the submit worker; calling super() here would close the dialog twice.
         if event.worker.group == "edit-refs" and event.state is WorkerState.SUCCESS:
-            self.query_one("#details", CaseDetailsForm).set_references(event.worker.result)
+            details = self.query_one("#details", CaseDetailsForm)
+            self.program_change(lambda: details.set_references(event.worker.result))
         elif event.worker.group == "edit-refs" and event.state is WorkerState.ERROR:
             self.show_error(event.worker.error or RuntimeError())
 

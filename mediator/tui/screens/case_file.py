@@ -714,6 +714,10 @@ class CaseFileScreen(Screen[None]):
         if event.option.id:
             self.run_action(event.option.id)
 
+    def action_run_action(self, key: str) -> None:
+        """The footer's keys for frequent actions (n 备注, e 修改)."""
+        self.run_action(key)
+
     def run_action(self, key: str) -> None:
         """Open the dialog of an action, if the case offers it now."""
         if self.cf is None or key not in self.actions:

@@ -21,7 +21,7 @@ from textual.containers import Horizontal
 from textual.content import Content
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Checkbox, Input, Select, Static
+from textual.widgets import Select, Static
 from textual.worker import get_current_worker
 
 from mediator.core.enums import CaseState, DisputeType, RiskGrade
@@ -31,7 +31,9 @@ from mediator.i18n import t
 from mediator.tui.bindings import translate_bindings
 from mediator.tui.text import plain
 from mediator.tui.widgets.case_list import CaseList
+from mediator.tui.widgets.checkbox import Checkbox
 from mediator.tui.widgets.footer import Footer
+from mediator.tui.widgets.inputs import Input
 from mediator.tui.widgets.nav import NavBar
 
 PAGE = 200

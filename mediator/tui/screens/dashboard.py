@@ -25,7 +25,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Button, Checkbox, Input, Label, ProgressBar, Select, Static
+from textual.widgets import Button, Label, ProgressBar, Select, Static
 
 from mediator.core.enums import DisputeType
 from mediator.core.errors import MediatorError
@@ -39,8 +39,10 @@ from mediator.reports.periods import Period, parse_month, parse_week, week_perio
 from mediator.reports.stats import Figures, Stats, TrendPoint, compute
 from mediator.tui.bindings import translate_bindings
 from mediator.tui.text import clip, fit, literal
+from mediator.tui.widgets.checkbox import Checkbox
 from mediator.tui.widgets.data_table import DataTable
 from mediator.tui.widgets.footer import Footer
+from mediator.tui.widgets.inputs import Input
 
 #: the figures compared week on week, in reading order
 WEEK_KEYS = ("registered", "accepted", "concluded", "success", "success_rate", "mediating",
@@ -170,10 +172,12 @@ class DashboardScreen(Screen[None]):
         Binding("ctrl+e", "export", "tui.dash.key.export"),
     ]
 
-    def __init__(self, services: Services) -> None:
+    def __init__(self, services: Services, kind: str = "weekly") -> None:
+        """``kind``: the report the export form starts with (the palette's 导出周报 …)."""
         super().__init__()
         translate_bindings(self)
         self.services = services
+        self.kind = kind if kind in EXPORT_KINDS else "weekly"
         self.stats: Stats | None = None
         self.written: Path | None = None
 
@@ -199,7 +203,7 @@ class DashboardScreen(Screen[None]):
                 yield Label(Content(t("tui.dash.export")))
                 with Horizontal(id="dash-export-row"):
                     yield Select([(Content(t(f"tui.dash.kind.{k}")), k) for k in EXPORT_KINDS],
-                                 value="weekly", allow_blank=False, id="dash-kind")
+                                 value=self.kind, allow_blank=False, id="dash-kind")
                     yield Select([(Content(f), f) for f in EXPORT_FORMATS], value="xlsx",
                                  allow_blank=False, id="dash-format")
                     yield Input(id="dash-period", placeholder="2026-W47")
@@ -223,7 +227,7 @@ class DashboardScreen(Screen[None]):
         overdue = self.query_one("#dash-overdue", DataTable)
         for key in ("case_no", "parties", "type", "mediator", "deadline", "days"):
             overdue.add_column(Text(t(f"tui.dash.col.{key}")), key=key)
-        self.query_one("#dash-period", Input).value = self._default_period("weekly")
+        self.query_one("#dash-period", Input).value = self._default_period(self.kind)
         self.query_one("#dash-folder", Input).value = str(default_folder(self.app))
         self.query_one("#dash-open", Button).display = False
         self.reload()

@@ -22,7 +22,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widget import Widget
-from textual.widgets import Button, Checkbox, Header, Input, Label, Static, TextArea
+from textual.widgets import Button, Header, Label, Static, TextArea
 from textual.worker import Worker, WorkerState
 
 from mediator.core.enums import AgreementForm, CaseSource, PartyRole
@@ -47,6 +47,7 @@ from mediator.tui.widgets.case_details import (
     load_references,
     type_choices,
 )
+from mediator.tui.widgets.checkbox import Checkbox
 from mediator.tui.widgets.footer import Footer
 from mediator.tui.widgets.form import (
     FormField,
@@ -57,6 +58,7 @@ from mediator.tui.widgets.form import (
     literal,
     phone_input,
 )
+from mediator.tui.widgets.inputs import Input
 from mediator.tui.widgets.party_editor import PartyEditor
 from mediator.tui.widgets.picker import CycleChoice, Picker
 
@@ -230,6 +232,7 @@ class IntakeScreen(_FormScreen):
                     t("intake.draft_message", when=when),
                     t("intake.draft_restore"),
                     t("intake.draft_discard"),
+                    safe=True,
                 ),
                 lambda restore: self._answer_draft(draft.form, bool(restore)),
             )

@@ -30,7 +30,6 @@ from textual.screen import Screen
 from textual.widgets import (
     Button,
     DirectoryTree,
-    Input,
     Label,
     ProgressBar,
     Select,
@@ -39,9 +38,11 @@ from textual.widgets import (
 
 from mediator.i18n import t
 from mediator.tui.bindings import translate_bindings
+from mediator.tui.glyphs import is_safe
 from mediator.tui.text import clip, literal
 from mediator.tui.widgets.data_table import DataTable
 from mediator.tui.widgets.footer import Footer
+from mediator.tui.widgets.inputs import Input
 
 LEDGER_SUFFIXES = (".xlsx", ".xlsm", ".csv", ".txt")
 PREVIEW_ROWS = 20
@@ -51,6 +52,10 @@ PROGRESS_EVERY = 0.1
 
 class LedgerTree(DirectoryTree):
     """Folders and ledger files only."""
+
+    def on_mount(self) -> None:
+        if is_safe(self.app):  # no folder and file pictures: the Windows console cannot draw them
+            self.ICON_NODE, self.ICON_NODE_EXPANDED, self.ICON_FILE = "+ ", "- ", "  "
 
     def filter_paths(self, paths: Iterable[Path]) -> Iterable[Path]:
         return [p for p in paths if not p.name.startswith(".")

@@ -1,5 +1,5 @@
 """设置 — the office's identity, mediators, villages, and this PC's preferences (operator name,
-language, theme, risk colours). People and places live in the database (changed through
+language, theme, screen glyphs, risk colours). People and places live in the database (changed through
 Services, audited); preferences live in ``config.toml`` (``mediator.core.config``)."""
 
 from __future__ import annotations
@@ -15,11 +15,12 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Button, Input, Label, Select, Static, TabbedContent, TabPane
+from textual.widgets import Button, Label, Select, Static, TabbedContent, TabPane
 
 from mediator.core.config import Config
 from mediator.core.enums import RiskGrade
 from mediator.core.errors import MediatorError, ValidationError
+from mediator.core.glyphs import GLYPH_MODES, normalise_glyph_mode, use_safe_glyphs
 from mediator.core.models import Mediator, Office, Village
 from mediator.core.validate import normalise
 from mediator.i18n import get_language, normalise_language, t
@@ -29,6 +30,7 @@ from mediator.tui.text import literal, plain
 from mediator.tui.widgets.case_list import parse_colour, risk_style
 from mediator.tui.widgets.data_table import DataTable
 from mediator.tui.widgets.footer import Footer
+from mediator.tui.widgets.inputs import Input
 from mediator.tui.widgets.nav import NavBar
 from mediator.tui.widgets.office_form import OfficeForm, OfficeValues
 
@@ -124,6 +126,12 @@ class SettingsScreen(Screen[None]):
                               (Content(t("tui.settings.theme_light")), "light")],
                              value="light" if self.app.theme == "textual-light" else "dark",
                              allow_blank=False, id="pref-theme", compact=True)
+            with Horizontal(classes="form-row"):
+                yield Label(Content(t("glyphs.setting")))
+                yield Select([(Content(t(f"glyphs.mode.{mode}")), mode) for mode in GLYPH_MODES],
+                             value=normalise_glyph_mode(cfg.glyphs), allow_blank=False,
+                             id="pref-glyphs", compact=True)
+            yield Static(Content(t("glyphs.setting_hint")), classes="hint")
             yield Static(Content(t("tui.settings.risk_colours")), classes="section")
             for grade in RiskGrade:
                 with Horizontal(classes="form-row"):
@@ -337,7 +345,8 @@ class SettingsScreen(Screen[None]):
             return
         language = str(self.query_one("#pref-language", Select).value)
         theme = str(self.query_one("#pref-theme", Select).value)
-        new = replace(cfg, operator=operator, language=language, theme=theme,
+        glyphs = str(self.query_one("#pref-glyphs", Select).value)
+        new = replace(cfg, operator=operator, language=language, theme=theme, glyphs=glyphs,
                       risk_colours={**cfg.risk_colours, **colours}, problem=None)
         try:
             self.app.save_settings(new)  # type: ignore[attr-defined]
@@ -347,6 +356,8 @@ class SettingsScreen(Screen[None]):
         note = t("tui.settings.saved")
         if normalise_language(language) != get_language():
             note += " " + t("tui.settings.language_restart")
+        if use_safe_glyphs(glyphs) != self.app.safe_glyphs:  # type: ignore[attr-defined]
+            note += " " + t("glyphs.restart")
         status.update(Content(note))
 
     def _pref_error(self, field: str, message: str) -> None:

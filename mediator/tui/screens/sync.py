@@ -25,11 +25,9 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import (
     Button,
-    Input,
     Label,
     ProgressBar,
     Select,
-    SelectionList,
     Static,
 )
 
@@ -38,9 +36,11 @@ from mediator.core.logs import user_message
 from mediator.core.models import local_time
 from mediator.i18n import t
 from mediator.tui.bindings import translate_bindings
-from mediator.tui.text import clip, literal
+from mediator.tui.text import clip, literal, plain
+from mediator.tui.widgets.checkbox import SelectionList
 from mediator.tui.widgets.data_table import DataTable
 from mediator.tui.widgets.footer import Footer
+from mediator.tui.widgets.inputs import Input
 
 PROGRESS_EVERY = 0.1  # seconds between progress updates from a worker
 
@@ -170,10 +170,10 @@ class SyncScreen(Screen[None]):
             default = sync.default_recipient()
             log = sync.import_log(limit=1)
             last = (t("tui.sync.last_import", at=local_time(log[0].imported_at),
-                      name=log[0].sender_name) if log else t("tui.sync.never_imported"))
+                      name=plain(log[0].sender_name)) if log else t("tui.sync.never_imported"))
             self.post_message(SyncInfo(
-                office=t("tui.sync.office", name=office.name, code=office.code), fingerprint=fp,
-                recipients=[(f"{r.office_name}（{r.office_code}）", r.office_code) for r in rows],
+                office=t("tui.sync.office", name=plain(office.name), code=office.code), fingerprint=fp,
+                recipients=[(f"{plain(r.office_name)}（{r.office_code}）", r.office_code) for r in rows],
                 default=default.office_code if default else None,
                 folders=[str(p) for p in removable_folders()],
                 conflicts=sync.open_conflict_count(), last_import=last))
@@ -443,7 +443,7 @@ class ImportScreen(Screen[None]):
                 throttle.show(None, 0, total_units, force=True)
 
             def file(self, index: int, path: Path) -> None:
-                self.prefix = f"[{index + 1}/{self.n}] {path.name}"
+                self.prefix = f"[{index + 1}/{self.n}] {plain(path.name)}"
                 throttle.show(self.prefix, self.units, self.total, force=True)
 
             def stage(self, text: str) -> None:
@@ -554,7 +554,7 @@ class ImportLogScreen(Screen[None]):
         table.clear()
         for r in msg.rows:
             table.add_row(Text(local_time(r.imported_at)),
-                          Text(clip(f"{r.sender_name}（{r.sender_code}）", 40)), Text(r.week),
+                          Text(clip(f"{r.sender_name}（{r.sender_code}）", 40)), literal(r.week, limit=16),
                           Text(clip(r.file_name, 36)),
                           *(Text(str(n), justify="right") for n in (
                               r.new_rows, r.updated_rows, r.unchanged_rows, r.older_rows,

@@ -17,7 +17,7 @@ from typing import Any
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Checkbox, Input, TextArea
+from textual.widgets import TextArea
 
 from mediator.core.enums import CaseSource, DisputeType, PetitionChannel, RiskGrade
 from mediator.core.errors import ValidationError
@@ -25,6 +25,7 @@ from mediator.core.models import Mediator, Village
 from mediator.core.services import Services
 from mediator.core.validate import normalise
 from mediator.i18n import t
+from mediator.tui.widgets.checkbox import Checkbox
 from mediator.tui.widgets.form import (
     FormField,
     ParsedInput,
@@ -33,6 +34,7 @@ from mediator.tui.widgets.form import (
     format_yuan,
     int_input,
 )
+from mediator.tui.widgets.inputs import Input
 from mediator.tui.widgets.picker import Choice, CycleChoice, Picker, make_choices
 
 TEXT_FIELDS = ("facts", "requests", "stabilising_measures")

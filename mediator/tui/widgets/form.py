@@ -21,7 +21,7 @@ from textual.app import ComposeResult
 from textual.css.scalar import Unit
 from textual.dom import DOMNode
 from textual.widget import Widget
-from textual.widgets import Input, Label, Static
+from textual.widgets import Label, Static
 
 from mediator.core.errors import ValidationError
 from mediator.core.validate import (
@@ -34,6 +34,7 @@ from mediator.core.validate import (
 )
 from mediator.i18n import t
 from mediator.tui.text import plain as _plain
+from mediator.tui.widgets.inputs import Input
 
 Feedback = tuple[str, bool] | None  # (message, is_error)
 

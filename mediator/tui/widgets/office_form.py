@@ -9,12 +9,13 @@ from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
-from textual.widgets import Input, Label, Static
+from textual.widgets import Label, Static
 
 from mediator.cli.basic import default_short_name
 from mediator.core.errors import ValidationError
 from mediator.core.validate import normalise, parse_office_code
 from mediator.i18n import t
+from mediator.tui.widgets.inputs import Input
 
 
 @dataclass(frozen=True)

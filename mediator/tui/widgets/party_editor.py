@@ -15,7 +15,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.widgets import Button, Input, Static
+from textual.widgets import Button, Static
 from textual.worker import Worker, WorkerState
 
 from mediator.core.enums import PartyKind, PartyRole
@@ -24,6 +24,7 @@ from mediator.core.services import PartyInput, RepeatHit, Services
 from mediator.core.validate import normalise, parse_phone, parse_resident_id
 from mediator.i18n import t
 from mediator.tui.widgets.form import FormField, ParsedInput, id_input, phone_input
+from mediator.tui.widgets.inputs import Input
 from mediator.tui.widgets.picker import CycleChoice
 
 LOOKUP_DELAY = 0.35

@@ -25,11 +25,12 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.message import Message
 from textual.widget import Widget
-from textual.widgets import Input, OptionList
+from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from mediator.core.validate import normalise
 from mediator.i18n import t
+from mediator.tui.widgets.inputs import Input
 
 MAX_SHOWN = 30
 

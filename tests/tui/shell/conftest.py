@@ -80,3 +80,24 @@ async def settle(pilot: Any, app: Any) -> None:
     for _ in range(3):
         await app.workers.wait_for_complete()
         await pilot.pause()
+
+
+async def settle_list(pilot: Any, app: Any, turns: int = 500) -> None:
+    """Wait on the case list's own state, not on time: no first page in flight, no folded
+    search waiting to run, the count shown for the latest query, no worker running. Bounded by
+    turns of the event loop; a list that never settles fails the test instead of hanging."""
+    from textual.worker import WorkerState
+
+    from mediator.i18n import t
+
+    screen = app.screen
+    for _ in range(turns):
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        busy = [w for w in app.workers if w.state in (WorkerState.PENDING, WorkerState.RUNNING)]
+        count = str(screen.query_one("#count").render())
+        if (screen._in_flight is None and not screen._search_dirty and not busy
+                and count != t("tui.cases.counting")):
+            return
+    raise AssertionError("the case list did not settle")

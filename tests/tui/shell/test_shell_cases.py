@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from conftest import TODAY, settle  # type: ignore[import-not-found]
+from conftest import TODAY, settle, settle_list  # type: ignore[import-not-found]
 from textual.widgets import Checkbox, Input, Select, Static
 
 from mediator.core.enums import DisputeType, PartyRole
@@ -17,6 +17,11 @@ from mediator.tui.widgets.case_list import CaseList
 
 def count_text(app: Any) -> str:
     return str(app.screen.query_one("#count", Static).render())
+
+
+def count_of(n: int) -> str:
+    """What the count shows for ``n`` cases (共 2,000 件)."""
+    return f"共 {n:,} 件"
 
 
 def shown_ids(app: Any) -> list[str]:
@@ -39,7 +44,7 @@ async def test_pages_through_2000_cases_without_loading_them_all(big: Any) -> No
         assert isinstance(app.screen, CasesScreen)
         case_list = app.screen.query_one(CaseList)
         assert len(case_list.rows) == PAGE  # one page, not 2,000 rows
-        assert "2,000" in count_text(app)
+        assert count_text(app) == count_of(2000)
         newest = big.svc.list_cases(CaseFilter(), limit=PAGE)
         assert shown_ids(app) == [r.id for r in newest.rows]  # newest first, same order as SQL
         assert case_list.has_focus
@@ -68,21 +73,19 @@ async def test_chinese_search_typed_key_by_key(svc: Any, app_factory: Any) -> No
     register(svc, "钱七", "孙八", facts="装修噪音扰民")
     app = app_factory()
     async with app.run_test(size=(100, 30)) as pilot:
-        await settle(pilot, app)
-        assert "3" in count_text(app)
+        await settle_list(pilot, app)
+        assert count_text(app) == count_of(3)
         await pilot.press("slash")
         for ch in "张三":  # one key at a time, as an input method delivers them
             await pilot.press(ch)
-        await pilot.pause(0.2)
-        await settle(pilot, app)
+        await settle_list(pilot, app)
         assert app.screen.query_one("#search", Input).value == "张三"
         assert shown_ids(app) == [zhang]
-        assert "1" in count_text(app)
+        assert count_text(app) == count_of(1)
 
         async def search(text: str) -> list[str]:
             app.screen.query_one("#search", Input).value = text
-            await pilot.pause(0.2)
-            await settle(pilot, app)
+            await settle_list(pilot, app)
             return shown_ids(app)
 
         assert await search("zs") == [zhang]           # pinyin initials
@@ -92,10 +95,9 @@ async def test_chinese_search_typed_key_by_key(svc: Any, app_factory: Any) -> No
         assert await search("人调字第002") == [wang]   # case number
         assert await search("１３８１２３４５６７８") == [zhang]  # full-width digits from an IME
         assert await search("没有这个人") == []
-        assert "0" in count_text(app)
+        assert count_text(app) == count_of(0)
         await pilot.press("escape")  # clears the search, back to every case
-        await pilot.pause(0.2)
-        await settle(pilot, app)
+        await settle_list(pilot, app)
         assert len(shown_ids(app)) == 3
         assert app.screen.query_one(CaseList).has_focus
 
@@ -108,8 +110,7 @@ async def test_typing_in_the_list_goes_to_the_search(svc: Any, app_factory: Any)
         await settle(pilot, app)
         assert app.screen.query_one(CaseList).has_focus
         await pilot.press("w", "w")
-        await pilot.pause(0.2)
-        await settle(pilot, app)
+        await settle_list(pilot, app)
         assert app.screen.query_one("#search", Input).value == "ww"
         assert shown_ids(app) == [other]
 
@@ -123,7 +124,8 @@ async def test_filters(big: Any) -> None:
         await settle(pilot, app)
         open_count = big.svc.count_cases(screen.current_filter())
         assert 0 < open_count < 2000
-        assert f"{open_count:,}" in count_text(app)
+        await settle_list(pilot, app)
+        assert count_text(app) == count_of(open_count)
         assert {r.state for r in screen.query_one(CaseList).rows} == {"MEDIATING"}
 
         screen.query_one("#f-type", Select).value = DisputeType.NEIGHBOUR.name
@@ -151,7 +153,8 @@ async def test_filters(big: Any) -> None:
         assert screen.query_one("#f-overdue", Checkbox).value
         rows = screen.query_one(CaseList).rows
         expected = big.svc.count_cases(CaseFilter(overdue_only=True))
-        assert f"{expected:,}" in count_text(app)
+        await settle_list(pilot, app)
+        assert count_text(app) == count_of(expected)
         assert all(r.next_due_on is not None and r.next_due_on < TODAY for r in rows)
 
 
@@ -194,37 +197,37 @@ async def test_keys_typed_during_a_slow_query_fold_into_one(svc: Any, app_factor
     """No debounce: the first key queries at once; keys typed while that query runs are
     folded into a single query for the final text when it returns, and the list ends up
     showing the final text's matches (never an older query's)."""
-    import time
+    import threading
 
     zhang = register(svc, "张三丰")
     register(svc, "张小四")
     app = app_factory()
     async with app.run_test(size=(100, 30)) as pilot:
-        await settle(pilot, app)
+        await settle_list(pilot, app)
         services = app.services
         real = services.list_cases
         queries: list[str] = []
+        release = threading.Event()
 
         def slow(f: CaseFilter, *args: Any, **kwargs: Any) -> Any:
             queries.append(f.query)
-            time.sleep(0.3)
+            release.wait(30)   # held until the test has typed; the timeout only unsticks a bug
             return real(f, *args, **kwargs)
 
         monkeypatch.setattr(services, "list_cases", slow)
         search = app.screen.query_one("#search", Input)
-        for text in ("张", "张三", "张三丰"):   # as fast as an input method commits them
+        search.value = "张"
+        await pilot.pause()                    # the first key queries at once, and is held
+        for text in ("张三", "张三丰"):         # as fast as an input method commits them
             search.value = text
-        for _ in range(30):
-            await pilot.pause(0.1)
-            if queries and queries[-1] == "张三丰" and shown_ids(app) == [zhang]:
-                break
-        await settle(pilot, app)
+        await pilot.pause()
+        assert queries == ["张"]
+        release.set()
+        await settle_list(pilot, app)
         assert shown_ids(app) == [zhang]
-        assert queries[-1] == "张三丰"
-        # the first change queried at once (with the text as it then was); the two changes
-        # that arrived while it ran folded into at most one more query
-        assert 1 <= len(queries) <= 2
-        assert "1" in count_text(app)
+        # the two changes that arrived while the first ran folded into one query
+        assert queries == ["张", "张三丰"]
+        assert count_text(app) == count_of(1)
 
 
 async def test_count_waits_for_the_list_to_be_painted(big: Any, monkeypatch: Any) -> None:
@@ -257,13 +260,40 @@ async def test_count_waits_for_the_list_to_be_painted(big: Any, monkeypatch: Any
     monkeypatch.setattr(cases.CasesScreen, "post_message", post)
     app = big.app()
     async with app.run_test(size=(100, 30)) as pilot:
-        await settle(pilot, app)
-        assert "2,000" in count_text(app)
+        await settle_list(pilot, app)
+        assert count_text(app) == count_of(2000)
         assert gc.get_freeze_count() > 0
         await pilot.press("slash")
         await pilot.press("x", "y", "z")
-        await settle(pilot, app)
-        assert "0" in count_text(app)
+        await settle_list(pilot, app)
+        assert count_text(app) == count_of(0)
     gc.unfreeze()
     assert order and order[0] == "page"
     assert painted_before_count and all(painted_before_count)
+
+
+async def test_f2_always_shows_the_list(svc: Any, app_factory: Any) -> None:
+    """F2 from the agenda came back to the case file left open in the list's mode; it shows the
+    list, wherever the user is."""
+    from mediator.tui.screens.agenda import AgendaScreen
+    from mediator.tui.screens.case_file import CaseFileScreen
+
+    case_id = register(svc, "张三")
+    app = app_factory()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle_list(pilot, app)
+        await pilot.press("enter")                 # open the case file from the list
+        await settle(pilot, app)
+        assert isinstance(app.screen, CaseFileScreen) and app.screen.case_id == case_id
+        await pilot.press("f3")
+        await settle(pilot, app)
+        assert isinstance(app.screen, AgendaScreen)
+        await pilot.press("f2")
+        await settle(pilot, app)
+        assert isinstance(app.screen, CasesScreen)
+        await pilot.press("enter")
+        await settle(pilot, app)
+        assert isinstance(app.screen, CaseFileScreen)
+        await pilot.press("f2")                    # from the case file itself
+        await settle(pilot, app)
+        assert isinstance(app.screen, CasesScreen)

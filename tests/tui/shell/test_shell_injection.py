@@ -11,10 +11,12 @@ from datetime import timedelta
 from typing import Any
 
 from conftest import TODAY, settle  # type: ignore[import-not-found]
+from sqlalchemy import text
 from textual.widgets import DataTable, Input, TabbedContent
 
 from mediator.core.enums import DisputeType, PartyRole
 from mediator.core.services import CaseInput, PartyInput
+from mediator.core.text import strip_controls
 from mediator.tui.screens.agenda import AgendaList, AgendaScreen
 from mediator.tui.screens.cases import CasesScreen
 from mediator.tui.screens.settings import SettingsScreen
@@ -56,6 +58,15 @@ def seed(svc: Any) -> list[str]:
         svc.add_mediator(name)
     svc.add_village("330106001001", "[bold]青石村[/]")
     svc.add_village("330106001002", "\x1b[2J清屏村")
+    # typed input removes ESC now; a database written by an older version, by hand or by an
+    # import can still hold it, and every screen must show it inert: put it back directly
+    with svc.db.write() as s:
+        for raw in (HOSTILE[3], "\x1b[2J清屏村"):
+            clean = strip_controls(raw)
+            for table, col in (("party", "name"), ("dispute_case", "parties_text"),
+                               ("village", "name"), ("follow_up", "note")):
+                s.exec(text(f"UPDATE {table} SET {col} = replace({col}, :clean, :raw)"),
+                       params={"clean": clean, "raw": raw})
     return ids
 
 

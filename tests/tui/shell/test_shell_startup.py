@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import pytest
 from conftest import TODAY, settle  # type: ignore[import-not-found]
 from textual.command import CommandPalette
 from textual.widgets import OptionList
@@ -13,7 +14,7 @@ from textual.widgets import OptionList
 from mediator.core.enums import AgreementForm
 from mediator.core.models import Case
 from mediator.core.services import AgreementInput, ObligationInput
-from mediator.i18n import set_language
+from mediator.i18n import set_language, t
 
 
 def notices(app: Any) -> list[str]:
@@ -132,3 +133,45 @@ async def test_start_builds_the_footer_without_restyling_each_key(svc: Any, app_
     assert restyled == []
     # the first compose is empty (bindings not ready); one rebuild when the list takes focus
     assert len(composed) == 2
+
+
+async def _palette_options(pilot: Any, app: Any, want: str) -> list[str]:
+    """The palette's options once the first of them is ``want`` (polled, bounded)."""
+    found: list[str] = []
+    for _ in range(200):
+        await pilot.pause(0.02)
+        options = app.screen.query_one(OptionList)
+        found = [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
+        if found and want in found[0]:
+            return found
+    return found
+
+
+@pytest.mark.parametrize(("typed", "kind", "lang"), [
+    ("周报", "weekly", "zh_CN"), ("台账", "ledger", "zh_CN"), ("subsidy", "subsidy", "zh_CN"),
+    ("weekly", "weekly", "en"), ("排查", "screening", "en"),
+])
+async def test_the_palette_finds_every_report_by_its_name(svc: Any, app_factory: Any,
+                                                          typed: str, kind: str,
+                                                          lang: str) -> None:
+    """周报 in the palette said "No matches found"; each report is found by its Chinese or
+    English name and opens the overview with its export form set to that report."""
+    from textual.widgets import Select
+
+    from mediator.tui.screens.dashboard import DashboardScreen
+
+    set_language(lang)
+    title = t("tui.cmd.report", report=t(f"tui.dash.kind.{kind}"))
+    app = app_factory()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot, app)
+        await pilot.press("ctrl+p")
+        await settle(pilot, app)
+        assert isinstance(app.screen, CommandPalette)
+        await pilot.press(*typed)
+        found = await _palette_options(pilot, app, title)
+        assert found and title in found[0], found
+        await pilot.press("enter")
+        await settle(pilot, app)
+        assert isinstance(app.screen, DashboardScreen)
+        assert app.screen.query_one("#dash-kind", Select).value == kind
