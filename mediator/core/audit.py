@@ -341,6 +341,7 @@ def verify_with(run: Execute) -> VerifyResult:
 
 def describe(result: VerifyResult) -> list[str]:
     """What :func:`verify` found, one finding a line, in the user's language."""
+    from mediator.core.text import plain
     from mediator.i18n import t
 
     if result.ok:
@@ -354,7 +355,7 @@ def describe(result: VerifyResult) -> list[str]:
         lines.append(t("integrity.digests_edited"))
     if result.changed_count:
         rows = t("integrity.row_sep").join(
-            t("integrity.row", table=t(f"cli.table.{table}"), id=row_id)
+            t("integrity.row", table=t(f"cli.table.{table}"), id=plain(row_id, limit=40))
             for table, row_id in result.changed)
         if result.changed_count > len(result.changed):
             rows += " …"

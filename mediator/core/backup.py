@@ -38,6 +38,7 @@ from mediator.core.files import (
     restrict,
     sweep_abandoned,
 )
+from mediator.core.text import plain
 from mediator.i18n import t
 
 if TYPE_CHECKING:
@@ -324,7 +325,7 @@ def value_problems(path: Path) -> list[str]:
                                       f"coalesce(({pred}), 0) = 0", (rowid,)).fetchone()
                     if hit is not None:
                         problems.append(t("integrity.bad_value", table=table, column=col,
-                                          id=str(hit[0])[:40]))
+                                          id=plain(hit[0], limit=40)))
                         break
             if len(problems) >= SHOWN:
                 break

@@ -266,8 +266,13 @@ def schema_problems(path: Path, version: int) -> list[str]:
         return []
     want = {(r[0], r[1]): r for r in expected}
     have = {(r[0], r[1]): r for r in found}
-    problems = [f"{kind} {name}: {'unexpected' if key not in want else 'changed'}"
-                for key in sorted(have) for kind, name in [key] if want.get(key) != have[key]]
+    # names from a hostile file are shown, never sent to the terminal as they are
+    from mediator.core.text import plain
+
+    problems = [f"{plain(kind, limit=20)} {plain(name, limit=60)}: "
+                f"{'unexpected' if key not in want else 'changed'}"
+                for key in sorted(have, key=repr) for kind, name in [key]
+                if want.get(key) != have[key]]
     problems += [f"{kind} {name}: missing" for (kind, name) in sorted(set(want) - set(have))]
     return problems or ["schema differs"]
 

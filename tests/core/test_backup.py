@@ -518,3 +518,12 @@ def test_restore_refuses_a_backup_whose_rows_were_edited(live: Path, tmp_path: P
     _tamper(saved, "UPDATE party SET name = '王二麻' WHERE name = '张三';", resign=False)
     err = _refused(live, saved, capsys, "有 1 条记录被绕过本程序修改")
     assert "没有校验文件" in err  # the warning came first; the edit still refuses
+
+
+def test_names_from_a_hostile_backup_never_reach_the_terminal(live: Path, tmp_path: Path,
+                                                             capsys) -> None:
+    saved = _saved(live, tmp_path)
+    _tamper(saved, 'CREATE TRIGGER "x\x1b[2J\x1b]0;owned\x07" AFTER UPDATE ON party '
+                   "BEGIN DELETE FROM party; END;")
+    err = _refused(live, saved, capsys, "结构")
+    assert "\x1b" not in err and "\x07" not in err and "x^[[2J^[]0;owned^G" in err
