@@ -98,8 +98,12 @@ async def test_performed_by_a_date_makes_an_obligation(refs: Any, paths: Any) ->
         screen.query_one("#terms", Input).value = "赵六负责修好围墙"
         due = screen.query_one("#due_on", Input)
         assert due.disabled
-        screen.query_one("#performed_now", Checkbox).value = False
+        box = screen.query_one("#performed_now", Checkbox)
+        # ticked by default, and it says so in characters, not only in colour
+        assert str(box._button) == "[x]"
+        box.value = False
         await pilot.pause()
+        assert str(box._button) == "[ ]"
         assert not due.disabled
         await pilot.press("ctrl+s")
         await settle(pilot, app)

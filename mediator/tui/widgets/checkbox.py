@@ -1,9 +1,9 @@
-"""Textual's Checkbox and SelectionList, drawn as ``[x]`` / ``[ ]`` in safe-glyph mode.
+"""Textual's Checkbox and SelectionList, drawn as ``[x]`` / ``[ ]``.
 
-Textual draws a box as ``▐X▌`` whether it is ticked or not; the colour of the ``X`` tells the
-two apart. The half blocks are among the characters the Chinese Windows console draws two
-cells wide, and a colour alone is easily missed, so in safe-glyph mode (``mediator.tui.glyphs``)
-the box says it in characters. In full mode both widgets are Textual's, unchanged.
+Textual draws a box as ``▐X▌`` whether it is ticked or not; only the colour of the ``X`` tells
+the two apart. A clerk could not see that 当场履行完毕 was ticked (the right default in 简易登记)
+and turned it off by "ticking" it. The box says its state in characters, in every mode (the
+half blocks are also among the characters the Chinese Windows console draws two cells wide).
 """
 
 from __future__ import annotations
@@ -17,8 +17,6 @@ from textual.widgets import SelectionList as TextualSelectionList
 from textual.widgets.option_list import OptionDoesNotExist
 from textual.widgets.selection_list import SelectionType
 
-from mediator.tui.glyphs import is_safe
-
 #: inside the brackets of a ticked box
 MARK = "x"
 
@@ -26,8 +24,6 @@ MARK = "x"
 class Checkbox(TextualCheckbox):
     @property
     def _button(self) -> Content:
-        if not is_safe(self.app):
-            return super()._button
         # brackets as legible as the label; the mark in the button's colours (green when ticked)
         frame = self.get_visual_style("toggle--label")
         return Content.assemble(("[", frame), (MARK if self.value else " ",
@@ -37,8 +33,6 @@ class Checkbox(TextualCheckbox):
 class SelectionList(TextualSelectionList[SelectionType]):
     def render_line(self, y: int) -> Strip:
         line = super().render_line(y)
-        if not is_safe(self.app):
-            return line
         segments = list(line)
         _, scroll_y = self.scroll_offset
         try:

@@ -204,12 +204,15 @@ async def test_first_start_draws_only_safe_characters(tmp_path: Path, lang: str)
 
 
 async def test_full_mode_keeps_textual_glyphs(world: Any) -> None:
+    """Full mode keeps Textual's drawing, except the boxes: [ ] / [x] in every mode, since a
+    colour alone did not tell a clerk whether a box was ticked."""
     app = make_app(world.db, world.paths, config=Config(glyphs="full"))
     assert not app.safe_glyphs
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot, app)
         text = screen_text(app)
-        assert "▐X▌" in text and "▼" in text and "⏎" in text
+        assert "▼" in text and "⏎" in text
+        assert "[ ] 只看逾期" in text and "▐X▌" not in text
 
 
 # --- snapshots ---------------------------------------------------------------------------
