@@ -1036,6 +1036,16 @@ class Services:
                 "prevented_criminal", "prevented_petition", "petition_channel",
                 "petition_received_on")
 
+    @classmethod
+    def edited_fields(cls, body: str) -> str:
+        """An 修改信息 entry's body (the field names, language-neutral as stored and synced)
+        in the reader's words: "facts, risk_grade" -> 纠纷简要情况、风险等级. Other text is
+        returned as it is."""
+        names = [n.strip() for n in body.split(",")]
+        if not body.strip() or any(n not in cls.EDITABLE for n in names):
+            return body
+        return t("svc.field.separator").join(t(f"svc.field.{n}") for n in names)
+
     def edit_case(self, case_id: str, **changes: Any) -> Outcome:
         """Edit the details of a case (not its state: that moves only through actions)."""
         unknown = set(changes) - set(self.EDITABLE)

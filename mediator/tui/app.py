@@ -14,6 +14,7 @@ from typing import Any, ClassVar
 from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
+from textual.command import CommandPalette
 from textual.filter import LineFilter
 from textual.screen import Screen
 
@@ -25,7 +26,7 @@ from mediator.core.paths import Paths
 from mediator.core.services import Services
 from mediator.i18n import t
 from mediator.tui.bindings import translate_bindings
-from mediator.tui.commands import CaseLookup, ReportCommands
+from mediator.tui.commands import CaseLookup, Palette, ReportCommands
 from mediator.tui.glyphs import SafeGlyphs, key_display
 from mediator.tui.messages import CasesChanged
 from mediator.tui.screens.agenda import AgendaScreen
@@ -325,6 +326,11 @@ class MediatorApp(App[int], inherit_bindings=False):
         screen = self._screen_class("dashboard", "DashboardScreen")
         if screen is not None and self.has_office is not False:
             self.push_screen(screen(self.services, kind=kind))
+
+    def action_command_palette(self) -> None:
+        """Ctrl+P: the palette, in the user's language."""
+        if self.use_command_palette and not CommandPalette.is_open(self):
+            self.push_screen(Palette())
 
     def action_quick_case(self) -> None:
         self.quick_case()

@@ -7,8 +7,10 @@ from __future__ import annotations
 import asyncio
 from functools import partial
 
+from rich.align import Align
 from rich.text import Text
-from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.command import CommandList, CommandPalette, DiscoveryHit, Hit, Hits, Provider
+from textual.widgets.option_list import Option
 
 from mediator.core.enums import CaseState
 from mediator.core.queries import CaseFilter
@@ -67,3 +69,26 @@ class ReportCommands(Provider):
             if score > 0:
                 yield Hit(score, matcher.highlight(title), partial(self.app.open_report, kind),  # type: ignore[attr-defined]
                           text=title, help=t("tui.cmd.report_help", words=words))
+
+
+class Palette(CommandPalette):
+    """Textual's command palette with its own two texts in the user's language (it said
+    "Search for commands…" and "No matches found" in a Chinese interface)."""
+
+    def __init__(self) -> None:
+        super().__init__(placeholder=t("tui.palette.placeholder"), id="--command-palette")
+
+    def _start_no_matches_countdown(self, search_value: str) -> None:
+        # Textual's own countdown (textual.command, 8.2.8) with the message translated
+        self._stop_no_matches_countdown()
+
+        def show_no_matches() -> None:
+            if search_value:
+                self.query_one(CommandList).add_option(Option(
+                    Align.center(Text(t("tui.palette.no_matches"), style="not bold")),
+                    disabled=True, id=self._NO_MATCHES))
+                self._list_visible = True
+            else:
+                self._list_visible = False
+
+        self._no_matches_timer = self.set_timer(self._NO_MATCHES_COUNTDOWN, show_no_matches)

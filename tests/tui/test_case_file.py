@@ -10,7 +10,7 @@ import pytest
 from case_harness import Harness, choose_action, field_error, settle, shown, type_in
 from rich.console import Console
 from sqlalchemy import text
-from textual.widgets import Checkbox, DataTable, Input, TextArea
+from textual.widgets import Checkbox, DataTable, Input, Static, TextArea
 
 from mediator.core.enums import (
     AgreementForm,
@@ -542,3 +542,23 @@ async def test_esc_on_a_dialog_with_typed_text_asks_first(svc: Any, make_case: A
         await settle(pilot, app)
         assert app.screen is screen
     assert events_of(svc, case.id) == before
+
+
+@pytest.mark.parametrize(("lang", "fields", "registered"), [
+    ("zh_CN", "纠纷简要情况、风险等级", "登记 -> 待受理"),
+    ("en", "facts, risk grade", "State change  Registered （王调解）"),
+])
+async def test_timeline_speaks_the_users_words(svc: Any, make_case: Any, lang: str, fields: str,
+                                               registered: str) -> None:
+    """修改信息 listed internal names (facts, risk_grade); the registration read "Registered ->
+    Registered" in English."""
+    from mediator.i18n import set_language
+
+    set_language(lang)
+    case = make_case()
+    svc.edit_case(case.id, facts="两家因宅基地滴水问题发生争执，已多次口角",
+                  risk_grade=RiskGrade.MAJOR.name)
+    cf = svc.case_file(case.id)
+    lines = shown(Static(render_timeline(cf)), width=120).splitlines()
+    assert [ln.strip() for ln in lines if ln.strip() == fields] == [fields]
+    assert registered in lines[0] and "Registered -> Registered" not in lines[0]

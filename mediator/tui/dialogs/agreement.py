@@ -14,7 +14,7 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Button, Select, Static
+from textual.widgets import Button, Static
 
 from mediator.core.enums import AgreementForm, JudicialResult
 from mediator.core.errors import ValidationError
@@ -33,6 +33,7 @@ from mediator.tui.widgets.form import (
     format_yuan,
 )
 from mediator.tui.widgets.inputs import Input
+from mediator.tui.widgets.select import Select
 
 
 class InstalmentRow(Horizontal):

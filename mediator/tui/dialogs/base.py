@@ -21,7 +21,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widget import Widget
-from textual.widgets import Button, Label, OptionList, Select, Static, TextArea
+from textual.widgets import Button, Label, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 from textual.worker import Worker, WorkerState
 
@@ -32,6 +32,7 @@ from mediator.tui.widgets.bindings import localise_bindings
 from mediator.tui.widgets.checkbox import Checkbox
 from mediator.tui.widgets.form import FormField, ParsedInput, clear_errors, find_field
 from mediator.tui.widgets.inputs import Input
+from mediator.tui.widgets.select import Select
 
 R = TypeVar("R")
 

@@ -7,7 +7,6 @@ from collections.abc import Callable
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.widgets import Select
 
 from mediator.core.enums import FollowUpMethod, FollowUpResult, FollowUpType
 from mediator.core.errors import ValidationError
@@ -17,6 +16,7 @@ from mediator.i18n import t
 from mediator.tui.dialogs.base import enum_select, text_area
 from mediator.tui.dialogs.case_actions import CaseDialog
 from mediator.tui.widgets.form import FormField, date_input
+from mediator.tui.widgets.select import Select
 
 
 class ScheduleFollowUpDialog(CaseDialog):

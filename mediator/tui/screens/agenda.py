@@ -23,7 +23,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.message import Message
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Button, Label, Select, Static
+from textual.widgets import Button, Label, Static
 
 from mediator.core.enums import FollowUpMethod, FollowUpResult
 from mediator.core.errors import MediatorError, ValidationError
@@ -38,6 +38,7 @@ from mediator.tui.widgets.footer import Footer
 from mediator.tui.widgets.inputs import Input
 from mediator.tui.widgets.line_table import LineTable
 from mediator.tui.widgets.nav import NavBar
+from mediator.tui.widgets.select import Select
 
 DAYS = 7
 PARTIES_CELLS = 24

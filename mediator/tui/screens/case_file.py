@@ -421,7 +421,9 @@ def render_timeline(cf: CaseFile, full: bool = False) -> RenderableType:
         head.append("  ")
         head.append(literal(e.summary, "bold" if e.kind == EventKind.STATE.name else ""))
         if e.state_to and e.kind == EventKind.STATE.name:
-            head.append(f" -> {_label(CaseState, e.state_to)}", style="dim")
+            target = _label(CaseState, e.state_to)
+            if target != e.summary:      # not "Registered -> Registered"
+                head.append(f" -> {target}", style="dim")
         if e.operator:
             head.append(" ")
             head.append(literal(f"（{e.operator}）", "dim"))
@@ -433,7 +435,8 @@ def render_timeline(cf: CaseFile, full: bool = False) -> RenderableType:
         if e.body:
             if extra:
                 body.append("\n")
-            body.append(_long(e.body, full))
+            text = Services.edited_fields(e.body) if e.kind == EventKind.EDIT.name else e.body
+            body.append(_long(text, full))
         if body.plain:
             parts.append(Padding(body, (0, 0, 0, TIMELINE_INDENT)))
     return Group(*parts)

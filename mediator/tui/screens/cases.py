@@ -21,7 +21,7 @@ from textual.containers import Horizontal
 from textual.content import Content
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Select, Static
+from textual.widgets import Static
 from textual.worker import get_current_worker
 
 from mediator.core.enums import CaseState, DisputeType, RiskGrade
@@ -35,6 +35,7 @@ from mediator.tui.widgets.checkbox import Checkbox
 from mediator.tui.widgets.footer import Footer
 from mediator.tui.widgets.inputs import Input
 from mediator.tui.widgets.nav import NavBar
+from mediator.tui.widgets.select import Select
 
 PAGE = 200
 PAINT_WAIT = 1.0   # seconds the count waits for the first page to be painted, at most
@@ -314,8 +315,9 @@ class CasesScreen(Screen[None]):
     def on_count_loaded(self, msg: CountLoaded) -> None:
         if msg.generation == self.generation:
             # a fixed width (app.tcss): the count changing is a repaint, not a new layout
+            key = "tui.cases.count_one" if msg.count == 1 else "tui.cases.count"
             self.query_one("#count", Static).update(
-                Content(t("tui.cases.count", n=f"{msg.count:,}")), layout=False)
+                Content(t(key, n=f"{msg.count:,}")), layout=False)
 
     def on_choices_loaded(self, msg: ChoicesLoaded) -> None:
         self.query_one("#f-office", Select).set_class(len(msg.offices) < 2, "-hidden")

@@ -25,7 +25,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Button, Label, ProgressBar, Select, Static
+from textual.widgets import Button, Label, ProgressBar, Static
 
 from mediator.core.enums import DisputeType
 from mediator.core.errors import MediatorError
@@ -43,6 +43,7 @@ from mediator.tui.widgets.checkbox import Checkbox
 from mediator.tui.widgets.data_table import DataTable
 from mediator.tui.widgets.footer import Footer
 from mediator.tui.widgets.inputs import Input
+from mediator.tui.widgets.select import Select
 
 #: the figures compared week on week, in reading order
 WEEK_KEYS = ("registered", "accepted", "concluded", "success", "success_rate", "mediating",

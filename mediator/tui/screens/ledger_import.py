@@ -32,7 +32,6 @@ from textual.widgets import (
     DirectoryTree,
     Label,
     ProgressBar,
-    Select,
     Static,
 )
 
@@ -43,6 +42,7 @@ from mediator.tui.text import clip, literal
 from mediator.tui.widgets.data_table import DataTable
 from mediator.tui.widgets.footer import Footer
 from mediator.tui.widgets.inputs import Input
+from mediator.tui.widgets.select import Select
 
 LEDGER_SUFFIXES = (".xlsx", ".xlsm", ".csv", ".txt")
 PREVIEW_ROWS = 20

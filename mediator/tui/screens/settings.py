@@ -15,7 +15,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Button, Label, Select, Static, TabbedContent, TabPane
+from textual.widgets import Button, Label, Static, TabbedContent, TabPane
 
 from mediator.core.config import Config
 from mediator.core.enums import RiskGrade
@@ -33,6 +33,7 @@ from mediator.tui.widgets.footer import Footer
 from mediator.tui.widgets.inputs import Input
 from mediator.tui.widgets.nav import NavBar
 from mediator.tui.widgets.office_form import OfficeForm, OfficeValues
+from mediator.tui.widgets.select import Select
 
 LANGUAGES = (("zh_CN", "中文"), ("en", "English"))
 

@@ -27,7 +27,6 @@ from textual.widgets import (
     Button,
     Label,
     ProgressBar,
-    Select,
     Static,
 )
 
@@ -41,6 +40,7 @@ from mediator.tui.widgets.checkbox import SelectionList
 from mediator.tui.widgets.data_table import DataTable
 from mediator.tui.widgets.footer import Footer
 from mediator.tui.widgets.inputs import Input
+from mediator.tui.widgets.select import Select
 
 PROGRESS_EVERY = 0.1  # seconds between progress updates from a worker
 

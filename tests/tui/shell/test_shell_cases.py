@@ -297,3 +297,18 @@ async def test_f2_always_shows_the_list(svc: Any, app_factory: Any) -> None:
         await pilot.press("f2")                    # from the case file itself
         await settle(pilot, app)
         assert isinstance(app.screen, CasesScreen)
+
+
+async def test_one_case_is_one_case_in_english(svc: Any, app_factory: Any) -> None:
+    from mediator.i18n import set_language
+
+    set_language("en")
+    register(svc, "张三")
+    app = app_factory()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle_list(pilot, app)
+        assert count_text(app) == "1 case"
+        register(svc, "王五")
+        app.screen.reload()
+        await settle_list(pilot, app)
+        assert count_text(app) == "2 cases"

@@ -175,3 +175,24 @@ async def test_the_palette_finds_every_report_by_its_name(svc: Any, app_factory:
         await settle(pilot, app)
         assert isinstance(app.screen, DashboardScreen)
         assert app.screen.query_one("#dash-kind", Select).value == kind
+
+
+async def test_palette_and_prompts_in_the_users_language(svc: Any, app_factory: Any) -> None:
+    """The palette said "Search for commands…" and "No matches found", empty choices "Select",
+    in a Chinese interface."""
+    from textual.widgets import Input
+
+    from mediator.tui.widgets.select import Select
+
+    assert Select([("甲", "a")]).prompt == "请选择"
+    assert Select([("甲", "a")], prompt="接收单位").prompt == "接收单位"
+    app = app_factory()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot, app)
+        await pilot.press("ctrl+p")
+        await settle(pilot, app)
+        assert isinstance(app.screen, CommandPalette)
+        assert app.screen.query_one(Input).placeholder.startswith("输入命令、报表或案件")
+        await pilot.press(*"qqqxqqq")
+        found = await _palette_options(pilot, app, "没有找到")
+        assert found and "'没有找到'" in found[0] and "No matches" not in found[0]
