@@ -96,6 +96,8 @@ class CasesScreen(Screen[None]):
         self._in_flight: int | None = None
         self._search_dirty = False
         self._stale = False
+        #: Enter was pressed in the search box before its matches arrived: open the first
+        self._open_first = False
 
     # --- layout ------------------------------------------------------------------------
 
@@ -181,9 +183,16 @@ class CasesScreen(Screen[None]):
 
     @on(Input.Submitted, "#search")
     def _search_submitted(self) -> None:
-        self._search_dirty = False
-        self.reload()
-        self.query_one(CaseList).focus()
+        """Enter in the search box opens the first match (it only moved to the list, and a
+        second Enter opened it); when the matches are still being found, as soon as they are."""
+        case_list = self.query_one(CaseList)
+        case_list.focus()
+        if self._in_flight is None and not self._search_dirty:
+            self._open_first = False
+            if case_list.current is not None:
+                self.app.open_case(case_list.current.id)  # type: ignore[attr-defined]
+        else:
+            self._open_first = True
 
     @on(Select.Changed)
     @on(Checkbox.Changed)
@@ -311,6 +320,10 @@ class CasesScreen(Screen[None]):
             filtered = bool(f.query.strip()) or f != replace(CaseFilter(), query=f.query)
             case_list.empty_text = t("tui.cases.no_match") if filtered else t("tui.cases.empty")
             case_list.set_rows(msg.rows, msg.next_cursor is not None, keep_id=msg.keep_id)
+            if self._open_first and self._in_flight is None and not self._search_dirty:
+                self._open_first = False
+                if case_list.current is not None:
+                    self.app.open_case(case_list.current.id)  # type: ignore[attr-defined]
 
     def on_count_loaded(self, msg: CountLoaded) -> None:
         if msg.generation == self.generation:

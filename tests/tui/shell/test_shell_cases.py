@@ -312,3 +312,43 @@ async def test_one_case_is_one_case_in_english(svc: Any, app_factory: Any) -> No
         app.screen.reload()
         await settle_list(pilot, app)
         assert count_text(app) == "2 cases"
+
+
+async def test_enter_in_the_search_box_opens_the_first_match(svc: Any, app_factory: Any,
+                                                             monkeypatch: Any) -> None:
+    """One Enter opens the case found (a second Enter was needed); pressed before the matches
+    arrive, the first match opens as soon as they do."""
+    import threading
+
+    wang = register(svc, "王小明", "赵六")
+    zhang = register(svc, "张三")
+    app = app_factory()
+    opened: list[str] = []
+    monkeypatch.setattr(app, "open_case", opened.append)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle_list(pilot, app)
+        search = app.screen.query_one("#search", Input)
+        search.focus()
+        search.value = "小明"
+        await settle_list(pilot, app)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert opened == [wang]
+
+        release = threading.Event()
+        real = app.services.list_cases
+
+        def held(f: CaseFilter, *args: Any, **kwargs: Any) -> Any:
+            release.wait(30)     # the matches are slow to come (a county); never a real wait
+            return real(f, *args, **kwargs)
+
+        monkeypatch.setattr(app.services, "list_cases", held)
+        search.focus()
+        search.value = "张三"
+        await pilot.pause()
+        await pilot.press("enter")              # before the matches are there
+        await pilot.pause()
+        assert opened == [wang]
+        release.set()
+        await settle_list(pilot, app)
+        assert opened == [wang, zhang]
