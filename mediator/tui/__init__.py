@@ -48,7 +48,9 @@ def run_app(ctx: Any) -> int:
     from mediator.tui.app import MediatorApp
 
     db = ctx.open_db()
-    app = MediatorApp(db=db, operator=ctx.operator, paths=paths, config=config)
+    named = getattr(ctx.args, "operator", None) or os.environ.get("MEDIATOR_OPERATOR")
+    app = MediatorApp(db=db, operator=ctx.operator, paths=paths, config=config,
+                      ask_operator=not named and not config.operator)
     app.startup_notices = tuple(getattr(ctx, "notices", ()))
     try:
         app.run()

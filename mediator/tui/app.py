@@ -70,8 +70,12 @@ class MediatorApp(App[int], inherit_bindings=False):
     ]
 
     def __init__(self, db: Database, operator: str = "", paths: Paths | None = None,
-                 today: date | Callable[[], date] | None = None, config: Config | None = None):
+                 today: date | Callable[[], date] | None = None, config: Config | None = None,
+                 ask_operator: bool = False):
+        """``ask_operator``: no operator name is known (none given, none in the settings):
+        ask for one once the office is found, so the audit trail names a person."""
         super().__init__()
+        self.ask_operator = ask_operator
         translate_bindings(self)
         self.db = db
         self.paths = paths
@@ -168,6 +172,10 @@ class MediatorApp(App[int], inherit_bindings=False):
 
     def _office_checked(self, present: bool) -> None:
         self.has_office = present
+        if present and self.ask_operator and not self.config.operator:
+            from mediator.tui.dialogs.operator import OperatorDialog
+
+            self.push_screen(OperatorDialog(), self._operator_named)
         if not present:
             # keys hidden on the first-start screen; with an office check_action answers as
             # it did while the check ran, and a refresh would rebuild every footer for nothing
@@ -183,6 +191,15 @@ class MediatorApp(App[int], inherit_bindings=False):
         for screen in list(self._data_views):
             for bar in screen.query(NavBar):
                 bar.set_title(self.office_title)
+
+    def _operator_named(self, name: str | None) -> None:
+        if name:
+            self.config.operator = name
+            try:
+                self.save_settings()
+            except OSError as exc:
+                self.notify(t("tui.settings.save_failed", error=str(exc)), severity="error",
+                            markup=False)
 
     def office_ready(self) -> None:
         """The first-start screen created the office or opened the demo database."""

@@ -196,3 +196,53 @@ async def test_palette_and_prompts_in_the_users_language(svc: Any, app_factory: 
         await pilot.press(*"qqqxqqq")
         found = await _palette_options(pilot, app, "没有找到")
         assert found and "'没有找到'" in found[0] and "No matches" not in found[0]
+
+
+async def test_an_office_set_up_by_init_asks_who_is_working(svc: Any, app_factory: Any,
+                                                            paths: Any) -> None:
+    """After ``mediator init`` no operator was ever asked, and the audit trail said 管理员."""
+    from textual.widgets import Input
+
+    from mediator.core.config import Config, load_config
+    from mediator.tui.dialogs.operator import OperatorDialog
+
+    app = app_factory(ask_operator=True, config=Config())
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot, app)
+        assert isinstance(app.screen, OperatorDialog)
+        await pilot.press("enter")                         # nothing typed: asked again
+        await pilot.pause()
+        assert isinstance(app.screen, OperatorDialog)
+        assert str(app.screen.query_one("#dialog-error").render()) == "请填写姓名。"
+        app.screen.query_one("#operator-name", Input).value = "李文书"
+        await pilot.press("enter")
+        await settle(pilot, app)
+        assert not isinstance(app.screen, OperatorDialog)
+        assert app.services.operator == "李文书"
+    assert load_config(paths.config_file).operator == "李文书"
+
+    later = app_factory(ask_operator=True, config=Config())
+    async with later.run_test(size=(100, 30)) as pilot:
+        await settle(pilot, later)
+        assert isinstance(later.screen, OperatorDialog)
+        await pilot.press("escape")                        # 以后再说
+        await settle(pilot, later)
+        assert not isinstance(later.screen, OperatorDialog)
+
+    named = app_factory(ask_operator=True, config=Config(operator="王调解"))
+    async with named.run_test(size=(100, 30)) as pilot:
+        await settle(pilot, named)
+        assert not isinstance(named.screen, OperatorDialog)
+
+
+@pytest.mark.parametrize(("argv", "asked"), [([], True), (["--operator", "赵文书"], False)])
+def test_the_cli_asks_for_an_operator_only_when_none_is_known(monkeypatch: Any, argv: list[str],
+                                                              asked: bool) -> None:
+    from mediator.cli import main
+    from mediator.tui.app import MediatorApp
+
+    assert main(["init", "--office-name", "青石镇人民调解委员会", "--office-code", "330106001"]) == 0
+    seen: list[bool] = []
+    monkeypatch.setattr(MediatorApp, "run", lambda self, *a, **k: seen.append(self.ask_operator))
+    assert main(argv) == 0
+    assert seen == [asked]
