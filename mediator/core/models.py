@@ -297,6 +297,11 @@ class ImportLog(SQLModel, table=True):
     conflict_rows: int = 0
     rejected_rows: int = 0
     details: str = Field(default="", description="per-table counts, JSON")
+    #: the sender's lineage, audit sequence number at the export and ancestry (JSON); NULL for
+    #: a package of format 1 (see core/lineage.py)
+    lineage: Optional[str] = Field(default=None, max_length=32)
+    lineage_seq: Optional[int] = None
+    ancestry: Optional[str] = None
 
 
 class SyncConflict(SQLModel, table=True):
@@ -306,7 +311,7 @@ class SyncConflict(SQLModel, table=True):
     __tablename__ = "sync_conflict"
 
     id: str = Field(default_factory=new_id, primary_key=True, max_length=32)
-    kind: str = Field(max_length=16, description="FORK or NUMBER_CLASH")
+    kind: str = Field(max_length=16, description="FORK, NUMBER_CLASH, BRANCH or MISSING")
     table_name: str = Field(max_length=32)
     row_id: str = Field(max_length=32)
     owner_code: str = Field(max_length=12)
