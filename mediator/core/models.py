@@ -305,8 +305,10 @@ class ImportLog(SQLModel, table=True):
 
 
 class SyncConflict(SQLModel, table=True):
-    """Two different versions of one row under the same revision (a fork), or two cases of
-    one office under the same case number. Both versions are kept here; nothing is lost."""
+    """Two different versions of one row under the same revision (FORK), two cases of one
+    office under the same case number (NUMBER_CLASH), two versions from two branches of an
+    office's history after a restored backup (BRANCH), or a row only the abandoned branch has
+    (MISSING, ``other_json`` = "{}"). Both versions are kept; nothing is lost."""
 
     __tablename__ = "sync_conflict"
 

@@ -10,6 +10,10 @@ memory stays flat whatever the package size. Rules (sync.md):
   deleted record never comes back from a replayed package);
 * same revision, different content: a fork. The held version stays; the other one goes to
   ``sync_conflict`` with a copy of the held one, so nothing is lost;
+* a held row brought by a package from another branch of the sender's history (a restored
+  backup: core/lineage.py) that differs is a fork whatever the revisions (BRANCH): the
+  restored branch's version is held, the other kept in ``sync_conflict``; rows only the
+  abandoned branch has are kept and listed (MISSING);
 * every row merged remembers its package (``origin`` = package SHA-256);
 * rows that would change the database are validated first with the same validators as
   typed input (as SQL functions and SQL predicates); any bad row refuses the whole package.
@@ -658,6 +662,13 @@ def merge_tables(conn: Connection, meta: PackageMeta, version: int,
                 f"(SELECT {values}, ? FROM pkg.{table} p WHERE p.id = main.{table}.id) "
                 f"WHERE id IN (SELECT p.id {_rows(table, f'c.kind IN ({NEWER}, {TAKE})')})",
                 (origin,))
+        if taken_over and counts.unchanged:
+            # a version both branches hold now comes from the live one: later packages of it
+            # compare with these rows as with their own (and either import order agrees)
+            conn.exec_driver_sql(
+                f"UPDATE main.{table} SET origin = ? WHERE id IN (SELECT p.id "
+                f"{_rows(table, f'c.kind = {SAME}')}) AND origin IN "
+                f"(SELECT origin FROM temp.sync_diverged WHERE take_over = 1)", (origin,))
         if counts.new:
             conn.exec_driver_sql(
                 f"INSERT INTO main.{table} ({', '.join(cols)}, origin) "

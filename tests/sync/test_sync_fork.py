@@ -118,6 +118,9 @@ def test_both_orders_give_the_same_county(net, tmp_path, edits_a, edits_c) -> No
         assert synced_rows(net.county.db.path, net.t1.code) == synced_rows(twin.db.path,
                                                                            net.t1.code)
         assert _conflicts(net.county) == _conflicts(twin)
+        # every row the township still has comes from its live branch in both
+        assert synced_rows(net.county.db.path, net.t1.code, origin=True) == synced_rows(
+            twin.db.path, net.t1.code, origin=True)
         assert len(_conflicts(twin)) == 1 + edits_a + 4   # the lost case, 2 parties, 1 event
     finally:
         twin.db.close()
