@@ -16,7 +16,9 @@ points are *compatible* when one is in the other's history. Rows a county holds 
 whose point is not compatible with a new package's were written on another branch: they are
 never overwritten or kept silently (mediator.sync.merge).
 
-The setting is written directly (like the audit tail), never synced and never audited: it is
+The root lineage is the start of the database's first audit hash (migration 0007), so every
+copy of one database shares it, a backup made before lineages existed included; a new
+database gets a random one. The setting is written directly (like the audit tail), never synced and never audited: it is
 bookkeeping of the file, not data. No textual here.
 """
 
@@ -85,17 +87,27 @@ def ensure(con: sqlite3.Connection) -> Chain:
     one). ``con`` must be in a write transaction or autocommit."""
     chain = read_chain(con)
     if chain is None:
-        chain = [(new_id(), None)]
+        chain = [(root_id(con), None)]
         con.execute('INSERT OR REPLACE INTO setting ("key", value) VALUES (?, ?)',
                     (KEY, dump_chain(chain)))
     return chain
+
+
+def root_id(con: sqlite3.Connection) -> str:
+    """The root lineage of a database that has none: the start of its first audit hash, as
+    migration 0007 makes it (every copy of a database shares it), else a random id."""
+    row = con.execute("SELECT lower(substr(hash, 1, 32)) FROM audit_log "
+                      "ORDER BY seq LIMIT 1").fetchone()
+    if row and isinstance(row[0], str) and _ID.fullmatch(row[0]):
+        return row[0]
+    return new_id()
 
 
 def fork(con: sqlite3.Connection) -> Chain:
     """Start a new lineage in a database just restored from a backup: its parent is the
     backup's lineage, forked at the backup's audit head. A backup without a lineage (made
     before there were lineages) gets a root of its own first."""
-    chain = read_chain(con) or [(new_id(), None)]
+    chain = read_chain(con) or [(root_id(con), None)]
     head = audit_seq(con)
     own, _ = chain[-1]
     forked: Chain = [*chain[:-1], (own, head), (new_id(), None)]
