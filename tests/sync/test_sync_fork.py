@@ -256,3 +256,62 @@ def test_points_relation() -> None:
     for bad in ("", "[]", '[["' + a + '",7]]', '[["' + a + '",null],["' + a + '",null]]',
                 '[["x",null]]', "{"):
         assert lineage.parse_chain(bad) is None
+
+
+def test_cli_restore_then_import_lists_both_branches(tmp_path, monkeypatch, capsys) -> None:
+    """The issue's scenario with the commands a clerk types: backup, edit once, export,
+    restore, edit twice, export; the county's second import ends with 6 and `sync conflicts`
+    shows the other branch and the case only the abandoned branch had."""
+    from datetime import date
+
+    from mediator.cli import main
+    from mediator.core.db import open_database
+    from mediator.core.enums import DisputeType
+    from mediator.core.services import CaseInput, PartyInput, Services
+
+    def run(home: str, *argv: str) -> int:
+        monkeypatch.setenv("MEDIATOR_HOME", str(tmp_path / home))
+        monkeypatch.setenv("MEDIATOR_OPERATOR", f"{home}的操作员")
+        return main(list(argv))
+
+    def town(action) -> str:  # type: ignore[no-untyped-def]
+        with open_database(tmp_path / "town" / "mediator.db") as db:
+            return action(Services(db, "王", today=lambda: date(2026, 11, 23)))
+
+    def register(facts: str):  # type: ignore[no-untyped-def]
+        return lambda svc: svc.register_case(CaseInput(
+            parties=[PartyInput("张三")], dispute_type=DisputeType.OTHER, facts=facts,
+            registered_on=date(2026, 11, 20))).id
+
+    stick = tmp_path / "U盘"
+    stick.mkdir()
+    assert run("town", "init", "--office-name", "青石镇人民调解委员会",
+               "--office-code", "330106001") == 0
+    assert run("county", "init", "--office-name", "西湖区人民调解委员会",
+               "--office-code", "330106") == 0
+    assert run("county", "keys", "export", "-o", str(stick)) == 0
+    assert run("town", "keys", "export", "-o", str(stick)) == 0
+    assert run("town", "keys", "trust", str(stick / "330106_西湖区.pub")) == 0
+    assert run("county", "keys", "trust", str(stick / "330106001_青石镇.pub")) == 0
+    cid = town(register("原始事实"))
+    backup = tmp_path / "备份.db"
+    assert run("town", "backup", "-o", str(backup)) == 0
+    town(lambda svc: svc.edit_case(cid, facts="备份后改过一次"))
+    town(register("备份后登记"))
+    assert run("town", "sync", "export", "-o", str(tmp_path / "PA.mdsync")) == 0
+    assert run("town", "restore", str(backup)) == 0
+    town(lambda svc: svc.edit_case(cid, facts="恢复后改第一次"))
+    town(lambda svc: svc.edit_case(cid, facts="恢复后改第二次"))
+    assert run("town", "sync", "export", "-o", str(tmp_path / "PC.mdsync")) == 0
+    assert run("county", "sync", "import", str(tmp_path / "PA.mdsync")) == 0
+    capsys.readouterr()
+    assert run("county", "sync", "import", str(tmp_path / "PC.mdsync")) == 6
+    assert "冲突" in capsys.readouterr().out
+    assert run("county", "sync", "conflicts") == 0
+    out = capsys.readouterr().out
+    assert out.count("恢复备份后的另一分支") == 1
+    assert "恢复后改第二次" in out and "备份后改过一次" in out
+    # the case registered after the backup, its party and its registration event, and the
+    # event of the edit made after the backup
+    assert out.count("乡镇已无此记录") == 4
+    assert out.count("恢复后的数据库中已没有它") == 4
