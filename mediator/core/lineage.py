@@ -18,8 +18,8 @@ never overwritten or kept silently (mediator.sync.merge).
 
 The root lineage is the start of the database's first audit hash (migration 0007), so every
 copy of one database shares it, a backup made before lineages existed included; a new
-database gets a random one. The setting is written directly (like the audit tail), never synced and never audited: it is
-bookkeeping of the file, not data. No textual here.
+database gets a random one. The setting is written directly (like the audit tail), never
+synced and never audited: it is bookkeeping of the file, not data. No textual here.
 """
 
 from __future__ import annotations

@@ -33,7 +33,8 @@ def _chain(path: Path) -> lineage.Chain:
     return chain
 
 
-def _fork(net, tmp_path: Path, edits_a: int, edits_c: int, lost: bool = False):  # type: ignore[no-untyped-def]
+def _fork(net, tmp_path: Path, edits_a: int, edits_c: int,  # type: ignore[no-untyped-def]
+          lost: bool = False):
     """Backup; ``edits_a`` edits (and a case registered, if ``lost``); package PA; restore
     the backup; ``edits_c`` edits; package PC."""
     t1 = net.t1
@@ -184,7 +185,8 @@ def test_package_header_carries_the_lineage(net, tmp_path) -> None:
 
     net.t1.register(1)
     with net.t1.db.read() as s:
-        head = s.exec(text("SELECT max(seq) FROM audit_log")).scalar_one()  # type: ignore[call-overload]
+        head = s.exec(text(  # type: ignore[call-overload]
+            "SELECT max(seq) FROM audit_log")).scalar_one()
     path = net.t1.export(tmp_path / "P.mdsync").path
     info = pk.read_header(path)
     chain = _chain(net.t1.db.path)
@@ -197,8 +199,9 @@ def test_package_header_carries_the_lineage(net, tmp_path) -> None:
     with net.county.db.read() as s:
         from sqlalchemy import text
 
-        row = s.exec(text("SELECT lineage, lineage_seq, ancestry FROM import_log "  # type: ignore[call-overload]
-                          "WHERE package_hash = :h"), params={"h": rep.package_hash}).one()
+        row = s.exec(text(  # type: ignore[call-overload]
+            "SELECT lineage, lineage_seq, ancestry FROM import_log WHERE package_hash = :h"),
+            params={"h": rep.package_hash}).one()
     assert tuple(row) == (chain[-1][0], head, "[]")
 
 
@@ -214,8 +217,8 @@ def test_format_1_package_still_imports(net, tmp_path) -> None:
     with net.county.db.read() as s:
         from sqlalchemy import text
 
-        row = s.exec(text("SELECT format_version, lineage, lineage_seq, ancestry "  # type: ignore[call-overload]
-                          "FROM import_log")).one()
+        row = s.exec(text(  # type: ignore[call-overload]
+            "SELECT format_version, lineage, lineage_seq, ancestry FROM import_log")).one()
     assert tuple(row) == (1, None, None, None)
     # a format-2 package of the same office afterwards merges as usual
     net.t1.svc.edit_case(cid, facts="新版")
