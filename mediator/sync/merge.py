@@ -508,8 +508,10 @@ SEARCH_TOUCH: dict[str, tuple[str, str]] = {
 }
 
 
-def classify(conn: Connection, table: str, version: int) -> dict[int, int]:
-    """Fill temp.sync_class for ``table``; returns {class: row count}."""
+def classify(conn: Connection, table: str, version: int, sender: str = "") -> dict[int, int]:
+    """Fill temp.sync_class for ``table``; returns {class: row count}. Only the sender's own
+    rows can be on another branch of its history: rows it passes up from the offices below it
+    have their own single writer, whose revisions still order them."""
     same = _same(table, version)
     conn.exec_driver_sql("DELETE FROM temp.sync_class")
     touch = "0"
@@ -526,7 +528,8 @@ def classify(conn: Connection, table: str, version: int) -> dict[int, int]:
         f"+ CASE WHEN m.id IS NOT NULL AND m.owner_code IS NOT p.owner_code THEN {CLASH} "
         f"ELSE 0 END, {touch} "
         f"FROM pkg.{table} p LEFT JOIN main.{table} m ON m.id = p.id "
-        f"LEFT JOIN temp.sync_diverged d ON d.origin = m.origin")
+        f"LEFT JOIN temp.sync_diverged d ON d.origin = m.origin "
+        f"AND p.owner_code = {_quote(sender)}")
     return dict(conn.exec_driver_sql(
         "SELECT kind, count(*) FROM temp.sync_class GROUP BY kind").all())
 
@@ -559,7 +562,7 @@ def mark_diverged(conn: Connection, meta: PackageMeta) -> tuple[bool, bool]:
 
 
 def flag_missing(conn: Connection, table: str, cols: tuple[str, ...], origin: str,
-                 now: str, *, taken_over: bool, superseded: bool) -> int:
+                 now: str, sender: str, *, taken_over: bool, superseded: bool) -> int:
     """Rows only the abandoned branch has (a case registered at the township after the
     backup it restored): kept, and listed as MISSING ("no longer at the township"). They are
     the held rows from a branch this package took over that the package lacks, and the new
@@ -568,12 +571,14 @@ def flag_missing(conn: Connection, table: str, cols: tuple[str, ...], origin: st
     found: list[str] = []
     if taken_over:
         found += [r[0] for r in conn.exec_driver_sql(
-            f"SELECT m.id FROM main.{table} m WHERE m.deleted = 0 AND m.origin IN "
+            f"SELECT m.id FROM main.{table} m WHERE m.deleted = 0 AND m.owner_code = ? "
+            f"AND m.origin IN "
             f"(SELECT origin FROM temp.sync_diverged WHERE take_over = 1) "
-            f"AND NOT EXISTS (SELECT 1 FROM pkg.{table} p WHERE p.id = m.id)")]
+            f"AND NOT EXISTS (SELECT 1 FROM pkg.{table} p WHERE p.id = m.id)", (sender,))]
     if superseded:
         found += [r[0] for r in conn.exec_driver_sql(
-            f"SELECT p.id {_rows(table, f'c.kind = {NEW} AND p.deleted = 0')}")]
+            f"SELECT p.id {_rows(table, f'c.kind = {NEW} AND p.deleted = 0 AND p.owner_code = ?')}",
+            (sender,))]
     stored = 0
     for row_id in found:
         owner, revision = conn.exec_driver_sql(
@@ -600,7 +605,7 @@ def merge_tables(conn: Connection, meta: PackageMeta, version: int,
         if progress:
             progress(table)
         cols = columns(version)[table]
-        kinds = classify(conn, table, version)
+        kinds = classify(conn, table, version, meta.sender_code)
         clashes = sum(n for k, n in kinds.items() if k >= CLASH)
         if clashes:
             # a row id this database holds for another owner: refuse the package (the caller's
@@ -675,8 +680,8 @@ def merge_tables(conn: Connection, meta: PackageMeta, version: int,
                 f"SELECT {', '.join('p.' + c for c in cols)}, ? "
                 f"{_rows(table, f'c.kind = {NEW}')}", (origin,))
         if taken_over or superseded:
-            missing = flag_missing(conn, table, cols, origin, now, taken_over=taken_over,
-                                   superseded=superseded)
+            missing = flag_missing(conn, table, cols, origin, now, meta.sender_code,
+                                   taken_over=taken_over, superseded=superseded)
             counts.conflicts += missing
         result.tables[table] = counts
         result.total.add(counts)

@@ -318,3 +318,26 @@ def test_cli_restore_then_import_lists_both_branches(tmp_path, monkeypatch, caps
     # event of the edit made after the backup
     assert out.count("乡镇已无此记录") == 4
     assert out.count("恢复后的数据库中已没有它") == 4
+
+
+def test_county_restore_forks_only_its_own_rows_at_the_city(net, tmp_path) -> None:
+    """A county that restores a backup forks its own history, not its townships': the rows
+    it passes up keep their single writer, so the city orders them by revision as before."""
+    county = net.county
+    (cid,) = net.t1.register(1)
+    county.sync.import_files([net.t1.export(tmp_path / "T1.mdsync").path])
+    backup = tmp_path / "county-backup.db"
+    copy_database(county.db.path, backup)
+    net.t1.svc.edit_case(cid, facts="乡镇改过")
+    county.sync.import_files([net.t1.export(tmp_path / "T2.mdsync").path])
+    up_a = county.export(tmp_path / "KA.mdsync").path
+    county.db.close()
+    restore(county.paths.db, backup, county.paths.backups)
+    county.reopen()
+    up_c = county.export(tmp_path / "KC.mdsync").path
+    (ra,) = net.city.sync.import_files([up_a])
+    (rc,) = net.city.sync.import_files([up_c])
+    assert (ra.exit_code, rc.exit_code, rc.counts.conflicts) == (0, 0, 0)
+    assert rc.tables["dispute_case"].older == 1
+    assert net.city.svc.find_case(cid).facts == "乡镇改过"
+    assert net.city.sync.conflicts() == []
