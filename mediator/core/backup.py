@@ -466,6 +466,14 @@ def _put_in_place(db_path: Path, source: Path, staged: Path, backups: Path, vers
     copy_database(source, staged, progress, sidecar=False)
     if version < latest:
         migrate(staged)
+    # the restored data starts a new lineage forked from the backup's: a county can then tell
+    # what the old database wrote after this backup from what this one writes next
+    from mediator.core.lineage import fork_file
+
+    try:
+        fork_file(str(staged))
+    except sqlite3.DatabaseError as exc:
+        raise DatabaseError(t("backup.io_error", path=str(staged), error=str(exc))) from exc
     kept: Path | None = None
     healthy = db_path.exists() and _healthy(db_path)
     if db_path.exists():

@@ -297,16 +297,23 @@ class ImportLog(SQLModel, table=True):
     conflict_rows: int = 0
     rejected_rows: int = 0
     details: str = Field(default="", description="per-table counts, JSON")
+    #: the sender's lineage, audit sequence number at the export and ancestry (JSON); NULL for
+    #: a package of format 1 (see core/lineage.py)
+    lineage: Optional[str] = Field(default=None, max_length=32)
+    lineage_seq: Optional[int] = None
+    ancestry: Optional[str] = None
 
 
 class SyncConflict(SQLModel, table=True):
-    """Two different versions of one row under the same revision (a fork), or two cases of
-    one office under the same case number. Both versions are kept here; nothing is lost."""
+    """Two different versions of one row under the same revision (FORK), two cases of one
+    office under the same case number (NUMBER_CLASH), two versions from two branches of an
+    office's history after a restored backup (BRANCH), or a row only the abandoned branch has
+    (MISSING, ``other_json`` = "{}"). Both versions are kept; nothing is lost."""
 
     __tablename__ = "sync_conflict"
 
     id: str = Field(default_factory=new_id, primary_key=True, max_length=32)
-    kind: str = Field(max_length=16, description="FORK or NUMBER_CLASH")
+    kind: str = Field(max_length=16, description="FORK, NUMBER_CLASH, BRANCH or MISSING")
     table_name: str = Field(max_length=32)
     row_id: str = Field(max_length=32)
     owner_code: str = Field(max_length=12)

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from mediator import __version__
+from mediator.core import lineage
 from mediator.core.db import LATEST_VERSION, Database
 from mediator.core.files import (
     LOCK_SUFFIX,
@@ -35,6 +36,7 @@ from mediator.core.files import (
     safe_filename,
     sweep_folders,
 )
+from mediator.core.lineage import Point
 from mediator.core.validate import office_area_prefix
 from mediator.i18n import t
 from mediator.sync import payload as pl
@@ -95,16 +97,34 @@ def package_name(office_code: str, office_name: str, day: date) -> str:
 
 def snapshot(db_path: Path, target: Path, area: str) -> dict[str, int]:
     """Copy every row owned inside ``area`` (tombstones included) into a new payload file."""
+    return take_snapshot(db_path, target, area)[0]
+
+
+def take_snapshot(db_path: Path, target: Path, area: str) -> tuple[dict[str, int], Point]:
+    """:func:`snapshot`, and the point of this database's history it was taken at (lineage,
+    audit sequence number, ancestry: core/lineage.py), read in the same transaction."""
     pl.create_empty(target)
     con = sqlite3.connect(str(db_path), timeout=30, isolation_level=None)
     try:
         con.execute("PRAGMA busy_timeout=30000")
+        if lineage.read_chain(con) is None:
+            # a database that lost its lineage setting gets a root of its own (one write)
+            con.execute("BEGIN IMMEDIATE")
+            try:
+                lineage.ensure(con)
+                con.execute("COMMIT")
+            except BaseException:
+                con.execute("ROLLBACK")
+                raise
         con.execute("ATTACH DATABASE ? AS out", (str(target),))
         con.execute("PRAGMA out.journal_mode=OFF")
         con.execute("PRAGMA out.synchronous=OFF")
         counts: dict[str, int] = {}
         con.execute("BEGIN")
         try:
+            chain = lineage.read_chain(con) or [(lineage.new_id(), None)]
+            point = Point(chain[-1][0], lineage.audit_seq(con),
+                          tuple((lid, int(seq or 0)) for lid, seq in chain[:-1]))
             for table in pl.TABLES:
                 cols = ", ".join(pl.columns()[table])
                 cur = con.execute(
@@ -121,7 +141,7 @@ def snapshot(db_path: Path, target: Path, area: str) -> dict[str, int]:
         con.close()
     pl.finish(target)
     fsync_file(target)
-    return counts
+    return counts, point
 
 
 def _clean_controls(con: sqlite3.Connection) -> None:
@@ -164,7 +184,8 @@ def prune_outbox(outbox: Path, keep: int = OUTBOX_KEEP) -> list[Path]:
 
 
 def build_header(keys: OfficeKeys, office_name: str, recipient_code: str, recipient_name: str,
-                 recipient: PublicKeys | None, counts: dict[str, int], today: date) -> dict[str, Any]:
+                 recipient: PublicKeys | None, counts: dict[str, int], today: date,
+                 point: Point | None = None) -> dict[str, Any]:
     """The header fields a package states about itself (the writer adds payload and
     encryption fields). All of it is covered by the signature."""
     code = keys.office_code
@@ -182,6 +203,9 @@ def build_header(keys: OfficeKeys, office_name: str, recipient_code: str, recipi
         "week": iso_week(today),
         "scope": office_area_prefix(code),
         "counts": counts,
+        **({} if point is None else {
+            "lineage": point.lineage, "lineage_seq": point.seq,
+            "ancestry": [[lid, seq] for lid, seq in point.ancestry]}),
     }
 
 
@@ -209,11 +233,11 @@ def export_package(db: Database, *, data_dir: Path, keys: OfficeKeys, office_nam
         held.enter_context(in_use(work / LOCK_SUFFIX))
         progress("snapshot", 0, 1)
         payload_file = work / "payload.sqlite"
-        counts = snapshot(db.path, payload_file, office_area_prefix(code))
+        counts, point = take_snapshot(db.path, payload_file, office_area_prefix(code))
         progress("snapshot", 1, 1)
         own = keys.public
         header = build_header(keys, office_name, recipient_code, recipient_name, recipient,
-                              counts, today)
+                              counts, today, point)
         payload_size = payload_file.stat().st_size
         done = 0
 

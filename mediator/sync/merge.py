@@ -10,6 +10,10 @@ memory stays flat whatever the package size. Rules (sync.md):
   deleted record never comes back from a replayed package);
 * same revision, different content: a fork. The held version stays; the other one goes to
   ``sync_conflict`` with a copy of the held one, so nothing is lost;
+* a held row brought by a package from another branch of the sender's history (a restored
+  backup: core/lineage.py) that differs is a fork whatever the revisions (BRANCH): the
+  restored branch's version is held, the other kept in ``sync_conflict``; rows only the
+  abandoned branch has are kept and listed (MISSING);
 * every row merged remembers its package (``origin`` = package SHA-256);
 * rows that would change the database are validated first with the same validators as
   typed input (as SQL functions and SQL predicates); any bad row refuses the whole package.
@@ -35,6 +39,7 @@ from sqlmodel import Session
 from mediator.core import audit, enums, search
 from mediator.core.db import Database
 from mediator.core.errors import ValidationError
+from mediator.core.lineage import COMPATIBLE, SUPERSEDED, TAKE_OVER, Point, point_of, relation
 from mediator.core.models import (
     Agreement,
     Case,
@@ -168,6 +173,8 @@ class PackageMeta:
     week: str
     format_version: int
     schema_version: int
+    #: where in the sender's history the package was written (format 2); None: format 1
+    point: Point | None = None
 
 
 # --- validators as SQL ---------------------------------------------------------------------
@@ -312,8 +319,13 @@ def row_checks(table: str, version: int) -> list[tuple[str, str]]:
 # Row classes, per table, from ONE pass over the payload joined to the database by primary
 # key (kept in temp.sync_class by payload rowid, so later steps never look main up again):
 NEW, NEWER, OLDER, SAME, FORK = 0, 1, 2, 3, 4
+#: the held row came from a package of another branch of the sender's history (a restored
+#: backup: core/lineage.py) and differs from the package's: TAKE puts the package's version in
+#: place (the package's lineage was restored from that branch after it wrote the held row),
+#: KEEP leaves the held one; either way the version set aside goes to sync_conflict (BRANCH)
+TAKE, KEEP = 5, 6
 CLASH = 10     # added to the class: the id is held here for another owner
-CHANGING = f"c.kind IN ({NEW}, {NEWER})"
+CHANGING = f"c.kind IN ({NEW}, {NEWER}, {TAKE})"
 
 
 def _rows(table: str, where: str) -> str:
@@ -388,7 +400,7 @@ def check_revision_steps(conn: Connection, table: str) -> list[str]:
         f"SELECT p.id, p.revision, m.revision FROM temp.sync_class c "
         f"CROSS JOIN pkg.{table} p ON p.rowid = c.prow LEFT JOIN main.{table} m ON m.id = p.id "
         f"WHERE typeof(p.revision) = 'integer' AND ((c.kind = {NEW} AND p.revision > "
-        f"{MAX_REVISION_STEP}) OR (c.kind = {NEWER} AND p.revision - m.revision > "
+        f"{MAX_REVISION_STEP}) OR (c.kind IN ({NEWER}, {TAKE}) AND p.revision - m.revision > "
         f"{MAX_REVISION_STEP})) LIMIT {MAX_DETAILS}").all()
     return [t("hostile.revision_jump", table=t(f"sync.table.{table}"), id=str(row_id),
               revision=revision, held=0 if held is None else held, step=MAX_REVISION_STEP)
@@ -471,13 +483,14 @@ def _row_json(conn: Connection, schema: str, table: str, cols: tuple[str, ...],
 
 
 def _store_conflict(conn: Connection, kind: str, table: str, row_id: str, owner: str,
-                    revision: int, held: str, other: str, package_hash: str, now: str) -> None:
-    conn.exec_driver_sql(
+                    revision: int, held: str, other: str, package_hash: str, now: str) -> int:
+    """Store one conflict; 0 when the same one is already stored."""
+    return conn.exec_driver_sql(
         "INSERT OR IGNORE INTO main.sync_conflict (id, kind, table_name, row_id, owner_code, "
         "revision, held_json, other_json, other_hash, package_hash, detected_at) "
         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (new_id(), kind, table, row_id, owner, revision, held, other,
-         hashlib.sha256(other.encode("utf-8")).hexdigest(), package_hash, now))
+         hashlib.sha256(other.encode("utf-8")).hexdigest(), package_hash, now)).rowcount
 
 
 def _now_text() -> str:
@@ -495,23 +508,85 @@ SEARCH_TOUCH: dict[str, tuple[str, str]] = {
 }
 
 
-def classify(conn: Connection, table: str, version: int) -> dict[int, int]:
-    """Fill temp.sync_class for ``table``; returns {class: row count}."""
+def classify(conn: Connection, table: str, version: int, sender: str = "") -> dict[int, int]:
+    """Fill temp.sync_class for ``table``; returns {class: row count}. Only the sender's own
+    rows can be on another branch of its history: rows it passes up from the offices below it
+    have their own single writer, whose revisions still order them."""
     same = _same(table, version)
     conn.exec_driver_sql("DELETE FROM temp.sync_class")
     touch = "0"
     if table in SEARCH_TOUCH:
-        touch = (f"m.id IS NULL OR (p.revision > m.revision AND "
+        touch = (f"m.id IS NULL OR ((p.revision > m.revision OR d.take_over = 1) AND "
                  f"({SEARCH_TOUCH[table][1]}))")
     conn.exec_driver_sql(
         f"INSERT INTO temp.sync_class (prow, kind, touch) SELECT p.rowid, "
-        f"CASE WHEN m.id IS NULL THEN {NEW} WHEN p.revision > m.revision THEN {NEWER} "
+        f"CASE WHEN m.id IS NULL THEN {NEW} "
+        f"WHEN d.origin IS NOT NULL AND NOT ({same}) THEN "
+        f"CASE WHEN d.take_over = 1 THEN {TAKE} ELSE {KEEP} END "
+        f"WHEN p.revision > m.revision THEN {NEWER} "
         f"WHEN p.revision < m.revision THEN {OLDER} WHEN {same} THEN {SAME} ELSE {FORK} END "
         f"+ CASE WHEN m.id IS NOT NULL AND m.owner_code IS NOT p.owner_code THEN {CLASH} "
         f"ELSE 0 END, {touch} "
-        f"FROM pkg.{table} p LEFT JOIN main.{table} m ON m.id = p.id")
+        f"FROM pkg.{table} p LEFT JOIN main.{table} m ON m.id = p.id "
+        f"LEFT JOIN temp.sync_diverged d ON d.origin = m.origin "
+        f"AND p.owner_code = {_quote(sender)}")
     return dict(conn.exec_driver_sql(
         "SELECT kind, count(*) FROM temp.sync_class GROUP BY kind").all())
+
+
+def mark_diverged(conn: Connection, meta: PackageMeta) -> tuple[bool, bool]:
+    """Fill temp.sync_diverged with the packages of this sender already imported whose point
+    is on another branch than this package's (core/lineage.py), each marked take_over when
+    this package's lineage was restored from that one's. Returns (any taken over, this
+    package superseded by one already imported)."""
+    conn.exec_driver_sql("CREATE TEMP TABLE IF NOT EXISTS sync_diverged "
+                         "(origin TEXT PRIMARY KEY, take_over INTEGER NOT NULL)")
+    conn.exec_driver_sql("DELETE FROM temp.sync_diverged")
+    if meta.point is None:
+        return False, False
+    take_over = superseded = False
+    for package_hash, lineage, seq, ancestry in conn.exec_driver_sql(
+            "SELECT package_hash, lineage, lineage_seq, ancestry FROM main.import_log "
+            "WHERE sender_code = ? AND lineage IS NOT NULL", (meta.sender_code,)).all():
+        held = point_of(lineage, seq, ancestry)
+        if held is None:
+            continue
+        rel = relation(meta.point, held)
+        if rel == COMPATIBLE:
+            continue
+        take_over |= rel == TAKE_OVER
+        superseded |= rel == SUPERSEDED
+        conn.exec_driver_sql("INSERT OR IGNORE INTO temp.sync_diverged (origin, take_over) "
+                             "VALUES (?, ?)", (package_hash, int(rel == TAKE_OVER)))
+    return take_over, superseded
+
+
+def flag_missing(conn: Connection, table: str, cols: tuple[str, ...], origin: str,
+                 now: str, sender: str, *, taken_over: bool, superseded: bool) -> int:
+    """Rows only the abandoned branch has (a case registered at the township after the
+    backup it restored): kept, and listed as MISSING ("no longer at the township"). They are
+    the held rows from a branch this package took over that the package lacks, and the new
+    rows a package of an abandoned branch brings. Tombstones are not listed. Returns the
+    number of entries stored (one already stored is not counted again)."""
+    found: list[str] = []
+    if taken_over:
+        found += [r[0] for r in conn.exec_driver_sql(
+            f"SELECT m.id FROM main.{table} m WHERE m.deleted = 0 AND m.owner_code = ? "
+            f"AND m.origin IN "
+            f"(SELECT origin FROM temp.sync_diverged WHERE take_over = 1) "
+            f"AND NOT EXISTS (SELECT 1 FROM pkg.{table} p WHERE p.id = m.id)", (sender,))]
+    if superseded:
+        found += [r[0] for r in conn.exec_driver_sql(
+            f"SELECT p.id {_rows(table, f'c.kind = {NEW} AND p.deleted = 0 AND p.owner_code = ?')}",
+            (sender,))]
+    stored = 0
+    for row_id in found:
+        owner, revision = conn.exec_driver_sql(
+            f"SELECT owner_code, revision FROM main.{table} WHERE id = ?", (row_id,)).one()
+        stored += _store_conflict(conn, "MISSING", table, row_id, owner, revision,
+                                  _row_json(conn, "main", table, cols, row_id), "{}",
+                                  origin, now)
+    return stored
 
 
 def merge_tables(conn: Connection, meta: PackageMeta, version: int,
@@ -520,6 +595,7 @@ def merge_tables(conn: Connection, meta: PackageMeta, version: int,
     result = MergeResult()
     now = _now_text()
     origin = meta.package_hash
+    taken_over, superseded = mark_diverged(conn, meta)
     conn.exec_driver_sql("CREATE TEMP TABLE IF NOT EXISTS sync_class "
                          "(prow INTEGER PRIMARY KEY, kind INTEGER NOT NULL, touch INTEGER)")
     conn.exec_driver_sql("CREATE TEMP TABLE IF NOT EXISTS sync_touched "
@@ -529,7 +605,7 @@ def merge_tables(conn: Connection, meta: PackageMeta, version: int,
         if progress:
             progress(table)
         cols = columns(version)[table]
-        kinds = classify(conn, table, version)
+        kinds = classify(conn, table, version, meta.sender_code)
         clashes = sum(n for k, n in kinds.items() if k >= CLASH)
         if clashes:
             # a row id this database holds for another owner: refuse the package (the caller's
@@ -542,10 +618,11 @@ def merge_tables(conn: Connection, meta: PackageMeta, version: int,
                 f"WHERE c.kind >= {CLASH} LIMIT {MAX_DETAILS}")]
             raise PackageInvalid(t("sync.pkg.rows_rejected", n=clashes, first=details[0]),
                                  details)
+        takes = kinds.get(TAKE, 0)
         counts = Counts(new=kinds.get(NEW, 0), updated=kinds.get(NEWER, 0),
                         unchanged=kinds.get(SAME, 0), older=kinds.get(OLDER, 0),
-                        conflicts=kinds.get(FORK, 0))
-        if counts.new or counts.updated:
+                        conflicts=kinds.get(FORK, 0) + takes + kinds.get(KEEP, 0))
+        if counts.new or counts.updated or takes:
             problems = check_changing_rows(conn, table, version)
             if problems:
                 raise PackageInvalid(t("sync.pkg.rows_rejected", n=len(problems),
@@ -566,18 +643,46 @@ def merge_tables(conn: Connection, meta: PackageMeta, version: int,
                 _store_conflict(conn, "FORK", table, row_id, owner, revision,
                                 _row_json(conn, "main", table, cols, row_id),
                                 _row_json(conn, "pkg", table, cols, row_id), origin, now)
-        if counts.updated:
+        # another branch: the version set aside is stored, the one kept is "held"
+        for kind in (TAKE, KEEP):
+            if not kinds.get(kind):
+                continue
+            for row_id, owner, p_rev, m_rev in conn.exec_driver_sql(
+                    f"SELECT p.id, m.owner_code, p.revision, m.revision FROM temp.sync_class c "
+                    f"CROSS JOIN pkg.{table} p ON p.rowid = c.prow "
+                    f"CROSS JOIN main.{table} m ON m.id = p.id WHERE c.kind = {kind}").all():
+                main_json = _row_json(conn, "main", table, cols, row_id)
+                pkg_json = _row_json(conn, "pkg", table, cols, row_id)
+                if kind == TAKE:
+                    _store_conflict(conn, "BRANCH", table, row_id, owner, m_rev, pkg_json,
+                                    main_json, origin, now)
+                else:
+                    _store_conflict(conn, "BRANCH", table, row_id, owner, p_rev, main_json,
+                                    pkg_json, origin, now)
+        if counts.updated or takes:
             values = ", ".join(f"p.{c}" for c in cols if c != "id")
             targets = ", ".join(c for c in cols if c != "id")
             conn.exec_driver_sql(
                 f"UPDATE main.{table} SET ({targets}, origin) = "
                 f"(SELECT {values}, ? FROM pkg.{table} p WHERE p.id = main.{table}.id) "
-                f"WHERE id IN (SELECT p.id {_rows(table, f'c.kind = {NEWER}')})", (origin,))
+                f"WHERE id IN (SELECT p.id {_rows(table, f'c.kind IN ({NEWER}, {TAKE})')})",
+                (origin,))
+        if taken_over and counts.unchanged:
+            # a version both branches hold now comes from the live one: later packages of it
+            # compare with these rows as with their own (and either import order agrees)
+            conn.exec_driver_sql(
+                f"UPDATE main.{table} SET origin = ? WHERE id IN (SELECT p.id "
+                f"{_rows(table, f'c.kind = {SAME}')}) AND origin IN "
+                f"(SELECT origin FROM temp.sync_diverged WHERE take_over = 1)", (origin,))
         if counts.new:
             conn.exec_driver_sql(
                 f"INSERT INTO main.{table} ({', '.join(cols)}, origin) "
                 f"SELECT {', '.join('p.' + c for c in cols)}, ? "
                 f"{_rows(table, f'c.kind = {NEW}')}", (origin,))
+        if taken_over or superseded:
+            missing = flag_missing(conn, table, cols, origin, now, meta.sender_code,
+                                   taken_over=taken_over, superseded=superseded)
+            counts.conflicts += missing
         result.tables[table] = counts
         result.total.add(counts)
     # a restored backup can number a different case like one already held: keep both, say so
@@ -681,11 +786,15 @@ def _log(conn: Connection, session: Session, meta: PackageMeta, result: MergeRes
         "INSERT INTO main.import_log (id, package_hash, file_name, sender_code, sender_name, "
         "sender_fingerprint, package_created_at, week, imported_at, imported_by, format_version, "
         "schema_version, new_rows, updated_rows, unchanged_rows, older_rows, conflict_rows, "
-        "rejected_rows, details) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "rejected_rows, details, lineage, lineage_seq, ancestry) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (log_id, meta.package_hash, meta.file_name, meta.sender_code, meta.sender_name,
          meta.sender_fingerprint, meta.created_at, meta.week, _now_text(), operator,
          meta.format_version, meta.schema_version, total.new, total.updated, total.unchanged,
-         total.older, total.conflicts, total.rejected, details))
+         total.older, total.conflicts, total.rejected, details,
+         *((None, None, None) if meta.point is None else (
+             meta.point.lineage, meta.point.seq,
+             json.dumps([list(a) for a in meta.point.ancestry], separators=(",", ":"))))))
     audit.append(session, operator, "sync.import", "import_log", log_id, None, {
         "package": meta.package_hash, "file": meta.file_name, "sender": meta.sender_code,
         "fingerprint": meta.sender_fingerprint, "week": meta.week, **total.as_dict(),

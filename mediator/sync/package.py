@@ -39,6 +39,8 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
 from mediator.core.errors import ValidationError
+from mediator.core.lineage import MAX_DEPTH as MAX_LINEAGE_DEPTH
+from mediator.core.lineage import Point
 from mediator.core.safejson import loads_bounded
 from mediator.core.text import has_controls, strip_controls
 from mediator.core.validate import parse_office_code
@@ -47,7 +49,7 @@ from mediator.sync.errors import PackageDamaged, PackageInvalid, PackageUnsuppor
 from mediator.sync.keys import PublicKeys, b64, fingerprint, unb64
 
 MAGIC = b"\x89MDS\r\n\x1a\n"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2      # 2: the header carries the sender's lineage (core/lineage.py)
 PREFIX = struct.Struct(">8sHI")
 SIG_LEN = 64
 TAG_LEN = 16
@@ -122,7 +124,10 @@ def write_package(out: BinaryIO, header: dict[str, Any], payload: Path, signer: 
     head = canonical_json(header)
     if len(head) > MAX_HEADER:
         raise ValueError("header too large")
-    prefix = PREFIX.pack(MAGIC, FORMAT_VERSION, len(head)) + head
+    # a header without the lineage fields is written as format 1 (what readers of format 1
+    # expect, and what a format-2 reader takes as "no lineage")
+    version = FORMAT_VERSION if "lineage" in header else 1
+    prefix = PREFIX.pack(MAGIC, version, len(head)) + head
     out.write(prefix)
     aad = hashlib.sha256(prefix).digest()
     body_hash = hashlib.sha256()
@@ -178,6 +183,7 @@ class PackageInfo:
     body_start: int = 0
     body_end: int = 0
     extra: dict[str, Any] = field(default_factory=dict)
+    lineage: Point | None = None       # format 2 on; None: a package of format 1
 
     @property
     def encrypted(self) -> bool:
@@ -280,6 +286,7 @@ def _name(value: Any, *, required: bool) -> str:
 
 
 FINGERPRINT_PATTERN = "[0-9]{32}"
+LINEAGE_PATTERN = "[0-9a-f]{32}"
 WEEK_PATTERN = "([0-9]{4}-W[0-9]{2})?"
 MAX_NAME = 200
 MAX_HEADER_DEPTH = 4     # header -> sender / counts / payload -> values
@@ -328,6 +335,12 @@ def _parse_header(path: Path, size: int, version: int, prefix: bytes,
         _str(h["scope"], 12, pattern="[0-9]+")
     known = {"kind", "sender", "recipient", "counts", "payload", "encryption", "app_version",
              "schema_version", "db_schema_version", "created_at", "week", "scope"}
+    point: Point | None = None
+    if version >= 2:
+        # format 2: where in the sender's history the snapshot was taken; format 1 packages
+        # carry none (such fields would be a newer writer's extra, never trusted)
+        known |= {"lineage", "lineage_seq", "ancestry"}
+        point = _point(h)
     return PackageInfo(
         path=path, size=size, format_version=version, prefix=prefix, header=h, sender=pub,
         recipient_code=rcode, recipient_fingerprint=rfp,
@@ -336,8 +349,25 @@ def _parse_header(path: Path, size: int, version: int, prefix: bytes,
         created_at=_str(_req(h, "created_at"), 40), week=_str(h.get("week", ""), 16,
                                                                pattern=WEEK_PATTERN),
         counts=counts, payload_size=psize, payload_sha256=sha, ephemeral_key=eph,
-        extra={k: v for k, v in h.items() if k not in known},
+        extra={k: v for k, v in h.items() if k not in known}, lineage=point,
     )
+
+
+def _point(h: dict[str, Any]) -> Point:
+    own = _str(_req(h, "lineage"), 32, pattern=LINEAGE_PATTERN)
+    seq = _int(_req(h, "lineage_seq"))
+    ancestry = _req(h, "ancestry")
+    if not isinstance(ancestry, list) or len(ancestry) >= MAX_LINEAGE_DEPTH:
+        raise ValueError("ancestry")
+    pairs: list[tuple[str, int]] = []
+    for item in ancestry:
+        if not isinstance(item, list) or len(item) != 2:
+            raise ValueError("ancestry")
+        pairs.append((_str(item[0], 32, pattern=LINEAGE_PATTERN), _int(item[1])))
+    ids = [own, *(lid for lid, _ in pairs)]
+    if len(set(ids)) != len(ids):
+        raise ValueError("ancestry repeats a lineage")
+    return Point(own, seq, tuple(pairs))
 
 
 def verify_signature(info: PackageInfo, progress: Progress = _no_progress) -> None:

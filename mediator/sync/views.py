@@ -41,8 +41,15 @@ def conflict_summary(row: Any) -> ConflictView:
     label = (held.get("case_no") or other.get("case_no") or held.get("name") or other.get("name")
              or str(row.row_id)[:8])
     keys = sorted(set(held) | set(other))
-    diffs = [t("sync.conflict.diff", field=k, held=_short(held.get(k)), other=_short(other.get(k)))
-             for k in keys if held.get(k) != other.get(k) and k not in _QUIET]
+    if row.kind == "MISSING":
+        # nothing to compare: the other side no longer has the row at all
+        diffs = [t("fork.missing_note")]
+    else:
+        diffs = [t("sync.conflict.diff", field=k, held=_short(held.get(k)),
+                   other=_short(other.get(k)))
+                 for k in keys if held.get(k) != other.get(k) and k not in _QUIET]
+        if row.kind == "BRANCH":
+            diffs.insert(0, t("fork.branch_note"))
     return ConflictView(kind=t(f"sync.conflict.kind.{row.kind}"),
                         table=t(f"sync.table.{row.table_name}"), label=plain(label),
                         differences=tuple(diffs), held=held, other=other)

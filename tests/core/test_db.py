@@ -135,8 +135,14 @@ def test_upgrade_from_version_1_keeps_data_and_search(tmp_path: Path) -> None:
         assert baseline[3:5] == ("audit.baseline", "database") and baseline[-1] is not None
         assert new["audit_log"][:-1] == old["audit_log"]
         assert len(new["audit_row"]) == 4  # the case, its two parties and its event
-        assert sorted(set(new["setting"]) - set(old["setting"])) == [
-            ("audit_tail", f"{baseline[0]}:{baseline[9]}")]
+        added = sorted(set(new["setting"]) - set(old["setting"]))
+        # and (migration 0007) the root of this database's lineage, with no ancestors
+        assert [k for k, _ in added] == ["audit_tail", "sync.lineage"]
+        assert added[0][1] == f"{baseline[0]}:{baseline[9]}"
+        # its root is the start of the first audit hash: every copy of this database (an old
+        # backup upgraded when restored) has the same one
+        first = min(new["audit_log"])   # the baseline entry here: the v1 file had none
+        assert added[1][1] == f'[["{first[9][:32]}",null]]'
         for table, rows in old.items():
             if table not in ("pragma.user_version", "audit_log", "setting"):
                 assert new[table] == rows, table

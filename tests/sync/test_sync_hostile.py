@@ -158,9 +158,11 @@ def test_unknown_sender_is_refused_with_its_fingerprint(setup, dump, office_fact
 def test_newer_format_and_schema_versions(setup, dump, tmp_path, monkeypatch) -> None:
     net, _ = setup
     payload = payload_of(net.t1, tmp_path / "p.sqlite")
-    monkeypatch.setattr(pk, "FORMAT_VERSION", 2)
-    newer = seal(net.t1, net.county, payload, tmp_path / "f2.mdsync")
-    monkeypatch.setattr(pk, "FORMAT_VERSION", 1)
+    supported = pk.FORMAT_VERSION
+    monkeypatch.setattr(pk, "FORMAT_VERSION", supported + 1)
+    newer = seal(net.t1, net.county, payload, tmp_path / "f3.mdsync",
+                 header={"lineage": "0" * 32, "lineage_seq": 1, "ancestry": []})
+    monkeypatch.setattr(pk, "FORMAT_VERSION", supported)
     assert "升级" in refused(net, newer, dump, E.UNSUPPORTED)
     schema2 = seal(net.t1, net.county, payload, tmp_path / "s2.mdsync",
                    header={"schema_version": 2})

@@ -163,13 +163,15 @@ def test_restored_backup_fork_is_kept_as_a_conflict(net, tmp_path) -> None:
     t1.svc.edit_case(cid, facts="恢复备份后的另一修改")
     (rep,) = net.county.sync.import_files([t1.export(net.stick).path])
     assert rep.status == IMPORTED and rep.exit_code == 6 and rep.counts.conflicts >= 1
+    # the restored database's lineage was forked from the backup's: what the township writes
+    # now takes the place of the version written after the backup, which is kept aside
     held = net.county.svc.find_case(cid)
-    assert held.facts == "备份之后的修改"
+    assert held.facts == "恢复备份后的另一修改"
     conflicts = net.county.sync.conflicts()
     case_conflicts = [c for c in conflicts if c.table_name == "dispute_case" and c.row_id == cid]
-    assert len(case_conflicts) == 1
-    assert "恢复备份后的另一修改" in case_conflicts[0].other_json
-    assert "备份之后的修改" in case_conflicts[0].held_json
+    assert len(case_conflicts) == 1 and case_conflicts[0].kind == "BRANCH"
+    assert "备份之后的修改" in case_conflicts[0].other_json
+    assert "恢复备份后的另一修改" in case_conflicts[0].held_json
     # importing another copy of the same fork stores nothing twice
     net.county.sync.import_files([t1.export(net.stick).path])
     assert len([c for c in net.county.sync.conflicts() if c.row_id == cid
