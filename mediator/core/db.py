@@ -230,9 +230,10 @@ def _master(con: sqlite3.Connection) -> tuple[MasterRow, ...]:
 
 
 def open_untrusted(path: Path) -> sqlite3.Connection:
-    """A read-only connection to a file that came from elsewhere (a backup to restore), with
-    the defences SQLite advises for untrusted files: no schema code runs (triggers, views
-    and functions in the schema are not trusted), cells are checked as they are read."""
+    """A read-only connection to a file that came from elsewhere (a backup to restore, a sync
+    payload in quarantine), with the defences SQLite advises for untrusted files: no schema
+    code runs (triggers, views and functions in the schema are not trusted), cells are
+    checked as they are read. Its file URI also serves Windows network paths."""
     con = _readonly_connect(path)
     setconfig = getattr(con, "setconfig", None)  # Python 3.12+
     if setconfig is not None:

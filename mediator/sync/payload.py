@@ -22,6 +22,7 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
+from mediator.core.db import open_untrusted
 from mediator.i18n import t
 from mediator.sync.errors import PackageInvalid, PackageUnsupported
 
@@ -124,25 +125,6 @@ def payload_version(path: Path) -> int:
     with open(path, "rb") as fh:
         head = fh.read(100)
     return struct.unpack(">I", head[60:64])[0]
-
-
-def open_untrusted(path: Path) -> sqlite3.Connection:
-    """A read-only connection to a quarantined payload, with every defence SQLite offers."""
-    # as_uri() percent-encodes spaces, '#', '?' and Chinese, and gives file:///C:/… on Windows
-    con = sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True, isolation_level=None,
-                          check_same_thread=False)
-    setconfig = getattr(con, "setconfig", None)  # Python 3.12+
-    if setconfig is not None:
-        for name, value in (("SQLITE_DBCONFIG_DEFENSIVE", True),
-                            ("SQLITE_DBCONFIG_ENABLE_TRIGGER", False),
-                            ("SQLITE_DBCONFIG_ENABLE_VIEW", False),
-                            ("SQLITE_DBCONFIG_TRUSTED_SCHEMA", False)):
-            op = getattr(sqlite3, name, None)
-            if op is not None:
-                setconfig(op, value)
-    for pragma in ("trusted_schema=OFF", "cell_size_check=ON", "mmap_size=0", "query_only=ON"):
-        con.execute(f"PRAGMA {pragma}")
-    return con
 
 
 def check_payload(path: Path, counts: dict[str, int]) -> int:
