@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-from datetime import date
 from pathlib import Path
 
 from mediator.cli import Context, console, path_arg, progress_bar, stages
@@ -120,18 +119,13 @@ def cmd_doctor(ctx: Context) -> int:
 def doctor_lines(ctx: Context) -> tuple[list[str], int]:
     """What ``doctor`` says, as lines, and its exit code (0 when all is well)."""
     from mediator.core.db import LATEST_VERSION, integrity_check
-    from mediator.core.queries import overdue_count, table_counts
     from mediator.core.startup import storage_kind
 
     path = ctx.paths.db
     with ctx.open_db(create=False, backup=False) as db:
         problems = integrity_check(path)
-        with db.read() as s:
-            counts = table_counts(s)
-            overdue = overdue_count(s, date.today())
-            from mediator.core import audit
-
-            chain = audit.verify(s)
+        health = ctx.services(db).health()
+        counts, overdue, chain = health.counts, health.overdue, health.audit
         version = db.schema_version()
     lines = [t("cli.doctor.path", path=str(path)),
              t("cli.doctor.schema", version=version, latest=LATEST_VERSION),
@@ -235,10 +229,8 @@ def audit_lines(result) -> list[str]:  # type: ignore[no-untyped-def]
 
 
 def cmd_audit_verify(ctx: Context) -> int:
-    from mediator.core import audit
-
-    with ctx.open_db(create=False, backup=False) as db, db.read() as s:
-        result = audit.verify(s)
+    with ctx.open_db(create=False, backup=False) as db:
+        result = ctx.services(db).verify_audit()
     if result.ok:
         console().print(t("cli.audit.ok", n=result.entries), markup=False)
         return 0

@@ -93,31 +93,9 @@ def period_from_args(args: argparse.Namespace, kind: str, today: date) -> Any:
     return parse_month(None, today)
 
 
-def _offices(ctx: Context, db: Any, codes: list[str] | None) -> tuple[str, ...] | None:
-    if not codes:
-        return None
-    from sqlalchemy import text
-
-    from mediator.core.errors import ValidationError
-    from mediator.core.validate import normalise, office_area_prefix
-
-    out = []
-    with db.read() as s:
-        for raw in codes:
-            code = normalise(raw)
-            prefix = office_area_prefix(code)
-            hit = s.exec(text("SELECT 1 FROM office WHERE deleted = 0 AND code LIKE :p "  # type: ignore[call-overload]
-                              "UNION SELECT 1 FROM dispute_case WHERE owner_code LIKE :p LIMIT 1"),
-                         params={"p": prefix + "%"}).first()
-            if hit is None:
-                raise ValidationError(t("report.err.office", value=code), "office")
-            out.append(code)
-    return tuple(out)
-
-
 def cmd_report(ctx: Context) -> int:
     from mediator.reports.build import ReportRequest
-    from mediator.reports.service import export, export_text
+    from mediator.reports.service import export, export_text, known_offices
 
     args = ctx.args
     kind = args.report_kind
@@ -125,7 +103,7 @@ def cmd_report(ctx: Context) -> int:
     with ctx.open_db(create=False) as db:
         svc = ctx.services(db)
         period = period_from_args(args, kind, svc.today())
-        req = ReportRequest(kind, period, _offices(ctx, db, args.office), masked=not args.unmasked)
+        req = ReportRequest(kind, period, known_offices(svc, args.office), masked=not args.unmasked)
         if args.output is not None and str(args.output) == "-":
             write_stdout(export_text(svc, req, fmt), fmt)
             return 0
@@ -159,6 +137,7 @@ def cmd_doc(ctx: Context) -> int:
 
 def cmd_check_casefile(ctx: Context) -> int:
     from mediator.documents.completeness import Status, assess, check_case, load_facts
+    from mediator.reports.service import known_offices
     from mediator.reports.stats import office_clause, params_for
 
     args = ctx.args
@@ -181,7 +160,7 @@ def cmd_check_casefile(ctx: Context) -> int:
             return 0 if check.complete else 1
         period = period_from_args(args, "monthly", today)
         params = params_for(period, today)
-        own = office_clause(_offices(ctx, db, args.office), params)
+        own = office_clause(known_offices(svc, args.office), params)
         facts = load_facts(db, f"c.concluded_on BETWEEN :s AND :e AND {own}", params, today,
                            order="c.concluded_on, c.case_no")
     checks = [assess(f) for f in facts]

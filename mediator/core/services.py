@@ -18,17 +18,47 @@ from sqlmodel import Session, select
 from mediator.core import audit, queries, rules, search
 from mediator.core.db import Database
 from mediator.core.enums import (
-    AgreementForm, CaseSource, CaseState, DisputeType, EventKind, FollowUpMethod, FollowUpResult,
-    FollowUpType, Gender, JudicialResult, PartyKind, PartyRole, PetitionChannel, RiskGrade, Route,
+    AgreementForm,
+    CaseSource,
+    CaseState,
+    DisputeType,
+    EventKind,
+    FollowUpMethod,
+    FollowUpResult,
+    FollowUpType,
+    Gender,
+    JudicialResult,
+    PartyKind,
+    PartyRole,
+    PetitionChannel,
+    RiskGrade,
+    Route,
 )
 from mediator.core.errors import DomainError, NotFoundError, ValidationError
 from mediator.core.models import (
-    Agreement, Case, CaseEvent, FollowUp, Mediator, Obligation, Office, Party, Setting, SyncedRow,
-    Village, utcnow,
+    Agreement,
+    Case,
+    CaseEvent,
+    FollowUp,
+    Mediator,
+    Obligation,
+    Office,
+    Party,
+    Setting,
+    SyncedRow,
+    Village,
+    utcnow,
 )
 from mediator.core.rules import Action
 from mediator.core.validate import (
-    MAX_NAME, MAX_SHORT_NAME, normalise, normalise_line, normalise_text, parse_office_code, parse_phone, parse_resident_id,
+    MAX_NAME,
+    MAX_SHORT_NAME,
+    normalise,
+    normalise_line,
+    normalise_text,
+    parse_office_code,
+    parse_phone,
+    parse_resident_id,
     parse_village_code,
 )
 from mediator.i18n import t
@@ -205,6 +235,15 @@ MISSED_INSTALMENTS_SQL = (
     "AND a.deleted = 0 ORDER BY a.created_at DESC, a.id DESC LIMIT 1)"
 )
 
+
+
+@dataclass(frozen=True)
+class Health:
+    """``Services.health``: counts per table, overdue cases, the audit chain's verdict."""
+
+    counts: dict[str, int]
+    overdue: int
+    audit: audit.VerifyResult
 
 class Services:
     """The application's use cases, bound to one database, operator and clock."""
@@ -1166,6 +1205,19 @@ class Services:
     def newest_change_at(self) -> datetime | None:
         with self.db.read() as s:
             return queries.newest_change(s)
+
+    def health(self) -> Health:
+        """What ``doctor`` reports of the records: counts per table, overdue cases, and the
+        audit chain checked against the data (one read transaction, so they agree)."""
+        with self.db.read() as s:
+            return Health(counts=queries.table_counts(s),
+                          overdue=queries.overdue_count(s, self.today()),
+                          audit=audit.verify(s))
+
+    def verify_audit(self) -> audit.VerifyResult:
+        """``audit verify``: the chain, and the rows it covers, as stored."""
+        with self.db.read() as s:
+            return audit.verify(s)
 
     # --- reading -----------------------------------------------------------------------
 

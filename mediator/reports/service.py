@@ -3,7 +3,7 @@ an explicit choice and is recorded in the audit trail (PIPL; domain.md §4)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -71,3 +71,27 @@ def _audit_unmasked(s: Any, services: Services, req: ReportRequest, fmt: str,
     audit.append(s, services.operator, "report.unmasked", "report", None, None,
                  {"kind": req.kind, "period": req.period.label, "format": fmt,
                   "offices": list(req.offices) if req.offices else None, "path": path})
+
+
+def known_offices(services: Services, codes: Sequence[str] | None) -> tuple[str, ...] | None:
+    """``--office CODE ...`` checked: each code names an office of this database or an area
+    holding its cases (a county code takes in every township under it). None: every case."""
+    if not codes:
+        return None
+    from sqlalchemy import text
+
+    from mediator.core.validate import normalise, office_area_prefix
+
+    out = []
+    with services.db.read() as s:
+        for raw in codes:
+            code = normalise(raw)
+            prefix = office_area_prefix(code)
+            hit = s.exec(text(  # type: ignore[call-overload]
+                "SELECT 1 FROM office WHERE deleted = 0 AND code LIKE :p "
+                "UNION SELECT 1 FROM dispute_case WHERE owner_code LIKE :p LIMIT 1"),
+                params={"p": prefix + "%"}).first()
+            if hit is None:
+                raise ValidationError(t("report.err.office", value=code), "office")
+            out.append(code)
+    return tuple(out)
