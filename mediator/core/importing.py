@@ -338,23 +338,12 @@ class _Batch:
 
 
 def _move(rows: _Rows, case: dict[str, Any], action: Action, on: date, summary: str) -> None:
-    """``Services._move`` on a row dict: the same legality check and outcome rules."""
-    before = CaseState(case["state"])
-    after = rules.next_state(before, action)
-    if after is before:
-        return
-    case["state"] = after.name
-    if after in rules.OUTCOME_OF:
-        outcome = rules.OUTCOME_OF[after]
-        case["outcome"] = outcome.name if outcome else None
-        case["concluded_on"] = on
-    if after is CaseState.ARCHIVED:
-        case["archived_on"] = on
-    if action is Action.ACCEPT:
-        case["accepted_on"] = on
-        case["deadline_on"] = rules.mediation_deadline(on)
-    rows.event(case, "STATE", on, summary or action.label, state_from=before.name,
-               state_to=after.name)
+    """``rules.apply`` on a row dict, and the state entry of the timeline."""
+    tr = rules.apply(CaseState(case["state"]), action, on, summary)
+    if tr.moved:
+        case.update(tr.columns())
+        rows.event(case, "STATE", on, tr.summary, state_from=tr.before.name,
+                   state_to=tr.after.name)
 
 
 def insert_rows(svc: "Services", rows: Sequence[ImportedCase], source_name: str, *,

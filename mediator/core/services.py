@@ -295,23 +295,15 @@ class Services:
 
     def _move(self, s: Session, case: Case, action: Action, on: date, summary: str = "",
               body: str = "") -> CaseState:
-        """Apply a lifecycle action: check legality, change state and outcome, log it."""
-        before = CaseState(case.state)
-        after = rules.next_state(before, action)
-        if after is not before:
-            case.state = after.name
-            if after in rules.OUTCOME_OF:
-                outcome = rules.OUTCOME_OF[after]
-                case.outcome = outcome.name if outcome else None
-                case.concluded_on = on
-            if action is Action.REMEDIATE:
-                case.outcome = None
-                case.concluded_on = None
-            if after is CaseState.ARCHIVED:
-                case.archived_on = on
-            self._event(s, case, EventKind.STATE, on, summary or action.label, body,
-                        state_from=before, state_to=after)
-        return after
+        """Apply a lifecycle action (``rules.apply``: legality, state, outcome, dates) and
+        write its timeline entry."""
+        tr = rules.apply(CaseState(case.state), action, on, summary)
+        if tr.moved:
+            for column, value in tr.columns().items():
+                setattr(case, column, value)
+            self._event(s, case, EventKind.STATE, on, tr.summary, body,
+                        state_from=tr.before, state_to=tr.after)
+        return tr.after
 
     def facts(self, s: Session, case: Case) -> rules.CaseFacts:
         agreement = current_agreement(s, case.id)
@@ -635,8 +627,6 @@ class Services:
 
     def _accept(self, s: Session, case: Case, on: date) -> None:
         self._move(s, case, Action.ACCEPT, on, t("svc.ev.accepted"))
-        case.accepted_on = on
-        case.deadline_on = rules.mediation_deadline(on)
 
     def _change(self, case_id: str, action_name: str,
                 work: Callable[[Session, Case], list[str] | None]) -> Outcome:
@@ -867,8 +857,6 @@ class Services:
         def work(s: Session, case: Case) -> None:
             d = self._check_date(on, case)
             self._move(s, case, Action.REMEDIATE, d, t("svc.ev.remediate"), normalise_text(note))
-            case.accepted_on = d
-            case.deadline_on = rules.mediation_deadline(d)
             # The failed agreement's open 履行回访 go with it; a new agreement schedules its own.
             for fu in s.exec(select(FollowUp).where(
                     FollowUp.case_id == case.id, FollowUp.obligation_id != None,  # noqa: E711

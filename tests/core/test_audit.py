@@ -357,7 +357,7 @@ def test_every_write_path_keeps_the_data_covered(svc, make_case, tmp_path: Path)
     """Services, the demo generator and the ledger's bulk rows all leave verify intact, and
     each transaction's last entry carries the sum."""
     from mediator.core.db import open_database
-    from mediator.core.demo import generate
+    from mediator.demo import generate
 
     case = make_case()
     svc.accept_case(case.id)

@@ -20,7 +20,6 @@ from sqlmodel import select
 
 from mediator.core import audit, queries, rules, search
 from mediator.core.db import Database, open_database
-from mediator.core.demo import generate, uscc_valid
 from mediator.core.enums import (
     AgreementForm,
     CaseSource,
@@ -39,6 +38,7 @@ from mediator.core.validate import (
     parse_resident_id,
     parse_village_code,
 )
+from mediator.demo import generate, uscc_valid
 
 TODAY = date(2026, 11, 23)
 STAMP = re.compile(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}\.\d{6}")

@@ -34,7 +34,6 @@ from sqlalchemy import text
 from sqlmodel import Session
 
 from mediator.core import audit, queries, rules, search
-from mediator.core import demo_text as X
 from mediator.core.db import Database
 from mediator.core.enums import (
     AgreementForm,
@@ -51,6 +50,7 @@ from mediator.core.errors import DomainError, ValidationError
 from mediator.core.rules import Action
 from mediator.core.services import format_case_no, parties_text
 from mediator.core.validate import resident_id_check_char
+from mediator.demo import texts as X
 from mediator.i18n import get_language, t
 
 S = CaseState
@@ -447,12 +447,12 @@ class _Case:
     """Mutable state of one case while its story is played."""
 
     __slots__ = (
-        "accepted",
+        "accepted_on",
         "agreement",
-        "archived",
+        "archived_on",
         "changes",
-        "concluded",
-        "deadline",
+        "concluded_on",
+        "deadline_on",
         "events",
         "ext",
         "follow_ups",
@@ -476,10 +476,10 @@ class _Case:
     def __init__(self, today: date, labels: _Labels, operator: str):
         self.state = S.REGISTERED
         self.outcome: str | None = None
-        self.concluded: date | None = None
-        self.archived: date | None = None
-        self.accepted: date | None = None
-        self.deadline: date | None = None
+        self.concluded_on: date | None = None
+        self.archived_on: date | None = None
+        self.accepted_on: date | None = None
+        self.deadline_on: date | None = None
         self.notice: date | None = None
         self.ext = 0
         self.pet_ext = False
@@ -512,24 +512,18 @@ class _Case:
             self.last = d
 
     def move(self, action: Action, d: date, summary: str = "", body: str = "") -> None:
-        """services._move: legal transitions only, outcome and dates as the services set them."""
+        """``rules.apply``, as ``Services._move``: legal transitions only, the outcome and
+        dates the rules set."""
         if self.last_state is not None and d < self.last_state:  # pragma: no cover - bug guard
             raise AssertionError("state changes out of order")
-        before = self.state
-        after = rules.TRANSITIONS[action][before]
-        if after is not before:
-            self.state = after
-            if after in rules.OUTCOME_OF:
-                outcome = rules.OUTCOME_OF[after]
-                self.outcome = _NAMES[outcome] if outcome else None
-                self.concluded = d
-            if action is A.REMEDIATE:
-                self.outcome = None
-                self.concluded = None
-            if after is S.ARCHIVED:
-                self.archived = d
-            self.event("STATE", d, summary or self.labels.action[action], body,
-                       sf=_NAMES[before], st=_NAMES[after])
+        tr = rules.apply(self.state, action, d, summary or self.labels.action[action])
+        if tr.moved:
+            self.state = tr.after
+            if tr.sets_outcome:
+                self.outcome = _NAMES[tr.outcome] if tr.outcome else None
+            for column, value in tr.dates.items():
+                setattr(self, column, value)
+            self.event("STATE", d, tr.summary, body, sf=_NAMES[tr.before], st=_NAMES[tr.after])
             self.last_state = d
 
 
@@ -937,7 +931,7 @@ class _Generator:
                 if done <= today and ((today - done).days > 30 or R() < 0.8):
                     result = self.pick(("SATISFIED",) * 8 + ("UNREACHABLE", "RECURRED"))
                     follow_done(fu, done, result, self.pick(X.FOLLOW_NOTES[result]))
-        if hard and c.accepted is not None:
+        if hard and c.accepted_on is not None:
             self._stability(c, follow_done, schedule)
 
         # archive --------------------------------------------------------------------------
@@ -957,7 +951,7 @@ class _Generator:
         # derived fields, as services._refresh computes them --------------------------------
         facts_rules = rules.CaseFacts(
             state=c.state, registered_on=reg, source=CaseSource[source],
-            accepted_on=c.accepted, deadline_on=c.deadline, extension_count=c.ext,
+            accepted_on=c.accepted_on, deadline_on=c.deadline_on, extension_count=c.ext,
             notice_on=c.notice, session_count=c.sessions, agreement_form=agreement_form,
             agreement_effective_on=agreement_on, agreement_amount_fen=agreement_amount,
             judicial_status=JudicialResult[judicial] if judicial else None,
@@ -996,8 +990,8 @@ class _Generator:
         self.out["dispute_case"].append((
             rowid, case_id, owner, 1 + c.changes, created, updated, 0, None,
             year, seq, case_no, _NAMES[c.state], c.outcome, dtype, None, source,
-            _iso(reg), _iso(c.accepted), _iso(c.notice), _iso(c.deadline), c.ext,
-            _iso(c.concluded), _iso(c.archived),
+            _iso(reg), _iso(c.accepted_on), _iso(c.notice), _iso(c.deadline_on), c.ext,
+            _iso(c.concluded_on), _iso(c.archived_on),
             _iso(nearest.due) if nearest else None, nearest.kind.name if nearest else None,
             village.code, mediator_for_case, facts, requests, persons, claim * 100,
             1 if persons >= 5 else 0, risk, 1 if hard else 0, lead, resp_person,
@@ -1063,7 +1057,6 @@ class _Generator:
         # 简易程序: registered, accepted, told and agreed the same day (services.quick_oral_case)
         if scen.quick and not is_pet and not hard and R() < 0.35:
             c.move(A.ACCEPT, reg, L.accepted)
-            c.accepted, c.deadline = reg, rules.mediation_deadline(reg)
             c.notice = reg
             c.event("NOTICE", reg, L.notice)
             c.move(A.NOTICE, reg)
@@ -1074,7 +1067,6 @@ class _Generator:
         if a > today:
             return
         c.move(A.ACCEPT, a, L.accepted)
-        c.accepted, c.deadline = a, rules.mediation_deadline(a)
         c.changes += 1
         n = a + timedelta(days=self.pick((0, 0, 1, 1, 2, 3)))
         if n > today:
@@ -1092,16 +1084,16 @@ class _Generator:
         end = max(n, a + timedelta(days=days))
         # 延期 with both parties' consent, a few days before the one-month target
         for _ in range(2):
-            assert c.deadline is not None
-            if end > c.deadline and R() < (0.65 if c.ext == 0 else 0.35):
-                on = max(n, c.deadline - timedelta(days=self.between(0, 5)))
+            assert c.deadline_on is not None
+            if end > c.deadline_on and R() < (0.65 if c.ext == 0 else 0.35):
+                on = max(n, c.deadline_on - timedelta(days=self.between(0, 5)))
                 if on > today:
                     break
-                new = c.deadline + timedelta(days=self.between(15, 30))
+                new = c.deadline_on + timedelta(days=self.between(15, 30))
                 c.event("EXTENSION", on, L.extended(new),
                         self.pick(X.EXTENSION_CONSENT).format(a=fill["a"], b=fill["b"],
                                                               date=cn_date(new)))
-                c.deadline = new
+                c.deadline_on = new
                 c.ext += 1
                 if is_pet:
                     c.pet_ext = True
@@ -1243,7 +1235,6 @@ class _Generator:
             if d > today:
                 return
             c.move(A.REMEDIATE, d, L.remediate, self.pick(X.REMEDIATE_NOTES).format(obligor=late[2]))
-            c.accepted, c.deadline = d, rules.mediation_deadline(d)
             c.changes += 1
             note = X.REMEDIATE_NOTES[0]
         for o in obs:
@@ -1263,16 +1254,16 @@ class _Generator:
                    schedule: Callable[[str, date, date, str], list[Any]]) -> None:
         """稳控回访 every 10–15 days from acceptance while a hard case is open."""
         today = self.today
-        assert c.accepted is not None
-        on = c.accepted
-        stop = c.concluded or today
+        assert c.accepted_on is not None
+        on = c.accepted_on
+        stop = c.concluded_on or today
         while on <= today and on <= stop:
             due = on + timedelta(days=self.between(10, 15))
-            if c.concluded is not None and due > c.concluded:
+            if c.concluded_on is not None and due > c.concluded_on:
                 break  # no more 稳控 visits once the case has ended
             fu = schedule("STABILITY", on, due, X.STABILITY_NOTE)
             done = due + timedelta(days=self.between(0, 2))
-            if done > today or (c.concluded is None and self.rng.random() < 0.08):
+            if done > today or (c.concluded_on is None and self.rng.random() < 0.08):
                 break
             follow_done(fu, done, "SATISFIED", self.pick(X.FOLLOW_NOTES["SATISFIED"]))
             on = done
