@@ -29,7 +29,8 @@ from mediator.core.rules import Action
 from mediator.i18n import t
 
 if TYPE_CHECKING:  # pragma: no cover - avoids an import cycle with services
-    from mediator.core.services import CaseInput, Services
+    from mediator.core.inputs import CaseInput
+    from mediator.core.services import Services
 
 
 class Performance(str, enum.Enum):
@@ -362,11 +363,10 @@ def insert_rows(svc: "Services", rows: Sequence[ImportedCase], source_name: str,
     from sqlmodel import select
 
     from mediator.core import audit
+    from mediator.core.checks import ROLE_ORDER, facts_from_rows, format_case_no, parties_text
     from mediator.core.errors import ValidationError
+    from mediator.core.inputs import AgreementInput
     from mediator.core.models import Case, Mediator, SyncedRow, Village
-    from mediator.core.services import (
-        ROLE_ORDER, AgreementInput, facts_from_rows, format_case_no, parties_text,
-    )
 
     today = svc.today()
     result = ImportResult(dry_run=dry_run)

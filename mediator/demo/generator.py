@@ -34,6 +34,7 @@ from sqlalchemy import text
 from sqlmodel import Session
 
 from mediator.core import audit, queries, rules, search
+from mediator.core.checks import format_case_no, parties_text
 from mediator.core.db import Database
 from mediator.core.enums import (
     AgreementForm,
@@ -48,7 +49,6 @@ from mediator.core.enums import (
 )
 from mediator.core.errors import DomainError, ValidationError
 from mediator.core.rules import Action
-from mediator.core.services import format_case_no, parties_text
 from mediator.core.validate import resident_id_check_char
 from mediator.demo import texts as X
 from mediator.i18n import get_language, t

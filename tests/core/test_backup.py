@@ -15,7 +15,8 @@ from mediator.core import backup, queries
 from mediator.core.db import LATEST_VERSION, integrity_check, migrate, open_database
 from mediator.core.enums import DisputeType
 from mediator.core.errors import DatabaseError
-from mediator.core.services import CaseInput, PartyInput, Services
+from mediator.core.inputs import CaseInput, PartyInput
+from mediator.core.services import Services
 
 from .dbtools import fingerprint, logical_dump, make_bad, make_v1_database
 

@@ -19,6 +19,7 @@ from sqlalchemy import text
 from sqlmodel import select
 
 from mediator.core import audit, queries, rules, search
+from mediator.core.checks import facts_from_rows, format_case_no, parties_text
 from mediator.core.db import Database, open_database
 from mediator.core.enums import (
     AgreementForm,
@@ -31,7 +32,6 @@ from mediator.core.enums import (
 )
 from mediator.core.errors import DomainError, ValidationError
 from mediator.core.models import Agreement, Case, FollowUp, Obligation
-from mediator.core.services import facts_from_rows, format_case_no, parties_text
 from mediator.core.validate import (
     normalise,
     parse_phone,
