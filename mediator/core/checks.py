@@ -120,29 +120,29 @@ def check_case(data: CaseInput, today: date) -> tuple[list[PartyInput], dict[str
         raise ValidationError(t("svc.hard_needs_leader"), "lead_official")
     if data.source is CaseSource.PETITION and data.petition_received_on is None:
         raise ValidationError(t("svc.petition_needs_date"), "petition_received_on")
-    fields = dict(
-        dispute_type=DisputeType(data.dispute_type).name,
-        source=CaseSource(data.source).name,
-        registered_on=registered_on,
-        facts=clean_text(data.facts),
-        requests=clean_text(data.requests),
-        village_code=parse_village_code(data.village_code) if normalise(data.village_code) else None,
-        mediator_id=data.mediator_id or None,
-        persons_involved=persons,
-        amount_fen=data.amount_fen,
-        group_dispute=data.group_dispute if data.group_dispute is not None else persons >= 5,
-        risk_grade=RiskGrade(data.risk_grade).name,
-        is_hard=data.is_hard,
-        lead_official=optional_text(data.lead_official),
-        responsible_person=optional_text(data.responsible_person),
-        resolve_by=data.resolve_by,
-        stabilising_measures=optional_text(data.stabilising_measures),
-        petition_channel=data.petition_channel.name if data.petition_channel else None,
-        petition_received_on=data.petition_received_on,
-        type_note=optional_text(data.type_note),
-        import_key=optional_text(data.import_key),
-        import_flags=optional_text(data.import_flags),
-    )
+    fields = {
+        "dispute_type": DisputeType(data.dispute_type).name,
+        "source": CaseSource(data.source).name,
+        "registered_on": registered_on,
+        "facts": clean_text(data.facts),
+        "requests": clean_text(data.requests),
+        "village_code": parse_village_code(data.village_code) if normalise(data.village_code) else None,
+        "mediator_id": data.mediator_id or None,
+        "persons_involved": persons,
+        "amount_fen": data.amount_fen,
+        "group_dispute": data.group_dispute if data.group_dispute is not None else persons >= 5,
+        "risk_grade": RiskGrade(data.risk_grade).name,
+        "is_hard": data.is_hard,
+        "lead_official": optional_text(data.lead_official),
+        "responsible_person": optional_text(data.responsible_person),
+        "resolve_by": data.resolve_by,
+        "stabilising_measures": optional_text(data.stabilising_measures),
+        "petition_channel": data.petition_channel.name if data.petition_channel else None,
+        "petition_received_on": data.petition_received_on,
+        "type_note": optional_text(data.type_note),
+        "import_key": optional_text(data.import_key),
+        "import_flags": optional_text(data.import_flags),
+    }
     if not fields["facts"]:
         raise ValidationError(t("svc.facts_required"), "facts")
     return parties, fields

@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import func, text
 from sqlmodel import Session, select
 
-from mediator.core import audit, checks, queries, rules, search
+from mediator.core import audit, bulk, checks, queries, rules, search
 from mediator.core.checks import (
     ROLE_ORDER,
     clean_party,
@@ -133,11 +133,7 @@ class Services:
         audit.append(s, self.operator, action, entity, entity_id, before, after)
 
     def _office(self, s: Session) -> Office:
-        code = s.get(Setting, "office_code")
-        if code is None:
-            raise DomainError(t("svc.no_office"))
-        office = s.exec(select(Office).where(Office.code == code.value,
-                                             Office.deleted == False)).first()  # noqa: E712
+        office = queries.own_office(s)
         if office is None:
             raise DomainError(t("svc.no_office"))
         return office
@@ -341,8 +337,7 @@ class Services:
         checks.check_agreement(a, self.today())
 
     def _next_seq(self, s: Session, office: Office, year: int) -> int:
-        return s.exec(select(func.coalesce(func.max(Case.seq), 0)).where(
-            Case.owner_code == office.code, Case.year == year)).one() + 1
+        return queries.last_seq(s, office.code, year) + 1
 
     def _insert_case(self, s: Session, parties: list[PartyInput], fields: dict[str, Any]) -> Case:
         office = self._office(s)
@@ -384,9 +379,7 @@ class Services:
         already in the database are skipped, so importing again adds only what is new.
         ``dry_run`` does all of it and rolls back. Returns an ``ImportResult``.
         """
-        from mediator.core.importing import insert_rows
-
-        return insert_rows(self, rows, source_name, progress=progress, dry_run=dry_run)
+        return bulk.insert_rows(self, rows, source_name, progress=progress, dry_run=dry_run)
 
     def quick_oral_case(self, data: CaseInput, agreement: AgreementInput,
                         on: date | None = None) -> CaseResult:

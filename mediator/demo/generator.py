@@ -33,7 +33,7 @@ from typing import Any
 from sqlalchemy import text
 from sqlmodel import Session
 
-from mediator.core import audit, queries, rules, search
+from mediator.core import audit, bulk, checks, queries, rules, search
 from mediator.core.checks import format_case_no, parties_text
 from mediator.core.db import Database
 from mediator.core.enums import (
@@ -116,8 +116,7 @@ def _insert_sql(table: str, owner: str | None = None) -> str:
     bind for the million timeline rows)."""
     cols = COLUMNS[table]
     if owner is None or table not in COMPACT:
-        return (f"INSERT INTO {table} ({', '.join(cols)}) "
-                f"VALUES ({', '.join('?' * len(cols))})")
+        return bulk.insert_sql(table, cols)
     if not owner.isdigit():  # pragma: no cover - validated division code
         raise ValueError(owner)
     rest = [f"?{i}" for i in range(3, len(cols) - len(_SYNC) + 3)]
@@ -185,20 +184,6 @@ def _initials(name: str) -> str:
         if a and b and name not in _PHRASES:
             return a + b
     return search.initials(name)
-
-
-def _index_rows(case_no: str, names: list[str], numbers: list[str], facts: str,
-                requests: str) -> tuple[str, list[str]]:
-    """search.fts_body and sorted(search.name_terms) for text that is already normalised."""
-    inits = [_initials(n) for n in names]
-    parts = [case_no, *names, *inits, *numbers, facts, requests]
-    body = "\n".join([p for p in parts if p])
-    terms: set[str] = set()
-    for name, ini in zip(names, inits):
-        for variant in (name.lower(), ini):
-            for i in range(len(variant)):
-                terms.add(variant[i:])
-    return body, sorted(terms)
 
 
 _ISO: dict[date, str] = {}
@@ -960,7 +945,7 @@ class _Generator:
             is_hard=hard, resolve_by=resolve_by, petition_received_on=pet_received,
             petition_extended=c.pet_ext,
         )
-        nearest = rules.nearest_deadline(rules.deadlines(facts_rules, today))
+        due_on, due_kind = checks.nearest_due(facts_rules, today)
 
         # rows ---------------------------------------------------------------------------------
         year = reg.year
@@ -992,7 +977,7 @@ class _Generator:
             year, seq, case_no, _NAMES[c.state], c.outcome, dtype, None, source,
             _iso(reg), _iso(c.accepted_on), _iso(c.notice), _iso(c.deadline_on), c.ext,
             _iso(c.concluded_on), _iso(c.archived_on),
-            _iso(nearest.due) if nearest else None, nearest.kind.name if nearest else None,
+            _iso(due_on), due_kind,
             village.code, mediator_for_case, facts, requests, persons, claim * 100,
             1 if persons >= 5 else 0, risk, 1 if hard else 0, lead, resp_person,
             _iso(resolve_by), stabilising, 1 if prevented_criminal else 0,
@@ -1032,7 +1017,8 @@ class _Generator:
                 f[0], owner, 2 if f[5] else 1, made,
                 _stamp(f[5], base + 3, suffix) if f[5] else made, 0, None, case_id, f[1], f[2],
                 f[3], _iso(f[4]), _iso(f[5]), f[6], f[7], op))
-        body, terms = _index_rows(case_no, names, numbers, facts, requests)
+        body, terms = bulk.index_entry(case_no, names, numbers, facts, requests,
+                                       initials=_initials)
         self.fts.append((rowid, body))
         self.terms.extend([(term, rowid) for term in terms])
 
@@ -1590,8 +1576,7 @@ def _load(s: Session, raw: Any, db: Database, cases: int, seed: int, today: date
             if out[table]:
                 raw.executemany(sql[table], out[table])
                 rows[table] = rows.get(table, 0) + len(out[table])
-        raw.executemany("INSERT INTO case_fts (rowid, body) VALUES (?, ?)", fts)
-        raw.executemany("INSERT INTO case_term (term, case_rowid) VALUES (?, ?)", terms)
+        bulk.write_index(raw, fts, terms)
         first_no, last_no = first_no or first, last
         if progress:
             progress(done, cases)
