@@ -445,7 +445,7 @@ class _Case:
         "labels",
         "last",
         "last_state",
-        "notice",
+        "notice_on",
         "obligations",
         "operator",
         "outcome",
@@ -466,7 +466,7 @@ class _Case:
         self.archived_on: date | None = None
         self.accepted_on: date | None = None
         self.deadline_on: date | None = None
-        self.notice: date | None = None
+        self.notice_on: date | None = None
         self.ext = 0
         self.pet_ext = False
         #: [date, kind, summary, body, place, participants, state_from, state_to]
@@ -1195,7 +1195,7 @@ class _Generator:
         facts_rules = rules.CaseFacts(
             state=c.state, registered_on=reg, source=CaseSource[source],
             accepted_on=c.accepted_on, deadline_on=c.deadline_on, extension_count=c.ext,
-            notice_on=c.notice, session_count=c.sessions, agreement_form=agreement_form,
+            notice_on=c.notice_on, session_count=c.sessions, agreement_form=agreement_form,
             agreement_effective_on=agreement_on, agreement_amount_fen=agreement_amount,
             judicial_status=JudicialResult[judicial] if judicial else None,
             obligations=tuple(rules.ObligationFacts(o[0], o[4], o[6], o[5]) for o in c.obligations),
@@ -1233,7 +1233,7 @@ class _Generator:
         self.out["dispute_case"].append((
             rowid, case_id, owner, 1 + c.changes, created, updated, 0, None,
             year, seq, case_no, _NAMES[c.state], c.outcome, dtype, None, source,
-            _iso(reg), _iso(c.accepted_on), _iso(c.notice), _iso(c.deadline_on), c.ext,
+            _iso(reg), _iso(c.accepted_on), _iso(c.notice_on), _iso(c.deadline_on), c.ext,
             _iso(c.concluded_on), _iso(c.archived_on),
             _iso(due_on), due_kind,
             village.code, mediator_for_case, facts, requests, persons, claim * 100,
@@ -1301,7 +1301,7 @@ class _Generator:
         # 简易程序: registered, accepted, told and agreed the same day (services.quick_oral_case)
         if scen.quick and not is_pet and not hard and R() < 0.35:
             c.move(A.ACCEPT, reg, L.accepted)
-            c.notice = reg
+            c.notice_on = reg
             c.event("NOTICE", reg, L.notice)
             c.move(A.NOTICE, reg)
             conclude_agreement(reg, True)
@@ -1315,7 +1315,7 @@ class _Generator:
         n = a + timedelta(days=self.pick((0, 0, 1, 1, 2, 3)))
         if n > today:
             return
-        c.notice = n
+        c.notice_on = n
         c.event("NOTICE", n, L.notice, self.pick(X.NOTICE_NOTES))
         c.move(A.NOTICE, n)
         c.changes += 1

@@ -179,3 +179,31 @@ def test_services_and_demo_agree_on_a_remediated_case(svc: Any, make_case: Any,
         (today, "URGED", "MEDIATING"),
     ]
     assert [e[3] for e in by_services[1]] == [e[3] for e in by_demo[1]]
+
+
+def test_an_effect_added_to_apply_reaches_every_writer(svc: Any, today: date,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """A lifecycle change is an edit of rules.apply alone: here ACCEPT is made to set
+    notice_on too, and the services, the bulk import and the demo all store it."""
+    plain_apply = rules.apply
+
+    def apply(state: CaseState, action: Action, on: date, summary: str = "") -> rules.Transition:
+        tr = plain_apply(state, action, on, summary)
+        if action is Action.ACCEPT:
+            tr.dates["notice_on"] = on
+        return tr
+
+    monkeypatch.setattr(rules, "apply", apply)
+    reg = today - timedelta(days=5)
+
+    def data(key: str) -> CaseInput:
+        return CaseInput(parties=[PartyInput("张三")], dispute_type=DisputeType.OTHER,
+                         facts="x", registered_on=reg, import_key=key)
+
+    cid = svc.register_case(data("svc")).case_id
+    svc.accept_case(cid, on=reg)
+    (row,) = svc.import_ledger_rows([ImportedCase(row_no=2, case=data("ledger"))], "台账.xlsx").rows
+    case = _Case(today, _Labels(), "王调解")
+    case.move(Action.ACCEPT, reg)
+    assert (svc.find_case(cid).notice_on, svc.find_case(row.case_id).notice_on,
+            case.notice_on) == (reg, reg, reg)
