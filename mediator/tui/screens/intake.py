@@ -375,7 +375,7 @@ class IntakeScreen(_FormScreen):
     def _register(self, data: CaseInput) -> tuple[str, str]:
         case = self.services.register_case(data)
         self._delete_draft(close=True)
-        return case.id, case.case_no
+        return case.case_id, case.case_no
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         group = event.worker.group
