@@ -333,6 +333,10 @@ class ConfirmDialog(ModalScreen[bool]):
         self.title_text, self.message, self.yes, self.no = title, message, yes, no
         self.yes_variant = yes_variant
         self.safe = safe
+        # the button Enter presses: focused by the screen once it is shown (Textual's own
+        # AUTO_FOCUS, not a query in on_mount, which under load could run before the buttons
+        # were mounted)
+        self.AUTO_FOCUS = "#yes" if safe else "#no"
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
@@ -341,9 +345,6 @@ class ConfirmDialog(ModalScreen[bool]):
             with Horizontal(classes="dialog-buttons"):
                 yield Button(self.yes, id="yes", variant=self.yes_variant)  # type: ignore[arg-type]
                 yield Button(self.no, id="no")
-
-    def on_mount(self) -> None:
-        self.query_one("#yes" if self.safe else "#no", Button).focus()
 
     def action_answer(self, value: bool) -> None:
         self.dismiss(value)
