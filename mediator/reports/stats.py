@@ -33,6 +33,7 @@ from typing import Any
 from sqlalchemy import text
 
 from mediator.core.db import Database
+from mediator.core.overdue import P_OPEN_AT, P_OVERDUE_CASE
 from mediator.core.validate import office_area_prefix
 from mediator.reports.periods import Period
 
@@ -51,8 +52,9 @@ _OUTCOMES = "(" + ", ".join(f"'{o}'" for o in CONCLUDED_OUTCOMES) + ")"
 P_REGISTERED = f"c.registered_on {_IN}"
 P_ACCEPTED = f"c.accepted_on {_IN}"
 P_CONCLUDED = f"(c.concluded_on {_IN} AND c.outcome IN {_OUTCOMES})"
-P_OPEN_AT_END = "(c.accepted_on <= :asof AND (c.concluded_on IS NULL OR c.concluded_on > :asof))"
-P_OVERDUE_AT_END = f"({P_OPEN_AT_END} AND c.deadline_on < :asof)"
+#: in mediation / 逾期案件 at period end: the one definition, in mediator.core.overdue
+P_OPEN_AT_END = P_OPEN_AT
+P_OVERDUE_AT_END = P_OVERDUE_CASE
 P_GROUP = f"(c.group_dispute = 1 OR c.persons_involved >= {GROUP_PERSONS})"
 P_HARD_OPEN = ("(c.is_hard = 1 AND c.registered_on <= :asof "
                "AND (c.concluded_on IS NULL OR c.concluded_on > :asof))")

@@ -562,3 +562,31 @@ async def test_timeline_speaks_the_users_words(svc: Any, make_case: Any, lang: s
     lines = shown(Static(render_timeline(cf)), width=120).splitlines()
     assert [ln.strip() for ln in lines if ln.strip() == fields] == [fields]
     assert registered in lines[0] and "Registered -> Registered" not in lines[0]
+
+
+async def test_archiving_with_an_open_follow_up_asks_first(svc: Any, make_case: Any) -> None:
+    from datetime import date
+
+    from mediator.tui.dialogs.base import ConfirmDialog
+
+    case = make_case()
+    svc.accept_case(case.id)
+    svc.record_agreement(case.id, AgreementInput(form=AgreementForm.ORAL, terms="李四加装檐沟",
+                                                 effective_on=date(2026, 11, 23),
+                                                 performed_now=True))
+    svc.schedule_follow_up(case.id, date(2026, 11, 30))
+    app = file_app(svc, case.id)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot, app)
+        await choose_action(pilot, app, "ARCHIVE")
+        await submit(pilot, app)
+        assert isinstance(app.screen, ConfirmDialog)
+        assert shown(app.screen.query_one("#dialog-message")).startswith("本案还有 1 次回访尚未完成")
+        await pilot.click("#no")  # 先去回访: nothing is written
+        await settle(pilot, app)
+        assert svc.case_file(case.id).case.state != CaseState.ARCHIVED.name
+        await submit(pilot, app)
+        assert isinstance(app.screen, ConfirmDialog)
+        await pilot.click("#yes")
+        await settle(pilot, app)
+    assert svc.case_file(case.id).case.state == CaseState.ARCHIVED.name
