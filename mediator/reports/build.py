@@ -252,8 +252,10 @@ def build_summary(db: Database, req: ReportRequest, today: date,
         tables.insert(1, _ledger_table("by_office", t("report.table.by_office"),
                                        t("report.col.office"),
                                        [(g.label, g.figures) for g in stats.by_office], f))
-    trend = Table("trend", t("report.table.trend", n=len(stats.trend)), [
-        Column("week", t("report.col.week"), 10), Column("span", t("report.col.span"), 24),
+    monthly = bool(stats.trend) and stats.trend[0].span.kind == "month"
+    trend = Table("trend", t("report.table.trend_months" if monthly else "report.table.trend",
+                             n=len(stats.trend)), [
+        Column("week", t("report.col.month" if monthly else "report.col.week"), 10), Column("span", t("report.col.span"), 24),
         Column("registered", t("fig.registered"), 10),
         Column("concluded", t("fig.concluded"), 10)], chart="line",
         chart_values=("registered", "concluded"))

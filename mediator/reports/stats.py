@@ -2,7 +2,8 @@
 
 ``compute(db, period, offices, today)`` returns every figure for the period, for the period
 before it (环比) and for the same period a year earlier (同比), broken down by dispute type,
-source, village and mediator, plus a 12-week trend. Every report format, form and the TUI
+source, village and mediator, plus a trend (12 weeks, or 12 months for a monthly report)
+ending on the period's last day. Every report format, form and the TUI
 dashboard render this result; none of them counts anything on its own.
 
 Each figure is a ``Figure`` in ``FIGURES`` with its definition as text (the README section
@@ -35,7 +36,7 @@ from sqlalchemy import text
 from mediator.core.db import Database
 from mediator.core.overdue import P_OPEN_AT, P_OVERDUE_CASE
 from mediator.core.validate import office_area_prefix
-from mediator.reports.periods import Period
+from mediator.reports.periods import Period, month_period
 
 #: outcomes that end a mediation (the denominator of the success rate).
 CONCLUDED_OUTCOMES = ("AGREEMENT", "FAILED", "WITHDRAWN", "TRANSFERRED")
@@ -44,6 +45,8 @@ SCREENING_SOURCES = ("SCREENING", "GRID", "VILLAGE_COMMITTEE")
 #: persons from which a dispute counts as a group dispute (群体性纠纷).
 GROUP_PERSONS = 5
 TREND_WEEKS = 12
+#: a monthly report's trend: the 12 months ending with its month
+TREND_MONTHS = 12
 
 # --- predicates (SQL on dispute_case c, agreement a, follow_up f) -------------------------
 
@@ -230,9 +233,16 @@ class GroupRow:
 
 @dataclass(frozen=True)
 class TrendPoint:
+    """One span of the trend: an ISO week (the last one cut at the period's end) or, in a
+    monthly report, a month."""
+
     week: Period
     registered: int
     concluded: int
+
+    @property
+    def span(self) -> Period:
+        return self.week
 
 
 @dataclass
@@ -349,21 +359,42 @@ def _figures(session: Any, period: Period, today: date, offices: Sequence[str] |
     return out
 
 
+def trend_spans(period: Period, weeks: int = TREND_WEEKS) -> list[Period]:
+    """The spans of a period's trend, oldest first, the last one ending on the period's last
+    day (a week or month running past it is cut there, so the trend of November never counts a
+    December case): a monthly report has the 12 months ending with its month, any other report
+    the ``weeks`` ISO weeks ending with the week of its last day."""
+    if period.kind == "month":
+        out = []
+        year, month = period.start.year, period.start.month
+        for _ in range(TREND_MONTHS):
+            out.append(month_period(year, month))
+            year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+        return out[::-1]
+    spans = period.weeks(weeks)
+    last = spans[-1]
+    if last.end > period.end:
+        spans[-1] = Period(last.kind, last.start, period.end)
+    return spans
+
+
 def _trend(session: Any, period: Period, today: date, offices: Sequence[str] | None,
            weeks: int) -> list[TrendPoint]:
-    """Registered and concluded per ISO week, by the same predicates as the figures."""
-    spans = period.weeks(weeks)
-    params = {"s": spans[0].start.isoformat(), "e": spans[-1].end.isoformat(),
-              "w0": spans[0].start.isoformat()}
+    """Registered and concluded per span of ``trend_spans``, by the same predicates as the
+    figures."""
+    spans = trend_spans(period, weeks)
+    params: dict[str, Any] = {"s": spans[0].start.isoformat(), "e": spans[-1].end.isoformat()}
     own = office_clause(offices, params)
     counts: dict[str, dict[int, int]] = {}
     for key, column, pred in (("registered", "c.registered_on", P_REGISTERED),
                               ("concluded", "c.concluded_on", P_CONCLUDED)):
-        sql = (f"SELECT CAST((julianday({column}) - julianday(:w0)) / 7 AS INTEGER) AS wk, "
-               f"count(*) FROM dispute_case c WHERE {pred} AND c.deleted = 0 AND {own} "
-               "GROUP BY wk")
+        bucket = "CASE " + " ".join(
+            f"WHEN {column} <= '{span.end.isoformat()}' THEN {i}" for i, span in enumerate(spans)
+        ) + " END"
+        sql = (f"SELECT {bucket} AS wk, count(*) FROM dispute_case c "
+               f"WHERE {pred} AND c.deleted = 0 AND {own} GROUP BY wk")
         rows = session.exec(text(sql), params=params).all()  # type: ignore[call-overload]
-        counts[key] = {int(r[0]): int(r[1]) for r in rows}
+        counts[key] = {int(r[0]): int(r[1]) for r in rows if r[0] is not None}
     return [TrendPoint(w, counts["registered"].get(i, 0), counts["concluded"].get(i, 0))
             for i, w in enumerate(spans)]
 
@@ -453,4 +484,5 @@ __all__ = [
     "office_clause",
     "params_for",
     "success_rate",
+    "trend_spans",
 ]
