@@ -167,20 +167,74 @@ def sessions(cf: CaseFile) -> list[CaseEvent]:
     return [e for e in cf.events if e.kind == EventKind.SESSION.name]
 
 
-def _accounts(body: str, parties: list[Party]) -> list[tuple[str, str]]:
-    """Each side's account: the lines of the record that start with a party's name or role
-    (张三称：… / 申请人：…), grouped per party. Empty when the record was not kept that way."""
-    out: dict[str, list[str]] = {}
-    keys = []
+#: what may follow a speaker's name at the start of a line: 张三称… / 申请人陈述：…
+_SAYS = r"(?:陈述|称|说|表示|认为|回答|答|补充|提出|问)?"
+_MARK = r"\s*[：:，,]?\s*"
+
+
+def _speakers(parties: list[Party], mediator: str | None) -> list[tuple[str, str]]:
+    """(prefix a line may begin with, who it names), longest prefix first: each party by name
+    and by role with name, a role on its own when one party has it, and the mediator."""
+    out: list[tuple[str, str]] = []
+    by_role: dict[str, list[Party]] = {}
     for p in parties:
-        keys.append((p, [p.name, _role(p) + p.name, _role(p)]))
-    for line in (body or "").splitlines():
-        stripped = line.strip()
-        for p, prefixes in keys:
-            if any(stripped.startswith(x) for x in prefixes if x):
-                out.setdefault(p.id, []).append(stripped)
-                break
-    return [(f"{_role(p)}{p.name}", "\n".join(out[p.id])) for p, _ in keys if p.id in out]
+        by_role.setdefault(_role(p), []).append(p)
+    for role, ps in by_role.items():
+        for p in ps:
+            who = f"{role}{p.name}"
+            out += [(role + p.name, who), (p.name, who)]
+        out.append((role, f"{role}{ps[0].name}" if len(ps) == 1 else role))
+    med = t("doc.record.mediator_who", name=mediator or "")
+    out += [("人民调解员", med), ("调解员", med)]
+    if mediator:
+        out.append((mediator, med))
+    return sorted({x for x in out if x[0]}, key=lambda x: -len(x[0]))
+
+
+def record_lines(body: str, parties: list[Party], mediator: str | None) -> list[tuple[str, str]]:
+    """Every line of a session record, in order, with who said it: a line (or a sentence
+    after 。；！？ that opens with 某某陈述：) is a party's only when it begins with that
+    party's name or role, and is printed without that prefix (the label names the speaker);
+    every other line is the mediator's (his questions, the facts he checked, his proposals)."""
+    speakers = _speakers(parties, mediator)
+    med = t("doc.record.mediator_who", name=mediator or "")
+    alternatives = "|".join(re.escape(prefix) for prefix, _ in speakers)
+    split = re.compile(rf"(?<=[。；！？!?;])\s*(?=(?:{alternatives}){_SAYS}[：:])")
+    out: list[tuple[str, str]] = []
+    for raw in (body or "").splitlines():
+        for line in split.split(raw.strip()):
+            line = line.strip()
+            if not line:
+                continue
+            who = med
+            for prefix, name in speakers:
+                m = re.match(rf"{re.escape(prefix)}{_SAYS}{_MARK}", line)
+                if m:
+                    rest = line[m.end():].strip()
+                    if rest:
+                        who, line = name, rest
+                    break
+            out.append((who, line))
+    return out
+
+
+_CLOCK = r"(?:(?:上午|下午|晚上|中午)?\s*\d{1,2}\s*(?:[:：]\s*\d{2}|时(?:\s*\d{1,2}\s*分)?|点(?:\s*\d{1,2}\s*分)?(?:半)?))"
+_TIME_LINE = re.compile(rf"^(?:时间[：:]?\s*)?({_CLOCK})(?:\s*(?:至|到|-|—|－|~|～)\s*({_CLOCK}))?")
+
+
+def session_time(ev: CaseEvent) -> str:
+    """时间 of a session: its date and clock time. The time is taken from a record that opens
+    with it (9:30至11:00 / 上午9时 / 时间：14:00-15:30); otherwise blanks to fill in by hand,
+    never a time the record does not state."""
+    day = cn_date(ev.occurred_on)
+    first = next((ln.strip() for ln in (ev.body or "").splitlines() if ln.strip()), "")
+    m = _TIME_LINE.match(first)
+    if not m:
+        return t("doc.record.time_blank", date=day)
+    if m.group(2):
+        return t("doc.record.time_span", date=day, start=m.group(1).strip(),
+                 end=m.group(2).strip())
+    return t("doc.record.time_at", date=day, start=m.group(1).strip())
 
 
 def record_document(cf: CaseFile, office: Office, session_no: int | None = None) -> Document:
@@ -201,7 +255,7 @@ def record_document(cf: CaseFile, office: Office, session_no: int | None = None)
                  align="right", size=12)
     subject = t("doc.record.subject_text", type=DisputeType(case.dispute_type).label,
                 parties=case.parties_text)
-    for label, value in (("doc.record.time", cn_date(ev.occurred_on)),
+    for label, value in (("doc.record.time", session_time(ev)),
                          ("doc.record.place", _or_blank(ev.place)),
                          ("doc.record.subject", subject),
                          ("doc.record.participants", _or_blank(ev.participants)),
@@ -215,12 +269,17 @@ def record_document(cf: CaseFile, office: Office, session_no: int | None = None)
     else:
         docxkit.para(doc, t("doc.record.notice_missing"), size=BODY)
     docxkit.heading(doc, t("doc.record.accounts"), size=BODY)
-    accounts = _accounts(ev.body, cf.parties)
-    if accounts:
-        for who, text in accounts:
-            docxkit.labelled(doc, t("doc.record.account_of", who=who), text, size=BODY)
-    else:
-        docxkit.para(doc, _or_blank(ev.body), size=BODY)
+    body = ev.body or ""
+    stated = _TIME_LINE.match(body.strip())
+    if stated and not body.strip()[stated.end():].split("\n", 1)[0].strip(" ，,。"):
+        body = body.strip().split("\n", 1)[1] if "\n" in body.strip() else ""  # the time line
+    lines = record_lines(body, cf.parties, cf.mediator_name)
+    med = t("doc.record.mediator_who", name=cf.mediator_name or "")
+    for who, text in lines:
+        docxkit.labelled(doc, who if who == med else t("doc.record.account_of", who=who), text,
+                         size=BODY)
+    if not lines:
+        docxkit.para(doc, BLANK, size=BODY)
     docxkit.heading(doc, t("doc.record.facts"), size=BODY)
     docxkit.para(doc, _or_blank(case.facts), size=BODY)
     docxkit.heading(doc, t("doc.record.result"), size=BODY)
