@@ -768,6 +768,15 @@ class Services:
         warnings = []
         if rules.oral_needs_written(a.form, a.amount_fen, len(a.obligations)):
             warnings.append(t("rules.warn.oral_needs_written"))
+        if a.form is AgreementForm.WRITTEN:
+            from mediator.core.agreement_contents import missing_elements, missing_text
+
+            gaps = missing_elements(requests=case.requests, responsibilities=a.responsibilities,
+                                    method=a.perform_method, place=a.perform_place,
+                                    perform_by=a.perform_by, instalments=len(a.obligations),
+                                    performed_on_the_spot=a.performed_now)
+            if gaps:
+                warnings.append(t("rules.warn.written_missing", items=missing_text(gaps)))
         return warnings
 
     def record_agreement(self, case_id: str, agreement: AgreementInput) -> Outcome:

@@ -31,6 +31,7 @@ from mediator.core.enums import (
 )
 from mediator.core.errors import DomainError
 from mediator.core.models import CaseEvent, Office, Party
+from mediator.core.money import yuan_upper
 from mediator.core.services import CaseFile
 from mediator.documents import docxkit
 from mediator.documents.completeness import FileCheck, Status
@@ -55,6 +56,21 @@ def _money(fen: int) -> str:
     return t("doc.yuan", amount=f"{fen / 100:,.2f}")
 
 
+def money_with_upper(fen: int) -> str:
+    """人民币10,050.50元（大写：人民币壹万零伍拾元伍角）: figures and 大写 side by side, as an
+    agreement states an amount."""
+    return t("doc.yuan_upper", figures=_money(fen), upper=yuan_upper(fen))
+
+
+def ethnicity_text(value: str | None) -> str:
+    """汉 and 汉族 both print 汉族 (never 汉族族); a blank stays a blank to fill in by hand."""
+    value = (value or "").strip()
+    if not value:
+        return BLANK + t("doc.ethnicity_suffix")
+    suffix = t("doc.ethnicity_suffix")
+    return value if not suffix or value.endswith(suffix) else value + suffix
+
+
 def _role(p: Party) -> str:
     return PartyRole(p.role).label if p.role in PartyRole.__members__ else p.role
 
@@ -67,7 +83,7 @@ def party_details(p: Party) -> str:
                  phone=_or_blank(p.phone))
     gender = Gender(p.gender).label if p.gender in Gender.__members__ else BLANK
     text = t("doc.party_person", role=_role(p), name=p.name, gender=gender,
-             ethnicity=_or_blank(p.ethnicity), birth=cn_date(p.birth_date),
+             ethnicity=ethnicity_text(p.ethnicity), birth=cn_date(p.birth_date),
              id_number=_or_blank(p.id_number), address=_or_blank(p.address),
              phone=_or_blank(p.phone))
     if p.representative:
@@ -91,13 +107,22 @@ def _signature_block(doc: Document, cf: CaseFile, office: Office, on: date | Non
     docxkit.para(doc, cn_date(on), indent=False, align="right", size=BODY)
 
 
+#: a number the user typed before a term: 1. / 1、 / (1) / （一） / 一、 / 第一条 / ①
+_TYPED_NUMBER = re.compile(
+    r"^\s*(?:第[一二三四五六七八九十百0-9０-９]+[条项、]\s*[、.．:：]?"
+    r"|[（(]\s*(?:[0-9０-９]+|[一二三四五六七八九十]+)\s*[)）]\s*[、.．]?"
+    r"|(?:[0-9０-９]{1,2}|[一二三四五六七八九十]+)\s*[、.．)）](?![0-9０-９])"
+    r"|[①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳])\s*")
+
+
 def _numbered(text: str) -> list[str]:
-    """Terms as typed, one per line, numbered 一、二、… unless already numbered."""
-    lines = [ln.strip() for ln in (text or "").splitlines() if ln.strip()]
+    """Terms one per line, numbered （一）（二）… under their heading — one numbering scheme:
+    whatever numbers were typed (1. / 一、 / (1) / 第一条) are replaced, so a term never reads
+    一、 inside heading 四、."""
+    lines = [_TYPED_NUMBER.sub("", ln, count=1).strip() for ln in (text or "").splitlines()]
+    lines = [ln for ln in lines if ln]
     if not lines:
         return [BLANK]
-    if all(re.match(r"^([0-9０-９]+|[一二三四五六七八九十]+)[、.．)）]", ln) for ln in lines):
-        return lines
     return [t("doc.item", n=_cn_num(i), text=ln) for i, ln in enumerate(lines, start=1)]
 
 
@@ -108,6 +133,15 @@ def _cn_num(n: int) -> str:
     if n < 20:
         return "十" + (digits[n % 10] if n % 10 else "")
     return digits[n // 10] + "十" + (digits[n % 10] if n % 10 else "")
+
+
+def copies_text(parties: int) -> str:
+    """本协议一式三份，双方当事人各执一份，人民调解委员会留存一份 — one copy per party and one
+    kept, in Chinese numerals; 各方当事人 when there are more than two."""
+    key = "doc.agreement.copies_two" if parties == 2 else "doc.agreement.copies_many"
+    copies = parties + 1
+    n = _cn_num(copies) if t("doc.numerals") == "chinese" else str(copies)
+    return t(key, n=n)
 
 
 # --- 人民调解协议书 ------------------------------------------------------------------------------
@@ -137,7 +171,8 @@ def agreement_document(cf: CaseFile, office: Office) -> Document:
     for line in _numbered(ag.terms):
         docxkit.para(doc, line, size=BODY)
     if ag.amount_fen:
-        docxkit.para(doc, t("doc.agreement.amount", amount=_money(ag.amount_fen)), size=BODY)
+        docxkit.para(doc, t("doc.agreement.amount", amount=money_with_upper(ag.amount_fen)),
+                     size=BODY)
     docxkit.heading(doc, t("doc.agreement.performance"), size=BODY)
     docxkit.para(doc, t("doc.agreement.method", value=_or_blank(ag.perform_method)), size=BODY)
     docxkit.para(doc, t("doc.agreement.place", value=_or_blank(ag.perform_place)), size=BODY)
@@ -148,12 +183,12 @@ def agreement_document(cf: CaseFile, office: Office) -> Document:
     for o in cf.obligations:
         docxkit.para(doc, t("doc.agreement.obligation", n=o.seq, obligor=_or_blank(o.obligor),
                             due=cn_date(o.due_on), what=_or_blank(o.description),
-                            amount=_money(o.amount_fen) if o.amount_fen else t("doc.none")),
+                            amount=money_with_upper(o.amount_fen) if o.amount_fen
+                            else t("doc.none")),
                      size=BODY)
     docxkit.para(doc, t("doc.agreement.effect"), size=BODY)
     docxkit.para(doc, t("doc.agreement.judicial"), size=BODY)
-    docxkit.para(doc, t("doc.agreement.copies", n=len(cf.parties) + 1, parties=len(cf.parties)),
-                 size=BODY)
+    docxkit.para(doc, copies_text(len(cf.parties)), size=BODY)
     if ag.form == AgreementForm.ORAL.name:
         docxkit.para(doc, t("doc.agreement.oral_note", date=cn_date(ag.effective_on)), size=12)
     _signature_block(doc, cf, office, ag.effective_on)
