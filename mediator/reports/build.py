@@ -168,8 +168,8 @@ def type_rows(groups: Sequence[GroupRow], all_types: bool = False) -> list[tuple
     return out
 
 
-def _names(masked: bool) -> Callable[[str], str]:
-    return mask_names_text if masked else (lambda s: s)
+def _names(masked: bool) -> Callable[[str, tuple[str, ...]], str]:
+    return mask_names_text if masked else (lambda s, _orgs=(): s)
 
 
 def _change_phrase(diff: int) -> str:
@@ -276,11 +276,11 @@ def build_summary(db: Database, req: ReportRequest, today: date,
         Column("registered_on", t("report.col.registered_on"), 12)],
         note=_limit_note(len(hard), n_hard))
     for c in hard:
-        party_names = c.parties.replace(" / ", "、").split("、")
         hard_table.rows.append([
-            c.case_no, names(c.parties), DisputeType(c.dispute_type).label, c.village,
-            RiskGrade(c.risk_grade).label, c.lead_official, c.responsible_person, c.resolve_by,
-            scrub(c.stabilising_measures, party_names) if req.masked else c.stabilising_measures,
+            c.case_no, names(c.parties, c.organisations), DisputeType(c.dispute_type).label,
+            c.village, RiskGrade(c.risk_grade).label, c.lead_official, c.responsible_person,
+            c.resolve_by,
+            scrub(c.stabilising_measures, c.persons) if req.masked else c.stabilising_measures,
             c.registered_on])
     tables.append(hard_table)
     overdue, n_overdue = lists.overdue_cases(db, req.period, today, req.offices, LIST_LIMIT)
@@ -293,7 +293,8 @@ def build_summary(db: Database, req: ReportRequest, today: date,
         Column("days", t("report.col.days_overdue"), 10)],
         note=_limit_note(len(overdue), n_overdue))
     for c in overdue:
-        overdue_table.rows.append([c.case_no, names(c.parties), DisputeType(c.dispute_type).label,
+        overdue_table.rows.append([c.case_no, names(c.parties, c.organisations),
+                                   DisputeType(c.dispute_type).label,
                                    c.village, c.mediator, c.accepted_on, c.deadline_on,
                                    c.days_overdue])
     tables.append(overdue_table)
@@ -378,7 +379,8 @@ def build_subsidy(db: Database, req: ReportRequest, today: date,
         grades[grade][0] += 1
         grades[grade][1] += 1 if check.complete else 0
         table.rows.append([
-            i, f.case_no, names(inf.parties), DisputeType(inf.dispute_type).label, inf.mediator,
+            i, f.case_no, names(inf.parties, inf.organisations), DisputeType(inf.dispute_type).label,
+            inf.mediator,
             f.accepted_on, f.concluded_on,
             AgreementForm(f.agreement_form).label if f.agreement_form else None,
             Money(f.agreement_amount_fen), t(f"report.grade.{grade}"),
@@ -442,7 +444,8 @@ def build_ledger(db: Database, req: ReportRequest, today: date,
         Column("risk", t("report.col.risk"), 8), Column("remarks", t("report.col.remarks"), 14)])
     for i, line in enumerate(rows, start=1):
         party_names, ids, phones = _party_lines(line, req.masked)
-        facts = scrub(line.facts, [p.name for p in line.parties]) if req.masked else line.facts
+        facts = (scrub(line.facts, [p.name for p in line.parties if p.kind == "PERSON"])
+                 if req.masked else line.facts)
         remarks = "、".join(x for x, on in ((t("report.remark.hard"), line.is_hard),
                                            (t("report.remark.group"), line.group_dispute)) if on)
         table.rows.append([

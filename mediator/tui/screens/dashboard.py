@@ -273,7 +273,7 @@ class DashboardScreen(Screen[None]):
         overdue = self.query_one("#dash-overdue", DataTable)
         overdue.clear()
         for line in msg.overdue:
-            overdue.add_row(literal(line.case_no), Text(clip(mask_names_text(line.parties), 20)),
+            overdue.add_row(literal(line.case_no), Text(clip(mask_names_text(line.parties, line.organisations), 20)),
                             literal(DisputeType(line.dispute_type).label),
                             literal(line.mediator or ""),
                             Text(line.deadline_on.isoformat() if line.deadline_on else ""),
