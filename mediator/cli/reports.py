@@ -94,7 +94,7 @@ def period_from_args(args: argparse.Namespace, kind: str, today: date) -> Any:
 
 
 def cmd_report(ctx: Context) -> int:
-    from mediator.reports.build import ReportRequest
+    from mediator.reports.build import ReportRequest, is_future
     from mediator.reports.service import export, export_text, known_offices
 
     args = ctx.args
@@ -106,12 +106,18 @@ def cmd_report(ctx: Context) -> int:
         req = ReportRequest(kind, period, known_offices(svc, args.office), masked=not args.unmasked)
         if args.output is not None and str(args.output) == "-":
             write_stdout(export_text(svc, req, fmt), fmt)
+            if is_future(period, svc.today()):
+                console(stderr=True).print(t("cli.report.future_warning", period=period.title,
+                                             start=period.start.isoformat()), markup=False)
             return 0
         with progress_bar() as update:
             steps = ("compute", "render", "done")
             path = export(svc, req, fmt, args.output, progress=lambda step: update(
                 t("cli.report.working"), steps.index(step) + 1, len(steps)))
     console().print(t("cli.report.written", path=str(path)), markup=False)
+    if is_future(period, svc.today()):
+        console(stderr=True).print(t("cli.report.future_warning", period=period.title,
+                                     start=period.start.isoformat()), markup=False)
     if args.unmasked:
         console(stderr=True).print(t("cli.report.unmasked_warning"), markup=False)
     return 0

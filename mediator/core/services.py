@@ -1261,6 +1261,11 @@ class Services:
                 read_only=read_only,
             )
 
+    def _case_by_shorthand(self, s: Session, year: int, between: str, seq: int,
+                           key: str) -> Case | None:
+        local = s.get(Setting, "office_code")
+        return _shorthand_case(s, local.value if local else None, year, between, seq, key)
+
     def find_case(self, case_no_or_id: str) -> Case:
         key = normalise(case_no_or_id)
         with self.db.read() as s:
@@ -1268,14 +1273,36 @@ class Services:
             if case is None:
                 case = s.exec(select(Case).where(Case.case_no == key, Case.deleted == False)).first()  # noqa: E712
             if case is None:
-                m = __import__("re").fullmatch(r"\(?(\d{4})\)?\D*?(\d+)号?", key)
+                m = __import__("re").fullmatch(r"\(?(\d{4})\)?(\D*?)(\d+)号?", key)
                 if m:
-                    case = s.exec(select(Case).where(Case.year == int(m.group(1)),
-                                                     Case.seq == int(m.group(2)),
-                                                     Case.deleted == False)).first()  # noqa: E712
+                    case = self._case_by_shorthand(s, int(m.group(1)), m.group(2),
+                                                   int(m.group(3)), key)
             if case is None or case.deleted:
                 raise NotFoundError(t("svc.case_not_found", case=key))
             return case
+
+
+def _shorthand_case(s: Session, local: str | None, year: int, between: str, seq: int,
+                    key: str) -> Case | None:
+    """The case ``2026-7`` (or ``2026青石7``) names: sequence numbers run per office, so in a
+    database holding several offices the office must be told — by its short name in the
+    shorthand, or by being this database's own office; otherwise the shorthand is refused as
+    ambiguous, listing the case numbers it could mean."""
+    found = list(s.exec(select(Case).where(Case.year == year, Case.seq == seq,
+                                           Case.deleted == False)  # noqa: E712
+                        .order_by(Case.owner_code)).all())
+    if len(found) <= 1:
+        return found[0] if found else None
+    offices = {o.code: o for o in s.exec(select(Office).where(Office.deleted == False)).all()}  # noqa: E712
+    named = [c for c in found if c.owner_code in offices
+             and offices[c.owner_code].short_name and offices[c.owner_code].short_name in between]
+    if len(named) == 1:
+        return named[0]
+    own = [c for c in found if c.owner_code == local]
+    if not named and len(own) == 1:
+        return own[0]
+    raise ValidationError(t("svc.case_ambiguous", case=key,
+                            cases="、".join(c.case_no for c in (named or found))))
 
 
 def parties_text(parties: Sequence[tuple[str, str]]) -> str:

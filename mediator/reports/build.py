@@ -29,7 +29,7 @@ from mediator.documents.completeness import assess, load_facts, subsidy_grade
 from mediator.i18n import t
 from mediator.reports import lists
 from mediator.reports.masking import mask_id, mask_name, mask_names_text, mask_phone, scrub
-from mediator.reports.model import Column, Money, Rate, Report, Signed, Table
+from mediator.reports.model import Column, Money, Points, Rate, Report, Signed, Table
 from mediator.reports.periods import Period
 from mediator.reports.stats import (
     FIGURE_BY_KEY,
@@ -109,10 +109,10 @@ def change_cells(key: str, current: Figures, other: Figures) -> tuple[Any, Any]:
     a rate changes by percentage points and has no relative change."""
     cur, old = current[key], other[key]
     kind = FIGURE_BY_KEY[key].kind
-    if kind == "rate":
+    if kind == "rate":  # in percentage points (个百分点)
         if cur is None or old is None:
-            return Signed(Rate(None)), None
-        return Signed(Rate(float(cur) - float(old))), None
+            return Points(None), None
+        return Points(float(cur) - float(old)), None
     diff = int(cur or 0) - int(old or 0)
     pct = Rate(diff / int(old)) if old else Rate(None)
     return Signed(Money(diff) if kind == "money" else diff), Signed(pct)
@@ -210,6 +210,19 @@ def narrative(stats: Stats, kind: str) -> list[str]:
     return out
 
 
+def is_future(period: Period, today: date) -> bool:
+    """A period that has not begun: every figure in it is 0 (its 统计截至 would precede it)."""
+    return today < period.start
+
+
+def subtitle(period: Period, today: date) -> str:
+    """``2026年第47周（…）　统计截至2026-11-22``; a period that has not begun says so instead of
+    giving a 统计截至 day before its start."""
+    if is_future(period, today):
+        return t("report.subtitle_future", period=period.title, start=period.start.isoformat())
+    return t("report.subtitle", period=period.title, as_of=min(period.end, today).isoformat())
+
+
 def _limit_note(shown: int, total: int) -> str:
     return t("report.list_limited", total=total, shown=shown) if total > shown else ""
 
@@ -302,7 +315,7 @@ def build_summary(db: Database, req: ReportRequest, today: date,
     label = req.period.label
     return Report(
         kind=req.kind, title=t(f"report.title.{req.kind}", place=place),
-        subtitle=t("report.subtitle", period=req.period.title, as_of=stats.as_of.isoformat()),
+        subtitle=subtitle(req.period, today),
         office_name=office_name, name=_safe(t(f"report.file.{req.kind}", place=place, label=label)),
         masked=req.masked, generated_on=today, period_label=label,
         narrative=narrative(stats, req.kind), tables=tables, zero=stats.zero_report,
@@ -340,7 +353,7 @@ def build_screening(db: Database, req: ReportRequest, today: date,
     place = place_name(office_name)
     return Report(
         kind="screening", title=t("report.title.screening", place=place),
-        subtitle=t("report.subtitle", period=req.period.title, as_of=stats.as_of.isoformat()),
+        subtitle=subtitle(req.period, today),
         office_name=office_name, name=_safe(t("report.file.screening", place=place,
                                                label=req.period.label)),
         masked=req.masked, generated_on=today, period_label=req.period.label,
@@ -394,8 +407,7 @@ def build_subsidy(db: Database, req: ReportRequest, today: date,
     place = place_name(office_name)
     return Report(
         kind="subsidy", title=t("report.title.subsidy", place=place),
-        subtitle=t("report.subtitle", period=req.period.title,
-                   as_of=min(req.period.end, today).isoformat()),
+        subtitle=subtitle(req.period, today),
         office_name=office_name, name=_safe(t("report.file.subsidy", place=place,
                                                label=req.period.label)),
         masked=req.masked, generated_on=today, period_label=req.period.label,
@@ -460,8 +472,7 @@ def build_ledger(db: Database, req: ReportRequest, today: date,
     place = place_name(office_name)
     return Report(
         kind="ledger", title=t("report.title.ledger", place=place),
-        subtitle=t("report.subtitle", period=req.period.title,
-                   as_of=min(req.period.end, today).isoformat()),
+        subtitle=subtitle(req.period, today),
         office_name=office_name, name=_safe(t("report.file.ledger", place=place,
                                                label=req.period.label)),
         masked=req.masked, generated_on=today, period_label=req.period.label,
