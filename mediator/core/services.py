@@ -1291,18 +1291,17 @@ def _shorthand_case(s: Session, local: str | None, year: int, between: str, seq:
     found = list(s.exec(select(Case).where(Case.year == year, Case.seq == seq,
                                            Case.deleted == False)  # noqa: E712
                         .order_by(Case.owner_code)).all())
+    offices = {o.code: o for o in s.exec(select(Office).where(Office.deleted == False)).all()}  # noqa: E712
+    told = {code for code, o in offices.items() if o.short_name and o.short_name in between}
+    if told:  # 2026青石7: only that office's case
+        found = [c for c in found if c.owner_code in told]
     if len(found) <= 1:
         return found[0] if found else None
-    offices = {o.code: o for o in s.exec(select(Office).where(Office.deleted == False)).all()}  # noqa: E712
-    named = [c for c in found if c.owner_code in offices
-             and offices[c.owner_code].short_name and offices[c.owner_code].short_name in between]
-    if len(named) == 1:
-        return named[0]
     own = [c for c in found if c.owner_code == local]
-    if not named and len(own) == 1:
+    if len(own) == 1:
         return own[0]
     raise ValidationError(t("svc.case_ambiguous", case=key,
-                            cases="、".join(c.case_no for c in (named or found))))
+                            cases="、".join(c.case_no for c in found)))
 
 
 def parties_text(parties: Sequence[tuple[str, str]]) -> str:

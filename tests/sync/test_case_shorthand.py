@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from mediator.core.errors import ValidationError
+from mediator.core.errors import NotFoundError, ValidationError
 
 
 def test_shorthand_in_a_county_database(net) -> None:  # type: ignore[no-untyped-def]
@@ -23,3 +23,6 @@ def test_shorthand_in_a_county_database(net) -> None:  # type: ignore[no-untyped
     assert county.find_case("(2026)清溪人调字第001号").id == c2
     # a township's own database: its own case
     assert net.t1.svc.find_case("2026-1").id == c1
+    # the county's office named but holding no such case
+    with pytest.raises(NotFoundError):
+        county.find_case("2026西湖1")
