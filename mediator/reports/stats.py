@@ -276,6 +276,21 @@ DIMENSIONS = {"type": "c.dispute_type", "source": "c.source", "village": "c.vill
               "mediator": "c.mediator_id", "office": "c.owner_code"}
 
 
+#: the grouping behind ``per_case``: each case's share of the figures (not a breakdown of
+#: reports; used to tell which cases changed a report already sent)
+PER_CASE = {"case": "c.case_no"}
+
+
+def per_case(db: Database, period: Period, today: date,
+             offices: Sequence[str] | None = None) -> dict[str, dict[str, int]]:
+    """{case_no: {figure: value}} of the cases counted in the period's figures (values that
+    are 0 left out), by the same SQL as the figures."""
+    with db.read() as s:
+        rows = _figures(s, period, today, offices, ("case",))
+    return {key: {k: v for k, v in values.items() if v}
+            for (g, key), values in rows.items() if g == "case" and any(values.values())}
+
+
 def office_clause(offices: Sequence[str] | None, params: dict[str, Any], alias: str = "c") -> str:
     """SQL condition keeping the cases owned by the given offices (or areas: a county code
     takes in every township under it). None means every case in the database."""
@@ -318,7 +333,7 @@ def _select(source: str, groups: Sequence[str], own: str) -> str:
     figures = [f for f in FIGURES if f.source == source]
     rowids, from_ = _ROWS[source]
     alias = _ALIAS[source]
-    dims = ", ".join(f"{DIMENSIONS[g]} AS d_{g}" for g in groups)
+    dims = ", ".join(f"{(DIMENSIONS | PER_CASE)[g]} AS d_{g}" for g in groups)
     values = ", ".join(f"{f.sql} AS {f.key}" for f in figures)
     deleted = f"{alias}.deleted = 0" + ("" if alias == "c" else " AND c.deleted = 0")
     head = f"SELECT {dims + ', ' if dims else ''}{values} FROM {from_} WHERE "
@@ -483,6 +498,7 @@ __all__ = [
     "compute",
     "office_clause",
     "params_for",
+    "per_case",
     "success_rate",
     "trend_spans",
 ]

@@ -334,7 +334,7 @@ class DashboardScreen(Screen[None]):
 
         try:
             folder.mkdir(parents=True, exist_ok=True)
-            path = export(self.services, req, fmt, folder=folder,
+            path = export(self.services, req, fmt, folder=folder, channel="tui",
                           progress=lambda step: self.post_message(ExportStep(step)))
             self.post_message(ExportDone(path))
         except Exception as exc:  # noqa: BLE001 - shown to the user
