@@ -894,6 +894,42 @@ class Services:
             self._move(s, case, Action.ADVISE_SUIT, d, t("svc.ev.suit"), normalise_text(note))
         return self._change(case_id, "case.suit", work)
 
+    def put_agreement_in_writing(self, case_id: str, terms: str = "",
+                                 responsibilities: str = "", perform_method: str | None = None,
+                                 perform_place: str | None = None,
+                                 perform_by: date | None = None,
+                                 on: date | None = None) -> Outcome:
+        """补签书面协议: the oral agreement in force put in writing afterwards (a party asks,
+        or it carries money or obligations): the same agreement, now 书面, with the terms as
+        signed and what a written one must state (warned when missing, as on recording)."""
+        def work(s: Session, case: Case) -> list[str]:
+            d = self._check_date(on, case)
+            rules.check(CaseState(case.state), Action.PUT_IN_WRITING)
+            ag = self._agreement(s, case)
+            if ag.form != AgreementForm.ORAL.name:
+                raise DomainError(t("svc.agreement_already_written"))
+            ag.form = AgreementForm.WRITTEN.name
+            if normalise(terms):
+                ag.terms = _text(terms)
+            ag.responsibilities = _text(responsibilities) or ag.responsibilities
+            ag.perform_method = _opt(perform_method) or ag.perform_method
+            ag.perform_place = _opt(perform_place) or ag.perform_place
+            ag.perform_by = perform_by or ag.perform_by
+            _touch(ag)
+            s.add(ag)
+            self._event(s, case, EventKind.NOTE, d, t("svc.ev.put_in_writing"), ag.terms)
+            from mediator.core.agreement_contents import missing_elements, missing_text
+
+            instalments = len(current_obligations(s, ag))
+            gaps = missing_elements(
+                requests=case.requests, responsibilities=ag.responsibilities,
+                method=ag.perform_method, place=ag.perform_place, perform_by=ag.perform_by,
+                instalments=instalments,
+                performed_on_the_spot=not instalments and case.state in (
+                    CaseState.PERFORMED.name, CaseState.ARCHIVED.name))
+            return [t("rules.warn.written_missing", items=missing_text(gaps))] if gaps else []
+        return self._change(case_id, "case.put_in_writing", work)
+
     def judicial_apply(self, case_id: str, on: date | None = None, court: str = "") -> Outcome:
         """司法确认 application: both parties, within 30 days of the agreement taking effect."""
         def work(s: Session, case: Case) -> None:

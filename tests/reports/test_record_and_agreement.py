@@ -124,3 +124,21 @@ def test_two_sides_copies() -> None:
     set_language("zh_CN")
     assert copies_text(2) == "本协议一式三份，双方当事人各执一份，人民调解委员会留存一份。"
     assert copies_text(4) == "本协议一式五份，各方当事人各执一份，人民调解委员会留存一份。"
+
+
+def test_put_in_writing_only_an_oral_agreement(svc, make_case) -> None:  # type: ignore[no-untyped-def]
+    from mediator.core.enums import AgreementForm
+    from mediator.core.errors import DomainError
+    from mediator.core.services import AgreementInput
+
+    case = make_case()
+    svc.accept_case(case.id, on=DAY)
+    svc.record_agreement(case.id, AgreementInput(form=AgreementForm.ORAL, effective_on=DAY,
+                                                 terms="李四赔偿两千元", amount_fen=200000,
+                                                 performed_now=True))
+    out = svc.put_agreement_in_writing(case.id, responsibilities="李四负责", on=DAY)
+    assert out.warnings == (("书面调解协议书缺少：争议事项、履行方式、履行地点"
+                             "（《人民调解工作若干规定》第三十六条），请补充后再打印协议书。"),)
+    assert svc.case_file(case.id).agreement.form == AgreementForm.WRITTEN.name
+    with pytest.raises(DomainError, match="现行协议已是书面协议"):
+        svc.put_agreement_in_writing(case.id, on=DAY)
