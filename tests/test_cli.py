@@ -200,7 +200,7 @@ def test_doctor_reports(good: Path, capsys) -> None:
     assert f"结构版本：{LATEST_VERSION}（最新 {LATEST_VERSION}）" in out.out
     assert "完整性检查：正常" in out.out
     assert "  案件：1" in out.out and "  当事人：2" in out.out and "  单位：1" in out.out
-    assert "逾期案件：0" in out.out and "审计记录完整" in out.out
+    assert "逾期案件（超过调解期限）：0" in out.out.splitlines() and "审计记录完整" in out.out
     assert out.err == ""
 
 

@@ -29,7 +29,8 @@ def test_keys_are_unique_across_areas() -> None:
 def test_placeholders_match_between_languages() -> None:
     zh, en = i18n.load_catalog("zh_CN"), i18n.load_catalog("en")
     for key, text in zh.items():
-        a, b = set(re.findall(r"{(\w+)}", text)), set(re.findall(r"{(\w+)}", en[key]))
+        field = r"{(\w+)(?::[^{}]*)?}"  # {n} or {n:plural:case|cases}
+        a, b = set(re.findall(field, text)), set(re.findall(field, en[key]))
         # one language may leave a value out (e.g. the day of an invalid date), never add one
         assert a <= b or b <= a, key
 
@@ -50,3 +51,18 @@ def test_switching_language() -> None:
     assert i18n.t("action.ACCEPT") == "Accept"
     i18n.set_language("zh")
     assert i18n.t("action.ACCEPT") == "受理"
+
+
+def test_english_plurals() -> None:
+    i18n.set_language("en")
+    try:
+        assert i18n.t("report.text.concluded", concluded=1, success=1, failed=0, withdrawn=0,
+                      transferred=0, rate="100.0%", agreements=1, written=1, amount="5.00",
+                      applied=1, confirmed=0) == (
+            "1 concluded: 1 mediated successfully, 0 failed, 0 withdrawn, 0 transferred up; "
+            "success rate 100.0%. 1 agreement (1 written) for 5.00 yuan; 1 application for "
+            "judicial confirmation, 0 confirmed.")
+        assert i18n.t("tui.dash.overdue_count", n=2) == "2 cases past their mediation deadline"
+        assert i18n.t("tui.dash.overdue_count", n=1) == "1 case past their mediation deadline"
+    finally:
+        i18n.set_language("zh_CN")

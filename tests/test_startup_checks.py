@@ -279,7 +279,7 @@ def test_the_cli_warns_on_stderr_and_keeps_its_exit_code(
         "damage the data. Copy the database to this PC's own disk (e.g. mediator backup -o "
         "D:\\mediation\\mediator.db, then open it with --db D:\\mediation\\mediator.db) and use it "
         "only there.\n")
-    assert out.out == "Audit trail intact: 1 entries.\n"
+    assert out.out == "Audit trail intact: 1 entry.\n"
 
 
 def test_portable_cli_says_it_once(good: Path, monkeypatch: pytest.MonkeyPatch, capsys) -> None:

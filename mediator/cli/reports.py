@@ -94,7 +94,8 @@ def period_from_args(args: argparse.Namespace, kind: str, today: date) -> Any:
 
 
 def cmd_report(ctx: Context) -> int:
-    from mediator.reports.build import ReportRequest
+    from mediator.reports.build import ReportRequest, is_future
+    from mediator.reports.sent import local_time
     from mediator.reports.service import export, export_text, known_offices
 
     args = ctx.args
@@ -104,14 +105,26 @@ def cmd_report(ctx: Context) -> int:
         svc = ctx.services(db)
         period = period_from_args(args, kind, svc.today())
         req = ReportRequest(kind, period, known_offices(svc, args.office), masked=not args.unmasked)
+        def drifted(d: Any) -> None:
+            """The figures differ from what was sent: say so, and which cases changed them."""
+            console(stderr=True).print(t("cli.report.drift", sent_at=local_time(d.sent.sent_at),
+                                         changes=d.changes_text(),
+                                         cases="、".join(d.cases) or "—"), markup=False)
+
         if args.output is not None and str(args.output) == "-":
-            write_stdout(export_text(svc, req, fmt), fmt)
+            write_stdout(export_text(svc, req, fmt, on_drift=drifted), fmt)
+            if is_future(period, svc.today()):
+                console(stderr=True).print(t("cli.report.future_warning", period=period.title,
+                                             start=period.start.isoformat()), markup=False)
             return 0
         with progress_bar() as update:
             steps = ("compute", "render", "done")
             path = export(svc, req, fmt, args.output, progress=lambda step: update(
-                t("cli.report.working"), steps.index(step) + 1, len(steps)))
+                t("cli.report.working"), steps.index(step) + 1, len(steps)), on_drift=drifted)
     console().print(t("cli.report.written", path=str(path)), markup=False)
+    if is_future(period, svc.today()):
+        console(stderr=True).print(t("cli.report.future_warning", period=period.title,
+                                     start=period.start.isoformat()), markup=False)
     if args.unmasked:
         console(stderr=True).print(t("cli.report.unmasked_warning"), markup=False)
     return 0

@@ -244,6 +244,27 @@ class Setting(SQLModel, table=True):
     value: str
 
 
+class ReportSent(SQLModel, table=True):
+    """A report of figures written out (a file, the TUI's export, standard output): what it
+    said and each case's share, so the same report written later can tell what has changed
+    since (mediator.reports.sent). Local to this database; never synced."""
+
+    __tablename__ = "report_sent"
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    kind: str
+    period_label: str
+    offices: str
+    digest: str
+    figures: str
+    cases: str
+    sent_at: str
+    channel: str
+    path: Optional[str] = None
+    operator: Optional[str] = None
+    correction: int = 0
+
+
 SYNCED_TABLES: tuple[type[SyncedRow], ...] = (
     Office, Mediator, Village, Case, Party, CaseEvent, FollowUp, Agreement, Obligation,
 )

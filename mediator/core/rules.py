@@ -44,6 +44,7 @@ class Action(str, enum.Enum):
     ADVISE_SUIT = "ADVISE_SUIT"
     JUDICIAL_APPLY = "JUDICIAL_APPLY"
     JUDICIAL_RESULT = "JUDICIAL_RESULT"
+    PUT_IN_WRITING = "PUT_IN_WRITING"
     SCHEDULE_FOLLOW_UP = "SCHEDULE_FOLLOW_UP"
     NOTE = "NOTE"
     EDIT = "EDIT"
@@ -83,6 +84,9 @@ TRANSITIONS: dict[Action, dict[CaseState, CaseState]] = {
     Action.ADVISE_SUIT: {S.UNPERFORMED: S.SUIT_ADVISED, S.URGED: S.SUIT_ADVISED},
     Action.JUDICIAL_APPLY: {s: s for s in AFTER_AGREEMENT},
     Action.JUDICIAL_RESULT: {s: s for s in AFTER_AGREEMENT + (S.ARCHIVED,)},
+    # 补签书面协议: an oral agreement put in writing afterwards (the services allow it only
+    # while the agreement in force is oral), in any later state until the file is archived
+    Action.PUT_IN_WRITING: {s: s for s in AFTER_AGREEMENT + (S.SUIT_ADVISED,)},
     Action.SCHEDULE_FOLLOW_UP: {s: s for s in CaseState if s not in (S.REGISTERED, S.REFUSED)},
     Action.NOTE: {s: s for s in CaseState},
     Action.EDIT: {s: s for s in NOT_ARCHIVED},

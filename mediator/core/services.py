@@ -26,6 +26,7 @@ from mediator.core.checks import (
 )
 from mediator.core.db import Database
 from mediator.core.enums import (
+    AgreementForm,
     CaseSource,
     CaseState,
     DisputeType,
@@ -561,6 +562,15 @@ class Services:
         warnings = []
         if rules.oral_needs_written(a.form, a.amount_fen, len(a.obligations)):
             warnings.append(t("rules.warn.oral_needs_written"))
+        if a.form is AgreementForm.WRITTEN:
+            from mediator.core.agreement_contents import missing_elements, missing_text
+
+            gaps = missing_elements(requests=case.requests, responsibilities=a.responsibilities,
+                                    method=a.perform_method, place=a.perform_place,
+                                    perform_by=a.perform_by, instalments=len(a.obligations),
+                                    performed_on_the_spot=a.performed_now)
+            if gaps:
+                warnings.append(t("rules.warn.written_missing", items=missing_text(gaps)))
         return warnings
 
     def record_agreement(self, case_id: str, agreement: AgreementInput) -> CaseResult:
@@ -675,6 +685,42 @@ class Services:
             case.routes_told = Route.LITIGATION.name
             self._move(s, case, Action.ADVISE_SUIT, d, t("svc.ev.suit"), normalise_text(note))
         return self._change(case_id, "case.suit", work)
+
+    def put_agreement_in_writing(self, case_id: str, terms: str = "",
+                                 responsibilities: str = "", perform_method: str | None = None,
+                                 perform_place: str | None = None,
+                                 perform_by: date | None = None,
+                                 on: date | None = None) -> CaseResult:
+        """补签书面协议: the oral agreement in force put in writing afterwards (a party asks,
+        or it carries money or obligations): the same agreement, now 书面, with the terms as
+        signed and what a written one must state (warned when missing, as on recording)."""
+        def work(s: Session, case: Case) -> list[str]:
+            d = self._check_date(on, case)
+            rules.check(CaseState(case.state), Action.PUT_IN_WRITING)
+            ag = self._agreement(s, case)
+            if ag.form != AgreementForm.ORAL.name:
+                raise DomainError(t("svc.agreement_already_written"))
+            ag.form = AgreementForm.WRITTEN.name
+            if normalise(terms):
+                ag.terms = clean_text(terms)
+            ag.responsibilities = clean_text(responsibilities) or ag.responsibilities
+            ag.perform_method = optional_text(perform_method) or ag.perform_method
+            ag.perform_place = optional_text(perform_place) or ag.perform_place
+            ag.perform_by = perform_by or ag.perform_by
+            _touch(ag)
+            s.add(ag)
+            self._event(s, case, EventKind.NOTE, d, t("svc.ev.put_in_writing"), ag.terms)
+            from mediator.core.agreement_contents import missing_elements, missing_text
+
+            instalments = len(current_obligations(s, ag))
+            gaps = missing_elements(
+                requests=case.requests, responsibilities=ag.responsibilities,
+                method=ag.perform_method, place=ag.perform_place, perform_by=ag.perform_by,
+                instalments=instalments,
+                performed_on_the_spot=not instalments and case.state in (
+                    CaseState.PERFORMED.name, CaseState.ARCHIVED.name))
+            return [t("rules.warn.written_missing", items=missing_text(gaps))] if gaps else []
+        return self._change(case_id, "case.put_in_writing", work)
 
     def judicial_apply(self, case_id: str, on: date | None = None, court: str = "") -> CaseResult:
         """司法确认 application: both parties, within 30 days of the agreement taking effect."""
@@ -1043,6 +1089,11 @@ class Services:
                 read_only=read_only,
             )
 
+    def _case_by_shorthand(self, s: Session, year: int, between: str, seq: int,
+                           key: str) -> Case | None:
+        local = s.get(Setting, "office_code")
+        return _shorthand_case(s, local.value if local else None, year, between, seq, key)
+
     def find_case(self, case_no_or_id: str) -> Case:
         key = normalise(case_no_or_id)
         with self.db.read() as s:
@@ -1050,14 +1101,35 @@ class Services:
             if case is None:
                 case = s.exec(select(Case).where(Case.case_no == key, Case.deleted == False)).first()  # noqa: E712
             if case is None:
-                m = __import__("re").fullmatch(r"\(?(\d{4})\)?\D*?(\d+)号?", key)
+                m = __import__("re").fullmatch(r"\(?(\d{4})\)?(\D*?)(\d+)号?", key)
                 if m:
-                    case = s.exec(select(Case).where(Case.year == int(m.group(1)),
-                                                     Case.seq == int(m.group(2)),
-                                                     Case.deleted == False)).first()  # noqa: E712
+                    case = self._case_by_shorthand(s, int(m.group(1)), m.group(2),
+                                                   int(m.group(3)), key)
             if case is None or case.deleted:
                 raise NotFoundError(t("svc.case_not_found", case=key))
             return case
+
+
+def _shorthand_case(s: Session, local: str | None, year: int, between: str, seq: int,
+                    key: str) -> Case | None:
+    """The case ``2026-7`` (or ``2026青石7``) names: sequence numbers run per office, so in a
+    database holding several offices the office must be told — by its short name in the
+    shorthand, or by being this database's own office; otherwise the shorthand is refused as
+    ambiguous, listing the case numbers it could mean."""
+    found = list(s.exec(select(Case).where(Case.year == year, Case.seq == seq,
+                                           Case.deleted == False)  # noqa: E712
+                        .order_by(Case.owner_code)).all())
+    offices = {o.code: o for o in s.exec(select(Office).where(Office.deleted == False)).all()}  # noqa: E712
+    told = {code for code, o in offices.items() if o.short_name and o.short_name in between}
+    if told:  # 2026青石7: only that office's case
+        found = [c for c in found if c.owner_code in told]
+    if len(found) <= 1:
+        return found[0] if found else None
+    own = [c for c in found if c.owner_code == local]
+    if len(own) == 1:
+        return own[0]
+    raise ValidationError(t("svc.case_ambiguous", case=key,
+                            cases="、".join(c.case_no for c in found)))
 
 
 def current_agreement(s: Session, case_id: str) -> Agreement | None:

@@ -23,6 +23,7 @@ from typing import Any
 
 from sqlalchemy import text
 
+from mediator.core.agreement_contents import missing_elements, missing_text
 from mediator.core.db import Database
 from mediator.core.enums import AgreementForm
 from mediator.core.rules import oral_needs_written
@@ -102,6 +103,11 @@ class FileFacts:
     followups_done: int
     followups_overdue: int
     last_followup: date | None
+    requests: str | None = None
+    agreement_responsibilities: str | None = None
+    agreement_method: str | None = None
+    agreement_place: str | None = None
+    agreement_perform_by: date | None = None
 
 
 @dataclass(frozen=True)
@@ -154,7 +160,8 @@ SELECT c.id, c.case_no, c.state, c.outcome, c.source, c.registered_on, c.accepte
      AND f.done_on IS NOT NULL),
   (SELECT count(*) FROM follow_up f WHERE f.case_id = c.id AND f.deleted = 0
      AND f.done_on IS NULL AND f.due_on < :today),
-  (SELECT max(f.done_on) FROM follow_up f WHERE f.case_id = c.id AND f.deleted = 0)
+  (SELECT max(f.done_on) FROM follow_up f WHERE f.case_id = c.id AND f.deleted = 0),
+  c.requests, a.responsibilities, a.perform_method, a.perform_place, a.perform_by
 FROM dispute_case c
 LEFT JOIN agreement a ON a.id = (SELECT a2.id FROM agreement a2 WHERE a2.case_id = c.id
   AND a2.deleted = 0 ORDER BY a2.effective_on DESC LIMIT 1)
@@ -167,7 +174,7 @@ def _d(value: Any) -> date | None:
     return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
 
 
-_DATE_COLS = frozenset({5, 6, 7, 8, 9, 19, 20, 25, 27, 28, 35})
+_DATE_COLS = frozenset({5, 6, 7, 8, 9, 19, 20, 25, 27, 28, 35, 40})
 _INT_COLS = frozenset({10, 14, 15, 16, 17, 18, 21, 22, 24, 30, 31, 32, 33, 34})
 
 
@@ -230,7 +237,16 @@ def assess(f: FileFacts) -> FileCheck:
     else:
         add("SESSION", Status.MISSING)
     if f.agreement_form == AgreementForm.WRITTEN.name:
-        add("AGREEMENT", Status.PRESENT, f.agreement_on)
+        gaps = missing_elements(
+            requests=f.requests, responsibilities=f.agreement_responsibilities,
+            method=f.agreement_method, place=f.agreement_place,
+            perform_by=f.agreement_perform_by, instalments=f.obligations,
+            performed_on_the_spot=not f.obligations and f.state in ("PERFORMED", "ARCHIVED"))
+        if gaps:  # 《人民调解工作若干规定》Art. 36
+            add("AGREEMENT", Status.MISSING, f.agreement_on,
+                t("filecheck.note.agreement_missing", items=missing_text(gaps)))
+        else:
+            add("AGREEMENT", Status.PRESENT, f.agreement_on)
     elif oral and oral_needs_written(AgreementForm.ORAL, f.agreement_amount_fen, f.obligations):
         add("AGREEMENT", Status.MISSING, note=t("filecheck.note.oral_needs_written"))
     elif oral:

@@ -97,7 +97,33 @@ def new_document(*, landscape: bool = False, body_font: str = FANGSONG,
     el = OxmlElement("w:lang")
     el.set(qn("w:eastAsia"), "zh-CN")
     lang.append(el)
+    page_numbers(section)
     return doc
+
+
+def page_numbers(section: Any) -> None:
+    """The page number centred in the footer as official documents print it: — 1 — (a PAGE
+    field, so Word and WPS count the pages)."""
+    footer = section.footer
+    p = footer.paragraphs[0] if footer.paragraphs else footer.add_paragraph()
+    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    set_font(p.add_run(t("doc.page_before")), SONG, 14)
+    for kind, text in (("begin", None), ("instr", " PAGE "), ("separate", None), ("num", "1"),
+                       ("end", None)):
+        run = p.add_run()
+        set_font(run, SONG, 14)
+        if kind == "instr":
+            instr = OxmlElement("w:instrText")
+            instr.set(qn("xml:space"), "preserve")
+            instr.text = text
+            run._r.append(instr)
+        elif kind == "num":
+            run.text = text or ""
+        else:
+            fld = OxmlElement("w:fldChar")
+            fld.set(qn("w:fldCharType"), kind)
+            run._r.append(fld)
+    set_font(p.add_run(t("doc.page_after")), SONG, 14)
 
 
 def title(doc: Document, text: str, size: float = 22, font: str = SONG,

@@ -32,6 +32,7 @@ from mediator.core.enums import (
 from mediator.core.errors import DomainError
 from mediator.core.inputs import CaseFile
 from mediator.core.models import CaseEvent, Office, Party
+from mediator.core.money import yuan_upper
 from mediator.documents import docxkit
 from mediator.documents.completeness import FileCheck, Status
 from mediator.i18n import t
@@ -55,6 +56,21 @@ def _money(fen: int) -> str:
     return t("doc.yuan", amount=f"{fen / 100:,.2f}")
 
 
+def money_with_upper(fen: int) -> str:
+    """人民币10,050.50元（大写：人民币壹万零伍拾元伍角）: figures and 大写 side by side, as an
+    agreement states an amount."""
+    return t("doc.yuan_upper", figures=_money(fen), upper=yuan_upper(fen))
+
+
+def ethnicity_text(value: str | None) -> str:
+    """汉 and 汉族 both print 汉族 (never 汉族族); a blank stays a blank to fill in by hand."""
+    value = (value or "").strip()
+    if not value:
+        return BLANK + t("doc.ethnicity_suffix")
+    suffix = t("doc.ethnicity_suffix")
+    return value if not suffix or value.endswith(suffix) else value + suffix
+
+
 def _role(p: Party) -> str:
     return PartyRole(p.role).label if p.role in PartyRole.__members__ else p.role
 
@@ -67,7 +83,7 @@ def party_details(p: Party) -> str:
                  phone=_or_blank(p.phone))
     gender = Gender(p.gender).label if p.gender in Gender.__members__ else BLANK
     text = t("doc.party_person", role=_role(p), name=p.name, gender=gender,
-             ethnicity=_or_blank(p.ethnicity), birth=cn_date(p.birth_date),
+             ethnicity=ethnicity_text(p.ethnicity), birth=cn_date(p.birth_date),
              id_number=_or_blank(p.id_number), address=_or_blank(p.address),
              phone=_or_blank(p.phone))
     if p.representative:
@@ -91,13 +107,22 @@ def _signature_block(doc: Document, cf: CaseFile, office: Office, on: date | Non
     docxkit.para(doc, cn_date(on), indent=False, align="right", size=BODY)
 
 
+#: a number the user typed before a term: 1. / 1、 / (1) / （一） / 一、 / 第一条 / ①
+_TYPED_NUMBER = re.compile(
+    r"^\s*(?:第[一二三四五六七八九十百0-9０-９]+[条项、]\s*[、.．:：]?"
+    r"|[（(]\s*(?:[0-9０-９]+|[一二三四五六七八九十]+)\s*[)）]\s*[、.．]?"
+    r"|(?:[0-9０-９]{1,2}|[一二三四五六七八九十]+)\s*[、.．)）](?![0-9０-９])"
+    r"|[①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳])\s*")
+
+
 def _numbered(text: str) -> list[str]:
-    """Terms as typed, one per line, numbered 一、二、… unless already numbered."""
-    lines = [ln.strip() for ln in (text or "").splitlines() if ln.strip()]
+    """Terms one per line, numbered （一）（二）… under their heading — one numbering scheme:
+    whatever numbers were typed (1. / 一、 / (1) / 第一条) are replaced, so a term never reads
+    一、 inside heading 四、."""
+    lines = [_TYPED_NUMBER.sub("", ln, count=1).strip() for ln in (text or "").splitlines()]
+    lines = [ln for ln in lines if ln]
     if not lines:
         return [BLANK]
-    if all(re.match(r"^([0-9０-９]+|[一二三四五六七八九十]+)[、.．)）]", ln) for ln in lines):
-        return lines
     return [t("doc.item", n=_cn_num(i), text=ln) for i, ln in enumerate(lines, start=1)]
 
 
@@ -108,6 +133,15 @@ def _cn_num(n: int) -> str:
     if n < 20:
         return "十" + (digits[n % 10] if n % 10 else "")
     return digits[n // 10] + "十" + (digits[n % 10] if n % 10 else "")
+
+
+def copies_text(parties: int) -> str:
+    """本协议一式三份，双方当事人各执一份，人民调解委员会留存一份 — one copy per party and one
+    kept, in Chinese numerals; 各方当事人 when there are more than two."""
+    key = "doc.agreement.copies_two" if parties == 2 else "doc.agreement.copies_many"
+    copies = parties + 1
+    n = _cn_num(copies) if t("doc.numerals") == "chinese" else str(copies)
+    return t(key, n=n)
 
 
 # --- 人民调解协议书 ------------------------------------------------------------------------------
@@ -137,7 +171,8 @@ def agreement_document(cf: CaseFile, office: Office) -> Document:
     for line in _numbered(ag.terms):
         docxkit.para(doc, line, size=BODY)
     if ag.amount_fen:
-        docxkit.para(doc, t("doc.agreement.amount", amount=_money(ag.amount_fen)), size=BODY)
+        docxkit.para(doc, t("doc.agreement.amount", amount=money_with_upper(ag.amount_fen)),
+                     size=BODY)
     docxkit.heading(doc, t("doc.agreement.performance"), size=BODY)
     docxkit.para(doc, t("doc.agreement.method", value=_or_blank(ag.perform_method)), size=BODY)
     docxkit.para(doc, t("doc.agreement.place", value=_or_blank(ag.perform_place)), size=BODY)
@@ -148,12 +183,12 @@ def agreement_document(cf: CaseFile, office: Office) -> Document:
     for o in cf.obligations:
         docxkit.para(doc, t("doc.agreement.obligation", n=o.seq, obligor=_or_blank(o.obligor),
                             due=cn_date(o.due_on), what=_or_blank(o.description),
-                            amount=_money(o.amount_fen) if o.amount_fen else t("doc.none")),
+                            amount=money_with_upper(o.amount_fen) if o.amount_fen
+                            else t("doc.none")),
                      size=BODY)
     docxkit.para(doc, t("doc.agreement.effect"), size=BODY)
     docxkit.para(doc, t("doc.agreement.judicial"), size=BODY)
-    docxkit.para(doc, t("doc.agreement.copies", n=len(cf.parties) + 1, parties=len(cf.parties)),
-                 size=BODY)
+    docxkit.para(doc, copies_text(len(cf.parties)), size=BODY)
     if ag.form == AgreementForm.ORAL.name:
         docxkit.para(doc, t("doc.agreement.oral_note", date=cn_date(ag.effective_on)), size=12)
     _signature_block(doc, cf, office, ag.effective_on)
@@ -167,20 +202,74 @@ def sessions(cf: CaseFile) -> list[CaseEvent]:
     return [e for e in cf.events if e.kind == EventKind.SESSION.name]
 
 
-def _accounts(body: str, parties: list[Party]) -> list[tuple[str, str]]:
-    """Each side's account: the lines of the record that start with a party's name or role
-    (张三称：… / 申请人：…), grouped per party. Empty when the record was not kept that way."""
-    out: dict[str, list[str]] = {}
-    keys = []
+#: what may follow a speaker's name at the start of a line: 张三称… / 申请人陈述：…
+_SAYS = r"(?:陈述|称|说|表示|认为|回答|答|补充|提出|问)?"
+_MARK = r"\s*[：:，,]?\s*"
+
+
+def _speakers(parties: list[Party], mediator: str | None) -> list[tuple[str, str]]:
+    """(prefix a line may begin with, who it names), longest prefix first: each party by name
+    and by role with name, a role on its own when one party has it, and the mediator."""
+    out: list[tuple[str, str]] = []
+    by_role: dict[str, list[Party]] = {}
     for p in parties:
-        keys.append((p, [p.name, _role(p) + p.name, _role(p)]))
-    for line in (body or "").splitlines():
-        stripped = line.strip()
-        for p, prefixes in keys:
-            if any(stripped.startswith(x) for x in prefixes if x):
-                out.setdefault(p.id, []).append(stripped)
-                break
-    return [(f"{_role(p)}{p.name}", "\n".join(out[p.id])) for p, _ in keys if p.id in out]
+        by_role.setdefault(_role(p), []).append(p)
+    for role, ps in by_role.items():
+        for p in ps:
+            who = f"{role}{p.name}"
+            out += [(role + p.name, who), (p.name, who)]
+        out.append((role, f"{role}{ps[0].name}" if len(ps) == 1 else role))
+    med = t("doc.record.mediator_who", name=mediator or "")
+    out += [("人民调解员", med), ("调解员", med)]
+    if mediator:
+        out.append((mediator, med))
+    return sorted({x for x in out if x[0]}, key=lambda x: -len(x[0]))
+
+
+def record_lines(body: str, parties: list[Party], mediator: str | None) -> list[tuple[str, str]]:
+    """Every line of a session record, in order, with who said it: a line (or a sentence
+    after 。；！？ that opens with 某某陈述：) is a party's only when it begins with that
+    party's name or role, and is printed without that prefix (the label names the speaker);
+    every other line is the mediator's (his questions, the facts he checked, his proposals)."""
+    speakers = _speakers(parties, mediator)
+    med = t("doc.record.mediator_who", name=mediator or "")
+    alternatives = "|".join(re.escape(prefix) for prefix, _ in speakers)
+    split = re.compile(rf"(?<=[。；！？!?;])\s*(?=(?:{alternatives}){_SAYS}[：:])")
+    out: list[tuple[str, str]] = []
+    for raw in (body or "").splitlines():
+        for line in split.split(raw.strip()):
+            line = line.strip()
+            if not line:
+                continue
+            who = med
+            for prefix, name in speakers:
+                m = re.match(rf"{re.escape(prefix)}{_SAYS}{_MARK}", line)
+                if m:
+                    rest = line[m.end():].strip()
+                    if rest:
+                        who, line = name, rest
+                    break
+            out.append((who, line))
+    return out
+
+
+_CLOCK = r"(?:(?:上午|下午|晚上|中午)?\s*\d{1,2}\s*(?:[:：]\s*\d{2}|时(?:\s*\d{1,2}\s*分)?|点(?:\s*\d{1,2}\s*分)?(?:半)?))"
+_TIME_LINE = re.compile(rf"^(?:时间[：:]?\s*)?({_CLOCK})(?:\s*(?:至|到|-|—|－|~|～)\s*({_CLOCK}))?")
+
+
+def session_time(ev: CaseEvent) -> str:
+    """时间 of a session: its date and clock time. The time is taken from a record that opens
+    with it (9:30至11:00 / 上午9时 / 时间：14:00-15:30); otherwise blanks to fill in by hand,
+    never a time the record does not state."""
+    day = cn_date(ev.occurred_on)
+    first = next((ln.strip() for ln in (ev.body or "").splitlines() if ln.strip()), "")
+    m = _TIME_LINE.match(first)
+    if not m:
+        return t("doc.record.time_blank", date=day)
+    if m.group(2):
+        return t("doc.record.time_span", date=day, start=m.group(1).strip(),
+                 end=m.group(2).strip())
+    return t("doc.record.time_at", date=day, start=m.group(1).strip())
 
 
 def record_document(cf: CaseFile, office: Office, session_no: int | None = None) -> Document:
@@ -201,7 +290,7 @@ def record_document(cf: CaseFile, office: Office, session_no: int | None = None)
                  align="right", size=12)
     subject = t("doc.record.subject_text", type=DisputeType(case.dispute_type).label,
                 parties=case.parties_text)
-    for label, value in (("doc.record.time", cn_date(ev.occurred_on)),
+    for label, value in (("doc.record.time", session_time(ev)),
                          ("doc.record.place", _or_blank(ev.place)),
                          ("doc.record.subject", subject),
                          ("doc.record.participants", _or_blank(ev.participants)),
@@ -215,12 +304,17 @@ def record_document(cf: CaseFile, office: Office, session_no: int | None = None)
     else:
         docxkit.para(doc, t("doc.record.notice_missing"), size=BODY)
     docxkit.heading(doc, t("doc.record.accounts"), size=BODY)
-    accounts = _accounts(ev.body, cf.parties)
-    if accounts:
-        for who, text in accounts:
-            docxkit.labelled(doc, t("doc.record.account_of", who=who), text, size=BODY)
-    else:
-        docxkit.para(doc, _or_blank(ev.body), size=BODY)
+    body = ev.body or ""
+    stated = _TIME_LINE.match(body.strip())
+    if stated and not body.strip()[stated.end():].split("\n", 1)[0].strip(" ，,。"):
+        body = body.strip().split("\n", 1)[1] if "\n" in body.strip() else ""  # the time line
+    lines = record_lines(body, cf.parties, cf.mediator_name)
+    med = t("doc.record.mediator_who", name=cf.mediator_name or "")
+    for who, text in lines:
+        docxkit.labelled(doc, who if who == med else t("doc.record.account_of", who=who), text,
+                         size=BODY)
+    if not lines:
+        docxkit.para(doc, BLANK, size=BODY)
     docxkit.heading(doc, t("doc.record.facts"), size=BODY)
     docxkit.para(doc, _or_blank(case.facts), size=BODY)
     docxkit.heading(doc, t("doc.record.result"), size=BODY)

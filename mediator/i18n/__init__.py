@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import string
 from importlib import resources
 from typing import Any
 
@@ -66,6 +67,21 @@ def load_catalog(lang: str) -> dict[str, str]:
     return merged
 
 
+class _Formatter(string.Formatter):
+    """``str.format`` plus English plurals: ``{n:plural:application|applications}`` gives
+    "1 application" and "2 applications" (the number, a space, the form for it)."""
+
+    def format_field(self, value: Any, format_spec: str) -> Any:
+        if format_spec.startswith("plural:"):
+            one, _, many = format_spec[len("plural:"):].partition("|")
+            singular = value == 1 or (isinstance(value, str) and value.strip() == "1")
+            return f"{value} {one if singular else many or one}"
+        return super().format_field(value, format_spec)
+
+
+_FORMATTER = _Formatter()
+
+
 def t(key: str, /, **kwargs: Any) -> str:
     """Translate ``key`` into the current language and fill in ``kwargs``.
 
@@ -78,7 +94,7 @@ def t(key: str, /, **kwargs: Any) -> str:
         text = load_catalog(DEFAULT_LANGUAGE).get(key, key)
     if kwargs:
         try:
-            return text.format(**kwargs)
+            return _FORMATTER.format(text, **kwargs)
         except (KeyError, IndexError, ValueError):
             return text
     return text

@@ -29,7 +29,7 @@ from mediator.documents.completeness import assess, load_facts, subsidy_grade
 from mediator.i18n import t
 from mediator.reports import lists
 from mediator.reports.masking import mask_id, mask_name, mask_names_text, mask_phone, scrub
-from mediator.reports.model import Column, Money, Rate, Report, Signed, Table
+from mediator.reports.model import Column, Money, Points, Rate, Report, Signed, Table
 from mediator.reports.periods import Period
 from mediator.reports.stats import (
     FIGURE_BY_KEY,
@@ -109,10 +109,10 @@ def change_cells(key: str, current: Figures, other: Figures) -> tuple[Any, Any]:
     a rate changes by percentage points and has no relative change."""
     cur, old = current[key], other[key]
     kind = FIGURE_BY_KEY[key].kind
-    if kind == "rate":
+    if kind == "rate":  # in percentage points (个百分点)
         if cur is None or old is None:
-            return Signed(Rate(None)), None
-        return Signed(Rate(float(cur) - float(old))), None
+            return Points(None), None
+        return Points(float(cur) - float(old)), None
     diff = int(cur or 0) - int(old or 0)
     pct = Rate(diff / int(old)) if old else Rate(None)
     return Signed(Money(diff) if kind == "money" else diff), Signed(pct)
@@ -168,8 +168,8 @@ def type_rows(groups: Sequence[GroupRow], all_types: bool = False) -> list[tuple
     return out
 
 
-def _names(masked: bool) -> Callable[[str], str]:
-    return mask_names_text if masked else (lambda s: s)
+def _names(masked: bool) -> Callable[[str, tuple[str, ...]], str]:
+    return mask_names_text if masked else (lambda s, _orgs=(): s)
 
 
 def _change_phrase(diff: int) -> str:
@@ -208,6 +208,19 @@ def narrative(stats: Stats, kind: str) -> list[str]:
     out.append(t("report.text.followups", due=f["followups_due"], done=f["followups_done"],
                  missed=f["followups_missed"]))
     return out
+
+
+def is_future(period: Period, today: date) -> bool:
+    """A period that has not begun: every figure in it is 0 (its 统计截至 would precede it)."""
+    return today < period.start
+
+
+def subtitle(period: Period, today: date) -> str:
+    """``2026年第47周（…）　统计截至2026-11-22``; a period that has not begun says so instead of
+    giving a 统计截至 day before its start."""
+    if is_future(period, today):
+        return t("report.subtitle_future", period=period.title, start=period.start.isoformat())
+    return t("report.subtitle", period=period.title, as_of=min(period.end, today).isoformat())
 
 
 def _limit_note(shown: int, total: int) -> str:
@@ -252,8 +265,10 @@ def build_summary(db: Database, req: ReportRequest, today: date,
         tables.insert(1, _ledger_table("by_office", t("report.table.by_office"),
                                        t("report.col.office"),
                                        [(g.label, g.figures) for g in stats.by_office], f))
-    trend = Table("trend", t("report.table.trend", n=len(stats.trend)), [
-        Column("week", t("report.col.week"), 10), Column("span", t("report.col.span"), 24),
+    monthly = bool(stats.trend) and stats.trend[0].span.kind == "month"
+    trend = Table("trend", t("report.table.trend_months" if monthly else "report.table.trend",
+                             n=len(stats.trend)), [
+        Column("week", t("report.col.month" if monthly else "report.col.week"), 10), Column("span", t("report.col.span"), 24),
         Column("registered", t("fig.registered"), 10),
         Column("concluded", t("fig.concluded"), 10)], chart="line",
         chart_values=("registered", "concluded"))
@@ -274,11 +289,11 @@ def build_summary(db: Database, req: ReportRequest, today: date,
         Column("registered_on", t("report.col.registered_on"), 12)],
         note=_limit_note(len(hard), n_hard))
     for c in hard:
-        party_names = c.parties.replace(" / ", "、").split("、")
         hard_table.rows.append([
-            c.case_no, names(c.parties), DisputeType(c.dispute_type).label, c.village,
-            RiskGrade(c.risk_grade).label, c.lead_official, c.responsible_person, c.resolve_by,
-            scrub(c.stabilising_measures, party_names) if req.masked else c.stabilising_measures,
+            c.case_no, names(c.parties, c.organisations), DisputeType(c.dispute_type).label,
+            c.village, RiskGrade(c.risk_grade).label, c.lead_official, c.responsible_person,
+            c.resolve_by,
+            scrub(c.stabilising_measures, c.persons) if req.masked else c.stabilising_measures,
             c.registered_on])
     tables.append(hard_table)
     overdue, n_overdue = lists.overdue_cases(db, req.period, today, req.offices, LIST_LIMIT)
@@ -291,7 +306,8 @@ def build_summary(db: Database, req: ReportRequest, today: date,
         Column("days", t("report.col.days_overdue"), 10)],
         note=_limit_note(len(overdue), n_overdue))
     for c in overdue:
-        overdue_table.rows.append([c.case_no, names(c.parties), DisputeType(c.dispute_type).label,
+        overdue_table.rows.append([c.case_no, names(c.parties, c.organisations),
+                                   DisputeType(c.dispute_type).label,
                                    c.village, c.mediator, c.accepted_on, c.deadline_on,
                                    c.days_overdue])
     tables.append(overdue_table)
@@ -299,7 +315,7 @@ def build_summary(db: Database, req: ReportRequest, today: date,
     label = req.period.label
     return Report(
         kind=req.kind, title=t(f"report.title.{req.kind}", place=place),
-        subtitle=t("report.subtitle", period=req.period.title, as_of=stats.as_of.isoformat()),
+        subtitle=subtitle(req.period, today),
         office_name=office_name, name=_safe(t(f"report.file.{req.kind}", place=place, label=label)),
         masked=req.masked, generated_on=today, period_label=label,
         narrative=narrative(stats, req.kind), tables=tables, zero=stats.zero_report,
@@ -337,7 +353,7 @@ def build_screening(db: Database, req: ReportRequest, today: date,
     place = place_name(office_name)
     return Report(
         kind="screening", title=t("report.title.screening", place=place),
-        subtitle=t("report.subtitle", period=req.period.title, as_of=stats.as_of.isoformat()),
+        subtitle=subtitle(req.period, today),
         office_name=office_name, name=_safe(t("report.file.screening", place=place,
                                                label=req.period.label)),
         masked=req.masked, generated_on=today, period_label=req.period.label,
@@ -376,7 +392,8 @@ def build_subsidy(db: Database, req: ReportRequest, today: date,
         grades[grade][0] += 1
         grades[grade][1] += 1 if check.complete else 0
         table.rows.append([
-            i, f.case_no, names(inf.parties), DisputeType(inf.dispute_type).label, inf.mediator,
+            i, f.case_no, names(inf.parties, inf.organisations), DisputeType(inf.dispute_type).label,
+            inf.mediator,
             f.accepted_on, f.concluded_on,
             AgreementForm(f.agreement_form).label if f.agreement_form else None,
             Money(f.agreement_amount_fen), t(f"report.grade.{grade}"),
@@ -390,8 +407,7 @@ def build_subsidy(db: Database, req: ReportRequest, today: date,
     place = place_name(office_name)
     return Report(
         kind="subsidy", title=t("report.title.subsidy", place=place),
-        subtitle=t("report.subtitle", period=req.period.title,
-                   as_of=min(req.period.end, today).isoformat()),
+        subtitle=subtitle(req.period, today),
         office_name=office_name, name=_safe(t("report.file.subsidy", place=place,
                                                label=req.period.label)),
         masked=req.masked, generated_on=today, period_label=req.period.label,
@@ -440,7 +456,8 @@ def build_ledger(db: Database, req: ReportRequest, today: date,
         Column("risk", t("report.col.risk"), 8), Column("remarks", t("report.col.remarks"), 14)])
     for i, line in enumerate(rows, start=1):
         party_names, ids, phones = _party_lines(line, req.masked)
-        facts = scrub(line.facts, [p.name for p in line.parties]) if req.masked else line.facts
+        facts = (scrub(line.facts, [p.name for p in line.parties if p.kind == "PERSON"])
+                 if req.masked else line.facts)
         remarks = "、".join(x for x, on in ((t("report.remark.hard"), line.is_hard),
                                            (t("report.remark.group"), line.group_dispute)) if on)
         table.rows.append([
@@ -455,8 +472,7 @@ def build_ledger(db: Database, req: ReportRequest, today: date,
     place = place_name(office_name)
     return Report(
         kind="ledger", title=t("report.title.ledger", place=place),
-        subtitle=t("report.subtitle", period=req.period.title,
-                   as_of=min(req.period.end, today).isoformat()),
+        subtitle=subtitle(req.period, today),
         office_name=office_name, name=_safe(t("report.file.ledger", place=place,
                                                label=req.period.label)),
         masked=req.masked, generated_on=today, period_label=req.period.label,

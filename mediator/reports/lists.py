@@ -48,6 +48,14 @@ class CaseLine:
     responsible_person: str | None
     resolve_by: date | None
     stabilising_measures: str | None
+    #: the names of the parties that are organisations (never masked as persons)
+    organisations: tuple[str, ...] = ()
+
+    @property
+    def persons(self) -> list[str]:
+        """The names in ``parties`` that are persons (by party kind)."""
+        return [n for n in self.parties.replace(" / ", "、").split("、")
+                if n and n not in self.organisations]
 
 
 _VILLAGE = "(SELECT v.name FROM village v WHERE v.code = c.village_code AND v.deleted = 0 LIMIT 1)"
@@ -56,7 +64,9 @@ _LINE_COLUMNS = (
     f"c.id, c.case_no, c.parties_text, c.dispute_type, {_VILLAGE}, {_MEDIATOR}, "
     "c.registered_on, c.accepted_on, c.deadline_on, "
     "CAST(julianday(:asof) - julianday(c.deadline_on) AS INTEGER), c.risk_grade, "
-    "c.lead_official, c.responsible_person, c.resolve_by, c.stabilising_measures"
+    "c.lead_official, c.responsible_person, c.resolve_by, c.stabilising_measures, "
+    "(SELECT group_concat(p.name, char(31)) FROM party p WHERE p.case_id = c.id "
+    "AND p.deleted = 0 AND p.kind = 'ORGANISATION')"  # as _ORGANISATIONS below
 )
 
 
@@ -83,7 +93,8 @@ def _lines(db: Database, where: str, keys: str, order: str, period: Period, toda
             f"(SELECT rid FROM ({union}) ORDER BY {positions}, rid LIMIT :lim) "
             f"ORDER BY {order}"), params=params).all()
     lines = [CaseLine(r[0], r[1], r[2] or "", r[3], r[4], r[5], _d(r[6]), _d(r[7]), _d(r[8]),  # type: ignore[arg-type]
-                      int(r[9] or 0), r[10], r[11], r[12], _d(r[13]), r[14]) for r in rows]
+                      int(r[9] or 0), r[10], r[11], r[12], _d(r[13]), r[14],
+                      tuple((r[15] or "").split("\x1f")) if r[15] else ()) for r in rows]
     return lines, total
 
 
@@ -199,6 +210,11 @@ class SubsidyInfo:
     risk_grade: str
     is_hard: bool
     group_dispute: bool
+    organisations: tuple[str, ...] = ()
+
+
+_ORGANISATIONS = ("(SELECT group_concat(p.name, char(31)) FROM party p WHERE p.case_id = c.id "
+                  "AND p.deleted = 0 AND p.kind = 'ORGANISATION')")
 
 
 def subsidy_info(db: Database, period: Period, today: date,
@@ -206,8 +222,9 @@ def subsidy_info(db: Database, period: Period, today: date,
     """Per claimed case: what the 以案定补 list shows besides the file check."""
     where, params = subsidy_where(period, today, offices)
     sql = (f"SELECT c.id, c.parties_text, c.dispute_type, {_MEDIATOR}, c.risk_grade, c.is_hard, "
-           f"{P_GROUP} FROM dispute_case c "
+           f"{P_GROUP}, {_ORGANISATIONS} FROM dispute_case c "
            f"WHERE c.deleted = 0 AND {where}")
     with db.read() as s:
         rows = s.exec(text(sql), params=params).all()  # type: ignore[call-overload]
-    return {r[0]: SubsidyInfo(r[1] or "", r[2], r[3], r[4], bool(r[5]), bool(r[6])) for r in rows}
+    return {r[0]: SubsidyInfo(r[1] or "", r[2], r[3], r[4], bool(r[5]), bool(r[6]),
+                              tuple(r[7].split("\x1f")) if r[7] else ()) for r in rows}

@@ -34,13 +34,29 @@ class Rate:
 
 
 @dataclass(frozen=True)
+class Points:
+    """A change of a rate (0.667 → 0.292 is -0.375), shown in percentage points with its sign:
+    -37.5个百分点 — never as -37.5%, which would read as a relative change. None shows as —."""
+
+    value: float | None
+
+    def text(self) -> str:
+        from mediator.i18n import t
+
+        if self.value is None:
+            return DASH
+        number = f"{self.value * 100:+.1f}" if round(self.value * 100, 1) else "0.0"
+        return t("report.points", n=number)
+
+
+@dataclass(frozen=True)
 class Signed:
     """A change against another period (+3, -1.50, +5.0%), always shown with its sign."""
 
     value: int | Money | Rate | None
 
 
-Cell = Any  # int | str | date | None | Money | Rate | Signed
+Cell = Any  # int | str | date | None | Money | Rate | Points | Signed
 
 
 def format_cell(cell: Cell) -> str:
@@ -55,6 +71,8 @@ def format_cell(cell: Cell) -> str:
         return f"{cell.fen / 100:,.2f}"
     if isinstance(cell, Rate):
         return DASH if cell.value is None else f"{cell.value * 100:.1f}%"
+    if isinstance(cell, Points):
+        return cell.text()
     if isinstance(cell, Signed):
         inner = cell.value
         if inner is None or (isinstance(inner, Rate) and inner.value is None):
@@ -73,6 +91,8 @@ def json_cell(cell: Cell) -> Any:
     """The value of a cell in JSON: numbers stay numbers (money in yuan, rates as ratios)."""
     if isinstance(cell, Signed):
         return json_cell(cell.value)
+    if isinstance(cell, Points):  # percentage points: -37.5
+        return None if cell.value is None else round(cell.value * 100, 2)
     if isinstance(cell, Money):
         return cell.yuan
     if isinstance(cell, Rate):
@@ -105,6 +125,16 @@ class Table:
     total_row: bool = False
     #: indexes of "of which" lines (其中…): indented, and left out of charts
     sub_rows: frozenset[int] = frozenset()
+
+    #: a list of cases (台账, 以案定补, overdue and hard cases): in xlsx its header row stays
+    #: frozen and carries a filter
+    @property
+    def is_list(self) -> bool:
+        return self.key in LIST_TABLES
+
+
+#: the tables that list cases, one per row
+LIST_TABLES = frozenset({"ledger", "subsidy", "overdue_cases", "hard_cases"})
 
 
 @dataclass

@@ -11,8 +11,10 @@ from mediator.core import audit
 from mediator.core.errors import ValidationError
 from mediator.core.services import Services
 from mediator.i18n import t
-from mediator.reports import render
+from mediator.reports import render, sent
 from mediator.reports.build import ReportRequest, build
+from mediator.reports.model import Report
+from mediator.reports.sent import Drift
 
 #: formats each kind of report can be written in
 KIND_FORMATS = {
@@ -24,23 +26,33 @@ KIND_FORMATS = {
 
 def export(services: Services, req: ReportRequest, fmt: str, path: Path | None = None,
            folder: Path | None = None,
-           progress: Callable[[str], None] | None = None) -> Path:
+           progress: Callable[[str], None] | None = None, *, channel: str = "file",
+           on_drift: Callable[[Drift], None] | None = None) -> Path:
     """Compute, render and write one report; returns the file written. ``progress`` is told
-    each step (``compute``, ``render``, ``done``) for a progress display."""
+    each step (``compute``, ``render``, ``done``) for a progress display. A report of figures
+    is recorded as sent; when its figures differ from what was sent before, it is marked 更正
+    with what changed and ``on_drift`` is told (to list the cases that changed them)."""
     _check_format(req, fmt)
     if progress:
         progress("compute")
     report = build(services.db, req, services.today())
+    figures, cases, found = _compare(services, req, report)
+    if found is not None and on_drift is not None:
+        on_drift(found)
     if progress:
         progress("render")
-    if req.masked:
+    if req.masked and figures is None:
         written = render.write(report, fmt, path, folder)
     else:
-        # the file and its audit entry stand or fall together
+        # the file, its audit entry and its record as sent stand or fall together
         with services.db.write() as s:
             written = render.write(report, fmt, path, folder)
             try:
-                _audit_unmasked(s, services, req, fmt, str(written))
+                if not req.masked:
+                    _audit_unmasked(s, services, req, fmt, str(written))
+                if figures is not None:
+                    sent.record(s, req, figures, cases, channel, str(written), services.operator,
+                                found is not None)
             except BaseException:
                 written.unlink(missing_ok=True)
                 raise
@@ -49,15 +61,39 @@ def export(services: Services, req: ReportRequest, fmt: str, path: Path | None =
     return written
 
 
-def export_text(services: Services, req: ReportRequest, fmt: str) -> str:
+def export_text(services: Services, req: ReportRequest, fmt: str, *,
+                on_drift: Callable[[Drift], None] | None = None) -> str:
     """The report as text (md, csv, json) for standard output (``-o -``)."""
     _check_format(req, fmt)
     report = build(services.db, req, services.today())
+    figures, cases, found = _compare(services, req, report)
+    if found is not None and on_drift is not None:
+        on_drift(found)
     text = render.as_text(report, fmt)
-    if not req.masked:
+    if not req.masked or figures is not None:
         with services.db.write() as s:
-            _audit_unmasked(s, services, req, fmt, "-")
+            if not req.masked:
+                _audit_unmasked(s, services, req, fmt, "-")
+            if figures is not None:
+                sent.record(s, req, figures, cases, "stdout", None, services.operator,
+                            found is not None)
     return text
+
+
+def _compare(services: Services, req: ReportRequest, report: Report
+             ) -> tuple[dict[str, Any] | None, dict[str, dict[str, int]], Drift | None]:
+    """For a report of figures: its figures, each case's share, and how they differ from what
+    was sent before (the report then marked 更正 with what changed)."""
+    if req.kind not in sent.FIGURE_KINDS or not report.figures:
+        return None, {}, None
+    figures = dict(report.figures["current"])
+    found, cases = sent.drift(services.db, req, figures, services.today())
+    if found is not None:
+        report.title = t("report.sent.corrected_title", title=report.title)
+        report.narrative.insert(0, t("report.sent.corrected_line",
+                                     sent_at=sent.local_time(found.sent.sent_at),
+                                     changes=found.changes_text()))
+    return figures, cases, found
 
 
 def _check_format(req: ReportRequest, fmt: str) -> None:

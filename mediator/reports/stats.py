@@ -2,7 +2,8 @@
 
 ``compute(db, period, offices, today)`` returns every figure for the period, for the period
 before it (环比) and for the same period a year earlier (同比), broken down by dispute type,
-source, village and mediator, plus a 12-week trend. Every report format, form and the TUI
+source, village and mediator, plus a trend (12 weeks, or 12 months for a monthly report)
+ending on the period's last day. Every report format, form and the TUI
 dashboard render this result; none of them counts anything on its own.
 
 Each figure is a ``Figure`` in ``FIGURES`` with its definition as text (the README section
@@ -33,8 +34,9 @@ from typing import Any
 from sqlalchemy import text
 
 from mediator.core.db import Database
+from mediator.core.overdue import P_OPEN_AT, P_OVERDUE_CASE
 from mediator.core.validate import office_area_prefix
-from mediator.reports.periods import Period
+from mediator.reports.periods import Period, month_period
 
 #: outcomes that end a mediation (the denominator of the success rate).
 CONCLUDED_OUTCOMES = ("AGREEMENT", "FAILED", "WITHDRAWN", "TRANSFERRED")
@@ -43,6 +45,8 @@ SCREENING_SOURCES = ("SCREENING", "GRID", "VILLAGE_COMMITTEE")
 #: persons from which a dispute counts as a group dispute (群体性纠纷).
 GROUP_PERSONS = 5
 TREND_WEEKS = 12
+#: a monthly report's trend: the 12 months ending with its month
+TREND_MONTHS = 12
 
 # --- predicates (SQL on dispute_case c, agreement a, follow_up f) -------------------------
 
@@ -51,8 +55,9 @@ _OUTCOMES = "(" + ", ".join(f"'{o}'" for o in CONCLUDED_OUTCOMES) + ")"
 P_REGISTERED = f"c.registered_on {_IN}"
 P_ACCEPTED = f"c.accepted_on {_IN}"
 P_CONCLUDED = f"(c.concluded_on {_IN} AND c.outcome IN {_OUTCOMES})"
-P_OPEN_AT_END = "(c.accepted_on <= :asof AND (c.concluded_on IS NULL OR c.concluded_on > :asof))"
-P_OVERDUE_AT_END = f"({P_OPEN_AT_END} AND c.deadline_on < :asof)"
+#: in mediation / 逾期案件 at period end: the one definition, in mediator.core.overdue
+P_OPEN_AT_END = P_OPEN_AT
+P_OVERDUE_AT_END = P_OVERDUE_CASE
 P_GROUP = f"(c.group_dispute = 1 OR c.persons_involved >= {GROUP_PERSONS})"
 P_HARD_OPEN = ("(c.is_hard = 1 AND c.registered_on <= :asof "
                "AND (c.concluded_on IS NULL OR c.concluded_on > :asof))")
@@ -228,9 +233,16 @@ class GroupRow:
 
 @dataclass(frozen=True)
 class TrendPoint:
+    """One span of the trend: an ISO week (the last one cut at the period's end) or, in a
+    monthly report, a month."""
+
     week: Period
     registered: int
     concluded: int
+
+    @property
+    def span(self) -> Period:
+        return self.week
 
 
 @dataclass
@@ -262,6 +274,21 @@ class Stats:
 #: the group-by column of each breakdown (all on dispute_case c).
 DIMENSIONS = {"type": "c.dispute_type", "source": "c.source", "village": "c.village_code",
               "mediator": "c.mediator_id", "office": "c.owner_code"}
+
+
+#: the grouping behind ``per_case``: each case's share of the figures (not a breakdown of
+#: reports; used to tell which cases changed a report already sent)
+PER_CASE = {"case": "c.case_no"}
+
+
+def per_case(db: Database, period: Period, today: date,
+             offices: Sequence[str] | None = None) -> dict[str, dict[str, int]]:
+    """{case_no: {figure: value}} of the cases counted in the period's figures (values that
+    are 0 left out), by the same SQL as the figures."""
+    with db.read() as s:
+        rows = _figures(s, period, today, offices, ("case",))
+    return {key: {k: v for k, v in values.items() if v}
+            for (g, key), values in rows.items() if g == "case" and any(values.values())}
 
 
 def office_clause(offices: Sequence[str] | None, params: dict[str, Any], alias: str = "c") -> str:
@@ -306,7 +333,7 @@ def _select(source: str, groups: Sequence[str], own: str) -> str:
     figures = [f for f in FIGURES if f.source == source]
     rowids, from_ = _ROWS[source]
     alias = _ALIAS[source]
-    dims = ", ".join(f"{DIMENSIONS[g]} AS d_{g}" for g in groups)
+    dims = ", ".join(f"{(DIMENSIONS | PER_CASE)[g]} AS d_{g}" for g in groups)
     values = ", ".join(f"{f.sql} AS {f.key}" for f in figures)
     deleted = f"{alias}.deleted = 0" + ("" if alias == "c" else " AND c.deleted = 0")
     head = f"SELECT {dims + ', ' if dims else ''}{values} FROM {from_} WHERE "
@@ -347,21 +374,42 @@ def _figures(session: Any, period: Period, today: date, offices: Sequence[str] |
     return out
 
 
+def trend_spans(period: Period, weeks: int = TREND_WEEKS) -> list[Period]:
+    """The spans of a period's trend, oldest first, the last one ending on the period's last
+    day (a week or month running past it is cut there, so the trend of November never counts a
+    December case): a monthly report has the 12 months ending with its month, any other report
+    the ``weeks`` ISO weeks ending with the week of its last day."""
+    if period.kind == "month":
+        out = []
+        year, month = period.start.year, period.start.month
+        for _ in range(TREND_MONTHS):
+            out.append(month_period(year, month))
+            year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+        return out[::-1]
+    spans = period.weeks(weeks)
+    last = spans[-1]
+    if last.end > period.end:
+        spans[-1] = Period(last.kind, last.start, period.end)
+    return spans
+
+
 def _trend(session: Any, period: Period, today: date, offices: Sequence[str] | None,
            weeks: int) -> list[TrendPoint]:
-    """Registered and concluded per ISO week, by the same predicates as the figures."""
-    spans = period.weeks(weeks)
-    params = {"s": spans[0].start.isoformat(), "e": spans[-1].end.isoformat(),
-              "w0": spans[0].start.isoformat()}
+    """Registered and concluded per span of ``trend_spans``, by the same predicates as the
+    figures."""
+    spans = trend_spans(period, weeks)
+    params: dict[str, Any] = {"s": spans[0].start.isoformat(), "e": spans[-1].end.isoformat()}
     own = office_clause(offices, params)
     counts: dict[str, dict[int, int]] = {}
     for key, column, pred in (("registered", "c.registered_on", P_REGISTERED),
                               ("concluded", "c.concluded_on", P_CONCLUDED)):
-        sql = (f"SELECT CAST((julianday({column}) - julianday(:w0)) / 7 AS INTEGER) AS wk, "
-               f"count(*) FROM dispute_case c WHERE {pred} AND c.deleted = 0 AND {own} "
-               "GROUP BY wk")
+        bucket = "CASE " + " ".join(
+            f"WHEN {column} <= '{span.end.isoformat()}' THEN {i}" for i, span in enumerate(spans)
+        ) + " END"
+        sql = (f"SELECT {bucket} AS wk, count(*) FROM dispute_case c "
+               f"WHERE {pred} AND c.deleted = 0 AND {own} GROUP BY wk")
         rows = session.exec(text(sql), params=params).all()  # type: ignore[call-overload]
-        counts[key] = {int(r[0]): int(r[1]) for r in rows}
+        counts[key] = {int(r[0]): int(r[1]) for r in rows if r[0] is not None}
     return [TrendPoint(w, counts["registered"].get(i, 0), counts["concluded"].get(i, 0))
             for i, w in enumerate(spans)]
 
@@ -450,5 +498,7 @@ __all__ = [
     "compute",
     "office_clause",
     "params_for",
+    "per_case",
     "success_rate",
+    "trend_spans",
 ]

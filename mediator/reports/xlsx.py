@@ -15,11 +15,12 @@ from pathlib import Path
 from typing import Any
 
 import xlsxwriter
+from xlsxwriter.utility import quote_sheetname, xl_range_abs
 
 from mediator.core.files import atomic_path
 from mediator.core.text import xml_safe
 from mediator.i18n import t
-from mediator.reports.model import DASH, Money, Rate, Report, Signed, Table
+from mediator.reports.model import DASH, Money, Points, Rate, Report, Signed, Table
 
 FONT = "宋体"
 _BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
@@ -59,6 +60,7 @@ class _Formats:
             "signed_int": {"num_format": "+0;-0;0", "align": "right"},
             "signed_money": {"num_format": "+#,##0.00;-#,##0.00;0.00", "align": "right"},
             "signed_rate": {"num_format": "+0.0%;-0.0%;0.0%", "align": "right"},
+            "points": {"num_format": t("report.points_format"), "align": "right"},
             "date": {"num_format": "yyyy-mm-dd", "align": "center"},
             "dash": {"align": "center"},
         }
@@ -90,6 +92,11 @@ def _write_cell(ws: Any, row: int, col: int, cell: Any, f: _Formats, bold: bool,
             ws.write_string(row, col, DASH, f.get("dash", bold))
         else:
             ws.write_number(row, col, cell.value, f.get("rate", bold))
+    elif isinstance(cell, Points):
+        if cell.value is None:
+            ws.write_string(row, col, DASH, f.get("dash", bold))
+        else:
+            ws.write_number(row, col, round(cell.value * 100, 1), f.get("points", bold))
     elif isinstance(cell, Signed):
         inner = cell.value
         if inner is None or (isinstance(inner, Rate) and inner.value is None):
@@ -142,10 +149,28 @@ def _write_table(wb: xlsxwriter.Workbook, ws: Any, sheet: str, table: Table, sta
         indent = i in table.sub_rows
         for c, cell in enumerate(values):
             _write_cell(ws, header + 1 + i, c, cell, f, bold, indent and c == 0)
-    _print_setup(ws, header, freeze)
+    _print_setup(ws, header, freeze or table.is_list)
+    if table.is_list and table.rows:
+        ws.autofilter(header, 0, header + len(table.rows), len(table.columns) - 1)
     if table.chart and table.rows:
         _chart(wb, ws, sheet, table, header)
     return header
+
+
+def _chart_range(sheet: str, rows: list[int], col: int) -> Any:
+    """The cells of ``col`` in ``rows`` (sheet rows, ascending) for a chart series: a plain
+    range when they are contiguous, else a union of ranges — so a 其中 line between two type
+    lines is never drawn as a bar of its own (its cases are in the line above)."""
+    runs: list[list[int]] = []
+    for r in rows:
+        if runs and r == runs[-1][1] + 1:
+            runs[-1][1] = r
+        else:
+            runs.append([r, r])
+    if len(runs) == 1:
+        return [sheet, runs[0][0], col, runs[0][1], col]
+    name = quote_sheetname(sheet)
+    return "=(" + ",".join(f"{name}!{xl_range_abs(a, col, b, col)}" for a, b in runs) + ")"
 
 
 def _chart(wb: xlsxwriter.Workbook, ws: Any, sheet: str, table: Table, header: int) -> None:
@@ -155,13 +180,14 @@ def _chart(wb: xlsxwriter.Workbook, ws: Any, sheet: str, table: Table, header: i
     if not rows:
         return
     first, last = header + 1 + rows[0], header + 1 + rows[-1]
+    cells = [header + 1 + i for i in rows]
     if table.chart == "bar":
         chart = wb.add_chart({"type": "bar"})
         for key in table.chart_values:
             col = keys.index(key)
             chart.add_series({"name": [sheet, header, col],
-                              "categories": [sheet, first, 0, last, 0],
-                              "values": [sheet, first, col, last, col],
+                              "categories": _chart_range(sheet, cells, 0),
+                              "values": _chart_range(sheet, cells, col),
                               "data_labels": {"value": True}})
         chart.set_y_axis({"reverse": True})
         chart.set_legend({"none": True})

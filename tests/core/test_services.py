@@ -251,7 +251,9 @@ def test_full_lifecycle_to_archive(svc, make_case) -> None:
     out = svc.record_agreement(case.id, written(svc, effective_on=TODAY - D(5), amount_fen=300000,
                                                 obligations=obligations,
                                                 perform_place="村委会", perform_method="现金"))
-    assert out.warnings == ()
+    # no 争议事项 (requests) and no 各方责任: Art. 36 wants them in a written agreement
+    assert out.warnings == (("书面调解协议书缺少：争议事项、各方责任（《人民调解工作若干规定》第三十六条），"
+                             "请补充后再打印协议书。"),)
     row = tr.changed()
     assert row.state == "PERFORMING" and row.outcome == "AGREEMENT"
     assert row.concluded_on == TODAY - D(5)
@@ -412,8 +414,10 @@ def test_new_agreement_after_remediation_supersedes_the_old_one(svc, make_case) 
                                           obligations=[ObligationInput(TODAY - D(40), 100)]))
     assert svc.sweep_missed_instalments() == [case.id]
     svc.remediate(case.id, "双方同意重新调解", on=TODAY - D(30))
+    svc.edit_case(case.id, requests="赔偿修缮费")  # 争议事项 of the written agreement (Art. 36)
     out = svc.record_agreement(case.id, written(svc, effective_on=TODAY - D(5), terms="新协议",
-                                                amount_fen=100,
+                                                amount_fen=100, responsibilities="李四负责",
+                                                perform_method="现金", perform_place="村委会",
                                                 obligations=[ObligationInput(TODAY + D(30), 100)]))
     assert out.warnings == ()
     cf = svc.case_file(case.id)

@@ -57,7 +57,7 @@ def test_agreement_has_every_required_element(known, tmp_path) -> None:  # type:
         # agreed terms
         "terms heading": "自愿达成如下协议",
         "terms": "李四赔偿张三修缮费用500元",
-        "amount": "人民币500.00元",
+        "amount": "协议涉及金额：人民币500.00元（大写：人民币伍佰元整）。",
         # how, where and by when performed
         "method": "履行方式：现金支付",
         "place": "履行地点：青石镇调委会",
@@ -66,7 +66,7 @@ def test_agreement_has_every_required_element(known, tmp_path) -> None:  # type:
         # effect, judicial confirmation, copies
         "binding": "具有法律约束力",
         "judicial": "三十日内共同向人民法院申请司法确认",
-        "copies": "本协议一式3份，2方当事人各执一份，人民调解委员会留存一份",
+        "copies": "本协议一式三份，双方当事人各执一份，人民调解委员会留存一份。",
         # signature lines and seal
         "party signatures": "当事人（签名或盖章、按指印）",
         "applicant signs": "申请人　张三：",

@@ -18,10 +18,12 @@ import pytest
 from mediator.i18n import t
 from mediator.reports import render
 from mediator.reports.build import ReportRequest, build
-from mediator.reports.model import Money, Rate, Report, Signed
+from mediator.reports.model import Money, Points, Rate, Report, Signed, format_cell
 from mediator.reports.periods import parse_month, parse_week
 
 from .conftest import AGO, FULL_ID, FULL_PHONE, PARTY_NAMES, TODAY, W46, W47
+
+POINTS = "个百分点"
 
 
 def canon(value: Any) -> Any:
@@ -31,6 +33,8 @@ def canon(value: Any) -> Any:
         value = value.strip()
     if isinstance(value, Signed):
         value = value.value
+    if isinstance(value, Points):  # a change of a rate, in percentage points (-75.0个百分点)
+        return None if value.value is None else round(value.value * 100, 3)
     if isinstance(value, Money):
         return round(value.fen / 100, 3)
     if isinstance(value, Rate):
@@ -49,6 +53,8 @@ def canon(value: Any) -> Any:
     text = text.removeprefix("'")
     raw = text.replace(",", "")
     try:
+        if raw.endswith(POINTS):
+            return round(float(raw[:-len(POINTS)]), 3)
         if raw.endswith("%"):
             return round(float(raw[:-1]) / 100, 3)
         return round(float(raw), 3)
@@ -134,7 +140,9 @@ def test_summary_model_holds_the_hand_counted_figures(weekly) -> None:  # type: 
         assert previous == _figure(key, W46[key]), key
         assert year_ago == _figure(key, AGO[key]), key
     assert rows[t("fig.registered")][2:4] == [2.0, 1.0]          # +2, +100%
-    assert rows[t("fig.success_rate")][5] == round(0.25 - 1.0, 3)  # -75 percentage points
+    assert rows[t("fig.success_rate")][5] == -75.0  # percentage points
+    rate = next(r for r in summary.rows if r[0] == t("fig.success_rate"))
+    assert format_cell(rate[6]) == "-75.0个百分点"
 
 
 @pytest.mark.parametrize("fmt", render.FORMATS)

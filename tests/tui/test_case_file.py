@@ -562,3 +562,65 @@ async def test_timeline_speaks_the_users_words(svc: Any, make_case: Any, lang: s
     lines = shown(Static(render_timeline(cf)), width=120).splitlines()
     assert [ln.strip() for ln in lines if ln.strip() == fields] == [fields]
     assert registered in lines[0] and "Registered -> Registered" not in lines[0]
+
+
+async def test_archiving_with_an_open_follow_up_asks_first(svc: Any, make_case: Any) -> None:
+    from datetime import date
+
+    from mediator.tui.dialogs.base import ConfirmDialog
+
+    case = make_case()
+    svc.accept_case(case.id)
+    svc.record_agreement(case.id, AgreementInput(form=AgreementForm.ORAL, terms="李四加装檐沟",
+                                                 effective_on=date(2026, 11, 23),
+                                                 performed_now=True))
+    svc.schedule_follow_up(case.id, date(2026, 11, 30))
+    app = file_app(svc, case.id)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot, app)
+        await choose_action(pilot, app, "ARCHIVE")
+        await submit(pilot, app)
+        assert isinstance(app.screen, ConfirmDialog)
+        assert shown(app.screen.query_one("#dialog-message")).startswith("本案还有 1 次回访尚未完成")
+        await pilot.click("#no")  # 先去回访: nothing is written
+        await settle(pilot, app)
+        assert svc.case_file(case.id).case.state != CaseState.ARCHIVED.name
+        await submit(pilot, app)
+        assert isinstance(app.screen, ConfirmDialog)
+        await pilot.click("#yes")
+        await settle(pilot, app)
+    assert svc.case_file(case.id).case.state == CaseState.ARCHIVED.name
+
+
+async def test_an_oral_agreement_put_in_writing(svc: Any, make_case: Any) -> None:
+    """补签书面协议: a 简易登记-style oral agreement with money performed on the spot can be
+    written afterwards; the 卷宗 then holds its 调解协议书."""
+    from datetime import date
+
+    from mediator.documents.completeness import Status, check_case
+
+    case = make_case(requests="赔偿修缮费")
+    svc.accept_case(case.id)
+    svc.record_agreement(case.id, AgreementInput(
+        form=AgreementForm.ORAL, effective_on=date(2026, 11, 20), terms="李四赔偿张三两千元",
+        amount_fen=200000, performed_now=True))
+    before = next(i for i in check_case(svc.db, case.id, date(2026, 11, 23)).items
+                  if i.key == "AGREEMENT")
+    assert before.status is Status.MISSING
+    app = file_app(svc, case.id)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await settle(pilot, app)
+        dialog = await choose_action(pilot, app, "PUT_IN_WRITING")
+        assert dialog.field("terms").widget.text == "李四赔偿张三两千元"
+        await type_in(pilot, dialog.field("responsibilities").widget, "李四负全部责任")
+        await type_in(pilot, dialog.field("perform_method").widget, "现金")
+        await type_in(pilot, dialog.field("perform_place").widget, "青石村委会")
+        await submit(pilot, app)
+        assert "PUT_IN_WRITING" not in app.screen.actions
+    cf = svc.case_file(case.id)
+    assert (cf.agreement.form, cf.agreement.responsibilities, cf.agreement.perform_place) == (
+        AgreementForm.WRITTEN.name, "李四负全部责任", "青石村委会")
+    after = next(i for i in check_case(svc.db, case.id, date(2026, 11, 23)).items
+                 if i.key == "AGREEMENT")
+    assert after.status is Status.PRESENT
+    assert events_of(svc, case.id)[-1] == "NOTE"

@@ -7,13 +7,14 @@ offers right now (legal in its state, and with something to act on).
 
 from __future__ import annotations
 
-from mediator.core.enums import JudicialResult
+from mediator.core.enums import AgreementForm, JudicialResult
 from mediator.core.rules import Action
 from mediator.core.services import CaseFile
 from mediator.tui.dialogs.agreement import (
     AgreementDialog,
     JudicialApplyDialog,
     JudicialResultDialog,
+    PutInWritingDialog,
     RecordPerformanceDialog,
 )
 from mediator.tui.dialogs.case_actions import (
@@ -53,6 +54,7 @@ ACTION_DIALOGS: dict[str, type[CaseDialog]] = {
     Action.ADVISE_SUIT.name: AdviseSuitDialog,
     Action.JUDICIAL_APPLY.name: JudicialApplyDialog,
     Action.JUDICIAL_RESULT.name: JudicialResultDialog,
+    Action.PUT_IN_WRITING.name: PutInWritingDialog,
     Action.SCHEDULE_FOLLOW_UP.name: ScheduleFollowUpDialog,
     COMPLETE_FOLLOW_UP: CompleteFollowUpDialog,
     Action.TRANSFER.name: TransferDialog,
@@ -85,6 +87,10 @@ def available_actions(cf: CaseFile) -> list[str]:
         ):
             continue
         if key == Action.JUDICIAL_APPLY.name and (ag is None or ag.judicial_status is not None):
+            continue
+        if key == Action.PUT_IN_WRITING.name and (
+            ag is None or ag.form != AgreementForm.ORAL.name
+        ):
             continue
         if key == Action.JUDICIAL_RESULT.name and (
             ag is None or ag.judicial_status != JudicialResult.APPLIED.name

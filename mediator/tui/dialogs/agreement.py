@@ -302,3 +302,50 @@ class JudicialResultDialog(CaseDialog):
         on_ = self.on_date("on")
         ref = self.text("ref")
         return lambda: self.services.judicial_result(self.case_id, result, on_, ref)
+
+
+class PutInWritingDialog(CaseDialog):
+    """补签书面协议: the oral agreement's terms (as recorded, to be corrected as signed) and
+    what a written agreement states besides: each side's responsibility and how, where and
+    by when it is performed."""
+
+    action = Action.PUT_IN_WRITING
+
+    def form(self) -> ComposeResult:
+        ag = self.cf.agreement
+        yield Static(Text(t("caseact.put_in_writing_hint")), classes="dialog-hint")
+        yield self.date_field("on", t("caseact.f.on"))
+        yield FormField(
+            t("caseact.f.terms"),
+            text_area(ag.terms if ag else "", id="f-terms", height=4),
+            field_name="terms",
+            required=True,
+        )
+        yield FormField(
+            t("caseact.f.responsibilities"),
+            text_area(ag.responsibilities if ag else "", id="f-resp", height=2),
+            field_name="responsibilities",
+        )
+        yield FormField(
+            t("caseact.f.perform_method"), plain_input(id="f-method"), field_name="perform_method"
+        )
+        yield FormField(
+            t("caseact.f.perform_place"), plain_input(id="f-place"), field_name="perform_place"
+        )
+        yield FormField(
+            t("caseact.f.perform_by"),
+            date_input(today=self.today, id="f-perform_by", field_name="perform_by"),
+            field_name="perform_by",
+        )
+
+    def build(self) -> Callable[[], Outcome]:
+        on_ = self.on_date("on")
+        terms = self.text("terms")
+        if not normalise(terms):
+            raise ValidationError(t("svc.terms_required"), "terms")
+        resp = self.text("responsibilities")
+        method = self.text("perform_method") or None
+        place = self.text("perform_place") or None
+        by = self.parsed("perform_by")
+        return lambda: self.services.put_agreement_in_writing(
+            self.case_id, terms, resp, method, place, by, on_)

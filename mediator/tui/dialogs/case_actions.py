@@ -22,7 +22,7 @@ from mediator.core.rules import Action
 from mediator.core.services import CaseFile, Outcome, Services
 from mediator.core.validate import normalise
 from mediator.i18n import t
-from mediator.tui.dialogs.base import FormDialog, plain_input, text_area
+from mediator.tui.dialogs.base import ConfirmDialog, FormDialog, plain_input, text_area
 from mediator.tui.widgets.checkbox import Checkbox
 from mediator.tui.widgets.form import FormField, date_input
 
@@ -255,8 +255,32 @@ class ArchiveDialog(SimpleCaseDialog):
     action = Action.ARCHIVE
     text_name = None
 
+    #: set once the mediator said yes to archiving with 回访 still scheduled
+    confirmed_open_follow_ups = False
+
     def extra_fields(self) -> ComposeResult:
         yield Static(Text(t("caseact.archive_hint")), classes="dialog-hint")
+
+    def open_follow_ups(self) -> int:
+        return sum(1 for f in self.cf.follow_ups if f.done_on is None and not f.deleted)
+
+    def action_submit(self) -> None:
+        """A 回访 still scheduled would stay open on an archived case: ask first."""
+        n = self.open_follow_ups()
+        if self.busy or not n or self.confirmed_open_follow_ups:
+            super().action_submit()
+            return
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.confirmed_open_follow_ups = True
+                super(ArchiveDialog, self).action_submit()
+
+        self.app.push_screen(
+            ConfirmDialog(t("caseact.archive_open_fu_title"),
+                          t("caseact.archive_open_fu_message", n=n),
+                          t("caseact.archive_open_fu_yes"), t("caseact.archive_open_fu_no")),
+            answered)
 
     def call(self, text: str, on: date | None) -> Callable[[], Outcome]:
         return lambda: self.services.archive_case(self.case_id, on)

@@ -27,6 +27,7 @@ from textual.widgets import Button, Label, Static
 
 from mediator.core.enums import FollowUpMethod, FollowUpResult
 from mediator.core.errors import MediatorError, ValidationError
+from mediator.core.overdue import item_past_due
 from mediator.core.queries import AgendaItem
 from mediator.core.rules import DeadlineKind
 from mediator.core.validate import parse_date
@@ -48,8 +49,9 @@ GROUPS = ("overdue", "today", "week")
 
 
 def group_of(item: AgendaItem, today: date) -> str:
-    days = item.days_left(today)
-    return "overdue" if days < 0 else "today" if days == 0 else "week"
+    if item_past_due(item.due_on, today):  # 过期事项, mediator.core.overdue
+        return "overdue"
+    return "today" if item.due_on == today else "week"
 
 
 def kind_label(item: AgendaItem) -> str:

@@ -289,7 +289,7 @@ class DashboardScreen(Screen[None]):
         overdue = self.query_one("#dash-overdue", DataTable)
         overdue.clear()
         for line in msg.overdue:
-            overdue.add_row(literal(line.case_no), Text(clip(mask_names_text(line.parties), 20)),
+            overdue.add_row(literal(line.case_no), Text(clip(mask_names_text(line.parties, line.organisations), 20)),
                             literal(DisputeType(line.dispute_type).label),
                             literal(line.mediator or ""),
                             Text(line.deadline_on.isoformat() if line.deadline_on else ""),
@@ -350,7 +350,7 @@ class DashboardScreen(Screen[None]):
 
         try:
             folder.mkdir(parents=True, exist_ok=True)
-            path = export(self.services, req, fmt, folder=folder,
+            path = export(self.services, req, fmt, folder=folder, channel="tui",
                           progress=lambda step: self.post_message(ExportStep(step)))
             self.post_message(ExportDone(path))
         except Exception as exc:  # noqa: BLE001 - shown to the user
