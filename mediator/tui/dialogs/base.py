@@ -28,7 +28,7 @@ from textual.worker import Worker, WorkerState
 from mediator.core.errors import MediatorError, ValidationError
 from mediator.core.services import Services
 from mediator.i18n import t
-from mediator.tui.widgets.bindings import localise_bindings
+from mediator.tui.bindings import translate_bindings
 from mediator.tui.widgets.checkbox import Checkbox
 from mediator.tui.widgets.form import FormField, ParsedInput, clear_errors, find_field
 from mediator.tui.widgets.inputs import Input
@@ -73,7 +73,7 @@ class FormDialog(ModalScreen[R]):
 
     def __init__(self, services: Services) -> None:
         super().__init__()
-        localise_bindings(self)
+        translate_bindings(self)
         self.services = services
         self.busy = False
 
@@ -303,7 +303,7 @@ class ConfirmDialog(ModalScreen[bool]):
         safe: bool = False,
     ) -> None:
         super().__init__()
-        localise_bindings(self)
+        translate_bindings(self)
         self.title_text, self.message, self.yes, self.no = title, message, yes, no
         self.yes_variant = yes_variant
         self.safe = safe
@@ -351,7 +351,7 @@ class ChooseDialog(ModalScreen[str | None]):
         close_label: str = "",
     ) -> None:
         super().__init__()
-        localise_bindings(self)
+        translate_bindings(self)
         self.title_text, self.rows, self.message = title, list(rows), message
         self.close_label = close_label or t("caseact.close")
 

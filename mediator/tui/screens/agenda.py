@@ -90,7 +90,7 @@ def item_key(item: AgendaItem) -> str:
 class AgendaList(LineTable):
     """Agenda items under group headings, drawn line by line (busy offices have thousands)."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("enter", "select", "tui.key.agenda_act")]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("enter", "select", "tui.key.agenda_act", id="agenda_list.select")]
 
     def __init__(self, today: date, *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -151,8 +151,8 @@ class AgendaList(LineTable):
 
 class AgendaScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("o", "open_case", "tui.key.open_case"),
-        Binding("ctrl+r", "reload", "tui.key.reload", show=False),
+        Binding("o", "open_case", "tui.key.open_case", id="agenda.open_case"),
+        Binding("ctrl+r", "reload", "tui.key.reload", show=False, id="agenda.reload"),
     ]
 
     def __init__(self) -> None:
@@ -246,8 +246,8 @@ class AgendaScreen(Screen[None]):
 class CompleteFollowUp(ModalScreen[bool]):
     """回访完成: result, how it was done, when, and what was found."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "tui.key.cancel"),
-                Binding("ctrl+s", "save", "tui.key.save")]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "tui.key.cancel", id="agenda_done.cancel"),
+                Binding("ctrl+s", "save", "tui.key.save", id="agenda_done.save")]
 
     def __init__(self, item: AgendaItem) -> None:
         super().__init__()

@@ -56,6 +56,7 @@ from mediator.core.models import Party
 from mediator.core.privacy import mask_id, mask_phone
 from mediator.core.services import CaseFile, Outcome, Services
 from mediator.i18n import t
+from mediator.tui.bindings import translate_bindings
 from mediator.tui.dialogs import (
     ACTION_DIALOGS,
     PartyDialog,
@@ -64,7 +65,6 @@ from mediator.tui.dialogs import (
 )
 from mediator.tui.dialogs.base import ConfirmDialog, unexpected
 from mediator.tui.messages import CasesChanged
-from mediator.tui.widgets.bindings import localise_bindings
 from mediator.tui.widgets.data_table import DataTable
 from mediator.tui.widgets.footer import Footer
 from mediator.tui.widgets.form import format_yuan, literal, plain
@@ -516,7 +516,7 @@ class CaseFileScreen(Screen[None]):
 
     def __init__(self, services: Services, case_id: str) -> None:
         super().__init__()
-        localise_bindings(self)
+        translate_bindings(self)
         self.services = services
         self.case_id = case_id
         self.cf: CaseFile | None = None

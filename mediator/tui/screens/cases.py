@@ -81,9 +81,9 @@ class CasesScreen(Screen[None]):
     #: list, built the footer twice)
     AUTO_FOCUS = "#cases"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("slash", "focus_search", "tui.key.search", key_display="/"),
-        Binding("escape", "clear_search", "tui.key.clear", show=False),
-        Binding("ctrl+r", "reload", "tui.key.reload", show=False),
+        Binding("slash", "focus_search", "tui.key.search", key_display="/", id="cases.focus_search"),
+        Binding("escape", "clear_search", "tui.key.clear", show=False, id="cases.clear_search"),
+        Binding("ctrl+r", "reload", "tui.key.reload", show=False, id="cases.reload"),
     ]
 
     def __init__(self) -> None:

@@ -168,9 +168,9 @@ class DashboardScreen(Screen[None]):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "back", "tui.dash.key.back"),
-        Binding("ctrl+r", "reload", "tui.dash.key.reload"),
-        Binding("ctrl+e", "export", "tui.dash.key.export"),
+        Binding("escape", "back", "tui.dash.key.back", id="dashboard.back"),
+        Binding("ctrl+r", "reload", "tui.dash.key.reload", id="dashboard.reload"),
+        Binding("ctrl+e", "export", "tui.dash.key.export", id="dashboard.export"),
     ]
 
     def __init__(self, services: Services, kind: str = "weekly") -> None:

@@ -37,10 +37,10 @@ from mediator.core.services import (
 )
 from mediator.core.validate import normalise
 from mediator.i18n import t
+from mediator.tui.bindings import translate_bindings
 from mediator.tui.dialogs.base import DIALOG_CSS, ChooseDialog, ConfirmDialog, unexpected
 from mediator.tui.drafts import DraftStore, drafts_folder
 from mediator.tui.messages import CasesChanged
-from mediator.tui.widgets.bindings import localise_bindings
 from mediator.tui.widgets.case_details import (
     CaseDetailsForm,
     References,
@@ -173,7 +173,7 @@ class IntakeScreen(_FormScreen):
         self, services: Services, *, drafts: DraftStore | None = None, open_after_save: bool = True
     ) -> None:
         super().__init__()
-        localise_bindings(self)
+        translate_bindings(self)
         self.services = services
         self._drafts = drafts
         self.open_after_save = open_after_save
@@ -449,7 +449,7 @@ class QuickDoneDialog(ModalScreen[str]):
 
     def __init__(self, case_no: str, warnings: tuple[str, ...]) -> None:
         super().__init__()
-        localise_bindings(self)
+        translate_bindings(self)
         self.case_no, self.warnings = case_no, warnings
 
     def compose(self) -> ComposeResult:
@@ -493,7 +493,7 @@ class QuickCaseScreen(_FormScreen):
 
     def __init__(self, services: Services) -> None:
         super().__init__()
-        localise_bindings(self)
+        translate_bindings(self)
         self.services = services
         self._saving = False
         self._default_mediator: str | None = None

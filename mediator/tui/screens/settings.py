@@ -59,7 +59,7 @@ class Failed(Message):
 
 
 class SettingsScreen(Screen[None]):
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("ctrl+r", "reload", "tui.key.reload", show=False)]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("ctrl+r", "reload", "tui.key.reload", show=False, id="settings.reload")]
 
     def __init__(self) -> None:
         super().__init__()

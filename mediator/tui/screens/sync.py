@@ -112,11 +112,11 @@ class SyncScreen(Screen[None]):
     """数据同步: write this week's package for the office above (to a USB folder)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "back", "tui.sync.key.back"),
-        Binding("ctrl+e", "export", "tui.sync.key.export"),
-        Binding("i", "import_files", "tui.sync.key.import"),
-        Binding("l", "log", "tui.sync.key.log"),
-        Binding("c", "conflicts", "tui.sync.key.conflicts"),
+        Binding("escape", "back", "tui.sync.key.back", id="sync.back"),
+        Binding("ctrl+e", "export", "tui.sync.key.export", id="sync.export"),
+        Binding("i", "import_files", "tui.sync.key.import", id="sync.import_files"),
+        Binding("l", "log", "tui.sync.key.log", id="sync.log"),
+        Binding("c", "conflicts", "tui.sync.key.conflicts", id="sync.conflicts"),
     ]
 
     def __init__(self, services: Any, paths: Any) -> None:
@@ -330,9 +330,9 @@ class ImportScreen(Screen[None]):
     """导入同步包: pick the packages on a stick, import them, read each file's report."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "back", "tui.sync.key.back"),
-        Binding("ctrl+r", "scan", "tui.sync.key.scan"),
-        Binding("ctrl+e", "run", "tui.sync.key.run_import"),
+        Binding("escape", "back", "tui.sync.key.back", id="sync_import.back"),
+        Binding("ctrl+r", "scan", "tui.sync.key.scan", id="sync_import.scan"),
+        Binding("ctrl+e", "run", "tui.sync.key.run_import", id="sync_import.run"),
     ]
 
     def __init__(self, services: Any, paths: Any, folder: str = "") -> None:
@@ -513,8 +513,8 @@ class LogLoaded(Message):
 class ImportLogScreen(Screen[None]):
     """导入记录: every package merged here, newest first."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "back", "tui.sync.key.back"),
-                Binding("ctrl+r", "reload", "tui.sync.key.reload", show=False)]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "back", "tui.sync.key.back", id="sync_log.back"),
+                Binding("ctrl+r", "reload", "tui.sync.key.reload", show=False, id="sync_log.reload")]
     COLUMNS: ClassVar[tuple[str, ...]] = ("at", "sender", "week", "file", "new", "updated", "unchanged", "older",
                "conflicts", "by")
 
@@ -576,9 +576,9 @@ class ConflictsScreen(Screen[None]):
     """冲突: two versions of one record; both are kept. Shows what differs; ``r`` marks one
     as dealt with (after talking to the township), ``a`` shows the handled ones too."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "back", "tui.sync.key.back"),
-                Binding("r", "resolve", "tui.sync.key.resolve"),
-                Binding("a", "toggle_all", "tui.sync.key.show_all")]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "back", "tui.sync.key.back", id="sync_conflicts.back"),
+                Binding("r", "resolve", "tui.sync.key.resolve", id="sync_conflicts.resolve"),
+                Binding("a", "toggle_all", "tui.sync.key.show_all", id="sync_conflicts.toggle_all")]
     COLUMNS: ClassVar[tuple[str, ...]] = ("kind", "table", "label", "owner", "revision", "detected", "state")
 
     def __init__(self, services: Any, paths: Any) -> None:

@@ -35,7 +35,7 @@ def demo_generator() -> Any:
 
 
 class WelcomeScreen(Screen[None]):
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("ctrl+s", "create", "tui.key.create")]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("ctrl+s", "create", "tui.key.create", id="welcome.create")]
 
     def __init__(self) -> None:
         super().__init__()
