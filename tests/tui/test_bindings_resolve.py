@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
+from typing import ClassVar
 
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.dom import DOMNode
 
 import mediator.tui
@@ -83,10 +84,11 @@ def test_descriptions_follow_the_language() -> None:
     from mediator.tui.bindings import translate_bindings
 
     class Node(Widget):
-        BINDINGS = [Binding("ctrl+s", "save", "tui.key.save", id="node.save"),
-                    Binding("escape", "cancel", "caseact.cancel", tooltip="caseact.cancel",
-                            id="node.cancel"),
-                    Binding("x", "other", "Plain words", id="node.other")]
+        BINDINGS: ClassVar[list[BindingType]] = [
+            Binding("ctrl+s", "save", "tui.key.save", id="node.save"),
+            Binding("escape", "cancel", "caseact.cancel", tooltip="caseact.cancel",
+                    id="node.cancel"),
+            Binding("x", "other", "Plain words", id="node.other")]
 
     def descriptions() -> list[tuple[str, str]]:
         node = Node()

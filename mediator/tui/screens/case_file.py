@@ -65,9 +65,10 @@ from mediator.tui.dialogs import (
 )
 from mediator.tui.dialogs.base import ConfirmDialog, unexpected
 from mediator.tui.messages import CasesChanged
+from mediator.tui.text import literal, plain
 from mediator.tui.widgets.data_table import DataTable
 from mediator.tui.widgets.footer import Footer
-from mediator.tui.widgets.form import format_yuan, literal, plain
+from mediator.tui.widgets.form import format_yuan
 
 BADGE_SOON_DAYS = 3
 
@@ -106,7 +107,7 @@ def _value(value: Any) -> Text:
         return value
     if isinstance(value, date):
         return Text(value.isoformat())
-    return literal(value)
+    return literal(value, one_line=False)
 
 
 # --------------------------------------------------------------------------------------------
@@ -116,7 +117,7 @@ def _value(value: Any) -> Text:
 def render_title(cf: CaseFile) -> Text:
     case = cf.case
     out = Text()
-    out.append(literal(case.case_no, "bold"))
+    out.append(literal(case.case_no, "bold", one_line=False))
     out.append("  ")
     out.append(f" {CaseState(case.state).label} ", style="reverse")
     nearest = rules.nearest_deadline(cf.deadlines)
@@ -141,7 +142,7 @@ def render_warnings(cf: CaseFile) -> Text | None:
         if i:
             out.append("\n")
         out.append("! ", style="bold yellow")
-        out.append(literal(w.message, "yellow"))
+        out.append(literal(w.message, "yellow", one_line=False))
     return out
 
 
@@ -154,8 +155,8 @@ def _long(value: str | None, full: bool) -> Text:
     if not value:
         return _value(value)
     if full or len(value) <= PREVIEW_CHARS:
-        return literal(value)
-    out = literal(value[:PREVIEW_CHARS])
+        return literal(value, one_line=False)
+    out = literal(value[:PREVIEW_CHARS], one_line=False)
     out.append(" " + t("casefile.more", n=len(value)), style="dim italic")
     return out
 
@@ -284,11 +285,11 @@ def party_cells(p: Party, today: date, revealed: bool) -> tuple[Text, ...]:
     phone = (p.phone if revealed else mask_phone(p.phone)) if p.phone else ""
     return (
         Text(_label(PartyRole, p.role)),
-        literal(p.name, "bold"),
+        literal(p.name, "bold", one_line=False),
         who,
-        literal(number),
-        literal(phone),
-        literal(p.address or ""),
+        literal(number, one_line=False),
+        literal(phone, one_line=False),
+        literal(p.address or "", one_line=False),
     )
 
 
@@ -353,16 +354,16 @@ def render_agreement(cf: CaseFile, today: date) -> RenderableType | None:
                 )
                 if o.proof:
                     status.append(" ")
-                    status.append(literal(o.proof, "dim"))
+                    status.append(literal(o.proof, "dim", one_line=False))
             else:
                 days = (o.due_on - today).days
                 d = rules.Deadline(rules.DeadlineKind.PERFORMANCE, o.due_on, days)
                 status = Text(d.badge(), style=deadline_style(d))
             what = Text()
             if o.obligor:
-                what.append(literal(o.obligor, "bold"))
+                what.append(literal(o.obligor, "bold", one_line=False))
                 what.append(" ")
-            what.append(literal(o.description))
+            what.append(literal(o.description, one_line=False))
             ob.add_row(
                 Text(f"{o.seq}.", style="dim"),
                 Text(o.due_on.isoformat()),
@@ -397,7 +398,7 @@ def render_follow_ups(cf: CaseFile, today: date) -> RenderableType | None:
             status = Text(d.badge(), style=deadline_style(d))
         if f.note:
             status.append("  ")
-            status.append(literal(f.note, "dim"))
+            status.append(literal(f.note, "dim", one_line=False))
         g.add_row(Text(f.due_on.isoformat()), Text(_label(FollowUpType, f.kind)), status)
     return g
 
@@ -419,19 +420,19 @@ def render_timeline(cf: CaseFile, full: bool = False) -> RenderableType:
         head.append("  ")
         head.append(set_cell_size(_label(EventKind, e.kind), TIMELINE_KIND_WIDTH), style="cyan")
         head.append("  ")
-        head.append(literal(e.summary, "bold" if e.kind == EventKind.STATE.name else ""))
+        head.append(literal(e.summary, "bold" if e.kind == EventKind.STATE.name else "", one_line=False))
         if e.state_to and e.kind == EventKind.STATE.name:
             target = _label(CaseState, e.state_to)
             if target != e.summary:      # not "Registered -> Registered"
                 head.append(f" -> {target}", style="dim")
         if e.operator:
             head.append(" ")
-            head.append(literal(f"（{e.operator}）", "dim"))
+            head.append(literal(f"（{e.operator}）", "dim", one_line=False))
         parts.append(head)
         body = Text()
         extra = [x for x in (e.place, e.participants) if x]
         if extra:
-            body.append(literal("  ".join(extra), "dim"))
+            body.append(literal("  ".join(extra), "dim", one_line=False))
         if e.body:
             if extra:
                 body.append("\n")
@@ -617,7 +618,7 @@ class CaseFileScreen(Screen[None]):
         """Render a loaded case file (also called by tests to time rendering alone)."""
         self.cf = cf
         today = self.services.today()
-        self.sub_title = plain(cf.case.case_no)
+        self.sub_title = plain(cf.case.case_no, one_line=False)
         self.query_one("#cf-error", Static).add_class("-empty")
         self.query_one("#cf-title", Static).update(render_title(cf))
         warnings = render_warnings(cf)
@@ -683,7 +684,7 @@ class CaseFileScreen(Screen[None]):
         self.app.push_screen(
             ConfirmDialog(
                 t("casefile.open_linked_title"),
-                t("casefile.open_linked_message", case=plain(cf.case.case_no)),
+                t("casefile.open_linked_message", case=plain(cf.case.case_no, one_line=False)),
                 t("casefile.open_linked_yes"),
                 t("caseact.cancel"),
             ),
@@ -784,7 +785,7 @@ class CaseFileScreen(Screen[None]):
         self.app.push_screen(
             ConfirmDialog(
                 t("casefile.remove_party_title"),
-                t("casefile.remove_party_message", name=plain(party.name)),
+                t("casefile.remove_party_message", name=plain(party.name, one_line=False)),
                 t("casefile.remove_party_yes"),
                 t("caseact.cancel"),
                 yes_variant="error",

@@ -41,6 +41,7 @@ from mediator.tui.bindings import translate_bindings
 from mediator.tui.dialogs.base import DIALOG_CSS, ChooseDialog, ConfirmDialog, unexpected
 from mediator.tui.drafts import DraftStore, drafts_folder
 from mediator.tui.messages import CasesChanged
+from mediator.tui.text import literal
 from mediator.tui.widgets.case_details import (
     CaseDetailsForm,
     References,
@@ -55,7 +56,6 @@ from mediator.tui.widgets.form import (
     clear_errors,
     date_input,
     find_field,
-    literal,
     phone_input,
 )
 from mediator.tui.widgets.inputs import Input
@@ -95,9 +95,9 @@ def repeat_rows(hits: list[RepeatHit]) -> list[tuple[str, Text]]:
         seen.add(h.case_id)
         why = t("intake.repeat_by_id") if h.reason == "id" else t("intake.repeat_by_phone")
         label = Text()
-        label.append(literal(h.case_no, "bold"))
+        label.append(literal(h.case_no, "bold", one_line=False))
         label.append(f"  {h.state.label}  {h.registered_on.isoformat()}  ")
-        label.append(literal(h.party_name))
+        label.append(literal(h.party_name, one_line=False))
         label.append(f"（{why}）", style="dim")
         rows.append((h.case_id, label))
     return rows

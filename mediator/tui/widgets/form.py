@@ -33,7 +33,6 @@ from mediator.core.validate import (
     parse_resident_id,
 )
 from mediator.i18n import t
-from mediator.tui.text import plain as _plain
 from mediator.tui.widgets.inputs import Input
 
 Feedback = tuple[str, bool] | None  # (message, is_error)
@@ -291,13 +290,3 @@ def clear_errors(root: Widget) -> None:
     for ff in root.query(FormField):
         if ff.has_error:
             ff.clear()
-
-
-def plain(value: object) -> str:
-    """User text that shows literally (control characters made visible, line breaks kept)."""
-    return _plain(value, one_line=False)
-
-
-def literal(value: object, style: str = "") -> Text:
-    """User text as a Text that is never parsed as markup."""
-    return Text(plain(value), style=style)
