@@ -31,6 +31,7 @@ from mediator.core.enums import (
 )
 from mediator.core.errors import DomainError
 from mediator.core.models import CaseEvent, Office, Party
+from mediator.core.money import format_fen
 from mediator.core.services import CaseFile
 from mediator.documents import docxkit
 from mediator.documents.completeness import FileCheck, Status
@@ -52,7 +53,7 @@ def _or_blank(value: str | None) -> str:
 
 
 def _money(fen: int) -> str:
-    return t("doc.yuan", amount=f"{fen / 100:,.2f}")
+    return t("doc.yuan", amount=format_fen(fen))
 
 
 def _role(p: Party) -> str:

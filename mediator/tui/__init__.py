@@ -45,13 +45,13 @@ def run_app(ctx: Any) -> int:
             set_language(config.language)
         except ValueError:
             pass
-    from mediator.tui.app import MediatorApp
+    from mediator.tui.app import create_app
 
     db = ctx.open_db()
     named = getattr(ctx.args, "operator", None) or os.environ.get("MEDIATOR_OPERATOR")
-    app = MediatorApp(db=db, operator=ctx.operator, paths=paths, config=config,
-                      ask_operator=not named and not config.operator)
-    app.startup_notices = tuple(getattr(ctx, "notices", ()))
+    app = create_app(db, paths, operator=ctx.operator, config=config,
+                     ask_operator=not named and not config.operator,
+                     notices=getattr(ctx, "notices", ()))
     try:
         app.run()
         return app.return_code or 0

@@ -26,8 +26,8 @@ from textual.widgets.option_list import Option
 from textual.worker import Worker, WorkerState
 
 from mediator.core.errors import MediatorError, ValidationError
-from mediator.core.services import Services
 from mediator.i18n import t
+from mediator.tui.base import MediatorModal
 from mediator.tui.bindings import translate_bindings
 from mediator.tui.widgets.checkbox import Checkbox
 from mediator.tui.widgets.form import FormField, ParsedInput, clear_errors, find_field
@@ -57,7 +57,7 @@ def unexpected(exc: BaseException) -> str:
     return f"{t('caseact.unexpected', error=summary(exc))} {where_logged()}"
 
 
-class FormDialog(ModalScreen[R]):
+class FormDialog(MediatorModal[R]):
     """A dialog made of FormFields whose 确定 runs one service call in a thread worker."""
 
     DEFAULT_CSS = DIALOG_CSS.replace("{cls}", "FormDialog")
@@ -71,10 +71,9 @@ class FormDialog(ModalScreen[R]):
     title_text: str = ""
     ok_label: str = ""
 
-    def __init__(self, services: Services) -> None:
+    def __init__(self) -> None:
         super().__init__()
         translate_bindings(self)
-        self.services = services
         self.busy = False
 
     # --- to implement --------------------------------------------------------------------

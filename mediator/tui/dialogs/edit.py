@@ -86,10 +86,10 @@ class PartyDialog(CaseDialog):
 
     action = Action.EDIT
 
-    def __init__(self, services: Services, cf: CaseFile, party: Party | None = None) -> None:
+    def __init__(self, cf: CaseFile, party: Party | None = None) -> None:
         self.party = party
         self.action_title = t("casefile.party_edit") if party else t("casefile.party_add")
-        super().__init__(services, cf)
+        super().__init__(cf)
 
     def form(self) -> ComposeResult:
         p = self.party
@@ -103,7 +103,7 @@ class PartyDialog(CaseDialog):
                 "phone": p.phone or "",
                 "address": p.address or "",
             }
-        yield PartyEditor(self.services, 0, data, role=PartyRole.RESPONDENT, id="party")
+        yield PartyEditor(0, data, role=PartyRole.RESPONDENT, id="party")
 
     def on_mount(self) -> None:
         editor = self.query_one("#party", PartyEditor)

@@ -22,7 +22,6 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.message import Message
-from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, Label, Static
 
 from mediator.core.enums import FollowUpMethod, FollowUpResult
@@ -31,6 +30,7 @@ from mediator.core.queries import AgendaItem
 from mediator.core.rules import DeadlineKind
 from mediator.core.validate import parse_date
 from mediator.i18n import t
+from mediator.tui.base import MediatorModal, MediatorScreen
 from mediator.tui.bindings import translate_bindings
 from mediator.tui.messages import CasesChanged
 from mediator.tui.text import clip, fit, literal, plain
@@ -149,7 +149,7 @@ class AgendaList(LineTable):
         return segments
 
 
-class AgendaScreen(Screen[None]):
+class AgendaScreen(MediatorScreen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("o", "open_case", "tui.key.open_case", id="agenda.open_case"),
         Binding("ctrl+r", "reload", "tui.key.reload", show=False, id="agenda.reload"),
@@ -163,11 +163,11 @@ class AgendaScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield NavBar("agenda")
         yield Static(Content(t("tui.agenda.loading")), id="agenda-summary")
-        yield AgendaList(self.app.services.today(), id="agenda")  # type: ignore[attr-defined]
+        yield AgendaList(self.services.today(), id="agenda")
         yield Footer()
 
     def on_mount(self) -> None:
-        self.app.watch_data(self)  # type: ignore[attr-defined]
+        self.mediator.watch_data(self)
         self.query_one(AgendaList).focus()
         self.reload()
 
@@ -188,13 +188,13 @@ class AgendaScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="agenda", exit_on_error=False)
     def reload(self) -> None:
         try:
-            items = self.app.services.agenda(days=DAYS, limit=LIMIT)  # type: ignore[attr-defined]
+            items = self.services.agenda(days=DAYS, limit=LIMIT)
             self.post_message(AgendaLoaded(items))
         except Exception as exc:  # noqa: BLE001
-            self.app.call_from_thread(self.app.report_error, exc)  # type: ignore[attr-defined]
+            self.app.call_from_thread(self.mediator.report_error, exc)
 
     def on_agenda_loaded(self, msg: AgendaLoaded) -> None:
-        today = self.app.services.today()  # type: ignore[attr-defined]
+        today = self.services.today()
         agenda = self.query_one(AgendaList)
         agenda.today = today
         current = agenda.current
@@ -235,15 +235,15 @@ class AgendaScreen(Screen[None]):
         if item.follow_up_id:
             self.app.push_screen(CompleteFollowUp(item))
         else:
-            self.app.open_case(item.case_id)  # type: ignore[attr-defined]
+            self.mediator.open_case(item.case_id)
 
     def action_open_case(self) -> None:
         item = self.current_item()
         if item is not None:
-            self.app.open_case(item.case_id)  # type: ignore[attr-defined]
+            self.mediator.open_case(item.case_id)
 
 
-class CompleteFollowUp(ModalScreen[bool]):
+class CompleteFollowUp(MediatorModal[bool]):
     """回访完成: result, how it was done, when, and what was found."""
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "tui.key.cancel", id="agenda_done.cancel"),
@@ -275,7 +275,7 @@ class CompleteFollowUp(ModalScreen[bool]):
                              compact=True)
             with Horizontal(classes="form-row"):
                 yield Label(Content(t("tui.fu.done_on")))
-                yield Input(value=self.app.services.today().isoformat(), id="fu-date",  # type: ignore[attr-defined]
+                yield Input(value=self.services.today().isoformat(), id="fu-date",
                             compact=True, placeholder=t("tui.fu.date_hint"))
             with Horizontal(classes="form-row"):
                 yield Label(Content(t("tui.fu.note")))
@@ -312,7 +312,7 @@ class CompleteFollowUp(ModalScreen[bool]):
             return
         try:
             done_on = parse_date(self.query_one("#fu-date", Input).value,
-                                 self.app.services.today())  # type: ignore[attr-defined]
+                                 self.services.today())
         except ValidationError as exc:
             self._error(exc.message)
             self.query_one("#fu-date", Input).focus()
@@ -325,13 +325,13 @@ class CompleteFollowUp(ModalScreen[bool]):
     def _save(self, result: FollowUpResult, method: FollowUpMethod, done_on: date, note: str) -> None:
         assert self.item.follow_up_id is not None
         try:
-            outcome = self.app.services.complete_follow_up(  # type: ignore[attr-defined]
+            outcome = self.services.complete_follow_up(
                 self.item.follow_up_id, result, method, note, done_on=done_on)
         except MediatorError as exc:
             self.app.call_from_thread(self._error, exc.message)
             return
         except Exception as exc:  # noqa: BLE001
-            self.app.call_from_thread(self.app.report_error, exc)  # type: ignore[attr-defined]
+            self.app.call_from_thread(self.mediator.report_error, exc)
             return
         self.app.call_from_thread(self._done, outcome.case_id)
 

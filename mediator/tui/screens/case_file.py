@@ -28,7 +28,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Header, Label, OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import Worker, WorkerState
@@ -53,9 +52,11 @@ from mediator.core.enums import (
 )
 from mediator.core.errors import MediatorError
 from mediator.core.models import Party
+from mediator.core.money import format_fen
 from mediator.core.privacy import mask_id, mask_phone
 from mediator.core.services import CaseFile, Outcome, Services
 from mediator.i18n import t
+from mediator.tui.base import MediatorScreen
 from mediator.tui.bindings import translate_bindings
 from mediator.tui.dialogs import (
     ACTION_DIALOGS,
@@ -68,7 +69,6 @@ from mediator.tui.messages import CasesChanged
 from mediator.tui.text import literal, plain
 from mediator.tui.widgets.data_table import DataTable
 from mediator.tui.widgets.footer import Footer
-from mediator.tui.widgets.form import format_yuan
 
 BADGE_SOON_DAYS = 3
 
@@ -186,7 +186,7 @@ def render_details(cf: CaseFile, full: bool = False) -> RenderableType:
         t("casefile.f.persons"),
         _value(case.persons_involved),
         t("casefile.f.amount"),
-        _value(t("casefile.yuan", yuan=format_yuan(case.amount_fen)) if case.amount_fen else None),
+        _value(t("casefile.yuan", yuan=format_fen(case.amount_fen)) if case.amount_fen else None),
     )
     g.add_row(
         t("casefile.f.risk"),
@@ -306,7 +306,7 @@ def render_agreement(cf: CaseFile, today: date) -> RenderableType | None:
     )
     g.add_row(
         t("casefile.f.amount"),
-        _value(t("casefile.yuan", yuan=format_yuan(ag.amount_fen)) if ag.amount_fen else None),
+        _value(t("casefile.yuan", yuan=format_fen(ag.amount_fen)) if ag.amount_fen else None),
         t("casefile.f.perform_by"),
         _value(ag.perform_by),
     )
@@ -367,7 +367,7 @@ def render_agreement(cf: CaseFile, today: date) -> RenderableType | None:
             ob.add_row(
                 Text(f"{o.seq}.", style="dim"),
                 Text(o.due_on.isoformat()),
-                Text(format_yuan(o.amount_fen) if o.amount_fen else ""),
+                Text(format_fen(o.amount_fen) if o.amount_fen else ""),
                 what,
                 status,
             )
@@ -475,7 +475,7 @@ class CaseActionsProvider(Provider):
 # screen
 
 
-class CaseFileScreen(Screen[None]):
+class CaseFileScreen(MediatorScreen[None]):
     DEFAULT_CSS = """
     CaseFileScreen #cf-head { height: auto; padding: 0 1; background: $boost; }
     CaseFileScreen #cf-warnings { display: none; height: auto; }
@@ -515,10 +515,9 @@ class CaseFileScreen(Screen[None]):
     COMMANDS = {CaseActionsProvider}
     AUTO_FOCUS = "#cf-actions"
 
-    def __init__(self, services: Services, case_id: str) -> None:
+    def __init__(self, case_id: str) -> None:
         super().__init__()
         translate_bindings(self)
-        self.services = services
         self.case_id = case_id
         self.cf: CaseFile | None = None
         self.revealed: set[str] = set()
@@ -593,7 +592,7 @@ class CaseFileScreen(Screen[None]):
             if event.state is WorkerState.SUCCESS:
                 outcome = event.worker.result
                 self.app.post_message(CasesChanged(outcome.case_id))
-                self.app.open_case(outcome.case_id)  # type: ignore[attr-defined]
+                self.mediator.open_case(outcome.case_id)
             elif event.state is WorkerState.ERROR:
                 self.notify(self._message(event.worker.error), severity="error", markup=False)
         elif group == "cf-remove-party":
@@ -732,7 +731,7 @@ class CaseFileScreen(Screen[None]):
                     severity="warning",
                 )
             return
-        dialog = ACTION_DIALOGS[key](self.services, self.cf)
+        dialog = ACTION_DIALOGS[key](self.cf)
         self.app.push_screen(dialog, self._after_change)
 
     def _after_change(self, outcome: Outcome | None) -> None:
@@ -772,11 +771,11 @@ class CaseFileScreen(Screen[None]):
         event.stop()
         party = self._selected_party()
         if party is not None and self._can_edit() and self.cf is not None:
-            self.app.push_screen(PartyDialog(self.services, self.cf, party), self._after_change)
+            self.app.push_screen(PartyDialog(self.cf, party), self._after_change)
 
     def action_add_party(self) -> None:
         if self.cf is not None and self._can_edit():
-            self.app.push_screen(PartyDialog(self.services, self.cf), self._after_change)
+            self.app.push_screen(PartyDialog(self.cf), self._after_change)
 
     def action_remove_party(self) -> None:
         party = self._selected_party()

@@ -20,7 +20,6 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.content import Content
 from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import Static
 from textual.worker import get_current_worker
 
@@ -28,6 +27,7 @@ from mediator.core.enums import CaseState, DisputeType, RiskGrade
 from mediator.core.queries import CaseFilter, CaseRow, Cursor
 from mediator.core.rules import TERMINAL_STATES
 from mediator.i18n import t
+from mediator.tui.base import MediatorScreen
 from mediator.tui.bindings import translate_bindings
 from mediator.tui.text import plain
 from mediator.tui.widgets.case_list import CaseList
@@ -74,7 +74,7 @@ def state_options() -> list[tuple[Content, str]]:
     return opts + [(Content(s.label), s.name) for s in CaseState]
 
 
-class CasesScreen(Screen[None]):
+class CasesScreen(MediatorScreen[None]):
     """The case list with its search box and filters."""
 
     #: the list has the focus from the first frame (focusing the search box first, then the
@@ -102,7 +102,7 @@ class CasesScreen(Screen[None]):
     # --- layout ------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        app = self.app
+        app = self.mediator
         yield NavBar("cases")
         with Horizontal(id="search-row"):
             yield Input(placeholder=t("tui.cases.search_placeholder"), id="search", compact=True,
@@ -120,12 +120,12 @@ class CasesScreen(Screen[None]):
             yield Select([(Content(r.label), r.name) for r in RiskGrade],
                          prompt=t("tui.cases.f_risk"), id="f-risk", compact=True)
             yield Checkbox(t("tui.cases.f_overdue"), id="f-overdue", compact=True)
-        yield CaseList(today=app.services.today(), risk_colours=app.config.risk_colours,  # type: ignore[attr-defined]
+        yield CaseList(today=app.services.today(), risk_colours=app.config.risk_colours,
                        id="cases")
         yield Footer()
 
     def on_mount(self) -> None:
-        self.app.watch_data(self)  # type: ignore[attr-defined]
+        self.mediator.watch_data(self)
         if self.app.is_headless:
             self.query_one("#search", Input).cursor_blink = False
         self.query_one(CaseList).focus()
@@ -148,7 +148,7 @@ class CasesScreen(Screen[None]):
 
     def settings_changed(self) -> None:
         case_list = self.query_one(CaseList)
-        case_list.set_risk_colours(self.app.config.risk_colours)  # type: ignore[attr-defined]
+        case_list.set_risk_colours(self.config.risk_colours)
 
     # --- the filter ----------------------------------------------------------------------
 
@@ -190,7 +190,7 @@ class CasesScreen(Screen[None]):
         if self._in_flight is None and not self._search_dirty:
             self._open_first = False
             if case_list.current is not None:
-                self.app.open_case(case_list.current.id)  # type: ignore[attr-defined]
+                self.mediator.open_case(case_list.current.id)
         else:
             self._open_first = True
 
@@ -254,7 +254,7 @@ class CasesScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="cases-first", exit_on_error=False)
     def _load_first(self, generation: int, f: CaseFilter, want: int, keep_id: str | None) -> None:
-        svc = self.app.services  # type: ignore[attr-defined]
+        svc = self.services
         rows: list[CaseRow] = []
         cursor: Cursor | None = None
         try:
@@ -273,19 +273,19 @@ class CasesScreen(Screen[None]):
             self.post_message(CountLoaded(generation, svc.count_cases(f)))
         except Exception as exc:  # noqa: BLE001 - shown to the user, the app keeps running
             self.app.call_from_thread(self._first_page_done, generation)
-            self.app.call_from_thread(self.app.report_error, exc)  # type: ignore[attr-defined]
+            self.app.call_from_thread(self.mediator.report_error, exc)
 
     @work(thread=True, exclusive=True, group="cases-more", exit_on_error=False)
     def _load_more(self, generation: int, f: CaseFilter, after: Cursor) -> None:
         try:
-            page = self.app.services.list_cases(f, after=after, limit=PAGE)  # type: ignore[attr-defined]
+            page = self.services.list_cases(f, after=after, limit=PAGE)
             self.post_message(PageLoaded(generation, page.rows, page.next_cursor, True))
         except Exception as exc:  # noqa: BLE001
-            self.app.call_from_thread(self.app.report_error, exc)  # type: ignore[attr-defined]
+            self.app.call_from_thread(self.mediator.report_error, exc)
 
     @work(thread=True, exclusive=True, group="cases-choices", exit_on_error=False)
     def load_choices(self) -> None:
-        svc = self.app.services  # type: ignore[attr-defined]
+        svc = self.services
         try:
             villages = [(plain(v.name), v.code) for v in svc.villages()]
             mediators = [(plain(m.name) + ("" if m.active else t("tui.cases.inactive")), m.id)
@@ -296,7 +296,7 @@ class CasesScreen(Screen[None]):
             self.post_message(ChoicesLoaded(villages, mediators, office.name if office else "",
                                             offices))
         except Exception as exc:  # noqa: BLE001
-            self.app.call_from_thread(self.app.report_error, exc)  # type: ignore[attr-defined]
+            self.app.call_from_thread(self.mediator.report_error, exc)
 
     def on_page_loaded(self, msg: PageLoaded) -> None:
         if not msg.append:
@@ -323,7 +323,7 @@ class CasesScreen(Screen[None]):
             if self._open_first and self._in_flight is None and not self._search_dirty:
                 self._open_first = False
                 if case_list.current is not None:
-                    self.app.open_case(case_list.current.id)  # type: ignore[attr-defined]
+                    self.mediator.open_case(case_list.current.id)
 
     def on_count_loaded(self, msg: CountLoaded) -> None:
         if msg.generation == self.generation:
@@ -343,7 +343,7 @@ class CasesScreen(Screen[None]):
                 if value is not Select.NULL and any(key == value for _, key in options):
                     select.value = value
         if msg.office:
-            self.app.set_office_title(msg.office)  # type: ignore[attr-defined]
+            self.mediator.set_office_title(msg.office)
 
     @on(CaseList.NeedMore)
     def _need_more(self) -> None:
@@ -352,4 +352,4 @@ class CasesScreen(Screen[None]):
 
     @on(CaseList.Selected)
     def _open(self, event: CaseList.Selected) -> None:
-        self.app.open_case(event.row.id)  # type: ignore[attr-defined]
+        self.mediator.open_case(event.row.id)

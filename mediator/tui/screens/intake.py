@@ -20,7 +20,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen, Screen
+from textual.screen import ModalScreen
 from textual.widget import Widget
 from textual.widgets import Button, Header, Label, Static, TextArea
 from textual.worker import Worker, WorkerState
@@ -33,10 +33,10 @@ from mediator.core.services import (
     ObligationInput,
     PartyInput,
     RepeatHit,
-    Services,
 )
 from mediator.core.validate import normalise
 from mediator.i18n import t
+from mediator.tui.base import MediatorScreen
 from mediator.tui.bindings import translate_bindings
 from mediator.tui.dialogs.base import DIALOG_CSS, ChooseDialog, ConfirmDialog, unexpected
 from mediator.tui.drafts import DraftStore, drafts_folder
@@ -66,24 +66,6 @@ DRAFT_NAME = "intake"
 DRAFT_DELAY = 0.5
 
 
-def default_drafts(app: Any) -> DraftStore:
-    paths = getattr(app, "paths", None)
-    if paths is None:
-        from mediator.core.paths import resolve_paths
-
-        paths = resolve_paths()
-    return DraftStore(drafts_folder(paths.data))
-
-
-def open_case(app: Any, services: Services, case_id: str) -> None:
-    """Open a case file through the app when it offers that, else push the screen directly."""
-    opener = getattr(app, "open_case", None)
-    if callable(opener):
-        opener(case_id)
-        return
-    from mediator.tui.screens.case_file import CaseFileScreen
-
-    app.push_screen(CaseFileScreen(services, case_id))
 
 
 def repeat_rows(hits: list[RepeatHit]) -> list[tuple[str, Text]]:
@@ -114,10 +96,8 @@ SCREEN_CSS = """
 """
 
 
-class _FormScreen(Screen[str | None]):
+class _FormScreen(MediatorScreen[str | None]):
     """What 登记 and 简易登记 share: showing errors next to fields, opening repeats."""
-
-    services: Services
 
     def show_error(self, exc: BaseException, general: str = "#form-error") -> None:
         message = exc.message if isinstance(exc, MediatorError) else unexpected(exc)
@@ -170,12 +150,11 @@ class IntakeScreen(_FormScreen):
     ]
 
     def __init__(
-        self, services: Services, *, drafts: DraftStore | None = None, open_after_save: bool = True
+        self, *, open_after_save: bool = True
     ) -> None:
         super().__init__()
         translate_bindings(self)
-        self.services = services
-        self._drafts = drafts
+        self._drafts: DraftStore | None = None
         self.open_after_save = open_after_save
         self._pristine: dict[str, Any] | None = None
         self._draft_timer: Any = None
@@ -187,7 +166,7 @@ class IntakeScreen(_FormScreen):
     @property
     def drafts(self) -> DraftStore:
         if self._drafts is None:
-            self._drafts = default_drafts(self.app)
+            self._drafts = DraftStore(drafts_folder(self.paths.data))
         return self._drafts
 
     def compose(self) -> ComposeResult:
@@ -195,8 +174,8 @@ class IntakeScreen(_FormScreen):
         with VerticalScroll(id="form"):
             yield Label(t("intake.section.parties"), classes="section-title")
             with Vertical(id="parties"):
-                yield PartyEditor(self.services, 0, role=PartyRole.APPLICANT)
-                yield PartyEditor(self.services, 1, role=PartyRole.RESPONDENT)
+                yield PartyEditor(0, role=PartyRole.APPLICANT)
+                yield PartyEditor(1, role=PartyRole.RESPONDENT)
             yield Static("", id="parties-error", classes="form-error", markup=False)
             yield Button(t("intake.add_party"), id="add-party", compact=True)
             yield Label(t("intake.section.details"), classes="section-title")
@@ -260,8 +239,8 @@ class IntakeScreen(_FormScreen):
         parties = [p for p in form.get("parties") or [] if isinstance(p, dict)]
         box = self.query_one("#parties")
         await box.remove_children()
-        editors = [PartyEditor(self.services, i, p) for i, p in enumerate(parties)] or [
-            PartyEditor(self.services, 0, role=PartyRole.APPLICANT)
+        editors = [PartyEditor(i, p) for i, p in enumerate(parties)] or [
+            PartyEditor(0, role=PartyRole.APPLICANT)
         ]
         await box.mount_all(editors)
         details = form.get("details")
@@ -325,7 +304,7 @@ class IntakeScreen(_FormScreen):
 
     async def action_add_party(self) -> None:
         role = PartyRole.APPLICANT if not self.editors else PartyRole.RESPONDENT
-        editor = PartyEditor(self.services, len(self.editors), role=role)
+        editor = PartyEditor(len(self.editors), role=role)
         await self.query_one("#parties").mount(editor)
         self._renumber()
         editor.focus_name()
@@ -355,7 +334,7 @@ class IntakeScreen(_FormScreen):
 
     def _open_repeat_case(self, case_id: str | None) -> None:
         if case_id:
-            open_case(self.app, self.services, case_id)
+            self.mediator.open_case(case_id)
 
     # --- saving and leaving --------------------------------------------------------------
 
@@ -395,10 +374,10 @@ class IntakeScreen(_FormScreen):
                     markup=False,
                     title=t("intake.title"),
                 )
-                app = self.app
+                app = self.mediator
                 self.dismiss(case_id)
                 if self.open_after_save:
-                    open_case(app, self.services, case_id)
+                    app.open_case(case_id)
             elif event.state is WorkerState.ERROR:
                 self._saving = False
                 self.show_error(event.worker.error or RuntimeError())
@@ -491,10 +470,9 @@ class QuickCaseScreen(_FormScreen):
         Binding("escape", "leave", "quick.key.leave", id="quick.leave"),
     ]
 
-    def __init__(self, services: Services) -> None:
+    def __init__(self) -> None:
         super().__init__()
         translate_bindings(self)
-        self.services = services
         self._saving = False
         self._default_mediator: str | None = None
 
@@ -690,9 +668,9 @@ class QuickCaseScreen(_FormScreen):
         if what == "again":
             self.reset()
         elif what == "open":
-            app = self.app
+            app = self.mediator
             self.dismiss(case_id)
-            open_case(app, self.services, case_id)
+            app.open_case(case_id)
         else:
             self.dismiss(case_id)
 

@@ -1,6 +1,6 @@
 """导入原有台账 — bring an Excel/WPS/CSV ledger in, seeing first how it will be understood.
 
-Pushed with ``app.push_screen(LedgerImportScreen(app.services, app.paths))``. The clerk
+Pushed with ``app.push_screen(LedgerImportScreen())`` (F7). The clerk
 chooses a file (typing its path or picking it in the folder tree), and the screen shows how
 each column was recognised and how the first rows will be imported (the state each case will
 be in, and any doubts) before anything is written. 开始导入 then runs the import in a thread
@@ -26,7 +26,6 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import (
     Button,
     DirectoryTree,
@@ -36,8 +35,10 @@ from textual.widgets import (
 )
 
 from mediator.i18n import t
+from mediator.tui.base import MediatorScreen
 from mediator.tui.bindings import translate_bindings
 from mediator.tui.glyphs import is_safe
+from mediator.tui.messages import CasesChanged
 from mediator.tui.text import clip, literal
 from mediator.tui.widgets.data_table import DataTable
 from mediator.tui.widgets.footer import Footer
@@ -77,7 +78,7 @@ class Failed(Message):
     message: str
 
 
-class LedgerImportScreen(Screen[Any]):
+class LedgerImportScreen(MediatorScreen[Any]):
     """导入原有台账 (dismissed with the report, or None when nothing was imported)."""
 
     DEFAULT_CSS = """
@@ -100,11 +101,9 @@ class LedgerImportScreen(Screen[Any]):
         Binding("ctrl+s", "run", "tui.ledger.key.run", id="ledger.run", priority=True),
     ]
 
-    def __init__(self, services: Any, paths: Any = None, *, start_dir: Path | None = None,
-                 file: Path | None = None) -> None:
+    def __init__(self, *, start_dir: Path | None = None, file: Path | None = None) -> None:
         super().__init__()
         translate_bindings(self)
-        self.services, self.paths = services, paths
         self.start_dir = start_dir or Path.home()
         self.initial_file = file
         self.plan: Any = None
@@ -336,12 +335,7 @@ class LedgerImportScreen(Screen[Any]):
         bar = self.query_one("#ledger-progress", ProgressBar)
         bar.update(total=max(1, len(report.plan.cases)), progress=max(1, len(report.plan.cases)))
         self.query_one("#ledger-report", Static).update(self.report_text(report))
-        try:
-            from mediator.tui.messages import CasesChanged
-
-            self.app.post_message(CasesChanged())
-        except ImportError:  # pragma: no cover - the shell is built separately
-            pass
+        self.app.post_message(CasesChanged())
         self.notify(t("tui.ledger.done", imported=report.imported), markup=False)
 
     @staticmethod

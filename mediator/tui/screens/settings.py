@@ -14,7 +14,6 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import Button, Label, Static, TabbedContent, TabPane
 
 from mediator.core.config import Config
@@ -24,6 +23,7 @@ from mediator.core.glyphs import GLYPH_MODES, normalise_glyph_mode, use_safe_gly
 from mediator.core.models import Mediator, Office, Village
 from mediator.core.validate import normalise
 from mediator.i18n import get_language, normalise_language, t
+from mediator.tui.base import MediatorScreen
 from mediator.tui.bindings import translate_bindings
 from mediator.tui.messages import CasesChanged
 from mediator.tui.text import literal, plain
@@ -58,7 +58,7 @@ class Failed(Message):
     message: str
 
 
-class SettingsScreen(Screen[None]):
+class SettingsScreen(MediatorScreen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [Binding("ctrl+r", "reload", "tui.key.reload", show=False, id="settings.reload")]
 
     def __init__(self) -> None:
@@ -109,11 +109,11 @@ class SettingsScreen(Screen[None]):
         yield Footer()
 
     def _prefs(self) -> ComposeResult:
-        cfg: Config = self.app.config  # type: ignore[attr-defined]
+        cfg: Config = self.config
         with VerticalScroll(id="prefs"):
             with Horizontal(classes="form-row"):
                 yield Label(Content(t("tui.settings.operator")))
-                yield Input(value=cfg.operator or self.app.operator,  # type: ignore[attr-defined]
+                yield Input(value=cfg.operator or self.mediator.operator,
                             id="pref-operator", compact=True, max_length=20)
             yield Static(Content(""), id="pref-operator-error", classes="error")
             with Horizontal(classes="form-row"):
@@ -151,7 +151,7 @@ class SettingsScreen(Screen[None]):
         return Text(f" {grade.label} ", style=risk_style(colour))
 
     def on_mount(self) -> None:
-        self.app.watch_data(self)  # type: ignore[attr-defined]
+        self.mediator.watch_data(self)
         if self.app.is_headless:
             for widget in self.query(Input):
                 widget.cursor_blink = False
@@ -182,12 +182,12 @@ class SettingsScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="settings-load", exit_on_error=False)
     def reload(self) -> None:
-        svc: Any = self.app.services  # type: ignore[attr-defined]
+        svc: Any = self.services
         try:
             self.post_message(SettingsLoaded(svc.office(), svc.mediators(include_inactive=True),
                                              svc.villages()))
         except Exception as exc:  # noqa: BLE001
-            self.app.call_from_thread(self.app.report_error, exc)  # type: ignore[attr-defined]
+            self.app.call_from_thread(self.mediator.report_error, exc)
 
     def on_settings_loaded(self, msg: SettingsLoaded) -> None:
         self.office = msg.office
@@ -206,7 +206,7 @@ class SettingsScreen(Screen[None]):
             text.append(t("tui.settings.office_fixed"), style="dim")
             view.update(text)
             self.query_one("#office-init").display = False
-            self.app.set_office_title(o.name)  # type: ignore[attr-defined]
+            self.mediator.set_office_title(o.name)
             code = self.query_one("#vil-code", Input)
             if not code.value:
                 code.value = o.code[:9]
@@ -236,14 +236,14 @@ class SettingsScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="settings-save", exit_on_error=False)
     def _init_office(self, values: OfficeValues) -> None:
         try:
-            self.app.services.init_office(values.name, values.short_name, values.code)  # type: ignore[attr-defined]
+            self.services.init_office(values.name, values.short_name, values.code)
         except ValidationError as exc:
             self.app.call_from_thread(self.query_one(OfficeForm).show_error, exc)
             return
         except Exception as exc:  # noqa: BLE001
-            self.app.call_from_thread(self.app.report_error, exc)  # type: ignore[attr-defined]
+            self.app.call_from_thread(self.mediator.report_error, exc)
             return
-        self.app.call_from_thread(self.app.office_ready)  # type: ignore[attr-defined]
+        self.app.call_from_thread(self.mediator.office_ready)
 
     # --- mediators -----------------------------------------------------------------------
 
@@ -286,12 +286,12 @@ class SettingsScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="settings-save", exit_on_error=False)
     def _save(self, form: str, method: str, *args: Any, **kwargs: Any) -> None:
         try:
-            getattr(self.app.services, method)(*args, **kwargs)  # type: ignore[attr-defined]
+            getattr(self.services, method)(*args, **kwargs)
         except MediatorError as exc:
             self.post_message(Failed(form, exc.message))
             return
         except Exception as exc:  # noqa: BLE001
-            self.app.call_from_thread(self.app.report_error, exc)  # type: ignore[attr-defined]
+            self.app.call_from_thread(self.mediator.report_error, exc)
             return
         self.post_message(Saved(form))
 
@@ -326,7 +326,7 @@ class SettingsScreen(Screen[None]):
 
     @on(Button.Pressed, "#pref-save")
     def _save_prefs(self) -> None:
-        cfg: Config = self.app.config  # type: ignore[attr-defined]
+        cfg: Config = self.config
         ok = True
         operator = normalise(self.query_one("#pref-operator", Input).value)
         self._pref_error("operator", "" if operator else t("tui.office.operator_required"))
@@ -350,14 +350,14 @@ class SettingsScreen(Screen[None]):
         new = replace(cfg, operator=operator, language=language, theme=theme, glyphs=glyphs,
                       risk_colours={**cfg.risk_colours, **colours}, problem=None)
         try:
-            self.app.save_settings(new)  # type: ignore[attr-defined]
+            self.mediator.save_settings(new)
         except OSError as exc:
             status.update(Content(t("tui.settings.save_failed", error=str(exc))))
             return
         note = t("tui.settings.saved")
         if normalise_language(language) != get_language():
             note += " " + t("tui.settings.language_restart")
-        if use_safe_glyphs(glyphs) != self.app.safe_glyphs:  # type: ignore[attr-defined]
+        if use_safe_glyphs(glyphs) != self.mediator.safe_glyphs:
             note += " " + t("glyphs.restart")
         status.update(Content(note))
 

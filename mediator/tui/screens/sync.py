@@ -1,8 +1,8 @@
 """同步 — sending this office's package upward on a USB stick, importing what the offices
 below sent, the import log and the conflicts list.
 
-Every screen takes ``(services, paths)`` and is pushed with
-``app.push_screen(SyncScreen(app.services, app.paths))``; the sync work runs in thread
+Every screen reads the app's services and paths (``MediatorScreen``) and is pushed with
+``app.push_screen(SyncScreen())``; the sync work runs in thread
 workers that call :class:`mediator.sync.service.SyncService` and report progress back with
 ``app.call_from_thread``. Nothing here reads the database itself. Package, office and file
 names come from outside and are shown literally (``mediator.tui.text.literal``).
@@ -13,16 +13,15 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
 from textual import on, work
-from textual.app import ComposeResult
+from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import (
     Button,
     Label,
@@ -34,7 +33,9 @@ from mediator.core.errors import MediatorError
 from mediator.core.logs import user_message
 from mediator.core.models import local_time
 from mediator.i18n import t
+from mediator.tui.base import MediatorScreen
 from mediator.tui.bindings import translate_bindings
+from mediator.tui.messages import CasesChanged
 from mediator.tui.text import clip, literal, plain
 from mediator.tui.widgets.checkbox import SelectionList
 from mediator.tui.widgets.data_table import DataTable
@@ -42,10 +43,15 @@ from mediator.tui.widgets.footer import Footer
 from mediator.tui.widgets.inputs import Input
 from mediator.tui.widgets.select import Select
 
+if TYPE_CHECKING:
+    from mediator.core.paths import Paths
+    from mediator.core.services import Services
+    from mediator.sync.service import SyncService
+
 PROGRESS_EVERY = 0.1  # seconds between progress updates from a worker
 
 
-def _sync(services: Any, paths: Any):  # type: ignore[no-untyped-def]
+def _sync(services: Services, paths: Paths) -> SyncService:
     from mediator.sync.service import SyncService
 
     return SyncService(services, paths)
@@ -55,12 +61,8 @@ def _size(n: int) -> str:
     return f"{n / 1024 / 1024:.1f} MB" if n >= 1024 * 1024 else f"{n / 1024:.0f} KB"
 
 
-def _changed(app: Any) -> None:
+def _changed(app: App[Any]) -> None:
     """Tell the case list and the agenda to reload (the app shell's contract)."""
-    try:
-        from mediator.tui.messages import CasesChanged
-    except ImportError:  # pragma: no cover
-        return
     app.post_message(CasesChanged())
 
 
@@ -108,7 +110,7 @@ class ExportDone(Message):
     folder: Path | None = None      # where the package was written, for 打开文件夹
 
 
-class SyncScreen(Screen[None]):
+class SyncScreen(MediatorScreen[None]):
     """数据同步: write this week's package for the office above (to a USB folder)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -119,10 +121,9 @@ class SyncScreen(Screen[None]):
         Binding("c", "conflicts", "tui.sync.key.conflicts", id="sync.conflicts"),
     ]
 
-    def __init__(self, services: Any, paths: Any) -> None:
+    def __init__(self) -> None:
         super().__init__()
         translate_bindings(self)
-        self.services, self.paths = services, paths
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="sync"):
@@ -288,15 +289,15 @@ class SyncScreen(Screen[None]):
     @on(Button.Pressed, "#sync-import")
     def action_import_files(self) -> None:
         folder = self.query_one("#sync-folder", Input).value.strip()
-        self.app.push_screen(ImportScreen(self.services, self.paths, folder))
+        self.app.push_screen(ImportScreen(folder))
 
     @on(Button.Pressed, "#sync-log")
     def action_log(self) -> None:
-        self.app.push_screen(ImportLogScreen(self.services, self.paths))
+        self.app.push_screen(ImportLogScreen())
 
     @on(Button.Pressed, "#sync-conflicts")
     def action_conflicts(self) -> None:
-        self.app.push_screen(ConflictsScreen(self.services, self.paths))
+        self.app.push_screen(ConflictsScreen())
 
     def action_back(self) -> None:
         self.app.pop_screen()
@@ -326,7 +327,7 @@ REPORT_COLUMNS = ("file", "sender", "result", "new", "updated", "unchanged", "ol
                   "conflicts", "rejected", "message")
 
 
-class ImportScreen(Screen[None]):
+class ImportScreen(MediatorScreen[None]):
     """导入同步包: pick the packages on a stick, import them, read each file's report."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -335,10 +336,10 @@ class ImportScreen(Screen[None]):
         Binding("ctrl+e", "run", "tui.sync.key.run_import", id="sync_import.run"),
     ]
 
-    def __init__(self, services: Any, paths: Any, folder: str = "") -> None:
+    def __init__(self, folder: str = "") -> None:
         super().__init__()
         translate_bindings(self)
-        self.services, self.paths, self.folder = services, paths, folder
+        self.folder = folder
 
     def compose(self) -> ComposeResult:
         with Vertical(id="sync-import"):
@@ -510,7 +511,7 @@ class LogLoaded(Message):
     rows: list[Any]
 
 
-class ImportLogScreen(Screen[None]):
+class ImportLogScreen(MediatorScreen[None]):
     """导入记录: every package merged here, newest first."""
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "back", "tui.sync.key.back", id="sync_log.back"),
@@ -518,10 +519,9 @@ class ImportLogScreen(Screen[None]):
     COLUMNS: ClassVar[tuple[str, ...]] = ("at", "sender", "week", "file", "new", "updated", "unchanged", "older",
                "conflicts", "by")
 
-    def __init__(self, services: Any, paths: Any) -> None:
+    def __init__(self) -> None:
         super().__init__()
         translate_bindings(self)
-        self.services, self.paths = services, paths
 
     def compose(self) -> ComposeResult:
         yield Label(Content(t("tui.sync.log_title")), classes="screen-title")
@@ -572,7 +572,7 @@ class ConflictsLoaded(Message):
     rows: list[Any]
 
 
-class ConflictsScreen(Screen[None]):
+class ConflictsScreen(MediatorScreen[None]):
     """冲突: two versions of one record; both are kept. Shows what differs; ``r`` marks one
     as dealt with (after talking to the township), ``a`` shows the handled ones too."""
 
@@ -581,10 +581,9 @@ class ConflictsScreen(Screen[None]):
                 Binding("a", "toggle_all", "tui.sync.key.show_all", id="sync_conflicts.toggle_all")]
     COLUMNS: ClassVar[tuple[str, ...]] = ("kind", "table", "label", "owner", "revision", "detected", "state")
 
-    def __init__(self, services: Any, paths: Any) -> None:
+    def __init__(self) -> None:
         super().__init__()
         translate_bindings(self)
-        self.services, self.paths = services, paths
         self.show_all = False
         self.rows: dict[str, Any] = {}
 

@@ -13,12 +13,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
-from textual.screen import Screen
 from textual.widgets import Button, ProgressBar, Static
 
 from mediator.core.config import Config
+from mediator.core.db import Database
 from mediator.core.errors import MediatorError, ValidationError
 from mediator.i18n import t
+from mediator.tui.base import MediatorScreen
 from mediator.tui.bindings import translate_bindings
 from mediator.tui.widgets.footer import Footer
 from mediator.tui.widgets.office_form import OfficeForm, OfficeValues
@@ -34,7 +35,7 @@ def demo_generator() -> Any:
         return None
 
 
-class WelcomeScreen(Screen[None]):
+class WelcomeScreen(MediatorScreen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [Binding("ctrl+s", "create", "tui.key.create", id="welcome.create")]
 
     def __init__(self) -> None:
@@ -42,7 +43,7 @@ class WelcomeScreen(Screen[None]):
         translate_bindings(self)
 
     def compose(self) -> ComposeResult:
-        app: Any = self.app
+        app = self.mediator
         with VerticalScroll(id="welcome"):
             yield Static(Content(t("tui.welcome.title")), id="welcome-title")
             yield Static(Content(t("tui.welcome.intro")), id="welcome-intro")
@@ -52,8 +53,8 @@ class WelcomeScreen(Screen[None]):
                 yield Button(Content(t("tui.welcome.demo")), id="demo")
             yield Static(Content(""), id="welcome-status")
             yield ProgressBar(id="welcome-progress")
-            yield Static(Content(t("tui.welcome.demo_hint", path=str(app.paths.demo_db)
-                                   if app.paths else "demo.db")), id="welcome-demo-hint")
+            yield Static(Content(t("tui.welcome.demo_hint", path=str(app.paths.demo_db))),
+                         id="welcome-demo-hint")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -79,7 +80,7 @@ class WelcomeScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="welcome", exit_on_error=False)
     def _create(self, values: OfficeValues) -> None:
-        app: Any = self.app
+        app = self.mediator
         try:
             app.services.init_office(values.name, values.short_name, values.code)
         except ValidationError as exc:
@@ -99,10 +100,10 @@ class WelcomeScreen(Screen[None]):
             self._status(exc.message)
         else:
             self._status("")
-            self.app.report_error(exc)  # type: ignore[attr-defined]
+            self.mediator.report_error(exc)
 
     def _created(self, operator: str) -> None:
-        app: Any = self.app
+        app = self.mediator
         config: Config = app.config
         config.operator = operator
         try:
@@ -117,9 +118,6 @@ class WelcomeScreen(Screen[None]):
 
     @on(Button.Pressed, "#demo")
     def _demo(self) -> None:
-        app: Any = self.app
-        if app.paths is None:
-            return
         self._busy(True)
         bar = self.query_one("#welcome-progress", ProgressBar)
         bar.display = True
@@ -129,13 +127,13 @@ class WelcomeScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="welcome", exit_on_error=False)
     def _open_demo(self) -> None:
+        from mediator.core.db import open_database
         from mediator.core.services import Services
-        from mediator.tui.app import open_demo
 
-        app: Any = self.app
+        app = self.mediator
         db = None
         try:
-            db = open_demo(app.paths)
+            db = open_database(app.paths.demo_db, backups=app.paths.backups)
             svc = Services(db, app.operator)
             has_cases = svc.office() is not None and svc.count_cases() > 0
             if not has_cases:
@@ -163,8 +161,8 @@ class WelcomeScreen(Screen[None]):
     def _progress(self, done: int, total: int) -> None:
         self.query_one("#welcome-progress", ProgressBar).update(total=total, progress=done)
 
-    def _demo_ready(self, db: Any) -> None:
-        app: Any = self.app
+    def _demo_ready(self, db: Database) -> None:
+        app = self.mediator
         app.switch_database(db)
         app.notify(t("tui.welcome.demo_done", path=str(app.paths.demo_db)), markup=False)
         self.dismiss()

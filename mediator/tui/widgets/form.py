@@ -24,6 +24,7 @@ from textual.widget import Widget
 from textual.widgets import Label, Static
 
 from mediator.core.errors import ValidationError
+from mediator.core.money import format_fen
 from mediator.core.validate import (
     normalise,
     parse_amount_fen,
@@ -39,13 +40,6 @@ Feedback = tuple[str, bool] | None  # (message, is_error)
 
 
 WEEKDAY_KEYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-
-
-def format_yuan(fen: int) -> str:
-    """12345 -> '123.45'; whole yuan keep two decimals so amounts line up in lists."""
-    sign = "-" if fen < 0 else ""
-    fen = abs(fen)
-    return f"{sign}{fen // 100:,}.{fen % 100:02d}"
 
 
 def describe_date(d: date) -> str:
@@ -124,7 +118,7 @@ def amount_input(value: str = "", *, field_name: str | None = None, **kwargs: An
     return ParsedInput(
         value,
         parser=parse_amount_fen,
-        describe=lambda fen: t("casew.amount_hint", yuan=format_yuan(fen)),
+        describe=lambda fen: t("casew.amount_hint", yuan=format_fen(fen)),
         field_name=field_name,
         **kwargs,
     )

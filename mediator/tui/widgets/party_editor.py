@@ -20,9 +20,10 @@ from textual.worker import Worker, WorkerState
 
 from mediator.core.enums import PartyKind, PartyRole
 from mediator.core.errors import ValidationError
-from mediator.core.services import PartyInput, RepeatHit, Services
+from mediator.core.services import PartyInput, RepeatHit
 from mediator.core.validate import normalise, parse_phone, parse_resident_id
 from mediator.i18n import t
+from mediator.tui.base import MediatorNode
 from mediator.tui.widgets.form import FormField, ParsedInput, id_input, phone_input
 from mediator.tui.widgets.inputs import Input
 from mediator.tui.widgets.picker import CycleChoice
@@ -40,7 +41,7 @@ def kind_options() -> list[tuple[str, str | None]]:
     return [(k.label, k.name) for k in PartyKind]
 
 
-class PartyEditor(Vertical):
+class PartyEditor(MediatorNode, Vertical):
     """The inputs of one party; ``index`` is its position in the form (0-based)."""
 
     DEFAULT_CSS = """
@@ -67,7 +68,6 @@ class PartyEditor(Vertical):
 
     def __init__(
         self,
-        services: Services,
         index: int,
         data: dict[str, Any] | None = None,
         *,
@@ -75,7 +75,6 @@ class PartyEditor(Vertical):
         id: str | None = None,
     ):
         super().__init__(id=id, classes="party-editor")
-        self.services = services
         self.index = index
         data = dict(data or {})
         self._initial = {
