@@ -15,6 +15,7 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.command import CommandPalette
 from textual.filter import LineFilter
+from textual.message import Message
 from textual.screen import Screen
 
 from mediator.core.config import Config, load_config, save_config
@@ -32,6 +33,7 @@ from mediator.tui.screens.agenda import AgendaScreen
 from mediator.tui.screens.cases import CasesScreen
 from mediator.tui.screens.settings import SettingsScreen
 from mediator.tui.text import plain
+from mediator.tui.work import WorkFailed
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +44,14 @@ CLOCK_TOLERANCE = timedelta(minutes=10)
 
 #: what to open over the case list at start: a screen, or a function that makes one
 FirstScreen = Screen[Any] | Callable[[], Screen[Any]]
+
+
+class OfficeChecked(Message):
+    """The start-up check found the office ``name`` (None: a database without an office)."""
+
+    def __init__(self, name: str | None) -> None:
+        super().__init__()
+        self.name = name
 
 
 class DataView(Protocol):
@@ -169,9 +179,7 @@ class MediatorApp(App[int], inherit_bindings=False):
         """Office present? Missed instalments (未履行), and a PC clock behind the data."""
         try:
             office = self.services.office()
-            if office is not None:
-                self.call_from_thread(self.set_office_title, office.name)
-            self.call_from_thread(self._office_checked, office is not None)
+            self.post_message(OfficeChecked(office.name if office is not None else None))
             if office is None:
                 return
             missed = self.services.sweep_missed_instalments()
@@ -185,7 +193,12 @@ class MediatorApp(App[int], inherit_bindings=False):
                               now=now.astimezone().strftime("%Y-%m-%d %H:%M")),
                             severity="warning", timeout=30, markup=False)
         except Exception as exc:  # noqa: BLE001 - reported, the app keeps running
-            self.call_from_thread(self.report_error, exc)
+            self.post_message(WorkFailed("startup", exc))
+
+    def on_office_checked(self, message: OfficeChecked) -> None:
+        if message.name is not None:
+            self.set_office_title(message.name)
+        self._office_checked(message.name is not None)
 
     def _office_checked(self, present: bool) -> None:
         self.has_office = present
@@ -236,6 +249,10 @@ class MediatorApp(App[int], inherit_bindings=False):
     def watch_data(self, screen: DataView) -> None:
         """Screens with a ``data_changed(case_id)`` method register to hear of changes."""
         self._data_views.add(screen)
+
+    def on_work_failed(self, message: WorkFailed) -> None:
+        """A worker's error no screen dealt with (see ``mediator.tui.work``)."""
+        self.report_error(message.error)
 
     def on_cases_changed(self, message: CasesChanged) -> None:
         view: DataView

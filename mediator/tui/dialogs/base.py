@@ -19,11 +19,11 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widget import Widget
 from textual.widgets import Button, Label, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
-from textual.worker import Worker, WorkerState
 
 from mediator.core.errors import MediatorError, ValidationError
 from mediator.i18n import t
@@ -33,6 +33,7 @@ from mediator.tui.widgets.checkbox import Checkbox
 from mediator.tui.widgets.form import FormField, ParsedInput, clear_errors, find_field
 from mediator.tui.widgets.inputs import Input
 from mediator.tui.widgets.select import Select
+from mediator.tui.work import WorkFailed, post_result
 
 R = TypeVar("R")
 
@@ -220,21 +221,29 @@ class FormDialog(MediatorModal[R]):
         self.query_one("#ok", Button).disabled = True
         self._run(call)
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="dialog-submit")
-    def _run(self, call: Callable[[], Any]) -> Any:
-        return call()
+    class Done(Message):
+        """The dialog's service call returned ``result`` (what the dialog dismisses with)."""
 
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        if event.worker.group != "dialog-submit":
+        def __init__(self, result: Any) -> None:
+            super().__init__()
+            self.result = result
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="dialog-submit")
+    def _run(self, call: Callable[[], Any]) -> None:
+        post_result(self, "dialog-submit", call, self.Done)
+
+    def on_form_dialog_done(self, message: Done) -> None:
+        message.stop()
+        self.busy = False
+        self.dismiss(message.result)
+
+    def on_work_failed(self, message: WorkFailed) -> None:
+        if message.group != "dialog-submit":
             return
-        if event.state is WorkerState.SUCCESS:
-            self.busy = False
-            self.dismiss(event.worker.result)
-        elif event.state in (WorkerState.ERROR, WorkerState.CANCELLED):
-            self.busy = False
-            self.query_one("#ok", Button).disabled = False
-            if event.worker.error is not None:
-                self.show_error(event.worker.error)
+        message.stop()
+        self.busy = False
+        self.query_one("#ok", Button).disabled = False
+        self.show_error(message.error)
 
     @on(Input.Submitted)
     def _enter(self, event: Input.Submitted) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.cells import cell_len
 from rich.segment import Segment
@@ -39,6 +39,10 @@ from mediator.tui.widgets.inputs import Input
 from mediator.tui.widgets.line_table import LineTable
 from mediator.tui.widgets.nav import NavBar
 from mediator.tui.widgets.select import Select
+from mediator.tui.work import WorkFailed, post_result
+
+if TYPE_CHECKING:
+    from mediator.core.services import Outcome
 
 DAYS = 7
 PARTIES_CELLS = 24
@@ -187,11 +191,9 @@ class AgendaScreen(MediatorScreen[None]):
 
     @work(thread=True, exclusive=True, group="agenda", exit_on_error=False)
     def reload(self) -> None:
-        try:
-            items = self.services.agenda(days=DAYS, limit=LIMIT)
-            self.post_message(AgendaLoaded(items))
-        except Exception as exc:  # noqa: BLE001
-            self.app.call_from_thread(self.mediator.report_error, exc)
+        # an error is not handled here: it reaches the app, which reports it
+        post_result(self, "agenda", lambda: self.services.agenda(days=DAYS, limit=LIMIT),
+                    AgendaLoaded)
 
     def on_agenda_loaded(self, msg: AgendaLoaded) -> None:
         today = self.services.today()
@@ -323,19 +325,24 @@ class CompleteFollowUp(MediatorModal[bool]):
 
     @work(thread=True, exclusive=True, group="fu-save", exit_on_error=False)
     def _save(self, result: FollowUpResult, method: FollowUpMethod, done_on: date, note: str) -> None:
-        assert self.item.follow_up_id is not None
-        try:
-            outcome = self.services.complete_follow_up(
-                self.item.follow_up_id, result, method, note, done_on=done_on)
-        except MediatorError as exc:
-            self.app.call_from_thread(self._error, exc.message)
-            return
-        except Exception as exc:  # noqa: BLE001
-            self.app.call_from_thread(self.mediator.report_error, exc)
-            return
-        self.app.call_from_thread(self._done, outcome.case_id)
+        follow_up_id = self.item.follow_up_id
+        assert follow_up_id is not None
+        post_result(self, "fu-save", lambda: self.services.complete_follow_up(
+            follow_up_id, result, method, note, done_on=done_on), self.Done)
 
-    def _done(self, case_id: str) -> None:
+    class Done(Message):
+        def __init__(self, outcome: Outcome) -> None:
+            super().__init__()
+            self.outcome = outcome
+
+    def on_work_failed(self, message: WorkFailed) -> None:
+        """A user's error under the form; anything else goes on to the app's report."""
+        if isinstance(message.error, MediatorError):
+            message.stop()
+            self._error(message.error.message)
+
+    def on_complete_follow_up_done(self, message: Done) -> None:
+        case_id = message.outcome.case_id
         self.app.post_message(CasesChanged(case_id))
         self.app.notify(t("tui.fu.saved"), markup=False)
         self.dismiss(True)

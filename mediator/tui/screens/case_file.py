@@ -14,6 +14,7 @@ handful of Rich tables, so a case with 50 timeline entries opens in a few millis
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
 from datetime import date
 from functools import partial
 from typing import Any
@@ -28,9 +29,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.message import Message
 from textual.widgets import Header, Label, OptionList, Static
 from textual.widgets.option_list import Option
-from textual.worker import Worker, WorkerState
 
 from mediator.core import rules
 from mediator.core.enums import (
@@ -69,6 +70,7 @@ from mediator.tui.messages import CasesChanged
 from mediator.tui.text import literal, plain
 from mediator.tui.widgets.data_table import DataTable
 from mediator.tui.widgets.footer import Footer
+from mediator.tui.work import WorkFailed, post_result
 
 BADGE_SOON_DAYS = 3
 
@@ -475,6 +477,26 @@ class CaseActionsProvider(Provider):
 # screen
 
 
+@dataclass
+class CaseFileLoaded(Message):
+    cf: CaseFile
+
+
+@dataclass
+class PartyRevealed(Message):
+    party: Party
+
+
+@dataclass
+class LinkedCaseOpened(Message):
+    outcome: Outcome
+
+
+@dataclass
+class PartyRemoved(Message):
+    outcome: Outcome
+
+
 class CaseFileScreen(MediatorScreen[None]):
     DEFAULT_CSS = """
     CaseFileScreen #cf-head { height: auto; padding: 0 1; background: $boost; }
@@ -570,36 +592,31 @@ class CaseFileScreen(MediatorScreen[None]):
         self._load()
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="cf-load")
-    def _load(self) -> CaseFile:
-        return self.services.case_file(self.case_id)
+    def _load(self) -> None:
+        post_result(self, "cf-load", lambda: self.services.case_file(self.case_id),
+                    CaseFileLoaded)
 
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        group = event.worker.group
-        if group == "cf-load":
-            if event.state is WorkerState.SUCCESS:
-                self.show(event.worker.result)
-                self.load_seconds = time.perf_counter() - self._load_started
-            elif event.state is WorkerState.ERROR:
-                self.show_failure(event.worker.error)
-        elif group == "cf-reveal":
-            if event.state is WorkerState.SUCCESS:
-                party = event.worker.result
-                self.revealed.add(party.id)
-                self._update_party(party)
-            elif event.state is WorkerState.ERROR:
-                self.notify(self._message(event.worker.error), severity="error", markup=False)
-        elif group == "cf-open-linked":
-            if event.state is WorkerState.SUCCESS:
-                outcome = event.worker.result
-                self.app.post_message(CasesChanged(outcome.case_id))
-                self.mediator.open_case(outcome.case_id)
-            elif event.state is WorkerState.ERROR:
-                self.notify(self._message(event.worker.error), severity="error", markup=False)
-        elif group == "cf-remove-party":
-            if event.state is WorkerState.SUCCESS:
-                self._after_change(event.worker.result)
-            elif event.state is WorkerState.ERROR:
-                self.notify(self._message(event.worker.error), severity="error", markup=False)
+    def on_case_file_loaded(self, message: CaseFileLoaded) -> None:
+        self.show(message.cf)
+        self.load_seconds = time.perf_counter() - self._load_started
+
+    def on_party_revealed(self, message: PartyRevealed) -> None:
+        self.revealed.add(message.party.id)
+        self._update_party(message.party)
+
+    def on_linked_case_opened(self, message: LinkedCaseOpened) -> None:
+        self.app.post_message(CasesChanged(message.outcome.case_id))
+        self.mediator.open_case(message.outcome.case_id)
+
+    def on_party_removed(self, message: PartyRemoved) -> None:
+        self._after_change(message.outcome)
+
+    def on_work_failed(self, message: WorkFailed) -> None:
+        message.stop()
+        if message.group == "cf-load":
+            self.show_failure(message.error)
+        else:
+            self.notify(self._message(message.error), severity="error", markup=False)
 
     @staticmethod
     def _message(exc: BaseException | None) -> str:
@@ -691,8 +708,9 @@ class CaseFileScreen(MediatorScreen[None]):
         )
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="cf-open-linked")
-    def _open_linked(self, case_id: str) -> Outcome:
-        return self.services.open_linked_case(case_id)
+    def _open_linked(self, case_id: str) -> None:
+        post_result(self, "cf-open-linked", lambda: self.services.open_linked_case(case_id),
+                    LinkedCaseOpened)
 
     def action_items(self) -> list[tuple[str, str]]:
         return [(k, action_label(k)) for k in self.actions]
@@ -760,8 +778,9 @@ class CaseFileScreen(MediatorScreen[None]):
         self._reveal(party.id)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="cf-reveal")
-    def _reveal(self, party_id: str) -> Party:
-        return self.services.reveal_party(party_id)
+    def _reveal(self, party_id: str) -> None:
+        post_result(self, "cf-reveal", lambda: self.services.reveal_party(party_id),
+                    PartyRevealed)
 
     def _can_edit(self) -> bool:
         return "EDIT" in self.actions
@@ -793,8 +812,9 @@ class CaseFileScreen(MediatorScreen[None]):
         )
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="cf-remove-party")
-    def _remove_party(self, party_id: str) -> Outcome:
-        return self.services.remove_party(party_id)
+    def _remove_party(self, party_id: str) -> None:
+        post_result(self, "cf-remove-party", lambda: self.services.remove_party(party_id),
+                    PartyRemoved)
 
 
 __all__ = ["CaseFileScreen", "render_timeline", "render_title"]

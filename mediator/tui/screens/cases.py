@@ -36,6 +36,7 @@ from mediator.tui.widgets.footer import Footer
 from mediator.tui.widgets.inputs import Input
 from mediator.tui.widgets.nav import NavBar
 from mediator.tui.widgets.select import Select
+from mediator.tui.work import WorkFailed
 
 PAGE = 200
 PAINT_WAIT = 1.0   # seconds the count waits for the first page to be painted, at most
@@ -72,6 +73,14 @@ class ChoicesLoaded(Message):
 def state_options() -> list[tuple[Content, str]]:
     opts = [(Content(t("tui.cases.open")), "open"), (Content(t("tui.cases.closed")), "closed")]
     return opts + [(Content(s.label), s.name) for s in CaseState]
+
+
+class FirstPageFailed(WorkFailed):
+    """The first page of query ``generation`` failed."""
+
+    def __init__(self, group: str, error: BaseException, generation: int) -> None:
+        super().__init__(group, error)
+        self.generation = generation
 
 
 class CasesScreen(MediatorScreen[None]):
@@ -244,6 +253,10 @@ class CasesScreen(MediatorScreen[None]):
         self._in_flight = self.generation
         self._load_first(self.generation, self.current_filter(), want, keep_id)
 
+    def on_first_page_failed(self, message: FirstPageFailed) -> None:
+        """The list's query failed: the next query may run (the app reports the error)."""
+        self._first_page_done(message.generation)
+
     def _first_page_done(self, generation: int) -> None:
         if generation != self._in_flight:
             return
@@ -272,16 +285,15 @@ class CasesScreen(MediatorScreen[None]):
                 return
             self.post_message(CountLoaded(generation, svc.count_cases(f)))
         except Exception as exc:  # noqa: BLE001 - shown to the user, the app keeps running
-            self.app.call_from_thread(self._first_page_done, generation)
-            self.app.call_from_thread(self.mediator.report_error, exc)
+            self.post_message(FirstPageFailed("cases-first", exc, generation))
 
     @work(thread=True, exclusive=True, group="cases-more", exit_on_error=False)
     def _load_more(self, generation: int, f: CaseFilter, after: Cursor) -> None:
         try:
             page = self.services.list_cases(f, after=after, limit=PAGE)
             self.post_message(PageLoaded(generation, page.rows, page.next_cursor, True))
-        except Exception as exc:  # noqa: BLE001
-            self.app.call_from_thread(self.mediator.report_error, exc)
+        except Exception as exc:  # noqa: BLE001 - reported by the app
+            self.post_message(WorkFailed("cases-more", exc))
 
     @work(thread=True, exclusive=True, group="cases-choices", exit_on_error=False)
     def load_choices(self) -> None:
@@ -295,8 +307,8 @@ class CasesScreen(MediatorScreen[None]):
                        for o in svc.offices()]
             self.post_message(ChoicesLoaded(villages, mediators, office.name if office else "",
                                             offices))
-        except Exception as exc:  # noqa: BLE001
-            self.app.call_from_thread(self.mediator.report_error, exc)
+        except Exception as exc:  # noqa: BLE001 - reported by the app
+            self.post_message(WorkFailed("cases-choices", exc))
 
     def on_page_loaded(self, msg: PageLoaded) -> None:
         if not msg.append:

@@ -12,6 +12,7 @@ quick enough (two names, a type, a line of facts, what was agreed) that nobody s
 from __future__ import annotations
 
 import threading
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -20,10 +21,10 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widget import Widget
 from textual.widgets import Button, Header, Label, Static, TextArea
-from textual.worker import Worker, WorkerState
 
 from mediator.core.enums import AgreementForm, CaseSource, PartyRole
 from mediator.core.errors import MediatorError, ValidationError
@@ -52,6 +53,7 @@ from mediator.tui.widgets.checkbox import Checkbox
 from mediator.tui.widgets.footer import Footer
 from mediator.tui.widgets.form import (
     FormField,
+    ParsedInput,
     amount_input,
     clear_errors,
     date_input,
@@ -61,8 +63,35 @@ from mediator.tui.widgets.form import (
 from mediator.tui.widgets.inputs import Input
 from mediator.tui.widgets.party_editor import PartyEditor
 from mediator.tui.widgets.picker import CycleChoice, Picker
+from mediator.tui.work import WorkFailed, post_result
 
 DRAFT_NAME = "intake"
+
+
+@dataclass
+class IntakeLoaded(Message):
+    """The choices of 登记 (villages, mediators) and the draft left from last time."""
+
+    refs: References
+    draft: Any
+
+
+@dataclass
+class CaseRegistered(Message):
+    case_id: str
+    case_no: str
+
+
+@dataclass
+class QuickLoaded(Message):
+    refs: References
+
+
+@dataclass
+class QuickRegistered(Message):
+    case_id: str
+    case_no: str
+    warnings: tuple[str, ...]
 DRAFT_DELAY = 0.5
 
 
@@ -193,8 +222,13 @@ class IntakeScreen(_FormScreen):
     # --- loading -------------------------------------------------------------------------
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="intake-load")
-    def _load_references(self) -> tuple[References, Any]:
-        return load_references(self.services), self.drafts.load(DRAFT_NAME)
+    def _load_references(self) -> None:
+        post_result(self, "intake-load",
+                    lambda: IntakeLoaded(load_references(self.services),
+                                         self.drafts.load(DRAFT_NAME)))
+
+    def on_intake_loaded(self, message: IntakeLoaded) -> None:
+        self._loaded(message.refs, message.draft)
 
     def _loaded(self, refs: References, draft: Any) -> None:
         self.details.set_references(refs)
@@ -351,36 +385,35 @@ class IntakeScreen(_FormScreen):
         self._register(data)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="intake-save")
-    def _register(self, data: CaseInput) -> tuple[str, str]:
-        case = self.services.register_case(data)
-        self._delete_draft(close=True)
-        return case.id, case.case_no
+    def _register(self, data: CaseInput) -> None:
+        def register() -> CaseRegistered:
+            case = self.services.register_case(data)
+            self._delete_draft(close=True)
+            return CaseRegistered(case.id, case.case_no)
 
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        group = event.worker.group
-        if group == "intake-load":
-            if event.state is WorkerState.SUCCESS:
-                self._loaded(*event.worker.result)
-            elif event.state is WorkerState.ERROR:
-                self.ready = True
-                self._pristine = self.form_data()
-                self.show_error(event.worker.error or RuntimeError())
-        elif group == "intake-save":
-            if event.state is WorkerState.SUCCESS:
-                case_id, case_no = event.worker.result
-                self.changed_case(case_id)
-                self.notify(
-                    Text(t("intake.saved", case_no=case_no)).plain,
-                    markup=False,
-                    title=t("intake.title"),
-                )
-                app = self.mediator
-                self.dismiss(case_id)
-                if self.open_after_save:
-                    app.open_case(case_id)
-            elif event.state is WorkerState.ERROR:
-                self._saving = False
-                self.show_error(event.worker.error or RuntimeError())
+        post_result(self, "intake-save", register)
+
+    def on_case_registered(self, message: CaseRegistered) -> None:
+        case_id = message.case_id
+        self.changed_case(case_id)
+        self.notify(
+            Text(t("intake.saved", case_no=message.case_no)).plain,
+            markup=False,
+            title=t("intake.title"),
+        )
+        app = self.mediator
+        self.dismiss(case_id)
+        if self.open_after_save:
+            app.open_case(case_id)
+
+    def on_work_failed(self, message: WorkFailed) -> None:
+        message.stop()
+        if message.group == "intake-load":
+            self.ready = True
+            self._pristine = self.form_data()
+        elif message.group == "intake-save":
+            self._saving = False
+        self.show_error(message.error)
 
     def changed_case(self, case_id: str) -> None:
         self.app.post_message(CasesChanged(case_id))
@@ -547,15 +580,21 @@ class QuickCaseScreen(_FormScreen):
         self._load_references()
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="quick-load")
-    def _load_references(self) -> References:
-        return load_references(self.services)
+    def _load_references(self) -> None:
+        post_result(self, "quick-load", lambda: load_references(self.services), QuickLoaded)
+
+    def on_quick_loaded(self, message: QuickLoaded) -> None:
+        self._default_mediator = message.refs.default_mediator
+        self.query_one("#village_code", Picker).set_choices(message.refs.villages)
 
     @on(Checkbox.Changed, "#performed_now")
     def _performed_now(self, event: Checkbox.Changed) -> None:
         due = self.query_one("#due_on", Input)
         due.disabled = event.value
         if event.value:
-            find_field(self, "obligations").clear()  # type: ignore[union-attr]
+            obligations = find_field(self, "obligations")
+            if obligations is not None:
+                obligations.clear()
 
     def inputs(self) -> tuple[CaseInput, AgreementInput]:
         def val(wid: str) -> str:
@@ -573,8 +612,8 @@ class QuickCaseScreen(_FormScreen):
             name = normalise(val(n))
             if not name:
                 raise ValidationError(t("svc.party_name_required", n=i + 1), f"parties.{i}.name")
-            phone = self.query_one(f"#{p}", Input)
-            parties.append(PartyInput(name=name, role=role, phone=phone.parsed()))  # type: ignore[attr-defined]
+            phone = self.query_one(f"#{p}", ParsedInput)
+            parties.append(PartyInput(name=name, role=role, phone=phone.parsed()))
             names.append(name)
         dtype = self.query_one("#dispute_type", Picker)
         if dtype.value is None:
@@ -591,12 +630,12 @@ class QuickCaseScreen(_FormScreen):
         terms = normalise(val("terms"))
         if not terms:
             raise ValidationError(t("svc.terms_required"), "terms")
-        amount = self.query_one("#amount", Input).parsed() or 0  # type: ignore[attr-defined]
+        amount = self.query_one("#amount", ParsedInput).parsed() or 0
         now = self.query_one("#performed_now", Checkbox).value
         obligations: list[ObligationInput] = []
         due: date | None = None
         if not now:
-            due = self.query_one("#due_on", Input).parsed()  # type: ignore[attr-defined]
+            due = self.query_one("#due_on", ParsedInput).parsed()
             if due is None:
                 raise ValidationError(t("quick.due_required"), "obligations")
             obligations.append(
@@ -637,32 +676,28 @@ class QuickCaseScreen(_FormScreen):
         self._register(case, agreement)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="quick-save")
-    def _register(
-        self, case: CaseInput, agreement: AgreementInput
-    ) -> tuple[str, str, tuple[str, ...]]:
-        outcome = self.services.quick_oral_case(case, agreement)
-        case_no = self.services.find_case(outcome.case_id).case_no
-        return outcome.case_id, case_no, outcome.warnings
+    def _register(self, case: CaseInput, agreement: AgreementInput) -> None:
+        def register() -> QuickRegistered:
+            outcome = self.services.quick_oral_case(case, agreement)
+            case_no = self.services.find_case(outcome.case_id).case_no
+            return QuickRegistered(outcome.case_id, case_no, outcome.warnings)
 
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        group = event.worker.group
-        if group == "quick-load" and event.state is WorkerState.SUCCESS:
-            refs = event.worker.result
-            self._default_mediator = refs.default_mediator
-            self.query_one("#village_code", Picker).set_choices(refs.villages)
-        elif group == "quick-load" and event.state is WorkerState.ERROR:
-            self.show_error(event.worker.error or RuntimeError())
-        elif group == "quick-save":
-            if event.state is WorkerState.SUCCESS:
-                case_id, case_no, warnings = event.worker.result
-                self._saving = False
-                self.app.post_message(CasesChanged(case_id))
-                self.app.push_screen(
-                    QuickDoneDialog(case_no, warnings), lambda what: self._after_done(what, case_id)
-                )
-            elif event.state is WorkerState.ERROR:
-                self._saving = False
-                self.show_error(event.worker.error or RuntimeError())
+        post_result(self, "quick-save", register)
+
+    def on_quick_registered(self, message: QuickRegistered) -> None:
+        case_id = message.case_id
+        self._saving = False
+        self.app.post_message(CasesChanged(case_id))
+        self.app.push_screen(
+            QuickDoneDialog(message.case_no, message.warnings),
+            lambda what: self._after_done(what, case_id),
+        )
+
+    def on_work_failed(self, message: WorkFailed) -> None:
+        message.stop()
+        if message.group == "quick-save":
+            self._saving = False
+        self.show_error(message.error)
 
     def _after_done(self, what: str | None, case_id: str) -> None:
         if what == "again":

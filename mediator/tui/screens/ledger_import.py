@@ -69,6 +69,12 @@ class PlanReady(Message):
 
 
 @dataclass
+class ImportProgress(Message):
+    done: int
+    total: int
+
+
+@dataclass
 class ImportDone(Message):
     report: Any
 
@@ -311,7 +317,6 @@ class LedgerImportScreen(MediatorScreen[Any]):
     def run_import(self, plan: Any) -> None:
         from mediator.ledger.importer import run_import
 
-        bar = self.query_one("#ledger-progress", ProgressBar)
         last = [0.0]
 
         def progress(done: int, total: int) -> None:
@@ -319,7 +324,7 @@ class LedgerImportScreen(MediatorScreen[Any]):
             if done < total and now - last[0] < PROGRESS_EVERY:
                 return
             last[0] = now
-            self.app.call_from_thread(bar.update, total=total, progress=done)
+            self.post_message(ImportProgress(done, total))
 
         try:
             report = run_import(plan, self.services, progress=progress)
@@ -327,6 +332,9 @@ class LedgerImportScreen(MediatorScreen[Any]):
             self.post_message(Failed(getattr(exc, "message", None) or str(exc)))
             return
         self.post_message(ImportDone(report))
+
+    def on_import_progress(self, msg: ImportProgress) -> None:
+        self.query_one("#ledger-progress", ProgressBar).update(total=msg.total, progress=msg.done)
 
     def on_import_done(self, msg: ImportDone) -> None:
         self.running = False

@@ -34,6 +34,7 @@ from mediator.tui.widgets.inputs import Input
 from mediator.tui.widgets.nav import NavBar
 from mediator.tui.widgets.office_form import OfficeForm, OfficeValues
 from mediator.tui.widgets.select import Select
+from mediator.tui.work import WorkFailed
 
 LANGUAGES = (("zh_CN", "中文"), ("en", "English"))
 
@@ -56,6 +57,15 @@ class Saved(Message):
 class Failed(Message):
     form: str
     message: str
+
+
+@dataclass
+class OfficeRefused(Message):
+    error: ValidationError
+
+
+class OfficeCreated(Message):
+    """The office now exists (created on the settings screen of an office-less database)."""
 
 
 class SettingsScreen(MediatorScreen[None]):
@@ -186,8 +196,8 @@ class SettingsScreen(MediatorScreen[None]):
         try:
             self.post_message(SettingsLoaded(svc.office(), svc.mediators(include_inactive=True),
                                              svc.villages()))
-        except Exception as exc:  # noqa: BLE001
-            self.app.call_from_thread(self.mediator.report_error, exc)
+        except Exception as exc:  # noqa: BLE001 - reported by the app
+            self.post_message(WorkFailed("settings", exc))
 
     def on_settings_loaded(self, msg: SettingsLoaded) -> None:
         self.office = msg.office
@@ -238,12 +248,12 @@ class SettingsScreen(MediatorScreen[None]):
         try:
             self.services.init_office(values.name, values.short_name, values.code)
         except ValidationError as exc:
-            self.app.call_from_thread(self.query_one(OfficeForm).show_error, exc)
+            self.post_message(OfficeRefused(exc))
             return
-        except Exception as exc:  # noqa: BLE001
-            self.app.call_from_thread(self.mediator.report_error, exc)
+        except Exception as exc:  # noqa: BLE001 - reported by the app
+            self.post_message(WorkFailed("settings", exc))
             return
-        self.app.call_from_thread(self.mediator.office_ready)
+        self.post_message(OfficeCreated())
 
     # --- mediators -----------------------------------------------------------------------
 
@@ -290,14 +300,20 @@ class SettingsScreen(MediatorScreen[None]):
         except MediatorError as exc:
             self.post_message(Failed(form, exc.message))
             return
-        except Exception as exc:  # noqa: BLE001
-            self.app.call_from_thread(self.mediator.report_error, exc)
+        except Exception as exc:  # noqa: BLE001 - reported by the app
+            self.post_message(WorkFailed("settings", exc))
             return
         self.post_message(Saved(form))
 
     def on_failed(self, msg: Failed) -> None:
         target = "med" if msg.form.startswith("med") else msg.form
         self.query_one(f"#{target}-error", Static).update(Content(plain(msg.message)))
+
+    def on_office_refused(self, msg: OfficeRefused) -> None:
+        self.query_one(OfficeForm).show_error(msg.error)
+
+    def on_office_created(self, msg: OfficeCreated) -> None:
+        self.mediator.office_ready()
 
     def on_saved(self, msg: Saved) -> None:
         if msg.form == "med":

@@ -3,8 +3,8 @@ below sent, the import log and the conflicts list.
 
 Every screen reads the app's services and paths (``MediatorScreen``) and is pushed with
 ``app.push_screen(SyncScreen())``; the sync work runs in thread
-workers that call :class:`mediator.sync.service.SyncService` and report progress back with
-``app.call_from_thread``. Nothing here reads the database itself. Package, office and file
+workers that call :class:`mediator.sync.service.SyncService` and report progress and results
+back with messages (``mediator.tui.work``). Nothing here reads the database itself. Package, office and file
 names come from outside and are shown literally (``mediator.tui.text.literal``).
 """
 
@@ -22,6 +22,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.message import Message
+from textual.screen import Screen
 from textual.widgets import (
     Button,
     Label,
@@ -42,6 +43,7 @@ from mediator.tui.widgets.data_table import DataTable
 from mediator.tui.widgets.footer import Footer
 from mediator.tui.widgets.inputs import Input
 from mediator.tui.widgets.select import Select
+from mediator.tui.work import WorkFailed
 
 if TYPE_CHECKING:
     from mediator.core.paths import Paths
@@ -67,10 +69,11 @@ def _changed(app: App[Any]) -> None:
 
 
 class _Throttle:
-    """Forward progress to the UI thread at most every PROGRESS_EVERY seconds."""
+    """Forward progress to the screen at most every PROGRESS_EVERY seconds (a message the
+    screen applies to its bar and label on the UI thread)."""
 
-    def __init__(self, app: Any, bar: ProgressBar, label: Static):
-        self.app, self.bar, self.label = app, bar, label
+    def __init__(self, screen: Screen[Any], bar: ProgressBar, label: Static):
+        self.screen, self.bar, self.label = screen, bar, label
         self.last = 0.0
 
     def show(self, text: str | None, done: float | None, total: float | None,
@@ -79,13 +82,25 @@ class _Throttle:
         if not force and now - self.last < PROGRESS_EVERY:
             return
         self.last = now
+        self.screen.post_message(ProgressShown(self.bar, self.label, text, done, total))
 
-        def apply() -> None:
-            if total is not None or done is not None:
-                self.bar.update(total=total, progress=done)
-            if text is not None:
-                self.label.update(literal(text))
-        self.app.call_from_thread(apply)
+
+@dataclass
+class ProgressShown(Message):
+    """How far a worker got: for ``bar`` (``done`` of ``total``) and its ``label``."""
+
+    bar: ProgressBar
+    label: Static
+    text: str | None
+    done: float | None
+    total: float | None
+
+
+def show_progress(msg: ProgressShown) -> None:
+    if msg.total is not None or msg.done is not None:
+        msg.bar.update(total=msg.total, progress=msg.done)
+    if msg.text is not None:
+        msg.label.update(literal(msg.text))
 
 
 # --- the hub: export here, the rest one key away ---------------------------------------------
@@ -179,7 +194,14 @@ class SyncScreen(MediatorScreen[None]):
                 folders=[str(p) for p in removable_folders()],
                 conflicts=sync.open_conflict_count(), last_import=last))
         except Exception as exc:  # noqa: BLE001 - shown to the user, never a crash
-            self.app.call_from_thread(self._show_error, exc)
+            self.post_message(WorkFailed("sync-info", exc))
+
+    def on_progress_shown(self, msg: ProgressShown) -> None:
+        show_progress(msg)
+
+    def on_work_failed(self, msg: WorkFailed) -> None:
+        msg.stop()
+        self._show_error(msg.error)
 
     def _show_error(self, exc: BaseException) -> None:
         message = user_message(exc, "sync")
@@ -227,7 +249,7 @@ class SyncScreen(MediatorScreen[None]):
 
     @work(thread=True, exclusive=True, group="sync-export", exit_on_error=False)
     def run_export(self, to: str | None, folder: Path | None) -> None:
-        progress = _Throttle(self.app, self.query_one("#sync-progress", ProgressBar),
+        progress = _Throttle(self, self.query_one("#sync-progress", ProgressBar),
                              self.query_one("#sync-stage", Static))
 
         def on_stage(stage: str, done: int, total: int) -> None:
@@ -424,13 +446,16 @@ class ImportScreen(MediatorScreen[None]):
         bar.update(total=None, progress=0)
         self.run_import(files)
 
+    def on_progress_shown(self, msg: ProgressShown) -> None:
+        show_progress(msg)
+
     @work(thread=True, exclusive=True, group="sync-import", exit_on_error=False)
     def run_import(self, files: list[Path]) -> None:
         from mediator.sync.importer import IMPORTED, Progress, exit_code
         from mediator.sync.merge import Counts
 
         screen = self
-        throttle = _Throttle(self.app, self.query_one("#import-progress", ProgressBar),
+        throttle = _Throttle(self, self.query_one("#import-progress", ProgressBar),
                              self.query_one("#import-stage", Static))
 
         class UiProgress(Progress):
@@ -545,9 +570,12 @@ class ImportLogScreen(MediatorScreen[None]):
         try:
             self.post_message(LogLoaded(_sync(self.services, self.paths).import_log()))
         except Exception as exc:  # noqa: BLE001
-            message = user_message(exc, "sync")
-            self.app.call_from_thread(self.query_one("#sync-log-summary", Static).update,
-                                      literal(message, "bold red"))
+            self.post_message(WorkFailed("sync-log", exc))
+
+    def on_work_failed(self, msg: WorkFailed) -> None:
+        msg.stop()
+        self.query_one("#sync-log-summary", Static).update(
+            literal(user_message(msg.error, "sync"), "bold red"))
 
     def on_log_loaded(self, msg: LogLoaded) -> None:
         table = self.query_one(DataTable)
@@ -607,9 +635,15 @@ class ConflictsScreen(MediatorScreen[None]):
             rows = _sync(self.services, self.paths).conflicts(include_resolved=self.show_all)
             self.post_message(ConflictsLoaded(rows))
         except Exception as exc:  # noqa: BLE001
-            message = user_message(exc, "sync")
-            self.app.call_from_thread(self.query_one("#sync-conflict-detail", Static).update,
-                                      literal(message, "bold red"))
+            self.post_message(WorkFailed("conflicts-load", exc))
+
+    def on_work_failed(self, msg: WorkFailed) -> None:
+        msg.stop()
+        message = user_message(msg.error, "sync")
+        if msg.group == "conflicts-load":
+            self.query_one("#sync-conflict-detail", Static).update(literal(message, "bold red"))
+        else:
+            self.notify(message, severity="error", markup=False)
 
     def on_conflicts_loaded(self, msg: ConflictsLoaded) -> None:
         from mediator.sync.views import conflict_summary
@@ -665,8 +699,7 @@ class ConflictsScreen(MediatorScreen[None]):
         try:
             _sync(self.services, self.paths).resolve_conflict(conflict_id)
         except Exception as exc:  # noqa: BLE001
-            message = user_message(exc, "sync")
-            self.app.call_from_thread(self.notify, message, severity="error", markup=False)
+            self.post_message(WorkFailed("conflicts-resolve", exc))
             return
         rows = _sync(self.services, self.paths).conflicts(include_resolved=self.show_all)
         self.post_message(ConflictsLoaded(rows))

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import importlib
 import inspect
+from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from textual import on, work
@@ -13,6 +14,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
+from textual.message import Message
 from textual.widgets import Button, ProgressBar, Static
 
 from mediator.core.config import Config
@@ -23,6 +25,7 @@ from mediator.tui.base import MediatorScreen
 from mediator.tui.bindings import translate_bindings
 from mediator.tui.widgets.footer import Footer
 from mediator.tui.widgets.office_form import OfficeForm, OfficeValues
+from mediator.tui.work import WorkFailed, post_result
 
 DEMO_CASES = 2000
 
@@ -33,6 +36,30 @@ def demo_generator() -> Any:
         return importlib.import_module("mediator.core.demo").generate
     except (ModuleNotFoundError, AttributeError):
         return None
+
+
+@dataclass
+class OfficeCreated(Message):
+    operator: str
+
+
+@dataclass
+class DemoStatus(Message):
+    text: str
+
+
+@dataclass
+class DemoProgress(Message):
+    done: int
+    total: int
+
+    def can_replace(self, message: Message) -> bool:
+        return isinstance(message, DemoProgress)  # only the latest count matters
+
+
+@dataclass
+class DemoReady(Message):
+    db: Database
 
 
 class WelcomeScreen(MediatorScreen[None]):
@@ -80,16 +107,24 @@ class WelcomeScreen(MediatorScreen[None]):
 
     @work(thread=True, exclusive=True, group="welcome", exit_on_error=False)
     def _create(self, values: OfficeValues) -> None:
-        app = self.mediator
-        try:
-            app.services.init_office(values.name, values.short_name, values.code)
-        except ValidationError as exc:
-            app.call_from_thread(self._failed, exc)
-            return
-        except Exception as exc:  # noqa: BLE001
-            app.call_from_thread(self._failed, exc)
-            return
-        app.call_from_thread(self._created, values.operator)
+        post_result(self, "welcome", lambda: self.services.init_office(
+            values.name, values.short_name, values.code), lambda _: OfficeCreated(values.operator))
+
+    def on_work_failed(self, message: WorkFailed) -> None:
+        message.stop()
+        self._failed(message.error)
+
+    def on_office_created(self, message: OfficeCreated) -> None:
+        self._created(message.operator)
+
+    def on_demo_status(self, message: DemoStatus) -> None:
+        self._status(message.text)
+
+    def on_demo_progress(self, message: DemoProgress) -> None:
+        self._progress(message.done, message.total)
+
+    def on_demo_ready(self, message: DemoReady) -> None:
+        self._demo_ready(message.db)
 
     def _failed(self, exc: BaseException) -> None:
         self._busy(False)
@@ -140,23 +175,23 @@ class WelcomeScreen(MediatorScreen[None]):
                 generate = demo_generator()
                 if generate is None:
                     db.close()
-                    app.call_from_thread(self._failed, MediatorError(t("tui.welcome.no_demo")))
+                    self.post_message(WorkFailed("welcome", MediatorError(t("tui.welcome.no_demo"))))
                     return
-                app.call_from_thread(self._status, t("tui.welcome.demo_generating", n=DEMO_CASES))
+                self.post_message(DemoStatus(t("tui.welcome.demo_generating", n=DEMO_CASES)))
                 kwargs: dict[str, Any] = {"cases": DEMO_CASES, "seed": 1}
                 params = inspect.signature(generate).parameters
                 if "today" in params:
                     kwargs["today"] = app.services.today()
                 if "progress" in params:
-                    kwargs["progress"] = lambda done, total: app.call_from_thread(
-                        self._progress, done, total)
+                    kwargs["progress"] = lambda done, total: self.post_message(
+                        DemoProgress(done, total))
                 generate(db, **kwargs)
         except Exception as exc:  # noqa: BLE001
             if db is not None:
                 db.close()
-            app.call_from_thread(self._failed, exc)
+            self.post_message(WorkFailed("welcome", exc))
             return
-        app.call_from_thread(self._demo_ready, db)
+        self.post_message(DemoReady(db))
 
     def _progress(self, done: int, total: int) -> None:
         self.query_one("#welcome-progress", ProgressBar).update(total=total, progress=done)

@@ -16,7 +16,6 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widgets import Button, Static
-from textual.worker import Worker, WorkerState
 
 from mediator.core.enums import PartyKind, PartyRole
 from mediator.core.errors import ValidationError
@@ -27,6 +26,7 @@ from mediator.tui.base import MediatorNode
 from mediator.tui.widgets.form import FormField, ParsedInput, id_input, phone_input
 from mediator.tui.widgets.inputs import Input
 from mediator.tui.widgets.picker import CycleChoice
+from mediator.tui.work import WorkFailed, post_result
 
 LOOKUP_DELAY = 0.35
 
@@ -59,6 +59,13 @@ class PartyEditor(MediatorNode, Vertical):
         def __init__(self, editor: PartyEditor):
             super().__init__()
             self.editor = editor
+
+    class RepeatsFound(Message):
+        """Parties in other cases that look like this one (the worker's answer)."""
+
+        def __init__(self, hits: list[RepeatHit]):
+            super().__init__()
+            self.hits = hits
 
     class OpenRepeats(Message):
         def __init__(self, editor: PartyEditor, hits: list[RepeatHit]):
@@ -286,22 +293,23 @@ class PartyEditor(MediatorNode, Vertical):
         self._lookup(*args)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="repeat-lookup")
-    def _lookup(self, idno: str, name: str, phone: str) -> list[RepeatHit]:
-        return self.services.find_repeat_parties(
+    def _lookup(self, idno: str, name: str, phone: str) -> None:
+        post_result(self, "repeat-lookup", lambda: self.services.find_repeat_parties(
             id_number=idno or None, name=name or None, phone=phone or None
-        )
+        ), self.RepeatsFound)
 
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        if event.worker.group != "repeat-lookup":
+    def on_party_editor_repeats_found(self, message: RepeatsFound) -> None:
+        message.stop()
+        self.show_repeats(list(message.hits))
+
+    def on_work_failed(self, message: WorkFailed) -> None:
+        if message.group != "repeat-lookup":
             return
-        event.stop()
-        if event.state is WorkerState.SUCCESS:
-            self.show_repeats(list(event.worker.result or []))
-        elif event.state is WorkerState.ERROR and event.worker.error is not None:
-            # a failed lookup only hides the hint; the form keeps working, the log keeps why
-            from mediator.core.logs import log_exception
+        message.stop()
+        # a failed lookup only hides the hint; the form keeps working, the log keeps why
+        from mediator.core.logs import log_exception
 
-            log_exception(event.worker.error, "repeat lookup")
+        log_exception(message.error, "repeat lookup")
 
     def show_repeats(self, hits: list[RepeatHit]) -> None:
         """Say how many other cases this party has (the notice is mounted when first needed)."""
