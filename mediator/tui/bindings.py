@@ -20,6 +20,7 @@ keymap can rebind it and a test can name it.
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import Any
 
 from textual.dom import DOMNode
 
@@ -38,7 +39,7 @@ def translate_bindings(node: DOMNode) -> None:
     for key, bindings in list(table.items()):
         out = []
         for b in bindings:
-            changes = {}
+            changes: dict[str, Any] = {}
             if known(b.description):
                 changes["description"] = t(b.description)
             if known(b.tooltip):

@@ -35,9 +35,8 @@ from textual.widgets import (
 )
 
 from mediator.i18n import t
-from mediator.tui.base import MediatorScreen
+from mediator.tui.base import MediatorNode, MediatorScreen
 from mediator.tui.bindings import translate_bindings
-from mediator.tui.glyphs import is_safe
 from mediator.tui.messages import CasesChanged
 from mediator.tui.text import clip, literal
 from mediator.tui.widgets.data_table import DataTable
@@ -51,11 +50,11 @@ REPORT_LINES = 30
 PROGRESS_EVERY = 0.1
 
 
-class LedgerTree(DirectoryTree):
+class LedgerTree(MediatorNode, DirectoryTree):
     """Folders and ledger files only."""
 
     def on_mount(self) -> None:
-        if is_safe(self.app):  # no folder and file pictures: the Windows console cannot draw them
+        if self.mediator.safe_glyphs:  # no folder and file pictures: the Windows console cannot draw them
             self.ICON_NODE, self.ICON_NODE_EXPANDED, self.ICON_FILE = "+ ", "- ", "  "
 
     def filter_paths(self, paths: Iterable[Path]) -> Iterable[Path]:
