@@ -14,8 +14,8 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from core.dbtools import fingerprint, make_bad
 
+from core.dbtools import fingerprint, make_bad
 from mediator import __version__
 from mediator.cli import main
 from mediator.core.db import LATEST_VERSION, open_database

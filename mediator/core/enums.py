@@ -23,7 +23,7 @@ class LabelledEnum(str, enum.Enum):
     @classmethod
     def from_label(cls, text: str) -> "LabelledEnum | None":
         """Match a member by name, code or (part of) its label in any language."""
-        from mediator.i18n import LANGUAGES, load_catalog
+        from mediator.i18n import load_catalog, LANGUAGES
 
         text = (text or "").strip()
         if not text:

@@ -376,11 +376,7 @@ def insert_rows(svc: "Services", rows: Sequence[ImportedCase], source_name: str,
     from mediator.core.errors import ValidationError
     from mediator.core.models import Case, Mediator, SyncedRow, Village
     from mediator.core.services import (
-        ROLE_ORDER,
-        AgreementInput,
-        facts_from_rows,
-        format_case_no,
-        parties_text,
+        ROLE_ORDER, AgreementInput, facts_from_rows, format_case_no, parties_text,
     )
 
     today = svc.today()

@@ -23,19 +23,14 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from mediator.core import rules
 from mediator.core.enums import (
-    AgreementForm,
-    CaseSource,
-    CaseState,
-    DisputeType,
-    PartyKind,
-    PartyRole,
-    RiskGrade,
+    AgreementForm, CaseSource, DisputeType, PartyKind, PartyRole, RiskGrade,
 )
 from mediator.core.enums import Outcome as CaseOutcome
 from mediator.core.errors import ValidationError
 from mediator.core.files import atomic_path
+from mediator.core import rules
+from mediator.core.enums import CaseState
 from mediator.core.importing import ImportedCase, ImportResult, RowResult, plan_lifecycle
 from mediator.core.services import CaseInput, PartyInput, parties_text
 from mediator.core.validate import parse_int, parse_phone, parse_resident_id
@@ -44,21 +39,9 @@ from mediator.ledger.headers import ROLES, Column, Layout, detect_layout
 from mediator.ledger.mapping import Mapping, apply_mapping, load_mapping
 from mediator.ledger.reader import Table, read_table
 from mediator.ledger.values import (
-    TypeMatcher,
-    is_blank,
-    is_organisation,
-    ledger_number,
-    parse_agreement_form,
-    parse_cell_date,
-    parse_gender,
-    parse_money,
-    parse_performance,
-    parse_result,
-    parse_risk,
-    parse_source,
-    split_names,
-    split_values,
-    text_of,
+    TypeMatcher, is_blank, is_organisation, ledger_number, parse_agreement_form,
+    parse_cell_date, parse_gender, parse_money, parse_performance, parse_result, parse_risk,
+    parse_source, split_names, split_values, text_of,
 )
 
 REJECT_SUFFIX = "_未导入"

@@ -15,36 +15,16 @@ from sqlmodel import select
 
 from mediator.core import queries
 from mediator.core.enums import (
-    AgreementForm,
-    CaseSource,
-    CaseState,
-    DisputeType,
-    FollowUpMethod,
-    FollowUpResult,
-    FollowUpType,
-    JudicialResult,
-    PartyKind,
-    PartyRole,
-    Route,
+    AgreementForm, CaseSource, CaseState, DisputeType, FollowUpMethod, FollowUpResult,
+    FollowUpType, JudicialResult, PartyKind, PartyRole, Route,
 )
 from mediator.core.errors import DomainError, NotFoundError, ValidationError
 from mediator.core.models import (
-    SYNCED_TABLES,
-    Agreement,
-    Case,
-    CaseEvent,
-    FollowUp,
-    Obligation,
-    Party,
+    Agreement, Case, CaseEvent, FollowUp, Obligation, Party, SYNCED_TABLES,
 )
 from mediator.core.rules import DeadlineKind, WarningCode
 from mediator.core.services import (
-    AgreementInput,
-    CaseInput,
-    ObligationInput,
-    PartyInput,
-    Services,
-    format_case_no,
+    AgreementInput, CaseInput, ObligationInput, PartyInput, Services, format_case_no,
 )
 
 CJK = re.compile(r"[\u4e00-\u9fff]")

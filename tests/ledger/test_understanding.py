@@ -19,16 +19,8 @@ from mediator.ledger.headers import classify, detect_layout, norm_header, resolv
 from mediator.ledger.mapping import apply_mapping, load_mapping
 from mediator.ledger.reader import Table, column_index, column_letter, decode_bytes
 from mediator.ledger.values import (
-    TypeMatcher,
-    parse_agreement_form,
-    parse_cell_date,
-    parse_money,
-    parse_performance,
-    parse_result,
-    parse_source,
-    split_names,
-    split_values,
-    text_of,
+    TypeMatcher, parse_agreement_form, parse_cell_date, parse_money, parse_performance,
+    parse_result, parse_source, split_names, split_values, text_of,
 )
 
 TODAY = date(2026, 11, 23)
