@@ -28,6 +28,7 @@ from mediator.i18n import t
 from mediator.tui.bindings import translate_bindings
 from mediator.tui.commands import CaseLookup, Palette, ReportCommands
 from mediator.tui.glyphs import SafeGlyphs, key_display
+from mediator.tui.keys import KeysInOrder
 from mediator.tui.messages import CasesChanged
 from mediator.tui.screens.agenda import AgendaScreen
 from mediator.tui.screens.cases import CasesScreen
@@ -60,7 +61,7 @@ class DataView(Protocol):
     def data_changed(self, case_id: str | None) -> None: ...
 
 
-class MediatorApp(App[int], inherit_bindings=False):
+class MediatorApp(KeysInOrder, App[int], inherit_bindings=False):
     """mediator's terminal UI; built by :func:`create_app` (the CLI and the tests alike)."""
 
     CSS_PATH = "app.tcss"

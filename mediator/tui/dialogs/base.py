@@ -14,8 +14,9 @@ from collections.abc import Callable, Sequence
 from datetime import date
 from typing import Any, TypeVar
 
+from rich.cells import cell_len
 from rich.text import Text
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -107,7 +108,27 @@ class FormDialog(MediatorModal[R]):
                 yield Button(self.ok_label or t("caseact.ok"), id="ok", variant="primary")
                 yield Button(t("caseact.cancel"), id="cancel")
 
+    #: rows around the body: the border (2), the title with its gap (2), the buttons with theirs
+    #: (4); the dialog itself may take 94% of the screen (DIALOG_CSS)
+    FRAME_ROWS = 8
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._fit_body()
+
+    def _fit_body(self) -> None:
+        """Let the body scroll within what the screen leaves once the title, the message and
+        the buttons are drawn: on a 24-row console the buttons stay on screen, and the field
+        that gets the focus is scrolled into view (a body taller than what shows never
+        scrolls, as it believes itself whole)."""
+        rows = self.size.height * 94 // 100 - self.FRAME_ROWS
+        if self._error_text:
+            width = max(10, min(76, self.size.width * 96 // 100) - 4)
+            rows -= -(-cell_len(self._error_text) // width)
+        self.query_one("#dialog-body").styles.max_height = max(3, min(24, rows))
+
     def on_mount(self) -> None:
+        self._error_text = ""
+        self._fit_body()
         target = self.initial_focus()
         if target is not None:
             target.focus()
@@ -187,10 +208,15 @@ class FormDialog(MediatorModal[R]):
             err = self.query_one("#dialog-error", Static)
             err.update(Text(message))
             err.add_class("-shown")
+            self._error_text = message
+            self._fit_body()
 
     def clear_error(self) -> None:
         clear_errors(self)
         self.query_one("#dialog-error", Static).remove_class("-shown")
+        if self._error_text:
+            self._error_text = ""
+            self._fit_body()
 
     # --- actions -------------------------------------------------------------------------
 

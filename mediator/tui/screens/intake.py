@@ -389,7 +389,7 @@ class IntakeScreen(_FormScreen):
         def register() -> CaseRegistered:
             case = self.services.register_case(data)
             self._delete_draft(close=True)
-            return CaseRegistered(case.id, case.case_no)
+            return CaseRegistered(case.case_id, case.case_no)
 
         post_result(self, "intake-save", register)
 

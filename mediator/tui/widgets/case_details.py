@@ -32,6 +32,7 @@ from mediator.tui.widgets.form import (
     ParsedInput,
     amount_input,
     date_input,
+    find_field,
     int_input,
 )
 from mediator.tui.widgets.inputs import Input
@@ -248,6 +249,14 @@ class CaseDetailsForm(Vertical):
         mp.set_choices(refs.mediators)
         if mp.value is None and not m_text and refs.default_mediator:
             mp.set_value(refs.default_mediator)
+        # a first-day office has neither list yet: say where they are made, instead of a
+        # picker that silently offers nothing
+        for name, choices, key in (("village_code", refs.villages, "casew.hint.no_villages"),
+                                   ("mediator_id", refs.mediators, "casew.hint.no_mediators")):
+            field = find_field(self, name)
+            if field is not None and field.default_hint != ("" if choices else t(key)):
+                field.default_hint = "" if choices else t(key)
+                field.clear()
 
     # --- visibility -----------------------------------------------------------------------
 
