@@ -136,9 +136,9 @@ def cmd_doc(ctx: Context) -> int:
 
 
 def cmd_check_casefile(ctx: Context) -> int:
-    from mediator.documents.completeness import Status, assess, check_case, load_facts
+    from mediator.documents.completeness import Status, check_case
+    from mediator.reports.lists import casefile_checks
     from mediator.reports.service import known_offices
-    from mediator.reports.stats import office_clause, params_for
 
     args = ctx.args
     out = console()
@@ -159,11 +159,7 @@ def cmd_check_casefile(ctx: Context) -> int:
                       t("cli.check.incomplete", missing=plain(check.missing_text())), markup=False)
             return 0 if check.complete else 1
         period = period_from_args(args, "monthly", today)
-        params = params_for(period, today)
-        own = office_clause(known_offices(svc, args.office), params)
-        facts = load_facts(db, f"c.concluded_on BETWEEN :s AND :e AND {own}", params, today,
-                           order="c.concluded_on, c.case_no")
-    checks = [assess(f) for f in facts]
+        checks = casefile_checks(db, period, today, known_offices(svc, args.office))
     bad = [c for c in checks if not c.complete]
     out.print(t("cli.check.period_head", period=period.title), markup=False)
     for c in bad:

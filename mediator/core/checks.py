@@ -23,7 +23,7 @@ from mediator.core.enums import (
     PartyRole,
     RiskGrade,
 )
-from mediator.core.errors import ValidationError
+from mediator.core.errors import Problems, ValidationError
 from mediator.core.inputs import AgreementInput, CaseInput, PartyInput
 from mediator.core.validate import (
     MAX_NAME,
@@ -94,39 +94,50 @@ def clean_party(p: PartyInput, index: int) -> PartyInput:
 
 def check_case(data: CaseInput, today: date) -> tuple[list[PartyInput], dict[str, Any]]:
     """A case as typed (or read from a ledger, or copied for 承接) checked and normalised:
-    its parties (:func:`clean_party`) and the case's columns. Raises ValidationError naming
-    the field; nothing about the database (the mediator's existence, numbering) is checked
-    here."""
+    its parties (:func:`clean_party`) and the case's columns. Every problem is reported at
+    once (ValidationErrors when there are several, each naming its field); nothing about the
+    database (the mediator's existence, numbering) is checked here."""
     if not data.parties:
         raise ValidationError(t("svc.parties_required"), "parties")
-    parties = [clean_party(p, i) for i, p in enumerate(data.parties)]
-    if not any(p.role is PartyRole.APPLICANT for p in parties):
-        raise ValidationError(t("svc.applicant_required"), "parties")
+    problems = Problems()
+    parties: list[PartyInput] = []
+    for i, p in enumerate(data.parties):
+        with problems.check():
+            parties.append(clean_party(p, i))
+    if not any(p.role is PartyRole.APPLICANT for p in data.parties):
+        problems.add(ValidationError(t("svc.applicant_required"), "parties"))
     seen: set[str] = set()
     for p in parties:
         if p.id_number:
             if p.id_number in seen:
-                raise ValidationError(t("svc.duplicate_id", id=p.id_number), "parties")
+                problems.add(ValidationError(t("svc.duplicate_id", id=p.id_number), "parties"))
             seen.add(p.id_number)
     registered_on = data.registered_on or today
     if registered_on > today:
-        raise ValidationError(t("svc.date_in_future"), "registered_on")
+        problems.add(ValidationError(t("svc.date_in_future"), "registered_on"))
     if data.amount_fen < 0:
-        raise ValidationError(t("svc.amount_negative"), "amount_fen")
-    persons = data.persons_involved if data.persons_involved is not None else len(parties)
-    if persons < len(parties):
-        raise ValidationError(t("svc.persons_too_few", n=len(parties)), "persons_involved")
+        problems.add(ValidationError(t("svc.amount_negative"), "amount_fen"))
+    persons = (data.persons_involved if data.persons_involved is not None
+               else len(data.parties))
+    if persons < len(data.parties):
+        problems.add(ValidationError(t("svc.persons_too_few", n=len(data.parties)),
+                                     "persons_involved"))
     if data.is_hard and not normalise(data.lead_official):
-        raise ValidationError(t("svc.hard_needs_leader"), "lead_official")
+        problems.add(ValidationError(t("svc.hard_needs_leader"), "lead_official"))
     if data.source is CaseSource.PETITION and data.petition_received_on is None:
-        raise ValidationError(t("svc.petition_needs_date"), "petition_received_on")
+        problems.add(ValidationError(t("svc.petition_needs_date"), "petition_received_on"))
+    if not clean_text(data.facts):
+        problems.add(ValidationError(t("svc.facts_required"), "facts"))
+    with problems.check():
+        village = parse_village_code(data.village_code) if normalise(data.village_code) else None
+    problems.raise_if_any()
     fields = {
         "dispute_type": DisputeType(data.dispute_type).name,
         "source": CaseSource(data.source).name,
         "registered_on": registered_on,
         "facts": clean_text(data.facts),
         "requests": clean_text(data.requests),
-        "village_code": parse_village_code(data.village_code) if normalise(data.village_code) else None,
+        "village_code": village,
         "mediator_id": data.mediator_id or None,
         "persons_involved": persons,
         "amount_fen": data.amount_fen,
@@ -143,8 +154,6 @@ def check_case(data: CaseInput, today: date) -> tuple[list[PartyInput], dict[str
         "import_key": optional_text(data.import_key),
         "import_flags": optional_text(data.import_flags),
     }
-    if not fields["facts"]:
-        raise ValidationError(t("svc.facts_required"), "facts")
     return parties, fields
 
 

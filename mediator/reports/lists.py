@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import text
 
 from mediator.core.db import Database
+from mediator.documents.completeness import FileCheck, assess, load_facts
 from mediator.reports.periods import Period
 from mediator.reports.stats import (
     P_GROUP,
@@ -178,6 +179,16 @@ def subsidy_where(period: Period, today: date, offices: Sequence[str] | None
     params = params_for(period, today)
     own = office_clause(offices, params)
     return f"c.concluded_on BETWEEN :s AND :e AND c.outcome = 'AGREEMENT' AND {own}", params
+
+
+def casefile_checks(db: Database, period: Period, today: date,
+                    offices: Sequence[str] | None) -> list[FileCheck]:
+    """The case-file (卷宗) check of every case concluded in the period, in order of
+    conclusion: what ``mediator check casefile --month …`` lists."""
+    params = params_for(period, today)
+    own = office_clause(offices, params)
+    return [assess(f) for f in load_facts(db, f"c.concluded_on BETWEEN :s AND :e AND {own}",
+                                          params, today, order="c.concluded_on, c.case_no")]
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,7 @@ from textual.widget import Widget
 from textual.widgets import Button, Label, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
-from mediator.core.errors import MediatorError, ValidationError
+from mediator.core.errors import MediatorError, ValidationError, ValidationErrors
 from mediator.i18n import t
 from mediator.tui.base import MediatorModal
 from mediator.tui.bindings import translate_bindings
@@ -195,21 +195,29 @@ class FormDialog(MediatorModal[R]):
         return self.query_one(f"#{wid}", Checkbox).value
 
     def show_error(self, exc: BaseException) -> None:
-        message = exc.message if isinstance(exc, MediatorError) else unexpected(exc)
-        ff = find_field(self, getattr(exc, "field", None))
-        if ff is not None:
-            ff.set_error(message)
-            target = ff.widget
+        """An error under its field (or under the form); several (ValidationErrors) each
+        under its own, the focus on the first one of the form."""
+        errors = exc.errors if isinstance(exc, ValidationErrors) else [exc]
+        fields = list(self.query(FormField))
+        found: list[FormField] = []
+        for error in errors:
+            message = error.message if isinstance(error, MediatorError) else unexpected(error)
+            ff = find_field(self, getattr(error, "field", None))
+            if ff is not None:
+                ff.set_error(message)
+                found.append(ff)
+            else:
+                err = self.query_one("#dialog-error", Static)
+                err.update(Text(message))
+                err.add_class("-shown")
+                self._error_text = message
+                self._fit_body()
+        if found:
+            target = min(found, key=fields.index).widget
             if target.focusable:
                 target.focus()
             elif (inner := next(iter(target.query("Input")), None)) is not None:
                 inner.focus()
-        else:
-            err = self.query_one("#dialog-error", Static)
-            err.update(Text(message))
-            err.add_class("-shown")
-            self._error_text = message
-            self._fit_body()
 
     def clear_error(self) -> None:
         clear_errors(self)
@@ -341,6 +349,10 @@ class ConfirmDialog(ModalScreen[bool]):
         self.title_text, self.message, self.yes, self.no = title, message, yes, no
         self.yes_variant = yes_variant
         self.safe = safe
+        # the button Enter presses: focused by the screen once it is shown (Textual's own
+        # AUTO_FOCUS, not a query in on_mount, which under load could run before the buttons
+        # were mounted)
+        self.AUTO_FOCUS = "#yes" if safe else "#no"
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
@@ -349,9 +361,6 @@ class ConfirmDialog(ModalScreen[bool]):
             with Horizontal(classes="dialog-buttons"):
                 yield Button(self.yes, id="yes", variant=self.yes_variant)  # type: ignore[arg-type]
                 yield Button(self.no, id="no")
-
-    def on_mount(self) -> None:
-        self.query_one("#yes" if self.safe else "#no", Button).focus()
 
     def action_answer(self, value: bool) -> None:
         self.dismiss(value)

@@ -27,7 +27,7 @@ from textual.widget import Widget
 from textual.widgets import Button, Header, Label, Static, TextArea
 
 from mediator.core.enums import AgreementForm, CaseSource, PartyRole
-from mediator.core.errors import MediatorError, ValidationError
+from mediator.core.errors import MediatorError, Problems, ValidationError, ValidationErrors
 from mediator.core.services import (
     AgreementInput,
     CaseInput,
@@ -129,6 +129,21 @@ class _FormScreen(MediatorScreen[str | None]):
     """What 登记 and 简易登记 share: showing errors next to fields, opening repeats."""
 
     def show_error(self, exc: BaseException, general: str = "#form-error") -> None:
+        if isinstance(exc, ValidationErrors):
+            # every problem under its field; the focus goes to the first one in the form
+            fields = list(self.query(FormField))
+            placed = [(find_field(self, e.field), e) for e in exc.errors]
+            for ff, e in placed:
+                if ff is None:
+                    self._show_general(e.message, e.field, general)
+                else:
+                    ff.set_error(e.message)
+            found = [ff for ff, _ in placed if ff is not None]
+            if found:
+                first = min(found, key=fields.index)
+                self._focus_in(first.widget)
+                first.scroll_visible()
+            return
         message = exc.message if isinstance(exc, MediatorError) else unexpected(exc)
         field = getattr(exc, "field", None)
         ff = find_field(self, field)
@@ -137,6 +152,9 @@ class _FormScreen(MediatorScreen[str | None]):
             self._focus_in(ff.widget)
             ff.scroll_visible()
             return
+        self._show_general(message, field, general)
+
+    def _show_general(self, message: str, field: str | None, general: str) -> None:
         target = general
         if field == "parties" and self.query("#parties-error"):
             target = "#parties-error"
@@ -289,12 +307,19 @@ class IntakeScreen(_FormScreen):
             editor.set_removable(len(editors) > 1)
 
     def case_input(self) -> CaseInput:
-        parties = [
-            e.to_input() for e in self.editors if not (e.is_blank() and len(self.editors) > 1)
-        ]
+        """The form as the services take it, or every problem of it at once."""
+        problems = Problems()
+        parties = []
+        for e in self.editors:
+            if not (e.is_blank() and len(self.editors) > 1):
+                with problems.check():
+                    parties.append(e.to_input())
+        d: dict[str, Any] = {}
+        with problems.check():
+            d = self.details.parse()
+        problems.raise_if_any()
         if not parties:
             raise ValidationError(t("svc.parties_required"), "parties")
-        d = self.details.parse()
         return CaseInput(parties=parties, **d)
 
     # --- drafts --------------------------------------------------------------------------
