@@ -32,7 +32,7 @@ from mediator.core.enums import (
 from mediator.core.errors import DomainError
 from mediator.core.inputs import CaseFile
 from mediator.core.models import CaseEvent, Office, Party
-from mediator.core.money import yuan_upper
+from mediator.core.money import format_fen, yuan_upper
 from mediator.documents import docxkit
 from mediator.documents.completeness import FileCheck, Status
 from mediator.i18n import t
@@ -53,7 +53,7 @@ def _or_blank(value: str | None) -> str:
 
 
 def _money(fen: int) -> str:
-    return t("doc.yuan", amount=f"{fen / 100:,.2f}")
+    return t("doc.yuan", amount=format_fen(fen))
 
 
 def money_with_upper(fen: int) -> str:

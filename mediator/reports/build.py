@@ -24,6 +24,7 @@ from mediator.core.enums import (
     RiskGrade,
 )
 from mediator.core.files import MAX_NAME, safe_filename
+from mediator.core.money import format_fen
 from mediator.core.validate import office_area_prefix
 from mediator.documents.completeness import assess, load_facts, subsidy_grade
 from mediator.i18n import t
@@ -198,7 +199,7 @@ def narrative(stats: Stats, kind: str) -> list[str]:
     out.append(t("report.text.concluded", concluded=f["concluded"], success=f["success"],
                  failed=f["failed"], withdrawn=f["withdrawn"], transferred=f["transferred"],
                  rate=_rate_text(f.rate), agreements=f["agreements"],
-                 written=f["written_agreements"], amount=f"{int(f['amount_fen'] or 0) / 100:,.2f}",
+                 written=f["written_agreements"], amount=format_fen(f["amount_fen"] or 0),
                  applied=f["judicial_applied"], confirmed=f["judicial_confirmed"]))
     out.append(t("report.text.open", as_of=stats.as_of.isoformat(), mediating=f["mediating"],
                  overdue=f["overdue"], hard=f["hard_open"]))

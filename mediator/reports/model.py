@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from mediator.core.money import fen_to_yuan, format_fen
+
 DASH = "—"
 
 
@@ -23,7 +25,7 @@ class Money:
 
     @property
     def yuan(self) -> float:
-        return round(self.fen / 100, 2)
+        return fen_to_yuan(self.fen)
 
 
 @dataclass(frozen=True)
@@ -68,7 +70,7 @@ def format_cell(cell: Cell) -> str:
 
         return t("report.yes") if cell else t("report.no")
     if isinstance(cell, Money):
-        return f"{cell.fen / 100:,.2f}"
+        return format_fen(cell.fen)
     if isinstance(cell, Rate):
         return DASH if cell.value is None else f"{cell.value * 100:.1f}%"
     if isinstance(cell, Points):
@@ -78,7 +80,7 @@ def format_cell(cell: Cell) -> str:
         if inner is None or (isinstance(inner, Rate) and inner.value is None):
             return DASH
         if isinstance(inner, Money):
-            return f"{inner.fen / 100:+,.2f}" if inner.fen else "0.00"
+            return format_fen(inner.fen, sign=True)
         if isinstance(inner, Rate):
             return f"{inner.value * 100:+.1f}%" if inner.value else "0.0%"  # type: ignore[operator]
         return f"{inner:+d}" if inner else "0"

@@ -18,6 +18,7 @@ import xlsxwriter
 from xlsxwriter.utility import quote_sheetname, xl_range_abs
 
 from mediator.core.files import atomic_path
+from mediator.core.money import fen_to_yuan
 from mediator.core.text import xml_safe
 from mediator.i18n import t
 from mediator.reports.model import DASH, Money, Points, Rate, Report, Signed, Table
@@ -86,7 +87,7 @@ def _write_cell(ws: Any, row: int, col: int, cell: Any, f: _Formats, bold: bool,
     elif isinstance(cell, (int, float)):
         ws.write_number(row, col, cell, f.get("int", bold))
     elif isinstance(cell, Money):
-        ws.write_number(row, col, cell.fen / 100, f.get("money", bold))
+        ws.write_number(row, col, fen_to_yuan(cell.fen), f.get("money", bold))
     elif isinstance(cell, Rate):
         if cell.value is None:
             ws.write_string(row, col, DASH, f.get("dash", bold))
@@ -102,7 +103,7 @@ def _write_cell(ws: Any, row: int, col: int, cell: Any, f: _Formats, bold: bool,
         if inner is None or (isinstance(inner, Rate) and inner.value is None):
             ws.write_string(row, col, DASH, f.get("dash", bold))
         elif isinstance(inner, Money):
-            ws.write_number(row, col, inner.fen / 100, f.get("signed_money", bold))
+            ws.write_number(row, col, fen_to_yuan(inner.fen), f.get("signed_money", bold))
         elif isinstance(inner, Rate):
             ws.write_number(row, col, inner.value, f.get("signed_rate", bold))  # type: ignore[arg-type]
         else:

@@ -1,30 +1,33 @@
 """The terminal UI. Imported only by the bare ``mediator`` command.
 
-Layout: ``app.py`` (the App and its global keys), ``app.tcss``, ``screens/`` (one module per
-screen), ``dialogs/`` (modal forms of the case file), ``widgets/`` (the paged case list, the
-navigation bar), ``commands.py`` (command palette), ``messages.py``, ``text.py`` (how user text
-is made safe to show).
+Layout: ``app.py`` (the App, its global keys and ``create_app``), ``app.tcss``, ``base.py``
+(what screens reach through the app, typed), ``screens/`` (one module per screen),
+``dialogs/`` (modal forms of the case file), ``widgets/`` (the paged case list, the navigation
+bar), ``bindings.py`` (keys in the user's language), ``work.py`` (database work in workers),
+``commands.py`` (command palette), ``messages.py``, ``text.py`` (how user text is made safe to
+show).
 
-Contract between the app shell and the screens it pushes (keep it stable):
+The dialect every screen speaks (keep it one):
 
-- ``MediatorApp(db, operator, paths, today=None, config=None)``: ``db`` a
-  :class:`mediator.core.db.Database`, ``paths`` a :class:`mediator.core.paths.Paths`,
-  ``today`` a fixed date (tests, snapshots) or None for the real clock, ``config`` a
-  :class:`mediator.core.config.Config` or None to read ``paths.config_file``.
-- ``app.services``: :class:`mediator.core.services.Services` bound to the open database, the
-  operator and the app's clock. Read it when you need it: opening the demo database from the
-  first-start screen replaces it.
-- ``app.open_case(case_id)`` pushes ``screens.case_file.CaseFileScreen(services, case_id)``;
-  ``app.new_case()`` pushes ``screens.intake.IntakeScreen(services)``; ``app.quick_case()``
-  pushes ``screens.intake.QuickCaseScreen(services)``. These screens are imported lazily; when
-  their module is missing the app says the screen is not available.
+- The app is built by ``create_app(db, paths, operator=, config=, today=, first_screen=)``,
+  by the ``mediator`` command and by every test alike; ``first_screen`` opens a screen over
+  the case list at start (a test's screen under test).
+- Screens derive from ``base.MediatorScreen`` (dialogs ``base.MediatorModal``, other nodes mix
+  in ``base.MediatorNode``) and read ``self.services``, ``self.paths``, ``self.config`` (and
+  ``self.mediator``, the app, typed) when they need them: never arguments, because the app
+  replaces ``services`` when the demo database opens or the operator changes.
+- ``app.open_case(case_id)``, ``app.new_case()``, ``app.quick_case()`` push the case file and
+  the two intake screens (imported on first use, to keep the start fast).
 - After changing the database a screen posts ``messages.CasesChanged(case_id)`` to the app
   (``self.app.post_message(...)``); the case list and the agenda reload.
-- Database work runs in thread workers, ``@work(thread=True, exclusive=True,
-  exit_on_error=False)``, which reply with messages or ``app.call_from_thread``. Screens call
-  Services, never SQL.
+- Database work: a thread worker posts a typed Message with the result, or ``WorkFailed``
+  (``work.post_result``); dialogs return their service call from ``build()``. See
+  ``mediator.tui.work``. Screens call Services, never SQL.
+- Keys: every ``Binding`` has an id and a catalog key for its description, translated per
+  instance by ``bindings.translate_bindings``.
 - User text is shown literally: ``rich.text.Text`` / ``textual.content.Content`` /
-  ``markup=False``, after :func:`mediator.tui.text.plain` removed control characters.
+  ``markup=False``, after :func:`mediator.tui.text.plain` (``mediator.core.text.plain``)
+  made control characters visible; money through ``mediator.core.money.format_fen``.
 """
 
 from __future__ import annotations
@@ -45,13 +48,13 @@ def run_app(ctx: Any) -> int:
             set_language(config.language)
         except ValueError:
             pass
-    from mediator.tui.app import MediatorApp
+    from mediator.tui.app import create_app
 
     db = ctx.open_db()
     named = getattr(ctx.args, "operator", None) or os.environ.get("MEDIATOR_OPERATOR")
-    app = MediatorApp(db=db, operator=ctx.operator, paths=paths, config=config,
-                      ask_operator=not named and not config.operator)
-    app.startup_notices = tuple(getattr(ctx, "notices", ()))
+    app = create_app(db, paths, operator=ctx.operator, config=config,
+                     ask_operator=not named and not config.operator,
+                     notices=getattr(ctx, "notices", ()))
     try:
         app.run()
         return app.return_code or 0

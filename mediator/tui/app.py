@@ -8,18 +8,18 @@ import logging
 import weakref
 from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Protocol
 
 from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.command import CommandPalette
 from textual.filter import LineFilter
+from textual.message import Message
 from textual.screen import Screen
 
 from mediator.core.config import Config, load_config, save_config
-from mediator.core.db import Database, open_database
+from mediator.core.db import Database
 from mediator.core.errors import MediatorError
 from mediator.core.glyphs import glyph_hint_due, use_safe_glyphs
 from mediator.core.paths import Paths
@@ -34,6 +34,7 @@ from mediator.tui.screens.agenda import AgendaScreen
 from mediator.tui.screens.cases import CasesScreen
 from mediator.tui.screens.settings import SettingsScreen
 from mediator.tui.text import plain
+from mediator.tui.work import WorkFailed
 
 log = logging.getLogger(__name__)
 
@@ -42,8 +43,26 @@ THEMES = {"dark": "textual-dark", "light": "textual-light"}
 CLOCK_TOLERANCE = timedelta(minutes=10)
 
 
+#: what to open over the case list at start: a screen, or a function that makes one
+FirstScreen = Screen[Any] | Callable[[], Screen[Any]]
+
+
+class OfficeChecked(Message):
+    """The start-up check found the office ``name`` (None: a database without an office)."""
+
+    def __init__(self, name: str | None) -> None:
+        super().__init__()
+        self.name = name
+
+
+class DataView(Protocol):
+    """A screen that reloads when the database changed (see :meth:`MediatorApp.watch_data`)."""
+
+    def data_changed(self, case_id: str | None) -> None: ...
+
+
 class MediatorApp(KeysInOrder, App[int], inherit_bindings=False):
-    """mediator's terminal UI. ``MediatorApp(db, operator, paths, today=None, config=None)``."""
+    """mediator's terminal UI; built by :func:`create_app` (the CLI and the tests alike)."""
 
     CSS_PATH = "app.tcss"
     TITLE = "mediator"
@@ -55,33 +74,38 @@ class MediatorApp(KeysInOrder, App[int], inherit_bindings=False):
     }
     COMMANDS = App.COMMANDS | {CaseLookup, ReportCommands}
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("f2", "goto('cases')", "tui.key.cases"),
-        Binding("f3", "goto('agenda')", "tui.key.agenda"),
-        Binding("f4", "goto('settings')", "tui.key.settings"),
-        Binding("f5", "open_screen('dashboard', 'DashboardScreen')", "tui.key.dashboard"),
-        Binding("f6", "open_screen('sync', 'SyncScreen')", "tui.key.sync"),
+        Binding("f2", "goto('cases')", "tui.key.cases", id="app.goto_cases"),
+        Binding("f3", "goto('agenda')", "tui.key.agenda", id="app.goto_agenda"),
+        Binding("f4", "goto('settings')", "tui.key.settings", id="app.goto_settings"),
+        Binding("f5", "open_screen('dashboard', 'DashboardScreen')", "tui.key.dashboard",
+                id="app.open_screen_dashboard"),
+        Binding("f6", "open_screen('sync', 'SyncScreen')", "tui.key.sync",
+                id="app.open_screen_sync"),
         Binding("f7", "open_screen('ledger_import', 'LedgerImportScreen')", "tui.key.ledger",
-                show=False),
-        Binding("ctrl+n", "new_case", "tui.key.new_case"),
-        Binding("ctrl+o", "quick_case", "tui.key.quick_case"),
-        Binding("ctrl+t", "toggle_theme", "tui.key.theme", show=False),
-        Binding("ctrl+q", "quit", "tui.key.quit", priority=True),
-        Binding("ctrl+c", "help_quit", show=False, system=True),
-        Binding("ctrl+p", "command_palette", "tui.key.palette", show=False, priority=True),
+                show=False, id="app.open_screen_ledger_import"),
+        Binding("ctrl+n", "new_case", "tui.key.new_case", id="app.new_case"),
+        Binding("ctrl+o", "quick_case", "tui.key.quick_case", id="app.quick_case"),
+        Binding("ctrl+t", "toggle_theme", "tui.key.theme", show=False, id="app.toggle_theme"),
+        Binding("ctrl+q", "quit", "tui.key.quit", priority=True, id="app.quit"),
+        Binding("ctrl+c", "help_quit", show=False, system=True, id="app.help_quit"),
+        Binding("ctrl+p", "command_palette", "tui.key.palette", show=False, priority=True,
+                id="app.command_palette"),
     ]
 
-    def __init__(self, db: Database, operator: str = "", paths: Paths | None = None,
+    def __init__(self, db: Database, operator: str, paths: Paths, *,
                  today: date | Callable[[], date] | None = None, config: Config | None = None,
-                 ask_operator: bool = False):
+                 ask_operator: bool = False, first_screen: FirstScreen | None = None):
         """``ask_operator``: no operator name is known (none given, none in the settings):
-        ask for one once the office is found, so the audit trail names a person."""
+        ask for one once the office is found, so the audit trail names a person.
+        ``first_screen``: opened over the case list at start (a test's screen under test)."""
         super().__init__()
         self.ask_operator = ask_operator
+        self._first_screen = first_screen
         translate_bindings(self)
         self.db = db
         self.paths = paths
         if config is None:
-            config = load_config(paths.config_file) if paths is not None else Config()
+            config = load_config(paths.config_file)
         self.config = config
         self.operator = operator or config.operator
         if today is None:
@@ -96,7 +120,7 @@ class MediatorApp(KeysInOrder, App[int], inherit_bindings=False):
         self.has_office: bool | None = None
         #: shown at the left of every navigation bar
         self.office_title = "mediator"
-        self._data_views: weakref.WeakSet[Screen[Any]] = weakref.WeakSet()
+        self._data_views: weakref.WeakSet[Any] = weakref.WeakSet()
         self.theme = THEMES.get(config.theme, THEMES["dark"])
         #: draw only ASCII and Chinese characters (mediator.core.glyphs); fixed at start
         self.safe_glyphs = use_safe_glyphs(config.glyphs)
@@ -113,6 +137,9 @@ class MediatorApp(KeysInOrder, App[int], inherit_bindings=False):
         for text in self.startup_notices:
             self.notify(text, severity="warning", timeout=60, markup=False)
         self.startup_checks()
+        if self._first_screen is not None:
+            first = self._first_screen
+            self.push_screen(first if isinstance(first, Screen) else first())
         self.call_after_refresh(self._freeze_startup_heap)
         if glyph_hint_due(self.config.glyphs, self.config.glyphs_hint_shown):
             # after the first frame: a notice sent before the screen has its toast rack is lost
@@ -123,7 +150,7 @@ class MediatorApp(KeysInOrder, App[int], inherit_bindings=False):
         self.notify(t("glyphs.terminal_hint"), title=t("glyphs.terminal_hint_title"),
                     timeout=30, markup=False)
         self.config.glyphs_hint_shown = True
-        if self.paths is not None and self.config.problem is None:
+        if self.config.problem is None:
             try:
                 save_config(self.paths.config_file, self.config)
             except OSError:
@@ -153,9 +180,7 @@ class MediatorApp(KeysInOrder, App[int], inherit_bindings=False):
         """Office present? Missed instalments (未履行), and a PC clock behind the data."""
         try:
             office = self.services.office()
-            if office is not None:
-                self.call_from_thread(self.set_office_title, office.name)
-            self.call_from_thread(self._office_checked, office is not None)
+            self.post_message(OfficeChecked(office.name if office is not None else None))
             if office is None:
                 return
             missed = self.services.sweep_missed_instalments()
@@ -169,7 +194,12 @@ class MediatorApp(KeysInOrder, App[int], inherit_bindings=False):
                               now=now.astimezone().strftime("%Y-%m-%d %H:%M")),
                             severity="warning", timeout=30, markup=False)
         except Exception as exc:  # noqa: BLE001 - reported, the app keeps running
-            self.call_from_thread(self.report_error, exc)
+            self.post_message(WorkFailed("startup", exc))
+
+    def on_office_checked(self, message: OfficeChecked) -> None:
+        if message.name is not None:
+            self.set_office_title(message.name)
+        self._office_checked(message.name is not None)
 
     def _office_checked(self, present: bool) -> None:
         self.has_office = present
@@ -217,42 +247,37 @@ class MediatorApp(KeysInOrder, App[int], inherit_bindings=False):
 
     # --- the contract with the other screens ---------------------------------------------
 
-    def watch_data(self, screen: Screen[Any]) -> None:
+    def watch_data(self, screen: DataView) -> None:
         """Screens with a ``data_changed(case_id)`` method register to hear of changes."""
         self._data_views.add(screen)
 
+    def on_work_failed(self, message: WorkFailed) -> None:
+        """A worker's error no screen dealt with (see ``mediator.tui.work``)."""
+        self.report_error(message.error)
+
     def on_cases_changed(self, message: CasesChanged) -> None:
-        for screen in list(self._data_views):
-            screen.data_changed(message.case_id)  # type: ignore[attr-defined]
+        view: DataView
+        for view in list(self._data_views):
+            view.data_changed(message.case_id)
 
-    def _screen_class(self, module: str, name: str) -> Any:
-        """A screen from another part of the UI, or None (with a notice) if it is not there."""
-        import importlib
-
-        try:
-            return getattr(importlib.import_module(f"mediator.tui.screens.{module}"), name)
-        except ModuleNotFoundError as exc:
-            if exc.name != f"mediator.tui.screens.{module}":
-                raise
-        except AttributeError:
-            pass
-        self.notify(t("tui.app.unavailable"), severity="warning", markup=False)
-        return None
+    # The screens below are imported when first opened, not at start: the case file, intake,
+    # dashboard, sync and ledger-import modules (and what they import: reports, documents,
+    # sync) are not needed for the first frame.
 
     def open_case(self, case_id: str) -> None:
-        screen = self._screen_class("case_file", "CaseFileScreen")
-        if screen is not None:
-            self.push_screen(screen(self.services, case_id))
+        from mediator.tui.screens.case_file import CaseFileScreen
+
+        self.push_screen(CaseFileScreen(case_id))
 
     def new_case(self) -> None:
-        screen = self._screen_class("intake", "IntakeScreen")
-        if screen is not None:
-            self.push_screen(screen(self.services))
+        from mediator.tui.screens.intake import IntakeScreen
+
+        self.push_screen(IntakeScreen())
 
     def quick_case(self) -> None:
-        screen = self._screen_class("intake", "QuickCaseScreen")
-        if screen is not None:
-            self.push_screen(screen(self.services))
+        from mediator.tui.screens.intake import QuickCaseScreen
+
+        self.push_screen(QuickCaseScreen())
 
     def report_error(self, exc: BaseException) -> None:
         """Show an error from a worker: a user's error in their words, anything else briefly
@@ -321,29 +346,21 @@ class MediatorApp(KeysInOrder, App[int], inherit_bindings=False):
     def action_new_case(self) -> None:
         self.new_case()
 
-    #: screens that take (services) or (services, paths)
-    _WITH_PATHS = {"SyncScreen", "ImportScreen", "ImportLogScreen", "ConflictsScreen",
-                   "LedgerImportScreen"}
-
     def action_open_screen(self, module: str, name: str) -> None:
         """Dashboard, sync and ledger import: pushed over the current mode."""
         if self.has_office is False:
             return
-        screen = self._screen_class(module, name)
-        if screen is None:
-            return
+        screen = _feature_screen(module, name)
         if isinstance(self.screen, screen):
             return
-        if name in self._WITH_PATHS:
-            self.push_screen(screen(self.services, self.paths))
-        else:
-            self.push_screen(screen(self.services))
+        self.push_screen(screen())
 
     def open_report(self, kind: str) -> None:
         """工作概览 with the export form set to ``kind``."""
-        screen = self._screen_class("dashboard", "DashboardScreen")
-        if screen is not None and self.has_office is not False:
-            self.push_screen(screen(self.services, kind=kind))
+        from mediator.tui.screens.dashboard import DashboardScreen
+
+        if self.has_office is not False:
+            self.push_screen(DashboardScreen(kind=kind))
 
     def action_command_palette(self) -> None:
         """Ctrl+P: the palette, in the user's language."""
@@ -366,20 +383,18 @@ class MediatorApp(KeysInOrder, App[int], inherit_bindings=False):
         operator); the language applies at the next start."""
         if config is not None:
             self.config = config
-        if self.paths is not None:
-            save_config(self.paths.config_file, self.config)
+        save_config(self.paths.config_file, self.config)
         self.theme = THEMES.get(self.config.theme, self.theme)
         if self.config.operator and self.config.operator != self.operator:
             self.operator = self.config.operator
             self.services = Services(self.db, self.operator, today=self._today)
-        for screen in list(self._data_views):
-            changed = getattr(screen, "settings_changed", None)
+        for view in list(self._data_views):
+            changed = getattr(view, "settings_changed", None)
             if changed is not None:
                 changed()
 
     def action_screenshot_to_file(self) -> None:
-        folder = self.paths.data if self.paths is not None else Path.cwd()
-        path = self.save_screenshot(path=str(folder))
+        path = self.save_screenshot(path=str(self.paths.data))
         self.notify(t("tui.app.screenshot_saved", path=path), markup=False)
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
@@ -415,6 +430,36 @@ class MediatorApp(KeysInOrder, App[int], inherit_bindings=False):
         yield SystemCommand(t("tui.cmd.quit"), t("tui.cmd.quit_help"), self.action_quit)
 
 
-def open_demo(paths: Paths) -> Database:
-    """The demo database file (created if missing)."""
-    return open_database(paths.demo_db, backups=paths.backups)
+def _feature_screen(module: str, name: str) -> type[Screen[Any]]:
+    """The class of a screen opened from the keys or the palette (F5, F6, F7), imported on
+    first use: reports, sync and the ledger reader are not needed for the first frame."""
+    if module == "dashboard":
+        from mediator.tui.screens import dashboard
+
+        screen: type[Screen[Any]] = getattr(dashboard, name)
+    elif module == "sync":
+        from mediator.tui.screens import sync
+
+        screen = getattr(sync, name)
+    elif module == "ledger_import":
+        from mediator.tui.screens import ledger_import
+
+        screen = getattr(ledger_import, name)
+    else:
+        raise ValueError(f"no screen module {module!r}")
+    return screen
+
+
+def create_app(db: Database, paths: Paths, *, operator: str = "", config: Config | None = None,
+               today: date | Callable[[], date] | None = None, ask_operator: bool = False,
+               notices: Sequence[str] = (),
+               first_screen: FirstScreen | None = None) -> MediatorApp:
+    """The app as the ``mediator`` command builds it, and as the tests build it: one factory,
+    so what a test drives is what a clerk runs. ``config`` None reads ``paths.config_file``;
+    ``today`` a fixed date or clock (tests, snapshots) or None for the real clock; ``notices``
+    the CLI's start-up warnings, said again on screen; ``first_screen`` opened over the case
+    list at start."""
+    app = MediatorApp(db, operator, paths, today=today, config=config, ask_operator=ask_operator,
+                      first_screen=first_screen)
+    app.startup_notices = tuple(notices)
+    return app

@@ -15,21 +15,22 @@ from textual.widgets.option_list import Option
 from mediator.core.enums import CaseState
 from mediator.core.queries import CaseFilter
 from mediator.i18n import t
+from mediator.tui.base import MediatorNode
 from mediator.tui.text import plain
 
 LIMIT = 8
 
 
-class CaseLookup(Provider):
+class CaseLookup(MediatorNode, Provider):
     """Cases matching what was typed (the same search as the case list)."""
 
     async def search(self, query: str) -> Hits:
-        app = self.app
-        if not query.strip() or getattr(app, "has_office", None) is False:
+        app = self.mediator
+        if not query.strip() or app.has_office is False:
             return
         try:
             page = await asyncio.to_thread(
-                app.services.list_cases, CaseFilter(query=query), None, LIMIT)  # type: ignore[attr-defined]
+                app.services.list_cases, CaseFilter(query=query), None, LIMIT)
         except Exception:  # noqa: BLE001 - a failed lookup simply shows no cases
             return
         for rank, row in enumerate(page.rows):
@@ -37,7 +38,7 @@ class CaseLookup(Provider):
             label.append("  ")
             label.append(plain(row.parties, limit=60))
             label.append(f"  {CaseState(row.state).label}", style="dim")
-            yield Hit(0.9 - rank * 0.01, label, partial(app.open_case, row.id),  # type: ignore[attr-defined]
+            yield Hit(0.9 - rank * 0.01, label, partial(app.open_case, row.id),
                       text=f"{row.case_no} {row.parties}", help=t("tui.cmd.open_case_help"))
 
 
@@ -45,7 +46,7 @@ class CaseLookup(Provider):
 REPORTS = ("weekly", "monthly", "ledger", "screening", "subsidy")
 
 
-class ReportCommands(Provider):
+class ReportCommands(MediatorNode, Provider):
     """Every report by its Chinese or English name (周报, 月报, 台账, 排查, 以案定补, weekly ...):
     the overview opens with its export form set to that report."""
 
@@ -54,20 +55,20 @@ class ReportCommands(Provider):
                  t(f"tui.cmd.report_words.{kind}")) for kind in REPORTS]
 
     async def discover(self) -> Hits:
-        if getattr(self.app, "has_office", None) is False:
+        if self.mediator.has_office is False:
             return
         for kind, title, words in self._commands():
-            yield DiscoveryHit(title, partial(self.app.open_report, kind),  # type: ignore[attr-defined]
+            yield DiscoveryHit(title, partial(self.mediator.open_report, kind),
                                help=t("tui.cmd.report_help", words=words))
 
     async def search(self, query: str) -> Hits:
-        if getattr(self.app, "has_office", None) is False:
+        if self.mediator.has_office is False:
             return
         matcher = self.matcher(query)
         for kind, title, words in self._commands():
             score = max(matcher.match(title), matcher.match(words))
             if score > 0:
-                yield Hit(score, matcher.highlight(title), partial(self.app.open_report, kind),  # type: ignore[attr-defined]
+                yield Hit(score, matcher.highlight(title), partial(self.mediator.open_report, kind),
                           text=title, help=t("tui.cmd.report_help", words=words))
 
 

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from mediator.core.errors import MediatorError
-from mediator.core.files import atomic_write, replace
+from mediator.core.files import atomic_write, remove, replace
 
 FORMAT_VERSION = 1
 
@@ -82,6 +82,6 @@ class DraftStore:
         return Draft(name=name, saved_at=saved, form=form)
 
     def delete(self, name: str) -> None:
-        with contextlib.suppress(FileNotFoundError):
-            self.path(name).unlink()
+        """Gone (no error when it already was), retried while another program holds it."""
+        remove(self.path(name))
 

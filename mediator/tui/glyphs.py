@@ -19,7 +19,6 @@ from functools import lru_cache
 from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
-from textual.app import App
 from textual.color import Color
 from textual.filter import LineFilter
 
@@ -30,11 +29,6 @@ KEY_NAMES = {"⏎": "Enter", "↑": "Up", "↓": "Down", "←": "Left", "→": "
 
 _REVERSE = Style(reverse=True)
 _NOT_REVERSE = Style(reverse=False)
-
-
-def is_safe(app: App[object]) -> bool:
-    """Whether ``app`` draws with safe glyphs (a plain Textual app never does)."""
-    return bool(getattr(app, "safe_glyphs", False))
 
 
 @lru_cache(maxsize=4096)

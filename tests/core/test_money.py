@@ -1,52 +1,43 @@
-"""大写 amounts: a table up to 亿 with 角 and 分."""
+"""One money formatter (mediator.core.money) for the case file, the reports, the documents and
+the CLI: each place showed amounts its own way before; the table pins what they all showed."""
 
 from __future__ import annotations
 
 import pytest
 
-from mediator.core.money import yuan_upper
-
-TABLE = [
-    (0, "零元整"),
-    (5, "伍分"),
-    (50, "伍角"),
-    (55, "伍角伍分"),
-    (100, "壹元整"),
-    (105, "壹元零伍分"),
-    (150, "壹元伍角"),
-    (1000, "壹拾元整"),
-    (1010, "壹拾元壹角"),
-    (1500, "壹拾伍元整"),
-    (10100, "壹佰零壹元整"),
-    (100000, "壹仟元整"),
-    (100100, "壹仟零壹元整"),
-    (1000000, "壹万元整"),
-    (1001000, "壹万零壹拾元整"),
-    (1005050, "壹万零伍拾元伍角"),
-    (1010000, "壹万零壹佰元整"),
-    (1100000, "壹万壹仟元整"),
-    (10000000, "壹拾万元整"),
-    (10010000, "壹拾万零壹佰元整"),
-    (100000000, "壹佰万元整"),
-    (100100000, "壹佰万零壹仟元整"),
-    (1000000000, "壹仟万元整"),
-    (1000100000, "壹仟万零壹仟元整"),
-    (10000000000, "壹亿元整"),
-    (10000000005, "壹亿元零伍分"),
-    (10000000100, "壹亿零壹元整"),
-    (10001000000, "壹亿零壹万元整"),
-    (10010000000, "壹亿零壹拾万元整"),
-    (12345678901, "壹亿贰仟叁佰肆拾伍万陆仟柒佰捌拾玖元零壹分"),
-    (1234567890123, "壹佰贰拾叁亿肆仟伍佰陆拾柒万捌仟玖佰零壹元贰角叁分"),
-    (99999999999, "玖亿玖仟玖佰玖拾玖万玖仟玖佰玖拾玖元玖角玖分"),
-]
+from mediator.core.money import fen_to_yuan, format_fen
 
 
-@pytest.mark.parametrize(("fen", "upper"), TABLE)
-def test_capitals(fen: int, upper: str) -> None:
-    assert yuan_upper(fen) == upper
+@pytest.mark.parametrize(("fen", "plain", "signed"), [
+    (0, "0.00", "0.00"),
+    (1, "0.01", "+0.01"),
+    (5, "0.05", "+0.05"),
+    (-5, "-0.05", "-0.05"),
+    (100, "1.00", "+1.00"),
+    (50000, "500.00", "+500.00"),
+    (-150, "-1.50", "-1.50"),
+    (12345, "123.45", "+123.45"),
+    (123456, "1,234.56", "+1,234.56"),
+    (300000, "3,000.00", "+3,000.00"),
+    (123456789, "1,234,567.89", "+1,234,567.89"),
+    (-123456789, "-1,234,567.89", "-1,234,567.89"),
+    (99_999_999_999_99, "99,999,999,999.99", "+99,999,999,999.99"),
+])
+def test_format_fen(fen: int, plain: str, signed: str) -> None:
+    assert format_fen(fen) == plain
+    assert format_fen(fen, sign=True) == signed
 
 
-def test_negative_refused() -> None:
-    with pytest.raises(ValueError):
-        yuan_upper(-1)
+@pytest.mark.parametrize("fen", [0, 1, 5, -5, 99, 100, 12345, 123456, -123456789, 10**13 + 7])
+def test_same_text_as_each_place_showed_before(fen: int) -> None:
+    """The TUI's integer format_yuan, the reports' and documents' ``{fen / 100:,.2f}`` and the
+    reports' signed ``{fen / 100:+,.2f}`` (zero as 0.00): one answer for every amount."""
+    sign = "-" if fen < 0 else ""
+    tui = f"{sign}{abs(fen) // 100:,}.{abs(fen) % 100:02d}"
+    assert format_fen(fen) == tui == f"{fen / 100:,.2f}"
+    assert format_fen(fen, sign=True) == (f"{fen / 100:+,.2f}" if fen else "0.00")
+
+
+def test_fen_to_yuan_is_the_spreadsheet_number() -> None:
+    assert [fen_to_yuan(f) for f in (0, 5, -150, 123456)] == [0.0, 0.05, -1.5, 1234.56]
+    assert fen_to_yuan(123456) == round(123456 / 100, 2)

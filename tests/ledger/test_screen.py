@@ -1,4 +1,4 @@
-"""The 导入原有台账 screen, driven with Pilot in a small app (the shell pushes it the same way)."""
+"""The 导入原有台账 screen, driven with Pilot in the real app (pushed as F7 pushes it)."""
 
 from __future__ import annotations
 
@@ -6,24 +6,19 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import text
-from textual.app import App
 from textual.widgets import Button, DataTable, Input, ProgressBar, Select, Static
 
 from mediator.tui.screens.ledger_import import LedgerImportScreen, LedgerTree
 from tests.ledger import ledgers as L
+from tests.tui.case_harness import app_on
 
 
-class Harness(App[None]):
-    def __init__(self, services: Any, start: Path) -> None:
-        super().__init__()
-        self.services, self.start = services, start
-        self.result: Any = "not dismissed"
-
-    def on_mount(self) -> None:
-        def done(report: Any) -> None:
-            self.result = report
-
-        self.push_screen(LedgerImportScreen(self.services, None, start_dir=self.start), done)
+async def open_ledger(pilot: Any, start: Path) -> list[Any]:
+    """Push the screen over the case list; the list receives what it is dismissed with."""
+    results: list[Any] = []
+    pilot.app.push_screen(LedgerImportScreen(start_dir=start), results.append)
+    await pilot.pause()
+    return results
 
 
 async def settle(pilot: Any) -> None:
@@ -58,8 +53,9 @@ def count(svc: Any) -> int:
 async def test_preview_then_import(svc, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     svc.add_mediator("王调解")
     path = L.ledger_a(tmp_path / "[bold]台账.xlsx")  # markup in a file name stays literal
-    app = Harness(svc, tmp_path)
+    app = app_on(svc, None)
     async with app.run_test(size=(140, 60)) as pilot:
+        results = await open_ledger(pilot, tmp_path)
         screen = app.screen
         assert isinstance(screen, LedgerImportScreen)
         assert screen.query_one("#ledger-run", Button).disabled
@@ -100,7 +96,7 @@ async def test_preview_then_import(svc, tmp_path: Path) -> None:  # type: ignore
         assert count(svc) == 6
         await pilot.press("escape")
         await pilot.pause()
-    assert app.result is not None and app.result.existing == 6
+    assert len(results) == 1 and results[0].existing == 6
 
 
 async def test_pick_in_tree_and_errors(svc, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
@@ -109,8 +105,9 @@ async def test_pick_in_tree_and_errors(svc, tmp_path: Path) -> None:  # type: ig
     L.ledger_d(folder / "d.csv")
     (folder / "notes.docx").write_text("x")
     (tmp_path / "broken.xlsx").write_bytes(b"PK\x03\x04 not really")
-    app = Harness(svc, folder)
+    app = app_on(svc, None)
     async with app.run_test(size=(140, 60)) as pilot:
+        await open_ledger(pilot, folder)
         screen = app.screen
         await click(pilot, "#ledger-preview")  # nothing typed yet
         await pilot.pause()

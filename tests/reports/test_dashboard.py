@@ -1,29 +1,28 @@
-"""The dashboard screen, driven with Pilot in a small app of its own (the app shell pushes it
-with ``app.push_screen(DashboardScreen(app.services))``)."""
+"""The dashboard screen, driven with Pilot in the real app, opened first (F5 pushes it the same
+way)."""
 
 from __future__ import annotations
 
 import unicodedata
 from pathlib import Path
+from typing import Any
 
 import openpyxl
-from textual.app import App
 from textual.widgets import Button, DataTable, Input, ProgressBar, Select, Static
 
+from mediator.core.paths import resolve_paths
 from mediator.reports.periods import parse_week
 from mediator.reports.stats import TrendPoint
+from mediator.tui.app import MediatorApp
 from mediator.tui.screens.dashboard import DashboardScreen, trend_chart, type_chart
+from tests.tui.case_harness import app_on
 
 from .conftest import PARTY_NAMES, TODAY
 
 
-class DashApp(App[None]):
-    def __init__(self, services) -> None:  # type: ignore[no-untyped-def]
-        super().__init__()
-        self.services = services
-
-    def on_mount(self) -> None:
-        self.push_screen(DashboardScreen(self.services))
+def dash_app(services: Any) -> MediatorApp:
+    """The app on ``services``' database, the dashboard open; folders in MEDIATOR_HOME."""
+    return app_on(services, DashboardScreen, resolve_paths())
 
 
 def _cells(table: DataTable) -> list[list[str]]:  # type: ignore[type-arg]
@@ -44,7 +43,7 @@ async def _loaded(pilot) -> DashboardScreen:  # type: ignore[no-untyped-def]
 
 
 async def test_week_against_last_week_trend_types_overdue(known) -> None:  # type: ignore[no-untyped-def]
-    app = DashApp(known.svc)
+    app = dash_app(known.svc)
     async with app.run_test(size=(140, 60)) as pilot:
         screen = await _loaded(pilot)
         rows = {r[0]: r[1:] for r in _cells(screen.query_one("#dash-week", DataTable))}
@@ -67,7 +66,7 @@ async def test_week_against_last_week_trend_types_overdue(known) -> None:  # typ
 
 
 async def test_export_with_progress_and_path(known, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    app = DashApp(known.svc)
+    app = dash_app(known.svc)
     folder = tmp_path / "导出 报表"
     async with app.run_test(size=(140, 60)) as pilot:
         screen = await _loaded(pilot)
@@ -100,7 +99,7 @@ async def test_export_with_progress_and_path(known, tmp_path: Path) -> None:  # 
 
 
 async def test_export_error_in_chinese(known, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    app = DashApp(known.svc)
+    app = dash_app(known.svc)
     async with app.run_test(size=(140, 60)) as pilot:
         screen = await _loaded(pilot)
         screen.query_one("#dash-period", Input).value = "2025-W53"
@@ -121,7 +120,7 @@ async def test_export_goes_to_the_exports_folder_and_opens_it(known, monkeypatch
     monkeypatch.setattr(desktop.shutil, "which", lambda tool: f"/usr/bin/{tool}")
     monkeypatch.setattr(desktop.subprocess, "Popen", lambda argv, **kw: opened.append(Path(argv[1])))
     exports = Path(os.environ["MEDIATOR_HOME"]) / "exports"
-    app = DashApp(known.svc)
+    app = dash_app(known.svc)
     async with app.run_test(size=(140, 60)) as pilot:
         screen = await _loaded(pilot)
         assert screen.query_one("#dash-folder", Input).value == str(exports)
@@ -147,7 +146,7 @@ async def test_a_report_open_in_wps_keeps_the_form_with_the_message(known, tmp_p
     held = folder / "青石镇人民调解周报_2026-W47.xlsx"
     held.write_bytes(b"last week's report")
     windows_rules.hold(held)
-    app = DashApp(known.svc)
+    app = dash_app(known.svc)
     async with app.run_test(size=(140, 60)) as pilot:
         screen = await _loaded(pilot)
         screen.query_one("#dash-period", Input).value = "2026-W47"

@@ -1,26 +1,24 @@
-"""The sync screens, driven with Pilot in a small App (the real shell pushes the same screens
-with ``app.push_screen(SyncScreen(app.services, app.paths))``), checked against the files
-written and the databases."""
+"""The sync screens, driven with Pilot in the real app (built as the ``mediator`` command builds
+it, the screen under test opened first), checked against the files written and the
+databases."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from sqlalchemy import text
-from textual.app import App
 from textual.widgets import Button, DataTable, Input, Select, SelectionList, Static
 
 from mediator.core.backup import copy_database
+from mediator.core.config import Config
+from mediator.tui.app import MediatorApp, create_app
 from mediator.tui.screens.sync import ConflictsScreen, ImportLogScreen, ImportScreen, SyncScreen
 
 
-class Harness(App[None]):
-    def __init__(self, screen: Any) -> None:
-        super().__init__()
-        self.first = screen
-
-    def on_mount(self) -> None:
-        self.push_screen(self.first)
+def office_app(office: Any, first_screen: Any = None, operator: str = "") -> MediatorApp:
+    """The app on one office's database, folders and clock."""
+    return create_app(office.db, office.paths, operator=operator or office.svc.operator,
+                      today=office.svc.today, config=Config(), first_screen=first_screen)
 
 
 async def settle(pilot) -> None:  # type: ignore[no-untyped-def]
@@ -35,7 +33,7 @@ def static_text(screen, selector: str) -> str:  # type: ignore[no-untyped-def]
 
 async def test_export_to_a_usb_folder(net) -> None:
     net.t1.register(3)
-    app = Harness(SyncScreen(net.t1.svc, net.t1.paths))
+    app = office_app(net.t1, SyncScreen)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         screen = app.screen
@@ -60,7 +58,7 @@ async def test_export_without_a_stick_goes_to_the_exports_folder(net, monkeypatc
     monkeypatch.setattr(desktop.shutil, "which", lambda tool: f"/usr/bin/{tool}")
     monkeypatch.setattr(desktop.subprocess, "Popen", lambda argv, **kw: opened.append(argv[1]))
     net.t1.register(2)
-    app = Harness(SyncScreen(net.t1.svc, net.t1.paths))
+    app = office_app(net.t1, SyncScreen)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         screen = app.screen
@@ -79,7 +77,7 @@ async def test_export_without_a_stick_goes_to_the_exports_folder(net, monkeypatc
 
 
 async def test_export_to_a_missing_folder_says_so(net, tmp_path) -> None:
-    app = Harness(SyncScreen(net.t1.svc, net.t1.paths))
+    app = office_app(net.t1, SyncScreen)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         app.screen.query_one("#sync-folder", Input).value = str(tmp_path / "没有插U盘")
@@ -96,7 +94,7 @@ async def test_import_files_from_a_stick_with_per_file_report(net) -> None:
     net.t1.export(net.stick)
     net.t2.export(net.stick)
     (net.stick / "坏文件.mdsync").write_bytes(b"not a package")
-    app = Harness(ImportScreen(net.county.svc, net.county.paths, str(net.stick)))
+    app = office_app(net.county, lambda: ImportScreen(str(net.stick)))
     async with app.run_test(size=(140, 40)) as pilot:
         await settle(pilot)
         files = app.screen.query_one("#import-files", SelectionList)
@@ -113,7 +111,7 @@ async def test_import_files_from_a_stick_with_per_file_report(net) -> None:
         assert s.exec(text("SELECT count(*) FROM dispute_case WHERE deleted = 0")).one()[0] == 5
 
     # the log screen lists both imports
-    app = Harness(ImportLogScreen(net.county.svc, net.county.paths))
+    app = office_app(net.county, ImportLogScreen)
     async with app.run_test(size=(140, 40)) as pilot:
         await settle(pilot)
         table = app.screen.query_one(DataTable)
@@ -139,7 +137,7 @@ async def test_conflicts_screen_shows_and_resolves(net, tmp_path) -> None:
     net.county.sync.import_files([t1.export(tmp_path / "b.mdsync").path])
     conflicts = net.county.sync.conflicts()
     assert conflicts
-    app = Harness(ConflictsScreen(net.county.svc, net.county.paths))
+    app = office_app(net.county, ConflictsScreen)
     async with app.run_test(size=(140, 40)) as pilot:
         await settle(pilot)
         table = app.screen.query_one(DataTable)
@@ -160,7 +158,7 @@ async def test_names_with_markup_are_shown_literally(office_factory, net) -> Non
     net.county.trust(evil)
     evil.register(1)
     evil.export(net.stick)
-    app = Harness(ImportScreen(net.county.svc, net.county.paths, str(net.stick)))
+    app = office_app(net.county, lambda: ImportScreen(str(net.stick)))
     async with app.run_test(size=(160, 40)) as pilot:
         await settle(pilot)
         await pilot.click("#import-run")
@@ -173,9 +171,7 @@ async def test_names_with_markup_are_shown_literally(office_factory, net) -> Non
 async def test_county_filters_by_township_and_takes_over_a_case(net) -> None:
     """The real app on a county database: an office filter (absent at a township), township
     cases read-only, and 承接 (l) opening the county's own linked case."""
-    from mediator.core.config import Config
     from mediator.core.queries import CaseFilter
-    from mediator.tui.app import MediatorApp
     from mediator.tui.screens.case_file import CaseFileScreen
     from mediator.tui.screens.cases import CasesScreen
     from mediator.tui.widgets.case_list import CaseList
@@ -187,7 +183,7 @@ async def test_county_filters_by_township_and_takes_over_a_case(net) -> None:
     net.t1.svc.transfer_case(passed_up, "西湖区人民调解委员会", "涉及两个乡镇")
     t2_cases = net.t2.register(2)
     net.county.sync.import_files([net.t1.export(net.stick).path, net.t2.export(net.stick).path])
-    app = MediatorApp(net.county.db, "西湖操作员", net.county.paths, today=TODAY, config=Config())
+    app = office_app(net.county, operator="西湖操作员")
     async with app.run_test(size=(140, 40)) as pilot:
         await settle(pilot)
         assert isinstance(app.screen, CasesScreen)
@@ -220,13 +216,10 @@ async def test_county_filters_by_township_and_takes_over_a_case(net) -> None:
 
 
 async def test_township_has_no_office_filter(net) -> None:
-    from mediator.core.config import Config
-    from mediator.tui.app import MediatorApp
 
-    from .conftest import TODAY
 
     net.t1.register(1)
-    app = MediatorApp(net.t1.db, "青石操作员", net.t1.paths, today=TODAY, config=Config())
+    app = office_app(net.t1, operator="青石操作员")
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         assert not app.screen.query_one("#f-office", Select).display
@@ -241,7 +234,7 @@ async def test_crafted_headers_are_reported_per_file_and_the_rest_imported(net) 
     data = good.read_bytes()
     (net.stick / "0-nested.mdsync").write_bytes(crafted(data, "nested lists"))
     (net.stick / "1-payload.mdsync").write_bytes(crafted(data, "payload a list"))
-    app = Harness(ImportScreen(net.county.svc, net.county.paths, str(net.stick)))
+    app = office_app(net.county, lambda: ImportScreen(str(net.stick)))
     async with app.run_test(size=(160, 40)) as pilot:
         await settle(pilot)
         await pilot.click("#import-run")
@@ -262,7 +255,7 @@ async def test_import_log_shows_a_hostile_week_literally(net) -> None:
     net.county.sync.import_files([net.t1.export(net.stick).path])
     with net.county.db.write() as s:
         s.exec(text("UPDATE import_log SET week = :w"), params={"w": "\x1b[2J\x07W48"})
-    app = Harness(ImportLogScreen(net.county.svc, net.county.paths))
+    app = office_app(net.county, ImportLogScreen)
     async with app.run_test(size=(160, 40)) as pilot:
         await settle(pilot)
         week = str(app.screen.query_one(DataTable).get_row_at(0)[2])

@@ -1,6 +1,6 @@
-"""A tiny App for testing the intake, quick-case and case-file screens on their own: it offers
-what those screens need from the real app (``services``, ``paths``, ``open_case``) and nothing
-else, so these tests do not depend on the app shell."""
+"""Helpers for the intake, quick-case and case-file tests. The app under test is the real one,
+built by the factory the ``mediator`` command uses (``create_app``), with the screen under test
+opened first over the case list."""
 
 from __future__ import annotations
 
@@ -10,10 +10,13 @@ from pathlib import Path
 from typing import Any
 
 from textual.app import App
-from textual.screen import Screen
+from textual.message import Message
 
+from mediator.core.config import Config
 from mediator.core.paths import Paths
 from mediator.core.services import Services
+from mediator.tui.app import FirstScreen, MediatorApp, create_app
+from mediator.tui.messages import CasesChanged
 
 
 def make_paths(root: Path) -> Paths:
@@ -25,36 +28,30 @@ def make_paths(root: Path) -> Paths:
     ).ensure()
 
 
-class Harness(App[None]):
-    """Pushes one screen at start; ``open_case`` pushes the case file like MediatorApp does."""
+def app_on(svc: Services, first_screen: FirstScreen | None, paths: Paths | None = None,
+           **kw: Any) -> MediatorApp:
+    """The app on ``svc``'s database, operator and clock, ``first_screen`` open. Without
+    ``paths`` the app's folders (drafts, settings) go beside the database."""
+    if paths is None:
+        paths = make_paths(Path(svc.db.path).parent / "home")
+    kw.setdefault("config", Config())
+    return create_app(svc.db, paths, operator=svc.operator, today=svc.today,
+                      first_screen=first_screen, **kw)
 
-    TITLE = "mediator"
 
-    def __init__(
-        self,
-        services: Services,
-        paths: Paths | None = None,
-        first: Callable[[Harness], Screen[Any]] | None = None,
-    ) -> None:
-        super().__init__()
-        self.services = services
-        self.paths = paths
-        self._first = first
-        self.changes: list[Any] = []
-        self.opened: list[str] = []
+class Changes:
+    """Every ``CasesChanged`` the screens posted: ``app.run_test(message_hook=changes)``."""
 
-    def on_mount(self) -> None:
-        if self._first is not None:
-            self.push_screen(self._first(self))
+    def __init__(self) -> None:
+        self.messages: list[CasesChanged] = []
 
-    def open_case(self, case_id: str) -> None:
-        from mediator.tui.screens.case_file import CaseFileScreen
+    def __call__(self, message: Message) -> None:
+        if isinstance(message, CasesChanged):
+            self.messages.append(message)
 
-        self.opened.append(case_id)
-        self.push_screen(CaseFileScreen(self.services, case_id))
-
-    def on_cases_changed(self, message: Any) -> None:
-        self.changes.append(message)
+    @property
+    def case_ids(self) -> list[str | None]:
+        return [m.case_id for m in self.messages]
 
 
 def fixed(d: date) -> Callable[[], date]:

@@ -7,7 +7,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from case_harness import Harness, choose_action, field_error, settle, shown, type_in
+from case_harness import Changes, app_on, choose_action, field_error, settle, shown, type_in
 from rich.console import Console
 from sqlalchemy import text
 from textual.widgets import Checkbox, DataTable, Input, Static, TextArea
@@ -21,6 +21,7 @@ from mediator.core.enums import (
     RiskGrade,
 )
 from mediator.core.inputs import AgreementInput, ObligationInput
+from mediator.tui.app import MediatorApp
 from mediator.tui.dialogs.agreement import AgreementDialog, InstalmentList, RecordPerformanceDialog
 from mediator.tui.dialogs.case_actions import RoutesBox
 from mediator.tui.screens.case_file import (
@@ -37,8 +38,8 @@ from mediator.tui.widgets.picker import CycleChoice
 TODAY_ISO = "2026-11-23"
 
 
-def file_app(svc: Any, case_id: str) -> Harness:
-    return Harness(svc, None, lambda app: CaseFileScreen(app.services, case_id))
+def file_app(svc: Any, case_id: str) -> MediatorApp:
+    return app_on(svc, lambda: CaseFileScreen(case_id))
 
 
 def audit_count(db: Any) -> int:
@@ -50,7 +51,7 @@ def events_of(svc: Any, case_id: str) -> list[str]:
     return [e.kind for e in svc.case_file(case_id).events]
 
 
-async def discard(pilot: Any, app: Harness) -> None:
+async def discard(pilot: Any, app: MediatorApp) -> None:
     """Esc on a dialog with typed text, and 放弃 on the question it asks."""
     from mediator.tui.dialogs.base import ConfirmDialog
 
@@ -61,7 +62,7 @@ async def discard(pilot: Any, app: Harness) -> None:
     await settle(pilot, app)
 
 
-async def submit(pilot: Any, app: Harness) -> None:
+async def submit(pilot: Any, app: MediatorApp) -> None:
     await pilot.press("ctrl+s")
     await settle(pilot, app)
 
@@ -71,7 +72,8 @@ async def test_case_from_acceptance_to_archive_with_an_oral_agreement(
 ) -> None:
     case = make_case()
     app = file_app(svc, case.id)
-    async with app.run_test(size=(100, 30)) as pilot:
+    changes = Changes()
+    async with app.run_test(size=(100, 30), message_hook=changes) as pilot:
         await settle(pilot, app)
         screen = app.screen
         assert screen.actions[:2] == ["ACCEPT", "REFUSE"]
@@ -80,7 +82,7 @@ async def test_case_from_acceptance_to_archive_with_an_oral_agreement(
         await choose_action(pilot, app, "ACCEPT")
         await submit(pilot, app)
         assert svc.case_file(case.id).case.state == CaseState.ACCEPTED.name
-        assert app.changes and app.changes[-1].case_id == case.id
+        assert changes.case_ids[-1:] == [case.id]
 
         dialog = await choose_action(pilot, app, "NOTICE")
         await type_in(pilot, dialog.field("note").widget, "已口头告知双方权利义务")

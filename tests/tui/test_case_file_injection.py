@@ -8,7 +8,7 @@ import html
 import re
 from typing import Any
 
-from case_harness import Harness, choose_action, make_paths, settle, type_in
+from case_harness import app_on, choose_action, make_paths, settle, type_in
 from rich.console import Console
 
 from mediator.core.enums import AgreementForm, DisputeType, PartyRole
@@ -121,7 +121,7 @@ def assert_inert(styles: list[Any]) -> None:
 
 async def test_case_file_shows_hostile_text_literally(svc: Any) -> None:
     case_id = seed(svc)
-    app = Harness(svc, None, lambda a: CaseFileScreen(a.services, case_id))
+    app = app_on(svc, lambda: CaseFileScreen(case_id))
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot, app)
         screen = app.screen
@@ -194,7 +194,7 @@ async def test_case_file_shows_hostile_text_literally(svc: Any) -> None:
 async def test_intake_shows_hostile_names_literally(svc: Any, tmp_path: Any) -> None:
     seed(svc)
     paths = make_paths(tmp_path / "home")
-    app = Harness(svc, paths, lambda a: IntakeScreen(a.services))
+    app = app_on(svc, IntakeScreen, paths)
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot, app)
         first = app.screen.query(PartyEditor).first()

@@ -6,7 +6,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from case_harness import Harness, freeze_cursors, settle
+from case_harness import app_on, freeze_cursors, settle
 
 from mediator.core.enums import AgreementForm, FollowUpMethod, FollowUpResult
 from mediator.core.inputs import AgreementInput, ObligationInput
@@ -64,7 +64,7 @@ def a_case(svc: Any, make_case: Any) -> str:
 def test_case_file_snapshot(snap_compare: Any, svc: Any, make_case: Any, lang: str) -> None:
     case_id = a_case(svc, make_case)
     set_language(lang)
-    app = Harness(svc, None, lambda a: CaseFileScreen(a.services, case_id))
+    app = app_on(svc, lambda: CaseFileScreen(case_id))
 
     async def ready(pilot: Any) -> None:
         await settle(pilot, app)

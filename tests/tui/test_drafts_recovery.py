@@ -12,7 +12,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from case_harness import Harness, make_paths, settle
+from case_harness import app_on, make_paths, settle
 from textual.widgets import Input, TextArea
 
 from mediator.tui.dialogs.base import ConfirmDialog
@@ -22,14 +22,14 @@ from mediator.tui.widgets.party_editor import PartyEditor
 
 TODAY = date(2026, 11, 23)
 
-# 登记 driven by Pilot in another process (the test harness app, which starts faster than the
-# whole shell; test_intake_shell.py covers the way there through the shell).
+# 登记 driven by Pilot in another process (the app opened on 登记, as the tests build it;
+# test_intake_shell.py covers the way there through the case list's keys).
 CHILD = r"""
 import asyncio, sys
 from datetime import date
 from pathlib import Path
 sys.path.insert(0, sys.argv[2])
-from case_harness import Harness, make_paths, settle, type_in
+from case_harness import app_on, make_paths, settle, type_in
 from mediator.core.db import open_database
 from mediator.core.services import Services
 from mediator.tui.screens.intake import IntakeScreen
@@ -38,7 +38,7 @@ async def main():
     paths = make_paths(Path(sys.argv[1]))
     db = open_database(paths.db)
     services = Services(db, "王调解", today=lambda: date(2026, 11, 23))
-    app = Harness(services, paths, lambda a: IntakeScreen(a.services))
+    app = app_on(services, IntakeScreen, paths)
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot, app)
         screen = app.screen
@@ -101,7 +101,7 @@ async def test_killed_mid_entry_then_draft_restored(tmp_path: Path) -> None:
     app_db = open_database(paths.db)
     try:
         services = Services(app_db, "王调解", today=lambda: TODAY)
-        app = Harness(services, paths, lambda a: IntakeScreen(a.services))
+        app = app_on(services, IntakeScreen, paths)
         async with app.run_test(size=(100, 30)) as pilot:
             await settle(pilot, app)
             assert isinstance(app.screen, ConfirmDialog)  # "发现未保存的登记"
@@ -133,7 +133,7 @@ async def test_enter_or_esc_on_the_recovery_question_keeps_the_draft(tmp_path: P
         services = Services(db, "王调解", today=lambda: TODAY)
         services.init_office("青石镇人民调解委员会", "青石", "330106001")
         store = DraftStore(drafts_folder(paths.data))
-        typing = Harness(services, paths, lambda a: IntakeScreen(a.services))
+        typing = app_on(services, IntakeScreen, paths)
         async with typing.run_test(size=(100, 30)) as pilot:
             await settle(pilot, typing)
             await type_in(pilot, typing.screen.query_one("#facts"), "邻居滴水纠纷")
@@ -144,7 +144,7 @@ async def test_enter_or_esc_on_the_recovery_question_keeps_the_draft(tmp_path: P
         draft = store.load(DRAFT_NAME)
         assert draft is not None and draft.form["details"]["facts"] == "邻居滴水纠纷"
 
-        app = Harness(services, paths, lambda a: IntakeScreen(a.services))
+        app = app_on(services, IntakeScreen, paths)
         async with app.run_test(size=(100, 30)) as pilot:
             await settle(pilot, app)
             assert isinstance(app.screen, ConfirmDialog)

@@ -6,12 +6,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from case_harness import Harness, field_error, field_message, make_paths, settle, type_in
+from case_harness import Changes, app_on, field_error, field_message, make_paths, settle, type_in
 from sqlalchemy import text
 from textual.widgets import Checkbox, Input, TextArea
 
 from mediator.core.enums import CaseState, DisputeType, Gender, PartyRole
 from mediator.core.inputs import CaseInput, PartyInput
+from mediator.tui.app import MediatorApp
 from mediator.tui.dialogs.base import ChooseDialog, ConfirmDialog
 from mediator.tui.drafts import DraftStore, drafts_folder
 from mediator.tui.screens.case_file import CaseFileScreen
@@ -35,11 +36,11 @@ def paths(tmp_path: Path) -> Any:
     return make_paths(tmp_path / "家 home")
 
 
-def intake_app(svc: Any, paths: Any) -> Harness:
-    return Harness(svc, paths, lambda app: IntakeScreen(app.services))
+def intake_app(svc: Any, paths: Any) -> MediatorApp:
+    return app_on(svc, IntakeScreen, paths)
 
 
-def editors(app: Harness) -> list[PartyEditor]:
+def editors(app: MediatorApp) -> list[PartyEditor]:
     return list(app.screen.query(PartyEditor))
 
 
@@ -57,7 +58,8 @@ async def fill_party(
 
 async def test_register_a_case_with_two_parties(refs: Any, paths: Any) -> None:
     app = intake_app(refs, paths)
-    async with app.run_test(size=(100, 30)) as pilot:
+    changes = Changes()
+    async with app.run_test(size=(100, 30), message_hook=changes) as pilot:
         await settle(pilot, app)
         screen = app.screen
         assert isinstance(screen, IntakeScreen)
@@ -89,8 +91,8 @@ async def test_register_a_case_with_two_parties(refs: Any, paths: Any) -> None:
 
         assert isinstance(app.screen, CaseFileScreen)
         case_id = app.screen.case_id
-        assert app.opened == [case_id]
-        assert [m.case_id for m in app.changes] == [case_id]
+        assert [s.case_id for s in app.screen_stack if isinstance(s, CaseFileScreen)] == [case_id]
+        assert changes.case_ids == [case_id]
     cf = refs.case_file(case_id)
     assert CaseState(cf.case.state) is CaseState.REGISTERED
     assert cf.case.dispute_type == DisputeType.NEIGHBOUR.name
@@ -270,7 +272,7 @@ async def test_draft_saved_while_typing_and_esc_asks_before_discarding(
         await pilot.press("escape")  # nothing typed yet: leaves without asking
         await pilot.pause()
         assert not isinstance(app.screen, (IntakeScreen, ConfirmDialog))
-        app.push_screen(IntakeScreen(refs))
+        app.push_screen(IntakeScreen())
         await settle(pilot, app)
         await fill_party(pilot, editors(app)[0], "[bold]张三", idno=ID_ZHANG)
         await type_in(pilot, app.screen.query_one("#facts", TextArea), "滴水纠纷")

@@ -6,11 +6,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from case_harness import Harness, field_error, make_paths, settle, type_in
+from case_harness import app_on, field_error, make_paths, settle, type_in
 from sqlalchemy import text
 from textual.widgets import Checkbox, Input
 
 from mediator.core.enums import AgreementForm, CaseState, DisputeType
+from mediator.tui.app import MediatorApp
 from mediator.tui.screens.case_file import CaseFileScreen
 from mediator.tui.screens.intake import QuickCaseScreen, QuickDoneDialog
 
@@ -27,8 +28,8 @@ def paths(tmp_path: Path) -> Any:
     return make_paths(tmp_path / "home")
 
 
-def quick_app(svc: Any, paths: Any) -> Harness:
-    return Harness(svc, paths, lambda app: QuickCaseScreen(app.services))
+def quick_app(svc: Any, paths: Any) -> MediatorApp:
+    return app_on(svc, QuickCaseScreen, paths)
 
 
 def count_cases(db: Any) -> int:
@@ -36,7 +37,7 @@ def count_cases(db: Any) -> int:
         return s.exec(text("SELECT count(*) FROM dispute_case")).scalar_one()  # type: ignore[call-overload]
 
 
-async def type_and_tab(pilot: Any, app: Harness, wid: str, value: str) -> None:
+async def type_and_tab(pilot: Any, app: MediatorApp, wid: str, value: str) -> None:
     """Type into the focused field (which must be ``wid``), then Tab on."""
     assert app.focused is not None and (app.focused.id == wid or app.focused.parent.id == wid), (
         wid,

@@ -19,9 +19,10 @@ TODAY = date(2026, 11, 23)
 
 async def test_new_case_and_quick_case_from_the_shell(svc: Any, db: Any, tmp_path: Path) -> None:
     from mediator.core.config import Config
-    from mediator.tui.app import MediatorApp
+    from mediator.tui.app import create_app
 
-    app = MediatorApp(db, "王调解", make_paths(tmp_path / "home"), today=TODAY, config=Config())
+    app = create_app(db, make_paths(tmp_path / "home"), operator="王调解", today=TODAY,
+                     config=Config())
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot, app)
         home = app.screen

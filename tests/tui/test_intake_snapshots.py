@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from case_harness import Harness, freeze_cursors, make_paths, settle, type_in
+from case_harness import app_on, freeze_cursors, make_paths, settle, type_in
 
 from mediator.i18n import set_language
 from mediator.tui.screens.intake import IntakeScreen
@@ -26,7 +26,7 @@ def refs(svc: Any) -> Any:
 @pytest.mark.parametrize("lang", ["zh_CN", "en"])
 def test_intake_snapshot(snap_compare: Any, refs: Any, tmp_path: Path, lang: str) -> None:
     set_language(lang)
-    app = Harness(refs, make_paths(tmp_path / "home"), lambda a: IntakeScreen(a.services))
+    app = app_on(refs, IntakeScreen, make_paths(tmp_path / "home"))
 
     async def fill(pilot: Any) -> None:
         await settle(pilot, app)

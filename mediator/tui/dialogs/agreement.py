@@ -18,8 +18,9 @@ from textual.widgets import Button, Static
 
 from mediator.core.enums import AgreementForm, JudicialResult
 from mediator.core.errors import ValidationError
+from mediator.core.money import format_fen
 from mediator.core.rules import Action, judicial_deadline
-from mediator.core.services import AgreementInput, CaseFile, ObligationInput, Outcome, Services
+from mediator.core.services import AgreementInput, CaseFile, ObligationInput, Outcome
 from mediator.core.validate import normalise
 from mediator.i18n import t
 from mediator.tui.dialogs.base import enum_select, plain_input, text_area
@@ -30,7 +31,6 @@ from mediator.tui.widgets.form import (
     ParsedInput,
     amount_input,
     date_input,
-    format_yuan,
 )
 from mediator.tui.widgets.inputs import Input
 from mediator.tui.widgets.select import Select
@@ -214,8 +214,8 @@ class RecordPerformanceDialog(CaseDialog):
 
     action = Action.RECORD_PERFORMANCE
 
-    def __init__(self, services: Services, cf: CaseFile, obligation_id: str | None = None) -> None:
-        super().__init__(services, cf)
+    def __init__(self, cf: CaseFile, obligation_id: str | None = None) -> None:
+        super().__init__(cf)
         self.open_items = [o for o in cf.obligations if o.performed_on is None]
         self.obligation_id = obligation_id
 
@@ -227,7 +227,7 @@ class RecordPerformanceDialog(CaseDialog):
                     "caseact.obligation_label",
                     n=o.seq,
                     due=o.due_on.isoformat(),
-                    amount=format_yuan(o.amount_fen),
+                    amount=format_fen(o.amount_fen),
                 )
             )
             if o.description:

@@ -20,20 +20,21 @@ from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widget import Widget
 from textual.widgets import Button, Label, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
-from textual.worker import Worker, WorkerState
 
 from mediator.core.errors import MediatorError, ValidationError, ValidationErrors
-from mediator.core.services import Services
 from mediator.i18n import t
-from mediator.tui.widgets.bindings import localise_bindings
+from mediator.tui.base import MediatorModal
+from mediator.tui.bindings import translate_bindings
 from mediator.tui.widgets.checkbox import Checkbox
 from mediator.tui.widgets.form import FormField, ParsedInput, clear_errors, find_field
 from mediator.tui.widgets.inputs import Input
 from mediator.tui.widgets.select import Select
+from mediator.tui.work import WorkFailed, post_result
 
 R = TypeVar("R")
 
@@ -58,7 +59,7 @@ def unexpected(exc: BaseException) -> str:
     return f"{t('caseact.unexpected', error=summary(exc))} {where_logged()}"
 
 
-class FormDialog(ModalScreen[R]):
+class FormDialog(MediatorModal[R]):
     """A dialog made of FormFields whose 确定 runs one service call in a thread worker."""
 
     DEFAULT_CSS = DIALOG_CSS.replace("{cls}", "FormDialog")
@@ -72,10 +73,9 @@ class FormDialog(ModalScreen[R]):
     title_text: str = ""
     ok_label: str = ""
 
-    def __init__(self, services: Services) -> None:
+    def __init__(self) -> None:
         super().__init__()
-        localise_bindings(self)
-        self.services = services
+        translate_bindings(self)
         self.busy = False
 
     # --- to implement --------------------------------------------------------------------
@@ -255,21 +255,29 @@ class FormDialog(ModalScreen[R]):
         self.query_one("#ok", Button).disabled = True
         self._run(call)
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="dialog-submit")
-    def _run(self, call: Callable[[], Any]) -> Any:
-        return call()
+    class Done(Message):
+        """The dialog's service call returned ``result`` (what the dialog dismisses with)."""
 
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        if event.worker.group != "dialog-submit":
+        def __init__(self, result: Any) -> None:
+            super().__init__()
+            self.result = result
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="dialog-submit")
+    def _run(self, call: Callable[[], Any]) -> None:
+        post_result(self, "dialog-submit", call, self.Done)
+
+    def on_form_dialog_done(self, message: Done) -> None:
+        message.stop()
+        self.busy = False
+        self.dismiss(message.result)
+
+    def on_work_failed(self, message: WorkFailed) -> None:
+        if message.group != "dialog-submit":
             return
-        if event.state is WorkerState.SUCCESS:
-            self.busy = False
-            self.dismiss(event.worker.result)
-        elif event.state in (WorkerState.ERROR, WorkerState.CANCELLED):
-            self.busy = False
-            self.query_one("#ok", Button).disabled = False
-            if event.worker.error is not None:
-                self.show_error(event.worker.error)
+        message.stop()
+        self.busy = False
+        self.query_one("#ok", Button).disabled = False
+        self.show_error(message.error)
 
     @on(Input.Submitted)
     def _enter(self, event: Input.Submitted) -> None:
@@ -337,7 +345,7 @@ class ConfirmDialog(ModalScreen[bool]):
         safe: bool = False,
     ) -> None:
         super().__init__()
-        localise_bindings(self)
+        translate_bindings(self)
         self.title_text, self.message, self.yes, self.no = title, message, yes, no
         self.yes_variant = yes_variant
         self.safe = safe
@@ -386,7 +394,7 @@ class ChooseDialog(ModalScreen[str | None]):
         close_label: str = "",
     ) -> None:
         super().__init__()
-        localise_bindings(self)
+        translate_bindings(self)
         self.title_text, self.rows, self.message = title, list(rows), message
         self.close_label = close_label or t("caseact.close")
 

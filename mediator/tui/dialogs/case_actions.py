@@ -19,7 +19,7 @@ from textual.widgets import Static
 from mediator.core.enums import Route
 from mediator.core.errors import ValidationError
 from mediator.core.rules import Action
-from mediator.core.services import CaseFile, Outcome, Services
+from mediator.core.services import CaseFile, Outcome
 from mediator.core.validate import normalise
 from mediator.i18n import t
 from mediator.tui.dialogs.base import ConfirmDialog, FormDialog, plain_input, text_area
@@ -33,8 +33,8 @@ class CaseDialog(FormDialog[Outcome | None]):
     action: Action | None = None
     action_title: str = ""
 
-    def __init__(self, services: Services, cf: CaseFile) -> None:
-        super().__init__(services)
+    def __init__(self, cf: CaseFile) -> None:
+        super().__init__()
         self.cf = cf
         self.case_id = cf.case.id
         name = self.action_title or (self.action.label if self.action else "")

@@ -11,7 +11,7 @@ from typing import Any
 
 from textual import work
 from textual.app import ComposeResult
-from textual.worker import Worker, WorkerState
+from textual.message import Message
 
 from mediator.core.enums import PartyRole
 from mediator.core.models import Party
@@ -21,6 +21,7 @@ from mediator.i18n import t
 from mediator.tui.dialogs.case_actions import CaseDialog
 from mediator.tui.widgets.case_details import CaseDetailsForm, References, load_references
 from mediator.tui.widgets.party_editor import PartyEditor
+from mediator.tui.work import WorkFailed, post_result
 
 _ENUM_FIELDS = ("dispute_type", "source", "risk_grade", "petition_channel")
 
@@ -43,18 +44,27 @@ class EditCaseDialog(CaseDialog):
         details.load(details.from_case(self.cf.case))
         self._load_references()  # (Textual runs FormDialog.on_mount too: it focuses a field)
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="edit-refs")
-    def _load_references(self) -> References:
-        return load_references(self.services, include_inactive=True)
+    class ReferencesLoaded(Message):
+        def __init__(self, refs: References) -> None:
+            super().__init__()
+            self.refs = refs
 
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+    @work(thread=True, exclusive=True, exit_on_error=False, group="edit-refs")
+    def _load_references(self) -> None:
+        post_result(self, "edit-refs",
+                    lambda: load_references(self.services, include_inactive=True),
+                    self.ReferencesLoaded)
+
+    def on_edit_case_dialog_references_loaded(self, message: ReferencesLoaded) -> None:
+        details = self.query_one("#details", CaseDetailsForm)
+        self.program_change(lambda: details.set_references(message.refs))
+
+    def on_work_failed(self, message: WorkFailed) -> None:
         # Textual also calls FormDialog's handler (every class in the MRO gets the message),
-        # which deals with the submit worker; calling super() here would close the dialog twice.
-        if event.worker.group == "edit-refs" and event.state is WorkerState.SUCCESS:
-            details = self.query_one("#details", CaseDetailsForm)
-            self.program_change(lambda: details.set_references(event.worker.result))
-        elif event.worker.group == "edit-refs" and event.state is WorkerState.ERROR:
-            self.show_error(event.worker.error or RuntimeError())
+        # which deals with the submit worker only
+        if message.group == "edit-refs":
+            message.stop()
+            self.show_error(message.error)
 
     def changes(self) -> dict[str, Any]:
         parsed = self.query_one("#details", CaseDetailsForm).parse()
@@ -86,10 +96,10 @@ class PartyDialog(CaseDialog):
 
     action = Action.EDIT
 
-    def __init__(self, services: Services, cf: CaseFile, party: Party | None = None) -> None:
+    def __init__(self, cf: CaseFile, party: Party | None = None) -> None:
         self.party = party
         self.action_title = t("casefile.party_edit") if party else t("casefile.party_add")
-        super().__init__(services, cf)
+        super().__init__(cf)
 
     def form(self) -> ComposeResult:
         p = self.party
@@ -103,7 +113,7 @@ class PartyDialog(CaseDialog):
                 "phone": p.phone or "",
                 "address": p.address or "",
             }
-        yield PartyEditor(self.services, 0, data, role=PartyRole.RESPONDENT, id="party")
+        yield PartyEditor(0, data, role=PartyRole.RESPONDENT, id="party")
 
     def on_mount(self) -> None:
         editor = self.query_one("#party", PartyEditor)

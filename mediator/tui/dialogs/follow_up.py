@@ -11,7 +11,7 @@ from textual.app import ComposeResult
 from mediator.core.enums import FollowUpMethod, FollowUpResult, FollowUpType
 from mediator.core.errors import ValidationError
 from mediator.core.rules import Action
-from mediator.core.services import CaseFile, Outcome, Services
+from mediator.core.services import CaseFile, Outcome
 from mediator.i18n import t
 from mediator.tui.dialogs.base import enum_select, text_area
 from mediator.tui.dialogs.case_actions import CaseDialog
@@ -56,9 +56,9 @@ class ScheduleFollowUpDialog(CaseDialog):
 class CompleteFollowUpDialog(CaseDialog):
     action_title = ""
 
-    def __init__(self, services: Services, cf: CaseFile, follow_up_id: str | None = None) -> None:
+    def __init__(self, cf: CaseFile, follow_up_id: str | None = None) -> None:
         self.action_title = t("casefile.action.COMPLETE_FOLLOW_UP")
-        super().__init__(services, cf)
+        super().__init__(cf)
         self.open_items = [f for f in cf.follow_ups if f.done_on is None]
         self.follow_up_id = follow_up_id
 

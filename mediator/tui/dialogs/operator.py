@@ -17,8 +17,8 @@ from textual.widgets import Button, Label, Static
 
 from mediator.core.validate import normalise_line
 from mediator.i18n import t
+from mediator.tui.bindings import translate_bindings
 from mediator.tui.dialogs.base import DIALOG_CSS
-from mediator.tui.widgets.bindings import localise_bindings
 from mediator.tui.widgets.inputs import Input
 
 #: the longest operator name kept (a person's name; the audit trail repeats it on every entry)
@@ -33,7 +33,7 @@ class OperatorDialog(ModalScreen[str | None]):
 
     def __init__(self) -> None:
         super().__init__()
-        localise_bindings(self)
+        translate_bindings(self)
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):

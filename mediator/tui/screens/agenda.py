@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.cells import cell_len
 from rich.segment import Segment
@@ -22,7 +22,6 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.message import Message
-from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, Label, Static
 
 from mediator.core.enums import FollowUpMethod, FollowUpResult
@@ -32,6 +31,7 @@ from mediator.core.queries import AgendaItem
 from mediator.core.rules import DeadlineKind
 from mediator.core.validate import parse_date
 from mediator.i18n import t
+from mediator.tui.base import MediatorModal, MediatorScreen
 from mediator.tui.bindings import translate_bindings
 from mediator.tui.messages import CasesChanged
 from mediator.tui.text import clip, fit, literal, plain
@@ -40,6 +40,10 @@ from mediator.tui.widgets.inputs import Input
 from mediator.tui.widgets.line_table import LineTable
 from mediator.tui.widgets.nav import NavBar
 from mediator.tui.widgets.select import Select
+from mediator.tui.work import WorkFailed, post_result
+
+if TYPE_CHECKING:
+    from mediator.core.services import Outcome
 
 DAYS = 7
 PARTIES_CELLS = 24
@@ -92,7 +96,7 @@ def item_key(item: AgendaItem) -> str:
 class AgendaList(LineTable):
     """Agenda items under group headings, drawn line by line (busy offices have thousands)."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("enter", "select", "tui.key.agenda_act")]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("enter", "select", "tui.key.agenda_act", id="agenda_list.select")]
 
     def __init__(self, today: date, *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -151,10 +155,10 @@ class AgendaList(LineTable):
         return segments
 
 
-class AgendaScreen(Screen[None]):
+class AgendaScreen(MediatorScreen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("o", "open_case", "tui.key.open_case"),
-        Binding("ctrl+r", "reload", "tui.key.reload", show=False),
+        Binding("o", "open_case", "tui.key.open_case", id="agenda.open_case"),
+        Binding("ctrl+r", "reload", "tui.key.reload", show=False, id="agenda.reload"),
     ]
 
     def __init__(self) -> None:
@@ -165,11 +169,11 @@ class AgendaScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield NavBar("agenda")
         yield Static(Content(t("tui.agenda.loading")), id="agenda-summary")
-        yield AgendaList(self.app.services.today(), id="agenda")  # type: ignore[attr-defined]
+        yield AgendaList(self.services.today(), id="agenda")
         yield Footer()
 
     def on_mount(self) -> None:
-        self.app.watch_data(self)  # type: ignore[attr-defined]
+        self.mediator.watch_data(self)
         self.query_one(AgendaList).focus()
         self.reload()
 
@@ -189,14 +193,12 @@ class AgendaScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="agenda", exit_on_error=False)
     def reload(self) -> None:
-        try:
-            items = self.app.services.agenda(days=DAYS, limit=LIMIT)  # type: ignore[attr-defined]
-            self.post_message(AgendaLoaded(items))
-        except Exception as exc:  # noqa: BLE001
-            self.app.call_from_thread(self.app.report_error, exc)  # type: ignore[attr-defined]
+        # an error is not handled here: it reaches the app, which reports it
+        post_result(self, "agenda", lambda: self.services.agenda(days=DAYS, limit=LIMIT),
+                    AgendaLoaded)
 
     def on_agenda_loaded(self, msg: AgendaLoaded) -> None:
-        today = self.app.services.today()  # type: ignore[attr-defined]
+        today = self.services.today()
         agenda = self.query_one(AgendaList)
         agenda.today = today
         current = agenda.current
@@ -237,19 +239,19 @@ class AgendaScreen(Screen[None]):
         if item.follow_up_id:
             self.app.push_screen(CompleteFollowUp(item))
         else:
-            self.app.open_case(item.case_id)  # type: ignore[attr-defined]
+            self.mediator.open_case(item.case_id)
 
     def action_open_case(self) -> None:
         item = self.current_item()
         if item is not None:
-            self.app.open_case(item.case_id)  # type: ignore[attr-defined]
+            self.mediator.open_case(item.case_id)
 
 
-class CompleteFollowUp(ModalScreen[bool]):
+class CompleteFollowUp(MediatorModal[bool]):
     """回访完成: result, how it was done, when, and what was found."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "tui.key.cancel"),
-                Binding("ctrl+s", "save", "tui.key.save")]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "tui.key.cancel", id="agenda_done.cancel"),
+                Binding("ctrl+s", "save", "tui.key.save", id="agenda_done.save")]
 
     def __init__(self, item: AgendaItem) -> None:
         super().__init__()
@@ -277,7 +279,7 @@ class CompleteFollowUp(ModalScreen[bool]):
                              compact=True)
             with Horizontal(classes="form-row"):
                 yield Label(Content(t("tui.fu.done_on")))
-                yield Input(value=self.app.services.today().isoformat(), id="fu-date",  # type: ignore[attr-defined]
+                yield Input(value=self.services.today().isoformat(), id="fu-date",
                             compact=True, placeholder=t("tui.fu.date_hint"))
             with Horizontal(classes="form-row"):
                 yield Label(Content(t("tui.fu.note")))
@@ -314,7 +316,7 @@ class CompleteFollowUp(ModalScreen[bool]):
             return
         try:
             done_on = parse_date(self.query_one("#fu-date", Input).value,
-                                 self.app.services.today())  # type: ignore[attr-defined]
+                                 self.services.today())
         except ValidationError as exc:
             self._error(exc.message)
             self.query_one("#fu-date", Input).focus()
@@ -325,19 +327,24 @@ class CompleteFollowUp(ModalScreen[bool]):
 
     @work(thread=True, exclusive=True, group="fu-save", exit_on_error=False)
     def _save(self, result: FollowUpResult, method: FollowUpMethod, done_on: date, note: str) -> None:
-        assert self.item.follow_up_id is not None
-        try:
-            outcome = self.app.services.complete_follow_up(  # type: ignore[attr-defined]
-                self.item.follow_up_id, result, method, note, done_on=done_on)
-        except MediatorError as exc:
-            self.app.call_from_thread(self._error, exc.message)
-            return
-        except Exception as exc:  # noqa: BLE001
-            self.app.call_from_thread(self.app.report_error, exc)  # type: ignore[attr-defined]
-            return
-        self.app.call_from_thread(self._done, outcome.case_id)
+        follow_up_id = self.item.follow_up_id
+        assert follow_up_id is not None
+        post_result(self, "fu-save", lambda: self.services.complete_follow_up(
+            follow_up_id, result, method, note, done_on=done_on), self.Done)
 
-    def _done(self, case_id: str) -> None:
+    class Done(Message):
+        def __init__(self, outcome: Outcome) -> None:
+            super().__init__()
+            self.outcome = outcome
+
+    def on_work_failed(self, message: WorkFailed) -> None:
+        """A user's error under the form; anything else goes on to the app's report."""
+        if isinstance(message.error, MediatorError):
+            message.stop()
+            self._error(message.error.message)
+
+    def on_complete_follow_up_done(self, message: Done) -> None:
+        case_id = message.outcome.case_id
         self.app.post_message(CasesChanged(case_id))
         self.app.notify(t("tui.fu.saved"), markup=False)
         self.dismiss(True)

@@ -14,6 +14,7 @@ handful of Rich tables, so a case with 50 timeline entries opens in a few millis
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
 from datetime import date
 from functools import partial
 from typing import Any
@@ -28,10 +29,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import Screen
+from textual.message import Message
 from textual.widgets import Header, Label, OptionList, Static
 from textual.widgets.option_list import Option
-from textual.worker import Worker, WorkerState
 
 from mediator.core import rules
 from mediator.core.enums import (
@@ -53,9 +53,12 @@ from mediator.core.enums import (
 )
 from mediator.core.errors import MediatorError
 from mediator.core.models import Party
+from mediator.core.money import format_fen
 from mediator.core.privacy import mask_id, mask_phone
 from mediator.core.services import CaseFile, Outcome, Services
 from mediator.i18n import t
+from mediator.tui.base import MediatorScreen
+from mediator.tui.bindings import translate_bindings
 from mediator.tui.dialogs import (
     ACTION_DIALOGS,
     PartyDialog,
@@ -64,10 +67,10 @@ from mediator.tui.dialogs import (
 )
 from mediator.tui.dialogs.base import ConfirmDialog, unexpected
 from mediator.tui.messages import CasesChanged
-from mediator.tui.widgets.bindings import localise_bindings
+from mediator.tui.text import literal, plain
 from mediator.tui.widgets.data_table import DataTable
 from mediator.tui.widgets.footer import Footer
-from mediator.tui.widgets.form import format_yuan, literal, plain
+from mediator.tui.work import WorkFailed, post_result
 
 BADGE_SOON_DAYS = 3
 
@@ -106,7 +109,7 @@ def _value(value: Any) -> Text:
         return value
     if isinstance(value, date):
         return Text(value.isoformat())
-    return literal(value)
+    return literal(value, one_line=False)
 
 
 # --------------------------------------------------------------------------------------------
@@ -116,7 +119,7 @@ def _value(value: Any) -> Text:
 def render_title(cf: CaseFile) -> Text:
     case = cf.case
     out = Text()
-    out.append(literal(case.case_no, "bold"))
+    out.append(literal(case.case_no, "bold", one_line=False))
     out.append("  ")
     out.append(f" {CaseState(case.state).label} ", style="reverse")
     nearest = rules.nearest_deadline(cf.deadlines)
@@ -141,7 +144,7 @@ def render_warnings(cf: CaseFile) -> Text | None:
         if i:
             out.append("\n")
         out.append("! ", style="bold yellow")
-        out.append(literal(w.message, "yellow"))
+        out.append(literal(w.message, "yellow", one_line=False))
     return out
 
 
@@ -154,8 +157,8 @@ def _long(value: str | None, full: bool) -> Text:
     if not value:
         return _value(value)
     if full or len(value) <= PREVIEW_CHARS:
-        return literal(value)
-    out = literal(value[:PREVIEW_CHARS])
+        return literal(value, one_line=False)
+    out = literal(value[:PREVIEW_CHARS], one_line=False)
     out.append(" " + t("casefile.more", n=len(value)), style="dim italic")
     return out
 
@@ -185,7 +188,7 @@ def render_details(cf: CaseFile, full: bool = False) -> RenderableType:
         t("casefile.f.persons"),
         _value(case.persons_involved),
         t("casefile.f.amount"),
-        _value(t("casefile.yuan", yuan=format_yuan(case.amount_fen)) if case.amount_fen else None),
+        _value(t("casefile.yuan", yuan=format_fen(case.amount_fen)) if case.amount_fen else None),
     )
     g.add_row(
         t("casefile.f.risk"),
@@ -284,11 +287,11 @@ def party_cells(p: Party, today: date, revealed: bool) -> tuple[Text, ...]:
     phone = (p.phone if revealed else mask_phone(p.phone)) if p.phone else ""
     return (
         Text(_label(PartyRole, p.role)),
-        literal(p.name, "bold"),
+        literal(p.name, "bold", one_line=False),
         who,
-        literal(number),
-        literal(phone),
-        literal(p.address or ""),
+        literal(number, one_line=False),
+        literal(phone, one_line=False),
+        literal(p.address or "", one_line=False),
     )
 
 
@@ -305,7 +308,7 @@ def render_agreement(cf: CaseFile, today: date) -> RenderableType | None:
     )
     g.add_row(
         t("casefile.f.amount"),
-        _value(t("casefile.yuan", yuan=format_yuan(ag.amount_fen)) if ag.amount_fen else None),
+        _value(t("casefile.yuan", yuan=format_fen(ag.amount_fen)) if ag.amount_fen else None),
         t("casefile.f.perform_by"),
         _value(ag.perform_by),
     )
@@ -353,20 +356,20 @@ def render_agreement(cf: CaseFile, today: date) -> RenderableType | None:
                 )
                 if o.proof:
                     status.append(" ")
-                    status.append(literal(o.proof, "dim"))
+                    status.append(literal(o.proof, "dim", one_line=False))
             else:
                 days = (o.due_on - today).days
                 d = rules.Deadline(rules.DeadlineKind.PERFORMANCE, o.due_on, days)
                 status = Text(d.badge(), style=deadline_style(d))
             what = Text()
             if o.obligor:
-                what.append(literal(o.obligor, "bold"))
+                what.append(literal(o.obligor, "bold", one_line=False))
                 what.append(" ")
-            what.append(literal(o.description))
+            what.append(literal(o.description, one_line=False))
             ob.add_row(
                 Text(f"{o.seq}.", style="dim"),
                 Text(o.due_on.isoformat()),
-                Text(format_yuan(o.amount_fen) if o.amount_fen else ""),
+                Text(format_fen(o.amount_fen) if o.amount_fen else ""),
                 what,
                 status,
             )
@@ -397,7 +400,7 @@ def render_follow_ups(cf: CaseFile, today: date) -> RenderableType | None:
             status = Text(d.badge(), style=deadline_style(d))
         if f.note:
             status.append("  ")
-            status.append(literal(f.note, "dim"))
+            status.append(literal(f.note, "dim", one_line=False))
         g.add_row(Text(f.due_on.isoformat()), Text(_label(FollowUpType, f.kind)), status)
     return g
 
@@ -419,19 +422,19 @@ def render_timeline(cf: CaseFile, full: bool = False) -> RenderableType:
         head.append("  ")
         head.append(set_cell_size(_label(EventKind, e.kind), TIMELINE_KIND_WIDTH), style="cyan")
         head.append("  ")
-        head.append(literal(e.summary, "bold" if e.kind == EventKind.STATE.name else ""))
+        head.append(literal(e.summary, "bold" if e.kind == EventKind.STATE.name else "", one_line=False))
         if e.state_to and e.kind == EventKind.STATE.name:
             target = _label(CaseState, e.state_to)
             if target != e.summary:      # not "Registered -> Registered"
                 head.append(f" -> {target}", style="dim")
         if e.operator:
             head.append(" ")
-            head.append(literal(f"（{e.operator}）", "dim"))
+            head.append(literal(f"（{e.operator}）", "dim", one_line=False))
         parts.append(head)
         body = Text()
         extra = [x for x in (e.place, e.participants) if x]
         if extra:
-            body.append(literal("  ".join(extra), "dim"))
+            body.append(literal("  ".join(extra), "dim", one_line=False))
         if e.body:
             if extra:
                 body.append("\n")
@@ -474,7 +477,27 @@ class CaseActionsProvider(Provider):
 # screen
 
 
-class CaseFileScreen(Screen[None]):
+@dataclass
+class CaseFileLoaded(Message):
+    cf: CaseFile
+
+
+@dataclass
+class PartyRevealed(Message):
+    party: Party
+
+
+@dataclass
+class LinkedCaseOpened(Message):
+    outcome: Outcome
+
+
+@dataclass
+class PartyRemoved(Message):
+    outcome: Outcome
+
+
+class CaseFileScreen(MediatorScreen[None]):
     DEFAULT_CSS = """
     CaseFileScreen #cf-head { height: auto; padding: 0 1; background: $boost; }
     CaseFileScreen #cf-warnings { display: none; height: auto; }
@@ -514,10 +537,9 @@ class CaseFileScreen(Screen[None]):
     COMMANDS = {CaseActionsProvider}
     AUTO_FOCUS = "#cf-actions"
 
-    def __init__(self, services: Services, case_id: str) -> None:
+    def __init__(self, case_id: str) -> None:
         super().__init__()
-        localise_bindings(self)
-        self.services = services
+        translate_bindings(self)
         self.case_id = case_id
         self.cf: CaseFile | None = None
         self.revealed: set[str] = set()
@@ -570,36 +592,31 @@ class CaseFileScreen(Screen[None]):
         self._load()
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="cf-load")
-    def _load(self) -> CaseFile:
-        return self.services.case_file(self.case_id)
+    def _load(self) -> None:
+        post_result(self, "cf-load", lambda: self.services.case_file(self.case_id),
+                    CaseFileLoaded)
 
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        group = event.worker.group
-        if group == "cf-load":
-            if event.state is WorkerState.SUCCESS:
-                self.show(event.worker.result)
-                self.load_seconds = time.perf_counter() - self._load_started
-            elif event.state is WorkerState.ERROR:
-                self.show_failure(event.worker.error)
-        elif group == "cf-reveal":
-            if event.state is WorkerState.SUCCESS:
-                party = event.worker.result
-                self.revealed.add(party.id)
-                self._update_party(party)
-            elif event.state is WorkerState.ERROR:
-                self.notify(self._message(event.worker.error), severity="error", markup=False)
-        elif group == "cf-open-linked":
-            if event.state is WorkerState.SUCCESS:
-                outcome = event.worker.result
-                self.app.post_message(CasesChanged(outcome.case_id))
-                self.app.open_case(outcome.case_id)  # type: ignore[attr-defined]
-            elif event.state is WorkerState.ERROR:
-                self.notify(self._message(event.worker.error), severity="error", markup=False)
-        elif group == "cf-remove-party":
-            if event.state is WorkerState.SUCCESS:
-                self._after_change(event.worker.result)
-            elif event.state is WorkerState.ERROR:
-                self.notify(self._message(event.worker.error), severity="error", markup=False)
+    def on_case_file_loaded(self, message: CaseFileLoaded) -> None:
+        self.show(message.cf)
+        self.load_seconds = time.perf_counter() - self._load_started
+
+    def on_party_revealed(self, message: PartyRevealed) -> None:
+        self.revealed.add(message.party.id)
+        self._update_party(message.party)
+
+    def on_linked_case_opened(self, message: LinkedCaseOpened) -> None:
+        self.app.post_message(CasesChanged(message.outcome.case_id))
+        self.mediator.open_case(message.outcome.case_id)
+
+    def on_party_removed(self, message: PartyRemoved) -> None:
+        self._after_change(message.outcome)
+
+    def on_work_failed(self, message: WorkFailed) -> None:
+        message.stop()
+        if message.group == "cf-load":
+            self.show_failure(message.error)
+        else:
+            self.notify(self._message(message.error), severity="error", markup=False)
 
     @staticmethod
     def _message(exc: BaseException | None) -> str:
@@ -617,7 +634,7 @@ class CaseFileScreen(Screen[None]):
         """Render a loaded case file (also called by tests to time rendering alone)."""
         self.cf = cf
         today = self.services.today()
-        self.sub_title = plain(cf.case.case_no)
+        self.sub_title = plain(cf.case.case_no, one_line=False)
         self.query_one("#cf-error", Static).add_class("-empty")
         self.query_one("#cf-title", Static).update(render_title(cf))
         warnings = render_warnings(cf)
@@ -683,7 +700,7 @@ class CaseFileScreen(Screen[None]):
         self.app.push_screen(
             ConfirmDialog(
                 t("casefile.open_linked_title"),
-                t("casefile.open_linked_message", case=plain(cf.case.case_no)),
+                t("casefile.open_linked_message", case=plain(cf.case.case_no, one_line=False)),
                 t("casefile.open_linked_yes"),
                 t("caseact.cancel"),
             ),
@@ -691,8 +708,9 @@ class CaseFileScreen(Screen[None]):
         )
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="cf-open-linked")
-    def _open_linked(self, case_id: str) -> Outcome:
-        return self.services.open_linked_case(case_id)
+    def _open_linked(self, case_id: str) -> None:
+        post_result(self, "cf-open-linked", lambda: self.services.open_linked_case(case_id),
+                    LinkedCaseOpened)
 
     def action_items(self) -> list[tuple[str, str]]:
         return [(k, action_label(k)) for k in self.actions]
@@ -731,7 +749,7 @@ class CaseFileScreen(Screen[None]):
                     severity="warning",
                 )
             return
-        dialog = ACTION_DIALOGS[key](self.services, self.cf)
+        dialog = ACTION_DIALOGS[key](self.cf)
         self.app.push_screen(dialog, self._after_change)
 
     def _after_change(self, outcome: Outcome | None) -> None:
@@ -760,8 +778,9 @@ class CaseFileScreen(Screen[None]):
         self._reveal(party.id)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="cf-reveal")
-    def _reveal(self, party_id: str) -> Party:
-        return self.services.reveal_party(party_id)
+    def _reveal(self, party_id: str) -> None:
+        post_result(self, "cf-reveal", lambda: self.services.reveal_party(party_id),
+                    PartyRevealed)
 
     def _can_edit(self) -> bool:
         return "EDIT" in self.actions
@@ -771,11 +790,11 @@ class CaseFileScreen(Screen[None]):
         event.stop()
         party = self._selected_party()
         if party is not None and self._can_edit() and self.cf is not None:
-            self.app.push_screen(PartyDialog(self.services, self.cf, party), self._after_change)
+            self.app.push_screen(PartyDialog(self.cf, party), self._after_change)
 
     def action_add_party(self) -> None:
         if self.cf is not None and self._can_edit():
-            self.app.push_screen(PartyDialog(self.services, self.cf), self._after_change)
+            self.app.push_screen(PartyDialog(self.cf), self._after_change)
 
     def action_remove_party(self) -> None:
         party = self._selected_party()
@@ -784,7 +803,7 @@ class CaseFileScreen(Screen[None]):
         self.app.push_screen(
             ConfirmDialog(
                 t("casefile.remove_party_title"),
-                t("casefile.remove_party_message", name=plain(party.name)),
+                t("casefile.remove_party_message", name=plain(party.name, one_line=False)),
                 t("casefile.remove_party_yes"),
                 t("caseact.cancel"),
                 yes_variant="error",
@@ -793,8 +812,9 @@ class CaseFileScreen(Screen[None]):
         )
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="cf-remove-party")
-    def _remove_party(self, party_id: str) -> Outcome:
-        return self.services.remove_party(party_id)
+    def _remove_party(self, party_id: str) -> None:
+        post_result(self, "cf-remove-party", lambda: self.services.remove_party(party_id),
+                    PartyRemoved)
 
 
 __all__ = ["CaseFileScreen", "render_timeline", "render_title"]

@@ -20,7 +20,6 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.content import Content
 from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import Static
 from textual.worker import get_current_worker
 
@@ -28,6 +27,7 @@ from mediator.core.enums import CaseState, DisputeType, RiskGrade
 from mediator.core.queries import CaseFilter, CaseRow, Cursor
 from mediator.core.rules import TERMINAL_STATES
 from mediator.i18n import t
+from mediator.tui.base import MediatorScreen
 from mediator.tui.bindings import translate_bindings
 from mediator.tui.text import plain
 from mediator.tui.widgets.case_list import CaseList
@@ -36,6 +36,7 @@ from mediator.tui.widgets.footer import Footer
 from mediator.tui.widgets.inputs import Input
 from mediator.tui.widgets.nav import NavBar
 from mediator.tui.widgets.select import Select
+from mediator.tui.work import WorkFailed
 
 PAGE = 200
 PAINT_WAIT = 1.0   # seconds the count waits for the first page to be painted, at most
@@ -74,16 +75,24 @@ def state_options() -> list[tuple[Content, str]]:
     return opts + [(Content(s.label), s.name) for s in CaseState]
 
 
-class CasesScreen(Screen[None]):
+class FirstPageFailed(WorkFailed):
+    """The first page of query ``generation`` failed."""
+
+    def __init__(self, group: str, error: BaseException, generation: int) -> None:
+        super().__init__(group, error)
+        self.generation = generation
+
+
+class CasesScreen(MediatorScreen[None]):
     """The case list with its search box and filters."""
 
     #: the list has the focus from the first frame (focusing the search box first, then the
     #: list, built the footer twice)
     AUTO_FOCUS = "#cases"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("slash", "focus_search", "tui.key.search", key_display="/"),
-        Binding("escape", "clear_search", "tui.key.clear", show=False),
-        Binding("ctrl+r", "reload", "tui.key.reload", show=False),
+        Binding("slash", "focus_search", "tui.key.search", key_display="/", id="cases.focus_search"),
+        Binding("escape", "clear_search", "tui.key.clear", show=False, id="cases.clear_search"),
+        Binding("ctrl+r", "reload", "tui.key.reload", show=False, id="cases.reload"),
     ]
 
     def __init__(self) -> None:
@@ -102,7 +111,7 @@ class CasesScreen(Screen[None]):
     # --- layout ------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        app = self.app
+        app = self.mediator
         yield NavBar("cases")
         with Horizontal(id="search-row"):
             yield Input(placeholder=t("tui.cases.search_placeholder"), id="search", compact=True,
@@ -120,12 +129,12 @@ class CasesScreen(Screen[None]):
             yield Select([(Content(r.label), r.name) for r in RiskGrade],
                          prompt=t("tui.cases.f_risk"), id="f-risk", compact=True)
             yield Checkbox(t("tui.cases.f_overdue"), id="f-overdue", compact=True)
-        yield CaseList(today=app.services.today(), risk_colours=app.config.risk_colours,  # type: ignore[attr-defined]
+        yield CaseList(today=app.services.today(), risk_colours=app.config.risk_colours,
                        id="cases")
         yield Footer()
 
     def on_mount(self) -> None:
-        self.app.watch_data(self)  # type: ignore[attr-defined]
+        self.mediator.watch_data(self)
         if self.app.is_headless:
             self.query_one("#search", Input).cursor_blink = False
         self.query_one(CaseList).focus()
@@ -148,7 +157,7 @@ class CasesScreen(Screen[None]):
 
     def settings_changed(self) -> None:
         case_list = self.query_one(CaseList)
-        case_list.set_risk_colours(self.app.config.risk_colours)  # type: ignore[attr-defined]
+        case_list.set_risk_colours(self.config.risk_colours)
 
     # --- the filter ----------------------------------------------------------------------
 
@@ -190,7 +199,7 @@ class CasesScreen(Screen[None]):
         if self._in_flight is None and not self._search_dirty:
             self._open_first = False
             if case_list.current is not None:
-                self.app.open_case(case_list.current.id)  # type: ignore[attr-defined]
+                self.mediator.open_case(case_list.current.id)
         else:
             self._open_first = True
 
@@ -244,6 +253,10 @@ class CasesScreen(Screen[None]):
         self._in_flight = self.generation
         self._load_first(self.generation, self.current_filter(), want, keep_id)
 
+    def on_first_page_failed(self, message: FirstPageFailed) -> None:
+        """The list's query failed: the next query may run (the app reports the error)."""
+        self._first_page_done(message.generation)
+
     def _first_page_done(self, generation: int) -> None:
         if generation != self._in_flight:
             return
@@ -254,7 +267,7 @@ class CasesScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="cases-first", exit_on_error=False)
     def _load_first(self, generation: int, f: CaseFilter, want: int, keep_id: str | None) -> None:
-        svc = self.app.services  # type: ignore[attr-defined]
+        svc = self.services
         rows: list[CaseRow] = []
         cursor: Cursor | None = None
         try:
@@ -272,20 +285,19 @@ class CasesScreen(Screen[None]):
                 return
             self.post_message(CountLoaded(generation, svc.count_cases(f)))
         except Exception as exc:  # noqa: BLE001 - shown to the user, the app keeps running
-            self.app.call_from_thread(self._first_page_done, generation)
-            self.app.call_from_thread(self.app.report_error, exc)  # type: ignore[attr-defined]
+            self.post_message(FirstPageFailed("cases-first", exc, generation))
 
     @work(thread=True, exclusive=True, group="cases-more", exit_on_error=False)
     def _load_more(self, generation: int, f: CaseFilter, after: Cursor) -> None:
         try:
-            page = self.app.services.list_cases(f, after=after, limit=PAGE)  # type: ignore[attr-defined]
+            page = self.services.list_cases(f, after=after, limit=PAGE)
             self.post_message(PageLoaded(generation, page.rows, page.next_cursor, True))
-        except Exception as exc:  # noqa: BLE001
-            self.app.call_from_thread(self.app.report_error, exc)  # type: ignore[attr-defined]
+        except Exception as exc:  # noqa: BLE001 - reported by the app
+            self.post_message(WorkFailed("cases-more", exc))
 
     @work(thread=True, exclusive=True, group="cases-choices", exit_on_error=False)
     def load_choices(self) -> None:
-        svc = self.app.services  # type: ignore[attr-defined]
+        svc = self.services
         try:
             villages = [(plain(v.name), v.code) for v in svc.villages()]
             mediators = [(plain(m.name) + ("" if m.active else t("tui.cases.inactive")), m.id)
@@ -295,8 +307,8 @@ class CasesScreen(Screen[None]):
                        for o in svc.offices()]
             self.post_message(ChoicesLoaded(villages, mediators, office.name if office else "",
                                             offices))
-        except Exception as exc:  # noqa: BLE001
-            self.app.call_from_thread(self.app.report_error, exc)  # type: ignore[attr-defined]
+        except Exception as exc:  # noqa: BLE001 - reported by the app
+            self.post_message(WorkFailed("cases-choices", exc))
 
     def on_page_loaded(self, msg: PageLoaded) -> None:
         if not msg.append:
@@ -323,7 +335,7 @@ class CasesScreen(Screen[None]):
             if self._open_first and self._in_flight is None and not self._search_dirty:
                 self._open_first = False
                 if case_list.current is not None:
-                    self.app.open_case(case_list.current.id)  # type: ignore[attr-defined]
+                    self.mediator.open_case(case_list.current.id)
 
     def on_count_loaded(self, msg: CountLoaded) -> None:
         if msg.generation == self.generation:
@@ -343,7 +355,7 @@ class CasesScreen(Screen[None]):
                 if value is not Select.NULL and any(key == value for _, key in options):
                     select.value = value
         if msg.office:
-            self.app.set_office_title(msg.office)  # type: ignore[attr-defined]
+            self.mediator.set_office_title(msg.office)
 
     @on(CaseList.NeedMore)
     def _need_more(self) -> None:
@@ -352,4 +364,4 @@ class CasesScreen(Screen[None]):
 
     @on(CaseList.Selected)
     def _open(self, event: CaseList.Selected) -> None:
-        self.app.open_case(event.row.id)  # type: ignore[attr-defined]
+        self.mediator.open_case(event.row.id)

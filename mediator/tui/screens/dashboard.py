@@ -1,8 +1,8 @@
 """工作概览 — this week's figures against last week, a 12-week trend, cases by type, the overdue
 cases, and exporting any report with a progress indicator and the path of the file written.
 
-``DashboardScreen(services)`` is pushed onto any app (``app.push_screen(DashboardScreen(
-app.services))``); it needs nothing else from the app. The figures come from
+``DashboardScreen(kind="weekly")`` is pushed over the current mode (F5, the palette's
+导出周报 …); it reads the app's services and paths. The figures come from
 ``mediator.reports.stats.compute`` (the same numbers as the 周报) in a thread worker; the
 charts are drawn with ASCII characters (``#`` registered, ``=`` concluded) and CJK labels only,
 because block and box glyphs are ambiguous-width and break alignment in Chinese terminals.
@@ -24,12 +24,10 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import Button, Label, ProgressBar, Static
 
 from mediator.core.enums import DisputeType
 from mediator.core.errors import MediatorError
-from mediator.core.services import Services
 from mediator.i18n import t
 from mediator.reports.build import KINDS, ReportRequest, change_cells, figure_cell, type_rows
 from mediator.reports.lists import CaseLine, overdue_cases
@@ -37,6 +35,7 @@ from mediator.reports.masking import mask_names_text
 from mediator.reports.model import format_cell
 from mediator.reports.periods import Period, parse_month, parse_week, week_period
 from mediator.reports.stats import Figures, Stats, TrendPoint, compute
+from mediator.tui.base import MediatorScreen
 from mediator.tui.bindings import translate_bindings
 from mediator.tui.text import clip, fit, literal
 from mediator.tui.widgets.checkbox import Checkbox
@@ -133,17 +132,7 @@ class ExportFailed(Message):
     error: BaseException
 
 
-def default_folder(app: object) -> Path:
-    """The exports folder (导出): Documents\\人民调解, where a clerk finds the file."""
-    paths = getattr(app, "paths", None)
-    if paths is None:
-        from mediator.core.paths import resolve_paths
-
-        paths = resolve_paths()
-    return Path(paths.export_folder)
-
-
-class DashboardScreen(Screen[None]):
+class DashboardScreen(MediatorScreen[None]):
     """工作概览 (see the module docstring)."""
 
     DEFAULT_CSS = """
@@ -180,21 +169,24 @@ class DashboardScreen(Screen[None]):
     NARROW = 120
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "back", "tui.dash.key.back"),
-        Binding("ctrl+r", "reload", "tui.dash.key.reload"),
-        Binding("ctrl+e", "export", "tui.dash.key.export"),
+        Binding("escape", "back", "tui.dash.key.back", id="dashboard.back"),
+        Binding("ctrl+r", "reload", "tui.dash.key.reload", id="dashboard.reload"),
+        Binding("ctrl+e", "export", "tui.dash.key.export", id="dashboard.export"),
     ]
 
-    def __init__(self, services: Services, kind: str = "weekly") -> None:
+    def __init__(self, kind: str = "weekly") -> None:
         """``kind``: the report the export form starts with (the palette's 导出周报 …)."""
         super().__init__()
         translate_bindings(self)
-        self.services = services
         self.kind = kind if kind in EXPORT_KINDS else "weekly"
         self.stats: Stats | None = None
         self.written: Path | None = None
 
     # --- layout --------------------------------------------------------------------------
+
+    def default_folder(self) -> Path:
+        """The exports folder (导出): Documents\\人民调解, where a clerk finds the file."""
+        return Path(self.paths.export_folder)
 
     def compose(self) -> ComposeResult:
         yield Static(Content(t("tui.dash.title")), id="dash-title")
@@ -245,7 +237,7 @@ class DashboardScreen(Screen[None]):
         for key in ("case_no", "parties", "type", "mediator", "deadline", "days"):
             overdue.add_column(Text(t(f"tui.dash.col.{key}")), key=key)
         self.query_one("#dash-period", Input).value = self._default_period(self.kind)
-        self.query_one("#dash-folder", Input).value = str(default_folder(self.app))
+        self.query_one("#dash-folder", Input).value = str(self.default_folder())
         self.query_one("#dash-open", Button).display = False
         self.reload()
 
@@ -335,7 +327,7 @@ class DashboardScreen(Screen[None]):
             self.query_one("#dash-period", Input).focus()
             return
         folder_text = self.query_one("#dash-folder", Input).value.strip()
-        folder = Path(folder_text).expanduser() if folder_text else default_folder(self.app)
+        folder = Path(folder_text).expanduser() if folder_text else self.default_folder()
         masked = not self.query_one("#dash-unmasked", Checkbox).value
         assert kind in KINDS
         self.query_one("#dash-progress", ProgressBar).update(progress=0)

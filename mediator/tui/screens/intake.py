@@ -12,6 +12,7 @@ quick enough (two names, a type, a line of facts, what was agreed) that nobody s
 from __future__ import annotations
 
 import threading
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -20,10 +21,10 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen, Screen
+from textual.message import Message
+from textual.screen import ModalScreen
 from textual.widget import Widget
 from textual.widgets import Button, Header, Label, Static, TextArea
-from textual.worker import Worker, WorkerState
 
 from mediator.core.enums import AgreementForm, CaseSource, PartyRole
 from mediator.core.errors import MediatorError, Problems, ValidationError, ValidationErrors
@@ -33,14 +34,15 @@ from mediator.core.services import (
     ObligationInput,
     PartyInput,
     RepeatHit,
-    Services,
 )
 from mediator.core.validate import normalise
 from mediator.i18n import t
+from mediator.tui.base import MediatorScreen
+from mediator.tui.bindings import translate_bindings
 from mediator.tui.dialogs.base import DIALOG_CSS, ChooseDialog, ConfirmDialog, unexpected
 from mediator.tui.drafts import DraftStore, drafts_folder
 from mediator.tui.messages import CasesChanged
-from mediator.tui.widgets.bindings import localise_bindings
+from mediator.tui.text import literal
 from mediator.tui.widgets.case_details import (
     CaseDetailsForm,
     References,
@@ -51,39 +53,48 @@ from mediator.tui.widgets.checkbox import Checkbox
 from mediator.tui.widgets.footer import Footer
 from mediator.tui.widgets.form import (
     FormField,
+    ParsedInput,
     amount_input,
     clear_errors,
     date_input,
     find_field,
-    literal,
     phone_input,
 )
 from mediator.tui.widgets.inputs import Input
 from mediator.tui.widgets.party_editor import PartyEditor
 from mediator.tui.widgets.picker import CycleChoice, Picker
+from mediator.tui.work import WorkFailed, post_result
 
 DRAFT_NAME = "intake"
+
+
+@dataclass
+class IntakeLoaded(Message):
+    """The choices of 登记 (villages, mediators) and the draft left from last time."""
+
+    refs: References
+    draft: Any
+
+
+@dataclass
+class CaseRegistered(Message):
+    case_id: str
+    case_no: str
+
+
+@dataclass
+class QuickLoaded(Message):
+    refs: References
+
+
+@dataclass
+class QuickRegistered(Message):
+    case_id: str
+    case_no: str
+    warnings: tuple[str, ...]
 DRAFT_DELAY = 0.5
 
 
-def default_drafts(app: Any) -> DraftStore:
-    paths = getattr(app, "paths", None)
-    if paths is None:
-        from mediator.core.paths import resolve_paths
-
-        paths = resolve_paths()
-    return DraftStore(drafts_folder(paths.data))
-
-
-def open_case(app: Any, services: Services, case_id: str) -> None:
-    """Open a case file through the app when it offers that, else push the screen directly."""
-    opener = getattr(app, "open_case", None)
-    if callable(opener):
-        opener(case_id)
-        return
-    from mediator.tui.screens.case_file import CaseFileScreen
-
-    app.push_screen(CaseFileScreen(services, case_id))
 
 
 def repeat_rows(hits: list[RepeatHit]) -> list[tuple[str, Text]]:
@@ -95,9 +106,9 @@ def repeat_rows(hits: list[RepeatHit]) -> list[tuple[str, Text]]:
         seen.add(h.case_id)
         why = t("intake.repeat_by_id") if h.reason == "id" else t("intake.repeat_by_phone")
         label = Text()
-        label.append(literal(h.case_no, "bold"))
+        label.append(literal(h.case_no, "bold", one_line=False))
         label.append(f"  {h.state.label}  {h.registered_on.isoformat()}  ")
-        label.append(literal(h.party_name))
+        label.append(literal(h.party_name, one_line=False))
         label.append(f"（{why}）", style="dim")
         rows.append((h.case_id, label))
     return rows
@@ -114,10 +125,8 @@ SCREEN_CSS = """
 """
 
 
-class _FormScreen(Screen[str | None]):
+class _FormScreen(MediatorScreen[str | None]):
     """What 登记 and 简易登记 share: showing errors next to fields, opening repeats."""
-
-    services: Services
 
     def show_error(self, exc: BaseException, general: str = "#form-error") -> None:
         if isinstance(exc, ValidationErrors):
@@ -188,12 +197,11 @@ class IntakeScreen(_FormScreen):
     ]
 
     def __init__(
-        self, services: Services, *, drafts: DraftStore | None = None, open_after_save: bool = True
+        self, *, open_after_save: bool = True
     ) -> None:
         super().__init__()
-        localise_bindings(self)
-        self.services = services
-        self._drafts = drafts
+        translate_bindings(self)
+        self._drafts: DraftStore | None = None
         self.open_after_save = open_after_save
         self._pristine: dict[str, Any] | None = None
         self._draft_timer: Any = None
@@ -205,7 +213,7 @@ class IntakeScreen(_FormScreen):
     @property
     def drafts(self) -> DraftStore:
         if self._drafts is None:
-            self._drafts = default_drafts(self.app)
+            self._drafts = DraftStore(drafts_folder(self.paths.data))
         return self._drafts
 
     def compose(self) -> ComposeResult:
@@ -213,8 +221,8 @@ class IntakeScreen(_FormScreen):
         with VerticalScroll(id="form"):
             yield Label(t("intake.section.parties"), classes="section-title")
             with Vertical(id="parties"):
-                yield PartyEditor(self.services, 0, role=PartyRole.APPLICANT)
-                yield PartyEditor(self.services, 1, role=PartyRole.RESPONDENT)
+                yield PartyEditor(0, role=PartyRole.APPLICANT)
+                yield PartyEditor(1, role=PartyRole.RESPONDENT)
             yield Static("", id="parties-error", classes="form-error", markup=False)
             yield Button(t("intake.add_party"), id="add-party", compact=True)
             yield Label(t("intake.section.details"), classes="section-title")
@@ -232,8 +240,13 @@ class IntakeScreen(_FormScreen):
     # --- loading -------------------------------------------------------------------------
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="intake-load")
-    def _load_references(self) -> tuple[References, Any]:
-        return load_references(self.services), self.drafts.load(DRAFT_NAME)
+    def _load_references(self) -> None:
+        post_result(self, "intake-load",
+                    lambda: IntakeLoaded(load_references(self.services),
+                                         self.drafts.load(DRAFT_NAME)))
+
+    def on_intake_loaded(self, message: IntakeLoaded) -> None:
+        self._loaded(message.refs, message.draft)
 
     def _loaded(self, refs: References, draft: Any) -> None:
         self.details.set_references(refs)
@@ -278,8 +291,8 @@ class IntakeScreen(_FormScreen):
         parties = [p for p in form.get("parties") or [] if isinstance(p, dict)]
         box = self.query_one("#parties")
         await box.remove_children()
-        editors = [PartyEditor(self.services, i, p) for i, p in enumerate(parties)] or [
-            PartyEditor(self.services, 0, role=PartyRole.APPLICANT)
+        editors = [PartyEditor(i, p) for i, p in enumerate(parties)] or [
+            PartyEditor(0, role=PartyRole.APPLICANT)
         ]
         await box.mount_all(editors)
         details = form.get("details")
@@ -350,7 +363,7 @@ class IntakeScreen(_FormScreen):
 
     async def action_add_party(self) -> None:
         role = PartyRole.APPLICANT if not self.editors else PartyRole.RESPONDENT
-        editor = PartyEditor(self.services, len(self.editors), role=role)
+        editor = PartyEditor(len(self.editors), role=role)
         await self.query_one("#parties").mount(editor)
         self._renumber()
         editor.focus_name()
@@ -380,7 +393,7 @@ class IntakeScreen(_FormScreen):
 
     def _open_repeat_case(self, case_id: str | None) -> None:
         if case_id:
-            open_case(self.app, self.services, case_id)
+            self.mediator.open_case(case_id)
 
     # --- saving and leaving --------------------------------------------------------------
 
@@ -397,36 +410,35 @@ class IntakeScreen(_FormScreen):
         self._register(data)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="intake-save")
-    def _register(self, data: CaseInput) -> tuple[str, str]:
-        case = self.services.register_case(data)
-        self._delete_draft(close=True)
-        return case.case_id, case.case_no
+    def _register(self, data: CaseInput) -> None:
+        def register() -> CaseRegistered:
+            case = self.services.register_case(data)
+            self._delete_draft(close=True)
+            return CaseRegistered(case.case_id, case.case_no)
 
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        group = event.worker.group
-        if group == "intake-load":
-            if event.state is WorkerState.SUCCESS:
-                self._loaded(*event.worker.result)
-            elif event.state is WorkerState.ERROR:
-                self.ready = True
-                self._pristine = self.form_data()
-                self.show_error(event.worker.error or RuntimeError())
-        elif group == "intake-save":
-            if event.state is WorkerState.SUCCESS:
-                case_id, case_no = event.worker.result
-                self.changed_case(case_id)
-                self.notify(
-                    Text(t("intake.saved", case_no=case_no)).plain,
-                    markup=False,
-                    title=t("intake.title"),
-                )
-                app = self.app
-                self.dismiss(case_id)
-                if self.open_after_save:
-                    open_case(app, self.services, case_id)
-            elif event.state is WorkerState.ERROR:
-                self._saving = False
-                self.show_error(event.worker.error or RuntimeError())
+        post_result(self, "intake-save", register)
+
+    def on_case_registered(self, message: CaseRegistered) -> None:
+        case_id = message.case_id
+        self.changed_case(case_id)
+        self.notify(
+            Text(t("intake.saved", case_no=message.case_no)).plain,
+            markup=False,
+            title=t("intake.title"),
+        )
+        app = self.mediator
+        self.dismiss(case_id)
+        if self.open_after_save:
+            app.open_case(case_id)
+
+    def on_work_failed(self, message: WorkFailed) -> None:
+        message.stop()
+        if message.group == "intake-load":
+            self.ready = True
+            self._pristine = self.form_data()
+        elif message.group == "intake-save":
+            self._saving = False
+        self.show_error(message.error)
 
     def changed_case(self, case_id: str) -> None:
         self.app.post_message(CasesChanged(case_id))
@@ -474,7 +486,7 @@ class QuickDoneDialog(ModalScreen[str]):
 
     def __init__(self, case_no: str, warnings: tuple[str, ...]) -> None:
         super().__init__()
-        localise_bindings(self)
+        translate_bindings(self)
         self.case_no, self.warnings = case_no, warnings
 
     def compose(self) -> ComposeResult:
@@ -516,10 +528,9 @@ class QuickCaseScreen(_FormScreen):
         Binding("escape", "leave", "quick.key.leave", id="quick.leave"),
     ]
 
-    def __init__(self, services: Services) -> None:
+    def __init__(self) -> None:
         super().__init__()
-        localise_bindings(self)
-        self.services = services
+        translate_bindings(self)
         self._saving = False
         self._default_mediator: str | None = None
 
@@ -594,15 +605,21 @@ class QuickCaseScreen(_FormScreen):
         self._load_references()
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="quick-load")
-    def _load_references(self) -> References:
-        return load_references(self.services)
+    def _load_references(self) -> None:
+        post_result(self, "quick-load", lambda: load_references(self.services), QuickLoaded)
+
+    def on_quick_loaded(self, message: QuickLoaded) -> None:
+        self._default_mediator = message.refs.default_mediator
+        self.query_one("#village_code", Picker).set_choices(message.refs.villages)
 
     @on(Checkbox.Changed, "#performed_now")
     def _performed_now(self, event: Checkbox.Changed) -> None:
         due = self.query_one("#due_on", Input)
         due.disabled = event.value
         if event.value:
-            find_field(self, "obligations").clear()  # type: ignore[union-attr]
+            obligations = find_field(self, "obligations")
+            if obligations is not None:
+                obligations.clear()
 
     def inputs(self) -> tuple[CaseInput, AgreementInput]:
         def val(wid: str) -> str:
@@ -620,8 +637,8 @@ class QuickCaseScreen(_FormScreen):
             name = normalise(val(n))
             if not name:
                 raise ValidationError(t("svc.party_name_required", n=i + 1), f"parties.{i}.name")
-            phone = self.query_one(f"#{p}", Input)
-            parties.append(PartyInput(name=name, role=role, phone=phone.parsed()))  # type: ignore[attr-defined]
+            phone = self.query_one(f"#{p}", ParsedInput)
+            parties.append(PartyInput(name=name, role=role, phone=phone.parsed()))
             names.append(name)
         dtype = self.query_one("#dispute_type", Picker)
         if dtype.value is None:
@@ -638,12 +655,12 @@ class QuickCaseScreen(_FormScreen):
         terms = normalise(val("terms"))
         if not terms:
             raise ValidationError(t("svc.terms_required"), "terms")
-        amount = self.query_one("#amount", Input).parsed() or 0  # type: ignore[attr-defined]
+        amount = self.query_one("#amount", ParsedInput).parsed() or 0
         now = self.query_one("#performed_now", Checkbox).value
         obligations: list[ObligationInput] = []
         due: date | None = None
         if not now:
-            due = self.query_one("#due_on", Input).parsed()  # type: ignore[attr-defined]
+            due = self.query_one("#due_on", ParsedInput).parsed()
             if due is None:
                 raise ValidationError(t("quick.due_required"), "obligations")
             obligations.append(
@@ -684,40 +701,36 @@ class QuickCaseScreen(_FormScreen):
         self._register(case, agreement)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="quick-save")
-    def _register(
-        self, case: CaseInput, agreement: AgreementInput
-    ) -> tuple[str, str, tuple[str, ...]]:
-        outcome = self.services.quick_oral_case(case, agreement)
-        case_no = self.services.find_case(outcome.case_id).case_no
-        return outcome.case_id, case_no, outcome.warnings
+    def _register(self, case: CaseInput, agreement: AgreementInput) -> None:
+        def register() -> QuickRegistered:
+            outcome = self.services.quick_oral_case(case, agreement)
+            case_no = self.services.find_case(outcome.case_id).case_no
+            return QuickRegistered(outcome.case_id, case_no, outcome.warnings)
 
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        group = event.worker.group
-        if group == "quick-load" and event.state is WorkerState.SUCCESS:
-            refs = event.worker.result
-            self._default_mediator = refs.default_mediator
-            self.query_one("#village_code", Picker).set_choices(refs.villages)
-        elif group == "quick-load" and event.state is WorkerState.ERROR:
-            self.show_error(event.worker.error or RuntimeError())
-        elif group == "quick-save":
-            if event.state is WorkerState.SUCCESS:
-                case_id, case_no, warnings = event.worker.result
-                self._saving = False
-                self.app.post_message(CasesChanged(case_id))
-                self.app.push_screen(
-                    QuickDoneDialog(case_no, warnings), lambda what: self._after_done(what, case_id)
-                )
-            elif event.state is WorkerState.ERROR:
-                self._saving = False
-                self.show_error(event.worker.error or RuntimeError())
+        post_result(self, "quick-save", register)
+
+    def on_quick_registered(self, message: QuickRegistered) -> None:
+        case_id = message.case_id
+        self._saving = False
+        self.app.post_message(CasesChanged(case_id))
+        self.app.push_screen(
+            QuickDoneDialog(message.case_no, message.warnings),
+            lambda what: self._after_done(what, case_id),
+        )
+
+    def on_work_failed(self, message: WorkFailed) -> None:
+        message.stop()
+        if message.group == "quick-save":
+            self._saving = False
+        self.show_error(message.error)
 
     def _after_done(self, what: str | None, case_id: str) -> None:
         if what == "again":
             self.reset()
         elif what == "open":
-            app = self.app
+            app = self.mediator
             self.dismiss(case_id)
-            open_case(app, self.services, case_id)
+            app.open_case(case_id)
         else:
             self.dismiss(case_id)
 

@@ -1,6 +1,6 @@
 """导入原有台账 — bring an Excel/WPS/CSV ledger in, seeing first how it will be understood.
 
-Pushed with ``app.push_screen(LedgerImportScreen(app.services, app.paths))``. The clerk
+Pushed with ``app.push_screen(LedgerImportScreen())`` (F7). The clerk
 chooses a file (typing its path or picking it in the folder tree), and the screen shows how
 each column was recognised and how the first rows will be imported (the state each case will
 be in, and any doubts) before anything is written. 开始导入 then runs the import in a thread
@@ -26,7 +26,6 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import (
     Button,
     DirectoryTree,
@@ -36,8 +35,9 @@ from textual.widgets import (
 )
 
 from mediator.i18n import t
+from mediator.tui.base import MediatorNode, MediatorScreen
 from mediator.tui.bindings import translate_bindings
-from mediator.tui.glyphs import is_safe
+from mediator.tui.messages import CasesChanged
 from mediator.tui.text import clip, literal
 from mediator.tui.widgets.data_table import DataTable
 from mediator.tui.widgets.footer import Footer
@@ -50,11 +50,11 @@ REPORT_LINES = 30
 PROGRESS_EVERY = 0.1
 
 
-class LedgerTree(DirectoryTree):
+class LedgerTree(MediatorNode, DirectoryTree):
     """Folders and ledger files only."""
 
     def on_mount(self) -> None:
-        if is_safe(self.app):  # no folder and file pictures: the Windows console cannot draw them
+        if self.mediator.safe_glyphs:  # no folder and file pictures: the Windows console cannot draw them
             self.ICON_NODE, self.ICON_NODE_EXPANDED, self.ICON_FILE = "+ ", "- ", "  "
 
     def filter_paths(self, paths: Iterable[Path]) -> Iterable[Path]:
@@ -68,6 +68,12 @@ class PlanReady(Message):
 
 
 @dataclass
+class ImportProgress(Message):
+    done: int
+    total: int
+
+
+@dataclass
 class ImportDone(Message):
     report: Any
 
@@ -77,7 +83,7 @@ class Failed(Message):
     message: str
 
 
-class LedgerImportScreen(Screen[Any]):
+class LedgerImportScreen(MediatorScreen[Any]):
     """导入原有台账 (dismissed with the report, or None when nothing was imported)."""
 
     DEFAULT_CSS = """
@@ -100,11 +106,9 @@ class LedgerImportScreen(Screen[Any]):
         Binding("ctrl+s", "run", "tui.ledger.key.run", id="ledger.run", priority=True),
     ]
 
-    def __init__(self, services: Any, paths: Any = None, *, start_dir: Path | None = None,
-                 file: Path | None = None) -> None:
+    def __init__(self, *, start_dir: Path | None = None, file: Path | None = None) -> None:
         super().__init__()
         translate_bindings(self)
-        self.services, self.paths = services, paths
         self.start_dir = start_dir or Path.home()
         self.initial_file = file
         self.plan: Any = None
@@ -312,7 +316,6 @@ class LedgerImportScreen(Screen[Any]):
     def run_import(self, plan: Any) -> None:
         from mediator.ledger.importer import run_import
 
-        bar = self.query_one("#ledger-progress", ProgressBar)
         last = [0.0]
 
         def progress(done: int, total: int) -> None:
@@ -320,7 +323,7 @@ class LedgerImportScreen(Screen[Any]):
             if done < total and now - last[0] < PROGRESS_EVERY:
                 return
             last[0] = now
-            self.app.call_from_thread(bar.update, total=total, progress=done)
+            self.post_message(ImportProgress(done, total))
 
         try:
             report = run_import(plan, self.services, progress=progress)
@@ -329,6 +332,9 @@ class LedgerImportScreen(Screen[Any]):
             return
         self.post_message(ImportDone(report))
 
+    def on_import_progress(self, msg: ImportProgress) -> None:
+        self.query_one("#ledger-progress", ProgressBar).update(total=msg.total, progress=msg.done)
+
     def on_import_done(self, msg: ImportDone) -> None:
         self.running = False
         self.report = report = msg.report
@@ -336,12 +342,7 @@ class LedgerImportScreen(Screen[Any]):
         bar = self.query_one("#ledger-progress", ProgressBar)
         bar.update(total=max(1, len(report.plan.cases)), progress=max(1, len(report.plan.cases)))
         self.query_one("#ledger-report", Static).update(self.report_text(report))
-        try:
-            from mediator.tui.messages import CasesChanged
-
-            self.app.post_message(CasesChanged())
-        except ImportError:  # pragma: no cover - the shell is built separately
-            pass
+        self.app.post_message(CasesChanged())
         self.notify(t("tui.ledger.done", imported=report.imported), markup=False)
 
     @staticmethod

@@ -14,7 +14,6 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import Button, Label, Static, TabbedContent, TabPane
 
 from mediator.core.config import Config
@@ -24,6 +23,7 @@ from mediator.core.glyphs import GLYPH_MODES, normalise_glyph_mode, use_safe_gly
 from mediator.core.models import Mediator, Office, Village
 from mediator.core.validate import normalise
 from mediator.i18n import get_language, normalise_language, t
+from mediator.tui.base import MediatorScreen
 from mediator.tui.bindings import translate_bindings
 from mediator.tui.messages import CasesChanged
 from mediator.tui.text import literal, plain
@@ -34,6 +34,7 @@ from mediator.tui.widgets.inputs import Input
 from mediator.tui.widgets.nav import NavBar
 from mediator.tui.widgets.office_form import OfficeForm, OfficeValues
 from mediator.tui.widgets.select import Select
+from mediator.tui.work import WorkFailed
 
 LANGUAGES = (("zh_CN", "中文"), ("en", "English"))
 
@@ -58,8 +59,17 @@ class Failed(Message):
     message: str
 
 
-class SettingsScreen(Screen[None]):
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("ctrl+r", "reload", "tui.key.reload", show=False)]
+@dataclass
+class OfficeRefused(Message):
+    error: ValidationError
+
+
+class OfficeCreated(Message):
+    """The office now exists (created on the settings screen of an office-less database)."""
+
+
+class SettingsScreen(MediatorScreen[None]):
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("ctrl+r", "reload", "tui.key.reload", show=False, id="settings.reload")]
 
     def __init__(self) -> None:
         super().__init__()
@@ -109,11 +119,11 @@ class SettingsScreen(Screen[None]):
         yield Footer()
 
     def _prefs(self) -> ComposeResult:
-        cfg: Config = self.app.config  # type: ignore[attr-defined]
+        cfg: Config = self.config
         with VerticalScroll(id="prefs"):
             with Horizontal(classes="form-row"):
                 yield Label(Content(t("tui.settings.operator")))
-                yield Input(value=cfg.operator or self.app.operator,  # type: ignore[attr-defined]
+                yield Input(value=cfg.operator or self.mediator.operator,
                             id="pref-operator", compact=True, max_length=20)
             yield Static(Content(""), id="pref-operator-error", classes="error")
             with Horizontal(classes="form-row"):
@@ -151,7 +161,7 @@ class SettingsScreen(Screen[None]):
         return Text(f" {grade.label} ", style=risk_style(colour))
 
     def on_mount(self) -> None:
-        self.app.watch_data(self)  # type: ignore[attr-defined]
+        self.mediator.watch_data(self)
         if self.app.is_headless:
             for widget in self.query(Input):
                 widget.cursor_blink = False
@@ -182,12 +192,12 @@ class SettingsScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="settings-load", exit_on_error=False)
     def reload(self) -> None:
-        svc: Any = self.app.services  # type: ignore[attr-defined]
+        svc: Any = self.services
         try:
             self.post_message(SettingsLoaded(svc.office(), svc.mediators(include_inactive=True),
                                              svc.villages()))
-        except Exception as exc:  # noqa: BLE001
-            self.app.call_from_thread(self.app.report_error, exc)  # type: ignore[attr-defined]
+        except Exception as exc:  # noqa: BLE001 - reported by the app
+            self.post_message(WorkFailed("settings", exc))
 
     def on_settings_loaded(self, msg: SettingsLoaded) -> None:
         self.office = msg.office
@@ -206,7 +216,7 @@ class SettingsScreen(Screen[None]):
             text.append(t("tui.settings.office_fixed"), style="dim")
             view.update(text)
             self.query_one("#office-init").display = False
-            self.app.set_office_title(o.name)  # type: ignore[attr-defined]
+            self.mediator.set_office_title(o.name)
             code = self.query_one("#vil-code", Input)
             if not code.value:
                 code.value = o.code[:9]
@@ -236,14 +246,14 @@ class SettingsScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="settings-save", exit_on_error=False)
     def _init_office(self, values: OfficeValues) -> None:
         try:
-            self.app.services.init_office(values.name, values.short_name, values.code)  # type: ignore[attr-defined]
+            self.services.init_office(values.name, values.short_name, values.code)
         except ValidationError as exc:
-            self.app.call_from_thread(self.query_one(OfficeForm).show_error, exc)
+            self.post_message(OfficeRefused(exc))
             return
-        except Exception as exc:  # noqa: BLE001
-            self.app.call_from_thread(self.app.report_error, exc)  # type: ignore[attr-defined]
+        except Exception as exc:  # noqa: BLE001 - reported by the app
+            self.post_message(WorkFailed("settings", exc))
             return
-        self.app.call_from_thread(self.app.office_ready)  # type: ignore[attr-defined]
+        self.post_message(OfficeCreated())
 
     # --- mediators -----------------------------------------------------------------------
 
@@ -286,18 +296,24 @@ class SettingsScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="settings-save", exit_on_error=False)
     def _save(self, form: str, method: str, *args: Any, **kwargs: Any) -> None:
         try:
-            getattr(self.app.services, method)(*args, **kwargs)  # type: ignore[attr-defined]
+            getattr(self.services, method)(*args, **kwargs)
         except MediatorError as exc:
             self.post_message(Failed(form, exc.message))
             return
-        except Exception as exc:  # noqa: BLE001
-            self.app.call_from_thread(self.app.report_error, exc)  # type: ignore[attr-defined]
+        except Exception as exc:  # noqa: BLE001 - reported by the app
+            self.post_message(WorkFailed("settings", exc))
             return
         self.post_message(Saved(form))
 
     def on_failed(self, msg: Failed) -> None:
         target = "med" if msg.form.startswith("med") else msg.form
         self.query_one(f"#{target}-error", Static).update(Content(plain(msg.message)))
+
+    def on_office_refused(self, msg: OfficeRefused) -> None:
+        self.query_one(OfficeForm).show_error(msg.error)
+
+    def on_office_created(self, msg: OfficeCreated) -> None:
+        self.mediator.office_ready()
 
     def on_saved(self, msg: Saved) -> None:
         if msg.form == "med":
@@ -326,7 +342,7 @@ class SettingsScreen(Screen[None]):
 
     @on(Button.Pressed, "#pref-save")
     def _save_prefs(self) -> None:
-        cfg: Config = self.app.config  # type: ignore[attr-defined]
+        cfg: Config = self.config
         ok = True
         operator = normalise(self.query_one("#pref-operator", Input).value)
         self._pref_error("operator", "" if operator else t("tui.office.operator_required"))
@@ -350,14 +366,14 @@ class SettingsScreen(Screen[None]):
         new = replace(cfg, operator=operator, language=language, theme=theme, glyphs=glyphs,
                       risk_colours={**cfg.risk_colours, **colours}, problem=None)
         try:
-            self.app.save_settings(new)  # type: ignore[attr-defined]
+            self.mediator.save_settings(new)
         except OSError as exc:
             status.update(Content(t("tui.settings.save_failed", error=str(exc))))
             return
         note = t("tui.settings.saved")
         if normalise_language(language) != get_language():
             note += " " + t("tui.settings.language_restart")
-        if use_safe_glyphs(glyphs) != self.app.safe_glyphs:  # type: ignore[attr-defined]
+        if use_safe_glyphs(glyphs) != self.mediator.safe_glyphs:
             note += " " + t("glyphs.restart")
         status.update(Content(note))
 

@@ -1,10 +1,10 @@
 """同步 — sending this office's package upward on a USB stick, importing what the offices
 below sent, the import log and the conflicts list.
 
-Every screen takes ``(services, paths)`` and is pushed with
-``app.push_screen(SyncScreen(app.services, app.paths))``; the sync work runs in thread
-workers that call :class:`mediator.sync.service.SyncService` and report progress back with
-``app.call_from_thread``. Nothing here reads the database itself. Package, office and file
+Every screen reads the app's services and paths (``MediatorScreen``) and is pushed with
+``app.push_screen(SyncScreen())``; the sync work runs in thread
+workers that call :class:`mediator.sync.service.SyncService` and report progress and results
+back with messages (``mediator.tui.work``). Nothing here reads the database itself. Package, office and file
 names come from outside and are shown literally (``mediator.tui.text.literal``).
 """
 
@@ -13,11 +13,11 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
 from textual import on, work
-from textual.app import ComposeResult
+from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
@@ -34,18 +34,26 @@ from mediator.core.errors import MediatorError
 from mediator.core.logs import user_message
 from mediator.core.models import local_time
 from mediator.i18n import t
+from mediator.tui.base import MediatorScreen
 from mediator.tui.bindings import translate_bindings
+from mediator.tui.messages import CasesChanged
 from mediator.tui.text import clip, literal, plain
 from mediator.tui.widgets.checkbox import SelectionList
 from mediator.tui.widgets.data_table import DataTable
 from mediator.tui.widgets.footer import Footer
 from mediator.tui.widgets.inputs import Input
 from mediator.tui.widgets.select import Select
+from mediator.tui.work import WorkFailed
+
+if TYPE_CHECKING:
+    from mediator.core.paths import Paths
+    from mediator.core.services import Services
+    from mediator.sync.service import SyncService
 
 PROGRESS_EVERY = 0.1  # seconds between progress updates from a worker
 
 
-def _sync(services: Any, paths: Any):  # type: ignore[no-untyped-def]
+def _sync(services: Services, paths: Paths) -> SyncService:
     from mediator.sync.service import SyncService
 
     return SyncService(services, paths)
@@ -55,20 +63,17 @@ def _size(n: int) -> str:
     return f"{n / 1024 / 1024:.1f} MB" if n >= 1024 * 1024 else f"{n / 1024:.0f} KB"
 
 
-def _changed(app: Any) -> None:
+def _changed(app: App[Any]) -> None:
     """Tell the case list and the agenda to reload (the app shell's contract)."""
-    try:
-        from mediator.tui.messages import CasesChanged
-    except ImportError:  # pragma: no cover
-        return
     app.post_message(CasesChanged())
 
 
 class _Throttle:
-    """Forward progress to the UI thread at most every PROGRESS_EVERY seconds."""
+    """Forward progress to the screen at most every PROGRESS_EVERY seconds (a message the
+    screen applies to its bar and label on the UI thread)."""
 
-    def __init__(self, app: Any, bar: ProgressBar, label: Static):
-        self.app, self.bar, self.label = app, bar, label
+    def __init__(self, screen: Screen[Any], bar: ProgressBar, label: Static):
+        self.screen, self.bar, self.label = screen, bar, label
         self.last = 0.0
 
     def show(self, text: str | None, done: float | None, total: float | None,
@@ -77,13 +82,25 @@ class _Throttle:
         if not force and now - self.last < PROGRESS_EVERY:
             return
         self.last = now
+        self.screen.post_message(ProgressShown(self.bar, self.label, text, done, total))
 
-        def apply() -> None:
-            if total is not None or done is not None:
-                self.bar.update(total=total, progress=done)
-            if text is not None:
-                self.label.update(literal(text))
-        self.app.call_from_thread(apply)
+
+@dataclass
+class ProgressShown(Message):
+    """How far a worker got: for ``bar`` (``done`` of ``total``) and its ``label``."""
+
+    bar: ProgressBar
+    label: Static
+    text: str | None
+    done: float | None
+    total: float | None
+
+
+def show_progress(msg: ProgressShown) -> None:
+    if msg.total is not None or msg.done is not None:
+        msg.bar.update(total=msg.total, progress=msg.done)
+    if msg.text is not None:
+        msg.label.update(literal(msg.text))
 
 
 # --- the hub: export here, the rest one key away ---------------------------------------------
@@ -108,21 +125,20 @@ class ExportDone(Message):
     folder: Path | None = None      # where the package was written, for 打开文件夹
 
 
-class SyncScreen(Screen[None]):
+class SyncScreen(MediatorScreen[None]):
     """数据同步: write this week's package for the office above (to a USB folder)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "back", "tui.sync.key.back"),
-        Binding("ctrl+e", "export", "tui.sync.key.export"),
-        Binding("i", "import_files", "tui.sync.key.import"),
-        Binding("l", "log", "tui.sync.key.log"),
-        Binding("c", "conflicts", "tui.sync.key.conflicts"),
+        Binding("escape", "back", "tui.sync.key.back", id="sync.back"),
+        Binding("ctrl+e", "export", "tui.sync.key.export", id="sync.export"),
+        Binding("i", "import_files", "tui.sync.key.import", id="sync.import_files"),
+        Binding("l", "log", "tui.sync.key.log", id="sync.log"),
+        Binding("c", "conflicts", "tui.sync.key.conflicts", id="sync.conflicts"),
     ]
 
-    def __init__(self, services: Any, paths: Any) -> None:
+    def __init__(self) -> None:
         super().__init__()
         translate_bindings(self)
-        self.services, self.paths = services, paths
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="sync"):
@@ -178,7 +194,14 @@ class SyncScreen(Screen[None]):
                 folders=[str(p) for p in removable_folders()],
                 conflicts=sync.open_conflict_count(), last_import=last))
         except Exception as exc:  # noqa: BLE001 - shown to the user, never a crash
-            self.app.call_from_thread(self._show_error, exc)
+            self.post_message(WorkFailed("sync-info", exc))
+
+    def on_progress_shown(self, msg: ProgressShown) -> None:
+        show_progress(msg)
+
+    def on_work_failed(self, msg: WorkFailed) -> None:
+        msg.stop()
+        self._show_error(msg.error)
 
     def _show_error(self, exc: BaseException) -> None:
         message = user_message(exc, "sync")
@@ -226,7 +249,7 @@ class SyncScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="sync-export", exit_on_error=False)
     def run_export(self, to: str | None, folder: Path | None) -> None:
-        progress = _Throttle(self.app, self.query_one("#sync-progress", ProgressBar),
+        progress = _Throttle(self, self.query_one("#sync-progress", ProgressBar),
                              self.query_one("#sync-stage", Static))
 
         def on_stage(stage: str, done: int, total: int) -> None:
@@ -288,15 +311,15 @@ class SyncScreen(Screen[None]):
     @on(Button.Pressed, "#sync-import")
     def action_import_files(self) -> None:
         folder = self.query_one("#sync-folder", Input).value.strip()
-        self.app.push_screen(ImportScreen(self.services, self.paths, folder))
+        self.app.push_screen(ImportScreen(folder))
 
     @on(Button.Pressed, "#sync-log")
     def action_log(self) -> None:
-        self.app.push_screen(ImportLogScreen(self.services, self.paths))
+        self.app.push_screen(ImportLogScreen())
 
     @on(Button.Pressed, "#sync-conflicts")
     def action_conflicts(self) -> None:
-        self.app.push_screen(ConflictsScreen(self.services, self.paths))
+        self.app.push_screen(ConflictsScreen())
 
     def action_back(self) -> None:
         self.app.pop_screen()
@@ -326,19 +349,19 @@ REPORT_COLUMNS = ("file", "sender", "result", "new", "updated", "unchanged", "ol
                   "conflicts", "rejected", "message")
 
 
-class ImportScreen(Screen[None]):
+class ImportScreen(MediatorScreen[None]):
     """导入同步包: pick the packages on a stick, import them, read each file's report."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "back", "tui.sync.key.back"),
-        Binding("ctrl+r", "scan", "tui.sync.key.scan"),
-        Binding("ctrl+e", "run", "tui.sync.key.run_import"),
+        Binding("escape", "back", "tui.sync.key.back", id="sync_import.back"),
+        Binding("ctrl+r", "scan", "tui.sync.key.scan", id="sync_import.scan"),
+        Binding("ctrl+e", "run", "tui.sync.key.run_import", id="sync_import.run"),
     ]
 
-    def __init__(self, services: Any, paths: Any, folder: str = "") -> None:
+    def __init__(self, folder: str = "") -> None:
         super().__init__()
         translate_bindings(self)
-        self.services, self.paths, self.folder = services, paths, folder
+        self.folder = folder
 
     def compose(self) -> ComposeResult:
         with Vertical(id="sync-import"):
@@ -423,13 +446,16 @@ class ImportScreen(Screen[None]):
         bar.update(total=None, progress=0)
         self.run_import(files)
 
+    def on_progress_shown(self, msg: ProgressShown) -> None:
+        show_progress(msg)
+
     @work(thread=True, exclusive=True, group="sync-import", exit_on_error=False)
     def run_import(self, files: list[Path]) -> None:
         from mediator.sync.importer import IMPORTED, Progress, exit_code
         from mediator.sync.merge import Counts
 
         screen = self
-        throttle = _Throttle(self.app, self.query_one("#import-progress", ProgressBar),
+        throttle = _Throttle(self, self.query_one("#import-progress", ProgressBar),
                              self.query_one("#import-stage", Static))
 
         class UiProgress(Progress):
@@ -510,18 +536,17 @@ class LogLoaded(Message):
     rows: list[Any]
 
 
-class ImportLogScreen(Screen[None]):
+class ImportLogScreen(MediatorScreen[None]):
     """导入记录: every package merged here, newest first."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "back", "tui.sync.key.back"),
-                Binding("ctrl+r", "reload", "tui.sync.key.reload", show=False)]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "back", "tui.sync.key.back", id="sync_log.back"),
+                Binding("ctrl+r", "reload", "tui.sync.key.reload", show=False, id="sync_log.reload")]
     COLUMNS: ClassVar[tuple[str, ...]] = ("at", "sender", "week", "file", "new", "updated", "unchanged", "older",
                "conflicts", "by")
 
-    def __init__(self, services: Any, paths: Any) -> None:
+    def __init__(self) -> None:
         super().__init__()
         translate_bindings(self)
-        self.services, self.paths = services, paths
 
     def compose(self) -> ComposeResult:
         yield Label(Content(t("tui.sync.log_title")), classes="screen-title")
@@ -545,9 +570,12 @@ class ImportLogScreen(Screen[None]):
         try:
             self.post_message(LogLoaded(_sync(self.services, self.paths).import_log()))
         except Exception as exc:  # noqa: BLE001
-            message = user_message(exc, "sync")
-            self.app.call_from_thread(self.query_one("#sync-log-summary", Static).update,
-                                      literal(message, "bold red"))
+            self.post_message(WorkFailed("sync-log", exc))
+
+    def on_work_failed(self, msg: WorkFailed) -> None:
+        msg.stop()
+        self.query_one("#sync-log-summary", Static).update(
+            literal(user_message(msg.error, "sync"), "bold red"))
 
     def on_log_loaded(self, msg: LogLoaded) -> None:
         table = self.query_one(DataTable)
@@ -572,19 +600,18 @@ class ConflictsLoaded(Message):
     rows: list[Any]
 
 
-class ConflictsScreen(Screen[None]):
+class ConflictsScreen(MediatorScreen[None]):
     """冲突: two versions of one record; both are kept. Shows what differs; ``r`` marks one
     as dealt with (after talking to the township), ``a`` shows the handled ones too."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "back", "tui.sync.key.back"),
-                Binding("r", "resolve", "tui.sync.key.resolve"),
-                Binding("a", "toggle_all", "tui.sync.key.show_all")]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "back", "tui.sync.key.back", id="sync_conflicts.back"),
+                Binding("r", "resolve", "tui.sync.key.resolve", id="sync_conflicts.resolve"),
+                Binding("a", "toggle_all", "tui.sync.key.show_all", id="sync_conflicts.toggle_all")]
     COLUMNS: ClassVar[tuple[str, ...]] = ("kind", "table", "label", "owner", "revision", "detected", "state")
 
-    def __init__(self, services: Any, paths: Any) -> None:
+    def __init__(self) -> None:
         super().__init__()
         translate_bindings(self)
-        self.services, self.paths = services, paths
         self.show_all = False
         self.rows: dict[str, Any] = {}
 
@@ -608,9 +635,15 @@ class ConflictsScreen(Screen[None]):
             rows = _sync(self.services, self.paths).conflicts(include_resolved=self.show_all)
             self.post_message(ConflictsLoaded(rows))
         except Exception as exc:  # noqa: BLE001
-            message = user_message(exc, "sync")
-            self.app.call_from_thread(self.query_one("#sync-conflict-detail", Static).update,
-                                      literal(message, "bold red"))
+            self.post_message(WorkFailed("conflicts-load", exc))
+
+    def on_work_failed(self, msg: WorkFailed) -> None:
+        msg.stop()
+        message = user_message(msg.error, "sync")
+        if msg.group == "conflicts-load":
+            self.query_one("#sync-conflict-detail", Static).update(literal(message, "bold red"))
+        else:
+            self.notify(message, severity="error", markup=False)
 
     def on_conflicts_loaded(self, msg: ConflictsLoaded) -> None:
         from mediator.sync.views import conflict_summary
@@ -666,8 +699,7 @@ class ConflictsScreen(Screen[None]):
         try:
             _sync(self.services, self.paths).resolve_conflict(conflict_id)
         except Exception as exc:  # noqa: BLE001
-            message = user_message(exc, "sync")
-            self.app.call_from_thread(self.notify, message, severity="error", markup=False)
+            self.post_message(WorkFailed("conflicts-resolve", exc))
             return
         rows = _sync(self.services, self.paths).conflicts(include_resolved=self.show_all)
         self.post_message(ConflictsLoaded(rows))

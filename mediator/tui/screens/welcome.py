@@ -5,6 +5,7 @@ operator's name, or opens the demo database instead."""
 from __future__ import annotations
 
 import inspect
+from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from textual import on, work
@@ -12,16 +13,19 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
-from textual.screen import Screen
+from textual.message import Message
 from textual.widgets import Button, ProgressBar, Static
 
 from mediator.core.config import Config
+from mediator.core.db import Database
 from mediator.core.errors import MediatorError, ValidationError
 from mediator.demo import generate as generate_demo
 from mediator.i18n import t
+from mediator.tui.base import MediatorScreen
 from mediator.tui.bindings import translate_bindings
 from mediator.tui.widgets.footer import Footer
 from mediator.tui.widgets.office_form import OfficeForm, OfficeValues
+from mediator.tui.work import WorkFailed, post_result
 
 DEMO_CASES = 2000
 
@@ -31,15 +35,39 @@ def demo_generator() -> Any:
     return generate_demo
 
 
-class WelcomeScreen(Screen[None]):
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("ctrl+s", "create", "tui.key.create")]
+@dataclass
+class OfficeCreated(Message):
+    operator: str
+
+
+@dataclass
+class DemoStatus(Message):
+    text: str
+
+
+@dataclass
+class DemoProgress(Message):
+    done: int
+    total: int
+
+    def can_replace(self, message: Message) -> bool:
+        return isinstance(message, DemoProgress)  # only the latest count matters
+
+
+@dataclass
+class DemoReady(Message):
+    db: Database
+
+
+class WelcomeScreen(MediatorScreen[None]):
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("ctrl+s", "create", "tui.key.create", id="welcome.create")]
 
     def __init__(self) -> None:
         super().__init__()
         translate_bindings(self)
 
     def compose(self) -> ComposeResult:
-        app: Any = self.app
+        app = self.mediator
         with VerticalScroll(id="welcome"):
             yield Static(Content(t("tui.welcome.title")), id="welcome-title")
             yield Static(Content(t("tui.welcome.intro")), id="welcome-intro")
@@ -49,8 +77,8 @@ class WelcomeScreen(Screen[None]):
                 yield Button(Content(t("tui.welcome.demo")), id="demo")
             yield Static(Content(""), id="welcome-status")
             yield ProgressBar(id="welcome-progress")
-            yield Static(Content(t("tui.welcome.demo_hint", path=str(app.paths.demo_db)
-                                   if app.paths else "demo.db")), id="welcome-demo-hint")
+            yield Static(Content(t("tui.welcome.demo_hint", path=str(app.paths.demo_db))),
+                         id="welcome-demo-hint")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -76,16 +104,24 @@ class WelcomeScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="welcome", exit_on_error=False)
     def _create(self, values: OfficeValues) -> None:
-        app: Any = self.app
-        try:
-            app.services.init_office(values.name, values.short_name, values.code)
-        except ValidationError as exc:
-            app.call_from_thread(self._failed, exc)
-            return
-        except Exception as exc:  # noqa: BLE001
-            app.call_from_thread(self._failed, exc)
-            return
-        app.call_from_thread(self._created, values.operator)
+        post_result(self, "welcome", lambda: self.services.init_office(
+            values.name, values.short_name, values.code), lambda _: OfficeCreated(values.operator))
+
+    def on_work_failed(self, message: WorkFailed) -> None:
+        message.stop()
+        self._failed(message.error)
+
+    def on_office_created(self, message: OfficeCreated) -> None:
+        self._created(message.operator)
+
+    def on_demo_status(self, message: DemoStatus) -> None:
+        self._status(message.text)
+
+    def on_demo_progress(self, message: DemoProgress) -> None:
+        self._progress(message.done, message.total)
+
+    def on_demo_ready(self, message: DemoReady) -> None:
+        self._demo_ready(message.db)
 
     def _failed(self, exc: BaseException) -> None:
         self._busy(False)
@@ -96,10 +132,10 @@ class WelcomeScreen(Screen[None]):
             self._status(exc.message)
         else:
             self._status("")
-            self.app.report_error(exc)  # type: ignore[attr-defined]
+            self.mediator.report_error(exc)
 
     def _created(self, operator: str) -> None:
-        app: Any = self.app
+        app = self.mediator
         config: Config = app.config
         config.operator = operator
         try:
@@ -114,9 +150,6 @@ class WelcomeScreen(Screen[None]):
 
     @on(Button.Pressed, "#demo")
     def _demo(self) -> None:
-        app: Any = self.app
-        if app.paths is None:
-            return
         self._busy(True)
         bar = self.query_one("#welcome-progress", ProgressBar)
         bar.display = True
@@ -126,42 +159,42 @@ class WelcomeScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="welcome", exit_on_error=False)
     def _open_demo(self) -> None:
+        from mediator.core.db import open_database
         from mediator.core.services import Services
-        from mediator.tui.app import open_demo
 
-        app: Any = self.app
+        app = self.mediator
         db = None
         try:
-            db = open_demo(app.paths)
+            db = open_database(app.paths.demo_db, backups=app.paths.backups)
             svc = Services(db, app.operator)
             has_cases = svc.office() is not None and svc.count_cases() > 0
             if not has_cases:
                 generate = demo_generator()
                 if generate is None:
                     db.close()
-                    app.call_from_thread(self._failed, MediatorError(t("tui.welcome.no_demo")))
+                    self.post_message(WorkFailed("welcome", MediatorError(t("tui.welcome.no_demo"))))
                     return
-                app.call_from_thread(self._status, t("tui.welcome.demo_generating", n=DEMO_CASES))
+                self.post_message(DemoStatus(t("tui.welcome.demo_generating", n=DEMO_CASES)))
                 kwargs: dict[str, Any] = {"cases": DEMO_CASES, "seed": 1}
                 params = inspect.signature(generate).parameters
                 if "today" in params:
                     kwargs["today"] = app.services.today()
                 if "progress" in params:
-                    kwargs["progress"] = lambda done, total: app.call_from_thread(
-                        self._progress, done, total)
+                    kwargs["progress"] = lambda done, total: self.post_message(
+                        DemoProgress(done, total))
                 generate(db, **kwargs)
         except Exception as exc:  # noqa: BLE001
             if db is not None:
                 db.close()
-            app.call_from_thread(self._failed, exc)
+            self.post_message(WorkFailed("welcome", exc))
             return
-        app.call_from_thread(self._demo_ready, db)
+        self.post_message(DemoReady(db))
 
     def _progress(self, done: int, total: int) -> None:
         self.query_one("#welcome-progress", ProgressBar).update(total=total, progress=done)
 
-    def _demo_ready(self, db: Any) -> None:
-        app: Any = self.app
+    def _demo_ready(self, db: Database) -> None:
+        app = self.mediator
         app.switch_database(db)
         app.notify(t("tui.welcome.demo_done", path=str(app.paths.demo_db)), markup=False)
         self.dismiss()

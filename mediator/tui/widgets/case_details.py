@@ -22,6 +22,7 @@ from textual.widgets import TextArea
 from mediator.core.enums import CaseSource, DisputeType, PetitionChannel, RiskGrade
 from mediator.core.errors import Problems, ValidationError
 from mediator.core.models import Mediator, Village
+from mediator.core.money import format_fen
 from mediator.core.services import Services
 from mediator.core.validate import normalise
 from mediator.i18n import t
@@ -32,7 +33,6 @@ from mediator.tui.widgets.form import (
     amount_input,
     date_input,
     find_field,
-    format_yuan,
     int_input,
 )
 from mediator.tui.widgets.inputs import Input
@@ -426,7 +426,7 @@ class CaseDetailsForm(Vertical):
             "requests": case.requests,
             "stabilising_measures": case.stabilising_measures or "",
             "persons_involved": str(case.persons_involved or ""),
-            "amount_fen": format_yuan(case.amount_fen) if case.amount_fen else "",
+            "amount_fen": format_fen(case.amount_fen) if case.amount_fen else "",
             "lead_official": case.lead_official or "",
             "responsible_person": case.responsible_person or "",
             "resolve_by": case.resolve_by.isoformat() if case.resolve_by else "",

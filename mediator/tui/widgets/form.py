@@ -24,6 +24,7 @@ from textual.widget import Widget
 from textual.widgets import Label, Static
 
 from mediator.core.errors import ValidationError
+from mediator.core.money import format_fen
 from mediator.core.validate import (
     normalise,
     parse_amount_fen,
@@ -33,20 +34,12 @@ from mediator.core.validate import (
     parse_resident_id,
 )
 from mediator.i18n import t
-from mediator.tui.text import plain as _plain
 from mediator.tui.widgets.inputs import Input
 
 Feedback = tuple[str, bool] | None  # (message, is_error)
 
 
 WEEKDAY_KEYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-
-
-def format_yuan(fen: int) -> str:
-    """12345 -> '123.45'; whole yuan keep two decimals so amounts line up in lists."""
-    sign = "-" if fen < 0 else ""
-    fen = abs(fen)
-    return f"{sign}{fen // 100:,}.{fen % 100:02d}"
 
 
 def describe_date(d: date) -> str:
@@ -125,7 +118,7 @@ def amount_input(value: str = "", *, field_name: str | None = None, **kwargs: An
     return ParsedInput(
         value,
         parser=parse_amount_fen,
-        describe=lambda fen: t("casew.amount_hint", yuan=format_yuan(fen)),
+        describe=lambda fen: t("casew.amount_hint", yuan=format_fen(fen)),
         field_name=field_name,
         **kwargs,
     )
@@ -291,13 +284,3 @@ def clear_errors(root: Widget) -> None:
     for ff in root.query(FormField):
         if ff.has_error:
             ff.clear()
-
-
-def plain(value: object) -> str:
-    """User text that shows literally (control characters made visible, line breaks kept)."""
-    return _plain(value, one_line=False)
-
-
-def literal(value: object, style: str = "") -> Text:
-    """User text as a Text that is never parsed as markup."""
-    return Text(plain(value), style=style)

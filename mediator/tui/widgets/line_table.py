@@ -58,13 +58,13 @@ class LineTable(ScrollView, can_focus=True):
     }
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("up", "cursor(-1)", "tui.key.up", show=False),
-        Binding("down", "cursor(1)", "tui.key.down", show=False),
-        Binding("pageup", "page(-1)", "tui.key.pageup", show=False),
-        Binding("pagedown", "page(1)", "tui.key.pagedown", show=False),
-        Binding("home", "first", "tui.key.first", show=False),
-        Binding("end", "last", "tui.key.last", show=False),
-        Binding("enter", "select", "tui.key.open"),
+        Binding("up", "cursor(-1)", "tui.key.up", show=False, id="line_table.cursor_prev"),
+        Binding("down", "cursor(1)", "tui.key.down", show=False, id="line_table.cursor_next"),
+        Binding("pageup", "page(-1)", "tui.key.pageup", show=False, id="line_table.page_prev"),
+        Binding("pagedown", "page(1)", "tui.key.pagedown", show=False, id="line_table.page_next"),
+        Binding("home", "first", "tui.key.first", show=False, id="line_table.first"),
+        Binding("end", "last", "tui.key.last", show=False, id="line_table.last"),
+        Binding("enter", "select", "tui.key.open", id="line_table.select"),
     ]
 
     cursor: reactive[int] = reactive(0, always_update=True, init=False)

@@ -9,6 +9,7 @@ from textual.content import Content
 from textual.widgets import Button, Static
 
 from mediator.i18n import t
+from mediator.tui.base import MediatorNode
 
 #: (button id, label key, action)
 ITEMS = (
@@ -21,7 +22,7 @@ ITEMS = (
 )
 
 
-class NavBar(Horizontal):
+class NavBar(MediatorNode, Horizontal):
     DEFAULT_CSS = """
     NavBar { height: 1; width: 1fr; background: $panel; }
     NavBar > #nav-title { width: auto; max-width: 40%; padding: 0 1; text-style: bold;
@@ -43,7 +44,7 @@ class NavBar(Horizontal):
             yield button
 
     def on_mount(self) -> None:
-        self.set_title(getattr(self.app, "office_title", "mediator"))
+        self.set_title(self.mediator.office_title)
 
     def set_title(self, title: str) -> None:
         """Shown left of the buttons: the office's short name (plain text, never markup)."""

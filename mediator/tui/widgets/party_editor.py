@@ -16,16 +16,17 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widgets import Button, Static
-from textual.worker import Worker, WorkerState
 
 from mediator.core.enums import PartyKind, PartyRole
 from mediator.core.errors import Problems, ValidationError
-from mediator.core.services import PartyInput, RepeatHit, Services
+from mediator.core.services import PartyInput, RepeatHit
 from mediator.core.validate import normalise, parse_phone, parse_resident_id
 from mediator.i18n import t
+from mediator.tui.base import MediatorNode
 from mediator.tui.widgets.form import FormField, ParsedInput, id_input, phone_input
 from mediator.tui.widgets.inputs import Input
 from mediator.tui.widgets.picker import CycleChoice
+from mediator.tui.work import WorkFailed, post_result
 
 LOOKUP_DELAY = 0.35
 
@@ -40,7 +41,7 @@ def kind_options() -> list[tuple[str, str | None]]:
     return [(k.label, k.name) for k in PartyKind]
 
 
-class PartyEditor(Vertical):
+class PartyEditor(MediatorNode, Vertical):
     """The inputs of one party; ``index`` is its position in the form (0-based)."""
 
     DEFAULT_CSS = """
@@ -59,6 +60,13 @@ class PartyEditor(Vertical):
             super().__init__()
             self.editor = editor
 
+    class RepeatsFound(Message):
+        """Parties in other cases that look like this one (the worker's answer)."""
+
+        def __init__(self, hits: list[RepeatHit]):
+            super().__init__()
+            self.hits = hits
+
     class OpenRepeats(Message):
         def __init__(self, editor: PartyEditor, hits: list[RepeatHit]):
             super().__init__()
@@ -67,7 +75,6 @@ class PartyEditor(Vertical):
 
     def __init__(
         self,
-        services: Services,
         index: int,
         data: dict[str, Any] | None = None,
         *,
@@ -75,7 +82,6 @@ class PartyEditor(Vertical):
         id: str | None = None,
     ):
         super().__init__(id=id, classes="party-editor")
-        self.services = services
         self.index = index
         data = dict(data or {})
         self._initial = {
@@ -293,22 +299,23 @@ class PartyEditor(Vertical):
         self._lookup(*args)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="repeat-lookup")
-    def _lookup(self, idno: str, name: str, phone: str) -> list[RepeatHit]:
-        return self.services.find_repeat_parties(
+    def _lookup(self, idno: str, name: str, phone: str) -> None:
+        post_result(self, "repeat-lookup", lambda: self.services.find_repeat_parties(
             id_number=idno or None, name=name or None, phone=phone or None
-        )
+        ), self.RepeatsFound)
 
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        if event.worker.group != "repeat-lookup":
+    def on_party_editor_repeats_found(self, message: RepeatsFound) -> None:
+        message.stop()
+        self.show_repeats(list(message.hits))
+
+    def on_work_failed(self, message: WorkFailed) -> None:
+        if message.group != "repeat-lookup":
             return
-        event.stop()
-        if event.state is WorkerState.SUCCESS:
-            self.show_repeats(list(event.worker.result or []))
-        elif event.state is WorkerState.ERROR and event.worker.error is not None:
-            # a failed lookup only hides the hint; the form keeps working, the log keeps why
-            from mediator.core.logs import log_exception
+        message.stop()
+        # a failed lookup only hides the hint; the form keeps working, the log keeps why
+        from mediator.core.logs import log_exception
 
-            log_exception(event.worker.error, "repeat lookup")
+        log_exception(message.error, "repeat lookup")
 
     def show_repeats(self, hits: list[RepeatHit]) -> None:
         """Say how many other cases this party has (the notice is mounted when first needed)."""

@@ -98,8 +98,8 @@ class _PickerList(OptionList, can_focus=False):
 
 class _PickerInput(Input):
     BINDINGS = [
-        Binding("down", "picker_move(1)", show=False),
-        Binding("up", "picker_move(-1)", show=False),
+        Binding("down", "picker_move(1)", show=False, id="picker_input.picker_move_next"),
+        Binding("up", "picker_move(-1)", show=False, id="picker_input.picker_move_prev"),
     ]
 
     def on_key(self, event: events.Key) -> None:
@@ -309,8 +309,8 @@ class CycleChoice(Widget, can_focus=True):
     """
 
     BINDINGS = [
-        Binding("space,enter,right", "step(1)", show=False),
-        Binding("left", "step(-1)", show=False),
+        Binding("space,enter,right", "step(1)", show=False, id="cycle_choice.step_next"),
+        Binding("left", "step(-1)", show=False, id="cycle_choice.step_prev"),
     ]
 
     class Changed(Message):

@@ -30,11 +30,11 @@ def paths(tmp_path: Path, db_path: Path) -> Any:
 
 def make_app(db: Any, paths: Any, **kw: Any) -> Any:
     from mediator.core.config import Config
-    from mediator.tui.app import MediatorApp
+    from mediator.tui.app import create_app
 
     kw.setdefault("today", TODAY)
     kw.setdefault("config", Config())
-    return MediatorApp(db, "王调解", paths, **kw)
+    return create_app(db, paths, operator="王调解", **kw)
 
 
 @pytest.fixture

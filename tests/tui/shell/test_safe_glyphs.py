@@ -170,7 +170,7 @@ async def test_every_screen_draws_only_safe_characters(world: Any, lang: str,
             await look(name)
             app.pop_screen()
         # the folder tree's loader is a worker that never ends: wait for its nodes instead
-        app.push_screen(LedgerImportScreen(app.services, app.paths, start_dir=world.ledgers))
+        app.push_screen(LedgerImportScreen(start_dir=world.ledgers))
         await pilot.pause()
         await pilot.click("#ledger-browse")
         tree = app.screen.query_one(LedgerTree)

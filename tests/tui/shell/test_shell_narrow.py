@@ -58,7 +58,7 @@ async def test_case_dialogs_at_80x24_keep_their_buttons_and_the_focus_in_view(
     app = app_factory()
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot, app)
-        app.push_screen(dialog(app.services, svc.case_file(case.id)))
+        app.push_screen(dialog(svc.case_file(case.id)))
         await settle(pilot, app)
         screen = app.screen
         body = screen.query_one("#dialog-body")
