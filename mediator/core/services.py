@@ -43,6 +43,7 @@ from mediator.core.enums import (
     Route,
 )
 from mediator.core.errors import DomainError, NotFoundError, ValidationError
+from mediator.core.importing import ImportedCase, ImportResult
 from mediator.core.inputs import (
     AgreementInput,
     CaseFile,
@@ -369,14 +370,15 @@ class Services:
             self._audit(s, "case.register", "case", case.id, None, _snapshot(case))
             return CaseResult(case.id, case.case_no)
 
-    def import_ledger_rows(self, rows: Sequence[Any], source_name: str, *,
+    def import_ledger_rows(self, rows: Sequence[ImportedCase], source_name: str, *,
                            progress: Callable[[int, int], None] | None = None,
-                           dry_run: bool = False) -> Any:
+                           dry_run: bool = False) -> ImportResult:
         """Register many cases read from an existing ledger (台账) in ONE transaction.
 
-        ``rows`` are ``mediator.core.importing.ImportedCase``; each is validated like a case
-        typed in, replayed along a legal lifecycle path to the state the ledger records,
-        and given the timeline entry "从 FILE 第 N 行导入". Rows whose ``import_key`` is
+        Each row is checked like a case typed in (``core.checks``), replayed along a legal
+        lifecycle path to the state the ledger records (``importing.plan_lifecycle``,
+        ``rules.apply``), written by ``core.bulk`` and given the timeline entry
+        "从 FILE 第 N 行导入". Rows whose ``import_key`` is
         already in the database are skipped, so importing again adds only what is new.
         ``dry_run`` does all of it and rolls back. Returns an ``ImportResult``.
         """

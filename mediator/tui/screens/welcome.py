@@ -19,7 +19,6 @@ from textual.widgets import Button, ProgressBar, Static
 from mediator.core.config import Config
 from mediator.core.db import Database
 from mediator.core.errors import MediatorError, ValidationError
-from mediator.demo import generate as generate_demo
 from mediator.i18n import t
 from mediator.tui.base import MediatorScreen
 from mediator.tui.bindings import translate_bindings
@@ -31,8 +30,10 @@ DEMO_CASES = 2000
 
 
 def demo_generator() -> Any:
-    """``mediator.demo.generate`` (a function, so tests can replace it)."""
-    return generate_demo
+    """``mediator.demo.generate``, imported when asked for (not needed to start the app)."""
+    from mediator.demo import generate
+
+    return generate
 
 
 @dataclass
