@@ -148,12 +148,39 @@ def print_rejected(out: Any, rejected: list[tuple[int, str]]) -> None:
         out.print(t("cli.import.ledger.more", n=len(rejected) - LIST_LIMIT), markup=False)
 
 
+def print_changed(out: Any, report: Any) -> None:
+    """Rows already imported that the ledger now gives differently, then rows pasted twice."""
+    from mediator.ledger.importer import describe_change
+
+    if report.changed:
+        out.print(t("cli.import.ledger.changed_title", n=len(report.changed)), markup=False)
+        for r in report.changed[:LIST_LIMIT]:
+            out.print("  " + t("cli.import.ledger.changed_row", row=r.row_no,
+                               case=plain(r.case_no or ""),
+                               changes=plain(describe_change(report.plan, r))), markup=False)
+        if len(report.changed) > LIST_LIMIT:
+            out.print(t("cli.import.ledger.more", n=len(report.changed) - LIST_LIMIT),
+                      markup=False)
+    if report.duplicates:
+        out.print(t("cli.import.ledger.duplicates_title", n=len(report.duplicates)),
+                  markup=False)
+        for d in report.duplicates[:LIST_LIMIT]:
+            out.print("  " + t("cli.import.ledger.duplicate_row", row=d.row_no,
+                               other=plain(d.duplicate_of)), markup=False)
+        if len(report.duplicates) > LIST_LIMIT:
+            out.print(t("cli.import.ledger.more", n=len(report.duplicates) - LIST_LIMIT),
+                      markup=False)
+
+
 def print_report(out: Any, report: Any) -> None:
     result = report.result
     key = "cli.import.ledger.summary_dry" if result.dry_run else "cli.import.ledger.summary"
     out.print(t(key, imported=report.imported, existing=report.existing,
                 rejected=len(report.rejected), flagged=len(report.flagged),
                 seconds=f"{report.seconds:.1f}"), markup=False)
+    if report.changed or report.duplicates:
+        out.print(t("cli.import.ledger.summary_more", changed=len(report.changed),
+                    duplicates=len(report.duplicates)), markup=False)
     if result.new_mediators:
         out.print(t("cli.import.ledger.new_mediators", names="、".join(plain(n) for n in result.new_mediators)),
                   markup=False)
@@ -165,6 +192,7 @@ def print_report(out: Any, report: Any) -> None:
                                flags=plain("；".join(r.flags))), markup=False)
         if len(flagged) > LIST_LIMIT:
             out.print(t("cli.import.ledger.more", n=len(flagged) - LIST_LIMIT), markup=False)
+    print_changed(out, report)
     print_rejected(out, report.rejected)
     if report.reject_file is not None:
         out.print(t("cli.import.ledger.reject_file", path=str(report.reject_file)), markup=False)

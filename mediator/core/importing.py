@@ -63,6 +63,13 @@ class ImportedCase:
     note: str = ""
     #: doubts found while reading the row; stored in Case.import_flags and reported
     flags: list[str] = field(default_factory=list)
+    #: what the row is known by on a later import (``ledger_rows.identity_of``); None: no
+    #: identity, the ``case.import_key`` alone decides
+    identity: str | None = None
+    #: the ledger's own case number, the sheet it is on, and a digest of each field it holds
+    ledger_no: str | None = None
+    sheet: str | None = None
+    fields: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -90,12 +97,14 @@ class RowResult:
     """What became of one row: imported (case_id set), already there, or rejected."""
 
     row_no: int
-    status: str  # "imported" | "existing" | "rejected"
+    status: str  # "imported" | "existing" | "changed" | "rejected"
     case_id: str | None = None
     case_no: str | None = None
     state: CaseState | None = None
     reason: str | None = None
     flags: tuple[str, ...] = ()
+    #: "changed": the fields whose value differs from the row the case was imported from
+    changed: tuple[str, ...] = ()
 
 
 @dataclass
@@ -103,6 +112,8 @@ class ImportResult:
     rows: list[RowResult] = field(default_factory=list)
     new_mediators: list[str] = field(default_factory=list)
     dry_run: bool = False
+    #: the ledger_import id of this run (None when it added nothing)
+    import_id: str | None = None
 
     def count(self, status: str) -> int:
         return sum(1 for r in self.rows if r.status == status)
@@ -372,7 +383,7 @@ def insert_rows(svc: "Services", rows: Sequence[ImportedCase], source_name: str,
     from sqlalchemy import text
     from sqlmodel import select
 
-    from mediator.core import audit
+    from mediator.core import audit, ledger_rows
     from mediator.core.errors import ValidationError
     from mediator.core.models import Case, Mediator, SyncedRow, Village
     from mediator.core.services import (
@@ -407,21 +418,31 @@ def insert_rows(svc: "Services", rows: Sequence[ImportedCase], source_name: str,
             seqs = {year: svc._next_seq(s, office, year) - 1 for year in years}
             prev = s.exec(text("SELECT hash FROM audit_log ORDER BY seq DESC LIMIT 1")).scalar()  # type: ignore[call-overload]
             batch = _Rows(office.code, svc.operator, prev or audit.GENESIS)
+            known = ledger_rows.load(s, office.code, [r.identity for r in rows if r.identity])
+            verdicts = ledger_rows.match(rows, known)
+            links: list[tuple[str, ImportedCase]] = []
             con = s.connection().connection.driver_connection
             first_row: dict[str, int] = {}
             pending = 0
             for done, row in enumerate(rows, start=1):
                 key = row.case.import_key
-                if key and key in existing:
+                verdict = verdicts[done - 1]
+                if verdict.status != "new":
+                    result.rows.append(RowResult(row.row_no, verdict.status, verdict.case_id,
+                                                 verdict.case_no, changed=verdict.changed))
+                    continue
+                if row.identity is None and key and key in existing:
                     result.rows.append(RowResult(row.row_no, "existing",
                                                  case_no=existing[key]))
                     continue
-                if key and key in first_row:
+                if row.identity is None and key and key in first_row:
                     result.rows.append(RowResult(row.row_no, "rejected", reason=t(
                         "import.reject.duplicate_row", row=first_row[key])))
                     continue
                 plan = plan_lifecycle(row, today)
                 flags = [*row.flags, *plan.flags]
+                if verdict.same_as:
+                    flags.append(t("import.flag.same_as_case", case=verdict.same_as))
                 village_code = row.case.village_code
                 if not village_code and row.village_name:
                     village_code = villages.match(row.village_name)
@@ -509,6 +530,7 @@ def insert_rows(svc: "Services", rows: Sequence[ImportedCase], source_name: str,
                 result.rows.append(RowResult(row.row_no, "imported", case["id"],
                                              case["case_no"], CaseState(case["state"]),
                                              flags=tuple(flags)))
+                links.append((case["id"], row))
                 if key:
                     first_row[key] = row.row_no
                 pending += 1
@@ -518,11 +540,16 @@ def insert_rows(svc: "Services", rows: Sequence[ImportedCase], source_name: str,
                     if progress:
                         progress(done, total)
             batch.take().write(con)
+            if links:
+                result.import_id = batch.new_id()
+                ledger_rows.store(con, office.code, result.import_id, source_name, svc.operator,
+                                  batch.now, links)
             if progress:
                 progress(total, total)
-            svc._audit(s, "ledger.import", "ledger", None, None, {
+            svc._audit(s, "ledger.import", "ledger", result.import_id, None, {
                 "source": source_name, "imported": result.count("imported"),
-                "existing": result.count("existing"), "rejected": result.count("rejected")})
+                "existing": result.count("existing"), "changed": result.count("changed"),
+                "rejected": result.count("rejected")})
             if dry_run:
                 raise _Rollback
     except _Rollback:

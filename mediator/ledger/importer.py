@@ -32,14 +32,16 @@ from mediator.core.files import atomic_path
 from mediator.core import rules
 from mediator.core.enums import CaseState
 from mediator.core.importing import ImportedCase, ImportResult, RowResult, plan_lifecycle
+from mediator.core.ledger_rows import digest, identity_of
 from mediator.core.services import CaseInput, PartyInput, parties_text
 from mediator.core.validate import parse_int, parse_phone, parse_resident_id
 from mediator.i18n import t
 from mediator.ledger.headers import ROLES, Column, Layout, detect_layout
+from mediator.ledger.identity import mark_duplicates
 from mediator.ledger.mapping import Mapping, apply_mapping, load_mapping
 from mediator.ledger.reader import Table, read_table
 from mediator.ledger.values import (
-    TypeMatcher, is_blank, is_organisation, ledger_number, parse_agreement_form,
+    TypeMatcher, free_text_of, is_blank, is_organisation, ledger_number, parse_agreement_form,
     parse_cell_date, parse_gender, parse_money, parse_performance, parse_result, parse_risk,
     parse_source, split_names, split_values, text_of,
 )
@@ -58,6 +60,9 @@ class ParsedRow:
     values: list[Any]
     case: ImportedCase | None = None
     reason: str | None = None  # why no case can be made of it
+    sheet: str | None = None
+    #: pasted twice: where the row it repeats is (第3行, 「二月」第3行); not imported
+    duplicate_of: str | None = None
 
 
 @dataclass
@@ -73,7 +78,11 @@ class LedgerPlan:
 
     @property
     def cases(self) -> list[ImportedCase]:
-        return [r.case for r in self.rows if r.case is not None]
+        return [r.case for r in self.rows if r.case is not None and r.duplicate_of is None]
+
+    @property
+    def duplicates(self) -> list[ParsedRow]:
+        return [r for r in self.rows if r.duplicate_of is not None]
 
     @property
     def rejected(self) -> list[ParsedRow]:
@@ -110,6 +119,14 @@ class LedgerReport:
     def flagged(self) -> list[RowResult]:
         return [r for r in self.result.rows if r.status == "imported" and r.flags]
 
+    @property
+    def changed(self) -> list[RowResult]:
+        return [r for r in self.result.rows if r.status == "changed"]
+
+    @property
+    def duplicates(self) -> list[ParsedRow]:
+        return self.plan.duplicates
+
 
 def reject_path(path: Path) -> Path:
     return Path(path).with_name(f"{Path(path).stem}{REJECT_SUFFIX}.xlsx")
@@ -143,6 +160,11 @@ def plan_ledger(path: Path, today: date, *, sheet: str | None = None,
             skipped[kind] += 1
             continue
         rows.append(converter.convert(index + 1, values))
+    for r in rows:
+        r.sheet = table.sheet
+        if r.case is not None:
+            r.case.sheet = table.sheet
+    mark_duplicates(rows, several_sheets=False)
     return LedgerPlan(path, table, layout, rows, mapping, unmatched,
                       {k: v for k, v in skipped.items() if v})
 
@@ -258,7 +280,7 @@ class RowConverter:
                     flags.append(t("import.flag.persons_too_few", n=stated, parties=len(parties)))
                 persons = max(persons, stated)
 
-        facts = text_of(get("facts"))
+        facts = free_text_of(get("facts"))
         if not facts:
             facts = t("import.no_facts")
             if "facts" in self.columns:  # no column at all is said once, in the mapping
@@ -267,41 +289,34 @@ class RowConverter:
         if len(mediators) > 1:
             notes.append(t("ledger.note.line", label=field_label("mediator"),
                            value="、".join(mediators)))
-        note = text_of(get("note"))
+        note = free_text_of(get("note"))
         if note:
             notes.append(t("ledger.note.line", label=field_label("note"), value=note))
         for col in self.other_columns:
-            value = text_of(values[col.index]) if col.index < len(values) else ""
+            value = free_text_of(values[col.index]) if col.index < len(values) else ""
             if value:
                 notes.append(t("ledger.note.line", label=col.header, value=value))
 
-        number = ledger_number(get("number"))
-        if number:
-            if re.fullmatch(r"[0-9]{1,6}", number):
-                key = f"ledger:{registered.year}:{int(number)}"  # a bare per-year sequence
-            else:
-                key = f"ledger:{number}"
-        else:
-            names = sorted(p.name for p in parties)
-            # the type as the ledger writes it, so a later [types] mapping keeps the key
-            digest = hashlib.sha256("|".join([registered.isoformat(), "、".join(names),
-                                              re.sub(r"\s+", "", label)])
-                                    .encode("utf-8")).hexdigest()[:24]
-            key = f"row:{digest}"
+        number = ledger_number(get("number")) or None
+        identity = identity_of(registered, (p.name for p in parties), match.type.name)
+        key = "row:" + hashlib.sha256(identity.encode("utf-8")).hexdigest()[:24]
+        row_fields = {name: digest(text_of(value) if not is_blank(value) else "")
+                      for name, value in cells.items() if name != "number"}
 
         case = CaseInput(
             parties=parties, dispute_type=match.type, source=source, registered_on=registered,
-            facts=facts, requests=text_of(get("requests")), persons_involved=persons,
+            facts=facts, requests=free_text_of(get("requests")), persons_involved=persons,
             amount_fen=amount, risk_grade=risk, type_note=type_note, import_key=key,
             petition_received_on=registered if source is CaseSource.PETITION else None)
         imported = ImportedCase(
             row_no=row_no, case=case, outcome=outcome, mediated_on=mediated_on,
             closed_on=closed_on, agreement_form=form,
-            agreement_terms=text_of(get("agreement_terms")), agreement_amount_fen=amount,
+            agreement_terms=free_text_of(get("agreement_terms")), agreement_amount_fen=amount,
             performance=performance, follow_up_on=follow_up_on,
             follow_up_by=text_of(get("follow_up_by")) or None,
-            follow_up_note=text_of(get("follow_up_note")), mediator_names=mediators,
-            village_name=text_of(get("village")) or None, note="\n".join(notes), flags=flags)
+            follow_up_note=free_text_of(get("follow_up_note")), mediator_names=mediators,
+            village_name=text_of(get("village")) or None, note="\n".join(notes), flags=flags,
+            identity=identity, ledger_no=number, fields=row_fields)
         return ParsedRow(row_no, values, case=imported)
 
     def _parse(self, value: Any, parser: Callable[[Any], Any], name: str, flags: list[str]) -> Any:
@@ -417,6 +432,22 @@ def preview_rows(plan: LedgerPlan, today: date, limit: int = 20) -> list[Preview
             parties_text([(p.role.name, p.name) for p in c.parties]), kind,
             predicted_state(r.case, today).label, "；".join(r.case.flags)))
     return out
+
+
+def describe_change(plan: LedgerPlan, result: RowResult) -> str:
+    """What differs in a changed row, field by field, as the ledger now says it:
+    调解结果“调解成功”；结案日期“2026-03-20”."""
+    row = next((r for r in plan.rows if r.row_no == result.row_no), None)
+    columns = plan.layout.index_of()
+    parts = []
+    for name in result.changed:
+        col = columns.get(name)
+        value = row.values[col.index] if row is not None and col is not None \
+            and col.index < len(row.values) else None
+        shown = "" if is_blank(value) else free_text_of(value)
+        parts.append(t("ledger.change", field=field_label(name), value=shown) if shown
+                     else t("ledger.change_blank", field=field_label(name)))
+    return "；".join(parts)
 
 
 # --- running ------------------------------------------------------------------------------

@@ -18,7 +18,7 @@ from mediator.core.enums import AgreementForm, CaseSource, DisputeType, Gender, 
 from mediator.core.enums import Outcome as CaseOutcome
 from mediator.core.errors import ValidationError
 from mediator.core.importing import Performance
-from mediator.core.validate import normalise, parse_amount_fen, parse_date
+from mediator.core.validate import normalise, normalise_text, parse_amount_fen, parse_date
 
 EXCEL_EPOCH = date(1899, 12, 30)  # serial 1 = 1900-01-01 (Excel's 1900 leap-year bug included)
 _SERIAL_RANGE = (3653, 73050)  # 1910-01-01 .. 2099-12-31: a plain number outside is not a date
@@ -41,6 +41,15 @@ def text_of(value: Any) -> str:
     if isinstance(value, str):
         return _norm(value)
     return normalise(str(value))
+
+
+def free_text_of(value: Any) -> str:
+    """A free-text cell (facts, terms, notes) as the clerk wrote it: Chinese punctuation kept
+    (，stays ，), only invisible characters dropped and full-width digits/letters folded —
+    NFKC is for identifiers, not for prose. A blank marker (—, /, 无) is blank."""
+    if type(value) is str:
+        return "" if is_blank(value) else normalise_text(value)
+    return "" if is_blank(value) else text_of(value)
 
 
 @lru_cache(maxsize=16384)

@@ -137,3 +137,31 @@ async def test_pick_in_tree_and_errors(svc, tmp_path: Path) -> None:  # type: ig
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert count(svc) == 2
+
+
+async def test_changed_rows_and_rows_pasted_twice_in_the_report(svc, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from mediator.ledger.importer import import_ledger
+    from tests.ledger.test_identity import ROWS, numbered, write_xlsx
+
+    path = write_xlsx(tmp_path / "台账.xlsx", {"2026年": numbered(ROWS)})
+    assert import_ledger(path, svc).imported == 4
+    later = [list(r) for r in ROWS]
+    later[1][5] = "调解不成功"
+    write_xlsx(path, {"2026年": numbered([*later, ROWS[0]])})
+    app = Harness(svc, tmp_path)
+    async with app.run_test(size=(140, 60)) as pilot:
+        screen = app.screen
+        screen.query_one("#ledger-file", Input).value = str(path)
+        await click(pilot, "#ledger-preview")
+        await settle(pilot)
+        await click(pilot, "#ledger-run")
+        await settle(pilot)
+        report = str(screen.query_one("#ledger-report", Static).render()).splitlines()
+        assert report[1:] == [
+            "已导入过、但台账内容有变化的 1 行（系统中的案件未改动，请到案件中办理）：",
+            "  第4行（(2026)青石人调字第002号）：调解结果“调解不成功”",
+            "重复行 1 行（与另一行完全相同，只差序号，未导入）：",
+            "  第7行：重复行，与第3行相同",
+        ]
+        assert report[0].startswith("导入完成：新增 0 件，已导入过 3 件，未导入 0 行，有疑问 0 件")
+    assert count(svc) == 4

@@ -362,13 +362,31 @@ class LedgerImportScreen(Screen[Any]):
                 text.append("\n  ")
                 text.append_text(literal(t("cli.import.ledger.flagged_row", row=r.row_no,
                                            case=r.case_no, flags="；".join(r.flags))))
+        if report.changed:
+            from mediator.ledger.importer import describe_change
+
+            text.append("\n" + t("cli.import.ledger.changed_title", n=len(report.changed)),
+                        style="yellow")
+            for r in report.changed[:REPORT_LINES]:
+                text.append("\n  ")
+                text.append_text(literal(t("cli.import.ledger.changed_row", row=r.row_no,
+                                           case=r.case_no or "",
+                                           changes=describe_change(report.plan, r))))
+        if report.duplicates:
+            text.append("\n" + t("cli.import.ledger.duplicates_title",
+                                  n=len(report.duplicates)), style="yellow")
+            for d in report.duplicates[:REPORT_LINES]:
+                text.append("\n  ")
+                text.append_text(literal(t("cli.import.ledger.duplicate_row", row=d.row_no,
+                                           other=d.duplicate_of)))
         if report.rejected:
             text.append("\n" + t("cli.import.ledger.rejected_title", n=len(report.rejected)),
                         style="red")
             for row, reason in report.rejected[:REPORT_LINES]:
                 text.append("\n  ")
                 text.append_text(literal(t("ledger.reject.reason", row=row, reason=reason)))
-        shown = max(len(report.flagged), len(report.rejected))
+        shown = max(len(report.flagged), len(report.rejected), len(report.changed),
+                    len(report.duplicates))
         if shown > REPORT_LINES:
             text.append("\n" + t("tui.ledger.see_cli"))
         if report.reject_file is not None:

@@ -1,0 +1,137 @@
+"""Which ledger rows are already in the database, and what changed since (issue 16).
+
+A ledger row's *identity* is what does not change as its case goes on: the registration date,
+the set of party names (spaces dropped, each once, in code point order) and the coded dispute
+type. The running number is not part of it (rows are renumbered, inserted in date order,
+numbered afresh on every sheet); nor are facts, result or amount (filled in later).
+
+Each imported case keeps its identity in ``ledger_row`` with a short digest of every field as
+the ledger said it then. A row read again is matched against the imported cases of the same
+identity: the same digests -> already imported; otherwise -> changed, field by field. A row
+whose identity matches cases that are all accounted for is a new case (two cases of the same
+parties on the same day happen) and is imported, flagged as a possible duplicate.
+
+Used inside ``importing.insert_rows``'s transaction; pure apart from ``load`` and ``store``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from mediator.core.validate import normalise_line
+
+if TYPE_CHECKING:  # pragma: no cover
+    from mediator.core.importing import ImportedCase
+
+_SPACE = re.compile(r"\s+")
+
+
+def name_key(name: str) -> str:
+    """A party name as compared: normalised as stored, without any whitespace."""
+    return _SPACE.sub("", normalise_line(name))
+
+
+def identity_of(registered: date, names: Iterable[str], dispute_type: str) -> str:
+    """``2025-03-05|李四、张三|NEIGHBOUR`` (the same text the 0008 migration computes)."""
+    keys = sorted({name_key(n) for n in names if name_key(n)})
+    return f"{registered.isoformat()}|{'、'.join(keys)}|{dispute_type}"
+
+
+def digest(text: str) -> str:
+    """A field's value as remembered: "" for blank, else 12 hex characters of its SHA-256."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:12] if text else ""
+
+
+def changed_fields(old: dict[str, str] | None, new: dict[str, str]) -> list[str]:
+    """Fields whose value differs; a column the ledger did not have before counts only when
+    it now holds something, a column it no longer has does not count."""
+    if old is None:
+        return []
+    return [k for k, v in new.items() if (k in old and old[k] != v) or (k not in old and v)]
+
+
+@dataclass
+class Known:
+    case_id: str
+    case_no: str
+    fields: dict[str, str] | None
+
+
+@dataclass(frozen=True)
+class Verdict:
+    status: str  # "existing" | "changed" | "new"
+    case_no: str | None = None
+    case_id: str | None = None
+    changed: tuple[str, ...] = ()
+    #: a new row whose identity an imported case already has: its case number
+    same_as: str | None = None
+
+
+def load(session: Any, owner: str, identities: Sequence[str]) -> dict[str, list[Known]]:
+    from sqlalchemy import text
+
+    out: dict[str, list[Known]] = {}
+    found = session.exec(text(
+        "SELECT r.identity, r.case_id, c.case_no, r.fields FROM ledger_row r "
+        "JOIN dispute_case c ON c.id = r.case_id "
+        "WHERE r.owner_code = :o AND c.deleted = 0 "
+        "AND r.identity IN (SELECT value FROM json_each(:ids)) ORDER BY r.row_no, c.seq"),
+        params={"o": owner, "ids": json.dumps(sorted(set(identities)))}).all()
+    for identity, case_id, case_no, fields in found:
+        out.setdefault(identity, []).append(
+            Known(case_id, case_no, json.loads(fields) if fields else None))
+    return out
+
+
+def match(rows: Sequence["ImportedCase"], known: dict[str, list[Known]]) -> list[Verdict]:
+    """One verdict per row (rows without an identity are "new")."""
+    verdicts: list[Verdict | None] = [None] * len(rows)
+    groups: dict[str, list[int]] = {}
+    for i, row in enumerate(rows):
+        if row.identity is not None:
+            groups.setdefault(row.identity, []).append(i)
+    for identity, indexes in groups.items():
+        cases = list(known.get(identity, ()))
+        if not cases:
+            continue
+        rest = []
+        for i in indexes:  # the same fields as an imported case: that case
+            hit = next((k for k in cases if k.fields is None
+                        or not changed_fields(k.fields, rows[i].fields)), None)
+            if hit is None:
+                rest.append(i)
+                continue
+            cases.remove(hit)
+            verdicts[i] = Verdict("existing", hit.case_no, hit.case_id)
+        for i in rest:  # then, in order, the ones that changed since
+            if cases:
+                k = cases.pop(0)
+                verdicts[i] = Verdict("changed", k.case_no, k.case_id,
+                                      tuple(changed_fields(k.fields, rows[i].fields)))
+            else:
+                verdicts[i] = Verdict("new", same_as=known[identity][0].case_no)
+    return [v or Verdict("new") for v in verdicts]
+
+
+_ROW_SQL = ("INSERT INTO ledger_row (case_id, owner_code, identity, ledger_no, import_id, sheet,"
+            " row_no, fields) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
+_IMPORT_SQL = ("INSERT INTO ledger_import (id, owner_code, source, imported_at, imported_by, cases)"
+               " VALUES (?, ?, ?, ?, ?, ?)")
+
+
+def store(con: Any, owner: str, import_id: str, source: str, operator: str, now: str,
+          links: Sequence[tuple[str, "ImportedCase"]]) -> None:
+    """Record the import and, per case it added, the row it came from."""
+    if not links:
+        return
+    con.execute(_IMPORT_SQL, (import_id, owner, source, now, operator, len(links)))
+    con.executemany(_ROW_SQL, [
+        (case_id, owner, row.identity, row.ledger_no, import_id, row.sheet, row.row_no,
+         json.dumps(row.fields, ensure_ascii=False, sort_keys=True))
+        for case_id, row in links if row.identity is not None])
