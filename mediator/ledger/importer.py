@@ -50,6 +50,9 @@ REJECT_SUFFIX = "_未导入"
 REQUIRED = ("registered_on", "applicant.name")
 OPTIONAL = ("respondent.name", "dispute_type", "facts", "result", "closed_on")
 _SUMMARY_WORDS = ("合计", "总计", "小计", "共计", "汇总")
+#: the signature lines under a ledger (填表人：王某 审核人：李某 填报日期：...)
+_FOOTER_WORDS = ("填表人", "审核人", "填报日期", "制表人", "制表日期", "填报人", "负责人",
+                 "单位负责人", "审核", "填表日期", "统计人", "经办人:", "主管领导", "签字")
 _ROLE = {"applicant": PartyRole.APPLICANT, "respondent": PartyRole.RESPONDENT,
          "third_party": PartyRole.THIRD_PARTY}
 
@@ -176,6 +179,9 @@ def _skip_kind(values: list[Any], header: list[str], first: bool) -> str | None:
     lead_text = text_of(lead).replace(" ", "")
     if any(lead_text.startswith(w) for w in _SUMMARY_WORDS):
         return "summary"
+    if any(lead_text.startswith(w) for w in _FOOTER_WORDS) and not any(
+            isinstance(v, (date, int, float)) and not isinstance(v, bool) for v in values[:1]):
+        return "summary"  # the footer: nobody's case
     if lead_text in header and [text_of(v) for v in values] == header:
         return "header"  # the header repeated (printed ledgers repeat it on every page)
     if first:
