@@ -66,6 +66,8 @@ class ImportedCase:
     #: what the row is known by on a later import (``ledger_rows.identity_of``); None: no
     #: identity, the ``case.import_key`` alone decides
     identity: str | None = None
+    #: the ledger says the case is being mediated (调解中) though it gives no 调解日期
+    mediating: bool = False
     #: the ledger's own case number, the sheet it is on, and a digest of each field it holds
     ledger_no: str | None = None
     sheet: str | None = None
@@ -166,8 +168,8 @@ def plan_lifecycle(row: ImportedCase, today: date) -> Plan:
     steps.append(Step(Action.ACCEPT, registered))
     mediated = when(row.mediated_on, "import.field.mediated_on")
     if outcome is None:
-        if mediated:
-            steps.append(Step(Action.SESSION, mediated))
+        if mediated or row.mediating:
+            steps.append(Step(Action.SESSION, mediated or registered))
         return Plan(steps, flags, when(row.follow_up_on, "import.field.follow_up_on"))
 
     concluded = mediated or registered

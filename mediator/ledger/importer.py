@@ -41,7 +41,7 @@ from mediator.ledger.identity import mark_duplicates
 from mediator.ledger.mapping import Mapping, apply_mapping, load_mapping
 from mediator.ledger.reader import Table, read_table
 from mediator.ledger.values import (
-    TypeMatcher, free_text_of, is_blank, is_organisation, ledger_number, parse_agreement_form,
+    TypeMatcher, damaged_by_excel, free_text_of, is_blank, is_org_code, is_org_id, is_organisation, ledger_number, parse_agreement_form,
     parse_cell_date, parse_gender, parse_money, parse_performance, parse_result, parse_risk,
     parse_source, split_names, split_values, text_of,
 )
@@ -49,6 +49,7 @@ from mediator.ledger.values import (
 REJECT_SUFFIX = "_未导入"
 REQUIRED = ("registered_on", "applicant.name")
 OPTIONAL = ("respondent.name", "dispute_type", "facts", "result", "closed_on")
+_MEDIATING_WORDS = ("调解中", "正在调解", "调处中", "正在调处", "调解阶段")
 _SUMMARY_WORDS = ("合计", "总计", "小计", "共计", "汇总")
 #: the signature lines under a ledger (填表人：王某 审核人：李某 填报日期：...)
 _FOOTER_WORDS = ("填表人", "审核人", "填报日期", "制表人", "制表日期", "填报人", "负责人",
@@ -261,11 +262,12 @@ class RowConverter:
                 flags.append(t("import.flag.amount_unreadable", value=text_of(raw_amount)))
 
         outcome = self._parse(get("result"), parse_result, "result", flags)
+        result_text = text_of(get("result"))
+        mediating = outcome is None and any(w in result_text for w in _MEDIATING_WORDS)
         form = self._parse(get("agreement_form"), parse_agreement_form, "agreement_form", flags)
         if outcome is CaseOutcome.AGREEMENT and form is None:
             form = AgreementForm.WRITTEN if amount > 0 else AgreementForm.ORAL
-            if "agreement_form" in self.columns:
-                flags.append(t("import.flag.form_assumed", form=form.label))
+            flags.append(t("import.flag.form_assumed", form=form.label))
         performance = self._parse(get("performance"), parse_performance, "performance", flags)
         mediated_on = self._date(get("mediated_on"), "mediated_on", flags)
         closed_on = self._date(get("closed_on"), "closed_on", flags)
@@ -295,6 +297,10 @@ class RowConverter:
         if len(mediators) > 1:
             notes.append(t("ledger.note.line", label=field_label("mediator"),
                            value="、".join(mediators)))
+        follow_up_note = free_text_of(get("follow_up_note"))
+        if follow_up_note and follow_up_on is None:  # no date to hang a follow-up on
+            notes.append(t("ledger.note.line", label=field_label("follow_up_note"),
+                           value=follow_up_note))
         note = free_text_of(get("note"))
         if note:
             notes.append(t("ledger.note.line", label=field_label("note"), value=note))
@@ -320,9 +326,9 @@ class RowConverter:
             agreement_terms=free_text_of(get("agreement_terms")), agreement_amount_fen=amount,
             performance=performance, follow_up_on=follow_up_on,
             follow_up_by=text_of(get("follow_up_by")) or None,
-            follow_up_note=free_text_of(get("follow_up_note")), mediator_names=mediators,
+            follow_up_note=follow_up_note, mediator_names=mediators,
             village_name=text_of(get("village")) or None, note="\n".join(notes), flags=flags,
-            identity=identity, ledger_no=number, fields=row_fields)
+            identity=identity, ledger_no=number, fields=row_fields, mediating=mediating)
         return ParsedRow(row_no, values, case=imported)
 
     def _parse(self, value: Any, parser: Callable[[Any], Any], name: str, flags: list[str]) -> Any:
@@ -357,8 +363,15 @@ class RowConverter:
                            address=addresses[k] if k < len(addresses) else None)
             idtext = ids[k] if k < len(ids) else ""
             id_gender = None
-            if idtext and kind is PartyKind.ORGANISATION:
-                p.org_code = idtext
+            if idtext and damaged_by_excel(idtext):
+                flags.append(t("import.flag.id_damaged", name=name, id=idtext))
+                notes.append(t("ledger.note.damaged_id", name=name, id=idtext))
+            elif idtext and (is_org_id(idtext) or (kind is PartyKind.ORGANISATION
+                                                   and is_org_code(idtext))):
+                p.org_code = idtext.upper()  # 18 characters that pass GB 32100's check
+            elif idtext and kind is PartyKind.ORGANISATION:
+                flags.append(t("import.flag.bad_org_code", name=name, id=idtext))
+                notes.append(t("ledger.note.damaged_id", name=name, id=idtext))
             elif idtext:
                 try:
                     rid = parse_resident_id(idtext, today=self.today)

@@ -263,7 +263,8 @@ def test_gbk_csv(office, tmp_path: Path) -> None:  # type: ignore[no-untyped-def
     assert (c.registered_on, c.archived_on) == (date(2025, 11, 5), date(2025, 11, 20))
     c2 = svc.case_file(by_row(report)[3].case_id)
     assert [p.name for p in c2.parties] == ["钱一", "孙二", "周三"]
-    assert c2.case.state == CaseState.ACCEPTED.name
+    assert c2.case.state == CaseState.MEDIATING.name  # 调解中 in the ledger: 调解中 here
+    assert states(c2)[-1] == ("ACCEPTED", "MEDIATING", date(2025, 12, 1))
     ws = load_workbook(report.reject_file, read_only=True).active
     assert list(ws.iter_rows(values_only=True))[1][:3] == ("(2025)青石人调字第103号", None, "吴四")
 
