@@ -36,6 +36,9 @@ from mediator.core.ledger_rows import digest, identity_of
 from mediator.core.services import CaseInput, PartyInput, parties_text
 from mediator.core.validate import parse_int, parse_phone, parse_resident_id
 from mediator.i18n import t
+from mediator.ledger.context import (
+    YearHint, case_row_groups, join_rows, month_day, with_year, year_hint,
+)
 from mediator.ledger.headers import ROLES, Column, Layout, detect_layout
 from mediator.ledger.identity import mark_duplicates
 from mediator.ledger.mapping import Mapping, apply_mapping, load_mapping
@@ -65,6 +68,8 @@ class ParsedRow:
     case: ImportedCase | None = None
     reason: str | None = None  # why no case can be made of it
     sheet: str | None = None
+    #: rows of the ledger this case is written over (merged date and applicant cells)
+    spans: int = 1
     #: pasted twice: where the row it repeats is (第3行, 「二月」第3行); not imported
     duplicate_of: str | None = None
 
@@ -153,17 +158,22 @@ def plan_ledger(path: Path, today: date, *, sheet: str | None = None,
     if missing:
         raise ValidationError(t("ledger.error.missing_columns", columns="、".join(
             field_label(f) for f in missing)), "file")
-    converter = RowConverter(layout, today, mapping.types if mapping else None)
+    converter = RowConverter(layout, today, mapping.types if mapping else None,
+                             year_hint(table, layout, path))
     header_texts = [text_of(v) for v in table.rows[layout.data_start - 1]]
     rows: list[ParsedRow] = []
     skipped = {"empty": 0, "summary": 0, "header": 0}
+    data: list[int] = []
     for index in range(layout.data_start, len(table.rows)):
-        values = table.rows[index]
-        kind = _skip_kind(values, header_texts, index == layout.data_start)
+        kind = _skip_kind(table.rows[index], header_texts, index == layout.data_start)
         if kind:
             skipped[kind] += 1
             continue
-        rows.append(converter.convert(index + 1, values))
+        data.append(index)
+    for first, group in case_row_groups(table, layout, data):
+        parsed = converter.convert(first + 1, join_rows(table, layout, group))
+        parsed.spans = len(group)
+        rows.append(parsed)
     for r in rows:
         r.sheet = table.sheet
         if r.case is not None:
@@ -204,8 +214,11 @@ def field_label(name: str) -> str:
 class RowConverter:
     """One row of cells -> an ImportedCase, with the doubts found on the way."""
 
-    def __init__(self, layout: Layout, today: date, types: dict[str, DisputeType] | None = None):
+    def __init__(self, layout: Layout, today: date, types: dict[str, DisputeType] | None = None,
+                 year: YearHint | None = None):
         self.today = today
+        self.year = year
+        self._registered: date | None = None
         self.columns: dict[str, Column] = layout.index_of()
         self.index = [(name, col.index) for name, col in self.columns.items()]
         self.other_columns = [c for c in layout.columns if c.how in ("unknown", "duplicate")]
@@ -222,14 +235,26 @@ class RowConverter:
         try:
             registered = parse_cell_date(raw_date)
         except ValueError:
-            return ParsedRow(row_no, values, reason=t("ledger.reject.bad_date",
-                                                      value=text_of(raw_date)))
+            md = month_day(raw_date)
+            if md is None or self.year is None:
+                return ParsedRow(row_no, values, reason=t(
+                    "ledger.reject.bad_date" if md is None else "ledger.reject.no_year",
+                    value=text_of(raw_date)))
+            try:
+                registered = with_year(md, self.year.year)
+            except ValueError:
+                return ParsedRow(row_no, values, reason=t("ledger.reject.bad_date",
+                                                          value=text_of(raw_date)))
+            if self.year.source == "file":
+                flags.append(t("import.flag.year_from_file", value=text_of(raw_date),
+                               year=self.year.year))
         if registered is None:
             return ParsedRow(row_no, values, reason=t("ledger.reject.no_date"))
         if registered > self.today:
             return ParsedRow(row_no, values, reason=t("ledger.reject.future_date",
                                                       date=registered.isoformat()))
 
+        self._registered = registered
         parties: list[PartyInput] = []
         persons_hint = 0
         seen_ids: set[str] = set()
@@ -341,7 +366,19 @@ class RowConverter:
             return None
 
     def _date(self, value: Any, name: str, flags: list[str]) -> date | None:
-        return self._parse(value, parse_cell_date, name, flags)
+        md = month_day(value) if self.year is not None else None
+        if md is None:
+            return self._parse(value, parse_cell_date, name, flags)
+        try:  # a later step of a case of 12月28日 on 1月5日 is in the next year
+            found = with_year(md, self.year.year)  # type: ignore[union-attr]
+        except ValueError:
+            flags.append(t("import.flag.unreadable", field=field_label(name),
+                           value=text_of(value)))
+            return None
+        if self._registered is not None and found < self._registered \
+                and (found.month, found.day) != (2, 29):
+            found = found.replace(year=found.year + 1)
+        return found
 
     def _parties(self, role: str, names: list[str], cells: dict[str, Any], seen_ids: set[str],
                  flags: list[str], notes: list[str]) -> list[PartyInput]:

@@ -96,3 +96,61 @@ def test_two_row_header_party_over_applicant_and_respondent(svc: Services,
     assert [(p.role, p.name) for p in cf.parties] == [
         ("APPLICANT", "李明"), ("RESPONDENT", "孙红"), ("RESPONDENT", "孙兵")]
     assert cf.case.persons_involved == 3 and cf.case.import_flags is None
+
+
+def month_ledger(path: Path, title: str | None, sheet: str = "Sheet1") -> Path:
+    """A month sheet: dates without the year, one case written over two merged rows."""
+    wb = xlsxwriter.Workbook(str(path))
+    ws = wb.add_worksheet(sheet)
+    top = 0
+    if title:
+        ws.merge_range("A1:H1", title)
+        top = 1
+    ws.write_row(top, 0, ["序号", "受理日期", "申请人", "被申请人", "纠纷类型", "纠纷简要情况",
+                          "调解日期", "协议金额"])
+    r = top + 1
+    ws.write_row(r, 0, [1, "3月5日", "李明", "孙红", "邻里纠纷", "排水沟", "3月8日", None])
+    # case 2 over two rows: number, date, applicant, type and amount merged down
+    for col, value in ((0, 2), (1, "3月12日"), (2, "周强"), (4, "损害赔偿纠纷"), (7, 5000)):
+        ws.merge_range(r + 1, col, r + 2, col, value)
+    ws.write_row(r + 1, 5, ["鸡鸭毁坏菜地，"])
+    ws.write(r + 1, 3, "吴刚")
+    ws.write(r + 2, 3, "郑丽")
+    ws.write(r + 2, 5, "双方各执一词")
+    ws.write(r + 1, 6, "12月1日")  # the year after? no: after the date, the same year
+    wb.close()
+    return path
+
+
+def test_year_from_the_title_and_a_case_over_two_merged_rows(svc: Services,
+                                                             tmp_path: Path) -> None:
+    path = month_ledger(tmp_path / "台账.xlsx", "青石镇2025年3月矛盾纠纷调解台账")
+    report = import_ledger(path, svc)
+    assert (report.imported, report.rejected, len(report.plan.rows)) == (2, [], 2)
+    rows = {r.row_no: r for r in report.result.rows}
+    one = svc.case_file(rows[3].case_id)
+    assert (one.case.registered_on, one.case.state, one.case.import_flags) == (
+        date(2025, 3, 5), "MEDIATING", None)
+    two = svc.case_file(rows[4].case_id)
+    assert (two.case.registered_on, two.case.amount_fen) == (date(2025, 3, 12), 500000)
+    assert [(p.role, p.name) for p in two.parties] == [
+        ("APPLICANT", "周强"), ("RESPONDENT", "吴刚"), ("RESPONDENT", "郑丽")]
+    assert two.case.facts == "鸡鸭毁坏菜地，\n双方各执一词"
+
+
+def test_year_from_the_file_name_is_flagged_and_no_year_is_rejected(svc: Services,
+                                                                   tmp_path: Path) -> None:
+    report = import_ledger(month_ledger(tmp_path / "台账2024.xlsx", None), svc)
+    assert report.imported == 2
+    flags = {r.row_no: r.flags for r in report.result.rows}
+    assert flags[2] == ("受理日期“3月5日”没有年份，按文件名中的2024年导入，请核对",)
+    assert svc.case_file(report.result.rows[0].case_id).case.registered_on == date(2024, 3, 5)
+
+    sheet = import_ledger(month_ledger(tmp_path / "台账.xlsx", None, sheet="2023年3月"), svc)
+    assert sheet.imported == 2 and sheet.flagged == []
+
+    none = import_ledger(month_ledger(tmp_path / "三月台账.xlsx", None), svc)
+    assert none.imported == 0
+    assert none.rejected == [
+        (2, "受理日期“3月5日”没有年份，标题、工作表名和文件名中也找不到年份，请补上年份"),
+        (3, "受理日期“3月12日”没有年份，标题、工作表名和文件名中也找不到年份，请补上年份")]
