@@ -40,6 +40,7 @@ from mediator.core.models import (
     Case,
     CaseEvent,
     FollowUp,
+    LedgerRow,
     Mediator,
     Obligation,
     Office,
@@ -159,6 +160,8 @@ class CaseFile:
     warnings: list[rules.RuleWarning]
     legal_actions: list[Action]
     read_only: bool = False
+    #: the number the case had in the ledger (台账) it was imported from
+    ledger_no: str | None = None
 
 
 @dataclass(frozen=True)
@@ -1242,6 +1245,7 @@ class Services:
             facts = facts_from_rows(case, agreement, obligations, follow_ups, sessions)
             own = s.get(Setting, "office_code")
             read_only = own is not None and own.value != case.owner_code
+            link = s.get(LedgerRow, case.id)
             today = self.today()
             return CaseFile(
                 case=case, parties=parties, events=events, follow_ups=follow_ups,
@@ -1249,7 +1253,7 @@ class Services:
                 mediator_name=mediator.name if mediator else None,
                 deadlines=rules.deadlines(facts, today), warnings=rules.warnings(facts, today),
                 legal_actions=[] if read_only else rules.legal_actions(CaseState(case.state)),
-                read_only=read_only,
+                read_only=read_only, ledger_no=link.ledger_no if link else None,
             )
 
     def find_case(self, case_no_or_id: str) -> Case:

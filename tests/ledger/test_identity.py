@@ -21,15 +21,16 @@ HEADER = ["序号", "受理日期", "申请人", "被申请人", "纠纷类型",
           "结案日期"]
 
 
-def write_xlsx(path: Path, sheets: dict[str, list[list[Any]]]) -> Path:
+def write_xlsx(path: Path, sheets: dict[str, list[list[Any]]],
+               header: list[str] = HEADER) -> Path:
     """A workbook as an office keeps it: one sheet per village or month, each with a title row
     merged across the table, then the header, then the rows."""
     wb = xlsxwriter.Workbook(str(path))
     day = wb.add_format({"num_format": "yyyy-mm-dd"})
     for name, rows in sheets.items():
         ws = wb.add_worksheet(name)
-        ws.merge_range(0, 0, 0, len(HEADER) - 1, f"青石镇{name}矛盾纠纷排查调处台账")
-        ws.write_row(1, 0, HEADER)
+        ws.merge_range(0, 0, 0, len(header) - 1, f"青石镇{name}矛盾纠纷排查调处台账")
+        ws.write_row(1, 0, header)
         for r, row in enumerate(rows, start=2):
             for c, value in enumerate(row):
                 if isinstance(value, date):
@@ -160,3 +161,17 @@ def test_upgrade_gives_old_imports_an_identity(svc: Services, db_path: Path,
         write_xlsx(path, {"2026年": numbered([ROWS[3], *ROWS[:3]])})
         again = import_ledger(path, upgraded)
         assert (again.imported, again.existing) == (0, 4)
+
+
+def test_ledger_number_in_the_case_file_and_the_search(svc: Services, tmp_path: Path) -> None:
+    from mediator.core.queries import CaseFilter
+
+    rows = [["XS-2026-017", *ROWS[0]], ["XS-2026-018", *ROWS[1]]]
+    report = import_ledger(write_xlsx(tmp_path / "台账.xlsx", {"2026年": rows},
+                                      ["案件编号", *HEADER[1:]]), svc)
+    first = report.result.rows[0]
+    assert svc.case_file(first.case_id).ledger_no == "XS-2026-017"
+    page = svc.list_cases(CaseFilter(query="xs-2026-017"))
+    assert [r.case_no for r in page.rows] == [first.case_no]
+    page = svc.list_cases(CaseFilter(query="XS-2026-018 王五"))
+    assert [r.case_no for r in page.rows] == [report.result.rows[1].case_no]
