@@ -57,13 +57,15 @@ def cmd_import_ledger(ctx: Context) -> int:
             print_preview(out, plan, today)
         if svc is None:
             out.print(t("cli.import.ledger.no_database", path=str(ctx.paths.db)), markup=False)
-            print_rejected(out, [(r.row_no, r.reason or "") for r in plan.rejected])
+            print_rejected(out, [(plan.place(r), r.reason or "") for r in plan.rejected])
             return 0
         with progress_bar() as update:
             label = t("cli.import.ledger.working", n=len(plan.cases))
-            report = run_import(plan, svc, dry_run=args.dry_run,
+            report = run_import(plan, svc, dry_run=args.dry_run, fallback_dir=ctx.paths.data,
                                 progress=lambda done, total: update(label, done, total))
         print_report(out, report)
+        if report.reject_error is not None:
+            return 7  # the cases are in; the rejected rows were listed but not saved
     finally:
         if db is not None:
             db.close()
@@ -91,8 +93,11 @@ def print_plan(out: Any, plan: Any) -> None:
         t("cli.import.ledger.encoding", encoding=plan.table.encoding or "")
     out.print(t("cli.import.ledger.source", path=str(plan.path), where=where, rows=rows,
                 n=len(plan.rows)), markup=False)
-    if len(plan.table.sheets) > 1:
-        out.print(t("cli.import.ledger.other_sheets", sheets="、".join(plan.table.sheets)),
+    if plan.several:
+        out.print(t("cli.import.ledger.sheets_read", n=len(plan.parts), sheets="、".join(
+            plain(p.table.sheet or "") for p in plan.parts)), markup=False)
+    for name, why in plan.skipped_sheets:
+        out.print(t("cli.import.ledger.sheet_skipped", sheet=plain(name), reason=plain(why)),
                   markup=False)
     out.print(t("cli.import.ledger.columns"), markup=False)
     unknown = []
@@ -138,12 +143,14 @@ def print_preview(out: Any, plan: Any, today: Any, limit: int = 5) -> None:
             out.print("      " + plain(p.note), markup=False)
 
 
-def print_rejected(out: Any, rejected: list[tuple[int, str]]) -> None:
+def print_rejected(out: Any, rejected: list[tuple[str, str]]) -> None:
+    """(place, reason) pairs: 第5行 / 「二月」第5行."""
     if not rejected:
         return
     out.print(t("cli.import.ledger.rejected_title", n=len(rejected)), markup=False)
-    for row, reason in rejected[:LIST_LIMIT]:
-        out.print("  " + t("ledger.reject.reason", row=row, reason=plain(reason)), markup=False)
+    for where, reason in rejected[:LIST_LIMIT]:
+        out.print("  " + t("ledger.reject.at", place=plain(where), reason=plain(reason)),
+                  markup=False)
     if len(rejected) > LIST_LIMIT:
         out.print(t("cli.import.ledger.more", n=len(rejected) - LIST_LIMIT), markup=False)
 
@@ -155,9 +162,9 @@ def print_changed(out: Any, report: Any) -> None:
     if report.changed:
         out.print(t("cli.import.ledger.changed_title", n=len(report.changed)), markup=False)
         for r in report.changed[:LIST_LIMIT]:
-            out.print("  " + t("cli.import.ledger.changed_row", row=r.row_no,
+            out.print("  " + t("cli.import.ledger.changed_row", place=plain(report.place(r)),
                                case=plain(r.case_no or ""),
-                               changes=plain(describe_change(report.plan, r))), markup=False)
+                               changes=plain(describe_change(report, r))), markup=False)
         if len(report.changed) > LIST_LIMIT:
             out.print(t("cli.import.ledger.more", n=len(report.changed) - LIST_LIMIT),
                       markup=False)
@@ -165,7 +172,8 @@ def print_changed(out: Any, report: Any) -> None:
         out.print(t("cli.import.ledger.duplicates_title", n=len(report.duplicates)),
                   markup=False)
         for d in report.duplicates[:LIST_LIMIT]:
-            out.print("  " + t("cli.import.ledger.duplicate_row", row=d.row_no,
+            out.print("  " + t("cli.import.ledger.duplicate_row",
+                               place=plain(report.plan.place(d)),
                                other=plain(d.duplicate_of)), markup=False)
         if len(report.duplicates) > LIST_LIMIT:
             out.print(t("cli.import.ledger.more", n=len(report.duplicates) - LIST_LIMIT),
@@ -188,13 +196,23 @@ def print_report(out: Any, report: Any) -> None:
     if flagged:
         out.print(t("cli.import.ledger.flagged_title", n=len(flagged)), markup=False)
         for r in flagged[:LIST_LIMIT]:
-            out.print("  " + t("cli.import.ledger.flagged_row", row=r.row_no, case=plain(r.case_no),
+            out.print("  " + t("cli.import.ledger.flagged_at", place=plain(report.place(r)),
+                               case=plain(r.case_no),
                                flags=plain("；".join(r.flags))), markup=False)
         if len(flagged) > LIST_LIMIT:
             out.print(t("cli.import.ledger.more", n=len(flagged) - LIST_LIMIT), markup=False)
     print_changed(out, report)
-    print_rejected(out, report.rejected)
-    if report.reject_file is not None:
+    print_rejected(out, report.rejected_at)
+    if report.reject_file is not None and report.reject_moved:
+        out.print(t("cli.import.ledger.reject_file_moved", folder=str(report.plan.path.parent),
+                    path=str(report.reject_file)), markup=False)
+    elif report.reject_file is not None:
         out.print(t("cli.import.ledger.reject_file", path=str(report.reject_file)), markup=False)
+    if report.reject_error is not None:
+        out.print(t("cli.import.ledger.reject_file_failed", error=report.reject_error),
+                  markup=False)
+    if report.reject_removed is not None:
+        out.print(t("cli.import.ledger.reject_file_removed", path=str(report.reject_removed)),
+                  markup=False)
     if result.dry_run:
         out.print(t("cli.import.ledger.dry_run_done"), markup=False)

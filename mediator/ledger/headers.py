@@ -87,7 +87,7 @@ PARTY_ATTRS: dict[str, tuple[str, ...]] = {
 }
 
 #: columns that are known and deliberately not imported (row counters, our own reason column)
-IGNORED = ("序号", "行号", "原因", "未导入原因", "序", "reason")
+IGNORED = ("序号", "行号", "原因", "未导入原因", "序", "reason", "工作表", "sheet")
 
 PARTY_FIELDS = tuple(f"{r}.{a}" for r in ROLES for a in PARTY_ATTRS)
 ALL_FIELDS = tuple(CASE_FIELDS) + PARTY_FIELDS

@@ -14,6 +14,7 @@ type that had to be guessed, an amount that could not be read...) is imported an
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import re
 import time
@@ -28,7 +29,7 @@ from mediator.core.enums import (
 )
 from mediator.core.enums import Outcome as CaseOutcome
 from mediator.core.errors import ValidationError
-from mediator.core.files import atomic_path
+from mediator.core.files import atomic_path, remove
 from mediator.core import rules
 from mediator.core.enums import CaseState
 from mediator.core.importing import ImportedCase, ImportResult, RowResult, plan_lifecycle
@@ -40,7 +41,7 @@ from mediator.ledger.context import (
     YearHint, case_row_groups, join_rows, month_day, with_year, year_hint,
 )
 from mediator.ledger.headers import ROLES, Column, Layout, detect_layout
-from mediator.ledger.identity import mark_duplicates
+from mediator.ledger.identity import mark_duplicates, place
 from mediator.ledger.mapping import Mapping, apply_mapping, load_mapping
 from mediator.ledger.reader import Table, read_table
 from mediator.ledger.values import (
@@ -75,7 +76,21 @@ class ParsedRow:
 
 
 @dataclass
+class SheetPart:
+    """One data sheet of a workbook (a CSV is one part)."""
+
+    table: Table
+    layout: Layout
+    rows: list[ParsedRow]
+    unmatched_mapping: list[str] = field(default_factory=list)
+    skipped: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass
 class LedgerPlan:
+    """A whole ledger as understood: every data sheet (``parts``); ``table`` and ``layout``
+    are the first sheet's, ``rows`` all sheets' rows in workbook order."""
+
     path: Path
     table: Table
     layout: Layout
@@ -84,6 +99,19 @@ class LedgerPlan:
     unmatched_mapping: list[str] = field(default_factory=list)
     #: rows left out on purpose: {"empty": n, "summary": n, "header": n}
     skipped: dict[str, int] = field(default_factory=dict)
+    parts: list[SheetPart] = field(default_factory=list)
+    #: sheets not read as ledger sheets, and why (汇总 by its name, no header...)
+    skipped_sheets: list[tuple[str, str]] = field(default_factory=list)
+
+    @property
+    def several(self) -> bool:
+        return len(self.parts) > 1
+
+    def place(self, row: ParsedRow) -> str:
+        return place(row.sheet, row.row_no, several=self.several)
+
+    def part_of(self, row: ParsedRow) -> SheetPart:
+        return next((p for p in self.parts if p.table.sheet == row.sheet), self.parts[0])
 
     @property
     def cases(self) -> list[ImportedCase]:
@@ -104,7 +132,9 @@ class LedgerPlan:
     @property
     def missing(self) -> list[str]:
         """Useful columns the ledger does not have (said once, not flagged on every row)."""
-        present = self.layout.index_of()
+        present: set[str] = set()
+        for part in self.parts or [SheetPart(self.table, self.layout, [])]:
+            present.update(part.layout.index_of())
         return [f for f in OPTIONAL if f not in present]
 
 
@@ -115,6 +145,25 @@ class LedgerReport:
     rejected: list[tuple[int, str]]  # (row, reason), parse-time and service-time together
     reject_file: Path | None
     seconds: float
+    #: the rejected rows themselves, in ledger order, with the reason
+    reject_rows: list[tuple[ParsedRow, str]] = field(default_factory=list)
+    #: the ledger's folder could not be written: the reject file went to the data folder
+    reject_moved: bool = False
+    #: why no reject file could be written anywhere (the rows are still listed)
+    reject_error: str | None = None
+    #: an older reject file of this ledger removed by a clean import
+    reject_removed: Path | None = None
+    #: the row each result is about (results come in the order of ``plan.cases``)
+    sources: dict[int, ParsedRow] = field(default_factory=dict)
+
+    def place(self, result: RowResult) -> str:
+        row = self.sources.get(id(result))
+        return self.plan.place(row) if row is not None else t("ledger.place", row=result.row_no)
+
+    @property
+    def rejected_at(self) -> list[tuple[str, str]]:
+        """(第5行 / 「二月」第5行, reason) for printing."""
+        return [(self.plan.place(r), reason) for r, reason in self.reject_rows]
 
     @property
     def imported(self) -> int:
@@ -144,12 +193,52 @@ def reject_path(path: Path) -> Path:
 # --- planning -----------------------------------------------------------------------------
 
 
+#: a sheet with one of these in its name sums the others up: no cases of its own
+_SUMMARY_SHEET_WORDS = ("汇总", "统计", "合计", "总计", "小计")
+
+
 def plan_ledger(path: Path, today: date, *, sheet: str | None = None,
                 mapping_path: Path | None = None) -> LedgerPlan:
-    """Read and understand a ledger; nothing is written anywhere."""
+    """Read and understand a ledger, all its data sheets (or ``sheet``); nothing is written.
+
+    A sheet named like a summary (汇总, 统计…) is skipped by its name; one in which no
+    header with 受理日期 and 申请人 can be found (an instructions sheet, a chart) is skipped
+    too; both are listed in ``skipped_sheets``. When no sheet can be read, the error of the
+    first one is raised."""
     path = Path(path)
     mapping = load_mapping(mapping_path) if mapping_path else None
-    table = read_table(path, sheet or (mapping.sheet if mapping else None))
+    wanted = sheet or (mapping.sheet if mapping else None)
+    first = read_table(path, wanted)
+    names = first.sheets if (wanted is None and len(first.sheets) > 1) else [first.sheet]
+    parts: list[SheetPart] = []
+    skipped_sheets: list[tuple[str, str]] = []
+    errors: list[ValidationError] = []
+    for name in names:
+        if len(names) > 1 and name and any(w in name for w in _SUMMARY_SHEET_WORDS):
+            skipped_sheets.append((name, t("ledger.sheet.summary")))
+            continue
+        table = first if name == first.sheet else read_table(path, name)
+        try:
+            parts.append(_plan_sheet(path, table, today, mapping))
+        except ValidationError as exc:
+            if len(names) == 1:
+                raise
+            errors.append(exc)
+            skipped_sheets.append((name or "", t("ledger.sheet.no_cases", error=exc.message)))
+    if not parts:
+        raise errors[0] if errors else ValidationError(t("ledger.error.empty"), "file")
+    rows = [r for p in parts for r in p.rows]
+    mark_duplicates(rows, several_sheets=len(parts) > 1)
+    skipped: dict[str, int] = {}
+    for p in parts:
+        for k, v in p.skipped.items():
+            skipped[k] = skipped.get(k, 0) + v
+    head = parts[0]
+    return LedgerPlan(path, head.table, head.layout, rows, mapping, head.unmatched_mapping,
+                      skipped, parts, skipped_sheets)
+
+
+def _plan_sheet(path: Path, table: Table, today: date, mapping: Mapping | None) -> SheetPart:
     layout = detect_layout(table, mapping.header_row if mapping else None,
                            mapping.header_rows if mapping else None)
     unmatched = apply_mapping(layout.columns, mapping) if mapping else []
@@ -178,9 +267,7 @@ def plan_ledger(path: Path, today: date, *, sheet: str | None = None,
         r.sheet = table.sheet
         if r.case is not None:
             r.case.sheet = table.sheet
-    mark_duplicates(rows, several_sheets=False)
-    return LedgerPlan(path, table, layout, rows, mapping, unmatched,
-                      {k: v for k, v in skipped.items() if v})
+    return SheetPart(table, layout, rows, unmatched, {k: v for k, v in skipped.items() if v})
 
 
 def _skip_kind(values: list[Any], header: list[str], first: bool) -> str | None:
@@ -490,11 +577,11 @@ def preview_rows(plan: LedgerPlan, today: date, limit: int = 20) -> list[Preview
     return out
 
 
-def describe_change(plan: LedgerPlan, result: RowResult) -> str:
+def describe_change(report: LedgerReport, result: RowResult) -> str:
     """What differs in a changed row, field by field, as the ledger now says it:
     调解结果“调解成功”；结案日期“2026-03-20”."""
-    row = next((r for r in plan.rows if r.row_no == result.row_no), None)
-    columns = plan.layout.index_of()
+    row = report.sources.get(id(result))
+    columns = report.plan.part_of(row).layout.index_of() if row is not None else {}
     parts = []
     for name in result.changed:
         col = columns.get(name)
@@ -511,27 +598,54 @@ def describe_change(plan: LedgerPlan, result: RowResult) -> str:
 
 def run_import(plan: LedgerPlan, services: Any, *,
                progress: Callable[[int, int], None] | None = None,
-               dry_run: bool = False) -> LedgerReport:
-    """Insert the plan's cases; write the reject file (not on a dry run)."""
+               dry_run: bool = False, fallback_dir: Path | None = None) -> LedgerReport:
+    """Insert the plan's cases; write the reject file (not on a dry run).
+
+    The cases are committed first; the reject file is written after, beside the ledger, or
+    in ``fallback_dir`` (the data folder) when the ledger's folder cannot be written. A clean
+    import removes an older reject file of the same ledger (its rows are in now)."""
     started = time.perf_counter()
     result = services.import_ledger_rows(plan.cases, plan.path.name, progress=progress,
                                          dry_run=dry_run)
-    by_row = {r.row_no: r for r in plan.rows}
-    rejected = [(r.row_no, r.reason) for r in plan.rejected] + \
-        [(r.row_no, r.reason or "") for r in result.rows if r.status == "rejected"]
-    rejected.sort()
-    reject_file = None
-    if rejected and not dry_run:
-        reject_file = write_rejects(plan, [(by_row[n], reason) for n, reason in rejected])
-    return LedgerReport(plan, result, rejected, reject_file, time.perf_counter() - started)
+    case_rows = [r for r in plan.rows if r.case is not None and r.duplicate_of is None]
+    sources = {id(res): row for res, row in zip(result.rows, case_rows)}
+    order = {id(r): i for i, r in enumerate(plan.rows)}
+    reject_rows = [(r, r.reason or "") for r in plan.rejected] + \
+        [(sources[id(res)], res.reason or "") for res in result.rows if res.status == "rejected"]
+    reject_rows.sort(key=lambda x: order[id(x[0])])
+    report = LedgerReport(plan, result, [(r.row_no, reason) for r, reason in reject_rows],
+                          None, 0.0, reject_rows, sources=sources)
+    if not dry_run:
+        if reject_rows:
+            try:
+                report.reject_file = write_rejects(plan, reject_rows)
+            except OSError as exc:
+                report.reject_error = str(exc)
+                if fallback_dir is not None:
+                    try:
+                        Path(fallback_dir).mkdir(parents=True, exist_ok=True)
+                        report.reject_file = write_rejects(
+                            plan, reject_rows, Path(fallback_dir) / plan.reject_path.name)
+                    except OSError as again:
+                        report.reject_error = str(again)
+                    else:
+                        report.reject_moved, report.reject_error = True, None
+        elif plan.reject_path.exists():
+            with contextlib.suppress(OSError):
+                remove(plan.reject_path)
+                report.reject_removed = plan.reject_path
+    report.seconds = time.perf_counter() - started
+    return report
 
 
 def import_ledger(path: Path, services: Any, *, sheet: str | None = None,
                   mapping_path: Path | None = None, dry_run: bool = False,
-                  progress: Callable[[int, int], None] | None = None) -> LedgerReport:
+                  progress: Callable[[int, int], None] | None = None,
+                  fallback_dir: Path | None = None) -> LedgerReport:
     started = time.perf_counter()
     plan = plan_ledger(path, services.today(), sheet=sheet, mapping_path=mapping_path)
-    report = run_import(plan, services, progress=progress, dry_run=dry_run)
+    report = run_import(plan, services, progress=progress, dry_run=dry_run,
+                        fallback_dir=fallback_dir)
     report.seconds = time.perf_counter() - started
     return report
 
@@ -544,19 +658,34 @@ def _cell(value: Any) -> Any:
     return value
 
 
-def write_rejects(plan: LedgerPlan, rows: list[tuple[ParsedRow, str]]) -> Path:
-    """``<name>_未导入.xlsx``: the ledger's columns as read, plus 原因; written atomically."""
+def write_rejects(plan: LedgerPlan, rows: list[tuple[ParsedRow, str]],
+                  target: Path | None = None) -> Path:
+    """``<name>_未导入.xlsx``: the ledger's columns as read, plus 工作表 and 原因; written
+    atomically. Sheets with the same columns share one worksheet; a workbook whose sheets
+    differ gets one worksheet per sheet, so the file imports back as it is."""
     from openpyxl import Workbook
 
-    target = plan.reject_path
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet(title=(plan.table.sheet or "Sheet1")[:31])
-    width = len(plan.layout.columns)
-    ws.append([_cell(h) for h in plan.layout.headers] + [t("ledger.reject.column")])
+    target = Path(target) if target is not None else plan.reject_path
+    groups: dict[tuple[str, ...], list[tuple[ParsedRow, str]]] = {}
     for row, reason in rows:
-        values = list(row.values[:width]) + [None] * max(0, width - len(row.values))
-        ws.append([_cell(v) for v in values]
-                  + [t("ledger.reject.reason", row=row.row_no, reason=reason)])
+        groups.setdefault(tuple(plan.part_of(row).layout.headers), []).append((row, reason))
+    wb = Workbook(write_only=True)
+    used: set[str] = set()
+    for headers, members in groups.items():
+        sheets = {r.sheet for r, _ in members}
+        title = ((members[0][0].sheet or "Sheet1") if len(sheets) == 1
+                 else t("ledger.reject.sheet_title"))[:31]
+        while title in used:
+            title = title[:28] + f"({len(used)})"
+        used.add(title)
+        ws = wb.create_sheet(title=title)
+        width = len(headers)
+        ws.append([_cell(h) for h in headers]
+                  + [t("ledger.reject.sheet_column"), t("ledger.reject.column")])
+        for row, reason in members:
+            values = list(row.values[:width]) + [None] * max(0, width - len(row.values))
+            ws.append([_cell(v) for v in values] + [_cell(row.sheet or ""),
+                      t("ledger.reject.reason", row=row.row_no, reason=reason)])
     with atomic_path(target) as tmp:
         wb.save(tmp)
     return target

@@ -153,7 +153,8 @@ def test_reject_file_and_repeats(office, tmp_path: Path) -> None:  # type: ignor
     assert report.reject_file == tmp_path / "台账_未导入.xlsx" == reject_path(path)
     ws = load_workbook(report.reject_file, read_only=True).active
     rows = [list(r) for r in ws.iter_rows(values_only=True)]
-    assert rows[0] == L.A_HEADER + ["原因"]
+    assert rows[0] == L.A_HEADER + ["工作表", "原因"]
+    assert {r[-2] for r in rows[1:]} == {"2026年"}
     assert [r[0] for r in rows[1:]] == ["2026-007", "2026-008", "2026-009"]
     assert rows[2][7] == "韩七" and rows[3][1] == "2026-13-45"
     for (row_no, expected), row in zip(sorted(L.A_REJECTED.items()), rows[1:]):

@@ -360,7 +360,7 @@ class LedgerImportScreen(Screen[Any]):
                         style="yellow")
             for r in report.flagged[:REPORT_LINES]:
                 text.append("\n  ")
-                text.append_text(literal(t("cli.import.ledger.flagged_row", row=r.row_no,
+                text.append_text(literal(t("cli.import.ledger.flagged_at", place=report.place(r),
                                            case=r.case_no, flags="；".join(r.flags))))
         if report.changed:
             from mediator.ledger.importer import describe_change
@@ -369,22 +369,23 @@ class LedgerImportScreen(Screen[Any]):
                         style="yellow")
             for r in report.changed[:REPORT_LINES]:
                 text.append("\n  ")
-                text.append_text(literal(t("cli.import.ledger.changed_row", row=r.row_no,
+                text.append_text(literal(t("cli.import.ledger.changed_row", place=report.place(r),
                                            case=r.case_no or "",
-                                           changes=describe_change(report.plan, r))))
+                                           changes=describe_change(report, r))))
         if report.duplicates:
             text.append("\n" + t("cli.import.ledger.duplicates_title",
                                   n=len(report.duplicates)), style="yellow")
             for d in report.duplicates[:REPORT_LINES]:
                 text.append("\n  ")
-                text.append_text(literal(t("cli.import.ledger.duplicate_row", row=d.row_no,
+                text.append_text(literal(t("cli.import.ledger.duplicate_row",
+                                           place=report.plan.place(d),
                                            other=d.duplicate_of)))
         if report.rejected:
             text.append("\n" + t("cli.import.ledger.rejected_title", n=len(report.rejected)),
                         style="red")
-            for row, reason in report.rejected[:REPORT_LINES]:
+            for where, reason in report.rejected_at[:REPORT_LINES]:
                 text.append("\n  ")
-                text.append_text(literal(t("ledger.reject.reason", row=row, reason=reason)))
+                text.append_text(literal(t("ledger.reject.at", place=where, reason=reason)))
         shown = max(len(report.flagged), len(report.rejected), len(report.changed),
                     len(report.duplicates))
         if shown > REPORT_LINES:
