@@ -108,6 +108,8 @@ async def test_pick_in_tree_and_errors(svc, tmp_path: Path) -> None:  # type: ig
     folder.mkdir()
     L.ledger_d(folder / "d.csv")
     (folder / "notes.docx").write_text("x")
+    (folder / "旧台账.xls").write_bytes(b"")
+    (folder / "台账.ods").write_bytes(b"")
     (tmp_path / "broken.xlsx").write_bytes(b"PK\x03\x04 not really")
     app = Harness(svc, folder)
     async with app.run_test(size=(140, 60)) as pilot:
@@ -126,8 +128,9 @@ async def test_pick_in_tree_and_errors(svc, tmp_path: Path) -> None:  # type: ig
         tree = screen.query_one("#ledger-tree", LedgerTree)
         await settle(pilot)
         names = [str(node.data.path.name) for node in tree.root.children]  # type: ignore[union-attr]
-        assert names == ["d.csv"]  # only ledger files are offered
-        tree.select_node(tree.root.children[0])
+        assert sorted(names) == sorted(["d.csv", "旧台账.xls", "台账.ods"])  # ledger files only
+        tree.select_node(next(n for n in tree.root.children
+                              if n.data.path.name == "d.csv"))  # type: ignore[union-attr]
         await settle(pilot)
         assert screen.query_one("#ledger-file", Input).value == str(folder / "d.csv")
         assert str(screen.query_one("#ledger-error", Static).render()) == ""

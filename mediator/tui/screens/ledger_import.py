@@ -44,7 +44,7 @@ from mediator.tui.widgets.footer import Footer
 from mediator.tui.widgets.inputs import Input
 from mediator.tui.widgets.select import Select
 
-LEDGER_SUFFIXES = (".xlsx", ".xlsm", ".csv", ".txt")
+LEDGER_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".et", ".ods", ".csv", ".txt")
 PREVIEW_ROWS = 20
 REPORT_LINES = 30
 PROGRESS_EVERY = 0.1
