@@ -16,12 +16,13 @@ Used inside ``importing.insert_rows``'s transaction; pure apart from ``load`` an
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
+import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from mediator.core.validate import normalise_line
@@ -32,6 +33,7 @@ if TYPE_CHECKING:  # pragma: no cover
 _SPACE = re.compile(r"\s+")
 
 
+@lru_cache(maxsize=65536)
 def name_key(name: str) -> str:
     """A party name as compared: normalised as stored, without any whitespace."""
     return _SPACE.sub("", normalise_line(name))
@@ -44,8 +46,9 @@ def identity_of(registered: date, names: Iterable[str], dispute_type: str) -> st
 
 
 def digest(text: str) -> str:
-    """A field's value as remembered: "" for blank, else 12 hex characters of its SHA-256."""
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:12] if text else ""
+    """A field's value as remembered: "" for blank, else its CRC-32 in hex (enough to tell a
+    changed cell, cheap for 10,000 rows × 20 columns, and not the value itself)."""
+    return format(zlib.crc32(text.encode("utf-8")), "08x") if text else ""
 
 
 def changed_fields(old: dict[str, str] | None, new: dict[str, str]) -> list[str]:

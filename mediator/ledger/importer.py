@@ -45,7 +45,7 @@ from mediator.ledger.identity import mark_duplicates, place
 from mediator.ledger.mapping import Mapping, apply_mapping, load_mapping
 from mediator.ledger.reader import Table, read_table
 from mediator.ledger.values import (
-    TypeMatcher, damaged_by_excel, free_text_of, is_blank, is_org_code, is_org_id, is_organisation, ledger_number, parse_agreement_form,
+    BLANK_TEXTS, TypeMatcher, damaged_by_excel, free_text_of, is_blank, is_org_code, is_org_id, is_organisation, ledger_number, parse_agreement_form,
     parse_cell_date, parse_gender, parse_money, parse_performance, parse_result, parse_risk,
     parse_source, split_names, split_values, text_of,
 )
@@ -424,8 +424,11 @@ class RowConverter:
         number = ledger_number(get("number")) or None
         identity = identity_of(registered, (p.name for p in parties), match.type.name)
         key = "row:" + hashlib.sha256(identity.encode("utf-8")).hexdigest()[:24]
-        row_fields = {name: digest(text_of(value) if not is_blank(value) else "")
-                      for name, value in cells.items() if name != "number"}
+        row_fields = {}
+        for name, value in cells.items():
+            if name != "number":
+                text = text_of(value)
+                row_fields[name] = "" if text in BLANK_TEXTS else digest(text)
 
         case = CaseInput(
             parties=parties, dispute_type=match.type, source=source, registered_on=registered,

@@ -58,8 +58,12 @@ def _norm(text: str) -> str:
     return normalise(text)
 
 
+#: what a clerk writes in a cell that has nothing to say
+BLANK_TEXTS = frozenset(("", "/", "-", "--", "—", "——", "无", "空", "\\"))
+
+
 def is_blank(value: Any) -> bool:
-    return text_of(value) in ("", "/", "-", "--", "—", "——", "无", "空")
+    return text_of(value) in BLANK_TEXTS
 
 
 # --- dates --------------------------------------------------------------------------------
@@ -464,4 +468,4 @@ def is_org_id(text: str) -> bool:
     """An 18-character value is a person's ID unless it is an organisation code: it passes
     GB 32100's check and is not shaped like a resident ID (area, birth date, sequence) — a
     resident ID with a wrong check digit passes the other check one time in 31."""
-    return is_org_code(text) and not _RESIDENT_SHAPE.fullmatch(text)
+    return not _RESIDENT_SHAPE.fullmatch(text) and is_org_code(text)
