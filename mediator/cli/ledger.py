@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 from typing import Any
 
 from mediator.cli import Context, console, path_arg, progress_bar
@@ -24,6 +25,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
                    help=t("cli.import.ledger.mapping"))
     q.add_argument("--dry-run", action="store_true", help=t("cli.import.ledger.dry_run"))
     q.add_argument("--fields", action="store_true", help=t("cli.import.ledger.fields"))
+    q.add_argument("--json", action="store_true", help=t("cli.import.ledger.json"))
     q.set_defaults(handler=cmd_import_ledger)
 
 
@@ -52,6 +54,11 @@ def cmd_import_ledger(ctx: Context) -> int:
         svc = ctx.services(db) if db is not None else None
         today = svc.today() if svc is not None else date.today()
         plan = plan_ledger(args.file, today, sheet=args.sheet, mapping_path=args.mapping)
+        if args.json:
+            report = run_import(plan, svc, dry_run=args.dry_run, fallback_dir=ctx.paths.data) \
+                if svc is not None else None
+            print(json.dumps(report_json(plan, report), ensure_ascii=False, indent=1))
+            return 7 if report is not None and report.reject_error is not None else 0
         print_plan(out, plan)
         if args.dry_run:
             print_preview(out, plan, today)
@@ -70,6 +77,44 @@ def cmd_import_ledger(ctx: Context) -> int:
         if db is not None:
             db.close()
     return 0
+
+
+def report_json(plan: Any, report: Any) -> dict[str, Any]:
+    """The outcome for scripts (``--json``): counts, then every rejected, flagged, changed and
+    repeated row with its sheet and row number. ``report`` is None for a dry run without a
+    database (the rows are only read)."""
+    def where(row: Any) -> dict[str, Any]:
+        return {"sheet": row.sheet, "row": row.row_no}
+
+    out: dict[str, Any] = {
+        "file": str(plan.path),
+        "sheets": [p.table.sheet for p in plan.parts if p.table.sheet is not None],
+        "skipped_sheets": [{"sheet": n, "reason": why} for n, why in plan.skipped_sheets],
+        "dry_run": report.result.dry_run if report is not None else True,
+    }
+    if report is None:
+        out["counts"] = {"rows": len(plan.rows), "cases": len(plan.cases),
+                         "rejected": len(plan.rejected), "duplicates": len(plan.duplicates)}
+        out["rejected"] = [{**where(r), "reason": r.reason} for r in plan.rejected]
+        return out
+    flagged = report.flagged
+    out["counts"] = {
+        "rows": len(plan.rows), "new": report.imported, "existing": report.existing,
+        "changed": len(report.changed), "duplicates": len(report.duplicates),
+        "rejected": len(report.rejected), "flagged": len(flagged)}
+    src = report.sources
+    out["rejected"] = [{**where(r), "reason": reason} for r, reason in report.reject_rows]
+    out["flagged"] = [{**where(src[id(r)]), "case_no": r.case_no, "flags": list(r.flags)}
+                      for r in flagged]
+    from mediator.ledger.importer import describe_change
+
+    out["changed"] = [{**where(src[id(r)]), "case_no": r.case_no, "fields": list(r.changed),
+                       "changes": describe_change(report, r)} for r in report.changed]
+    out["duplicates"] = [{**where(d), "same_as": d.duplicate_of} for d in report.duplicates]
+    out["reject_file"] = str(report.reject_file) if report.reject_file is not None else None
+    out["reject_file_error"] = report.reject_error
+    out["new_mediators"] = list(report.result.new_mediators)
+    return out
 
 
 def print_fields(out: Any) -> None:

@@ -134,3 +134,30 @@ def test_read_only_folder_puts_the_reject_file_in_the_data_folder(
         f"台账所在文件夹 {folder} 不能写入，未导入的行已写入数据文件夹：{moved}",
     ]
     assert moved.exists() and not (folder / "台账_未导入.xlsx").exists()
+
+
+def test_json_for_scripts(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import json
+
+    db = tmp_path / "数据" / "m.db"
+    assert main(["--db", str(db), "init", "--office-name", "青石镇人民调解委员会",
+                 "--office-code", "330106001"]) == 0
+    path = workbook(tmp_path / "台账.xlsx")
+    capsys.readouterr()
+    assert main(["--db", str(db), "import", "ledger", str(path), "--json"]) == 0
+    got = json.loads(capsys.readouterr().out)
+    assert got["counts"] == {"rows": 6, "new": 4, "existing": 0, "changed": 0, "duplicates": 0,
+                             "rejected": 2, "flagged": 1}
+    assert got["sheets"] == ["一月", "二月"]
+    assert got["skipped_sheets"][0] == {"sheet": "全年汇总", "reason": "汇总表，不是案件"}
+    assert got["rejected"] == [
+        {"sheet": "一月", "row": 3, "reason": "缺少受理日期"},
+        {"sheet": "二月", "row": 4, "reason": "缺少申请人（当事人）姓名"}]
+    assert got["flagged"] == [{"sheet": "一月", "row": 4, "case_no": "(2026)青石人调字第002号",
+                               "flags": ["未填协议形式，按口头协议导入"]}]
+    assert got["reject_file"] == str(tmp_path / "台账_未导入.xlsx") and not got["dry_run"]
+
+    workbook(path, fixed=True)
+    assert main(["--db", str(db), "import", "ledger", str(path), "--json", "--dry-run"]) == 0
+    got = json.loads(capsys.readouterr().out)
+    assert (got["counts"]["new"], got["counts"]["existing"], got["dry_run"]) == (2, 4, True)
