@@ -9,7 +9,7 @@ from sqlalchemy import text
 from textual.app import App
 from textual.widgets import Button, DataTable, Input, ProgressBar, Select, Static
 
-from mediator.tui.screens.ledger_import import LedgerImportScreen, LedgerTree
+from mediator.tui.screens.ledger_import import ALL_SHEETS, LedgerImportScreen, LedgerTree
 from tests.ledger import ledgers as L
 
 
@@ -77,7 +77,7 @@ async def test_preview_then_import(svc, tmp_path: Path) -> None:  # type: ignore
         assert rows[2][4] == "调解中" and "按关键词" in rows[2][5]
         assert rows[6][4] == "不能导入" and rows[6][5] == "缺少受理日期"
         sheet = screen.query_one("#ledger-sheet", Select)
-        assert sheet.display and sheet.value == "2026年"  # two sheets: the choice is shown
+        assert sheet.display and sheet.value == ALL_SHEETS  # two sheets: the choice is shown
         assert count(svc) == 0  # a preview writes nothing
 
         assert not screen.query_one("#ledger-run", Button).disabled
@@ -167,4 +167,35 @@ async def test_changed_rows_and_rows_pasted_twice_in_the_report(svc, tmp_path: P
             "  第7行：重复行，与第3行相同",
         ]
         assert report[0].startswith("导入完成：新增 0 件，已导入过 3 件，未导入 0 行，有疑问 0 件")
+    assert count(svc) == 4
+
+
+async def test_every_sheet_by_default_and_one_when_chosen(svc, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from tests.ledger.test_workbooks import workbook
+
+    path = workbook(tmp_path / "2026年台账.xlsx")
+    app = Harness(svc, tmp_path)
+    async with app.run_test(size=(140, 60)) as pilot:
+        screen = app.screen
+        screen.query_one("#ledger-file", Input).value = str(path)
+        await click(pilot, "#ledger-preview")
+        await settle(pilot)
+        summary = str(screen.query_one("#ledger-summary", Static).render()).splitlines()
+        assert summary[1:3] == ["读取了 2 个工作表：一月、二月（用 --sheet 只导入其中一个）",
+                                "跳过工作表「全年汇总」：汇总表，不是案件"]
+        sheet = screen.query_one("#ledger-sheet", Select)
+        assert sheet.value == ALL_SHEETS
+        sheet.value = "二月"
+        await settle(pilot)
+        assert [p.table.sheet for p in screen.plan.parts] == ["二月"]
+        assert sheet.value == "二月"
+        sheet.value = ALL_SHEETS
+        await settle(pilot)
+        assert [p.table.sheet for p in screen.plan.parts] == ["一月", "二月"]
+        await click(pilot, "#ledger-run")
+        await settle(pilot)
+        report = str(screen.query_one("#ledger-report", Static).render()).splitlines()
+        assert report[0].startswith("导入完成：新增 4 件，已导入过 0 件，未导入 2 行")
+        assert "  「一月」第3行：缺少受理日期" in report
+        assert "  「二月」第4行：缺少申请人（当事人）姓名" in report
     assert count(svc) == 4

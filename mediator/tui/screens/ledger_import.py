@@ -44,6 +44,8 @@ from mediator.tui.widgets.footer import Footer
 from mediator.tui.widgets.inputs import Input
 from mediator.tui.widgets.select import Select
 
+#: the sheet choice that reads every data sheet of the workbook (the default)
+ALL_SHEETS = "\x00all"
 LEDGER_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".et", ".ods", ".csv", ".txt")
 PREVIEW_ROWS = 20
 REPORT_LINES = 30
@@ -108,6 +110,7 @@ class LedgerImportScreen(Screen[Any]):
         self.start_dir = start_dir or Path.home()
         self.initial_file = file
         self.plan: Any = None
+        self.sheet_choice: str | None = None
         self.report: Any = None
         self.running = False
 
@@ -182,8 +185,11 @@ class LedgerImportScreen(Screen[Any]):
 
     @on(Select.Changed, "#ledger-sheet")
     def _sheet(self, event: Select.Changed) -> None:
-        if self.plan is not None and event.value is not Select.NULL \
-                and event.value != self.plan.table.sheet:
+        if self.plan is None or event.value is Select.NULL:
+            return
+        shown = ALL_SHEETS if len(self.plan.parts) != 1 or self.sheet_choice is None \
+            else self.plan.table.sheet
+        if event.value != shown:
             self.action_preview()
 
     # --- preview -----------------------------------------------------------------------
@@ -193,13 +199,14 @@ class LedgerImportScreen(Screen[Any]):
         sheet = self.query_one("#ledger-sheet", Select).value
         mapping = self.query_one("#ledger-mapping", Input).value.strip().strip('"')
         return (Path(text).expanduser() if text else None,
-                None if sheet is Select.NULL else str(sheet),
+                None if sheet is Select.NULL or sheet == ALL_SHEETS else str(sheet),
                 Path(mapping).expanduser() if mapping else None)
 
     def action_preview(self) -> None:
         if self.running:
             return
         path, sheet, mapping = self._inputs()
+        self.sheet_choice = sheet
         self._error("")
         if path is None:
             self._error(t("tui.ledger.no_file"))
@@ -240,13 +247,22 @@ class LedgerImportScreen(Screen[Any]):
             summary.append("\n")
             summary.append_text(literal(t("tui.ledger.mapping_unmatched", keys="、".join(
                 plan.unmatched_mapping)), "yellow"))
+
+        if plan.several:
+            summary.append("\n" + t("cli.import.ledger.sheets_read", n=len(plan.parts),
+                                     sheets="、".join(p.table.sheet or "" for p in plan.parts)))
+        for name, why in plan.skipped_sheets:
+            summary.append("\n")
+            summary.append_text(literal(t("cli.import.ledger.sheet_skipped", sheet=name,
+                                          reason=why), "dim"))
         self.query_one("#ledger-summary", Static).update(summary)
 
         sheet = self.query_one("#ledger-sheet", Select)
         if len(plan.table.sheets) > 1:
             with self.prevent(Select.Changed):
-                sheet.set_options([(literal(n), n) for n in plan.table.sheets])
-                sheet.value = plan.table.sheet
+                sheet.set_options([(t("tui.ledger.all_sheets"), ALL_SHEETS)]
+                                  + [(literal(n), n) for n in plan.table.sheets])
+                sheet.value = ALL_SHEETS if self.sheet_choice is None else plan.table.sheet
             sheet.display = True
         else:
             sheet.display = False
@@ -323,7 +339,8 @@ class LedgerImportScreen(Screen[Any]):
             self.app.call_from_thread(bar.update, total=total, progress=done)
 
         try:
-            report = run_import(plan, self.services, progress=progress)
+            report = run_import(plan, self.services, progress=progress,
+                                fallback_dir=self.paths.data if self.paths is not None else None)
         except Exception as exc:  # noqa: BLE001 - nothing was written (one transaction)
             self.post_message(Failed(getattr(exc, "message", None) or str(exc)))
             return
@@ -392,8 +409,18 @@ class LedgerImportScreen(Screen[Any]):
             text.append("\n" + t("tui.ledger.see_cli"))
         if report.reject_file is not None:
             text.append("\n")
-            text.append_text(literal(t("cli.import.ledger.reject_file",
-                                       path=str(report.reject_file)), "bold"))
+            text.append_text(literal(
+                t("cli.import.ledger.reject_file_moved", folder=str(report.plan.path.parent),
+                  path=str(report.reject_file)) if report.reject_moved
+                else t("cli.import.ledger.reject_file", path=str(report.reject_file)), "bold"))
+        if report.reject_error is not None:
+            text.append("\n")
+            text.append_text(literal(t("cli.import.ledger.reject_file_failed",
+                                       error=report.reject_error), "red"))
+        if report.reject_removed is not None:
+            text.append("\n")
+            text.append_text(literal(t("cli.import.ledger.reject_file_removed",
+                                       path=str(report.reject_removed))))
         return text
 
     def action_back(self) -> None:
