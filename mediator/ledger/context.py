@@ -124,3 +124,40 @@ def join_rows(table: Table, layout: Layout, rows: list[int]) -> list[Any]:
         else:
             out.append(kept[0])  # one amount, one date, one result: the first row's
     return out
+
+
+_ROLE_LINE = re.compile(r"(申请人|被申请人|第三人|申请方|被申请方)[:：]\s*(.+)")
+_ROLE_OF = {"申请人": "applicant", "申请方": "applicant", "被申请人": "respondent",
+            "被申请方": "respondent", "第三人": "third_party"}
+
+
+def _lines(value: Any) -> list[str]:
+    if value is None:
+        return []
+    return [x.strip() for x in (value if isinstance(value, str) else text_of(value)).splitlines()]
+
+
+def split_role_lines(cells: dict[str, Any]) -> None:
+    """A 当事人 cell of one line per party with its role (申请人：张三 / 被申请人：李四), the
+    身份证号码 and 联系电话 cells beside it line by line (— for none), as this app's own
+    台账 export writes them: spread over the roles' fields (in place)."""
+    lines = [x for x in _lines(cells.get("applicant.name")) if x]
+    if not lines:
+        return
+    found = [_ROLE_LINE.fullmatch(text_of(x)) for x in lines]
+    if not all(found):
+        return
+    ids, phones = _lines(cells.get("applicant.id_number")), _lines(cells.get("applicant.phone"))
+    grouped: dict[str, dict[str, list[str]]] = {}
+    for k, m in enumerate(found):
+        assert m is not None
+        group = grouped.setdefault(_ROLE_OF[m.group(1)],
+                                   {"name": [], "id_number": [], "phone": []})
+        group["name"].append(m.group(2).strip())
+        group["id_number"].append(ids[k] if k < len(ids) and ids[k] else "—")
+        group["phone"].append(phones[k] if k < len(phones) and phones[k] else "—")
+    for attr in ("name", "id_number", "phone"):
+        cells.pop(f"applicant.{attr}", None)
+    for role, group in grouped.items():
+        for attr, values in group.items():
+            cells[f"{role}.{attr}"] = "、".join(values)

@@ -62,6 +62,7 @@ CASE_FIELDS: dict[str, tuple[str, ...]] = {
     "source": ("来源", "纠纷来源", "案件来源", "受理方式", "案件来源方式"),
     "persons": ("涉及人数", "人数", "当事人数", "涉及人员"),
     "risk_grade": ("风险等级", "风险级别", "风险程度"),
+    "state": ("办理状态", "案件状态", "当前状态", "状态"),
 }
 
 #: party headings; a column under (or starting with) one of these belongs to that party

@@ -32,13 +32,15 @@ from mediator.core.errors import ValidationError
 from mediator.core.files import atomic_path, remove
 from mediator.core import rules
 from mediator.core.enums import CaseState
-from mediator.core.importing import ImportedCase, ImportResult, RowResult, plan_lifecycle
+from mediator.core.importing import (
+    ImportedCase, ImportResult, Performance, RowResult, plan_lifecycle,
+)
 from mediator.core.ledger_rows import digest, identity_of
 from mediator.core.services import CaseInput, PartyInput, parties_text
 from mediator.core.validate import parse_int, parse_phone, parse_resident_id
 from mediator.i18n import t
 from mediator.ledger.context import (
-    YearHint, case_row_groups, join_rows, month_day, with_year, year_hint,
+    YearHint, case_row_groups, join_rows, month_day, split_role_lines, with_year, year_hint,
 )
 from mediator.ledger.headers import ROLES, Column, Layout, detect_layout
 from mediator.ledger.identity import mark_duplicates, place
@@ -53,6 +55,10 @@ from mediator.ledger.values import (
 REJECT_SUFFIX = "_未导入"
 REQUIRED = ("registered_on", "applicant.name")
 OPTIONAL = ("respondent.name", "dispute_type", "facts", "result", "closed_on")
+_PERFORMANCE_OF_STATE = {
+    CaseState.PERFORMING: Performance.PERFORMING, CaseState.PERFORMED: Performance.PERFORMED,
+    CaseState.UNPERFORMED: Performance.UNPERFORMED, CaseState.URGED: Performance.UNPERFORMED,
+    CaseState.SUIT_ADVISED: Performance.UNPERFORMED}
 _MEDIATING_WORDS = ("调解中", "正在调解", "调处中", "正在调处", "调解阶段")
 _SUMMARY_WORDS = ("合计", "总计", "小计", "共计", "汇总")
 #: the signature lines under a ledger (填表人：王某 审核人：李某 填报日期：...)
@@ -314,6 +320,7 @@ class RowConverter:
     def convert(self, row_no: int, values: list[Any]) -> ParsedRow:
         width = len(values)
         cells = {name: values[i] for name, i in self.index if i < width}
+        split_role_lines(cells)
         get = cells.get
         flags: list[str] = []
         notes: list[str] = []
@@ -383,6 +390,18 @@ class RowConverter:
         performance = self._parse(get("performance"), parse_performance, "performance", flags)
         mediated_on = self._date(get("mediated_on"), "mediated_on", flags)
         closed_on = self._date(get("closed_on"), "closed_on", flags)
+        state = CaseState.from_label(text_of(get("state"))) if not is_blank(get("state")) \
+            else None
+        if state is not None and closed_on is not None and outcome is not None:
+            # with a 办理状态 column (this app's own export), 结案日期 is when mediation ended;
+            # the case was archived only if the state says so
+            mediated_on = mediated_on or closed_on
+            if state is not CaseState.ARCHIVED:
+                closed_on = None
+        if state is CaseState.MEDIATING and outcome is None:
+            mediating = True
+        if performance is None and outcome is CaseOutcome.AGREEMENT:
+            performance = _PERFORMANCE_OF_STATE.get(state)  # type: ignore[arg-type]
         follow_up_on = self._date(get("follow_up_on"), "follow_up_on", flags)
         source = self._parse(get("source"), parse_source, "source", flags) or CaseSource.APPLICATION
         risk = self._parse(get("risk_grade"), parse_risk, "risk_grade", flags) or RiskGrade.GENERAL
@@ -488,7 +507,7 @@ class RowConverter:
             p = PartyInput(name=name, role=_ROLE[role], kind=kind,
                            ethnicity=ethnicities[k] if k < len(ethnicities) else None,
                            address=addresses[k] if k < len(addresses) else None)
-            idtext = ids[k] if k < len(ids) else ""
+            idtext = ids[k] if k < len(ids) and ids[k] not in BLANK_TEXTS else ""
             id_gender = None
             if idtext and damaged_by_excel(idtext):
                 flags.append(t("import.flag.id_damaged", name=name, id=idtext))
@@ -524,7 +543,7 @@ class RowConverter:
                         p.gender = gender
                     elif gender is not id_gender:
                         flags.append(t("import.flag.gender_mismatch", name=name))
-            phone_text = phones[k] if k < len(phones) else ""
+            phone_text = phones[k] if k < len(phones) and phones[k] not in BLANK_TEXTS else ""
             if phone_text:
                 try:
                     p.phone = parse_phone(phone_text)
