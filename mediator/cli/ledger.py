@@ -27,6 +27,38 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     q.add_argument("--fields", action="store_true", help=t("cli.import.ledger.fields"))
     q.add_argument("--json", action="store_true", help=t("cli.import.ledger.json"))
     q.set_defaults(handler=cmd_import_ledger)
+    u = isub.add_parser("undo", parents=[common], help=t("cli.import.undo.help"),
+                        description=t("cli.import.undo.help"))
+    u.add_argument("ref", nargs="?", metavar="IMPORT", help=t("cli.import.undo.ref"))
+    u.set_defaults(handler=cmd_import_undo)
+
+
+def cmd_import_undo(ctx: Context) -> int:
+    """List the ledger imports, or tombstone everything one of them added."""
+    from mediator.core.models import local_time
+
+    out = console()
+    db = ctx.open_db(create=False)
+    try:
+        svc = ctx.services(db)
+        if ctx.args.ref is None:
+            entries = svc.ledger_imports()
+            if not entries:
+                out.print(t("cli.import.undo.none"), markup=False)
+                return 0
+            out.print(t("cli.import.undo.list_title"), markup=False)
+            for e in entries:
+                out.print(t("cli.import.undo.list_row", id=e.id[:8], at=local_time(e.imported_at),
+                            source=plain(e.source), cases=e.cases, by=plain(e.imported_by),
+                            undone=t("cli.import.undo.undone_mark") if e.undone_at else ""),
+                          markup=False)
+            return 0
+        entry, numbers = svc.undo_ledger_import(ctx.args.ref)
+        out.print(t("cli.import.undo.done", id=entry.id[:8], source=plain(entry.source),
+                    n=len(numbers), cases="、".join(numbers)), markup=False)
+        return 0
+    finally:
+        db.close()
 
 
 def cmd_import_ledger(ctx: Context) -> int:
@@ -261,3 +293,5 @@ def print_report(out: Any, report: Any) -> None:
                   markup=False)
     if result.dry_run:
         out.print(t("cli.import.ledger.dry_run_done"), markup=False)
+    elif result.import_id:
+        out.print(t("cli.import.ledger.import_id", id=result.import_id[:8]), markup=False)

@@ -387,7 +387,7 @@ def insert_rows(svc: "Services", rows: Sequence[ImportedCase], source_name: str,
 
     from mediator.core import audit, ledger_rows
     from mediator.core.errors import ValidationError
-    from mediator.core.models import Case, Mediator, SyncedRow, Village
+    from mediator.core.models import Case, Mediator, SyncedRow, Village, new_id
     from mediator.core.services import (
         ROLE_ORDER, AgreementInput, facts_from_rows, format_case_no, parties_text,
     )
@@ -543,7 +543,7 @@ def insert_rows(svc: "Services", rows: Sequence[ImportedCase], source_name: str,
                         progress(done, total)
             batch.take().write(con)
             if links:
-                result.import_id = batch.new_id()
+                result.import_id = new_id()  # random: printed short, typed back to undo
                 ledger_rows.store(con, office.code, result.import_id, source_name, svc.operator,
                                   batch.now, links)
             if progress:

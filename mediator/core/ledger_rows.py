@@ -138,3 +138,80 @@ def store(con: Any, owner: str, import_id: str, source: str, operator: str, now:
         (case_id, owner, row.identity, row.ledger_no, import_id, row.sheet, row.row_no,
          json.dumps(row.fields, ensure_ascii=False, sort_keys=True))
         for case_id, row in links if row.identity is not None])
+
+
+# --- undo ---------------------------------------------------------------------------------
+
+#: the rows of a case, children first
+_CASE_TABLES = ("party", "case_event", "follow_up", "obligation", "agreement")
+
+
+@dataclass(frozen=True)
+class ImportEntry:
+    id: str
+    source: str
+    imported_at: str
+    imported_by: str
+    cases: int
+    undone_at: str | None
+
+
+def imports(session: Any, owner: str) -> list[ImportEntry]:
+    from sqlalchemy import text
+
+    return [ImportEntry(*r) for r in session.exec(text(
+        "SELECT id, source, imported_at, imported_by, cases, undone_at FROM ledger_import "
+        "WHERE owner_code = :o ORDER BY imported_at DESC"), params={"o": owner}).all()]
+
+
+def find_import(session: Any, owner: str, ref: str) -> ImportEntry:
+    """An import by its id or the start of it (at least 6 characters, as printed)."""
+    from mediator.core.errors import ValidationError
+    from mediator.i18n import t
+
+    ref = ref.strip().lower()
+    hits = [e for e in imports(session, owner) if len(ref) >= 6 and e.id.startswith(ref)]
+    if len(hits) != 1:
+        raise ValidationError(t("ledger.undo.unknown" if not hits else "ledger.undo.ambiguous",
+                                ref=ref), "import")
+    return hits[0]
+
+
+def undo(session: Any, owner: str, entry: ImportEntry, operator: str, now: str
+         ) -> tuple[list[str], list[str]]:
+    """Tombstone every case the import added, with all their rows (in the caller's
+    transaction). Refused when a case has been worked on since (its revision moved on): undoing
+    would throw that work away. Returns (case ids, case numbers)."""
+    from sqlalchemy import text
+
+    from mediator.core.errors import ValidationError
+    from mediator.i18n import t
+
+    if entry.undone_at is not None:
+        raise ValidationError(t("ledger.undo.already", id=entry.id[:8],
+                                at=str(entry.undone_at)[:16]), "import")
+    rows = session.exec(text(
+        "SELECT c.id, c.case_no, c.revision, c.rowid FROM ledger_row r "
+        "JOIN dispute_case c ON c.id = r.case_id WHERE r.import_id = :i AND c.deleted = 0 "
+        "ORDER BY c.seq"), params={"i": entry.id}).all()
+    edited = [r[1] for r in rows if r[2] != 1]
+    if edited:
+        more = "" if len(edited) <= 5 else t("ledger.undo.and_more", n=len(edited) - 5)
+        raise ValidationError(t("ledger.undo.edited", n=len(edited),
+                                cases="、".join(edited[:5]) + more), "import")
+    ids = json.dumps([r[0] for r in rows])
+    params = {"ids": ids, "now": now}
+    for table in (*_CASE_TABLES, "dispute_case"):
+        key = "id" if table == "dispute_case" else "case_id"
+        session.exec(text(
+            f"UPDATE {table} SET deleted = 1, revision = revision + 1, updated_at = :now "
+            f"WHERE deleted = 0 AND {key} IN (SELECT value FROM json_each(:ids))"),
+            params=params)
+    rowids = json.dumps([r[3] for r in rows])
+    session.exec(text("DELETE FROM case_fts WHERE rowid IN (SELECT value FROM json_each(:r))"),
+                 params={"r": rowids})
+    session.exec(text("DELETE FROM case_term WHERE case_rowid IN "
+                      "(SELECT value FROM json_each(:r))"), params={"r": rowids})
+    session.exec(text("UPDATE ledger_import SET undone_at = :now, undone_by = :op "
+                      "WHERE id = :i"), params={"now": now, "op": operator, "i": entry.id})
+    return [r[0] for r in rows], [r[1] for r in rows]

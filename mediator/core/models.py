@@ -263,6 +263,9 @@ class LedgerImport(SQLModel, table=True):
     imported_at: datetime = Field(default_factory=utcnow)
     imported_by: str
     cases: int = 0
+    #: ``mediator import undo``: when and by whom the cases it added were tombstoned
+    undone_at: Optional[datetime] = None
+    undone_by: Optional[str] = None
 
 
 class LedgerRow(SQLModel, table=True):

@@ -576,6 +576,28 @@ class Services:
 
         return insert_rows(self, rows, source_name, progress=progress, dry_run=dry_run)
 
+    def ledger_imports(self) -> list[Any]:
+        """The ledger imports of this office, newest first (``ledger_rows.ImportEntry``)."""
+        from mediator.core import ledger_rows
+
+        with self.db.read() as s:
+            return ledger_rows.imports(s, self._office(s).code)
+
+    def undo_ledger_import(self, ref: str) -> tuple[Any, list[str]]:
+        """``mediator import undo``: tombstone everything one ledger import added (its cases
+        and their rows), in one transaction, audited; refused when a case was worked on since.
+        Returns the import and the case numbers removed."""
+        from mediator.core import ledger_rows
+
+        with self.db.write() as s:
+            office = self._office(s)
+            entry = ledger_rows.find_import(s, office.code, ref)
+            now = utcnow().replace(tzinfo=None).strftime("%Y-%m-%d %H:%M:%S.%f")
+            ids, numbers = ledger_rows.undo(s, office.code, entry, self.operator, now)
+            self._audit(s, "ledger.undo", "ledger", entry.id, None, {
+                "source": entry.source, "cases": len(ids), "case_ids": ids})
+            return entry, numbers
+
     def quick_oral_case(self, data: CaseInput, agreement: AgreementInput,
                         on: date | None = None) -> Outcome:
         """简易登记: register, accept, 告知 and record the (usually oral) agreement at once."""

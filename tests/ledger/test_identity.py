@@ -175,3 +175,22 @@ def test_ledger_number_in_the_case_file_and_the_search(svc: Services, tmp_path: 
     assert [r.case_no for r in page.rows] == [first.case_no]
     page = svc.list_cases(CaseFilter(query="XS-2026-018 王五"))
     assert [r.case_no for r in page.rows] == [report.result.rows[1].case_no]
+
+
+def test_undo_refused_when_a_case_was_worked_on_since(svc: Services, tmp_path: Path) -> None:
+    import pytest
+
+    from mediator.core.errors import ValidationError
+
+    report = import_ledger(write_xlsx(tmp_path / "台账.xlsx", {"2026年": numbered(ROWS)}), svc)
+    first = report.result.rows[0]
+    svc.schedule_follow_up(first.case_id, date(2026, 12, 1))
+    with pytest.raises(ValidationError) as err:
+        svc.undo_ledger_import(report.result.import_id[:8])  # type: ignore[index]
+    assert err.value.message == (
+        "不能撤销：其中 1 件导入后已有办理记录（(2026)青石人调字第001号），撤销会丢掉这些记录。"
+        "请逐件删除不需要的案件")
+    assert len(cases(svc)) == 4
+    with pytest.raises(ValidationError) as err:
+        svc.undo_ledger_import("abc")
+    assert err.value.message.startswith("没有编号以“abc”开头的台账导入")

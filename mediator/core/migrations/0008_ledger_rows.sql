@@ -12,6 +12,8 @@ CREATE TABLE ledger_import (
     imported_at DATETIME NOT NULL,
     imported_by VARCHAR NOT NULL,
     cases INTEGER NOT NULL,
+    undone_at DATETIME,
+    undone_by VARCHAR,
     PRIMARY KEY (id)
 );
 CREATE TABLE ledger_row (
