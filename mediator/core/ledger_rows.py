@@ -77,15 +77,19 @@ class Verdict:
 
 
 def load(session: Any, owner: str, identities: Sequence[str]) -> dict[str, list[Known]]:
+    """The imported cases registered on the days of ``identities`` (not only those of the
+    same identity: a party added to the ledger since changes the identity), by identity."""
     from sqlalchemy import text
 
     out: dict[str, list[Known]] = {}
+    days = sorted({i[:10] for i in identities})
     found = session.exec(text(
         "SELECT r.identity, r.case_id, c.case_no, r.fields FROM ledger_row r "
         "JOIN dispute_case c ON c.id = r.case_id "
         "WHERE r.owner_code = :o AND c.deleted = 0 "
-        "AND r.identity IN (SELECT value FROM json_each(:ids)) ORDER BY r.row_no, c.seq"),
-        params={"o": owner, "ids": json.dumps(sorted(set(identities)))}).all()
+        "AND substr(r.identity, 1, 10) IN (SELECT value FROM json_each(:days)) "
+        "ORDER BY r.row_no, c.seq"),
+        params={"o": owner, "days": json.dumps(days)}).all()
     for identity, case_id, case_no, fields in found:
         out.setdefault(identity, []).append(
             Known(case_id, case_no, json.loads(fields) if fields else None))
@@ -95,12 +99,13 @@ def load(session: Any, owner: str, identities: Sequence[str]) -> dict[str, list[
 def match(rows: Sequence["ImportedCase"], known: dict[str, list[Known]]) -> list[Verdict]:
     """One verdict per row (rows without an identity are "new")."""
     verdicts: list[Verdict | None] = [None] * len(rows)
+    pool = {identity: list(cases) for identity, cases in known.items()}  # not yet claimed
     groups: dict[str, list[int]] = {}
     for i, row in enumerate(rows):
         if row.identity is not None:
             groups.setdefault(row.identity, []).append(i)
     for identity, indexes in groups.items():
-        cases = list(known.get(identity, ()))
+        cases = pool.get(identity, [])
         if not cases:
             continue
         rest = []
@@ -119,7 +124,29 @@ def match(rows: Sequence["ImportedCase"], known: dict[str, list[Known]]) -> list
                                       tuple(changed_fields(k.fields, rows[i].fields)))
             else:
                 verdicts[i] = Verdict("new", same_as=known[identity][0].case_no)
+    # A party added to (or dropped from) the row since it was imported changes its identity:
+    # the same day and type, and one set of names inside the other, is that case, changed.
+    for i, row in enumerate(rows):
+        if verdicts[i] is not None or row.identity is None:
+            continue
+        day, names, kind = _parts(row.identity)
+        for identity, cases in pool.items():
+            k_day, k_names, k_kind = _parts(identity)
+            if not cases or (k_day, k_kind) != (day, kind) or not names or not k_names \
+                    or not (names <= k_names or k_names <= names):
+                continue
+            k = cases.pop(0)
+            fields = changed_fields(k.fields, row.fields) if k.fields is not None else \
+                [f for f in row.fields if f.endswith(".name") and row.fields[f]]
+            verdicts[i] = Verdict("changed", k.case_no, k.case_id, tuple(fields))
+            break
     return [v or Verdict("new") for v in verdicts]
+
+
+def _parts(identity: str) -> tuple[str, frozenset[str], str]:
+    day, _, rest = identity.partition("|")
+    names, _, kind = rest.rpartition("|")
+    return day, frozenset(n for n in names.split("、") if n), kind
 
 
 _ROW_SQL = ("INSERT INTO ledger_row (case_id, owner_code, identity, ledger_no, import_id, sheet,"

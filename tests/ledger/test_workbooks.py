@@ -32,7 +32,7 @@ def workbook(path: Path, fixed: bool = False) -> Path:
                  [3, date(2026, 1, 20), "王五", "赵六", "合同纠纷", "货款", "调解成功",
                   date(2026, 1, 25)]],
         "二月": [[1, date(2026, 2, 3), "孙七", "周八", "婚姻家庭纠纷", "赡养", None, None],
-                 [2, date(2026, 2, 14), "吴九", None, "损害赔偿纠纷",
+                 [2, date(2026, 2, 14), "吴九", None if not fixed else "郑十", "损害赔偿纠纷",
                   "菜地", None, None],
                  [3, date(2026, 2, 20), None if not fixed else "陈一", "刘二", "邻里纠纷",
                   "噪音", None, None]],
@@ -77,13 +77,17 @@ def test_all_sheets_in_one_run(svc: Services, tmp_path: Path) -> None:
     # come in, nothing twice, and the stale reject file goes
     workbook(path, fixed=True)
     again = import_ledger(path, svc)
-    assert (again.imported, again.existing, again.rejected) == (2, 4, [])
+    assert (again.imported, again.existing, again.rejected) == (2, 3, [])
+    # 郑十 added as the respondent since: the same case, changed (not a second case)
+    assert [(again.place(r), r.case_no, r.changed) for r in again.changed] == [
+        ("「二月」第3行", "(2026)青石人调字第004号", ("respondent.name",))]
     assert again.reject_file is None and again.reject_removed == report.reject_file
     assert not report.reject_file.exists()
     assert len(cases(svc)) == 6
 
     one = import_ledger(path, svc, sheet="二月")
-    assert [p.table.sheet for p in one.plan.parts] == ["二月"] and one.existing == 3
+    assert [p.table.sheet for p in one.plan.parts] == ["二月"]
+    assert (one.existing, len(one.changed)) == (2, 1)
 
 
 @contextlib.contextmanager
@@ -161,7 +165,9 @@ def test_json_for_scripts(tmp_path: Path, capsys: pytest.CaptureFixture[str]) ->
     workbook(path, fixed=True)
     assert main(["--db", str(db), "import", "ledger", str(path), "--json", "--dry-run"]) == 0
     got = json.loads(capsys.readouterr().out)
-    assert (got["counts"]["new"], got["counts"]["existing"], got["dry_run"]) == (2, 4, True)
+    assert (got["counts"]["new"], got["counts"]["existing"], got["dry_run"]) == (2, 3, True)
+    assert got["changed"] == [{"sheet": "二月", "row": 3, "case_no": "(2026)青石人调字第004号",
+                               "fields": ["respondent.name"], "changes": "被申请人姓名“郑十”"}]
 
 
 def test_undo_an_import(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -207,4 +213,4 @@ def test_undo_an_import(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> N
 
     # the rows come back with the next import of the ledger
     assert main(["--db", str(db), "import", "ledger", str(first)]) == 0
-    assert "导入完成：新增 2 件，已导入过 4 件" in capsys.readouterr().out
+    assert "导入完成：新增 2 件，已导入过 3 件" in capsys.readouterr().out
