@@ -154,3 +154,16 @@ def test_year_from_the_file_name_is_flagged_and_no_year_is_rejected(svc: Service
     assert none.rejected == [
         (2, "受理日期“3月5日”没有年份，标题、工作表名和文件名中也找不到年份，请补上年份"),
         (3, "受理日期“3月12日”没有年份，标题、工作表名和文件名中也找不到年份，请补上年份")]
+
+
+def test_hidden_columns_are_read(svc: Services, tmp_path: Path) -> None:
+    path = tmp_path / "台账.xlsx"
+    wb = xlsxwriter.Workbook(str(path))
+    ws = wb.add_worksheet()
+    ws.write_row(0, 0, ["受理日期", "申请人", "身份证号", "被申请人", "纠纷类型"])
+    ws.write_row(1, 0, ["2025-05-06", "李明", LI_ID, "孙红", "邻里纠纷"])
+    ws.set_column(2, 2, None, None, {"hidden": True})  # IDs hidden from view, still there
+    wb.close()
+    report = import_ledger(path, svc)
+    assert report.plan.layout.columns[2].field == "applicant.id_number"
+    assert svc.case_file(report.result.rows[0].case_id).parties[0].id_number == LI_ID
