@@ -92,9 +92,9 @@ def prepare(work: Path, towns: int, cases: int, reuse: bool = True) -> Setup:
     ``reuse`` the packages of a previous run with the same sizes are kept (they are sealed to
     the county key, so that key is kept with them)."""
     from mediator.core.db import open_database
-    from mediator.core.demo import generate
     from mediator.core.paths import Paths
     from mediator.core.services import Services
+    from mediator.demo import generate
     from mediator.sync.export import export_package
     from mediator.sync.keys import ensure_keys, load_keys
     from mediator.sync.service import SyncService

@@ -67,7 +67,7 @@ def svc(db):  # type: ignore[no-untyped-def]
 def make_case(svc):  # type: ignore[no-untyped-def]
     """Register a two-party neighbour dispute; keyword arguments override CaseInput fields."""
     from mediator.core.enums import DisputeType, PartyRole
-    from mediator.core.services import CaseInput, PartyInput
+    from mediator.core.inputs import CaseInput, PartyInput
 
     def make(days_ago: int = 10, **kw):  # type: ignore[no-untyped-def]
         parties = kw.pop("parties", None) or [
@@ -77,7 +77,7 @@ def make_case(svc):  # type: ignore[no-untyped-def]
         data = CaseInput(parties=parties, dispute_type=kw.pop("dispute_type", DisputeType.NEIGHBOUR),
                          facts=kw.pop("facts", "两家因宅基地滴水问题发生争执"),
                          registered_on=TODAY - timedelta(days=days_ago), **kw)
-        return svc.register_case(data)
+        return svc.find_case(svc.register_case(data).case_id)  # the row, for its fields
 
     return make
 

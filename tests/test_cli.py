@@ -14,13 +14,14 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-
 from core.dbtools import fingerprint, make_bad
+
 from mediator import __version__
 from mediator.cli import main
 from mediator.core.db import LATEST_VERSION, open_database
 from mediator.core.enums import DisputeType
-from mediator.core.services import CaseInput, PartyInput, Services
+from mediator.core.inputs import CaseInput, PartyInput
+from mediator.core.services import Services
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 INIT = ["init", "--office-name", "青石镇人民调解委员会", "--office-code", "330106001"]

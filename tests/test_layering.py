@@ -139,3 +139,51 @@ def test_package_root_is_light() -> None:
                           "for m in sys.modules))"],
                          capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["False"]
+
+
+def _mediator_modules_imported(path: Path, known: set[str],
+                               package: list[str] | None = None) -> set[str]:
+    """The mediator modules ``path`` imports (anywhere in it, inside functions and
+    ``TYPE_CHECKING`` blocks too). ``from mediator.core import audit`` names the module
+    mediator.core.audit; ``from mediator.core.audit import x`` names it as well."""
+    out: set[str] = set()
+    for name in imports(path, package):
+        if name in known:
+            out.add(name)
+            continue
+        while name and name not in known:
+            name = name.rpartition(".")[0]
+        if name:
+            out.add(name)
+    # ``from pkg import submodule``: the submodule is what is meant, not pkg's __init__
+    for name in list(out):
+        if any(other.startswith(name + ".") for other in out):
+            out.discard(name)
+    return out
+
+
+#: (a, b) pairs allowed to import each other, until the branch that removes them lands
+ALLOWED_CYCLES = {
+    ("mediator.tui.app", "mediator.tui.screens.welcome"),  # TUI helper removes
+}
+
+
+def test_no_two_modules_import_each_other() -> None:
+    """A pair of modules importing each other (even lazily, inside a function) has no
+    direction: neither can be understood, tested or replaced without the other. Packages
+    count as their ``__init__``, which importing a submodule runs anyway."""
+    paths = {module_name(p): p for p in modules()}
+    known = set(paths)
+    edges = {name: _mediator_modules_imported(path, known) - {name}
+             for name, path in paths.items()}
+    cycles = sorted({tuple(sorted((a, b))) for a, deps in edges.items() for b in deps
+                     if a in edges.get(b, set())})
+    assert [c for c in cycles if c not in ALLOWED_CYCLES] == []
+
+
+def test_the_cycle_check_sees_a_lazy_import(tmp_path: Path) -> None:
+    """The check itself: an import inside a function is an edge like any other."""
+    module = tmp_path / "probe.py"
+    module.write_text("def later():\n    from mediator.core import db\n", encoding="utf-8")
+    known = {"mediator", "mediator.core", "mediator.core.db"}
+    assert _mediator_modules_imported(module, known, ["mediator", "core"]) == {"mediator.core.db"}

@@ -23,8 +23,9 @@ from mediator.cli import main
 from mediator.core import logs
 from mediator.core.db import open_database
 from mediator.core.enums import DisputeType
+from mediator.core.inputs import CaseInput, PartyInput
 from mediator.core.paths import Paths, resolve_paths
-from mediator.core.services import CaseInput, PartyInput, Services
+from mediator.core.services import Services
 
 ID = "11010519491231002X"
 PHONE = "13812345678"

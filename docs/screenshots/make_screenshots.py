@@ -1,6 +1,6 @@
 """Regenerate the SVG screenshots shown in the README (``python docs/screenshots/make_screenshots.py``).
 
-Runs the real app headless at 100x30 on a fresh demo database (``mediator.core.demo``, fixed
+Runs the real app headless at 100x30 on a fresh demo database (``mediator.demo``, fixed
 seed, frozen date) and saves each main screen with ``App.save_screenshot``, in Chinese and
 English. Nothing outside a temporary folder and this folder is touched.
 """
@@ -84,7 +84,7 @@ async def shoot(db_path: Path, empty_path: Path, lang: str) -> list[str]:
 
 def main() -> int:
     from mediator.core.db import open_database
-    from mediator.core.demo import generate
+    from mediator.demo import generate
 
     with tempfile.TemporaryDirectory() as tmp:
         db_path, empty = Path(tmp) / "demo.db", Path(tmp) / "empty.db"

@@ -77,8 +77,8 @@ def keys_hook(ctx: Context, office) -> None:  # type: ignore[no-untyped-def]
 
 
 def cmd_demo(ctx: Context) -> int:
-    from mediator.core.demo import generate
     from mediator.core.errors import ValidationError
+    from mediator.demo import generate
 
     if ctx.args.cases < 0 or ctx.args.cases > 2_000_000:
         raise ValidationError(t("cli.demo.bad_count"))

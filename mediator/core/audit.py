@@ -124,7 +124,7 @@ def _set_tail(run: Execute, seq: int, h: str) -> None:
 @lru_cache(maxsize=1)
 def digest_columns() -> dict[str, tuple[str, ...]]:
     """The columns a row digest covers, per table, as of :data:`DIGEST_SCHEMA`."""
-    from mediator.core.db import MIGRATIONS
+    from mediator.core.schema import MIGRATIONS
 
     con = sqlite3.connect(":memory:")
     try:

@@ -15,8 +15,6 @@ undone. A refused backup leaves the current database exactly as it was.
 
 from __future__ import annotations
 
-import hashlib
-import json
 import shutil
 import sqlite3
 from collections.abc import Callable
@@ -24,16 +22,26 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+# A consistent copy with its sidecar is the building block of every backup; it lives in db
+# (which makes one before an upgrade), and is named here too for the callers of backup.
+from mediator.core.db import (
+    DAILY_PREFIX,
+    Progress,
+    _daily_name,
+    audit_head,
+    copy_database,
+    file_digest,
+    has_daily_backup,
+    read_sidecar,
+    sidecar_path,
+    write_sidecar,
+)
 from mediator.core.errors import DatabaseError
 from mediator.core.files import (
     LOCK_SUFFIX,
-    FileInUseError,
     FileWriteError,
-    atomic_path,
-    atomic_write,
     in_use,
     private_folder,
-    remove,
     replace,
     restrict,
     sweep_abandoned,
@@ -45,139 +53,12 @@ if TYPE_CHECKING:
     from mediator.core.db import FileInfo
 
 KEEP_DAILY = 14
-DAILY_PREFIX = "daily-"
-#: pages SQLite's backup copies per step (4 MB of 4 KB pages): often enough to move a progress
-#: bar on a slow office PC, few enough steps not to slow the copy
-STEP_PAGES = 1024
-
-#: ``progress(stage, done, total)``: stage ``check`` (total 0, not measurable: SQLite's check
-#: reports nothing while it runs) or ``copy`` (pages)
-Progress = Callable[[str, int, int], None]
 
 #: ``warn(message)``: what a restore says without refusing (a backup without a sidecar)
 Warn = Callable[[str], None]
 
-SIDECAR_SUFFIX = ".json"
-SIDECAR_FORMAT = 1
 #: a staged restore beside the database: ``mediator.db.restore``
 STAGED_SUFFIX = ".restore"
-
-
-def sidecar_path(backup: Path) -> Path:
-    """Where the checksum of ``backup`` is kept: ``NAME.db.json`` beside it."""
-    backup = Path(backup)
-    return backup.with_name(backup.name + SIDECAR_SUFFIX)
-
-
-def file_digest(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        while block := fh.read(1024 * 1024):
-            h.update(block)
-    return h.hexdigest()
-
-
-def audit_head(path: Path) -> tuple[int, str]:
-    """(last sequence number, its hash) of the audit chain in the file at ``path``; (0, "")
-    when the chain is empty."""
-    from mediator.core.db import open_untrusted
-
-    con = open_untrusted(path)
-    try:
-        row = con.execute("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1").fetchone()
-    finally:
-        con.close()
-    return (int(row[0]), str(row[1])) if row else (0, "")
-
-
-def write_sidecar(backup: Path) -> Path:
-    """Write ``backup``'s sidecar: digest, size, schema version and audit chain head."""
-    from mediator.core.db import inspect_file
-
-    backup = Path(backup)
-    seq, head = audit_head(backup)
-    data = {"format": SIDECAR_FORMAT, "file": backup.name, "sha256": file_digest(backup),
-            "size": backup.stat().st_size, "schema_version": inspect_file(backup).user_version,
-            "audit_seq": seq, "audit_hash": head}
-    return atomic_write(sidecar_path(backup), json.dumps(data, ensure_ascii=False, indent=1)
-                        + "\n", private=True)
-
-
-def read_sidecar(backup: Path) -> dict[str, Any] | None:
-    """The sidecar of ``backup``; None if there is none (a backup made before sidecars).
-    A sidecar that cannot be read as one refuses the backup: it is damaged or was edited."""
-    side = sidecar_path(backup)
-    try:
-        raw = side.read_bytes()
-    except FileNotFoundError:
-        return None
-    except OSError as exc:
-        raise DatabaseError(t("db.cannot_read", path=str(side), error=str(exc))) from exc
-    try:
-        data = json.loads(raw.decode("utf-8"))
-        ok = (isinstance(data, dict) and data.get("format") == SIDECAR_FORMAT
-              and isinstance(data.get("sha256"), str) and len(data["sha256"]) == 64
-              and type(data.get("size")) is int and type(data.get("audit_seq")) is int
-              and isinstance(data.get("audit_hash"), str))
-    except (UnicodeDecodeError, ValueError, RecursionError):
-        ok = False
-    if not ok:
-        raise DatabaseError(t("integrity.sidecar_bad", path=str(side)))
-    return data
-
-
-def copy_database(source: Path, target: Path, progress: Progress | None = None, *,
-                  sidecar: bool = True) -> Path:
-    """Write a consistent copy of ``source`` to ``target`` atomically (tmp, fsync, rename),
-    readable by the user alone, with its sidecar (see :func:`write_sidecar`).
-
-    The copy is switched to rollback-journal mode so it is one self-contained file. The old
-    sidecar goes first: a crash between the two leaves a backup without one (restored with
-    a warning), never a sound backup with a sidecar that refuses it.
-    """
-    target = Path(target)
-    try:
-        if not target.parent.exists():
-            private_folder(target.parent)  # a backups folder made here: the user's alone
-        if sidecar:
-            remove(sidecar_path(target))
-        with atomic_path(target, private=True) as tmp:
-            # Read-only: a backup source (say, a file on a USB stick) with a pending WAL must
-            # not be checkpointed, i.e. written, by being copied.
-            from mediator.core.db import readonly_uri
-
-            src = sqlite3.connect(readonly_uri(Path(source)), uri=True, timeout=30)
-            try:
-                dst = sqlite3.connect(str(tmp))
-                try:
-                    if progress is None:
-                        src.backup(dst)
-                    else:
-                        src.backup(dst, pages=STEP_PAGES, progress=lambda _status, left, total:
-                                   progress("copy", total - left, total))
-                    dst.execute("PRAGMA journal_mode=DELETE")
-                finally:
-                    dst.close()
-            finally:
-                src.close()
-        if sidecar:
-            write_sidecar(target)
-    except sqlite3.DatabaseError as exc:
-        raise DatabaseError(t("backup.failed", path=str(source), error=str(exc))) from exc
-    except FileInUseError:
-        raise
-    except FileWriteError as exc:
-        raise DatabaseError(t("backup.io_error", path=str(target),
-                              error=str(exc.__cause__ or exc))) from exc
-    return target
-
-
-def _daily_name(db_path: Path, day: date) -> str:
-    return f"{DAILY_PREFIX}{day.strftime('%Y%m%d')}-{Path(db_path).stem}.db"
-
-
-def has_daily_backup(db_path: Path, backups: Path, today: date) -> bool:
-    return (Path(backups) / _daily_name(db_path, today)).is_file()
 
 
 def daily_backup(db_path: Path, backups: Path, today: date | None = None,
@@ -307,15 +188,17 @@ def value_problems(path: Path) -> list[str]:
     """Rows whose values the sync import would refuse from a package (types, enums, dates,
     ID and phone numbers, lengths): the same checks, run over the backup's own tables."""
     from mediator.core.db import open_untrusted
-    from mediator.sync.merge import register_functions, row_checks
-    from mediator.sync.payload import PAYLOAD_VERSION, TABLES
+    from mediator.core.rowchecks import TABLES, register_functions, row_checks
 
     problems: list[str] = []
     con = open_untrusted(path)
     try:
         register_functions(con)
         for table in TABLES:
-            checks = row_checks(table, PAYLOAD_VERSION)
+            # the backup's own columns, less the one a package never carries (where a row
+            # came from is this database's own knowledge)
+            cols = [r[1] for r in con.execute(f"PRAGMA table_info({table})") if r[1] != "origin"]
+            checks = row_checks(table, cols)
             bad = " OR ".join(f"coalesce(({pred}), 0) = 0" for _col, pred in checks)
             rows = con.execute(f"SELECT p.rowid FROM {table} p WHERE {bad} "
                                f"LIMIT {SHOWN}").fetchall()
@@ -498,3 +381,10 @@ def _put_in_place(db_path: Path, source: Path, staged: Path, backups: Path, vers
                               error=str(exc))) from exc
     restrict(db_path, 0o600)
     return kept
+
+
+__all__ = [
+    "DAILY_PREFIX", "KEEP_DAILY", "Progress", "Warn", "backup_now", "check_backup",
+    "copy_database", "daily_backup", "file_digest", "has_daily_backup", "prune", "restore",
+    "sidecar_path", "staged_path", "sweep_staged", "value_problems", "write_sidecar",
+]

@@ -11,22 +11,32 @@ mediator is refused with a clear message and is never modified.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
-import re
 import sqlite3
 import urllib.parse
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, text
 from sqlmodel import Session
 
 from mediator.core.errors import DatabaseError
+from mediator.core.files import (
+    FileInUseError,
+    FileWriteError,
+    atomic_path,
+    atomic_write,
+    private_folder,
+    remove,
+)
+from mediator.core.schema import LATEST_VERSION, MIGRATIONS, Migration
 from mediator.i18n import t
 
 APPLICATION_ID = 0x4D445452  # "MDTR": marks a file as a mediator database
@@ -34,32 +44,6 @@ SQLITE_MAGIC = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 30_000
 #: ``Connection.info`` key: the newest audit entry's number when a write transaction began
 AUDIT_START = "mediator_audit_start"
-
-
-@dataclass(frozen=True)
-class Migration:
-    version: int
-    name: str
-    sql: str
-
-
-def load_migrations() -> list[Migration]:
-    """Ordered migrations from ``core/migrations/NNNN_name.sql`` (frozen once released)."""
-    found: list[Migration] = []
-    folder = resources.files("mediator.core").joinpath("migrations")
-    for entry in folder.iterdir():
-        m = re.fullmatch(r"(\d{4})_(\w+)\.sql", entry.name)
-        if m:
-            found.append(Migration(int(m.group(1)), m.group(2), entry.read_text(encoding="utf-8")))
-    found.sort(key=lambda x: x.version)
-    for expected, mig in enumerate(found, start=1):
-        if mig.version != expected:  # pragma: no cover - packaging error
-            raise RuntimeError(f"migration numbering gap at {mig.version}")
-    return found
-
-
-MIGRATIONS = load_migrations()
-LATEST_VERSION = MIGRATIONS[-1].version
 
 
 @dataclass(frozen=True)
@@ -432,13 +416,135 @@ def check_file(path: Path) -> FileInfo:
     return info
 
 
+# --- consistent copies (the backup module's building block, used here before an upgrade) ---
+
+SIDECAR_SUFFIX = ".json"
+SIDECAR_FORMAT = 1
+#: ``progress(stage, done, total)``: stage ``check`` (total 0, not measurable: SQLite's check
+#: reports nothing while it runs) or ``copy`` (pages)
+Progress = Callable[[str, int, int], None]
+DAILY_PREFIX = "daily-"
+#: pages SQLite's backup copies per step (4 MB of 4 KB pages): often enough to move a progress
+#: bar on a slow office PC, few enough steps not to slow the copy
+STEP_PAGES = 1024
+
+
+def sidecar_path(backup: Path) -> Path:
+    """Where the checksum of ``backup`` is kept: ``NAME.db.json`` beside it."""
+    backup = Path(backup)
+    return backup.with_name(backup.name + SIDECAR_SUFFIX)
+
+
+def file_digest(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        while block := fh.read(1024 * 1024):
+            h.update(block)
+    return h.hexdigest()
+
+
+def audit_head(path: Path) -> tuple[int, str]:
+    """(last sequence number, its hash) of the audit chain in the file at ``path``; (0, "")
+    when the chain is empty."""
+    con = open_untrusted(path)
+    try:
+        row = con.execute("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1").fetchone()
+    finally:
+        con.close()
+    return (int(row[0]), str(row[1])) if row else (0, "")
+
+
+def write_sidecar(backup: Path) -> Path:
+    """Write ``backup``'s sidecar: digest, size, schema version and audit chain head."""
+    backup = Path(backup)
+    seq, head = audit_head(backup)
+    data = {"format": SIDECAR_FORMAT, "file": backup.name, "sha256": file_digest(backup),
+            "size": backup.stat().st_size, "schema_version": inspect_file(backup).user_version,
+            "audit_seq": seq, "audit_hash": head}
+    return atomic_write(sidecar_path(backup), json.dumps(data, ensure_ascii=False, indent=1)
+                        + "\n", private=True)
+
+
+def read_sidecar(backup: Path) -> dict[str, Any] | None:
+    """The sidecar of ``backup``; None if there is none (a backup made before sidecars).
+    A sidecar that cannot be read as one refuses the backup: it is damaged or was edited."""
+    side = sidecar_path(backup)
+    try:
+        raw = side.read_bytes()
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise DatabaseError(t("db.cannot_read", path=str(side), error=str(exc))) from exc
+    try:
+        data = json.loads(raw.decode("utf-8"))
+        ok = (isinstance(data, dict) and data.get("format") == SIDECAR_FORMAT
+              and isinstance(data.get("sha256"), str) and len(data["sha256"]) == 64
+              and type(data.get("size")) is int and type(data.get("audit_seq")) is int
+              and isinstance(data.get("audit_hash"), str))
+    except (UnicodeDecodeError, ValueError, RecursionError):
+        ok = False
+    if not ok:
+        raise DatabaseError(t("integrity.sidecar_bad", path=str(side)))
+    return data
+
+
+def copy_database(source: Path, target: Path, progress: Progress | None = None, *,
+                  sidecar: bool = True) -> Path:
+    """Write a consistent copy of ``source`` to ``target`` atomically (tmp, fsync, rename),
+    readable by the user alone, with its sidecar (see :func:`write_sidecar`).
+
+    The copy is switched to rollback-journal mode so it is one self-contained file. The old
+    sidecar goes first: a crash between the two leaves a backup without one (restored with
+    a warning), never a sound backup with a sidecar that refuses it.
+    """
+    target = Path(target)
+    try:
+        if not target.parent.exists():
+            private_folder(target.parent)  # a backups folder made here: the user's alone
+        if sidecar:
+            remove(sidecar_path(target))
+        with atomic_path(target, private=True) as tmp:
+            # Read-only: a backup source (say, a file on a USB stick) with a pending WAL must
+            # not be checkpointed, i.e. written, by being copied.
+            src = sqlite3.connect(readonly_uri(Path(source)), uri=True, timeout=30)
+            try:
+                dst = sqlite3.connect(str(tmp))
+                try:
+                    if progress is None:
+                        src.backup(dst)
+                    else:
+                        src.backup(dst, pages=STEP_PAGES, progress=lambda _status, left, total:
+                                   progress("copy", total - left, total))
+                    dst.execute("PRAGMA journal_mode=DELETE")
+                finally:
+                    dst.close()
+            finally:
+                src.close()
+        if sidecar:
+            write_sidecar(target)
+    except sqlite3.DatabaseError as exc:
+        raise DatabaseError(t("backup.failed", path=str(source), error=str(exc))) from exc
+    except FileInUseError:
+        raise
+    except FileWriteError as exc:
+        raise DatabaseError(t("backup.io_error", path=str(target),
+                              error=str(exc.__cause__ or exc))) from exc
+    return target
+
+
+def _daily_name(db_path: Path, day: date) -> str:
+    return f"{DAILY_PREFIX}{day.strftime('%Y%m%d')}-{Path(db_path).stem}.db"
+
+
+def has_daily_backup(db_path: Path, backups: Path, today: date) -> bool:
+    return (Path(backups) / _daily_name(db_path, today)).is_file()
+
+
 def _check_on_open(path: Path, size: int, backups: Path | None) -> bool:
     if size <= QUICK_CHECK_ALWAYS_BYTES:
         return True
     if backups is None:
         return False
-    from mediator.core.backup import has_daily_backup
-
     return not has_daily_backup(path, backups, date.today())
 
 
@@ -486,8 +592,6 @@ def open_database(path: Path, *, create: bool = True, migrate_schema: bool = Tru
             raise DatabaseError(t("db.missing", path=str(path)))
         try:
             if not path.parent.exists():
-                from mediator.core.files import private_folder
-
                 private_folder(path.parent)
             # readable by the user alone (POSIX); SQLite gives -wal and -shm the same mode
             fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0),
@@ -510,8 +614,6 @@ def open_database(path: Path, *, create: bool = True, migrate_schema: bool = Tru
             folder = backups if backups is not None else path.parent / "backups"
             stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
             keep = folder / f"before-upgrade-v{info.user_version}-{stamp}-{path.stem}.db"
-            from mediator.core.backup import copy_database
-
             copy_database(path, keep)
             upgraded = True
         try:
@@ -530,7 +632,8 @@ def open_database(path: Path, *, create: bool = True, migrate_schema: bool = Tru
 
 __all__ = [
     "APPLICATION_ID", "Database", "FileInfo", "LATEST_VERSION", "MIGRATIONS", "Migration",
-    "QUICK_CHECK_ALWAYS_BYTES", "check_file", "ensure_search_index", "expected_schema",
+    "QUICK_CHECK_ALWAYS_BYTES", "audit_head", "check_file", "copy_database",
+    "ensure_search_index", "expected_schema", "file_digest", "has_daily_backup",
     "inspect_file", "integrity_check", "migrate", "open_database", "open_untrusted",
-    "quick_check", "schema_problems",
+    "quick_check", "read_sidecar", "schema_problems", "sidecar_path", "write_sidecar",
 ]

@@ -30,6 +30,59 @@ class ValidationError(MediatorError):
         self.field = field
 
 
+class ValidationErrors(ValidationError):
+    """Several problems of one form, reported together so the user sees every one of them on
+    the first save (one at a time took seven presses of Ctrl+S). Its own message and field
+    are the first problem's, so a caller that knows only :class:`ValidationError` (the CLI)
+    still says something true."""
+
+    def __init__(self, errors: list[ValidationError]):
+        first = errors[0]
+        super().__init__(first.message, first.field)
+        self.errors = errors
+
+
+class Problems:
+    """Collects the :class:`ValidationError` of independent checks::
+
+        problems = Problems()
+        with problems.check():
+            name = parse_name(...)
+        with problems.check():
+            phone = parse_phone(...)
+        problems.raise_if_any()   # one ValidationError, or ValidationErrors
+    """
+
+    def __init__(self) -> None:
+        self.errors: list[ValidationError] = []
+
+    def check(self) -> _Check:
+        return _Check(self)
+
+    def add(self, error: ValidationError) -> None:
+        self.errors.extend(error.errors if isinstance(error, ValidationErrors) else [error])
+
+    def raise_if_any(self) -> None:
+        if len(self.errors) == 1:
+            raise self.errors[0]
+        if self.errors:
+            raise ValidationErrors(self.errors)
+
+
+class _Check:
+    def __init__(self, problems: Problems) -> None:
+        self.problems = problems
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, kind: object, error: BaseException | None, tb: object) -> bool:
+        if isinstance(error, ValidationError):
+            self.problems.add(error)
+            return True
+        return False
+
+
 class DomainError(MediatorError):
     """An action the rules do not allow in the case's current state."""
 

@@ -266,3 +266,24 @@ def newest_change(session: Session) -> datetime | None:
         return None
     value = raw if isinstance(raw, datetime) else datetime.fromisoformat(str(raw))
     return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def own_office(session: Session) -> Any:
+    """This database's office (``Setting office_code``), or None before ``init``."""
+    from sqlmodel import select
+
+    from mediator.core.models import Office, Setting
+
+    code = session.get(Setting, "office_code")
+    if code is None:
+        return None
+    return session.exec(select(Office).where(Office.code == code.value,
+                                             Office.deleted == False)).first()  # noqa: E712
+
+
+def last_seq(session: Session, owner_code: str, year: int) -> int:
+    """The highest case number an office has given in ``year`` (0 before its first)."""
+    row = session.exec(text(  # type: ignore[call-overload]
+        "SELECT coalesce(max(seq), 0) FROM dispute_case WHERE owner_code = :o AND year = :y"),
+        params={"o": owner_code, "y": year}).one()
+    return int(row[0])

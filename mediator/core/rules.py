@@ -10,6 +10,7 @@ import enum
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import Any
 
 from mediator.core.enums import AgreementForm, CaseSource, CaseState, JudicialResult, Outcome
 from mediator.core.errors import DomainError
@@ -116,6 +117,71 @@ def next_state(state: CaseState, action: Action) -> CaseState:
 
 def check(state: CaseState, action: Action) -> None:
     next_state(state, action)
+
+
+@dataclass(frozen=True)
+class Transition:
+    """What one lifecycle action does to a case: :func:`apply`'s answer.
+
+    Every writer of cases (``Services``, the ledger import and the demo through
+    ``core.bulk``) takes the state, outcome and dates from here and writes the timeline's
+    state entry with ``summary`` when ``moved``; none of them decides an effect itself.
+    """
+
+    action: Action
+    before: CaseState
+    after: CaseState
+    on: date
+    #: the state entry's summary on the timeline (the caller's, else the action's label)
+    summary: str
+    #: whether the outcome column changes (to ``outcome``, None clearing it)
+    sets_outcome: bool = False
+    outcome: Outcome | None = None
+    #: case date columns set to a date, or cleared (None)
+    dates: dict[str, date | None] = field(default_factory=dict)
+
+    @property
+    def moved(self) -> bool:
+        """False for an action that records something without changing the state (a
+        session in 调解中, a note): then nothing of the case changes."""
+        return self.after is not self.before
+
+    def columns(self) -> dict[str, Any]:
+        """The case columns to write, as stored (enums by member name)."""
+        if not self.moved:
+            return {}
+        out: dict[str, Any] = {"state": self.after.name}
+        if self.sets_outcome:
+            out["outcome"] = self.outcome.name if self.outcome else None
+        out.update(self.dates)
+        return out
+
+
+def apply(state: CaseState, action: Action, on: date, summary: str = "") -> Transition:
+    """``action`` taken on ``on`` in ``state``: the new state, outcome and dates.
+
+    The one place a lifecycle step's effects are written down (pure; raises DomainError if
+    the action is illegal in ``state``). To make an action do more to a case, change it here.
+    """
+    after = next_state(state, action)
+    if after is state:
+        return Transition(action, state, after, on, summary)
+    dates: dict[str, date | None] = {}
+    sets_outcome = False
+    outcome: Outcome | None = None
+    if after in OUTCOME_OF:  # a result: 调解成功/不成功, 不予受理, 移交, 撤回
+        sets_outcome, outcome = True, OUTCOME_OF[after]
+        dates["concluded_on"] = on
+    if action in (Action.ACCEPT, Action.REMEDIATE):  # the one month runs from (re)acceptance
+        dates["accepted_on"] = on
+        dates["deadline_on"] = mediation_deadline(on)
+    if action is Action.REMEDIATE:  # 重新调解: the failed agreement is no longer the result
+        sets_outcome, outcome = True, None
+        dates["concluded_on"] = None
+    if after is S.ARCHIVED:
+        dates["archived_on"] = on
+    return Transition(action, state, after, on, summary or action.label, sets_outcome,
+                      outcome, dates)
 
 
 def add_months(day: date, months: int) -> date:

@@ -8,17 +8,24 @@ model instances detached from the session (loaded eagerly, ``expire_on_commit=Fa
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import func, text
 from sqlmodel import Session, select
 
-from mediator.core import audit, queries, rules, search
+from mediator.core import audit, bulk, checks, queries, rules, search
+from mediator.core.checks import (
+    ROLE_ORDER,
+    clean_party,
+    clean_text,
+    facts_from_rows,
+    format_case_no,
+    optional_text,
+    parties_text,
+)
 from mediator.core.db import Database
 from mediator.core.enums import (
-    AgreementForm,
     CaseSource,
     CaseState,
     DisputeType,
@@ -35,6 +42,16 @@ from mediator.core.enums import (
     Route,
 )
 from mediator.core.errors import DomainError, NotFoundError, ValidationError
+from mediator.core.inputs import (
+    AgreementInput,
+    CaseFile,
+    CaseInput,
+    CaseResult,
+    Health,
+    ObligationInput,
+    PartyInput,
+    RepeatHit,
+)
 from mediator.core.models import (
     Agreement,
     Case,
@@ -59,117 +76,20 @@ from mediator.core.validate import (
     normalise_text,
     parse_office_code,
     parse_phone,
-    parse_resident_id,
     parse_village_code,
 )
 from mediator.i18n import t
 
-ROLE_ORDER = {PartyRole.APPLICANT.name: 0, PartyRole.RESPONDENT.name: 1, PartyRole.THIRD_PARTY.name: 2}
+#: ``Outcome`` was this module's name for :class:`CaseResult`, and the inputs and results lived
+#: here; both stay importable from here for the screens another branch is rewriting (issue 20's
+#: TUI part). New code imports them from ``core.inputs``; drop these once nothing else does.
+Outcome = CaseResult
+__all__ = ["ROLE_ORDER", "AgreementInput", "CaseFile", "CaseInput", "CaseResult", "Health",
+           "ObligationInput", "Outcome", "PartyInput", "RepeatHit", "Services", "clean_party",
+           "current_agreement", "current_obligations", "facts_from_rows", "format_case_no",
+           "parties_text"]
 
 
-# --- inputs ------------------------------------------------------------------------------
-
-
-@dataclass
-class PartyInput:
-    name: str
-    role: PartyRole = PartyRole.APPLICANT
-    kind: PartyKind = PartyKind.PERSON
-    id_number: str | None = None
-    phone: str | None = None
-    gender: Gender | None = None
-    birth_date: date | None = None
-    ethnicity: str | None = None
-    address: str | None = None
-    org_code: str | None = None
-    representative: str | None = None
-
-
-@dataclass
-class CaseInput:
-    parties: Sequence[PartyInput]
-    dispute_type: DisputeType
-    source: CaseSource = CaseSource.APPLICATION
-    registered_on: date | None = None
-    facts: str = ""
-    requests: str = ""
-    village_code: str | None = None
-    mediator_id: str | None = None
-    persons_involved: int | None = None
-    amount_fen: int = 0
-    group_dispute: bool | None = None
-    risk_grade: RiskGrade = RiskGrade.GENERAL
-    is_hard: bool = False
-    lead_official: str | None = None
-    responsible_person: str | None = None
-    resolve_by: date | None = None
-    stabilising_measures: str | None = None
-    petition_channel: PetitionChannel | None = None
-    petition_received_on: date | None = None
-    type_note: str | None = None
-    import_key: str | None = None
-    import_flags: str | None = None
-
-
-@dataclass
-class ObligationInput:
-    due_on: date
-    amount_fen: int = 0
-    description: str = ""
-    obligor: str | None = None
-
-
-@dataclass
-class AgreementInput:
-    form: AgreementForm
-    effective_on: date
-    terms: str
-    amount_fen: int = 0
-    responsibilities: str = ""
-    perform_place: str | None = None
-    perform_method: str | None = None
-    perform_by: date | None = None
-    obligations: Sequence[ObligationInput] = ()
-    #: performed on the spot (common for oral agreements): the case goes straight to 履行完毕
-    performed_now: bool = False
-
-
-@dataclass(frozen=True)
-class RepeatHit:
-    case_id: str
-    case_no: str
-    state: CaseState
-    registered_on: date
-    party_name: str
-    reason: str  # "id" or "name_phone"
-
-
-@dataclass
-class CaseFile:
-    """Everything a case file screen or document needs, loaded in one read transaction."""
-
-    case: Case
-    parties: list[Party]
-    events: list[CaseEvent]
-    follow_ups: list[FollowUp]
-    agreement: Agreement | None
-    obligations: list[Obligation]
-    village_name: str | None
-    mediator_name: str | None
-    deadlines: list[rules.Deadline]
-    warnings: list[rules.RuleWarning]
-    legal_actions: list[Action]
-    read_only: bool = False
-    #: the number the case had in the ledger (台账) it was imported from
-    ledger_no: str | None = None
-
-
-@dataclass(frozen=True)
-class Outcome:
-    """What a service returns to the screen: the case id and any warnings to show."""
-
-    case_id: str
-    warnings: tuple[str, ...] = field(default_factory=tuple)
 
 
 def _snapshot(row: SyncedRow | None) -> dict[str, Any] | None:
@@ -179,50 +99,6 @@ def _snapshot(row: SyncedRow | None) -> dict[str, Any] | None:
 def _touch(row: SyncedRow) -> None:
     row.revision += 1
     row.updated_at = utcnow()
-
-
-def _text(value: str | None, limit: int = 20000) -> str:
-    value = normalise_text(value)
-    if len(value) > limit:
-        raise ValidationError(t("svc.too_long", limit=limit))
-    return value
-
-
-def _opt(value: str | None) -> str | None:
-    value = normalise_text(value)
-    return value or None
-
-
-def format_case_no(year: int, short_name: str, seq: int) -> str:
-    """(2026)青石人调字第007号"""
-    return f"({year}){short_name}人调字第{seq:03d}号"
-
-
-def clean_party(p: PartyInput, index: int) -> PartyInput:
-    """Normalise and validate one party; fills birth date and gender from a valid ID."""
-    field_prefix = f"parties.{index}"
-    name = normalise_line(p.name)
-    if not name:
-        raise ValidationError(t("svc.party_name_required", n=index + 1), f"{field_prefix}.name")
-    if len(name) > MAX_NAME:
-        raise ValidationError(t("svc.too_long", limit=MAX_NAME), f"{field_prefix}.name")
-    out = PartyInput(name=name, role=p.role, kind=p.kind, gender=p.gender,
-                     birth_date=p.birth_date, ethnicity=_opt(p.ethnicity),
-                     address=_opt(p.address), org_code=_opt(p.org_code),
-                     representative=_opt(p.representative))
-    idno = normalise(p.id_number).upper().replace(" ", "")
-    if idno:
-        if p.kind is PartyKind.ORGANISATION:
-            out.org_code = out.org_code or idno
-        else:
-            rid = parse_resident_id(idno)
-            out.id_number = rid.number
-            out.birth_date = rid.birth_date
-            out.gender = rid.gender
-    phone = normalise(p.phone)
-    if phone:
-        out.phone = parse_phone(phone)
-    return out
 
 
 #: cases with an instalment past due and unpaid, in the current agreement of a PERFORMING case.
@@ -239,14 +115,6 @@ MISSED_INSTALMENTS_SQL = (
 )
 
 
-
-@dataclass(frozen=True)
-class Health:
-    """``Services.health``: counts per table, overdue cases, the audit chain's verdict."""
-
-    counts: dict[str, int]
-    overdue: int
-    audit: audit.VerifyResult
 
 class Services:
     """The application's use cases, bound to one database, operator and clock."""
@@ -266,11 +134,7 @@ class Services:
         audit.append(s, self.operator, action, entity, entity_id, before, after)
 
     def _office(self, s: Session) -> Office:
-        code = s.get(Setting, "office_code")
-        if code is None:
-            raise DomainError(t("svc.no_office"))
-        office = s.exec(select(Office).where(Office.code == code.value,
-                                             Office.deleted == False)).first()  # noqa: E712
+        office = queries.own_office(s)
         if office is None:
             raise DomainError(t("svc.no_office"))
         return office
@@ -298,23 +162,15 @@ class Services:
 
     def _move(self, s: Session, case: Case, action: Action, on: date, summary: str = "",
               body: str = "") -> CaseState:
-        """Apply a lifecycle action: check legality, change state and outcome, log it."""
-        before = CaseState(case.state)
-        after = rules.next_state(before, action)
-        if after is not before:
-            case.state = after.name
-            if after in rules.OUTCOME_OF:
-                outcome = rules.OUTCOME_OF[after]
-                case.outcome = outcome.name if outcome else None
-                case.concluded_on = on
-            if action is Action.REMEDIATE:
-                case.outcome = None
-                case.concluded_on = None
-            if after is CaseState.ARCHIVED:
-                case.archived_on = on
-            self._event(s, case, EventKind.STATE, on, summary or action.label, body,
-                        state_from=before, state_to=after)
-        return after
+        """Apply a lifecycle action (``rules.apply``: legality, state, outcome, dates) and
+        write its timeline entry."""
+        tr = rules.apply(CaseState(case.state), action, on, summary)
+        if tr.moved:
+            for column, value in tr.columns().items():
+                setattr(case, column, value)
+            self._event(s, case, EventKind.STATE, on, tr.summary, body,
+                        state_from=tr.before, state_to=tr.after)
+        return tr.after
 
     def facts(self, s: Session, case: Case) -> rules.CaseFacts:
         agreement = current_agreement(s, case.id)
@@ -327,9 +183,7 @@ class Services:
         return facts_from_rows(case, agreement, obligations, follow_ups, int(sessions))
 
     def _set_due(self, case: Case, facts: rules.CaseFacts) -> None:
-        nearest = rules.nearest_deadline(rules.deadlines(facts, self.today()))
-        case.next_due_on = nearest.due if nearest else None
-        case.next_due_kind = nearest.kind.name if nearest else None
+        case.next_due_on, case.next_due_kind = checks.nearest_due(facts, self.today())
 
     def _refresh(self, s: Session, case: Case) -> rules.CaseFacts:
         """Recompute what is derived from the case's rows: nearest deadline, party names,
@@ -395,7 +249,7 @@ class Services:
         phone_v = parse_phone(phone) if normalise(phone) else None
         with self.db.write() as s:
             office = self._office(s)
-            m = Mediator(owner_code=office.code, name=name, phone=phone_v, title=_opt(title))
+            m = Mediator(owner_code=office.code, name=name, phone=phone_v, title=optional_text(title))
             s.add(m)
             self._audit(s, "mediator.add", "mediator", m.id, None, _snapshot(m))
             return m
@@ -478,59 +332,13 @@ class Services:
     # --- registering -------------------------------------------------------------------
 
     def _validate_case(self, data: CaseInput) -> tuple[list[PartyInput], dict[str, Any]]:
-        if not data.parties:
-            raise ValidationError(t("svc.parties_required"), "parties")
-        parties = [clean_party(p, i) for i, p in enumerate(data.parties)]
-        if not any(p.role is PartyRole.APPLICANT for p in parties):
-            raise ValidationError(t("svc.applicant_required"), "parties")
-        seen: set[str] = set()
-        for p in parties:
-            if p.id_number:
-                if p.id_number in seen:
-                    raise ValidationError(t("svc.duplicate_id", id=p.id_number), "parties")
-                seen.add(p.id_number)
-        registered_on = data.registered_on or self.today()
-        if registered_on > self.today():
-            raise ValidationError(t("svc.date_in_future"), "registered_on")
-        if data.amount_fen < 0:
-            raise ValidationError(t("svc.amount_negative"), "amount_fen")
-        persons = data.persons_involved if data.persons_involved is not None else len(parties)
-        if persons < len(parties):
-            raise ValidationError(t("svc.persons_too_few", n=len(parties)), "persons_involved")
-        if data.is_hard and not normalise(data.lead_official):
-            raise ValidationError(t("svc.hard_needs_leader"), "lead_official")
-        if data.source is CaseSource.PETITION and data.petition_received_on is None:
-            raise ValidationError(t("svc.petition_needs_date"), "petition_received_on")
-        fields = dict(
-            dispute_type=DisputeType(data.dispute_type).name,
-            source=CaseSource(data.source).name,
-            registered_on=registered_on,
-            facts=_text(data.facts),
-            requests=_text(data.requests),
-            village_code=parse_village_code(data.village_code) if normalise(data.village_code) else None,
-            mediator_id=data.mediator_id or None,
-            persons_involved=persons,
-            amount_fen=data.amount_fen,
-            group_dispute=data.group_dispute if data.group_dispute is not None else persons >= 5,
-            risk_grade=RiskGrade(data.risk_grade).name,
-            is_hard=data.is_hard,
-            lead_official=_opt(data.lead_official),
-            responsible_person=_opt(data.responsible_person),
-            resolve_by=data.resolve_by,
-            stabilising_measures=_opt(data.stabilising_measures),
-            petition_channel=data.petition_channel.name if data.petition_channel else None,
-            petition_received_on=data.petition_received_on,
-            type_note=_opt(data.type_note),
-            import_key=_opt(data.import_key),
-            import_flags=_opt(data.import_flags),
-        )
-        if not fields["facts"]:
-            raise ValidationError(t("svc.facts_required"), "facts")
-        return parties, fields
+        return checks.check_case(data, self.today())
+
+    def _validate_agreement(self, a: AgreementInput) -> None:
+        checks.check_agreement(a, self.today())
 
     def _next_seq(self, s: Session, office: Office, year: int) -> int:
-        return s.exec(select(func.coalesce(func.max(Case.seq), 0)).where(
-            Case.owner_code == office.code, Case.year == year)).one() + 1
+        return queries.last_seq(s, office.code, year) + 1
 
     def _insert_case(self, s: Session, parties: list[PartyInput], fields: dict[str, Any]) -> Case:
         office = self._office(s)
@@ -552,14 +360,14 @@ class Services:
                     state_to=CaseState.REGISTERED)
         return case
 
-    def register_case(self, data: CaseInput) -> Case:
+    def register_case(self, data: CaseInput) -> CaseResult:
         """登记: a new case in 待受理 with its parties, numbered per office per year."""
         parties, fields = self._validate_case(data)
         with self.db.write() as s:
             case = self._insert_case(s, parties, fields)
             self._refresh(s, case)
             self._audit(s, "case.register", "case", case.id, None, _snapshot(case))
-            return case
+            return CaseResult(case.id, case.case_no)
 
     def import_ledger_rows(self, rows: Sequence[Any], source_name: str, *,
                            progress: Callable[[int, int], None] | None = None,
@@ -572,9 +380,7 @@ class Services:
         already in the database are skipped, so importing again adds only what is new.
         ``dry_run`` does all of it and rolls back. Returns an ``ImportResult``.
         """
-        from mediator.core.importing import insert_rows
-
-        return insert_rows(self, rows, source_name, progress=progress, dry_run=dry_run)
+        return bulk.insert_rows(self, rows, source_name, progress=progress, dry_run=dry_run)
 
     def ledger_imports(self) -> list[Any]:
         """The ledger imports of this office, newest first (``ledger_rows.ImportEntry``)."""
@@ -599,7 +405,7 @@ class Services:
             return entry, numbers
 
     def quick_oral_case(self, data: CaseInput, agreement: AgreementInput,
-                        on: date | None = None) -> Outcome:
+                        on: date | None = None) -> CaseResult:
         """简易登记: register, accept, 告知 and record the (usually oral) agreement at once."""
         on = on or data.registered_on or self.today()
         data.registered_on = on
@@ -614,7 +420,7 @@ class Services:
             warnings = self._agree(s, case, agreement)
             self._refresh(s, case)
             self._audit(s, "case.quick_oral", "case", case.id, None, _snapshot(case))
-            return Outcome(case.id, tuple(warnings))
+            return CaseResult(case.id, case.case_no, tuple(warnings))
 
     def find_repeat_parties(self, id_number: str | None = None, name: str | None = None,
                             phone: str | None = None, exclude_case_id: str | None = None,
@@ -660,11 +466,9 @@ class Services:
 
     def _accept(self, s: Session, case: Case, on: date) -> None:
         self._move(s, case, Action.ACCEPT, on, t("svc.ev.accepted"))
-        case.accepted_on = on
-        case.deadline_on = rules.mediation_deadline(on)
 
     def _change(self, case_id: str, action_name: str,
-                work: Callable[[Session, Case], list[str] | None]) -> Outcome:
+                work: Callable[[Session, Case], list[str] | None]) -> CaseResult:
         """Run one change to a case in one transaction with audit and derived fields."""
         with self.db.write() as s:
             case = self._case(s, case_id)
@@ -673,15 +477,15 @@ class Services:
             _touch(case)
             self._refresh(s, case)
             self._audit(s, action_name, "case", case.id, before, _snapshot(case))
-            return Outcome(case.id, tuple(warnings))
+            return CaseResult(case.id, case.case_no, tuple(warnings))
 
-    def accept_case(self, case_id: str, on: date | None = None) -> Outcome:
+    def accept_case(self, case_id: str, on: date | None = None) -> CaseResult:
         def work(s: Session, case: Case) -> None:
             self._accept(s, case, self._check_date(on, case))
         return self._change(case_id, "case.accept", work)
 
     def refuse_case(self, case_id: str, reason: str, routes: Sequence[Route] = (),
-                    on: date | None = None) -> Outcome:
+                    on: date | None = None) -> CaseResult:
         reason = normalise_text(reason)
         if not reason:
             raise ValidationError(t("svc.reason_required"), "reason")
@@ -693,7 +497,7 @@ class Services:
             self._move(s, case, Action.REFUSE, d, t("svc.ev.refused"), reason)
         return self._change(case_id, "case.refuse", work)
 
-    def record_notice(self, case_id: str, on: date | None = None, note: str = "") -> Outcome:
+    def record_notice(self, case_id: str, on: date | None = None, note: str = "") -> CaseResult:
         """权利义务告知: recorded before mediating; moves 已受理 to 调解中."""
         def work(s: Session, case: Case) -> None:
             d = self._check_date(on, case)
@@ -704,9 +508,9 @@ class Services:
         return self._change(case_id, "case.notice", work)
 
     def add_session(self, case_id: str, content: str, on: date | None = None,
-                    place: str | None = None, participants: str | None = None) -> Outcome:
+                    place: str | None = None, participants: str | None = None) -> CaseResult:
         """调解记录: one mediation session (time, place, participants, what was said)."""
-        content = _text(content)
+        content = clean_text(content)
         if not content:
             raise ValidationError(t("svc.content_required"), "content")
 
@@ -714,13 +518,13 @@ class Services:
             d = self._check_date(on, case)
             rules.check(CaseState(case.state), Action.SESSION)
             self._event(s, case, EventKind.SESSION, d, t("svc.ev.session"), content,
-                        place=_opt(place), participants=_opt(participants))
+                        place=optional_text(place), participants=optional_text(participants))
             self._move(s, case, Action.SESSION, d)
             return [] if case.notice_on else [t("rules.warn.no_notice")]
         return self._change(case_id, "case.session", work)
 
-    def add_note(self, case_id: str, note: str, on: date | None = None) -> Outcome:
-        note = _text(note)
+    def add_note(self, case_id: str, note: str, on: date | None = None) -> CaseResult:
+        note = clean_text(note)
         if not note:
             raise ValidationError(t("svc.content_required"), "note")
 
@@ -730,7 +534,7 @@ class Services:
         return self._change(case_id, "case.note", work)
 
     def extend_case(self, case_id: str, new_deadline: date, consent: str,
-                    on: date | None = None) -> Outcome:
+                    on: date | None = None) -> CaseResult:
         """延期: continuing past one month needs both parties' consent, recorded."""
         consent = normalise_text(consent)
         if not consent:
@@ -751,34 +555,21 @@ class Services:
                         t("svc.ev.extended", date=new_deadline.isoformat()), consent)
         return self._change(case_id, "case.extend", work)
 
-    def _validate_agreement(self, a: AgreementInput) -> None:
-        if not normalise(a.terms):
-            raise ValidationError(t("svc.terms_required"), "terms")
-        if a.amount_fen < 0 or any(o.amount_fen < 0 for o in a.obligations):
-            raise ValidationError(t("svc.amount_negative"), "amount_fen")
-        if a.effective_on > self.today():
-            raise ValidationError(t("svc.date_in_future"), "effective_on")
-        for o in a.obligations:
-            if o.due_on < a.effective_on:
-                raise ValidationError(t("svc.obligation_before_effect"), "obligations")
-        if a.performed_now and a.obligations:
-            raise ValidationError(t("svc.performed_now_with_obligations"), "obligations")
-
     def _agree(self, s: Session, case: Case, a: AgreementInput) -> list[str]:
         if a.effective_on < case.registered_on:
             raise ValidationError(t("svc.date_before_registration",
                                     date=case.registered_on.isoformat()), "effective_on")
         self._move(s, case, Action.AGREE, a.effective_on, t("svc.ev.agreed", form=a.form.label))
         ag = Agreement(owner_code=case.owner_code, case_id=case.id, form=a.form.name,
-                       effective_on=a.effective_on, terms=_text(a.terms),
-                       responsibilities=_text(a.responsibilities), amount_fen=a.amount_fen,
-                       perform_place=_opt(a.perform_place), perform_method=_opt(a.perform_method),
+                       effective_on=a.effective_on, terms=clean_text(a.terms),
+                       responsibilities=clean_text(a.responsibilities), amount_fen=a.amount_fen,
+                       perform_place=optional_text(a.perform_place), perform_method=optional_text(a.perform_method),
                        perform_by=a.perform_by)
         s.add(ag)
         s.flush()
         for i, o in enumerate(sorted(a.obligations, key=lambda o: o.due_on), start=1):
             ob = Obligation(owner_code=case.owner_code, agreement_id=ag.id, case_id=case.id,
-                            seq=i, obligor=_opt(o.obligor), description=_text(o.description),
+                            seq=i, obligor=optional_text(o.obligor), description=clean_text(o.description),
                             due_on=o.due_on, amount_fen=o.amount_fen)
             s.add(ob)
             s.flush()
@@ -795,7 +586,7 @@ class Services:
             warnings.append(t("rules.warn.oral_needs_written"))
         return warnings
 
-    def record_agreement(self, case_id: str, agreement: AgreementInput) -> Outcome:
+    def record_agreement(self, case_id: str, agreement: AgreementInput) -> CaseResult:
         """达成协议 (口头/书面); schedules a 回访 for each obligation's due date."""
         self._validate_agreement(agreement)
 
@@ -810,7 +601,7 @@ class Services:
         return ag
 
     def record_failure(self, case_id: str, reason: str, routes: Sequence[Route],
-                       on: date | None = None) -> Outcome:
+                       on: date | None = None) -> CaseResult:
         """调解终止: the parties are told of the other routes (仲裁, 行政处理, 诉讼)."""
         reason = normalise_text(reason)
         if not reason:
@@ -826,7 +617,7 @@ class Services:
         return self._change(case_id, "case.terminate", work)
 
     def record_performance(self, obligation_id: str, performed_on: date | None = None,
-                           proof: str | None = None) -> Outcome:
+                           proof: str | None = None) -> CaseResult:
         """One obligation performed, with its proof (e.g. a receipt number); when all are,
         the case becomes 履行完毕."""
         with self.db.write() as s:
@@ -844,7 +635,7 @@ class Services:
             d = self._check_date(performed_on, case)
             ob_before = _snapshot(ob)
             ob.performed_on = d
-            ob.proof = _opt(proof)
+            ob.proof = optional_text(proof)
             _touch(ob)
             s.add(ob)
             self._event(s, case, EventKind.PERFORMANCE, d,
@@ -859,9 +650,9 @@ class Services:
             self._refresh(s, case)
             self._audit(s, "obligation.performed", "obligation", ob.id, ob_before, _snapshot(ob))
             self._audit(s, "case.performance", "case", case.id, before, _snapshot(case))
-            return Outcome(case.id)
+            return CaseResult(case.id, case.case_no)
 
-    def complete_performance(self, case_id: str, on: date | None = None, note: str = "") -> Outcome:
+    def complete_performance(self, case_id: str, on: date | None = None, note: str = "") -> CaseResult:
         def work(s: Session, case: Case) -> None:
             d = self._check_date(on, case)
             self._move(s, case, Action.COMPLETE_PERFORMANCE, d, t("svc.ev.performed"), normalise_text(note))
@@ -882,18 +673,16 @@ class Services:
                 self._audit(s, "case.missed", "case", case.id, before, _snapshot(case))
             return ids
 
-    def urge(self, case_id: str, note: str, on: date | None = None) -> Outcome:
+    def urge(self, case_id: str, note: str, on: date | None = None) -> CaseResult:
         def work(s: Session, case: Case) -> None:
             d = self._check_date(on, case)
             self._move(s, case, Action.URGE, d, t("svc.ev.urged"), normalise_text(note))
         return self._change(case_id, "case.urge", work)
 
-    def remediate(self, case_id: str, note: str = "", on: date | None = None) -> Outcome:
+    def remediate(self, case_id: str, note: str = "", on: date | None = None) -> CaseResult:
         def work(s: Session, case: Case) -> None:
             d = self._check_date(on, case)
             self._move(s, case, Action.REMEDIATE, d, t("svc.ev.remediate"), normalise_text(note))
-            case.accepted_on = d
-            case.deadline_on = rules.mediation_deadline(d)
             # The failed agreement's open 履行回访 go with it; a new agreement schedules its own.
             for fu in s.exec(select(FollowUp).where(
                     FollowUp.case_id == case.id, FollowUp.obligation_id != None,  # noqa: E711
@@ -903,14 +692,14 @@ class Services:
                 s.add(fu)
         return self._change(case_id, "case.remediate", work)
 
-    def advise_suit(self, case_id: str, note: str = "", on: date | None = None) -> Outcome:
+    def advise_suit(self, case_id: str, note: str = "", on: date | None = None) -> CaseResult:
         def work(s: Session, case: Case) -> None:
             d = self._check_date(on, case)
             case.routes_told = Route.LITIGATION.name
             self._move(s, case, Action.ADVISE_SUIT, d, t("svc.ev.suit"), normalise_text(note))
         return self._change(case_id, "case.suit", work)
 
-    def judicial_apply(self, case_id: str, on: date | None = None, court: str = "") -> Outcome:
+    def judicial_apply(self, case_id: str, on: date | None = None, court: str = "") -> CaseResult:
         """司法确认 application: both parties, within 30 days of the agreement taking effect."""
         def work(s: Session, case: Case) -> None:
             d = self._check_date(on, case)
@@ -921,14 +710,14 @@ class Services:
             rules.judicial_apply_allowed(ag.effective_on, d)
             ag.judicial_status = JudicialResult.APPLIED.name
             ag.judicial_applied_on = d
-            ag.judicial_court = _opt(court)
+            ag.judicial_court = optional_text(court)
             _touch(ag)
             s.add(ag)
             self._event(s, case, EventKind.JUDICIAL, d, t("svc.ev.judicial_applied"), normalise_text(court))
         return self._change(case_id, "case.judicial_apply", work)
 
     def judicial_result(self, case_id: str, result: JudicialResult, on: date | None = None,
-                        ref: str = "") -> Outcome:
+                        ref: str = "") -> CaseResult:
         if result is JudicialResult.APPLIED:
             raise ValidationError(t("svc.judicial_result_needed"), "result")
 
@@ -942,14 +731,14 @@ class Services:
                 raise ValidationError(t("svc.judicial_before_apply"), "on")
             ag.judicial_status = result.name
             ag.judicial_decided_on = d
-            ag.judicial_ref = _opt(ref)
+            ag.judicial_ref = optional_text(ref)
             _touch(ag)
             s.add(ag)
             self._event(s, case, EventKind.JUDICIAL, d, t("svc.ev.judicial_result", result=result.label),
                         normalise_text(ref))
         return self._change(case_id, "case.judicial_result", work)
 
-    def transfer_case(self, case_id: str, to: str, reason: str, on: date | None = None) -> Outcome:
+    def transfer_case(self, case_id: str, to: str, reason: str, on: date | None = None) -> CaseResult:
         """移交/上报: the upper level opens its own case linked to this one."""
         to, reason = normalise_line(to), normalise_text(reason)
         if not to:
@@ -962,7 +751,7 @@ class Services:
             self._event(s, case, EventKind.TRANSFER, d, t("svc.ev.transferred", to=to), reason)
         return self._change(case_id, "case.transfer", work)
 
-    def open_linked_case(self, source_case_id: str, on: date | None = None) -> Outcome:
+    def open_linked_case(self, source_case_id: str, on: date | None = None) -> CaseResult:
         """承接: the upper level opens its own case for a case an office below passed up
         (移交/上报). The new case belongs to this office, copies the parties and facts, and
         points back by id and number (linked_case_id / linked_case_no); the lower office's
@@ -1005,23 +794,23 @@ class Services:
                         t("svc.ev.linked_from", case=source.case_no), source.transfer_to or "")
             self._refresh(s, case)
             self._audit(s, "case.open_linked", "case", case.id, None, _snapshot(case))
-            return Outcome(case.id)
+            return CaseResult(case.id, case.case_no)
 
-    def withdraw_case(self, case_id: str, reason: str = "", on: date | None = None) -> Outcome:
+    def withdraw_case(self, case_id: str, reason: str = "", on: date | None = None) -> CaseResult:
         def work(s: Session, case: Case) -> None:
             d = self._check_date(on, case)
-            case.withdraw_reason = _opt(reason)
+            case.withdraw_reason = optional_text(reason)
             self._move(s, case, Action.WITHDRAW, d, t("svc.ev.withdrawn"), normalise_text(reason))
         return self._change(case_id, "case.withdraw", work)
 
-    def archive_case(self, case_id: str, on: date | None = None) -> Outcome:
+    def archive_case(self, case_id: str, on: date | None = None) -> CaseResult:
         def work(s: Session, case: Case) -> list[str]:
             d = self._check_date(on, case)
             self._move(s, case, Action.ARCHIVE, d, t("svc.ev.archived"))
             return []
         return self._change(case_id, "case.archive", work)
 
-    def delete_case(self, case_id: str, reason: str) -> Outcome:
+    def delete_case(self, case_id: str, reason: str) -> CaseResult:
         """A mistaken entry: tombstoned with its rows, never erased (so deletion travels)."""
         reason = normalise_text(reason)
         if not reason:
@@ -1044,12 +833,12 @@ class Services:
             s.exec(text("DELETE FROM case_fts WHERE rowid=:r"), params={"r": rowid})  # type: ignore[call-overload]
             s.exec(text("DELETE FROM case_term WHERE case_rowid=:r"), params={"r": rowid})  # type: ignore[call-overload]
             self._audit(s, "case.delete", "case", case.id, before, {"deleted": True, "reason": reason})
-            return Outcome(case.id)
+            return CaseResult(case.id, case.case_no)
 
     # --- follow-ups --------------------------------------------------------------------
 
     def schedule_follow_up(self, case_id: str, due_on: date, kind: FollowUpType = FollowUpType.ROUTINE,
-                           method: FollowUpMethod | None = None, note: str = "") -> Outcome:
+                           method: FollowUpMethod | None = None, note: str = "") -> CaseResult:
         def work(s: Session, case: Case) -> None:
             rules.check(CaseState(case.state), Action.SCHEDULE_FOLLOW_UP)
             if due_on < case.registered_on:
@@ -1064,7 +853,7 @@ class Services:
 
     def complete_follow_up(self, follow_up_id: str, result: FollowUpResult,
                            method: FollowUpMethod, note: str = "",
-                           done_on: date | None = None) -> Outcome:
+                           done_on: date | None = None) -> CaseResult:
         """回访 done. A visit that finds an obligation not performed marks the case 未履行."""
         with self.db.write() as s:
             fu = s.get(FollowUp, follow_up_id)
@@ -1090,7 +879,7 @@ class Services:
             self._refresh(s, case)
             self._audit(s, "followup.complete", "follow_up", fu.id, before_fu, _snapshot(fu))
             self._audit(s, "case.followup", "case", case.id, before, _snapshot(case))
-            return Outcome(case.id)
+            return CaseResult(case.id, case.case_no)
 
     # --- editing -----------------------------------------------------------------------
 
@@ -1110,7 +899,7 @@ class Services:
             return body
         return t("svc.field.separator").join(t(f"svc.field.{n}") for n in names)
 
-    def edit_case(self, case_id: str, **changes: Any) -> Outcome:
+    def edit_case(self, case_id: str, **changes: Any) -> CaseResult:
         """Edit the details of a case (not its state: that moves only through actions)."""
         unknown = set(changes) - set(self.EDITABLE)
         if unknown:
@@ -1120,11 +909,11 @@ class Services:
             rules.check(CaseState(case.state), Action.EDIT)
             for key, value in changes.items():
                 if key in ("facts", "requests"):
-                    value = _text(value)
+                    value = clean_text(value)
                     if key == "facts" and not value:
                         raise ValidationError(t("svc.facts_required"), "facts")
                 elif key in ("lead_official", "responsible_person", "stabilising_measures"):
-                    value = _opt(value)
+                    value = optional_text(value)
                 elif key == "village_code":
                     value = parse_village_code(value) if normalise(value) else None
                 elif key == "dispute_type":
@@ -1144,7 +933,7 @@ class Services:
                         ", ".join(sorted(changes)))
         return self._change(case_id, "case.edit", work)
 
-    def add_party(self, case_id: str, party: PartyInput) -> Outcome:
+    def add_party(self, case_id: str, party: PartyInput) -> CaseResult:
         p = clean_party(party, 0)
 
         def work(s: Session, case: Case) -> None:
@@ -1159,7 +948,7 @@ class Services:
             self._event(s, case, EventKind.EDIT, self.today(), t("svc.ev.party_added", name=p.name))
         return self._change(case_id, "party.add", work)
 
-    def update_party(self, party_id: str, party: PartyInput) -> Outcome:
+    def update_party(self, party_id: str, party: PartyInput) -> CaseResult:
         p = clean_party(party, 0)
         with self.db.write() as s:
             row = s.get(Party, party_id)
@@ -1178,9 +967,9 @@ class Services:
             _touch(case)
             self._refresh(s, case)
             self._audit(s, "party.update", "party", row.id, before, _snapshot(row))
-            return Outcome(case.id)
+            return CaseResult(case.id, case.case_no)
 
-    def remove_party(self, party_id: str) -> Outcome:
+    def remove_party(self, party_id: str) -> CaseResult:
         with self.db.write() as s:
             row = s.get(Party, party_id)
             if row is None or row.deleted:
@@ -1199,7 +988,7 @@ class Services:
             _touch(case)
             self._refresh(s, case)
             self._audit(s, "party.remove", "party", row.id, before, _snapshot(row))
-            return Outcome(case.id)
+            return CaseResult(case.id, case.case_no)
 
     def reveal_party(self, party_id: str) -> Party:
         """Show a party's full ID and phone: allowed, and written to the audit trail (PIPL)."""
@@ -1295,14 +1084,6 @@ class Services:
             return case
 
 
-def parties_text(parties: Sequence[tuple[str, str]]) -> str:
-    """'张三 vs 李四、王五': applicants against respondents, for the case list."""
-    applicants = [n for r, n in parties if r == PartyRole.APPLICANT.name]
-    others = [n for r, n in parties if r != PartyRole.APPLICANT.name]
-    left = "、".join(applicants)
-    return f"{left} / {'、'.join(others)}" if others else left
-
-
 def current_agreement(s: Session, case_id: str) -> Agreement | None:
     """The agreement in force: the one recorded last. After 重新调解 a new agreement
     replaces the earlier one (both kept); effective dates can tie or even run backwards, so
@@ -1319,30 +1100,3 @@ def current_obligations(s: Session, agreement: Agreement | None) -> list[Obligat
     return list(s.exec(select(Obligation).where(Obligation.agreement_id == agreement.id,
                                                 Obligation.deleted == False)  # noqa: E712
                        .order_by(Obligation.seq)).all())
-
-
-def facts_from_rows(case: Case, agreement: Agreement | None, obligations: Sequence[Obligation],
-                    follow_ups: Sequence[FollowUp], session_count: int) -> rules.CaseFacts:
-    return rules.CaseFacts(
-        state=CaseState(case.state),
-        registered_on=case.registered_on,
-        source=CaseSource(case.source),
-        accepted_on=case.accepted_on,
-        deadline_on=case.deadline_on,
-        extension_count=case.extension_count,
-        notice_on=case.notice_on,
-        session_count=session_count,
-        agreement_form=AgreementForm(agreement.form) if agreement else None,
-        agreement_effective_on=agreement.effective_on if agreement else None,
-        agreement_amount_fen=agreement.amount_fen if agreement else 0,
-        judicial_status=JudicialResult(agreement.judicial_status)
-        if agreement and agreement.judicial_status else None,
-        obligations=tuple(rules.ObligationFacts(o.id, o.due_on, o.performed_on, o.amount_fen)
-                          for o in obligations if not o.deleted),
-        follow_ups=tuple(rules.FollowUpFacts(f.id, f.due_on, f.done_on)
-                         for f in follow_ups if not f.deleted),
-        is_hard=case.is_hard,
-        resolve_by=case.resolve_by,
-        petition_received_on=case.petition_received_on,
-        petition_extended=case.petition_extended,
-    )

@@ -30,8 +30,8 @@ from mediator.core.enums import (
     Route,
 )
 from mediator.core.errors import DomainError
+from mediator.core.inputs import CaseFile
 from mediator.core.models import CaseEvent, Office, Party
-from mediator.core.services import CaseFile
 from mediator.documents import docxkit
 from mediator.documents.completeness import FileCheck, Status
 from mediator.i18n import t

@@ -12,12 +12,9 @@ compared field by field, the running number left out:
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from mediator.i18n import t
-
-if TYPE_CHECKING:  # pragma: no cover
-    from mediator.ledger.importer import ParsedRow
 
 
 def place(sheet: str | None, row_no: int, *, several: bool) -> str:
@@ -27,8 +24,9 @@ def place(sheet: str | None, row_no: int, *, several: bool) -> str:
     return t("ledger.place", row=row_no)
 
 
-def mark_duplicates(rows: list["ParsedRow"], *, several_sheets: bool) -> None:
-    """Set ``duplicate_of`` on rows pasted twice; flag look-alikes (in place)."""
+def mark_duplicates(rows: list[Any], *, several_sheets: bool) -> None:
+    """Set ``duplicate_of`` on ``importer.ParsedRow``s pasted twice; flag look-alikes (in
+    place)."""
     seen: dict[str, list[Any]] = {}
     for r in rows:
         case = r.case

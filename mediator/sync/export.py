@@ -149,8 +149,9 @@ def _clean_controls(con: sqlite3.Connection) -> None:
     stored before it existed (a vertical tab pasted into a note, which no form can edit
     away) would otherwise have the county refuse every package of this office. Only the
     copy is changed, and the same way every time, so the county sees stable content."""
+    from mediator.core.rowchecks import clean_text_sql
     from mediator.core.text import strip_controls
-    from mediator.sync.merge import clean_text_sql, text_columns
+    from mediator.sync.merge import text_columns
 
     con.create_function("mediator_strip_controls", 1,
                         lambda v: strip_controls(v, multi_line=True) if isinstance(v, str) else v,

@@ -28,6 +28,7 @@ from mediator.i18n import t
 from mediator.tui.bindings import translate_bindings
 from mediator.tui.commands import CaseLookup, Palette, ReportCommands
 from mediator.tui.glyphs import SafeGlyphs, key_display
+from mediator.tui.keys import KeysInOrder
 from mediator.tui.messages import CasesChanged
 from mediator.tui.screens.agenda import AgendaScreen
 from mediator.tui.screens.cases import CasesScreen
@@ -41,7 +42,7 @@ THEMES = {"dark": "textual-dark", "light": "textual-light"}
 CLOCK_TOLERANCE = timedelta(minutes=10)
 
 
-class MediatorApp(App[int], inherit_bindings=False):
+class MediatorApp(KeysInOrder, App[int], inherit_bindings=False):
     """mediator's terminal UI. ``MediatorApp(db, operator, paths, today=None, config=None)``."""
 
     CSS_PATH = "app.tcss"

@@ -15,7 +15,7 @@ import pytest
 from mediator.cli import main
 from mediator.core import audit
 from mediator.core.enums import AgreementForm, JudicialResult, PartyRole, Route
-from mediator.core.services import AgreementInput, ObligationInput, PartyInput
+from mediator.core.inputs import AgreementInput, ObligationInput, PartyInput
 
 TODAY = date(2026, 11, 23)
 D = timedelta
@@ -104,7 +104,8 @@ def test_refused_change_leaves_no_entry(svc, make_case) -> None:
 def trail_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from mediator.core.db import open_database
     from mediator.core.enums import DisputeType
-    from mediator.core.services import CaseInput, Services
+    from mediator.core.inputs import CaseInput
+    from mediator.core.services import Services
 
     path = tmp_path_factory.mktemp("trail") / "mediator.db"
     with open_database(path) as db:
@@ -113,8 +114,8 @@ def trail_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
         for _ in range(3):
             case = svc.register_case(CaseInput(parties=[PartyInput("张三")],
                                                dispute_type=DisputeType.NEIGHBOUR, facts="滴水"))
-            svc.accept_case(case.id)
-            svc.record_failure(case.id, "分歧大", routes=[Route.LITIGATION])
+            svc.accept_case(case.case_id)
+            svc.record_failure(case.case_id, "分歧大", routes=[Route.LITIGATION])
     assert len(entries(path)) >= 10
     return path
 
@@ -357,7 +358,7 @@ def test_every_write_path_keeps_the_data_covered(svc, make_case, tmp_path: Path)
     """Services, the demo generator and the ledger's bulk rows all leave verify intact, and
     each transaction's last entry carries the sum."""
     from mediator.core.db import open_database
-    from mediator.core.demo import generate
+    from mediator.demo import generate
 
     case = make_case()
     svc.accept_case(case.id)

@@ -12,10 +12,12 @@ import pytest
 
 from mediator.cli import main
 from mediator.core import backup, queries
+from mediator.core import db as db_module
 from mediator.core.db import LATEST_VERSION, integrity_check, migrate, open_database
 from mediator.core.enums import DisputeType
 from mediator.core.errors import DatabaseError
-from mediator.core.services import CaseInput, PartyInput, Services
+from mediator.core.inputs import CaseInput, PartyInput
+from mediator.core.services import Services
 
 from .dbtools import fingerprint, logical_dump, make_bad, make_v1_database
 
@@ -280,7 +282,7 @@ def page_count(path: Path) -> int:
 def test_daily_backup_reports_the_check_then_the_pages_copied(live: Path, tmp_path: Path,
                                                              monkeypatch: pytest.MonkeyPatch
                                                              ) -> None:
-    monkeypatch.setattr(backup, "STEP_PAGES", 5)   # a small file still copies in steps
+    monkeypatch.setattr(db_module, "STEP_PAGES", 5)   # a small file still copies in steps
     seen: list[tuple[str, int, int]] = []
     made = backup.daily_backup(live, tmp_path / "b", TODAY,
                                progress=lambda *step: seen.append(step))
@@ -310,7 +312,7 @@ def test_restore_through_the_cli_shows_its_progress(live: Path, tmp_path: Path,
     real = cli.console
     monkeypatch.setattr(cli, "console", lambda stderr=False: Console(
         file=screen, force_terminal=True, width=120, color_system=None) if stderr else real())
-    monkeypatch.setattr(backup, "STEP_PAGES", 5)
+    monkeypatch.setattr(db_module, "STEP_PAGES", 5)
     target = tmp_path / "恢复到.db"
     assert main(["--db", str(target), "restore", str(saved)]) == 0
     pages = page_count(saved)

@@ -16,11 +16,18 @@ from sqlmodel import SQLModel
 from mediator.core import db as dbmod
 from mediator.core import queries
 from mediator.core.db import (
-    APPLICATION_ID, LATEST_VERSION, MIGRATIONS, inspect_file, migrate, open_database,
+    APPLICATION_ID,
+    LATEST_VERSION,
+    MIGRATIONS,
+    inspect_file,
+    migrate,
+    open_database,
 )
-from mediator.core.errors import DatabaseError
-from mediator.core.services import CaseInput, PartyInput, Services
 from mediator.core.enums import DisputeType
+from mediator.core.errors import DatabaseError
+from mediator.core.inputs import CaseInput, PartyInput
+from mediator.core.services import Services
+
 from .dbtools import fingerprint, logical_dump, make_bad, make_v1_database
 
 CJK = re.compile(r"[\u4e00-\u9fff]")

@@ -19,8 +19,8 @@ from sqlalchemy import text
 from sqlmodel import select
 
 from mediator.core import audit, queries, rules, search
+from mediator.core.checks import facts_from_rows, format_case_no, parties_text
 from mediator.core.db import Database, open_database
-from mediator.core.demo import generate, uscc_valid
 from mediator.core.enums import (
     AgreementForm,
     CaseSource,
@@ -32,13 +32,13 @@ from mediator.core.enums import (
 )
 from mediator.core.errors import DomainError, ValidationError
 from mediator.core.models import Agreement, Case, FollowUp, Obligation
-from mediator.core.services import facts_from_rows, format_case_no, parties_text
 from mediator.core.validate import (
     normalise,
     parse_phone,
     parse_resident_id,
     parse_village_code,
 )
+from mediator.demo import generate, uscc_valid
 
 TODAY = date(2026, 11, 23)
 STAMP = re.compile(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}\.\d{6}")

@@ -20,7 +20,13 @@ from mediator.core import rules
 from mediator.core.enums import AgreementForm, CaseSource, CaseState, JudicialResult
 from mediator.core.errors import DomainError
 from mediator.core.rules import (
-    Action, CaseFacts, Deadline, DeadlineKind, FollowUpFacts, ObligationFacts, WarningCode,
+    Action,
+    CaseFacts,
+    Deadline,
+    DeadlineKind,
+    FollowUpFacts,
+    ObligationFacts,
+    WarningCode,
 )
 from mediator.i18n import set_language
 

@@ -14,18 +14,33 @@ import pytest
 from sqlmodel import select
 
 from mediator.core import queries
+from mediator.core.checks import format_case_no
 from mediator.core.enums import (
-    AgreementForm, CaseSource, CaseState, DisputeType, FollowUpMethod, FollowUpResult,
-    FollowUpType, JudicialResult, PartyKind, PartyRole, Route,
+    AgreementForm,
+    CaseSource,
+    CaseState,
+    DisputeType,
+    FollowUpMethod,
+    FollowUpResult,
+    FollowUpType,
+    JudicialResult,
+    PartyKind,
+    PartyRole,
+    Route,
 )
 from mediator.core.errors import DomainError, NotFoundError, ValidationError
+from mediator.core.inputs import AgreementInput, CaseInput, ObligationInput, PartyInput
 from mediator.core.models import (
-    Agreement, Case, CaseEvent, FollowUp, Obligation, Party, SYNCED_TABLES,
+    SYNCED_TABLES,
+    Agreement,
+    Case,
+    CaseEvent,
+    FollowUp,
+    Obligation,
+    Party,
 )
 from mediator.core.rules import DeadlineKind, WarningCode
-from mediator.core.services import (
-    AgreementInput, CaseInput, ObligationInput, PartyInput, Services, format_case_no,
-)
+from mediator.core.services import Services
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 D = timedelta
@@ -133,7 +148,7 @@ def test_case_numbers_restart_in_new_year(db, make_case, svc) -> None:
     next_year = Services(db, operator="王调解", today=lambda: date(2027, 1, 2))
     case = next_year.register_case(CaseInput(parties=[PartyInput("赵六")],
                                              dispute_type=DisputeType.CONTRACT, facts="欠款"))
-    assert case.case_no == "(2027)青石人调字第001号" and case.year == 2027
+    assert case.case_no == "(2027)青石人调字第001号" and next_year.find_case(case.case_id).year == 2027
 
 
 def test_register_without_office_is_refused(tmp_path) -> None:

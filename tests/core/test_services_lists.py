@@ -52,7 +52,7 @@ def test_common_and_rare_terms_give_the_same_pages(svc, make_case, monkeypatch) 
     plans must return the same cases in the same order, page after page."""
     from mediator.core import queries
     from mediator.core.enums import PartyRole
-    from mediator.core.services import PartyInput
+    from mediator.core.inputs import PartyInput
 
     for i in range(12):
         make_case(days_ago=i % 5, facts=f"第{i}户因宅基地滴水问题发生争执" if i % 3 else "借款纠纷",

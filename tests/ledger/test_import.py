@@ -12,7 +12,14 @@ from sqlalchemy import text
 
 from mediator.core import audit
 from mediator.core.enums import (
-    AgreementForm, CaseState, DisputeType, EventKind, FollowUpResult, Gender, PartyKind, PartyRole,
+    AgreementForm,
+    CaseState,
+    DisputeType,
+    EventKind,
+    FollowUpResult,
+    Gender,
+    PartyKind,
+    PartyRole,
 )
 from mediator.core.queries import CaseFilter
 from mediator.ledger.importer import import_ledger, plan_ledger, reject_path

@@ -14,13 +14,21 @@ from mediator.core.enums import AgreementForm, CaseState, DisputeType
 from mediator.core.enums import Outcome as CaseOutcome
 from mediator.core.errors import ValidationError
 from mediator.core.importing import ImportedCase, Performance, plan_lifecycle
-from mediator.core.services import CaseInput, PartyInput
+from mediator.core.inputs import CaseInput, PartyInput
 from mediator.ledger.headers import classify, detect_layout, norm_header, resolve_columns
 from mediator.ledger.mapping import apply_mapping, load_mapping
 from mediator.ledger.reader import Table, column_index, column_letter, decode_bytes
 from mediator.ledger.values import (
-    TypeMatcher, parse_agreement_form, parse_cell_date, parse_money, parse_performance,
-    parse_result, parse_source, split_names, split_values, text_of,
+    TypeMatcher,
+    parse_agreement_form,
+    parse_cell_date,
+    parse_money,
+    parse_performance,
+    parse_result,
+    parse_source,
+    split_names,
+    split_values,
+    text_of,
 )
 
 TODAY = date(2026, 11, 23)

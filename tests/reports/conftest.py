@@ -80,13 +80,8 @@ def known(tmp_path_factory: pytest.TempPathFactory) -> Fixture:
         RiskGrade,
         Route,
     )
-    from mediator.core.services import (
-        AgreementInput,
-        CaseInput,
-        ObligationInput,
-        PartyInput,
-        Services,
-    )
+    from mediator.core.inputs import AgreementInput, CaseInput, ObligationInput, PartyInput
+    from mediator.core.services import Services
     from mediator.i18n import set_language
 
     set_language("zh_CN")
@@ -103,7 +98,7 @@ def known(tmp_path_factory: pytest.TempPathFactory) -> Fixture:
         parties = kw.pop("parties", None) or [PartyInput(a), PartyInput(b, role=PartyRole.RESPONDENT)]
         data = CaseInput(parties=parties, dispute_type=kind, registered_on=on,
                          facts=kw.pop("facts", f"{a}与{b}发生纠纷"), **kw)  # type: ignore[arg-type]
-        return svc.register_case(data).id
+        return svc.register_case(data).case_id
 
     d = date
     cases: dict[str, str] = {}

@@ -16,7 +16,7 @@ import openpyxl
 import pytest
 
 from mediator.core.enums import DisputeType, PartyRole
-from mediator.core.services import CaseInput, PartyInput
+from mediator.core.inputs import CaseInput, PartyInput
 from mediator.documents.service import generate
 from mediator.reports.build import ReportRequest
 from mediator.reports.periods import parse_month
@@ -33,14 +33,14 @@ def test_typed_name_with_a_vertical_tab_is_stored_without_it(known) -> None:  # 
         parties=[PartyInput("张\x0b三\x1b[31m"), PartyInput("李\t四", role=PartyRole.RESPONDENT)],
         dispute_type=DisputeType.NEIGHBOUR, registered_on=date(2026, 11, 20),
         facts="第一行\x0b\n第二行\x00\r\n第三行\t完", requests="赔偿\x1b[2J"))
-    cf = svc.case_file(case.id)
+    cf = svc.case_file(case.case_id)
     names = sorted(p.name for p in cf.parties)
     assert names == ["张三[31m", "李 四"]
     assert cf.case.facts == "第一行\n第二行\n第三行\t完"
     assert cf.case.requests == "赔偿[2J"
     mediator = svc.add_mediator("王\x0c调解\n")
     assert mediator.name == "王调解"
-    svc.delete_case(case.id, "测试\x0b用")
+    svc.delete_case(case.case_id, "测试\x0b用")
 
 
 @pytest.fixture(scope="module")

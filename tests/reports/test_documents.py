@@ -152,7 +152,7 @@ def test_oral_agreement_with_money_needs_a_written_one(svc, make_case) -> None: 
     from datetime import timedelta
 
     from mediator.core.enums import AgreementForm
-    from mediator.core.services import AgreementInput
+    from mediator.core.inputs import AgreementInput
 
     case = make_case(days_ago=5)
     svc.accept_case(case.id, on=TODAY - timedelta(days=5))

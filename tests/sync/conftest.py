@@ -15,8 +15,9 @@ import pytest
 
 from mediator.core.db import open_database
 from mediator.core.enums import DisputeType, PartyRole
+from mediator.core.inputs import CaseInput, PartyInput
 from mediator.core.paths import Paths
-from mediator.core.services import CaseInput, PartyInput, Services
+from mediator.core.services import Services
 from mediator.sync.keys import ensure_keys
 from mediator.sync.payload import TABLES, columns
 from mediator.sync.service import SyncService
@@ -45,7 +46,7 @@ class Office:
                          PartyInput("李四", role=PartyRole.RESPONDENT, phone="0571-88886666")],
                 dispute_type=DisputeType.NEIGHBOUR, facts=f"{facts}{i}",
                 registered_on=TODAY - timedelta(days=5)))
-            ids.append(case.id)
+            ids.append(case.case_id)
         return ids
 
     def export(self, stick: Path | None = None, **kw):  # type: ignore[no-untyped-def]

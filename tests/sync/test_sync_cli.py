@@ -24,7 +24,8 @@ def homes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-u
 def _register(home: Path, n: int) -> None:
     from mediator.core.db import open_database
     from mediator.core.enums import DisputeType
-    from mediator.core.services import CaseInput, PartyInput, Services
+    from mediator.core.inputs import CaseInput, PartyInput
+    from mediator.core.services import Services
 
     with open_database(home / "mediator.db") as db:
         svc = Services(db, "王", today=lambda: date(2026, 11, 23))

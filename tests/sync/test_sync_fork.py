@@ -270,7 +270,8 @@ def test_cli_restore_then_import_lists_both_branches(tmp_path, monkeypatch, caps
     from mediator.cli import main
     from mediator.core.db import open_database
     from mediator.core.enums import DisputeType
-    from mediator.core.services import CaseInput, PartyInput, Services
+    from mediator.core.inputs import CaseInput, PartyInput
+    from mediator.core.services import Services
 
     def run(home: str, *argv: str) -> int:
         monkeypatch.setenv("MEDIATOR_HOME", str(tmp_path / home))
@@ -284,7 +285,7 @@ def test_cli_restore_then_import_lists_both_branches(tmp_path, monkeypatch, caps
     def register(facts: str):  # type: ignore[no-untyped-def]
         return lambda svc: svc.register_case(CaseInput(
             parties=[PartyInput("张三")], dispute_type=DisputeType.OTHER, facts=facts,
-            registered_on=date(2026, 11, 20))).id
+            registered_on=date(2026, 11, 20))).case_id
 
     stick = tmp_path / "U盘"
     stick.mkdir()

@@ -13,8 +13,8 @@ import pytest
 from mediator.core.backup import copy_database, restore
 from mediator.core.enums import AgreementForm, Route
 from mediator.core.errors import DomainError
+from mediator.core.inputs import AgreementInput, ObligationInput
 from mediator.core.queries import CaseFilter, count_cases, list_cases
-from mediator.core.services import AgreementInput, ObligationInput
 from mediator.sync.importer import ALREADY, IMPORTED
 
 from .conftest import TODAY, make_office, synced_rows

@@ -11,8 +11,8 @@ from hypothesis import strategies as st
 
 from mediator.core.errors import ValidationError
 from mediator.core.models import SYNCED_TABLES
+from mediator.core.rowchecks import phone_fast_sql, rid_fast_sql
 from mediator.core.validate import parse_phone, parse_resident_id, resident_id_check_char
-from mediator.sync.merge import phone_fast_sql, rid_fast_sql
 from mediator.sync.payload import TABLES, columns
 
 CON = sqlite3.connect(":memory:")
@@ -70,3 +70,21 @@ def test_payload_schema_matches_the_models() -> None:
     for table in TABLES:
         model_cols = [c.name for c in by_name[table].__table__.columns if c.name != "origin"]
         assert list(columns()[table]) == model_cols, table
+
+
+def test_backup_and_package_rows_are_checked_over_the_same_tables_and_columns() -> None:
+    """A restore checks a backup's rows with core.rowchecks over the file's own columns
+    less ``origin``; the sync import over the payload's. They must be the same."""
+    import sqlite3
+
+    from mediator.core import rowchecks
+    from mediator.core.schema import MIGRATIONS
+    from mediator.sync.payload import TABLES, columns
+
+    assert rowchecks.TABLES == TABLES
+    con = sqlite3.connect(":memory:")
+    for mig in MIGRATIONS:
+        con.executescript(mig.sql)
+    for table in TABLES:
+        own = tuple(r[1] for r in con.execute(f"PRAGMA table_info({table})") if r[1] != "origin")
+        assert own == columns()[table], table

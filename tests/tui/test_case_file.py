@@ -20,7 +20,7 @@ from mediator.core.enums import (
     JudicialResult,
     RiskGrade,
 )
-from mediator.core.services import AgreementInput, ObligationInput
+from mediator.core.inputs import AgreementInput, ObligationInput
 from mediator.tui.dialogs.agreement import AgreementDialog, InstalmentList, RecordPerformanceDialog
 from mediator.tui.dialogs.case_actions import RoutesBox
 from mediator.tui.screens.case_file import (

@@ -12,7 +12,7 @@ from case_harness import Harness, choose_action, make_paths, settle, type_in
 from rich.console import Console
 
 from mediator.core.enums import AgreementForm, DisputeType, PartyRole
-from mediator.core.services import AgreementInput, CaseInput, ObligationInput, PartyInput
+from mediator.core.inputs import AgreementInput, CaseInput, ObligationInput, PartyInput
 from mediator.core.text import strip_controls
 from mediator.tui.dialogs.base import ChooseDialog
 from mediator.tui.screens.case_file import CaseFileScreen
@@ -68,12 +68,12 @@ def seed(svc: Any) -> str:
             stabilising_measures=HOSTILE[3],
         )
     )
-    svc.accept_case(case.id)
-    svc.record_notice(case.id, note=HOSTILE[5])
-    svc.add_session(case.id, HOSTILE[2] + LONG_FACT, place=HOSTILE[0], participants=HOSTILE[3])
-    svc.schedule_follow_up(case.id, svc.today(), note=HOSTILE[2])
+    svc.accept_case(case.case_id)
+    svc.record_notice(case.case_id, note=HOSTILE[5])
+    svc.add_session(case.case_id, HOSTILE[2] + LONG_FACT, place=HOSTILE[0], participants=HOSTILE[3])
+    svc.schedule_follow_up(case.case_id, svc.today(), note=HOSTILE[2])
     svc.record_agreement(
-        case.id,
+        case.case_id,
         AgreementInput(
             form=AgreementForm.WRITTEN,
             effective_on=svc.today(),
@@ -86,9 +86,9 @@ def seed(svc: Any) -> str:
             ],
         ),
     )
-    first = svc.case_file(case.id).obligations[0]
+    first = svc.case_file(case.case_id).obligations[0]
     svc.record_performance(first.id, proof=HOSTILE[2])
-    svc.add_note(case.id, "\n".join(HOSTILE))
+    svc.add_note(case.case_id, "\n".join(HOSTILE))
     # typed input no longer stores ESC (it is removed on input); a database written by an
     # older version, by hand or by an import can still hold it: the screen must show it inert
     from sqlalchemy import text
@@ -98,7 +98,7 @@ def seed(svc: Any) -> str:
                params={"raw": HOSTILE[3], "clean": strip_controls(HOSTILE[3])})
         s.exec(text("UPDATE dispute_case SET stabilising_measures = :raw"),
                params={"raw": HOSTILE[3]})
-    return case.id
+    return case.case_id
 
 
 def assert_literal(text: str, *values: str) -> None:

@@ -9,7 +9,7 @@ import pytest
 from case_harness import Harness, freeze_cursors, settle
 
 from mediator.core.enums import AgreementForm, FollowUpMethod, FollowUpResult
-from mediator.core.services import AgreementInput, ObligationInput
+from mediator.core.inputs import AgreementInput, ObligationInput
 from mediator.i18n import set_language
 from mediator.tui.screens.case_file import CaseFileScreen
 

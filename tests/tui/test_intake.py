@@ -11,7 +11,7 @@ from sqlalchemy import text
 from textual.widgets import Checkbox, Input, TextArea
 
 from mediator.core.enums import CaseState, DisputeType, Gender, PartyRole
-from mediator.core.services import CaseInput, PartyInput
+from mediator.core.inputs import CaseInput, PartyInput
 from mediator.tui.dialogs.base import ChooseDialog, ConfirmDialog
 from mediator.tui.drafts import DraftStore, drafts_folder
 from mediator.tui.screens.case_file import CaseFileScreen

@@ -14,8 +14,9 @@ from collections.abc import Callable, Sequence
 from datetime import date
 from typing import Any, TypeVar
 
+from rich.cells import cell_len
 from rich.text import Text
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -25,7 +26,7 @@ from textual.widgets import Button, Label, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 from textual.worker import Worker, WorkerState
 
-from mediator.core.errors import MediatorError, ValidationError
+from mediator.core.errors import MediatorError, ValidationError, ValidationErrors
 from mediator.core.services import Services
 from mediator.i18n import t
 from mediator.tui.widgets.bindings import localise_bindings
@@ -107,7 +108,27 @@ class FormDialog(ModalScreen[R]):
                 yield Button(self.ok_label or t("caseact.ok"), id="ok", variant="primary")
                 yield Button(t("caseact.cancel"), id="cancel")
 
+    #: rows around the body: the border (2), the title with its gap (2), the buttons with theirs
+    #: (4); the dialog itself may take 94% of the screen (DIALOG_CSS)
+    FRAME_ROWS = 8
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._fit_body()
+
+    def _fit_body(self) -> None:
+        """Let the body scroll within what the screen leaves once the title, the message and
+        the buttons are drawn: on a 24-row console the buttons stay on screen, and the field
+        that gets the focus is scrolled into view (a body taller than what shows never
+        scrolls, as it believes itself whole)."""
+        rows = self.size.height * 94 // 100 - self.FRAME_ROWS
+        if self._error_text:
+            width = max(10, min(76, self.size.width * 96 // 100) - 4)
+            rows -= -(-cell_len(self._error_text) // width)
+        self.query_one("#dialog-body").styles.max_height = max(3, min(24, rows))
+
     def on_mount(self) -> None:
+        self._error_text = ""
+        self._fit_body()
         target = self.initial_focus()
         if target is not None:
             target.focus()
@@ -174,23 +195,36 @@ class FormDialog(ModalScreen[R]):
         return self.query_one(f"#{wid}", Checkbox).value
 
     def show_error(self, exc: BaseException) -> None:
-        message = exc.message if isinstance(exc, MediatorError) else unexpected(exc)
-        ff = find_field(self, getattr(exc, "field", None))
-        if ff is not None:
-            ff.set_error(message)
-            target = ff.widget
+        """An error under its field (or under the form); several (ValidationErrors) each
+        under its own, the focus on the first one of the form."""
+        errors = exc.errors if isinstance(exc, ValidationErrors) else [exc]
+        fields = list(self.query(FormField))
+        found: list[FormField] = []
+        for error in errors:
+            message = error.message if isinstance(error, MediatorError) else unexpected(error)
+            ff = find_field(self, getattr(error, "field", None))
+            if ff is not None:
+                ff.set_error(message)
+                found.append(ff)
+            else:
+                err = self.query_one("#dialog-error", Static)
+                err.update(Text(message))
+                err.add_class("-shown")
+                self._error_text = message
+                self._fit_body()
+        if found:
+            target = min(found, key=fields.index).widget
             if target.focusable:
                 target.focus()
             elif (inner := next(iter(target.query("Input")), None)) is not None:
                 inner.focus()
-        else:
-            err = self.query_one("#dialog-error", Static)
-            err.update(Text(message))
-            err.add_class("-shown")
 
     def clear_error(self) -> None:
         clear_errors(self)
         self.query_one("#dialog-error", Static).remove_class("-shown")
+        if self._error_text:
+            self._error_text = ""
+            self._fit_body()
 
     # --- actions -------------------------------------------------------------------------
 
@@ -307,6 +341,10 @@ class ConfirmDialog(ModalScreen[bool]):
         self.title_text, self.message, self.yes, self.no = title, message, yes, no
         self.yes_variant = yes_variant
         self.safe = safe
+        # the button Enter presses: focused by the screen once it is shown (Textual's own
+        # AUTO_FOCUS, not a query in on_mount, which under load could run before the buttons
+        # were mounted)
+        self.AUTO_FOCUS = "#yes" if safe else "#no"
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
@@ -315,9 +353,6 @@ class ConfirmDialog(ModalScreen[bool]):
             with Horizontal(classes="dialog-buttons"):
                 yield Button(self.yes, id="yes", variant=self.yes_variant)  # type: ignore[arg-type]
                 yield Button(self.no, id="no")
-
-    def on_mount(self) -> None:
-        self.query_one("#yes" if self.safe else "#no", Button).focus()
 
     def action_answer(self, value: bool) -> None:
         self.dismiss(value)

@@ -13,7 +13,7 @@ from datetime import date
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.containers import Horizontal
+from textual.containers import Container
 from textual.widgets import Static
 
 from mediator.core.enums import Route
@@ -59,11 +59,13 @@ class CaseDialog(FormDialog[Outcome | None]):
         return self.parsed(name, required=True)
 
 
-class RoutesBox(Horizontal):
-    """Checkboxes of the other routes the parties were told of (仲裁, 行政处理, 诉讼…)."""
+class RoutesBox(Container):
+    """Checkboxes of the other routes the parties were told of (仲裁, 行政处理, 诉讼…), two to
+    a row: in one row the English labels ran off an 80-column screen."""
 
     DEFAULT_CSS = """
-    RoutesBox { height: auto; width: 1fr; }
+    RoutesBox { height: auto; width: 1fr; layout: grid; grid-size: 2; grid-rows: 1;
+                grid-columns: 1fr 1fr; }
     RoutesBox > Checkbox { border: none; padding: 0 1 0 0; margin: 0 1 0 0; width: auto; }
     """
 

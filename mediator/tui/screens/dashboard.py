@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import ClassVar
 
 from rich.text import Text
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -165,7 +165,19 @@ class DashboardScreen(Screen[None]):
     DashboardScreen #dash-progress { height: auto; }
     DashboardScreen #dash-status { height: auto; }
     DashboardScreen #dash-error { color: $error; height: auto; }
+    /* narrower than the figures and the chart side by side: one column, the export form on
+       two rows, so nothing wraps or runs off the edge at 80 columns */
+    DashboardScreen.-narrow .dash-row { layout: vertical; }
+    DashboardScreen.-narrow .dash-row > .dash-box { width: 100%; }
+    DashboardScreen.-narrow #dash-export-row { layout: grid; grid-size: 3; grid-rows: auto;
+                                               grid-columns: 1fr 1fr 1fr; grid-gutter: 0 1; }
+    DashboardScreen.-narrow #dash-export-row > * { width: 100%; margin-right: 0; }
+    DashboardScreen.-narrow #dash-folder { column-span: 3; }
+    DashboardScreen.-narrow #dash-unmasked { column-span: 2; }
     """
+
+    #: below this width the two boxes of the first row are stacked
+    NARROW = 120
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "tui.dash.key.back"),
@@ -218,7 +230,11 @@ class DashboardScreen(Screen[None]):
                 yield Static(Content(""), id="dash-error")
         yield Footer()
 
+    def on_resize(self, event: events.Resize) -> None:
+        self.set_class(event.size.width < self.NARROW, "-narrow")
+
     def on_mount(self) -> None:
+        self.set_class(self.app.size.width < self.NARROW, "-narrow")
         if self.app.is_headless:
             for widget in self.query(Input):
                 widget.cursor_blink = False

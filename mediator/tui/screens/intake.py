@@ -26,7 +26,7 @@ from textual.widgets import Button, Header, Label, Static, TextArea
 from textual.worker import Worker, WorkerState
 
 from mediator.core.enums import AgreementForm, CaseSource, PartyRole
-from mediator.core.errors import MediatorError, ValidationError
+from mediator.core.errors import MediatorError, Problems, ValidationError, ValidationErrors
 from mediator.core.services import (
     AgreementInput,
     CaseInput,
@@ -120,6 +120,21 @@ class _FormScreen(Screen[str | None]):
     services: Services
 
     def show_error(self, exc: BaseException, general: str = "#form-error") -> None:
+        if isinstance(exc, ValidationErrors):
+            # every problem under its field; the focus goes to the first one in the form
+            fields = list(self.query(FormField))
+            placed = [(find_field(self, e.field), e) for e in exc.errors]
+            for ff, e in placed:
+                if ff is None:
+                    self._show_general(e.message, e.field, general)
+                else:
+                    ff.set_error(e.message)
+            found = [ff for ff, _ in placed if ff is not None]
+            if found:
+                first = min(found, key=fields.index)
+                self._focus_in(first.widget)
+                first.scroll_visible()
+            return
         message = exc.message if isinstance(exc, MediatorError) else unexpected(exc)
         field = getattr(exc, "field", None)
         ff = find_field(self, field)
@@ -128,6 +143,9 @@ class _FormScreen(Screen[str | None]):
             self._focus_in(ff.widget)
             ff.scroll_visible()
             return
+        self._show_general(message, field, general)
+
+    def _show_general(self, message: str, field: str | None, general: str) -> None:
         target = general
         if field == "parties" and self.query("#parties-error"):
             target = "#parties-error"
@@ -276,12 +294,19 @@ class IntakeScreen(_FormScreen):
             editor.set_removable(len(editors) > 1)
 
     def case_input(self) -> CaseInput:
-        parties = [
-            e.to_input() for e in self.editors if not (e.is_blank() and len(self.editors) > 1)
-        ]
+        """The form as the services take it, or every problem of it at once."""
+        problems = Problems()
+        parties = []
+        for e in self.editors:
+            if not (e.is_blank() and len(self.editors) > 1):
+                with problems.check():
+                    parties.append(e.to_input())
+        d: dict[str, Any] = {}
+        with problems.check():
+            d = self.details.parse()
+        problems.raise_if_any()
         if not parties:
             raise ValidationError(t("svc.parties_required"), "parties")
-        d = self.details.parse()
         return CaseInput(parties=parties, **d)
 
     # --- drafts --------------------------------------------------------------------------
@@ -375,7 +400,7 @@ class IntakeScreen(_FormScreen):
     def _register(self, data: CaseInput) -> tuple[str, str]:
         case = self.services.register_case(data)
         self._delete_draft(close=True)
-        return case.id, case.case_no
+        return case.case_id, case.case_no
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         group = event.worker.group

@@ -4,7 +4,6 @@ operator's name, or opens the demo database instead."""
 
 from __future__ import annotations
 
-import importlib
 import inspect
 from typing import Any, ClassVar
 
@@ -18,6 +17,7 @@ from textual.widgets import Button, ProgressBar, Static
 
 from mediator.core.config import Config
 from mediator.core.errors import MediatorError, ValidationError
+from mediator.demo import generate as generate_demo
 from mediator.i18n import t
 from mediator.tui.bindings import translate_bindings
 from mediator.tui.widgets.footer import Footer
@@ -27,11 +27,8 @@ DEMO_CASES = 2000
 
 
 def demo_generator() -> Any:
-    """``mediator.core.demo.generate`` if that module is installed, else None."""
-    try:
-        return importlib.import_module("mediator.core.demo").generate
-    except (ModuleNotFoundError, AttributeError):
-        return None
+    """``mediator.demo.generate`` (a function, so tests can replace it)."""
+    return generate_demo
 
 
 class WelcomeScreen(Screen[None]):

@@ -20,7 +20,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import TextArea
 
 from mediator.core.enums import CaseSource, DisputeType, PetitionChannel, RiskGrade
-from mediator.core.errors import ValidationError
+from mediator.core.errors import Problems, ValidationError
 from mediator.core.models import Mediator, Village
 from mediator.core.services import Services
 from mediator.core.validate import normalise
@@ -31,6 +31,7 @@ from mediator.tui.widgets.form import (
     ParsedInput,
     amount_input,
     date_input,
+    find_field,
     format_yuan,
     int_input,
 )
@@ -248,6 +249,14 @@ class CaseDetailsForm(Vertical):
         mp.set_choices(refs.mediators)
         if mp.value is None and not m_text and refs.default_mediator:
             mp.set_value(refs.default_mediator)
+        # a first-day office has neither list yet: say where they are made, instead of a
+        # picker that silently offers nothing
+        for name, choices, key in (("village_code", refs.villages, "casew.hint.no_villages"),
+                                   ("mediator_id", refs.mediators, "casew.hint.no_mediators")):
+            field = find_field(self, name)
+            if field is not None and field.default_hint != ("" if choices else t(key)):
+                field.default_hint = "" if choices else t(key)
+                field.clear()
 
     # --- visibility -----------------------------------------------------------------------
 
@@ -343,29 +352,38 @@ class CaseDetailsForm(Vertical):
         self._sync_sections()
 
     def parse(self) -> dict[str, Any]:
-        """Checked values named like CaseInput's fields."""
+        """Checked values named like CaseInput's fields; every problem at once (see
+        :class:`~mediator.core.errors.Problems`)."""
         out: dict[str, Any] = {}
+        problems = Problems()
         dtype = self.query_one("#dispute_type", Picker)
         if dtype.value is None:
             key = "casew.picker_no_match" if normalise(dtype.text) else "casew.f.type_required"
-            raise ValidationError(t(key, text=normalise(dtype.text)), "dispute_type")
-        out["dispute_type"] = DisputeType(dtype.value)
+            problems.add(ValidationError(t(key, text=normalise(dtype.text)), "dispute_type"))
+        else:
+            out["dispute_type"] = DisputeType(dtype.value)
         source = self.query_one("#source", Picker)
         if source.value is None and normalise(source.text):
-            raise ValidationError(t("casew.picker_no_match", text=normalise(source.text)), "source")
+            problems.add(ValidationError(t("casew.picker_no_match", text=normalise(source.text)),
+                                         "source"))
         out["source"] = CaseSource(source.value or CaseSource.APPLICATION.name)
         for name in ("village_code", "mediator_id"):
             p = self.query_one(f"#{name}", Picker)
             if p.value is None and normalise(p.text):
-                raise ValidationError(t("casew.picker_no_match", text=normalise(p.text)), name)
+                problems.add(ValidationError(t("casew.picker_no_match", text=normalise(p.text)),
+                                             name))
             out[name] = p.value
+        parsed = ["persons_involved", "amount_fen", "resolve_by"]
         if self.with_registered_on:
-            out["registered_on"] = self._parsed("registered_on")
+            parsed.insert(0, "registered_on")
+        for name in parsed:
+            out[name] = None
+            with problems.check():
+                out[name] = self._parsed(name)
+        out["amount_fen"] = out["amount_fen"] or 0
         out["risk_grade"] = RiskGrade(self.query_one("#risk_grade", CycleChoice).value)
         out["facts"] = self.query_one("#facts", TextArea).text
         out["requests"] = self.query_one("#requests", TextArea).text
-        out["persons_involved"] = self._parsed("persons_involved")
-        out["amount_fen"] = self._parsed("amount_fen") or 0
         out["group_dispute"] = self.query_one("#group_dispute", Checkbox).value
         hard = self.query_one("#is_hard", Checkbox).value
         out["is_hard"] = hard
@@ -373,12 +391,11 @@ class CaseDetailsForm(Vertical):
         out["responsible_person"] = (
             normalise(self.query_one("#responsible_person", Input).value) or None
         )
-        out["resolve_by"] = self._parsed("resolve_by")
         out["stabilising_measures"] = (
             normalise(self.query_one("#stabilising_measures", TextArea).text) or None
         )
         if hard and not out["lead_official"]:
-            raise ValidationError(t("svc.hard_needs_leader"), "lead_official")
+            problems.add(ValidationError(t("svc.hard_needs_leader"), "lead_official"))
         if not hard:
             for name in (
                 "lead_official",
@@ -387,15 +404,16 @@ class CaseDetailsForm(Vertical):
                 "stabilising_measures",
             ):
                 out[name] = None
+        out["petition_channel"] = None
+        out["petition_received_on"] = None
         if out["source"] is CaseSource.PETITION:
             ch = self.query_one("#petition_channel", CycleChoice).value
             out["petition_channel"] = PetitionChannel(ch) if ch else None
-            out["petition_received_on"] = self._parsed("petition_received_on")
-            if out["petition_received_on"] is None:
-                raise ValidationError(t("svc.petition_needs_date"), "petition_received_on")
-        else:
-            out["petition_channel"] = None
-            out["petition_received_on"] = None
+            with problems.check():
+                out["petition_received_on"] = self._parsed("petition_received_on")
+                if out["petition_received_on"] is None:
+                    raise ValidationError(t("svc.petition_needs_date"), "petition_received_on")
+        problems.raise_if_any()
         return out
 
     def _parsed(self, name: str) -> Any:

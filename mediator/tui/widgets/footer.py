@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from rich.cells import cell_len
+from textual import events
 from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widgets import Footer as TextualFooter
@@ -19,6 +21,11 @@ class Footer(TextualFooter):
     - Textual rebuilds the footer on every change of focus or bindings (six times while the
       cases screen starts). Here the requests of one frame fold into one, and the footer is
       rebuilt only when the keys it shows are not the ones it already shows.
+
+    And it stays one readable line at any width: the keys that do not fit are hidden from the
+    end (the app's own keys come after the screen's, and the top bar offers the same places),
+    where Textual's would cut a key mid-word and draw the palette key over the rest. Hidden
+    keys still work, and the palette (^p) lists every action.
     """
 
     def __init__(self, *, compact: bool = True, **kwargs: Any) -> None:
@@ -53,3 +60,32 @@ class Footer(TextualFooter):
         self._rebuild_pending = False
         if self.is_attached and self._keys_shown() != self._shown:
             await self.recompose()
+            self._fit()
+
+    def on_mount(self) -> None:
+        self.call_after_refresh(self._fit)
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._fit()
+
+    @staticmethod
+    def _width(key: FooterKey) -> int:
+        """A compact key's width on screen: key, a space, description (no layout needed, so
+        hidden keys are measured too)."""
+        width = cell_len(key.key_display)
+        return width + 1 + cell_len(key.description) if key.description else width
+
+    def _fit(self) -> None:
+        keys = [w for w in self.children if isinstance(w, FooterKey)]
+        docked = [k for k in keys if k.has_class("-command-palette")]
+        room = self.size.width - sum(self._width(k) + 1 for k in docked)  # + its left border
+        used = 0
+        fits = True
+        for key in keys:
+            if key in docked:
+                continue
+            used += self._width(key)
+            fits = fits and used <= room
+            used += 1  # the margin after a key (may run off the end)
+            if key.display != fits:
+                key.display = fits

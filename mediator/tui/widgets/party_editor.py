@@ -19,7 +19,7 @@ from textual.widgets import Button, Static
 from textual.worker import Worker, WorkerState
 
 from mediator.core.enums import PartyKind, PartyRole
-from mediator.core.errors import ValidationError
+from mediator.core.errors import Problems, ValidationError
 from mediator.core.services import PartyInput, RepeatHit, Services
 from mediator.core.validate import normalise, parse_phone, parse_resident_id
 from mediator.i18n import t
@@ -200,14 +200,16 @@ class PartyEditor(Vertical):
         return not any(normalise(d[k]) for k in ("name", "id_number", "phone", "address"))
 
     def to_input(self) -> PartyInput:
-        """The party as the services take it; parse errors name this party's field."""
+        """The party as the services take it; parse errors name this party's field, all of
+        them at once."""
         d = self.to_dict()
         kind = PartyKind(d["kind"])
         name = normalise(d["name"])
+        problems = Problems()
         if not name:
-            raise ValidationError(
+            problems.add(ValidationError(
                 t("svc.party_name_required", n=self.index + 1), self._fname("name")
-            )
+            ))
         p = PartyInput(
             name=name, role=PartyRole(d["role"]), kind=kind, address=normalise(d["address"]) or None
         )
@@ -216,11 +218,15 @@ class PartyEditor(Vertical):
             if kind is PartyKind.ORGANISATION:
                 p.org_code = idno
             else:
-                rid = parse_resident_id(idno, today=self._today(), field=self._fname("id_number"))
-                p.id_number, p.birth_date, p.gender = rid.number, rid.birth_date, rid.gender
+                with problems.check():
+                    rid = parse_resident_id(idno, today=self._today(),
+                                            field=self._fname("id_number"))
+                    p.id_number, p.birth_date, p.gender = rid.number, rid.birth_date, rid.gender
         phone = normalise(d["phone"])
         if phone:
-            p.phone = parse_phone(phone, field=self._fname("phone"))
+            with problems.check():
+                p.phone = parse_phone(phone, field=self._fname("phone"))
+        problems.raise_if_any()
         return p
 
     # --- events --------------------------------------------------------------------------

@@ -14,11 +14,11 @@ from datetime import date, timedelta
 from sqlalchemy import insert
 
 from mediator.core import search
+from mediator.core.checks import format_case_no, parties_text
 from mediator.core.db import Database
 from mediator.core.enums import CaseSource, DisputeType, PartyRole, RiskGrade
 from mediator.core.models import Case, Party, Village, new_id
 from mediator.core.rules import mediation_deadline
-from mediator.core.services import format_case_no, parties_text
 
 SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗"
 GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华"

@@ -23,8 +23,9 @@ from mediator.core.config import Config
 from mediator.core.db import open_database
 from mediator.core.enums import AgreementForm, FollowUpMethod, FollowUpResult
 from mediator.core.glyphs import is_safe_char
+from mediator.core.inputs import AgreementInput, ObligationInput
 from mediator.core.queries import CaseFilter
-from mediator.core.services import AgreementInput, ObligationInput, Services
+from mediator.core.services import Services
 from mediator.i18n import set_language
 
 SIZES = [(80, 24), (100, 30)]
@@ -47,7 +48,7 @@ def unsafe(text: str) -> list[str]:
 def a_full_case(svc: Services) -> str:
     """A case with something in every part of the case file."""
     from mediator.core.enums import DisputeType, PartyRole
-    from mediator.core.services import CaseInput, PartyInput
+    from mediator.core.inputs import CaseInput, PartyInput
 
     svc.add_village("330106001901", "青山村")
     mediator = svc.add_mediator("王调解", "13812345678", "主任")
@@ -57,20 +58,20 @@ def a_full_case(svc: Services) -> str:
         dispute_type=DisputeType.NEIGHBOUR, facts="两家因宅基地滴水问题发生争执，“滴水”损坏墙面…",
         registered_on=TODAY - timedelta(days=12), village_code="330106001901",
         mediator_id=mediator.id, amount_fen=300000, requests="李四赔偿损失三千元"))
-    svc.accept_case(case.id, on=TODAY - timedelta(days=11))
-    svc.record_notice(case.id, on=TODAY - timedelta(days=11), note="口头告知")
-    svc.add_session(case.id, "双方陈述滴水经过，同意分期赔偿", on=TODAY - timedelta(days=5),
+    svc.accept_case(case.case_id, on=TODAY - timedelta(days=11))
+    svc.record_notice(case.case_id, on=TODAY - timedelta(days=11), note="口头告知")
+    svc.add_session(case.case_id, "双方陈述滴水经过，同意分期赔偿", on=TODAY - timedelta(days=5),
                     place="青山村委会", participants="张三、李四")
-    svc.schedule_follow_up(case.id, TODAY - timedelta(days=3), note="了解双方情绪")
-    fu = svc.case_file(case.id).follow_ups[0]
+    svc.schedule_follow_up(case.case_id, TODAY - timedelta(days=3), note="了解双方情绪")
+    fu = svc.case_file(case.case_id).follow_ups[0]
     svc.complete_follow_up(fu.id, FollowUpResult.SATISFIED, FollowUpMethod.PHONE, "情绪稳定",
                            done_on=TODAY - timedelta(days=3))
-    svc.record_agreement(case.id, AgreementInput(
+    svc.record_agreement(case.case_id, AgreementInput(
         form=AgreementForm.WRITTEN, effective_on=TODAY - timedelta(days=2),
         terms="李四分两期赔偿张三三千元", perform_method="现金", amount_fen=300000,
         obligations=[ObligationInput(TODAY + timedelta(days=5), 100000, "第一期", "李四"),
                      ObligationInput(TODAY + timedelta(days=35), 200000, "第二期", "李四")]))
-    return case.id
+    return case.case_id
 
 
 def build(db_path: Path) -> tuple[Any, str]:

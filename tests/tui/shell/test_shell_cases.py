@@ -9,8 +9,8 @@ from conftest import TODAY, settle, settle_list  # type: ignore[import-not-found
 from textual.widgets import Checkbox, Input, Select, Static
 
 from mediator.core.enums import DisputeType, PartyRole
+from mediator.core.inputs import CaseInput, PartyInput
 from mediator.core.queries import CaseFilter
-from mediator.core.services import CaseInput, PartyInput
 from mediator.tui.screens.cases import PAGE, CasesScreen
 from mediator.tui.widgets.case_list import CaseList
 
@@ -34,7 +34,7 @@ def register(svc: Any, applicant: str, respondent: str = "李四", *, facts: str
         parties=[PartyInput(applicant, phone=phone),
                  PartyInput(respondent, role=PartyRole.RESPONDENT)],
         dispute_type=dispute_type, facts=facts, registered_on=TODAY))
-    return case.id
+    return case.case_id
 
 
 async def test_pages_through_2000_cases_without_loading_them_all(big: Any) -> None:

@@ -15,7 +15,7 @@ from sqlalchemy import text
 from textual.widgets import DataTable, Input, TabbedContent
 
 from mediator.core.enums import DisputeType, PartyRole
-from mediator.core.services import CaseInput, PartyInput
+from mediator.core.inputs import CaseInput, PartyInput
 from mediator.core.text import strip_controls
 from mediator.tui.screens.agenda import AgendaList, AgendaScreen
 from mediator.tui.screens.cases import CasesScreen
@@ -50,9 +50,9 @@ def seed(svc: Any) -> list[str]:
         case = svc.register_case(CaseInput(parties=parties, dispute_type=DisputeType.OTHER,
                                            facts=LONG_FACT, requests="[@click=app.quit]退[/]",
                                            registered_on=TODAY - timedelta(days=2)))
-        svc.accept_case(case.id)
-        svc.schedule_follow_up(case.id, TODAY, note=HOSTILE[(i + 1) % len(HOSTILE)] + LONG_FACT)
-        ids.append(case.id)
+        svc.accept_case(case.case_id)
+        svc.schedule_follow_up(case.case_id, TODAY, note=HOSTILE[(i + 1) % len(HOSTILE)] + LONG_FACT)
+        ids.append(case.case_id)
     svc.init_office("[@click=app.quit]青石镇[/]人民调解委员会", "青石", "330106001")
     for name in HOSTILE[:3]:
         svc.add_mediator(name)

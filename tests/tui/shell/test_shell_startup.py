@@ -12,8 +12,8 @@ from textual.command import CommandPalette
 from textual.widgets import OptionList
 
 from mediator.core.enums import AgreementForm
+from mediator.core.inputs import AgreementInput, ObligationInput
 from mediator.core.models import Case
-from mediator.core.services import AgreementInput, ObligationInput
 from mediator.i18n import set_language, t
 
 

@@ -28,13 +28,14 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import partial
 from typing import Any
 
 from sqlalchemy import text
 from sqlmodel import Session
 
-from mediator.core import audit, queries, rules, search
-from mediator.core import demo_text as X
+from mediator.core import audit, bulk, checks, queries, rules, search
+from mediator.core.checks import format_case_no, parties_text
 from mediator.core.db import Database
 from mediator.core.enums import (
     AgreementForm,
@@ -49,8 +50,8 @@ from mediator.core.enums import (
 )
 from mediator.core.errors import DomainError, ValidationError
 from mediator.core.rules import Action
-from mediator.core.services import format_case_no, parties_text
 from mediator.core.validate import resident_id_check_char
+from mediator.demo import texts as X
 from mediator.i18n import get_language, t
 
 S = CaseState
@@ -116,8 +117,7 @@ def _insert_sql(table: str, owner: str | None = None) -> str:
     bind for the million timeline rows)."""
     cols = COLUMNS[table]
     if owner is None or table not in COMPACT:
-        return (f"INSERT INTO {table} ({', '.join(cols)}) "
-                f"VALUES ({', '.join('?' * len(cols))})")
+        return bulk.insert_sql(table, cols)
     if not owner.isdigit():  # pragma: no cover - validated division code
         raise ValueError(owner)
     rest = [f"?{i}" for i in range(3, len(cols) - len(_SYNC) + 3)]
@@ -185,20 +185,6 @@ def _initials(name: str) -> str:
         if a and b and name not in _PHRASES:
             return a + b
     return search.initials(name)
-
-
-def _index_rows(case_no: str, names: list[str], numbers: list[str], facts: str,
-                requests: str) -> tuple[str, list[str]]:
-    """search.fts_body and sorted(search.name_terms) for text that is already normalised."""
-    inits = [_initials(n) for n in names]
-    parts = [case_no, *names, *inits, *numbers, facts, requests]
-    body = "\n".join([p for p in parts if p])
-    terms: set[str] = set()
-    for name, ini in zip(names, inits):
-        for variant in (name.lower(), ini):
-            for i in range(len(variant)):
-                terms.add(variant[i:])
-    return body, sorted(terms)
 
 
 _ISO: dict[date, str] = {}
@@ -447,19 +433,19 @@ class _Case:
     """Mutable state of one case while its story is played."""
 
     __slots__ = (
-        "accepted",
+        "accepted_on",
         "agreement",
-        "archived",
+        "archived_on",
         "changes",
-        "concluded",
-        "deadline",
+        "concluded_on",
+        "deadline_on",
         "events",
         "ext",
         "follow_ups",
         "labels",
         "last",
         "last_state",
-        "notice",
+        "notice_on",
         "obligations",
         "operator",
         "outcome",
@@ -476,11 +462,11 @@ class _Case:
     def __init__(self, today: date, labels: _Labels, operator: str):
         self.state = S.REGISTERED
         self.outcome: str | None = None
-        self.concluded: date | None = None
-        self.archived: date | None = None
-        self.accepted: date | None = None
-        self.deadline: date | None = None
-        self.notice: date | None = None
+        self.concluded_on: date | None = None
+        self.archived_on: date | None = None
+        self.accepted_on: date | None = None
+        self.deadline_on: date | None = None
+        self.notice_on: date | None = None
         self.ext = 0
         self.pet_ext = False
         #: [date, kind, summary, body, place, participants, state_from, state_to]
@@ -512,25 +498,100 @@ class _Case:
             self.last = d
 
     def move(self, action: Action, d: date, summary: str = "", body: str = "") -> None:
-        """services._move: legal transitions only, outcome and dates as the services set them."""
+        """``rules.apply``, as ``Services._move``: legal transitions only, the outcome and
+        dates the rules set."""
         if self.last_state is not None and d < self.last_state:  # pragma: no cover - bug guard
             raise AssertionError("state changes out of order")
-        before = self.state
-        after = rules.TRANSITIONS[action][before]
-        if after is not before:
-            self.state = after
-            if after in rules.OUTCOME_OF:
-                outcome = rules.OUTCOME_OF[after]
-                self.outcome = _NAMES[outcome] if outcome else None
-                self.concluded = d
-            if action is A.REMEDIATE:
-                self.outcome = None
-                self.concluded = None
-            if after is S.ARCHIVED:
-                self.archived = d
-            self.event("STATE", d, summary or self.labels.action[action], body,
-                       sf=_NAMES[before], st=_NAMES[after])
+        tr = rules.apply(self.state, action, d, summary or self.labels.action[action])
+        if tr.moved:
+            self.state = tr.after
+            if tr.sets_outcome:
+                self.outcome = _NAMES[tr.outcome] if tr.outcome else None
+            for column, value in tr.dates.items():
+                setattr(self, column, value)
+            self.event("STATE", d, tr.summary, body, sf=_NAMES[tr.before], st=_NAMES[tr.after])
             self.last_state = d
+
+
+class _Story:
+    """One case while it is told: what was drawn for it (the phases of ``_Generator.case``
+    hand it on) and the case's state so far (``c``)."""
+
+    __slots__ = (
+        "a_name",
+        "age",
+        "agreement_amount",
+        "agreement_form",
+        "agreement_on",
+        "b_name",
+        "c",
+        "claim",
+        "dtype",
+        "facts",
+        "fill",
+        "group",
+        "hard",
+        "is_pet",
+        "judicial",
+        "law",
+        "lead",
+        "mediator_for_case",
+        "mediator_id",
+        "mediator_name",
+        "n",
+        "n_app",
+        "op",
+        "parties",
+        "persons",
+        "pet_channel",
+        "pet_received",
+        "reg",
+        "requests",
+        "resolve_by",
+        "resp_person",
+        "risk",
+        "scen",
+        "source",
+        "stabilising",
+        "village",
+    )
+
+    n: int
+    reg: date
+    age: int
+    dtype: str
+    scen: X.Scenario
+    source: str
+    village: _Village
+    mediator_id: str
+    mediator_name: str
+    op: str
+    parties: list[tuple[Any, ...]]
+    fill: _Fill
+    group: bool
+    n_app: int
+    a_name: str
+    b_name: str
+    persons: int
+    claim: int
+    facts: str
+    requests: str
+    law: str
+    is_pet: bool
+    hard: bool
+    risk: str
+    lead: str | None
+    resp_person: str | None
+    resolve_by: date | None
+    stabilising: str | None
+    pet_channel: str | None
+    pet_received: date | None
+    c: _Case
+    agreement_form: AgreementForm | None
+    agreement_on: date | None
+    agreement_amount: int
+    judicial: str | None
+    mediator_for_case: str | None
 
 
 class _Generator:
@@ -651,13 +712,23 @@ class _Generator:
     # --- one case ---
 
     def case(self, n: int, reg: date) -> None:
+        """Tell one case registered on ``reg``, phase by phase, then write its rows."""
+        self.ids.at(reg)
+        st = self._cast(n, reg)
+        self._details(st)
+        self._lifecycle(st)
+        self._aftercare(st)
+        self._archive(st)
+        self._rows(st)
+
+    def _cast(self, n: int, reg: date) -> _Story:
+        """What kind of dispute, from where, in which village, with which mediator; and the
+        parties (applicants, respondent, a third party)."""
         rng = self.rng
         R = rng.random
-        L = self.L
         w = self.w
         today = self.today
         age = (today - reg).days
-        self.ids.at(reg)
 
         dtype = self.types.pick(R())
         scen: X.Scenario = self.pick(X.SCENARIOS[dtype])
@@ -666,7 +737,6 @@ class _Generator:
         mediator_id, mediator_name = w.mediator_pick.pick(R())
         op = mediator_name
 
-        # parties -------------------------------------------------------------------------
         parties: list[tuple[Any, ...]] = []  # (role, kind, name, id, gender, birth, eth, phone, addr, org, rep)
         fill = _Fill(self)
         group = scen.group and R() < 0.45  # the same story often involves one household only
@@ -717,8 +787,48 @@ class _Generator:
             persons = max(persons, n_app + self.between(2, 36))
         elif R() < 0.08:
             persons += self.between(1, 3)  # family members involved but not listed
+        st = _Story()
+        st.n = n
+        st.reg = reg
+        st.age = age
+        st.dtype = dtype
+        st.scen = scen
+        st.source = source
+        st.village = village
+        st.mediator_id = mediator_id
+        st.mediator_name = mediator_name
+        st.op = op
+        st.parties = parties
+        st.fill = fill
+        st.group = group
+        st.n_app = n_app
+        st.a_name = a_name
+        st.b_name = b_name
+        st.persons = persons
+        return st
 
-        # the story's details ---------------------------------------------------------------
+    def _details(self, st: _Story) -> None:
+        """The story's details: the claim, facts and requests, risk and petition data; then
+        the case is registered."""
+        rng = self.rng
+        R = rng.random
+        L = self.L
+        w = self.w
+        today = self.today
+        reg = st.reg
+        scen = st.scen
+        dtype = st.dtype
+        village = st.village
+        mediator_id = st.mediator_id
+        mediator_name = st.mediator_name
+        op = st.op
+        parties = st.parties
+        fill = st.fill
+        group = st.group
+        a_name = st.a_name
+        b_name = st.b_name
+        persons = st.persons
+        source = st.source
         claim = 0
         if scen.money:
             lo, hi = scen.money
@@ -755,150 +865,233 @@ class _Generator:
         agreement_amount = 0
         judicial: str | None = None
         mediator_for_case: str | None = mediator_id
+        st.claim = claim
+        st.facts = facts
+        st.requests = requests
+        st.law = law
+        st.is_pet = is_pet
+        st.hard = hard
+        st.risk = risk
+        st.lead = lead
+        st.resp_person = resp_person
+        st.resolve_by = resolve_by
+        st.stabilising = stabilising
+        st.pet_channel = pet_channel
+        st.pet_received = pet_received
+        st.c = c
+        st.agreement_form = agreement_form
+        st.agreement_on = agreement_on
+        st.agreement_amount = agreement_amount
+        st.judicial = judicial
+        st.mediator_for_case = mediator_for_case
 
-        def clip(d: date) -> date:
-            return min(d, today)
+    def _session(self, st: _Story, d: date, end: str) -> None:
+        """One mediation session (调解记录) and its move to 调解中."""
+        rng = self.rng
+        R = rng.random
+        L = self.L
+        a_name = st.a_name
+        b_name = st.b_name
+        requests = st.requests
+        law = st.law
+        village = st.village
+        fill = st.fill
+        mediator_name = st.mediator_name
+        c = st.c
+        content = (self.pick(X.SESSION_OPENINGS).format(a=a_name, b=b_name, request=requests,
+                                                        defence=self.pick(X.DEFENCES))
+                   + self.pick(X.SESSION_MIDDLE).format(law=law, cadre=village.cadre)
+                   + self.pick(X.SESSION_ENDS[end]).format(b=b_name))
+        k = int(R() * 5)
+        place = (village.places[k] if k < 4 else f"{village.name}{fill['place']}现场")
+        participants = f"{a_name}、{b_name}、调解员{mediator_name}"
+        if R() < 0.35:
+            participants += f"、{village.name}调委会主任{village.cadre}"
+        c.event("SESSION", d, L.session, content, place, participants)
+        c.move(A.SESSION, d)
+        c.sessions += 1
+        c.changes += 1
 
-        def session(d: date, end: str) -> None:
-            content = (self.pick(X.SESSION_OPENINGS).format(a=a_name, b=b_name, request=requests,
-                                                            defence=self.pick(X.DEFENCES))
-                       + self.pick(X.SESSION_MIDDLE).format(law=law, cadre=village.cadre)
-                       + self.pick(X.SESSION_ENDS[end]).format(b=b_name))
-            k = int(R() * 5)
-            place = (village.places[k] if k < 4 else f"{village.name}{fill['place']}现场")
-            participants = f"{a_name}、{b_name}、调解员{mediator_name}"
-            if R() < 0.35:
-                participants += f"、{village.name}调委会主任{village.cadre}"
-            c.event("SESSION", d, L.session, content, place, participants)
-            c.move(A.SESSION, d)
-            c.sessions += 1
-            c.changes += 1
+    def _follow_done(self, st: _Story, fu: list[Any], d: date, result: str, note: str) -> None:
+        """A 回访 done; one that finds an obligation not performed makes the case 未履行."""
+        L = self.L
+        c = st.c
+        method = self.pick(("PHONE", "PHONE", "VISIT", "VISIT", "OFFICE", "MESSAGE"))
+        fu[3], fu[5], fu[6] = method, d, result
+        fu[7] = "\n".join(x for x in (fu[7], note) if x)
+        c.event("FOLLOW_UP", d, L.followup_done(result, method), note)
+        c.changes += 1
+        if result == "NOT_PERFORMED" and c.state is S.PERFORMING:
+            c.move(A.MISS, d, L.missed)
 
-        def follow_done(fu: list[Any], d: date, result: str, note: str) -> None:
-            method = self.pick(("PHONE", "PHONE", "VISIT", "VISIT", "OFFICE", "MESSAGE"))
-            fu[3], fu[5], fu[6] = method, d, result
-            fu[7] = "\n".join(x for x in (fu[7], note) if x)
-            c.event("FOLLOW_UP", d, L.followup_done(result, method), note)
-            c.changes += 1
-            if result == "NOT_PERFORMED" and c.state is S.PERFORMING:
-                c.move(A.MISS, d, L.missed)
+    def _schedule(self, st: _Story, kind: str, on: date, due: date, note: str) -> list[Any]:
+        """A 回访 scheduled on ``on`` for ``due``."""
+        L = self.L
+        c = st.c
+        fu = [self.uid(), None, kind, None, due, None, None, note, on]
+        c.follow_ups.append(fu)
+        c.event("FOLLOW_UP", on, L.followup_scheduled(due), note)
+        c.changes += 1
+        return fu
 
-        def schedule(kind: str, on: date, due: date, note: str) -> list[Any]:
-            fu = [self.uid(), None, kind, None, due, None, None, note, on]
-            c.follow_ups.append(fu)
-            c.event("FOLLOW_UP", on, L.followup_scheduled(due), note)
-            c.changes += 1
-            return fu
+    def _perform(self, st: _Story, ob: list[Any], d: date) -> None:
+        """One obligation performed; the last one makes the case 履行完毕."""
+        rng = self.rng
+        L = self.L
+        c = st.c
+        ob[6] = d
+        ob[7] = self.pick(X.PROOFS).format(year=d.year, n=self.between(1, 99999),
+                                           digits=f"{rng.getrandbits(60):018d}"[:18])
+        c.event("PERFORMANCE", d, L.obligation_performed(ob[1]), ob[7])
+        c.changes += 1
+        if all(o[6] is not None for o in c.obligations):
+            c.move(A.COMPLETE_PERFORMANCE, d, L.performed)
 
-        def perform(ob: list[Any], d: date) -> None:
-            ob[6] = d
-            ob[7] = self.pick(X.PROOFS).format(year=d.year, n=self.between(1, 99999),
-                                               digits=f"{rng.getrandbits(60):018d}"[:18])
-            c.event("PERFORMANCE", d, L.obligation_performed(ob[1]), ob[7])
-            c.changes += 1
-            if all(o[6] is not None for o in c.obligations):
-                c.move(A.COMPLETE_PERFORMANCE, d, L.performed)
-
-        def conclude_agreement(d: date, quick: bool) -> None:
-            nonlocal agreement_form, agreement_on, agreement_amount, judicial
-            money = claim > 0
-            agreed = 0
-            if money:
-                agreed = int(claim * (0.5 + 0.5 * R()))
-                agreed = max(min(100, claim), agreed // 100 * 100)
-            if quick:
-                form = AgreementForm.ORAL if (not money or R() < 0.5) else AgreementForm.WRITTEN
-            elif money:
-                form = AgreementForm.WRITTEN if R() < 0.93 else AgreementForm.ORAL
-            else:
-                form = AgreementForm.ORAL if R() < 0.55 else AgreementForm.WRITTEN
-            obligor = a_name if scen.payer == "a" else b_name
-            plan: list[tuple[date, int, str, str]] = []  # (due, amount_fen, description, obligor)
-            performed_now = False
-            duty_due = None
-            if scen.duty and (not quick or R() < 0.6):
-                duty_due = d + timedelta(days=self.between(5, 30))
-                plan.append((duty_due, 0, f"{b_name}{scen.duty}", b_name))
-            pay = ""
-            if money:
-                if not plan and agreed <= 20000 and R() < (0.75 if quick else 0.3):
-                    performed_now = True
-                    pay = "当场一次性付清"
-                else:
-                    u2 = R()
-                    k = 1 if u2 < 0.55 else 2 if u2 < 0.75 else 3 if u2 < 0.9 else self.between(4, 6)
-                    if agreed < 1000 * k:
-                        k = 1
-                    first = d + timedelta(days=self.pick((0, 3, 5, 7, 10, 15, 20, 30)))
-                    dues = [rules.add_months(first, i) for i in range(k)]
-                    base = agreed // k // 100 * 100
-                    amounts = [base] * (k - 1) + [agreed - base * (k - 1)]
-                    for i, (due, amt) in enumerate(zip(dues, amounts), start=1):
-                        desc = (f"{obligor}一次性支付全部款项{amt}元" if k == 1
-                                else f"{obligor}支付第{i}期款项{amt}元")
-                        plan.append((due, amt * 100, desc, obligor))
-                    pay = (f"于{cn_date(dues[0])}前一次性付清" if k == 1 else
-                           f"分{k}期付清, 首期{amounts[0]}元于{cn_date(dues[0])}前支付, "
-                           f"余款按月支付, 最后一期于{cn_date(dues[-1])}前付清")
-            elif not plan and R() < 0.45:
+    def _conclude_agreement(self, st: _Story, d: date, quick: bool) -> None:
+        """达成协议: the form, the instalments or duties and their 回访, then 履行."""
+        rng = self.rng
+        R = rng.random
+        L = self.L
+        w = self.w
+        claim = st.claim
+        a_name = st.a_name
+        b_name = st.b_name
+        scen = st.scen
+        fill = st.fill
+        village = st.village
+        c = st.c
+        money = claim > 0
+        agreed = 0
+        if money:
+            agreed = int(claim * (0.5 + 0.5 * R()))
+            agreed = max(min(100, claim), agreed // 100 * 100)
+        if quick:
+            form = AgreementForm.ORAL if (not money or R() < 0.5) else AgreementForm.WRITTEN
+        elif money:
+            form = AgreementForm.WRITTEN if R() < 0.93 else AgreementForm.ORAL
+        else:
+            form = AgreementForm.ORAL if R() < 0.55 else AgreementForm.WRITTEN
+        obligor = a_name if scen.payer == "a" else b_name
+        plan: list[tuple[date, int, str, str]] = []  # (due, amount_fen, description, obligor)
+        performed_now = False
+        duty_due = None
+        if scen.duty and (not quick or R() < 0.6):
+            duty_due = d + timedelta(days=self.between(5, 30))
+            plan.append((duty_due, 0, f"{b_name}{scen.duty}", b_name))
+        pay = ""
+        if money:
+            if not plan and agreed <= 20000 and R() < (0.75 if quick else 0.3):
                 performed_now = True
-            fill["agreed"], fill["pay"] = agreed, pay
-            fill["duty_due"] = cn_date(duty_due) if duty_due else ""
-            terms = scen.terms.format_map(fill)
-            responsibilities = scen.responsibilities.format_map(fill)
-            c.move(A.AGREE, d, L.agreed[form])
-            plan.sort(key=lambda p: p[0])
-            ag_id = self.uid()
-            for i, (due, amt, desc, who) in enumerate(plan, start=1):
-                ob = [self.uid(), i, who, desc, due, amt, None, None]
-                c.obligations.append(ob)
-                c.follow_ups.append([self.uid(), ob[0], "PERFORMANCE", None, due, None, None,
-                                     L.followup_for_obligation(i), d])
-            written = form is AgreementForm.WRITTEN
-            c.agreement = [ag_id, form.name, d, terms, responsibilities, agreed * 100,
-                           (w.office_name if R() < 0.6
-                            else f"{village.name}{'居' if village.community else '村'}委会")
-                           if written else None,
-                           self.pick(X.PAY_METHODS) if written and money else None,
-                           plan[-1][0] if written and plan else None,
-                           None, None, None, None, None, 1, d]
-            agreement_form, agreement_on, agreement_amount = form, d, agreed * 100
-            if performed_now:
-                c.move(A.COMPLETE_PERFORMANCE, d, L.performed)
-            elif plan:
-                c.move(A.BEGIN_PERFORMANCE, d)
-            c.changes += 1
+                pay = "当场一次性付清"
+            else:
+                u2 = R()
+                k = 1 if u2 < 0.55 else 2 if u2 < 0.75 else 3 if u2 < 0.9 else self.between(4, 6)
+                if agreed < 1000 * k:
+                    k = 1
+                first = d + timedelta(days=self.pick((0, 3, 5, 7, 10, 15, 20, 30)))
+                dues = [rules.add_months(first, i) for i in range(k)]
+                base = agreed // k // 100 * 100
+                amounts = [base] * (k - 1) + [agreed - base * (k - 1)]
+                for i, (due, amt) in enumerate(zip(dues, amounts), start=1):
+                    desc = (f"{obligor}一次性支付全部款项{amt}元" if k == 1
+                            else f"{obligor}支付第{i}期款项{amt}元")
+                    plan.append((due, amt * 100, desc, obligor))
+                pay = (f"于{cn_date(dues[0])}前一次性付清" if k == 1 else
+                       f"分{k}期付清, 首期{amounts[0]}元于{cn_date(dues[0])}前支付, "
+                       f"余款按月支付, 最后一期于{cn_date(dues[-1])}前付清")
+        elif not plan and R() < 0.45:
+            performed_now = True
+        fill["agreed"], fill["pay"] = agreed, pay
+        fill["duty_due"] = cn_date(duty_due) if duty_due else ""
+        terms = scen.terms.format_map(fill)
+        responsibilities = scen.responsibilities.format_map(fill)
+        c.move(A.AGREE, d, L.agreed[form])
+        plan.sort(key=lambda p: p[0])
+        ag_id = self.uid()
+        for i, (due, amt, desc, who) in enumerate(plan, start=1):
+            ob = [self.uid(), i, who, desc, due, amt, None, None]
+            c.obligations.append(ob)
+            c.follow_ups.append([self.uid(), ob[0], "PERFORMANCE", None, due, None, None,
+                                 L.followup_for_obligation(i), d])
+        written = form is AgreementForm.WRITTEN
+        c.agreement = [ag_id, form.name, d, terms, responsibilities, agreed * 100,
+                       (w.office_name if R() < 0.6
+                        else f"{village.name}{'居' if village.community else '村'}委会")
+                       if written else None,
+                       self.pick(X.PAY_METHODS) if written and money else None,
+                       plan[-1][0] if written and plan else None,
+                       None, None, None, None, None, 1, d]
+        st.agreement_form, st.agreement_on, st.agreement_amount = form, d, agreed * 100
+        if performed_now:
+            c.move(A.COMPLETE_PERFORMANCE, d, L.performed)
+        elif plan:
+            c.move(A.BEGIN_PERFORMANCE, d)
+        c.changes += 1
 
-        # the lifecycle -------------------------------------------------------------------
+    def _lifecycle(self, st: _Story) -> None:
+        """Still pending, refused, withdrawn, transferred, or accepted and mediated."""
+        rng = self.rng
+        R = rng.random
+        L = self.L
+        today = self.today
+        age = st.age
+        is_pet = st.is_pet
+        reg = st.reg
+        c = st.c
+        scen = st.scen
+        dtype = st.dtype
+        hard = st.hard
+        claim = st.claim
+        fill = st.fill
+        mediator_for_case = st.mediator_for_case
         u = R()
         pending = ((age <= 2 and u < 0.55) or (age <= 12 and u < 0.1)
                    or (is_pet and age <= 25 and u < 0.3))
         if not pending:
             u = R()
             if u < 0.045:
-                d = clip(reg + timedelta(days=self.between(0, 3)))
+                d = min(today, reg + timedelta(days=self.between(0, 3)))
                 reason, route = self.pick(X.REFUSALS)
                 c.refusal, c.routes = reason, route
                 c.move(A.REFUSE, d, L.refused, reason)
                 c.changes += 1
             elif u < 0.055:
-                d = clip(reg + timedelta(days=self.between(0, 5)))
+                d = min(today, reg + timedelta(days=self.between(0, 5)))
                 c.withdraw = self.pick(X.WITHDRAWALS)
                 c.move(A.WITHDRAW, d, L.withdrawn, c.withdraw)
                 c.changes += 1
             elif u < 0.062:
-                d = clip(reg + timedelta(days=self.between(0, 3)))
+                d = min(today, reg + timedelta(days=self.between(0, 3)))
                 self._transfer(c, d)
             else:
-                self._mediate(c, reg, scen, dtype, is_pet, hard, claim, session,
-                              conclude_agreement, fill)
+                self._mediate(c, reg, scen, dtype, is_pet, hard, claim,
+                              partial(self._session, st),
+                              partial(self._conclude_agreement, st), fill)
         else:
             if R() < 0.5:
                 mediator_for_case = None
+        st.mediator_for_case = mediator_for_case
 
-        # performance, urging, judicial confirmation ----------------------------------------
+    def _aftercare(self, st: _Story) -> None:
+        """After the agreement: performance and urging, 司法确认, 履行完毕 of an agreement
+        without instalments, a routine 回访, and 稳控回访 of a hard case."""
+        rng = self.rng
+        R = rng.random
+        L = self.L
+        w = self.w
+        today = self.today
+        c = st.c
+        a_name = st.a_name
+        fill = st.fill
+        agreement_form = st.agreement_form
+        agreement_amount = st.agreement_amount
+        agreement_on = st.agreement_on
+        reg = st.reg
+        hard = st.hard
+        judicial = st.judicial
         if c.obligations:
-            self._performance(c, a_name, perform, follow_done, fill)
+            self._performance(c, a_name, partial(self._perform, st),
+                              partial(self._follow_done, st), fill)
         if (agreement_form is AgreementForm.WRITTEN and agreement_amount >= 500_000
                 and c.state in rules.AFTER_AGREEMENT and R() < 0.2 and agreement_on
                 and not any(e[1] == "STATE" and e[7] in ("UNPERFORMED", "URGED") for e in c.events)):
@@ -932,15 +1125,24 @@ class _Generator:
             on = c.last_state or reg
             due = on + timedelta(days=self.between(15, 30))
             if on <= today:
-                fu = schedule("ROUTINE", on, due, X.ROUTINE_NOTE)
+                fu = self._schedule(st, "ROUTINE", on, due, X.ROUTINE_NOTE)
                 done = due + timedelta(days=self.between(0, 3))
                 if done <= today and ((today - done).days > 30 or R() < 0.8):
                     result = self.pick(("SATISFIED",) * 8 + ("UNREACHABLE", "RECURRED"))
-                    follow_done(fu, done, result, self.pick(X.FOLLOW_NOTES[result]))
-        if hard and c.accepted is not None:
-            self._stability(c, follow_done, schedule)
+                    self._follow_done(st, fu, done, result, self.pick(X.FOLLOW_NOTES[result]))
+        if hard and c.accepted_on is not None:
+            self._stability(c, partial(self._follow_done, st), partial(self._schedule, st))
+        st.judicial = judicial
 
-        # archive --------------------------------------------------------------------------
+    def _archive(self, st: _Story) -> None:
+        """归档, some time after the last entry, once nothing is left open."""
+        rng = self.rng
+        R = rng.random
+        L = self.L
+        today = self.today
+        c = st.c
+        judicial = st.judicial
+        reg = st.reg
         if (c.state in rules.ARCHIVABLE and all(f[5] is not None for f in c.follow_ups)
                 and judicial != "APPLIED"):
             on = (c.last or reg) + timedelta(days=self.between(3, 40))
@@ -948,6 +1150,41 @@ class _Generator:
                 c.move(A.ARCHIVE, on, L.archived)
                 c.changes += 1
 
+    def _rows(self, st: _Story) -> None:
+        """The case's rows (case, parties, timeline, agreement, obligations, 回访) and its
+        search-index entry, with the fields the services derive (nearest due date...)."""
+        rng = self.rng
+        R = rng.random
+        w = self.w
+        today = self.today
+        n = st.n
+        c = st.c
+        dtype = st.dtype
+        group = st.group
+        is_pet = st.is_pet
+        scen = st.scen
+        reg = st.reg
+        source = st.source
+        agreement_form = st.agreement_form
+        agreement_on = st.agreement_on
+        agreement_amount = st.agreement_amount
+        judicial = st.judicial
+        hard = st.hard
+        resolve_by = st.resolve_by
+        pet_received = st.pet_received
+        op = st.op
+        parties = st.parties
+        village = st.village
+        mediator_for_case = st.mediator_for_case
+        facts = st.facts
+        requests = st.requests
+        persons = st.persons
+        claim = st.claim
+        risk = st.risk
+        lead = st.lead
+        resp_person = st.resp_person
+        stabilising = st.stabilising
+        pet_channel = st.pet_channel
         # flags known once the case has ended
         prevented_criminal = (c.outcome == "AGREEMENT" and dtype in (
             "DAMAGES", "NEIGHBOUR", "MARRIAGE_FAMILY", "HOUSE_HOMESTEAD") and R() < 0.06)
@@ -957,8 +1194,8 @@ class _Generator:
         # derived fields, as services._refresh computes them --------------------------------
         facts_rules = rules.CaseFacts(
             state=c.state, registered_on=reg, source=CaseSource[source],
-            accepted_on=c.accepted, deadline_on=c.deadline, extension_count=c.ext,
-            notice_on=c.notice, session_count=c.sessions, agreement_form=agreement_form,
+            accepted_on=c.accepted_on, deadline_on=c.deadline_on, extension_count=c.ext,
+            notice_on=c.notice_on, session_count=c.sessions, agreement_form=agreement_form,
             agreement_effective_on=agreement_on, agreement_amount_fen=agreement_amount,
             judicial_status=JudicialResult[judicial] if judicial else None,
             obligations=tuple(rules.ObligationFacts(o[0], o[4], o[6], o[5]) for o in c.obligations),
@@ -966,7 +1203,7 @@ class _Generator:
             is_hard=hard, resolve_by=resolve_by, petition_received_on=pet_received,
             petition_extended=c.pet_ext,
         )
-        nearest = rules.nearest_deadline(rules.deadlines(facts_rules, today))
+        due_on, due_kind = checks.nearest_due(facts_rules, today)
 
         # rows ---------------------------------------------------------------------------------
         year = reg.year
@@ -985,9 +1222,9 @@ class _Generator:
         stamps = []
         uid = self.ids
         for i, e in enumerate(c.events):
-            st = _stamp(e[0], base + i * 2, suffix)
-            stamps.append(st)
-            ev_rows.append((uid(), st, case_id, e[1], _iso(e[0]),
+            stamp = _stamp(e[0], base + i * 2, suffix)
+            stamps.append(stamp)
+            ev_rows.append((uid(), stamp, case_id, e[1], _iso(e[0]),
                             e[2], e[3], e[4], e[5], e[6], e[7], op))
         created, updated = stamps[0], stamps[-1]
         ptext = parties_text([(p[0], p[2]) for p in parties])
@@ -996,9 +1233,9 @@ class _Generator:
         self.out["dispute_case"].append((
             rowid, case_id, owner, 1 + c.changes, created, updated, 0, None,
             year, seq, case_no, _NAMES[c.state], c.outcome, dtype, None, source,
-            _iso(reg), _iso(c.accepted), _iso(c.notice), _iso(c.deadline), c.ext,
-            _iso(c.concluded), _iso(c.archived),
-            _iso(nearest.due) if nearest else None, nearest.kind.name if nearest else None,
+            _iso(reg), _iso(c.accepted_on), _iso(c.notice_on), _iso(c.deadline_on), c.ext,
+            _iso(c.concluded_on), _iso(c.archived_on),
+            _iso(due_on), due_kind,
             village.code, mediator_for_case, facts, requests, persons, claim * 100,
             1 if persons >= 5 else 0, risk, 1 if hard else 0, lead, resp_person,
             _iso(resolve_by), stabilising, 1 if prevented_criminal else 0,
@@ -1038,7 +1275,8 @@ class _Generator:
                 f[0], owner, 2 if f[5] else 1, made,
                 _stamp(f[5], base + 3, suffix) if f[5] else made, 0, None, case_id, f[1], f[2],
                 f[3], _iso(f[4]), _iso(f[5]), f[6], f[7], op))
-        body, terms = _index_rows(case_no, names, numbers, facts, requests)
+        body, terms = bulk.index_entry(case_no, names, numbers, facts, requests,
+                                       initials=_initials)
         self.fts.append((rowid, body))
         self.terms.extend([(term, rowid) for term in terms])
 
@@ -1063,8 +1301,7 @@ class _Generator:
         # 简易程序: registered, accepted, told and agreed the same day (services.quick_oral_case)
         if scen.quick and not is_pet and not hard and R() < 0.35:
             c.move(A.ACCEPT, reg, L.accepted)
-            c.accepted, c.deadline = reg, rules.mediation_deadline(reg)
-            c.notice = reg
+            c.notice_on = reg
             c.event("NOTICE", reg, L.notice)
             c.move(A.NOTICE, reg)
             conclude_agreement(reg, True)
@@ -1074,12 +1311,11 @@ class _Generator:
         if a > today:
             return
         c.move(A.ACCEPT, a, L.accepted)
-        c.accepted, c.deadline = a, rules.mediation_deadline(a)
         c.changes += 1
         n = a + timedelta(days=self.pick((0, 0, 1, 1, 2, 3)))
         if n > today:
             return
-        c.notice = n
+        c.notice_on = n
         c.event("NOTICE", n, L.notice, self.pick(X.NOTICE_NOTES))
         c.move(A.NOTICE, n)
         c.changes += 1
@@ -1092,16 +1328,16 @@ class _Generator:
         end = max(n, a + timedelta(days=days))
         # 延期 with both parties' consent, a few days before the one-month target
         for _ in range(2):
-            assert c.deadline is not None
-            if end > c.deadline and R() < (0.65 if c.ext == 0 else 0.35):
-                on = max(n, c.deadline - timedelta(days=self.between(0, 5)))
+            assert c.deadline_on is not None
+            if end > c.deadline_on and R() < (0.65 if c.ext == 0 else 0.35):
+                on = max(n, c.deadline_on - timedelta(days=self.between(0, 5)))
                 if on > today:
                     break
-                new = c.deadline + timedelta(days=self.between(15, 30))
+                new = c.deadline_on + timedelta(days=self.between(15, 30))
                 c.event("EXTENSION", on, L.extended(new),
                         self.pick(X.EXTENSION_CONSENT).format(a=fill["a"], b=fill["b"],
                                                               date=cn_date(new)))
-                c.deadline = new
+                c.deadline_on = new
                 c.ext += 1
                 if is_pet:
                     c.pet_ext = True
@@ -1243,7 +1479,6 @@ class _Generator:
             if d > today:
                 return
             c.move(A.REMEDIATE, d, L.remediate, self.pick(X.REMEDIATE_NOTES).format(obligor=late[2]))
-            c.accepted, c.deadline = d, rules.mediation_deadline(d)
             c.changes += 1
             note = X.REMEDIATE_NOTES[0]
         for o in obs:
@@ -1263,16 +1498,16 @@ class _Generator:
                    schedule: Callable[[str, date, date, str], list[Any]]) -> None:
         """稳控回访 every 10–15 days from acceptance while a hard case is open."""
         today = self.today
-        assert c.accepted is not None
-        on = c.accepted
-        stop = c.concluded or today
+        assert c.accepted_on is not None
+        on = c.accepted_on
+        stop = c.concluded_on or today
         while on <= today and on <= stop:
             due = on + timedelta(days=self.between(10, 15))
-            if c.concluded is not None and due > c.concluded:
+            if c.concluded_on is not None and due > c.concluded_on:
                 break  # no more 稳控 visits once the case has ended
             fu = schedule("STABILITY", on, due, X.STABILITY_NOTE)
             done = due + timedelta(days=self.between(0, 2))
-            if done > today or (c.concluded is None and self.rng.random() < 0.08):
+            if done > today or (c.concluded_on is None and self.rng.random() < 0.08):
                 break
             follow_done(fu, done, "SATISFIED", self.pick(X.FOLLOW_NOTES["SATISFIED"]))
             on = done
@@ -1599,8 +1834,7 @@ def _load(s: Session, raw: Any, db: Database, cases: int, seed: int, today: date
             if out[table]:
                 raw.executemany(sql[table], out[table])
                 rows[table] = rows.get(table, 0) + len(out[table])
-        raw.executemany("INSERT INTO case_fts (rowid, body) VALUES (?, ?)", fts)
-        raw.executemany("INSERT INTO case_term (term, case_rowid) VALUES (?, ?)", terms)
+        bulk.write_index(raw, fts, terms)
         first_no, last_no = first_no or first, last
         if progress:
             progress(done, cases)

@@ -9,7 +9,7 @@ A scenario keeps the facts, the requests, the agreed terms and the failure reaso
 of dispute together so that they tell one coherent story. Placeholders (``{a}`` applicant,
 ``{b}`` respondent, ``{v}`` village, ``{amt}`` claimed yuan, ``{agreed}`` agreed yuan,
 ``{pay}`` payment arrangement, ``{duty_due}`` date of a non-money duty, …) are filled by
-:mod:`mediator.core.demo`; ``FILL_KEYS`` lists every one a template may use.
+:mod:`mediator.demo`; ``FILL_KEYS`` lists every one a template may use.
 """
 
 from __future__ import annotations

@@ -1,0 +1,224 @@
+"""Pure checks and derivations of a case, shared by every writer (``Services``, the bulk
+writer of the ledger import and the demo) and by screens that want to check a field before
+saving: the same rule in one place, the same words for the user.
+
+Nothing here touches the database. Rows may be model instances or plain dicts (the bulk
+writer's): :func:`facts_from_rows` reads either.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import date
+from typing import Any
+
+from mediator.core import rules
+from mediator.core.enums import (
+    AgreementForm,
+    CaseSource,
+    CaseState,
+    DisputeType,
+    JudicialResult,
+    PartyKind,
+    PartyRole,
+    RiskGrade,
+)
+from mediator.core.errors import Problems, ValidationError
+from mediator.core.inputs import AgreementInput, CaseInput, PartyInput
+from mediator.core.validate import (
+    MAX_NAME,
+    normalise,
+    normalise_line,
+    normalise_text,
+    parse_phone,
+    parse_resident_id,
+    parse_village_code,
+)
+from mediator.i18n import t
+
+#: parties are listed applicants first, then respondents, then third parties
+ROLE_ORDER = {PartyRole.APPLICANT.name: 0, PartyRole.RESPONDENT.name: 1, PartyRole.THIRD_PARTY.name: 2}
+
+
+def clean_text(value: str | None, limit: int = 20000) -> str:
+    value = normalise_text(value)
+    if len(value) > limit:
+        raise ValidationError(t("svc.too_long", limit=limit))
+    return value
+
+
+def optional_text(value: str | None) -> str | None:
+    value = normalise_text(value)
+    return value or None
+
+
+def format_case_no(year: int, short_name: str, seq: int) -> str:
+    """(2026)青石人调字第007号"""
+    return f"({year}){short_name}人调字第{seq:03d}号"
+
+
+def parties_text(parties: Sequence[tuple[str, str]]) -> str:
+    """'张三 vs 李四、王五': applicants against respondents, for the case list."""
+    applicants = [n for r, n in parties if r == PartyRole.APPLICANT.name]
+    others = [n for r, n in parties if r != PartyRole.APPLICANT.name]
+    left = "、".join(applicants)
+    return f"{left} / {'、'.join(others)}" if others else left
+
+
+def clean_party(p: PartyInput, index: int) -> PartyInput:
+    """Normalise and validate one party; fills birth date and gender from a valid ID."""
+    field_prefix = f"parties.{index}"
+    name = normalise_line(p.name)
+    if not name:
+        raise ValidationError(t("svc.party_name_required", n=index + 1), f"{field_prefix}.name")
+    if len(name) > MAX_NAME:
+        raise ValidationError(t("svc.too_long", limit=MAX_NAME), f"{field_prefix}.name")
+    out = PartyInput(name=name, role=p.role, kind=p.kind, gender=p.gender,
+                     birth_date=p.birth_date, ethnicity=optional_text(p.ethnicity),
+                     address=optional_text(p.address), org_code=optional_text(p.org_code),
+                     representative=optional_text(p.representative))
+    idno = normalise(p.id_number).upper().replace(" ", "")
+    if idno:
+        if p.kind is PartyKind.ORGANISATION:
+            out.org_code = out.org_code or idno
+        else:
+            rid = parse_resident_id(idno)
+            out.id_number = rid.number
+            out.birth_date = rid.birth_date
+            out.gender = rid.gender
+    phone = normalise(p.phone)
+    if phone:
+        out.phone = parse_phone(phone)
+    return out
+
+
+def check_case(data: CaseInput, today: date) -> tuple[list[PartyInput], dict[str, Any]]:
+    """A case as typed (or read from a ledger, or copied for 承接) checked and normalised:
+    its parties (:func:`clean_party`) and the case's columns. Every problem is reported at
+    once (ValidationErrors when there are several, each naming its field); nothing about the
+    database (the mediator's existence, numbering) is checked here."""
+    if not data.parties:
+        raise ValidationError(t("svc.parties_required"), "parties")
+    problems = Problems()
+    parties: list[PartyInput] = []
+    for i, p in enumerate(data.parties):
+        with problems.check():
+            parties.append(clean_party(p, i))
+    if not any(p.role is PartyRole.APPLICANT for p in data.parties):
+        problems.add(ValidationError(t("svc.applicant_required"), "parties"))
+    seen: set[str] = set()
+    for p in parties:
+        if p.id_number:
+            if p.id_number in seen:
+                problems.add(ValidationError(t("svc.duplicate_id", id=p.id_number), "parties"))
+            seen.add(p.id_number)
+    registered_on = data.registered_on or today
+    if registered_on > today:
+        problems.add(ValidationError(t("svc.date_in_future"), "registered_on"))
+    if data.amount_fen < 0:
+        problems.add(ValidationError(t("svc.amount_negative"), "amount_fen"))
+    persons = (data.persons_involved if data.persons_involved is not None
+               else len(data.parties))
+    if persons < len(data.parties):
+        problems.add(ValidationError(t("svc.persons_too_few", n=len(data.parties)),
+                                     "persons_involved"))
+    if data.is_hard and not normalise(data.lead_official):
+        problems.add(ValidationError(t("svc.hard_needs_leader"), "lead_official"))
+    if data.source is CaseSource.PETITION and data.petition_received_on is None:
+        problems.add(ValidationError(t("svc.petition_needs_date"), "petition_received_on"))
+    if not clean_text(data.facts):
+        problems.add(ValidationError(t("svc.facts_required"), "facts"))
+    with problems.check():
+        village = parse_village_code(data.village_code) if normalise(data.village_code) else None
+    problems.raise_if_any()
+    fields = {
+        "dispute_type": DisputeType(data.dispute_type).name,
+        "source": CaseSource(data.source).name,
+        "registered_on": registered_on,
+        "facts": clean_text(data.facts),
+        "requests": clean_text(data.requests),
+        "village_code": village,
+        "mediator_id": data.mediator_id or None,
+        "persons_involved": persons,
+        "amount_fen": data.amount_fen,
+        "group_dispute": data.group_dispute if data.group_dispute is not None else persons >= 5,
+        "risk_grade": RiskGrade(data.risk_grade).name,
+        "is_hard": data.is_hard,
+        "lead_official": optional_text(data.lead_official),
+        "responsible_person": optional_text(data.responsible_person),
+        "resolve_by": data.resolve_by,
+        "stabilising_measures": optional_text(data.stabilising_measures),
+        "petition_channel": data.petition_channel.name if data.petition_channel else None,
+        "petition_received_on": data.petition_received_on,
+        "type_note": optional_text(data.type_note),
+        "import_key": optional_text(data.import_key),
+        "import_flags": optional_text(data.import_flags),
+    }
+    return parties, fields
+
+
+def check_agreement(a: AgreementInput, today: date) -> None:
+    """An agreement as entered: terms, amounts, dates and instalments that fit together."""
+    if not normalise(a.terms):
+        raise ValidationError(t("svc.terms_required"), "terms")
+    if a.amount_fen < 0 or any(o.amount_fen < 0 for o in a.obligations):
+        raise ValidationError(t("svc.amount_negative"), "amount_fen")
+    if a.effective_on > today:
+        raise ValidationError(t("svc.date_in_future"), "effective_on")
+    for o in a.obligations:
+        if o.due_on < a.effective_on:
+            raise ValidationError(t("svc.obligation_before_effect"), "obligations")
+    if a.performed_now and a.obligations:
+        raise ValidationError(t("svc.performed_now_with_obligations"), "obligations")
+
+
+def facts_from_rows(case: Any, agreement: Any | None, obligations: Sequence[Any],
+                    follow_ups: Sequence[Any], session_count: int) -> rules.CaseFacts:
+    """What the rules need to know of a case, from its rows (model instances or dicts)."""
+    case, agreement = _Row(case), _Row(agreement) if agreement is not None else None
+    obligations = [_Row(o) for o in obligations]
+    follow_ups = [_Row(f) for f in follow_ups]
+    return rules.CaseFacts(
+        state=CaseState(case.state),
+        registered_on=case.registered_on,
+        source=CaseSource(case.source),
+        accepted_on=case.accepted_on,
+        deadline_on=case.deadline_on,
+        extension_count=case.extension_count,
+        notice_on=case.notice_on,
+        session_count=session_count,
+        agreement_form=AgreementForm(agreement.form) if agreement else None,
+        agreement_effective_on=agreement.effective_on if agreement else None,
+        agreement_amount_fen=agreement.amount_fen if agreement else 0,
+        judicial_status=JudicialResult(agreement.judicial_status)
+        if agreement and agreement.judicial_status else None,
+        obligations=tuple(rules.ObligationFacts(o.id, o.due_on, o.performed_on, o.amount_fen)
+                          for o in obligations if not o.deleted),
+        follow_ups=tuple(rules.FollowUpFacts(f.id, f.due_on, f.done_on)
+                         for f in follow_ups if not f.deleted),
+        is_hard=case.is_hard,
+        resolve_by=case.resolve_by,
+        petition_received_on=case.petition_received_on,
+        petition_extended=case.petition_extended,
+    )
+
+
+class _Row:
+    """Attribute access to a row that is a model instance or a plain dict."""
+
+    __slots__ = ("_row",)
+
+    def __init__(self, row: Any):
+        self._row = row
+
+    def __getattr__(self, name: str) -> Any:
+        row = self._row
+        if isinstance(row, Mapping):
+            return row.get(name)
+        return getattr(row, name)
+
+
+def nearest_due(facts: rules.CaseFacts, today: date) -> tuple[date | None, str | None]:
+    """The case's ``next_due_on`` and ``next_due_kind``: its nearest binding deadline."""
+    nearest = rules.nearest_deadline(rules.deadlines(facts, today))
+    return (nearest.due, nearest.kind.name) if nearest else (None, None)
