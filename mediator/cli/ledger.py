@@ -213,7 +213,7 @@ def print_preview(out: Any, plan: Any, today: Any, limit: int = 5) -> None:
 
     out.print(t("cli.import.ledger.preview", n=min(limit, len(plan.rows))), markup=False)
     for p in preview_rows(plan, today, limit):
-        out.print("  " + t("cli.import.ledger.preview_row", row=p.row_no, date=p.date,
+        out.print("  " + t("cli.import.ledger.preview_at", place=plain(p.place), date=p.date,
                            parties=plain(p.parties), type=plain(p.type), state=p.state),
                   markup=False)
         if p.note:

@@ -574,6 +574,8 @@ class PreviewRow:
     state: str
     note: str  # doubts, or why the row cannot be imported
     rejected: bool = False
+    #: 第5行, or 「二月」第5行 in a workbook read sheet by sheet
+    place: str = ""
 
 
 def predicted_state(row: ImportedCase, today: date) -> CaseState:
@@ -586,16 +588,22 @@ def predicted_state(row: ImportedCase, today: date) -> CaseState:
 def preview_rows(plan: LedgerPlan, today: date, limit: int = 20) -> list[PreviewRow]:
     out = []
     for r in plan.rows[:limit]:
+        where = plan.place(r)
         if r.case is None:
             out.append(PreviewRow(r.row_no, "", "", "", t("ledger.preview.rejected"),
-                                  r.reason or "", rejected=True))
+                                  r.reason or "", rejected=True, place=where))
+            continue
+        if r.duplicate_of is not None:
+            out.append(PreviewRow(r.row_no, "", "", "", t("ledger.preview.duplicate"),
+                                  t("ledger.preview.duplicate_of", other=r.duplicate_of),
+                                  place=where))
             continue
         c = r.case.case
         kind = DisputeType(c.dispute_type).label + (f"（{c.type_note}）" if c.type_note else "")
         out.append(PreviewRow(
             r.row_no, c.registered_on.isoformat() if c.registered_on else "",
             parties_text([(p.role.name, p.name) for p in c.parties]), kind,
-            predicted_state(r.case, today).label, "；".join(r.case.flags)))
+            predicted_state(r.case, today).label, "；".join(r.case.flags), place=where))
     return out
 
 

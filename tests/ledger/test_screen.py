@@ -183,6 +183,10 @@ async def test_every_sheet_by_default_and_one_when_chosen(svc, tmp_path: Path) -
         summary = str(screen.query_one("#ledger-summary", Static).render()).splitlines()
         assert summary[1:3] == ["读取了 2 个工作表：一月、二月（用 --sheet 只导入其中一个）",
                                 "跳过工作表「全年汇总」：汇总表，不是案件"]
+        rows = cell_texts(screen.query_one("#ledger-rows", DataTable))
+        assert [r[0] for r in rows] == ["「一月」第2行", "「一月」第3行", "「一月」第4行",
+                                        "「二月」第2行", "「二月」第3行", "「二月」第4行"]
+        assert rows[1][4:] == ["不能导入", "缺少受理日期"]
         sheet = screen.query_one("#ledger-sheet", Select)
         assert sheet.value == ALL_SHEETS
         sheet.value = "二月"

@@ -214,3 +214,26 @@ def test_undo_an_import(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> N
     # the rows come back with the next import of the ledger
     assert main(["--db", str(db), "import", "ledger", str(first)]) == 0
     assert "导入完成：新增 2 件，已导入过 3 件" in capsys.readouterr().out
+
+
+def test_dry_run_preview_places_rows_by_sheet_and_shows_rows_pasted_twice(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "台账.xlsx"
+    wb = xlsxwriter.Workbook(str(path))
+    for name in ("一月", "二月"):
+        ws = wb.add_worksheet(name)
+        ws.write_row(0, 0, HEADER)
+        ws.write_row(1, 0, [1, f"2026-0{1 if name == '一月' else 2}-05", "张三", "李四",
+                            "邻里纠纷", "排水沟"])
+    wb.get_worksheet_by_name("二月").write_row(2, 0, [2, "2026-02-05", "张三", "李四",
+                                                    "邻里纠纷", "排水沟"])
+    wb.close()
+    assert main(["import", "ledger", str(path), "--dry-run"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    start = out.index("前 3 行的理解：")
+    assert out[start + 1:start + 5] == [
+        "  「一月」第2行  2026-01-05  张三 / 李四  邻里  →  已受理",
+        "  「二月」第2行  2026-02-05  张三 / 李四  邻里  →  已受理",
+        "  「二月」第3行        →  重复行",
+        "      与「二月」第2行相同，不导入",
+    ]

@@ -285,8 +285,8 @@ class LedgerImportScreen(Screen[Any]):
         rows.clear()
         for p in preview_rows(plan, self.services.today(), PREVIEW_ROWS):
             style = "red" if p.rejected else ("yellow" if p.note else "")
-            rows.add_row(Text(str(p.row_no)), Text(p.date), literal(clip(p.parties, 24)),
-                         literal(clip(p.type, 20)), Text(p.state, style=style),
+            rows.add_row(literal(p.place if plan.several else str(p.row_no)), Text(p.date),
+                         literal(clip(p.parties, 24)), literal(clip(p.type, 20)), Text(p.state, style=style),
                          literal(clip(p.note, 60), style))
         cols.display = rows.display = True
         self.query_one("#ledger-run", Button).disabled = not plan.cases
