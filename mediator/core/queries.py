@@ -92,9 +92,10 @@ COMMON_TERM = 600
 
 def _token_subquery(tok: str, i: int, params: dict[str, Any]) -> str:
     if any(ch.isdigit() for ch in tok):  # also the number a case had in its ledger (台账)
-        params[f"led{i}"] = tok
+        # as typed (lower case) or in capitals (XS-2026-017): both through the index
+        params[f"led{i}"], params[f"ledup{i}"] = tok, tok.upper()
         ledger = (f" UNION SELECT lc.rowid FROM ledger_row lr JOIN dispute_case lc "
-                  f"ON lc.id = lr.case_id WHERE lower(lr.ledger_no) = :led{i}")
+                  f"ON lc.id = lr.case_id WHERE lr.ledger_no IN (:led{i}, :ledup{i})")
     else:
         ledger = ""
     if len(tok) >= 3:
