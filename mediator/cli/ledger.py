@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 from typing import Any
 
 from mediator.cli import Context, console, path_arg, progress_bar
@@ -24,7 +25,40 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
                    help=t("cli.import.ledger.mapping"))
     q.add_argument("--dry-run", action="store_true", help=t("cli.import.ledger.dry_run"))
     q.add_argument("--fields", action="store_true", help=t("cli.import.ledger.fields"))
+    q.add_argument("--json", action="store_true", help=t("cli.import.ledger.json"))
     q.set_defaults(handler=cmd_import_ledger)
+    u = isub.add_parser("undo", parents=[common], help=t("cli.import.undo.help"),
+                        description=t("cli.import.undo.help"))
+    u.add_argument("ref", nargs="?", metavar="IMPORT", help=t("cli.import.undo.ref"))
+    u.set_defaults(handler=cmd_import_undo)
+
+
+def cmd_import_undo(ctx: Context) -> int:
+    """List the ledger imports, or tombstone everything one of them added."""
+    from mediator.core.models import local_time
+
+    out = console()
+    db = ctx.open_db(create=False)
+    try:
+        svc = ctx.services(db)
+        if ctx.args.ref is None:
+            entries = svc.ledger_imports()
+            if not entries:
+                out.print(t("cli.import.undo.none"), markup=False)
+                return 0
+            out.print(t("cli.import.undo.list_title"), markup=False)
+            for e in entries:
+                out.print(t("cli.import.undo.list_row", id=e.id[:8], at=local_time(e.imported_at),
+                            source=plain(e.source), cases=e.cases, by=plain(e.imported_by),
+                            undone=t("cli.import.undo.undone_mark") if e.undone_at else ""),
+                          markup=False)
+            return 0
+        entry, numbers = svc.undo_ledger_import(ctx.args.ref)
+        out.print(t("cli.import.undo.done", id=entry.id[:8], source=plain(entry.source),
+                    n=len(numbers), cases="、".join(numbers)), markup=False)
+        return 0
+    finally:
+        db.close()
 
 
 def cmd_import_ledger(ctx: Context) -> int:
@@ -52,22 +86,67 @@ def cmd_import_ledger(ctx: Context) -> int:
         svc = ctx.services(db) if db is not None else None
         today = svc.today() if svc is not None else date.today()
         plan = plan_ledger(args.file, today, sheet=args.sheet, mapping_path=args.mapping)
+        if args.json:
+            report = run_import(plan, svc, dry_run=args.dry_run, fallback_dir=ctx.paths.data) \
+                if svc is not None else None
+            print(json.dumps(report_json(plan, report), ensure_ascii=False, indent=1))
+            return 7 if report is not None and report.reject_error is not None else 0
         print_plan(out, plan)
         if args.dry_run:
             print_preview(out, plan, today)
         if svc is None:
             out.print(t("cli.import.ledger.no_database", path=str(ctx.paths.db)), markup=False)
-            print_rejected(out, [(r.row_no, r.reason or "") for r in plan.rejected])
+            print_rejected(out, [(plan.place(r), r.reason or "") for r in plan.rejected])
             return 0
         with progress_bar() as update:
             label = t("cli.import.ledger.working", n=len(plan.cases))
-            report = run_import(plan, svc, dry_run=args.dry_run,
+            report = run_import(plan, svc, dry_run=args.dry_run, fallback_dir=ctx.paths.data,
                                 progress=lambda done, total: update(label, done, total))
         print_report(out, report)
+        if report.reject_error is not None:
+            return 7  # the cases are in; the rejected rows were listed but not saved
     finally:
         if db is not None:
             db.close()
     return 0
+
+
+def report_json(plan: Any, report: Any) -> dict[str, Any]:
+    """The outcome for scripts (``--json``): counts, then every rejected, flagged, changed and
+    repeated row with its sheet and row number. ``report`` is None for a dry run without a
+    database (the rows are only read)."""
+    def where(row: Any) -> dict[str, Any]:
+        return {"sheet": row.sheet, "row": row.row_no}
+
+    out: dict[str, Any] = {
+        "file": str(plan.path),
+        "sheets": [p.table.sheet for p in plan.parts if p.table.sheet is not None],
+        "skipped_sheets": [{"sheet": n, "reason": why} for n, why in plan.skipped_sheets],
+        "dry_run": report.result.dry_run if report is not None else True,
+    }
+    if report is None:
+        out["counts"] = {"rows": len(plan.rows), "cases": len(plan.cases),
+                         "rejected": len(plan.rejected), "duplicates": len(plan.duplicates)}
+        out["rejected"] = [{**where(r), "reason": r.reason} for r in plan.rejected]
+        return out
+    flagged = report.flagged
+    out["counts"] = {
+        "rows": len(plan.rows), "new": report.imported, "existing": report.existing,
+        "changed": len(report.changed), "duplicates": len(report.duplicates),
+        "rejected": len(report.rejected), "flagged": len(flagged)}
+    src = report.sources
+    out["rejected"] = [{**where(r), "reason": reason} for r, reason in report.reject_rows]
+    out["flagged"] = [{**where(src[id(r)]), "case_no": r.case_no, "flags": list(r.flags)}
+                      for r in flagged]
+    from mediator.ledger.importer import describe_change
+
+    out["changed"] = [{**where(src[id(r)]), "case_no": r.case_no, "fields": list(r.changed),
+                       "changes": describe_change(report, r)} for r in report.changed]
+    out["duplicates"] = [{**where(d), "same_as": d.duplicate_of} for d in report.duplicates]
+    out["reject_file"] = str(report.reject_file) if report.reject_file is not None else None
+    out["reject_file_error"] = report.reject_error
+    out["new_mediators"] = list(report.result.new_mediators)
+    return out
 
 
 def print_fields(out: Any) -> None:
@@ -91,8 +170,11 @@ def print_plan(out: Any, plan: Any) -> None:
         t("cli.import.ledger.encoding", encoding=plan.table.encoding or "")
     out.print(t("cli.import.ledger.source", path=str(plan.path), where=where, rows=rows,
                 n=len(plan.rows)), markup=False)
-    if len(plan.table.sheets) > 1:
-        out.print(t("cli.import.ledger.other_sheets", sheets="、".join(plan.table.sheets)),
+    if plan.several:
+        out.print(t("cli.import.ledger.sheets_read", n=len(plan.parts), sheets="、".join(
+            plain(p.table.sheet or "") for p in plan.parts)), markup=False)
+    for name, why in plan.skipped_sheets:
+        out.print(t("cli.import.ledger.sheet_skipped", sheet=plain(name), reason=plain(why)),
                   markup=False)
     out.print(t("cli.import.ledger.columns"), markup=False)
     unknown = []
@@ -131,21 +213,48 @@ def print_preview(out: Any, plan: Any, today: Any, limit: int = 5) -> None:
 
     out.print(t("cli.import.ledger.preview", n=min(limit, len(plan.rows))), markup=False)
     for p in preview_rows(plan, today, limit):
-        out.print("  " + t("cli.import.ledger.preview_row", row=p.row_no, date=p.date,
+        out.print("  " + t("cli.import.ledger.preview_at", place=plain(p.place), date=p.date,
                            parties=plain(p.parties), type=plain(p.type), state=p.state),
                   markup=False)
         if p.note:
             out.print("      " + plain(p.note), markup=False)
 
 
-def print_rejected(out: Any, rejected: list[tuple[int, str]]) -> None:
+def print_rejected(out: Any, rejected: list[tuple[str, str]]) -> None:
+    """(place, reason) pairs: 第5行 / 「二月」第5行."""
     if not rejected:
         return
     out.print(t("cli.import.ledger.rejected_title", n=len(rejected)), markup=False)
-    for row, reason in rejected[:LIST_LIMIT]:
-        out.print("  " + t("ledger.reject.reason", row=row, reason=plain(reason)), markup=False)
+    for where, reason in rejected[:LIST_LIMIT]:
+        out.print("  " + t("ledger.reject.at", place=plain(where), reason=plain(reason)),
+                  markup=False)
     if len(rejected) > LIST_LIMIT:
         out.print(t("cli.import.ledger.more", n=len(rejected) - LIST_LIMIT), markup=False)
+
+
+def print_changed(out: Any, report: Any) -> None:
+    """Rows already imported that the ledger now gives differently, then rows pasted twice."""
+    from mediator.ledger.importer import describe_change
+
+    if report.changed:
+        out.print(t("cli.import.ledger.changed_title", n=len(report.changed)), markup=False)
+        for r in report.changed[:LIST_LIMIT]:
+            out.print("  " + t("cli.import.ledger.changed_row", place=plain(report.place(r)),
+                               case=plain(r.case_no or ""),
+                               changes=plain(describe_change(report, r))), markup=False)
+        if len(report.changed) > LIST_LIMIT:
+            out.print(t("cli.import.ledger.more", n=len(report.changed) - LIST_LIMIT),
+                      markup=False)
+    if report.duplicates:
+        out.print(t("cli.import.ledger.duplicates_title", n=len(report.duplicates)),
+                  markup=False)
+        for d in report.duplicates[:LIST_LIMIT]:
+            out.print("  " + t("cli.import.ledger.duplicate_row",
+                               place=plain(report.plan.place(d)),
+                               other=plain(d.duplicate_of)), markup=False)
+        if len(report.duplicates) > LIST_LIMIT:
+            out.print(t("cli.import.ledger.more", n=len(report.duplicates) - LIST_LIMIT),
+                      markup=False)
 
 
 def print_report(out: Any, report: Any) -> None:
@@ -154,6 +263,9 @@ def print_report(out: Any, report: Any) -> None:
     out.print(t(key, imported=report.imported, existing=report.existing,
                 rejected=len(report.rejected), flagged=len(report.flagged),
                 seconds=f"{report.seconds:.1f}"), markup=False)
+    if report.changed or report.duplicates:
+        out.print(t("cli.import.ledger.summary_more", changed=len(report.changed),
+                    duplicates=len(report.duplicates)), markup=False)
     if result.new_mediators:
         out.print(t("cli.import.ledger.new_mediators", names="、".join(plain(n) for n in result.new_mediators)),
                   markup=False)
@@ -161,12 +273,25 @@ def print_report(out: Any, report: Any) -> None:
     if flagged:
         out.print(t("cli.import.ledger.flagged_title", n=len(flagged)), markup=False)
         for r in flagged[:LIST_LIMIT]:
-            out.print("  " + t("cli.import.ledger.flagged_row", row=r.row_no, case=plain(r.case_no),
+            out.print("  " + t("cli.import.ledger.flagged_at", place=plain(report.place(r)),
+                               case=plain(r.case_no),
                                flags=plain("；".join(r.flags))), markup=False)
         if len(flagged) > LIST_LIMIT:
             out.print(t("cli.import.ledger.more", n=len(flagged) - LIST_LIMIT), markup=False)
-    print_rejected(out, report.rejected)
-    if report.reject_file is not None:
+    print_changed(out, report)
+    print_rejected(out, report.rejected_at)
+    if report.reject_file is not None and report.reject_moved:
+        out.print(t("cli.import.ledger.reject_file_moved", folder=str(report.plan.path.parent),
+                    path=str(report.reject_file)), markup=False)
+    elif report.reject_file is not None:
         out.print(t("cli.import.ledger.reject_file", path=str(report.reject_file)), markup=False)
+    if report.reject_error is not None:
+        out.print(t("cli.import.ledger.reject_file_failed", error=report.reject_error),
+                  markup=False)
+    if report.reject_removed is not None:
+        out.print(t("cli.import.ledger.reject_file_removed", path=str(report.reject_removed)),
+                  markup=False)
     if result.dry_run:
         out.print(t("cli.import.ledger.dry_run_done"), markup=False)
+    elif result.import_id:
+        out.print(t("cli.import.ledger.import_id", id=result.import_id[:8]), markup=False)

@@ -31,7 +31,7 @@ from pydantic_core import PydanticUndefined
 from sqlalchemy import text
 from sqlmodel import select
 
-from mediator.core import audit, checks, queries, rules, search
+from mediator.core import audit, checks, ledger_rows, queries, rules, search
 from mediator.core.db import Database
 from mediator.core.enums import AgreementForm, CaseState
 from mediator.core.errors import DomainError, ValidationError
@@ -44,7 +44,7 @@ from mediator.core.importing import (
     plan_lifecycle,
 )
 from mediator.core.inputs import AgreementInput
-from mediator.core.models import Case, Mediator, SyncedRow, Village, utcnow
+from mediator.core.models import Case, Mediator, SyncedRow, Village, new_id, utcnow
 from mediator.core.rules import Action
 from mediator.i18n import t
 
@@ -275,21 +275,31 @@ def insert_rows(svc: Writer, rows: Sequence[ImportedCase], source_name: str, *,
             seqs = {year: queries.last_seq(s, office.code, year) for year in years}
             prev = s.exec(text("SELECT hash FROM audit_log ORDER BY seq DESC LIMIT 1")).scalar()  # type: ignore[call-overload]
             batch = _Rows(office.code, svc.operator, prev or audit.GENESIS)
+            known = ledger_rows.load(s, office.code, [r.identity for r in rows if r.identity])
+            verdicts = ledger_rows.match(rows, known)
+            links: list[tuple[str, ImportedCase]] = []
             con = s.connection().connection.driver_connection
             first_row: dict[str, int] = {}
             pending = 0
             for done, row in enumerate(rows, start=1):
                 key = row.case.import_key
-                if key and key in existing:
+                verdict = verdicts[done - 1]
+                if verdict.status != "new":
+                    result.rows.append(RowResult(row.row_no, verdict.status, verdict.case_id,
+                                                 verdict.case_no, changed=verdict.changed))
+                    continue
+                if row.identity is None and key and key in existing:
                     result.rows.append(RowResult(row.row_no, "existing",
                                                  case_no=existing[key]))
                     continue
-                if key and key in first_row:
+                if row.identity is None and key and key in first_row:
                     result.rows.append(RowResult(row.row_no, "rejected", reason=t(
                         "import.reject.duplicate_row", row=first_row[key])))
                     continue
                 plan = plan_lifecycle(row, today)
                 flags = [*row.flags, *plan.flags]
+                if verdict.same_as:
+                    flags.append(t("import.flag.same_as_case", case=verdict.same_as))
                 village_code = row.case.village_code
                 if not village_code and row.village_name:
                     village_code = villages.match(row.village_name)
@@ -375,6 +385,7 @@ def insert_rows(svc: Writer, rows: Sequence[ImportedCase], source_name: str, *,
                 result.rows.append(RowResult(row.row_no, "imported", case["id"],
                                              case["case_no"], CaseState(case["state"]),
                                              flags=tuple(flags)))
+                links.append((case["id"], row))
                 if key:
                     first_row[key] = row.row_no
                 pending += 1
@@ -384,11 +395,16 @@ def insert_rows(svc: Writer, rows: Sequence[ImportedCase], source_name: str, *,
                     if progress:
                         progress(done, total)
             batch.take().write(con)
+            if links:
+                result.import_id = new_id()  # random: printed short, typed back to undo
+                ledger_rows.store(con, office.code, result.import_id, source_name, svc.operator,
+                                  batch.now, links)
             if progress:
                 progress(total, total)
-            audit.append(s, svc.operator, "ledger.import", "ledger", None, None, {
+            audit.append(s, svc.operator, "ledger.import", "ledger", result.import_id, None, {
                 "source": source_name, "imported": result.count("imported"),
-                "existing": result.count("existing"), "rejected": result.count("rejected")})
+                "existing": result.count("existing"), "changed": result.count("changed"),
+                "rejected": result.count("rejected")})
             if dry_run:
                 raise _Rollback
     except _Rollback:

@@ -55,6 +55,15 @@ class ImportedCase:
     note: str = ""
     #: doubts found while reading the row; stored in Case.import_flags and reported
     flags: list[str] = field(default_factory=list)
+    #: what the row is known by on a later import (``ledger_rows.identity_of``); None: no
+    #: identity, the ``case.import_key`` alone decides
+    identity: str | None = None
+    #: the ledger says the case is being mediated (调解中) though it gives no 调解日期
+    mediating: bool = False
+    #: the ledger's own case number, the sheet it is on, and a digest of each field it holds
+    ledger_no: str | None = None
+    sheet: str | None = None
+    fields: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -82,12 +91,14 @@ class RowResult:
     """What became of one row: imported (case_id set), already there, or rejected."""
 
     row_no: int
-    status: str  # "imported" | "existing" | "rejected"
+    status: str  # "imported" | "existing" | "changed" | "rejected"
     case_id: str | None = None
     case_no: str | None = None
     state: CaseState | None = None
     reason: str | None = None
     flags: tuple[str, ...] = ()
+    #: "changed": the fields whose value differs from the row the case was imported from
+    changed: tuple[str, ...] = ()
 
 
 @dataclass
@@ -95,6 +106,8 @@ class ImportResult:
     rows: list[RowResult] = field(default_factory=list)
     new_mediators: list[str] = field(default_factory=list)
     dry_run: bool = False
+    #: the ledger_import id of this run (None when it added nothing)
+    import_id: str | None = None
 
     def count(self, status: str) -> int:
         return sum(1 for r in self.rows if r.status == status)
@@ -147,8 +160,8 @@ def plan_lifecycle(row: ImportedCase, today: date) -> Plan:
     steps.append(Step(Action.ACCEPT, registered))
     mediated = when(row.mediated_on, "import.field.mediated_on")
     if outcome is None:
-        if mediated:
-            steps.append(Step(Action.SESSION, mediated))
+        if mediated or row.mediating:
+            steps.append(Step(Action.SESSION, mediated or registered))
         return Plan(steps, flags, when(row.follow_up_on, "import.field.follow_up_on"))
 
     concluded = mediated or registered

@@ -137,6 +137,8 @@ class CaseFile:
     warnings: list[rules.RuleWarning]
     legal_actions: list[Action]
     read_only: bool = False
+    #: the number the case had in the ledger (台账) it was imported from
+    ledger_no: str | None = None
 
 
 @dataclass(frozen=True)

@@ -270,6 +270,41 @@ SYNCED_TABLES: tuple[type[SyncedRow], ...] = (
 )
 
 
+# --- ledger import (mediator.ledger): local to each database, never exported --------------
+
+
+class LedgerImport(SQLModel, table=True):
+    """One run of ``import ledger`` that added cases."""
+
+    __tablename__ = "ledger_import"
+
+    id: str = Field(default_factory=new_id, primary_key=True, max_length=32)
+    owner_code: str = Field(max_length=12)
+    source: str
+    imported_at: datetime = Field(default_factory=utcnow)
+    imported_by: str
+    cases: int = 0
+    #: ``mediator import undo``: when and by whom the cases it added were tombstoned
+    undone_at: Optional[datetime] = None
+    undone_by: Optional[str] = None
+
+
+class LedgerRow(SQLModel, table=True):
+    """The ledger row an imported case came from: its identity (受理日期|当事人|类型), the
+    ledger's own number, the import, where it was and a digest of each field as it read."""
+
+    __tablename__ = "ledger_row"
+
+    case_id: str = Field(primary_key=True, max_length=32)
+    owner_code: str = Field(max_length=12)
+    identity: str
+    ledger_no: Optional[str] = None
+    import_id: Optional[str] = Field(default=None, max_length=32)
+    sheet: Optional[str] = None
+    row_no: Optional[int] = None
+    fields: Optional[str] = Field(default=None, description="field -> digest, JSON")
+
+
 # --- upward sync (mediator.sync): local to each database, never exported ------------------
 
 

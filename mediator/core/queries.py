@@ -91,12 +91,19 @@ COMMON_TERM = 600
 
 
 def _token_subquery(tok: str, i: int, params: dict[str, Any]) -> str:
+    if any(ch.isdigit() for ch in tok):  # also the number a case had in its ledger (台账)
+        # as typed (lower case) or in capitals (XS-2026-017): both through the index
+        params[f"led{i}"], params[f"ledup{i}"] = tok, tok.upper()
+        ledger = (f" UNION SELECT lc.rowid FROM ledger_row lr JOIN dispute_case lc "
+                  f"ON lc.id = lr.case_id WHERE lr.ledger_no IN (:led{i}, :ledup{i})")
+    else:
+        ledger = ""
     if len(tok) >= 3:
         params[f"fts{i}"] = _fts_phrase(tok)
-        return f"SELECT rowid FROM case_fts WHERE case_fts MATCH :fts{i}"
+        return f"SELECT rowid FROM case_fts WHERE case_fts MATCH :fts{i}{ledger}"
     params[f"lo{i}"] = tok
     params[f"hi{i}"] = tok + "\U0010ffff"
-    return f"SELECT case_rowid FROM case_term WHERE term >= :lo{i} AND term < :hi{i}"
+    return f"SELECT case_rowid FROM case_term WHERE term >= :lo{i} AND term < :hi{i}{ledger}"
 
 
 def search_clause(query: str, params: dict[str, Any], session: Session | None = None) -> str:

@@ -59,6 +59,7 @@ from mediator.core.models import (
     Case,
     CaseEvent,
     FollowUp,
+    LedgerRow,
     Mediator,
     Obligation,
     Office,
@@ -383,6 +384,28 @@ class Services:
         ``dry_run`` does all of it and rolls back. Returns an ``ImportResult``.
         """
         return bulk.insert_rows(self, rows, source_name, progress=progress, dry_run=dry_run)
+
+    def ledger_imports(self) -> list[Any]:
+        """The ledger imports of this office, newest first (``ledger_rows.ImportEntry``)."""
+        from mediator.core import ledger_rows
+
+        with self.db.read() as s:
+            return ledger_rows.imports(s, self._office(s).code)
+
+    def undo_ledger_import(self, ref: str) -> tuple[Any, list[str]]:
+        """``mediator import undo``: tombstone everything one ledger import added (its cases
+        and their rows), in one transaction, audited; refused when a case was worked on since.
+        Returns the import and the case numbers removed."""
+        from mediator.core import ledger_rows
+
+        with self.db.write() as s:
+            office = self._office(s)
+            entry = ledger_rows.find_import(s, office.code, ref)
+            now = utcnow().replace(tzinfo=None).strftime("%Y-%m-%d %H:%M:%S.%f")
+            ids, numbers = ledger_rows.undo(s, office.code, entry, self.operator, now)
+            self._audit(s, "ledger.undo", "ledger", entry.id, None, {
+                "source": entry.source, "cases": len(ids), "case_ids": ids})
+            return entry, numbers
 
     def quick_oral_case(self, data: CaseInput, agreement: AgreementInput,
                         on: date | None = None) -> CaseResult:
@@ -1081,6 +1104,7 @@ class Services:
             facts = facts_from_rows(case, agreement, obligations, follow_ups, sessions)
             own = s.get(Setting, "office_code")
             read_only = own is not None and own.value != case.owner_code
+            link = s.get(LedgerRow, case.id)
             today = self.today()
             return CaseFile(
                 case=case, parties=parties, events=events, follow_ups=follow_ups,
@@ -1088,7 +1112,7 @@ class Services:
                 mediator_name=mediator.name if mediator else None,
                 deadlines=rules.deadlines(facts, today), warnings=rules.warnings(facts, today),
                 legal_actions=[] if read_only else rules.legal_actions(CaseState(case.state)),
-                read_only=read_only,
+                read_only=read_only, ledger_no=link.ledger_no if link else None,
             )
 
     def _case_by_shorthand(self, s: Session, year: int, between: str, seq: int,

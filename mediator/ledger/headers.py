@@ -62,6 +62,7 @@ CASE_FIELDS: dict[str, tuple[str, ...]] = {
     "source": ("来源", "纠纷来源", "案件来源", "受理方式", "案件来源方式"),
     "persons": ("涉及人数", "人数", "当事人数", "涉及人员"),
     "risk_grade": ("风险等级", "风险级别", "风险程度"),
+    "state": ("办理状态", "案件状态", "当前状态", "状态"),
 }
 
 #: party headings; a column under (or starting with) one of these belongs to that party
@@ -87,7 +88,7 @@ PARTY_ATTRS: dict[str, tuple[str, ...]] = {
 }
 
 #: columns that are known and deliberately not imported (row counters, our own reason column)
-IGNORED = ("序号", "行号", "原因", "未导入原因", "序", "reason")
+IGNORED = ("序号", "行号", "原因", "未导入原因", "序", "reason", "工作表", "sheet")
 
 PARTY_FIELDS = tuple(f"{r}.{a}" for r in ROLES for a in PARTY_ATTRS)
 ALL_FIELDS = tuple(CASE_FIELDS) + PARTY_FIELDS
@@ -239,16 +240,28 @@ def detect_layout(table: Table, header_row: int | None = None,
         if scores[best][0] < 2:
             raise ValidationError(t("ledger.error.no_header", rows=min(scan, len(rows))), "file")
         start, count = best, 1
-        if header_rows == 2 or (header_rows is None and best + 1 < len(rows)
-                                and _looks_like_header(rows[best + 1])):
-            count = 2
-        elif best > 0 and _looks_like_header(rows[best - 1]) and header_rows != 1:
-            start, count = best - 1, 2
+        if header_rows is not None:
+            count = header_rows
+        else:  # up to three rows: 当事人 over 申请人 | 被申请人 over 姓名 | 身份证号 | 电话
+            while count < 3 and start + count < len(rows) \
+                    and _looks_like_header(rows[start + count]):
+                count += 1
+            while count < 3 and start > 0 and _looks_like_header(rows[start - 1]):
+                start, count = start - 1, count + 1
     return Layout(start, count, resolve_columns(rows[start:start + count], table.width))
 
 
 def resolve_columns(header: list[list[Any]], width: int) -> list[Column]:
-    """Name every column from one or two header rows (see the module docstring)."""
+    """Name every column from one to three header rows (see the module docstring)."""
+    if len(header) > 2:
+        # three rows: the middle one is the more precise parent (当事人 › 申请人 › 姓名); a
+        # column merged down all three rows reads the same on each
+        top3 = [_clean(header[0][i]) if i < len(header[0]) else "" for i in range(width)]
+        middle = [_clean(header[1][i]) if i < len(header[1]) else "" for i in range(width)]
+        parent = [m if m and m != b else t_ for t_, m, b in zip(
+            top3, middle, [_clean(header[2][i]) if i < len(header[2]) else ""
+                           for i in range(width)])]
+        header = [parent, header[2]]
     top = [_clean(header[0][i]) if i < len(header[0]) else "" for i in range(width)]
     bottom = ([_clean(header[1][i]) if i < len(header[1]) else "" for i in range(width)]
               if len(header) > 1 else [""] * width)
@@ -316,6 +329,8 @@ def _column_hit(upper: str, lower: str) -> tuple[Hit | None, str | None]:
         role = above.name.split(".")[0]
     below = classify(lower)
     if role:
+        if _role_of(lower) is not None and below is not None and below.kind == "field":
+            return below, _role_of(lower)
         if below is not None and below.kind == "attr":
             return Hit("field", f"{role}.{below.name}"), role
         if below is not None and below.kind == "field" and below.name.endswith(".name"):

@@ -87,7 +87,7 @@ def load_mapping(path: Path) -> Mapping:
         if value is None:
             continue
         if not isinstance(value, int) or isinstance(value, bool) or value < 1 \
-                or (key == "header_rows" and value > 2):
+                or (key == "header_rows" and value > 3):
             raise _fail(path, t("ledger.mapping.bad_number", key=key, value=str(value)))
         setattr(out, key, value)
     columns = data.get("columns", {})

@@ -18,7 +18,7 @@ from mediator.core.enums import AgreementForm, CaseSource, DisputeType, Gender, 
 from mediator.core.enums import Outcome as CaseOutcome
 from mediator.core.errors import ValidationError
 from mediator.core.importing import Performance
-from mediator.core.validate import normalise, parse_amount_fen, parse_date
+from mediator.core.validate import normalise, normalise_text, parse_amount_fen, parse_date
 
 EXCEL_EPOCH = date(1899, 12, 30)  # serial 1 = 1900-01-01 (Excel's 1900 leap-year bug included)
 _SERIAL_RANGE = (3653, 73050)  # 1910-01-01 .. 2099-12-31: a plain number outside is not a date
@@ -43,14 +43,27 @@ def text_of(value: Any) -> str:
     return normalise(str(value))
 
 
+def free_text_of(value: Any) -> str:
+    """A free-text cell (facts, terms, notes) as the clerk wrote it: Chinese punctuation kept
+    (，stays ，), only invisible characters dropped and full-width digits/letters folded —
+    NFKC is for identifiers, not for prose. A blank marker (—, /, 无) is blank."""
+    if type(value) is str:
+        return "" if is_blank(value) else normalise_text(value)
+    return "" if is_blank(value) else text_of(value)
+
+
 @lru_cache(maxsize=16384)
 def _norm(text: str) -> str:
     """normalise() with a cache: a ledger repeats its types, results, villages, mediators."""
     return normalise(text)
 
 
+#: what a clerk writes in a cell that has nothing to say
+BLANK_TEXTS = frozenset(("", "/", "-", "--", "—", "——", "无", "空", "\\"))
+
+
 def is_blank(value: Any) -> bool:
-    return text_of(value) in ("", "/", "-", "--", "—", "——", "无", "空")
+    return text_of(value) in BLANK_TEXTS
 
 
 # --- dates --------------------------------------------------------------------------------
@@ -381,7 +394,7 @@ def split_names(value: Any) -> tuple[list[str], int]:
     '张三等5人' -> (['张三'], 5). Whitespace separates names too ('张三 李四'), except the
     padding that aligns a two-character name ('王　五')."""
     text = text_of(value)
-    if not text:
+    if not text or is_blank(text):
         return [], 0
     names: list[str] = []
     persons = 0
@@ -404,7 +417,7 @@ def split_names(value: Any) -> tuple[list[str], int]:
 def split_values(value: Any) -> list[str]:
     """Several IDs or phones in one cell, in the order of the names."""
     text = text_of(value)
-    if not text:
+    if not text or is_blank(text):
         return []
     parts = [p.strip() for p in _SPLIT.split(text) if p.strip()]
     if len(parts) == 1 and " " in parts[0]:
@@ -421,3 +434,38 @@ def is_organisation(name: str) -> bool:
 def ledger_number(value: Any) -> str:
     """The ledger's own case number, normalised ('007' and 7.0 both read '007'/'7')."""
     return re.sub(r"\s+", "", text_of(value))
+
+
+# --- identifiers --------------------------------------------------------------------------
+
+_USCC_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+_USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
+_USCC = re.compile(r"[0-9A-HJ-NPQRTUWXY]{2}[0-9]{6}[0-9A-HJ-NPQRTUWXY]{10}")
+#: what Excel shows for a long number typed into a number cell: 3.30106E+17
+_SCIENTIFIC = re.compile(r"[0-9](?:\.[0-9]+)?[eE]\+?[0-9]{1,2}")
+
+
+def is_org_code(text: str) -> bool:
+    """统一社会信用代码 (GB 32100-2015): 18 characters of the code's alphabet, the 3rd–8th the
+    division code, the last a check character over the first 17."""
+    text = text.upper()
+    if not _USCC.fullmatch(text):
+        return False
+    total = sum(_USCC_CHARS.index(c) * w for c, w in zip(text, _USCC_WEIGHTS))
+    return _USCC_CHARS[(31 - total % 31) % 31] == text[17]
+
+
+_RESIDENT_SHAPE = re.compile(
+    r"[1-9][0-9]{5}(?:19|20)[0-9]{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12][0-9]|3[01])[0-9]{3}[0-9Xx]")
+
+
+def damaged_by_excel(text: str) -> bool:
+    """An ID Excel turned into a number and shows as 3.30106E+17: its digits are gone."""
+    return bool(_SCIENTIFIC.fullmatch(text))
+
+
+def is_org_id(text: str) -> bool:
+    """An 18-character value is a person's ID unless it is an organisation code: it passes
+    GB 32100's check and is not shaped like a resident ID (area, birth date, sequence) — a
+    resident ID with a wrong check digit passes the other check one time in 31."""
+    return not _RESIDENT_SHAPE.fullmatch(text) and is_org_code(text)

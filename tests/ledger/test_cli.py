@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -95,3 +96,30 @@ def test_english(db_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[st
     assert main(["--lang", "en", "--db", str(db_file), "import", "ledger", str(ledger)]) == 0
     out = capsys.readouterr().out
     assert "Done: 3 cases added" in out and "applicant ID number" in out
+
+
+def test_changed_rows_and_rows_pasted_twice_are_listed(db_file: Path, tmp_path: Path,
+                                                       capsys: pytest.CaptureFixture[str]) -> None:
+    from tests.ledger.test_identity import ROWS, numbered, write_xlsx
+
+    ledger = write_xlsx(tmp_path / "台账.xlsx", {"2026年": numbered(ROWS)})
+    assert main(["--db", str(db_file), "import", "ledger", str(ledger)]) == 0
+    capsys.readouterr()
+    later = [list(r) for r in ROWS]
+    later[0][5] = "调解成功"
+    later[2][4] = "赡养费，已分摊"
+    write_xlsx(ledger, {"2026年": numbered([*later, ROWS[1]])})
+    assert main(["--db", str(db_file), "import", "ledger", str(ledger)]) == 0
+    out = capsys.readouterr().out.splitlines()
+    start = next(i for i, line in enumerate(out) if line.startswith("导入完成"))
+    assert re.fullmatch(r"导入完成：新增 0 件，已导入过 2 件，未导入 0 行，有疑问 0 件（用时 [0-9.]+ 秒）",
+                        out[start])
+    assert out[start + 1:] == [
+        "台账中已有变化 2 件（未改动系统中的案件），重复行 1 行（未导入）",
+        "已导入过、但台账内容有变化的 2 行（系统中的案件未改动，请到案件中办理）：",
+        "  第3行（(2026)青石人调字第001号）：调解结果“调解成功”",
+        "  第5行（(2026)青石人调字第003号）：纠纷简要情况“赡养费，已分摊”",
+        "重复行 1 行（与另一行完全相同，只差序号，未导入）：",
+        "  第7行：重复行，与第4行相同",
+    ]
+    assert count(db_file) == 4

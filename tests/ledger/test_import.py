@@ -40,6 +40,14 @@ def case_count(svc) -> int:  # type: ignore[no-untyped-def]
         return s.exec(text("SELECT count(*) FROM dispute_case")).scalar_one()  # type: ignore[call-overload]
 
 
+def ledger_link(svc, case_id: str) -> tuple:  # type: ignore[no-untyped-def]
+    """The ledger's number, the identity and the row an imported case came from."""
+    with svc.db.read() as s:
+        return tuple(s.exec(text(  # type: ignore[call-overload]
+            "SELECT ledger_no, identity, row_no FROM ledger_row WHERE case_id = :c"),
+            params={"c": case_id}).one())
+
+
 def by_row(report) -> dict:  # type: ignore[no-untyped-def]
     return {r.row_no: r for r in report.result.rows}
 
@@ -69,7 +77,8 @@ def test_standard_ledger_every_field(office, tmp_path: Path) -> None:  # type: i
     assert c.dispute_type == DisputeType.NEIGHBOUR.name and c.type_note is None
     assert c.amount_fen == 300000 and c.facts == "两家因排水沟堵塞发生争吵"
     assert c.village_code == QINGSHI and c.mediator_id == mediator_id
-    assert c.import_key == "ledger:2026-001" and c.import_flags is None
+    assert ledger_link(svc, c.id) == ("2026-001", "2026-01-05|张三、李四|NEIGHBOUR", 2)
+    assert c.import_flags is None
     assert c.next_due_on is None and c.parties_text == "张三 / 李四"
     zhang, li = cf.parties
     assert (zhang.name, zhang.role, zhang.kind) == ("张三", PartyRole.APPLICANT.name, PartyKind.PERSON.name)
@@ -151,7 +160,8 @@ def test_reject_file_and_repeats(office, tmp_path: Path) -> None:  # type: ignor
     assert report.reject_file == tmp_path / "台账_未导入.xlsx" == reject_path(path)
     ws = load_workbook(report.reject_file, read_only=True).active
     rows = [list(r) for r in ws.iter_rows(values_only=True)]
-    assert rows[0] == L.A_HEADER + ["原因"]
+    assert rows[0] == L.A_HEADER + ["工作表", "原因"]
+    assert {r[-2] for r in rows[1:]} == {"2026年"}
     assert [r[0] for r in rows[1:]] == ["2026-007", "2026-008", "2026-009"]
     assert rows[2][7] == "韩七" and rows[3][1] == "2026-13-45"
     for (row_no, expected), row in zip(sorted(L.A_REJECTED.items()), rows[1:]):
@@ -256,12 +266,13 @@ def test_gbk_csv(office, tmp_path: Path) -> None:  # type: ignore[no-untyped-def
     assert [(p.name, p.role) for p in cf.parties] == [
         ("张三", "APPLICANT"), ("李四", "APPLICANT"), ("王五", "RESPONDENT")]
     c = cf.case
-    assert c.import_key == "ledger:(2025)青石人调字第101号"
+    assert ledger_link(svc, c.id)[0] == "(2025)青石人调字第101号"
     assert (c.dispute_type, c.amount_fen, c.state) == ("DAMAGES", 120000, "ARCHIVED")
     assert (c.registered_on, c.archived_on) == (date(2025, 11, 5), date(2025, 11, 20))
     c2 = svc.case_file(by_row(report)[3].case_id)
     assert [p.name for p in c2.parties] == ["钱一", "孙二", "周三"]
-    assert c2.case.state == CaseState.ACCEPTED.name
+    assert c2.case.state == CaseState.MEDIATING.name  # 调解中 in the ledger: 调解中 here
+    assert states(c2)[-1] == ("ACCEPTED", "MEDIATING", date(2025, 12, 1))
     ws = load_workbook(report.reject_file, read_only=True).active
     assert list(ws.iter_rows(values_only=True))[1][:3] == ("(2025)青石人调字第103号", None, "吴四")
 
@@ -287,7 +298,7 @@ def test_dry_run_writes_nothing(office, tmp_path: Path) -> None:  # type: ignore
     assert import_ledger(path, svc).imported == 6  # and the real run still does it all
 
 
-def test_duplicate_rows_in_one_file_are_rejected(office, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_same_date_parties_and_type_but_other_facts_both_imported(office, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     from openpyxl import Workbook
 
     wb = Workbook()
@@ -298,8 +309,10 @@ def test_duplicate_rows_in_one_file_are_rejected(office, tmp_path: Path) -> None
     ws.append(["2026-05-01", "甲一", "乙二", "邻里纠纷", "另一件"])
     wb.save(tmp_path / "dup.xlsx")
     report = import_ledger(tmp_path / "dup.xlsx", office)
-    assert report.imported == 2
-    assert report.rejected == [(3, "与第 2 行是同一案件（编号或日期、当事人、类型相同）")]
+    assert report.imported == 3 and report.rejected == []
+    assert [(r.row_no, r.flags) for r in report.flagged] == [
+        (2, ("与第3行受理日期、当事人、纠纷类型相同，其他内容不同，可能重复",)),
+        (3, ("与第2行受理日期、当事人、纠纷类型相同，其他内容不同，可能重复",))]
 
 
 def test_missing_required_column_is_a_clear_error(office, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import text
 from textual.widgets import Button, DataTable, Input, ProgressBar, Select, Static
 
-from mediator.tui.screens.ledger_import import LedgerImportScreen, LedgerTree
+from mediator.tui.screens.ledger_import import ALL_SHEETS, LedgerImportScreen, LedgerTree
 from tests.ledger import ledgers as L
 from tests.tui.case_harness import app_on
 
@@ -73,7 +73,7 @@ async def test_preview_then_import(svc, tmp_path: Path) -> None:  # type: ignore
         assert rows[2][4] == "调解中" and "按关键词" in rows[2][5]
         assert rows[6][4] == "不能导入" and rows[6][5] == "缺少受理日期"
         sheet = screen.query_one("#ledger-sheet", Select)
-        assert sheet.display and sheet.value == "2026年"  # two sheets: the choice is shown
+        assert sheet.display and sheet.value == ALL_SHEETS  # two sheets: the choice is shown
         assert count(svc) == 0  # a preview writes nothing
 
         assert not screen.query_one("#ledger-run", Button).disabled
@@ -104,6 +104,8 @@ async def test_pick_in_tree_and_errors(svc, tmp_path: Path) -> None:  # type: ig
     folder.mkdir()
     L.ledger_d(folder / "d.csv")
     (folder / "notes.docx").write_text("x")
+    (folder / "旧台账.xls").write_bytes(b"")
+    (folder / "台账.ods").write_bytes(b"")
     (tmp_path / "broken.xlsx").write_bytes(b"PK\x03\x04 not really")
     app = app_on(svc, None)
     async with app.run_test(size=(140, 60)) as pilot:
@@ -123,8 +125,9 @@ async def test_pick_in_tree_and_errors(svc, tmp_path: Path) -> None:  # type: ig
         tree = screen.query_one("#ledger-tree", LedgerTree)
         await settle(pilot)
         names = [str(node.data.path.name) for node in tree.root.children]  # type: ignore[union-attr]
-        assert names == ["d.csv"]  # only ledger files are offered
-        tree.select_node(tree.root.children[0])
+        assert sorted(names) == sorted(["d.csv", "旧台账.xls", "台账.ods"])  # ledger files only
+        tree.select_node(next(n for n in tree.root.children
+                              if n.data.path.name == "d.csv"))  # type: ignore[union-attr]
         await settle(pilot)
         assert screen.query_one("#ledger-file", Input).value == str(folder / "d.csv")
         assert str(screen.query_one("#ledger-error", Static).render()) == ""
@@ -134,3 +137,68 @@ async def test_pick_in_tree_and_errors(svc, tmp_path: Path) -> None:  # type: ig
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert count(svc) == 2
+
+
+async def test_changed_rows_and_rows_pasted_twice_in_the_report(svc, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from mediator.ledger.importer import import_ledger
+    from tests.ledger.test_identity import ROWS, numbered, write_xlsx
+
+    path = write_xlsx(tmp_path / "台账.xlsx", {"2026年": numbered(ROWS)})
+    assert import_ledger(path, svc).imported == 4
+    later = [list(r) for r in ROWS]
+    later[1][5] = "调解不成功"
+    write_xlsx(path, {"2026年": numbered([*later, ROWS[0]])})
+    app = app_on(svc, None)
+    async with app.run_test(size=(140, 60)) as pilot:
+        await open_ledger(pilot, tmp_path)
+        screen = app.screen
+        screen.query_one("#ledger-file", Input).value = str(path)
+        await click(pilot, "#ledger-preview")
+        await settle(pilot)
+        await click(pilot, "#ledger-run")
+        await settle(pilot)
+        report = str(screen.query_one("#ledger-report", Static).render()).splitlines()
+        assert report[1:] == [
+            "已导入过、但台账内容有变化的 1 行（系统中的案件未改动，请到案件中办理）：",
+            "  第4行（(2026)青石人调字第002号）：调解结果“调解不成功”",
+            "重复行 1 行（与另一行完全相同，只差序号，未导入）：",
+            "  第7行：重复行，与第3行相同",
+        ]
+        assert report[0].startswith("导入完成：新增 0 件，已导入过 3 件，未导入 0 行，有疑问 0 件")
+    assert count(svc) == 4
+
+
+async def test_every_sheet_by_default_and_one_when_chosen(svc, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from tests.ledger.test_workbooks import workbook
+
+    path = workbook(tmp_path / "2026年台账.xlsx")
+    app = app_on(svc, None)
+    async with app.run_test(size=(140, 60)) as pilot:
+        await open_ledger(pilot, tmp_path)
+        screen = app.screen
+        screen.query_one("#ledger-file", Input).value = str(path)
+        await click(pilot, "#ledger-preview")
+        await settle(pilot)
+        summary = str(screen.query_one("#ledger-summary", Static).render()).splitlines()
+        assert summary[1:3] == ["读取了 2 个工作表：一月、二月（用 --sheet 只导入其中一个）",
+                                "跳过工作表「全年汇总」：汇总表，不是案件"]
+        rows = cell_texts(screen.query_one("#ledger-rows", DataTable))
+        assert [r[0] for r in rows] == ["「一月」第2行", "「一月」第3行", "「一月」第4行",
+                                        "「二月」第2行", "「二月」第3行", "「二月」第4行"]
+        assert rows[1][4:] == ["不能导入", "缺少受理日期"]
+        sheet = screen.query_one("#ledger-sheet", Select)
+        assert sheet.value == ALL_SHEETS
+        sheet.value = "二月"
+        await settle(pilot)
+        assert [p.table.sheet for p in screen.plan.parts] == ["二月"]
+        assert sheet.value == "二月"
+        sheet.value = ALL_SHEETS
+        await settle(pilot)
+        assert [p.table.sheet for p in screen.plan.parts] == ["一月", "二月"]
+        await click(pilot, "#ledger-run")
+        await settle(pilot)
+        report = str(screen.query_one("#ledger-report", Static).render()).splitlines()
+        assert report[0].startswith("导入完成：新增 4 件，已导入过 0 件，未导入 2 行")
+        assert "  「一月」第3行：缺少受理日期" in report
+        assert "  「二月」第4行：缺少申请人（当事人）姓名" in report
+    assert count(svc) == 4

@@ -245,7 +245,7 @@ def test_mapping_file(tmp_path: Path) -> None:
 @pytest.mark.parametrize("content, message", [
     ('[columns]\n"经办" = "nonsense"\n', "nonsense"),
     ('[types]\n"x" = "火星纠纷"\n', "火星纠纷"),
-    ("header_rows = 3\n", "header_rows"),
+    ("header_rows = 4\n", "header_rows"),
     ("colums = 1\n", "colums"),
     ("[columns\n", "格式错误"),
 ])

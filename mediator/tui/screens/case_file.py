@@ -178,6 +178,8 @@ def render_details(cf: CaseFile, full: bool = False) -> RenderableType:
         t("casefile.f.mediator"),
         _value(cf.mediator_name),
     )
+    if cf.ledger_no:
+        g.add_row(t("casefile.f.ledger_no"), _value(cf.ledger_no), "", "")
     g.add_row(
         t("casefile.f.registered_on"),
         _value(case.registered_on),

@@ -44,7 +44,9 @@ from mediator.tui.widgets.footer import Footer
 from mediator.tui.widgets.inputs import Input
 from mediator.tui.widgets.select import Select
 
-LEDGER_SUFFIXES = (".xlsx", ".xlsm", ".csv", ".txt")
+#: the sheet choice that reads every data sheet of the workbook (the default)
+ALL_SHEETS = "\x00all"
+LEDGER_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".et", ".ods", ".csv", ".txt")
 PREVIEW_ROWS = 20
 REPORT_LINES = 30
 PROGRESS_EVERY = 0.1
@@ -112,6 +114,7 @@ class LedgerImportScreen(MediatorScreen[Any]):
         self.start_dir = start_dir or Path.home()
         self.initial_file = file
         self.plan: Any = None
+        self.sheet_choice: str | None = None
         self.report: Any = None
         self.running = False
 
@@ -186,8 +189,11 @@ class LedgerImportScreen(MediatorScreen[Any]):
 
     @on(Select.Changed, "#ledger-sheet")
     def _sheet(self, event: Select.Changed) -> None:
-        if self.plan is not None and event.value is not Select.NULL \
-                and event.value != self.plan.table.sheet:
+        if self.plan is None or event.value is Select.NULL:
+            return
+        shown = ALL_SHEETS if len(self.plan.parts) != 1 or self.sheet_choice is None \
+            else self.plan.table.sheet
+        if event.value != shown:
             self.action_preview()
 
     # --- preview -----------------------------------------------------------------------
@@ -197,13 +203,14 @@ class LedgerImportScreen(MediatorScreen[Any]):
         sheet = self.query_one("#ledger-sheet", Select).value
         mapping = self.query_one("#ledger-mapping", Input).value.strip().strip('"')
         return (Path(text).expanduser() if text else None,
-                None if sheet is Select.NULL else str(sheet),
+                None if sheet is Select.NULL or sheet == ALL_SHEETS else str(sheet),
                 Path(mapping).expanduser() if mapping else None)
 
     def action_preview(self) -> None:
         if self.running:
             return
         path, sheet, mapping = self._inputs()
+        self.sheet_choice = sheet
         self._error("")
         if path is None:
             self._error(t("tui.ledger.no_file"))
@@ -244,13 +251,22 @@ class LedgerImportScreen(MediatorScreen[Any]):
             summary.append("\n")
             summary.append_text(literal(t("tui.ledger.mapping_unmatched", keys="、".join(
                 plan.unmatched_mapping)), "yellow"))
+
+        if plan.several:
+            summary.append("\n" + t("cli.import.ledger.sheets_read", n=len(plan.parts),
+                                     sheets="、".join(p.table.sheet or "" for p in plan.parts)))
+        for name, why in plan.skipped_sheets:
+            summary.append("\n")
+            summary.append_text(literal(t("cli.import.ledger.sheet_skipped", sheet=name,
+                                          reason=why), "dim"))
         self.query_one("#ledger-summary", Static).update(summary)
 
         sheet = self.query_one("#ledger-sheet", Select)
         if len(plan.table.sheets) > 1:
             with self.prevent(Select.Changed):
-                sheet.set_options([(literal(n), n) for n in plan.table.sheets])
-                sheet.value = plan.table.sheet
+                sheet.set_options([(t("tui.ledger.all_sheets"), ALL_SHEETS)]
+                                  + [(literal(n), n) for n in plan.table.sheets])
+                sheet.value = ALL_SHEETS if self.sheet_choice is None else plan.table.sheet
             sheet.display = True
         else:
             sheet.display = False
@@ -273,8 +289,8 @@ class LedgerImportScreen(MediatorScreen[Any]):
         rows.clear()
         for p in preview_rows(plan, self.services.today(), PREVIEW_ROWS):
             style = "red" if p.rejected else ("yellow" if p.note else "")
-            rows.add_row(Text(str(p.row_no)), Text(p.date), literal(clip(p.parties, 24)),
-                         literal(clip(p.type, 20)), Text(p.state, style=style),
+            rows.add_row(literal(p.place if plan.several else str(p.row_no)), Text(p.date),
+                         literal(clip(p.parties, 24)), literal(clip(p.type, 20)), Text(p.state, style=style),
                          literal(clip(p.note, 60), style))
         cols.display = rows.display = True
         self.query_one("#ledger-run", Button).disabled = not plan.cases
@@ -326,7 +342,8 @@ class LedgerImportScreen(MediatorScreen[Any]):
             self.post_message(ImportProgress(done, total))
 
         try:
-            report = run_import(plan, self.services, progress=progress)
+            report = run_import(plan, self.services, progress=progress,
+                                fallback_dir=self.paths.data if self.paths is not None else None)
         except Exception as exc:  # noqa: BLE001 - nothing was written (one transaction)
             self.post_message(Failed(getattr(exc, "message", None) or str(exc)))
             return
@@ -361,21 +378,50 @@ class LedgerImportScreen(MediatorScreen[Any]):
                         style="yellow")
             for r in report.flagged[:REPORT_LINES]:
                 text.append("\n  ")
-                text.append_text(literal(t("cli.import.ledger.flagged_row", row=r.row_no,
+                text.append_text(literal(t("cli.import.ledger.flagged_at", place=report.place(r),
                                            case=r.case_no, flags="；".join(r.flags))))
+        if report.changed:
+            from mediator.ledger.importer import describe_change
+
+            text.append("\n" + t("cli.import.ledger.changed_title", n=len(report.changed)),
+                        style="yellow")
+            for r in report.changed[:REPORT_LINES]:
+                text.append("\n  ")
+                text.append_text(literal(t("cli.import.ledger.changed_row", place=report.place(r),
+                                           case=r.case_no or "",
+                                           changes=describe_change(report, r))))
+        if report.duplicates:
+            text.append("\n" + t("cli.import.ledger.duplicates_title",
+                                  n=len(report.duplicates)), style="yellow")
+            for d in report.duplicates[:REPORT_LINES]:
+                text.append("\n  ")
+                text.append_text(literal(t("cli.import.ledger.duplicate_row",
+                                           place=report.plan.place(d),
+                                           other=d.duplicate_of)))
         if report.rejected:
             text.append("\n" + t("cli.import.ledger.rejected_title", n=len(report.rejected)),
                         style="red")
-            for row, reason in report.rejected[:REPORT_LINES]:
+            for where, reason in report.rejected_at[:REPORT_LINES]:
                 text.append("\n  ")
-                text.append_text(literal(t("ledger.reject.reason", row=row, reason=reason)))
-        shown = max(len(report.flagged), len(report.rejected))
+                text.append_text(literal(t("ledger.reject.at", place=where, reason=reason)))
+        shown = max(len(report.flagged), len(report.rejected), len(report.changed),
+                    len(report.duplicates))
         if shown > REPORT_LINES:
             text.append("\n" + t("tui.ledger.see_cli"))
         if report.reject_file is not None:
             text.append("\n")
-            text.append_text(literal(t("cli.import.ledger.reject_file",
-                                       path=str(report.reject_file)), "bold"))
+            text.append_text(literal(
+                t("cli.import.ledger.reject_file_moved", folder=str(report.plan.path.parent),
+                  path=str(report.reject_file)) if report.reject_moved
+                else t("cli.import.ledger.reject_file", path=str(report.reject_file)), "bold"))
+        if report.reject_error is not None:
+            text.append("\n")
+            text.append_text(literal(t("cli.import.ledger.reject_file_failed",
+                                       error=report.reject_error), "red"))
+        if report.reject_removed is not None:
+            text.append("\n")
+            text.append_text(literal(t("cli.import.ledger.reject_file_removed",
+                                       path=str(report.reject_removed))))
         return text
 
     def action_back(self) -> None:

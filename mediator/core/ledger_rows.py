@@ -1,0 +1,244 @@
+"""Which ledger rows are already in the database, and what changed since (issue 16).
+
+A ledger row's *identity* is what does not change as its case goes on: the registration date,
+the set of party names (spaces dropped, each once, in code point order) and the coded dispute
+type. The running number is not part of it (rows are renumbered, inserted in date order,
+numbered afresh on every sheet); nor are facts, result or amount (filled in later).
+
+Each imported case keeps its identity in ``ledger_row`` with a short digest of every field as
+the ledger said it then. A row read again is matched against the imported cases of the same
+identity: the same digests -> already imported; otherwise -> changed, field by field. A row
+whose identity matches cases that are all accounted for is a new case (two cases of the same
+parties on the same day happen) and is imported, flagged as a possible duplicate.
+
+Used inside ``importing.insert_rows``'s transaction; pure apart from ``load`` and ``store``.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import zlib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
+
+from mediator.core.validate import normalise_line
+
+if TYPE_CHECKING:  # pragma: no cover
+    from mediator.core.importing import ImportedCase
+
+_SPACE = re.compile(r"\s+")
+
+
+@lru_cache(maxsize=65536)
+def name_key(name: str) -> str:
+    """A party name as compared: normalised as stored, without any whitespace."""
+    return _SPACE.sub("", normalise_line(name))
+
+
+def identity_of(registered: date, names: Iterable[str], dispute_type: str) -> str:
+    """``2025-03-05|李四、张三|NEIGHBOUR`` (the same text the 0008 migration computes)."""
+    keys = sorted({name_key(n) for n in names if name_key(n)})
+    return f"{registered.isoformat()}|{'、'.join(keys)}|{dispute_type}"
+
+
+def digest(text: str) -> str:
+    """A field's value as remembered: "" for blank, else its CRC-32 in hex (enough to tell a
+    changed cell, cheap for 10,000 rows × 20 columns, and not the value itself)."""
+    return format(zlib.crc32(text.encode("utf-8")), "08x") if text else ""
+
+
+def changed_fields(old: dict[str, str] | None, new: dict[str, str]) -> list[str]:
+    """Fields whose value differs; a column the ledger did not have before counts only when
+    it now holds something, a column it no longer has does not count."""
+    if old is None:
+        return []
+    return [k for k, v in new.items() if (k in old and old[k] != v) or (k not in old and v)]
+
+
+@dataclass
+class Known:
+    case_id: str
+    case_no: str
+    fields: dict[str, str] | None
+
+
+@dataclass(frozen=True)
+class Verdict:
+    status: str  # "existing" | "changed" | "new"
+    case_no: str | None = None
+    case_id: str | None = None
+    changed: tuple[str, ...] = ()
+    #: a new row whose identity an imported case already has: its case number
+    same_as: str | None = None
+
+
+def load(session: Any, owner: str, identities: Sequence[str]) -> dict[str, list[Known]]:
+    """The imported cases registered on the days of ``identities`` (not only those of the
+    same identity: a party added to the ledger since changes the identity), by identity."""
+    from sqlalchemy import text
+
+    out: dict[str, list[Known]] = {}
+    days = sorted({i[:10] for i in identities})
+    found = session.exec(text(
+        "SELECT r.identity, r.case_id, c.case_no, r.fields FROM ledger_row r "
+        "JOIN dispute_case c ON c.id = r.case_id "
+        "WHERE r.owner_code = :o AND c.deleted = 0 "
+        "AND substr(r.identity, 1, 10) IN (SELECT value FROM json_each(:days)) "
+        "ORDER BY r.row_no, c.seq"),
+        params={"o": owner, "days": json.dumps(days)}).all()
+    for identity, case_id, case_no, fields in found:
+        out.setdefault(identity, []).append(
+            Known(case_id, case_no, json.loads(fields) if fields else None))
+    return out
+
+
+def match(rows: Sequence["ImportedCase"], known: dict[str, list[Known]]) -> list[Verdict]:
+    """One verdict per row (rows without an identity are "new")."""
+    verdicts: list[Verdict | None] = [None] * len(rows)
+    pool = {identity: list(cases) for identity, cases in known.items()}  # not yet claimed
+    groups: dict[str, list[int]] = {}
+    for i, row in enumerate(rows):
+        if row.identity is not None:
+            groups.setdefault(row.identity, []).append(i)
+    for identity, indexes in groups.items():
+        cases = pool.get(identity, [])
+        if not cases:
+            continue
+        rest = []
+        for i in indexes:  # the same fields as an imported case: that case
+            hit = next((k for k in cases if k.fields is None
+                        or not changed_fields(k.fields, rows[i].fields)), None)
+            if hit is None:
+                rest.append(i)
+                continue
+            cases.remove(hit)
+            verdicts[i] = Verdict("existing", hit.case_no, hit.case_id)
+        for i in rest:  # then, in order, the ones that changed since
+            if cases:
+                k = cases.pop(0)
+                verdicts[i] = Verdict("changed", k.case_no, k.case_id,
+                                      tuple(changed_fields(k.fields, rows[i].fields)))
+            else:
+                verdicts[i] = Verdict("new", same_as=known[identity][0].case_no)
+    # A party added to (or dropped from) the row since it was imported changes its identity:
+    # the same day and type, and one set of names inside the other, is that case, changed.
+    for i, row in enumerate(rows):
+        if verdicts[i] is not None or row.identity is None:
+            continue
+        day, names, kind = _parts(row.identity)
+        for identity, cases in pool.items():
+            k_day, k_names, k_kind = _parts(identity)
+            if not cases or (k_day, k_kind) != (day, kind) or not names or not k_names \
+                    or not (names <= k_names or k_names <= names):
+                continue
+            k = cases.pop(0)
+            fields = changed_fields(k.fields, row.fields) if k.fields is not None else \
+                [f for f in row.fields if f.endswith(".name") and row.fields[f]]
+            verdicts[i] = Verdict("changed", k.case_no, k.case_id, tuple(fields))
+            break
+    return [v or Verdict("new") for v in verdicts]
+
+
+def _parts(identity: str) -> tuple[str, frozenset[str], str]:
+    day, _, rest = identity.partition("|")
+    names, _, kind = rest.rpartition("|")
+    return day, frozenset(n for n in names.split("、") if n), kind
+
+
+_ROW_SQL = ("INSERT INTO ledger_row (case_id, owner_code, identity, ledger_no, import_id, sheet,"
+            " row_no, fields) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
+_IMPORT_SQL = ("INSERT INTO ledger_import (id, owner_code, source, imported_at, imported_by, cases)"
+               " VALUES (?, ?, ?, ?, ?, ?)")
+
+
+def store(con: Any, owner: str, import_id: str, source: str, operator: str, now: str,
+          links: Sequence[tuple[str, "ImportedCase"]]) -> None:
+    """Record the import and, per case it added, the row it came from."""
+    if not links:
+        return
+    con.execute(_IMPORT_SQL, (import_id, owner, source, now, operator, len(links)))
+    con.executemany(_ROW_SQL, [
+        (case_id, owner, row.identity, row.ledger_no, import_id, row.sheet, row.row_no,
+         json.dumps(row.fields, ensure_ascii=False, sort_keys=True))
+        for case_id, row in links if row.identity is not None])
+
+
+# --- undo ---------------------------------------------------------------------------------
+
+#: the rows of a case, children first
+_CASE_TABLES = ("party", "case_event", "follow_up", "obligation", "agreement")
+
+
+@dataclass(frozen=True)
+class ImportEntry:
+    id: str
+    source: str
+    imported_at: str
+    imported_by: str
+    cases: int
+    undone_at: str | None
+
+
+def imports(session: Any, owner: str) -> list[ImportEntry]:
+    from sqlalchemy import text
+
+    return [ImportEntry(*r) for r in session.exec(text(
+        "SELECT id, source, imported_at, imported_by, cases, undone_at FROM ledger_import "
+        "WHERE owner_code = :o ORDER BY imported_at DESC"), params={"o": owner}).all()]
+
+
+def find_import(session: Any, owner: str, ref: str) -> ImportEntry:
+    """An import by its id or the start of it (at least 6 characters, as printed)."""
+    from mediator.core.errors import ValidationError
+    from mediator.i18n import t
+
+    ref = ref.strip().lower()
+    hits = [e for e in imports(session, owner) if len(ref) >= 6 and e.id.startswith(ref)]
+    if len(hits) != 1:
+        raise ValidationError(t("ledger.undo.unknown" if not hits else "ledger.undo.ambiguous",
+                                ref=ref), "import")
+    return hits[0]
+
+
+def undo(session: Any, owner: str, entry: ImportEntry, operator: str, now: str
+         ) -> tuple[list[str], list[str]]:
+    """Tombstone every case the import added, with all their rows (in the caller's
+    transaction). Refused when a case has been worked on since (its revision moved on): undoing
+    would throw that work away. Returns (case ids, case numbers)."""
+    from sqlalchemy import text
+
+    from mediator.core.errors import ValidationError
+    from mediator.i18n import t
+
+    if entry.undone_at is not None:
+        raise ValidationError(t("ledger.undo.already", id=entry.id[:8],
+                                at=str(entry.undone_at)[:16]), "import")
+    rows = session.exec(text(
+        "SELECT c.id, c.case_no, c.revision, c.rowid FROM ledger_row r "
+        "JOIN dispute_case c ON c.id = r.case_id WHERE r.import_id = :i AND c.deleted = 0 "
+        "ORDER BY c.seq"), params={"i": entry.id}).all()
+    edited = [r[1] for r in rows if r[2] != 1]
+    if edited:
+        more = "" if len(edited) <= 5 else t("ledger.undo.and_more", n=len(edited) - 5)
+        raise ValidationError(t("ledger.undo.edited", n=len(edited),
+                                cases="、".join(edited[:5]) + more), "import")
+    ids = json.dumps([r[0] for r in rows])
+    params = {"ids": ids, "now": now}
+    for table in (*_CASE_TABLES, "dispute_case"):
+        key = "id" if table == "dispute_case" else "case_id"
+        session.exec(text(
+            f"UPDATE {table} SET deleted = 1, revision = revision + 1, updated_at = :now "
+            f"WHERE deleted = 0 AND {key} IN (SELECT value FROM json_each(:ids))"),
+            params=params)
+    rowids = json.dumps([r[3] for r in rows])
+    session.exec(text("DELETE FROM case_fts WHERE rowid IN (SELECT value FROM json_each(:r))"),
+                 params={"r": rowids})
+    session.exec(text("DELETE FROM case_term WHERE case_rowid IN "
+                      "(SELECT value FROM json_each(:r))"), params={"r": rowids})
+    session.exec(text("UPDATE ledger_import SET undone_at = :now, undone_by = :op "
+                      "WHERE id = :i"), params={"now": now, "op": operator, "i": entry.id})
+    return [r[0] for r in rows], [r[1] for r in rows]
