@@ -318,6 +318,8 @@ class _Batch:
     audit: list[tuple[Any, ...]]
 
     def write(self, con: sqlite3.Connection) -> None:
+        from mediator.core import search
+
         cursor = con.cursor()
         try:
             last = cursor.execute("SELECT coalesce(max(rowid), 0) FROM dispute_case").fetchone()[0]
@@ -327,8 +329,7 @@ class _Batch:
             # rows have no old entries to delete)
             rowids = {cid: rowid for rowid, cid in cursor.execute(
                 "SELECT rowid, id FROM dispute_case WHERE rowid > ?", (last,))}
-            cursor.executemany("INSERT INTO case_fts (rowid, body) VALUES (?, ?)",
-                               [(rowids[cid], body) for cid, body, _ in self.index])
+            search.insert_bodies(cursor, [(rowids[cid], body) for cid, body, _ in self.index])
             cursor.executemany("INSERT INTO case_term (term, case_rowid) VALUES (?, ?)",
                                [(term, rowids[cid]) for cid, _, terms in self.index
                                 for term in terms])

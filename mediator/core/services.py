@@ -1016,7 +1016,7 @@ class Services:
             s.flush()
             rowid = s.exec(text("SELECT rowid FROM dispute_case WHERE id=:id"),  # type: ignore[call-overload]
                            params={"id": case.id}).scalar_one()
-            s.exec(text("DELETE FROM case_fts WHERE rowid=:r"), params={"r": rowid})  # type: ignore[call-overload]
+            search.delete_bodies(s.connection().connection.driver_connection, [rowid])
             s.exec(text("DELETE FROM case_term WHERE case_rowid=:r"), params={"r": rowid})  # type: ignore[call-overload]
             self._audit(s, "case.delete", "case", case.id, before, {"deleted": True, "reason": reason})
             return Outcome(case.id)
@@ -1192,6 +1192,15 @@ class Services:
         """One page of the case list, newest first; pass ``page.next_cursor`` for the next."""
         with self.db.read() as s:
             return queries.list_cases(s, f or queries.CaseFilter(), after, limit, self.today())
+
+    def list_cases_before(self, f: queries.CaseFilter | None = None,
+                          before: queries.Cursor | None = None,
+                          limit: int = 100) -> queries.Page:
+        """The page just above ``before`` (the oldest cases without it), newest first; its
+        ``next_cursor`` leads further up. ``End`` in the list starts here."""
+        with self.db.read() as s:
+            return queries.list_cases_before(s, f or queries.CaseFilter(), before, limit,
+                                             self.today())
 
     def count_cases(self, f: queries.CaseFilter | None = None) -> int:
         with self.db.read() as s:
