@@ -140,7 +140,7 @@ class RepeatHit:
     state: CaseState
     registered_on: date
     party_name: str
-    reason: str  # "id" or "name_phone"
+    reason: str  # "id", "id_other_name" (same ID, another name) or "name_phone"
 
 
 @dataclass
@@ -594,7 +594,9 @@ class Services:
     def find_repeat_parties(self, id_number: str | None = None, name: str | None = None,
                             phone: str | None = None, exclude_case_id: str | None = None,
                             limit: int = 50) -> list[RepeatHit]:
-        """Other cases of the same ID number, or of the same name and phone."""
+        """Other cases of the same ID number, or of the same name and phone. A hit by ID
+        under another name than ``name`` says so (reason ``id_other_name``): a typo in the ID,
+        or one person registered under two names - either way the mediator must look."""
         idno = normalise(id_number).upper()
         name_n, phone_n = normalise(name), normalise(phone)
         try:
@@ -612,11 +614,13 @@ class Services:
         if not conds:
             return []
         sql = ("SELECT DISTINCT c.id, c.case_no, c.state, c.registered_on, p.name, "
-               "CASE WHEN p.id_number = :idno2 THEN 'id' ELSE 'name_phone' END "
+               "CASE WHEN p.id_number = :idno2 THEN (CASE WHEN :given <> '' AND p.name <> :given "
+               "THEN 'id_other_name' ELSE 'id' END) ELSE 'name_phone' END "
                "FROM party p JOIN dispute_case c ON c.id = p.case_id "
                f"WHERE ({' OR '.join(conds)}) AND p.deleted = 0 AND c.deleted = 0 AND c.id != :ex "
                "ORDER BY c.registered_on DESC LIMIT :lim")
         params["idno2"] = idno or "\x00"
+        params["given"] = name_n
         with self.db.read() as s:
             rows = s.exec(text(sql), params=params).all()  # type: ignore[call-overload]
         return [RepeatHit(r[0], r[1], CaseState(r[2]), date.fromisoformat(str(r[3])), r[4], r[5])
@@ -673,6 +677,8 @@ class Services:
         def work(s: Session, case: Case) -> None:
             d = self._check_date(on, case)
             rules.check(CaseState(case.state), Action.NOTICE)
+            if case.notice_on is not None:
+                raise DomainError(t("svc.notice_already", date=case.notice_on.isoformat()))
             case.notice_on = d
             self._event(s, case, EventKind.NOTICE, d, t("svc.ev.notice"), normalise_text(note))
             self._move(s, case, Action.NOTICE, d)
@@ -743,6 +749,11 @@ class Services:
         if a.effective_on < case.registered_on:
             raise ValidationError(t("svc.date_before_registration",
                                     date=case.registered_on.isoformat()), "effective_on")
+        # 涉及金额 follows the agreement unless typed by hand: unset, or the amount of the
+        # agreement this one replaces
+        prev = current_agreement(s, case.id)
+        if case.amount_fen == 0 or (prev is not None and case.amount_fen == prev.amount_fen):
+            case.amount_fen = a.amount_fen
         self._move(s, case, Action.AGREE, a.effective_on, t("svc.ev.agreed", form=a.form.label))
         ag = Agreement(owner_code=case.owner_code, case_id=case.id, form=a.form.name,
                        effective_on=a.effective_on, terms=_text(a.terms),
@@ -893,6 +904,8 @@ class Services:
             ag = self._agreement(s, case)
             if ag.judicial_status is not None:
                 raise DomainError(t("svc.judicial_already"))
+            if ag.form != AgreementForm.WRITTEN.name:
+                raise DomainError(t("svc.judicial_oral"))
             rules.judicial_apply_allowed(ag.effective_on, d)
             ag.judicial_status = JudicialResult.APPLIED.name
             ag.judicial_applied_on = d
@@ -1257,7 +1270,7 @@ class Services:
                 agreement=agreement, obligations=obligations, village_name=village,
                 mediator_name=mediator.name if mediator else None,
                 deadlines=rules.deadlines(facts, today), warnings=rules.warnings(facts, today),
-                legal_actions=[] if read_only else rules.legal_actions(CaseState(case.state)),
+                legal_actions=[] if read_only else rules.offered_actions(facts),
                 read_only=read_only,
             )
 
