@@ -96,3 +96,28 @@ def test_repeat_party_same_id_other_name_is_flagged(svc, make_case) -> None:  # 
         (earlier.id, "张三", "id_other_name")]
     by_phone = svc.find_repeat_parties(name="张三", phone="13812345678")
     assert [(h.case_id, h.reason) for h in by_phone] == [(earlier.id, "name_phone")]
+
+
+def test_upgrade_clears_the_judicial_badge_of_oral_agreements(svc, make_case, db_path) -> None:  # type: ignore[no-untyped-def]
+    import sqlite3
+
+    from mediator.core.db import MIGRATIONS, open_database
+    from mediator.core.services import Services
+
+    oral, written = make_case(), make_case()
+    for case, form in ((oral, AgreementForm.ORAL), (written, AgreementForm.WRITTEN)):
+        svc.accept_case(case.id)
+        svc.record_agreement(case.id, AgreementInput(form, TODAY, "互相道歉", performed_now=True))
+    svc.db.close()
+    # what the earlier version stored: the 司法确认 window as the list's deadline of both
+    con = sqlite3.connect(db_path)
+    con.execute("UPDATE dispute_case SET next_due_on = '2026-12-23', next_due_kind = 'JUDICIAL'")
+    before = next(m.version for m in MIGRATIONS if m.name == "oral_no_judicial") - 1
+    con.execute(f"PRAGMA user_version = {before}")
+    con.commit()
+    con.close()
+    with open_database(db_path) as db:
+        again = Services(db, operator="王调解", today=lambda: TODAY)
+        assert (row(again, oral.id).next_due_on, row(again, oral.id).next_due_kind) == (None, None)
+        assert (row(again, written.id).next_due_on, row(again, written.id).next_due_kind) == (
+            TODAY + timedelta(days=30), "JUDICIAL")

@@ -9,7 +9,7 @@ from datetime import date
 from pathlib import Path
 
 from mediator.core import queries
-from mediator.core.db import LATEST_VERSION, open_database
+from mediator.core.db import MIGRATIONS, open_database
 from mediator.core.queries import CaseFilter
 from mediator.core.search import bigram_doc, pair_term
 
@@ -71,10 +71,11 @@ def test_pair_terms_keep_every_character_whole() -> None:
 def test_files_made_before_the_pair_index_get_it_on_upgrade(svc, make_case, db_path: Path) -> None:  # type: ignore[no-untyped-def]
     case = make_case(facts="围墙倒了")
     svc.db.close()
-    # the file as version LATEST-1 left it: no pair index, names and trigrams indexed
+    # the file as the version before left it: no pair index, names and trigrams indexed
     con = sqlite3.connect(db_path)
     con.execute("DROP TABLE case_bigram")
-    con.execute(f"PRAGMA user_version = {LATEST_VERSION - 1}")
+    before = next(m.version for m in MIGRATIONS if m.name == "search_bigram") - 1
+    con.execute(f"PRAGMA user_version = {before}")
     con.commit()
     con.close()
     with open_database(db_path) as db, db.read() as s:
