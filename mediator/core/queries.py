@@ -93,14 +93,23 @@ def _fts_phrase(token: str) -> str:
 COMMON_TERM = 600
 
 
-def _token_subquery(tok: str, i: int, params: dict[str, Any]) -> str:
-    if len(tok) >= 3:
-        params[f"fts{i}"] = _fts_phrase(tok)
-        return f"SELECT rowid FROM case_fts WHERE case_fts MATCH :fts{i}"
-    # one or two characters: any text of the case holding them (围墙 in the facts, 张三 in a
-    # name, zs in a name's initials), through the character-pair index
-    params[f"bg{i}"] = _fts_phrase(short_term(tok))
-    return f"SELECT rowid FROM case_bigram WHERE case_bigram MATCH :bg{i}"
+def _subqueries(tokens: list[str], params: dict[str, Any]) -> list[str]:
+    """One subquery per text index: the words of 3+ characters in the trigram index, the
+    shorter ones in the character-pair index, each index asked for all its words at once
+    (FTS5 intersects its lists itself, walking the rarest; a subquery per word made SQLite
+    collect every match of a common one - a digit, a single character - to intersect them)."""
+    subs = []
+    long = [tok for tok in tokens if len(tok) >= 3]
+    short = [tok for tok in tokens if len(tok) < 3]
+    if long:
+        params["fts"] = " AND ".join(_fts_phrase(tok) for tok in long)
+        subs.append("SELECT rowid FROM case_fts WHERE case_fts MATCH :fts")
+    if short:
+        # one or two characters: any text of the case holding them (围墙 in the facts, 张三
+        # in a name, zs in a name's initials), through the character-pair index
+        params["bg"] = " AND ".join(_fts_phrase(short_term(tok)) for tok in short)
+        subs.append("SELECT rowid FROM case_bigram WHERE case_bigram MATCH :bg")
+    return subs
 
 
 def search_clause(query: str, params: dict[str, Any], session: Session | None = None) -> str:
@@ -110,20 +119,20 @@ def search_clause(query: str, params: dict[str, Any], session: Session | None = 
     shorter ones through the character-pair index over the same text (两字姓名, pinyin
     initials, two-character words of the facts).
 
-    With a ``session`` (the paged list) each term's match count is probed up to
+    With a ``session`` (the paged list) each index's match count is probed up to
     ``COMMON_TERM``; common terms are written as ``+c.rowid IN (…)``, which keeps SQLite from
     driving the query by them, so it walks the list index in order instead.
     """
     parts = []
-    subs = [(_token_subquery(tok, i, params), i) for i, tok in enumerate(search_tokens(query))]
+    subs = list(enumerate(_subqueries(search_tokens(query), params)))
     common: set[int] = set()
     if session is not None and subs:
-        for sub, i in subs:
+        for i, sub in subs:
             probe = f"SELECT count(*) FROM ({sub} LIMIT {COMMON_TERM + 1})"
             n = session.exec(text(probe), params=params).scalar_one()  # type: ignore[call-overload]
             if n > COMMON_TERM:
                 common.add(i)
-    for sub, i in subs:
+    for i, sub in subs:
         parts.append(f"{'+' if i in common else ''}c.rowid IN ({sub})")
     return " AND ".join(parts)
 
@@ -208,7 +217,7 @@ def count_cases(session: Session, f: CaseFilter = CaseFilter(), today: date | No
         # a search alone: counted in the text indexes, which hold exactly the cases not
         # deleted (search.py). Joining every match to its case row was the slow part: a
         # two-character word in half of 100,000 cases took 68 ms that way, 1.3 ms here.
-        subs = [_token_subquery(tok, i, params) for i, tok in enumerate(tokens)]
+        subs = _subqueries(tokens, params)
         return int(session.exec(text(  # type: ignore[call-overload]
             f"SELECT count(*) FROM ({' INTERSECT '.join(subs)})"), params=params).scalar_one())
     where = _where(f, today or date.today(), params)
