@@ -134,6 +134,20 @@ def index_case(session: Session, case_rowid: int, body: str, terms: Iterable[str
         session.exec(text("INSERT INTO case_term (term, case_rowid) VALUES (:t, :r)"), params=rows)  # type: ignore[call-overload]
 
 
+def fill_pairs(session: Session) -> int:
+    """Build ``case_bigram`` from the texts in ``case_fts`` (which holds exactly the cases not
+    deleted), for a file whose pair index is empty (made before migration 0008)."""
+    raw = _raw(session)
+    raw.execute("INSERT INTO case_bigram (case_bigram) VALUES ('delete-all')")
+    count = 0
+    bodies = raw.execute("SELECT rowid, body FROM case_fts ORDER BY rowid")
+    while chunk := bodies.fetchmany(5000):
+        raw.executemany("INSERT INTO case_bigram (rowid, body) VALUES (?, ?)",
+                        [(rowid, bigram_doc(body)) for rowid, body in chunk])
+        count += len(chunk)
+    return count
+
+
 def reindex_cases(session: Session, case_ids: Sequence[str] | None = None) -> int:
     """Rebuild index entries from the rows (all cases when ``case_ids`` is None).
 

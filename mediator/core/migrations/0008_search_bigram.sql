@@ -4,8 +4,5 @@
 -- any character stays one token. Contentless (the text is in case_fts already) and without
 -- positions or sizes: a term only says which cases contain it, which is all a search needs.
 CREATE VIRTUAL TABLE case_bigram USING fts5(body, content = '', detail = none, columnsize = 0);
--- Filled in Python (the terms are computed there): emptying the name index makes
--- db.ensure_search_index rebuild all three indexes of every case on the first open after
--- this upgrade, as it does for any file with cases and no index.
-DELETE FROM case_term;
-DELETE FROM case_fts;
+-- Filled in Python (the terms are computed there) by db.ensure_search_index on the first open
+-- after this upgrade, from the texts case_fts holds (search.fill_pairs).
