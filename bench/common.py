@@ -108,6 +108,8 @@ def county_db(township: Path, copies: int = 10) -> tuple[Path, float | None]:
     keys and owner codes in SQL (much faster than generating a million cases one by one)."""
     import sqlite3
 
+    from mediator.core.search import bigram_doc
+
     path = DATA / f"county-{copies}x-{township.stem}.db"
     if path.exists():
         return path, None
@@ -148,6 +150,11 @@ def county_db(township: Path, copies: int = 10) -> tuple[Path, float | None]:
                         f"SELECT {rowid}{', '.join(exprs)} FROM src.{table}")
         con.execute(f"INSERT INTO main.case_fts (rowid, body) SELECT rowid + {k * 10_000_000}, body FROM src.case_fts")
         con.execute(f"INSERT INTO main.case_term (term, case_rowid) SELECT term, case_rowid + {k * 10_000_000} FROM src.case_term")
+        # the character-pair index keeps no text to copy: its terms come from the same bodies
+        bodies = con.execute("SELECT rowid, body FROM src.case_fts")
+        while chunk := bodies.fetchmany(5000):
+            con.executemany("INSERT INTO main.case_bigram (rowid, body) VALUES (?, ?)",
+                            [(rowid + k * 10_000_000, bigram_doc(body)) for rowid, body in chunk])
     con.execute("COMMIT")
     con.execute("DETACH src")
     con.execute("ANALYZE")

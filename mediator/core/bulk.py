@@ -100,7 +100,7 @@ def write_index(con: sqlite3.Connection | sqlite3.Cursor, fts: Sequence[tuple[in
                 terms: Sequence[tuple[str, int]]) -> None:
     """Index entries of new cases (``search.index_case`` for many at once: new rows have no
     old entries to delete): ``(rowid, body)`` and ``(term, rowid)`` pairs."""
-    con.executemany("INSERT INTO case_fts (rowid, body) VALUES (?, ?)", fts)
+    search.insert_bodies(con, fts)
     con.executemany("INSERT INTO case_term (term, case_rowid) VALUES (?, ?)", terms)
 
 

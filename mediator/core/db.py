@@ -549,11 +549,12 @@ def _check_on_open(path: Path, size: int, backups: Path | None) -> bool:
 
 
 def ensure_search_index(db: "Database") -> int:
-    """Fill the search index if the file has cases but no index entries at all.
+    """Fill the search index if the file has cases but no index entries at all, or only the
+    character-pair index is empty (a file made before migration 0008).
 
     Migration 0002 created the index empty, so cases written by version 1 were unsearchable
     after an upgrade; this also repairs a file whose index was lost (a crash between an
-    upgrade and the reindex, a bulk load without one). Two indexed probes when all is well.
+    upgrade and the reindex, a bulk load without one). Three indexed probes when all is well.
     """
     from mediator.core import search
 
@@ -561,10 +562,19 @@ def ensure_search_index(db: "Database") -> int:
         empty = s.exec(text(  # type: ignore[call-overload]
             "SELECT EXISTS (SELECT 1 FROM dispute_case WHERE deleted = 0) "
             "AND NOT EXISTS (SELECT 1 FROM case_term)")).scalar_one()
-    if not empty:
+    if empty:
+        with db.write() as s:
+            return search.reindex_cases(s)
+    with db.read() as s:
+        # migration 0008 added the character-pair index empty: it is filled from the
+        # trigram index's texts (a fifth of the time of rebuilding every index)
+        pairs_missing = s.exec(text(  # type: ignore[call-overload]
+            "SELECT EXISTS (SELECT 1 FROM dispute_case WHERE deleted = 0) "
+            "AND NOT EXISTS (SELECT 1 FROM case_bigram_data WHERE id NOT IN (1, 10))")).scalar_one()
+    if not pairs_missing:
         return 0
     with db.write() as s:
-        return search.reindex_cases(s)
+        return search.fill_pairs(s)
 
 
 def open_database(path: Path, *, create: bool = True, migrate_schema: bool = True,

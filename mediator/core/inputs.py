@@ -118,7 +118,7 @@ class RepeatHit:
     state: CaseState
     registered_on: date
     party_name: str
-    reason: str  # "id" or "name_phone"
+    reason: str  # "id", "id_other_name" (same ID, another name) or "name_phone"
 
 
 @dataclass

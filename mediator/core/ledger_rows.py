@@ -25,6 +25,7 @@ from datetime import date
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
+from mediator.core import search
 from mediator.core.validate import normalise_line
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -235,8 +236,10 @@ def undo(session: Any, owner: str, entry: ImportEntry, operator: str, now: str
             f"WHERE deleted = 0 AND {key} IN (SELECT value FROM json_each(:ids))"),
             params=params)
     rowids = json.dumps([r[3] for r in rows])
-    session.exec(text("DELETE FROM case_fts WHERE rowid IN (SELECT value FROM json_each(:r))"),
-                 params={"r": rowids})
+    # both text indexes (trigram and character pairs) through the one helper that keeps them
+    # in step, as a deletion by the services does
+    search.delete_bodies(session.connection().connection.driver_connection,
+                         [r[3] for r in rows])
     session.exec(text("DELETE FROM case_term WHERE case_rowid IN "
                       "(SELECT value FROM json_each(:r))"), params={"r": rowids})
     session.exec(text("UPDATE ledger_import SET undone_at = :now, undone_by = :op "

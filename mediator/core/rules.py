@@ -292,7 +292,7 @@ def deadlines(facts: CaseFacts, today: date) -> list[Deadline]:
     state = facts.state
     if state in OPEN_MEDIATION and facts.accepted_on:
         add(DeadlineKind.MEDIATION, facts.deadline_on or mediation_deadline(facts.accepted_on))
-    if (facts.agreement_effective_on and state in AFTER_AGREEMENT
+    if (judicial_possible(facts) and state in AFTER_AGREEMENT
             and facts.judicial_status is None
             and today <= judicial_deadline(facts.agreement_effective_on)):
         add(DeadlineKind.JUDICIAL, judicial_deadline(facts.agreement_effective_on), optional=True)
@@ -313,6 +313,24 @@ def deadlines(facts: CaseFacts, today: date) -> list[Deadline]:
             days = PETITION_COMPLETE_DAYS + (PETITION_EXTENSION_DAYS if facts.petition_extended else 0)
             add(DeadlineKind.PETITION_COMPLETE, facts.accepted_on + timedelta(days=days))
     out.sort(key=lambda d: (d.due, d.optional, d.kind.value))
+    return out
+
+
+def judicial_possible(facts: CaseFacts) -> bool:
+    """司法确认 confirms a written agreement (调解协议书, 人民调解法 §33): an oral one - most
+    often performed on the spot - has nothing to confirm, so no window, no offer."""
+    return (facts.agreement_effective_on is not None
+            and facts.agreement_form is AgreementForm.WRITTEN)
+
+
+def offered_actions(facts: CaseFacts) -> list[Action]:
+    """``legal_actions`` of the case's state less what its facts rule out: 申请司法确认 for
+    an agreement that is not written (or already applied for), 权利义务告知 once given."""
+    out = legal_actions(facts.state)
+    if not judicial_possible(facts) or facts.judicial_status is not None:
+        out = [a for a in out if a is not Action.JUDICIAL_APPLY]
+    if facts.notice_on is not None:
+        out = [a for a in out if a is not Action.NOTICE]
     return out
 
 
@@ -364,7 +382,7 @@ def warnings(facts: CaseFacts, today: date) -> list[RuleWarning]:
                                        t("rules.warn.past_extension", days=(today - due).days)))
     if facts.state is S.MEDIATING and facts.notice_on is None and facts.session_count > 0:
         out.append(RuleWarning(WarningCode.NO_NOTICE, t("rules.warn.no_notice")))
-    if (facts.agreement_effective_on and facts.judicial_status is None
+    if (judicial_possible(facts) and facts.judicial_status is None
             and facts.state in AFTER_AGREEMENT):
         left = (judicial_deadline(facts.agreement_effective_on) - today).days
         if 0 <= left <= 5:

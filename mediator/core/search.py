@@ -4,13 +4,21 @@ Two structures (migration 0002): ``case_fts``, an FTS5 trigram index over everyt
 searchable (3+ character terms: words of the facts, case numbers, ID and phone tails, pinyin
 initials of longer names), and ``case_term``, every suffix of every party name and of its
 pinyin initials, so a prefix range scan finds two-character names (张三) and initials (zs),
-which trigram cannot. The query side lives in ``queries.search_clause``.
+which trigram cannot. Migration 0008 adds ``case_bigram``, a contentless FTS5 index of every
+character and every pair of adjacent characters of the same text (``bigram_doc``), which
+serves one- and two-character words of the facts (围墙, 噪音) the trigram index cannot.
+The query side lives in ``queries.search_clause``.
+
+Every writer of ``case_fts`` goes through ``insert_bodies``/``delete_bodies`` so both indexes
+hold the same cases: ``case_bigram`` keeps no text of its own (it would double its size), so
+a case's entries are removed with the terms of its old ``case_fts`` body.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
+from typing import Any
 
 from sqlalchemy import text
 from sqlmodel import Session
@@ -46,15 +54,98 @@ def fts_body(case_no: str, names: Sequence[str], numbers: Sequence[str], facts: 
     return "\n".join(normalise(p) for p in parts if p)
 
 
+_HEX: dict[str, str] = {}
+
+
+def _code(ch: str) -> str:
+    code = _HEX.get(ch)
+    if code is None:
+        code = _HEX[ch] = format(ord(ch), "x")
+    return code
+
+
+def char_term(ch: str) -> str:
+    """The ``case_bigram`` term of one character: its code point in hex and ``g`` (a letter
+    hex never has), so any character - punctuation, full-width, emoji - is one plain ASCII
+    token the FTS5 tokenizer keeps whole."""
+    return _code(ch) + "g"
+
+
+def pair_term(pair: str) -> str:
+    """The ``case_bigram`` term of two adjacent characters ('围墙' -> '56f4g5899')."""
+    return _code(pair[0]) + "g" + _code(pair[1])
+
+
+def short_term(token: str) -> str:
+    """The term a one- or two-character search token looks up in ``case_bigram``."""
+    return char_term(token) if len(token) == 1 else pair_term(token)
+
+
+def bigram_doc(body: str) -> str:
+    """The ``case_bigram`` document of a ``case_fts`` body: each character and each pair of
+    adjacent characters of every whitespace-free run, lower case (search tokens are split
+    at whitespace and lowered, as the trigram tokenizer folds case), each term once."""
+    terms: set[str] = set()
+    for run in body.lower().split():
+        codes = [_code(ch) for ch in run]
+        prev = ""
+        for code in codes:
+            terms.add(code + "g")
+            if prev:
+                terms.add(prev + "g" + code)
+            prev = code
+    return " ".join(sorted(terms))
+
+
+def insert_bodies(cursor: Any, rows: Sequence[tuple[int, str]]) -> None:
+    """Add ``(case rowid, body)`` rows to both text indexes (``case_fts``, ``case_bigram``) on
+    a DB-API cursor or connection; the rows must have no entries yet."""
+    cursor.executemany("INSERT INTO case_fts (rowid, body) VALUES (?, ?)", rows)
+    cursor.executemany("INSERT INTO case_bigram (rowid, body) VALUES (?, ?)",
+                       [(rowid, bigram_doc(body)) for rowid, body in rows])
+
+
+def delete_bodies(cursor: Any, rowids: Sequence[int]) -> None:
+    """Remove the cases' entries from both text indexes (DB-API cursor or connection)."""
+    old = []
+    for rowid in rowids:
+        found = cursor.execute("SELECT body FROM case_fts WHERE rowid = ?", (rowid,)).fetchone()
+        if found is not None:
+            old.append((rowid, bigram_doc(found[0])))
+    cursor.executemany("INSERT INTO case_bigram (case_bigram, rowid, body) "
+                       "VALUES ('delete', ?, ?)", old)
+    cursor.executemany("DELETE FROM case_fts WHERE rowid = ?", [(r,) for r in rowids])
+
+
+def _raw(session: Session) -> Any:
+    raw = session.connection().connection.driver_connection
+    assert raw is not None
+    return raw
+
+
 def index_case(session: Session, case_rowid: int, body: str, terms: Iterable[str]) -> None:
     """Replace the index entries of one case (inside the caller's transaction)."""
-    session.exec(text("DELETE FROM case_fts WHERE rowid = :r"), params={"r": case_rowid})  # type: ignore[call-overload]
+    raw = _raw(session)
+    delete_bodies(raw, [case_rowid])
     session.exec(text("DELETE FROM case_term WHERE case_rowid = :r"), params={"r": case_rowid})  # type: ignore[call-overload]
-    session.exec(text("INSERT INTO case_fts (rowid, body) VALUES (:r, :b)"),  # type: ignore[call-overload]
-                 params={"r": case_rowid, "b": body})
+    insert_bodies(raw, [(case_rowid, body)])
     rows = [{"t": term, "r": case_rowid} for term in sorted(set(terms))]
     if rows:
         session.exec(text("INSERT INTO case_term (term, case_rowid) VALUES (:t, :r)"), params=rows)  # type: ignore[call-overload]
+
+
+def fill_pairs(session: Session) -> int:
+    """Build ``case_bigram`` from the texts in ``case_fts`` (which holds exactly the cases not
+    deleted), for a file whose pair index is empty (made before migration 0008)."""
+    raw = _raw(session)
+    raw.execute("INSERT INTO case_bigram (case_bigram) VALUES ('delete-all')")
+    count = 0
+    bodies = raw.execute("SELECT rowid, body FROM case_fts ORDER BY rowid")
+    while chunk := bodies.fetchmany(5000):
+        raw.executemany("INSERT INTO case_bigram (rowid, body) VALUES (?, ?)",
+                        [(rowid, bigram_doc(body)) for rowid, body in chunk])
+        count += len(chunk)
+    return count
 
 
 def reindex_cases(session: Session, case_ids: Sequence[str] | None = None) -> int:
@@ -66,8 +157,7 @@ def reindex_cases(session: Session, case_ids: Sequence[str] | None = None) -> in
     """
     import json
 
-    raw = session.connection().connection.driver_connection
-    assert raw is not None
+    raw = _raw(session)
     where, params = "", ()
     if case_ids is not None:
         if not case_ids:
@@ -101,14 +191,15 @@ def reindex_cases(session: Session, case_ids: Sequence[str] | None = None) -> in
         count += 1
     if case_ids is None:
         raw.execute("DELETE FROM case_fts")
+        raw.execute("INSERT INTO case_bigram (case_bigram) VALUES ('delete-all')")
         raw.execute("DELETE FROM case_term")
     else:
-        raw.executemany("DELETE FROM case_fts WHERE rowid = ?", rowids)
+        delete_bodies(raw, [r[0] for r in rowids])
         raw.executemany("DELETE FROM case_term WHERE case_rowid = ?", rowids)
     # in key order: each index page is then written once per batch, not once per row
     # (the terms of a big county's cases are spread over its whole index)
     fts_rows.sort()
     term_rows.sort()
-    raw.executemany("INSERT INTO case_fts (rowid, body) VALUES (?, ?)", fts_rows)
+    insert_bodies(raw, fts_rows)
     raw.executemany("INSERT INTO case_term (term, case_rowid) VALUES (?, ?)", term_rows)
     return count

@@ -428,7 +428,9 @@ class Services:
     def find_repeat_parties(self, id_number: str | None = None, name: str | None = None,
                             phone: str | None = None, exclude_case_id: str | None = None,
                             limit: int = 50) -> list[RepeatHit]:
-        """Other cases of the same ID number, or of the same name and phone."""
+        """Other cases of the same ID number, or of the same name and phone. A hit by ID
+        under another name than ``name`` says so (reason ``id_other_name``): a typo in the ID,
+        or one person registered under two names - either way the mediator must look."""
         idno = normalise(id_number).upper()
         name_n, phone_n = normalise(name), normalise(phone)
         try:
@@ -446,11 +448,13 @@ class Services:
         if not conds:
             return []
         sql = ("SELECT DISTINCT c.id, c.case_no, c.state, c.registered_on, p.name, "
-               "CASE WHEN p.id_number = :idno2 THEN 'id' ELSE 'name_phone' END "
+               "CASE WHEN p.id_number = :idno2 THEN (CASE WHEN :given <> '' AND p.name <> :given "
+               "THEN 'id_other_name' ELSE 'id' END) ELSE 'name_phone' END "
                "FROM party p JOIN dispute_case c ON c.id = p.case_id "
                f"WHERE ({' OR '.join(conds)}) AND p.deleted = 0 AND c.deleted = 0 AND c.id != :ex "
                "ORDER BY c.registered_on DESC LIMIT :lim")
         params["idno2"] = idno or "\x00"
+        params["given"] = name_n
         with self.db.read() as s:
             rows = s.exec(text(sql), params=params).all()  # type: ignore[call-overload]
         return [RepeatHit(r[0], r[1], CaseState(r[2]), date.fromisoformat(str(r[3])), r[4], r[5])
@@ -505,6 +509,8 @@ class Services:
         def work(s: Session, case: Case) -> None:
             d = self._check_date(on, case)
             rules.check(CaseState(case.state), Action.NOTICE)
+            if case.notice_on is not None:
+                raise DomainError(t("svc.notice_already", date=case.notice_on.isoformat()))
             case.notice_on = d
             self._event(s, case, EventKind.NOTICE, d, t("svc.ev.notice"), normalise_text(note))
             self._move(s, case, Action.NOTICE, d)
@@ -562,6 +568,11 @@ class Services:
         if a.effective_on < case.registered_on:
             raise ValidationError(t("svc.date_before_registration",
                                     date=case.registered_on.isoformat()), "effective_on")
+        # 涉及金额 follows the agreement unless typed by hand: unset, or the amount of the
+        # agreement this one replaces
+        prev = current_agreement(s, case.id)
+        if case.amount_fen == 0 or (prev is not None and case.amount_fen == prev.amount_fen):
+            case.amount_fen = a.amount_fen
         self._move(s, case, Action.AGREE, a.effective_on, t("svc.ev.agreed", form=a.form.label))
         ag = Agreement(owner_code=case.owner_code, case_id=case.id, form=a.form.name,
                        effective_on=a.effective_on, terms=clean_text(a.terms),
@@ -755,6 +766,8 @@ class Services:
             ag = self._agreement(s, case)
             if ag.judicial_status is not None:
                 raise DomainError(t("svc.judicial_already"))
+            if ag.form != AgreementForm.WRITTEN.name:
+                raise DomainError(t("svc.judicial_oral"))
             rules.judicial_apply_allowed(ag.effective_on, d)
             ag.judicial_status = JudicialResult.APPLIED.name
             ag.judicial_applied_on = d
@@ -878,7 +891,7 @@ class Services:
             s.flush()
             rowid = s.exec(text("SELECT rowid FROM dispute_case WHERE id=:id"),  # type: ignore[call-overload]
                            params={"id": case.id}).scalar_one()
-            s.exec(text("DELETE FROM case_fts WHERE rowid=:r"), params={"r": rowid})  # type: ignore[call-overload]
+            search.delete_bodies(s.connection().connection.driver_connection, [rowid])
             s.exec(text("DELETE FROM case_term WHERE case_rowid=:r"), params={"r": rowid})  # type: ignore[call-overload]
             self._audit(s, "case.delete", "case", case.id, before, {"deleted": True, "reason": reason})
             return CaseResult(case.id, case.case_no)
@@ -1055,6 +1068,15 @@ class Services:
         with self.db.read() as s:
             return queries.list_cases(s, f or queries.CaseFilter(), after, limit, self.today())
 
+    def list_cases_before(self, f: queries.CaseFilter | None = None,
+                          before: queries.Cursor | None = None,
+                          limit: int = 100) -> queries.Page:
+        """The page just above ``before`` (the oldest cases without it), newest first; its
+        ``next_cursor`` leads further up. ``End`` in the list starts here."""
+        with self.db.read() as s:
+            return queries.list_cases_before(s, f or queries.CaseFilter(), before, limit,
+                                             self.today())
+
     def count_cases(self, f: queries.CaseFilter | None = None) -> int:
         with self.db.read() as s:
             return queries.count_cases(s, f or queries.CaseFilter(), self.today())
@@ -1111,7 +1133,7 @@ class Services:
                 agreement=agreement, obligations=obligations, village_name=village,
                 mediator_name=mediator.name if mediator else None,
                 deadlines=rules.deadlines(facts, today), warnings=rules.warnings(facts, today),
-                legal_actions=[] if read_only else rules.legal_actions(CaseState(case.state)),
+                legal_actions=[] if read_only else rules.offered_actions(facts),
                 read_only=read_only, ledger_no=link.ledger_no if link else None,
             )
 

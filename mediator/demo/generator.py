@@ -1821,8 +1821,9 @@ def _load(s: Session, raw: Any, db: Database, cases: int, seed: int, today: date
         # FTS5 flushes its pending terms to a new segment every `hashsize` bytes (1 MB) and
         # merges segments as it goes; for one big load, flush rarely and merge once at the
         # end (about a quarter less work). Both options are set back to their defaults.
-        raw.execute(f"INSERT INTO case_fts (case_fts, rank) VALUES ('hashsize', {64 << 20})")
-        raw.execute("INSERT INTO case_fts (case_fts, rank) VALUES ('automerge', 0)")
+        for ix in ("case_fts", "case_bigram"):
+            raw.execute(f"INSERT INTO {ix} ({ix}, rank) VALUES ('hashsize', {64 << 20})")
+            raw.execute(f"INSERT INTO {ix} ({ix}, rank) VALUES ('automerge', 0)")
     sql = {table: _insert_sql(table, world.office_code) for table in TABLES}
     timings["setup"] = time.perf_counter() - mark
     mark = time.perf_counter()
@@ -1843,9 +1844,10 @@ def _load(s: Session, raw: Any, db: Database, cases: int, seed: int, today: date
     for _name, index_sql in indexes:
         raw.execute(index_sql)
     if cases:
-        raw.execute(f"INSERT INTO case_fts (case_fts, rank) VALUES ('hashsize', {1 << 20})")
-        raw.execute("INSERT INTO case_fts (case_fts, rank) VALUES ('automerge', 4)")
-        raw.execute("INSERT INTO case_fts (case_fts, rank) VALUES ('merge', 500)")
+        for ix in ("case_fts", "case_bigram"):
+            raw.execute(f"INSERT INTO {ix} ({ix}, rank) VALUES ('hashsize', {1 << 20})")
+            raw.execute(f"INSERT INTO {ix} ({ix}, rank) VALUES ('automerge', 4)")
+            raw.execute(f"INSERT INTO {ix} ({ix}, rank) VALUES ('merge', 500)")
     timings["indexes"] = time.perf_counter() - mark
     started = audit.start_seq(s)
     audit.append(s, operator, "demo.generate", "database", None, None, {

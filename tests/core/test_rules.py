@@ -315,6 +315,7 @@ def test_judicial_window_is_optional_and_closes() -> None:
 def test_optional_deadline_never_nearest_when_binding_one_exists() -> None:
     eff = date(2026, 11, 20)
     f = facts(state=S.PERFORMING, agreement_effective_on=eff,
+              agreement_form=AgreementForm.WRITTEN,
               obligations=(ObligationFacts("o1", date(2027, 3, 1), None, 100),))
     items = rules.deadlines(f, TODAY)
     assert kinds(items) == [(DeadlineKind.JUDICIAL, date(2026, 12, 20)),
@@ -322,7 +323,8 @@ def test_optional_deadline_never_nearest_when_binding_one_exists() -> None:
     nearest = rules.nearest_deadline(items)
     assert nearest is not None and nearest.kind is DeadlineKind.PERFORMANCE
     # Only the optional one open: it is shown as nearest.
-    only = rules.deadlines(facts(state=S.AGREED, agreement_effective_on=eff), TODAY)
+    only = rules.deadlines(facts(state=S.AGREED, agreement_effective_on=eff,
+                                 agreement_form=AgreementForm.WRITTEN), TODAY)
     assert rules.nearest_deadline(only).kind is DeadlineKind.JUDICIAL  # type: ignore[union-attr]
 
 

@@ -314,9 +314,10 @@ def test_oral_agreement_with_money_warns(svc, make_case) -> None:
     assert state(svc, case.id) is CaseState.AGREED
     cf = svc.case_file(case.id)
     assert WarningCode.ORAL_NEEDS_WRITTEN in {w.code for w in cf.warnings}
-    # 司法确认 window is shown (optional) and becomes the nearest since nothing else is due.
-    assert [d.kind for d in cf.deadlines] == [DeadlineKind.JUDICIAL]
-    assert case_row(svc, case.id).next_due_kind == "JUDICIAL"
+    # 司法确认 confirms written agreements only: no window, no offer for an oral one
+    assert cf.deadlines == []
+    assert case_row(svc, case.id).next_due_kind is None
+    assert Action.JUDICIAL_APPLY not in cf.legal_actions
 
 
 def test_oral_agreement_without_money_performed_on_the_spot(svc, make_case) -> None:

@@ -10,9 +10,10 @@ from pathlib import Path
 from typing import Any
 
 import xlsxwriter
+from schema_history import rewind_before
 from sqlalchemy import text
 
-from mediator.core.db import MIGRATIONS, open_database
+from mediator.core.db import open_database
 from mediator.core.services import Services
 from mediator.ledger.importer import import_ledger
 from tests.conftest import TODAY
@@ -139,13 +140,12 @@ def test_upgrade_gives_old_imports_an_identity(svc: Services, db_path: Path,
     path = write_xlsx(tmp_path / "台账.xlsx", {"2026年": numbered(ROWS)})
     assert import_ledger(path, svc).imported == 4
     svc.db.close()
-    version = next(m.version for m in MIGRATIONS if m.name.endswith("ledger_rows"))
     con = sqlite3.connect(db_path)
-    con.executescript(f"""
-        DROP TABLE ledger_row; DROP TABLE ledger_import;
+    con.executescript("""
         UPDATE dispute_case SET import_key = 'ledger:2026:' || seq;
-        UPDATE dispute_case SET import_key = 'ledger:XS-7' WHERE seq = 4;
-        PRAGMA user_version = {version - 1};""")
+        UPDATE dispute_case SET import_key = 'ledger:XS-7' WHERE seq = 4;""")
+    rewind_before(con, "ledger_rows")
+    con.commit()
     con.close()
     with open_database(db_path) as db:
         upgraded = Services(db, operator="王调解", today=lambda: TODAY)

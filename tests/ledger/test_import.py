@@ -344,7 +344,8 @@ def test_a_thousand_rows_in_batches(office, tmp_path: Path) -> None:  # type: ig
     ws.append(["编号", "受理日期", "申请人", "被申请人", "纠纷类型", "纠纷简要情况", "调解结果"])
     for i in range(1, 1201):
         ws.append([i, date(2025, 1 + i % 12, 1 + i % 28), f"申{i}", f"被{i}", "邻里纠纷",
-                   f"第{i}件纠纷的情况", "调解成功" if i % 2 else ""])
+                   f"第{i}件{'围墙' if i % 3 == 0 else '噪音'}纠纷的情况",
+                   "调解成功" if i % 2 else ""])
     wb.save(tmp_path / "big.xlsx")
     seen: list[tuple[int, int]] = []
     report = import_ledger(tmp_path / "big.xlsx", office, progress=lambda d, n: seen.append((d, n)))
@@ -355,3 +356,6 @@ def test_a_thousand_rows_in_batches(office, tmp_path: Path) -> None:  # type: ig
     assert tuple(seqs) == (1200, 1200) and indexed == 1200
     assert office.count_cases(CaseFilter(query="第1199件")) == 1
     assert office.count_cases(CaseFilter(query="申1177")) == 1  # a name, via case_term
+    # two-character words of the facts, via the character-pair index
+    assert office.count_cases(CaseFilter(query="围墙")) == 400
+    assert office.count_cases(CaseFilter(query="噪音")) == 800

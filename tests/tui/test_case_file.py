@@ -137,6 +137,7 @@ async def test_case_from_acceptance_to_archive_with_an_oral_agreement(
     assert fu.result == FollowUpResult.SATISFIED.name and "情绪稳定" in fu.note
     assert cf.agreement is not None and cf.agreement.form == AgreementForm.ORAL.name
     assert cf.agreement.amount_fen == 200000
+    assert cf.case.amount_fen == 200000  # 涉及金额 follows the agreement (was unset)
     kinds = [e.kind for e in cf.events]
     assert kinds.count("STATE") >= 5 and "NOTICE" in kinds and "FOLLOW_UP" in kinds
 
@@ -256,6 +257,35 @@ async def test_errors_are_shown_in_the_dialog_and_nothing_is_written(
     assert after == before_audit + 1  # only the deletion made from outside
     assert not svc.find_repeat_parties(name="张三", phone="13812345678")  # the case is gone
     assert before_events  # the events existed before
+
+
+async def test_oral_agreement_on_the_spot_offers_no_judicial_confirmation(
+    svc: Any, make_case: Any
+) -> None:
+    """司法确认 confirms written agreements: an oral one performed on the spot gets no window,
+    no 申请司法确认 and no 余N天; 权利义务告知 is offered until it is given, then no more."""
+    case = make_case()
+    app = file_app(svc, case.id)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot, app)
+        screen = app.screen
+        await choose_action(pilot, app, "ACCEPT")
+        await submit(pilot, app)
+        assert "NOTICE" in screen.actions
+        await choose_action(pilot, app, "NOTICE")
+        await submit(pilot, app)
+        assert "NOTICE" not in screen.actions and "SESSION" in screen.actions
+        dialog = await choose_action(pilot, app, "AGREE")
+        dialog.field("form").widget.value = AgreementForm.ORAL.name
+        await type_in(pilot, dialog.field("terms").widget, "双方互相道歉，李四当场清理檐沟")
+        dialog.query_one("#performed_now", Checkbox).value = True
+        await submit(pilot, app)
+        assert "JUDICIAL_APPLY" not in screen.actions
+        assert "ARCHIVE" in screen.actions
+    cf = svc.case_file(case.id)
+    assert CaseState(cf.case.state) is CaseState.PERFORMED
+    assert cf.deadlines == []
+    assert (cf.case.next_due_on, cf.case.next_due_kind) == (None, None)
 
 
 async def test_only_legal_actions_and_read_only_cases(svc: Any, make_case: Any, db: Any) -> None:

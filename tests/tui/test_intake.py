@@ -261,6 +261,23 @@ async def test_repeat_party_is_announced_and_can_be_opened(
         assert editors(app)[0].to_dict()["name"] == "张三"
 
 
+async def test_same_id_under_another_name_is_warned(
+    refs: Any, paths: Any, make_case: Any
+) -> None:
+    make_case()  # 张三 with ID_ZHANG
+    app = intake_app(refs, paths)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot, app)
+        first, _ = editors(app)
+        await fill_party(pilot, first, "王五", idno=ID_ZHANG)
+        await pilot.pause(0.5)
+        await settle(pilot, app)
+        assert [h.reason for h in first.repeats] == ["id_other_name"]
+        assert first.query_one(".pe-repeat").display
+        assert str(first.query_one("#repeat-msg").render()) == (
+            "此人另有 1 件案件\n注意：此身份证号在其他案件中登记的姓名是 张三")
+
+
 async def test_draft_saved_while_typing_and_esc_asks_before_discarding(
     refs: Any, paths: Any
 ) -> None:

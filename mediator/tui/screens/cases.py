@@ -56,6 +56,16 @@ class PageLoaded(Message):
 
 
 @dataclass
+class EndLoaded(Message):
+    """A page read from the oldest end (``End``, then the pages above it)."""
+    generation: int
+    rows: list[CaseRow]
+    #: the first row's cursor when newer rows remain above
+    before_cursor: Cursor | None
+    prepend: bool
+
+
+@dataclass
 class CountLoaded(Message):
     generation: int
     count: int
@@ -100,6 +110,7 @@ class CasesScreen(MediatorScreen[None]):
         translate_bindings(self)
         self.generation = 0
         self.next_cursor: Cursor | None = None
+        self.before_cursor: Cursor | None = None
         #: generation of the first-page query in flight (None when idle), and whether the
         #: search box changed while it ran
         self._in_flight: int | None = None
@@ -295,6 +306,15 @@ class CasesScreen(MediatorScreen[None]):
         except Exception as exc:  # noqa: BLE001 - reported by the app
             self.post_message(WorkFailed("cases-more", exc))
 
+    @work(thread=True, exclusive=True, group="cases-end", exit_on_error=False)
+    def _load_end(self, generation: int, f: CaseFilter, before: Cursor | None) -> None:
+        try:
+            page = self.services.list_cases_before(f, before=before, limit=PAGE)
+            self.post_message(EndLoaded(generation, page.rows, page.next_cursor,
+                                        before is not None))
+        except Exception as exc:  # noqa: BLE001 - reported by the app
+            self.post_message(WorkFailed("cases-end", exc))
+
     @work(thread=True, exclusive=True, group="cases-choices", exit_on_error=False)
     def load_choices(self) -> None:
         svc = self.services
@@ -326,6 +346,8 @@ class CasesScreen(MediatorScreen[None]):
             self._choices_loaded = True
             self.load_choices()
         if msg.append:
+            if not case_list.has_more:  # asked for before End showed the last page
+                return
             case_list.append_rows(msg.rows, msg.next_cursor is not None)
         else:
             f = self.current_filter()
@@ -361,6 +383,32 @@ class CasesScreen(MediatorScreen[None]):
     def _need_more(self) -> None:
         if self.next_cursor is not None:
             self._load_more(self.generation, self.current_filter(), self.next_cursor)
+
+    @on(CaseList.NeedEnd)
+    def _need_end(self) -> None:
+        self._load_end(self.generation, self.current_filter(), None)
+
+    @on(CaseList.NeedBefore)
+    def _need_before(self) -> None:
+        if self.before_cursor is not None:
+            self._load_end(self.generation, self.current_filter(), self.before_cursor)
+
+    @on(CaseList.NeedStart)
+    def _need_start(self) -> None:
+        self.reload()
+
+    def on_end_loaded(self, msg: EndLoaded) -> None:
+        if msg.generation != self.generation:
+            return
+        case_list = self.query_one(CaseList)
+        if msg.prepend and not case_list.has_before:
+            return
+        self.before_cursor = msg.before_cursor
+        if msg.prepend:
+            case_list.prepend_rows(msg.rows, msg.before_cursor is not None)
+        else:
+            self.next_cursor = None
+            case_list.show_end(msg.rows, msg.before_cursor is not None)
 
     @on(CaseList.Selected)
     def _open(self, event: CaseList.Selected) -> None:

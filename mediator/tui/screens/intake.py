@@ -104,7 +104,9 @@ def repeat_rows(hits: list[RepeatHit]) -> list[tuple[str, Text]]:
         if h.case_id in seen:
             continue
         seen.add(h.case_id)
-        why = t("intake.repeat_by_id") if h.reason == "id" else t("intake.repeat_by_phone")
+        why = {"id": t("intake.repeat_by_id"),
+               "id_other_name": t("intake.repeat_by_id_other_name")}.get(
+            h.reason, t("intake.repeat_by_phone"))
         label = Text()
         label.append(literal(h.case_no, "bold", one_line=False))
         label.append(f"  {h.state.label}  {h.registered_on.isoformat()}  ")

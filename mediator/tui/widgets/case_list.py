@@ -12,6 +12,12 @@ cursor or the scroll position comes within :data:`PREFETCH` rows of the end; the
 the next page in a thread worker and calls :meth:`append_rows`. The total number of matches is
 shown by the screen (``count_cases``), not by the scrollbar.
 
+``End`` cannot wait for every page between: with more rows to come it asks for the last page
+itself (:class:`CaseList.NeedEnd`); the screen reads it from the other end in SQL and calls
+:meth:`show_end`. The rows then start somewhere in the middle (``has_before``): near the top
+the list asks for the page above (:class:`CaseList.NeedBefore`, :meth:`prepend_rows`), and
+``Home`` asks for the first page again (:class:`CaseList.NeedStart`).
+
 The widget knows nothing about the database; the screen feeds it.
 """
 
@@ -111,13 +117,24 @@ class CaseList(LineTable):
         def control(self) -> CaseList:
             return self.case_list
 
+    class NeedEnd(NeedMore):
+        """``End`` pressed while more rows exist than are loaded: show the last page."""
+
+    class NeedBefore(NeedMore):
+        """The cursor or the view is near the first loaded row and newer rows exist."""
+
+    class NeedStart(NeedMore):
+        """``Home`` pressed while the first rows are not loaded: show the first page."""
+
     def __init__(self, *, today: date, risk_colours: Mapping[str, str] | None = None,
                  name: str | None = None, id: str | None = None, classes: str | None = None):
         super().__init__(name=name, id=id, classes=classes)
         self.today = today
         self.rows: list[CaseRow] = []
         self.has_more = False
+        self.has_before = False
         self._asked_more = False
+        self._asked_before = False
         self._widths: dict[str, int] = {}
         self._measure_headers()
         self.set_risk_colours(risk_colours or {})
@@ -131,7 +148,8 @@ class CaseList(LineTable):
     def set_rows(self, rows: Sequence[CaseRow], has_more: bool, keep_id: str | None = None) -> None:
         """Replace the rows (a new search or filter, or a reload after a change)."""
         self.has_more = has_more
-        self._asked_more = False
+        self.has_before = False
+        self._asked_more = self._asked_before = False
         self._measure_headers()
         self._measure(rows)
         index = 0
@@ -145,6 +163,39 @@ class CaseList(LineTable):
         if self._measure(rows):
             self._invalidate()
         self.extend_rows(rows)
+
+    def show_end(self, rows: Sequence[CaseRow], has_before: bool) -> None:
+        """The last page (the oldest cases), the cursor on its last row."""
+        self.has_more = False
+        self.has_before = has_before
+        self._asked_more = self._asked_before = False
+        self._measure(rows)
+        self.replace_rows(rows, max(0, len(rows) - 1), keep_scroll=True)
+        self._invalidate()
+        self.scroll_to(y=max(0, len(rows) - self.body_height), animate=False)
+
+    def prepend_rows(self, rows: Sequence[CaseRow], has_before: bool) -> None:
+        """The page above the first loaded row; the cursor and the view stay on their rows."""
+        self.has_before = has_before
+        self._asked_before = False
+        if self._measure(rows):
+            self._invalidate()
+        shift = len(rows)
+        cursor, top = self.cursor, int(self.scroll_y)
+        self.replace_rows([*rows, *self.rows], cursor + shift, keep_scroll=True)
+        self.scroll_to(y=top + shift, animate=False)
+
+    def action_last(self) -> None:
+        if self.has_more:
+            self.post_message(self.NeedEnd(self))
+        else:
+            super().action_last()
+
+    def action_first(self) -> None:
+        if self.has_before:
+            self.post_message(self.NeedStart(self))
+        else:
+            super().action_first()
 
     # --- layout ------------------------------------------------------------------------
 
@@ -225,6 +276,10 @@ class CaseList(LineTable):
     # --- paging ------------------------------------------------------------------------
 
     def cursor_moved(self) -> None:
+        if self.has_before and not self._asked_before \
+                and min(self.cursor, int(self.scroll_y)) <= PREFETCH:
+            self._asked_before = True
+            self.post_message(self.NeedBefore(self))
         if not self.has_more or self._asked_more:
             return
         last_visible = int(self.scroll_y) + self.body_height

@@ -286,7 +286,8 @@ class PartyEditor(MediatorNode, Vertical):
             phone = parse_phone(d["phone"]) if normalise(d["phone"]) else ""
         except ValidationError:
             phone = ""
-        return idno, (name if phone else ""), phone if name else ""
+        # the name goes with an ID too: the same ID under another name is worth a warning
+        return idno, (name if phone or idno else ""), phone if name else ""
 
     def _start_lookup(self) -> None:
         args = self._lookup_args()
@@ -326,6 +327,9 @@ class PartyEditor(MediatorNode, Vertical):
                 boxes.first().display = False
             return
         message = Text(t("casew.party.repeat", n=len({h.case_id for h in hits})))
+        others = sorted({h.party_name for h in hits if h.reason == "id_other_name"})
+        if others:
+            message.append("\n" + t("casew.party.id_other_name", names="、".join(others)))
         if boxes:
             box = boxes.first()
             box.query_one("#repeat-msg", Static).update(message)

@@ -12,7 +12,7 @@ from mediator.core.enums import DisputeType, PartyRole
 from mediator.core.inputs import CaseInput, PartyInput
 from mediator.core.queries import CaseFilter
 from mediator.tui.screens.cases import PAGE, CasesScreen
-from mediator.tui.widgets.case_list import CaseList
+from mediator.tui.widgets.case_list import PREFETCH, CaseList
 
 
 def count_text(app: Any) -> str:
@@ -52,19 +52,63 @@ async def test_pages_through_2000_cases_without_loading_them_all(big: Any) -> No
             await pilot.press("pagedown")
             await settle(pilot, app)
         assert PAGE < len(case_list.rows) < 2000
-        await pilot.press("end")
-        await settle(pilot, app)
         ids = shown_ids(app)
         assert len(ids) == len(set(ids))  # pages join without duplicates
         regs = [r.registered_on for r in case_list.rows]
         assert regs == sorted(regs, reverse=True)
         # keep going until everything is loaded: exactly the 2,000 cases, each once
-        for _ in range(40):
+        for _ in range(200):
             if not case_list.has_more:
                 break
-            await pilot.press("end")
+            await pilot.press("pagedown")
             await settle(pilot, app)
         assert len(set(shown_ids(app))) == 2000
+
+
+def all_ids(svc: Any) -> list[str]:
+    """Every case of the list in its order, read page by page from SQL."""
+    ids: list[str] = []
+    cursor = None
+    while True:
+        page = svc.list_cases(CaseFilter(), after=cursor, limit=500)
+        ids += [r.id for r in page.rows]
+        if page.next_cursor is None:
+            return ids
+        cursor = page.next_cursor
+
+
+async def test_end_reaches_the_oldest_case_and_home_the_newest(big: Any) -> None:
+    """End went only to the last row loaded so far; it goes to the oldest case (read from the
+    other end in SQL), the list scrolls up from there without gaps or duplicates, and Home
+    comes back to the newest case."""
+    every = all_ids(big.svc)
+    assert len(every) == 2000
+    app = big.app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot, app)
+        case_list = app.screen.query_one(CaseList)
+        assert len(case_list.rows) == PAGE
+        await pilot.press("end")
+        await settle(pilot, app)
+        assert case_list.current.id == every[-1]
+        assert case_list.cursor == len(case_list.rows) - 1
+        assert case_list.rows[-1].id == every[-1]
+        shown = shown_ids(app)
+        assert shown == every[-len(shown):]  # one run of the list's tail, in order
+        assert len(shown) < 2000
+        for _ in range(60):  # up through the pages above it
+            await pilot.press("pageup")
+            await settle(pilot, app)
+        shown = shown_ids(app)
+        assert shown == every[-len(shown):] and len(shown) > PAGE + PREFETCH
+        assert case_list.current.id == every[len(every) - len(shown) + case_list.cursor]
+        assert case_list.cursor < len(shown) - PAGE  # it moved up past the first page read
+        await pilot.press("home")
+        await settle(pilot, app)
+        assert case_list.current.id == every[0]
+        shown = shown_ids(app)
+        assert shown == every[:len(shown)] and case_list.cursor == 0
+        assert count_text(app) == count_of(2000)
 
 
 async def test_chinese_search_typed_key_by_key(svc: Any, app_factory: Any) -> None:
