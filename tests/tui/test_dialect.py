@@ -71,3 +71,27 @@ def test_every_screen_and_dialog_speaks_through_the_typed_base() -> None:
     assert outside == []
     assert len(ours) >= 20
     assert all(issubclass(c, ModalScreen) for c in ours if issubclass(c, MediatorModal))
+
+
+def test_screens_leave_the_services_rules_to_the_services() -> None:
+    """A screen does not raise the services' own errors (``svc.*`` messages): the service
+    checks the rule and names the field, and every problem comes back at once. Only the
+    dialog of 补签书面协议 requires what the service leaves optional (blank terms there
+    keep the recorded ones; in the dialog, prefilled, a cleared box is a mistake), and the
+    party editor's name, which names the editor's own row (blank rows are left out of what
+    the service sees, so the service's party number can differ from the one on screen)."""
+    import ast
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2] / "mediator" / "tui"
+    found = []
+    for path in sorted(root.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
+                    and node.func.id == "ValidationError" and node.args
+                    and isinstance(node.args[0], ast.Call) and node.args[0].args
+                    and isinstance(node.args[0].args[0], ast.Constant)
+                    and str(node.args[0].args[0].value).startswith("svc.")):
+                found.append(f"{path.relative_to(root)}:{node.args[0].args[0].value}")
+    assert found == ["dialogs/agreement.py:svc.terms_required",
+                     "widgets/party_editor.py:svc.party_name_required"]

@@ -187,9 +187,7 @@ class AgreementDialog(CaseDialog):
     def build(self) -> Callable[[], Outcome]:
         form = AgreementForm(self.select_value("form"))
         effective = self.on_date("effective_on")
-        terms = self.text("terms")
-        if not normalise(terms):
-            raise ValidationError(t("svc.terms_required"), "terms")
+        terms = self.text("terms")  # required: the service says so under the field
         obligations = self.query_one("#instalments", InstalmentList).value()
         amount = self.parsed("amount_fen")
         if amount is None:

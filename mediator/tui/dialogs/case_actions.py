@@ -218,8 +218,6 @@ class TerminateDialog(SimpleCaseDialog):
 
     def call(self, text: str, on: date | None) -> Callable[[], Outcome]:
         routes = self.query_one("#routes", RoutesBox).value
-        if not routes:
-            raise ValidationError(t("svc.routes_required"), "routes")
         return lambda: self.services.record_failure(self.case_id, text, routes, on)
 
 
@@ -236,8 +234,6 @@ class TransferDialog(SimpleCaseDialog):
 
     def call(self, text: str, on: date | None) -> Callable[[], Outcome]:
         to = self.text("to")
-        if not normalise(to):
-            raise ValidationError(t("svc.transfer_to_required"), "to")
         return lambda: self.services.transfer_case(self.case_id, to, text, on)
 
 

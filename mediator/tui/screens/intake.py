@@ -320,9 +320,7 @@ class IntakeScreen(_FormScreen):
         with problems.check():
             d = self.details.parse()
         problems.raise_if_any()
-        if not parties:
-            raise ValidationError(t("svc.parties_required"), "parties")
-        return CaseInput(parties=parties, **d)
+        return CaseInput(parties=parties, **d)  # no party at all: the service says so
 
     # --- drafts --------------------------------------------------------------------------
 
@@ -624,55 +622,54 @@ class QuickCaseScreen(_FormScreen):
                 obligations.clear()
 
     def inputs(self) -> tuple[CaseInput, AgreementInput]:
+        """The form as the services take it, or every problem of it at once: what cannot be
+        read (a phone, a date, an amount, a type not in the list) and what the services'
+        own checks (``core.checks``, the same functions the services run) find."""
+        from mediator.core import checks
+        from mediator.core.enums import DisputeType
+
         def val(wid: str) -> str:
             return self.query_one(f"#{wid}", Input).value
 
+        problems = Problems()
         today = self.services.today()
         names = []
         parties = []
-        for i, (role, n, p) in enumerate(
-            (
-                (PartyRole.APPLICANT, "a_name", "a_phone"),
-                (PartyRole.RESPONDENT, "b_name", "b_phone"),
-            )
-        ):
+        for role, n, p in ((PartyRole.APPLICANT, "a_name", "a_phone"),
+                           (PartyRole.RESPONDENT, "b_name", "b_phone")):
             name = normalise(val(n))
-            if not name:
-                raise ValidationError(t("svc.party_name_required", n=i + 1), f"parties.{i}.name")
-            phone = self.query_one(f"#{p}", ParsedInput)
-            parties.append(PartyInput(name=name, role=role, phone=phone.parsed()))
+            phone = None
+            with problems.check():
+                phone = self.query_one(f"#{p}", ParsedInput).parsed()
+            parties.append(PartyInput(name=name, role=role, phone=phone))
             names.append(name)
         dtype = self.query_one("#dispute_type", Picker)
         if dtype.value is None:
             key = "casew.picker_no_match" if normalise(dtype.text) else "casew.f.type_required"
-            raise ValidationError(t(key, text=normalise(dtype.text)), "dispute_type")
+            problems.add(ValidationError(t(key, text=normalise(dtype.text)), "dispute_type"))
         village = self.query_one("#village_code", Picker)
         if village.value is None and normalise(village.text):
-            raise ValidationError(
-                t("casew.picker_no_match", text=normalise(village.text)), "village_code"
-            )
+            problems.add(ValidationError(
+                t("casew.picker_no_match", text=normalise(village.text)), "village_code"))
         facts = normalise(val("facts"))
-        if not facts:
-            raise ValidationError(t("svc.facts_required"), "facts")
         terms = normalise(val("terms"))
-        if not terms:
-            raise ValidationError(t("svc.terms_required"), "terms")
-        amount = self.query_one("#amount", ParsedInput).parsed() or 0
+        amount = 0
+        with problems.check():
+            amount = self.query_one("#amount", ParsedInput).parsed() or 0
         now = self.query_one("#performed_now", Checkbox).value
         obligations: list[ObligationInput] = []
         due: date | None = None
         if not now:
-            due = self.query_one("#due_on", ParsedInput).parsed()
+            with problems.check():
+                due = self.query_one("#due_on", ParsedInput).parsed()
             if due is None:
-                raise ValidationError(t("quick.due_required"), "obligations")
-            obligations.append(
-                ObligationInput(due_on=due, amount_fen=amount, description=terms, obligor=names[1])
-            )
-        from mediator.core.enums import DisputeType
-
+                problems.add(ValidationError(t("quick.due_required"), "obligations"))
+            else:
+                obligations.append(ObligationInput(due_on=due, amount_fen=amount,
+                                                   description=terms, obligor=names[1]))
         case = CaseInput(
             parties=parties,
-            dispute_type=DisputeType(dtype.value),
+            dispute_type=DisputeType(dtype.value or DisputeType.OTHER.name),
             source=CaseSource.APPLICATION,
             registered_on=today,
             facts=facts,
@@ -688,6 +685,11 @@ class QuickCaseScreen(_FormScreen):
             perform_by=due,
             obligations=obligations,
         )
+        with problems.check():
+            checks.check_case(case, today)
+        with problems.check():
+            checks.check_agreement(agreement, today)
+        problems.raise_if_any()
         return case, agreement
 
     def action_save(self) -> None:

@@ -394,8 +394,7 @@ class CaseDetailsForm(Vertical):
         out["stabilising_measures"] = (
             normalise(self.query_one("#stabilising_measures", TextArea).text) or None
         )
-        if hard and not out["lead_official"]:
-            problems.add(ValidationError(t("svc.hard_needs_leader"), "lead_official"))
+        # a hard case needs its leading official: the service checks it (checks.check_case)
         if not hard:
             for name in (
                 "lead_official",
@@ -409,10 +408,8 @@ class CaseDetailsForm(Vertical):
         if out["source"] is CaseSource.PETITION:
             ch = self.query_one("#petition_channel", CycleChoice).value
             out["petition_channel"] = PetitionChannel(ch) if ch else None
-            with problems.check():
+            with problems.check():  # required: the service checks it
                 out["petition_received_on"] = self._parsed("petition_received_on")
-                if out["petition_received_on"] is None:
-                    raise ValidationError(t("svc.petition_needs_date"), "petition_received_on")
         problems.raise_if_any()
         return out
 
