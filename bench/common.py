@@ -132,9 +132,7 @@ def county_db(township: Path, copies: int = 10) -> tuple[Path, float | None]:
             for c in cols:
                 if c in ID_COLUMNS:
                     exprs.append(f"CASE WHEN {c} IS NULL THEN NULL ELSE 'f{k}'||substr({c},3) END")
-                elif c == "owner_code":
-                    exprs.append(f"'{code}'")
-                elif table == "office" and c == "code":
+                elif c == "owner_code" or table == "office" and c == "code":
                     exprs.append(f"'{code}'")
                 elif table == "office" and c in ("name", "short_name"):
                     exprs.append(f"{c}||'{suffix}'")

@@ -19,7 +19,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import BENCH, Figure, county_db, demo_db, scratch_copy  # noqa: E402
+from bench.common import BENCH, Figure, county_db, demo_db, scratch_copy
 
 SEED_TOWNSHIP = 100
 

@@ -267,7 +267,7 @@ def smoke(zip_path: Path, work: Path) -> None:
         fail("the welcome screen's database is not in the fresh folder's 数据/")
 
     step("upgrade: the zip unpacked again over the township's folder")
-    counts = re.compile(r"^\s*(?:单位|案件|当事人|调解协议)：\d+$", re.M)
+    counts = re.compile(r"^\s*(?:单位|案件|当事人|调解协议)：\d+$", re.MULTILINE)
     before = (sorted(p.name for p in town.data.iterdir()), counts.findall(town.run("doctor")))
     (town.exe).write_bytes(b"an older program")  # the zip must replace the program files
     unpack(zip_path, town.folder.parent)

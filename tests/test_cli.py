@@ -252,7 +252,7 @@ def test_first_open_of_the_day_on_a_big_file_says_it_backs_up(tmp_path: Path, ca
     screen would otherwise stay blank; the second open of the day says nothing."""
     import argparse
 
-    import mediator.cli as cli
+    from mediator import cli
 
     path = tmp_path / "大 库.db"
     assert main(["--db", str(path), *INIT]) == 0

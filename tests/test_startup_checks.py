@@ -135,7 +135,7 @@ def test_windows_drive_type_calls_the_api(monkeypatch: pytest.MonkeyPatch) -> No
 
     class Kernel32:
         @staticmethod
-        def GetDriveTypeW(root: object) -> int:  # noqa: N802 - the API's name
+        def GetDriveTypeW(root: object) -> int:
             calls.append(root.value)  # type: ignore[attr-defined]
             return 4
 

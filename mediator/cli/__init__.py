@@ -293,7 +293,7 @@ def _run(ctx: Context, name: str) -> int:
         logs.log.warning("file operation failed", exc_info=exc)
         console(stderr=True).print(t("cli.os_error", error=str(exc)), markup=False)
         return 7
-    except Exception as exc:  # sqlite errors on damaged files and the like
+    except Exception as exc:  # noqa: BLE001 - sqlite errors on damaged files and the like
         import sqlite3
 
         from sqlalchemy.exc import DBAPIError

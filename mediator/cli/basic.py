@@ -44,8 +44,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
 def default_short_name(name: str) -> str:
     """青石镇人民调解委员会 -> 青石: the place name without its administrative suffix."""
     for suffix in ("人民调解委员会", "调解委员会", "司法所", "综治中心", "人民政府"):
-        if name.endswith(suffix):
-            name = name[: -len(suffix)]
+        name = name.removesuffix(suffix)
     for suffix in ("街道办事处", "街道", "镇", "乡", "县", "区", "市"):
         if name.endswith(suffix) and len(name) > len(suffix) + 1:
             return name[: -len(suffix)]

@@ -268,9 +268,9 @@ def insert_rows(svc: Writer, rows: Sequence[ImportedCase], source_name: str, *,
                 "AND deleted = 0 AND import_key IN (SELECT value FROM json_each(:keys))"),
                 params={"o": office.code, "keys": json.dumps(keys)}).all())
             mediators = {m.name: m.id for m in s.exec(select(Mediator).where(
-                Mediator.owner_code == office.code, Mediator.deleted == False)).all()}  # noqa: E712
+                Mediator.owner_code == office.code, Mediator.deleted == False)).all()}
             villages = VillageMatcher([(v.name, v.code) for v in s.exec(
-                select(Village).where(Village.deleted == False)).all()])  # noqa: E712
+                select(Village).where(Village.deleted == False)).all()])
             years = {r.case.registered_on.year for r in rows if r.case.registered_on}
             seqs = {year: queries.last_seq(s, office.code, year) for year in years}
             prev = s.exec(text("SELECT hash FROM audit_log ORDER BY seq DESC LIMIT 1")).scalar()  # type: ignore[call-overload]

@@ -376,7 +376,7 @@ class Database:
     def close(self) -> None:
         self.engine.dispose()
 
-    def __enter__(self) -> "Database":
+    def __enter__(self) -> Database:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -548,7 +548,7 @@ def _check_on_open(path: Path, size: int, backups: Path | None) -> bool:
     return not has_daily_backup(path, backups, date.today())
 
 
-def ensure_search_index(db: "Database") -> int:
+def ensure_search_index(db: Database) -> int:
     """Fill the search index if the file has cases but no index entries at all, or only the
     character-pair index is empty (a file made before migration 0008).
 
@@ -641,9 +641,28 @@ def open_database(path: Path, *, create: bool = True, migrate_schema: bool = Tru
 
 
 __all__ = [
-    "APPLICATION_ID", "Database", "FileInfo", "LATEST_VERSION", "MIGRATIONS", "Migration",
-    "QUICK_CHECK_ALWAYS_BYTES", "audit_head", "check_file", "copy_database",
-    "ensure_search_index", "expected_schema", "file_digest", "has_daily_backup",
-    "inspect_file", "integrity_check", "migrate", "open_database", "open_untrusted",
-    "quick_check", "read_sidecar", "schema_problems", "sidecar_path", "write_sidecar",
+    "APPLICATION_ID",
+    "LATEST_VERSION",
+    "MIGRATIONS",
+    "QUICK_CHECK_ALWAYS_BYTES",
+    "Database",
+    "FileInfo",
+    "Migration",
+    "audit_head",
+    "check_file",
+    "copy_database",
+    "ensure_search_index",
+    "expected_schema",
+    "file_digest",
+    "has_daily_backup",
+    "inspect_file",
+    "integrity_check",
+    "migrate",
+    "open_database",
+    "open_untrusted",
+    "quick_check",
+    "read_sidecar",
+    "schema_problems",
+    "sidecar_path",
+    "write_sidecar",
 ]

@@ -23,7 +23,7 @@ def open_folder(path: Path) -> None:
         raise MediatorError(t("files.no_folder", path=str(folder)))
     try:
         if os.name == "nt":
-            startfile = getattr(os, "startfile")
+            startfile = os.startfile
             startfile(str(folder))
             return
         tool = "open" if sys.platform == "darwin" else "xdg-open"

@@ -17,13 +17,13 @@ class LabelledEnum(str, enum.Enum):
         return t(f"enum.{type(self).__name__}.{self.name}")
 
     @classmethod
-    def choices(cls) -> list[tuple[str, "LabelledEnum"]]:
+    def choices(cls) -> list[tuple[str, LabelledEnum]]:
         return [(m.label, m) for m in cls]
 
     @classmethod
-    def from_label(cls, text: str) -> "LabelledEnum | None":
+    def from_label(cls, text: str) -> LabelledEnum | None:
         """Match a member by name, code or (part of) its label in any language."""
-        from mediator.i18n import load_catalog, LANGUAGES
+        from mediator.i18n import LANGUAGES, load_catalog
 
         text = (text or "").strip()
         if not text:

@@ -97,7 +97,7 @@ def load(session: Any, owner: str, identities: Sequence[str]) -> dict[str, list[
     return out
 
 
-def match(rows: Sequence["ImportedCase"], known: dict[str, list[Known]]) -> list[Verdict]:
+def match(rows: Sequence[ImportedCase], known: dict[str, list[Known]]) -> list[Verdict]:
     """One verdict per row (rows without an identity are "new")."""
     verdicts: list[Verdict | None] = [None] * len(rows)
     pool = {identity: list(cases) for identity, cases in known.items()}  # not yet claimed
@@ -157,7 +157,7 @@ _IMPORT_SQL = ("INSERT INTO ledger_import (id, owner_code, source, imported_at, 
 
 
 def store(con: Any, owner: str, import_id: str, source: str, operator: str, now: str,
-          links: Sequence[tuple[str, "ImportedCase"]]) -> None:
+          links: Sequence[tuple[str, ImportedCase]]) -> None:
     """Record the import and, per case it added, the row it came from."""
     if not links:
         return

@@ -76,7 +76,7 @@ def _file_handler(path: Path) -> logging.Handler:
     from logging.handlers import RotatingFileHandler
 
     class Handler(RotatingFileHandler):
-        def doRollover(self) -> None:  # noqa: N802 - logging's name
+        def doRollover(self) -> None:
             # On Windows a file another mediator window holds cannot be renamed: keep
             # writing to it and rotate on a later line.
             try:
@@ -85,7 +85,7 @@ def _file_handler(path: Path) -> logging.Handler:
                 if self.stream is None:
                     self.stream = self._open()
 
-        def handleError(self, record: logging.LogRecord) -> None:  # noqa: N802
+        def handleError(self, record: logging.LogRecord) -> None:
             pass  # a line that cannot be written is dropped, never shown to the user
 
     handler = Handler(path, maxBytes=MAX_BYTES, backupCount=BACKUP_COUNT, encoding="utf-8",

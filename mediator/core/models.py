@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, date, datetime
-from typing import Optional
 
 from sqlmodel import Field, SQLModel
 
@@ -46,7 +45,7 @@ class SyncedRow(SQLModel):
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
     deleted: bool = Field(default=False)
-    origin: Optional[str] = Field(default=None, description="sync package that brought the row")
+    origin: str | None = Field(default=None, description="sync package that brought the row")
 
 
 class Office(SyncedRow, table=True):
@@ -55,15 +54,15 @@ class Office(SyncedRow, table=True):
     code: str = Field(max_length=12)
     name: str
     short_name: str
-    parent_code: Optional[str] = Field(default=None, max_length=12)
+    parent_code: str | None = Field(default=None, max_length=12)
 
 
 class Mediator(SyncedRow, table=True):
     __tablename__ = "mediator"
 
     name: str
-    phone: Optional[str] = None
-    title: Optional[str] = None
+    phone: str | None = None
+    title: str | None = None
     active: bool = True
 
 
@@ -81,21 +80,21 @@ class Case(SyncedRow, table=True):
     seq: int
     case_no: str
     state: str = Field(default="REGISTERED", max_length=16)
-    outcome: Optional[str] = Field(default=None, max_length=16)
+    outcome: str | None = Field(default=None, max_length=16)
     dispute_type: str = Field(max_length=24)
-    type_note: Optional[str] = Field(default=None, description="original label when the type was guessed")
+    type_note: str | None = Field(default=None, description="original label when the type was guessed")
     source: str = Field(max_length=24)
     registered_on: date
-    accepted_on: Optional[date] = None
-    notice_on: Optional[date] = None
-    deadline_on: Optional[date] = Field(default=None, description="mediation target incl. extensions")
+    accepted_on: date | None = None
+    notice_on: date | None = None
+    deadline_on: date | None = Field(default=None, description="mediation target incl. extensions")
     extension_count: int = 0
-    concluded_on: Optional[date] = None
-    archived_on: Optional[date] = None
-    next_due_on: Optional[date] = Field(default=None, description="nearest open deadline (denormalised for the list)")
-    next_due_kind: Optional[str] = Field(default=None, max_length=24)
-    village_code: Optional[str] = Field(default=None, max_length=12)
-    mediator_id: Optional[str] = Field(default=None, max_length=32)
+    concluded_on: date | None = None
+    archived_on: date | None = None
+    next_due_on: date | None = Field(default=None, description="nearest open deadline (denormalised for the list)")
+    next_due_kind: str | None = Field(default=None, max_length=24)
+    village_code: str | None = Field(default=None, max_length=12)
+    mediator_id: str | None = Field(default=None, max_length=32)
     facts: str = ""
     requests: str = ""
     persons_involved: int = 0
@@ -103,23 +102,23 @@ class Case(SyncedRow, table=True):
     group_dispute: bool = False
     risk_grade: str = Field(default="GENERAL", max_length=16)
     is_hard: bool = False
-    lead_official: Optional[str] = None
-    responsible_person: Optional[str] = None
-    resolve_by: Optional[date] = None
-    stabilising_measures: Optional[str] = None
+    lead_official: str | None = None
+    responsible_person: str | None = None
+    resolve_by: date | None = None
+    stabilising_measures: str | None = None
     prevented_criminal: bool = False
     prevented_petition: bool = False
-    petition_channel: Optional[str] = Field(default=None, max_length=16)
-    petition_received_on: Optional[date] = None
+    petition_channel: str | None = Field(default=None, max_length=16)
+    petition_received_on: date | None = None
     petition_extended: bool = False
-    refusal_reason: Optional[str] = None
-    routes_told: Optional[str] = Field(default=None, description="comma-separated Route names")
-    transfer_to: Optional[str] = None
-    linked_case_id: Optional[str] = Field(default=None, max_length=32)
-    linked_case_no: Optional[str] = None
-    withdraw_reason: Optional[str] = None
-    import_key: Optional[str] = Field(default=None, description="ledger number or dedup key")
-    import_flags: Optional[str] = Field(default=None, description="doubts found when imported")
+    refusal_reason: str | None = None
+    routes_told: str | None = Field(default=None, description="comma-separated Route names")
+    transfer_to: str | None = None
+    linked_case_id: str | None = Field(default=None, max_length=32)
+    linked_case_no: str | None = None
+    withdraw_reason: str | None = None
+    import_key: str | None = Field(default=None, description="ledger number or dedup key")
+    import_flags: str | None = Field(default=None, description="doubts found when imported")
     parties_text: str = Field(default="", description="party names joined, for the list")
 
 
@@ -131,14 +130,14 @@ class Party(SyncedRow, table=True):
     role: str = Field(default="APPLICANT", max_length=16)
     kind: str = Field(default="PERSON", max_length=16)
     name: str
-    id_number: Optional[str] = None
-    gender: Optional[str] = Field(default=None, max_length=8)
-    birth_date: Optional[date] = None
-    ethnicity: Optional[str] = None
-    phone: Optional[str] = None
-    address: Optional[str] = None
-    org_code: Optional[str] = None
-    representative: Optional[str] = None
+    id_number: str | None = None
+    gender: str | None = Field(default=None, max_length=8)
+    birth_date: date | None = None
+    ethnicity: str | None = None
+    phone: str | None = None
+    address: str | None = None
+    org_code: str | None = None
+    representative: str | None = None
 
 
 class CaseEvent(SyncedRow, table=True):
@@ -151,25 +150,25 @@ class CaseEvent(SyncedRow, table=True):
     occurred_on: date
     summary: str = ""
     body: str = ""
-    place: Optional[str] = None
-    participants: Optional[str] = None
-    state_from: Optional[str] = Field(default=None, max_length=16)
-    state_to: Optional[str] = Field(default=None, max_length=16)
-    operator: Optional[str] = None
+    place: str | None = None
+    participants: str | None = None
+    state_from: str | None = Field(default=None, max_length=16)
+    state_to: str | None = Field(default=None, max_length=16)
+    operator: str | None = None
 
 
 class FollowUp(SyncedRow, table=True):
     __tablename__ = "follow_up"
 
     case_id: str = Field(foreign_key="dispute_case.id", max_length=32)
-    obligation_id: Optional[str] = Field(default=None, max_length=32)
+    obligation_id: str | None = Field(default=None, max_length=32)
     kind: str = Field(default="ROUTINE", max_length=16)
-    method: Optional[str] = Field(default=None, max_length=16)
+    method: str | None = Field(default=None, max_length=16)
     due_on: date
-    done_on: Optional[date] = None
-    result: Optional[str] = Field(default=None, max_length=16)
+    done_on: date | None = None
+    result: str | None = Field(default=None, max_length=16)
     note: str = ""
-    operator: Optional[str] = None
+    operator: str | None = None
 
 
 class Agreement(SyncedRow, table=True):
@@ -181,14 +180,14 @@ class Agreement(SyncedRow, table=True):
     terms: str = ""
     responsibilities: str = ""
     amount_fen: int = 0
-    perform_place: Optional[str] = None
-    perform_method: Optional[str] = None
-    perform_by: Optional[date] = None
-    judicial_status: Optional[str] = Field(default=None, max_length=16)
-    judicial_applied_on: Optional[date] = None
-    judicial_decided_on: Optional[date] = None
-    judicial_court: Optional[str] = None
-    judicial_ref: Optional[str] = None
+    perform_place: str | None = None
+    perform_method: str | None = None
+    perform_by: date | None = None
+    judicial_status: str | None = Field(default=None, max_length=16)
+    judicial_applied_on: date | None = None
+    judicial_decided_on: date | None = None
+    judicial_court: str | None = None
+    judicial_ref: str | None = None
 
 
 class Obligation(SyncedRow, table=True):
@@ -199,12 +198,12 @@ class Obligation(SyncedRow, table=True):
     agreement_id: str = Field(foreign_key="agreement.id", max_length=32)
     case_id: str = Field(foreign_key="dispute_case.id", max_length=32)
     seq: int = 1
-    obligor: Optional[str] = None
+    obligor: str | None = None
     description: str = ""
     due_on: date
     amount_fen: int = 0
-    performed_on: Optional[date] = None
-    proof: Optional[str] = None
+    performed_on: date | None = None
+    proof: str | None = None
 
 
 class AuditEntry(SQLModel, table=True):
@@ -212,18 +211,18 @@ class AuditEntry(SQLModel, table=True):
 
     __tablename__ = "audit_log"
 
-    seq: Optional[int] = Field(default=None, primary_key=True)
+    seq: int | None = Field(default=None, primary_key=True)
     at: datetime = Field(default_factory=utcnow)
     operator: str
     action: str
     entity: str
-    entity_id: Optional[str] = None
-    before: Optional[str] = None
-    after: Optional[str] = None
+    entity_id: str | None = None
+    before: str | None = None
+    after: str | None = None
     prev_hash: str
     hash: str
     #: sum of the row digests after the transaction this entry ends (see core/audit.py)
-    rows_digest: Optional[str] = None
+    rows_digest: str | None = None
 
 
 class AuditRow(SQLModel, table=True):
@@ -251,7 +250,7 @@ class ReportSent(SQLModel, table=True):
 
     __tablename__ = "report_sent"
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     kind: str
     period_label: str
     offices: str
@@ -260,8 +259,8 @@ class ReportSent(SQLModel, table=True):
     cases: str
     sent_at: str
     channel: str
-    path: Optional[str] = None
-    operator: Optional[str] = None
+    path: str | None = None
+    operator: str | None = None
     correction: int = 0
 
 
@@ -285,8 +284,8 @@ class LedgerImport(SQLModel, table=True):
     imported_by: str
     cases: int = 0
     #: ``mediator import undo``: when and by whom the cases it added were tombstoned
-    undone_at: Optional[datetime] = None
-    undone_by: Optional[str] = None
+    undone_at: datetime | None = None
+    undone_by: str | None = None
 
 
 class LedgerRow(SQLModel, table=True):
@@ -298,11 +297,11 @@ class LedgerRow(SQLModel, table=True):
     case_id: str = Field(primary_key=True, max_length=32)
     owner_code: str = Field(max_length=12)
     identity: str
-    ledger_no: Optional[str] = None
-    import_id: Optional[str] = Field(default=None, max_length=32)
-    sheet: Optional[str] = None
-    row_no: Optional[int] = None
-    fields: Optional[str] = Field(default=None, description="field -> digest, JSON")
+    ledger_no: str | None = None
+    import_id: str | None = Field(default=None, max_length=32)
+    sheet: str | None = None
+    row_no: int | None = None
+    fields: str | None = Field(default=None, description="field -> digest, JSON")
 
 
 # --- upward sync (mediator.sync): local to each database, never exported ------------------
@@ -326,7 +325,7 @@ class TrustedKey(SQLModel, table=True):
     enc_key: str = Field(description="X25519 public key, base64")
     added_at: datetime = Field(default_factory=utcnow)
     added_by: str
-    revoked_at: Optional[datetime] = None
+    revoked_at: datetime | None = None
 
 
 class ImportLog(SQLModel, table=True):
@@ -355,9 +354,9 @@ class ImportLog(SQLModel, table=True):
     details: str = Field(default="", description="per-table counts, JSON")
     #: the sender's lineage, audit sequence number at the export and ancestry (JSON); NULL for
     #: a package of format 1 (see core/lineage.py)
-    lineage: Optional[str] = Field(default=None, max_length=32)
-    lineage_seq: Optional[int] = None
-    ancestry: Optional[str] = None
+    lineage: str | None = Field(default=None, max_length=32)
+    lineage_seq: int | None = None
+    ancestry: str | None = None
 
 
 class SyncConflict(SQLModel, table=True):
@@ -379,5 +378,5 @@ class SyncConflict(SQLModel, table=True):
     other_hash: str = Field(max_length=64)
     package_hash: str = Field(max_length=64)
     detected_at: datetime = Field(default_factory=utcnow)
-    resolved_at: Optional[datetime] = None
-    resolved_by: Optional[str] = None
+    resolved_at: datetime | None = None
+    resolved_by: str | None = None

@@ -76,7 +76,7 @@ class Paths:
     def demo_db(self) -> Path:
         return self.data / "demo.db"
 
-    def ensure(self) -> "Paths":
+    def ensure(self) -> Paths:
         for folder in (self.data, self.config, self.backups, self.db.parent):
             folder.mkdir(parents=True, exist_ok=True)
         return self

@@ -13,8 +13,15 @@ import re
 from mediator.core.errors import ValidationError
 from mediator.core.validate import normalise, parse_phone
 
-__all__ = ["mask_id", "mask_phone", "mask_name", "is_organisation_name", "COMPOUND_SURNAMES",
-           "mask_numbers_text", "mask_person_names_text"]
+__all__ = [
+    "COMPOUND_SURNAMES",
+    "is_organisation_name",
+    "mask_id",
+    "mask_name",
+    "mask_numbers_text",
+    "mask_person_names_text",
+    "mask_phone",
+]
 
 MASK = "*"
 NAME_MASK = "某"
@@ -23,8 +30,7 @@ NAME_MASK = "某"
 # only its first character, which is right for the single-character surnames of almost
 # everyone (and for minority names written with ·, where no surname can be told apart).
 COMPOUND_SURNAMES: frozenset[str] = frozenset(
-    "欧阳 司马 诸葛 上官 东方 皇甫 尉迟 公孙 慕容 长孙 宇文 司徒 夏侯 轩辕 令狐 端木 独孤 南宫 "
-    "西门 万俟 呼延 澹台 司空 闻人 赫连 申屠 钟离 百里 东郭 拓跋".split()
+    ["欧阳", "司马", "诸葛", "上官", "东方", "皇甫", "尉迟", "公孙", "慕容", "长孙", "宇文", "司徒", "夏侯", "轩辕", "令狐", "端木", "独孤", "南宫", "西门", "万俟", "呼延", "澹台", "司空", "闻人", "赫连", "申屠", "钟离", "百里", "东郭", "拓跋"]
 )
 
 # Words that make a party name an organisation; organisations are not personal information.

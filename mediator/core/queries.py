@@ -330,7 +330,7 @@ def own_office(session: Session) -> Any:
     if code is None:
         return None
     return session.exec(select(Office).where(Office.code == code.value,
-                                             Office.deleted == False)).first()  # noqa: E712
+                                             Office.deleted == False)).first()
 
 
 def last_seq(session: Session, owner_code: str, year: int) -> int:

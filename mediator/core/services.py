@@ -178,10 +178,10 @@ class Services:
         agreement = current_agreement(s, case.id)
         obligations = current_obligations(s, agreement)
         follow_ups = s.exec(select(FollowUp).where(FollowUp.case_id == case.id,
-                                                   FollowUp.deleted == False)).all()  # noqa: E712
+                                                   FollowUp.deleted == False)).all()
         sessions = s.exec(select(func.count()).select_from(CaseEvent).where(
             CaseEvent.case_id == case.id, CaseEvent.kind == EventKind.SESSION.name,
-            CaseEvent.deleted == False)).one()  # noqa: E712
+            CaseEvent.deleted == False)).one()
         return facts_from_rows(case, agreement, obligations, follow_ups, int(sessions))
 
     def _set_due(self, case: Case, facts: rules.CaseFacts) -> None:
@@ -193,7 +193,7 @@ class Services:
         s.flush()
         facts = self.facts(s, case)
         self._set_due(case, facts)
-        parties = s.exec(select(Party).where(Party.case_id == case.id, Party.deleted == False)  # noqa: E712
+        parties = s.exec(select(Party).where(Party.case_id == case.id, Party.deleted == False)
                          .order_by(Party.position)).all()
         case.parties_text = parties_text([(p.role, p.name) for p in parties])
         s.add(case)
@@ -294,7 +294,7 @@ class Services:
             if not code.startswith(office.code[:9]) and len(office.code) == 9:
                 raise ValidationError(t("svc.village_outside", code=code, office=office.code), "code")
             dup = s.exec(select(Village).where(Village.code == code,
-                                               Village.deleted == False)).first()  # noqa: E712
+                                               Village.deleted == False)).first()
             if dup is not None:
                 raise ValidationError(t("svc.village_exists", code=code, name=dup.name), "code")
             v = Village(owner_code=office.code, code=code, name=name)
@@ -316,19 +316,19 @@ class Services:
 
     def mediators(self, include_inactive: bool = False) -> list[Mediator]:
         with self.db.read() as s:
-            q = select(Mediator).where(Mediator.deleted == False)  # noqa: E712
+            q = select(Mediator).where(Mediator.deleted == False)
             if not include_inactive:
-                q = q.where(Mediator.active == True)  # noqa: E712
+                q = q.where(Mediator.active == True)
             return list(s.exec(q.order_by(Mediator.name)).all())
 
     def villages(self) -> list[Village]:
         with self.db.read() as s:
-            return list(s.exec(select(Village).where(Village.deleted == False)  # noqa: E712
+            return list(s.exec(select(Village).where(Village.deleted == False)
                                .order_by(Village.code)).all())
 
     def offices(self) -> list[Office]:
         with self.db.read() as s:
-            return list(s.exec(select(Office).where(Office.deleted == False)  # noqa: E712
+            return list(s.exec(select(Office).where(Office.deleted == False)
                                .order_by(Office.code)).all())
 
     # --- registering -------------------------------------------------------------------
@@ -665,8 +665,8 @@ class Services:
                         t("svc.ev.obligation_performed", n=ob.seq), ob.proof or "")
             s.flush()
             open_left = s.exec(select(func.count()).select_from(Obligation).where(
-                Obligation.agreement_id == current.id, Obligation.performed_on == None,  # noqa: E711
-                Obligation.deleted == False)).one()  # noqa: E712
+                Obligation.agreement_id == current.id, Obligation.performed_on == None,
+                Obligation.deleted == False)).one()
             if open_left == 0:
                 self._move(s, case, Action.COMPLETE_PERFORMANCE, d, t("svc.ev.performed"))
             _touch(case)
@@ -708,8 +708,8 @@ class Services:
             self._move(s, case, Action.REMEDIATE, d, t("svc.ev.remediate"), normalise_text(note))
             # The failed agreement's open 履行回访 go with it; a new agreement schedules its own.
             for fu in s.exec(select(FollowUp).where(
-                    FollowUp.case_id == case.id, FollowUp.obligation_id != None,  # noqa: E711
-                    FollowUp.done_on == None, FollowUp.deleted == False)).all():  # noqa: E711,E712
+                    FollowUp.case_id == case.id, FollowUp.obligation_id != None,
+                    FollowUp.done_on == None, FollowUp.deleted == False)).all():
                 fu.deleted = True
                 _touch(fu)
                 s.add(fu)
@@ -824,11 +824,11 @@ class Services:
                 raise DomainError(t("svc.link_own_case"))
             existing = s.exec(select(Case).where(Case.linked_case_id == source.id,
                                                  Case.owner_code == office.code,
-                                                 Case.deleted == False)).first()  # noqa: E712
+                                                 Case.deleted == False)).first()
             if existing is not None:
                 raise DomainError(t("svc.link_exists", case=existing.case_no))
             rows = s.exec(select(Party).where(Party.case_id == source.id,
-                                              Party.deleted == False)  # noqa: E712
+                                              Party.deleted == False)
                           .order_by(Party.position)).all()
             people = [PartyInput(
                 name=p.name, role=PartyRole(p.role), kind=PartyKind(p.kind),
@@ -881,7 +881,7 @@ class Services:
             before = _snapshot(case)
             for model in (Party, CaseEvent, FollowUp, Obligation, Agreement):
                 for row in s.exec(select(model).where(model.case_id == case.id,  # type: ignore[attr-defined]
-                                                      model.deleted == False)).all():  # noqa: E712
+                                                      model.deleted == False)).all():
                     row.deleted = True
                     _touch(row)
                     s.add(row)
@@ -1038,7 +1038,7 @@ class Services:
             case = self._case(s, row.case_id)
             rules.check(CaseState(case.state), Action.EDIT)
             left = s.exec(select(func.count()).select_from(Party).where(
-                Party.case_id == case.id, Party.deleted == False, Party.id != row.id)).one()  # noqa: E712
+                Party.case_id == case.id, Party.deleted == False, Party.id != row.id)).one()
             if left == 0:
                 raise ValidationError(t("svc.parties_required"))
             before = _snapshot(row)
@@ -1109,13 +1109,13 @@ class Services:
         with self.db.read() as s:
             case = self._case(s, case_id, writable=False)
             parties = list(s.exec(select(Party).where(Party.case_id == case.id,
-                                                      Party.deleted == False)  # noqa: E712
+                                                      Party.deleted == False)
                                   .order_by(Party.position)).all())
             events = list(s.exec(select(CaseEvent).where(CaseEvent.case_id == case.id,
-                                                         CaseEvent.deleted == False)  # noqa: E712
+                                                         CaseEvent.deleted == False)
                                  .order_by(CaseEvent.occurred_on, CaseEvent.created_at)).all())
             follow_ups = list(s.exec(select(FollowUp).where(FollowUp.case_id == case.id,
-                                                            FollowUp.deleted == False)  # noqa: E712
+                                                            FollowUp.deleted == False)
                                      .order_by(FollowUp.due_on)).all())
             agreement = current_agreement(s, case.id)
             obligations = current_obligations(s, agreement)
@@ -1147,7 +1147,7 @@ class Services:
         with self.db.read() as s:
             case = s.get(Case, key)
             if case is None:
-                case = s.exec(select(Case).where(Case.case_no == key, Case.deleted == False)).first()  # noqa: E712
+                case = s.exec(select(Case).where(Case.case_no == key, Case.deleted == False)).first()
             if case is None:
                 m = __import__("re").fullmatch(r"\(?(\d{4})\)?(\D*?)(\d+)号?", key)
                 if m:
@@ -1165,9 +1165,9 @@ def _shorthand_case(s: Session, local: str | None, year: int, between: str, seq:
     shorthand, or by being this database's own office; otherwise the shorthand is refused as
     ambiguous, listing the case numbers it could mean."""
     found = list(s.exec(select(Case).where(Case.year == year, Case.seq == seq,
-                                           Case.deleted == False)  # noqa: E712
+                                           Case.deleted == False)
                         .order_by(Case.owner_code)).all())
-    offices = {o.code: o for o in s.exec(select(Office).where(Office.deleted == False)).all()}  # noqa: E712
+    offices = {o.code: o for o in s.exec(select(Office).where(Office.deleted == False)).all()}
     told = {code for code, o in offices.items() if o.short_name and o.short_name in between}
     if told:  # 2026青石7: only that office's case
         found = [c for c in found if c.owner_code in told]
@@ -1185,7 +1185,7 @@ def current_agreement(s: Session, case_id: str) -> Agreement | None:
     replaces the earlier one (both kept); effective dates can tie or even run backwards, so
     the order is by when each was recorded."""
     return s.exec(select(Agreement).where(Agreement.case_id == case_id,
-                                          Agreement.deleted == False)  # noqa: E712
+                                          Agreement.deleted == False)
                   .order_by(Agreement.created_at.desc(), Agreement.id.desc())).first()  # type: ignore[attr-defined]
 
 
@@ -1194,5 +1194,5 @@ def current_obligations(s: Session, agreement: Agreement | None) -> list[Obligat
     if agreement is None:
         return []
     return list(s.exec(select(Obligation).where(Obligation.agreement_id == agreement.id,
-                                                Obligation.deleted == False)  # noqa: E712
+                                                Obligation.deleted == False)
                        .order_by(Obligation.seq)).all())

@@ -78,9 +78,9 @@ def case_row_groups(table: Table, layout: Layout,
         by_col: dict[int, dict[int, int]] = {date_col: {}, name_col: {}}
         for r1, c1, r2, c2 in table.merged:
             if r2 > r1:
-                for col in by_col:
+                for col, spans_of in by_col.items():
                     if c1 <= col <= c2:
-                        by_col[col][r1] = r2
+                        spans_of[r1] = r2
         for r1, r2 in by_col[date_col].items():
             if by_col[name_col].get(r1) == r2:
                 spans[r1] = r2

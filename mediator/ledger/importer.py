@@ -24,32 +24,64 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from mediator.core import rules
 from mediator.core.enums import (
-    AgreementForm, CaseSource, DisputeType, PartyKind, PartyRole, RiskGrade,
+    AgreementForm,
+    CaseSource,
+    CaseState,
+    DisputeType,
+    PartyKind,
+    PartyRole,
+    RiskGrade,
 )
 from mediator.core.enums import Outcome as CaseOutcome
 from mediator.core.errors import ValidationError
 from mediator.core.files import atomic_path, remove
-from mediator.core import rules
-from mediator.core.enums import CaseState
 from mediator.core.importing import (
-    ImportedCase, ImportResult, Performance, RowResult, plan_lifecycle,
+    ImportedCase,
+    ImportResult,
+    Performance,
+    RowResult,
+    plan_lifecycle,
 )
 from mediator.core.ledger_rows import digest, identity_of
 from mediator.core.services import CaseInput, PartyInput, parties_text
 from mediator.core.validate import parse_int, parse_phone, parse_resident_id
 from mediator.i18n import t
 from mediator.ledger.context import (
-    YearHint, case_row_groups, join_rows, month_day, split_role_lines, with_year, year_hint,
+    YearHint,
+    case_row_groups,
+    join_rows,
+    month_day,
+    split_role_lines,
+    with_year,
+    year_hint,
 )
 from mediator.ledger.headers import ROLES, Column, Layout, detect_layout
 from mediator.ledger.identity import mark_duplicates, place
 from mediator.ledger.mapping import Mapping, apply_mapping, load_mapping
 from mediator.ledger.reader import Table, read_table
 from mediator.ledger.values import (
-    BLANK_TEXTS, TypeMatcher, damaged_by_excel, free_text_of, is_blank, is_org_code, is_org_id, is_organisation, ledger_number, parse_agreement_form,
-    parse_cell_date, parse_gender, parse_money, parse_performance, parse_result, parse_risk,
-    parse_source, split_names, split_values, text_of,
+    BLANK_TEXTS,
+    TypeMatcher,
+    damaged_by_excel,
+    free_text_of,
+    is_blank,
+    is_org_code,
+    is_org_id,
+    is_organisation,
+    ledger_number,
+    parse_agreement_form,
+    parse_cell_date,
+    parse_gender,
+    parse_money,
+    parse_performance,
+    parse_result,
+    parse_risk,
+    parse_source,
+    split_names,
+    split_values,
+    text_of,
 )
 
 REJECT_SUFFIX = "_未导入"
@@ -491,7 +523,7 @@ class RowConverter:
 
     def _parties(self, role: str, names: list[str], cells: dict[str, Any], seen_ids: set[str],
                  flags: list[str], notes: list[str]) -> list[PartyInput]:
-        get = lambda attr: cells.get(f"{role}.{attr}")  # noqa: E731
+        get = lambda attr: cells.get(f"{role}.{attr}")
         raw_id = get("id_number")
         ids = split_values(raw_id)
         phones = split_values(get("phone"))

@@ -130,7 +130,7 @@ def _read_calamine(path: Path, sheet: str | None, kind: str) -> Table:
         wb = pc.CalamineWorkbook.from_path(str(path))
     except pc.PasswordError as exc:
         raise ValidationError(t("ledger.error.password", path=str(path)), "file") from exc
-    except Exception as exc:  # noqa: BLE001 - calamine's errors: one message for the clerk
+    except Exception as exc:
         raise ValidationError(t(_unreadable_key(wps, kind), path=str(path), error=str(exc)),
                               "file") from exc
     try:
@@ -148,7 +148,7 @@ def _read_calamine(path: Path, sheet: str | None, kind: str) -> Table:
             raise ValidationError(t("ledger.error.password", path=str(path)), "file") from exc
         except ValidationError:
             raise
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             raise ValidationError(t(_unreadable_key(wps, kind), path=str(path),
                                     error=str(exc)), "file") from exc
     finally:
@@ -207,7 +207,7 @@ def _read_xlsx(path: Path, sheet: str | None) -> Table:
     except ValidationError as exc:
         if exc.field == "sheet":
             raise
-    except Exception:  # noqa: BLE001 - fall back to the readers below
+    except Exception:  # noqa: BLE001, S110 - fall back to the readers below
         pass
     try:
         table = _read_xlsx_stream(path, sheet)

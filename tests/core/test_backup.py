@@ -304,7 +304,7 @@ def test_restore_through_the_cli_shows_its_progress(live: Path, tmp_path: Path,
 
     from rich.console import Console
 
-    import mediator.cli as cli
+    from mediator import cli
 
     saved = tmp_path / "保存.db"
     backup.copy_database(live, saved)

@@ -47,7 +47,7 @@ def user_version(path: Path) -> int:
 
 def test_every_connection_sets_the_pragmas(db) -> None:
     with db.engine.connect() as conn:
-        get = lambda p: conn.exec_driver_sql(f"PRAGMA {p}").scalar_one()  # noqa: E731
+        get = lambda p: conn.exec_driver_sql(f"PRAGMA {p}").scalar_one()
         assert get("journal_mode") == "wal"
         assert get("synchronous") == 2  # FULL
         assert get("foreign_keys") == 1
@@ -81,11 +81,10 @@ def test_write_rolls_back_on_error(svc, dump) -> None:
     from mediator.core.models import Mediator
 
     before = dump(svc.db.path)
-    with pytest.raises(RuntimeError):
-        with svc.db.write() as s:
-            s.add(Mediator(owner_code="330106001", name="钱调解"))
-            s.flush()
-            raise RuntimeError("boom")
+    with pytest.raises(RuntimeError), svc.db.write() as s:
+        s.add(Mediator(owner_code="330106001", name="钱调解"))
+        s.flush()
+        raise RuntimeError("boom")
     assert dump(svc.db.path) == before
 
 

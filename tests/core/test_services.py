@@ -62,7 +62,7 @@ def rows(svc: Services, model, case_id: str, include_deleted: bool = False):  # 
     with svc.db.read() as s:
         q = select(model).where(model.case_id == case_id)
         if not include_deleted:
-            q = q.where(model.deleted == False)  # noqa: E712
+            q = q.where(model.deleted == False)
         return list(s.exec(q).all())
 
 
@@ -843,10 +843,10 @@ def test_every_synced_table_has_the_merge_columns() -> None:
 
 # --- random walks: the services never allow what the rules forbid ------------------------
 
-from hypothesis import HealthCheck, given, settings  # noqa: E402
-from hypothesis import strategies as st  # noqa: E402
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from mediator.core.rules import TRANSITIONS, Action  # noqa: E402
+from mediator.core.rules import TRANSITIONS, Action
 
 
 def _extend(svc: Services, cid: str) -> object:
