@@ -254,6 +254,10 @@ class CasesScreen(MediatorScreen[None]):
         """Load the first page(s) again. ``keep`` reloads as many rows as are loaded now and
         keeps the cursor on the same case."""
         self.generation += 1
+        # no page may be asked for from the old list's cursors until the first page is back:
+        # a "more" asked for with them would land behind the new first page
+        self.next_cursor = None
+        self.before_cursor = None
         case_list = self.query_one(CaseList)
         want = PAGE
         if keep:
@@ -340,14 +344,14 @@ class CasesScreen(MediatorScreen[None]):
         if msg.painted is not None:
             self.call_after_refresh(msg.painted.set)
         case_list = self.query_one(CaseList)
+        if msg.append and not case_list.has_more:
+            return  # asked for before End showed the last page: its cursor is stale too
         self.next_cursor = msg.next_cursor
         if not self._choices_loaded:
             # the filters' villages and mediators after the first page: the list comes first
             self._choices_loaded = True
             self.load_choices()
         if msg.append:
-            if not case_list.has_more:  # asked for before End showed the last page
-                return
             case_list.append_rows(msg.rows, msg.next_cursor is not None)
         else:
             f = self.current_filter()
