@@ -136,6 +136,22 @@ class InstalmentList(Vertical):
         return [r.to_input() for r in self.rows if not r.is_blank()]
 
 
+def performance_fields(today: Callable[[], date]) -> ComposeResult:
+    """履行方式, 履行地点, 履行期限: what a written agreement states of its performance (the
+    agreement dialog and 补签书面协议 ask the same)."""
+    yield FormField(
+        t("caseact.f.perform_method"), plain_input(id="f-method"), field_name="perform_method"
+    )
+    yield FormField(
+        t("caseact.f.perform_place"), plain_input(id="f-place"), field_name="perform_place"
+    )
+    yield FormField(
+        t("caseact.f.perform_by"),
+        date_input(today=today, id="f-perform_by", field_name="perform_by"),
+        field_name="perform_by",
+    )
+
+
 class AgreementDialog(CaseDialog):
     """达成协议: form, effect date, terms, money, how/where/by when, instalments."""
 
@@ -166,17 +182,7 @@ class AgreementDialog(CaseDialog):
             field_name="amount_fen",
             hint=t("caseact.amount_hint"),
         )
-        yield FormField(
-            t("caseact.f.perform_method"), plain_input(id="f-method"), field_name="perform_method"
-        )
-        yield FormField(
-            t("caseact.f.perform_place"), plain_input(id="f-place"), field_name="perform_place"
-        )
-        yield FormField(
-            t("caseact.f.perform_by"),
-            date_input(today=self.today, id="f-perform_by", field_name="perform_by"),
-            field_name="perform_by",
-        )
+        yield from performance_fields(self.today)
         yield Checkbox(t("caseact.f.performed_now"), id="performed_now", compact=True)
         yield FormField(
             t("caseact.f.instalments"),
@@ -324,17 +330,7 @@ class PutInWritingDialog(CaseDialog):
             text_area(ag.responsibilities if ag else "", id="f-resp", height=2),
             field_name="responsibilities",
         )
-        yield FormField(
-            t("caseact.f.perform_method"), plain_input(id="f-method"), field_name="perform_method"
-        )
-        yield FormField(
-            t("caseact.f.perform_place"), plain_input(id="f-place"), field_name="perform_place"
-        )
-        yield FormField(
-            t("caseact.f.perform_by"),
-            date_input(today=self.today, id="f-perform_by", field_name="perform_by"),
-            field_name="perform_by",
-        )
+        yield from performance_fields(self.today)
 
     def build(self) -> Callable[[], Outcome]:
         on_ = self.on_date("on")
