@@ -32,6 +32,7 @@ from sqlalchemy import text
 from sqlmodel import select
 
 from mediator.core import audit, checks, ledger_rows, queries, rules, search
+from mediator.core import facts as case_facts
 from mediator.core.db import Database
 from mediator.core.enums import AgreementForm, CaseState
 from mediator.core.errors import DomainError, ValidationError
@@ -221,6 +222,8 @@ class _Batch:
                 "SELECT rowid, id FROM dispute_case WHERE rowid > ?", (last,))}
             write_index(cursor, [(rowids[cid], body) for cid, body, _ in self.index],
                         [(term, rowids[cid]) for cid, _, terms in self.index for term in terms])
+            # the dated facts of the new cases, from the state entries rules.apply gave them
+            case_facts.derive(cursor, list(rowids))
             cursor.executemany(_AUDIT_SQL, self.audit)
         finally:
             cursor.close()

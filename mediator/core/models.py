@@ -206,6 +206,25 @@ class Obligation(SyncedRow, table=True):
     proof: str | None = None
 
 
+class CaseFact(SyncedRow, table=True):
+    """A dated fact of a case (mediator.core.facts): a mediation spell (accepted, concluded
+    with outcome), an extension (the new deadline from the day recorded), a 回访 dropped with
+    its agreement. Period figures are counted from these, never from the case's current
+    columns, so a past period computed again gives the same numbers."""
+
+    __tablename__ = "case_fact"
+
+    case_id: str = Field(foreign_key="dispute_case.id", max_length=32)
+    kind: str = Field(max_length=24)
+    spell: int = 0
+    accepted_on: date | None = None
+    deadline_on: date | None = None
+    concluded_on: date | None = None
+    outcome: str | None = Field(default=None, max_length=16)
+    fact_on: date | None = None
+    ref_id: str | None = Field(default=None, max_length=32)
+
+
 class AuditEntry(SQLModel, table=True):
     """Hash-chained record of every change; local to this database, never synced."""
 
@@ -266,6 +285,7 @@ class ReportSent(SQLModel, table=True):
 
 SYNCED_TABLES: tuple[type[SyncedRow], ...] = (
     Office, Mediator, Village, Case, Party, CaseEvent, FollowUp, Agreement, Obligation,
+    CaseFact,
 )
 
 

@@ -30,6 +30,17 @@ P_OPEN_AT = "(c.accepted_on <= :asof AND (c.concluded_on IS NULL OR c.concluded_
 #: 逾期案件 on day :asof
 P_OVERDUE_CASE = f"({P_OPEN_AT} AND c.deadline_on < :asof)"
 
+#: the same two notions for a past day, from the dated facts (``case_fact p``, a SPELL row:
+#: mediator.core.facts): the spell running at the end of day :asof, and 逾期 on that day by the
+#: deadline as it stood then (the latest extension recorded by :asof, else the spell's one
+#: month), so an extension recorded later never changes a day already past
+P_SPELL_OPEN_AT = ("(p.accepted_on <= :asof AND (p.concluded_on IS NULL "
+                   "OR p.concluded_on > :asof))")
+DEADLINE_AT = ("coalesce((SELECT max(x.deadline_on) FROM case_fact x WHERE x.case_id = p.case_id "
+               "AND x.kind = 'EXTENSION' AND x.spell = p.spell AND x.deleted = 0 "
+               "AND x.fact_on <= :asof), p.deadline_on)")
+P_SPELL_OVERDUE_AT = f"({P_SPELL_OPEN_AT} AND {DEADLINE_AT} < :asof)"
+
 
 def overdue_case_count(session: Any, on: date, offices: Sequence[str] | None = None) -> int:
     """How many live cases are 逾期案件 on day ``on`` (of ``offices``; None: every office)."""
@@ -56,5 +67,6 @@ def days_past_due(due_on: date, today: date) -> int:
     return max(0, (today - due_on).days)
 
 
-__all__ = ["P_OPEN_AT", "P_OVERDUE_CASE", "days_past_due", "item_past_due",
+__all__ = ["DEADLINE_AT", "P_OPEN_AT", "P_OVERDUE_CASE", "P_SPELL_OPEN_AT", "P_SPELL_OVERDUE_AT",
+           "days_past_due", "item_past_due",
            "overdue_case_count"]

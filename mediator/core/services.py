@@ -15,6 +15,7 @@ from sqlalchemy import func, text
 from sqlmodel import Session, select
 
 from mediator.core import audit, bulk, checks, queries, rules, search
+from mediator.core import facts as facts_mod
 from mediator.core.checks import (
     ROLE_ORDER,
     clean_party,
@@ -58,6 +59,7 @@ from mediator.core.models import (
     Agreement,
     Case,
     CaseEvent,
+    CaseFact,
     FollowUp,
     LedgerRow,
     Mediator,
@@ -172,7 +174,33 @@ class Services:
                 setattr(case, column, value)
             self._event(s, case, EventKind.STATE, on, tr.summary, body,
                         state_from=tr.before, state_to=tr.after)
+            self._record_facts(s, case, tr)
         return tr.after
+
+    def _spells(self, s: Session, case: Case) -> list[tuple[facts_mod.Spell, CaseFact]]:
+        rows = s.exec(select(CaseFact).where(
+            CaseFact.case_id == case.id, CaseFact.kind == facts_mod.SPELL,
+            CaseFact.deleted == False).order_by(CaseFact.spell)).all()
+        return [(facts_mod.Spell(r.spell, r.accepted_on, r.deadline_on, r.concluded_on,
+                                 r.outcome, r.id), r) for r in rows]
+
+    def _record_facts(self, s: Session, case: Case, tr: rules.Transition) -> None:
+        """The dated facts of a step (mediator.core.facts.step): a spell opened by 受理 or
+        重新调解, ended by a result."""
+        held = self._spells(s, case)
+        spells = [sp for sp, _ in held]
+        rows = {sp.id: row for sp, row in held}
+        for sp in facts_mod.step(spells, tr):
+            row = rows.get(sp.id) if sp.id else None
+            if row is None:
+                row = CaseFact(owner_code=case.owner_code, case_id=case.id,
+                               kind=facts_mod.SPELL, spell=sp.spell)
+            else:
+                _touch(row)
+            row.accepted_on, row.deadline_on = sp.accepted_on, sp.deadline_on
+            row.concluded_on, row.outcome = sp.concluded_on, sp.outcome
+            s.add(row)
+        s.flush()
 
     def facts(self, s: Session, case: Case) -> rules.CaseFacts:
         agreement = current_agreement(s, case.id)
@@ -558,6 +586,10 @@ class Services:
                                       "new_deadline")
             case.deadline_on = new_deadline
             case.extension_count += 1
+            spell = max((sp.spell for sp, _ in self._spells(s, case)), default=0)
+            s.add(CaseFact(owner_code=case.owner_code, case_id=case.id,
+                           kind=facts_mod.EXTENSION, spell=spell, fact_on=d,
+                           deadline_on=new_deadline))
             if case.source == CaseSource.PETITION.name:
                 case.petition_extended = True
             self._event(s, case, EventKind.EXTENSION, d,
@@ -713,6 +745,9 @@ class Services:
                 fu.deleted = True
                 _touch(fu)
                 s.add(fu)
+                # it still counts as due in the periods before today (应回访)
+                s.add(CaseFact(owner_code=case.owner_code, case_id=case.id,
+                               kind=facts_mod.FOLLOW_UP_DROPPED, fact_on=d, ref_id=fu.id))
         return self._change(case_id, "case.remediate", work)
 
     def advise_suit(self, case_id: str, note: str = "", on: date | None = None) -> CaseResult:
@@ -879,7 +914,7 @@ class Services:
         with self.db.write() as s:
             case = self._case(s, case_id)
             before = _snapshot(case)
-            for model in (Party, CaseEvent, FollowUp, Obligation, Agreement):
+            for model in (Party, CaseEvent, FollowUp, Obligation, Agreement, CaseFact):
                 for row in s.exec(select(model).where(model.case_id == case.id,  # type: ignore[attr-defined]
                                                       model.deleted == False)).all():
                     row.deleted = True

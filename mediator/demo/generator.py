@@ -35,6 +35,7 @@ from sqlalchemy import text
 from sqlmodel import Session
 
 from mediator.core import audit, bulk, checks, queries, rules, search
+from mediator.core import facts as case_facts
 from mediator.core.checks import format_case_no, parties_text
 from mediator.core.db import Database
 from mediator.core.enums import (
@@ -1849,6 +1850,11 @@ def _load(s: Session, raw: Any, db: Database, cases: int, seed: int, today: date
             raw.execute(f"INSERT INTO {ix} ({ix}, rank) VALUES ('automerge', 4)")
             raw.execute(f"INSERT INTO {ix} ({ix}, rank) VALUES ('merge', 500)")
     timings["indexes"] = time.perf_counter() - mark
+    # the dated facts of every case, from the state entries rules.apply gave them (as the
+    # ledger import does)
+    mark = time.perf_counter()
+    case_facts.derive(raw, stable=True)
+    timings["facts"] = time.perf_counter() - mark
     started = audit.start_seq(s)
     audit.append(s, operator, "demo.generate", "database", None, None, {
         "cases": cases, "seed": seed, "today": today.isoformat(),

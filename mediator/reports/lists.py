@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import text
 
 from mediator.core.db import Database
+from mediator.core.overdue import DEADLINE_AT
 from mediator.documents.completeness import FileCheck, assess, load_facts
 from mediator.reports.periods import Period
 from mediator.reports.stats import (
@@ -62,34 +63,53 @@ _VILLAGE = "(SELECT v.name FROM village v WHERE v.code = c.village_code AND v.de
 _MEDIATOR = "(SELECT m.name FROM mediator m WHERE m.id = c.mediator_id LIMIT 1)"
 _LINE_COLUMNS = (
     f"c.id, c.case_no, c.parties_text, c.dispute_type, {_VILLAGE}, {_MEDIATOR}, "
-    "c.registered_on, c.accepted_on, c.deadline_on, "
-    "CAST(julianday(:asof) - julianday(c.deadline_on) AS INTEGER), c.risk_grade, "
+    "c.registered_on, {accepted}, {deadline}, "
+    "CAST(julianday(:asof) - julianday({deadline}) AS INTEGER), c.risk_grade, "
     "c.lead_official, c.responsible_person, c.resolve_by, c.stabilising_measures, "
-    "(SELECT group_concat(p.name, char(31)) FROM party p WHERE p.case_id = c.id "
-    "AND p.deleted = 0 AND p.kind = 'ORGANISATION')"  # as _ORGANISATIONS below
+    "(SELECT group_concat(pt.name, char(31)) FROM party pt WHERE pt.case_id = c.id "
+    "AND pt.deleted = 0 AND pt.kind = 'ORGANISATION')"  # as _ORGANISATIONS below
 )
+#: a list's rows: the FROM clause, the rowid it picks by, the branches of the rows it may
+#: count (each an index range) and the acceptance and deadline it shows
+_SPELLS = "case_fact p JOIN dispute_case c ON c.id = p.case_id"
+_SOURCES = {
+    # the spells running at period end (the "stock" rows of stats), with the deadline as it
+    # stood then
+    "stock": (_SPELLS, "p.rowid", (
+        ("case_fact p INDEXED BY ix_fact_open JOIN dispute_case c ON c.id = p.case_id",
+         ("p.kind = 'SPELL' AND p.concluded_on IS NULL AND p.accepted_on <= :asof "
+         "AND p.deleted = 0")),
+        (_SPELLS, ("p.concluded_on > :asof AND p.kind = 'SPELL' AND p.accepted_on <= :asof "
+         "AND p.deleted = 0"))), "p.accepted_on", DEADLINE_AT),
+    # the hard cases registered by period end
+    "hard": ("dispute_case c", "c.rowid", (
+        ("dispute_case c", "c.is_hard = 1 AND c.registered_on <= :asof"),),
+        "c.accepted_on", "c.deadline_on"),
+}
 
 
-def _lines(db: Database, where: str, keys: str, order: str, period: Period, today: date,
-           offices: Sequence[str] | None, limit: int) -> tuple[list[CaseLine], int]:
-    """The open-at-period-end cases meeting ``where``: the first ``limit`` by ``keys`` (sort
-    expressions the index can answer) shown in ``order``, and how many there are."""
+def _lines(db: Database, source: str, where: str, keys: str, order: str, period: Period,
+           today: date, offices: Sequence[str] | None,
+           limit: int) -> tuple[list[CaseLine], int]:
+    """The cases of ``source`` (the rows stats counts the figure from) meeting ``where``:
+    the first ``limit`` by ``keys`` (sort expressions) shown in ``order``, and how many there
+    are."""
     params = params_for(period, today)
     own = office_clause(offices, params)
     params["lim"] = limit
-    # the "stock" rows of stats: not concluded yet (from the partial index ix_case_open) or
-    # concluded after the period end; sorted from the indexes, only the rows shown are read
-    named = ", ".join(f"{k.strip()} AS k{i}" for i, k in enumerate(keys.split(",")))
-    branches = [f"SELECT c.rowid AS rid, {named} FROM dispute_case c {hint} WHERE {cond} "
-                f"AND c.deleted = 0 AND {own} AND {where}"
-                for hint, cond in (("INDEXED BY ix_case_open", "c.concluded_on IS NULL"),
-                                   ("", "c.concluded_on > :asof"))]
+    from_, rid, parts, accepted, deadline = _SOURCES[source]
+    key_list = [k.strip().replace("{deadline}", deadline) for k in keys.split(",")]
+    order = order.replace("{deadline}", deadline)
+    named = ", ".join(f"{k} AS k{i}" for i, k in enumerate(key_list))
+    branches = [f"SELECT {rid} AS rid, {named} FROM {frm} WHERE {cond} "
+                f"AND c.deleted = 0 AND {own} AND {where}" for frm, cond in parts]
     union = " UNION ALL ".join(branches)
-    positions = ", ".join(f"k{i}" for i in range(len(keys.split(","))))
+    positions = ", ".join(f"k{i}" for i in range(len(key_list)))
+    columns = _LINE_COLUMNS.format(accepted=accepted, deadline=deadline)
     with db.read() as s:
         total = int(s.exec(text(f"SELECT count(*) FROM ({union})"), params=params).scalar_one())  # type: ignore[call-overload]
         rows = s.exec(text(  # type: ignore[call-overload]
-            f"SELECT {_LINE_COLUMNS} FROM dispute_case c WHERE c.rowid IN "
+            f"SELECT {columns} FROM {from_} WHERE {rid} IN "
             f"(SELECT rid FROM ({union}) ORDER BY {positions}, rid LIMIT :lim) "
             f"ORDER BY {order}"), params=params).all()
     lines = [CaseLine(r[0], r[1], r[2] or "", r[3], r[4], r[5], _d(r[6]), _d(r[7]), _d(r[8]),  # type: ignore[arg-type]
@@ -101,14 +121,14 @@ def _lines(db: Database, where: str, keys: str, order: str, period: Period, toda
 def overdue_cases(db: Database, period: Period, today: date,
                   offices: Sequence[str] | None = None, limit: int = 1000) -> tuple[list[CaseLine], int]:
     """The cases the ``overdue`` figure counts, longest overdue first, and how many there are."""
-    return _lines(db, P_OVERDUE_AT_END, "c.deadline_on", "c.deadline_on, c.case_no", period,
-                  today, offices, limit)
+    return _lines(db, "stock", P_OVERDUE_AT_END, "{deadline}", "{deadline}, c.case_no",
+                  period, today, offices, limit)
 
 
 def hard_cases(db: Database, period: Period, today: date,
                offices: Sequence[str] | None = None, limit: int = 1000) -> tuple[list[CaseLine], int]:
     """The cases the ``hard_open`` figure counts, nearest 化解时限 first."""
-    return _lines(db, P_HARD_OPEN, "c.resolve_by IS NULL, c.resolve_by",
+    return _lines(db, "hard", P_HARD_OPEN, "c.resolve_by IS NULL, c.resolve_by",
                   "c.resolve_by IS NULL, c.resolve_by, c.case_no", period, today, offices, limit)
 
 

@@ -14,13 +14,18 @@ Conventions used by the definitions:
 
 * The period is ``[start, end]``, both days included.
 * "At period end" means at the end of the period's last day, or at the end of today if the
-  period has not ended yet (``as_of = min(end, today)``). These figures are rebuilt from the
-  dates stored on each case (accepted_on, concluded_on, deadline_on), so a past period can be
-  reported again later; a deadline extended after the period is taken as extended.
-* A case is *concluded* on ``concluded_on``: the day its outcome was reached (调解成功 on the
+  period has not ended yet (``as_of = min(end, today)``).
+* Every figure of what happened is counted from the dated facts (``case_fact``,
+  mediator.core.facts), never from the case's current columns: a mediation *spell* starts on
+  its acceptance (受理, or 重新调解 after non-performance) and ends on its conclusion, with its
+  outcome; an extension counts from the day it was recorded. So a past period computed again
+  gives the same numbers: a re-mediated case keeps its earlier conclusion in its period and
+  counts again when it concludes again, and an extension recorded after the period does not
+  change its 期末逾期数. Only a correction of a past fact (Services.correct_dates) changes it.
+* A spell is *concluded* on ``concluded_on``: the day its outcome was reached (调解成功 on the
   day the agreement took effect; 调解不成, 撤回, 移交上报 on the day recorded). 不予受理 also
-  sets ``concluded_on`` but is counted as *refused*, never as concluded: a refused case was
-  never mediated, so it must not lower the success rate.
+  ends a spell (one without acceptance) but is counted as *refused*, never as concluded: a
+  refused case was never mediated, so it must not lower the success rate.
 * Deleted (tombstoned) cases and rows are never counted.
 """
 
@@ -34,7 +39,7 @@ from typing import Any
 from sqlalchemy import text
 
 from mediator.core.db import Database
-from mediator.core.overdue import P_OPEN_AT, P_OVERDUE_CASE
+from mediator.core.overdue import P_SPELL_OPEN_AT, P_SPELL_OVERDUE_AT
 from mediator.core.validate import office_area_prefix
 from mediator.reports.periods import Period, month_period
 
@@ -48,19 +53,30 @@ TREND_WEEKS = 12
 #: a monthly report's trend: the 12 months ending with its month
 TREND_MONTHS = 12
 
-# --- predicates (SQL on dispute_case c, agreement a, follow_up f) -------------------------
+# --- predicates (SQL on dispute_case c, case_fact p, agreement a, follow_up f) ------------
 
 _IN = "BETWEEN :s AND :e"
 _OUTCOMES = "(" + ", ".join(f"'{o}'" for o in CONCLUDED_OUTCOMES) + ")"
 P_REGISTERED = f"c.registered_on {_IN}"
-P_ACCEPTED = f"c.accepted_on {_IN}"
-P_CONCLUDED = f"(c.concluded_on {_IN} AND c.outcome IN {_OUTCOMES})"
-#: in mediation / 逾期案件 at period end: the one definition, in mediator.core.overdue
-P_OPEN_AT_END = P_OPEN_AT
-P_OVERDUE_AT_END = P_OVERDUE_CASE
+#: on the spell p (a SPELL row of case_fact)
+P_ACCEPTED = f"p.accepted_on {_IN}"
+P_CONCLUDED = f"(p.concluded_on {_IN} AND p.outcome IN {_OUTCOMES})"
+#: in mediation / 逾期案件 at period end: the one definition, in mediator.core.overdue (on the
+#: spell running then, with the deadline as it stood then)
+P_OPEN_AT_END = P_SPELL_OPEN_AT
+P_OVERDUE_AT_END = P_SPELL_OVERDUE_AT
 P_GROUP = f"(c.group_dispute = 1 OR c.persons_involved >= {GROUP_PERSONS})"
-P_HARD_OPEN = ("(c.is_hard = 1 AND c.registered_on <= :asof "
-               "AND (c.concluded_on IS NULL OR c.concluded_on > :asof))")
+#: a case concluded at the end of day :asof: a spell of it ended by then and no later one
+#: started by then
+P_ENDED_AT = ("EXISTS (SELECT 1 FROM case_fact p WHERE p.case_id = c.id AND p.kind = 'SPELL' "
+              "AND p.deleted = 0 AND p.concluded_on <= :asof AND NOT EXISTS (SELECT 1 FROM "
+              "case_fact q WHERE q.case_id = c.id AND q.kind = 'SPELL' AND q.deleted = 0 "
+              "AND q.spell > p.spell AND q.accepted_on <= :asof))")
+P_HARD_OPEN = f"(c.is_hard = 1 AND c.registered_on <= :asof AND NOT {P_ENDED_AT})"
+#: a 回访 as it stood at the end of day :asof: live, or dropped (with a replaced agreement)
+#: only after that day
+P_FOLLOW_UP_HELD = ("(f.deleted = 0 OR EXISTS (SELECT 1 FROM case_fact d WHERE d.ref_id = f.id "
+                    "AND d.kind = 'FOLLOW_UP_DROPPED' AND d.deleted = 0 AND d.fact_on > :asof))")
 
 
 def _count(pred: str) -> str:
@@ -74,13 +90,14 @@ def _sum(pred: str, column: str) -> str:
 
 
 def _outcome(name: str) -> str:
-    return f"(c.concluded_on {_IN} AND c.outcome = '{name}')"
+    return f"(p.concluded_on {_IN} AND p.outcome = '{name}')"
 
 
 @dataclass(frozen=True)
 class Figure:
     """One reported figure: its key, its kind (count, persons, money in fen, rate), the table
-    it is counted from (case: flows in the period; stock: cases open at period end;
+    it is counted from (case: registrations in the period; spell: acceptances and
+    conclusions in the period; stock: spells running at period end; hard: hard cases;
     agreement; follow_up; or derived), its per-row SQL value (the
     figure is the SUM of it over the rows of the period's cases) and its definition."""
 
@@ -105,21 +122,21 @@ FIGURES: tuple[Figure, ...] = (
                   + "(" + ", ".join(f"'{s}'" for s in SCREENING_SOURCES) + ")"),
            "排查发现数: of the registered cases, those whose source is 排查发现, 网格上报 or "
            "村(居)调委会上报 (found by screening rather than brought in by a party or body)."),
-    Figure("accepted", "count", "case", _count(P_ACCEPTED),
+    Figure("accepted", "count", "spell", _count(P_ACCEPTED),
            "受理数: cases accepted (accepted_on) in the period; a case mediated again after "
            "non-performance counts again on the day mediation restarted."),
-    Figure("refused", "count", "case", _count(_outcome("REFUSED")),
+    Figure("refused", "count", "spell", _count(_outcome("REFUSED")),
            "不予受理数: cases refused in the period (outcome 不予受理, concluded_on in period)."),
-    Figure("concluded", "count", "case", _count(P_CONCLUDED),
+    Figure("concluded", "count", "spell", _count(P_CONCLUDED),
            "调结数: cases whose mediation ended in the period (concluded_on in period) as "
            "调解成功, 调解不成, 撤回 or 移交上报. Refusals are not included."),
-    Figure("success", "count", "case", _count(_outcome("AGREEMENT")),
+    Figure("success", "count", "spell", _count(_outcome("AGREEMENT")),
            "调解成功数: concluded cases that ended in an agreement (口头 or 书面) in the period."),
-    Figure("failed", "count", "case", _count(_outcome("FAILED")),
+    Figure("failed", "count", "spell", _count(_outcome("FAILED")),
            "调解不成数: concluded cases where mediation failed or was terminated in the period."),
-    Figure("withdrawn", "count", "case", _count(_outcome("WITHDRAWN")),
+    Figure("withdrawn", "count", "spell", _count(_outcome("WITHDRAWN")),
            "撤回数: cases the applicant withdrew in the period."),
-    Figure("transferred", "count", "case", _count(_outcome("TRANSFERRED")),
+    Figure("transferred", "count", "spell", _count(_outcome("TRANSFERRED")),
            "移交上报数: cases passed to another body or up a level in the period."),
     Figure("success_rate", "rate", "derived", None,
            "调解成功率: success ÷ concluded for the period; shown as — when nothing was concluded."),
@@ -128,7 +145,7 @@ FIGURES: tuple[Figure, ...] = (
     Figure("overdue", "count", "stock", _count(P_OVERDUE_AT_END),
            "期末逾期数: of the cases in mediation at period end, those past their mediation "
            "deadline (one month from acceptance, or the recorded extension) on that day."),
-    Figure("hard_open", "count", "stock", _count(P_HARD_OPEN),
+    Figure("hard_open", "count", "hard", _count(P_HARD_OPEN),
            "在办疑难案件: hard cases (五个一, with a 包案领导) registered by period end and not "
            "concluded by then."),
     Figure("persons", "persons", "case", _sum(P_REGISTERED, "c.persons_involved"),
@@ -136,18 +153,18 @@ FIGURES: tuple[Figure, ...] = (
     Figure("group_disputes", "count", "case", _count(f"{P_REGISTERED} AND {P_GROUP}"),
            "群体性纠纷: registered cases in the period involving 5 or more persons, or marked as "
            "a group dispute by the mediator."),
-    Figure("prevented_criminal", "count", "case",
+    Figure("prevented_criminal", "count", "spell",
            _count(f"{P_CONCLUDED} AND c.prevented_criminal = 1"),
            "防止民转刑(件): concluded cases in the period marked as having prevented a civil "
            "dispute turning into a criminal case."),
-    Figure("prevented_criminal_persons", "persons", "case",
+    Figure("prevented_criminal_persons", "persons", "spell",
            _sum(f"{P_CONCLUDED} AND c.prevented_criminal = 1", "c.persons_involved"),
            "防止民转刑(人): persons involved in those cases."),
-    Figure("prevented_petition", "count", "case",
+    Figure("prevented_petition", "count", "spell",
            _count(f"{P_CONCLUDED} AND c.prevented_petition = 1"),
            "防止群体性上访(件): concluded cases in the period marked as having prevented a "
            "(group) petition."),
-    Figure("prevented_petition_persons", "persons", "case",
+    Figure("prevented_petition_persons", "persons", "spell",
            _sum(f"{P_CONCLUDED} AND c.prevented_petition = 1", "c.persons_involved"),
            "防止群体性上访(人): persons involved in those cases."),
     Figure("agreements", "count", "agreement", _count(f"a.effective_on {_IN}"),
@@ -307,14 +324,17 @@ def office_clause(offices: Sequence[str] | None, params: dict[str, Any], alias: 
 #: so a week of a million-case database reads thousands of rows, not a million) and the FROM
 #: clause joining them to their case.
 _ROWS = {
-    "case": (("SELECT rowid FROM dispute_case WHERE registered_on BETWEEN :s AND :e "
-              "UNION SELECT rowid FROM dispute_case WHERE accepted_on BETWEEN :s AND :e "
-              "UNION SELECT rowid FROM dispute_case WHERE concluded_on BETWEEN :s AND :e"),
+    "case": ("SELECT rowid FROM dispute_case WHERE registered_on BETWEEN :s AND :e",
              "dispute_case c"),
-    # cases open at period end: those not concluded yet, read from the partial covering index
-    # ix_case_open, and those concluded after the period end, read from ix_case_stock alone
-    # when only the totals are asked for (the 同比 period a year back spans a year of cases)
-    "stock": ("", "dispute_case c"),
+    "spell": (("SELECT rowid FROM case_fact WHERE accepted_on BETWEEN :s AND :e "
+               "UNION SELECT rowid FROM case_fact WHERE concluded_on BETWEEN :s AND :e"),
+              "case_fact p JOIN dispute_case c ON c.id = p.case_id"),
+    # spells running at period end: those not concluded yet, read from the partial index
+    # ix_fact_open, and those concluded after the period end (ix_fact_concluded)
+    "stock": ("", "case_fact p JOIN dispute_case c ON c.id = p.case_id"),
+    # the hard cases registered by period end (ix_case_hard: a few)
+    "hard": ("SELECT rowid FROM dispute_case WHERE is_hard = 1 AND registered_on <= :asof",
+             "dispute_case c"),
     "agreement": (("SELECT rowid FROM agreement WHERE effective_on BETWEEN :s AND :e "
                    "UNION SELECT rowid FROM agreement WHERE judicial_applied_on BETWEEN :s AND :e "
                    "UNION SELECT rowid FROM agreement WHERE judicial_decided_on BETWEEN :s AND :e"),
@@ -323,7 +343,8 @@ _ROWS = {
                    "UNION SELECT rowid FROM follow_up WHERE done_on BETWEEN :s AND :e"),
                   "follow_up f JOIN dispute_case c ON c.id = f.case_id"),
 }
-_ALIAS = {"case": "c", "stock": "c", "agreement": "a", "follow_up": "f"}
+_ALIAS = {"case": "c", "spell": "p", "stock": "p", "hard": "c", "agreement": "a",
+          "follow_up": "f"}
 
 
 def _select(source: str, groups: Sequence[str], own: str) -> str:
@@ -335,12 +356,15 @@ def _select(source: str, groups: Sequence[str], own: str) -> str:
     alias = _ALIAS[source]
     dims = ", ".join(f"{(DIMENSIONS | PER_CASE)[g]} AS d_{g}" for g in groups)
     values = ", ".join(f"{f.sql} AS {f.key}" for f in figures)
-    deleted = f"{alias}.deleted = 0" + ("" if alias == "c" else " AND c.deleted = 0")
+    held = P_FOLLOW_UP_HELD if alias == "f" else f"{alias}.deleted = 0"
+    deleted = held + ("" if alias == "c" else " AND c.deleted = 0")
     head = f"SELECT {dims + ', ' if dims else ''}{values} FROM {from_} WHERE "
     if source == "stock":
-        rel = (f"{head.replace(from_, from_ + ' INDEXED BY ix_case_open')}"
-               f"c.concluded_on IS NULL AND {deleted} AND {own} UNION ALL "
-               f"{head}c.concluded_on > :asof AND {deleted} AND {own}")
+        spell = "p.kind = 'SPELL' AND p.accepted_on <= :asof"
+        rel = (f"{head.replace('case_fact p', 'case_fact p INDEXED BY ix_fact_open')}"
+               f"p.kind = 'SPELL' AND p.concluded_on IS NULL AND p.accepted_on <= :asof "
+               f"AND {deleted} AND {own} UNION ALL "
+               f"{head}p.concluded_on > :asof AND {spell} AND {deleted} AND {own}")
     else:
         rel = f"{head}{alias}.rowid IN ({rowids}) AND {deleted} AND {own}"
     sums = ", ".join(f"COALESCE(SUM({f.key}), 0)" for f in figures)
@@ -401,12 +425,14 @@ def _trend(session: Any, period: Period, today: date, offices: Sequence[str] | N
     params: dict[str, Any] = {"s": spans[0].start.isoformat(), "e": spans[-1].end.isoformat()}
     own = office_clause(offices, params)
     counts: dict[str, dict[int, int]] = {}
-    for key, column, pred in (("registered", "c.registered_on", P_REGISTERED),
-                              ("concluded", "c.concluded_on", P_CONCLUDED)):
+    for key, column, pred, from_ in (
+            ("registered", "c.registered_on", P_REGISTERED, "dispute_case c"),
+            ("concluded", "p.concluded_on", f"{P_CONCLUDED} AND p.deleted = 0",
+             "case_fact p JOIN dispute_case c ON c.id = p.case_id")):
         bucket = "CASE " + " ".join(
             f"WHEN {column} <= '{span.end.isoformat()}' THEN {i}" for i, span in enumerate(spans)
         ) + " END"
-        sql = (f"SELECT {bucket} AS wk, count(*) FROM dispute_case c "
+        sql = (f"SELECT {bucket} AS wk, count(*) FROM {from_} "
                f"WHERE {pred} AND c.deleted = 0 AND {own} GROUP BY wk")
         rows = session.exec(text(sql), params=params).all()  # type: ignore[call-overload]
         counts[key] = {int(r[0]): int(r[1]) for r in rows if r[0] is not None}
