@@ -1029,6 +1029,82 @@ class Services:
                         ", ".join(sorted(changes)))
         return self._change(case_id, "case.edit", work)
 
+    def correct_dates(self, case_id: str, reason: str, *, spell: int | None = None,
+                      accepted_on: date | None = None,
+                      concluded_on: date | None = None) -> CaseResult:
+        """更正: a date of a mediation recorded wrong (受理日期, 调结日期 of spell ``spell``,
+        the latest by default). Unlike every later action, a correction changes the figures
+        of the period the fact was in: the fact row, the state entry on the timeline and (for
+        the latest spell) the case's columns are corrected, with the reason, audited."""
+        reason = normalise_text(reason)
+        if not reason:
+            raise ValidationError(t("svc.reason_required"), "reason")
+        if accepted_on is None and concluded_on is None:
+            raise ValidationError(t("svc.correct_nothing"))
+
+        def work(s: Session, case: Case) -> None:
+            rules.check(CaseState(case.state), Action.NOTE)
+            held = self._spells(s, case)
+            numbers = [sp.spell for sp, _ in held]
+            if not held or (spell is not None and spell not in numbers):
+                raise ValidationError(t("svc.correct_no_spell"), "spell")
+            i = numbers.index(spell) if spell is not None else len(held) - 1
+            sp, row = held[i]
+            prev_end = held[i - 1][0].concluded_on if i > 0 else None
+            next_start = held[i + 1][0].accepted_on if i + 1 < len(held) else None
+            changes = []
+            if accepted_on is not None:
+                if sp.accepted_on is None:
+                    raise ValidationError(t("svc.correct_not_accepted"), "accepted_on")
+                self._check_date(accepted_on, case, "accepted_on")
+                end = concluded_on or sp.concluded_on
+                if (end is not None and accepted_on > end) or (
+                        prev_end is not None and accepted_on < prev_end):
+                    raise ValidationError(t("svc.correct_order"), "accepted_on")
+                changes.append(("accepted_on", sp.accepted_on, accepted_on))
+            if concluded_on is not None:
+                if sp.concluded_on is None:
+                    raise ValidationError(t("svc.correct_not_concluded"), "concluded_on")
+                self._check_date(concluded_on, case, "concluded_on")
+                start = accepted_on or sp.accepted_on
+                if (start is not None and concluded_on < start) or (
+                        next_start is not None and concluded_on > next_start):
+                    raise ValidationError(t("svc.correct_order"), "concluded_on")
+                changes.append(("concluded_on", sp.concluded_on, concluded_on))
+            latest = i == len(held) - 1
+            extended = s.exec(select(func.count()).select_from(CaseFact).where(
+                CaseFact.case_id == case.id, CaseFact.kind == facts_mod.EXTENSION,
+                CaseFact.spell == sp.spell, CaseFact.deleted == False)).one()
+            for column, old, new in changes:
+                # the state entry that recorded it, moved to the corrected day
+                starts = column == "accepted_on"
+                for ev in s.exec(select(CaseEvent).where(
+                        CaseEvent.case_id == case.id, CaseEvent.kind == EventKind.STATE.name,
+                        CaseEvent.occurred_on == old, CaseEvent.deleted == False)).all():
+                    opens = ev.state_to == CaseState.ACCEPTED.name or (
+                        ev.state_to == CaseState.MEDIATING.name
+                        and ev.state_from in (CaseState.UNPERFORMED.name, CaseState.URGED.name))
+                    closes = ev.state_to in {st.name for st in rules.OUTCOME_OF}
+                    if (starts and opens) or (not starts and closes):
+                        ev.occurred_on = new
+                        _touch(ev)
+                        s.add(ev)
+                        break
+                setattr(row, column, new)
+                if latest:
+                    setattr(case, column, new)
+                if starts and not extended:
+                    row.deadline_on = rules.mediation_deadline(new)
+                    if latest:
+                        case.deadline_on = row.deadline_on
+            _touch(row)
+            s.add(row)
+            body = "\n".join(t("svc.correct_line", field=t(f"svc.field.{c}"), old=o.isoformat(),
+                                new=n.isoformat()) for c, o, n in changes if o is not None)
+            self._event(s, case, EventKind.EDIT, self.today(), t("svc.ev.corrected"),
+                        body + "\n" + reason)
+        return self._change(case_id, "case.correct", work)
+
     def add_party(self, case_id: str, party: PartyInput) -> CaseResult:
         p = clean_party(party, 0)
 

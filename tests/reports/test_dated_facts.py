@@ -1,0 +1,215 @@
+"""Figures from dated facts (issue 19): a past period computed again gives the same numbers
+after later ordinary actions (重新调解, an extension, a 回访 dropped with its agreement), and
+changes only when a past fact is corrected."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+import pytest
+
+from mediator.core.enums import AgreementForm, DisputeType, Route
+from mediator.core.errors import ValidationError
+from mediator.core.inputs import AgreementInput, CaseInput, ObligationInput, PartyInput
+from mediator.core.services import Services
+from mediator.i18n import t
+from mediator.reports.periods import parse_week
+from mediator.reports.stats import compute
+
+W44, W45, W46, W47 = "2026-W44", "2026-W45", "2026-W46", "2026-W47"
+KEYS = ("accepted", "concluded", "success", "failed", "success_rate", "agreements",
+        "mediating", "overdue", "followups_due", "followups_missed")
+
+
+class Clock:
+    def __init__(self, day: date) -> None:
+        self.day = day
+
+    def __call__(self) -> date:
+        return self.day
+
+
+@pytest.fixture
+def town(db):  # type: ignore[no-untyped-def]
+    clock = Clock(date(2026, 9, 18))
+    svc = Services(db, operator="王调解", today=clock)
+    svc.init_office("青石镇人民调解委员会", "青石", "330106001")
+    return svc, clock
+
+
+def _case(svc: Services, reg: date, name: str) -> str:
+    return svc.register_case(CaseInput(
+        parties=[PartyInput(name), PartyInput("李四")], dispute_type=DisputeType.NEIGHBOUR,
+        facts="两家因宅基地滴水问题发生争执", registered_on=reg)).case_id
+
+
+def _figures(svc: Services, week: str, today: date) -> dict[str, Any]:
+    totals = compute(svc.db, parse_week(week, today), today, breakdowns=False,
+                     compare=False, trend_weeks=0).totals
+    return {k: totals[k] for k in KEYS}
+
+
+def _build(svc: Services, clock: Clock) -> dict[str, str]:
+    """The issue's township: in W45 (11-02..11-08) six cases accepted, nine concluded (six
+    agreements, three failures), one agreement (A1) paid by instalment; E accepted in
+    September and past its month in W44."""
+    ids: dict[str, str] = {}
+    ids["E"] = _case(svc, date(2026, 9, 18), "钱一")
+    clock.day = date(2026, 9, 20)
+    svc.accept_case(ids["E"], on=date(2026, 9, 20))          # deadline 10-20
+    clock.day = date(2026, 10, 30)
+    for i in range(1, 6):                                     # B1..B5 accepted in W44
+        ids[f"B{i}"] = _case(svc, date(2026, 10, 26), f"赵{i}")
+        svc.accept_case(ids[f"B{i}"], on=date(2026, 10, 25 + i))
+    clock.day = date(2026, 11, 8)
+    for i in range(1, 7):                                     # A1..A6 accepted in W45
+        ids[f"A{i}"] = _case(svc, date(2026, 11, 2), f"孙{i}")
+        svc.accept_case(ids[f"A{i}"], on=date(2026, 11, 2 + i // 3))
+    svc.record_agreement(ids["A1"], AgreementInput(
+        AgreementForm.WRITTEN, date(2026, 11, 5), "分期赔偿", amount_fen=100000,
+        responsibilities="李四负责", perform_method="转账", perform_place="村委会",
+        perform_by=date(2026, 11, 10),
+        obligations=[ObligationInput(date(2026, 11, 10), 100000)]))
+    for key in ("A2", "A3", "A4", "B1", "B2"):
+        svc.record_agreement(ids[key], AgreementInput(
+            AgreementForm.ORAL, date(2026, 11, 6), "赔礼道歉", performed_now=True))
+    for key in ("B3", "B4", "B5"):
+        svc.record_failure(ids[key], "双方分歧大", [Route.LITIGATION], on=date(2026, 11, 7))
+    return ids
+
+
+EXPECTED_W45 = {"accepted": 6, "concluded": 9, "success": 6, "failed": 3,
+                "success_rate": 6 / 9, "agreements": 6, "mediating": 3, "overdue": 1,
+                "followups_due": 0, "followups_missed": 0}
+EXPECTED_W44 = {"accepted": 5, "concluded": 0, "success": 0, "failed": 0, "success_rate": None,
+                "agreements": 0, "mediating": 6, "overdue": 1, "followups_due": 0,
+                "followups_missed": 0}
+EXPECTED_W46 = {"accepted": 0, "concluded": 0, "success": 0, "failed": 0, "success_rate": None,
+                "agreements": 0, "mediating": 3, "overdue": 1, "followups_due": 1,
+                "followups_missed": 1}
+
+
+def test_a_remediated_case_keeps_its_earlier_week(town) -> None:  # type: ignore[no-untyped-def]
+    svc, clock = town
+    ids = _build(svc, clock)
+    clock.day = date(2026, 11, 16)
+    assert _figures(svc, W45, clock.day) == EXPECTED_W45
+    assert _figures(svc, W44, clock.day) == EXPECTED_W44
+    assert _figures(svc, W46, clock.day) == EXPECTED_W46
+    assert f"{_figures(svc, W45, clock.day)['success_rate']:.1%}" == "66.7%"
+
+    # the instalment was missed (11-10): 未履行, urged, mediated again two weeks later;
+    # E's deadline extended (recorded 11-17, after W44 had ended)
+    assert svc.sweep_missed_instalments() == [ids["A1"]]
+    svc.urge(ids["A1"], "电话督促", on=date(2026, 11, 16))
+    clock.day = date(2026, 11, 19)
+    svc.extend_case(ids["E"], date(2026, 12, 15), consent="双方同意延期", on=date(2026, 11, 17))
+    svc.remediate(ids["A1"], "双方同意重新调解", on=date(2026, 11, 19))
+    a1 = svc.find_case(ids["A1"])
+    assert (a1.accepted_on, a1.concluded_on, a1.outcome) == (date(2026, 11, 19), None, None)
+
+    # the weeks already past say what they said
+    assert _figures(svc, W45, clock.day) == EXPECTED_W45
+    assert _figures(svc, W44, clock.day) == EXPECTED_W44
+    assert _figures(svc, W46, clock.day) == EXPECTED_W46
+    # the new mediation counts in its own week, and its new conclusion too
+    clock.day = date(2026, 11, 22)
+    svc.record_agreement(ids["A1"], AgreementInput(
+        AgreementForm.ORAL, date(2026, 11, 21), "当场赔偿", performed_now=True))
+    w47 = _figures(svc, W47, clock.day)
+    assert (w47["accepted"], w47["concluded"], w47["success"], w47["agreements"]) == (1, 1, 1, 1)
+    # E: not overdue any more once extended (at the end of W47), still overdue in W44-W46
+    assert w47["overdue"] == 0 and w47["mediating"] == 3
+    assert _figures(svc, W45, clock.day) == EXPECTED_W45
+    assert _figures(svc, W44, clock.day) == EXPECTED_W44
+    assert _figures(svc, W46, clock.day) == EXPECTED_W46
+
+
+def test_a_correction_changes_the_period_it_was_in(town) -> None:  # type: ignore[no-untyped-def]
+    svc, clock = town
+    ids = _build(svc, clock)
+    clock.day = date(2026, 11, 20)
+    # B3 was in fact concluded on 11-09 (W46), not 11-07: a correction, audited
+    svc.correct_dates(ids["B3"], "台账核对，调结日期登记有误", concluded_on=date(2026, 11, 9))
+    w45, w46 = _figures(svc, W45, clock.day), _figures(svc, W46, clock.day)
+    assert (w45["concluded"], w45["failed"], w45["success"]) == (8, 2, 6)
+    assert (w46["concluded"], w46["failed"]) == (1, 1)
+    case = svc.find_case(ids["B3"])
+    assert case.concluded_on == date(2026, 11, 9)
+    cf = svc.case_file(ids["B3"])
+    assert [e.occurred_on for e in cf.events if e.kind == "STATE" and e.state_to == "TERMINATED"] \
+        == [date(2026, 11, 9)]
+    [entry] = [e for e in cf.events if e.kind == "EDIT"]
+    assert entry.summary == t("svc.ev.corrected")
+    assert entry.body == "调结日期：2026-11-07 更正为 2026-11-09\n台账核对，调结日期登记有误"
+    from sqlalchemy import text
+    with svc.db.read() as s:
+        assert s.exec(text("SELECT count(*) FROM audit_log WHERE action = 'case.correct' "  # type: ignore[call-overload]
+                           "AND entity_id = :id"), params={"id": ids["B3"]}).scalar_one() == 1
+    # an acceptance corrected moves the one month with it
+    svc.correct_dates(ids["A6"], "受理日期笔误", accepted_on=date(2026, 11, 2))
+    a6 = svc.find_case(ids["A6"])
+    assert (a6.accepted_on, a6.deadline_on) == (date(2026, 11, 2), date(2026, 12, 2))
+    assert _figures(svc, W45, clock.day)["accepted"] == 6
+    # ... and one before registration is refused
+    with pytest.raises(ValidationError) as err:
+        svc.correct_dates(ids["A6"], "受理日期笔误", accepted_on=date(2026, 10, 1))
+    assert err.value.message == t("svc.date_before_registration", date="2026-11-02")
+
+
+def test_a_correction_refuses_what_cannot_be(town) -> None:  # type: ignore[no-untyped-def]
+    svc, clock = town
+    ids = _build(svc, clock)
+    with pytest.raises(ValidationError) as err:
+        svc.correct_dates(ids["A5"], "", accepted_on=date(2026, 11, 1))
+    assert err.value.message == t("svc.reason_required")
+    with pytest.raises(ValidationError) as err:
+        svc.correct_dates(ids["A5"], "核对")
+    assert err.value.message == "请填写要更正的受理日期或调结日期。"
+    with pytest.raises(ValidationError) as err:
+        svc.correct_dates(ids["A5"], "核对", concluded_on=date(2026, 11, 5))
+    assert err.value.message == "这次调解尚未办结，没有调结日期可更正。"
+    with pytest.raises(ValidationError) as err:
+        svc.correct_dates(ids["B3"], "核对", accepted_on=date(2026, 11, 8))
+    assert err.value.message == ("更正后的日期顺序不对：受理日期不能晚于调结日期，"
+                                 "也不能早于上一次调解的办结日期。")
+    with pytest.raises(ValidationError) as err:
+        svc.correct_dates(ids["B3"], "核对", concluded_on=clock.day + timedelta(days=1))
+    assert err.value.message == t("svc.date_in_future")
+    fresh = _case(svc, date(2026, 11, 8), "周五")
+    with pytest.raises(ValidationError) as err:
+        svc.correct_dates(fresh, "核对", accepted_on=date(2026, 11, 8))
+    assert err.value.message == "该案件没有可更正的调解记录（未受理也未办结）。"
+
+
+def test_the_cli_says_nothing_changed_after_later_actions(town, tmp_path, capsys,  # type: ignore[no-untyped-def]
+                                                          monkeypatch) -> None:
+    """`report weekly --week W` warns when a sent week's figures changed: not after 重新调解
+    or an extension (later facts), but after a correction of that week."""
+    from mediator.cli import main
+    from mediator.core import services as services_mod
+
+    svc, clock = town
+    ids = _build(svc, clock)
+    clock.day = date(2026, 11, 16)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(services_mod.Services, "today", lambda self: clock.day)
+    db = str(svc.db.path)
+    assert main(["report", "weekly", "--week", W45, "-f", "md", "-o", "-", "--db", db]) == 0
+    capsys.readouterr()
+    assert svc.sweep_missed_instalments() == [ids["A1"]]
+    clock.day = date(2026, 11, 19)
+    svc.extend_case(ids["E"], date(2026, 12, 15), consent="双方同意延期", on=date(2026, 11, 17))
+    svc.remediate(ids["A1"], "双方同意重新调解", on=date(2026, 11, 19))
+    assert main(["report", "weekly", "--week", W45, "-f", "md", "-o", "-", "--db", db]) == 0
+    out = capsys.readouterr()
+    assert "此后数字有变" not in out.err and "更正" not in out.out
+    svc.correct_dates(ids["B3"], "台账核对", concluded_on=date(2026, 11, 9))
+    no_b3 = svc.find_case(ids["B3"]).case_no
+    assert main(["report", "weekly", "--week", W45, "-f", "md", "-o", "-", "--db", db]) == 0
+    err = capsys.readouterr().err
+    # B3 was still being mediated at the end of W45 now
+    assert ("此后数字有变：调结数 9→8，调解不成数 3→2，调解成功率 66.7%→75.0%，"
+            "期末在调数 3→4。") in err
+    assert f"引起变化的案件：{no_b3}。" in err
