@@ -207,3 +207,49 @@ def test_an_effect_added_to_apply_reaches_every_writer(svc: Any, today: date,
     case.move(Action.ACCEPT, reg)
     assert (svc.find_case(cid).notice_on, svc.find_case(row.case_id).notice_on,
             case.notice_on) == (reg, reg, reg)
+
+
+def _fact_rows(svc: Any, case_id: str) -> list[tuple[Any, ...]]:
+    from sqlalchemy import text
+
+    with svc.db.read() as s:
+        return [tuple(r) for r in s.exec(text(  # type: ignore[call-overload]
+            "SELECT kind, spell, accepted_on, deadline_on, concluded_on, outcome, fact_on "
+            "FROM case_fact WHERE case_id = :c AND deleted = 0 ORDER BY kind, spell"),
+            params={"c": case_id}).all()]
+
+
+@pytest.mark.parametrize("outcome", [CaseOutcome.AGREEMENT, CaseOutcome.FAILED,
+                                     CaseOutcome.WITHDRAWN, None])
+def test_services_and_bulk_import_record_the_same_dated_facts(svc: Any, today: date,
+                                                              outcome: Any) -> None:
+    """The facts the figures count (mediator.core.facts): Services._move records them step
+    by step, the ledger import (and the demo) derive them from the state entries the same
+    rules.apply wrote; the rows are the same."""
+    reg, ended = today - timedelta(days=40), today - timedelta(days=30)
+
+    def data(key: str) -> CaseInput:
+        return CaseInput(parties=[PartyInput("张三"), PartyInput("李四")],
+                         dispute_type=DisputeType.NEIGHBOUR, facts="滴水纠纷",
+                         registered_on=reg, import_key=key)
+
+    cid = svc.register_case(data("svc")).case_id
+    svc.accept_case(cid, on=reg)
+    if outcome is CaseOutcome.AGREEMENT:
+        svc.record_agreement(cid, AgreementInput(AgreementForm.ORAL, ended, "赔礼道歉",
+                                                 performed_now=True))
+    elif outcome is CaseOutcome.FAILED:
+        from mediator.core.enums import Route
+        svc.record_failure(cid, "分歧大", [Route.LITIGATION], on=ended)
+    elif outcome is CaseOutcome.WITHDRAWN:
+        svc.withdraw_case(cid, "撤回", on=ended)
+    (row,) = svc.import_ledger_rows([ImportedCase(
+        row_no=2, case=data("ledger"), outcome=outcome, mediated_on=ended if outcome else None,
+        closed_on=ended if outcome else None,
+        agreement_form=AgreementForm.ORAL if outcome is CaseOutcome.AGREEMENT else None)],
+        "台账.xlsx").rows
+    mine = _fact_rows(svc, cid)
+    assert mine == _fact_rows(svc, row.case_id)
+    assert mine == [("SPELL", 1, reg.isoformat(), rules.mediation_deadline(reg).isoformat(),
+                     ended.isoformat() if outcome else None,
+                     outcome.name if outcome else None, None)]

@@ -213,3 +213,150 @@ def test_the_cli_says_nothing_changed_after_later_actions(town, tmp_path, capsys
     assert ("此后数字有变：调结数 9→8，调解不成数 3→2，调解成功率 66.7%→75.0%，"
             "期末在调数 3→4。") in err
     assert f"引起变化的案件：{no_b3}。" in err
+
+
+# --- the facts themselves: recorded by the services = derived from the timeline -------------
+
+FACT_COLUMNS = ("case_id, kind, spell, accepted_on, deadline_on, concluded_on, outcome, "
+                "ref_id, deleted, {fact_on}")
+
+
+def _facts(con: Any, drop_day: bool = True) -> list[tuple[Any, ...]]:
+    """The fact rows (without ids and times); ``drop_day`` False leaves out the day a 回访 was
+    dropped (a derivation can only take it from the row's last change)."""
+    fact_on = "fact_on" if drop_day else \
+        "CASE WHEN kind = 'FOLLOW_UP_DROPPED' THEN NULL ELSE fact_on END"
+    sql = f"SELECT {FACT_COLUMNS.format(fact_on=fact_on)} FROM case_fact"
+    return sorted(con.execute(sql).fetchall(),
+                  key=lambda r: tuple("" if v is None else str(v) for v in r))
+
+
+def _history(svc: Services, clock: Clock) -> dict[str, str]:
+    """The township, then 重新调解, an extension, a refusal and a transfer before acceptance,
+    a deleted case."""
+    ids = _build(svc, clock)
+    clock.day = date(2026, 11, 16)
+    svc.sweep_missed_instalments()
+    clock.day = date(2026, 11, 19)
+    svc.extend_case(ids["E"], date(2026, 12, 15), consent="双方同意延期", on=date(2026, 11, 17))
+    svc.extend_case(ids["E"], date(2026, 12, 31), consent="再次同意延期", on=date(2026, 11, 18))
+    svc.remediate(ids["A1"], "双方同意重新调解", on=date(2026, 11, 19))
+    ids["R"] = _case(svc, date(2026, 11, 18), "吴一")
+    svc.refuse_case(ids["R"], "已起诉", [Route.LITIGATION], on=date(2026, 11, 18))
+    ids["T"] = _case(svc, date(2026, 11, 18), "吴二")
+    svc.transfer_case(ids["T"], "派出所", "涉及治安", on=date(2026, 11, 19))
+    ids["D"] = _case(svc, date(2026, 11, 18), "吴三")
+    svc.accept_case(ids["D"], on=date(2026, 11, 18))
+    svc.delete_case(ids["D"], "重复登记")
+    return ids
+
+
+def test_the_facts_recorded_are_those_the_timeline_gives(town) -> None:  # type: ignore[no-untyped-def]
+    """What Services._move records step by step is what mediator.core.facts.derive (the
+    backfill, the ledger import, the demo, a version-1 package) reads from the timeline."""
+    import sqlite3
+
+    from mediator.core import facts
+
+    svc, clock = town
+    ids = _history(svc, clock)
+    con = sqlite3.connect(svc.db.path)
+    try:
+        recorded = _facts(con, drop_day=False)
+        con.execute("DELETE FROM case_fact")
+        facts.derive(con)
+        derived = _facts(con, drop_day=False)
+    finally:
+        con.rollback()
+        con.close()
+    assert derived == recorded
+    con = sqlite3.connect(svc.db.path)
+    recorded = _facts(con)
+    con.close()
+    by_case = {r[0]: r for r in recorded if r[1] == "SPELL"}
+    assert [r[1:] for r in recorded if r[0] == ids["A1"] and r[1] == "SPELL"] == [
+        ("SPELL", 1, "2026-11-02", "2026-12-02", "2026-11-05", "AGREEMENT", None, 0, None),
+        ("SPELL", 2, "2026-11-19", "2026-12-19", None, None, None, 0, None)]
+    [(kind, ref, deleted, day)] = [(r[1], r[7], r[8], r[9]) for r in recorded
+                                   if r[0] == ids["A1"] and r[1] != "SPELL"]
+    assert (kind, ref is not None, deleted, day) == ("FOLLOW_UP_DROPPED", True, 0, "2026-11-19")
+    assert [r[1:] for r in recorded if r[0] == ids["E"]] == [
+        ("EXTENSION", 1, None, "2026-12-15", None, None, None, 0, "2026-11-17"),
+        ("EXTENSION", 1, None, "2026-12-31", None, None, None, 0, "2026-11-18"),
+        ("SPELL", 1, "2026-09-20", "2026-10-20", None, None, None, 0, None)]
+    assert by_case[ids["R"]][1:] == ("SPELL", 0, None, None, "2026-11-18", "REFUSED", None, 0,
+                                     None)
+    assert by_case[ids["T"]][1:] == ("SPELL", 0, None, None, "2026-11-19", "TRANSFERRED",
+                                     None, 0, None)
+    assert by_case[ids["D"]][1:] == ("SPELL", 1, "2026-11-18", "2026-12-18", None, None,
+                                     None, 1, None)
+
+
+def test_an_upgraded_database_gets_its_facts_from_what_it_holds(town, db_path) -> None:  # type: ignore[no-untyped-def]
+    """Migration 0012 backfills the facts of the cases an earlier version stored (their
+    timeline and columns): the past weeks then count as they did when they were sent."""
+    import sqlite3
+
+    from schema_history import rewind_before
+
+    from mediator.core.db import open_database
+
+    svc, clock = town
+    _history(svc, clock)
+    clock.day = date(2026, 11, 20)
+    weeks = {w: _figures(svc, w, clock.day) for w in (W44, W45, W46, W47)}
+    con = sqlite3.connect(svc.db.path)
+    recorded = _facts(con)
+    # when the 回访 was dropped: the backfill can only tell from the row's last change
+    con.execute("UPDATE follow_up SET updated_at = '2026-11-19 02:10:00.000000' "
+                "WHERE deleted = 1")
+    con.commit()
+    con.close()
+    svc.db.close()
+    con = sqlite3.connect(db_path)
+    rewind_before(con, "case_fact")
+    con.commit()
+    assert con.execute("SELECT count(*) FROM sqlite_master WHERE name = 'case_fact'"
+                       ).fetchone()[0] == 0
+    con.close()
+    with open_database(db_path) as db:
+        again = Services(db, operator="王调解", today=clock)
+        con = sqlite3.connect(db_path)
+        try:
+            assert _facts(con) == recorded
+        finally:
+            con.close()
+        assert {w: _figures(again, w, clock.day) for w in weeks} == weeks
+        assert weeks[W45] == EXPECTED_W45 and weeks[W46] == EXPECTED_W46
+
+
+def test_the_demo_has_the_facts_of_its_cases(db) -> None:  # type: ignore[no-untyped-def]
+    """The demo derives its facts from the state entries it wrote: each case's latest spell
+    is what its columns say, and the re-mediated ones keep their earlier conclusion."""
+    import sqlite3
+
+    from mediator.demo.generator import generate
+
+    generate(db, cases=300, seed=5, today=date(2026, 11, 23), parallel=False)
+    con = sqlite3.connect(db.path)
+    try:
+        mismatched = con.execute(
+            "SELECT count(*) FROM dispute_case c JOIN case_fact p ON p.case_id = c.id "
+            "AND p.kind = 'SPELL' AND p.spell = (SELECT max(spell) FROM case_fact x "
+            "WHERE x.case_id = c.id AND x.kind = 'SPELL') "
+            "WHERE p.accepted_on IS NOT c.accepted_on "
+            "OR (c.outcome IS NOT NULL AND p.concluded_on IS NOT c.concluded_on) "
+            "OR p.outcome IS NOT c.outcome").fetchone()[0]
+        without = con.execute(
+            "SELECT count(*) FROM dispute_case c WHERE (c.accepted_on IS NOT NULL OR "
+            "c.outcome IS NOT NULL) AND NOT EXISTS (SELECT 1 FROM case_fact p "
+            "WHERE p.case_id = c.id)").fetchone()[0]
+        spells = con.execute("SELECT count(*) FROM case_fact WHERE kind = 'SPELL'").fetchone()[0]
+        extensions = con.execute("SELECT count(*) FROM case_fact WHERE kind = 'EXTENSION'"
+                                 ).fetchone()[0]
+        events = con.execute("SELECT count(*) FROM case_event WHERE kind = 'EXTENSION'"
+                             ).fetchone()[0]
+    finally:
+        con.close()
+    assert (mismatched, without) == (0, 0)
+    assert spells > 200 and extensions == events
