@@ -27,6 +27,7 @@ of a past date or outcome updates the fact rows (``Services.correct_dates``).
 
 from __future__ import annotations
 
+import enum
 import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -36,7 +37,16 @@ from typing import Any
 from mediator.core import rules
 from mediator.core.rules import Action
 
-SPELL, EXTENSION, FOLLOW_UP_DROPPED = "SPELL", "EXTENSION", "FOLLOW_UP_DROPPED"
+
+class FactKind(str, enum.Enum):
+    """The kinds of ``case_fact`` rows."""
+
+    SPELL = "SPELL"
+    EXTENSION = "EXTENSION"
+    FOLLOW_UP_DROPPED = "FOLLOW_UP_DROPPED"
+
+
+SPELL, EXTENSION, FOLLOW_UP_DROPPED = (k.value for k in FactKind)
 
 #: state entries that start a mediation (受理, 重新调解) and the outcome of those that end one
 STARTS = ("(e.state_to = 'ACCEPTED' OR (e.state_to = 'MEDIATING' "
@@ -56,7 +66,7 @@ _STABLE = ("substr(c.id, 1, 24) || printf('%08x', {salt})", "c.updated_at")
 
 
 def _vals(salt: str) -> str:
-    return "{id:" + salt + "}, c.owner_code, 1, {now}, {now}, c.deleted, NULL"
+    return "{id:" + salt + "}, c.owner_code, 1, {now}, {now}, c.deleted, {origin}"
 
 COLUMNS = ("case_id", "kind", "spell", "accepted_on", "deadline_on", "concluded_on", "outcome",
            "fact_on", "ref_id")
@@ -119,32 +129,46 @@ _DERIVE = (
 )
 
 
-def derive_sql(scope: str = "1 = 1", *, stable: bool = False) -> list[str]:
+#: ``origin`` of the facts a county derived for the cases of a version-1 package: replaced
+#: when the office's own facts arrive, never exported
+DERIVED = "derived"
+
+
+def derive_sql(scope: str = "1 = 1", *, stable: bool = False,
+               origin: str | None = None) -> list[str]:
     """The statements deriving the facts of the cases ``c`` meeting ``scope`` (SQL on
     ``dispute_case c``) that have none yet, from their timeline and columns."""
     import re
 
     new_id, now = _STABLE if stable else _RANDOM
+    mark = "NULL" if origin is None else "'" + origin.replace("'", "''") + "'"
     return [re.sub(r"\{id:([^}]*)\}", lambda m: new_id.replace("{salt}", m.group(1)), s)
-            .replace("{now}", now).replace("{scope}", scope) for s in _DERIVE]
+            .replace("{now}", now).replace("{origin}", mark).replace("{scope}", scope)
+            for s in _DERIVE]
+
+
+def derive_statements(case_ids: Sequence[str] | None = None, *, stable: bool = False,
+                      origin: str | None = None) -> list[tuple[str, tuple[Any, ...]]]:
+    """(sql, parameters) deriving the facts of the given cases (None: every case without
+    facts)."""
+    if case_ids is not None and not case_ids:
+        return []
+    if case_ids is None:
+        return [(sql, ()) for sql in derive_sql(stable=stable, origin=origin)]
+    import json
+
+    ids = (json.dumps(list(case_ids)),)
+    return [(sql, ids) for sql in derive_sql("c.id IN (SELECT value FROM json_each(?))",
+                                            stable=stable, origin=origin)]
 
 
 def derive(con: sqlite3.Connection | Any, case_ids: Sequence[str] | None = None, *,
-           stable: bool = False) -> None:
+           stable: bool = False, origin: str | None = None) -> None:
     """Derive the facts of the given cases (None: every case without facts) on a DB-API
     connection or cursor, inside the caller's transaction (``stable``: ids and times made
     from the case's, for the demo)."""
-    if case_ids is not None and not case_ids:
-        return
-    if case_ids is None:
-        statements, params = derive_sql(stable=stable), ()
-    else:
-        import json
-
-        statements = derive_sql("c.id IN (SELECT value FROM json_each(?))", stable=stable)
-        params = (json.dumps(list(case_ids)),)
-    for sql in statements:
-        con.execute(sql, params if "?" in sql else ())
+    for sql, params in derive_statements(case_ids, stable=stable, origin=origin):
+        con.execute(sql, params)
 
 
 # --- the facts of one step (Services) ----------------------------------------------------
@@ -189,5 +213,16 @@ def step(spells: list[Spell], tr: rules.Transition) -> list[Spell]:
     return out
 
 
-__all__ = ["COLUMNS", "EXTENSION", "FOLLOW_UP_DROPPED", "SPELL", "Spell", "derive",
-           "derive_sql", "step"]
+__all__ = [
+    "COLUMNS",
+    "DERIVED",
+    "EXTENSION",
+    "FOLLOW_UP_DROPPED",
+    "SPELL",
+    "FactKind",
+    "Spell",
+    "derive",
+    "derive_sql",
+    "derive_statements",
+    "step",
+]

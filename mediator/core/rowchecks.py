@@ -16,10 +16,12 @@ from typing import Any
 
 from mediator.core import enums
 from mediator.core.errors import ValidationError
+from mediator.core.facts import FactKind
 from mediator.core.models import (
     Agreement,
     Case,
     CaseEvent,
+    CaseFact,
     FollowUp,
     Mediator,
     Obligation,
@@ -42,12 +44,14 @@ from mediator.core.validate import (
 #: the tables a package carries and a backup is checked over, parents first (the same as
 #: ``sync.payload.TABLES``; a test keeps them equal)
 TABLES: tuple[str, ...] = ("office", "mediator", "village", "dispute_case", "agreement",
-                           "obligation", "party", "case_event", "follow_up")
+                           "obligation", "party", "case_event", "follow_up",
+                           "case_fact")
 
 MODELS: dict[str, type[SQLModel]] = {
     "office": Office, "mediator": Mediator, "village": Village, "dispute_case": Case,
     "agreement": Agreement, "obligation": Obligation, "party": Party, "case_event": CaseEvent,
     "follow_up": FollowUp,
+    "case_fact": CaseFact,
 }
 
 ENUM_COLUMNS: dict[tuple[str, str], Any] = {
@@ -69,8 +73,11 @@ ENUM_COLUMNS: dict[tuple[str, str], Any] = {
     ("follow_up", "result"): enums.FollowUpResult,
     ("agreement", "form"): enums.AgreementForm,
     ("agreement", "judicial_status"): enums.JudicialResult,
+    ("case_fact", "kind"): FactKind,
+    ("case_fact", "outcome"): enums.Outcome,
 }
-ID_COLUMNS = {"id", "case_id", "agreement_id", "mediator_id", "obligation_id", "linked_case_id"}
+ID_COLUMNS = {"id", "case_id", "agreement_id", "mediator_id", "obligation_id", "linked_case_id",
+              "ref_id"}
 #: low-cardinality code columns, checked once per distinct value with the real validators
 CODE_COLUMNS: dict[tuple[str, str], Callable[[str], str]] = {
     ("office", "code"): parse_office_code,
@@ -97,7 +104,7 @@ CONTROL_GLOB = f"('*[' || char({_CONTROLS}) || ']*')"
 def clean_text_sql(x: str) -> str:
     """SQL true when text ``x`` holds no control character input cleaning would remove."""
     return f"(instr(CAST({x} AS BLOB), x'00') = 0 AND {x} NOT GLOB {CONTROL_GLOB})"
-NON_NEGATIVE = {"amount_fen", "persons_involved", "extension_count", "position"}
+NON_NEGATIVE = {"amount_fen", "persons_involved", "extension_count", "position", "spell"}
 
 
 def _fn_rid(value: Any) -> int:

@@ -127,9 +127,13 @@ def take_snapshot(db_path: Path, target: Path, area: str) -> tuple[dict[str, int
                           tuple((lid, int(seq or 0)) for lid, seq in chain[:-1]))
             for table in pl.TABLES:
                 cols = ", ".join(pl.columns()[table])
+                # facts this database derived for another office's version-1 package
+                # stay here (mediator.sync.merge.merge_facts)
+                own = " AND origin IS NOT 'derived'" if table == "case_fact" else ""
                 cur = con.execute(
                     f"INSERT INTO out.{table} ({cols}) SELECT {cols} FROM main.{table} "
-                    f"WHERE substr(owner_code, 1, ?) = ? ORDER BY rowid", (len(area), area))
+                    f"WHERE substr(owner_code, 1, ?) = ?{own} ORDER BY rowid",
+                    (len(area), area))
                 counts[table] = cur.rowcount
             _clean_controls(con)
             con.execute("COMMIT")

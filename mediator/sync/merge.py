@@ -59,7 +59,7 @@ from mediator.core.validate import (
 )
 from mediator.i18n import t
 from mediator.sync.errors import PackageDamaged, PackageInvalid, SyncIOError
-from mediator.sync.payload import PARENTS, TABLES, columns
+from mediator.sync.payload import PARENTS, TABLES, columns, tables
 
 REINDEX_BATCH = 5000   # cases per search-index batch (bounded memory, few passes)
 MERGE_CACHE_KIB = -65536   # 64 MiB of SQLite page cache while a package is merged
@@ -147,7 +147,8 @@ def _same(table: str, version: int) -> str:
 # --- the checks that refuse a package -------------------------------------------------------
 
 
-def check_package(conn: Connection, meta: PackageMeta, own_code: str) -> list[str]:
+def check_package(conn: Connection, meta: PackageMeta, own_code: str,
+                  version: int | None = None) -> list[str]:
     """Problems with the package as a whole (empty list: fine): owners outside the sender's
     area or this office's own code, children owned unlike their case, bad division codes."""
     problems: list[str] = []
@@ -156,7 +157,8 @@ def check_package(conn: Connection, meta: PackageMeta, own_code: str) -> list[st
         problems.append(text)
         return len(problems) >= MAX_DETAILS
 
-    for table in TABLES:
+    carried = tables(version) if version is not None else TABLES
+    for table in carried:
         for (owner,) in conn.exec_driver_sql(f"SELECT DISTINCT owner_code FROM pkg.{table}"):
             ok = isinstance(owner, str)
             if ok:
@@ -168,7 +170,7 @@ def check_package(conn: Connection, meta: PackageMeta, own_code: str) -> list[st
             if not ok and note(t("sync.reject.owner", table=table, owner=str(owner),
                                  sender=meta.sender_code)):
                 return problems
-    for table in TABLES:
+    for table in carried:
         for col, parent in PARENTS.get(table, ()):
             for (row_id,) in conn.exec_driver_sql(
                     f"SELECT c.id FROM pkg.{table} c JOIN pkg.{parent} p ON p.id = c.{col} "
@@ -407,7 +409,7 @@ def merge_tables(conn: Connection, meta: PackageMeta, version: int,
     conn.exec_driver_sql("CREATE TEMP TABLE IF NOT EXISTS sync_touched "
                          "(id TEXT PRIMARY KEY, is_new INTEGER NOT NULL)")
     conn.exec_driver_sql("DELETE FROM temp.sync_touched")
-    for table in TABLES:
+    for table in tables(version):
         if progress:
             progress(table)
         cols = columns(version)[table]
@@ -491,6 +493,7 @@ def merge_tables(conn: Connection, meta: PackageMeta, version: int,
             counts.conflicts += missing
         result.tables[table] = counts
         result.total.add(counts)
+    merge_facts(conn, version)
     # a restored backup can number a different case like one already held: keep both, say so
     # (checked when the case arrives; CROSS JOIN starts from the few new cases)
     clashes = conn.exec_driver_sql(
@@ -507,6 +510,26 @@ def merge_tables(conn: Connection, meta: PackageMeta, version: int,
         result.total.conflicts += 1
         result.tables["dispute_case"].conflicts += 1
     return result
+
+
+def merge_facts(conn: Connection, version: int) -> None:
+    """The dated facts (mediator.core.facts) of the package's cases. A package of version 1
+    carries none: they are derived from the cases' timeline, as migration 0012 did for the
+    cases held then (marked DERIVED: never exported, replaced by the office's own facts when
+    a later package brings them). Cases that still have none get them the same way."""
+    from mediator.core import facts
+
+    if "case_fact" in tables(version):
+        conn.exec_driver_sql(
+            "DELETE FROM main.case_fact WHERE origin = ? AND case_id IN "
+            "(SELECT case_id FROM pkg.case_fact)", (facts.DERIVED,))
+    else:
+        conn.exec_driver_sql(
+            "DELETE FROM main.case_fact WHERE origin = ? AND case_id IN "
+            "(SELECT id FROM pkg.dispute_case)", (facts.DERIVED,))
+    ids = [r[0] for r in conn.exec_driver_sql("SELECT id FROM pkg.dispute_case")]
+    for sql, params in facts.derive_statements(ids, origin=facts.DERIVED):
+        conn.exec_driver_sql(sql, params)
 
 
 def reindex_affected(conn: Connection, session: Session) -> int:
@@ -543,7 +566,7 @@ def merge_package(db: Database, payload: Path, meta: PackageMeta, *, own_code: s
             conn.execution_options(mediator_write=True)
             try:
                 with conn.begin():
-                    problems = check_package(conn, meta, own_code)
+                    problems = check_package(conn, meta, own_code, version)
                     if problems:
                         err = PackageInvalid(t("sync.pkg.rows_rejected", n=len(problems),
                                                first=problems[0]), problems)

@@ -26,13 +26,14 @@ from mediator.core.db import open_untrusted
 from mediator.i18n import t
 from mediator.sync.errors import PackageInvalid, PackageUnsupported
 
-PAYLOAD_VERSION = 1
+PAYLOAD_VERSION = 2
 PAYLOAD_APP_ID = 0x4D445350  # "MDSP": a mediator sync payload (a database is "MDTR")
 SQLITE_MAGIC = b"SQLite format 3\x00"
 
 #: in foreign-key order: parents before children
 TABLES: tuple[str, ...] = ("office", "mediator", "village", "dispute_case", "agreement",
-                           "obligation", "party", "case_event", "follow_up")
+                           "obligation", "party", "case_event", "follow_up",
+                           "case_fact")
 #: child table -> (column, parent table) pairs, for ownership checks
 PARENTS: dict[str, tuple[tuple[str, str], ...]] = {
     "agreement": (("case_id", "dispute_case"),),
@@ -40,6 +41,7 @@ PARENTS: dict[str, tuple[tuple[str, str], ...]] = {
     "party": (("case_id", "dispute_case"),),
     "case_event": (("case_id", "dispute_case"),),
     "follow_up": (("case_id", "dispute_case"),),
+    "case_fact": (("case_id", "dispute_case"),),
 }
 
 
@@ -69,6 +71,12 @@ def columns(version: int = PAYLOAD_VERSION) -> dict[str, tuple[str, ...]]:
                 for tbl in TABLES}
     finally:
         con.close()
+
+
+def tables(version: int = PAYLOAD_VERSION) -> tuple[str, ...]:
+    """The tables a payload of ``version`` carries (version 1 has no ``case_fact``: the
+    importer derives the facts of its cases, as migration 0012 did)."""
+    return tuple(tbl for tbl in TABLES if columns(version)[tbl])
 
 
 def create_empty(path: Path) -> None:
@@ -156,11 +164,12 @@ def check_payload(path: Path, counts: dict[str, int]) -> int:
             if con.execute("PRAGMA foreign_key_check").fetchone() is not None:
                 raise _invalid(t("sync.why.foreign_keys"))
             actual = {tbl: con.execute(f"SELECT count(*) FROM {tbl}").fetchone()[0]
-                      for tbl in TABLES}
+                      for tbl in tables(version)}
         except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:
             raise _invalid(str(exc)) from exc
-        if {k: v for k, v in actual.items()} != {tbl: counts.get(tbl, -1) for tbl in TABLES} \
-                or set(counts) - set(TABLES):
+        if {k: v for k, v in actual.items()} != {
+                tbl: counts.get(tbl, -1) for tbl in tables(version)} \
+                or set(counts) - set(tables(version)):
             raise _invalid(t("sync.why.counts"))
     finally:
         con.close()

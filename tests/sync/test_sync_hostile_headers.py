@@ -134,8 +134,10 @@ CORPUS: dict[str, Any] = {
     "schema version huge": edit(schema_version=10**18),
     "count huge": edit(counts={"party": 10**40}),
     "int of 5000 digits": lambda h: json.dumps(h).replace(
-        '"schema_version": 1', '"schema_version": 1' + "0" * 5000).encode(),
-    "NaN": lambda h: json.dumps(h).replace('"schema_version": 1', '"schema_version": NaN').encode(),
+        f'"schema_version": {h["schema_version"]}',
+        f'"schema_version": {h["schema_version"]}' + "0" * 5000).encode(),
+    "NaN": lambda h: json.dumps(h).replace(f'"schema_version": {h["schema_version"]}',
+                                           '"schema_version": NaN').encode(),
     "Infinity size": lambda h: json.dumps(h).replace(
         f'"size": {h["payload"]["size"]}', '"size": Infinity').encode(),
     # missing fields
