@@ -423,17 +423,18 @@ def _trend(session: Any, period: Period, today: date, offices: Sequence[str] | N
     figures."""
     spans = trend_spans(period, weeks)
     params: dict[str, Any] = {"s": spans[0].start.isoformat(), "e": spans[-1].end.isoformat()}
-    own = office_clause(offices, params)
     counts: dict[str, dict[int, int]] = {}
-    for key, column, pred, from_ in (
-            ("registered", "c.registered_on", P_REGISTERED, "dispute_case c"),
-            ("concluded", "p.concluded_on", f"{P_CONCLUDED} AND p.deleted = 0",
-             "case_fact p JOIN dispute_case c ON c.id = p.case_id")):
+    # conclusions from the facts alone (ix_fact_concluded covers them): a fact row carries
+    # its case's owner, and is tombstoned with it
+    for key, column, pred, from_, alias in (
+            ("registered", "c.registered_on", P_REGISTERED, "dispute_case c", "c"),
+            ("concluded", "p.concluded_on", P_CONCLUDED, "case_fact p", "p")):
+        own = office_clause(offices, params, alias)
         bucket = "CASE " + " ".join(
             f"WHEN {column} <= '{span.end.isoformat()}' THEN {i}" for i, span in enumerate(spans)
         ) + " END"
         sql = (f"SELECT {bucket} AS wk, count(*) FROM {from_} "
-               f"WHERE {pred} AND c.deleted = 0 AND {own} GROUP BY wk")
+               f"WHERE {pred} AND {alias}.deleted = 0 AND {own} GROUP BY wk")
         rows = session.exec(text(sql), params=params).all()  # type: ignore[call-overload]
         counts[key] = {int(r[0]): int(r[1]) for r in rows if r[0] is not None}
     return [TrendPoint(w, counts["registered"].get(i, 0), counts["concluded"].get(i, 0))

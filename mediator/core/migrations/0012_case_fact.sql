@@ -28,7 +28,9 @@ CREATE TABLE case_fact (
 );
 CREATE INDEX ix_fact_case ON case_fact (case_id, kind, spell);
 CREATE INDEX ix_fact_accepted ON case_fact (accepted_on) WHERE accepted_on IS NOT NULL;
-CREATE INDEX ix_fact_concluded ON case_fact (concluded_on) WHERE concluded_on IS NOT NULL;
+-- covering for the trend's conclusions per span (read without the case rows)
+CREATE INDEX ix_fact_concluded ON case_fact (concluded_on, outcome, deleted, owner_code)
+    WHERE concluded_on IS NOT NULL;
 -- the spells running now (the stock of a period ending today) and those that ended after a day
 CREATE INDEX ix_fact_open ON case_fact (accepted_on) WHERE kind = 'SPELL' AND concluded_on IS NULL;
 CREATE INDEX ix_fact_ref ON case_fact (ref_id) WHERE ref_id IS NOT NULL;
