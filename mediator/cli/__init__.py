@@ -26,6 +26,7 @@ COMMAND_MODULES = [
     "mediator.cli.sync",
     "mediator.cli.reports",
     "mediator.cli.ledger",
+    "mediator.cli.facts",
 ]
 
 

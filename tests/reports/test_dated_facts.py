@@ -205,8 +205,17 @@ def test_the_cli_says_nothing_changed_after_later_actions(town, tmp_path, capsys
     assert main(["report", "weekly", "--week", W45, "-f", "md", "-o", "-", "--db", db]) == 0
     out = capsys.readouterr()
     assert "此后数字有变" not in out.err and "更正" not in out.out
-    svc.correct_dates(ids["B3"], "台账核对", concluded_on=date(2026, 11, 9))
     no_b3 = svc.find_case(ids["B3"]).case_no
+    # a correction from the command line: a bad date is refused, nothing written
+    assert main(["correct", no_b3, "--concluded-on", "2026-11-31", "--reason", "台账核对",
+                 "--db", db]) != 0
+    assert capsys.readouterr().err == "错误：日期不存在：2026年11月31日\n"
+    assert svc.find_case(ids["B3"]).concluded_on == date(2026, 11, 7)
+    assert main(["correct", no_b3, "--concluded-on", "2026-11-09", "--reason", "台账核对",
+                 "--db", db]) == 0
+    assert capsys.readouterr().out.strip() == (
+        f"已更正 {no_b3} 的日期。已报送的相关报表再次导出时将标为“更正”。")
+    assert svc.find_case(ids["B3"]).concluded_on == date(2026, 11, 9)
     assert main(["report", "weekly", "--week", W45, "-f", "md", "-o", "-", "--db", db]) == 0
     err = capsys.readouterr().err
     # B3 was still being mediated at the end of W45 now
