@@ -12,7 +12,7 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import func, text
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from mediator.core import audit, bulk, checks, queries, rules, search
 from mediator.core import facts as facts_mod
@@ -180,7 +180,7 @@ class Services:
     def _spells(self, s: Session, case: Case) -> list[tuple[facts_mod.Spell, CaseFact]]:
         rows = s.exec(select(CaseFact).where(
             CaseFact.case_id == case.id, CaseFact.kind == facts_mod.SPELL,
-            CaseFact.deleted == False).order_by(CaseFact.spell)).all()
+            CaseFact.deleted == False).order_by(col(CaseFact.spell))).all()
         return [(facts_mod.Spell(r.spell, r.accepted_on, r.deadline_on, r.concluded_on,
                                  r.outcome, r.id), r) for r in rows]
 
