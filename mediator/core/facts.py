@@ -16,6 +16,8 @@ and moves ``accepted_on``, an extension moves ``deadline_on``, a replaced agreem
   The deadline as it stood on day D is that of the latest extension recorded by D.
 * ``FOLLOW_UP_DROPPED``: the 回访 ``ref_id`` tombstoned on ``fact_on`` (its agreement was
   replaced by 重新调解): it still counts in the periods before that day.
+* ``PUT_IN_WRITING``: the oral agreement ``ref_id`` put in writing (补签书面协议) on
+  ``fact_on``: it counts as written only from that day.
 
 Writers: ``Services._move`` records the facts of every ``rules.Transition`` as it applies it
 (:func:`step`, the same pure function for every writer); the ledger import and the demo,
@@ -44,9 +46,12 @@ class FactKind(str, enum.Enum):
     SPELL = "SPELL"
     EXTENSION = "EXTENSION"
     FOLLOW_UP_DROPPED = "FOLLOW_UP_DROPPED"
+    PUT_IN_WRITING = "PUT_IN_WRITING"
 
 
-SPELL, EXTENSION, FOLLOW_UP_DROPPED = (k.value for k in FactKind)
+SPELL, EXTENSION, FOLLOW_UP_DROPPED, PUT_IN_WRITING = (k.value for k in FactKind)
+#: the timeline entry of 补签书面协议 as stored (svc.ev.put_in_writing, zh_CN and en)
+PUT_IN_WRITING_SUMMARIES = ("口头协议补签为书面调解协议书", "Oral agreement put in writing")
 
 #: state entries that start a mediation (受理, 重新调解) and the outcome of those that end one
 STARTS = ("(e.state_to = 'ACCEPTED' OR (e.state_to = 'MEDIATING' "
@@ -126,6 +131,16 @@ _DERIVE = (
     "FROM follow_up f JOIN dispute_case c ON c.id = f.case_id "
     "WHERE f.deleted = 1 AND f.done_on IS NULL AND c.deleted = 0 AND ({scope}) "
     "AND NOT EXISTS (SELECT 1 FROM case_fact x WHERE x.ref_id = f.id)"),
+    # 补签书面协议: the written agreement of the case (its latest) from the day of the entry
+    (f"INSERT INTO case_fact ({_SYNC_COLS}, case_id, kind, fact_on, ref_id) "
+     f"SELECT {_vals('805306368 + e.rowid % 268435456')}, c.id, 'PUT_IN_WRITING', "
+     "e.occurred_on, (SELECT a.id FROM agreement a WHERE a.case_id = c.id AND a.deleted = 0 "
+     "AND a.form = 'WRITTEN' ORDER BY a.created_at DESC, a.id DESC LIMIT 1) "
+     "FROM case_event e JOIN dispute_case c ON c.id = e.case_id "
+     "WHERE e.kind = 'NOTE' AND e.deleted = 0 AND e.summary IN "
+     + "(" + ", ".join(f"'{x}'" for x in PUT_IN_WRITING_SUMMARIES) + ") AND ({scope}) "
+     "AND NOT EXISTS (SELECT 1 FROM case_fact x WHERE x.case_id = c.id "
+     "AND x.kind = 'PUT_IN_WRITING')"),
 )
 
 

@@ -780,6 +780,9 @@ class Services:
             ag.perform_by = perform_by or ag.perform_by
             _touch(ag)
             s.add(ag)
+            # written from today: the periods before still count it as oral
+            s.add(CaseFact(owner_code=case.owner_code, case_id=case.id,
+                           kind=facts_mod.PUT_IN_WRITING, fact_on=d, ref_id=ag.id))
             self._event(s, case, EventKind.NOTE, d, t("svc.ev.put_in_writing"), ag.terms)
             from mediator.core.agreement_contents import missing_elements, missing_text
 

@@ -73,6 +73,10 @@ P_ENDED_AT = ("EXISTS (SELECT 1 FROM case_fact p WHERE p.case_id = c.id AND p.ki
               "case_fact q WHERE q.case_id = c.id AND q.kind = 'SPELL' AND q.deleted = 0 "
               "AND q.spell > p.spell AND q.accepted_on <= :asof))")
 P_HARD_OPEN = f"(c.is_hard = 1 AND c.registered_on <= :asof AND NOT {P_ENDED_AT})"
+#: an agreement written at the end of day :asof (an oral one put in writing later is not)
+P_WRITTEN_AT = ("(a.form = 'WRITTEN' AND NOT EXISTS (SELECT 1 FROM case_fact w WHERE "
+                "w.ref_id = a.id AND w.kind = 'PUT_IN_WRITING' AND w.deleted = 0 "
+                "AND w.fact_on > :asof))")
 #: a 回访 as it stood at the end of day :asof: live, or dropped (with a replaced agreement)
 #: only after that day
 P_FOLLOW_UP_HELD = ("(f.deleted = 0 OR EXISTS (SELECT 1 FROM case_fact d WHERE d.ref_id = f.id "
@@ -170,7 +174,7 @@ FIGURES: tuple[Figure, ...] = (
     Figure("agreements", "count", "agreement", _count(f"a.effective_on {_IN}"),
            "协议数: agreements (口头 and 书面) that took effect in the period."),
     Figure("written_agreements", "count", "agreement",
-           _count(f"a.effective_on {_IN} AND a.form = 'WRITTEN'"),
+           _count(f"a.effective_on {_IN} AND {P_WRITTEN_AT}"),
            "书面协议数: of those, written agreements (调解协议书)."),
     Figure("amount_fen", "money", "agreement", _sum(f"a.effective_on {_IN}", "a.amount_fen"),
            "协议涉及金额: total amount of the agreements that took effect in the period, in fen "

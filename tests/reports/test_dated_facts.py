@@ -19,7 +19,7 @@ from mediator.reports.stats import compute
 
 W44, W45, W46, W47 = "2026-W44", "2026-W45", "2026-W46", "2026-W47"
 KEYS = ("accepted", "concluded", "success", "failed", "success_rate", "agreements",
-        "mediating", "overdue", "followups_due", "followups_missed")
+        "written_agreements", "mediating", "overdue", "followups_due", "followups_missed")
 
 
 class Clock:
@@ -80,13 +80,14 @@ def _build(svc: Services, clock: Clock) -> dict[str, str]:
 
 
 EXPECTED_W45 = {"accepted": 6, "concluded": 9, "success": 6, "failed": 3,
-                "success_rate": 6 / 9, "agreements": 6, "mediating": 3, "overdue": 1,
+                "success_rate": 6 / 9, "agreements": 6, "written_agreements": 1,
+                "mediating": 3, "overdue": 1,
                 "followups_due": 0, "followups_missed": 0}
 EXPECTED_W44 = {"accepted": 5, "concluded": 0, "success": 0, "failed": 0, "success_rate": None,
-                "agreements": 0, "mediating": 6, "overdue": 1, "followups_due": 0,
+                "agreements": 0, "written_agreements": 0, "mediating": 6, "overdue": 1, "followups_due": 0,
                 "followups_missed": 0}
 EXPECTED_W46 = {"accepted": 0, "concluded": 0, "success": 0, "failed": 0, "success_rate": None,
-                "agreements": 0, "mediating": 3, "overdue": 1, "followups_due": 1,
+                "agreements": 0, "written_agreements": 0, "mediating": 3, "overdue": 1, "followups_due": 1,
                 "followups_missed": 1}
 
 
@@ -106,6 +107,9 @@ def test_a_remediated_case_keeps_its_earlier_week(town) -> None:  # type: ignore
     clock.day = date(2026, 11, 19)
     svc.extend_case(ids["E"], date(2026, 12, 15), consent="双方同意延期", on=date(2026, 11, 17))
     svc.remediate(ids["A1"], "双方同意重新调解", on=date(2026, 11, 19))
+    # A2's oral agreement of W45 put in writing now: W45 had one written agreement
+    svc.put_agreement_in_writing(ids["A2"], "赔礼道歉并赔偿", "李四负责", "当面", "村委会",
+                                 on=date(2026, 11, 19))
     a1 = svc.find_case(ids["A1"])
     assert (a1.accepted_on, a1.concluded_on, a1.outcome) == (date(2026, 11, 19), None, None)
 
@@ -124,6 +128,18 @@ def test_a_remediated_case_keeps_its_earlier_week(town) -> None:  # type: ignore
     assert _figures(svc, W45, clock.day) == EXPECTED_W45
     assert _figures(svc, W44, clock.day) == EXPECTED_W44
     assert _figures(svc, W46, clock.day) == EXPECTED_W46
+
+
+def test_the_stored_put_in_writing_entry_is_the_one_derived_from() -> None:
+    from mediator.core import facts
+    from mediator.i18n import set_language
+
+    texts = []
+    for lang in ("zh_CN", "en"):
+        set_language(lang)
+        texts.append(t("svc.ev.put_in_writing"))
+    set_language("zh_CN")
+    assert tuple(texts) == facts.PUT_IN_WRITING_SUMMARIES
 
 
 def test_a_correction_changes_the_period_it_was_in(town) -> None:  # type: ignore[no-untyped-def]
@@ -250,6 +266,8 @@ def _history(svc: Services, clock: Clock) -> dict[str, str]:
     svc.extend_case(ids["E"], date(2026, 12, 15), consent="双方同意延期", on=date(2026, 11, 17))
     svc.extend_case(ids["E"], date(2026, 12, 31), consent="再次同意延期", on=date(2026, 11, 18))
     svc.remediate(ids["A1"], "双方同意重新调解", on=date(2026, 11, 19))
+    svc.put_agreement_in_writing(ids["A2"], "赔礼道歉并赔偿", "李四负责", "当面", "村委会",
+                                 on=date(2026, 11, 19))
     ids["R"] = _case(svc, date(2026, 11, 18), "吴一")
     svc.refuse_case(ids["R"], "已起诉", [Route.LITIGATION], on=date(2026, 11, 18))
     ids["T"] = _case(svc, date(2026, 11, 18), "吴二")
@@ -293,6 +311,9 @@ def test_the_facts_recorded_are_those_the_timeline_gives(town) -> None:  # type:
         ("EXTENSION", 1, None, "2026-12-15", None, None, None, 0, "2026-11-17"),
         ("EXTENSION", 1, None, "2026-12-31", None, None, None, 0, "2026-11-18"),
         ("SPELL", 1, "2026-09-20", "2026-10-20", None, None, None, 0, None)]
+    assert [r[1:] for r in recorded if r[0] == ids["A2"] and r[1] != "SPELL"] == [
+        ("PUT_IN_WRITING", 0, None, None, None, None, svc.case_file(ids["A2"]).agreement.id, 0,
+         "2026-11-19")]
     assert by_case[ids["R"]][1:] == ("SPELL", 0, None, None, "2026-11-18", "REFUSED", None, 0,
                                      None)
     assert by_case[ids["T"]][1:] == ("SPELL", 0, None, None, "2026-11-19", "TRANSFERRED",

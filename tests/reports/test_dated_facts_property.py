@@ -71,6 +71,8 @@ def _act(svc: Services, data: Any, clock: Clock, cases: list[str]) -> None:
         choices = ["perform"]
     elif state in ("UNPERFORMED", "URGED"):
         choices = ["remediate", "urge"]
+    if state in ("AGREED", "PERFORMING", "PERFORMED", "UNPERFORMED", "URGED"):
+        choices.append("write")
     choices.append("follow_up")
     what = data.draw(st.sampled_from(choices))
     try:
@@ -102,6 +104,8 @@ def _act(svc: Services, data: Any, clock: Clock, cases: list[str]) -> None:
             svc.remediate(cid, "重新调解", on=day)
         elif what == "urge":
             svc.urge(cid, "督促", on=day)
+        elif what == "write":
+            svc.put_agreement_in_writing(cid, "补签", "双方", "转账", "村委会", on=day)
         elif what == "follow_up":
             cf = svc.case_file(cid)
             open_ = [f for f in cf.follow_ups if f.done_on is None]
