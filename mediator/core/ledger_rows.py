@@ -171,7 +171,7 @@ def store(con: Any, owner: str, import_id: str, source: str, operator: str, now:
 # --- undo ---------------------------------------------------------------------------------
 
 #: the rows of a case, children first
-_CASE_TABLES = ("party", "case_event", "follow_up", "obligation", "agreement")
+_CASE_TABLES = ("party", "case_event", "follow_up", "obligation", "agreement", "case_fact")
 
 
 @dataclass(frozen=True)

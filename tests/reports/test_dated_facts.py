@@ -390,3 +390,31 @@ def test_the_demo_has_the_facts_of_its_cases(db) -> None:  # type: ignore[no-unt
         con.close()
     assert (mismatched, without) == (0, 0)
     assert spells > 200 and extensions == events
+
+
+def test_undoing_a_ledger_import_takes_its_facts_with_it(svc) -> None:  # type: ignore[no-untyped-def]
+    from mediator.core.enums import Outcome
+    from mediator.core.importing import ImportedCase
+
+    reg, ended = date(2026, 11, 2), date(2026, 11, 4)
+    rows = [ImportedCase(row_no=2 + i, case=CaseInput(
+        parties=[PartyInput(f"张{i}"), PartyInput("李四")], dispute_type=DisputeType.NEIGHBOUR,
+        facts="滴水纠纷", registered_on=reg, import_key=f"k{i}"), outcome=Outcome.AGREEMENT,
+        mediated_on=ended, closed_on=ended, agreement_form=AgreementForm.ORAL,
+        identity=f"2026-11-02|张{i}|邻里") for i in range(3)]
+    result = svc.import_ledger_rows(rows, "台账.xlsx")
+    today = date(2026, 11, 23)
+    stats = compute(svc.db, parse_week(W45, today), today, compare=False)
+    assert (stats.totals["accepted"], stats.totals["success"], stats.trend[-1].concluded) == (
+        3, 3, 3)
+    from sqlalchemy import text
+    with svc.db.read() as s:
+        import_id = s.exec(text("SELECT id FROM ledger_import")).scalar_one()  # type: ignore[call-overload]
+    svc.undo_ledger_import(import_id[:8])
+    stats = compute(svc.db, parse_week(W45, today), today, compare=False)
+    assert (stats.totals["accepted"], stats.totals["success"], stats.trend[-1].concluded) == (
+        0, 0, 0)
+    with svc.db.read() as s:
+        assert s.exec(text("SELECT deleted, count(*) FROM case_fact GROUP BY deleted")  # type: ignore[call-overload]
+                      ).all() == [(1, 3)]
+    assert len(result.rows) == 3
