@@ -113,7 +113,14 @@ def test_a_remediated_case_keeps_its_earlier_week(town) -> None:  # type: ignore
     a1 = svc.find_case(ids["A1"])
     assert (a1.accepted_on, a1.concluded_on, a1.outcome) == (date(2026, 11, 19), None, None)
 
-    # the weeks already past say what they said
+    # the weeks already past say what they said; the list behind 期末逾期数 too, with the
+    # deadline as it stood then
+    from mediator.reports.lists import overdue_cases
+    lines, total = overdue_cases(svc.db, parse_week(W44, clock.day), clock.day)
+    assert total == 1 and [(ln.id, ln.accepted_on, ln.deadline_on, ln.days_overdue)
+                           for ln in lines] == [(ids["E"], date(2026, 9, 20),
+                                                 date(2026, 10, 20), 12)]
+    assert overdue_cases(svc.db, parse_week(W47, clock.day), clock.day)[1] == 0
     assert _figures(svc, W45, clock.day) == EXPECTED_W45
     assert _figures(svc, W44, clock.day) == EXPECTED_W44
     assert _figures(svc, W46, clock.day) == EXPECTED_W46
