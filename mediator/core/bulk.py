@@ -235,15 +235,35 @@ def _move(rows: _Rows, case: dict[str, Any], action: Action, on: date, summary: 
                    state_to=tr.after.name)
 
 
+def _apply_changes(svc: Writer, s: Any, owner: str, source_name: str,
+                   rows: Sequence[ImportedCase], changed: list[tuple[int, ImportedCase]],
+                   result: ImportResult, summaries: dict[Action, str]) -> None:
+    """``--update``: each changed row through ``ledger_update.Updater`` (the lifecycle rules
+    and an audited correction), its result marked applied or given the reason it was not."""
+    from mediator.core.ledger_update import Updater
+
+    updater = Updater(svc, s, owner, source_name, summaries)
+    several = len({r.sheet for r in rows}) > 1
+    for index, row in changed:
+        res = result.rows[index]
+        place = t("ledger.place_sheet", sheet=row.sheet, row=row.row_no) \
+            if several and row.sheet else t("ledger.place", row=row.row_no)
+        outcome = updater.apply(res.case_id or "", row, res.changed, place)
+        result.rows[index] = replace(res, applied=outcome.applied, reason=outcome.reason,
+                                     state=outcome.state)
+    result.new_mediators.extend(updater.new_mediators)
+
+
 def insert_rows(svc: Writer, rows: Sequence[ImportedCase], source_name: str, *,
                 progress: Callable[[int, int], None] | None = None,
-                dry_run: bool = False) -> ImportResult:
+                dry_run: bool = False, update: bool = False) -> ImportResult:
     """The ledger import (``Services.import_ledger_rows``, which see).
 
     Everything the batch needs from the database is read first (existing keys, mediators,
     villages, the numbering of each year, the audit chain's last hash); then cases are built
     in memory, checked by ``core.checks`` and moved by ``rules.apply``, and written in
-    batches; then the summary audit entry.
+    batches; then, with ``update``, the changed rows are applied to their cases
+    (``core.ledger_update``); then the summary audit entry.
     """
     today = svc.today()
     result = ImportResult(dry_run=dry_run)
@@ -281,10 +301,13 @@ def insert_rows(svc: Writer, rows: Sequence[ImportedCase], source_name: str, *,
             con = s.connection().connection.driver_connection
             first_row: dict[str, int] = {}
             pending = 0
+            changed: list[tuple[int, ImportedCase]] = []  # (index in result.rows, row)
             for done, row in enumerate(rows, start=1):
                 key = row.case.import_key
                 verdict = verdicts[done - 1]
                 if verdict.status != "new":
+                    if verdict.status == "changed":
+                        changed.append((len(result.rows), row))
                     result.rows.append(RowResult(row.row_no, verdict.status, verdict.case_id,
                                                  verdict.case_no, changed=verdict.changed))
                     continue
@@ -399,12 +422,19 @@ def insert_rows(svc: Writer, rows: Sequence[ImportedCase], source_name: str, *,
                 result.import_id = new_id()  # random: printed short, typed back to undo
                 ledger_rows.store(con, office.code, result.import_id, source_name, svc.operator,
                                   batch.now, links)
+            if update and changed:
+                _apply_changes(svc, s, office.code, source_name, rows, changed, result,
+                               summaries)
             if progress:
                 progress(total, total)
-            audit.append(s, svc.operator, "ledger.import", "ledger", result.import_id, None, {
+            summary = {
                 "source": source_name, "imported": result.count("imported"),
                 "existing": result.count("existing"), "changed": result.count("changed"),
-                "rejected": result.count("rejected")})
+                "rejected": result.count("rejected")}
+            if update:
+                summary["updated"] = result.updated
+            audit.append(s, svc.operator, "ledger.import", "ledger", result.import_id, None,
+                         summary)
             if dry_run:
                 raise _Rollback
     except _Rollback:

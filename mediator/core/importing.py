@@ -64,6 +64,8 @@ class ImportedCase:
     ledger_no: str | None = None
     sheet: str | None = None
     fields: dict[str, str] = field(default_factory=dict)
+    #: each field's cell as text, as the ledger gives it (what a changed row now says)
+    texts: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -99,6 +101,9 @@ class RowResult:
     flags: tuple[str, ...] = ()
     #: "changed": the fields whose value differs from the row the case was imported from
     changed: tuple[str, ...] = ()
+    #: "changed" under ``--update``: the change was applied to the case (else ``reason``
+    #: says why the rules did not allow it)
+    applied: bool = False
 
 
 @dataclass
@@ -111,6 +116,11 @@ class ImportResult:
 
     def count(self, status: str) -> int:
         return sum(1 for r in self.rows if r.status == status)
+
+    @property
+    def updated(self) -> int:
+        """Changed rows applied to their cases (``--update``)."""
+        return sum(1 for r in self.rows if r.status == "changed" and r.applied)
 
 
 def plan_lifecycle(row: ImportedCase, today: date) -> Plan:

@@ -373,7 +373,7 @@ class Services:
 
     def import_ledger_rows(self, rows: Sequence[ImportedCase], source_name: str, *,
                            progress: Callable[[int, int], None] | None = None,
-                           dry_run: bool = False) -> ImportResult:
+                           dry_run: bool = False, update: bool = False) -> ImportResult:
         """Register many cases read from an existing ledger (台账) in ONE transaction.
 
         Each row is checked like a case typed in (``core.checks``), replayed along a legal
@@ -381,9 +381,12 @@ class Services:
         ``rules.apply``), written by ``core.bulk`` and given the timeline entry
         "从 FILE 第 N 行导入". Rows whose ``import_key`` is
         already in the database are skipped, so importing again adds only what is new.
-        ``dry_run`` does all of it and rolls back. Returns an ``ImportResult``.
+        ``dry_run`` does all of it and rolls back. ``update``: rows already imported whose
+        fields changed are applied to their cases through the lifecycle rules, audited as a
+        correction (``core.ledger_update``). Returns an ``ImportResult``.
         """
-        return bulk.insert_rows(self, rows, source_name, progress=progress, dry_run=dry_run)
+        return bulk.insert_rows(self, rows, source_name, progress=progress, dry_run=dry_run,
+                                update=update)
 
     def ledger_imports(self) -> list[Any]:
         """The ledger imports of this office, newest first (``ledger_rows.ImportEntry``)."""

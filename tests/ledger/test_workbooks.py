@@ -151,8 +151,8 @@ def test_json_for_scripts(tmp_path: Path, capsys: pytest.CaptureFixture[str]) ->
     capsys.readouterr()
     assert main(["--db", str(db), "import", "ledger", str(path), "--json"]) == 0
     got = json.loads(capsys.readouterr().out)
-    assert got["counts"] == {"rows": 6, "new": 4, "existing": 0, "changed": 0, "duplicates": 0,
-                             "rejected": 2, "flagged": 1}
+    assert got["counts"] == {"rows": 6, "new": 4, "existing": 0, "changed": 0, "updated": 0,
+                             "duplicates": 0, "rejected": 2, "flagged": 1}
     assert got["sheets"] == ["一月", "二月"]
     assert got["skipped_sheets"][0] == {"sheet": "全年汇总", "reason": "汇总表，不是案件"}
     assert got["rejected"] == [
@@ -167,7 +167,8 @@ def test_json_for_scripts(tmp_path: Path, capsys: pytest.CaptureFixture[str]) ->
     got = json.loads(capsys.readouterr().out)
     assert (got["counts"]["new"], got["counts"]["existing"], got["dry_run"]) == (2, 3, True)
     assert got["changed"] == [{"sheet": "二月", "row": 3, "case_no": "(2026)青石人调字第004号",
-                               "fields": ["respondent.name"], "changes": "被申请人姓名“郑十”"}]
+                               "fields": ["respondent.name"], "changes": "被申请人姓名“郑十”",
+                               "applied": False, "reason": None}]
 
 
 def test_undo_an_import(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
