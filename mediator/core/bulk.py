@@ -25,6 +25,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
+from functools import lru_cache
 from typing import Any, Protocol
 
 from pydantic_core import PydanticUndefined
@@ -44,7 +45,15 @@ from mediator.core.importing import (
     plan_lifecycle,
 )
 from mediator.core.inputs import AgreementInput
-from mediator.core.models import Case, Mediator, SyncedRow, Village, new_id, utcnow
+from mediator.core.models import (
+    SYNCED_TABLES,
+    Case,
+    Mediator,
+    SyncedRow,
+    Village,
+    new_id,
+    utcnow,
+)
 from mediator.core.rules import Action
 from mediator.i18n import t
 
@@ -121,6 +130,18 @@ class _Rollback(Exception):
     """Raised at the end of a dry run so the transaction rolls back."""
 
 
+@lru_cache(maxsize=64)
+def _convertible(table: str, cols: tuple[str, ...]) -> tuple[int, ...]:
+    """The positions of ``cols`` that are date or boolean columns of ``table`` (the values
+    :func:`sql_value` converts; every other value is stored as it is)."""
+    from sqlalchemy import Boolean, Date
+
+    model = next(m for m in SYNCED_TABLES if m.__tablename__ == table)
+    types = {c.name: c.type for c in model.__table__.columns}  # type: ignore[attr-defined]
+    return tuple(i for i, c in enumerate(cols)
+                 if isinstance(types.get(c), (Boolean, Date)) or c not in types)
+
+
 class _Rows:
     """The rows of one batch as plain dicts, plus their audit entries and search index.
 
@@ -185,8 +206,16 @@ class _Rows:
             rows = self.rows[name]
             if rows:
                 cols = list(rows[0])
-                statements.append((insert_sql(name, cols),
-                                   [tuple([sql_value(v) for v in r.values()]) for r in rows]))
+                convert = _convertible(name, tuple(cols))
+                params = []
+                for r in rows:  # sql_value on the date and boolean columns only
+                    values = list(r.values())
+                    for i in convert:
+                        v = values[i]
+                        if v is not None:
+                            values[i] = sql_value(v)
+                    params.append(tuple(values))
+                statements.append((insert_sql(name, cols), params))
         by_case: dict[str, list[dict[str, Any]]] = {}
         for p in self.rows["party"]:
             by_case.setdefault(p["case_id"], []).append(p)
@@ -277,6 +306,8 @@ def insert_rows(svc: Writer, rows: Sequence[ImportedCase], source_name: str, *,
     summaries = {a: t(k) for a, k in _STEP_SUMMARY.items()}
     summaries.update({a: a.label for a in Action if a not in summaries})
     registered_text, terms_unknown = t("svc.ev.registered"), t("import.terms_unknown")
+    agreed_text = {form: t("svc.ev.agreed", form=form.label) for form in AgreementForm}
+    follow_up_text: dict[str, str] = {}
     try:
         with svc.db.write() as s:
             office = queries.own_office(s)
@@ -373,7 +404,7 @@ def insert_rows(svc: Writer, rows: Sequence[ImportedCase], source_name: str, *,
                 for step in plan.steps:
                     if step.action is Action.AGREE and agreement_in is not None:
                         _move(batch, case, Action.AGREE, step.on,
-                              t("svc.ev.agreed", form=agreement_in.form.label))
+                              agreed_text[agreement_in.form])
                         agreement = batch.add(
                             "agreement", case_id=case["id"], form=agreement_in.form.name,
                             effective_on=step.on, terms=agreement_in.terms,
@@ -395,8 +426,9 @@ def insert_rows(svc: Writer, rows: Sequence[ImportedCase], source_name: str, *,
                         if row.performance else None,
                         note=row.follow_up_note, operator=by or svc.operator))
                     batch.event(case, "FOLLOW_UP", plan.follow_up_on,
-                                t("import.ev.follow_up", by=by) if by
-                                else t("import.ev.follow_up_anon"), row.follow_up_note)
+                                follow_up_text.get(by) or follow_up_text.setdefault(
+                                    by, t("import.ev.follow_up", by=by) if by
+                                    else t("import.ev.follow_up_anon")), row.follow_up_note)
                 body = "\n".join(x for x in (row.note, "\n".join(flags)) if x)
                 batch.event(case, "IMPORT", today,
                             t("import.ev.imported", file=source_name, row=row.row_no), body)
