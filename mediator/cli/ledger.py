@@ -54,9 +54,13 @@ def cmd_import_undo(ctx: Context) -> int:
                             undone=t("cli.import.undo.undone_mark") if e.undone_at else ""),
                           markup=False)
             return 0
-        entry, numbers = svc.undo_ledger_import(ctx.args.ref)
+        entry, undone = svc.undo_ledger_import(ctx.args.ref)
         out.print(t("cli.import.undo.done", id=entry.id[:8], source=plain(entry.source),
-                    n=len(numbers), cases="、".join(numbers)), markup=False)
+                    n=len(undone.case_nos), cases="、".join(undone.case_nos)), markup=False)
+        if undone.mediators:
+            out.print(t("cli.import.undo.mediators", n=len(undone.mediators),
+                        names="、".join(plain(name) for _, name in undone.mediators)),
+                      markup=False)
         return 0
     finally:
         db.close()

@@ -395,20 +395,23 @@ class Services:
         with self.db.read() as s:
             return ledger_rows.imports(s, self._office(s).code)
 
-    def undo_ledger_import(self, ref: str) -> tuple[Any, list[str]]:
+    def undo_ledger_import(self, ref: str) -> tuple[Any, Any]:
         """``mediator import undo``: tombstone everything one ledger import added (its cases
-        and their rows), in one transaction, audited; refused when a case was worked on since.
-        Returns the import and the case numbers removed."""
+        and their rows, the mediators it created that nothing refers to now), in one
+        transaction, audited; refused when a case was worked on since. Returns the import and
+        what was removed (``ledger_rows.Undone``)."""
         from mediator.core import ledger_rows
 
         with self.db.write() as s:
             office = self._office(s)
             entry = ledger_rows.find_import(s, office.code, ref)
             now = utcnow().replace(tzinfo=None).strftime("%Y-%m-%d %H:%M:%S.%f")
-            ids, numbers = ledger_rows.undo(s, office.code, entry, self.operator, now)
+            undone = ledger_rows.undo(s, office.code, entry, self.operator, now)
             self._audit(s, "ledger.undo", "ledger", entry.id, None, {
-                "source": entry.source, "cases": len(ids), "case_ids": ids})
-            return entry, numbers
+                "source": entry.source, "cases": len(undone.case_ids),
+                "case_ids": undone.case_ids,
+                "mediator_ids": [m[0] for m in undone.mediators]})
+            return entry, undone
 
     def quick_oral_case(self, data: CaseInput, agreement: AgreementInput,
                         on: date | None = None) -> CaseResult:
