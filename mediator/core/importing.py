@@ -174,7 +174,11 @@ def plan_lifecycle(row: ImportedCase, today: date) -> Plan:
             steps.append(Step(Action.SESSION, mediated or registered))
         return Plan(steps, flags, when(row.follow_up_on, "import.field.follow_up_on"))
 
-    concluded = mediated or registered
+    # the result is dated by the 调解日期; a ledger without one dates it by its 结案日期
+    # (调结), as the monthly figures count it; with neither, by the 受理日期
+    concluded = mediated or (when(closed_raw, "import.field.closed_on")
+                             if closed_raw is not None and closed_raw >= registered
+                             else None) or registered
     if outcome is CaseOutcome.AGREEMENT:
         steps.append(Step(Action.AGREE, concluded))
         follow_up = when(row.follow_up_on, "import.field.follow_up_on")

@@ -62,7 +62,7 @@ def timeline(svc: Services, case_no: str) -> list[tuple[Any, ...]]:
 BEFORE = [
     ("(2026)青石人调字第001号", "ACCEPTED", None, None, None, 0, 1),
     ("(2026)青石人调字第002号", "ACCEPTED", None, None, None, 0, 1),
-    ("(2026)青石人调字第003号", "ARCHIVED", "AGREEMENT", "2026-04-01", "2026-04-20", 80000, 1),
+    ("(2026)青石人调字第003号", "ARCHIVED", "AGREEMENT", "2026-04-20", "2026-04-20", 80000, 1),
     ("(2026)青石人调字第004号", "AGREED", "AGREEMENT", "2026-05-06", None, 0, 1),
 ]
 BACKWARDS = "台账记为“已受理”，系统中的案件已是“已归档”，办案流程不能倒退"
@@ -253,3 +253,27 @@ def test_cli_update(db_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture
                              "duplicates": 0, "rejected": 0, "flagged": 0}
     assert [(c["row"], c["applied"], c["reason"]) for c in got["changed"]] == [
         (5, False, BACKWARDS), (6, False, OTHER_RESULT)]
+
+
+def test_updated_cases_match_a_fresh_import_of_the_later_ledger(
+        svc: Services, tmp_path: Path, today: date) -> None:
+    """v1 then v2 with --update gives 张三 and 王五 the same state, result and dates as v2
+    imported into an empty office: a result without a 调解日期 is dated by the 结案日期 on
+    both ways."""
+    from mediator.core.db import open_database
+
+    path = write_xlsx(tmp_path / "台账.xlsx", {"2026年": numbered(V1)}, header=HEADER)
+    import_ledger(path, svc)
+    write_xlsx(path, {"2026年": numbered(v2())}, header=HEADER)
+    import_ledger(path, svc, update=True)
+
+    with open_database(tmp_path / "fresh" / "m.db") as db:
+        fresh = Services(db, operator="王调解", today=lambda: today)
+        fresh.init_office("青石镇人民调解委员会", "青石", "330106001")
+        import_ledger(path, fresh)
+        assert cases(fresh)[:2] == [
+            ("(2026)青石人调字第001号", "ARCHIVED", "AGREEMENT", "2026-03-20", "2026-03-20", 120000, 1),
+            ("(2026)青石人调字第002号", "ARCHIVED", "FAILED", "2026-03-25", "2026-03-25", 0, 1)]
+    assert cases(svc)[:2] == [
+        ("(2026)青石人调字第001号", "ARCHIVED", "AGREEMENT", "2026-03-20", "2026-03-20", 120000, 2),
+        ("(2026)青石人调字第002号", "ARCHIVED", "FAILED", "2026-03-25", "2026-03-25", 0, 2)]
