@@ -277,3 +277,19 @@ def test_updated_cases_match_a_fresh_import_of_the_later_ledger(
     assert cases(svc)[:2] == [
         ("(2026)青石人调字第001号", "ARCHIVED", "AGREEMENT", "2026-03-20", "2026-03-20", 120000, 2),
         ("(2026)青石人调字第002号", "ARCHIVED", "FAILED", "2026-03-25", "2026-03-25", 0, 2)]
+
+
+def test_a_party_added_to_the_row_is_added_to_the_case(svc: Services, tmp_path: Path) -> None:
+    rows = [list(V1[0])]
+    rows[0][3] = None  # 李四 not yet written in
+    path = write_xlsx(tmp_path / "台账.xlsx", {"2026年": numbered(rows)}, header=HEADER)
+    import_ledger(path, svc)
+    write_xlsx(path, {"2026年": numbered([V1[0]])}, header=HEADER)
+    report = import_ledger(path, svc, update=True)
+    assert [(r.changed, r.applied) for r in report.changed] == [(("respondent.name",), True)]
+    assert q(svc, "SELECT c.parties_text, p.name, p.role, p.position FROM party p "
+                  "JOIN dispute_case c ON c.id = p.case_id ORDER BY p.position") == [
+        ("张三 / 李四", "张三", "APPLICANT", 0), ("张三 / 李四", "李四", "RESPONDENT", 1)]
+    assert q(svc, "SELECT identity FROM ledger_row") == [("2026-03-02|张三、李四|NEIGHBOUR",)]
+    again = import_ledger(path, svc, update=True)
+    assert [r.status for r in again.result.rows] == ["existing"]
