@@ -444,6 +444,15 @@ class RowConverter:
             mediating = True
         if performance is None and outcome is CaseOutcome.AGREEMENT:
             performance = _PERFORMANCE_OF_STATE.get(state)  # type: ignore[arg-type]
+        # the other defaults the lifecycle assumes are flagged like 协议形式 (this app's own
+        # export says the state instead, and needs no guess)
+        if state is None and outcome is CaseOutcome.AGREEMENT and performance is None \
+                and closed_on is not None:
+            flags.append(t("import.flag.performed_assumed"))
+        if state is None and outcome not in (None, CaseOutcome.REFUSED) \
+                and mediated_on is None and closed_on is None:
+            flags.append(t("import.flag.concluded_assumed", result=outcome.label,
+                           date=registered.isoformat()))
         follow_up_on = self._date(get("follow_up_on"), "follow_up_on", flags)
         source = self._parse(get("source"), parse_source, "source", flags) or CaseSource.APPLICATION
         risk = self._parse(get("risk_grade"), parse_risk, "risk_grade", flags) or RiskGrade.GENERAL

@@ -120,7 +120,7 @@ def test_update_applies_results_through_the_rules(svc: Services, tmp_path: Path)
         ("IMPORT", "2026-11-23", "从 台账.xlsx 第 3 行导入", "", None, None),
         ("EDIT", "2026-11-23", "按台账 台账.xlsx 第3行更正",
          "申请人联系电话“13900000001”；协议金额“1200”；调解结果“调解成功”；结案日期“2026-03-20”\n"
-         "未填协议形式，按书面协议导入", None, None),
+         "未填协议形式，按书面协议导入\n未填履行情况，已结案，按履行完毕导入", None, None),
         ("STATE", "2026-03-20", "达成书面协议", "", "ACCEPTED", "AGREED"),
         ("STATE", "2026-03-20", "履行完毕", "据台账 台账.xlsx 第3行", "AGREED", "PERFORMED"),
         ("STATE", "2026-03-20", "归档", "据台账 台账.xlsx 第3行", "PERFORMED", "ARCHIVED")]

@@ -159,7 +159,8 @@ def test_json_for_scripts(tmp_path: Path, capsys: pytest.CaptureFixture[str]) ->
         {"sheet": "一月", "row": 3, "reason": "缺少受理日期"},
         {"sheet": "二月", "row": 4, "reason": "缺少申请人（当事人）姓名"}]
     assert got["flagged"] == [{"sheet": "一月", "row": 4, "case_no": "(2026)青石人调字第002号",
-                               "flags": ["未填协议形式，按口头协议导入"]}]
+                               "flags": ["未填协议形式，按口头协议导入",
+                                         "未填履行情况，已结案，按履行完毕导入"]}]
     assert got["reject_file"] == str(tmp_path / "台账_未导入.xlsx") and not got["dry_run"]
 
     workbook(path, fixed=True)
