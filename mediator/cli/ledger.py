@@ -287,7 +287,8 @@ def print_report(out: Any, report: Any, update: bool = False) -> None:
                 rejected=len(report.rejected), flagged=len(report.flagged),
                 seconds=f"{report.seconds:.1f}"), markup=False)
     if update and report.changed:
-        out.print(t("cli.import.ledger.summary_update", changed=len(report.changed),
+        out.print(t("cli.import.ledger.summary_update_dry" if result.dry_run
+                    else "cli.import.ledger.summary_update", changed=len(report.changed),
                     updated=len(report.updated), refused=len(report.not_updated),
                     duplicates=len(report.duplicates)), markup=False)
     elif report.changed or report.duplicates:

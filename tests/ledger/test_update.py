@@ -230,6 +230,17 @@ def test_cli_update(db_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture
         "  第6行（(2026)青石人调字第004号）：调解结果“调解不成功”",
         "如台账所记属实，加 --update 再导入一次，即按办案规则更新这些案件（记入案件时间线和审计日志）"]
 
+    assert main(["--db", str(db_file), "import", "ledger", str(path), "--update",
+                 "--dry-run"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    start = next(i for i, line in enumerate(out) if line.startswith("试运行：将新增"))
+    assert out[start + 1:start + 5] == [
+        "台账中已有变化 4 件：将按台账更新 2 件，不能更新 2 件；重复行 0 行（未导入）",
+        "试运行：将按台账更新的 2 件：",
+        "  第3行（(2026)青石人调字第001号）：申请人联系电话“13900000001”；协议金额“1200”；"
+        "调解结果“调解成功”；结案日期“2026-03-20”；现为“已归档”",
+        "  第4行（(2026)青石人调字第002号）：调解结果“调解不成功”；结案日期“2026-03-25”；现为“已归档”"]
+
     assert main(["--db", str(db_file), "import", "ledger", str(path), "--update"]) == 0
     out = capsys.readouterr().out.splitlines()
     start = next(i for i, line in enumerate(out) if line.startswith("导入完成"))
