@@ -49,6 +49,8 @@ CASE_COLUMNS = {"facts": "facts", "requests": "requests", "amount": "amount_fen"
                 "persons": "persons_involved", "risk_grade": "risk_grade", "source": "source"}
 #: party details corrected from ``role.attr`` fields
 PARTY_ATTRS = ("phone", "id_number", "address", "gender", "ethnicity")
+#: the steps that give a case its result (the date ``concluded_on`` records)
+_CONCLUDING = (Action.AGREE, Action.TERMINATE, Action.WITHDRAW, Action.TRANSFER, Action.REFUSE)
 _FOLLOW_UP_RESULT = {Performance.PERFORMED: "PERFORMED", Performance.UNPERFORMED: "NOT_PERFORMED"}
 
 
@@ -279,6 +281,8 @@ class Updater:
         plan = plan_lifecycle(dated, self.today)
         steps = remaining_steps(CaseState(case.state), plan.steps,
                                 Outcome_[case.outcome] if case.outcome else None)
+        if not steps:
+            self._same_dates(case, plan.steps)
         notes = list(plan.flags)
         last = self.s.exec(text(  # type: ignore[call-overload]
             "SELECT max(occurred_on) FROM case_event WHERE case_id = :c AND kind = 'STATE' "
@@ -307,6 +311,19 @@ class Updater:
                 "AND deleted = 0"), params={"c": case.id, "d": follow_up_on.isoformat()}).scalar():
             follow_up_on = None  # recorded already
         return dated_steps, agreement, follow_up_on, notes
+
+    def _same_dates(self, case: Case, steps: list[Any]) -> None:
+        """The case has taken every step the row records: a date the row now gives
+        differently (结案日期 corrected) cannot be applied, since no action of the rules
+        re-dates a step taken. Raises DomainError, in words."""
+        recorded = {"concluded_on": case.concluded_on, "archived_on": case.archived_on}
+        conclusion = next((st.on for st in steps if st.action in _CONCLUDING), None)
+        archive = next((st.on for st in steps if st.action is Action.ARCHIVE), None)
+        for column, ledger in (("concluded_on", conclusion), ("archived_on", archive)):
+            have = recorded[column]
+            if ledger is not None and have is not None and ledger != have:
+                raise DomainError(t(f"ledger.update.redate_{column}", ledger=ledger.isoformat(),
+                                    case=have.isoformat()))
 
     def _follow_up(self, case: Case, row: ImportedCase, on: date, agreed: bool) -> None:
         if case.state in (CaseState.REGISTERED.name, CaseState.REFUSED.name):

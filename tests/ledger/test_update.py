@@ -304,3 +304,18 @@ def test_a_party_added_to_the_row_is_added_to_the_case(svc: Services, tmp_path: 
     assert q(svc, "SELECT identity FROM ledger_row") == [("2026-03-02|张三、李四|NEIGHBOUR",)]
     again = import_ledger(path, svc, update=True)
     assert [r.status for r in again.result.rows] == ["existing"]
+
+
+def test_a_date_of_a_step_taken_is_not_rewritten(svc: Services, tmp_path: Path) -> None:
+    """孙七's case was archived on the ledger's 4月20日; the ledger now says 4月22日: no action
+    of the rules re-dates an archived case, so the row is listed and the case kept."""
+    path = write_xlsx(tmp_path / "台账.xlsx", {"2026年": numbered(V1)}, header=HEADER)
+    import_ledger(path, svc)
+    rows = [list(r) for r in V1]
+    rows[2][8] = date(2026, 4, 22)
+    write_xlsx(path, {"2026年": numbered(rows)}, header=HEADER)
+    report = import_ledger(path, svc, update=True)
+    assert [(r.row_no, r.changed, r.applied, r.reason) for r in report.changed] == [
+        (5, ("closed_on",), False, "台账的结案日期为2026-04-22，系统中的案件已于2026-04-20结案："
+                                   "已办理的环节不能按台账改日期，请在案件中核对")]
+    assert cases(svc)[2] == BEFORE[2]
