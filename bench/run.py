@@ -50,10 +50,10 @@ def versions() -> str:
 
 def main() -> int:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--only", default="", help="comma-separated groups: demo,search,casefile,ui,report,sync")
+    ap.add_argument("--only", default="", help="comma-separated groups: demo,search,casefile,ui,report,sync,ledger")
     ap.add_argument("--no-write", action="store_true", help="print only; do not write results.md")
     args = ap.parse_args()
-    groups = set(filter(None, args.only.split(","))) or {"demo", "search", "casefile", "ui", "report", "sync"}
+    groups = set(filter(None, args.only.split(","))) or {"demo", "search", "casefile", "ui", "report", "sync", "ledger"}
     t_start = time.perf_counter()
     figures: list[Figure] = []
 
@@ -81,7 +81,7 @@ def main() -> int:
 
         figures.append(case_file_figure(town, scratch_copy(town, "casefile.db")))
     for group, module in (("ui", "bench.figures_ui"), ("report", "bench.figures_report"),
-                          ("sync", "bench.figures_sync")):
+                          ("sync", "bench.figures_sync"), ("ledger", "bench.figures_ledger")):
         if group in groups:
             try:
                 mod = __import__(module, fromlist=["figures"])

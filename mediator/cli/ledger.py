@@ -26,6 +26,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     q.add_argument("--dry-run", action="store_true", help=t("cli.import.ledger.dry_run"))
     q.add_argument("--fields", action="store_true", help=t("cli.import.ledger.fields"))
     q.add_argument("--json", action="store_true", help=t("cli.import.ledger.json"))
+    q.add_argument("--update", action="store_true", help=t("cli.import.ledger.update"))
     q.set_defaults(handler=cmd_import_ledger)
     u = isub.add_parser("undo", parents=[common], help=t("cli.import.undo.help"),
                         description=t("cli.import.undo.help"))
@@ -53,9 +54,13 @@ def cmd_import_undo(ctx: Context) -> int:
                             undone=t("cli.import.undo.undone_mark") if e.undone_at else ""),
                           markup=False)
             return 0
-        entry, numbers = svc.undo_ledger_import(ctx.args.ref)
+        entry, undone = svc.undo_ledger_import(ctx.args.ref)
         out.print(t("cli.import.undo.done", id=entry.id[:8], source=plain(entry.source),
-                    n=len(numbers), cases="、".join(numbers)), markup=False)
+                    n=len(undone.case_nos), cases="、".join(undone.case_nos)), markup=False)
+        if undone.mediators:
+            out.print(t("cli.import.undo.mediators", n=len(undone.mediators),
+                        names="、".join(plain(name) for _, name in undone.mediators)),
+                      markup=False)
         return 0
     finally:
         db.close()
@@ -87,8 +92,8 @@ def cmd_import_ledger(ctx: Context) -> int:
         today = svc.today() if svc is not None else date.today()
         plan = plan_ledger(args.file, today, sheet=args.sheet, mapping_path=args.mapping)
         if args.json:
-            report = run_import(plan, svc, dry_run=args.dry_run, fallback_dir=ctx.paths.data) \
-                if svc is not None else None
+            report = run_import(plan, svc, dry_run=args.dry_run, fallback_dir=ctx.paths.data,
+                                update=args.update) if svc is not None else None
             print(json.dumps(report_json(plan, report), ensure_ascii=False, indent=1))
             return 7 if report is not None and report.reject_error is not None else 0
         print_plan(out, plan)
@@ -101,8 +106,9 @@ def cmd_import_ledger(ctx: Context) -> int:
         with progress_bar() as update:
             label = t("cli.import.ledger.working", n=len(plan.cases))
             report = run_import(plan, svc, dry_run=args.dry_run, fallback_dir=ctx.paths.data,
-                                progress=lambda done, total: update(label, done, total))
-        print_report(out, report)
+                                progress=lambda done, total: update(label, done, total),
+                                update=args.update)
+        print_report(out, report, update=args.update)
         if report.reject_error is not None:
             return 7  # the cases are in; the rejected rows were listed but not saved
     finally:
@@ -132,8 +138,9 @@ def report_json(plan: Any, report: Any) -> dict[str, Any]:
     flagged = report.flagged
     out["counts"] = {
         "rows": len(plan.rows), "new": report.imported, "existing": report.existing,
-        "changed": len(report.changed), "duplicates": len(report.duplicates),
-        "rejected": len(report.rejected), "flagged": len(flagged)}
+        "changed": len(report.changed), "updated": len(report.updated),
+        "duplicates": len(report.duplicates), "rejected": len(report.rejected),
+        "flagged": len(flagged)}
     src = report.sources
     out["rejected"] = [{**where(r), "reason": reason} for r, reason in report.reject_rows]
     out["flagged"] = [{**where(src[id(r)]), "case_no": r.case_no, "flags": list(r.flags)}
@@ -141,7 +148,8 @@ def report_json(plan: Any, report: Any) -> dict[str, Any]:
     from mediator.ledger.importer import describe_change
 
     out["changed"] = [{**where(src[id(r)]), "case_no": r.case_no, "fields": list(r.changed),
-                       "changes": describe_change(report, r)} for r in report.changed]
+                       "changes": describe_change(report, r), "applied": r.applied,
+                       "reason": r.reason} for r in report.changed]
     out["duplicates"] = [{**where(d), "same_as": d.duplicate_of} for d in report.duplicates]
     out["reject_file"] = str(report.reject_file) if report.reject_file is not None else None
     out["reject_file_error"] = report.reject_error
@@ -232,19 +240,34 @@ def print_rejected(out: Any, rejected: list[tuple[str, str]]) -> None:
         out.print(t("cli.import.ledger.more", n=len(rejected) - LIST_LIMIT), markup=False)
 
 
-def print_changed(out: Any, report: Any) -> None:
-    """Rows already imported that the ledger now gives differently, then rows pasted twice."""
+def print_changed(out: Any, report: Any, update: bool = False) -> None:
+    """Rows already imported that the ledger now gives differently (with ``--update``: those
+    applied, then those the rules did not allow, with the reason), then rows pasted twice."""
     from mediator.ledger.importer import describe_change
 
-    if report.changed:
-        out.print(t("cli.import.ledger.changed_title", n=len(report.changed)), markup=False)
-        for r in report.changed[:LIST_LIMIT]:
-            out.print("  " + t("cli.import.ledger.changed_row", place=plain(report.place(r)),
-                               case=plain(r.case_no or ""),
-                               changes=plain(describe_change(report, r))), markup=False)
-        if len(report.changed) > LIST_LIMIT:
-            out.print(t("cli.import.ledger.more", n=len(report.changed) - LIST_LIMIT),
-                      markup=False)
+    def listing(title: str, rows: list[Any], line: str) -> None:
+        if not rows:
+            return
+        out.print(t(title, n=len(rows)), markup=False)
+        for r in rows[:LIST_LIMIT]:
+            out.print("  " + t(line, place=plain(report.place(r)), case=plain(r.case_no or ""),
+                               changes=plain(describe_change(report, r)),
+                               state=r.state.label if r.state else "",
+                               reason=plain(r.reason or "")), markup=False)
+        if len(rows) > LIST_LIMIT:
+            out.print(t("cli.import.ledger.more", n=len(rows) - LIST_LIMIT), markup=False)
+
+    if update:
+        dry = report.result.dry_run
+        listing("cli.import.ledger.updated_title_dry" if dry else "cli.import.ledger.updated_title",
+                report.updated, "cli.import.ledger.updated_row")
+        listing("cli.import.ledger.not_updated_title", report.not_updated,
+                "cli.import.ledger.not_updated_row")
+    else:
+        listing("cli.import.ledger.changed_title", report.changed,
+                "cli.import.ledger.changed_row")
+        if report.changed:
+            out.print(t("cli.import.ledger.update_hint"), markup=False)
     if report.duplicates:
         out.print(t("cli.import.ledger.duplicates_title", n=len(report.duplicates)),
                   markup=False)
@@ -257,13 +280,18 @@ def print_changed(out: Any, report: Any) -> None:
                       markup=False)
 
 
-def print_report(out: Any, report: Any) -> None:
+def print_report(out: Any, report: Any, update: bool = False) -> None:
     result = report.result
     key = "cli.import.ledger.summary_dry" if result.dry_run else "cli.import.ledger.summary"
     out.print(t(key, imported=report.imported, existing=report.existing,
                 rejected=len(report.rejected), flagged=len(report.flagged),
                 seconds=f"{report.seconds:.1f}"), markup=False)
-    if report.changed or report.duplicates:
+    if update and report.changed:
+        out.print(t("cli.import.ledger.summary_update_dry" if result.dry_run
+                    else "cli.import.ledger.summary_update", changed=len(report.changed),
+                    updated=len(report.updated), refused=len(report.not_updated),
+                    duplicates=len(report.duplicates)), markup=False)
+    elif report.changed or report.duplicates:
         out.print(t("cli.import.ledger.summary_more", changed=len(report.changed),
                     duplicates=len(report.duplicates)), markup=False)
     if result.new_mediators:
@@ -278,7 +306,7 @@ def print_report(out: Any, report: Any) -> None:
                                flags=plain("；".join(r.flags))), markup=False)
         if len(flagged) > LIST_LIMIT:
             out.print(t("cli.import.ledger.more", n=len(flagged) - LIST_LIMIT), markup=False)
-    print_changed(out, report)
+    print_changed(out, report, update)
     print_rejected(out, report.rejected_at)
     if report.reject_file is not None and report.reject_moved:
         out.print(t("cli.import.ledger.reject_file_moved", folder=str(report.plan.path.parent),

@@ -25,6 +25,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
+from functools import lru_cache
 from typing import Any, Protocol
 
 from pydantic_core import PydanticUndefined
@@ -45,7 +46,15 @@ from mediator.core.importing import (
     plan_lifecycle,
 )
 from mediator.core.inputs import AgreementInput
-from mediator.core.models import Case, Mediator, SyncedRow, Village, new_id, utcnow
+from mediator.core.models import (
+    SYNCED_TABLES,
+    Case,
+    Mediator,
+    SyncedRow,
+    Village,
+    new_id,
+    utcnow,
+)
 from mediator.core.rules import Action
 from mediator.i18n import t
 
@@ -122,6 +131,18 @@ class _Rollback(Exception):
     """Raised at the end of a dry run so the transaction rolls back."""
 
 
+@lru_cache(maxsize=64)
+def _convertible(table: str, cols: tuple[str, ...]) -> tuple[int, ...]:
+    """The positions of ``cols`` that are date or boolean columns of ``table`` (the values
+    :func:`sql_value` converts; every other value is stored as it is)."""
+    from sqlalchemy import Boolean, Date
+
+    model = next(m for m in SYNCED_TABLES if m.__tablename__ == table)
+    types = {c.name: c.type for c in model.__table__.columns}  # type: ignore[attr-defined]
+    return tuple(i for i, c in enumerate(cols)
+                 if isinstance(types.get(c), (Boolean, Date)) or c not in types)
+
+
 class _Rows:
     """The rows of one batch as plain dicts, plus their audit entries and search index.
 
@@ -186,8 +207,16 @@ class _Rows:
             rows = self.rows[name]
             if rows:
                 cols = list(rows[0])
-                statements.append((insert_sql(name, cols),
-                                   [tuple([sql_value(v) for v in r.values()]) for r in rows]))
+                convert = _convertible(name, tuple(cols))
+                params = []
+                for r in rows:  # sql_value on the date and boolean columns only
+                    values = list(r.values())
+                    for i in convert:
+                        v = values[i]
+                        if v is not None:
+                            values[i] = sql_value(v)
+                    params.append(tuple(values))
+                statements.append((insert_sql(name, cols), params))
         by_case: dict[str, list[dict[str, Any]]] = {}
         for p in self.rows["party"]:
             by_case.setdefault(p["case_id"], []).append(p)
@@ -238,15 +267,35 @@ def _move(rows: _Rows, case: dict[str, Any], action: Action, on: date, summary: 
                    state_to=tr.after.name)
 
 
+def _apply_changes(svc: Writer, s: Any, owner: str, source_name: str,
+                   rows: Sequence[ImportedCase], changed: list[tuple[int, ImportedCase]],
+                   result: ImportResult, summaries: dict[Action, str]) -> None:
+    """``--update``: each changed row through ``ledger_update.Updater`` (the lifecycle rules
+    and an audited correction), its result marked applied or given the reason it was not."""
+    from mediator.core.ledger_update import Updater
+
+    updater = Updater(svc, s, owner, source_name, summaries)
+    several = len({r.sheet for r in rows}) > 1
+    for index, row in changed:
+        res = result.rows[index]
+        place = t("ledger.place_sheet", sheet=row.sheet, row=row.row_no) \
+            if several and row.sheet else t("ledger.place", row=row.row_no)
+        outcome = updater.apply(res.case_id or "", row, res.changed, place)
+        result.rows[index] = replace(res, applied=outcome.applied, reason=outcome.reason,
+                                     state=outcome.state)
+    result.new_mediators.extend(updater.new_mediators)
+
+
 def insert_rows(svc: Writer, rows: Sequence[ImportedCase], source_name: str, *,
                 progress: Callable[[int, int], None] | None = None,
-                dry_run: bool = False) -> ImportResult:
+                dry_run: bool = False, update: bool = False) -> ImportResult:
     """The ledger import (``Services.import_ledger_rows``, which see).
 
     Everything the batch needs from the database is read first (existing keys, mediators,
     villages, the numbering of each year, the audit chain's last hash); then cases are built
     in memory, checked by ``core.checks`` and moved by ``rules.apply``, and written in
-    batches; then the summary audit entry.
+    batches; then, with ``update``, the changed rows are applied to their cases
+    (``core.ledger_update``); then the summary audit entry.
     """
     today = svc.today()
     result = ImportResult(dry_run=dry_run)
@@ -260,6 +309,8 @@ def insert_rows(svc: Writer, rows: Sequence[ImportedCase], source_name: str, *,
     summaries = {a: t(k) for a, k in _STEP_SUMMARY.items()}
     summaries.update({a: a.label for a in Action if a not in summaries})
     registered_text, terms_unknown = t("svc.ev.registered"), t("import.terms_unknown")
+    agreed_text = {form: t("svc.ev.agreed", form=form.label) for form in AgreementForm}
+    follow_up_text: dict[str, str] = {}
     try:
         with svc.db.write() as s:
             office = queries.own_office(s)
@@ -284,10 +335,13 @@ def insert_rows(svc: Writer, rows: Sequence[ImportedCase], source_name: str, *,
             con = s.connection().connection.driver_connection
             first_row: dict[str, int] = {}
             pending = 0
+            changed: list[tuple[int, ImportedCase]] = []  # (index in result.rows, row)
             for done, row in enumerate(rows, start=1):
                 key = row.case.import_key
                 verdict = verdicts[done - 1]
                 if verdict.status != "new":
+                    if verdict.status == "changed":
+                        changed.append((len(result.rows), row))
                     result.rows.append(RowResult(row.row_no, verdict.status, verdict.case_id,
                                                  verdict.case_no, changed=verdict.changed))
                     continue
@@ -353,7 +407,7 @@ def insert_rows(svc: Writer, rows: Sequence[ImportedCase], source_name: str, *,
                 for step in plan.steps:
                     if step.action is Action.AGREE and agreement_in is not None:
                         _move(batch, case, Action.AGREE, step.on,
-                              t("svc.ev.agreed", form=agreement_in.form.label))
+                              agreed_text[agreement_in.form])
                         agreement = batch.add(
                             "agreement", case_id=case["id"], form=agreement_in.form.name,
                             effective_on=step.on, terms=agreement_in.terms,
@@ -375,8 +429,9 @@ def insert_rows(svc: Writer, rows: Sequence[ImportedCase], source_name: str, *,
                         if row.performance else None,
                         note=row.follow_up_note, operator=by or svc.operator))
                     batch.event(case, "FOLLOW_UP", plan.follow_up_on,
-                                t("import.ev.follow_up", by=by) if by
-                                else t("import.ev.follow_up_anon"), row.follow_up_note)
+                                follow_up_text.get(by) or follow_up_text.setdefault(
+                                    by, t("import.ev.follow_up", by=by) if by
+                                    else t("import.ev.follow_up_anon")), row.follow_up_note)
                 body = "\n".join(x for x in (row.note, "\n".join(flags)) if x)
                 batch.event(case, "IMPORT", today,
                             t("import.ev.imported", file=source_name, row=row.row_no), body)
@@ -402,12 +457,19 @@ def insert_rows(svc: Writer, rows: Sequence[ImportedCase], source_name: str, *,
                 result.import_id = new_id()  # random: printed short, typed back to undo
                 ledger_rows.store(con, office.code, result.import_id, source_name, svc.operator,
                                   batch.now, links)
+            if update and changed:
+                _apply_changes(svc, s, office.code, source_name, rows, changed, result,
+                               summaries)
             if progress:
                 progress(total, total)
-            audit.append(s, svc.operator, "ledger.import", "ledger", result.import_id, None, {
+            summary = {
                 "source": source_name, "imported": result.count("imported"),
                 "existing": result.count("existing"), "changed": result.count("changed"),
-                "rejected": result.count("rejected")})
+                "rejected": result.count("rejected")}
+            if update:
+                summary["updated"] = result.updated
+            audit.append(s, svc.operator, "ledger.import", "ledger", result.import_id, None,
+                         summary)
             if dry_run:
                 raise _Rollback
     except _Rollback:

@@ -64,6 +64,8 @@ class ImportedCase:
     ledger_no: str | None = None
     sheet: str | None = None
     fields: dict[str, str] = field(default_factory=dict)
+    #: each field's cell as text, as the ledger gives it (what a changed row now says)
+    texts: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -99,6 +101,9 @@ class RowResult:
     flags: tuple[str, ...] = ()
     #: "changed": the fields whose value differs from the row the case was imported from
     changed: tuple[str, ...] = ()
+    #: "changed" under ``--update``: the change was applied to the case (else ``reason``
+    #: says why the rules did not allow it)
+    applied: bool = False
 
 
 @dataclass
@@ -111,6 +116,11 @@ class ImportResult:
 
     def count(self, status: str) -> int:
         return sum(1 for r in self.rows if r.status == status)
+
+    @property
+    def updated(self) -> int:
+        """Changed rows applied to their cases (``--update``)."""
+        return sum(1 for r in self.rows if r.status == "changed" and r.applied)
 
 
 def plan_lifecycle(row: ImportedCase, today: date) -> Plan:
@@ -164,7 +174,11 @@ def plan_lifecycle(row: ImportedCase, today: date) -> Plan:
             steps.append(Step(Action.SESSION, mediated or registered))
         return Plan(steps, flags, when(row.follow_up_on, "import.field.follow_up_on"))
 
-    concluded = mediated or registered
+    # the result is dated by the 调解日期; a ledger without one dates it by its 结案日期
+    # (调结), as the monthly figures count it; with neither, by the 受理日期
+    concluded = mediated or (when(closed_raw, "import.field.closed_on")
+                             if closed_raw is not None and closed_raw >= registered
+                             else None) or registered
     if outcome is CaseOutcome.AGREEMENT:
         steps.append(Step(Action.AGREE, concluded))
         follow_up = when(row.follow_up_on, "import.field.follow_up_on")

@@ -205,11 +205,25 @@ def find_import(session: Any, owner: str, ref: str) -> ImportEntry:
     return hits[0]
 
 
-def undo(session: Any, owner: str, entry: ImportEntry, operator: str, now: str
-         ) -> tuple[list[str], list[str]]:
-    """Tombstone every case the import added, with all their rows (in the caller's
-    transaction). Refused when a case has been worked on since (its revision moved on): undoing
-    would throw that work away. Returns (case ids, case numbers)."""
+@dataclass(frozen=True)
+class Undone:
+    """What ``undo`` removed."""
+
+    case_ids: list[str]
+    case_nos: list[str]
+    #: the mediators the import itself created and nothing references now: (id, name)
+    mediators: list[tuple[str, str]]
+
+
+def undo(session: Any, owner: str, entry: ImportEntry, operator: str, now: str) -> Undone:
+    """Tombstone every case the import added, with all their rows, and the mediators it
+    created (a name first met in that ledger) that no live case refers to any more and nobody
+    edited since (in the caller's transaction). Refused when a case has been worked on since
+    (its revision moved on): undoing would throw that work away.
+
+    The import never creates villages (a 村(居) it does not know is flagged, not added), so
+    there are none to remove. A mediator created by the import carries the import's own
+    instant as its ``created_at`` (the bulk writer stamps both with one clock reading)."""
     from sqlalchemy import text
 
     from mediator.core.errors import ValidationError
@@ -242,6 +256,16 @@ def undo(session: Any, owner: str, entry: ImportEntry, operator: str, now: str
                          [r[3] for r in rows])
     session.exec(text("DELETE FROM case_term WHERE case_rowid IN "
                       "(SELECT value FROM json_each(:r))"), params={"r": rowids})
+    mediators = [(r[0], r[1]) for r in session.exec(text(
+        "SELECT m.id, m.name FROM mediator m WHERE m.owner_code = :o AND m.deleted = 0 "
+        "AND m.revision = 1 AND m.created_at = (SELECT imported_at FROM ledger_import "
+        "WHERE id = :i) AND NOT EXISTS (SELECT 1 FROM dispute_case c "
+        "WHERE c.mediator_id = m.id AND c.deleted = 0) ORDER BY m.name"),
+        params={"o": owner, "i": entry.id}).all()]
+    session.exec(text(
+        "UPDATE mediator SET deleted = 1, revision = revision + 1, updated_at = :now "
+        "WHERE id IN (SELECT value FROM json_each(:ids))"),
+        params={"now": now, "ids": json.dumps([m[0] for m in mediators])})
     session.exec(text("UPDATE ledger_import SET undone_at = :now, undone_by = :op "
                       "WHERE id = :i"), params={"now": now, "op": operator, "i": entry.id})
-    return [r[0] for r in rows], [r[1] for r in rows]
+    return Undone([r[0] for r in rows], [r[1] for r in rows], mediators)

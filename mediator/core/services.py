@@ -401,7 +401,7 @@ class Services:
 
     def import_ledger_rows(self, rows: Sequence[ImportedCase], source_name: str, *,
                            progress: Callable[[int, int], None] | None = None,
-                           dry_run: bool = False) -> ImportResult:
+                           dry_run: bool = False, update: bool = False) -> ImportResult:
         """Register many cases read from an existing ledger (台账) in ONE transaction.
 
         Each row is checked like a case typed in (``core.checks``), replayed along a legal
@@ -409,9 +409,12 @@ class Services:
         ``rules.apply``), written by ``core.bulk`` and given the timeline entry
         "从 FILE 第 N 行导入". Rows whose ``import_key`` is
         already in the database are skipped, so importing again adds only what is new.
-        ``dry_run`` does all of it and rolls back. Returns an ``ImportResult``.
+        ``dry_run`` does all of it and rolls back. ``update``: rows already imported whose
+        fields changed are applied to their cases through the lifecycle rules, audited as a
+        correction (``core.ledger_update``). Returns an ``ImportResult``.
         """
-        return bulk.insert_rows(self, rows, source_name, progress=progress, dry_run=dry_run)
+        return bulk.insert_rows(self, rows, source_name, progress=progress, dry_run=dry_run,
+                                update=update)
 
     def ledger_imports(self) -> list[Any]:
         """The ledger imports of this office, newest first (``ledger_rows.ImportEntry``)."""
@@ -420,20 +423,23 @@ class Services:
         with self.db.read() as s:
             return ledger_rows.imports(s, self._office(s).code)
 
-    def undo_ledger_import(self, ref: str) -> tuple[Any, list[str]]:
+    def undo_ledger_import(self, ref: str) -> tuple[Any, Any]:
         """``mediator import undo``: tombstone everything one ledger import added (its cases
-        and their rows), in one transaction, audited; refused when a case was worked on since.
-        Returns the import and the case numbers removed."""
+        and their rows, the mediators it created that nothing refers to now), in one
+        transaction, audited; refused when a case was worked on since. Returns the import and
+        what was removed (``ledger_rows.Undone``)."""
         from mediator.core import ledger_rows
 
         with self.db.write() as s:
             office = self._office(s)
             entry = ledger_rows.find_import(s, office.code, ref)
             now = utcnow().replace(tzinfo=None).strftime("%Y-%m-%d %H:%M:%S.%f")
-            ids, numbers = ledger_rows.undo(s, office.code, entry, self.operator, now)
+            undone = ledger_rows.undo(s, office.code, entry, self.operator, now)
             self._audit(s, "ledger.undo", "ledger", entry.id, None, {
-                "source": entry.source, "cases": len(ids), "case_ids": ids})
-            return entry, numbers
+                "source": entry.source, "cases": len(undone.case_ids),
+                "case_ids": undone.case_ids,
+                "mediator_ids": [m[0] for m in undone.mediators]})
+            return entry, undone
 
     def quick_oral_case(self, data: CaseInput, agreement: AgreementInput,
                         on: date | None = None) -> CaseResult:

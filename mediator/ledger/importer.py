@@ -220,6 +220,16 @@ class LedgerReport:
         return [r for r in self.result.rows if r.status == "changed"]
 
     @property
+    def updated(self) -> list[RowResult]:
+        """Changed rows applied to their cases (``--update``)."""
+        return [r for r in self.changed if r.applied]
+
+    @property
+    def not_updated(self) -> list[RowResult]:
+        """Changed rows ``--update`` could not apply, each with its reason."""
+        return [r for r in self.changed if not r.applied and r.reason]
+
+    @property
     def duplicates(self) -> list[ParsedRow]:
         return self.plan.duplicates
 
@@ -434,6 +444,15 @@ class RowConverter:
             mediating = True
         if performance is None and outcome is CaseOutcome.AGREEMENT:
             performance = _PERFORMANCE_OF_STATE.get(state)  # type: ignore[arg-type]
+        # the other defaults the lifecycle assumes are flagged like 协议形式 (this app's own
+        # export says the state instead, and needs no guess)
+        if state is None and outcome is CaseOutcome.AGREEMENT and performance is None \
+                and closed_on is not None:
+            flags.append(t("import.flag.performed_assumed"))
+        if state is None and outcome not in (None, CaseOutcome.REFUSED) \
+                and mediated_on is None and closed_on is None:
+            flags.append(t("import.flag.concluded_assumed", result=outcome.label,
+                           date=registered.isoformat()))
         follow_up_on = self._date(get("follow_up_on"), "follow_up_on", flags)
         source = self._parse(get("source"), parse_source, "source", flags) or CaseSource.APPLICATION
         risk = self._parse(get("risk_grade"), parse_risk, "risk_grade", flags) or RiskGrade.GENERAL
@@ -476,10 +495,16 @@ class RowConverter:
         identity = identity_of(registered, (p.name for p in parties), match.type.name)
         key = "row:" + hashlib.sha256(identity.encode("utf-8")).hexdigest()[:24]
         row_fields = {}
+        row_texts = {}
         for name, value in cells.items():
             if name != "number":
                 text = text_of(value)
-                row_fields[name] = "" if text in BLANK_TEXTS else digest(text)
+                if text in BLANK_TEXTS:
+                    row_fields[name] = ""
+                else:
+                    row_fields[name] = digest(text)
+                    # as written (free text keeps its punctuation): the change as reported
+                    row_texts[name] = value.strip() if type(value) is str else text
 
         case = CaseInput(
             parties=parties, dispute_type=match.type, source=source, registered_on=registered,
@@ -494,7 +519,8 @@ class RowConverter:
             follow_up_by=text_of(get("follow_up_by")) or None,
             follow_up_note=follow_up_note, mediator_names=mediators,
             village_name=text_of(get("village")) or None, note="\n".join(notes), flags=flags,
-            identity=identity, ledger_no=number, fields=row_fields, mediating=mediating)
+            identity=identity, ledger_no=number, fields=row_fields, mediating=mediating,
+            texts=row_texts)
         return ParsedRow(row_no, values, case=imported)
 
     def _parse(self, value: Any, parser: Callable[[Any], Any], name: str, flags: list[str]) -> Any:
@@ -660,15 +686,17 @@ def describe_change(report: LedgerReport, result: RowResult) -> str:
 
 def run_import(plan: LedgerPlan, services: Any, *,
                progress: Callable[[int, int], None] | None = None,
-               dry_run: bool = False, fallback_dir: Path | None = None) -> LedgerReport:
-    """Insert the plan's cases; write the reject file (not on a dry run).
+               dry_run: bool = False, fallback_dir: Path | None = None,
+               update: bool = False) -> LedgerReport:
+    """Insert the plan's cases; write the reject file (not on a dry run). ``update``: apply
+    the changed rows to their cases (``core.ledger_update``).
 
     The cases are committed first; the reject file is written after, beside the ledger, or
     in ``fallback_dir`` (the data folder) when the ledger's folder cannot be written. A clean
     import removes an older reject file of the same ledger (its rows are in now)."""
     started = time.perf_counter()
     result = services.import_ledger_rows(plan.cases, plan.path.name, progress=progress,
-                                         dry_run=dry_run)
+                                         dry_run=dry_run, update=update)
     case_rows = [r for r in plan.rows if r.case is not None and r.duplicate_of is None]
     sources = {id(res): row for res, row in zip(result.rows, case_rows)}
     order = {id(r): i for i, r in enumerate(plan.rows)}
@@ -703,11 +731,11 @@ def run_import(plan: LedgerPlan, services: Any, *,
 def import_ledger(path: Path, services: Any, *, sheet: str | None = None,
                   mapping_path: Path | None = None, dry_run: bool = False,
                   progress: Callable[[int, int], None] | None = None,
-                  fallback_dir: Path | None = None) -> LedgerReport:
+                  fallback_dir: Path | None = None, update: bool = False) -> LedgerReport:
     started = time.perf_counter()
     plan = plan_ledger(path, services.today(), sheet=sheet, mapping_path=mapping_path)
     report = run_import(plan, services, progress=progress, dry_run=dry_run,
-                        fallback_dir=fallback_dir)
+                        fallback_dir=fallback_dir, update=update)
     report.seconds = time.perf_counter() - started
     return report
 

@@ -116,7 +116,8 @@ def test_pasted_twice_and_look_alikes(svc: Services, tmp_path: Path) -> None:
     assert [(r.row_no, r.duplicate_of) for r in report.duplicates] == [(5, "第3行")]
     flags = {r.row_no: r.flags for r in report.flagged}
     assert flags == {
-        4: ("未填协议形式，按口头协议导入", "与第6行受理日期、当事人、纠纷类型相同，其他内容不同，可能重复"),
+        4: ("未填协议形式，按口头协议导入", "未填调解日期和结案日期，“调解成功”按受理日期2026-03-09导入",
+            "与第6行受理日期、当事人、纠纷类型相同，其他内容不同，可能重复"),
         6: ("与第4行受理日期、当事人、纠纷类型相同，其他内容不同，可能重复",),
     }
     again = import_ledger(path, svc)

@@ -135,10 +135,12 @@ def test_standard_ledger_every_field(office, tmp_path: Path) -> None:  # type: i
     flagged = {r.row_no: r.flags for r in report.flagged}
     assert set(flagged) == {3, 4, 5} and any(L.WU_BAD_ID in f for f in flagged[5])
 
-    # row 6: withdrawn then archived; row 7: agreed, not performed after the follow-up
+    # row 6: withdrawn then archived, both on its 结案日期 (no 调解日期: the ledger's 调结
+    # date is the result's, as --update dates it); row 7: agreed, not performed after the
+    # follow-up
     c = svc.case_file(rows[6].case_id).case
     assert (c.state, c.outcome, c.concluded_on, c.archived_on) == (
-        CaseState.ARCHIVED.name, "WITHDRAWN", date(2026, 6, 1), date(2026, 6, 5))
+        CaseState.ARCHIVED.name, "WITHDRAWN", date(2026, 6, 5), date(2026, 6, 5))
     cf = svc.case_file(rows[7].case_id)
     assert cf.case.state == CaseState.UNPERFORMED.name and cf.case.amount_fen == 1500000
     assert cf.follow_ups[0].result == FollowUpResult.NOT_PERFORMED.name

@@ -56,7 +56,8 @@ def test_values_as_ledgers_hold_them(svc: Services, tmp_path: Path) -> None:
         "青石建材有限公司", "ORGANISATION", ORG_CODE, None)
     assert c.import_flags == (
         "李明的证件号“3.30106E+17”已被Excel改成科学计数法，后几位已丢失，未录入（原文见导入记录），"
-        "请核对原件后补录；未填协议形式，按书面协议导入")
+        "请核对原件后补录；未填协议形式，按书面协议导入；"
+        "未填调解日期和结案日期，“调解成功”按受理日期2025-03-05导入")
     note = next(e for e in cf.events if e.kind == EventKind.IMPORT.name).body
     assert note.splitlines()[:2] == ["李明的证件号（原文）：3.30106E+17",
                                      "回访情况：双方满意，已按期付款"]

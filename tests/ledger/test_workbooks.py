@@ -151,15 +151,16 @@ def test_json_for_scripts(tmp_path: Path, capsys: pytest.CaptureFixture[str]) ->
     capsys.readouterr()
     assert main(["--db", str(db), "import", "ledger", str(path), "--json"]) == 0
     got = json.loads(capsys.readouterr().out)
-    assert got["counts"] == {"rows": 6, "new": 4, "existing": 0, "changed": 0, "duplicates": 0,
-                             "rejected": 2, "flagged": 1}
+    assert got["counts"] == {"rows": 6, "new": 4, "existing": 0, "changed": 0, "updated": 0,
+                             "duplicates": 0, "rejected": 2, "flagged": 1}
     assert got["sheets"] == ["一月", "二月"]
     assert got["skipped_sheets"][0] == {"sheet": "全年汇总", "reason": "汇总表，不是案件"}
     assert got["rejected"] == [
         {"sheet": "一月", "row": 3, "reason": "缺少受理日期"},
         {"sheet": "二月", "row": 4, "reason": "缺少申请人（当事人）姓名"}]
     assert got["flagged"] == [{"sheet": "一月", "row": 4, "case_no": "(2026)青石人调字第002号",
-                               "flags": ["未填协议形式，按口头协议导入"]}]
+                               "flags": ["未填协议形式，按口头协议导入",
+                                         "未填履行情况，已结案，按履行完毕导入"]}]
     assert got["reject_file"] == str(tmp_path / "台账_未导入.xlsx") and not got["dry_run"]
 
     workbook(path, fixed=True)
@@ -167,7 +168,8 @@ def test_json_for_scripts(tmp_path: Path, capsys: pytest.CaptureFixture[str]) ->
     got = json.loads(capsys.readouterr().out)
     assert (got["counts"]["new"], got["counts"]["existing"], got["dry_run"]) == (2, 3, True)
     assert got["changed"] == [{"sheet": "二月", "row": 3, "case_no": "(2026)青石人调字第004号",
-                               "fields": ["respondent.name"], "changes": "被申请人姓名“郑十”"}]
+                               "fields": ["respondent.name"], "changes": "被申请人姓名“郑十”",
+                               "applied": False, "reason": None}]
 
 
 def test_undo_an_import(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
