@@ -209,3 +209,24 @@ class PetitionChannel(LabelledEnum):
     ONLINE = "ONLINE"  # 网上
     PHONE = "PHONE"    # 电话
     FAX = "FAX"        # 传真
+
+
+# --- 排查 (screening, issue 24) ------------------------------------------------------------
+
+
+class ScreeningLevel(LabelledEnum):
+    """Who screened: a village (居) committee, the township, or a special campaign."""
+
+    VILLAGE = "VILLAGE"      # 村(居)排查
+    TOWNSHIP = "TOWNSHIP"    # 乡镇排查
+    SPECIAL = "SPECIAL"      # 专项排查
+
+
+class Disposition(LabelledEnum):
+    """What became of a dispute or 隐患 found in a screening round."""
+
+    RESOLVED = "RESOLVED"        # 当场化解
+    PREVENTED = "PREVENTED"      # 预防 (prevented, with how)
+    CASE = "CASE"                # 转立案
+    TRANSFERRED = "TRANSFERRED"  # 移交 (to whom)
+    WATCHING = "WATCHING"        # 持续关注

@@ -380,3 +380,46 @@ class SyncConflict(SQLModel, table=True):
     detected_at: datetime = Field(default_factory=utcnow)
     resolved_at: datetime | None = None
     resolved_by: str | None = None
+
+
+# --- 排查 (screening, issue 24): rounds, what they found, escalation risks ------------------
+
+
+class ScreeningRound(SyncedRow, table=True):
+    """One 排查: when, at which level, where, by whom, with what focus. ``nil_return`` is a
+    零报告: screened and nothing found (not the same as "no case registered")."""
+
+    __tablename__ = "screening_round"
+
+    held_on: date
+    level: str = Field(default="VILLAGE", max_length=16)
+    village_code: str | None = Field(default=None, max_length=12)
+    unit: str | None = Field(default=None, description="unit screened when not a village")
+    screened_by: str = ""
+    focus: str = Field(default="", description="scope: 重点领域, 敏感期")
+    sensitive: bool = Field(default=False, description="held in a 敏感期")
+    nil_return: bool = False
+    note: str = ""
+
+
+class ScreeningItem(SyncedRow, table=True):
+    """A dispute or 隐患 found in a round, with as little personal data as will do, who owns
+    it, and what became of it (``disposition`` NULL while not yet decided)."""
+
+    __tablename__ = "screening_item"
+
+    round_id: str = Field(foreign_key="screening_round.id", max_length=32)
+    found_on: date
+    dispute_type: str = Field(max_length=24)
+    village_code: str | None = Field(default=None, max_length=12)
+    risk_grade: str = Field(default="GENERAL", max_length=16)
+    summary: str = ""
+    people: str = Field(default="", description="who is involved, only as far as needed")
+    persons_involved: int = 0
+    responsible_person: str | None = None
+    stabilising_measures: str | None = None
+    resolve_by: date | None = None
+    disposition: str | None = Field(default=None, max_length=16)
+    disposed_on: date | None = None
+    disposition_note: str = Field(default="", description="how it was prevented / to whom")
+    case_id: str | None = Field(default=None, max_length=32, description="the case it became")
