@@ -366,8 +366,8 @@ class Screening:
             params["b"] = end.isoformat()
         sql = ("SELECT r.id, r.owner_code, r.held_on, r.level, r.village_code, "
                "coalesce(v.name, ''), r.unit, r.screened_by, r.focus, r.sensitive, r.nil_return, "
-               "r.note, count(i.id), coalesce(sum(i.disposition IS NULL OR "
-               "i.disposition = 'WATCHING'), 0) FROM screening_round r "
+               "r.note, count(i.id), coalesce(sum(i.id IS NOT NULL AND (i.disposition IS NULL OR "
+               "i.disposition = 'WATCHING')), 0) FROM screening_round r "
                "LEFT JOIN village v ON v.code = r.village_code AND v.deleted = 0 "
                "LEFT JOIN screening_item i ON i.round_id = r.id AND i.deleted = 0 "
                f"WHERE {' AND '.join(where)} GROUP BY r.id "
@@ -526,6 +526,42 @@ class Screening:
             assert rnd is not None
             case = s.get(Case, case_id)
             return self._round_row(s, rnd), self._item_row(item, case.case_no if case else None)
+
+    def find(self, ref: str, *, item: bool = False) -> str:
+        """The id of the round (or item) whose id starts with ``ref`` (the 8 characters the
+        lists show); refused when none or several match."""
+        ref = normalise_line(ref).lower()
+        table = "screening_item" if item else "screening_round"
+        missing = t("scr.item_not_found" if item else "scr.round_not_found", id=ref)
+        if not ref or not all(c in "0123456789abcdef" for c in ref):
+            raise NotFoundError(missing)
+        with self.db.read() as s:
+            ids = [r[0] for r in s.exec(text(  # type: ignore[call-overload]
+                f"SELECT id FROM {table} WHERE id LIKE :p AND deleted = 0 LIMIT 2"),
+                params={"p": ref + "%"}).all()]
+        if not ids:
+            raise NotFoundError(missing)
+        if len(ids) > 1:
+            raise ValidationError(t("scr.ref_ambiguous", ref=ref), "ref")
+        return str(ids[0])
+
+    def village_code(self, text_: str) -> str:
+        """A village typed by code or by (part of) its name, as the CLI takes it."""
+        value = normalise_line(text_)
+        with self.db.read() as s:
+            own = self._own_code(s)
+            villages = s.exec(select(Village).where(Village.deleted == False,
+                                                    Village.owner_code == own)).all()
+        exact = [v for v in villages if value in (v.code, v.name)]
+        hits = exact or [v for v in villages if value and value in v.name]
+        if len(hits) == 1:
+            return hits[0].code
+        if len(hits) > 1:
+            raise ValidationError(t("scr.village_ambiguous", name=value,
+                                    names="、".join(v.name for v in hits)), "village_code")
+        if value.isdigit():
+            return value  # let the use case say what is wrong with the code
+        raise ValidationError(t("scr.village_unknown", code=value), "village_code")
 
     # --- rhythm and reminders -------------------------------------------------------------
 
