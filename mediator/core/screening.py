@@ -25,7 +25,7 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import text
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from mediator.core.checks import clean_text, optional_text
 from mediator.core.enums import (
@@ -57,6 +57,8 @@ DEFAULT_VILLAGE_DAYS = 15
 DEFAULT_TOWNSHIP_DAYS = 30
 DEFAULT_SENSITIVE_DAYS = 7
 MAX_TEXT = 2000
+#: the agenda item kind of a screening reminder (its ``case_id`` holds the division code)
+AGENDA_KIND = "SCREENING"
 
 
 def week_label(day: date) -> str:
@@ -385,7 +387,7 @@ class Screening:
                 raise NotFoundError(t("scr.round_not_found", id=round_id))
             items = s.exec(select(ScreeningItem).where(
                 ScreeningItem.round_id == round_id, ScreeningItem.deleted == False)
-                .order_by(ScreeningItem.found_on, ScreeningItem.created_at)).all()
+                .order_by(col(ScreeningItem.found_on), col(ScreeningItem.created_at))).all()
             numbers = self._case_numbers(s, [i.case_id for i in items if i.case_id])
             return RoundDetail(self._round_row(s, row),
                                [self._item_row(i, numbers.get(i.case_id or "")) for i in items])
@@ -655,3 +657,28 @@ class Screening:
             add(ScreeningLevel.VILLAGE, code, name, last)
         found.sort(key=lambda d: (d.due_on, d.level != ScreeningLevel.TOWNSHIP.name, d.code))
         return found
+
+    def agenda_items(self, days: int) -> list[Any]:
+        """The agenda's reminders (kind ``SCREENING``): each village, and the township, whose
+        next round is due within ``days``. Only once the office keeps screening records at
+        all (one round recorded): an office that does not is not reminded every day."""
+        from mediator.core.queries import AgendaItem
+
+        with self.db.read() as s:
+            any_round = s.exec(text(  # type: ignore[call-overload]
+                "SELECT 1 FROM screening_round WHERE deleted = 0 LIMIT 1")).first()
+        if any_round is None:
+            return []
+        return [AgendaItem(kind=AGENDA_KIND, due_on=d.due_on, case_id=d.code, case_no=d.name,
+                           parties=ScreeningLevel(d.level).label, follow_up_id=None,
+                           note=t("scr.agenda_note", last=d.last_on.isoformat()) if d.last_on
+                           else t("scr.agenda_never"))
+                for d in self.due(days)]
+
+
+def with_reminders(items: list[Any], services: Services, days: int) -> list[Any]:
+    """The agenda's items with the screening reminders merged in by date (stable: on one day
+    the case items come first)."""
+    merged = list(items) + Screening(services).agenda_items(days)
+    return sorted(merged, key=lambda i: i.due_on) if len(merged) > len(items) else merged
+

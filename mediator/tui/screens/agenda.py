@@ -29,6 +29,8 @@ from mediator.core.errors import MediatorError, ValidationError
 from mediator.core.overdue import item_past_due
 from mediator.core.queries import AgendaItem
 from mediator.core.rules import DeadlineKind
+from mediator.core.screening import AGENDA_KIND as SCREENING_KIND
+from mediator.core.screening import with_reminders
 from mediator.core.validate import parse_date
 from mediator.i18n import t
 from mediator.tui.base import MediatorModal, MediatorScreen
@@ -61,6 +63,8 @@ def group_of(item: AgendaItem, today: date) -> str:
 def kind_label(item: AgendaItem) -> str:
     if item.kind == "FOLLOW_UP":
         return t("tui.agenda.follow_up")
+    if item.kind == SCREENING_KIND:  # 排查 due in a village (issue 24)
+        return t("tui.agenda.screening")
     try:
         return DeadlineKind(item.kind).label
     except ValueError:
@@ -194,8 +198,8 @@ class AgendaScreen(MediatorScreen[None]):
     @work(thread=True, exclusive=True, group="agenda", exit_on_error=False)
     def reload(self) -> None:
         # an error is not handled here: it reaches the app, which reports it
-        post_result(self, "agenda", lambda: self.services.agenda(days=DAYS, limit=LIMIT),
-                    AgendaLoaded)
+        post_result(self, "agenda", lambda: with_reminders(
+            self.services.agenda(days=DAYS, limit=LIMIT), self.services, DAYS), AgendaLoaded)
 
     def on_agenda_loaded(self, msg: AgendaLoaded) -> None:
         today = self.services.today()
@@ -236,14 +240,16 @@ class AgendaScreen(MediatorScreen[None]):
         item = self.current_item()
         if item is None:
             return
-        if item.follow_up_id:
+        if item.kind == SCREENING_KIND:
+            self.mediator.action_open_screen("screening", "ScreeningScreen")
+        elif item.follow_up_id:
             self.app.push_screen(CompleteFollowUp(item))
         else:
             self.mediator.open_case(item.case_id)
 
     def action_open_case(self) -> None:
         item = self.current_item()
-        if item is not None:
+        if item is not None and item.kind != SCREENING_KIND:
             self.mediator.open_case(item.case_id)
 
 

@@ -1,0 +1,142 @@
+"""The 排查 screen (issue 24): reachable by F8 and the palette, a 零报告 in a few keys, an item
+disposed and an item turned into a case, each checked in the database."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from sqlmodel import select
+
+from mediator.core.enums import DisputeType
+from mediator.core.models import ScreeningItem, ScreeningRound
+from mediator.core.screening import ItemInput, RoundInput, Screening
+
+TODAY = date(2026, 11, 23)
+EAST, WEST = "330106001001", "330106001002"
+
+
+async def settle(pilot: Any) -> None:
+    """Until the app's workers are done and what they posted is handled."""
+    for _ in range(5):
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+
+
+async def open_screening(pilot: Any) -> Any:
+    from mediator.tui.screens.screening import ScreeningScreen
+
+    await settle(pilot)
+    await pilot.press("f8")
+    await settle(pilot)
+    screen = pilot.app.screen
+    assert isinstance(screen, ScreeningScreen)
+    assert screen.loaded
+    return screen
+
+
+def rounds(svc: Any) -> list[tuple[str | None, date, bool]]:
+    with svc.db.read() as s:
+        return [(r.village_code, r.held_on, r.nil_return) for r in s.exec(
+            select(ScreeningRound).where(ScreeningRound.deleted == False)
+            .order_by(ScreeningRound.created_at)).all()]
+
+
+async def test_f8_and_a_nil_return_in_three_keys(svc: Any, app_factory: Any) -> None:
+    svc.add_village(EAST, "东村")
+    svc.add_village(WEST, "西村")
+    Screening(svc).add_nil_round(EAST, date(2026, 11, 20))  # 东村 is not due, 西村 is
+    app = app_factory()
+    async with app.run_test(size=(110, 34)) as pilot:
+        titles = [c.title for c in app.get_system_commands(app.screen)]
+        assert "矛盾纠纷排查" in titles
+        screen = await open_screening(pilot)
+        assert [d.code for d in screen.due] == ["330106001", WEST]
+        await pilot.press("n")
+        await settle(pilot)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen is screen
+        assert rounds(svc) == [(EAST, date(2026, 11, 20), True), (WEST, TODAY, True)]
+        assert screen.query_one("#scr-rounds").row_count == 2
+        # the same nil return again: the dialog stays open with the refusal, nothing written
+        await pilot.press("n")
+        await settle(pilot)
+        assert app.screen.query_one("#f-village").value == EAST  # nothing due: the first
+        app.screen.query_one("#f-village").value = WEST
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        from mediator.tui.screens.screening import NilRoundDialog
+
+        assert isinstance(app.screen, NilRoundDialog)
+        assert str(app.screen.query_one("#dialog-error").render()) == (
+            "2026-11-23 西村 的同级排查已经登记过，请勿重复录入。")
+        assert len(rounds(svc)) == 2
+
+
+async def test_dispose_and_turn_an_item_into_a_case(svc: Any, app_factory: Any) -> None:
+    svc.add_village(EAST, "东村")
+    scr = Screening(svc)
+    rnd = scr.add_round(RoundInput(village_code=EAST, held_on=TODAY, focus="宅基地"))
+    first = scr.add_item(rnd.id, ItemInput(DisputeType.NEIGHBOUR, "排水沟堵塞争执"))
+    second = scr.add_item(rnd.id, ItemInput(DisputeType.HOUSE_HOMESTEAD, "宅基地界址争执",
+                                            persons_involved=3))
+    app = app_factory()
+    async with app.run_test(size=(110, 34)) as pilot:
+        screen = await open_screening(pilot)
+        items = screen.query_one("#scr-items")
+        assert items.row_count == 2
+        items.focus()
+        await pilot.press("d")
+        await settle(pilot)
+        app.screen.query_one("#f-disposition").value = "PREVENTED"
+        app.screen.query_one("#f-note").text = "约谈双方，疏通排水沟"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen is screen
+        await pilot.press("down")
+        await pilot.press("d")
+        await settle(pilot)
+        app.screen.query_one("#f-disposition").value = "CASE"
+        app.screen.query_one("#f-applicant").value = "王五"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        from mediator.tui.screens.case_file import CaseFileScreen
+
+        assert isinstance(app.screen, CaseFileScreen)
+        with svc.db.read() as s:
+            got = {i.id: (i.disposition, i.disposition_note, i.case_id is not None)
+                   for i in s.exec(select(ScreeningItem)).all()}
+            case_id = s.get(ScreeningItem, second.id).case_id
+        assert got[first.id] == ("PREVENTED", "约谈双方，疏通排水沟", False)
+        assert got[second.id][0] == "CASE" and got[second.id][2] is True
+        case = svc.find_case(case_id)
+        assert (case.source, case.persons_involved, case.village_code) == ("SCREENING", 3, EAST)
+        assert app.screen.case_id == case_id
+
+
+async def test_agenda_reminds_of_villages_due_and_enter_opens_screening(
+        svc: Any, app_factory: Any) -> None:
+    from mediator.core.queries import AgendaItem
+    from mediator.tui.screens.agenda import AgendaList
+    from mediator.tui.screens.screening import ScreeningScreen
+
+    svc.add_village(EAST, "东村")
+    svc.add_village(WEST, "西村")
+    scr = Screening(svc)
+    assert scr.agenda_items(7) == []  # no screening records kept: no reminders
+    scr.add_nil_round(EAST, date(2026, 11, 10))  # due 11-25, within the week
+    scr.add_round(RoundInput(level="TOWNSHIP", held_on=date(2026, 11, 1), focus="月度"))
+    app = app_factory()
+    async with app.run_test(size=(110, 34)) as pilot:
+        await settle(pilot)
+        await pilot.press("f3")
+        await settle(pilot)
+        agenda = app.screen.query_one(AgendaList)
+        got = [(r.kind, r.case_no, r.due_on) for r in agenda.rows if isinstance(r, AgendaItem)]
+        # the township (due 12-01) is beyond the week
+        assert got == [("SCREENING", "西村", TODAY), ("SCREENING", "东村", date(2026, 11, 25))]
+        agenda.focus()
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ScreeningScreen)
