@@ -83,3 +83,28 @@ def test_bad_level_and_unknown_round(dbfile, capsys) -> None:  # type: ignore[no
     assert code == NotFoundError.exit_code
     assert err.strip() == t("cli.error", message=t("scr.round_not_found", id="deadbeef"))
     assert rows(dbfile, ScreeningRound) == []
+
+
+def test_risk_from_the_command_line(dbfile, capsys) -> None:  # type: ignore[no-untyped-def]
+    from mediator.core.enums import DisputeType
+    from mediator.core.inputs import CaseInput, PartyInput
+    from mediator.core.models import RiskEvent
+    from mediator.core.services import Services
+
+    with open_database(dbfile) as db:
+        case = Services(db, "王调解").register_case(CaseInput(
+            parties=[PartyInput("张三")], dispute_type=DisputeType.NEIGHBOUR, facts="滴水"))
+    args = ["risk", "--case", case.case_no, "--signs", "扬言报复", "--measures", "上门劝阻",
+            "--prevented", "fight"]
+    code, _, err = run(dbfile, capsys, *args)
+    assert (code, err.strip()) == (2, t("cli.error", message=t("risk.claim_needs_report")))
+    code, _, err = run(dbfile, capsys, *args[:-1], "mars")
+    assert (code, err.strip()) == (2, t("cli.error", message=t("cli.scr.bad_prevention",
+                                                                 value="mars")))
+    assert rows(dbfile, RiskEvent) == []
+    code, out, _ = run(dbfile, capsys, *args, "--reported-to", "青石派出所", "--outcome", "平息",
+                       "--persons", "12")
+    event = rows(dbfile, RiskEvent)[0]
+    assert (code, out.strip()) == (0, t("cli.scr.risk_done", id=event.id[:8],
+                                        prevented="防止群体性械斗"))
+    assert (event.case_id, event.prevented, event.prevented_persons) == (case.case_id, "FIGHT", 12)

@@ -72,6 +72,20 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     q.add_argument("--days", default="0", help=t("cli.scr.opt.days"))
     q.set_defaults(handler=cmd_due)
 
+    q = ssub.add_parser("risk", parents=[common], help=t("cli.scr.risk.help"))
+    q.add_argument("--case", help=t("cli.scr.opt.case"))
+    q.add_argument("--item", help=t("cli.scr.opt.item"))
+    q.add_argument("--signs", required=True, help=t("cli.scr.opt.signs"))
+    q.add_argument("--measures", required=True, help=t("cli.scr.opt.risk_measures"))
+    q.add_argument("--date", help=t("cli.scr.opt.date"))
+    q.add_argument("--reported-to", default="", help=t("cli.scr.opt.reported_to"))
+    q.add_argument("--receiver", help=t("cli.scr.opt.receiver"))
+    q.add_argument("--reported-on", help=t("cli.scr.opt.reported_on"))
+    q.add_argument("--outcome", default="", help=t("cli.scr.opt.outcome"))
+    q.add_argument("--prevented", action="append", default=[], help=t("cli.scr.opt.prevented"))
+    q.add_argument("--persons", default="0", help=t("cli.scr.opt.persons"))
+    q.set_defaults(handler=cmd_risk)
+
     q = ssub.add_parser("rhythm", parents=[common], help=t("cli.scr.rhythm.help"))
     q.add_argument("--village-days", help=t("cli.scr.opt.village_days"))
     q.add_argument("--township-days", help=t("cli.scr.opt.township_days"))
@@ -300,3 +314,40 @@ def cmd_rhythm(ctx: Context) -> int:
                       township=rhythm.township_days, sensitive=rhythm.sensitive_days,
                       period=period), markup=False)
     return 0
+
+
+PREVENTIONS = {"criminal": "CRIMINAL", "petition": "PETITION", "suicide": "SUICIDE",
+               "fight": "FIGHT"}
+
+
+def cmd_risk(ctx: Context) -> int:
+    """激化风险 on a case (by its number) or a screening item, and what it prevented."""
+    from mediator.core.enums import Prevention
+    from mediator.core.errors import ValidationError
+    from mediator.core.risk import RiskInput, Risks
+
+    a = ctx.args
+    kinds: list[Any] = []
+    for value in a.prevented:
+        name = PREVENTIONS.get(value.strip().lower())
+        member = Prevention(name) if name else Prevention.from_label(value)
+        if member is None:
+            raise ValidationError(t("cli.scr.bad_prevention", value=plain(value)), "prevented")
+        kinds.append(member)
+    occurred, reported_on = _date(a.date, "date"), _date(a.reported_on, "reported_on")
+    persons = _number(a.persons, "persons") or 0
+    with ctx.open_db(create=False) as db:
+        svc = ctx.services(db)
+        case_id = svc.find_case(a.case).id if a.case else None
+        item_id = _item_id(ctx, db, a.item) if a.item else None
+        row = Risks(svc).record(RiskInput(
+            a.signs, a.measures, case_id=case_id, item_id=item_id, occurred_on=occurred,
+            reported_to=a.reported_to, receiver=a.receiver, reported_on=reported_on,
+            outcome=a.outcome, prevented=kinds, prevented_persons=persons))
+    console().print(t("cli.scr.risk_done", id=row.id[:8], prevented="、".join(
+        k.label for k in kinds) or t("cli.scr.risk_none")), markup=False)
+    return 0
+
+
+def _item_id(ctx: Context, db: Any, ref: str) -> str:
+    return str(_screening(ctx, db).find(ref, item=True))

@@ -230,3 +230,12 @@ class Disposition(LabelledEnum):
     CASE = "CASE"                # 转立案
     TRANSFERRED = "TRANSFERRED"  # 移交 (to whom)
     WATCHING = "WATCHING"        # 持续关注
+
+
+class Prevention(LabelledEnum):
+    """What a recorded escalation risk (激化风险) prevented, as the county's form counts it."""
+
+    CRIMINAL = "CRIMINAL"    # 防止民转刑
+    PETITION = "PETITION"    # 防止群体性上访
+    SUICIDE = "SUICIDE"      # 防止民间纠纷引起自杀
+    FIGHT = "FIGHT"          # 防止群体性械斗

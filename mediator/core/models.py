@@ -423,3 +423,26 @@ class ScreeningItem(SyncedRow, table=True):
     disposed_on: date | None = None
     disposition_note: str = Field(default="", description="how it was prevented / to whom")
     case_id: str | None = Field(default=None, max_length=32, description="the case it became")
+
+
+class RiskEvent(SyncedRow, table=True):
+    """激化风险: a dispute (a case, or an item found in screening) that might escalate — the
+    signs, the measures, whom it was reported to (人民调解法 §25: 派出所 or another authority,
+    and the person who took the report), the outcome, and what it prevented (``prevented``:
+    comma-separated Prevention names, with the persons concerned). The evidence behind every
+    防止民转刑 / 防止群体性上访 / 防止自杀 / 防止械斗 figure."""
+
+    __tablename__ = "risk_event"
+
+    case_id: str | None = Field(default=None, foreign_key="dispute_case.id", max_length=32)
+    item_id: str | None = Field(default=None, foreign_key="screening_item.id", max_length=32)
+    occurred_on: date
+    signs: str = ""
+    measures: str = ""
+    reported_to: str = ""
+    receiver: str | None = None
+    reported_on: date | None = None
+    outcome: str = ""
+    prevented: str = ""
+    prevented_persons: int = 0
+    operator: str | None = None

@@ -990,6 +990,9 @@ class Services:
                 setattr(case, key, value)
             if case.is_hard and not case.lead_official:
                 raise ValidationError(t("svc.hard_needs_leader"), "lead_official")
+            from mediator.core.risk import check_claims  # 防止… only with a risk event (issue 24)
+
+            check_claims(s, case, changes)
             self._event(s, case, EventKind.EDIT, self.today(), t("svc.ev.edited"),
                         ", ".join(sorted(changes)))
         return self._change(case_id, "case.edit", work)

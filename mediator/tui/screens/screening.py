@@ -99,6 +99,7 @@ class ScreeningScreen(MediatorScreen[None]):
         Binding("a", "add_round", "tui.scr.key.round", id="screening.add_round"),
         Binding("i", "add_item", "tui.scr.key.item", id="screening.add_item"),
         Binding("d", "dispose", "tui.scr.key.dispose", id="screening.dispose"),
+        Binding("k", "record_risk", "tui.scr.key.risk", id="screening.record_risk"),
         Binding("o", "open_case", "tui.scr.key.open_case", id="screening.open_case"),
         Binding("v", "filter_village", "tui.scr.key.village", id="screening.filter_village"),
         Binding("escape", "back", "tui.scr.key.back", id="screening.back"),
@@ -329,6 +330,23 @@ class ScreeningScreen(MediatorScreen[None]):
             self.notify(t("scr.item_is_case"), severity="warning", markup=False)
             return
         self.app.push_screen(DisposeDialog(item), self._saved)
+
+    def action_record_risk(self) -> None:
+        item = self._current_item()
+        if item is None:
+            self.notify(t("tui.scr.choose_item"), severity="warning", markup=False)
+            return
+        from mediator.tui.dialogs.risk import RiskDialog
+
+        def saved(row: object) -> None:
+            if row is not None:
+                self.notify(t("tui.risk.saved"), markup=False)
+
+        if item.case_id:  # the item became a case: the risk belongs to the case
+            self.app.push_screen(RiskDialog(case_id=item.case_id, subject=item.case_no or ""), saved)
+        else:
+            self.app.push_screen(RiskDialog(item_id=item.id, subject=clip(plain(item.summary), 20)),
+                                 saved)
 
     def action_open_case(self) -> None:
         item = self._current_item()

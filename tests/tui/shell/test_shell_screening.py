@@ -140,3 +140,45 @@ async def test_agenda_reminds_of_villages_due_and_enter_opens_screening(
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, ScreeningScreen)
+
+
+async def test_case_file_k_records_a_risk_that_evidences_a_prevention(
+        svc: Any, app_factory: Any) -> None:
+    from mediator.core.inputs import CaseInput, PartyInput
+    from mediator.core.models import RiskEvent
+    from mediator.tui.dialogs.risk import RiskDialog
+    from mediator.tui.screens.case_file import CaseFileScreen
+
+    case_id = svc.register_case(CaseInput(parties=[PartyInput("张三")],
+                                          dispute_type=DisputeType.NEIGHBOUR,
+                                          facts="滴水纠纷")).case_id
+    app = app_factory()
+    async with app.run_test(size=(110, 40)) as pilot:
+        await settle(pilot)
+        app.open_case(case_id)
+        await settle(pilot)
+        assert isinstance(app.screen, CaseFileScreen)
+        await pilot.press("k")
+        await settle(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, RiskDialog)
+        dialog.query_one("#f-signs").text = "张三扬言要砸李四家"
+        dialog.query_one("#f-measures").text = "当晚上门劝阻"
+        dialog.query_one("#f-prevented-CRIMINAL").value = True
+        dialog.query_one("#f-persons").value = "2"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        # claimed without the report: refused in the dialog, nothing written
+        assert app.screen is dialog
+        assert str(dialog.query_one("#f-reported-to").parent.query_one(".ff-msg").render()) == (
+            "认定防止民转刑/上访/自杀/械斗，须写明向谁报告（派出所或其他有关部门，人民调解法第二十五条）。")
+        dialog.query_one("#f-reported-to").value = "青石派出所"
+        dialog.query_one("#f-outcome").text = "未发生冲突"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, CaseFileScreen)
+    with svc.db.read() as s:
+        events = [(e.case_id, e.reported_to, e.prevented, e.prevented_persons)
+                  for e in s.exec(select(RiskEvent)).all()]
+    assert events == [(case_id, "青石派出所", "CRIMINAL", 2)]
+    assert svc.find_case(case_id).prevented_criminal is True
