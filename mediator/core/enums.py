@@ -239,3 +239,11 @@ class Prevention(LabelledEnum):
     PETITION = "PETITION"    # 防止群体性上访
     SUICIDE = "SUICIDE"      # 防止民间纠纷引起自杀
     FIGHT = "FIGHT"          # 防止群体性械斗
+
+
+class Satisfaction(LabelledEnum):
+    """满意度 asked at a 回访."""
+
+    SATISFIED = "SATISFIED"        # 满意
+    BASIC = "BASIC"                # 基本满意
+    DISSATISFIED = "DISSATISFIED"  # 不满意

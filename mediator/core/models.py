@@ -169,6 +169,11 @@ class FollowUp(SyncedRow, table=True):
     result: str | None = Field(default=None, max_length=16)
     note: str = ""
     operator: str | None = None
+    #: the structured 回访 record (issue 24): 履行情况, 满意度, 新苗头/隐患, 措施
+    performance: str = ""
+    satisfaction: str | None = Field(default=None, max_length=16)
+    new_signs: str = ""
+    measures: str = ""
 
 
 class Agreement(SyncedRow, table=True):

@@ -170,6 +170,9 @@ class Risks:
                                  n=persons)
                 self.svc._event(s, case, EventKind.NOTE, occurred, summary,
                                 "\n".join(x for x in (signs, measures, outcome) if x))
+                from mediator.core import followups  # a case ended at risk: 稳控回访
+
+                followups.after_ending_at_risk(self.svc, s, case, occurred)
                 case.revision += 1
                 case.updated_at = utcnow()
                 self.svc._refresh(s, case)

@@ -502,3 +502,163 @@ __all__ = [
     "success_rate",
     "trend_spans",
 ]
+
+
+# --- 排查, 激化风险 and the success rate's basis (issue 24) ------------------------------------
+#
+# Added as their own figures and functions, beside the case figures above: 排查 rounds and
+# items and risk events are not cases, and a county counts them separately from cases
+# (开展矛盾纠纷排查N次，排查发现N件，预防纠纷N件).
+
+#: the setting naming the success rate's denominator; 受理 is what published county
+#: statistics divide by
+RATE_BASIS_KEY = "report.success_rate_basis"
+RATE_BASES = ("ACCEPTED", "CONCLUDED", "DECIDED")
+DEFAULT_RATE_BASIS = "ACCEPTED"
+#: the preventions counted from risk events, in the county form's order
+PREVENTIONS = ("CRIMINAL", "PETITION", "SUICIDE", "FIGHT")
+_PREVENTION_WORDS = {"CRIMINAL": "防止民转刑", "PETITION": "防止群体性上访",
+                     "SUICIDE": "防止民间纠纷引起自杀", "FIGHT": "防止群体性械斗"}
+
+_ROUND_IN = "r.held_on BETWEEN :s AND :e AND r.deleted = 0"
+_ITEM_IN = "i.found_on BETWEEN :s AND :e AND i.deleted = 0"
+_RISK_IN = "k.occurred_on BETWEEN :s AND :e AND k.deleted = 0"
+
+
+def _disposed(name: str) -> str:
+    return f"sum(i.disposition = '{name}')"
+
+
+#: key, the SQL aggregate (over the period's rounds r, items i or risk events k) and the
+#: definition printed beside it
+SCREENING_FIGURES: tuple[Figure, ...] = (
+    Figure("screening_rounds", "count", "round", "count(*)",
+           "排查次数: screening rounds held in the period (held_on), nil returns included, at "
+           "every level (村(居), 乡镇, 专项)."),
+    Figure("screening_nil_rounds", "count", "round", "sum(r.nil_return = 1)",
+           "零报告次数: of those, rounds that found nothing (screened, nothing found)."),
+    Figure("screening_villages", "count", "round", "count(DISTINCT r.village_code)",
+           "排查村(居)数: villages with at least one round in the period."),
+    Figure("screening_nil_villages", "count", "village", None,
+           "零报告村(居)数: villages screened in the period whose every round was a nil return."),
+    Figure("screening_found", "count", "item", "count(*)",
+           "排查发现(件): disputes and risks found by screening rounds in the period (found_on); "
+           "not the same as cases registered with source 排查发现."),
+    Figure("screening_found_persons", "persons", "item", "coalesce(sum(i.persons_involved), 0)",
+           "排查发现涉及人数: persons involved in those items."),
+    Figure("screening_resolved", "count", "item", _disposed("RESOLVED"),
+           "当场化解(件): items found in the period and resolved on the spot."),
+    Figure("screening_prevented", "count", "item", _disposed("PREVENTED"),
+           "预防纠纷(件): items found in the period recorded as prevented (with how)."),
+    Figure("screening_to_case", "count", "item", _disposed("CASE"),
+           "转立案(件): items found in the period that were registered as cases (排查发现)."),
+    Figure("screening_transferred", "count", "item", _disposed("TRANSFERRED"),
+           "移交(件): items found in the period passed to another body."),
+    Figure("screening_open", "count", "item",
+           "sum(i.disposition IS NULL OR i.disposition = 'WATCHING')",
+           "持续关注/待处置(件): items found in the period not yet settled (under watch or "
+           "without a disposition) when the report was made."),
+    Figure("risk_events", "count", "risk", "count(*)",
+           "激化风险(次): escalation risks recorded in the period (on cases or screening items), "
+           "the evidence behind the 防止 figures."),
+    Figure("risk_reported", "count", "risk", "sum(k.reported_to <> '')",
+           "已报告(次): of those, risks reported to the police or another authority "
+           "(人民调解法 §25)."),
+    *(f for kind in PREVENTIONS for f in (
+        Figure(f"prevented_{kind.lower()}_events", "count", "risk",
+               f"sum(instr(',' || k.prevented || ',', ',{kind},') > 0)",
+               f"{_PREVENTION_WORDS[kind]}(件): risk events in the period that claim it; each "
+               "is a record with its date, signs, measures, report and outcome."),
+        Figure(f"prevented_{kind.lower()}_events_persons", "persons", "risk",
+               f"coalesce(sum(CASE WHEN instr(',' || k.prevented || ',', ',{kind},') > 0 "
+               "THEN k.prevented_persons ELSE 0 END), 0)",
+               f"{_PREVENTION_WORDS[kind]}(人): persons concerned in those events."))),
+)
+SCREENING_FIGURE_BY_KEY = {f.key: f for f in SCREENING_FIGURES}
+
+
+@dataclass(frozen=True)
+class VillageScreening:
+    """One village's screening in the period (the per-village table)."""
+
+    code: str
+    name: str
+    rounds: int
+    nil_rounds: int
+    found: int
+    prevented: int
+    resolved: int
+    to_case: int
+
+    @property
+    def nil_village(self) -> bool:
+        return self.rounds > 0 and self.rounds == self.nil_rounds
+
+
+def screening_figures(db: Database, period: Period,
+                      offices: Sequence[str] | None = None) -> dict[str, int]:
+    """Every 排查 and 激化风险 figure of ``period`` for ``offices`` (None: the whole database)."""
+    params: dict[str, Any] = {"s": period.start.isoformat(), "e": period.end.isoformat()}
+    out: dict[str, int] = {}
+    with db.read() as s:
+        for source, alias, table, where in (("round", "r", "screening_round", _ROUND_IN),
+                                            ("item", "i", "screening_item", _ITEM_IN),
+                                            ("risk", "k", "risk_event", _RISK_IN)):
+            figures = [f for f in SCREENING_FIGURES if f.source == source]
+            own = office_clause(offices, params, alias)
+            sql = (f"SELECT {', '.join(str(f.sql) for f in figures)} FROM {table} {alias} "
+                   f"WHERE {where} AND {own}")
+            row = s.exec(text(sql), params=params).one()  # type: ignore[call-overload]
+            out.update({f.key: int(v or 0) for f, v in zip(figures, row)})
+    out["screening_nil_villages"] = sum(
+        1 for v in screening_by_village(db, period, offices) if v.nil_village)
+    return {f.key: out.get(f.key, 0) for f in SCREENING_FIGURES}
+
+
+def screening_by_village(db: Database, period: Period,
+                         offices: Sequence[str] | None = None) -> list[VillageScreening]:
+    """Per village (every village of the offices, screened or not, by code): rounds, nil
+    rounds, items found and what became of them in the period."""
+    params: dict[str, Any] = {"s": period.start.isoformat(), "e": period.end.isoformat()}
+    own = office_clause(offices, params, "v")
+    sql = ("SELECT v.code, v.name, "
+           "(SELECT count(*) FROM screening_round r WHERE r.village_code = v.code AND "
+           f"{_ROUND_IN}), "
+           "(SELECT count(*) FROM screening_round r WHERE r.village_code = v.code AND "
+           f"r.nil_return = 1 AND {_ROUND_IN}), "
+           f"(SELECT count(*) FROM screening_item i WHERE i.village_code = v.code AND {_ITEM_IN}), "
+           "(SELECT count(*) FROM screening_item i WHERE i.village_code = v.code AND "
+           f"i.disposition = 'PREVENTED' AND {_ITEM_IN}), "
+           "(SELECT count(*) FROM screening_item i WHERE i.village_code = v.code AND "
+           f"i.disposition = 'RESOLVED' AND {_ITEM_IN}), "
+           "(SELECT count(*) FROM screening_item i WHERE i.village_code = v.code AND "
+           f"i.disposition = 'CASE' AND {_ITEM_IN}) "
+           f"FROM village v WHERE v.deleted = 0 AND {own} ORDER BY v.code")
+    with db.read() as s:
+        rows = s.exec(text(sql), params=params).all()  # type: ignore[call-overload]
+    return [VillageScreening(r[0], r[1], *(int(x) for x in r[2:])) for r in rows]
+
+
+def rate_basis(db: Database) -> str:
+    """The configured denominator of the success rate (受理 unless the office chose otherwise)."""
+    with db.read() as s:
+        row = s.exec(text("SELECT value FROM setting WHERE key = :k"),  # type: ignore[call-overload]
+                     params={"k": RATE_BASIS_KEY}).first()
+    value = str(row[0]).upper() if row else DEFAULT_RATE_BASIS
+    return value if value in RATE_BASES else DEFAULT_RATE_BASIS
+
+
+def success_rate_on(figures: Figures, basis: str = DEFAULT_RATE_BASIS) -> float | None:
+    """调解成功率 on a chosen denominator: 受理 (accepted in the period), 调结 (concluded) or
+    成功+不成 (success + failed); None when the denominator is 0."""
+    denominator = {"ACCEPTED": int(figures["accepted"] or 0),
+                   "CONCLUDED": int(figures["concluded"] or 0),
+                   "DECIDED": int(figures["success"] or 0) + int(figures["failed"] or 0)}[basis]
+    return int(figures["success"] or 0) / denominator if denominator else None
+
+
+def rate_definition(basis: str) -> str:
+    """The definition printed beside every success rate (i18n: report.rate_def.<basis>)."""
+    from mediator.i18n import t
+
+    return t(f"report.rate_def.{basis}")

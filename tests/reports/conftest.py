@@ -185,6 +185,11 @@ def known(tmp_path_factory: pytest.TempPathFactory) -> Fixture:
         form=AgreementForm.WRITTEN, effective_on=d(2026, 11, 4), terms="赵六当场返还货款1000元",
         amount_fen=100000, responsibilities="赵六未按约付款", perform_method="现金",
         perform_place="东村村委会", performed_now=True))
+    # every 调解成功 is visited (issue 24): the policy's 回访, made before filing
+    [visit] = [f for f in svc.case_file(c11).follow_ups if f.done_on is None]
+    svc.complete_follow_up(visit.id, FollowUpResult.SATISFIED, FollowUpMethod.PHONE,
+                           done_on=d(2026, 11, 5), performance="已当场履行完毕",
+                           satisfaction="SATISFIED")
     svc.archive_case(c11, on=d(2026, 11, 5))
 
     nos = {name: svc.case_file(cid).case.case_no for name, cid in cases.items() if name != "C9"}

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.cells import cell_len
 from rich.segment import Segment
@@ -24,7 +24,7 @@ from textual.content import Content
 from textual.message import Message
 from textual.widgets import Button, Label, Static
 
-from mediator.core.enums import FollowUpMethod, FollowUpResult
+from mediator.core.enums import FollowUpMethod, FollowUpResult, Satisfaction
 from mediator.core.errors import MediatorError, ValidationError
 from mediator.core.overdue import item_past_due
 from mediator.core.queries import AgendaItem
@@ -290,6 +290,20 @@ class CompleteFollowUp(MediatorModal[bool]):
             with Horizontal(classes="form-row"):
                 yield Label(Content(t("tui.fu.note")))
                 yield Input(placeholder=t("tui.fu.note_placeholder"), id="fu-note", compact=True)
+            # the structured 回访 record (issue 24)
+            with Horizontal(classes="form-row"):
+                yield Label(Content(t("tui.fu.performance")))
+                yield Input(id="fu-performance", compact=True)
+            with Horizontal(classes="form-row"):
+                yield Label(Content(t("tui.fu.satisfaction")))
+                yield Select([(Content(m.label), m.name) for m in Satisfaction],
+                             id="fu-satisfaction", prompt=t("tui.fu.choose"), compact=True)
+            with Horizontal(classes="form-row"):
+                yield Label(Content(t("tui.fu.new_signs")))
+                yield Input(id="fu-new-signs", compact=True)
+            with Horizontal(classes="form-row"):
+                yield Label(Content(t("tui.fu.measures")))
+                yield Input(id="fu-measures", compact=True)
             yield Static(Content(""), id="fu-error", classes="error")
             with Horizontal(classes="dialog-buttons"):
                 yield Button(Content(t("tui.fu.save")), variant="primary", id="fu-save")
@@ -328,15 +342,21 @@ class CompleteFollowUp(MediatorModal[bool]):
             self.query_one("#fu-date", Input).focus()
             return
         self._error("")
+        satisfaction = self.query_one("#fu-satisfaction", Select).value
+        record = {"performance": self.query_one("#fu-performance", Input).value,
+                  "satisfaction": None if satisfaction is Select.NULL else satisfaction,
+                  "new_signs": self.query_one("#fu-new-signs", Input).value,
+                  "measures": self.query_one("#fu-measures", Input).value}
         self._save(FollowUpResult(result), FollowUpMethod(method), done_on,
-                   self.query_one("#fu-note", Input).value)
+                   self.query_one("#fu-note", Input).value, record)
 
     @work(thread=True, exclusive=True, group="fu-save", exit_on_error=False)
-    def _save(self, result: FollowUpResult, method: FollowUpMethod, done_on: date, note: str) -> None:
+    def _save(self, result: FollowUpResult, method: FollowUpMethod, done_on: date, note: str,
+              record: dict[str, Any] | None = None) -> None:
         follow_up_id = self.item.follow_up_id
         assert follow_up_id is not None
         post_result(self, "fu-save", lambda: self.services.complete_follow_up(
-            follow_up_id, result, method, note, done_on=done_on), self.Done)
+            follow_up_id, result, method, note, done_on=done_on, **(record or {})), self.Done)
 
     class Done(Message):
         def __init__(self, outcome: Outcome) -> None:

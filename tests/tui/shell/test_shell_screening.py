@@ -182,3 +182,42 @@ async def test_case_file_k_records_a_risk_that_evidences_a_prevention(
                   for e in s.exec(select(RiskEvent)).all()]
     assert events == [(case_id, "青石派出所", "CRIMINAL", 2)]
     assert svc.find_case(case_id).prevented_criminal is True
+
+
+async def test_agenda_visit_saves_the_structured_record(svc: Any, app_factory: Any) -> None:
+    from mediator.core.enums import AgreementForm
+    from mediator.core.inputs import AgreementInput, CaseInput, PartyInput
+    from mediator.core.models import FollowUp
+    from mediator.tui.screens.agenda import AgendaList, CompleteFollowUp
+
+    case_id = svc.register_case(CaseInput(parties=[PartyInput("张三")],
+                                          dispute_type=DisputeType.NEIGHBOUR, facts="滴水",
+                                          registered_on=date(2026, 10, 1))).case_id
+    svc.accept_case(case_id, on=date(2026, 10, 1))
+    svc.record_agreement(case_id, AgreementInput(AgreementForm.ORAL, date(2026, 10, 24),
+                                                 "互相道歉", performed_now=True))
+    [visit] = svc.case_file(case_id).follow_ups  # the policy's: 10-24 + 30 = 11-23, today
+    app = app_factory()
+    async with app.run_test(size=(110, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("f3")
+        await settle(pilot)
+        agenda = app.screen.query_one(AgendaList)
+        agenda.cursor = next(i for i, r in enumerate(agenda.rows)
+                             if getattr(r, "follow_up_id", None) == visit.id)
+        agenda.focus()
+        await pilot.press("enter")
+        await settle(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, CompleteFollowUp)
+        dialog.query_one("#fu-result").value = "SATISFIED"
+        dialog.query_one("#fu-performance").value = "已互相道歉"
+        dialog.query_one("#fu-satisfaction").value = "SATISFIED"
+        dialog.query_one("#fu-new-signs").value = "无"
+        dialog.query_one("#fu-measures").value = "继续关注"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+    with svc.db.read() as s:
+        fu = s.get(FollowUp, visit.id)
+        assert (fu.done_on, fu.performance, fu.satisfaction, fu.new_signs, fu.measures) == (
+            TODAY, "已互相道歉", "SATISFIED", "无", "继续关注")
