@@ -101,3 +101,32 @@ def test_success_rate_basis_is_configurable_and_defined(month) -> None:  # type:
     assert rate_basis(month.db) == "ACCEPTED"
     assert rate_definition("ACCEPTED") == "调解成功率 = 调解成功数 ÷ 受理数（本期受理）"
     assert t("report.rate_def.DECIDED") == "调解成功率 = 调解成功数 ÷（调解成功数 + 调解不成数）"
+
+
+def test_the_monthly_report_carries_them_with_definitions(month, make_case) -> None:  # type: ignore[no-untyped-def]
+    from mediator.core.enums import AgreementForm
+    from mediator.core.inputs import AgreementInput
+    from mediator.reports.build import ReportRequest, build
+    from mediator.reports.model import Rate
+
+    # one case accepted in November and settled: 受理 1, 成功 1
+    done = make_case(days_ago=10)
+    month.accept_case(done.id, on=date(2026, 11, 13))
+    month.record_agreement(done.id, AgreementInput(AgreementForm.ORAL, date(2026, 11, 14),
+                                                   "互相道歉", performed_now=True))
+    report = build(month.db, ReportRequest("monthly", NOV), date(2026, 11, 23))
+    table = report.table("screening_figures")
+    assert table.rows[0] == ["调解成功率", Rate(1.0), "调解成功率 = 调解成功数 ÷ 受理数（本期受理）"]
+    assert [r[:2] for r in table.rows[1:6]] == [["排查次数", 5], ["零报告次数", 3],
+                                                ["排查村(居)数", 2], ["零报告村(居)数", 1],
+                                                ["排查发现(件)", 4]]
+    assert report.table("screening_by_village").rows == [
+        ["东村", 2, 2, 0, 0, 0, 0, True], ["西村", 2, 1, 3, 1, 1, 1, False],
+        ["北村", 0, 0, 1, 0, 0, 0, False]]
+    assert report.table("screening_by_village").note == "本期未排查：北村"
+    assert report.narrative[-1] == (
+        "开展矛盾纠纷排查5次（其中零报告3次，零报告村(居)1个），排查发现矛盾纠纷4件，当场化解1件，"
+        "预防纠纷1件，转立案1件；登记激化风险3次，已报告有关部门2次。"
+        "调解成功率100.0%（调解成功率 = 调解成功数 ÷ 受理数（本期受理））。")
+    assert report.figures["screening"]["screening_prevented"] == 1
+    assert report.figures["screening"]["success_rate_basis"] == "ACCEPTED"
