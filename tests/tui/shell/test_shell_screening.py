@@ -221,3 +221,23 @@ async def test_agenda_visit_saves_the_structured_record(svc: Any, app_factory: A
         fu = s.get(FollowUp, visit.id)
         assert (fu.done_on, fu.performance, fu.satisfaction, fu.new_signs, fu.measures) == (
             TODAY, "已互相道歉", "SATISFIED", "无", "继续关注")
+
+
+async def test_dashboard_shows_this_weeks_screening(svc: Any, app_factory: Any) -> None:
+    from mediator.tui.screens.dashboard import DashboardScreen
+
+    svc.add_village(EAST, "东村")
+    svc.add_village(WEST, "西村")
+    scr = Screening(svc)
+    scr.add_nil_round(EAST, TODAY)
+    rnd = scr.add_round(RoundInput(village_code=WEST, held_on=TODAY))
+    scr.add_item(rnd.id, ItemInput(DisputeType.NEIGHBOUR, "排水沟"))
+    scr.add_nil_round(EAST, date(2026, 11, 20))  # last week: not counted
+    app = app_factory()
+    async with app.run_test(size=(130, 50)) as pilot:
+        await settle(pilot)
+        await pilot.press("f5")
+        await settle(pilot)
+        assert isinstance(app.screen, DashboardScreen)
+        lines = str(app.screen.query_one("#dash-screening").render()).splitlines()
+        assert lines[:2] == ["排查次数 2    零报告次数 1", "零报告村(居)数 1    排查发现(件) 1"]
