@@ -272,6 +272,7 @@ class ReportSent(SQLModel, table=True):
 SYNCED_TABLES: tuple[type[SyncedRow], ...] = (
     Office, Mediator, Village, Case, Party, CaseEvent, FollowUp, Agreement, Obligation,
 )
+#: SYNCED_TABLES and the 排查 tables (issue 24; payload version 2), set at the end of the module
 
 
 # --- ledger import (mediator.ledger): local to each database, never exported --------------
@@ -451,3 +452,6 @@ class RiskEvent(SyncedRow, table=True):
     prevented: str = ""
     prevented_persons: int = 0
     operator: str | None = None
+
+
+SYNCED_TABLES = (*SYNCED_TABLES, ScreeningRound, ScreeningItem, RiskEvent)

@@ -26,13 +26,15 @@ from mediator.core.db import open_untrusted
 from mediator.i18n import t
 from mediator.sync.errors import PackageInvalid, PackageUnsupported
 
-PAYLOAD_VERSION = 1
+PAYLOAD_VERSION = 2
 PAYLOAD_APP_ID = 0x4D445350  # "MDSP": a mediator sync payload (a database is "MDTR")
 SQLITE_MAGIC = b"SQLite format 3\x00"
 
 #: in foreign-key order: parents before children
 TABLES: tuple[str, ...] = ("office", "mediator", "village", "dispute_case", "agreement",
-                           "obligation", "party", "case_event", "follow_up")
+                           "obligation", "party", "case_event", "follow_up",
+                           # payload version 2 (issue 24): 排查 and 激化风险
+                           "screening_round", "screening_item", "risk_event")
 #: child table -> (column, parent table) pairs, for ownership checks
 PARENTS: dict[str, tuple[tuple[str, str], ...]] = {
     "agreement": (("case_id", "dispute_case"),),
@@ -40,6 +42,8 @@ PARENTS: dict[str, tuple[tuple[str, str], ...]] = {
     "party": (("case_id", "dispute_case"),),
     "case_event": (("case_id", "dispute_case"),),
     "follow_up": (("case_id", "dispute_case"),),
+    "screening_item": (("round_id", "screening_round"),),
+    "risk_event": (("case_id", "dispute_case"), ("item_id", "screening_item")),
 }
 
 
@@ -62,13 +66,21 @@ def expected_master(version: int = PAYLOAD_VERSION) -> tuple[tuple[str, str, str
 
 @lru_cache(maxsize=4)
 def columns(version: int = PAYLOAD_VERSION) -> dict[str, tuple[str, ...]]:
+    """The columns of each table a payload of ``version`` carries (tables it does not carry
+    are left out: a version-1 package has no 排查 tables)."""
     con = sqlite3.connect(":memory:")
     try:
         con.executescript(ddl(version))
-        return {tbl: tuple(r[1] for r in con.execute(f"PRAGMA table_info({tbl})"))
-                for tbl in TABLES}
+        found = {tbl: tuple(r[1] for r in con.execute(f"PRAGMA table_info({tbl})"))
+                 for tbl in TABLES}
+        return {tbl: cols for tbl, cols in found.items() if cols}
     finally:
         con.close()
+
+
+def tables(version: int = PAYLOAD_VERSION) -> tuple[str, ...]:
+    """The tables a payload of ``version`` carries, parents first."""
+    return tuple(tbl for tbl in TABLES if tbl in columns(version))
 
 
 def create_empty(path: Path) -> None:
@@ -155,12 +167,13 @@ def check_payload(path: Path, counts: dict[str, int]) -> int:
                 raise _invalid(t("sync.why.integrity", problems="; ".join(map(str, problems[:3]))))
             if con.execute("PRAGMA foreign_key_check").fetchone() is not None:
                 raise _invalid(t("sync.why.foreign_keys"))
+            carried = tables(version)
             actual = {tbl: con.execute(f"SELECT count(*) FROM {tbl}").fetchone()[0]
-                      for tbl in TABLES}
+                      for tbl in carried}
         except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:
             raise _invalid(str(exc)) from exc
-        if {k: v for k, v in actual.items()} != {tbl: counts.get(tbl, -1) for tbl in TABLES} \
-                or set(counts) - set(TABLES):
+        if {k: v for k, v in actual.items()} != {tbl: counts.get(tbl, -1) for tbl in carried} \
+                or set(counts) - set(carried):
             raise _invalid(t("sync.why.counts"))
     finally:
         con.close()

@@ -164,10 +164,13 @@ def test_newer_format_and_schema_versions(setup, dump, tmp_path, monkeypatch) ->
                  header={"lineage": "0" * 32, "lineage_seq": 1, "ancestry": []})
     monkeypatch.setattr(pk, "FORMAT_VERSION", supported)
     assert "升级" in refused(net, newer, dump, E.UNSUPPORTED)
+    from mediator.sync.payload import PAYLOAD_VERSION
+
+    newer_payload = PAYLOAD_VERSION + 1
     schema2 = seal(net.t1, net.county, payload, tmp_path / "s2.mdsync",
-                   header={"schema_version": 2})
+                   header={"schema_version": newer_payload})
     assert "升级" in refused(net, schema2, dump, E.UNSUPPORTED)
-    alter(payload, "PRAGMA user_version=2")
+    alter(payload, f"PRAGMA user_version={newer_payload}")
     inner = seal(net.t1, net.county, payload, tmp_path / "u2.mdsync")
     refused(net, inner, dump, (E.UNSUPPORTED, E.INVALID))
 
