@@ -34,7 +34,7 @@ def add_screening(raw: Any, office_code: str, villages: list[tuple[str, str]], t
                   rng: random.Random, operator: str, police: str) -> dict[str, int]:
     """Rounds, items and risk events for the year up to ``today``; returns the row counts."""
     def uid() -> str:
-        return "%032x" % rng.getrandbits(128)
+        return f"{rng.getrandbits(128):032x}"
 
     rounds: list[tuple[Any, ...]] = []
     items: list[tuple[Any, ...]] = []
