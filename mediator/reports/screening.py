@@ -16,8 +16,10 @@ from mediator.i18n import t
 from mediator.reports.model import Column, Rate, Table
 from mediator.reports.periods import Period
 from mediator.reports.stats import (
+    COUNTY_FIGURES,
     SCREENING_FIGURES,
     Figures,
+    county_figures,
     rate_basis,
     rate_definition,
     screening_by_village,
@@ -61,11 +63,20 @@ def screening_part(db: Database, period: Period, totals: Figures,
                  risks=values["risk_events"], reported=values["risk_reported"],
                  rate="—" if rate is None else f"{rate * 100:.1f}%",
                  definition=rate_definition(basis))
+    county = county_figures(db, period, offices)
+    county_table = Table("county_figures", t("report.table.county_figures"), [
+        Column("figure", t("report.col.figure"), 24), Column("value", t("report.col.current"), 10),
+        Column("definition", t("report.col.definition"), 60)])
+    for f in COUNTY_FIGURES:
+        county_table.rows.append([t(f"fig.{f.key}"), county[f.key], f.definition])
+    county_table.rows.append([t("fig.performance_rate"), Rate(county["performance_rate"]),  # type: ignore[arg-type]
+                              t("report.def.performance_rate")])
     data: dict[str, Any] = dict(values)
+    data["county"] = county
     data["success_rate_basis"] = basis
     data["success_rate_on_basis"] = None if rate is None else round(rate, 4)
     data["villages"] = [{"code": v.code, "name": v.name, "rounds": v.rounds,
                          "nil_rounds": v.nil_rounds, "found": v.found, "prevented": v.prevented,
                          "resolved": v.resolved, "to_case": v.to_case,
                          "nil_village": v.nil_village} for v in per_village]
-    return [table, villages], sentence, data
+    return [table, villages, county_table], sentence, data

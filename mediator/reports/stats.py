@@ -662,3 +662,79 @@ def rate_definition(basis: str) -> str:
     from mediator.i18n import t
 
     return t(f"report.rate_def.{basis}")
+
+
+# --- the county form's other figures, and the cohort view (issue 24, point 3) ---------------
+
+#: 委托移送: cases brought by a court, the police, a petition office or a government body
+REFERRED_SOURCES = ("COURT", "POLICE", "PETITION", "GOVERNMENT")
+
+COUNTY_FIGURES: tuple[Figure, ...] = (
+    Figure("source_application", "count", "case", "sum(c.source = 'APPLICATION')",
+           "申请(件): cases registered in the period on a party's application."),
+    Figure("source_initiative", "count", "case",
+           "sum(c.source IN ('INITIATIVE', 'SCREENING', 'GRID', 'VILLAGE_COMMITTEE'))",
+           "主动(件): cases the committees took up themselves (主动调解, 排查发现, 网格上报, "
+           "村(居)调委会上报), registered in the period."),
+    Figure("source_referred", "count", "case",
+           "sum(c.source IN ('COURT', 'POLICE', 'PETITION', 'GOVERNMENT'))",
+           "委托移送(件): cases referred by a court, the police, a petition office or a government "
+           "body, registered in the period."),
+    Figure("source_court", "count", "case", "sum(c.source = 'COURT')",
+           "其中人民法院委派委托(件): of those, cases a court referred."),
+    Figure("agreements_performed", "count", "agreement",
+           "sum(c.state IN ('PERFORMED', 'ARCHIVED') AND c.outcome = 'AGREEMENT')",
+           "协议履行数: agreements that took effect in the period whose case is now 履行完毕 "
+           "(or archived after it)."),
+    Figure("agreements_in_period", "count", "agreement", "count(*)",
+           "协议数 (the denominator of 协议履行率): agreements that took effect in the period."),
+    Figure("committees", "count", "office", None,
+           "调委会数: the township committee and the village (居) committees on its list."),
+    Figure("mediators_active", "count", "office", None,
+           "调解员数: mediators on the list and active."),
+    Figure("cohort_accepted", "count", "cohort", "count(*)",
+           "受理(队列): cases accepted in the period, followed to today."),
+    Figure("cohort_success", "count", "cohort", "sum(c.outcome = 'AGREEMENT')",
+           "其中已调解成功: of those, cases that have reached an agreement so far."),
+    Figure("cohort_failed", "count", "cohort", "sum(c.outcome = 'FAILED')",
+           "其中调解不成: of those, cases whose mediation failed so far."),
+    Figure("cohort_other", "count", "cohort", "sum(c.outcome IN ('WITHDRAWN', 'TRANSFERRED'))",
+           "其中撤回或移交: of those, cases withdrawn or passed on so far."),
+    Figure("cohort_open", "count", "cohort", "sum(c.outcome IS NULL)",
+           "其中仍在调解: of those, cases without an outcome yet."),
+)
+
+
+def county_figures(db: Database, period: Period,
+                   offices: Sequence[str] | None = None) -> dict[str, int | float | None]:
+    """The county form's figures the case figures above do not give: 申请 / 主动 / 委托移送
+    (含人民法院委派委托), 协议履行数 and 履行率, 调委会 and 调解员 counts, and the cohort view
+    (cases accepted in the period and their outcome so far) beside the flow view."""
+    params: dict[str, Any] = {"s": period.start.isoformat(), "e": period.end.isoformat()}
+    own = office_clause(offices, params)
+    out: dict[str, int | float | None] = {}
+    with db.read() as s:
+        for source, frm, where in (
+                ("case", "dispute_case c", "c.registered_on BETWEEN :s AND :e"),
+                ("agreement", "agreement a JOIN dispute_case c ON c.id = a.case_id",
+                 "a.effective_on BETWEEN :s AND :e AND a.deleted = 0"),
+                ("cohort", "dispute_case c", "c.accepted_on BETWEEN :s AND :e")):
+            figures = [f for f in COUNTY_FIGURES if f.source == source]
+            row = s.exec(text(  # type: ignore[call-overload]
+                f"SELECT {', '.join(str(f.sql) for f in figures)} FROM {frm} "
+                f"WHERE {where} AND c.deleted = 0 AND {own}"), params=params).one()
+            out.update({f.key: int(v or 0) for f, v in zip(figures, row)})
+        vown = office_clause(offices, params, "v")
+        mown = office_clause(offices, params, "m")
+        oown = office_clause(offices, params, "o")
+        out["committees"] = int(s.exec(text(  # type: ignore[call-overload]
+            f"SELECT (SELECT count(*) FROM office o WHERE o.deleted = 0 AND {oown}) + "
+            f"(SELECT count(*) FROM village v WHERE v.deleted = 0 AND {vown})"),
+            params=params).one()[0])
+        out["mediators_active"] = int(s.exec(text(  # type: ignore[call-overload]
+            f"SELECT count(*) FROM mediator m WHERE m.deleted = 0 AND m.active = 1 AND {mown}"),
+            params=params).one()[0])
+    agreements = int(out["agreements_in_period"] or 0)
+    out["performance_rate"] = int(out["agreements_performed"] or 0) / agreements if agreements \
+        else None
+    return out

@@ -130,3 +130,42 @@ def test_the_monthly_report_carries_them_with_definitions(month, make_case) -> N
         "调解成功率100.0%（调解成功率 = 调解成功数 ÷ 受理数（本期受理））。")
     assert report.figures["screening"]["screening_prevented"] == 1
     assert report.figures["screening"]["success_rate_basis"] == "ACCEPTED"
+    county = report.figures["screening"]["county"]
+    assert county == {
+        "source_application": 1, "source_initiative": 1, "source_referred": 0, "source_court": 0,
+        "agreements_performed": 1, "agreements_in_period": 1, "committees": 4,
+        "mediators_active": 0, "cohort_accepted": 1, "cohort_success": 1, "cohort_failed": 0,
+        "cohort_other": 0, "cohort_open": 0, "performance_rate": 1.0}
+    assert report.table("county_figures").rows[-1] == [
+        "协议履行率", Rate(1.0), "协议履行率 = 协议履行数 ÷ 本期生效的协议数"]
+
+
+def test_county_sources_cohort_and_performance(svc, make_case) -> None:  # type: ignore[no-untyped-def]
+    from mediator.core.enums import AgreementForm, CaseSource, Route
+    from mediator.core.inputs import AgreementInput, ObligationInput
+    from mediator.reports.stats import county_figures
+
+    svc.add_mediator("刘调解")
+    court = make_case(days_ago=20, source=CaseSource.COURT)      # 11-03
+    police = make_case(days_ago=18, source=CaseSource.POLICE)    # 11-05
+    grid = make_case(days_ago=15, source=CaseSource.GRID)        # 11-08
+    old = make_case(days_ago=60)                                 # 09-24: not registered in Nov
+    for case, on in ((court, 4), (police, 6), (old, 10)):
+        svc.accept_case(case.id, on=date(2026, 11, on))
+    svc.record_agreement(court.id, AgreementInput(AgreementForm.WRITTEN, date(2026, 11, 9), "赔偿",
+                                                  amount_fen=100, obligations=[
+                                                      ObligationInput(date(2026, 12, 9), 100)]))
+    svc.record_agreement(old.id, AgreementInput(AgreementForm.ORAL, date(2026, 11, 12), "道歉",
+                                                performed_now=True))
+    svc.record_failure(police.id, "分歧大", [Route.LITIGATION], on=date(2026, 11, 20))
+    f = county_figures(svc.db, NOV)
+    assert {k: f[k] for k in ("source_application", "source_initiative", "source_referred",
+                              "source_court", "agreements_in_period", "agreements_performed",
+                              "performance_rate", "committees", "mediators_active",
+                              "cohort_accepted", "cohort_success", "cohort_failed",
+                              "cohort_open")} == {
+        "source_application": 0, "source_initiative": 1, "source_referred": 2, "source_court": 1,
+        "agreements_in_period": 2, "agreements_performed": 1, "performance_rate": 0.5,
+        "committees": 1, "mediators_active": 1, "cohort_accepted": 3, "cohort_success": 2,
+        "cohort_failed": 1, "cohort_open": 0}
+    assert grid.source == "GRID"
