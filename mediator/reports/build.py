@@ -55,6 +55,8 @@ class ReportRequest:
     period: Period
     offices: tuple[str, ...] | None = None
     masked: bool = True
+    #: a county template (reports.templates.Template) to fill as the first table (issue 24)
+    template: Any = None
 
 
 # --- names ----------------------------------------------------------------------------------
@@ -340,6 +342,10 @@ def build_summary(db: Database, req: ReportRequest, today: date,
     report.narrative.append(screening_text)
     assert report.figures is not None
     report.figures["screening"] = screening_data
+    if req.template is not None:
+        from mediator.reports.templates import fill
+
+        report.tables.insert(0, fill(req.template, report.figures))
     return report
 
 
