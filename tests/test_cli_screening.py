@@ -108,3 +108,22 @@ def test_risk_from_the_command_line(dbfile, capsys) -> None:  # type: ignore[no-
     assert (code, out.strip()) == (0, t("cli.scr.risk_done", id=event.id[:8],
                                         prevented="防止群体性械斗"))
     assert (event.case_id, event.prevented, event.prevented_persons) == (case.case_id, "FIGHT", 12)
+
+
+def test_policy_from_the_command_line(dbfile, capsys) -> None:  # type: ignore[no-untyped-def]
+    from mediator.core.policy import get_policy
+    from mediator.core.services import Services
+
+    code, out, _ = run(dbfile, capsys, "policy")
+    assert (code, out.strip()) == (0, t("cli.scr.policy", success=30, risk=15,
+                                        basis=t("report.rate_def.ACCEPTED")))
+    code, _, err = run(dbfile, capsys, "policy", "--rate-basis", "median")
+    assert (code, err.strip()) == (2, t("cli.error", message=t("policy.bad_basis", value="median")))
+    code, _, err = run(dbfile, capsys, "policy", "--followup-days", "400")
+    assert (code, err.strip()) == (2, t("cli.error", message=t("policy.days_range")))
+    code, out, _ = run(dbfile, capsys, "policy", "--followup-days", "15", "--rate-basis",
+                       "concluded")
+    assert code == 0
+    with open_database(dbfile) as db:
+        policy = get_policy(Services(db, "王调解"))
+    assert (policy.success_days, policy.risk_days, policy.rate_basis) == (15, 15, "CONCLUDED")

@@ -86,6 +86,12 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     q.add_argument("--persons", default="0", help=t("cli.scr.opt.persons"))
     q.set_defaults(handler=cmd_risk)
 
+    q = ssub.add_parser("policy", parents=[common], help=t("cli.scr.policy.help"))
+    q.add_argument("--followup-days", help=t("cli.scr.opt.followup_days"))
+    q.add_argument("--risk-followup-days", help=t("cli.scr.opt.risk_followup_days"))
+    q.add_argument("--rate-basis", help=t("cli.scr.opt.rate_basis"))
+    q.set_defaults(handler=cmd_policy)
+
     q = ssub.add_parser("rhythm", parents=[common], help=t("cli.scr.rhythm.help"))
     q.add_argument("--village-days", help=t("cli.scr.opt.village_days"))
     q.add_argument("--township-days", help=t("cli.scr.opt.township_days"))
@@ -351,3 +357,20 @@ def cmd_risk(ctx: Context) -> int:
 
 def _item_id(ctx: Context, db: Any, ref: str) -> str:
     return str(_screening(ctx, db).find(ref, item=True))
+
+
+def cmd_policy(ctx: Context) -> int:
+    """Show or set the 回访 policy and the success rate's denominator."""
+    from mediator.core.policy import get_policy, set_policy
+
+    a = ctx.args
+    success = _number(a.followup_days, "followup_days")
+    risk = _number(a.risk_followup_days, "risk_followup_days")
+    changing = success is not None or risk is not None or a.rate_basis is not None
+    with ctx.open_db(create=False, backup=changing) as db:
+        svc = ctx.services(db)
+        policy = (set_policy(svc, success_days=success, risk_days=risk, rate_basis=a.rate_basis)
+                  if changing else get_policy(svc))
+    console().print(t("cli.scr.policy", success=policy.success_days, risk=policy.risk_days,
+                      basis=t(f"report.rate_def.{policy.rate_basis}")), markup=False)
+    return 0

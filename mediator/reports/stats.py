@@ -512,9 +512,8 @@ __all__ = [
 
 #: the setting naming the success rate's denominator; 受理 is what published county
 #: statistics divide by
-RATE_BASIS_KEY = "report.success_rate_basis"
-RATE_BASES = ("ACCEPTED", "CONCLUDED", "DECIDED")
-DEFAULT_RATE_BASIS = "ACCEPTED"
+from mediator.core.policy import DEFAULT_RATE_BASIS, RATE_BASES, RATE_BASIS_KEY
+
 #: the preventions counted from risk events, in the county form's order
 PREVENTIONS = ("CRIMINAL", "PETITION", "SUICIDE", "FIGHT")
 _PREVENTION_WORDS = {"CRIMINAL": "防止民转刑", "PETITION": "防止群体性上访",
