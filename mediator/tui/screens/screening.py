@@ -102,6 +102,7 @@ class ScreeningScreen(MediatorScreen[None]):
         Binding("k", "record_risk", "tui.scr.key.risk", id="screening.record_risk"),
         Binding("o", "open_case", "tui.scr.key.open_case", id="screening.open_case"),
         Binding("v", "filter_village", "tui.scr.key.village", id="screening.filter_village"),
+        Binding("s", "rhythm", "tui.scr.key.rhythm", id="screening.rhythm"),
         Binding("escape", "back", "tui.scr.key.back", id="screening.back"),
         Binding("ctrl+r", "reload", "tui.key.reload", show=False, id="screening.reload"),
     ]
@@ -348,6 +349,14 @@ class ScreeningScreen(MediatorScreen[None]):
             self.app.push_screen(RiskDialog(item_id=item.id, subject=clip(plain(item.summary), 20)),
                                  saved)
 
+    def action_rhythm(self) -> None:
+        self.app.push_screen(RhythmDialog(self.screening.rhythm()), self._rhythm_saved)
+
+    def _rhythm_saved(self, result: Any) -> None:
+        if result is not None:
+            self.notify(t("tui.scr.rhythm_saved"), markup=False)
+            self.reload()
+
     def action_open_case(self) -> None:
         item = self._current_item()
         if item is not None and item.case_id:
@@ -512,3 +521,32 @@ class DisposeDialog(FormDialog[Any]):
             return lambda: scr.item_to_case(item_id, applicant, respondent, on_day)
         note = self.text("note")
         return lambda: scr.dispose_item(item_id, disposition, note, on_day)
+
+
+class RhythmDialog(FormDialog[Any]):
+    """排查频次: days between village and township rounds, and the 敏感期 with its rhythm."""
+
+    def __init__(self, rhythm: Any) -> None:
+        self.title_text = t("tui.scr.rhythm_title")
+        super().__init__()
+        self.rhythm = rhythm
+
+    def form(self) -> ComposeResult:
+        r = self.rhythm
+        for name, value in (("village_days", r.village_days), ("township_days", r.township_days),
+                            ("sensitive_days", r.sensitive_days)):
+            yield FormField(t(f"tui.scr.f.{name}"), int_input(
+                str(value), field_name=name, label=t(f"tui.scr.f.{name}"), minimum=1,
+                id=f"f-{name}"), field_name=name, required=True)
+        for name, day in (("sensitive_from", r.sensitive_from), ("sensitive_to", r.sensitive_to)):
+            yield FormField(t(f"tui.scr.f.{name}"), plain_input(
+                day.isoformat() if day else "", id=f"f-{name}",
+                placeholder=t("tui.scr.f.sensitive_hint")), field_name=name)
+
+    def build(self) -> Callable[[], Any]:
+        village, township, sensitive = (self.parsed(n, required=True) for n in (
+            "village_days", "township_days", "sensitive_days"))
+        start, end = self.text("sensitive_from"), self.text("sensitive_to")
+        return lambda: Screening(self.services).set_rhythm(
+            village_days=village, township_days=township, sensitive_days=sensitive,
+            sensitive_from=start, sensitive_to=end)

@@ -241,3 +241,31 @@ async def test_dashboard_shows_this_weeks_screening(svc: Any, app_factory: Any) 
         assert isinstance(app.screen, DashboardScreen)
         lines = str(app.screen.query_one("#dash-screening").render()).splitlines()
         assert lines[:2] == ["排查次数 2    零报告次数 1", "零报告村(居)数 1    排查发现(件) 1"]
+
+
+async def test_rhythm_dialog_sets_a_sensitive_period(svc: Any, app_factory: Any) -> None:
+    from mediator.tui.screens.screening import RhythmDialog
+
+    svc.add_village(EAST, "东村")
+    app = app_factory()
+    async with app.run_test(size=(110, 40)) as pilot:
+        await open_screening(pilot)
+        await pilot.press("s")
+        await settle(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, RhythmDialog)
+        dialog.query_one("#f-sensitive_from").value = "2026-11-20"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        # only one end of the period: refused in the dialog, nothing saved
+        assert app.screen is dialog
+        assert str(dialog.query_one("#f-sensitive_to").parent.query_one(".ff-msg").render()) == (
+            "敏感期请同时填写开始和结束日期。")
+        dialog.query_one("#f-sensitive_to").value = "2026-12-10"
+        dialog.query_one("#f-village_days").value = "10"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen is not dialog
+    rhythm = Screening(svc).rhythm()
+    assert (rhythm.village_days, rhythm.sensitive_from, rhythm.sensitive_to) == (
+        10, date(2026, 11, 20), date(2026, 12, 10))
