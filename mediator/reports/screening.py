@@ -48,11 +48,12 @@ def screening_part(db: Database, period: Period, totals: Figures,
         Column("prevented", t("fig.screening_prevented"), 10),
         Column("resolved", t("fig.screening_resolved"), 10),
         Column("to_case", t("fig.screening_to_case"), 10),
-        Column("nil_village", t("report.col.nil_village"), 8)])
+        Column("nil_village", t("report.col.nil_village"), 8),
+        Column("followups_done", t("fig.followups_done"), 10)])
     per_village = screening_by_village(db, period, offices)
     for v in per_village:
         villages.rows.append([v.name, v.rounds, v.nil_rounds, v.found, v.prevented, v.resolved,
-                              v.to_case, v.nil_village])
+                              v.to_case, v.nil_village, v.followups_done])
     unscreened = [v.name for v in per_village if v.rounds == 0]
     if unscreened:
         villages.note = t("report.scr.unscreened", names="、".join(unscreened))
@@ -78,5 +79,6 @@ def screening_part(db: Database, period: Period, totals: Figures,
     data["villages"] = [{"code": v.code, "name": v.name, "rounds": v.rounds,
                          "nil_rounds": v.nil_rounds, "found": v.found, "prevented": v.prevented,
                          "resolved": v.resolved, "to_case": v.to_case,
-                         "nil_village": v.nil_village} for v in per_village]
+                         "nil_village": v.nil_village,
+                         "followups_done": v.followups_done} for v in per_village]
     return [table, villages, county_table], sentence, data

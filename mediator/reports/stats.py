@@ -588,6 +588,8 @@ class VillageScreening:
     prevented: int
     resolved: int
     to_case: int
+    #: 回访 done in the period on the village's cases (issue 24, point 6)
+    followups_done: int = 0
 
     @property
     def nil_village(self) -> bool:
@@ -631,7 +633,10 @@ def screening_by_village(db: Database, period: Period,
            "(SELECT count(*) FROM screening_item i WHERE i.village_code = v.code AND "
            f"i.disposition = 'RESOLVED' AND {_ITEM_IN}), "
            "(SELECT count(*) FROM screening_item i WHERE i.village_code = v.code AND "
-           f"i.disposition = 'CASE' AND {_ITEM_IN}) "
+           f"i.disposition = 'CASE' AND {_ITEM_IN}), "
+           "(SELECT count(*) FROM follow_up f JOIN dispute_case c ON c.id = f.case_id "
+           "WHERE c.village_code = v.code AND c.deleted = 0 AND f.deleted = 0 "
+           "AND f.done_on BETWEEN :s AND :e) "
            f"FROM village v WHERE v.deleted = 0 AND {own} ORDER BY v.code")
     with db.read() as s:
         rows = s.exec(text(sql), params=params).all()  # type: ignore[call-overload]

@@ -121,8 +121,8 @@ def test_the_monthly_report_carries_them_with_definitions(month, make_case) -> N
                                                 ["排查村(居)数", 2], ["零报告村(居)数", 1],
                                                 ["排查发现(件)", 4]]
     assert report.table("screening_by_village").rows == [
-        ["东村", 2, 2, 0, 0, 0, 0, True], ["西村", 2, 1, 3, 1, 1, 1, False],
-        ["北村", 0, 0, 1, 0, 0, 0, False]]
+        ["东村", 2, 2, 0, 0, 0, 0, True, 0], ["西村", 2, 1, 3, 1, 1, 1, False, 0],
+        ["北村", 0, 0, 1, 0, 0, 0, False, 0]]
     assert report.table("screening_by_village").note == "本期未排查：北村"
     assert report.narrative[-1] == (
         "开展矛盾纠纷排查5次（其中零报告3次，零报告村(居)1个），排查发现矛盾纠纷4件，当场化解1件，"
@@ -169,3 +169,16 @@ def test_county_sources_cohort_and_performance(svc, make_case) -> None:  # type:
         "committees": 1, "mediators_active": 1, "cohort_accepted": 3, "cohort_success": 2,
         "cohort_failed": 1, "cohort_open": 0}
     assert grid.source == "GRID"
+
+
+def test_per_village_counts_the_visits_done(month) -> None:  # type: ignore[no-untyped-def]
+    from mediator.core.enums import FollowUpMethod, FollowUpResult
+
+    case_id = month.find_case("(2026)青石人调字第001号").id  # 西村, from the 11-05 round
+    month.accept_case(case_id, on=date(2026, 11, 8))
+    month.schedule_follow_up(case_id, date(2026, 11, 20))
+    [visit] = month.case_file(case_id).follow_ups
+    month.complete_follow_up(visit.id, FollowUpResult.SATISFIED, FollowUpMethod.PHONE,
+                             done_on=date(2026, 11, 21))
+    got = {v.name: v.followups_done for v in screening_by_village(month.db, NOV)}
+    assert got == {"东村": 0, "西村": 1, "北村": 0}
