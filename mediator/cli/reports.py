@@ -48,6 +48,8 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
         r.add_argument("-o", "--output", type=path_arg, help=t("cli.report.opt.output"))
         r.add_argument("--office", action="append", metavar="CODE", help=t("cli.report.opt.office"))
         r.add_argument("--unmasked", action="store_true", help=t("cli.report.opt.unmasked"))
+        if kind in ("weekly", "monthly", "range"):  # county templates (issue 24)
+            r.add_argument("--template", metavar="FILE", help=t("cli.report.opt.template"))
         r.set_defaults(handler=cmd_report)
 
     p = sub.add_parser("doc", parents=[common], help=t("cli.doc.help"),
@@ -101,10 +103,19 @@ def cmd_report(ctx: Context) -> int:
     args = ctx.args
     kind = args.report_kind
     fmt = (args.format or "xlsx").strip().lower().lstrip(".")
+    template = None
+    if getattr(args, "template", None):  # checked before the database is opened
+        from pathlib import Path
+
+        from mediator.reports.templates import default_template, load_template
+
+        template = (default_template() if args.template.strip().lower() == "default"
+                    else load_template(Path(args.template).expanduser()))
     with ctx.open_db(create=False) as db:
         svc = ctx.services(db)
         period = period_from_args(args, kind, svc.today())
-        req = ReportRequest(kind, period, known_offices(svc, args.office), masked=not args.unmasked)
+        req = ReportRequest(kind, period, known_offices(svc, args.office), masked=not args.unmasked,
+                            template=template)
         def drifted(d: Any) -> None:
             """The figures differ from what was sent: say so, and which cases changed them."""
             console(stderr=True).print(t("cli.report.drift", sent_at=local_time(d.sent.sent_at),

@@ -209,3 +209,41 @@ class PetitionChannel(LabelledEnum):
     ONLINE = "ONLINE"  # 网上
     PHONE = "PHONE"    # 电话
     FAX = "FAX"        # 传真
+
+
+# --- 排查 (screening, issue 24) ------------------------------------------------------------
+
+
+class ScreeningLevel(LabelledEnum):
+    """Who screened: a village (居) committee, the township, or a special campaign."""
+
+    VILLAGE = "VILLAGE"      # 村(居)排查
+    TOWNSHIP = "TOWNSHIP"    # 乡镇排查
+    SPECIAL = "SPECIAL"      # 专项排查
+
+
+class Disposition(LabelledEnum):
+    """What became of a dispute or 隐患 found in a screening round."""
+
+    RESOLVED = "RESOLVED"        # 当场化解
+    PREVENTED = "PREVENTED"      # 预防 (prevented, with how)
+    CASE = "CASE"                # 转立案
+    TRANSFERRED = "TRANSFERRED"  # 移交 (to whom)
+    WATCHING = "WATCHING"        # 持续关注
+
+
+class Prevention(LabelledEnum):
+    """What a recorded escalation risk (激化风险) prevented, as the county's form counts it."""
+
+    CRIMINAL = "CRIMINAL"    # 防止民转刑
+    PETITION = "PETITION"    # 防止群体性上访
+    SUICIDE = "SUICIDE"      # 防止民间纠纷引起自杀
+    FIGHT = "FIGHT"          # 防止群体性械斗
+
+
+class Satisfaction(LabelledEnum):
+    """满意度 asked at a 回访."""
+
+    SATISFIED = "SATISFIED"        # 满意
+    BASIC = "BASIC"                # 基本满意
+    DISSATISFIED = "DISSATISFIED"  # 不满意

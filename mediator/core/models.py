@@ -169,6 +169,11 @@ class FollowUp(SyncedRow, table=True):
     result: str | None = Field(default=None, max_length=16)
     note: str = ""
     operator: str | None = None
+    #: the structured 回访 record (issue 24): 履行情况, 满意度, 新苗头/隐患, 措施
+    performance: str = ""
+    satisfaction: str | None = Field(default=None, max_length=16)
+    new_signs: str = ""
+    measures: str = ""
 
 
 class Agreement(SyncedRow, table=True):
@@ -287,6 +292,7 @@ SYNCED_TABLES: tuple[type[SyncedRow], ...] = (
     Office, Mediator, Village, Case, Party, CaseEvent, FollowUp, Agreement, Obligation,
     CaseFact,
 )
+#: SYNCED_TABLES and the 排查 tables (issue 24; payload version 2), set at the end of the module
 
 
 # --- ledger import (mediator.ledger): local to each database, never exported --------------
@@ -400,3 +406,72 @@ class SyncConflict(SQLModel, table=True):
     detected_at: datetime = Field(default_factory=utcnow)
     resolved_at: datetime | None = None
     resolved_by: str | None = None
+
+
+# --- 排查 (screening, issue 24): rounds, what they found, escalation risks ------------------
+
+
+class ScreeningRound(SyncedRow, table=True):
+    """One 排查: when, at which level, where, by whom, with what focus. ``nil_return`` is a
+    零报告: screened and nothing found (not the same as "no case registered")."""
+
+    __tablename__ = "screening_round"
+
+    held_on: date
+    level: str = Field(default="VILLAGE", max_length=16)
+    village_code: str | None = Field(default=None, max_length=12)
+    unit: str | None = Field(default=None, description="unit screened when not a village")
+    screened_by: str = ""
+    focus: str = Field(default="", description="scope: 重点领域, 敏感期")
+    sensitive: bool = Field(default=False, description="held in a 敏感期")
+    nil_return: bool = False
+    note: str = ""
+
+
+class ScreeningItem(SyncedRow, table=True):
+    """A dispute or 隐患 found in a round, with as little personal data as will do, who owns
+    it, and what became of it (``disposition`` NULL while not yet decided)."""
+
+    __tablename__ = "screening_item"
+
+    round_id: str = Field(foreign_key="screening_round.id", max_length=32)
+    found_on: date
+    dispute_type: str = Field(max_length=24)
+    village_code: str | None = Field(default=None, max_length=12)
+    risk_grade: str = Field(default="GENERAL", max_length=16)
+    summary: str = ""
+    people: str = Field(default="", description="who is involved, only as far as needed")
+    persons_involved: int = 0
+    responsible_person: str | None = None
+    stabilising_measures: str | None = None
+    resolve_by: date | None = None
+    disposition: str | None = Field(default=None, max_length=16)
+    disposed_on: date | None = None
+    disposition_note: str = Field(default="", description="how it was prevented / to whom")
+    case_id: str | None = Field(default=None, max_length=32, description="the case it became")
+
+
+class RiskEvent(SyncedRow, table=True):
+    """激化风险: a dispute (a case, or an item found in screening) that might escalate — the
+    signs, the measures, whom it was reported to (人民调解法 §25: 派出所 or another authority,
+    and the person who took the report), the outcome, and what it prevented (``prevented``:
+    comma-separated Prevention names, with the persons concerned). The evidence behind every
+    防止民转刑 / 防止群体性上访 / 防止自杀 / 防止械斗 figure."""
+
+    __tablename__ = "risk_event"
+
+    case_id: str | None = Field(default=None, foreign_key="dispute_case.id", max_length=32)
+    item_id: str | None = Field(default=None, foreign_key="screening_item.id", max_length=32)
+    occurred_on: date
+    signs: str = ""
+    measures: str = ""
+    reported_to: str = ""
+    receiver: str | None = None
+    reported_on: date | None = None
+    outcome: str = ""
+    prevented: str = ""
+    prevented_persons: int = 0
+    operator: str | None = None
+
+
+SYNCED_TABLES = (*SYNCED_TABLES, ScreeningRound, ScreeningItem, RiskEvent)

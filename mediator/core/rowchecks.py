@@ -27,6 +27,9 @@ from mediator.core.models import (
     Obligation,
     Office,
     Party,
+    RiskEvent,
+    ScreeningItem,
+    ScreeningRound,
     SQLModel,
     Village,
 )
@@ -45,13 +48,14 @@ from mediator.core.validate import (
 #: ``sync.payload.TABLES``; a test keeps them equal)
 TABLES: tuple[str, ...] = ("office", "mediator", "village", "dispute_case", "agreement",
                            "obligation", "party", "case_event", "follow_up",
-                           "case_fact")
+                           "case_fact", "screening_round", "screening_item", "risk_event")
 
 MODELS: dict[str, type[SQLModel]] = {
     "office": Office, "mediator": Mediator, "village": Village, "dispute_case": Case,
     "agreement": Agreement, "obligation": Obligation, "party": Party, "case_event": CaseEvent,
     "follow_up": FollowUp,
     "case_fact": CaseFact,
+    "screening_round": ScreeningRound, "screening_item": ScreeningItem, "risk_event": RiskEvent,
 }
 
 ENUM_COLUMNS: dict[tuple[str, str], Any] = {
@@ -75,15 +79,22 @@ ENUM_COLUMNS: dict[tuple[str, str], Any] = {
     ("agreement", "judicial_status"): enums.JudicialResult,
     ("case_fact", "kind"): FactKind,
     ("case_fact", "outcome"): enums.Outcome,
+    ("follow_up", "satisfaction"): enums.Satisfaction,
+    ("screening_round", "level"): enums.ScreeningLevel,
+    ("screening_item", "dispute_type"): enums.DisputeType,
+    ("screening_item", "risk_grade"): enums.RiskGrade,
+    ("screening_item", "disposition"): enums.Disposition,
 }
 ID_COLUMNS = {"id", "case_id", "agreement_id", "mediator_id", "obligation_id", "linked_case_id",
-              "ref_id"}
+              "ref_id", "round_id", "item_id"}
 #: low-cardinality code columns, checked once per distinct value with the real validators
 CODE_COLUMNS: dict[tuple[str, str], Callable[[str], str]] = {
     ("office", "code"): parse_office_code,
     ("office", "parent_code"): lambda v: parse_division_code(v, (2, 4, 6, 9, 12)),
     ("village", "code"): parse_village_code,
     ("dispute_case", "village_code"): parse_village_code,
+    ("screening_round", "village_code"): parse_village_code,
+    ("screening_item", "village_code"): parse_village_code,
 }
 PHONE_COLUMNS = {("party", "phone"), ("mediator", "phone")}
 #: the limits typed input puts on names (services.py), so a package cannot store what no
@@ -94,7 +105,8 @@ NAME_LIMITS: dict[tuple[str, str], int] = {
     ("office", "short_name"): MAX_SHORT_NAME,
 }
 #: village codes: inside the sender's area, as a typed village must be inside the office's
-VILLAGE_COLUMNS = {("village", "code"), ("dispute_case", "village_code")}
+VILLAGE_COLUMNS = {("village", "code"), ("dispute_case", "village_code"),
+                   ("screening_round", "village_code"), ("screening_item", "village_code")}
 #: control characters input cleaning removes (validate.normalise): C0 except tab and line
 #: breaks, DEL, C1. NUL is looked for in the bytes (SQLite's text functions stop at it).
 _CONTROLS = ", ".join(str(c) for c in (*range(1, 9), 11, 12, *range(14, 32), *range(0x7F, 0xA0)))
@@ -104,7 +116,8 @@ CONTROL_GLOB = f"('*[' || char({_CONTROLS}) || ']*')"
 def clean_text_sql(x: str) -> str:
     """SQL true when text ``x`` holds no control character input cleaning would remove."""
     return f"(instr(CAST({x} AS BLOB), x'00') = 0 AND {x} NOT GLOB {CONTROL_GLOB})"
-NON_NEGATIVE = {"amount_fen", "persons_involved", "extension_count", "position", "spell"}
+NON_NEGATIVE = {"amount_fen", "persons_involved", "extension_count", "position", "spell",
+                "prevented_persons"}
 
 
 def _fn_rid(value: Any) -> int:

@@ -536,6 +536,9 @@ class Services:
             case.refusal_reason = reason
             case.routes_told = ",".join(r.name for r in routes) or None
             self._move(s, case, Action.REFUSE, d, t("svc.ev.refused"), reason)
+            from mediator.core import followups  # 稳控回访 when at risk (issue 24)
+
+            followups.after_ending_at_risk(self, s, case, d)
         return self._change(case_id, "case.refuse", work)
 
     def record_notice(self, case_id: str, on: date | None = None, note: str = "") -> CaseResult:
@@ -633,6 +636,9 @@ class Services:
             self._move(s, case, Action.COMPLETE_PERFORMANCE, a.effective_on, t("svc.ev.performed"))
         elif a.obligations:
             self._move(s, case, Action.BEGIN_PERFORMANCE, a.effective_on)
+        from mediator.core import followups  # 回访 policy (issue 24)
+
+        followups.after_agreement(self, s, case, a.effective_on)
         warnings = []
         if rules.oral_needs_written(a.form, a.amount_fen, len(a.obligations)):
             warnings.append(t("rules.warn.oral_needs_written"))
@@ -675,6 +681,9 @@ class Services:
             case.routes_told = ",".join(r.name for r in routes)
             self._move(s, case, Action.TERMINATE, d, t("svc.ev.terminated"),
                        reason + "\n" + t("svc.routes_told", routes="、".join(r.label for r in routes)))
+            from mediator.core import followups  # 稳控回访 when at risk (issue 24)
+
+            followups.after_ending_at_risk(self, s, case, d)
         return self._change(case_id, "case.terminate", work)
 
     def record_performance(self, obligation_id: str, performed_on: date | None = None,
@@ -958,8 +967,17 @@ class Services:
 
     def complete_follow_up(self, follow_up_id: str, result: FollowUpResult,
                            method: FollowUpMethod, note: str = "",
-                           done_on: date | None = None) -> CaseResult:
-        """回访 done. A visit that finds an obligation not performed marks the case 未履行."""
+                           done_on: date | None = None, *, performance: str = "",
+                           satisfaction: Any = None, new_signs: str = "",
+                           measures: str = "") -> CaseResult:
+        """回访 done. A visit that finds an obligation not performed marks the case 未履行.
+        ``performance`` (履行情况), ``satisfaction`` (满意度, a Satisfaction), ``new_signs``
+        (新苗头/隐患) and ``measures`` (措施) are the structured record (issue 24)."""
+        from mediator.core.enums import Satisfaction
+
+        satisfaction = Satisfaction(satisfaction) if satisfaction else None
+        performance, new_signs = clean_text(performance, 2000), clean_text(new_signs, 2000)
+        measures = clean_text(measures, 2000)
         with self.db.write() as s:
             fu = s.get(FollowUp, follow_up_id)
             if fu is None or fu.deleted:
@@ -970,6 +988,8 @@ class Services:
             d = self._check_date(done_on, case, "done_on")
             before_fu, before = _snapshot(fu), _snapshot(case)
             fu.done_on, fu.result, fu.method = d, result.name, method.name
+            fu.performance, fu.new_signs, fu.measures = performance, new_signs, measures
+            fu.satisfaction = satisfaction.name if satisfaction else None
             fu.note = "\n".join(x for x in (fu.note, normalise_text(note)) if x)
             fu.operator = self.operator
             _touch(fu)
@@ -1034,6 +1054,9 @@ class Services:
                 setattr(case, key, value)
             if case.is_hard and not case.lead_official:
                 raise ValidationError(t("svc.hard_needs_leader"), "lead_official")
+            from mediator.core.risk import check_claims  # 防止… only with a risk event (issue 24)
+
+            check_claims(s, case, changes)
             self._event(s, case, EventKind.EDIT, self.today(), t("svc.ev.edited"),
                         ", ".join(sorted(changes)))
         return self._change(case_id, "case.edit", work)

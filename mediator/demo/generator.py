@@ -1841,6 +1841,12 @@ def _load(s: Session, raw: Any, db: Database, cases: int, seed: int, today: date
         if progress:
             progress(done, cases)
     timings["load"] = time.perf_counter() - mark
+    # a year of 排查 and the 激化风险 behind the demo's 防止… claims (issue 24)
+    from mediator.demo.screening import add_screening
+
+    rows.update(add_screening(raw, world.office_code, [(v.code, v.name) for v in world.villages],
+                              today, random.Random(seed * 7919 + 24), operator,
+                              f"{world.town}派出所"))
     mark = time.perf_counter()
     for _name, index_sql in indexes:
         raw.execute(index_sql)

@@ -265,6 +265,8 @@ def assess(f: FileFacts) -> FileCheck:
     elif f.followups_done:
         add("FOLLOW_UP", Status.PRESENT, f.last_followup,
             t("filecheck.note.followups", n=f.followups_done))
+    elif f.outcome == "AGREEMENT":  # 回访 policy (issue 24): every 调解成功 is visited
+        add("FOLLOW_UP", Status.MISSING, note=t("filecheck.note.followup_required"))
     else:
         add("FOLLOW_UP", Status.NOT_NEEDED)
     if f.judicial_status in ("CONFIRMED", "REJECTED"):

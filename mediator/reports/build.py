@@ -55,6 +55,8 @@ class ReportRequest:
     period: Period
     offices: tuple[str, ...] | None = None
     masked: bool = True
+    #: a county template (reports.templates.Template) to fill as the first table (issue 24)
+    template: Any = None
 
 
 # --- names ----------------------------------------------------------------------------------
@@ -312,9 +314,20 @@ def build_summary(db: Database, req: ReportRequest, today: date,
                                    c.village, c.mediator, c.accepted_on, c.deadline_on,
                                    c.days_overdue])
     tables.append(overdue_table)
+    # 排查, 防止 and the success rate on its configured basis (issue 24)
+    from mediator.reports.screening import screening_part
+    from mediator.reports.stats import rate_definition
+
+    screening_tables, screening_text, screening_data = screening_part(
+        db, req.period, f, req.offices)
+    tables.extend(screening_tables)
+    # every rate prints its definition: the summary's (and the breakdowns') 调解成功率 is
+    # success ÷ concluded; the configured basis is in the 排查 table
+    summary.note = f"{summary.note}；" + t("report.scr.rate_note",
+                                          definition=rate_definition("CONCLUDED"))
     place = place_name(office_name)
     label = req.period.label
-    return Report(
+    report = Report(
         kind=req.kind, title=t(f"report.title.{req.kind}", place=place),
         subtitle=subtitle(req.period, today),
         office_name=office_name, name=_safe(t(f"report.file.{req.kind}", place=place, label=label)),
@@ -326,6 +339,14 @@ def build_summary(db: Database, req: ReportRequest, today: date,
                  "current": stats.totals.as_dict(), "previous": stats.previous.as_dict(),
                  "year_ago": stats.year_ago.as_dict(), "zero_report": stats.zero_report,
                  "offices": list(req.offices) if req.offices else None})
+    report.narrative.append(screening_text)
+    assert report.figures is not None
+    report.figures["screening"] = screening_data
+    if req.template is not None:
+        from mediator.reports.templates import fill
+
+        report.tables.insert(0, fill(req.template, report.figures))
+    return report
 
 
 def _period_json(p: Period) -> dict[str, str]:

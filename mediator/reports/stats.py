@@ -533,3 +533,243 @@ __all__ = [
     "success_rate",
     "trend_spans",
 ]
+
+
+# --- 排查, 激化风险 and the success rate's basis (issue 24) ------------------------------------
+#
+# Added as their own figures and functions, beside the case figures above: 排查 rounds and
+# items and risk events are not cases, and a county counts them separately from cases
+# (开展矛盾纠纷排查N次，排查发现N件，预防纠纷N件).
+
+#: the setting naming the success rate's denominator; 受理 is what published county
+#: statistics divide by
+from mediator.core.policy import DEFAULT_RATE_BASIS, RATE_BASES, RATE_BASIS_KEY
+
+#: the preventions counted from risk events, in the county form's order
+PREVENTIONS = ("CRIMINAL", "PETITION", "SUICIDE", "FIGHT")
+_PREVENTION_WORDS = {"CRIMINAL": "防止民转刑", "PETITION": "防止群体性上访",
+                     "SUICIDE": "防止民间纠纷引起自杀", "FIGHT": "防止群体性械斗"}
+
+_ROUND_IN = "r.held_on BETWEEN :s AND :e AND r.deleted = 0"
+_ITEM_IN = "i.found_on BETWEEN :s AND :e AND i.deleted = 0"
+_RISK_IN = "k.occurred_on BETWEEN :s AND :e AND k.deleted = 0"
+
+
+def _disposed(name: str) -> str:
+    return f"sum(i.disposition = '{name}')"
+
+
+#: key, the SQL aggregate (over the period's rounds r, items i or risk events k) and the
+#: definition printed beside it
+SCREENING_FIGURES: tuple[Figure, ...] = (
+    Figure("screening_rounds", "count", "round", "count(*)",
+           "排查次数: screening rounds held in the period (held_on), nil returns included, at "
+           "every level (村(居), 乡镇, 专项)."),
+    Figure("screening_nil_rounds", "count", "round", "sum(r.nil_return = 1)",
+           "零报告次数: of those, rounds that found nothing (screened, nothing found)."),
+    Figure("screening_villages", "count", "round", "count(DISTINCT r.village_code)",
+           "排查村(居)数: villages with at least one round in the period."),
+    Figure("screening_nil_villages", "count", "village", None,
+           "零报告村(居)数: villages screened in the period whose every round was a nil return."),
+    Figure("screening_found", "count", "item", "count(*)",
+           "排查发现(件): disputes and risks found by screening rounds in the period (found_on); "
+           "not the same as cases registered with source 排查发现."),
+    Figure("screening_found_persons", "persons", "item", "coalesce(sum(i.persons_involved), 0)",
+           "排查发现涉及人数: persons involved in those items."),
+    Figure("screening_resolved", "count", "item", _disposed("RESOLVED"),
+           "当场化解(件): items found in the period and resolved on the spot."),
+    Figure("screening_prevented", "count", "item", _disposed("PREVENTED"),
+           "预防纠纷(件): items found in the period recorded as prevented (with how)."),
+    Figure("screening_to_case", "count", "item", _disposed("CASE"),
+           "转立案(件): items found in the period that were registered as cases (排查发现)."),
+    Figure("screening_transferred", "count", "item", _disposed("TRANSFERRED"),
+           "移交(件): items found in the period passed to another body."),
+    Figure("screening_open", "count", "item",
+           "sum(i.disposition IS NULL OR i.disposition = 'WATCHING')",
+           "持续关注/待处置(件): items found in the period not yet settled (under watch or "
+           "without a disposition) when the report was made."),
+    Figure("risk_events", "count", "risk", "count(*)",
+           "激化风险(次): escalation risks recorded in the period (on cases or screening items), "
+           "the evidence behind the 防止 figures."),
+    Figure("risk_reported", "count", "risk", "sum(k.reported_to <> '')",
+           "已报告(次): of those, risks reported to the police or another authority "
+           "(人民调解法 §25)."),
+    *(f for kind in PREVENTIONS for f in (
+        Figure(f"prevented_{kind.lower()}_events", "count", "risk",
+               f"sum(instr(',' || k.prevented || ',', ',{kind},') > 0)",
+               f"{_PREVENTION_WORDS[kind]}(件): risk events in the period that claim it; each "
+               "is a record with its date, signs, measures, report and outcome."),
+        Figure(f"prevented_{kind.lower()}_events_persons", "persons", "risk",
+               f"coalesce(sum(CASE WHEN instr(',' || k.prevented || ',', ',{kind},') > 0 "
+               "THEN k.prevented_persons ELSE 0 END), 0)",
+               f"{_PREVENTION_WORDS[kind]}(人): persons concerned in those events."))),
+)
+SCREENING_FIGURE_BY_KEY = {f.key: f for f in SCREENING_FIGURES}
+
+
+@dataclass(frozen=True)
+class VillageScreening:
+    """One village's screening in the period (the per-village table)."""
+
+    code: str
+    name: str
+    rounds: int
+    nil_rounds: int
+    found: int
+    prevented: int
+    resolved: int
+    to_case: int
+    #: 回访 done in the period on the village's cases (issue 24, point 6)
+    followups_done: int = 0
+
+    @property
+    def nil_village(self) -> bool:
+        return self.rounds > 0 and self.rounds == self.nil_rounds
+
+
+def screening_figures(db: Database, period: Period,
+                      offices: Sequence[str] | None = None) -> dict[str, int]:
+    """Every 排查 and 激化风险 figure of ``period`` for ``offices`` (None: the whole database)."""
+    params: dict[str, Any] = {"s": period.start.isoformat(), "e": period.end.isoformat()}
+    out: dict[str, int] = {}
+    with db.read() as s:
+        for source, alias, table, where in (("round", "r", "screening_round", _ROUND_IN),
+                                            ("item", "i", "screening_item", _ITEM_IN),
+                                            ("risk", "k", "risk_event", _RISK_IN)):
+            figures = [f for f in SCREENING_FIGURES if f.source == source]
+            own = office_clause(offices, params, alias)
+            sql = (f"SELECT {', '.join(str(f.sql) for f in figures)} FROM {table} {alias} "
+                   f"WHERE {where} AND {own}")
+            row = s.exec(text(sql), params=params).one()  # type: ignore[call-overload]
+            out.update({f.key: int(v or 0) for f, v in zip(figures, row)})
+    out["screening_nil_villages"] = sum(
+        1 for v in screening_by_village(db, period, offices) if v.nil_village)
+    return {f.key: out.get(f.key, 0) for f in SCREENING_FIGURES}
+
+
+def screening_by_village(db: Database, period: Period,
+                         offices: Sequence[str] | None = None) -> list[VillageScreening]:
+    """Per village (every village of the offices, screened or not, by code): rounds, nil
+    rounds, items found and what became of them in the period."""
+    params: dict[str, Any] = {"s": period.start.isoformat(), "e": period.end.isoformat()}
+    own = office_clause(offices, params, "v")
+    sql = ("SELECT v.code, v.name, "
+           "(SELECT count(*) FROM screening_round r WHERE r.village_code = v.code AND "
+           f"{_ROUND_IN}), "
+           "(SELECT count(*) FROM screening_round r WHERE r.village_code = v.code AND "
+           f"r.nil_return = 1 AND {_ROUND_IN}), "
+           f"(SELECT count(*) FROM screening_item i WHERE i.village_code = v.code AND {_ITEM_IN}), "
+           "(SELECT count(*) FROM screening_item i WHERE i.village_code = v.code AND "
+           f"i.disposition = 'PREVENTED' AND {_ITEM_IN}), "
+           "(SELECT count(*) FROM screening_item i WHERE i.village_code = v.code AND "
+           f"i.disposition = 'RESOLVED' AND {_ITEM_IN}), "
+           "(SELECT count(*) FROM screening_item i WHERE i.village_code = v.code AND "
+           f"i.disposition = 'CASE' AND {_ITEM_IN}), "
+           "(SELECT count(*) FROM follow_up f JOIN dispute_case c ON c.id = f.case_id "
+           "WHERE c.village_code = v.code AND c.deleted = 0 AND f.deleted = 0 "
+           "AND f.done_on BETWEEN :s AND :e) "
+           f"FROM village v WHERE v.deleted = 0 AND {own} ORDER BY v.code")
+    with db.read() as s:
+        rows = s.exec(text(sql), params=params).all()  # type: ignore[call-overload]
+    return [VillageScreening(r[0], r[1], *(int(x) for x in r[2:])) for r in rows]
+
+
+def rate_basis(db: Database) -> str:
+    """The configured denominator of the success rate (受理 unless the office chose otherwise)."""
+    with db.read() as s:
+        row = s.exec(text("SELECT value FROM setting WHERE key = :k"),  # type: ignore[call-overload]
+                     params={"k": RATE_BASIS_KEY}).first()
+    value = str(row[0]).upper() if row else DEFAULT_RATE_BASIS
+    return value if value in RATE_BASES else DEFAULT_RATE_BASIS
+
+
+def success_rate_on(figures: Figures, basis: str = DEFAULT_RATE_BASIS) -> float | None:
+    """调解成功率 on a chosen denominator: 受理 (accepted in the period), 调结 (concluded) or
+    成功+不成 (success + failed); None when the denominator is 0."""
+    denominator = {"ACCEPTED": int(figures["accepted"] or 0),
+                   "CONCLUDED": int(figures["concluded"] or 0),
+                   "DECIDED": int(figures["success"] or 0) + int(figures["failed"] or 0)}[basis]
+    return int(figures["success"] or 0) / denominator if denominator else None
+
+
+def rate_definition(basis: str) -> str:
+    """The definition printed beside every success rate (i18n: report.rate_def.<basis>)."""
+    from mediator.i18n import t
+
+    return t(f"report.rate_def.{basis}")
+
+
+# --- the county form's other figures, and the cohort view (issue 24, point 3) ---------------
+
+#: 委托移送: cases brought by a court, the police, a petition office or a government body
+REFERRED_SOURCES = ("COURT", "POLICE", "PETITION", "GOVERNMENT")
+
+COUNTY_FIGURES: tuple[Figure, ...] = (
+    Figure("source_application", "count", "case", "sum(c.source = 'APPLICATION')",
+           "申请(件): cases registered in the period on a party's application."),
+    Figure("source_initiative", "count", "case",
+           "sum(c.source IN ('INITIATIVE', 'SCREENING', 'GRID', 'VILLAGE_COMMITTEE'))",
+           "主动(件): cases the committees took up themselves (主动调解, 排查发现, 网格上报, "
+           "村(居)调委会上报), registered in the period."),
+    Figure("source_referred", "count", "case",
+           "sum(c.source IN ('COURT', 'POLICE', 'PETITION', 'GOVERNMENT'))",
+           "委托移送(件): cases referred by a court, the police, a petition office or a government "
+           "body, registered in the period."),
+    Figure("source_court", "count", "case", "sum(c.source = 'COURT')",
+           "其中人民法院委派委托(件): of those, cases a court referred."),
+    Figure("agreements_performed", "count", "agreement",
+           "sum(c.state IN ('PERFORMED', 'ARCHIVED') AND c.outcome = 'AGREEMENT')",
+           "协议履行数: agreements that took effect in the period whose case is now 履行完毕 "
+           "(or archived after it)."),
+    Figure("agreements_in_period", "count", "agreement", "count(*)",
+           "协议数 (the denominator of 协议履行率): agreements that took effect in the period."),
+    Figure("committees", "count", "office", None,
+           "调委会数: the township committee and the village (居) committees on its list."),
+    Figure("mediators_active", "count", "office", None,
+           "调解员数: mediators on the list and active."),
+    Figure("cohort_accepted", "count", "cohort", "count(*)",
+           "受理(队列): cases accepted in the period, followed to today."),
+    Figure("cohort_success", "count", "cohort", "sum(c.outcome = 'AGREEMENT')",
+           "其中已调解成功: of those, cases that have reached an agreement so far."),
+    Figure("cohort_failed", "count", "cohort", "sum(c.outcome = 'FAILED')",
+           "其中调解不成: of those, cases whose mediation failed so far."),
+    Figure("cohort_other", "count", "cohort", "sum(c.outcome IN ('WITHDRAWN', 'TRANSFERRED'))",
+           "其中撤回或移交: of those, cases withdrawn or passed on so far."),
+    Figure("cohort_open", "count", "cohort", "sum(c.outcome IS NULL)",
+           "其中仍在调解: of those, cases without an outcome yet."),
+)
+
+
+def county_figures(db: Database, period: Period,
+                   offices: Sequence[str] | None = None) -> dict[str, int | float | None]:
+    """The county form's figures the case figures above do not give: 申请 / 主动 / 委托移送
+    (含人民法院委派委托), 协议履行数 and 履行率, 调委会 and 调解员 counts, and the cohort view
+    (cases accepted in the period and their outcome so far) beside the flow view."""
+    params: dict[str, Any] = {"s": period.start.isoformat(), "e": period.end.isoformat()}
+    own = office_clause(offices, params)
+    out: dict[str, int | float | None] = {}
+    with db.read() as s:
+        for source, frm, where in (
+                ("case", "dispute_case c", "c.registered_on BETWEEN :s AND :e"),
+                ("agreement", "agreement a JOIN dispute_case c ON c.id = a.case_id",
+                 "a.effective_on BETWEEN :s AND :e AND a.deleted = 0"),
+                ("cohort", "dispute_case c", "c.accepted_on BETWEEN :s AND :e")):
+            figures = [f for f in COUNTY_FIGURES if f.source == source]
+            row = s.exec(text(  # type: ignore[call-overload]
+                f"SELECT {', '.join(str(f.sql) for f in figures)} FROM {frm} "
+                f"WHERE {where} AND c.deleted = 0 AND {own}"), params=params).one()
+            out.update({f.key: int(v or 0) for f, v in zip(figures, row)})
+        vown = office_clause(offices, params, "v")
+        mown = office_clause(offices, params, "m")
+        oown = office_clause(offices, params, "o")
+        out["committees"] = int(s.exec(text(  # type: ignore[call-overload]
+            f"SELECT (SELECT count(*) FROM office o WHERE o.deleted = 0 AND {oown}) + "
+            f"(SELECT count(*) FROM village v WHERE v.deleted = 0 AND {vown})"),
+            params=params).one()[0])
+        out["mediators_active"] = int(s.exec(text(  # type: ignore[call-overload]
+            f"SELECT count(*) FROM mediator m WHERE m.deleted = 0 AND m.active = 1 AND {mown}"),
+            params=params).one()[0])
+    agreements = int(out["agreements_in_period"] or 0)
+    out["performance_rate"] = int(out["agreements_performed"] or 0) / agreements if agreements \
+        else None
+    return out

@@ -178,6 +178,8 @@ def check_package(conn: Connection, meta: PackageMeta, own_code: str,
                 if note(t("sync.reject.parent_owner", table=table, id=str(row_id))):
                     return problems
     for (table, col), parse in CODE_COLUMNS.items():
+        if table not in carried:
+            continue
         for (value,) in conn.exec_driver_sql(
                 f"SELECT DISTINCT p.{col} FROM pkg.{table} p WHERE p.{col} IS NOT NULL"):
             try:

@@ -33,7 +33,9 @@ SQLITE_MAGIC = b"SQLite format 3\x00"
 #: in foreign-key order: parents before children
 TABLES: tuple[str, ...] = ("office", "mediator", "village", "dispute_case", "agreement",
                            "obligation", "party", "case_event", "follow_up",
-                           "case_fact")
+                           "case_fact",
+                           # payload version 2 (issue 24): 排查 and 激化风险
+                           "screening_round", "screening_item", "risk_event")
 #: child table -> (column, parent table) pairs, for ownership checks
 PARENTS: dict[str, tuple[tuple[str, str], ...]] = {
     "agreement": (("case_id", "dispute_case"),),
@@ -42,6 +44,8 @@ PARENTS: dict[str, tuple[tuple[str, str], ...]] = {
     "case_event": (("case_id", "dispute_case"),),
     "follow_up": (("case_id", "dispute_case"),),
     "case_fact": (("case_id", "dispute_case"),),
+    "screening_item": (("round_id", "screening_round"),),
+    "risk_event": (("case_id", "dispute_case"), ("item_id", "screening_item")),
 }
 
 
@@ -64,19 +68,21 @@ def expected_master(version: int = PAYLOAD_VERSION) -> tuple[tuple[str, str, str
 
 @lru_cache(maxsize=4)
 def columns(version: int = PAYLOAD_VERSION) -> dict[str, tuple[str, ...]]:
+    """The columns of each table a payload of ``version`` carries (tables it does not carry
+    are left out: a version-1 package has no 排查 tables)."""
     con = sqlite3.connect(":memory:")
     try:
         con.executescript(ddl(version))
-        return {tbl: tuple(r[1] for r in con.execute(f"PRAGMA table_info({tbl})"))
-                for tbl in TABLES}
+        found = {tbl: tuple(r[1] for r in con.execute(f"PRAGMA table_info({tbl})"))
+                 for tbl in TABLES}
+        return {tbl: cols for tbl, cols in found.items() if cols}
     finally:
         con.close()
 
 
 def tables(version: int = PAYLOAD_VERSION) -> tuple[str, ...]:
-    """The tables a payload of ``version`` carries (version 1 has no ``case_fact``: the
-    importer derives the facts of its cases, as migration 0012 did)."""
-    return tuple(tbl for tbl in TABLES if columns(version)[tbl])
+    """The tables a payload of ``version`` carries, parents first."""
+    return tuple(tbl for tbl in TABLES if tbl in columns(version))
 
 
 def create_empty(path: Path) -> None:
@@ -163,13 +169,13 @@ def check_payload(path: Path, counts: dict[str, int]) -> int:
                 raise _invalid(t("sync.why.integrity", problems="; ".join(map(str, problems[:3]))))
             if con.execute("PRAGMA foreign_key_check").fetchone() is not None:
                 raise _invalid(t("sync.why.foreign_keys"))
+            carried = tables(version)
             actual = {tbl: con.execute(f"SELECT count(*) FROM {tbl}").fetchone()[0]
-                      for tbl in tables(version)}
+                      for tbl in carried}
         except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:
             raise _invalid(str(exc)) from exc
-        if {k: v for k, v in actual.items()} != {
-                tbl: counts.get(tbl, -1) for tbl in tables(version)} \
-                or set(counts) - set(tables(version)):
+        if {k: v for k, v in actual.items()} != {tbl: counts.get(tbl, -1) for tbl in carried} \
+                or set(counts) - set(carried):
             raise _invalid(t("sync.why.counts"))
     finally:
         con.close()

@@ -1,6 +1,7 @@
--- Payload schema, version 2: the tables a sync package carries (docs/sync-format.md).
--- Frozen once released: version 1 and these additions (a change to a synced table needs a
--- new payload version and an upgrade step in mediator/sync/payload.py). No indexes beyond the primary keys: the payload is
+-- Payload schema, version 2: version 1 plus the structured 回访 record (follow_up, four
+-- columns at the end) and 排查 rounds, their items and 激化风险 events (three tables at the
+-- end), issue 24; the dated facts of the cases (case_fact), issue 19. Frozen once released. A version-1 package is still read: what it lacks
+-- takes the columns' defaults (mediator/sync/payload.py). No indexes beyond the primary keys: the payload is
 -- read once, in full, by INSERT ... SELECT.
 
 CREATE TABLE office (
@@ -196,6 +197,10 @@ CREATE TABLE follow_up (
     result VARCHAR(16), 
     note VARCHAR NOT NULL, 
     operator VARCHAR, 
+    performance VARCHAR NOT NULL DEFAULT '', 
+    satisfaction VARCHAR(16), 
+    new_signs VARCHAR NOT NULL DEFAULT '', 
+    measures VARCHAR NOT NULL DEFAULT '', 
     PRIMARY KEY (id), 
     FOREIGN KEY(case_id) REFERENCES dispute_case (id)
 );
@@ -218,4 +223,70 @@ CREATE TABLE case_fact (
     ref_id VARCHAR(32), 
     PRIMARY KEY (id), 
     FOREIGN KEY(case_id) REFERENCES dispute_case (id)
+);
+CREATE TABLE screening_round (
+    id VARCHAR(32) NOT NULL, 
+    owner_code VARCHAR(12) NOT NULL, 
+    revision INTEGER NOT NULL, 
+    created_at DATETIME NOT NULL, 
+    updated_at DATETIME NOT NULL, 
+    deleted BOOLEAN NOT NULL, 
+    held_on DATE NOT NULL, 
+    level VARCHAR(16) NOT NULL, 
+    village_code VARCHAR(12), 
+    unit VARCHAR, 
+    screened_by VARCHAR NOT NULL, 
+    focus VARCHAR NOT NULL, 
+    sensitive BOOLEAN NOT NULL, 
+    nil_return BOOLEAN NOT NULL, 
+    note VARCHAR NOT NULL, 
+    PRIMARY KEY (id)
+);
+CREATE TABLE screening_item (
+    id VARCHAR(32) NOT NULL, 
+    owner_code VARCHAR(12) NOT NULL, 
+    revision INTEGER NOT NULL, 
+    created_at DATETIME NOT NULL, 
+    updated_at DATETIME NOT NULL, 
+    deleted BOOLEAN NOT NULL, 
+    round_id VARCHAR(32) NOT NULL, 
+    found_on DATE NOT NULL, 
+    dispute_type VARCHAR(24) NOT NULL, 
+    village_code VARCHAR(12), 
+    risk_grade VARCHAR(16) NOT NULL, 
+    summary VARCHAR NOT NULL, 
+    people VARCHAR NOT NULL, 
+    persons_involved INTEGER NOT NULL, 
+    responsible_person VARCHAR, 
+    stabilising_measures VARCHAR, 
+    resolve_by DATE, 
+    disposition VARCHAR(16), 
+    disposed_on DATE, 
+    disposition_note VARCHAR NOT NULL, 
+    case_id VARCHAR(32), 
+    PRIMARY KEY (id), 
+    FOREIGN KEY(round_id) REFERENCES screening_round (id)
+);
+CREATE TABLE risk_event (
+    id VARCHAR(32) NOT NULL, 
+    owner_code VARCHAR(12) NOT NULL, 
+    revision INTEGER NOT NULL, 
+    created_at DATETIME NOT NULL, 
+    updated_at DATETIME NOT NULL, 
+    deleted BOOLEAN NOT NULL, 
+    case_id VARCHAR(32), 
+    item_id VARCHAR(32), 
+    occurred_on DATE NOT NULL, 
+    signs VARCHAR NOT NULL, 
+    measures VARCHAR NOT NULL, 
+    reported_to VARCHAR NOT NULL, 
+    receiver VARCHAR, 
+    reported_on DATE, 
+    outcome VARCHAR NOT NULL, 
+    prevented VARCHAR NOT NULL, 
+    prevented_persons INTEGER NOT NULL, 
+    operator VARCHAR, 
+    PRIMARY KEY (id), 
+    FOREIGN KEY(case_id) REFERENCES dispute_case (id), 
+    FOREIGN KEY(item_id) REFERENCES screening_item (id)
 );

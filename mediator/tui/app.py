@@ -83,6 +83,8 @@ class MediatorApp(KeysInOrder, App[int], inherit_bindings=False):
                 id="app.open_screen_sync"),
         Binding("f7", "open_screen('ledger_import', 'LedgerImportScreen')", "tui.key.ledger",
                 show=False, id="app.open_screen_ledger_import"),
+        Binding("f8", "open_screen('screening', 'ScreeningScreen')", "tui.key.screening",
+                show=False, id="app.open_screen_screening"),
         Binding("ctrl+n", "new_case", "tui.key.new_case", id="app.new_case"),
         Binding("ctrl+o", "quick_case", "tui.key.quick_case", id="app.quick_case"),
         Binding("ctrl+t", "toggle_theme", "tui.key.theme", show=False, id="app.toggle_theme"),
@@ -413,6 +415,7 @@ class MediatorApp(KeysInOrder, App[int], inherit_bindings=False):
                 ("dashboard", "DashboardScreen", "dashboard"), ("sync", "SyncScreen", "sync"),
                 ("sync", "ImportLogScreen", "import_log"), ("sync", "ConflictsScreen", "conflicts"),
                 ("ledger_import", "LedgerImportScreen", "ledger"),
+                ("screening", "ScreeningScreen", "screening"),
             ):
                 yield SystemCommand(t(f"tui.cmd.{key}"), t(f"tui.cmd.{key}_help"),
                                     lambda m=module, n=name: self.action_open_screen(m, n))
@@ -445,6 +448,10 @@ def _feature_screen(module: str, name: str) -> type[Screen[Any]]:
         from mediator.tui.screens import ledger_import
 
         screen = getattr(ledger_import, name)
+    elif module == "screening":
+        from mediator.tui.screens import screening
+
+        screen = getattr(screening, name)
     else:
         raise ValueError(f"no screen module {module!r}")
     return screen

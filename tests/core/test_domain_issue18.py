@@ -38,10 +38,12 @@ def test_oral_agreement_performed_on_the_spot_has_no_judicial_window(svc) -> Non
                        performed_now=True))
     cf = svc.case_file(out.case_id)
     assert cf.case.state == CaseState.PERFORMED.name
-    assert cf.deadlines == []  # no 司法确认 deadline
+    # no 司法确认 deadline: the one left is the policy's 回访 (issue 24)
+    assert [(d.kind, d.due) for d in cf.deadlines] == [
+        (DeadlineKind.FOLLOW_UP, TODAY + timedelta(days=28))]
     assert Action.JUDICIAL_APPLY not in cf.legal_actions  # not offered
     r = row(svc, out.case_id)
-    assert (r.next_due_on, r.next_due_kind) == (None, None)  # no 余N天 in the list
+    assert (r.next_due_on, r.next_due_kind) == (TODAY + timedelta(days=28), "FOLLOW_UP")
     with pytest.raises(DomainError) as err:
         svc.judicial_apply(out.case_id)
     assert str(err.value) == t("svc.judicial_oral")
@@ -53,8 +55,9 @@ def test_written_agreement_keeps_its_judicial_window(svc, make_case) -> None:  #
     svc.record_agreement(case.id, AgreementInput(AgreementForm.WRITTEN, TODAY, "赔偿500元",
                                                  amount_fen=50000, performed_now=True))
     cf = svc.case_file(case.id)
-    assert [(d.kind, d.due) for d in cf.deadlines] == [(DeadlineKind.JUDICIAL,
-                                                       TODAY + timedelta(days=30))]
+    assert [(d.kind, d.due) for d in cf.deadlines] == [
+        (DeadlineKind.FOLLOW_UP, TODAY + timedelta(days=30)),  # the policy's 回访 (issue 24)
+        (DeadlineKind.JUDICIAL, TODAY + timedelta(days=30))]
     assert Action.JUDICIAL_APPLY in cf.legal_actions
     assert row(svc, case.id).next_due_on == TODAY + timedelta(days=30)
     svc.judicial_apply(case.id)

@@ -262,10 +262,12 @@ def test_full_lifecycle_to_archive(svc, make_case) -> None:
     obs = sorted(rows(svc, Obligation, case.id), key=lambda o: o.seq)
     assert [(o.seq, o.due_on, o.amount_fen) for o in obs] == [(1, TODAY + D(10), 100000),
                                                              (2, TODAY + D(40), 200000)]
-    # A 回访 scheduled for each obligation's due date.
+    # A 回访 scheduled for each obligation's due date, and the policy's 回访 30 days after the
+    # agreement took effect (issue 24: every 调解成功 is visited).
     fus = sorted(rows(svc, FollowUp, case.id), key=lambda f: f.due_on)
     assert [(f.due_on, f.kind, f.obligation_id) for f in fus] == [
-        (TODAY + D(10), "PERFORMANCE", obs[0].id), (TODAY + D(40), "PERFORMANCE", obs[1].id)]
+        (TODAY + D(10), "PERFORMANCE", obs[0].id), (TODAY + D(25), "ROUTINE", None),
+        (TODAY + D(40), "PERFORMANCE", obs[1].id)]
     assert row.next_due_on == TODAY + D(10)
 
     svc.record_performance(obs[0].id, performed_on=TODAY, proof="收据 No.0012")
@@ -314,9 +316,10 @@ def test_oral_agreement_with_money_warns(svc, make_case) -> None:
     assert state(svc, case.id) is CaseState.AGREED
     cf = svc.case_file(case.id)
     assert WarningCode.ORAL_NEEDS_WRITTEN in {w.code for w in cf.warnings}
-    # 司法确认 confirms written agreements only: no window, no offer for an oral one
-    assert cf.deadlines == []
-    assert case_row(svc, case.id).next_due_kind is None
+    # 司法确认 confirms written agreements only: no window, no offer for an oral one (the one
+    # deadline left is the policy's 回访, issue 24)
+    assert [(d.kind, d.due) for d in cf.deadlines] == [(DeadlineKind.FOLLOW_UP, TODAY + D(30))]
+    assert case_row(svc, case.id).next_due_kind == "FOLLOW_UP"
     assert Action.JUDICIAL_APPLY not in cf.legal_actions
 
 
@@ -423,10 +426,12 @@ def test_new_agreement_after_remediation_supersedes_the_old_one(svc, make_case) 
     assert out.warnings == ()
     cf = svc.case_file(case.id)
     assert cf.case.state == "PERFORMING" and cf.agreement.terms == "新协议"
+    # the policy's 回访 of the old agreement (due before the new one) moved after the new one
     assert [(d.kind, d.due) for d in cf.deadlines if not d.optional] == [
-        (DeadlineKind.FOLLOW_UP, TODAY + D(30)), (DeadlineKind.PERFORMANCE, TODAY + D(30))]
+        (DeadlineKind.FOLLOW_UP, TODAY + D(25)), (DeadlineKind.FOLLOW_UP, TODAY + D(30)),
+        (DeadlineKind.PERFORMANCE, TODAY + D(30))]
     assert cf.warnings == []
-    assert case_row(svc, case.id).next_due_on == TODAY + D(30)
+    assert case_row(svc, case.id).next_due_on == TODAY + D(25)
     assert svc.sweep_missed_instalments() == []
     with svc.db.read() as s:
         assert [i.due_on for i in queries.agenda(s, TODAY, days=7)] == []
@@ -671,7 +676,7 @@ def test_schedule_and_complete_follow_up(svc, make_case) -> None:
 
 def test_follow_up_finding_non_performance_marks_unperformed(svc, make_case) -> None:
     case = _performing(svc, make_case, due_in=0)
-    [fu] = rows(svc, FollowUp, case.id)
+    [fu] = [f for f in rows(svc, FollowUp, case.id) if f.kind == "PERFORMANCE"]
     assert fu.due_on == TODAY and fu.kind == "PERFORMANCE"
     svc.complete_follow_up(fu.id, FollowUpResult.NOT_PERFORMED, FollowUpMethod.VISIT,
                            "李四称资金困难")
@@ -682,7 +687,7 @@ def test_follow_up_finding_non_performance_marks_unperformed(svc, make_case) -> 
 
 def test_follow_up_satisfied_keeps_performing(svc, make_case) -> None:
     case = _performing(svc, make_case, due_in=0)
-    [fu] = rows(svc, FollowUp, case.id)
+    [fu] = [f for f in rows(svc, FollowUp, case.id) if f.kind == "PERFORMANCE"]
     svc.complete_follow_up(fu.id, FollowUpResult.SATISFIED, FollowUpMethod.PHONE)
     assert state(svc, case.id) is CaseState.PERFORMING
 

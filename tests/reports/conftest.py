@@ -77,10 +77,12 @@ def known(tmp_path_factory: pytest.TempPathFactory) -> Fixture:
         FollowUpResult,
         JudicialResult,
         PartyRole,
+        Prevention,
         RiskGrade,
         Route,
     )
     from mediator.core.inputs import AgreementInput, CaseInput, ObligationInput, PartyInput
+    from mediator.core.risk import RiskInput, Risks
     from mediator.core.services import Services
     from mediator.i18n import set_language
 
@@ -118,7 +120,11 @@ def known(tmp_path_factory: pytest.TempPathFactory) -> Fixture:
         obligations=[ObligationInput(d(2026, 11, 21), 50000, "支付修缮费用500元", "李四")]))
     svc.judicial_apply(c1, on=d(2026, 11, 20), court="青石人民法庭")
     svc.judicial_result(c1, JudicialResult.CONFIRMED, on=d(2026, 11, 21), ref="(2026)浙0106民特1号")
-    svc.edit_case(c1, prevented_criminal=True)
+    # 防止民转刑 is claimed on a recorded escalation risk (issue 24), which ticks the case's box
+    Risks(svc).record(RiskInput("张三扬言要砸李四家窗户", "调解员当晚上门劝阻", case_id=c1,
+                                occurred_on=d(2026, 11, 17), reported_to="青石派出所",
+                                receiver="王警官", outcome="双方冷静，未发生冲突",
+                                prevented=[Prevention.CRIMINAL], prevented_persons=2))
 
     c2 = cases["C2"] = reg("孙七", "周八", d(2026, 11, 17), DisputeType.MARRIAGE_FAMILY,
                            source=CaseSource.SCREENING, village_code=WEST, mediator_id=chen,
@@ -144,7 +150,10 @@ def known(tmp_path_factory: pytest.TempPathFactory) -> Fixture:
                            source=CaseSource.GRID, village_code=WEST, mediator_id=chen)
     svc.accept_case(c5, on=d(2026, 11, 10))
     svc.record_failure(c5, "双方分歧过大", [Route.ARBITRATION], on=d(2026, 11, 20))
-    svc.edit_case(c5, prevented_petition=True)
+    Risks(svc).record(RiskInput("工友二十余人商议集体到县里上访", "镇劳保所约谈老板，约定付款时间",
+                                case_id=c5, occurred_on=d(2026, 11, 12),
+                                reported_to="镇信访办", outcome="工友同意等待付款",
+                                prevented=[Prevention.PETITION], prevented_persons=2))
 
     c6 = cases["C6"] = reg("蒋丙", "沈丁", d(2026, 11, 19), DisputeType.NEIGHBOUR,
                            village_code=EAST, mediator_id=liu)
@@ -176,6 +185,11 @@ def known(tmp_path_factory: pytest.TempPathFactory) -> Fixture:
         form=AgreementForm.WRITTEN, effective_on=d(2026, 11, 4), terms="赵六当场返还货款1000元",
         amount_fen=100000, responsibilities="赵六未按约付款", perform_method="现金",
         perform_place="东村村委会", performed_now=True))
+    # every 调解成功 is visited (issue 24): the policy's 回访, made before filing
+    [visit] = [f for f in svc.case_file(c11).follow_ups if f.done_on is None]
+    svc.complete_follow_up(visit.id, FollowUpResult.SATISFIED, FollowUpMethod.PHONE,
+                           done_on=d(2026, 11, 5), performance="已当场履行完毕",
+                           satisfaction="SATISFIED")
     svc.archive_case(c11, on=d(2026, 11, 5))
 
     nos = {name: svc.case_file(cid).case.case_no for name, cid in cases.items() if name != "C9"}

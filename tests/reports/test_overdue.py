@@ -69,8 +69,9 @@ def test_doctor_and_the_report_count_the_same_overdue_cases(township) -> None:  
     # the archived case's 回访 and the petition's notice are still on the agenda as items
     from mediator.core.overdue import item_past_due
 
+    # (two 回访: the one scheduled by hand and the policy's, 30 days after the agreement)
     assert sorted(i.kind for i in agenda if item_past_due(i.due_on, TODAY)) == \
-        sorted(["FOLLOW_UP", "MEDIATION", "MEDIATION", "PETITION_NOTICE"])
+        sorted(["FOLLOW_UP", "FOLLOW_UP", "MEDIATION", "MEDIATION", "PETITION_NOTICE"])
 
 
 def test_doctor_prints_the_one_definition(township, capsys) -> None:  # type: ignore[no-untyped-def]

@@ -70,6 +70,7 @@ async def submit(pilot: Any, app: MediatorApp) -> None:
 async def test_case_from_acceptance_to_archive_with_an_oral_agreement(
     svc: Any, make_case: Any
 ) -> None:
+    svc.set_setting("followup.success_days", "0")  # this test predates the 回访 policy (issue 24)
     case = make_case()
     app = file_app(svc, case.id)
     changes = Changes()
@@ -145,6 +146,7 @@ async def test_case_from_acceptance_to_archive_with_an_oral_agreement(
 async def test_written_agreement_with_two_instalments_then_performance(
     svc: Any, make_case: Any, db: Any
 ) -> None:
+    svc.set_setting("followup.success_days", "0")  # this test predates the 回访 policy (issue 24)
     case = make_case()
     svc.accept_case(case.id)
     app = file_app(svc, case.id)
@@ -264,6 +266,7 @@ async def test_oral_agreement_on_the_spot_offers_no_judicial_confirmation(
 ) -> None:
     """司法确认 confirms written agreements: an oral one performed on the spot gets no window,
     no 申请司法确认 and no 余N天; 权利义务告知 is offered until it is given, then no more."""
+    svc.set_setting("followup.success_days", "0")  # this test predates the 回访 policy (issue 24)
     case = make_case()
     app = file_app(svc, case.id)
     async with app.run_test(size=(100, 30)) as pilot:
@@ -600,6 +603,8 @@ async def test_archiving_with_an_open_follow_up_asks_first(svc: Any, make_case: 
     from datetime import date
 
     from mediator.tui.dialogs.base import ConfirmDialog
+
+    svc.set_setting("followup.success_days", "0")  # this test predates the 回访 policy (issue 24)
 
     case = make_case()
     svc.accept_case(case.id)

@@ -122,7 +122,8 @@ async def test_performed_by_a_date_makes_an_obligation(refs: Any, paths: Any) ->
     assert CaseState(cf.case.state) is CaseState.PERFORMING
     (ob,) = cf.obligations
     assert str(ob.due_on) == "2026-11-30" and ob.obligor == "赵六" and ob.performed_on is None
-    assert [str(f.due_on) for f in cf.follow_ups] == ["2026-11-30"]
+    # the instalment's 回访, and the policy's 30 days after the agreement (issue 24)
+    assert sorted(str(f.due_on) for f in cf.follow_ups) == ["2026-11-30", "2026-12-23"]
 
 
 async def test_errors_are_inline_and_nothing_is_written(refs: Any, paths: Any, db: Any) -> None:

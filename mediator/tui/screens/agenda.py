@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.cells import cell_len
 from rich.segment import Segment
@@ -24,11 +24,13 @@ from textual.content import Content
 from textual.message import Message
 from textual.widgets import Button, Label, Static
 
-from mediator.core.enums import FollowUpMethod, FollowUpResult
+from mediator.core.enums import FollowUpMethod, FollowUpResult, Satisfaction
 from mediator.core.errors import MediatorError, ValidationError
 from mediator.core.overdue import item_past_due
 from mediator.core.queries import AgendaItem
 from mediator.core.rules import DeadlineKind
+from mediator.core.screening import AGENDA_KIND as SCREENING_KIND
+from mediator.core.screening import with_reminders
 from mediator.core.validate import parse_date
 from mediator.i18n import t
 from mediator.tui.base import MediatorModal, MediatorScreen
@@ -61,6 +63,8 @@ def group_of(item: AgendaItem, today: date) -> str:
 def kind_label(item: AgendaItem) -> str:
     if item.kind == "FOLLOW_UP":
         return t("tui.agenda.follow_up")
+    if item.kind == SCREENING_KIND:  # 排查 due in a village (issue 24)
+        return t("tui.agenda.screening")
     try:
         return DeadlineKind(item.kind).label
     except ValueError:
@@ -194,8 +198,8 @@ class AgendaScreen(MediatorScreen[None]):
     @work(thread=True, exclusive=True, group="agenda", exit_on_error=False)
     def reload(self) -> None:
         # an error is not handled here: it reaches the app, which reports it
-        post_result(self, "agenda", lambda: self.services.agenda(days=DAYS, limit=LIMIT),
-                    AgendaLoaded)
+        post_result(self, "agenda", lambda: with_reminders(
+            self.services.agenda(days=DAYS, limit=LIMIT), self.services, DAYS), AgendaLoaded)
 
     def on_agenda_loaded(self, msg: AgendaLoaded) -> None:
         today = self.services.today()
@@ -236,14 +240,16 @@ class AgendaScreen(MediatorScreen[None]):
         item = self.current_item()
         if item is None:
             return
-        if item.follow_up_id:
+        if item.kind == SCREENING_KIND:
+            self.mediator.action_open_screen("screening", "ScreeningScreen")
+        elif item.follow_up_id:
             self.app.push_screen(CompleteFollowUp(item))
         else:
             self.mediator.open_case(item.case_id)
 
     def action_open_case(self) -> None:
         item = self.current_item()
-        if item is not None:
+        if item is not None and item.kind != SCREENING_KIND:
             self.mediator.open_case(item.case_id)
 
 
@@ -284,6 +290,20 @@ class CompleteFollowUp(MediatorModal[bool]):
             with Horizontal(classes="form-row"):
                 yield Label(Content(t("tui.fu.note")))
                 yield Input(placeholder=t("tui.fu.note_placeholder"), id="fu-note", compact=True)
+            # the structured 回访 record (issue 24)
+            with Horizontal(classes="form-row"):
+                yield Label(Content(t("tui.fu.performance")))
+                yield Input(id="fu-performance", compact=True)
+            with Horizontal(classes="form-row"):
+                yield Label(Content(t("tui.fu.satisfaction")))
+                yield Select([(Content(m.label), m.name) for m in Satisfaction],
+                             id="fu-satisfaction", prompt=t("tui.fu.choose"), compact=True)
+            with Horizontal(classes="form-row"):
+                yield Label(Content(t("tui.fu.new_signs")))
+                yield Input(id="fu-new-signs", compact=True)
+            with Horizontal(classes="form-row"):
+                yield Label(Content(t("tui.fu.measures")))
+                yield Input(id="fu-measures", compact=True)
             yield Static(Content(""), id="fu-error", classes="error")
             with Horizontal(classes="dialog-buttons"):
                 yield Button(Content(t("tui.fu.save")), variant="primary", id="fu-save")
@@ -322,15 +342,21 @@ class CompleteFollowUp(MediatorModal[bool]):
             self.query_one("#fu-date", Input).focus()
             return
         self._error("")
+        satisfaction = self.query_one("#fu-satisfaction", Select).value
+        record = {"performance": self.query_one("#fu-performance", Input).value,
+                  "satisfaction": None if satisfaction is Select.NULL else satisfaction,
+                  "new_signs": self.query_one("#fu-new-signs", Input).value,
+                  "measures": self.query_one("#fu-measures", Input).value}
         self._save(FollowUpResult(result), FollowUpMethod(method), done_on,
-                   self.query_one("#fu-note", Input).value)
+                   self.query_one("#fu-note", Input).value, record)
 
     @work(thread=True, exclusive=True, group="fu-save", exit_on_error=False)
-    def _save(self, result: FollowUpResult, method: FollowUpMethod, done_on: date, note: str) -> None:
+    def _save(self, result: FollowUpResult, method: FollowUpMethod, done_on: date, note: str,
+              record: dict[str, Any] | None = None) -> None:
         follow_up_id = self.item.follow_up_id
         assert follow_up_id is not None
         post_result(self, "fu-save", lambda: self.services.complete_follow_up(
-            follow_up_id, result, method, note, done_on=done_on), self.Done)
+            follow_up_id, result, method, note, done_on=done_on, **(record or {})), self.Done)
 
     class Done(Message):
         def __init__(self, outcome: Outcome) -> None:

@@ -534,6 +534,7 @@ class CaseFileScreen(MediatorScreen[None]):
         # at a county: 承接 a case a township passed up (shown on read-only cases only)
         Binding("l", "open_linked", "casefile.key.open_linked", id="casefile.open_linked"),
         Binding("f5", "reload", "casefile.key.reload", show=False, id="casefile.reload"),
+        Binding("k", "record_risk", "casefile.key.risk", show=False, id="casefile.record_risk"),
     ]
 
     COMMANDS = {CaseActionsProvider}
@@ -718,6 +719,18 @@ class CaseFileScreen(MediatorScreen[None]):
         return [(k, action_label(k)) for k in self.actions]
 
     # --- actions -------------------------------------------------------------------------
+
+    def action_record_risk(self) -> None:
+        """激化风险 on this case (issue 24): the evidence a 防止… claim needs."""
+        from mediator.tui.dialogs.risk import RiskDialog
+
+        def saved(row: object) -> None:
+            if row is not None:
+                self.notify(t("tui.risk.saved"), markup=False)
+                self.app.post_message(CasesChanged(self.case_id))
+
+        subject = self.cf.case.case_no if self.cf is not None else ""
+        self.app.push_screen(RiskDialog(case_id=self.case_id, subject=subject), saved)
 
     def action_back(self) -> None:
         self.dismiss(None)

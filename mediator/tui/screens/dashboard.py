@@ -102,6 +102,21 @@ def by_type_counts(stats: Stats) -> list[tuple[str, int]]:
             if not label.startswith(prefix) and f["registered"]]
 
 
+#: the 排查 / 防止 figures the dashboard shows, in reading order (issue 24)
+SCREENING_KEYS = ("screening_rounds", "screening_nil_rounds", "screening_nil_villages",
+                  "screening_found", "screening_resolved", "screening_prevented",
+                  "screening_to_case", "screening_open", "risk_events", "risk_reported",
+                  "prevented_criminal_events", "prevented_petition_events",
+                  "prevented_suicide_events", "prevented_fight_events")
+
+
+def screening_text(values: dict[str, int]) -> Text:
+    """This week's screening figures, two to a line (label and number)."""
+    cells = [f"{t(f'fig.{k}')} {values.get(k, 0)}" for k in SCREENING_KEYS]
+    lines = ["    ".join(cells[i:i + 2]) for i in range(0, len(cells), 2)]
+    return Text("\n".join(lines))
+
+
 def change_text(key: str, now: Figures, before: Figures) -> str:
     return format_cell(change_cells(key, now, before)[0])
 
@@ -115,6 +130,8 @@ class DashboardLoaded(Message):
     types: Stats
     overdue: list[CaseLine]
     overdue_total: int
+    #: this week's 排查 / 防止 figures (issue 24), from stats.screening_figures
+    screening: dict[str, int] | None = None
 
 
 @dataclass
@@ -202,6 +219,9 @@ class DashboardScreen(MediatorScreen[None]):
                 yield Label(Content(t("tui.dash.by_type")))
                 yield Static(Text(t("tui.dash.loading")), id="dash-types")
             with Vertical(classes="dash-box"):
+                yield Label(Content(t("tui.dash.screening")))
+                yield Static(Text(t("tui.dash.loading")), id="dash-screening")
+            with Vertical(classes="dash-box"):
                 yield Label(Content(t("tui.dash.overdue")), id="dash-overdue-title")
                 yield DataTable(id="dash-overdue", cursor_type="row")
             with Vertical(classes="dash-box"):
@@ -260,7 +280,10 @@ class DashboardScreen(MediatorScreen[None]):
             span = Period("range", stats.trend[0].week.start, week.end)
             types = compute(self.services.db, span, today, compare=False, trend_weeks=0)
             lines, total = overdue_cases(self.services.db, week, today, limit=OVERDUE_ROWS)
-            self.post_message(DashboardLoaded(stats, types, lines, total))
+            from mediator.reports.stats import screening_figures
+
+            self.post_message(DashboardLoaded(stats, types, lines, total,
+                                              screening_figures(self.services.db, week)))
         except Exception as exc:  # noqa: BLE001 - shown, never fatal
             self.post_message(ExportFailed(exc))
 
@@ -278,6 +301,8 @@ class DashboardScreen(MediatorScreen[None]):
                          key=key)
         self.query_one("#dash-trend", Static).update(trend_chart(stats.trend))
         self.query_one("#dash-types", Static).update(type_chart(by_type_counts(msg.types)))
+        if msg.screening is not None:
+            self.query_one("#dash-screening", Static).update(screening_text(msg.screening))
         overdue = self.query_one("#dash-overdue", DataTable)
         overdue.clear()
         for line in msg.overdue:
