@@ -23,7 +23,8 @@ from typing import Any
 from sqlmodel import Session, select
 
 from mediator.core.enums import EventKind, FollowUpType
-from mediator.core.models import Case, FollowUp, RiskEvent, Setting, utcnow
+from mediator.core.facts import FOLLOW_UP_DROPPED
+from mediator.core.models import Case, CaseFact, FollowUp, RiskEvent, Setting, utcnow
 from mediator.i18n import t
 
 SUCCESS_DAYS_KEY = "followup.success_days"
@@ -70,14 +71,22 @@ def after_agreement(svc: Any, s: Session, case: Case, effective_on: date) -> Fol
         FollowUp.case_id == case.id, FollowUp.deleted == False,
         FollowUp.kind == FollowUpType.ROUTINE.name, FollowUp.obligation_id == None,
         FollowUp.done_on == None)).all()
-    if pending:
-        # a new agreement after 重新调解: a visit due before it took effect is moved after it
-        for fu in pending:
-            if fu.due_on < effective_on:
-                fu.due_on = due_on
-                fu.revision += 1
-                fu.updated_at = utcnow()
-                s.add(fu)
+    # a new agreement after 重新调解: a visit of the replaced agreement that fell due before
+    # this one took effect is dropped (it still counts as due in its own period: a dated
+    # FOLLOW_UP_DROPPED fact, as 重新调解 drops the 履行回访) and a new one is scheduled;
+    # moving its date instead would rewrite a week already reported
+    kept = False
+    for fu in pending:
+        if fu.due_on < effective_on:
+            fu.deleted = True
+            fu.revision += 1
+            fu.updated_at = utcnow()
+            s.add(fu)
+            s.add(CaseFact(owner_code=case.owner_code, case_id=case.id,
+                           kind=FOLLOW_UP_DROPPED, fact_on=svc.today(), ref_id=fu.id))
+        else:
+            kept = True
+    if kept:
         return None
     return _schedule(svc, s, case, due_on, FollowUpType.ROUTINE,
                      t("fu.policy.success", days=days))

@@ -202,7 +202,7 @@ class Updater:
         summaries = self.summaries
         for step in steps:
             if step.action is Action.AGREE and agreement is not None:
-                self.svc._agree(s, case, replace(agreement, effective_on=step.on))
+                self.svc._agree(s, case, replace(agreement, effective_on=step.on), policy=False)
             else:
                 self.svc._move(s, case, step.action, step.on, summaries.get(step.action, ""),
                                t("ledger.update.ev_step", file=self.source, place=place))

@@ -605,7 +605,10 @@ class Services:
                         t("svc.ev.extended", date=new_deadline.isoformat()), consent)
         return self._change(case_id, "case.extend", work)
 
-    def _agree(self, s: Session, case: Case, a: AgreementInput) -> list[str]:
+    def _agree(self, s: Session, case: Case, a: AgreementInput, *,
+               policy: bool = True) -> list[str]:
+        """``policy=False``: no 回访 by the office's policy (a ledger ``--update`` brings in
+        a past that was visited or not as the ledger says, like a fresh import)."""
         if a.effective_on < case.registered_on:
             raise ValidationError(t("svc.date_before_registration",
                                     date=case.registered_on.isoformat()), "effective_on")
@@ -638,7 +641,8 @@ class Services:
             self._move(s, case, Action.BEGIN_PERFORMANCE, a.effective_on)
         from mediator.core import followups  # 回访 policy (issue 24)
 
-        followups.after_agreement(self, s, case, a.effective_on)
+        if policy:
+            followups.after_agreement(self, s, case, a.effective_on)
         warnings = []
         if rules.oral_needs_written(a.form, a.amount_fen, len(a.obligations)):
             warnings.append(t("rules.warn.oral_needs_written"))
