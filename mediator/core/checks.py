@@ -200,6 +200,7 @@ def facts_from_rows(case: Any, agreement: Any | None, obligations: Sequence[Any]
         resolve_by=case.resolve_by,
         petition_received_on=case.petition_received_on,
         petition_extended=case.petition_extended,
+        dispute_type=case.dispute_type,
     )
 
 

@@ -166,7 +166,8 @@ class Services:
               body: str = "") -> CaseState:
         """Apply a lifecycle action (``rules.apply``: legality, state, outcome, dates) and
         write its timeline entry."""
-        tr = rules.apply(CaseState(case.state), action, on, summary)
+        tr = rules.apply(CaseState(case.state), action, on, summary,
+                         dispute_type=case.dispute_type)
         if tr.moved:
             for column, value in tr.columns().items():
                 setattr(case, column, value)
@@ -552,7 +553,8 @@ class Services:
         def work(s: Session, case: Case) -> None:
             d = self._check_date(on, case)
             rules.check(CaseState(case.state), Action.EXTEND)
-            current = case.deadline_on or rules.mediation_deadline(case.accepted_on or d)
+            current = case.deadline_on or rules.mediation_deadline(case.accepted_on or d,
+                                                                   case.dispute_type)
             if new_deadline <= current:
                 raise ValidationError(t("svc.extension_not_later", date=current.isoformat()),
                                       "new_deadline")

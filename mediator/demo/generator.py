@@ -439,6 +439,7 @@ class _Case:
         "changes",
         "concluded_on",
         "deadline_on",
+        "dispute_type",
         "events",
         "ext",
         "follow_ups",
@@ -459,8 +460,11 @@ class _Case:
         "withdraw",
     )
 
-    def __init__(self, today: date, labels: _Labels, operator: str):
+    def __init__(self, today: date, labels: _Labels, operator: str,
+                 dispute_type: str | None = None):
         self.state = S.REGISTERED
+        #: the time limit the rules give its mediation depends on it (劳动争议: 15 days)
+        self.dispute_type = dispute_type
         self.outcome: str | None = None
         self.concluded_on: date | None = None
         self.archived_on: date | None = None
@@ -502,7 +506,8 @@ class _Case:
         dates the rules set."""
         if self.last_state is not None and d < self.last_state:  # pragma: no cover - bug guard
             raise AssertionError("state changes out of order")
-        tr = rules.apply(self.state, action, d, summary or self.labels.action[action])
+        tr = rules.apply(self.state, action, d, summary or self.labels.action[action],
+                         dispute_type=self.dispute_type)
         if tr.moved:
             self.state = tr.after
             if tr.sets_outcome:
@@ -858,7 +863,7 @@ class _Generator:
             pet_channel = _CHANNELS.pick(R())
             pet_received = reg - timedelta(days=self.between(0, 10))
 
-        c = _Case(today, L, op)
+        c = _Case(today, L, op, dtype)
         c.event("STATE", reg, L.registered, st="REGISTERED")
         agreement_form: AgreementForm | None = None
         agreement_on: date | None = None

@@ -187,8 +187,9 @@ def test_an_effect_added_to_apply_reaches_every_writer(svc: Any, today: date,
     notice_on too, and the services, the bulk import and the demo all store it."""
     plain_apply = rules.apply
 
-    def apply(state: CaseState, action: Action, on: date, summary: str = "") -> rules.Transition:
-        tr = plain_apply(state, action, on, summary)
+    def apply(state: CaseState, action: Action, on: date, summary: str = "",
+              **kw: Any) -> rules.Transition:
+        tr = plain_apply(state, action, on, summary, **kw)
         if action is Action.ACCEPT:
             tr.dates["notice_on"] = on
         return tr

@@ -75,6 +75,12 @@ from mediator.tui.work import WorkFailed, post_result
 BADGE_SOON_DAYS = 3
 
 
+def _limit_note(dispute_type: str) -> str:
+    """（劳动争议调解期限十五日，期满可申请劳动仲裁）beside a deadline that is not the one month."""
+    limit = rules.time_limit(dispute_type)
+    return "" if limit is rules.LIMIT_DEFAULT else t("limit.note", limit=limit.label)
+
+
 def deadline_style(d: rules.Deadline) -> str:
     if d.overdue:
         return "bold red"
@@ -211,6 +217,7 @@ def render_details(cf: CaseFile, full: bool = False) -> RenderableType:
                         if case.extension_count
                         else ""
                     )
+                    + _limit_note(case.dispute_type)
                 )
                 if case.deadline_on
                 else None
