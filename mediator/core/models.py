@@ -206,6 +206,54 @@ class Obligation(SyncedRow, table=True):
     proof: str | None = None
 
 
+class Petition(SyncedRow, table=True):
+    """A 信访 matter handed to the office (信访转交 / 交办), linked to its mediation case, with
+    its own clocks under the 信访工作条例 (2022): 15 days to tell the petitioner whether it is
+    accepted (or 5 working days to object to the transfer), 60 days from acceptance to
+    complete (extendable once by at most 30 days, approved by a 负责人 and told to the
+    petitioner), the written reply, 复查 and 复核 (30 days each). Its clocks run until the
+    matter is closed (``closed_on``), whatever the mediation does (core/petition.py)."""
+
+    __tablename__ = "petition"
+
+    case_id: str = Field(foreign_key="dispute_case.id", max_length=32)
+    petition_no: str | None = None
+    from_body: str | None = Field(default=None, description="转送/交办机关")
+    assigned: bool = Field(default=False, description="交办 (result fed back) rather than 转送")
+    channel: str | None = Field(default=None, max_length=16)
+    received_on: date
+    first_handler: str | None = Field(default=None, description="首办责任人")
+    notice_on: date | None = Field(default=None, description="书面告知 (受理 or 不予受理)")
+    not_accepted: bool = False
+    objection_on: date | None = Field(default=None, description="异议: returned to the sender")
+    objection_reason: str | None = None
+    accepted_on: date | None = None
+    extension_days: int = 0
+    extended_on: date | None = None
+    extension_approver: str | None = None
+    extension_reason: str | None = None
+    extension_told_on: date | None = None
+    reply_on: date | None = None
+    reply_content: str | None = None
+    feedback_on: date | None = None
+    feedback_note: str | None = None
+    evaluation: str | None = Field(default=None, max_length=16)
+    review_requested_on: date | None = None
+    review_decided_on: date | None = None
+    review_result: str | None = None
+    rereview_requested_on: date | None = None
+    rereview_decided_on: date | None = None
+    rereview_result: str | None = None
+    first_visit: bool = Field(default=False, description="初信初访")
+    repeat_visit: bool = Field(default=False, description="重复访")
+    over_level: str | None = Field(default=None, max_length=16, description="越级访: level visited")
+    collective: bool = Field(default=False, description="集体访")
+    persons: int = 0
+    representatives: int = 0
+    closed_on: date | None = None
+    close_reason: str | None = Field(default=None, max_length=16)
+
+
 class AuditEntry(SQLModel, table=True):
     """Hash-chained record of every change; local to this database, never synced."""
 

@@ -22,6 +22,9 @@ from mediator.core.enums import (
     Route,
 )
 from mediator.core.errors import DomainError
+from mediator.core.petition import PetitionFacts
+from mediator.core.petition import clocks as petition_clocks
+from mediator.core.petition import warnings as petition_warnings
 from mediator.i18n import t
 
 S = CaseState
@@ -277,6 +280,9 @@ class DeadlineKind(str, enum.Enum):
     HARD_CASE = "HARD_CASE"
     PETITION_NOTICE = "PETITION_NOTICE"
     PETITION_COMPLETE = "PETITION_COMPLETE"
+    PETITION_OBJECTION = "PETITION_OBJECTION"
+    PETITION_REVIEW = "PETITION_REVIEW"
+    PETITION_REREVIEW = "PETITION_REREVIEW"
 
     @property
     def label(self) -> str:
@@ -343,6 +349,8 @@ class CaseFacts:
     petition_received_on: date | None = None
     petition_extended: bool = False
     dispute_type: str | None = None
+    #: the case's petition record (core.petition): its clocks replace the two above
+    petition: PetitionFacts | None = None
 
 
 def deadlines(facts: CaseFacts, today: date) -> list[Deadline]:
@@ -369,7 +377,10 @@ def deadlines(facts: CaseFacts, today: date) -> list[Deadline]:
             add(DeadlineKind.FOLLOW_UP, fu.due_on, ref=fu.id)
     if facts.is_hard and facts.resolve_by and state not in TERMINAL_STATES:
         add(DeadlineKind.HARD_CASE, facts.resolve_by)
-    if facts.source is CaseSource.PETITION and facts.petition_received_on:
+    if facts.petition is not None:  # its own clocks, whatever the mediation does
+        for kind, due, optional in petition_clocks(facts.petition):
+            add(DeadlineKind[kind], due, optional)
+    elif facts.source is CaseSource.PETITION and facts.petition_received_on:
         if state is S.REGISTERED:
             add(DeadlineKind.PETITION_NOTICE,
                 facts.petition_received_on + timedelta(days=PETITION_NOTICE_DAYS))
@@ -418,6 +429,7 @@ class WarningCode(str, enum.Enum):
     PERFORMANCE_OVERDUE = "PERFORMANCE_OVERDUE"
     PETITION_NOTICE_DUE = "PETITION_NOTICE_DUE"
     PAST_LIMIT = "PAST_LIMIT"
+    PETITION = "PETITION"
 
 
 @dataclass(frozen=True)
@@ -464,7 +476,9 @@ def warnings(facts: CaseFacts, today: date) -> list[RuleWarning]:
         if late:
             out.append(RuleWarning(WarningCode.PERFORMANCE_OVERDUE,
                                    t("rules.warn.performance_overdue", count=len(late))))
-    if (facts.source is CaseSource.PETITION and facts.state is S.REGISTERED
+    if facts.petition is not None:
+        out += [RuleWarning(WarningCode.PETITION, m) for m in petition_warnings(facts.petition, today)]
+    elif (facts.source is CaseSource.PETITION and facts.state is S.REGISTERED
             and facts.petition_received_on
             and (today - facts.petition_received_on).days > PETITION_NOTICE_DAYS):
         out.append(RuleWarning(WarningCode.PETITION_NOTICE_DUE, t("rules.warn.petition_notice")))

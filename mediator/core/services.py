@@ -64,11 +64,13 @@ from mediator.core.models import (
     Obligation,
     Office,
     Party,
+    Petition,
     Setting,
     SyncedRow,
     Village,
     utcnow,
 )
+from mediator.core.petition import PetitionUseCases, current_petition
 from mediator.core.rules import Action
 from mediator.core.validate import (
     MAX_NAME,
@@ -118,8 +120,9 @@ MISSED_INSTALMENTS_SQL = (
 
 
 
-class Services:
-    """The application's use cases, bound to one database, operator and clock."""
+class Services(PetitionUseCases):
+    """The application's use cases, bound to one database, operator and clock (the 信访
+    ones in core/petition.py)."""
 
     def __init__(self, db: Database, operator: str = "", today: Callable[[], date] = date.today):
         self.db = db
@@ -183,7 +186,8 @@ class Services:
         sessions = s.exec(select(func.count()).select_from(CaseEvent).where(
             CaseEvent.case_id == case.id, CaseEvent.kind == EventKind.SESSION.name,
             CaseEvent.deleted == False)).one()
-        return facts_from_rows(case, agreement, obligations, follow_ups, int(sessions))
+        petition = current_petition(s, case.id)
+        return facts_from_rows(case, agreement, obligations, follow_ups, int(sessions), petition)
 
     def _set_due(self, case: Case, facts: rules.CaseFacts) -> None:
         case.next_due_on, case.next_due_kind = checks.nearest_due(facts, self.today())
@@ -361,6 +365,11 @@ class Services:
                         org_code=p.org_code, representative=p.representative))
         self._event(s, case, EventKind.STATE, case.registered_on, t("svc.ev.registered"),
                     state_to=CaseState.REGISTERED)
+        if case.source == CaseSource.PETITION.name and case.petition_received_on:
+            # 信访转交: the petition record and its clocks start with the case
+            s.add(Petition(owner_code=office.code, case_id=case.id,
+                           received_on=case.petition_received_on,
+                           channel=case.petition_channel))
         return case
 
     def register_case(self, data: CaseInput) -> CaseResult:
@@ -560,8 +569,7 @@ class Services:
                                       "new_deadline")
             case.deadline_on = new_deadline
             case.extension_count += 1
-            if case.source == CaseSource.PETITION.name:
-                case.petition_extended = True
+            # a petition's own clock is extended by Services.petition_extend, never by this
             self._event(s, case, EventKind.EXTENSION, d,
                         t("svc.ev.extended", date=new_deadline.isoformat()), consent)
         return self._change(case_id, "case.extend", work)
@@ -1125,7 +1133,8 @@ class Services:
                 if case.village_code else None
             mediator = s.get(Mediator, case.mediator_id) if case.mediator_id else None
             sessions = sum(1 for e in events if e.kind == EventKind.SESSION.name)
-            facts = facts_from_rows(case, agreement, obligations, follow_ups, sessions)
+            petition = current_petition(s, case.id)
+            facts = facts_from_rows(case, agreement, obligations, follow_ups, sessions, petition)
             own = s.get(Setting, "office_code")
             read_only = own is not None and own.value != case.owner_code
             link = s.get(LedgerRow, case.id)
@@ -1137,6 +1146,7 @@ class Services:
                 deadlines=rules.deadlines(facts, today), warnings=rules.warnings(facts, today),
                 legal_actions=[] if read_only else rules.offered_actions(facts),
                 read_only=read_only, ledger_no=link.ledger_no if link else None,
+                petition=petition,
             )
 
     def _case_by_shorthand(self, s: Session, year: int, between: str, seq: int,
@@ -1198,3 +1208,4 @@ def current_obligations(s: Session, agreement: Agreement | None) -> list[Obligat
     return list(s.exec(select(Obligation).where(Obligation.agreement_id == agreement.id,
                                                 Obligation.deleted == False)
                        .order_by(Obligation.seq)).all())
+

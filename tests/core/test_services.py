@@ -571,21 +571,26 @@ def test_extension_needs_consent_and_a_later_date(svc, make_case, dump) -> None:
     assert {w.code for w in later.case_file(case.id).warnings} == {WarningCode.PAST_EXTENSION}
 
 
-def test_extension_of_petition_marks_the_thirty_days(svc, make_case) -> None:
+def test_extension_of_mediation_leaves_the_petition_clock_alone(svc, make_case) -> None:
+    """The petition's clocks are its own (core.petition, issue 25): 15 days to tell, 5
+    working days to object, 60 days from the petition's acceptance; a mediation extension
+    (双方同意) does not add the petition's 30 days."""
     from mediator.core.enums import PetitionChannel
 
     case = make_case(source=CaseSource.PETITION, petition_channel=PetitionChannel.VISIT,
                      petition_received_on=TODAY - D(12))
     cf = svc.case_file(case.id)
-    assert [(d.kind, d.due) for d in cf.deadlines] == [(DeadlineKind.PETITION_NOTICE,
-                                                        TODAY + D(3))]
+    assert [(d.kind, d.due) for d in cf.deadlines] == [
+        (DeadlineKind.PETITION_OBJECTION, date(2026, 11, 18)),
+        (DeadlineKind.PETITION_NOTICE, TODAY + D(3))]
+    svc.petition_notice(case.id, accepted=True)
     svc.accept_case(case.id)
     kinds = {d.kind: d.due for d in svc.case_file(case.id).deadlines}
     assert kinds[DeadlineKind.PETITION_COMPLETE] == TODAY + D(60)
     svc.extend_case(case.id, TODAY + D(70), consent="同意")
     kinds = {d.kind: d.due for d in svc.case_file(case.id).deadlines}
-    assert kinds[DeadlineKind.PETITION_COMPLETE] == TODAY + D(90)
-    assert case_row(svc, case.id).petition_extended
+    assert kinds[DeadlineKind.PETITION_COMPLETE] == TODAY + D(60)
+    assert not case_row(svc, case.id).petition_extended
 
 
 def test_extension_refused_after_agreement(svc, make_case) -> None:
