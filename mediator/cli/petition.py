@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 from datetime import date
+from typing import Any
 
 from mediator.cli import Context, console, path_arg
 from mediator.i18n import t
@@ -21,6 +22,56 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     w.add_argument("start", help=t("cli.workdays.start"))
     w.add_argument("days", type=int, help=t("cli.workdays.days"))
     w.set_defaults(handler=cmd_workdays_add)
+
+    p = sub.add_parser("petition", parents=[common], help=t("cli.petition.help"))
+    psub = p.add_subparsers(dest="petition_command", required=True)
+
+    def step(name: str, handler: Any, *, on: bool = True) -> argparse.ArgumentParser:
+        q = psub.add_parser(name, parents=[common], help=t(f"cli.petition.{name}_help"))
+        q.add_argument("case", help=t("cli.petition.case"))
+        if on:
+            q.add_argument("--on", help=t("cli.petition.on"))
+        q.set_defaults(handler=handler)
+        return q
+
+    step("show", cmd_petition_show, on=False)
+    q = step("record", cmd_petition_record, on=False)
+    q.add_argument("--received", required=True, help=t("cli.petition.received"))
+    q.add_argument("--no", dest="petition_no", help=t("cli.petition.no"))
+    q.add_argument("--from", dest="from_body", help=t("cli.petition.from"))
+    q.add_argument("--assigned", action="store_true", help=t("cli.petition.assigned"))
+    q.add_argument("--channel", help=t("cli.petition.channel"))
+    q.add_argument("--first-handler", help=t("cli.petition.first_handler"))
+    q.add_argument("--first-visit", action="store_true", help=t("cli.petition.first_visit"))
+    q.add_argument("--repeat", action="store_true", help=t("cli.petition.repeat"))
+    q.add_argument("--over-level", choices=OVER_LEVEL_CHOICES, help=t("cli.petition.over_level"))
+    q.add_argument("--collective", action="store_true", help=t("cli.petition.collective"))
+    q.add_argument("--persons", type=int, default=0, help=t("cli.petition.persons"))
+    q.add_argument("--representatives", type=int, default=0,
+                   help=t("cli.petition.representatives"))
+    q = step("notice", cmd_petition_notice)
+    q.add_argument("--not-accepted", action="store_true", help=t("cli.petition.not_accepted"))
+    q = step("object", cmd_petition_object)
+    q.add_argument("--reason", required=True, help=t("cli.petition.reason"))
+    q = step("extend", cmd_petition_extend)
+    q.add_argument("--days", type=int, required=True, help=t("cli.petition.days"))
+    q.add_argument("--approver", required=True, help=t("cli.petition.approver"))
+    q.add_argument("--reason", required=True, help=t("cli.petition.reason"))
+    q.add_argument("--told", required=True, help=t("cli.petition.told"))
+    q = step("reply", cmd_petition_reply)
+    q.add_argument("--content", required=True, help=t("cli.petition.content"))
+    q = step("feedback", cmd_petition_feedback)
+    q.add_argument("--note", required=True, help=t("cli.petition.note"))
+    q = step("evaluate", cmd_petition_evaluate, on=False)
+    q.add_argument("evaluation", choices=["SATISFIED", "BASIC", "UNSATISFIED"],
+                   help=t("cli.petition.evaluation"))
+    q = step("review", cmd_petition_review)
+    q.add_argument("--level", choices=["REVIEW", "REREVIEW"], default="REVIEW",
+                   help=t("cli.petition.level"))
+    q.add_argument("--decide", metavar="RESULT", help=t("cli.petition.decide"))
+
+
+OVER_LEVEL_CHOICES = ["COUNTY", "CITY", "PROVINCE", "NATIONAL"]
 
 
 def _today() -> date:
@@ -68,3 +119,131 @@ def cmd_workdays_add(ctx: Context) -> int:
     for line in workdays.warnings(start, cal):
         console(stderr=True).print(line, markup=False)
     return 0
+
+
+# --- petition ------------------------------------------------------------------------------
+
+
+def _date(value: str | None, today: date, field: str) -> date | None:
+    from mediator.core.validate import parse_date
+
+    return parse_date(value, today, field=field) if value else None
+
+
+def _petition_step(ctx: Context, work: Any) -> int:
+    """Open the database, find the case, run one petition use case, say what it warns."""
+    from mediator.core.text import plain
+
+    with ctx.open_db() as db:
+        svc = ctx.services(db)
+        case = svc.find_case(ctx.args.case)
+        result = work(svc, case.id, svc.today())
+        console().print(t("cli.petition.done", case_no=plain(result.case_no)), markup=False)
+        for warning in result.warnings:
+            console(stderr=True).print(plain(warning), markup=False)
+        _print_petition(svc, case.id)
+    return 0
+
+
+def _print_petition(svc: Any, case_id: str) -> None:
+    """The record and its open clocks, as the case file shows them."""
+    from mediator.core.petition import PetitionFacts
+    from mediator.core.text import plain
+
+    cf = svc.case_file(case_id)
+    p = cf.petition
+    out = console()
+    if p is None:
+        out.print(t("cli.petition.none"), markup=False)
+        return
+    facts = PetitionFacts.from_row(p)
+    out.print(t("cli.petition.head", no=plain(p.petition_no or "-"),
+                body=plain(p.from_body or "-"), received=p.received_on.isoformat(),
+                stage=facts.stage.label), markup=False)
+    for d in cf.deadlines:
+        if d.kind.name.startswith("PETITION"):
+            out.print(t("cli.petition.clock", kind=d.kind.label, due=d.due.isoformat(),
+                        badge=d.badge()), markup=False)
+
+
+def cmd_petition_show(ctx: Context) -> int:
+    with ctx.open_db(create=False) as db:
+        svc = ctx.services(db)
+        case = svc.find_case(ctx.args.case)
+        _print_petition(svc, case.id)
+        if case.id and svc.case_file(case.id).petition is None:
+            return 1
+    return 0
+
+
+def cmd_petition_record(ctx: Context) -> int:
+    from mediator.core.petition import PetitionInput
+
+    a = ctx.args
+
+    def work(svc: Any, case_id: str, today: date) -> Any:
+        channel = None
+        if a.channel:
+            from mediator.core.enums import PetitionChannel
+
+            found = PetitionChannel.from_label(a.channel)
+            channel = found.name if found else a.channel
+        return svc.record_petition(case_id, PetitionInput(
+            received_on=_date(a.received, today, "received_on") or today,
+            petition_no=a.petition_no, from_body=a.from_body, assigned=a.assigned,
+            channel=channel, first_handler=a.first_handler, first_visit=a.first_visit,
+            repeat_visit=a.repeat, over_level=a.over_level, collective=a.collective,
+            persons=a.persons, representatives=a.representatives))
+    return _petition_step(ctx, work)
+
+
+def cmd_petition_notice(ctx: Context) -> int:
+    a = ctx.args
+    return _petition_step(ctx, lambda svc, cid, today: svc.petition_notice(
+        cid, accepted=not a.not_accepted, on=_date(a.on, today, "on")))
+
+
+def cmd_petition_object(ctx: Context) -> int:
+    a = ctx.args
+    return _petition_step(ctx, lambda svc, cid, today: svc.petition_object(
+        cid, a.reason, on=_date(a.on, today, "on")))
+
+
+def cmd_petition_extend(ctx: Context) -> int:
+    a = ctx.args
+    return _petition_step(ctx, lambda svc, cid, today: svc.petition_extend(
+        cid, a.days, a.approver, a.reason, told_on=_date(a.told, today, "told_on"),
+        on=_date(a.on, today, "on")))
+
+
+def cmd_petition_reply(ctx: Context) -> int:
+    a = ctx.args
+    return _petition_step(ctx, lambda svc, cid, today: svc.petition_reply(
+        cid, a.content, on=_date(a.on, today, "on")))
+
+
+def cmd_petition_feedback(ctx: Context) -> int:
+    a = ctx.args
+    return _petition_step(ctx, lambda svc, cid, today: svc.petition_feedback(
+        cid, a.note, on=_date(a.on, today, "on")))
+
+
+def cmd_petition_evaluate(ctx: Context) -> int:
+    from mediator.core.petition import Evaluation
+
+    a = ctx.args
+    return _petition_step(ctx, lambda svc, cid, today: svc.petition_evaluate(
+        cid, Evaluation(a.evaluation)))
+
+
+def cmd_petition_review(ctx: Context) -> int:
+    """复查/复核: requested (no --decide) or decided (--decide RESULT)."""
+    from mediator.core.petition import Level
+
+    a = ctx.args
+    level = Level(a.level)
+    if a.decide is not None:
+        return _petition_step(ctx, lambda svc, cid, today: svc.petition_review_decide(
+            cid, level, a.decide, on=_date(a.on, today, "on")))
+    return _petition_step(ctx, lambda svc, cid, today: svc.petition_review_request(
+        cid, level, on=_date(a.on, today, "on")))
