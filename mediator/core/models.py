@@ -314,6 +314,7 @@ class ReportSent(SQLModel, table=True):
 
 SYNCED_TABLES: tuple[type[SyncedRow], ...] = (
     Office, Mediator, Village, Case, Party, CaseEvent, FollowUp, Agreement, Obligation,
+    Petition,
 )
 
 

@@ -25,9 +25,11 @@ from mediator.core.models import (
     Obligation,
     Office,
     Party,
+    Petition,
     SQLModel,
     Village,
 )
+from mediator.core.petition import Close, Evaluation
 from mediator.core.rules import DeadlineKind
 from mediator.core.validate import (
     MAX_NAME,
@@ -42,12 +44,12 @@ from mediator.core.validate import (
 #: the tables a package carries and a backup is checked over, parents first (the same as
 #: ``sync.payload.TABLES``; a test keeps them equal)
 TABLES: tuple[str, ...] = ("office", "mediator", "village", "dispute_case", "agreement",
-                           "obligation", "party", "case_event", "follow_up")
+                           "obligation", "party", "case_event", "follow_up", "petition")
 
 MODELS: dict[str, type[SQLModel]] = {
     "office": Office, "mediator": Mediator, "village": Village, "dispute_case": Case,
     "agreement": Agreement, "obligation": Obligation, "party": Party, "case_event": CaseEvent,
-    "follow_up": FollowUp,
+    "follow_up": FollowUp, "petition": Petition,
 }
 
 ENUM_COLUMNS: dict[tuple[str, str], Any] = {
@@ -69,6 +71,9 @@ ENUM_COLUMNS: dict[tuple[str, str], Any] = {
     ("follow_up", "result"): enums.FollowUpResult,
     ("agreement", "form"): enums.AgreementForm,
     ("agreement", "judicial_status"): enums.JudicialResult,
+    ("petition", "channel"): enums.PetitionChannel,
+    ("petition", "evaluation"): Evaluation,
+    ("petition", "close_reason"): Close,
 }
 ID_COLUMNS = {"id", "case_id", "agreement_id", "mediator_id", "obligation_id", "linked_case_id"}
 #: low-cardinality code columns, checked once per distinct value with the real validators
@@ -97,7 +102,8 @@ CONTROL_GLOB = f"('*[' || char({_CONTROLS}) || ']*')"
 def clean_text_sql(x: str) -> str:
     """SQL true when text ``x`` holds no control character input cleaning would remove."""
     return f"(instr(CAST({x} AS BLOB), x'00') = 0 AND {x} NOT GLOB {CONTROL_GLOB})"
-NON_NEGATIVE = {"amount_fen", "persons_involved", "extension_count", "position"}
+NON_NEGATIVE = {"amount_fen", "persons_involved", "extension_count", "position", "persons",
+                "representatives", "extension_days"}
 
 
 def _fn_rid(value: Any) -> int:

@@ -59,7 +59,7 @@ from mediator.core.validate import (
 )
 from mediator.i18n import t
 from mediator.sync.errors import PackageDamaged, PackageInvalid, SyncIOError
-from mediator.sync.payload import PARENTS, TABLES, columns
+from mediator.sync.payload import PARENTS, columns, tables
 
 REINDEX_BATCH = 5000   # cases per search-index batch (bounded memory, few passes)
 MERGE_CACHE_KIB = -65536   # 64 MiB of SQLite page cache while a package is merged
@@ -156,7 +156,7 @@ def check_package(conn: Connection, meta: PackageMeta, own_code: str) -> list[st
         problems.append(text)
         return len(problems) >= MAX_DETAILS
 
-    for table in TABLES:
+    for table in tables(meta.schema_version):
         for (owner,) in conn.exec_driver_sql(f"SELECT DISTINCT owner_code FROM pkg.{table}"):
             ok = isinstance(owner, str)
             if ok:
@@ -168,7 +168,7 @@ def check_package(conn: Connection, meta: PackageMeta, own_code: str) -> list[st
             if not ok and note(t("sync.reject.owner", table=table, owner=str(owner),
                                  sender=meta.sender_code)):
                 return problems
-    for table in TABLES:
+    for table in tables(meta.schema_version):
         for col, parent in PARENTS.get(table, ()):
             for (row_id,) in conn.exec_driver_sql(
                     f"SELECT c.id FROM pkg.{table} c JOIN pkg.{parent} p ON p.id = c.{col} "
@@ -407,7 +407,7 @@ def merge_tables(conn: Connection, meta: PackageMeta, version: int,
     conn.exec_driver_sql("CREATE TEMP TABLE IF NOT EXISTS sync_touched "
                          "(id TEXT PRIMARY KEY, is_new INTEGER NOT NULL)")
     conn.exec_driver_sql("DELETE FROM temp.sync_touched")
-    for table in TABLES:
+    for table in tables(version):
         if progress:
             progress(table)
         cols = columns(version)[table]

@@ -26,13 +26,16 @@ from mediator.core.db import open_untrusted
 from mediator.i18n import t
 from mediator.sync.errors import PackageInvalid, PackageUnsupported
 
-PAYLOAD_VERSION = 1
+#: 2: the petition table (信访件, issue 25) added at the end; version-1 packages are still read
+PAYLOAD_VERSION = 2
 PAYLOAD_APP_ID = 0x4D445350  # "MDSP": a mediator sync payload (a database is "MDTR")
 SQLITE_MAGIC = b"SQLite format 3\x00"
 
 #: in foreign-key order: parents before children
 TABLES: tuple[str, ...] = ("office", "mediator", "village", "dispute_case", "agreement",
-                           "obligation", "party", "case_event", "follow_up")
+                           "obligation", "party", "case_event", "follow_up", "petition")
+#: the tables each payload version carries (later versions add tables at the end)
+TABLES_OF: dict[int, tuple[str, ...]] = {1: TABLES[:9], 2: TABLES}
 #: child table -> (column, parent table) pairs, for ownership checks
 PARENTS: dict[str, tuple[tuple[str, str], ...]] = {
     "agreement": (("case_id", "dispute_case"),),
@@ -40,7 +43,13 @@ PARENTS: dict[str, tuple[tuple[str, str], ...]] = {
     "party": (("case_id", "dispute_case"),),
     "case_event": (("case_id", "dispute_case"),),
     "follow_up": (("case_id", "dispute_case"),),
+    "petition": (("case_id", "dispute_case"),),
 }
+
+
+def tables(version: int = PAYLOAD_VERSION) -> tuple[str, ...]:
+    """The tables a payload of ``version`` holds, parents first."""
+    return TABLES_OF[version]
 
 
 def ddl(version: int = PAYLOAD_VERSION) -> str:
@@ -66,7 +75,7 @@ def columns(version: int = PAYLOAD_VERSION) -> dict[str, tuple[str, ...]]:
     try:
         con.executescript(ddl(version))
         return {tbl: tuple(r[1] for r in con.execute(f"PRAGMA table_info({tbl})"))
-                for tbl in TABLES}
+                for tbl in tables(version)}
     finally:
         con.close()
 
@@ -156,11 +165,12 @@ def check_payload(path: Path, counts: dict[str, int]) -> int:
             if con.execute("PRAGMA foreign_key_check").fetchone() is not None:
                 raise _invalid(t("sync.why.foreign_keys"))
             actual = {tbl: con.execute(f"SELECT count(*) FROM {tbl}").fetchone()[0]
-                      for tbl in TABLES}
+                      for tbl in tables(version)}
         except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:
             raise _invalid(str(exc)) from exc
-        if {k: v for k, v in actual.items()} != {tbl: counts.get(tbl, -1) for tbl in TABLES} \
-                or set(counts) - set(TABLES):
+        if {k: v for k, v in actual.items()} != {tbl: counts.get(tbl, -1)
+                                                 for tbl in tables(version)} \
+                or set(counts) - set(tables(version)):
             raise _invalid(t("sync.why.counts"))
     finally:
         con.close()
