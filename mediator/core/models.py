@@ -120,6 +120,12 @@ class Case(SyncedRow, table=True):
     import_key: str | None = Field(default=None, description="ledger number or dedup key")
     import_flags: str | None = Field(default=None, description="doubts found when imported")
     parties_text: str = Field(default="", description="party names joined, for the list")
+    #: 重新调解: its date (the one month runs from it; accepted_on stays the first 受理日期)
+    #: and its coded reason (RemediateReason)
+    remediated_on: date | None = None
+    remediate_reason: str | None = Field(default=None, max_length=24)
+    #: 调解终止's coded reason (TerminateReason); the words stay on the timeline
+    terminate_reason: str | None = Field(default=None, max_length=24)
 
 
 class Party(SyncedRow, table=True):

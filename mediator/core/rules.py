@@ -91,8 +91,13 @@ TRANSITIONS: dict[Action, dict[CaseState, CaseState]] = {
                                   S.UNPERFORMED: S.PERFORMED, S.URGED: S.PERFORMED},
     Action.MISS: {S.PERFORMING: S.UNPERFORMED},
     Action.URGE: {S.UNPERFORMED: S.URGED},
-    Action.REMEDIATE: {S.UNPERFORMED: S.MEDIATING, S.URGED: S.MEDIATING},
-    Action.ADVISE_SUIT: {S.UNPERFORMED: S.SUIT_ADVISED, S.URGED: S.SUIT_ADVISED},
+    # 重新调解: after non-performance, and (with a coded reason, see the services) after a
+    # 司法确认 驳回 or for 内容不当 / 特殊困难 while the agreement stands
+    Action.REMEDIATE: {S.UNPERFORMED: S.MEDIATING, S.URGED: S.MEDIATING,
+                       S.AGREED: S.MEDIATING, S.PERFORMING: S.MEDIATING},
+    # 告知起诉: after non-performance, and after a 司法确认 驳回 (offered_actions)
+    Action.ADVISE_SUIT: {S.UNPERFORMED: S.SUIT_ADVISED, S.URGED: S.SUIT_ADVISED,
+                         S.AGREED: S.SUIT_ADVISED, S.PERFORMING: S.SUIT_ADVISED},
     Action.JUDICIAL_APPLY: {s: s for s in AFTER_AGREEMENT},
     Action.JUDICIAL_RESULT: {s: s for s in AFTER_AGREEMENT + (S.ARCHIVED,)},
     # 补签书面协议: an oral agreement put in writing afterwards (the services allow it only
@@ -189,8 +194,11 @@ def apply(state: CaseState, action: Action, on: date, summary: str = "", *,
     if after in OUTCOME_OF:  # a result: 调解成功/不成功, 不予受理, 移交, 撤回
         sets_outcome, outcome = True, OUTCOME_OF[after]
         dates["concluded_on"] = on
-    if action in (Action.ACCEPT, Action.REMEDIATE):  # the one month runs from (re)acceptance
+    if action is Action.ACCEPT:  # the one month runs from acceptance
         dates["accepted_on"] = on
+        dates["deadline_on"] = mediation_deadline(on, dispute_type, referral)
+    if action is Action.REMEDIATE:  # ... and again from 重新调解; the first 受理日期 is kept
+        dates["remediated_on"] = on
         dates["deadline_on"] = mediation_deadline(on, dispute_type, referral)
     if action is Action.REMEDIATE:  # 重新调解: the failed agreement is no longer the result
         sets_outcome, outcome = True, None
@@ -406,6 +414,9 @@ def offered_actions(facts: CaseFacts) -> list[Action]:
         out = [a for a in out if a is not Action.JUDICIAL_APPLY]
     if facts.notice_on is not None:
         out = [a for a in out if a is not Action.NOTICE]
+    if facts.state in (S.AGREED, S.PERFORMING) and facts.judicial_status is not JudicialResult.REJECTED:
+        # 告知起诉 while the agreement stands only after the court refused to confirm it
+        out = [a for a in out if a is not Action.ADVISE_SUIT]
     return out
 
 

@@ -39,8 +39,10 @@ from mediator.core.enums import (
     PartyKind,
     PartyRole,
     PetitionChannel,
+    RemediateReason,
     RiskGrade,
     Route,
+    TerminateReason,
 )
 from mediator.core.errors import DomainError, NotFoundError, ValidationError
 from mediator.core.importing import ImportedCase, ImportResult
@@ -502,15 +504,21 @@ class Services(PetitionUseCases):
         return self._change(case_id, "case.accept", work)
 
     def refuse_case(self, case_id: str, reason: str, routes: Sequence[Route] = (),
-                    on: date | None = None) -> CaseResult:
+                    on: date | None = None, to_body: str = "") -> CaseResult:
+        """不予受理: the reason, and where the parties were told to go - at least one route
+        or a named body (stored as ``transfer_to``)."""
         reason = normalise_text(reason)
+        body = normalise_line(to_body or "")
         if not reason:
             raise ValidationError(t("svc.reason_required"), "reason")
+        if not routes and not body:
+            raise ValidationError(t("svc.refuse_needs_route"), "routes")
 
         def work(s: Session, case: Case) -> None:
             d = self._check_date(on, case)
             case.refusal_reason = reason
             case.routes_told = ",".join(r.name for r in routes) or None
+            case.transfer_to = body or case.transfer_to
             self._move(s, case, Action.REFUSE, d, t("svc.ev.refused"), reason)
         return self._change(case_id, "case.refuse", work)
 
@@ -634,8 +642,10 @@ class Services(PetitionUseCases):
         return ag
 
     def record_failure(self, case_id: str, reason: str, routes: Sequence[Route],
-                       on: date | None = None) -> CaseResult:
-        """调解终止: the parties are told of the other routes (仲裁, 行政处理, 诉讼)."""
+                       on: date | None = None,
+                       code: TerminateReason = TerminateReason.FAILED) -> CaseResult:
+        """调解终止: the parties are told of the other routes (仲裁, 行政处理, 诉讼); the
+        coded reason (调解不成, 一方要求终止, 已起诉/仲裁/行政处理, 失联, 激化移交) is stored."""
         reason = normalise_text(reason)
         if not reason:
             raise ValidationError(t("svc.reason_required"), "reason")
@@ -645,6 +655,7 @@ class Services(PetitionUseCases):
         def work(s: Session, case: Case) -> None:
             d = self._check_date(on, case)
             case.routes_told = ",".join(r.name for r in routes)
+            case.terminate_reason = TerminateReason(code).name
             self._move(s, case, Action.TERMINATE, d, t("svc.ev.terminated"),
                        reason + "\n" + t("svc.routes_told", routes="、".join(r.label for r in routes)))
         return self._change(case_id, "case.terminate", work)
@@ -712,10 +723,30 @@ class Services(PetitionUseCases):
             self._move(s, case, Action.URGE, d, t("svc.ev.urged"), normalise_text(note))
         return self._change(case_id, "case.urge", work)
 
-    def remediate(self, case_id: str, note: str = "", on: date | None = None) -> CaseResult:
+    def remediate(self, case_id: str, note: str = "", on: date | None = None,
+                  reason: RemediateReason | None = None) -> CaseResult:
+        """重新调解: after non-performance (the reason by default), after a 司法确认 驳回, or for
+        an agreement whose content is improper or that a party has special difficulty
+        performing (a coded reason required). The first 受理日期 is kept; the new date is
+        stored apart and the time limit runs from it; the old agreement stays on file."""
         def work(s: Session, case: Case) -> None:
             d = self._check_date(on, case)
-            self._move(s, case, Action.REMEDIATE, d, t("svc.ev.remediate"), normalise_text(note))
+            state = CaseState(case.state)
+            code = reason
+            if code is None and state in (CaseState.UNPERFORMED, CaseState.URGED):
+                code = RemediateReason.NON_PERFORMANCE
+            if code is None:
+                raise ValidationError(t("svc.remediate_reason_required"), "reason")
+            if code is RemediateReason.NON_PERFORMANCE and state not in (
+                    CaseState.UNPERFORMED, CaseState.URGED):
+                raise DomainError(t("svc.remediate_not_unperformed"))
+            if code is RemediateReason.JUDICIAL_REJECTED:
+                ag = current_agreement(s, case.id)
+                if ag is None or ag.judicial_status != JudicialResult.REJECTED.name:
+                    raise DomainError(t("svc.remediate_not_rejected"))
+            case.remediate_reason = code.name
+            self._move(s, case, Action.REMEDIATE, d, t("svc.ev.remediate"),
+                       "\n".join(x for x in (code.label, normalise_text(note)) if x))
             # The failed agreement's open 履行回访 go with it; a new agreement schedules its own.
             for fu in s.exec(select(FollowUp).where(
                     FollowUp.case_id == case.id, FollowUp.obligation_id != None,
@@ -727,6 +758,10 @@ class Services(PetitionUseCases):
 
     def advise_suit(self, case_id: str, note: str = "", on: date | None = None) -> CaseResult:
         def work(s: Session, case: Case) -> None:
+            if case.state in (CaseState.AGREED.name, CaseState.PERFORMING.name):
+                ag = current_agreement(s, case.id)
+                if ag is None or ag.judicial_status != JudicialResult.REJECTED.name:
+                    raise DomainError(t("svc.advise_suit_not_rejected"))
             d = self._check_date(on, case)
             case.routes_told = Route.LITIGATION.name
             self._move(s, case, Action.ADVISE_SUIT, d, t("svc.ev.suit"), normalise_text(note))

@@ -91,7 +91,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "stabilising_measures", "prevented_criminal", "prevented_petition", "petition_channel",
         "petition_received_on", "petition_extended", "refusal_reason", "routes_told",
         "transfer_to", "linked_case_id", "linked_case_no", "withdraw_reason", "import_key",
-        "import_flags", "parties_text"),
+        "import_flags", "parties_text", "remediated_on", "remediate_reason"),
     "party": _SYNC + ("case_id", "position", "role", "kind", "name", "id_number", "gender",
                       "birth_date", "ethnicity", "phone", "address", "org_code",
                       "representative"),
@@ -452,6 +452,7 @@ class _Case:
         "outcome",
         "pet_ext",
         "refusal",
+        "remediated_on",
         "routes",
         "sessions",
         "state",
@@ -470,6 +471,7 @@ class _Case:
         self.archived_on: date | None = None
         self.accepted_on: date | None = None
         self.deadline_on: date | None = None
+        self.remediated_on: date | None = None
         self.notice_on: date | None = None
         self.ext = 0
         self.pet_ext = False
@@ -1247,6 +1249,7 @@ class _Generator:
             1 if prevented_petition else 0, pet_channel, _iso(pet_received),
             1 if c.pet_ext else 0, c.refusal, c.routes, c.transfer_to, None, None, c.withdraw,
             f"demo:{n}", None, ptext,
+            _iso(c.remediated_on), "NON_PERFORMANCE" if c.remediated_on else None,
         ))
         party_rows = self.out["party"]
         names: list[str] = []

@@ -91,6 +91,9 @@ CREATE TABLE dispute_case (
     import_key VARCHAR, 
     import_flags VARCHAR, 
     parties_text VARCHAR NOT NULL, 
+    remediated_on DATE, 
+    remediate_reason VARCHAR(24), 
+    terminate_reason VARCHAR(24), 
     PRIMARY KEY (id)
 );
 CREATE TABLE agreement (

@@ -26,6 +26,7 @@ from mediator.core.enums import (
     JudicialResult,
     PartyKind,
     PartyRole,
+    RemediateReason,
     Route,
 )
 from mediator.core.errors import DomainError, NotFoundError, ValidationError
@@ -402,7 +403,9 @@ def test_missed_instalment_then_urge_then_remediate(svc, make_case) -> None:
     svc.remediate(case.id, "双方同意重新调解")
     row = tr.changed()
     assert row.state == "MEDIATING" and row.outcome is None and row.concluded_on is None
-    assert row.accepted_on == TODAY and row.deadline_on == date(2026, 12, 23)
+    # the first 受理日期 is kept; 重新调解's own date starts the new month (issue 25)
+    assert (row.accepted_on, row.remediated_on, row.remediate_reason, row.deadline_on) == (
+        date(2026, 10, 25), TODAY, "NON_PERFORMANCE", date(2026, 12, 23))
 
 
 def test_new_agreement_after_remediation_supersedes_the_old_one(svc, make_case) -> None:
@@ -874,7 +877,9 @@ WALK = {
         obligations=[ObligationInput(TODAY - D(1), 100)])),
     Action.COMPLETE_PERFORMANCE: lambda svc, cid: svc.complete_performance(cid),
     Action.URGE: lambda svc, cid: svc.urge(cid, "督促"),
-    Action.REMEDIATE: lambda svc, cid: svc.remediate(cid, "重新调解"),
+    # a coded reason valid in every state 重新调解 is legal in (issue 25)
+    Action.REMEDIATE: lambda svc, cid: svc.remediate(
+        cid, "重新调解", reason=RemediateReason.IMPROPER_CONTENT),
     Action.ADVISE_SUIT: lambda svc, cid: svc.advise_suit(cid, "告知起诉"),
     Action.ARCHIVE: lambda svc, cid: svc.archive_case(cid),
     Action.NOTE: lambda svc, cid: svc.add_note(cid, "备注"),
@@ -905,6 +910,8 @@ def test_random_walk_follows_the_rules(svc, make_case, data) -> None:  # type: i
         steps.append(action)
         before = case_row(svc, case.id)
         legal = model in TRANSITIONS[action]
+        if action is Action.ADVISE_SUIT and model in (CaseState.AGREED, CaseState.PERFORMING):
+            legal = False  # only after a 司法确认 驳回, which the walk never records
         if action is Action.MISS:
             # (Cases of earlier examples share the file and may be swept too.)
             moved = case.id in svc.sweep_missed_instalments()

@@ -10,10 +10,10 @@ from mediator.core.enums import CaseSource, DisputeType, PartyRole, PetitionChan
 from mediator.core.inputs import CaseInput, PartyInput
 from mediator.core.petition import PetitionInput
 from mediator.sync.importer import IMPORTED
-from mediator.sync.payload import PAYLOAD_VERSION, tables
+from mediator.sync.payload import PAYLOAD_APP_ID, PAYLOAD_VERSION, columns, ddl, tables
 
 from .conftest import TODAY, synced_rows
-from .hostile import alter, payload_of, seal
+from .hostile import payload_of, seal
 
 
 def petition_case(office) -> str:  # type: ignore[no-untyped-def]
@@ -51,11 +51,20 @@ def test_petition_records_travel_upward(net) -> None:  # type: ignore[no-untyped
 def test_a_version_1_package_is_still_read(net, tmp_path) -> None:  # type: ignore[no-untyped-def]
     """As an office not yet upgraded writes it: the version-1 tables only."""
     ids = net.t1.register(2)
-    payload = payload_of(net.t1, tmp_path / "v1.sqlite")
-    alter(payload, "DROP TABLE petition", "PRAGMA user_version=1")
-    con = sqlite3.connect(payload)
-    counts = {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in tables(1)}
+    payload = payload_of(net.t1, tmp_path / "v2.sqlite")
+    v1 = tmp_path / "v1.sqlite"
+    con = sqlite3.connect(v1, isolation_level=None)
+    con.executescript("BEGIN;" + ddl(1) + f"\nPRAGMA application_id={PAYLOAD_APP_ID};"
+                      "\nPRAGMA user_version=1;\nCOMMIT;")
+    con.execute("ATTACH ? AS src", (str(payload),))
+    counts = {}
+    for table in tables(1):
+        cols = ", ".join(columns(1)[table])
+        counts[table] = con.execute(f"INSERT INTO main.{table} ({cols}) "
+                                    f"SELECT {cols} FROM src.{table}").rowcount
+    con.execute("DETACH src")
     con.close()
+    payload = v1
     package = seal(net.t1, net.county, payload, tmp_path / "v1.mdsync", counts=counts,
                    header={"schema_version": 1})
     (rep,) = net.county.sync.import_files([package])

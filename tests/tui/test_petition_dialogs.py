@@ -107,3 +107,35 @@ async def test_an_agreement_leaves_the_petition_open(svc: Any) -> None:
         assert "PETITION_REPLY" in app.screen.actions
         details = shown(app.screen.query_one("#cf-details", Static), 200)
         assert f"{t('deadline.PETITION_COMPLETE')} 2027-01-22 余60天" in details
+
+
+async def test_the_app_warns_when_the_year_has_no_holidays(svc: Any) -> None:
+    from mediator.core.services import Services
+
+    later = Services(svc.db, operator="王调解", today=lambda: date(2040, 3, 1))
+    previous = workdays.use(workdays.WorkCalendar())
+    try:
+        app = app_on(later, None)
+        async with app.run_test(size=(100, 30)) as pilot:
+            await settle(pilot, app)
+            notes = [str(n.message) for n in app._notifications]
+            assert notes.count(t("workdays.uncovered", year=2040, file="workdays.json")) == 1
+    finally:
+        workdays.use(previous)
+
+
+async def test_a_refusal_without_a_route_is_refused_in_the_dialog(svc: Any, make_case: Any
+                                                                   ) -> None:
+    case = make_case()
+    app = app_on(svc, lambda: CaseFileScreen(case.id))
+    async with app.run_test(size=(110, 40)) as pilot:
+        await settle(pilot, app)
+        dialog = await choose_action(pilot, app, "REFUSE")
+        await type_in(pilot, dialog.field("reason").widget, "属劳动仲裁受理范围")
+        await submit(pilot, app)
+        assert field_error(dialog, "routes") == t("svc.refuse_needs_route")
+        assert svc.case_file(case.id).case.state == "REGISTERED"
+        await type_in(pilot, dialog.field("to_body").widget, "县劳动人事争议仲裁委员会")
+        await submit(pilot, app)
+        c = svc.case_file(case.id).case
+        assert (c.state, c.transfer_to) == ("REFUSED", "县劳动人事争议仲裁委员会")
