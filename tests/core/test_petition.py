@@ -235,3 +235,16 @@ def test_pure_clocks() -> None:
     assert petition.clocks(p) == [("PETITION_COMPLETE", date(2026, 12, 23), False)]
     assert petition.warnings(PetitionFacts(received_on=date(2026, 9, 30)), date(2026, 10, 20)) == [
         t("petition.warn.notice_late", days=5)]
+
+
+def test_the_agenda_shows_the_petition_clock(office, clock) -> None:  # type: ignore[no-untyped-def]
+    case_id = petition_case(office, date(2026, 2, 13))
+    clock.day = date(2026, 2, 24)
+    items = [(i.kind, i.due_on, i.case_id) for i in office.agenda(days=7)]
+    assert items == [("PETITION_NOTICE", date(2026, 2, 28), case_id)]
+    office.petition_notice(case_id)
+    office.accept_case(case_id)
+    clock.day = date(2026, 4, 20)
+    items = [(i.kind, i.due_on, i.case_id) for i in office.agenda(days=7)]
+    # the mediation's month (3-24) is overdue and nearer than the petition's 60 days
+    assert items == [("MEDIATION", date(2026, 3, 24), case_id)]
