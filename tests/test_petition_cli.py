@@ -93,3 +93,13 @@ def test_petition_commands(case_no: str, capsys: pytest.CaptureFixture[str]) -> 
     assert main(["petition", "review", case_no, "--decide", "再次"]) == 2
     assert capsys.readouterr().err.strip() == t("cli.error", message=t(
         "petition.review_decided", level=t("petition.level.REVIEW"), date=today.isoformat()))
+
+
+def test_consent_command(case_no: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["consent", case_no, "李四", "REFUSED"]) == 0
+    captured = capsys.readouterr()
+    assert captured.out.strip() == t("cli.petition.done", case_no=case_no)
+    assert captured.err.strip() == t("svc.consent_refused_hint")
+    assert main(["consent", case_no, "王五", "ORAL"]) == 2
+    assert capsys.readouterr().err.strip() == t("cli.error", message=t(
+        "cli.consent.no_party", name="王五"))

@@ -23,6 +23,14 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     w.add_argument("days", type=int, help=t("cli.workdays.days"))
     w.set_defaults(handler=cmd_workdays_add)
 
+    p = sub.add_parser("consent", parents=[common], help=t("cli.consent.help"))
+    p.add_argument("case", help=t("cli.petition.case"))
+    p.add_argument("party", help=t("cli.consent.party"))
+    p.add_argument("form", choices=["ORAL", "WRITTEN", "NO_OBJECTION", "REFUSED"],
+                   help=t("cli.consent.form"))
+    p.add_argument("--on", help=t("cli.petition.on"))
+    p.set_defaults(handler=cmd_consent)
+
     p = sub.add_parser("petition", parents=[common], help=t("cli.petition.help"))
     psub = p.add_subparsers(dest="petition_command", required=True)
 
@@ -247,3 +255,26 @@ def cmd_petition_review(ctx: Context) -> int:
             cid, level, a.decide, on=_date(a.on, today, "on")))
     return _petition_step(ctx, lambda svc, cid, today: svc.petition_review_request(
         cid, level, on=_date(a.on, today, "on")))
+
+
+def cmd_consent(ctx: Context) -> int:
+    """人民调解法 §17: a party's consent or refusal, before 受理."""
+    from mediator.core.enums import ConsentForm
+    from mediator.core.errors import NotFoundError
+    from mediator.core.text import plain
+    from mediator.core.validate import normalise
+
+    a = ctx.args
+    with ctx.open_db() as db:
+        svc = ctx.services(db)
+        case = svc.find_case(a.case)
+        name = normalise(a.party)
+        party = next((p for p in svc.case_file(case.id).parties if p.name == name), None)
+        if party is None:
+            raise NotFoundError(t("cli.consent.no_party", name=name))
+        result = svc.record_consent(party.id, ConsentForm(a.form),
+                                    on=_date(a.on, svc.today(), "on"))
+        console().print(t("cli.petition.done", case_no=plain(result.case_no)), markup=False)
+        for warning in result.warnings:
+            console(stderr=True).print(plain(warning), markup=False)
+    return 0

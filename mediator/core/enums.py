@@ -228,3 +228,13 @@ class TerminateReason(LabelledEnum):
     OTHER_ROUTE = "OTHER_ROUTE"    # 已起诉/申请仲裁/行政处理
     LOST_CONTACT = "LOST_CONTACT"  # 当事人失联
     ESCALATED = "ESCALATED"        # 矛盾激化移交
+
+
+class ConsentForm(LabelledEnum):
+    """A party's answer to mediation before 受理 (人民调解法 §17: 当事人一方明确拒绝调解的，
+    不得调解)."""
+
+    ORAL = "ORAL"                  # 口头同意
+    WRITTEN = "WRITTEN"            # 书面同意
+    NO_OBJECTION = "NO_OBJECTION"  # 主动调解：未表示反对
+    REFUSED = "REFUSED"            # 明确拒绝调解

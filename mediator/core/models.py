@@ -144,6 +144,9 @@ class Party(SyncedRow, table=True):
     address: str | None = None
     org_code: str | None = None
     representative: str | None = None
+    #: the party's answer to mediation before 受理 (ConsentForm) and its date
+    consent_form: str | None = Field(default=None, max_length=16)
+    consent_on: date | None = None
 
 
 class CaseEvent(SyncedRow, table=True):

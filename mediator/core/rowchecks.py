@@ -63,6 +63,7 @@ ENUM_COLUMNS: dict[tuple[str, str], Any] = {
     ("party", "role"): enums.PartyRole,
     ("party", "kind"): enums.PartyKind,
     ("party", "gender"): enums.Gender,
+    ("party", "consent_form"): enums.ConsentForm,
     ("case_event", "kind"): enums.EventKind,
     ("case_event", "state_from"): enums.CaseState,
     ("case_event", "state_to"): enums.CaseState,

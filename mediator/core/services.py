@@ -29,6 +29,7 @@ from mediator.core.enums import (
     AgreementForm,
     CaseSource,
     CaseState,
+    ConsentForm,
     DisputeType,
     EventKind,
     FollowUpMethod,
@@ -500,8 +501,37 @@ class Services(PetitionUseCases):
 
     def accept_case(self, case_id: str, on: date | None = None) -> CaseResult:
         def work(s: Session, case: Case) -> None:
+            refused = [p.name for p in s.exec(select(Party).where(
+                Party.case_id == case.id, Party.deleted == False,
+                Party.consent_form == ConsentForm.REFUSED.name)).all()]
+            if refused:  # 人民调解法 §17: 当事人一方明确拒绝调解的，不得调解
+                raise DomainError(t("svc.accept_party_refused", names="、".join(refused)))
             self._accept(s, case, self._check_date(on, case))
         return self._change(case_id, "case.accept", work)
+
+    def record_consent(self, party_id: str, form: ConsentForm, on: date | None = None
+                       ) -> CaseResult:
+        """A party's consent to mediation (口头/书面; 主动调解: no objection) or refusal,
+        recorded before 受理."""
+        with self.db.write() as s:
+            party = s.get(Party, party_id)
+            if party is None or party.deleted:
+                raise NotFoundError(t("svc.not_found"))
+            case = self._case(s, party.case_id)
+            if case.state != CaseState.REGISTERED.name:
+                raise DomainError(t("svc.consent_after_acceptance", state=CaseState(case.state).label))
+            d = self._check_date(on, case)
+            before = _snapshot(party)
+            party.consent_form, party.consent_on = ConsentForm(form).name, d
+            _touch(party)
+            s.add(party)
+            self._event(s, case, EventKind.NOTE, d,
+                        t("svc.ev.consent", name=party.name, form=ConsentForm(form).label))
+            _touch(case)
+            self._refresh(s, case)
+            self._audit(s, "party.consent", "party", party.id, before, _snapshot(party))
+            warnings = [t("svc.consent_refused_hint")] if form is ConsentForm.REFUSED else []
+            return CaseResult(case.id, case.case_no, tuple(warnings))
 
     def refuse_case(self, case_id: str, reason: str, routes: Sequence[Route] = (),
                     on: date | None = None, to_body: str = "") -> CaseResult:

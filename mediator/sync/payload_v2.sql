@@ -160,6 +160,8 @@ CREATE TABLE party (
     address VARCHAR, 
     org_code VARCHAR, 
     representative VARCHAR, 
+    consent_form VARCHAR(16), 
+    consent_on DATE, 
     PRIMARY KEY (id), 
     FOREIGN KEY(case_id) REFERENCES dispute_case (id)
 );

@@ -11,7 +11,7 @@ from datetime import timedelta
 import pytest
 
 from mediator.core import rules
-from mediator.core.db import MIGRATIONS, open_database
+from mediator.core.db import open_database
 from mediator.core.enums import (
     AgreementForm,
     CaseState,
@@ -116,14 +116,58 @@ def test_upgrade_codes_earlier_failures(svc, make_case, db_path) -> None:  # typ
     svc.accept_case(open_case.id)
     svc.record_failure(failed.id, "调解不成", [Route.LITIGATION])
     svc.db.close()
-    version = next(m.version for m in MIGRATIONS if m.name == "lifecycle")
+    from schema_history import rewind_before
+
     con = sqlite3.connect(db_path)
-    for column in ("remediated_on", "remediate_reason", "terminate_reason"):
-        con.execute(f"ALTER TABLE dispute_case DROP COLUMN {column}")
-    con.execute(f"PRAGMA user_version = {version - 1}")
+    rewind_before(con, "lifecycle")
+    assert "terminate_reason" not in {r[1] for r in con.execute("PRAGMA table_info(dispute_case)")}
     con.commit()
     con.close()
     with open_database(db_path) as db:
         again = Services(db, operator="王调解", today=svc.today)
         assert [again.case_file(c.id).case.terminate_reason for c in (failed, open_case)] == [
             "FAILED", None]
+
+
+def test_a_party_that_refused_blocks_acceptance(svc, make_case) -> None:  # type: ignore[no-untyped-def]
+    from mediator.core.enums import ConsentForm
+
+    case = make_case()
+    applicant, respondent = svc.case_file(case.id).parties
+    svc.record_consent(applicant.id, ConsentForm.WRITTEN)
+    out = svc.record_consent(respondent.id, ConsentForm.REFUSED)
+    assert out.warnings == (t("svc.consent_refused_hint"),)
+    parties = svc.case_file(case.id).parties
+    assert [(p.consent_form, p.consent_on) for p in parties] == [
+        ("WRITTEN", svc.today()), ("REFUSED", svc.today())]
+    with pytest.raises(DomainError) as err:
+        svc.accept_case(case.id)
+    assert err.value.message == t("svc.accept_party_refused", names="李四")
+    assert svc.case_file(case.id).case.state == "REGISTERED"
+    # the refusal is answered by 不予受理 with a route
+    svc.refuse_case(case.id, "一方拒绝调解", [Route.LITIGATION])
+    with pytest.raises(DomainError) as late:
+        svc.record_consent(applicant.id, ConsentForm.ORAL)
+    assert late.value.message == t("svc.consent_after_acceptance", state=CaseState.REFUSED.label)
+    other = make_case()
+    first, second = svc.case_file(other.id).parties
+    svc.record_consent(first.id, ConsentForm.ORAL)
+    svc.record_consent(second.id, ConsentForm.NO_OBJECTION)
+    svc.accept_case(other.id)
+    assert svc.case_file(other.id).case.state == "ACCEPTED"
+
+
+def test_upgrade_adds_the_consent_columns(svc, make_case, db_path) -> None:  # type: ignore[no-untyped-def]
+    from schema_history import rewind_before
+
+    case = make_case()
+    svc.db.close()
+    con = sqlite3.connect(db_path)
+    rewind_before(con, "consent")
+    assert "consent_form" not in {r[1] for r in con.execute("PRAGMA table_info(party)")}
+    con.commit()
+    con.close()
+    with open_database(db_path) as db:
+        again = Services(db, operator="王调解", today=svc.today)
+        assert [(p.name, p.consent_form) for p in again.case_file(case.id).parties] == [
+            ("张三", None), ("李四", None)]

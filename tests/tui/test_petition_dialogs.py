@@ -139,3 +139,20 @@ async def test_a_refusal_without_a_route_is_refused_in_the_dialog(svc: Any, make
         await submit(pilot, app)
         c = svc.case_file(case.id).case
         assert (c.state, c.transfer_to) == ("REFUSED", "县劳动人事争议仲裁委员会")
+
+
+async def test_consent_is_recorded_before_acceptance(svc: Any, make_case: Any) -> None:
+    from mediator.tui.widgets.picker import CycleChoice
+
+    case = make_case()
+    app = app_on(svc, lambda: CaseFileScreen(case.id))
+    async with app.run_test(size=(110, 40)) as pilot:
+        await settle(pilot, app)
+        assert app.screen.actions[:2] == ["ACCEPT", "REFUSE"] and "CONSENT" in app.screen.actions
+        dialog = await choose_action(pilot, app, "CONSENT")
+        parties = svc.case_file(case.id).parties
+        dialog.query_one("#f-party", CycleChoice).set_value(parties[1].id)
+        dialog.query_one("#f-consent_form", CycleChoice).set_value("REFUSED")
+        await submit(pilot, app)
+        assert [p.consent_form for p in svc.case_file(case.id).parties] == [None, "REFUSED"]
+        assert t("svc.consent_refused_hint") in [str(n.message) for n in app._notifications]

@@ -272,6 +272,42 @@ class PetitionDecideDialog(_PetitionStep):
         return lambda: self.services.petition_review_decide(self.case_id, level, text, on)
 
 
+CONSENT = "CONSENT"
+
+
+class ConsentDialog(SimpleCaseDialog):
+    """当事人意愿 before 受理 (人民调解法 §17): agreed orally / in writing, no objection (主动
+    调解), or refused - a case with a refusal cannot be accepted."""
+
+    action_title = ""
+    text_name = None
+
+    def __init__(self, cf: CaseFile) -> None:
+        self.action_title = t("casefile.action.CONSENT")
+        super().__init__(cf)
+
+    def extra_fields(self) -> ComposeResult:
+        from mediator.core.enums import ConsentForm
+
+        yield FormField(t("caseact.f.party"),
+                        CycleChoice([(p.name, p.id) for p in self.cf.parties],
+                                    self.cf.parties[0].id if self.cf.parties else None,
+                                    id="f-party"),
+                        field_name="party")
+        yield FormField(t("caseact.f.consent_form"),
+                        CycleChoice([(c.label, c.name) for c in ConsentForm],
+                                    ConsentForm.ORAL.name, id="f-consent_form"),
+                        field_name="consent_form")
+
+    def call(self, text: str, on: date | None) -> Callable[[], Outcome]:
+        from mediator.core.enums import ConsentForm
+
+        party = self.query_one("#f-party", CycleChoice).value or ""
+        form = ConsentForm(self.query_one("#f-consent_form", CycleChoice).value
+                           or ConsentForm.ORAL.name)
+        return lambda: self.services.record_consent(party, form, on)
+
+
 DIALOGS: dict[str, type[CaseDialog]] = {
     RECORD: PetitionRecordDialog,
     NOTICE: PetitionNoticeDialog,
