@@ -103,3 +103,18 @@ def test_consent_command(case_no: str, capsys: pytest.CaptureFixture[str]) -> No
     assert main(["consent", case_no, "王五", "ORAL"]) == 2
     assert capsys.readouterr().err.strip() == t("cli.error", message=t(
         "cli.consent.no_party", name="王五"))
+
+
+def test_show_suggests_a_repeat_petition(case_no: str, capsys: pytest.CaptureFixture[str]) -> None:
+    home = Path(os.environ["MEDIATOR_HOME"])
+    today = date.today()
+    with open_database(home / "mediator.db") as db:
+        svc = Services(db, operator="王调解", today=date.today)
+        again = svc.register_case(CaseInput(
+            parties=[PartyInput("张三"), PartyInput("赵六", role=PartyRole.RESPONDENT)],
+            dispute_type=DisputeType.NEIGHBOUR, facts="同一事项再次来访",
+            source=CaseSource.PETITION, registered_on=today, petition_received_on=today,
+            petition_channel=PetitionChannel.VISIT)).case_no
+    assert main(["petition", "show", again]) == 0
+    assert capsys.readouterr().out.splitlines()[1] == t("petition.repeat_suggested",
+                                                        cases=case_no)

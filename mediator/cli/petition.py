@@ -168,6 +168,10 @@ def _print_petition(svc: Any, case_id: str) -> None:
     out.print(t("cli.petition.head", no=plain(p.petition_no or "-"),
                 body=plain(p.from_body or "-"), received=p.received_on.isoformat(),
                 stage=facts.stage.label), markup=False)
+    repeats = [] if p.repeat_visit else svc.suggest_repeat(case_id)
+    if repeats:  # a suggestion: the officer decides (petition record --repeat)
+        out.print(t("petition.repeat_suggested", cases="、".join(map(plain, repeats))),
+                  markup=False)
     for d in cf.deadlines:
         if d.kind.name.startswith("PETITION"):
             out.print(t("cli.petition.clock", kind=d.kind.label, due=d.due.isoformat(),
