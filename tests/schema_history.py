@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import sqlite3
 
+_ADDED = re.compile(r"ALTER\s+TABLE\s+\"?(\w+)\"?\s+ADD\s+COLUMN\s+\"?(\w+)\"?", re.IGNORECASE)
 _CREATED = re.compile(r"CREATE\s+(?:VIRTUAL\s+)?(TABLE|INDEX)\s+(?:IF\s+NOT\s+EXISTS\s+)?"
                       r"\"?(\w+)\"?", re.IGNORECASE)
 _ADDED = re.compile(r"ALTER\s+TABLE\s+\"?(\w+)\"?\s+ADD\s+(?:COLUMN\s+)?\"?(\w+)\"?",
@@ -13,12 +14,17 @@ _ADDED = re.compile(r"ALTER\s+TABLE\s+\"?(\w+)\"?\s+ADD\s+(?:COLUMN\s+)?\"?(\w+)
 
 def rewind_before(con: sqlite3.Connection, name: str) -> int:
     """The file as the migrations before ``name`` left it: the tables and indexes that
-    ``name`` and every later migration create are dropped, and the version is set back, so
+    ``name`` and every later migration create are dropped (and the columns they add), and the version is set back, so
     opening it runs them again in order (whatever migrations were added after ``name``).
     Returns the version it was set back to."""
     from mediator.core.db import MIGRATIONS
 
     version = next(m.version for m in MIGRATIONS if m.name == name)
+    for migration in MIGRATIONS:   # columns added to older tables go first (SQLite >= 3.35)
+        if migration.version >= version:
+            for table, column in _ADDED.findall(migration.sql):
+                if column in {r[1] for r in con.execute(f'PRAGMA table_info("{table}")')}:
+                    con.execute(f'ALTER TABLE "{table}" DROP COLUMN "{column}"')
     for migration in MIGRATIONS:
         if migration.version >= version:
             for kind, obj in _CREATED.findall(migration.sql):

@@ -28,6 +28,7 @@ COMMAND_MODULES = [
     "mediator.cli.ledger",
     "mediator.cli.facts",
     "mediator.cli.screening",
+    "mediator.cli.petition",
 ]
 
 
@@ -224,7 +225,8 @@ def _preparse_language(argv: Sequence[str]) -> None:
 
 #: sub-subcommand destinations, for the command name written to the log
 _SUBCOMMANDS = ("audit_command", "keys_command", "sync_command", "import_command",
-                "report_kind", "doc_kind", "check_kind", "screening_command")
+                "report_kind", "doc_kind", "check_kind", "screening_command",
+                "workdays_command", "petition_command")
 
 
 def command_name(args: argparse.Namespace) -> str:
@@ -277,6 +279,7 @@ def _run(ctx: Context, name: str) -> int:
 
     handler = getattr(ctx.args, "handler", None)
     sweep_leftovers(ctx)
+    install_workdays(ctx)
     try:
         if handler is None:
             from mediator.tui import run_app
@@ -306,6 +309,20 @@ def _run(ctx: Context, name: str) -> int:
             return 3
         console(stderr=True).print(logs.log_unexpected(exc, name), markup=False)
         return 1
+
+
+def install_workdays(ctx: Context) -> None:
+    """The county's working-day file (``workdays.json`` in the data folder) in force for this
+    run; a broken one is said (and the library's calendar alone is used), never stops it."""
+    from mediator.core import workdays
+    from mediator.core.errors import ValidationError
+
+    try:
+        workdays.install(ctx.paths.data)
+    except (ValidationError, OSError) as exc:
+        text = t("workdays.file_ignored", message=str(exc))
+        console(stderr=True).print(text, markup=False)
+        ctx.notices.append(text)
 
 
 def sweep_leftovers(ctx: Context) -> None:

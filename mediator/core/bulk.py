@@ -260,7 +260,8 @@ class _Batch:
 
 def _move(rows: _Rows, case: dict[str, Any], action: Action, on: date, summary: str) -> None:
     """``rules.apply`` on a row dict, and the state entry of the timeline."""
-    tr = rules.apply(CaseState(case["state"]), action, on, summary)
+    tr = rules.apply(CaseState(case["state"]), action, on, summary,
+                     dispute_type=case.get("dispute_type"))
     if tr.moved:
         case.update(tr.columns())
         rows.event(case, "STATE", on, tr.summary, state_from=tr.before.name,

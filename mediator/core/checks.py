@@ -25,6 +25,7 @@ from mediator.core.enums import (
 )
 from mediator.core.errors import Problems, ValidationError
 from mediator.core.inputs import AgreementInput, CaseInput, PartyInput
+from mediator.core.petition import PetitionFacts
 from mediator.core.validate import (
     MAX_NAME,
     normalise,
@@ -173,7 +174,8 @@ def check_agreement(a: AgreementInput, today: date) -> None:
 
 
 def facts_from_rows(case: Any, agreement: Any | None, obligations: Sequence[Any],
-                    follow_ups: Sequence[Any], session_count: int) -> rules.CaseFacts:
+                    follow_ups: Sequence[Any], session_count: int,
+                    petition: Any | None = None) -> rules.CaseFacts:
     """What the rules need to know of a case, from its rows (model instances or dicts)."""
     case, agreement = _Row(case), _Row(agreement) if agreement is not None else None
     obligations = [_Row(o) for o in obligations]
@@ -200,6 +202,8 @@ def facts_from_rows(case: Any, agreement: Any | None, obligations: Sequence[Any]
         resolve_by=case.resolve_by,
         petition_received_on=case.petition_received_on,
         petition_extended=case.petition_extended,
+        dispute_type=case.dispute_type,
+        petition=PetitionFacts.from_row(petition) if petition is not None else None,
     )
 
 

@@ -247,3 +247,30 @@ class Satisfaction(LabelledEnum):
     SATISFIED = "SATISFIED"        # 满意
     BASIC = "BASIC"                # 基本满意
     DISSATISFIED = "DISSATISFIED"  # 不满意
+class RemediateReason(LabelledEnum):
+    """Why a concluded agreement goes back to mediation (重新调解, issue 25)."""
+
+    NON_PERFORMANCE = "NON_PERFORMANCE"    # 未履行，督促无效
+    JUDICIAL_REJECTED = "JUDICIAL_REJECTED"  # 司法确认驳回/不予确认
+    IMPROPER_CONTENT = "IMPROPER_CONTENT"  # 协议内容不当/显失公平
+    HARDSHIP = "HARDSHIP"                  # 履行确有特殊困难
+
+
+class TerminateReason(LabelledEnum):
+    """Coded reasons a mediation is ended without agreement (调解终止, issue 25)."""
+
+    FAILED = "FAILED"              # 调解不成
+    PARTY_ENDS = "PARTY_ENDS"      # 一方要求终止
+    OTHER_ROUTE = "OTHER_ROUTE"    # 已起诉/申请仲裁/行政处理
+    LOST_CONTACT = "LOST_CONTACT"  # 当事人失联
+    ESCALATED = "ESCALATED"        # 矛盾激化移交
+
+
+class ConsentForm(LabelledEnum):
+    """A party's answer to mediation before 受理 (人民调解法 §17: 当事人一方明确拒绝调解的，
+    不得调解)."""
+
+    ORAL = "ORAL"                  # 口头同意
+    WRITTEN = "WRITTEN"            # 书面同意
+    NO_OBJECTION = "NO_OBJECTION"  # 主动调解：未表示反对
+    REFUSED = "REFUSED"            # 明确拒绝调解

@@ -55,12 +55,24 @@ PUT_IN_WRITING_SUMMARIES = ("口头协议补签为书面调解协议书", "Oral 
 
 #: state entries that start a mediation (受理, 重新调解) and the outcome of those that end one
 STARTS = ("(e.state_to = 'ACCEPTED' OR (e.state_to = 'MEDIATING' "
-          "AND e.state_from IN ('UNPERFORMED', 'URGED')))")
+          "AND e.state_from NOT IN ('ACCEPTED', 'MEDIATING')))")
 ENDS = ("CASE e.state_to WHEN 'REFUSED' THEN 'REFUSED' WHEN 'TERMINATED' THEN 'FAILED' "
         "WHEN 'TRANSFERRED' THEN 'TRANSFERRED' WHEN 'WITHDRAWN' THEN 'WITHDRAWN' "
         "WHEN 'AGREED' THEN 'AGREEMENT' END")
-#: rules.mediation_deadline in SQL: one calendar month, clamped to the month's end
-DEADLINE = ("min(date({d}, '+1 month'), date({d}, 'start of month', '+2 months', '-1 day'))")
+#: one calendar month, clamped to the month's end (rules.add_months)
+MONTH = ("min(date({d}, '+1 month'), date({d}, 'start of month', '+2 months', '-1 day'))")
+
+
+def deadline_sql(d: str, dispute_type: str = "c.dispute_type") -> str:
+    """``rules.mediation_deadline`` in SQL, from the one table of time limits
+    (``rules.TIME_LIMITS``: 劳动争议 15 days, others one month)."""
+    arms = " ".join(f"WHEN '{key}' THEN date({d}, '+{limit.days} days')"
+                    for key, limit in rules.TIME_LIMITS.items() if limit.days is not None)
+    month = MONTH.format(d=d)
+    return f"(CASE {dispute_type} {arms} ELSE {month} END)" if arms else month
+
+
+DEADLINE = deadline_sql("{d}")
 _NOW = "strftime('%Y-%m-%d %H:%M:%S', 'now') || '.000000'"
 _SYNC_COLS = "id, owner_code, revision, created_at, updated_at, deleted, origin"
 #: a new row's id and time: random and now, or (the demo, which must give the same rows for the
@@ -94,7 +106,7 @@ _DERIVE = (
     "spells AS (SELECT case_id, spell FROM starts UNION SELECT case_id, spell FROM ends) "
     f"SELECT {_vals('k.spell')}, k.case_id, 'SPELL', k.spell, "
     "a.occurred_on, "
-    f"CASE WHEN a.occurred_on IS NOT NULL THEN {DEADLINE.format(d='a.occurred_on')} END, "
+    f"CASE WHEN a.occurred_on IS NOT NULL THEN {deadline_sql('a.occurred_on')} END, "
     "e.occurred_on, e.outcome FROM spells k JOIN dispute_case c ON c.id = k.case_id "
     "LEFT JOIN starts a ON a.case_id = k.case_id AND a.spell = k.spell "
     "LEFT JOIN ends e ON e.case_id = k.case_id AND e.spell = k.spell AND e.rn = 1 "
@@ -104,7 +116,7 @@ _DERIVE = (
     (f"INSERT INTO case_fact ({_SYNC_COLS}, case_id, kind, spell, accepted_on, deadline_on, "
     f"concluded_on, outcome) SELECT {_vals('1')}, c.id, 'SPELL', "
     "CASE WHEN c.accepted_on IS NULL THEN 0 ELSE 1 END, c.accepted_on, "
-    f"CASE WHEN c.accepted_on IS NOT NULL THEN {DEADLINE.format(d='c.accepted_on')} END, "
+    f"CASE WHEN c.accepted_on IS NOT NULL THEN {deadline_sql('c.accepted_on')} END, "
     "CASE WHEN c.outcome IS NOT NULL THEN c.concluded_on END, "
     "CASE WHEN c.concluded_on IS NOT NULL THEN c.outcome END "
     "FROM dispute_case c WHERE ({scope}) "
@@ -211,7 +223,9 @@ def step(spells: list[Spell], tr: rules.Transition) -> list[Spell]:
     out: list[Spell] = []
     if tr.action in (Action.ACCEPT, Action.REMEDIATE):
         new = Spell(max((s.spell for s in spells), default=0) + 1,
-                    accepted_on=tr.dates.get("accepted_on"),
+                    # 重新调解 keeps the case's first 受理日期 and dates itself in
+                    # remediated_on (issue 25): either way the day this spell began
+                    accepted_on=tr.dates.get("accepted_on") or tr.dates.get("remediated_on"),
                     deadline_on=tr.dates.get("deadline_on"), changed=True)
         spells.append(new)
         out.append(new)

@@ -25,7 +25,15 @@ from mediator.core.enums import (
     PetitionChannel,
     RiskGrade,
 )
-from mediator.core.models import Agreement, Case, CaseEvent, FollowUp, Obligation, Party
+from mediator.core.models import (
+    Agreement,
+    Case,
+    CaseEvent,
+    FollowUp,
+    Obligation,
+    Party,
+    Petition,
+)
 from mediator.core.rules import Action
 
 # --- inputs ------------------------------------------------------------------------------
@@ -139,6 +147,8 @@ class CaseFile:
     read_only: bool = False
     #: the number the case had in the ledger (台账) it was imported from
     ledger_no: str | None = None
+    #: its petition record (信访件), when it came in as one
+    petition: Petition | None = None
 
 
 @dataclass(frozen=True)

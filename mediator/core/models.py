@@ -120,6 +120,12 @@ class Case(SyncedRow, table=True):
     import_key: str | None = Field(default=None, description="ledger number or dedup key")
     import_flags: str | None = Field(default=None, description="doubts found when imported")
     parties_text: str = Field(default="", description="party names joined, for the list")
+    #: 重新调解: its date (the one month runs from it; accepted_on stays the first 受理日期)
+    #: and its coded reason (RemediateReason)
+    remediated_on: date | None = None
+    remediate_reason: str | None = Field(default=None, max_length=24)
+    #: 调解终止's coded reason (TerminateReason); the words stay on the timeline
+    terminate_reason: str | None = Field(default=None, max_length=24)
 
 
 class Party(SyncedRow, table=True):
@@ -138,6 +144,9 @@ class Party(SyncedRow, table=True):
     address: str | None = None
     org_code: str | None = None
     representative: str | None = None
+    #: the party's answer to mediation before 受理 (ConsentForm) and its date
+    consent_form: str | None = Field(default=None, max_length=16)
+    consent_on: date | None = None
 
 
 class CaseEvent(SyncedRow, table=True):
@@ -228,6 +237,52 @@ class CaseFact(SyncedRow, table=True):
     outcome: str | None = Field(default=None, max_length=16)
     fact_on: date | None = None
     ref_id: str | None = Field(default=None, max_length=32)
+class Petition(SyncedRow, table=True):
+    """A 信访 matter handed to the office (信访转交 / 交办), linked to its mediation case, with
+    its own clocks under the 信访工作条例 (2022): 15 days to tell the petitioner whether it is
+    accepted (or 5 working days to object to the transfer), 60 days from acceptance to
+    complete (extendable once by at most 30 days, approved by a 负责人 and told to the
+    petitioner), the written reply, 复查 and 复核 (30 days each). Its clocks run until the
+    matter is closed (``closed_on``), whatever the mediation does (core/petition.py)."""
+
+    __tablename__ = "petition"
+
+    case_id: str = Field(foreign_key="dispute_case.id", max_length=32)
+    petition_no: str | None = None
+    from_body: str | None = Field(default=None, description="转送/交办机关")
+    assigned: bool = Field(default=False, description="交办 (result fed back) rather than 转送")
+    channel: str | None = Field(default=None, max_length=16)
+    received_on: date
+    first_handler: str | None = Field(default=None, description="首办责任人")
+    notice_on: date | None = Field(default=None, description="书面告知 (受理 or 不予受理)")
+    not_accepted: bool = False
+    objection_on: date | None = Field(default=None, description="异议: returned to the sender")
+    objection_reason: str | None = None
+    accepted_on: date | None = None
+    extension_days: int = 0
+    extended_on: date | None = None
+    extension_approver: str | None = None
+    extension_reason: str | None = None
+    extension_told_on: date | None = None
+    reply_on: date | None = None
+    reply_content: str | None = None
+    feedback_on: date | None = None
+    feedback_note: str | None = None
+    evaluation: str | None = Field(default=None, max_length=16)
+    review_requested_on: date | None = None
+    review_decided_on: date | None = None
+    review_result: str | None = None
+    rereview_requested_on: date | None = None
+    rereview_decided_on: date | None = None
+    rereview_result: str | None = None
+    first_visit: bool = Field(default=False, description="初信初访")
+    repeat_visit: bool = Field(default=False, description="重复访")
+    over_level: str | None = Field(default=None, max_length=16, description="越级访: level visited")
+    collective: bool = Field(default=False, description="集体访")
+    persons: int = 0
+    representatives: int = 0
+    closed_on: date | None = None
+    close_reason: str | None = Field(default=None, max_length=16)
 
 
 class AuditEntry(SQLModel, table=True):
@@ -291,6 +346,7 @@ class ReportSent(SQLModel, table=True):
 SYNCED_TABLES: tuple[type[SyncedRow], ...] = (
     Office, Mediator, Village, Case, Party, CaseEvent, FollowUp, Agreement, Obligation,
     CaseFact,
+    Petition,
 )
 #: SYNCED_TABLES and the 排查 tables (issue 24; payload version 2), set at the end of the module
 

@@ -30,9 +30,11 @@ from mediator.core.models import (
     RiskEvent,
     ScreeningItem,
     ScreeningRound,
+    Petition,
     SQLModel,
     Village,
 )
+from mediator.core.petition import Close, Evaluation
 from mediator.core.rules import DeadlineKind
 from mediator.core.validate import (
     MAX_NAME,
@@ -48,7 +50,8 @@ from mediator.core.validate import (
 #: ``sync.payload.TABLES``; a test keeps them equal)
 TABLES: tuple[str, ...] = ("office", "mediator", "village", "dispute_case", "agreement",
                            "obligation", "party", "case_event", "follow_up",
-                           "case_fact", "screening_round", "screening_item", "risk_event")
+                           "case_fact", "screening_round", "screening_item", "risk_event",
+                           "petition")
 
 MODELS: dict[str, type[SQLModel]] = {
     "office": Office, "mediator": Mediator, "village": Village, "dispute_case": Case,
@@ -56,6 +59,7 @@ MODELS: dict[str, type[SQLModel]] = {
     "follow_up": FollowUp,
     "case_fact": CaseFact,
     "screening_round": ScreeningRound, "screening_item": ScreeningItem, "risk_event": RiskEvent,
+    "petition": Petition,
 }
 
 ENUM_COLUMNS: dict[tuple[str, str], Any] = {
@@ -69,6 +73,7 @@ ENUM_COLUMNS: dict[tuple[str, str], Any] = {
     ("party", "role"): enums.PartyRole,
     ("party", "kind"): enums.PartyKind,
     ("party", "gender"): enums.Gender,
+    ("party", "consent_form"): enums.ConsentForm,
     ("case_event", "kind"): enums.EventKind,
     ("case_event", "state_from"): enums.CaseState,
     ("case_event", "state_to"): enums.CaseState,
@@ -84,6 +89,9 @@ ENUM_COLUMNS: dict[tuple[str, str], Any] = {
     ("screening_item", "dispute_type"): enums.DisputeType,
     ("screening_item", "risk_grade"): enums.RiskGrade,
     ("screening_item", "disposition"): enums.Disposition,
+    ("petition", "channel"): enums.PetitionChannel,
+    ("petition", "evaluation"): Evaluation,
+    ("petition", "close_reason"): Close,
 }
 ID_COLUMNS = {"id", "case_id", "agreement_id", "mediator_id", "obligation_id", "linked_case_id",
               "ref_id", "round_id", "item_id"}
@@ -117,7 +125,7 @@ def clean_text_sql(x: str) -> str:
     """SQL true when text ``x`` holds no control character input cleaning would remove."""
     return f"(instr(CAST({x} AS BLOB), x'00') = 0 AND {x} NOT GLOB {CONTROL_GLOB})"
 NON_NEGATIVE = {"amount_fen", "persons_involved", "extension_count", "position", "spell",
-                "prevented_persons"}
+                "prevented_persons", "persons", "representatives", "extension_days"}
 
 
 def _fn_rid(value: Any) -> int:

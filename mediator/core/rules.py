@@ -12,8 +12,19 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from mediator.core.enums import AgreementForm, CaseSource, CaseState, JudicialResult, Outcome
+from mediator.core.enums import (
+    AgreementForm,
+    CaseSource,
+    CaseState,
+    DisputeType,
+    JudicialResult,
+    Outcome,
+    Route,
+)
 from mediator.core.errors import DomainError
+from mediator.core.petition import PetitionFacts
+from mediator.core.petition import clocks as petition_clocks
+from mediator.core.petition import warnings as petition_warnings
 from mediator.i18n import t
 
 S = CaseState
@@ -80,8 +91,13 @@ TRANSITIONS: dict[Action, dict[CaseState, CaseState]] = {
                                   S.UNPERFORMED: S.PERFORMED, S.URGED: S.PERFORMED},
     Action.MISS: {S.PERFORMING: S.UNPERFORMED},
     Action.URGE: {S.UNPERFORMED: S.URGED},
-    Action.REMEDIATE: {S.UNPERFORMED: S.MEDIATING, S.URGED: S.MEDIATING},
-    Action.ADVISE_SUIT: {S.UNPERFORMED: S.SUIT_ADVISED, S.URGED: S.SUIT_ADVISED},
+    # 重新调解: after non-performance, and (with a coded reason, see the services) after a
+    # 司法确认 驳回 or for 内容不当 / 特殊困难 while the agreement stands
+    Action.REMEDIATE: {S.UNPERFORMED: S.MEDIATING, S.URGED: S.MEDIATING,
+                       S.AGREED: S.MEDIATING, S.PERFORMING: S.MEDIATING},
+    # 告知起诉: after non-performance, and after a 司法确认 驳回 (offered_actions)
+    Action.ADVISE_SUIT: {S.UNPERFORMED: S.SUIT_ADVISED, S.URGED: S.SUIT_ADVISED,
+                         S.AGREED: S.SUIT_ADVISED, S.PERFORMING: S.SUIT_ADVISED},
     Action.JUDICIAL_APPLY: {s: s for s in AFTER_AGREEMENT},
     Action.JUDICIAL_RESULT: {s: s for s in AFTER_AGREEMENT + (S.ARCHIVED,)},
     # 补签书面协议: an oral agreement put in writing afterwards (the services allow it only
@@ -161,7 +177,9 @@ class Transition:
         return out
 
 
-def apply(state: CaseState, action: Action, on: date, summary: str = "") -> Transition:
+def apply(state: CaseState, action: Action, on: date, summary: str = "", *,
+          dispute_type: DisputeType | str | None = None,
+          referral: str | None = None) -> Transition:
     """``action`` taken on ``on`` in ``state``: the new state, outcome and dates.
 
     The one place a lifecycle step's effects are written down (pure; raises DomainError if
@@ -176,9 +194,12 @@ def apply(state: CaseState, action: Action, on: date, summary: str = "") -> Tran
     if after in OUTCOME_OF:  # a result: 调解成功/不成功, 不予受理, 移交, 撤回
         sets_outcome, outcome = True, OUTCOME_OF[after]
         dates["concluded_on"] = on
-    if action in (Action.ACCEPT, Action.REMEDIATE):  # the one month runs from (re)acceptance
+    if action is Action.ACCEPT:  # the one month runs from acceptance
         dates["accepted_on"] = on
-        dates["deadline_on"] = mediation_deadline(on)
+        dates["deadline_on"] = mediation_deadline(on, dispute_type, referral)
+    if action is Action.REMEDIATE:  # ... and again from 重新调解; the first 受理日期 is kept
+        dates["remediated_on"] = on
+        dates["deadline_on"] = mediation_deadline(on, dispute_type, referral)
     if action is Action.REMEDIATE:  # 重新调解: the failed agreement is no longer the result
         sets_outcome, outcome = True, None
         dates["concluded_on"] = None
@@ -195,9 +216,61 @@ def add_months(day: date, months: int) -> date:
     return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
-def mediation_deadline(accepted_on: date) -> date:
-    """一般在一个月内调结: one calendar month from acceptance."""
-    return add_months(accepted_on, MEDIATION_MONTHS)
+@dataclass(frozen=True)
+class TimeLimit:
+    """How long a mediation may run from acceptance before it is late (or the parties may go
+    elsewhere): ``days`` calendar days, else ``months`` calendar months; ``route`` is the
+    route the parties may take once it has run (shown with the deadline)."""
+
+    key: str
+    days: int | None = None
+    months: int | None = None
+    route: Route | None = None
+
+    def due(self, accepted_on: date) -> date:
+        if self.days is not None:
+            return accepted_on + timedelta(days=self.days)
+        return add_months(accepted_on, self.months or MEDIATION_MONTHS)
+
+    @property
+    def label(self) -> str:
+        return t(f"limit.{self.key}")
+
+
+#: the mediation time limits, in one table (issue 25): the rules, the deadlines shown, the
+#: list and agenda (``next_due_on``) and the reports (``deadline_on``: 逾期) all come from here.
+#: - 劳动争议 (10, with 拖欠农民工工资): 劳动争议调解仲裁法 §14, 15 days from receipt, after
+#:   which a party may apply for arbitration;
+#: - 诉前委派 (a court's pre-suit referral): 30 days (最高法《关于人民法院特邀调解的规定》§22);
+#: - everything else: 人民调解 "一般在一个月内调结".
+LIMIT_DEFAULT = TimeLimit("DEFAULT", months=MEDIATION_MONTHS)
+LIMIT_LABOUR = TimeLimit("LABOUR", days=15, route=Route.ARBITRATION)
+LIMIT_PRE_SUIT = TimeLimit("PRE_SUIT", days=30, route=Route.LITIGATION)
+TIME_LIMITS: dict[str, TimeLimit] = {
+    DisputeType.LABOUR.name: LIMIT_LABOUR,
+    DisputeType.WAGE_ARREARS.name: LIMIT_LABOUR,
+}
+#: referral regimes with a limit of their own; they win over the dispute type's
+REFERRAL_LIMITS: dict[str, TimeLimit] = {
+    "PRE_SUIT": LIMIT_PRE_SUIT,
+}
+
+
+def time_limit(dispute_type: DisputeType | str | None = None,
+               referral: str | None = None) -> TimeLimit:
+    """The limit a case's mediation runs under: its referral regime's, its type's, or the
+    one month."""
+    if referral and referral in REFERRAL_LIMITS:
+        return REFERRAL_LIMITS[referral]
+    key = dispute_type.name if isinstance(dispute_type, DisputeType) else dispute_type
+    return TIME_LIMITS.get(key or "", LIMIT_DEFAULT)
+
+
+def mediation_deadline(accepted_on: date, dispute_type: DisputeType | str | None = None,
+                       referral: str | None = None) -> date:
+    """一般在一个月内调结: one calendar month from acceptance; 15 days for a labour dispute,
+    30 for a court's pre-suit referral (:data:`TIME_LIMITS`)."""
+    return time_limit(dispute_type, referral).due(accepted_on)
 
 
 def judicial_deadline(effective_on: date) -> date:
@@ -215,6 +288,9 @@ class DeadlineKind(str, enum.Enum):
     HARD_CASE = "HARD_CASE"
     PETITION_NOTICE = "PETITION_NOTICE"
     PETITION_COMPLETE = "PETITION_COMPLETE"
+    PETITION_OBJECTION = "PETITION_OBJECTION"
+    PETITION_REVIEW = "PETITION_REVIEW"
+    PETITION_REREVIEW = "PETITION_REREVIEW"
 
     @property
     def label(self) -> str:
@@ -280,6 +356,9 @@ class CaseFacts:
     resolve_by: date | None = None
     petition_received_on: date | None = None
     petition_extended: bool = False
+    dispute_type: str | None = None
+    #: the case's petition record (core.petition): its clocks replace the two above
+    petition: PetitionFacts | None = None
 
 
 def deadlines(facts: CaseFacts, today: date) -> list[Deadline]:
@@ -291,7 +370,8 @@ def deadlines(facts: CaseFacts, today: date) -> list[Deadline]:
 
     state = facts.state
     if state in OPEN_MEDIATION and facts.accepted_on:
-        add(DeadlineKind.MEDIATION, facts.deadline_on or mediation_deadline(facts.accepted_on))
+        add(DeadlineKind.MEDIATION,
+            facts.deadline_on or mediation_deadline(facts.accepted_on, facts.dispute_type))
     if (judicial_possible(facts) and state in AFTER_AGREEMENT
             and facts.judicial_status is None
             and today <= judicial_deadline(facts.agreement_effective_on)):
@@ -305,7 +385,10 @@ def deadlines(facts: CaseFacts, today: date) -> list[Deadline]:
             add(DeadlineKind.FOLLOW_UP, fu.due_on, ref=fu.id)
     if facts.is_hard and facts.resolve_by and state not in TERMINAL_STATES:
         add(DeadlineKind.HARD_CASE, facts.resolve_by)
-    if facts.source is CaseSource.PETITION and facts.petition_received_on:
+    if facts.petition is not None:  # its own clocks, whatever the mediation does
+        for kind, due, optional in petition_clocks(facts.petition):
+            add(DeadlineKind[kind], due, optional)
+    elif facts.source is CaseSource.PETITION and facts.petition_received_on:
         if state is S.REGISTERED:
             add(DeadlineKind.PETITION_NOTICE,
                 facts.petition_received_on + timedelta(days=PETITION_NOTICE_DAYS))
@@ -331,6 +414,9 @@ def offered_actions(facts: CaseFacts) -> list[Action]:
         out = [a for a in out if a is not Action.JUDICIAL_APPLY]
     if facts.notice_on is not None:
         out = [a for a in out if a is not Action.NOTICE]
+    if facts.state in (S.AGREED, S.PERFORMING) and facts.judicial_status is not JudicialResult.REJECTED:
+        # 告知起诉 while the agreement stands only after the court refused to confirm it
+        out = [a for a in out if a is not Action.ADVISE_SUIT]
     return out
 
 
@@ -353,6 +439,8 @@ class WarningCode(str, enum.Enum):
     JUDICIAL_WINDOW_CLOSING = "JUDICIAL_WINDOW_CLOSING"
     PERFORMANCE_OVERDUE = "PERFORMANCE_OVERDUE"
     PETITION_NOTICE_DUE = "PETITION_NOTICE_DUE"
+    PAST_LIMIT = "PAST_LIMIT"
+    PETITION = "PETITION"
 
 
 @dataclass(frozen=True)
@@ -372,9 +460,15 @@ def warnings(facts: CaseFacts, today: date) -> list[RuleWarning]:
                           len(facts.obligations)) and facts.state is not S.ARCHIVED:
         out.append(RuleWarning(WarningCode.ORAL_NEEDS_WRITTEN, t("rules.warn.oral_needs_written")))
     if facts.state in OPEN_MEDIATION and facts.accepted_on:
-        due = facts.deadline_on or mediation_deadline(facts.accepted_on)
+        due = facts.deadline_on or mediation_deadline(facts.accepted_on, facts.dispute_type)
         if today > due:
-            if facts.extension_count == 0:
+            limit = time_limit(facts.dispute_type)
+            if facts.extension_count == 0 and limit is not LIMIT_DEFAULT:
+                # 劳动争议: 15 days, then the parties may go to arbitration
+                out.append(RuleWarning(WarningCode.PAST_LIMIT,
+                                       t("rules.warn.past_limit", limit=limit.label,
+                                         days=(today - due).days)))
+            elif facts.extension_count == 0:
                 out.append(RuleWarning(WarningCode.PAST_ONE_MONTH,
                                        t("rules.warn.past_one_month", days=(today - due).days)))
             else:
@@ -393,7 +487,9 @@ def warnings(facts: CaseFacts, today: date) -> list[RuleWarning]:
         if late:
             out.append(RuleWarning(WarningCode.PERFORMANCE_OVERDUE,
                                    t("rules.warn.performance_overdue", count=len(late))))
-    if (facts.source is CaseSource.PETITION and facts.state is S.REGISTERED
+    if facts.petition is not None:
+        out += [RuleWarning(WarningCode.PETITION, m) for m in petition_warnings(facts.petition, today)]
+    elif (facts.source is CaseSource.PETITION and facts.state is S.REGISTERED
             and facts.petition_received_on
             and (today - facts.petition_received_on).days > PETITION_NOTICE_DAYS):
         out.append(RuleWarning(WarningCode.PETITION_NOTICE_DUE, t("rules.warn.petition_notice")))

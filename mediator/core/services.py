@@ -30,6 +30,7 @@ from mediator.core.enums import (
     AgreementForm,
     CaseSource,
     CaseState,
+    ConsentForm,
     DisputeType,
     EventKind,
     FollowUpMethod,
@@ -40,8 +41,10 @@ from mediator.core.enums import (
     PartyKind,
     PartyRole,
     PetitionChannel,
+    RemediateReason,
     RiskGrade,
     Route,
+    TerminateReason,
 )
 from mediator.core.errors import DomainError, NotFoundError, ValidationError
 from mediator.core.importing import ImportedCase, ImportResult
@@ -66,11 +69,13 @@ from mediator.core.models import (
     Obligation,
     Office,
     Party,
+    Petition,
     Setting,
     SyncedRow,
     Village,
     utcnow,
 )
+from mediator.core.petition import PetitionUseCases, current_petition
 from mediator.core.rules import Action
 from mediator.core.validate import (
     MAX_NAME,
@@ -120,8 +125,9 @@ MISSED_INSTALMENTS_SQL = (
 
 
 
-class Services:
-    """The application's use cases, bound to one database, operator and clock."""
+class Services(PetitionUseCases):
+    """The application's use cases, bound to one database, operator and clock (the 信访
+    ones in core/petition.py)."""
 
     def __init__(self, db: Database, operator: str = "", today: Callable[[], date] = date.today):
         self.db = db
@@ -168,7 +174,8 @@ class Services:
               body: str = "") -> CaseState:
         """Apply a lifecycle action (``rules.apply``: legality, state, outcome, dates) and
         write its timeline entry."""
-        tr = rules.apply(CaseState(case.state), action, on, summary)
+        tr = rules.apply(CaseState(case.state), action, on, summary,
+                         dispute_type=case.dispute_type)
         if tr.moved:
             for column, value in tr.columns().items():
                 setattr(case, column, value)
@@ -210,7 +217,8 @@ class Services:
         sessions = s.exec(select(func.count()).select_from(CaseEvent).where(
             CaseEvent.case_id == case.id, CaseEvent.kind == EventKind.SESSION.name,
             CaseEvent.deleted == False)).one()
-        return facts_from_rows(case, agreement, obligations, follow_ups, int(sessions))
+        petition = current_petition(s, case.id)
+        return facts_from_rows(case, agreement, obligations, follow_ups, int(sessions), petition)
 
     def _set_due(self, case: Case, facts: rules.CaseFacts) -> None:
         case.next_due_on, case.next_due_kind = checks.nearest_due(facts, self.today())
@@ -388,6 +396,11 @@ class Services:
                         org_code=p.org_code, representative=p.representative))
         self._event(s, case, EventKind.STATE, case.registered_on, t("svc.ev.registered"),
                     state_to=CaseState.REGISTERED)
+        if case.source == CaseSource.PETITION.name and case.petition_received_on:
+            # 信访转交: the petition record and its clocks start with the case
+            s.add(Petition(owner_code=office.code, case_id=case.id,
+                           received_on=case.petition_received_on,
+                           channel=case.petition_channel))
         return case
 
     def register_case(self, data: CaseInput) -> CaseResult:
@@ -522,19 +535,54 @@ class Services:
 
     def accept_case(self, case_id: str, on: date | None = None) -> CaseResult:
         def work(s: Session, case: Case) -> None:
+            refused = [p.name for p in s.exec(select(Party).where(
+                Party.case_id == case.id, Party.deleted == False,
+                Party.consent_form == ConsentForm.REFUSED.name)).all()]
+            if refused:  # 人民调解法 §17: 当事人一方明确拒绝调解的，不得调解
+                raise DomainError(t("svc.accept_party_refused", names="、".join(refused)))
             self._accept(s, case, self._check_date(on, case))
         return self._change(case_id, "case.accept", work)
 
+    def record_consent(self, party_id: str, form: ConsentForm, on: date | None = None
+                       ) -> CaseResult:
+        """A party's consent to mediation (口头/书面; 主动调解: no objection) or refusal,
+        recorded before 受理."""
+        with self.db.write() as s:
+            party = s.get(Party, party_id)
+            if party is None or party.deleted:
+                raise NotFoundError(t("svc.not_found"))
+            case = self._case(s, party.case_id)
+            if case.state != CaseState.REGISTERED.name:
+                raise DomainError(t("svc.consent_after_acceptance", state=CaseState(case.state).label))
+            d = self._check_date(on, case)
+            before = _snapshot(party)
+            party.consent_form, party.consent_on = ConsentForm(form).name, d
+            _touch(party)
+            s.add(party)
+            self._event(s, case, EventKind.NOTE, d,
+                        t("svc.ev.consent", name=party.name, form=ConsentForm(form).label))
+            _touch(case)
+            self._refresh(s, case)
+            self._audit(s, "party.consent", "party", party.id, before, _snapshot(party))
+            warnings = [t("svc.consent_refused_hint")] if form is ConsentForm.REFUSED else []
+            return CaseResult(case.id, case.case_no, tuple(warnings))
+
     def refuse_case(self, case_id: str, reason: str, routes: Sequence[Route] = (),
-                    on: date | None = None) -> CaseResult:
+                    on: date | None = None, to_body: str = "") -> CaseResult:
+        """不予受理: the reason, and where the parties were told to go - at least one route
+        or a named body (stored as ``transfer_to``)."""
         reason = normalise_text(reason)
+        body = normalise_line(to_body or "")
         if not reason:
             raise ValidationError(t("svc.reason_required"), "reason")
+        if not routes and not body:
+            raise ValidationError(t("svc.refuse_needs_route"), "routes")
 
         def work(s: Session, case: Case) -> None:
             d = self._check_date(on, case)
             case.refusal_reason = reason
             case.routes_told = ",".join(r.name for r in routes) or None
+            case.transfer_to = body or case.transfer_to
             self._move(s, case, Action.REFUSE, d, t("svc.ev.refused"), reason)
             from mediator.core import followups  # 稳控回访 when at risk (issue 24)
 
@@ -589,7 +637,8 @@ class Services:
         def work(s: Session, case: Case) -> None:
             d = self._check_date(on, case)
             rules.check(CaseState(case.state), Action.EXTEND)
-            current = case.deadline_on or rules.mediation_deadline(case.accepted_on or d)
+            current = case.deadline_on or rules.mediation_deadline(case.accepted_on or d,
+                                                                   case.dispute_type)
             if new_deadline <= current:
                 raise ValidationError(t("svc.extension_not_later", date=current.isoformat()),
                                       "new_deadline")
@@ -599,8 +648,7 @@ class Services:
             s.add(CaseFact(owner_code=case.owner_code, case_id=case.id,
                            kind=facts_mod.EXTENSION, spell=spell, fact_on=d,
                            deadline_on=new_deadline))
-            if case.source == CaseSource.PETITION.name:
-                case.petition_extended = True
+            # a petition's own clock is extended by Services.petition_extend, never by this
             self._event(s, case, EventKind.EXTENSION, d,
                         t("svc.ev.extended", date=new_deadline.isoformat()), consent)
         return self._change(case_id, "case.extend", work)
@@ -672,8 +720,10 @@ class Services:
         return ag
 
     def record_failure(self, case_id: str, reason: str, routes: Sequence[Route],
-                       on: date | None = None) -> CaseResult:
-        """调解终止: the parties are told of the other routes (仲裁, 行政处理, 诉讼)."""
+                       on: date | None = None,
+                       code: TerminateReason = TerminateReason.FAILED) -> CaseResult:
+        """调解终止: the parties are told of the other routes (仲裁, 行政处理, 诉讼); the
+        coded reason (调解不成, 一方要求终止, 已起诉/仲裁/行政处理, 失联, 激化移交) is stored."""
         reason = normalise_text(reason)
         if not reason:
             raise ValidationError(t("svc.reason_required"), "reason")
@@ -683,6 +733,7 @@ class Services:
         def work(s: Session, case: Case) -> None:
             d = self._check_date(on, case)
             case.routes_told = ",".join(r.name for r in routes)
+            case.terminate_reason = TerminateReason(code).name
             self._move(s, case, Action.TERMINATE, d, t("svc.ev.terminated"),
                        reason + "\n" + t("svc.routes_told", routes="、".join(r.label for r in routes)))
             from mediator.core import followups  # 稳控回访 when at risk (issue 24)
@@ -753,10 +804,30 @@ class Services:
             self._move(s, case, Action.URGE, d, t("svc.ev.urged"), normalise_text(note))
         return self._change(case_id, "case.urge", work)
 
-    def remediate(self, case_id: str, note: str = "", on: date | None = None) -> CaseResult:
+    def remediate(self, case_id: str, note: str = "", on: date | None = None,
+                  reason: RemediateReason | None = None) -> CaseResult:
+        """重新调解: after non-performance (the reason by default), after a 司法确认 驳回, or for
+        an agreement whose content is improper or that a party has special difficulty
+        performing (a coded reason required). The first 受理日期 is kept; the new date is
+        stored apart and the time limit runs from it; the old agreement stays on file."""
         def work(s: Session, case: Case) -> None:
             d = self._check_date(on, case)
-            self._move(s, case, Action.REMEDIATE, d, t("svc.ev.remediate"), normalise_text(note))
+            state = CaseState(case.state)
+            code = reason
+            if code is None and state in (CaseState.UNPERFORMED, CaseState.URGED):
+                code = RemediateReason.NON_PERFORMANCE
+            if code is None:
+                raise ValidationError(t("svc.remediate_reason_required"), "reason")
+            if code is RemediateReason.NON_PERFORMANCE and state not in (
+                    CaseState.UNPERFORMED, CaseState.URGED):
+                raise DomainError(t("svc.remediate_not_unperformed"))
+            if code is RemediateReason.JUDICIAL_REJECTED:
+                ag = current_agreement(s, case.id)
+                if ag is None or ag.judicial_status != JudicialResult.REJECTED.name:
+                    raise DomainError(t("svc.remediate_not_rejected"))
+            case.remediate_reason = code.name
+            self._move(s, case, Action.REMEDIATE, d, t("svc.ev.remediate"),
+                       "\n".join(x for x in (code.label, normalise_text(note)) if x))
             # The failed agreement's open 履行回访 go with it; a new agreement schedules its own.
             for fu in s.exec(select(FollowUp).where(
                     FollowUp.case_id == case.id, FollowUp.obligation_id != None,
@@ -771,6 +842,10 @@ class Services:
 
     def advise_suit(self, case_id: str, note: str = "", on: date | None = None) -> CaseResult:
         def work(s: Session, case: Case) -> None:
+            if case.state in (CaseState.AGREED.name, CaseState.PERFORMING.name):
+                ag = current_agreement(s, case.id)
+                if ag is None or ag.judicial_status != JudicialResult.REJECTED.name:
+                    raise DomainError(t("svc.advise_suit_not_rejected"))
             d = self._check_date(on, case)
             case.routes_told = Route.LITIGATION.name
             self._move(s, case, Action.ADVISE_SUIT, d, t("svc.ev.suit"), normalise_text(note))
@@ -1270,7 +1345,8 @@ class Services:
                 if case.village_code else None
             mediator = s.get(Mediator, case.mediator_id) if case.mediator_id else None
             sessions = sum(1 for e in events if e.kind == EventKind.SESSION.name)
-            facts = facts_from_rows(case, agreement, obligations, follow_ups, sessions)
+            petition = current_petition(s, case.id)
+            facts = facts_from_rows(case, agreement, obligations, follow_ups, sessions, petition)
             own = s.get(Setting, "office_code")
             read_only = own is not None and own.value != case.owner_code
             link = s.get(LedgerRow, case.id)
@@ -1282,6 +1358,7 @@ class Services:
                 deadlines=rules.deadlines(facts, today), warnings=rules.warnings(facts, today),
                 legal_actions=[] if read_only else rules.offered_actions(facts),
                 read_only=read_only, ledger_no=link.ledger_no if link else None,
+                petition=petition,
             )
 
     def _case_by_shorthand(self, s: Session, year: int, between: str, seq: int,
@@ -1343,3 +1420,4 @@ def current_obligations(s: Session, agreement: Agreement | None) -> list[Obligat
     return list(s.exec(select(Obligation).where(Obligation.agreement_id == agreement.id,
                                                 Obligation.deleted == False)
                        .order_by(Obligation.seq)).all())
+

@@ -92,7 +92,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "stabilising_measures", "prevented_criminal", "prevented_petition", "petition_channel",
         "petition_received_on", "petition_extended", "refusal_reason", "routes_told",
         "transfer_to", "linked_case_id", "linked_case_no", "withdraw_reason", "import_key",
-        "import_flags", "parties_text"),
+        "import_flags", "parties_text", "remediated_on", "remediate_reason"),
     "party": _SYNC + ("case_id", "position", "role", "kind", "name", "id_number", "gender",
                       "birth_date", "ethnicity", "phone", "address", "org_code",
                       "representative"),
@@ -440,6 +440,7 @@ class _Case:
         "changes",
         "concluded_on",
         "deadline_on",
+        "dispute_type",
         "events",
         "ext",
         "follow_ups",
@@ -452,6 +453,7 @@ class _Case:
         "outcome",
         "pet_ext",
         "refusal",
+        "remediated_on",
         "routes",
         "sessions",
         "state",
@@ -460,13 +462,17 @@ class _Case:
         "withdraw",
     )
 
-    def __init__(self, today: date, labels: _Labels, operator: str):
+    def __init__(self, today: date, labels: _Labels, operator: str,
+                 dispute_type: str | None = None):
         self.state = S.REGISTERED
+        #: the time limit the rules give its mediation depends on it (劳动争议: 15 days)
+        self.dispute_type = dispute_type
         self.outcome: str | None = None
         self.concluded_on: date | None = None
         self.archived_on: date | None = None
         self.accepted_on: date | None = None
         self.deadline_on: date | None = None
+        self.remediated_on: date | None = None
         self.notice_on: date | None = None
         self.ext = 0
         self.pet_ext = False
@@ -503,7 +509,8 @@ class _Case:
         dates the rules set."""
         if self.last_state is not None and d < self.last_state:  # pragma: no cover - bug guard
             raise AssertionError("state changes out of order")
-        tr = rules.apply(self.state, action, d, summary or self.labels.action[action])
+        tr = rules.apply(self.state, action, d, summary or self.labels.action[action],
+                         dispute_type=self.dispute_type)
         if tr.moved:
             self.state = tr.after
             if tr.sets_outcome:
@@ -859,7 +866,7 @@ class _Generator:
             pet_channel = _CHANNELS.pick(R())
             pet_received = reg - timedelta(days=self.between(0, 10))
 
-        c = _Case(today, L, op)
+        c = _Case(today, L, op, dtype)
         c.event("STATE", reg, L.registered, st="REGISTERED")
         agreement_form: AgreementForm | None = None
         agreement_on: date | None = None
@@ -1243,6 +1250,7 @@ class _Generator:
             1 if prevented_petition else 0, pet_channel, _iso(pet_received),
             1 if c.pet_ext else 0, c.refusal, c.routes, c.transfer_to, None, None, c.withdraw,
             f"demo:{n}", None, ptext,
+            _iso(c.remediated_on), "NON_PERFORMANCE" if c.remediated_on else None,
         ))
         party_rows = self.out["party"]
         names: list[str] = []

@@ -35,7 +35,9 @@ TABLES: tuple[str, ...] = ("office", "mediator", "village", "dispute_case", "agr
                            "obligation", "party", "case_event", "follow_up",
                            "case_fact",
                            # payload version 2 (issue 24): 排查 and 激化风险
-                           "screening_round", "screening_item", "risk_event")
+                           "screening_round", "screening_item", "risk_event",
+                           # payload version 2 (issue 25): the 信访件 records
+                           "petition")
 #: child table -> (column, parent table) pairs, for ownership checks
 PARENTS: dict[str, tuple[tuple[str, str], ...]] = {
     "agreement": (("case_id", "dispute_case"),),
@@ -46,6 +48,7 @@ PARENTS: dict[str, tuple[tuple[str, str], ...]] = {
     "case_fact": (("case_id", "dispute_case"),),
     "screening_item": (("round_id", "screening_round"),),
     "risk_event": (("case_id", "dispute_case"), ("item_id", "screening_item")),
+    "petition": (("case_id", "dispute_case"),),
 }
 
 

@@ -1,6 +1,6 @@
 -- Payload schema, version 2: version 1 plus the structured 回访 record (follow_up, four
 -- columns at the end) and 排查 rounds, their items and 激化风险 events (three tables at the
--- end), issue 24; the dated facts of the cases (case_fact), issue 19. Frozen once released. A version-1 package is still read: what it lacks
+-- end), issue 24; the dated facts of the cases (case_fact), issue 19; the 信访件 records (petition, at the end) and five columns at the end of dispute_case and party, issue 25. Frozen once released. A version-1 package is still read: what it lacks
 -- takes the columns' defaults (mediator/sync/payload.py). No indexes beyond the primary keys: the payload is
 -- read once, in full, by INSERT ... SELECT.
 
@@ -92,6 +92,9 @@ CREATE TABLE dispute_case (
     import_key VARCHAR, 
     import_flags VARCHAR, 
     parties_text VARCHAR NOT NULL, 
+    remediated_on DATE, 
+    remediate_reason VARCHAR(24), 
+    terminate_reason VARCHAR(24), 
     PRIMARY KEY (id)
 );
 CREATE TABLE agreement (
@@ -158,6 +161,8 @@ CREATE TABLE party (
     address VARCHAR, 
     org_code VARCHAR, 
     representative VARCHAR, 
+    consent_form VARCHAR(16), 
+    consent_on DATE, 
     PRIMARY KEY (id), 
     FOREIGN KEY(case_id) REFERENCES dispute_case (id)
 );
@@ -289,4 +294,50 @@ CREATE TABLE risk_event (
     PRIMARY KEY (id), 
     FOREIGN KEY(case_id) REFERENCES dispute_case (id), 
     FOREIGN KEY(item_id) REFERENCES screening_item (id)
+);
+CREATE TABLE petition (
+    id VARCHAR(32) NOT NULL, 
+    owner_code VARCHAR(12) NOT NULL, 
+    revision INTEGER NOT NULL, 
+    created_at DATETIME NOT NULL, 
+    updated_at DATETIME NOT NULL, 
+    deleted BOOLEAN NOT NULL, 
+    case_id VARCHAR(32) NOT NULL, 
+    petition_no VARCHAR, 
+    from_body VARCHAR, 
+    assigned BOOLEAN NOT NULL, 
+    channel VARCHAR(16), 
+    received_on DATE NOT NULL, 
+    first_handler VARCHAR, 
+    notice_on DATE, 
+    not_accepted BOOLEAN NOT NULL, 
+    objection_on DATE, 
+    objection_reason VARCHAR, 
+    accepted_on DATE, 
+    extension_days INTEGER NOT NULL, 
+    extended_on DATE, 
+    extension_approver VARCHAR, 
+    extension_reason VARCHAR, 
+    extension_told_on DATE, 
+    reply_on DATE, 
+    reply_content VARCHAR, 
+    feedback_on DATE, 
+    feedback_note VARCHAR, 
+    evaluation VARCHAR(16), 
+    review_requested_on DATE, 
+    review_decided_on DATE, 
+    review_result VARCHAR, 
+    rereview_requested_on DATE, 
+    rereview_decided_on DATE, 
+    rereview_result VARCHAR, 
+    first_visit BOOLEAN NOT NULL, 
+    repeat_visit BOOLEAN NOT NULL, 
+    over_level VARCHAR(16), 
+    collective BOOLEAN NOT NULL, 
+    persons INTEGER NOT NULL, 
+    representatives INTEGER NOT NULL, 
+    closed_on DATE, 
+    close_reason VARCHAR(16), 
+    PRIMARY KEY (id), 
+    FOREIGN KEY(case_id) REFERENCES dispute_case (id)
 );

@@ -189,6 +189,10 @@ class MediatorApp(KeysInOrder, App[int], inherit_bindings=False):
             if missed:
                 self.post_message(CasesChanged())
                 self.notify(t("tui.app.missed", n=len(missed)), severity="warning", markup=False)
+            from mediator.core import workdays
+
+            for text in workdays.warnings(self.services.today()):
+                self.notify(text, severity="warning", timeout=30, markup=False)
             newest = self.services.newest_change_at()
             now = datetime.now(UTC)
             if newest is not None and now + CLOCK_TOLERANCE < newest:

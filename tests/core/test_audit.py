@@ -301,7 +301,7 @@ def test_rows_added_or_deleted_behind_the_back_are_found(trail: Path, capsys) ->
     con.execute("INSERT INTO party SELECT 'ffffffffffffffffffffffffffff0001', owner_code,"
                 " revision, created_at, updated_at, deleted, origin, case_id, position + 1,"
                 " role, kind, '假人', id_number, gender, birth_date, ethnicity, phone, address,"
-                " org_code, representative FROM party LIMIT 1")
+                " org_code, representative, consent_form, consent_on FROM party LIMIT 1")
     con.commit()
     forged = con.execute("SELECT id FROM party WHERE name = '假人'").fetchone()[0]
     con.close()

@@ -311,7 +311,9 @@ def test_derived_fields_are_what_the_services_compute(big_db: Database) -> None:
         assert (c.next_due_on, c.next_due_kind) == (
             (nearest.due, nearest.kind.name) if nearest else (None, None)), c.case_no
         if c.accepted_on and c.extension_count == 0 and c.state in ("ACCEPTED", "MEDIATING"):
-            assert c.deadline_on == rules.mediation_deadline(c.accepted_on)
+            # from 受理, or from 重新调解 where there was one (the first 受理日期 is kept)
+            assert c.deadline_on == rules.mediation_deadline(c.remediated_on or c.accepted_on,
+                                                             c.dispute_type)
     for c in cases:
         assert c.case_no == format_case_no(c.year, office, c.seq)
         assert c.parties_text == parties_text(parties[c.id])

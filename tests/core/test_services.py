@@ -26,6 +26,7 @@ from mediator.core.enums import (
     JudicialResult,
     PartyKind,
     PartyRole,
+    RemediateReason,
     Route,
 )
 from mediator.core.errors import DomainError, NotFoundError, ValidationError
@@ -405,7 +406,9 @@ def test_missed_instalment_then_urge_then_remediate(svc, make_case) -> None:
     svc.remediate(case.id, "双方同意重新调解")
     row = tr.changed()
     assert row.state == "MEDIATING" and row.outcome is None and row.concluded_on is None
-    assert row.accepted_on == TODAY and row.deadline_on == date(2026, 12, 23)
+    # the first 受理日期 is kept; 重新调解's own date starts the new month (issue 25)
+    assert (row.accepted_on, row.remediated_on, row.remediate_reason, row.deadline_on) == (
+        date(2026, 10, 25), TODAY, "NON_PERFORMANCE", date(2026, 12, 23))
 
 
 def test_new_agreement_after_remediation_supersedes_the_old_one(svc, make_case) -> None:
@@ -576,21 +579,26 @@ def test_extension_needs_consent_and_a_later_date(svc, make_case, dump) -> None:
     assert {w.code for w in later.case_file(case.id).warnings} == {WarningCode.PAST_EXTENSION}
 
 
-def test_extension_of_petition_marks_the_thirty_days(svc, make_case) -> None:
+def test_extension_of_mediation_leaves_the_petition_clock_alone(svc, make_case) -> None:
+    """The petition's clocks are its own (core.petition, issue 25): 15 days to tell, 5
+    working days to object, 60 days from the petition's acceptance; a mediation extension
+    (双方同意) does not add the petition's 30 days."""
     from mediator.core.enums import PetitionChannel
 
     case = make_case(source=CaseSource.PETITION, petition_channel=PetitionChannel.VISIT,
                      petition_received_on=TODAY - D(12))
     cf = svc.case_file(case.id)
-    assert [(d.kind, d.due) for d in cf.deadlines] == [(DeadlineKind.PETITION_NOTICE,
-                                                        TODAY + D(3))]
+    assert [(d.kind, d.due) for d in cf.deadlines] == [
+        (DeadlineKind.PETITION_OBJECTION, date(2026, 11, 18)),
+        (DeadlineKind.PETITION_NOTICE, TODAY + D(3))]
+    svc.petition_notice(case.id, accepted=True)
     svc.accept_case(case.id)
     kinds = {d.kind: d.due for d in svc.case_file(case.id).deadlines}
     assert kinds[DeadlineKind.PETITION_COMPLETE] == TODAY + D(60)
     svc.extend_case(case.id, TODAY + D(70), consent="同意")
     kinds = {d.kind: d.due for d in svc.case_file(case.id).deadlines}
-    assert kinds[DeadlineKind.PETITION_COMPLETE] == TODAY + D(90)
-    assert case_row(svc, case.id).petition_extended
+    assert kinds[DeadlineKind.PETITION_COMPLETE] == TODAY + D(60)
+    assert not case_row(svc, case.id).petition_extended
 
 
 def test_extension_refused_after_agreement(svc, make_case) -> None:
@@ -874,7 +882,9 @@ WALK = {
         obligations=[ObligationInput(TODAY - D(1), 100)])),
     Action.COMPLETE_PERFORMANCE: lambda svc, cid: svc.complete_performance(cid),
     Action.URGE: lambda svc, cid: svc.urge(cid, "督促"),
-    Action.REMEDIATE: lambda svc, cid: svc.remediate(cid, "重新调解"),
+    # a coded reason valid in every state 重新调解 is legal in (issue 25)
+    Action.REMEDIATE: lambda svc, cid: svc.remediate(
+        cid, "重新调解", reason=RemediateReason.IMPROPER_CONTENT),
     Action.ADVISE_SUIT: lambda svc, cid: svc.advise_suit(cid, "告知起诉"),
     Action.ARCHIVE: lambda svc, cid: svc.archive_case(cid),
     Action.NOTE: lambda svc, cid: svc.add_note(cid, "备注"),
@@ -905,6 +915,8 @@ def test_random_walk_follows_the_rules(svc, make_case, data) -> None:  # type: i
         steps.append(action)
         before = case_row(svc, case.id)
         legal = model in TRANSITIONS[action]
+        if action is Action.ADVISE_SUIT and model in (CaseState.AGREED, CaseState.PERFORMING):
+            legal = False  # only after a 司法确认 驳回, which the walk never records
         if action is Action.MISS:
             # (Cases of earlier examples share the file and may be swept too.)
             moved = case.id in svc.sweep_missed_instalments()

@@ -32,7 +32,8 @@ OUTCOMES = {S.REFUSED: "REFUSED", S.TERMINATED: "FAILED", S.TRANSFERRED: "TRANSF
 #: the dates an action sets (None clears), beyond those of a concluding state
 DATES = {
     Action.ACCEPT: {"accepted_on": ON, "deadline_on": DEADLINE},
-    Action.REMEDIATE: {"accepted_on": ON, "deadline_on": DEADLINE, "outcome": None,
+    # 重新调解 keeps the first 受理日期 and stores its own date (issue 25)
+    Action.REMEDIATE: {"remediated_on": ON, "deadline_on": DEADLINE, "outcome": None,
                        "concluded_on": None},
     Action.ARCHIVE: {"archived_on": ON},
 }
@@ -76,7 +77,7 @@ def test_every_date_column_apply_writes_is_a_case_column() -> None:
     written = {c for a, s in ALL if s in TRANSITIONS[a]
                for c in rules.apply(s, a, ON).columns()}
     assert written == {"state", "outcome", "concluded_on", "accepted_on", "deadline_on",
-                       "archived_on"}
+                       "archived_on", "remediated_on"}
     assert written <= set(Case.model_fields)
 
 
@@ -171,7 +172,7 @@ def test_services_and_demo_agree_on_a_remediated_case(svc: Any, make_case: Any,
     by_demo = demo_view(case)
 
     assert by_services[0] == by_demo[0] == (
-        "MEDIATING", None, today, rules.mediation_deadline(today), None, None)
+        "MEDIATING", None, reg, rules.mediation_deadline(today), None, None)
     assert [e[:3] for e in by_services[1]] == [e[:3] for e in by_demo[1]] == [
         (reg, None, "REGISTERED"), (reg, "REGISTERED", "ACCEPTED"),
         (agreed, "ACCEPTED", "AGREED"), (agreed, "AGREED", "PERFORMING"),
@@ -187,8 +188,9 @@ def test_an_effect_added_to_apply_reaches_every_writer(svc: Any, today: date,
     notice_on too, and the services, the bulk import and the demo all store it."""
     plain_apply = rules.apply
 
-    def apply(state: CaseState, action: Action, on: date, summary: str = "") -> rules.Transition:
-        tr = plain_apply(state, action, on, summary)
+    def apply(state: CaseState, action: Action, on: date, summary: str = "",
+              **kw: Any) -> rules.Transition:
+        tr = plain_apply(state, action, on, summary, **kw)
         if action is Action.ACCEPT:
             tr.dates["notice_on"] = on
         return tr

@@ -12,6 +12,7 @@ import pytest
 from mediator.sync import errors as E
 from mediator.sync import package as pk
 from mediator.sync.importer import IMPORTED, REFUSED
+from mediator.sync.payload import PAYLOAD_VERSION
 
 from .conftest import clone, make_office
 from .hostile import alter, payload_of, seal

@@ -36,6 +36,10 @@ from mediator.tui.dialogs.case_actions import (
 )
 from mediator.tui.dialogs.edit import EditCaseDialog, PartyDialog
 from mediator.tui.dialogs.follow_up import CompleteFollowUpDialog, ScheduleFollowUpDialog
+from mediator.tui.dialogs.petition import CONSENT, ConsentDialog
+from mediator.tui.dialogs.petition import DIALOGS as PETITION_DIALOGS
+from mediator.tui.dialogs.petition import label as petition_label
+from mediator.tui.dialogs.petition import offered as petition_offered
 
 COMPLETE_FOLLOW_UP = "COMPLETE_FOLLOW_UP"
 
@@ -62,6 +66,10 @@ ACTION_DIALOGS: dict[str, type[CaseDialog]] = {
     Action.NOTE.name: NoteDialog,
     Action.EDIT.name: EditCaseDialog,
     Action.ARCHIVE.name: ArchiveDialog,
+    # 信访件 (core/petition.py): offered by what the petition record holds, not the state
+    **PETITION_DIALOGS,
+    # 当事人意愿 before 受理 (人民调解法 §17)
+    CONSENT: ConsentDialog,
 }
 
 #: the order a case file offers its actions in (most frequent work first)
@@ -75,7 +83,16 @@ def available_actions(cf: CaseFile) -> list[str]:
     legal = {a.name for a in cf.legal_actions}
     ag = cf.agreement
     out = []
+    petition = petition_offered(cf)
     for key in ORDER:
+        if key in PETITION_DIALOGS:
+            if key in petition:
+                out.append(key)
+            continue
+        if key == CONSENT:
+            if Action.ACCEPT.name in legal and cf.parties:
+                out.append(key)
+            continue
         if key == COMPLETE_FOLLOW_UP:
             if any(f.done_on is None for f in cf.follow_ups):
                 out.append(key)
@@ -105,6 +122,10 @@ def action_label(key: str) -> str:
 
     if key == COMPLETE_FOLLOW_UP:
         return t("casefile.action.COMPLETE_FOLLOW_UP")
+    if key in PETITION_DIALOGS:
+        return petition_label(key)
+    if key == CONSENT:
+        return t("casefile.action.CONSENT")
     return Action[key].label
 
 

@@ -16,7 +16,7 @@ from textual.app import ComposeResult
 from textual.containers import Container
 from textual.widgets import Static
 
-from mediator.core.enums import Route
+from mediator.core.enums import RemediateReason, Route, TerminateReason
 from mediator.core.errors import ValidationError
 from mediator.core.rules import Action
 from mediator.core.services import CaseFile, Outcome
@@ -25,6 +25,7 @@ from mediator.i18n import t
 from mediator.tui.dialogs.base import ConfirmDialog, FormDialog, plain_input, text_area
 from mediator.tui.widgets.checkbox import Checkbox
 from mediator.tui.widgets.form import FormField, date_input
+from mediator.tui.widgets.picker import CycleChoice
 
 
 class CaseDialog(FormDialog[Outcome | None]):
@@ -139,10 +140,14 @@ class RefuseDialog(SimpleCaseDialog):
     def form(self) -> ComposeResult:
         yield from super().form()
         yield FormField(t("caseact.f.routes_told"), RoutesBox(id="routes"), field_name="routes")
+        # 不予受理 needs a route or the body the parties were sent to (issue 25)
+        yield FormField(t("caseact.f.refuse_body"), plain_input(id="f-to_body"),
+                        field_name="to_body")
 
     def call(self, text: str, on: date | None) -> Callable[[], Outcome]:
         routes = self.query_one("#routes", RoutesBox).value
-        return lambda: self.services.refuse_case(self.case_id, text, routes, on)
+        body = self.text("to_body")
+        return lambda: self.services.refuse_case(self.case_id, text, routes, on, to_body=body)
 
 
 class NoticeDialog(SimpleCaseDialog):
@@ -216,9 +221,17 @@ class TerminateDialog(SimpleCaseDialog):
             required=True,
         )
 
+    def extra_fields(self) -> ComposeResult:
+        yield FormField(t("caseact.f.terminate_code"),
+                        CycleChoice([(c.label, c.name) for c in TerminateReason],
+                                    TerminateReason.FAILED.name, id="f-code"),
+                        field_name="code")
+
     def call(self, text: str, on: date | None) -> Callable[[], Outcome]:
         routes = self.query_one("#routes", RoutesBox).value
-        return lambda: self.services.record_failure(self.case_id, text, routes, on)
+        code = TerminateReason(self.query_one("#f-code", CycleChoice).value
+                               or TerminateReason.FAILED.name)
+        return lambda: self.services.record_failure(self.case_id, text, routes, on, code)
 
 
 class TransferDialog(SimpleCaseDialog):
@@ -300,10 +313,29 @@ class UrgeDialog(SimpleCaseDialog):
 
 
 class RemediateDialog(SimpleCaseDialog):
+    """重新调解 with its coded reason; the first 受理日期 is kept."""
+
     action = Action.REMEDIATE
 
+    def extra_fields(self) -> ComposeResult:
+        unperformed = self.cf.case.state in ("UNPERFORMED", "URGED")
+        rejected = (self.cf.agreement is not None
+                    and self.cf.agreement.judicial_status == "REJECTED")
+        codes = [c for c in RemediateReason
+                 if (c is not RemediateReason.NON_PERFORMANCE or unperformed)
+                 and (c is not RemediateReason.JUDICIAL_REJECTED or rejected)]
+        first = (RemediateReason.JUDICIAL_REJECTED if rejected
+                 else RemediateReason.NON_PERFORMANCE if unperformed
+                 else RemediateReason.IMPROPER_CONTENT)
+        yield FormField(t("caseact.f.remediate_reason"),
+                        CycleChoice([(c.label, c.name) for c in codes], first.name,
+                                    id="f-reason"),
+                        field_name="reason")
+
     def call(self, text: str, on: date | None) -> Callable[[], Outcome]:
-        return lambda: self.services.remediate(self.case_id, text, on)
+        reason = RemediateReason(self.query_one("#f-reason", CycleChoice).value
+                                 or RemediateReason.IMPROPER_CONTENT.name)
+        return lambda: self.services.remediate(self.case_id, text, on, reason)
 
 
 class AdviseSuitDialog(SimpleCaseDialog):

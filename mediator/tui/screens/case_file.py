@@ -75,6 +75,48 @@ from mediator.tui.work import WorkFailed, post_result
 BADGE_SOON_DAYS = 3
 
 
+def petition_rows(p: Any) -> list[tuple[str, str | None, str, str | None]]:
+    """The petition record's lines in the case file (its clocks are in the deadlines line)."""
+    from mediator.core.petition import Close, Evaluation, PetitionFacts
+
+    flags = [t(f"petition.f.{name}") for name in ("first_visit", "repeat_visit", "collective")
+             if getattr(p, name)]
+    if p.over_level:
+        flags.append(t("petition.flag.over_level",
+                       level=t(f"petition.level_visited.{p.over_level}")))
+    if p.collective:
+        flags.append(t("petition.flag.persons", persons=p.persons, reps=p.representatives))
+    stage = PetitionFacts.from_row(p).stage.label
+    if p.close_reason:
+        stage = f"{stage}（{Close[p.close_reason].label}）"
+    rows: list[tuple[str, str | None, str, str | None]] = [
+        (t("petition.f.petition_no"), p.petition_no,
+         t("petition.f.from_body"), (p.from_body or "") + (t("petition.f.assigned_mark")
+                                                           if p.assigned else "") or None),
+        (t("petition.f.stage"), stage, t("petition.f.first_handler"), p.first_handler),
+    ]
+    if p.accepted_on or p.extension_days:
+        ext = (t("petition.f.extension_shown", days=p.extension_days,
+                 approver=p.extension_approver or "", told=str(p.extension_told_on or ""))
+               if p.extension_days else None)
+        rows.append((t("petition.f.accepted_on_label"), str(p.accepted_on or "") or None,
+                     t("petition.f.extension"), ext))
+    if p.reply_on or p.feedback_on:
+        rows.append((t("petition.f.reply_on"), str(p.reply_on or "") or None,
+                     t("petition.f.feedback_on"), str(p.feedback_on or "") or None))
+    if flags or p.evaluation:
+        rows.append((t("petition.f.flags"), "、".join(flags) or None,
+                     t("petition.f.evaluation"),
+                     Evaluation[p.evaluation].label if p.evaluation else None))
+    return rows
+
+
+def _limit_note(dispute_type: str) -> str:
+    """（劳动争议调解期限十五日，期满可申请劳动仲裁）beside a deadline that is not the one month."""
+    limit = rules.time_limit(dispute_type)
+    return "" if limit is rules.LIMIT_DEFAULT else t("limit.note", limit=limit.label)
+
+
 def deadline_style(d: rules.Deadline) -> str:
     if d.overdue:
         return "bold red"
@@ -211,6 +253,7 @@ def render_details(cf: CaseFile, full: bool = False) -> RenderableType:
                         if case.extension_count
                         else ""
                     )
+                    + _limit_note(case.dispute_type)
                 )
                 if case.deadline_on
                 else None
@@ -236,6 +279,9 @@ def render_details(cf: CaseFile, full: bool = False) -> RenderableType:
             t("casefile.f.petition_received_on"),
             _value(case.petition_received_on),
         )
+    if cf.petition is not None:
+        for row in petition_rows(cf.petition):
+            g.add_row(*(_value(v) if i % 2 else v for i, v in enumerate(row)))
     if case.outcome or case.routes_told or case.transfer_to:
         routes = "、".join(_label(Route, r) for r in (case.routes_told or "").split(",") if r)
         g.add_row(
