@@ -26,7 +26,7 @@ from mediator.core.db import open_untrusted
 from mediator.i18n import t
 from mediator.sync.errors import PackageInvalid, PackageUnsupported
 
-PAYLOAD_VERSION = 1
+PAYLOAD_VERSION = 2
 PAYLOAD_APP_ID = 0x4D445350  # "MDSP": a mediator sync payload (a database is "MDTR")
 SQLITE_MAGIC = b"SQLite format 3\x00"
 
@@ -40,6 +40,14 @@ PARENTS: dict[str, tuple[tuple[str, str], ...]] = {
     "party": (("case_id", "dispute_case"),),
     "case_event": (("case_id", "dispute_case"),),
     "follow_up": (("case_id", "dispute_case"),),
+}
+
+#: what a package of an older payload version lacks, filled in on the rows it brought, per
+#: version: (table, SET clause over the held row). Version 1 had no part payments: its
+#: performed instalments were paid in full, its open ones not at all (issue 18).
+OLDER_DEFAULTS: dict[int, tuple[tuple[str, str], ...]] = {
+    1: (("obligation",
+         "paid_fen = CASE WHEN performed_on IS NULL THEN 0 ELSE amount_fen END"),),
 }
 
 

@@ -12,6 +12,7 @@ import pytest
 from mediator.sync import errors as E
 from mediator.sync import package as pk
 from mediator.sync.importer import IMPORTED, REFUSED
+from mediator.sync.payload import PAYLOAD_VERSION
 
 from .conftest import clone, make_office
 from .hostile import alter, payload_of, seal
@@ -164,10 +165,11 @@ def test_newer_format_and_schema_versions(setup, dump, tmp_path, monkeypatch) ->
                  header={"lineage": "0" * 32, "lineage_seq": 1, "ancestry": []})
     monkeypatch.setattr(pk, "FORMAT_VERSION", supported)
     assert "升级" in refused(net, newer, dump, E.UNSUPPORTED)
+    newer_schema = PAYLOAD_VERSION + 1
     schema2 = seal(net.t1, net.county, payload, tmp_path / "s2.mdsync",
-                   header={"schema_version": 2})
+                   header={"schema_version": newer_schema})
     assert "升级" in refused(net, schema2, dump, E.UNSUPPORTED)
-    alter(payload, "PRAGMA user_version=2")
+    alter(payload, f"PRAGMA user_version={newer_schema}")
     inner = seal(net.t1, net.county, payload, tmp_path / "u2.mdsync")
     refused(net, inner, dump, (E.UNSUPPORTED, E.INVALID))
 

@@ -18,6 +18,7 @@ import pytest
 from mediator.sync import errors as E
 from mediator.sync import package as pk
 from mediator.sync.importer import IMPORTED, REFUSED
+from mediator.sync.payload import PAYLOAD_VERSION
 
 from . import test_sync_hostile as base
 from .conftest import clone
@@ -134,8 +135,10 @@ CORPUS: dict[str, Any] = {
     "schema version huge": edit(schema_version=10**18),
     "count huge": edit(counts={"party": 10**40}),
     "int of 5000 digits": lambda h: json.dumps(h).replace(
-        '"schema_version": 1', '"schema_version": 1' + "0" * 5000).encode(),
-    "NaN": lambda h: json.dumps(h).replace('"schema_version": 1', '"schema_version": NaN').encode(),
+        f'"schema_version": {PAYLOAD_VERSION}',
+        f'"schema_version": {PAYLOAD_VERSION}' + "0" * 5000).encode(),
+    "NaN": lambda h: json.dumps(h).replace(f'"schema_version": {PAYLOAD_VERSION}',
+                                           '"schema_version": NaN').encode(),
     "Infinity size": lambda h: json.dumps(h).replace(
         f'"size": {h["payload"]["size"]}', '"size": Infinity').encode(),
     # missing fields

@@ -363,6 +363,10 @@ def render_agreement(cf: CaseFile, today: date) -> RenderableType | None:
                 days = (o.due_on - today).days
                 d = rules.Deadline(rules.DeadlineKind.PERFORMANCE, o.due_on, days)
                 status = Text(d.badge(), style=deadline_style(d))
+                if o.paid_fen and o.amount_fen:  # part paid: 应付 (the amount column) / 已付 / 余额
+                    status = Text(t("casefile.ob_paid", paid=format_fen(o.paid_fen),
+                                    balance=format_fen(max(o.amount_fen - o.paid_fen, 0))),
+                                  style="yellow") + Text(" ") + status
             what = Text()
             if o.obligor:
                 what.append(literal(o.obligor, "bold", one_line=False))
