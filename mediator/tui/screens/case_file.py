@@ -516,6 +516,9 @@ class CaseFileScreen(MediatorScreen[None]):
     CaseFileScreen .cf-block { height: auto; }
     CaseFileScreen .-empty { display: none; }
     CaseFileScreen #cf-parties { height: auto; max-height: 12; margin: 0 0 1 0; }
+    /* narrow terminals: no scrollbar line under the parties (← → scroll to the ID, phone and
+       address; Enter opens the party with every field) */
+    CaseFileScreen #cf-parties { scrollbar-size-horizontal: 0; }
     CaseFileScreen #cf-actions { height: 1fr; border: none; }
     CaseFileScreen #cf-error { color: $error; height: auto; }
     """
