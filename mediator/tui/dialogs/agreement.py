@@ -38,15 +38,18 @@ from mediator.tui.widgets.select import Select
 
 
 class InstalmentRow(Horizontal):
-    """One instalment or duty: due date, amount, what, who."""
+    """One instalment or duty: due date, amount, what, who. Two lines (due, amount, what /
+    who, remove), so that 'what' keeps a readable width at 80 columns (issue 18: it was 9
+    cells, "偿款第一期"); the Tab order stays due, amount, what, who."""
 
     DEFAULT_CSS = """
-    InstalmentRow { height: auto; margin: 0 0 0 0; }
+    InstalmentRow { layout: grid; grid-size: 4; grid-columns: 4 14 14 1fr; grid-rows: auto;
+                    height: auto; margin: 0 0 0 0; }
     InstalmentRow > .inst-no { width: 4; color: $text-muted; }
     InstalmentRow > .inst-due { width: 14; }
     InstalmentRow > .inst-amount { width: 12; margin: 0 1; }
     InstalmentRow > .inst-what { width: 1fr; }
-    InstalmentRow > .inst-who { width: 10; margin: 0 0 0 1; }
+    InstalmentRow > .inst-who { column-span: 3; width: 1fr; margin: 0 0 0 4; }
     InstalmentRow > Button { width: 4; min-width: 4; margin: 0 0 0 1; }
     """
 
