@@ -92,3 +92,26 @@ async def test_the_amount_follows_the_chosen_instalment(svc: Any, make_case: Any
         await settle(pilot, app)
     assert paid(svc, case.id) == [(100000, 0, None, None),
                                   (50000, 50000, today.isoformat(), None)]
+
+
+async def test_the_case_amount_follows_a_written_agreement(svc: Any, make_case: Any) -> None:
+    """Issue 18 item 12: the case's 涉及金额 stayed "—" after a written agreement with money."""
+    from mediator.core.models import Case
+    from mediator.tui.dialogs.agreement import AgreementDialog
+
+    case = make_case()
+    svc.accept_case(case.id)
+    app = app_on(svc, lambda: CaseFileScreen(case.id))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot, app)
+        dialog = await choose_action(pilot, app, "AGREE")
+        assert isinstance(dialog, AgreementDialog)
+        await type_in(pilot, dialog.field("terms").widget, "李四赔偿张三五千元")
+        await type_in(pilot, dialog.field("amount_fen").widget, "五千元")
+        await pilot.press("ctrl+s")
+        await settle(pilot, app)
+        assert not isinstance(app.screen, AgreementDialog)
+        details = shown(app.screen.query_one("#cf-details"), width=120)
+    with svc.db.read() as s:
+        assert s.get(Case, case.id).amount_fen == 500000
+    assert t("casefile.yuan", yuan="5,000.00") in details
