@@ -10,13 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
-from typing import Any
 
 from rich.text import Text
-from textual import on
 from textual.app import ComposeResult
 from textual.containers import Container
-from textual.widgets import Static, TextArea
+from textual.widgets import Static
 
 from mediator.core.enums import Route
 from mediator.core.errors import ValidationError
@@ -24,15 +22,13 @@ from mediator.core.rules import Action
 from mediator.core.services import CaseFile, Outcome
 from mediator.core.validate import normalise
 from mediator.i18n import t
-from mediator.tui.dialogs.base import ConfirmDialog, FormDialog, plain_input, text_area
+from mediator.tui.dialogs.base import ConfirmDialog, plain_input, text_area
 from mediator.tui.dialogs.drafted import DraftedDialog
 from mediator.tui.widgets.checkbox import Checkbox
 from mediator.tui.widgets.form import FormField, date_input
-from mediator.tui.widgets.inputs import Input
-from mediator.tui.widgets.select import Select
 
 
-class CaseDialog(DraftedDialog, FormDialog[Outcome | None]):
+class CaseDialog(DraftedDialog[Outcome | None]):
     """A dialog acting on one case; the title names the action and the case. What is typed
     is kept as a draft until it is saved or discarded (dialogs/drafted.py)."""
 
@@ -63,34 +59,6 @@ class CaseDialog(DraftedDialog, FormDialog[Outcome | None]):
 
     def on_date(self, name: str = "on") -> date:
         return self.parsed(name, required=True)
-
-    # --- drafts (dialogs/drafted.py) -------------------------------------------------------
-
-    def _capture_pristine(self) -> None:
-        super()._capture_pristine()
-        if self._draft_pristine is None:
-            self.offer_draft()
-
-    def program_change(self, change: Callable[[], None]) -> None:
-        clean = self._draft_pristine is None or self.draft_values() == self._draft_pristine
-        super().program_change(change)
-        if clean and self._draft_pristine is not None:
-            self.call_after_refresh(self._recapture_draft_pristine)
-
-    def _recapture_draft_pristine(self) -> None:
-        self._draft_pristine = self.draft_values()
-
-    @on(Input.Changed)
-    @on(TextArea.Changed)
-    @on(Checkbox.Changed)
-    @on(Select.Changed)
-    def _edited_for_draft(self) -> None:
-        self.draft_edited()
-
-    def dismiss(self, result: Any = None) -> Any:
-        # saved (a result) or left with its text discarded: the draft has done its work
-        self.close_draft()
-        return super().dismiss(result)
 
 
 class RoutesBox(Container):

@@ -11,28 +11,58 @@ kept by widget id; rows added in the dialog (instalments) are not part of a draf
 from __future__ import annotations
 
 import threading
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
-from textual import work
-from textual.widgets import Input, TextArea
+from textual import on, work
+from textual.widgets import TextArea
 
 from mediator.core.errors import MediatorError
 from mediator.i18n import t
+from mediator.tui.dialogs.base import ConfirmDialog, FormDialog
 from mediator.tui.drafts import DraftStore, drafts_folder
 from mediator.tui.widgets.checkbox import Checkbox
+from mediator.tui.widgets.inputs import Input
 from mediator.tui.widgets.select import Select
 
 #: seconds after the last key before the draft is written
 DRAFT_DELAY = 0.5
+R = TypeVar("R")
 
 
-class DraftedDialog:
-    """Mixed into a FormDialog whose ``case_id`` names the case it acts on."""
+class DraftedDialog(FormDialog[R]):
+    """A FormDialog on one case (``case_id``) whose typed fields are kept as a draft."""
 
     case_id: str
     _draft_pristine: dict[str, Any] | None = None
     _draft_timer: Any = None
     _draft_closed = False
+
+    def _capture_pristine(self) -> None:
+        super()._capture_pristine()
+        if self._draft_pristine is None:
+            self.offer_draft()
+
+    def program_change(self, change: Callable[[], None]) -> None:
+        clean = self._draft_pristine is None or self.draft_values() == self._draft_pristine
+        super().program_change(change)
+        if clean and self._draft_pristine is not None:
+            self.call_after_refresh(self._recapture_draft_pristine)
+
+    def _recapture_draft_pristine(self) -> None:
+        self._draft_pristine = self.draft_values()
+
+    @on(Input.Changed)
+    @on(TextArea.Changed)
+    @on(Checkbox.Changed)
+    @on(Select.Changed)
+    def _edited_for_draft(self) -> None:
+        self.draft_edited()
+
+    def dismiss(self, result: Any = None) -> Any:
+        # saved (a result) or left with its text discarded: the draft has done its work
+        self.close_draft()
+        return super().dismiss(result)
 
     # --- the fields ------------------------------------------------------------------------
 
@@ -41,7 +71,7 @@ class DraftedDialog:
 
     def draft_values(self) -> dict[str, Any]:
         values: dict[str, Any] = {}
-        for w in self.query("#dialog-body *"):  # type: ignore[attr-defined]
+        for w in self.query("#dialog-body *"):
             if not w.id or w.has_class("instalment") or any(
                     a.has_class("instalment") for a in w.ancestors):
                 continue
@@ -56,7 +86,7 @@ class DraftedDialog:
         return values
 
     def restore_values(self, values: dict[str, Any]) -> None:
-        widgets = {w.id: w for w in self.query("#dialog-body *") if w.id}  # type: ignore[attr-defined]
+        widgets = {w.id: w for w in self.query("#dialog-body *") if w.id}
         for wid, value in values.items():
             w = widgets.get(wid) if isinstance(wid, str) else None
             if w is None:
@@ -77,12 +107,10 @@ class DraftedDialog:
 
     @property
     def _drafts(self) -> DraftStore:
-        return DraftStore(drafts_folder(self.paths.data))  # type: ignore[attr-defined]
+        return DraftStore(drafts_folder(self.paths.data))
 
     def offer_draft(self) -> None:
         """Called once the dialog shows what it starts with: a draft of it is offered back."""
-        from mediator.tui.dialogs.base import ConfirmDialog
-
         self._draft_lock = threading.Lock()
         self._draft_pristine = self.draft_values()
         try:
@@ -99,19 +127,18 @@ class DraftedDialog:
             else:
                 self._delete_draft()
 
-        self.app.push_screen(  # type: ignore[attr-defined]
+        self.app.push_screen(
             ConfirmDialog(t("intake.draft_title"), t("intake.draft_message", when=when),
                           t("intake.draft_restore"), t("intake.draft_discard"), safe=True),
             answered)
 
     def draft_edited(self) -> None:
-        """A field changed (the dialog's own @on handler calls this: Textual collects message
-        handlers from the widget classes only, not from a mixin)."""
+        """A field changed: the draft is written once the typing pauses."""
         if self._draft_pristine is None or self._draft_closed:
             return
         if self._draft_timer is not None:
             self._draft_timer.stop()
-        self._draft_timer = self.set_timer(DRAFT_DELAY, self.save_draft_now)  # type: ignore[attr-defined]
+        self._draft_timer = self.set_timer(DRAFT_DELAY, self.save_draft_now)
 
     def save_draft_now(self) -> None:
         if self._draft_closed or self._draft_pristine is None:
