@@ -71,6 +71,9 @@ def _case_with_agreement(svc: Services) -> str:
 
 @pytest.fixture(scope="session")
 def snapshot_template(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    # the texts the services store (event summaries, follow-up notes) are in the language
+    # of the moment: Chinese, whatever test ran before
+    set_language("zh_CN")
     path = tmp_path_factory.mktemp("snapshots") / "snap.db"
     db = open_database(path)
     try:
