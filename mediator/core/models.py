@@ -218,6 +218,8 @@ class Obligation(SyncedRow, table=True):
     amount_fen: int = 0
     performed_on: date | None = None
     proof: str | None = None
+    #: paid so far (part payments, issue 18); equals amount_fen once performed
+    paid_fen: int = 0
 
 
 class CaseFact(SyncedRow, table=True):

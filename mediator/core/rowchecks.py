@@ -125,7 +125,7 @@ def clean_text_sql(x: str) -> str:
     """SQL true when text ``x`` holds no control character input cleaning would remove."""
     return f"(instr(CAST({x} AS BLOB), x'00') = 0 AND {x} NOT GLOB {CONTROL_GLOB})"
 NON_NEGATIVE = {"amount_fen", "persons_involved", "extension_count", "position", "spell",
-                "prevented_persons", "persons", "representatives", "extension_days"}
+                "prevented_persons", "persons", "representatives", "extension_days", "paid_fen"}
 
 
 def _fn_rid(value: Any) -> int:
@@ -262,6 +262,10 @@ def row_checks(table: str, cols: Sequence[str]) -> list[tuple[str, str]]:
         if nullable:
             pred = f"{x} IS NULL OR ({pred})"
         checks.append((col, pred))
+    if table == "obligation" and "paid_fen" in cols:
+        # part payments (issue 18): never more than the amount, all of it once performed
+        checks.append(("paid_fen", ("p.paid_fen <= p.amount_fen AND "
+                                    "(p.performed_on IS NULL OR p.paid_fen = p.amount_fen)")))
     if table == "dispute_case":
         # as typed input (services._check_date): nothing happens to a case before it is
         # registered

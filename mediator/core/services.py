@@ -76,6 +76,7 @@ from mediator.core.models import (
     utcnow,
 )
 from mediator.core.petition import PetitionUseCases, current_petition
+from mediator.core.money import format_fen
 from mediator.core.rules import Action
 from mediator.core.validate import (
     MAX_NAME,
@@ -742,9 +743,11 @@ class Services(PetitionUseCases):
         return self._change(case_id, "case.terminate", work)
 
     def record_performance(self, obligation_id: str, performed_on: date | None = None,
-                           proof: str | None = None) -> CaseResult:
-        """One obligation performed, with its proof (e.g. a receipt number); when all are,
-        the case becomes 履行完毕."""
+                           proof: str | None = None, amount_fen: int | None = None) -> CaseResult:
+        """A payment on one obligation (instalment), with its proof (e.g. a receipt number).
+        ``amount_fen`` is what was paid now, at most the balance (None: the whole balance);
+        the obligation is performed once fully paid, and when all are, the case becomes
+        履行完毕. A duty without money is performed in one step."""
         with self.db.write() as s:
             ob = s.get(Obligation, obligation_id)
             if ob is None or ob.deleted:
@@ -757,14 +760,29 @@ class Services(PetitionUseCases):
             current = current_agreement(s, case.id)
             if current is None or ob.agreement_id != current.id:
                 raise DomainError(t("svc.obligation_superseded"))
+            balance = max(ob.amount_fen - ob.paid_fen, 0)
+            paid = balance if amount_fen is None else amount_fen
+            if ob.amount_fen > 0 and paid <= 0:
+                raise ValidationError(t("svc.payment_not_positive"), "amount")
+            if paid > balance:
+                raise ValidationError(t("svc.payment_over_balance", paid=format_fen(paid),
+                                        balance=format_fen(balance)), "amount")
             d = self._check_date(performed_on, case)
             ob_before = _snapshot(ob)
-            ob.performed_on = d
-            ob.proof = optional_text(proof)
+            ob.paid_fen += paid
+            # each payment's proof is kept (its own is also in the payment's event)
+            ob.proof = "；".join(x for x in (ob.proof, optional_text(proof)) if x) or None
+            done = ob.paid_fen >= ob.amount_fen
+            if done:
+                ob.performed_on = d
             _touch(ob)
             s.add(ob)
-            self._event(s, case, EventKind.PERFORMANCE, d,
-                        t("svc.ev.obligation_performed", n=ob.seq), ob.proof or "")
+            if done:
+                summary = t("svc.ev.obligation_performed", n=ob.seq)
+            else:
+                summary = t("svc.ev.obligation_part_paid", n=ob.seq, paid=format_fen(paid),
+                            balance=format_fen(ob.amount_fen - ob.paid_fen))
+            self._event(s, case, EventKind.PERFORMANCE, d, summary, optional_text(proof) or "")
             s.flush()
             open_left = s.exec(select(func.count()).select_from(Obligation).where(
                 Obligation.agreement_id == current.id, Obligation.performed_on == None,
@@ -773,7 +791,8 @@ class Services(PetitionUseCases):
                 self._move(s, case, Action.COMPLETE_PERFORMANCE, d, t("svc.ev.performed"))
             _touch(case)
             self._refresh(s, case)
-            self._audit(s, "obligation.performed", "obligation", ob.id, ob_before, _snapshot(ob))
+            self._audit(s, "obligation.performed" if done else "obligation.part_paid",
+                        "obligation", ob.id, ob_before, _snapshot(ob))
             self._audit(s, "case.performance", "case", case.id, before, _snapshot(case))
             return CaseResult(case.id, case.case_no)
 

@@ -103,7 +103,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
                           "judicial_status", "judicial_applied_on", "judicial_decided_on",
                           "judicial_court", "judicial_ref"),
     "obligation": _SYNC + ("agreement_id", "case_id", "seq", "obligor", "description", "due_on",
-                           "amount_fen", "performed_on", "proof"),
+                           "amount_fen", "performed_on", "proof", "paid_fen"),
     "follow_up": _SYNC + ("case_id", "obligation_id", "kind", "method", "due_on", "done_on",
                           "result", "note", "operator"),
 }
@@ -1277,7 +1277,8 @@ class _Generator:
                 self.out["obligation"].append((
                     o[0], owner, 2 if done else 1, ag_created,
                     _stamp(done, base + 3, suffix) if done else ag_created, 0, None,
-                    ag[0], case_id, o[1], o[2], o[3], _iso(o[4]), o[5], _iso(done), o[7]))
+                    ag[0], case_id, o[1], o[2], o[3], _iso(o[4]), o[5], _iso(done), o[7],
+                    o[5] if done else 0))
         for f in c.follow_ups:
             made = _stamp(f[8], base + 1, suffix)
             self.out["follow_up"].append((

@@ -59,7 +59,7 @@ from mediator.core.validate import (
 )
 from mediator.i18n import t
 from mediator.sync.errors import PackageDamaged, PackageInvalid, SyncIOError
-from mediator.sync.payload import PARENTS, TABLES, columns, tables
+from mediator.sync.payload import OLDER_DEFAULTS, PARENTS, TABLES, columns, tables
 
 REINDEX_BATCH = 5000   # cases per search-index batch (bounded memory, few passes)
 MERGE_CACHE_KIB = -65536   # 64 MiB of SQLite page cache while a package is merged
@@ -489,6 +489,13 @@ def merge_tables(conn: Connection, meta: PackageMeta, version: int,
                 f"INSERT INTO main.{table} ({', '.join(cols)}, origin) "
                 f"SELECT {', '.join('p.' + c for c in cols)}, ? "
                 f"{_rows(table, f'c.kind = {NEW}')}", (origin,))
+        for older, defaults in OLDER_DEFAULTS.items():
+            if version <= older:
+                for target, assign in defaults:
+                    if target == table and (counts.new or counts.updated or takes):
+                        conn.exec_driver_sql(
+                            f"UPDATE main.{table} SET {assign} WHERE id IN (SELECT p.id "
+                            f"{_rows(table, f'c.kind IN ({NEW}, {NEWER}, {TAKE})')})")
         if taken_over or superseded:
             missing = flag_missing(conn, table, cols, origin, now, meta.sender_code,
                                    taken_over=taken_over, superseded=superseded)

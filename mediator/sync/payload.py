@@ -51,6 +51,14 @@ PARENTS: dict[str, tuple[tuple[str, str], ...]] = {
     "petition": (("case_id", "dispute_case"),),
 }
 
+#: what a package of an older payload version lacks, filled in on the rows it brought, per
+#: version: (table, SET clause over the held row). Version 1 had no part payments: its
+#: performed instalments were paid in full, its open ones not at all (issue 18).
+OLDER_DEFAULTS: dict[int, tuple[tuple[str, str], ...]] = {
+    1: (("obligation",
+         "paid_fen = CASE WHEN performed_on IS NULL THEN 0 ELSE amount_fen END"),),
+}
+
 
 def ddl(version: int = PAYLOAD_VERSION) -> str:
     return resources.files("mediator.sync").joinpath(f"payload_v{version}.sql").read_text(

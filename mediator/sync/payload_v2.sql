@@ -1,6 +1,6 @@
 -- Payload schema, version 2: version 1 plus the structured 回访 record (follow_up, four
 -- columns at the end) and 排查 rounds, their items and 激化风险 events (three tables at the
--- end), issue 24; the dated facts of the cases (case_fact), issue 19; the 信访件 records (petition, at the end) and five columns at the end of dispute_case and party, issue 25. Frozen once released. A version-1 package is still read: what it lacks
+-- end), issue 24; the dated facts of the cases (case_fact), issue 19; the 信访件 records (petition, at the end) and five columns at the end of dispute_case and party, issue 25; what was paid of each instalment (obligation.paid_fen, at its end), issue 18. Frozen once released. A version-1 package is still read: what it lacks
 -- takes the columns' defaults (mediator/sync/payload.py). No indexes beyond the primary keys: the payload is
 -- read once, in full, by INSERT ... SELECT.
 
@@ -137,6 +137,7 @@ CREATE TABLE obligation (
     amount_fen INTEGER NOT NULL, 
     performed_on DATE, 
     proof VARCHAR, 
+    paid_fen INTEGER NOT NULL, 
     PRIMARY KEY (id), 
     FOREIGN KEY(agreement_id) REFERENCES agreement (id), 
     FOREIGN KEY(case_id) REFERENCES dispute_case (id)

@@ -165,8 +165,6 @@ def test_newer_format_and_schema_versions(setup, dump, tmp_path, monkeypatch) ->
                  header={"lineage": "0" * 32, "lineage_seq": 1, "ancestry": []})
     monkeypatch.setattr(pk, "FORMAT_VERSION", supported)
     assert "升级" in refused(net, newer, dump, E.UNSUPPORTED)
-    from mediator.sync.payload import PAYLOAD_VERSION
-
     newer_schema = PAYLOAD_VERSION + 1
     schema2 = seal(net.t1, net.county, payload, tmp_path / "s2.mdsync",
                    header={"schema_version": newer_schema})

@@ -20,9 +20,6 @@ from mediator.sync import package as pk
 from mediator.sync.importer import IMPORTED, REFUSED
 from mediator.sync.payload import PAYLOAD_VERSION
 
-#: the header field as a package of this version writes it
-SCHEMA_FIELD = f'"schema_version": {PAYLOAD_VERSION}'
-
 from . import test_sync_hostile as base
 from .conftest import clone
 

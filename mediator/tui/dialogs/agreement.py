@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
+from typing import Any
 
 from rich.text import Text
 from textual import on
@@ -37,15 +38,18 @@ from mediator.tui.widgets.select import Select
 
 
 class InstalmentRow(Horizontal):
-    """One instalment or duty: due date, amount, what, who."""
+    """One instalment or duty: due date, amount, what, who. Two lines (due, amount, what /
+    who, remove), so that 'what' keeps a readable width at 80 columns (issue 18: it was 9
+    cells, "偿款第一期"); the Tab order stays due, amount, what, who."""
 
     DEFAULT_CSS = """
-    InstalmentRow { height: auto; margin: 0 0 0 0; }
+    InstalmentRow { layout: grid; grid-size: 4; grid-columns: 4 14 14 1fr; grid-rows: auto;
+                    height: auto; margin: 0 0 0 0; }
     InstalmentRow > .inst-no { width: 4; color: $text-muted; }
     InstalmentRow > .inst-due { width: 14; }
     InstalmentRow > .inst-amount { width: 12; margin: 0 1; }
     InstalmentRow > .inst-what { width: 1fr; }
-    InstalmentRow > .inst-who { width: 10; margin: 0 0 0 1; }
+    InstalmentRow > .inst-who { column-span: 3; width: 1fr; margin: 0 0 0 4; }
     InstalmentRow > Button { width: 4; min-width: 4; margin: 0 0 0 1; }
     """
 
@@ -214,7 +218,8 @@ class AgreementDialog(CaseDialog):
 
 
 class RecordPerformanceDialog(CaseDialog):
-    """登记履行: which obligation, when, and the proof (收据号, 转账记录…)."""
+    """登记履行: which obligation, how much was paid now (a part payment leaves a balance),
+    when, and the proof (收据号, 转账记录…)."""
 
     action = Action.RECORD_PERFORMANCE
 
@@ -222,18 +227,31 @@ class RecordPerformanceDialog(CaseDialog):
         super().__init__(cf)
         self.open_items = [o for o in cf.obligations if o.performed_on is None]
         self.obligation_id = obligation_id
+        #: the amount field's text as last filled in from the chosen obligation's balance
+        self._prefill = ""
+
+    @staticmethod
+    def balance(o: Any) -> int:
+        return max(o.amount_fen - o.paid_fen, 0)
+
+    def _balance_text(self, obligation_id: Any) -> str:
+        o = next((o for o in self.open_items if o.id == obligation_id), None)
+        return format_fen(self.balance(o)) if o is not None and o.amount_fen else ""
 
     def form(self) -> ComposeResult:
         options = []
         for o in self.open_items:
-            label = Text(
-                t(
-                    "caseact.obligation_label",
-                    n=o.seq,
-                    due=o.due_on.isoformat(),
-                    amount=format_fen(o.amount_fen),
-                )
-            )
+            if o.paid_fen:
+                text = t("caseact.obligation_label_part", n=o.seq, due=o.due_on.isoformat(),
+                         amount=format_fen(o.amount_fen), paid=format_fen(o.paid_fen),
+                         balance=format_fen(self.balance(o)))
+            elif o.amount_fen:
+                text = t("caseact.obligation_label", n=o.seq, due=o.due_on.isoformat(),
+                         amount=format_fen(o.amount_fen))
+            else:
+                text = t("caseact.obligation_label", n=o.seq, due=o.due_on.isoformat(),
+                         amount="0.00")
+            label = Text(text)
             if o.description:
                 label.append("  ")
                 label.append(Text(o.description[:40]))
@@ -251,6 +269,13 @@ class RecordPerformanceDialog(CaseDialog):
             field_name="obligation",
             required=True,
         )
+        self._prefill = self._balance_text(chosen)
+        yield FormField(
+            t("caseact.f.paid_amount"),
+            amount_input(self._prefill, id="f-amount", field_name="amount",
+                         placeholder=t("caseact.f.paid_amount_ph")),
+            field_name="amount",
+        )
         yield self.date_field("on", t("caseact.f.performed_on"))
         yield FormField(
             t("caseact.f.proof"),
@@ -258,13 +283,24 @@ class RecordPerformanceDialog(CaseDialog):
             field_name="proof",
         )
 
+    @on(Select.Changed, "#f-obligation")
+    def _chosen(self, event: Select.Changed) -> None:
+        """The amount follows the chosen obligation's balance unless the clerk typed one."""
+        amount = self.query_one("#f-amount", Input)
+        fill = self._balance_text(event.value)
+        if amount.value == self._prefill and fill != self._prefill:
+            amount.value = fill
+        self._prefill = fill
+
     def build(self) -> Callable[[], Outcome]:
         ob = self.select_value("obligation")
         if not ob:
             raise ValidationError(t("caseact.no_open_obligation"), "obligation")
+        # a money obligation needs the amount paid now (prefilled with its balance)
+        amount = self.parsed("amount", required=bool(self._balance_text(ob)))
         on_ = self.on_date("on")
         proof = self.text("proof")
-        return lambda: self.services.record_performance(ob, on_, proof)
+        return lambda: self.services.record_performance(ob, on_, proof, amount)
 
 
 class JudicialApplyDialog(CaseDialog):

@@ -22,14 +22,16 @@ from mediator.core.rules import Action
 from mediator.core.services import CaseFile, Outcome
 from mediator.core.validate import normalise
 from mediator.i18n import t
-from mediator.tui.dialogs.base import ConfirmDialog, FormDialog, plain_input, text_area
+from mediator.tui.dialogs.base import ConfirmDialog, plain_input, text_area
+from mediator.tui.dialogs.drafted import DraftedDialog
 from mediator.tui.widgets.checkbox import Checkbox
 from mediator.tui.widgets.form import FormField, date_input
 from mediator.tui.widgets.picker import CycleChoice
 
 
-class CaseDialog(FormDialog[Outcome | None]):
-    """A dialog acting on one case; the title names the action and the case."""
+class CaseDialog(DraftedDialog[Outcome | None]):
+    """A dialog acting on one case; the title names the action and the case. What is typed
+    is kept as a draft until it is saved or discarded (dialogs/drafted.py)."""
 
     action: Action | None = None
     action_title: str = ""

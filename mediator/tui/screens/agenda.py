@@ -61,14 +61,22 @@ def group_of(item: AgendaItem, today: date) -> str:
 
 
 def kind_label(item: AgendaItem) -> str:
+    """The item's kind in a word or two: the agenda's 'What' column is narrow (80×24)."""
     if item.kind == "FOLLOW_UP":
         return t("tui.agenda.follow_up")
     if item.kind == SCREENING_KIND:  # 排查 due in a village (issue 24)
         return t("tui.agenda.screening")
     try:
-        return DeadlineKind(item.kind).label
+        return short_kind(DeadlineKind(item.kind))
     except ValueError:
         return item.kind
+
+
+def short_kind(kind: DeadlineKind) -> str:
+    """A deadline's kind as the agenda shows it (its full label where no short one exists)."""
+    key = f"tui.agenda.kind.{kind.name}"
+    short = t(key)
+    return kind.label if short == key else short
 
 
 def when_label(item: AgendaItem, today: date) -> str:
@@ -128,8 +136,9 @@ class AgendaList(LineTable):
     def layout_columns(self, width: int) -> list[tuple[str, str, int]]:
         when = max(cell_len(t("deadline.overdue", days=999)), cell_len(t("deadline.today")),
                    cell_len(t("tui.agenda.col.when")))
-        kind = min(12, max(cell_len(label) for label in
-                           [t("tui.agenda.follow_up"), *(k.label for k in DeadlineKind)]))
+        kind = min(12, max(cell_len(label) for label in [
+            t("tui.agenda.col.kind"), t("tui.agenda.follow_up"),
+            *(short_kind(k) for k in DeadlineKind)]))
         cols = [("due", 10), ("when", when), ("kind", kind), ("case_no", self._case_no_width),
                 ("parties", self._parties_width)]
         used = sum(w + 1 for _, w in cols) + 2

@@ -409,6 +409,10 @@ def render_agreement(cf: CaseFile, today: date) -> RenderableType | None:
                 days = (o.due_on - today).days
                 d = rules.Deadline(rules.DeadlineKind.PERFORMANCE, o.due_on, days)
                 status = Text(d.badge(), style=deadline_style(d))
+                if o.paid_fen and o.amount_fen:  # part paid: 应付 (the amount column) / 已付 / 余额
+                    status = Text(t("casefile.ob_paid", paid=format_fen(o.paid_fen),
+                                    balance=format_fen(max(o.amount_fen - o.paid_fen, 0))),
+                                  style="yellow") + Text(" ") + status
             what = Text()
             if o.obligor:
                 what.append(literal(o.obligor, "bold", one_line=False))
@@ -558,6 +562,9 @@ class CaseFileScreen(MediatorScreen[None]):
     CaseFileScreen .cf-block { height: auto; }
     CaseFileScreen .-empty { display: none; }
     CaseFileScreen #cf-parties { height: auto; max-height: 12; margin: 0 0 1 0; }
+    /* narrow terminals: no scrollbar line under the parties (← → scroll to the ID, phone and
+       address; Enter opens the party with every field) */
+    CaseFileScreen #cf-parties { scrollbar-size-horizontal: 0; }
     CaseFileScreen #cf-actions { height: 1fr; border: none; }
     CaseFileScreen #cf-error { color: $error; height: auto; }
     """

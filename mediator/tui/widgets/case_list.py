@@ -65,6 +65,14 @@ COLUMNS: tuple[Column, ...] = (
 MIN_PARTIES = 20
 
 
+def state_label(state: str) -> str:
+    """A state as the list's narrow column shows it: a shorter word where the label is longer
+    than the column (Not performed → Defaulted), never a label cut mid-word."""
+    key = f"tui.state_short.{state}"
+    short = t(key)
+    return CaseState(state).label if short == key else short
+
+
 def due_text(row: CaseRow, today: date) -> tuple[str, str]:
     """('余3天', 'soon') for the nearest deadline; the second value picks the colour."""
     if row.next_due_on is None:
@@ -202,7 +210,7 @@ class CaseList(LineTable):
     def _measure_headers(self) -> None:
         labels = {
             "type": [m.label for m in DisputeType],
-            "state": [m.label for m in CaseState],
+            "state": [state_label(m.name) for m in CaseState],
             "risk": [f" {m.label} " for m in RiskGrade],
             "registered_on": ["2026-01-01"],
             "due": [t("deadline.overdue", days=99), t("deadline.today")],
@@ -256,7 +264,7 @@ class CaseList(LineTable):
             elif key == "village":
                 value = row.village or ""
             elif key == "state":
-                value = CaseState(row.state).label
+                value = state_label(row.state)
             elif key == "registered_on":
                 value = row.registered_on.isoformat()
             elif key == "due":

@@ -78,7 +78,9 @@ class Footer(TextualFooter):
     def _fit(self) -> None:
         keys = [w for w in self.children if isinstance(w, FooterKey)]
         docked = [k for k in keys if k.has_class("-command-palette")]
-        room = self.size.width - sum(self._width(k) + 1 for k in docked)  # + its left border
+        # + its left border and the cell it keeps free at the right edge (docked at x = width
+        # - key - 2: counting only the border let the last key run one cell under it)
+        room = self.size.width - sum(self._width(k) + 2 for k in docked)
         used = 0
         fits = True
         for key in keys:
