@@ -400,3 +400,35 @@ class SyncConflict(SQLModel, table=True):
     detected_at: datetime = Field(default_factory=utcnow)
     resolved_at: datetime | None = None
     resolved_by: str | None = None
+
+
+class Supervision(SyncedRow, table=True):
+    """A 督办 (SUPERVISE: a mark on a township's case) or 交办 (ASSIGN: a case the county hands
+    to a township), written by the county; held read-only by the township that received it
+    (mediator.core.supervision, mediator.sync.down). Withdrawn: a tombstone."""
+
+    __tablename__ = "supervision"
+
+    kind: str = Field(max_length=12)
+    target_code: str = Field(max_length=12)
+    case_id: str | None = Field(default=None, max_length=32)
+    county_ref: str | None = Field(default=None, max_length=64)
+    instruction: str
+    due_on: date
+    leader: str | None = Field(default=None, max_length=40)
+    issued_on: date
+    assign_json: str | None = None
+    #: the township's case the item is about (for a 交办: the case registered on arrival)
+    local_case_id: str | None = Field(default=None, max_length=32)
+
+
+class SyncReceipt(SyncedRow, table=True):
+    """回执: an upward package of a township that its county has imported (county-written,
+    sent down; the township shows 县里已接收 for that export)."""
+
+    __tablename__ = "sync_receipt"
+
+    target_code: str = Field(max_length=12)
+    package_hash: str = Field(max_length=64)
+    week: str = Field(max_length=16)
+    imported_at: datetime
