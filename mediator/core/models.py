@@ -432,3 +432,19 @@ class SyncReceipt(SyncedRow, table=True):
     package_hash: str = Field(max_length=64)
     week: str = Field(max_length=16)
     imported_at: datetime
+
+
+class SupervisionReply(SyncedRow, table=True):
+    """A township's 签收 (ACK), 办理情况 (PROGRESS) or 办结报告 (DONE) of a 督办/交办 item
+    (``item_id``: the county's supervision row); written by the township, synced upward."""
+
+    __tablename__ = "supervision_reply"
+
+    item_id: str = Field(max_length=32)
+    kind: str = Field(max_length=12)
+    on_date: date
+    note: str | None = None
+
+
+#: the township's answers travel upward with its cases (payload version 2)
+SYNCED_TABLES = (*SYNCED_TABLES, SupervisionReply)

@@ -28,9 +28,11 @@ from mediator.core.models import (
     Office,
     Party,
     SQLModel,
+    SupervisionReply,
     Village,
 )
 from mediator.core.rules import DeadlineKind
+from mediator.core.supervision import ReplyKind
 from mediator.core.validate import (
     MAX_NAME,
     MAX_SHORT_NAME,
@@ -45,13 +47,15 @@ from mediator.core.validate import (
 #: ``sync.payload.TABLES``; a test keeps them equal)
 TABLES: tuple[str, ...] = ("office", "mediator", "village", "dispute_case", "agreement",
                            "obligation", "party", "case_event", "follow_up",
-                           "case_fact")
+                           "case_fact",
+                           "supervision_reply")
 
 MODELS: dict[str, type[SQLModel]] = {
     "office": Office, "mediator": Mediator, "village": Village, "dispute_case": Case,
     "agreement": Agreement, "obligation": Obligation, "party": Party, "case_event": CaseEvent,
     "follow_up": FollowUp,
     "case_fact": CaseFact,
+    "supervision_reply": SupervisionReply,
 }
 
 ENUM_COLUMNS: dict[tuple[str, str], Any] = {
@@ -75,6 +79,7 @@ ENUM_COLUMNS: dict[tuple[str, str], Any] = {
     ("agreement", "judicial_status"): enums.JudicialResult,
     ("case_fact", "kind"): FactKind,
     ("case_fact", "outcome"): enums.Outcome,
+    ("supervision_reply", "kind"): ReplyKind,
 }
 ID_COLUMNS = {"id", "case_id", "agreement_id", "mediator_id", "obligation_id", "linked_case_id",
               "ref_id"}

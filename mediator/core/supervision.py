@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, dataclass
 from datetime import date
+from enum import Enum
 from typing import Any
 
 from sqlalchemy import text
@@ -31,6 +32,20 @@ from mediator.core.validate import (
 from mediator.i18n import t
 
 SUPERVISE, ASSIGN = "SUPERVISE", "ASSIGN"
+
+
+class ReplyKind(str, Enum):
+    """A township's answer to an item: 签收, 办理情况, 办结报告."""
+
+    ACK = "ACK"
+    PROGRESS = "PROGRESS"
+    DONE = "DONE"
+
+
+#: the status of an item at the county (督办台账), in the order of progress
+UNSIGNED, SIGNED, WORKING, FINISHED, OVERDUE = "UNSIGNED", "SIGNED", "WORKING", "FINISHED", \
+    "OVERDUE"
+STATUSES = (UNSIGNED, SIGNED, WORKING, FINISHED, OVERDUE)
 KINDS = (SUPERVISE, ASSIGN)
 MAX_INSTRUCTION = 2000
 MAX_LEADER = 40
@@ -228,5 +243,123 @@ class SupervisionService:
                 f"SELECT {', '.join('s.' + c.strip() for c in ITEM_COLUMNS.split(','))}, "
                 "c.case_no FROM supervision s LEFT JOIN dispute_case c ON c.id = s.local_case_id "
                 + ("" if include_withdrawn else "WHERE s.deleted = 0 ")
-                + "ORDER BY s.target_code, s.issued_on, s.id")).all()
+                + "ORDER BY s.target_code, s.issued_on, s.created_at, s.rowid")).all()
         return [_item(r[:13], r[13]) for r in rows]
+
+    # --- the township's answers ------------------------------------------------------------
+
+    def _reply(self, item_id: str, kind: ReplyKind, note: str | None, on: date | None) -> str:
+        day = on or self.services.today()
+        if day > self.services.today():
+            raise ValidationError(t("supervision.reply_future", day=day.isoformat()), "on_date")
+        text_ = normalise_text(note) or None
+        if kind is not ReplyKind.ACK and not text_:
+            raise ValidationError(t("supervision.note_required"), "note")
+        if text_ is not None and len(text_) > MAX_INSTRUCTION:
+            raise ValidationError(t("supervision.too_long", field=t("supervision.field.note"),
+                                    n=MAX_INSTRUCTION), "note")
+        with self.db.write() as s:
+            own = self._own(s)
+            held = s.exec(text(  # type: ignore[call-overload]
+                "SELECT id FROM supervision WHERE id = :id AND target_code = :own "
+                "AND deleted = 0"), params={"id": item_id, "own": own}).first()
+            if held is None:
+                raise NotFoundError(t("supervision.not_found", id=item_id))
+            done = {r[0] for r in s.exec(text(  # type: ignore[call-overload]
+                "SELECT kind FROM supervision_reply WHERE item_id = :id AND deleted = 0"),
+                params={"id": item_id}).all()}
+            if kind is ReplyKind.ACK and ReplyKind.ACK.value in done:
+                raise ValidationError(t("supervision.already_signed"), "kind")
+            if ReplyKind.DONE.value in done:
+                raise ValidationError(t("supervision.already_done"), "kind")
+            reply_id, now = new_id(), now_text()
+            s.exec(text(  # type: ignore[call-overload]
+                "INSERT INTO supervision_reply (id, owner_code, revision, created_at, "
+                "updated_at, deleted, origin, item_id, kind, on_date, note) VALUES (:rid, :own, "
+                "1, :now, :now, 0, NULL, :item, :kind, :day, :note)"),
+                params={"rid": reply_id, "own": own, "now": now, "item": item_id,
+                        "kind": kind.value, "day": day.isoformat(), "note": text_})
+            if kind is not ReplyKind.ACK and ReplyKind.ACK.value not in done:
+                # answering an item signs for it too (the county sees it received)
+                s.exec(text(  # type: ignore[call-overload]
+                    "INSERT INTO supervision_reply (id, owner_code, revision, created_at, "
+                    "updated_at, deleted, origin, item_id, kind, on_date, note) VALUES (:rid, "
+                    ":own, 1, :now, :now, 0, NULL, :item, 'ACK', :day, NULL)"),
+                    params={"rid": new_id(), "own": own, "now": now, "item": item_id,
+                            "day": day.isoformat()})
+            self.services._audit(s, f"supervision.{kind.value.lower()}", "supervision",
+                                 item_id, None, {"reply": reply_id, "on": day.isoformat(),
+                                                 "note": text_})
+            return reply_id
+
+    def acknowledge(self, item_id: str, on: date | None = None) -> str:
+        """签收 an item received from the county."""
+        return self._reply(item_id, ReplyKind.ACK, None, on)
+
+    def report_progress(self, item_id: str, note: str, on: date | None = None) -> str:
+        """办理情况: how the township is dealing with an item."""
+        return self._reply(item_id, ReplyKind.PROGRESS, note, on)
+
+    def finish(self, item_id: str, note: str, on: date | None = None) -> str:
+        """办结报告: the item is dealt with."""
+        return self._reply(item_id, ReplyKind.DONE, note, on)
+
+    # --- the county's 督办台账 -------------------------------------------------------------
+
+    def ledger(self, on: date | None = None) -> list[LedgerRow]:
+        """Every live item this office issued, with its status on day ``on`` (today)."""
+        from mediator.core.overdue import days_past_due, item_past_due
+
+        day = on or self.services.today()
+        with self.db.read() as s:
+            own = self._own(s)
+            names = dict(s.exec(text(  # type: ignore[call-overload]
+                "SELECT code, name FROM office")).all())
+            replies: dict[str, dict[str, tuple[date, str | None]]] = {}
+            for item_id, kind, on_date, note in s.exec(text(  # type: ignore[call-overload]
+                    "SELECT r.item_id, r.kind, r.on_date, r.note FROM supervision_reply r "
+                    "JOIN supervision i ON i.id = r.item_id AND r.owner_code = i.target_code "
+                    "WHERE r.deleted = 0 AND i.owner_code = :own AND r.on_date <= :day "
+                    "ORDER BY r.on_date, r.created_at"),
+                    params={"own": own, "day": day.isoformat()}).all():
+                # the latest answer of each kind
+                replies.setdefault(item_id, {})[kind] = (date.fromisoformat(str(on_date)), note)
+        out = []
+        for item in self.items():
+            if item.owner_code != own:
+                continue
+            got = replies.get(item.id, {})
+            done = got.get(ReplyKind.DONE.value)
+            if done is not None:
+                status = FINISHED
+            elif item_past_due(item.due_on, day):
+                status = OVERDUE
+            elif ReplyKind.PROGRESS.value in got:
+                status = WORKING
+            elif ReplyKind.ACK.value in got:
+                status = SIGNED
+            else:
+                status = UNSIGNED
+            progress = got.get(ReplyKind.PROGRESS.value)
+            signed = got.get(ReplyKind.ACK.value)
+            out.append(LedgerRow(
+                item=item, township=names.get(item.target_code, item.target_code),
+                status=status, days_left=None if done else (item.due_on - day).days,
+                days_overdue=0 if done else days_past_due(item.due_on, day),
+                signed_on=signed[0] if signed else None,
+                progress=progress[1] if progress else None,
+                finished_on=done[0] if done else None, report=done[1] if done else None))
+        return out
+
+
+@dataclass(frozen=True)
+class LedgerRow:
+    item: Item
+    township: str
+    status: str
+    days_left: int | None
+    days_overdue: int
+    signed_on: date | None
+    progress: str | None
+    finished_on: date | None
+    report: str | None

@@ -33,7 +33,8 @@ SQLITE_MAGIC = b"SQLite format 3\x00"
 #: in foreign-key order: parents before children
 TABLES: tuple[str, ...] = ("office", "mediator", "village", "dispute_case", "agreement",
                            "obligation", "party", "case_event", "follow_up",
-                           "case_fact")
+                           "case_fact",
+                           "supervision_reply")
 #: child table -> (column, parent table) pairs, for ownership checks
 PARENTS: dict[str, tuple[tuple[str, str], ...]] = {
     "agreement": (("case_id", "dispute_case"),),

@@ -219,3 +219,17 @@ CREATE TABLE case_fact (
     PRIMARY KEY (id), 
     FOREIGN KEY(case_id) REFERENCES dispute_case (id)
 );
+-- version 2: the township's answers to its county's 督办/交办 (issue 22, mediator.core.supervision)
+CREATE TABLE supervision_reply (
+    id VARCHAR(32) NOT NULL, 
+    owner_code VARCHAR(12) NOT NULL, 
+    revision INTEGER NOT NULL, 
+    created_at DATETIME NOT NULL, 
+    updated_at DATETIME NOT NULL, 
+    deleted BOOLEAN NOT NULL, 
+    item_id VARCHAR(32) NOT NULL, 
+    kind VARCHAR(12) NOT NULL, 
+    on_date DATE NOT NULL, 
+    note TEXT, 
+    PRIMARY KEY (id)
+);

@@ -206,3 +206,61 @@ def test_upgrade_adds_the_supervision_tables(net) -> None:
 
 def _rows_con(con, sql):  # type: ignore[no-untyped-def]
     return con.execute(sql).fetchall()
+
+
+def test_replies_travel_up_and_the_county_ledger(net, sent) -> None:
+    """The done-when: 交办 one, 督办 two; the townships import, acknowledge, answer one,
+    finish one; the county imports the replies; its 督办台账 shows each item's status."""
+    from mediator.core.supervision import FINISHED, OVERDUE, SIGNED, UNSIGNED, WORKING, ReplyKind
+
+    _a, _b, sup, (s1, s2, j1) = sent
+    r1, r2 = net.county.sync.export_down([net.t1.code, net.t2.code], output=net.stick)
+    assert [r.status for r in net.t1.sync.import_files([r1.path])] == [IMPORTED]
+    assert [r.status for r in net.t2.sync.import_files([r2.path])] == [IMPORTED]
+    # before any answer: nothing signed
+    assert [(r.item.id, r.status) for r in sup.ledger()] == [
+        (s1, UNSIGNED), (j1, UNSIGNED), (s2, UNSIGNED)]
+    t1 = SupervisionService(net.t1.svc)
+    t2 = SupervisionService(net.t2.svc)
+    t1.acknowledge(s1)
+    t1.report_progress(j1, "已约双方当事人，定于下周调解")
+    t2.finish(s2, "双方达成协议，已履行完毕")
+    with pytest.raises(ValidationError) as err:
+        t1.acknowledge(s1)
+    assert err.value.message == t("supervision.already_signed")
+    with pytest.raises(ValidationError) as err:
+        t2.report_progress(s2, "又一条")
+    assert err.value.message == t("supervision.already_done")
+    with pytest.raises(ValidationError) as err:
+        t1.report_progress(s1, "  ")
+    assert err.value.message == t("supervision.note_required")
+    with pytest.raises(NotFoundError):   # not an item of this township
+        t1.acknowledge(s2)
+    up1, up2 = net.t1.export(net.stick), net.t2.export(net.stick)
+    assert up1.counts["supervision_reply"] == 3   # ACK of s1; ACK + PROGRESS of j1
+    assert up2.counts["supervision_reply"] == 2   # ACK + DONE of s2
+    reports = net.county.sync.import_files([up1.path, up2.path])
+    assert [r.status for r in reports] == [IMPORTED, IMPORTED]
+    assert reports[0].tables["supervision_reply"].new == 3
+    rows = {r.item.id: r for r in sup.ledger()}
+    assert {k: v.status for k, v in rows.items()} == {s1: SIGNED, j1: WORKING, s2: FINISHED}
+    assert rows[s1].days_left == 10 and rows[s1].signed_on == TODAY
+    assert rows[j1].progress == "已约双方当事人，定于下周调解" and rows[j1].days_left == 30
+    assert (rows[s2].report, rows[s2].finished_on, rows[s2].days_left) == (
+        "双方达成协议，已履行完毕", TODAY, None)
+    # eleven days on, the signed 督办 is past its deadline: 逾期 (core/overdue.py's item rule)
+    later = {r.item.id: (r.status, r.days_overdue) for r in
+             sup.ledger(on=TODAY + timedelta(days=11))}
+    assert later == {s1: (OVERDUE, 1), j1: (WORKING, 0), s2: (FINISHED, 0)}
+    # re-importing the replies changes nothing
+    dump = logical_dump(net.county.db.path)
+    again = net.county.sync.import_files([up1.path, up2.path])
+    assert [r.status for r in again] == [ALREADY, ALREADY]
+    assert logical_dump(net.county.db.path) == dump
+    # the county's next package down carries the receipts of both upward packages of 青石镇
+    nxt = net.county.sync.export_down([net.t1.code], output=net.stick / "next")[0]
+    assert nxt.counts == {"supervision": 2, "sync_receipt": 2}
+    net.t1.sync.import_files([nxt.path])
+    got = {r[0] for r in _rows(net.t1.db.path, "SELECT package_hash FROM sync_receipt")}
+    assert reports[0].package_hash in got
+    assert ReplyKind.DONE.value == "DONE"

@@ -39,3 +39,20 @@ CREATE TABLE sync_receipt (
     imported_at DATETIME NOT NULL, 
     PRIMARY KEY (id)
 );
+-- The township's answers (签收 ACK, 办理情况 PROGRESS, 办结报告 DONE) to a 督办/交办 item
+-- (item_id = supervision.id): written by the township, synced upward (payload version 2).
+CREATE TABLE supervision_reply (
+    id VARCHAR(32) NOT NULL, 
+    owner_code VARCHAR(12) NOT NULL, 
+    revision INTEGER NOT NULL, 
+    created_at DATETIME NOT NULL, 
+    updated_at DATETIME NOT NULL, 
+    deleted BOOLEAN NOT NULL, 
+    origin VARCHAR, 
+    item_id VARCHAR(32) NOT NULL, 
+    kind VARCHAR(12) NOT NULL, 
+    on_date DATE NOT NULL, 
+    note TEXT, 
+    PRIMARY KEY (id)
+);
+CREATE INDEX ix_supervision_reply_item ON supervision_reply (item_id, kind);
