@@ -27,6 +27,7 @@ COMMAND_MODULES = [
     "mediator.cli.reports",
     "mediator.cli.ledger",
     "mediator.cli.facts",
+    "mediator.cli.supervision",
 ]
 
 
@@ -223,7 +224,7 @@ def _preparse_language(argv: Sequence[str]) -> None:
 
 #: sub-subcommand destinations, for the command name written to the log
 _SUBCOMMANDS = ("audit_command", "keys_command", "sync_command", "import_command",
-                "report_kind", "doc_kind", "check_kind")
+                "report_kind", "doc_kind", "check_kind", "supervision_command")
 
 
 def command_name(args: argparse.Namespace) -> str:

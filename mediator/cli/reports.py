@@ -49,6 +49,9 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
         r.add_argument("--office", action="append", metavar="CODE", help=t("cli.report.opt.office"))
         r.add_argument("--unmasked", action="store_true", help=t("cli.report.opt.unmasked"))
         r.set_defaults(handler=cmd_report)
+    from mediator.cli.supervision import register_report
+
+    register_report(rsub, common)   # 督办台账 (issue 22)
 
     p = sub.add_parser("doc", parents=[common], help=t("cli.doc.help"),
                        description=t("cli.doc.description"))

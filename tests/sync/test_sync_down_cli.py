@@ -1,0 +1,66 @@
+"""The command line of issue 22: 督办 at the county, 下发, 签收/办理情况 at the township, the
+county's 督办台账 (``report supervision``)."""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+from pathlib import Path
+
+from mediator.i18n import t
+
+from .test_sync_cli import _register, homes  # noqa: F401  (the fixture)
+
+
+def test_supervision_round_trip_on_the_command_line(homes, tmp_path: Path, capsys) -> None:  # noqa: F811
+    stick = tmp_path / "U盘"
+    stick.mkdir()
+    assert homes("town", "init", "--office-name", "青石镇人民调解委员会",
+                 "--office-code", "330106001") == 0
+    assert homes("county", "init", "--office-name", "西湖区人民调解委员会",
+                 "--office-code", "330106") == 0
+    assert homes("county", "keys", "export", "-o", str(stick)) == 0
+    assert homes("town", "keys", "export", "-o", str(stick)) == 0
+    assert homes("town", "keys", "trust", str(stick / "330106_西湖区.pub")) == 0
+    assert homes("county", "keys", "trust", str(stick / "330106001_青石镇.pub")) == 0
+    _register(tmp_path / "town", 1)
+    assert homes("town", "sync", "export", "-o", str(stick)) == 0
+    assert homes("county", "sync", "import", str(stick)) == 0
+    con = sqlite3.connect(tmp_path / "town" / "mediator.db")
+    [(case_no,)] = con.execute("SELECT case_no FROM dispute_case").fetchall()
+    con.close()
+    capsys.readouterr()
+
+    assert homes("county", "supervision", "add", case_no, "--instruction", "请尽快化解",
+                 "--due", "+10", "--leader", "李副县长") == 0
+    item = re.search(r"编号 ([0-9a-f]{32})", capsys.readouterr().out).group(1)
+    # a bad format is refused in Chinese, nothing written
+    assert homes("county", "report", "supervision", "-f", "pdf") != 0
+    assert t("cli.supervision.bad_format", format="pdf", formats="md/csv/json") in \
+        capsys.readouterr().err
+    down = tmp_path / "下发"
+    down.mkdir()
+    assert homes("county", "sync", "export", "--down", "330106001", "-o", str(down)) == 0
+    [package] = list(down.glob("*.mdsync"))
+    assert homes("town", "sync", "import", str(package)) == 0
+    capsys.readouterr()
+    assert homes("town", "supervision", "list") == 0
+    assert item in capsys.readouterr().out
+    assert homes("town", "supervision", "ack", item) == 0
+    assert homes("town", "supervision", "progress", item, "--note", "已约谈双方") == 0
+    up = tmp_path / "上报"
+    up.mkdir()
+    assert homes("town", "sync", "export", "-o", str(up)) == 0
+    assert homes("county", "sync", "import", str(up)) == 0
+    capsys.readouterr()
+    assert homes("county", "report", "supervision", "-f", "json", "-o", "-") == 0
+    data = json.loads(capsys.readouterr().out)
+    [row] = data["items"]
+    assert (row["id"], row["status"], row["progress"], row["days_left"], row["leader"],
+            row["case_no"]) == (item, "WORKING", "已约谈双方", 10, "李副县长", case_no)
+    out = tmp_path / "台账.csv"
+    assert homes("county", "report", "supervision", "-f", "csv", "-o", str(out)) == 0
+    lines = out.read_text(encoding="utf-8-sig").splitlines()
+    assert lines[0].split(",")[:3] == ["乡镇", "类别", "案件编号"]
+    assert lines[1].split(",")[8] == "办理中"
