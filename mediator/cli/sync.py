@@ -43,6 +43,8 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     s.add_argument("--all", action="store_true", help=t("cli.sync.conflicts_all"))
     s.add_argument("--resolve", metavar="ID", help=t("cli.sync.conflicts_resolve"))
     s.set_defaults(handler=cmd_sync_conflicts)
+    s = ssub.add_parser("sent", parents=[common], help=t("cli.sync.sent_help"))
+    s.set_defaults(handler=cmd_sync_sent)
     s = ssub.add_parser("log", parents=[common], help=t("cli.sync.log_help"))
     s.add_argument("--limit", type=int, default=50, help=t("cli.sync.log_limit"))
     s.set_defaults(handler=cmd_sync_log)
@@ -311,4 +313,20 @@ def cmd_sync_log(ctx: Context) -> int:
                     new=r.new_rows, updated=r.updated_rows, unchanged=r.unchanged_rows,
                     older=r.older_rows, conflicts=r.conflict_rows, by=plain(r.imported_by)),
                   markup=False)
+    return 0
+
+
+def cmd_sync_sent(ctx: Context) -> int:
+    """回执 (issue 22): which of this office's packages the office above has imported."""
+    with ctx.open_db(create=False, backup=False) as db:
+        sent = _sync(ctx, db).sent_packages()
+    out = console()
+    if not sent:
+        out.print(t("cli.sync.sent_none"), markup=False)
+    for p in sent:
+        if p.received_at is None:
+            out.print(t("cli.sync.sent_pending", name=p.name), markup=False)
+        else:
+            out.print(t("cli.sync.sent_received", name=p.name,
+                        at=local_time(p.received_at, "%Y-%m-%d %H:%M")), markup=False)
     return 0

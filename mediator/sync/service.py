@@ -36,6 +36,13 @@ from mediator.sync.package import MAGIC, read_header, verify_signature
 
 
 @dataclass(frozen=True)
+class SentPackage:
+    name: str
+    package_hash: str
+    received_at: str | None     # the county's import time (UTC, as stored); None: no 回执 yet
+
+
+@dataclass(frozen=True)
 class TrustResult:
     key: PublicKeys
     added: bool              # False: it was trusted already
@@ -237,6 +244,27 @@ class SyncService:
         if not folder.is_dir():
             return []
         return sorted(folder.glob(f"*{ex.SUFFIX}"), key=lambda p: p.stat().st_mtime, reverse=True)
+
+    def sent_packages(self) -> list[SentPackage]:
+        """回执 (issue 22): each upward package still in the outbox, newest first, with the
+        time the county says it imported it (from the receipts it sent down), else None."""
+        import hashlib
+
+        with self.db.read() as s:
+            got = {h: at for h, at in s.exec(text(  # type: ignore[call-overload]
+                "SELECT package_hash, imported_at FROM sync_receipt WHERE deleted = 0")).all()}
+        out = []
+        for path in self.outbox():
+            if "_下发_" in path.name:
+                continue
+            h = hashlib.sha256()
+            with open(path, "rb") as fh:
+                while block := fh.read(1024 * 1024):
+                    h.update(block)
+            digest = h.hexdigest()
+            at = got.get(digest)
+            out.append(SentPackage(path.name, digest, None if at is None else str(at)))
+        return out
 
     # --- import -------------------------------------------------------------------------
 

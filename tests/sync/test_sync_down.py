@@ -260,7 +260,14 @@ def test_replies_travel_up_and_the_county_ledger(net, sent) -> None:
     # the county's next package down carries the receipts of both upward packages of 青石镇
     nxt = net.county.sync.export_down([net.t1.code], output=net.stick / "next")[0]
     assert nxt.counts == {"supervision": 2, "sync_receipt": 2}
+    # 回执 at the township: its latest package is 已上报 only until the county's next one
+    assert [(p.name, p.package_hash, p.received_at) for p in net.t1.sync.sent_packages()] == [
+        (up1.name, reports[0].package_hash, None)]
     net.t1.sync.import_files([nxt.path])
     got = {r[0] for r in _rows(net.t1.db.path, "SELECT package_hash FROM sync_receipt")}
     assert reports[0].package_hash in got
+    [(logged,)] = _rows(net.county.db.path, "SELECT imported_at FROM import_log WHERE "
+                        "package_hash = ?", (reports[0].package_hash,))
+    assert [(p.name, p.received_at) for p in net.t1.sync.sent_packages()] == [
+        (up1.name, logged)]
     assert ReplyKind.DONE.value == "DONE"

@@ -54,6 +54,16 @@ def test_supervision_round_trip_on_the_command_line(homes, tmp_path: Path, capsy
     assert homes("town", "sync", "export", "-o", str(up)) == 0
     assert homes("county", "sync", "import", str(up)) == 0
     capsys.readouterr()
+    [sent] = list(up.glob("*.mdsync"))
+    assert homes("town", "sync", "sent") == 0
+    assert capsys.readouterr().out.strip() == t("cli.sync.sent_pending", name=sent.name)
+    # the county's next package down brings the 回执
+    assert homes("county", "sync", "export", "--down", "330106001", "-o", str(down)) == 0
+    assert homes("town", "sync", "import", *map(str, down.glob("*.mdsync"))) == 0
+    capsys.readouterr()
+    assert homes("town", "sync", "sent") == 0
+    assert capsys.readouterr().out.startswith(
+        t("cli.sync.sent_received", name=sent.name, at="X").split("X")[0])
     assert homes("county", "report", "supervision", "-f", "json", "-o", "-") == 0
     data = json.loads(capsys.readouterr().out)
     [row] = data["items"]
