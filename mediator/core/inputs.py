@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from mediator.core import audit, rules
 from mediator.core.enums import (
@@ -139,6 +140,8 @@ class CaseFile:
     read_only: bool = False
     #: the number the case had in the ledger (台账) it was imported from
     ledger_no: str | None = None
+    #: the county's live 督办/交办 items on this case (mediator.core.supervision.Item)
+    supervision: list[Any] = field(default_factory=list)
 
 
 @dataclass(frozen=True)

@@ -1249,6 +1249,7 @@ class Services:
                 deadlines=rules.deadlines(facts, today), warnings=rules.warnings(facts, today),
                 legal_actions=[] if read_only else rules.offered_actions(facts),
                 read_only=read_only, ledger_no=link.ledger_no if link else None,
+                supervision=_supervision_of(s, case.id),
             )
 
     def _case_by_shorthand(self, s: Session, year: int, between: str, seq: int,
@@ -1310,3 +1311,10 @@ def current_obligations(s: Session, agreement: Agreement | None) -> list[Obligat
     return list(s.exec(select(Obligation).where(Obligation.agreement_id == agreement.id,
                                                 Obligation.deleted == False)
                        .order_by(Obligation.seq)).all())
+
+
+def _supervision_of(s: Session, case_id: str) -> list[Any]:
+    """The live 督办/交办 items on a case (issue 22), for its case file."""
+    from mediator.core.supervision import items_of_case
+
+    return items_of_case(s, case_id)

@@ -363,3 +363,11 @@ class LedgerRow:
     progress: str | None
     finished_on: date | None
     report: str | None
+
+
+def items_of_case(s: Any, case_id: str) -> list[Item]:
+    """The live items on one case (inside the caller's read transaction)."""
+    rows = s.exec(text(  # type: ignore[call-overload]
+        f"SELECT {ITEM_COLUMNS} FROM supervision WHERE local_case_id = :id AND deleted = 0 "
+        "ORDER BY issued_on, created_at"), params={"id": case_id}).all()
+    return [_item(r) for r in rows]

@@ -137,7 +137,7 @@ def render_title(cf: CaseFile) -> Text:
 
 
 def render_warnings(cf: CaseFile) -> Text | None:
-    if not cf.warnings:
+    if not cf.warnings and not cf.supervision:
         return None
     out = Text()
     for i, w in enumerate(cf.warnings):
@@ -145,6 +145,23 @@ def render_warnings(cf: CaseFile) -> Text | None:
             out.append("\n")
         out.append("! ", style="bold yellow")
         out.append(literal(w.message, "yellow", one_line=False))
+    for i, item in enumerate(cf.supervision):
+        if i or cf.warnings:
+            out.append("\n")
+        out.append(render_supervision_line(item))
+    return out
+
+
+def render_supervision_line(item: Any) -> Text:
+    """督办/交办 (issue 22) in the case file's header: what the county asked, by when."""
+    out = Text()
+    out.append(t(f"supervision.kind.{item.kind}") + " ", style="bold red")
+    out.append(t("casefile.supervision_due", due=item.due_on.isoformat()), style="red")
+    if item.leader:
+        out.append(" " + t("casefile.supervision_leader") + " ", style="red")
+        out.append(literal(item.leader, "red"))
+    out.append(" ")
+    out.append(literal(item.instruction, "red", one_line=True))
     return out
 
 
