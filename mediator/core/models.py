@@ -444,6 +444,9 @@ class SupervisionReply(SyncedRow, table=True):
     kind: str = Field(max_length=12)
     on_date: date
     note: str | None = None
+    #: the township's case the item concerns (for a 交办: the case it registered), so the
+    #: county's ledger links to it
+    case_id: str | None = Field(default=None, max_length=32)
 
 
 #: the township's answers travel upward with its cases (payload version 2)

@@ -11,7 +11,7 @@ a tombstone (revision + 1, deleted), which travels down like any change.
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import date
 from enum import Enum
 from typing import Any
@@ -261,7 +261,7 @@ class SupervisionService:
         with self.db.write() as s:
             own = self._own(s)
             held = s.exec(text(  # type: ignore[call-overload]
-                "SELECT id FROM supervision WHERE id = :id AND target_code = :own "
+                "SELECT local_case_id FROM supervision WHERE id = :id AND target_code = :own "
                 "AND deleted = 0"), params={"id": item_id, "own": own}).first()
             if held is None:
                 raise NotFoundError(t("supervision.not_found", id=item_id))
@@ -275,18 +275,19 @@ class SupervisionService:
             reply_id, now = new_id(), now_text()
             s.exec(text(  # type: ignore[call-overload]
                 "INSERT INTO supervision_reply (id, owner_code, revision, created_at, "
-                "updated_at, deleted, origin, item_id, kind, on_date, note) VALUES (:rid, :own, "
-                "1, :now, :now, 0, NULL, :item, :kind, :day, :note)"),
+                "updated_at, deleted, origin, item_id, kind, on_date, note, case_id) VALUES (:rid, "
+                ":own, 1, :now, :now, 0, NULL, :item, :kind, :day, :note, :case)"),
                 params={"rid": reply_id, "own": own, "now": now, "item": item_id,
-                        "kind": kind.value, "day": day.isoformat(), "note": text_})
+                        "kind": kind.value, "day": day.isoformat(), "note": text_,
+                        "case": held[0]})
             if kind is not ReplyKind.ACK and ReplyKind.ACK.value not in done:
                 # answering an item signs for it too (the county sees it received)
                 s.exec(text(  # type: ignore[call-overload]
                     "INSERT INTO supervision_reply (id, owner_code, revision, created_at, "
-                    "updated_at, deleted, origin, item_id, kind, on_date, note) VALUES (:rid, "
-                    ":own, 1, :now, :now, 0, NULL, :item, 'ACK', :day, NULL)"),
+                    "updated_at, deleted, origin, item_id, kind, on_date, note, case_id) VALUES "
+                    "(:rid, :own, 1, :now, :now, 0, NULL, :item, 'ACK', :day, NULL, :case)"),
                     params={"rid": new_id(), "own": own, "now": now, "item": item_id,
-                            "day": day.isoformat()})
+                            "day": day.isoformat(), "case": held[0]})
             self.services._audit(s, f"supervision.{kind.value.lower()}", "supervision",
                                  item_id, None, {"reply": reply_id, "on": day.isoformat(),
                                                  "note": text_})
@@ -315,6 +316,11 @@ class SupervisionService:
             own = self._own(s)
             names = dict(s.exec(text(  # type: ignore[call-overload]
                 "SELECT code, name FROM office")).all())
+            # the township's case of each item, as its answers name it (a 交办's new case)
+            linked = dict(s.exec(text(  # type: ignore[call-overload]
+                "SELECT r.item_id, c.case_no FROM supervision_reply r JOIN dispute_case c "
+                "ON c.id = r.case_id AND c.owner_code = r.owner_code WHERE r.deleted = 0"))
+                .all())
             replies: dict[str, dict[str, tuple[date, str | None]]] = {}
             for item_id, kind, on_date, note in s.exec(text(  # type: ignore[call-overload]
                     "SELECT r.item_id, r.kind, r.on_date, r.note FROM supervision_reply r "
@@ -342,6 +348,8 @@ class SupervisionService:
                 status = UNSIGNED
             progress = got.get(ReplyKind.PROGRESS.value)
             signed = got.get(ReplyKind.ACK.value)
+            if item.case_no is None and item.id in linked:
+                item = replace(item, case_no=linked[item.id])
             out.append(LedgerRow(
                 item=item, township=names.get(item.target_code, item.target_code),
                 status=status, days_left=None if done else (item.due_on - day).days,

@@ -231,5 +231,6 @@ CREATE TABLE supervision_reply (
     kind VARCHAR(12) NOT NULL, 
     on_date DATE NOT NULL, 
     note TEXT, 
+    case_id VARCHAR(32), 
     PRIMARY KEY (id)
 );

@@ -246,6 +246,10 @@ def test_replies_travel_up_and_the_county_ledger(net, sent) -> None:
     assert {k: v.status for k, v in rows.items()} == {s1: SIGNED, j1: WORKING, s2: FINISHED}
     assert rows[s1].days_left == 10 and rows[s1].signed_on == TODAY
     assert rows[j1].progress == "已约双方当事人，定于下周调解" and rows[j1].days_left == 30
+    # the county's 交办 links to the case the township registered for it
+    [(assigned_no,)] = _rows(net.t1.db.path, "SELECT case_no FROM dispute_case "
+                             "WHERE source = 'GOVERNMENT'")
+    assert rows[j1].item.case_no == assigned_no
     assert (rows[s2].report, rows[s2].finished_on, rows[s2].days_left) == (
         "双方达成协议，已履行完毕", TODAY, None)
     # eleven days on, the signed 督办 is past its deadline: 逾期 (core/overdue.py's item rule)

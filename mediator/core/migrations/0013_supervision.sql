@@ -53,6 +53,7 @@ CREATE TABLE supervision_reply (
     kind VARCHAR(12) NOT NULL, 
     on_date DATE NOT NULL, 
     note TEXT, 
+    case_id VARCHAR(32), 
     PRIMARY KEY (id)
 );
 CREATE INDEX ix_supervision_reply_item ON supervision_reply (item_id, kind);
