@@ -37,3 +37,35 @@ async def test_the_case_file_header_shows_the_countys_supervision(net) -> None:
         await settle(pilot)
         assert static_text(app.screen, "#cf-warnings") == ""
         assert not app.screen.query_one("#cf-warnings").has_class("-shown")
+
+
+async def test_the_agenda_lists_the_countys_items_and_opens_their_case(net) -> None:
+    from mediator.tui.screens.agenda import AgendaList, AgendaScreen, Heading, kind_label
+    from mediator.tui.screens.case_file import CaseFileScreen as Opened
+
+    [case_id] = net.t1.register(1)
+    net.county.sync.import_files([net.t1.export(net.stick).path])
+    sup = SupervisionService(net.county.svc)
+    item = sup.supervise(case_id, "请三日内报告进展", TODAY + timedelta(days=3))
+    [pkg] = net.county.sync.export_down([net.t1.code], output=net.stick)
+    net.t1.sync.import_files([pkg.path])
+    [agenda_item] = [i for i in net.t1.svc.agenda() if i.kind == "SUPERVISE"]
+    assert (agenda_item.case_id, agenda_item.due_on, agenda_item.note) == (
+        case_id, TODAY + timedelta(days=3), "请三日内报告进展")
+    assert kind_label(agenda_item) == t("supervision.kind.SUPERVISE")
+    app = office_app(net.t1, AgendaScreen)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        table = app.screen.query_one(AgendaList)
+        rows = [r for r in table.rows if not isinstance(r, Heading)]
+        index = next(i for i, r in enumerate(table.rows)
+                     if not isinstance(r, Heading) and r.kind == "SUPERVISE")
+        assert [r.kind for r in rows].count("SUPERVISE") == 1
+        table.cursor = index
+        table.focus()
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, Opened) and app.screen.case_id == case_id
+    # finished at the township: off the agenda
+    SupervisionService(net.t1.svc).finish(item, "已化解")
+    assert [i for i in net.t1.svc.agenda() if i.kind == "SUPERVISE"] == []

@@ -61,6 +61,8 @@ def group_of(item: AgendaItem, today: date) -> str:
 def kind_label(item: AgendaItem) -> str:
     if item.kind == "FOLLOW_UP":
         return t("tui.agenda.follow_up")
+    if item.kind in ("SUPERVISE", "ASSIGN"):   # the county's 督办/交办 (issue 22)
+        return t(f"supervision.kind.{item.kind}")
     try:
         return DeadlineKind(item.kind).label
     except ValueError:
