@@ -69,3 +69,47 @@ async def test_the_agenda_lists_the_countys_items_and_opens_their_case(net) -> N
     # finished at the township: off the agenda
     SupervisionService(net.t1.svc).finish(item, "已化解")
     assert [i for i in net.t1.svc.agenda() if i.kind == "SUPERVISE"] == []
+
+
+async def test_the_county_supervises_from_a_township_case_file(net) -> None:
+    from sqlalchemy import text
+    from textual.widgets import Input, TextArea
+
+    from mediator.tui.dialogs.supervise import SuperviseDialog
+
+    [case_id] = net.t1.register(1)
+    net.county.sync.import_files([net.t1.export(net.stick).path])
+    app = office_app(net.county, lambda: CaseFileScreen(case_id))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("d")
+        await settle(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, SuperviseDialog)
+        # no instruction: refused under its field, nothing written
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, SuperviseDialog)
+        with net.county.db.read() as s:
+            assert s.exec(text("SELECT count(*) FROM supervision")).scalar_one() == 0  # type: ignore[call-overload]
+        dialog.query_one("#f-instruction", TextArea).text = "请十日内化解"
+        dialog.query_one("#f-due_on", Input).value = "2026-12-01"
+        dialog.query_one("#f-leader", Input).value = "王主任"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, CaseFileScreen)
+    [item] = SupervisionService(net.county.svc).items()
+    assert (item.kind, item.local_case_id, item.instruction, item.due_on.isoformat(),
+            item.leader, item.target_code) == ("SUPERVISE", case_id, "请十日内化解",
+                                               "2026-12-01", "王主任", net.t1.code)
+
+
+async def test_no_supervision_key_on_an_own_case(net) -> None:
+    [case_id] = net.t1.register(1)
+    app = office_app(net.t1, lambda: CaseFileScreen(case_id))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert app.screen.check_action("supervise", ()) is False
+        await pilot.press("d")
+        await settle(pilot)
+        assert isinstance(app.screen, CaseFileScreen)

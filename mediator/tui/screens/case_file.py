@@ -550,6 +550,7 @@ class CaseFileScreen(MediatorScreen[None]):
         Binding("f", "toggle_full", "casefile.key.full", id="casefile.full"),
         # at a county: 承接 a case a township passed up (shown on read-only cases only)
         Binding("l", "open_linked", "casefile.key.open_linked", id="casefile.open_linked"),
+        Binding("d", "supervise", "casefile.key.supervise", id="casefile.supervise"),
         Binding("f5", "reload", "casefile.key.reload", show=False, id="casefile.reload"),
     ]
 
@@ -710,7 +711,23 @@ class CaseFileScreen(MediatorScreen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "open_linked":
             return self.cf is not None and self.cf.read_only
+        if action == "supervise":   # 督办: the county, on a township's case (issue 22)
+            return self.cf is not None and self.cf.read_only
         return True
+
+    def action_supervise(self) -> None:
+        from mediator.tui.dialogs.supervise import SuperviseDialog
+
+        cf = self.cf
+        if cf is None or not self.check_action("supervise", ()):
+            return
+
+        def done(item_id: str | None) -> None:
+            if item_id is not None:
+                self.notify(t("supervise.done"), markup=False)
+                self.action_reload()
+
+        self.app.push_screen(SuperviseDialog(cf), done)
 
     def action_open_linked(self) -> None:
         cf = self.cf
