@@ -4,7 +4,7 @@
     mediator supervision withdraw ID                                                 (county)
     mediator supervision list                                          (county and township)
     mediator supervision ack|progress|finish ID [--note TEXT] [--on DATE]            (township)
-    mediator report supervision [--format md|csv|json] [-o PATH] [--on DATE]         (county)
+    mediator report supervision [--format md|csv|json|xlsx] [-o PATH] [--on DATE]         (county)
     mediator sync export --down CODE…   (one downward package per township: cli/sync.py)
 """
 
@@ -116,8 +116,22 @@ def cmd_report(ctx: Context) -> int:
     with ctx.open_db(create=False) as db:
         sup = _sup(ctx, db)
         day = on or sup.services.today()
-        body = render(sup.ledger(on=day), fmt, day)
+        rows = sup.ledger(on=day)
+        office = sup.services.office()
     out = ctx.args.output
+    if fmt == "xlsx":
+        from pathlib import Path
+
+        from mediator.reports import xlsx
+        from mediator.reports.supervision import to_report
+
+        name = f"督办台账_{day.isoformat()}.xlsx"
+        target = Path.cwd() / name if out is None or str(out) == "-" else (
+            out / name if out.is_dir() else out)
+        xlsx.render(to_report(rows, day, office.name if office else ""), target)
+        console().print(t("cli.supervision.written", path=str(target)), markup=False)
+        return 0
+    body = render(rows, fmt, day)
     if out is None or str(out) == "-":
         write_stdout(body, fmt)
         return 0

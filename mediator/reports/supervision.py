@@ -17,7 +17,7 @@ from mediator.core.supervision import LedgerRow
 from mediator.core.text import plain
 from mediator.i18n import t
 
-FORMATS = ("md", "csv", "json")
+FORMATS = ("md", "csv", "json", "xlsx")
 COLUMNS = ("township", "kind", "case_no", "county_ref", "instruction", "leader", "issued_on",
            "due_on", "status", "days_left", "signed_on", "progress", "finished_on", "report")
 
@@ -62,3 +62,23 @@ def render(rows: Sequence[LedgerRow], fmt: str, on: date) -> str:
             lines = lines[:2] + [t("supervision.none")]
         return "\n".join(lines) + "\n"
     raise ValueError(fmt)
+
+
+WIDTHS = {"township": 16, "kind": 6, "case_no": 22, "county_ref": 18, "instruction": 40,
+          "leader": 10, "issued_on": 11, "due_on": 11, "status": 8, "days_left": 8,
+          "signed_on": 11, "progress": 40, "finished_on": 11, "report": 40}
+
+
+def to_report(rows: Sequence[LedgerRow], on: date, office_name: str) -> Any:
+    """The 台账 as a report model, for the xlsx writer (mediator.reports.xlsx)."""
+    from mediator.reports.model import Column, Report, Table
+
+    table = Table(key="supervision", title=t("supervision.title", day=on.isoformat()),
+                  columns=[Column(c, t(f"supervision.col.{c}"), WIDTHS[c]) for c in COLUMNS])
+    for r in rows:
+        cells: list[Any] = _cells(r)
+        cells[COLUMNS.index("days_left")] = r.days_left   # a number in the sheet
+        table.rows.append(cells)
+    return Report(kind="supervision", title=t("supervision.title", day=on.isoformat()),
+                  subtitle="", office_name=office_name, name=f"督办台账_{on.isoformat()}",
+                  masked=False, generated_on=on, period_label=on.isoformat(), tables=[table])

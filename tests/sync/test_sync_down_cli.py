@@ -37,7 +37,7 @@ def test_supervision_round_trip_on_the_command_line(homes, tmp_path: Path, capsy
     item = re.search(r"编号 ([0-9a-f]{32})", capsys.readouterr().out).group(1)
     # a bad format is refused in Chinese, nothing written
     assert homes("county", "report", "supervision", "-f", "pdf") != 0
-    assert t("cli.supervision.bad_format", format="pdf", formats="md/csv/json") in \
+    assert t("cli.supervision.bad_format", format="pdf", formats="md/csv/json/xlsx") in \
         capsys.readouterr().err
     down = tmp_path / "下发"
     down.mkdir()
@@ -74,3 +74,12 @@ def test_supervision_round_trip_on_the_command_line(homes, tmp_path: Path, capsy
     lines = out.read_text(encoding="utf-8-sig").splitlines()
     assert lines[0].split(",")[:3] == ["乡镇", "类别", "案件编号"]
     assert lines[1].split(",")[8] == "办理中"
+    book = tmp_path / "台账.xlsx"
+    assert homes("county", "report", "supervision", "-f", "xlsx", "-o", str(book)) == 0
+    from openpyxl import load_workbook
+
+    ws = load_workbook(book).worksheets[0]
+    values = [tuple(r) for r in ws.iter_rows(values_only=True)]
+    header = next(i for i, r in enumerate(values) if r[0] == "乡镇")
+    assert values[header + 1][:3] == ("青石镇人民调解委员会", "督办", case_no)
+    assert values[header + 1][8:10] == ("办理中", 10)
