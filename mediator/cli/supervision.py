@@ -26,6 +26,19 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     a.add_argument("--due", required=True, metavar="DATE")
     a.add_argument("--leader")
     a.set_defaults(handler=cmd_add)
+    j = ssub.add_parser("assign", parents=[common], help=t("cli.supervision.assign_help"))
+    j.add_argument("--to", required=True, metavar="CODE", dest="target")
+    j.add_argument("--applicant", action="append", required=True, metavar="NAME")
+    j.add_argument("--respondent", action="append", default=[], metavar="NAME")
+    j.add_argument("--phone", metavar="PHONE", help=t("cli.supervision.phone_help"))
+    j.add_argument("--type", required=True, dest="dispute_type", metavar="TYPE")
+    j.add_argument("--facts", required=True)
+    j.add_argument("--requests", default="")
+    j.add_argument("--instruction", required=True)
+    j.add_argument("--due", required=True, metavar="DATE")
+    j.add_argument("--ref", metavar="REF", help=t("cli.supervision.ref_help"))
+    j.add_argument("--leader")
+    j.set_defaults(handler=cmd_assign)
     w = ssub.add_parser("withdraw", parents=[common], help=t("cli.supervision.withdraw_help"))
     w.add_argument("id")
     w.set_defaults(handler=cmd_withdraw)
@@ -66,6 +79,29 @@ def cmd_add(ctx: Context) -> int:
         item_id = _sup(ctx, db).supervise(ctx.args.case, ctx.args.instruction, due,
                                           ctx.args.leader)
     console().print(t("cli.supervision.added", id=item_id), markup=False)
+    return 0
+
+
+def cmd_assign(ctx: Context) -> int:
+    """交办: a case the county received, handed to a township."""
+    from mediator.core.enums import DisputeType, PartyRole
+    from mediator.core.errors import ValidationError
+    from mediator.core.inputs import CaseInput, PartyInput
+
+    kind = DisputeType.from_label(ctx.args.dispute_type)
+    if kind is None:
+        raise ValidationError(t("cli.supervision.bad_type", type=ctx.args.dispute_type),
+                              "dispute_type")
+    a = ctx.args
+    parties = [PartyInput(n, phone=a.phone if i == 0 else None)
+               for i, n in enumerate(a.applicant)]
+    parties += [PartyInput(n, role=PartyRole.RESPONDENT) for n in a.respondent]
+    case = CaseInput(parties=parties, dispute_type=DisputeType(kind.value), facts=a.facts,
+                     requests=a.requests)
+    due = _day(a.due, "due_on")
+    with ctx.open_db(create=False) as db:
+        item_id = _sup(ctx, db).assign(a.target, case, a.instruction, due, a.ref, a.leader)
+    console().print(t("cli.supervision.assigned", id=item_id, code=a.target), markup=False)
     return 0
 
 
