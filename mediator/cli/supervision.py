@@ -3,7 +3,7 @@
     mediator supervision add CASE_NO --instruction TEXT --due DATE [--leader NAME]   (county)
     mediator supervision withdraw ID                                                 (county)
     mediator supervision list                                          (county and township)
-    mediator supervision ack|progress|finish ID [--note TEXT] [--on DATE]            (township)
+    mediator supervision ack|progress|finish|return ID [--note TEXT] [--on DATE]            (township)
     mediator report supervision [--format md|csv|json|xlsx] [-o PATH] [--on DATE]         (county)
     mediator sync export --down CODE…   (one downward package per township: cli/sync.py)
 """
@@ -44,7 +44,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     w.set_defaults(handler=cmd_withdraw)
     ls = ssub.add_parser("list", parents=[common], help=t("cli.supervision.list_help"))
     ls.set_defaults(handler=cmd_list)
-    for kind in ("ack", "progress", "finish"):
+    for kind in ("ack", "progress", "finish", "return"):
         r = ssub.add_parser(kind, parents=[common], help=t(f"cli.supervision.{kind}_help"))
         r.add_argument("id")
         if kind != "ack":
@@ -133,6 +133,8 @@ def cmd_reply(ctx: Context) -> int:
             sup.acknowledge(ctx.args.id, on)
         elif ctx.args.reply == "progress":
             sup.report_progress(ctx.args.id, ctx.args.note, on)
+        elif ctx.args.reply == "return":
+            sup.return_item(ctx.args.id, ctx.args.note, on)
         else:
             sup.finish(ctx.args.id, ctx.args.note, on)
     console().print(t(f"cli.supervision.{ctx.args.reply}_done", id=ctx.args.id), markup=False)

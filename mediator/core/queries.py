@@ -295,7 +295,7 @@ def _supervision_agenda(session: Session, params: dict[str, Any], own: str) -> l
         "SELECT s.due_on, c.id, c.case_no, c.parties_text, s.kind, s.instruction "
         "FROM supervision s JOIN dispute_case c ON c.id = s.local_case_id "
         "WHERE s.deleted = 0 AND c.deleted = 0 AND s.due_on <= :h AND NOT EXISTS ("
-        "SELECT 1 FROM supervision_reply r WHERE r.item_id = s.id AND r.kind = 'DONE' "
+        "SELECT 1 FROM supervision_reply r WHERE r.item_id = s.id AND r.kind IN ('DONE', 'RETURN') "
         f"AND r.deleted = 0){own} ORDER BY s.due_on LIMIT :lim"), params=params).all()
     return [AgendaItem(r[4], _d(r[0]), r[1], r[2], r[3], None, r[5]) for r in rows]
 

@@ -40,12 +40,14 @@ class ReplyKind(str, Enum):
     ACK = "ACK"
     PROGRESS = "PROGRESS"
     DONE = "DONE"
+    RETURN = "RETURN"    # 退回: a 交办 the township sends back, with its reason
 
 
 #: the status of an item at the county (督办台账), in the order of progress
 UNSIGNED, SIGNED, WORKING, FINISHED, OVERDUE = "UNSIGNED", "SIGNED", "WORKING", "FINISHED", \
     "OVERDUE"
-STATUSES = (UNSIGNED, SIGNED, WORKING, FINISHED, OVERDUE)
+RETURNED = "RETURNED"
+STATUSES = (UNSIGNED, SIGNED, WORKING, FINISHED, OVERDUE, RETURNED)
 KINDS = (SUPERVISE, ASSIGN)
 MAX_INSTRUCTION = 2000
 MAX_LEADER = 40
@@ -261,10 +263,13 @@ class SupervisionService:
         with self.db.write() as s:
             own = self._own(s)
             held = s.exec(text(  # type: ignore[call-overload]
-                "SELECT local_case_id FROM supervision WHERE id = :id AND target_code = :own "
-                "AND deleted = 0"), params={"id": item_id, "own": own}).first()
+                "SELECT local_case_id, kind FROM supervision WHERE id = :id "
+                "AND target_code = :own AND deleted = 0"),
+                params={"id": item_id, "own": own}).first()
             if held is None:
                 raise NotFoundError(t("supervision.not_found", id=item_id))
+            if kind is ReplyKind.RETURN and held[1] != ASSIGN:
+                raise ValidationError(t("supervision.return_only_assign"), "kind")
             done = {r[0] for r in s.exec(text(  # type: ignore[call-overload]
                 "SELECT kind FROM supervision_reply WHERE item_id = :id AND deleted = 0"),
                 params={"id": item_id}).all()}
@@ -272,6 +277,8 @@ class SupervisionService:
                 raise ValidationError(t("supervision.already_signed"), "kind")
             if ReplyKind.DONE.value in done:
                 raise ValidationError(t("supervision.already_done"), "kind")
+            if ReplyKind.RETURN.value in done:
+                raise ValidationError(t("supervision.already_returned"), "kind")
             reply_id, now = new_id(), now_text()
             s.exec(text(  # type: ignore[call-overload]
                 "INSERT INTO supervision_reply (id, owner_code, revision, created_at, "
@@ -300,6 +307,10 @@ class SupervisionService:
     def report_progress(self, item_id: str, note: str, on: date | None = None) -> str:
         """办理情况: how the township is dealing with an item."""
         return self._reply(item_id, ReplyKind.PROGRESS, note, on)
+
+    def return_item(self, item_id: str, reason: str, on: date | None = None) -> str:
+        """退回 a 交办 to the county, with the reason (the township's case stays its own)."""
+        return self._reply(item_id, ReplyKind.RETURN, reason, on)
 
     def finish(self, item_id: str, note: str, on: date | None = None) -> str:
         """办结报告: the item is dealt with."""
@@ -336,7 +347,11 @@ class SupervisionService:
                 continue
             got = replies.get(item.id, {})
             done = got.get(ReplyKind.DONE.value)
-            if done is not None:
+            returned = got.get(ReplyKind.RETURN.value)
+            if returned is not None:
+                status = RETURNED
+                done = returned
+            elif done is not None:
                 status = FINISHED
             elif item_past_due(item.due_on, day):
                 status = OVERDUE

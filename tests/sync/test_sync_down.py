@@ -275,3 +275,28 @@ def test_replies_travel_up_and_the_county_ledger(net, sent) -> None:
     assert [(p.name, p.received_at) for p in net.t1.sync.sent_packages()] == [
         (up1.name, logged)]
     assert ReplyKind.DONE.value == "DONE"
+
+
+def test_a_township_returns_an_assignment(net, sent) -> None:
+    from mediator.core.supervision import RETURNED
+
+    _a, _b, sup, (s1, _s2, j1) = sent
+    [pkg] = net.county.sync.export_down([net.t1.code], output=net.stick)
+    net.t1.sync.import_files([pkg.path])
+    town = SupervisionService(net.t1.svc)
+    with pytest.raises(ValidationError) as err:
+        town.return_item(s1, "不属本镇")
+    assert err.value.message == t("supervision.return_only_assign")
+    with pytest.raises(ValidationError) as err:
+        town.return_item(j1, " ")
+    assert err.value.message == t("supervision.note_required")
+    assert [i.kind for i in net.t1.svc.agenda(days=60) if i.kind == "ASSIGN"] == ["ASSIGN"]
+    town.return_item(j1, "当事人户籍及土地均不在本镇")
+    with pytest.raises(ValidationError) as err:
+        town.report_progress(j1, "又一条")
+    assert err.value.message == t("supervision.already_returned")
+    assert [i for i in net.t1.svc.agenda(days=60) if i.kind == "ASSIGN"] == []
+    net.county.sync.import_files([net.t1.export(net.stick).path])
+    rows = {r.item.id: r for r in sup.ledger()}
+    assert (rows[j1].status, rows[j1].report, rows[j1].days_left) == (
+        RETURNED, "当事人户籍及土地均不在本镇", None)
