@@ -19,6 +19,8 @@ township's own case (source 上级指定), and nothing in the package ever edits
 
 from __future__ import annotations
 
+import hashlib
+import json
 import sqlite3
 import struct
 from collections.abc import Callable
@@ -35,12 +37,14 @@ from mediator.core import audit
 from mediator.core.db import Database, open_untrusted
 from mediator.core.errors import ValidationError
 from mediator.core.files import fsync_file
+from mediator.core.models import new_id
 from mediator.core.supervision import (
     KINDS,
     MAX_INSTRUCTION,
     MAX_LEADER,
     MAX_REF,
     case_from_json,
+    now_text,
 )
 from mediator.core.validate import office_area_prefix, parse_office_code
 from mediator.i18n import t
@@ -266,6 +270,7 @@ class DownResult:
     updated: int = 0
     unchanged: int = 0
     older: int = 0
+    conflicts: int = 0
     cases_registered: int = 0
 
 
@@ -290,7 +295,10 @@ def merge(services: Any, db: Database, payload: Path, *, sender: str, own: str,
                     result.older += 1
                     continue
                 if held is not None and row["revision"] == held[0]:
-                    result.unchanged += 1
+                    if _fork(s, table, cols, row, package_hash):
+                        result.conflicts += 1
+                    else:
+                        result.unchanged += 1
                     continue
                 params = {**row, "origin": package_hash}
                 if held is None:
@@ -320,6 +328,39 @@ def merge(services: Any, db: Database, payload: Path, *, sender: str, own: str,
                         "instruction": row["instruction"], "revision": row["revision"]})
         log(s, result)
     return result
+
+
+def _fork(s: Any, table: str, cols: tuple[str, ...], row: dict[str, Any],
+          package_hash: str) -> bool:
+    """Same revision, different content (the county restored an old backup and wrote again):
+    the held version stays, the other is kept in ``sync_conflict`` (once), as upward."""
+    held = s.exec(text(f"SELECT {', '.join(cols)} FROM {table} WHERE id = :id"),  # type: ignore[call-overload]
+                  params={"id": row["id"]}).first()
+    held_row = dict(zip(cols, held, strict=True))
+    if all(_same(held_row[c], row[c]) for c in cols):
+        return False
+    other = json.dumps(row, ensure_ascii=False, sort_keys=True, default=str)
+    other_hash = hashlib.sha256(other.encode()).hexdigest()
+    seen = s.exec(text(  # type: ignore[call-overload]
+        "SELECT 1 FROM sync_conflict WHERE table_name = :t AND row_id = :id "
+        "AND other_hash = :h"), params={"t": table, "id": row["id"], "h": other_hash}).first()
+    if seen is None:
+        s.exec(text(  # type: ignore[call-overload]
+            "INSERT INTO sync_conflict (id, kind, table_name, row_id, owner_code, revision, "
+            "held_json, other_json, other_hash, package_hash, detected_at) VALUES (:cid, 'FORK', "
+            ":t, :id, :owner, :rev, :held, :other, :h, :pkg, :now)"),
+            params={"cid": new_id(), "t": table, "id": row["id"], "owner": row["owner_code"],
+                    "rev": row["revision"], "h": other_hash, "pkg": package_hash,
+                    "held": json.dumps(held_row, ensure_ascii=False, sort_keys=True, default=str),
+                    "other": other, "now": now_text()})
+    return True
+
+
+def _same(held: Any, other: Any) -> bool:
+    """Stored values compared as the payload holds them (SQLite gives booleans as 0/1)."""
+    if isinstance(held, bool) or isinstance(other, bool):
+        return int(held) == int(other)
+    return held == other or str(held) == str(other)
 
 
 def _local_case(services: Any, s: Any, row: dict[str, Any], own: str) -> str | None:

@@ -307,16 +307,20 @@ def _import_down(db: Database, info: PackageInfo, quarantine: Path, keys: Office
             week=info.week, imported_by=operator, format_version=info.format_version,
             schema_version=info.schema_version, new_rows=result.new,
             updated_rows=result.updated, unchanged_rows=result.unchanged,
-            older_rows=result.older, details=json.dumps({"direction": "down"})))
+            older_rows=result.older, conflict_rows=result.conflicts,
+            details=json.dumps({"direction": "down"})))
 
     result = down.merge(services, db, payload, sender=info.sender.office_code,
                         own=keys.office_code, package_hash=report.package_hash, log=log)
     report.counts = Counts(new=result.new, updated=result.updated, unchanged=result.unchanged,
-                           older=result.older)
+                           older=result.older, conflicts=result.conflicts)
     report.affected_cases = result.cases_registered
     report.status, report.exit_code = IMPORTED, E.OK
     report.message = t("down.imported", new=result.new, updated=result.updated,
                        cases=result.cases_registered)
+    if result.conflicts:
+        report.exit_code = E.CONFLICTS
+        report.message = t("sync.imported_conflicts", n=result.conflicts)
 
 
 def import_files(db: Database, files: Sequence[Path], *, quarantine_root: Path,

@@ -300,3 +300,30 @@ def test_a_township_returns_an_assignment(net, sent) -> None:
     rows = {r.item.id: r for r in sup.ledger()}
     assert (rows[j1].status, rows[j1].report, rows[j1].days_left) == (
         RETURNED, "当事人户籍及土地均不在本镇", None)
+
+
+def test_a_fork_from_a_restored_county_is_kept_not_hidden(net, sent, tmp_path) -> None:
+    """The county restores a backup and edits the same item again: same revision, other
+    content. The township keeps what it holds and records the other version as a conflict."""
+    from mediator.sync import down
+
+    from .hostile import alter, seal
+
+    _a, _b, _sup, (s1, _s2, _j1) = sent
+    [pkg] = net.county.sync.export_down([net.t1.code], output=net.stick)
+    net.t1.sync.import_files([pkg.path])
+    payload = tmp_path / "fork.sqlite"
+    counts = down.snapshot(net.county.db.path, payload, net.county.code, net.t1.code)
+    alter(payload, f"UPDATE supervision SET instruction = '另一版本的意见' WHERE id = '{s1}'")
+    forked = seal(net.county, net.t1, payload, tmp_path / "fork.mdsync", counts=counts,
+                  header={"direction": "down", "schema_version": 1})
+    [rep] = net.t1.sync.import_files([forked])
+    assert (rep.status, rep.exit_code, rep.counts.conflicts) == (IMPORTED, E.CONFLICTS, 1)
+    [held] = [i for i in SupervisionService(net.t1.svc).items() if i.id == s1]
+    assert held.instruction == "久拖不决，请十日内化解并报告"
+    [(kind, table, row_id, other)] = _rows(
+        net.t1.db.path, "SELECT kind, table_name, row_id, other_json FROM sync_conflict")
+    assert (kind, table, row_id) == ("FORK", "supervision", s1)
+    import json
+
+    assert json.loads(other)["instruction"] == "另一版本的意见"
