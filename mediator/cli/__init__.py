@@ -29,6 +29,7 @@ COMMAND_MODULES = [
     "mediator.cli.facts",
     "mediator.cli.screening",
     "mediator.cli.petition",
+    "mediator.cli.supervision",
 ]
 
 
@@ -226,7 +227,7 @@ def _preparse_language(argv: Sequence[str]) -> None:
 #: sub-subcommand destinations, for the command name written to the log
 _SUBCOMMANDS = ("audit_command", "keys_command", "sync_command", "import_command",
                 "report_kind", "doc_kind", "check_kind", "screening_command",
-                "workdays_command", "petition_command")
+                "workdays_command", "petition_command", "supervision_command")
 
 
 def command_name(args: argparse.Namespace) -> str:

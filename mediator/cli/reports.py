@@ -51,6 +51,9 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
         if kind in ("weekly", "monthly", "range"):  # county templates (issue 24)
             r.add_argument("--template", metavar="FILE", help=t("cli.report.opt.template"))
         r.set_defaults(handler=cmd_report)
+    from mediator.cli.supervision import register_report
+
+    register_report(rsub, common)   # 督办台账 (issue 22)
 
     p = sub.add_parser("doc", parents=[common], help=t("cli.doc.help"),
                        description=t("cli.doc.description"))

@@ -34,6 +34,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     s.add_argument("--to", metavar="CODE", help=t("cli.sync.to"))
     s.add_argument("-o", "--output", type=path_arg, help=t("cli.sync.output"))
     s.add_argument("--plain", action="store_true", help=t("cli.sync.plain"))
+    s.add_argument("--down", nargs="+", metavar="CODE", help=t("cli.sync.down"))
     s.set_defaults(handler=cmd_sync_export)
     s = ssub.add_parser("import", parents=[common], help=t("cli.sync.import_help"))
     s.add_argument("files", nargs="+", type=path_arg, metavar="FILE", help=t("cli.sync.files"))
@@ -42,6 +43,8 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     s.add_argument("--all", action="store_true", help=t("cli.sync.conflicts_all"))
     s.add_argument("--resolve", metavar="ID", help=t("cli.sync.conflicts_resolve"))
     s.set_defaults(handler=cmd_sync_conflicts)
+    s = ssub.add_parser("sent", parents=[common], help=t("cli.sync.sent_help"))
+    s.set_defaults(handler=cmd_sync_sent)
     s = ssub.add_parser("log", parents=[common], help=t("cli.sync.log_help"))
     s.add_argument("--limit", type=int, default=50, help=t("cli.sync.log_limit"))
     s.set_defaults(handler=cmd_sync_log)
@@ -134,9 +137,25 @@ def cmd_keys_untrust(ctx: Context) -> int:
 # --- sync ------------------------------------------------------------------------------------
 
 
+def cmd_sync_export_down(ctx: Context) -> int:
+    """下发 (issue 22): one downward package per township named."""
+    out = console()
+    with ctx.open_db(create=False) as db:
+        results = _sync(ctx, db).export_down(ctx.args.down, ctx.args.output)
+    for r in results:
+        out.print(t("down.exported", name=r.name, code=r.recipient_code), markup=False)
+        if r.copied:
+            out.print(t("cli.sync.written", path=str(r.path)), markup=False)
+    if any(r.copied for r in results):
+        out.print(t("sync.safe_to_remove"), markup=False)
+    return 0
+
+
 def cmd_sync_export(ctx: Context) -> int:
     from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn
 
+    if ctx.args.down:
+        return cmd_sync_export_down(ctx)
     out = console()
     with ctx.open_db(create=False) as db:
         sync = _sync(ctx, db)
@@ -294,4 +313,20 @@ def cmd_sync_log(ctx: Context) -> int:
                     new=r.new_rows, updated=r.updated_rows, unchanged=r.unchanged_rows,
                     older=r.older_rows, conflicts=r.conflict_rows, by=plain(r.imported_by)),
                   markup=False)
+    return 0
+
+
+def cmd_sync_sent(ctx: Context) -> int:
+    """回执 (issue 22): which of this office's packages the office above has imported."""
+    with ctx.open_db(create=False, backup=False) as db:
+        sent = _sync(ctx, db).sent_packages()
+    out = console()
+    if not sent:
+        out.print(t("cli.sync.sent_none"), markup=False)
+    for p in sent:
+        if p.received_at is None:
+            out.print(t("cli.sync.sent_pending", name=p.name), markup=False)
+        else:
+            out.print(t("cli.sync.sent_received", name=p.name,
+                        at=local_time(p.received_at, "%Y-%m-%d %H:%M")), markup=False)
     return 0

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from mediator.core import audit, rules
 from mediator.core.enums import (
@@ -149,6 +150,8 @@ class CaseFile:
     ledger_no: str | None = None
     #: its petition record (信访件), when it came in as one
     petition: Petition | None = None
+    #: the county's live 督办/交办 items on this case (mediator.core.supervision.Item)
+    supervision: list[Any] = field(default_factory=list)
 
 
 @dataclass(frozen=True)

@@ -533,3 +533,52 @@ class RiskEvent(SyncedRow, table=True):
 
 
 SYNCED_TABLES = (*SYNCED_TABLES, ScreeningRound, ScreeningItem, RiskEvent)
+class Supervision(SyncedRow, table=True):
+    """A 督办 (SUPERVISE: a mark on a township's case) or 交办 (ASSIGN: a case the county hands
+    to a township), written by the county; held read-only by the township that received it
+    (mediator.core.supervision, mediator.sync.down). Withdrawn: a tombstone."""
+
+    __tablename__ = "supervision"
+
+    kind: str = Field(max_length=12)
+    target_code: str = Field(max_length=12)
+    case_id: str | None = Field(default=None, max_length=32)
+    county_ref: str | None = Field(default=None, max_length=64)
+    instruction: str
+    due_on: date
+    leader: str | None = Field(default=None, max_length=40)
+    issued_on: date
+    assign_json: str | None = None
+    #: the township's case the item is about (for a 交办: the case registered on arrival)
+    local_case_id: str | None = Field(default=None, max_length=32)
+
+
+class SyncReceipt(SyncedRow, table=True):
+    """回执: an upward package of a township that its county has imported (county-written,
+    sent down; the township shows 县里已接收 for that export)."""
+
+    __tablename__ = "sync_receipt"
+
+    target_code: str = Field(max_length=12)
+    package_hash: str = Field(max_length=64)
+    week: str = Field(max_length=16)
+    imported_at: datetime
+
+
+class SupervisionReply(SyncedRow, table=True):
+    """A township's 签收 (ACK), 办理情况 (PROGRESS) or 办结报告 (DONE) of a 督办/交办 item
+    (``item_id``: the county's supervision row); written by the township, synced upward."""
+
+    __tablename__ = "supervision_reply"
+
+    item_id: str = Field(max_length=32)
+    kind: str = Field(max_length=12)
+    on_date: date
+    note: str | None = None
+    #: the township's case the item concerns (for a 交办: the case it registered), so the
+    #: county's ledger links to it
+    case_id: str | None = Field(default=None, max_length=32)
+
+
+#: the township's answers travel upward with its cases (payload version 2)
+SYNCED_TABLES = (*SYNCED_TABLES, SupervisionReply)

@@ -283,8 +283,21 @@ def agenda(session: Session, today: date, days: int = 7, owner_code: str | None 
             f"AND {window} AND c.next_due_kind != 'FOLLOW_UP'{own} "
             "ORDER BY c.next_due_on LIMIT :lim"), params=params).all()
         items += [AgendaItem(r[4], _d(r[0]), r[1], r[2], r[3], None, "") for r in dls]
+    items += _supervision_agenda(session, params, own)
     items.sort(key=lambda i: (i.due_on, i.case_no))
     return items
+
+
+def _supervision_agenda(session: Session, params: dict[str, Any], own: str) -> list[AgendaItem]:
+    """督办/交办 items (issue 22) not yet finished, due up to the horizon: kind SUPERVISE or
+    ASSIGN, the county's instruction as the note."""
+    rows = session.exec(text(  # type: ignore[call-overload]
+        "SELECT s.due_on, c.id, c.case_no, c.parties_text, s.kind, s.instruction "
+        "FROM supervision s JOIN dispute_case c ON c.id = s.local_case_id "
+        "WHERE s.deleted = 0 AND c.deleted = 0 AND s.due_on <= :h AND NOT EXISTS ("
+        "SELECT 1 FROM supervision_reply r WHERE r.item_id = s.id AND r.kind IN ('DONE', 'RETURN') "
+        f"AND r.deleted = 0){own} ORDER BY s.due_on LIMIT :lim"), params=params).all()
+    return [AgendaItem(r[4], _d(r[0]), r[1], r[2], r[3], None, r[5]) for r in rows]
 
 
 def table_counts(session: Session) -> dict[str, int]:

@@ -32,10 +32,12 @@ from mediator.core.models import (
     ScreeningRound,
     Petition,
     SQLModel,
+    SupervisionReply,
     Village,
 )
 from mediator.core.petition import Close, Evaluation
 from mediator.core.rules import DeadlineKind
+from mediator.core.supervision import ReplyKind
 from mediator.core.validate import (
     MAX_NAME,
     MAX_SHORT_NAME,
@@ -51,7 +53,7 @@ from mediator.core.validate import (
 TABLES: tuple[str, ...] = ("office", "mediator", "village", "dispute_case", "agreement",
                            "obligation", "party", "case_event", "follow_up",
                            "case_fact", "screening_round", "screening_item", "risk_event",
-                           "petition")
+                           "petition", "supervision_reply")
 
 MODELS: dict[str, type[SQLModel]] = {
     "office": Office, "mediator": Mediator, "village": Village, "dispute_case": Case,
@@ -60,6 +62,7 @@ MODELS: dict[str, type[SQLModel]] = {
     "case_fact": CaseFact,
     "screening_round": ScreeningRound, "screening_item": ScreeningItem, "risk_event": RiskEvent,
     "petition": Petition,
+    "supervision_reply": SupervisionReply,
 }
 
 ENUM_COLUMNS: dict[tuple[str, str], Any] = {
@@ -92,6 +95,7 @@ ENUM_COLUMNS: dict[tuple[str, str], Any] = {
     ("petition", "channel"): enums.PetitionChannel,
     ("petition", "evaluation"): Evaluation,
     ("petition", "close_reason"): Close,
+    ("supervision_reply", "kind"): ReplyKind,
 }
 ID_COLUMNS = {"id", "case_id", "agreement_id", "mediator_id", "obligation_id", "linked_case_id",
               "ref_id", "round_id", "item_id"}

@@ -1378,6 +1378,7 @@ class Services(PetitionUseCases):
                 legal_actions=[] if read_only else rules.offered_actions(facts),
                 read_only=read_only, ledger_no=link.ledger_no if link else None,
                 petition=petition,
+                supervision=_supervision_of(s, case.id),
             )
 
     def _case_by_shorthand(self, s: Session, year: int, between: str, seq: int,
@@ -1440,3 +1441,9 @@ def current_obligations(s: Session, agreement: Agreement | None) -> list[Obligat
                                                 Obligation.deleted == False)
                        .order_by(Obligation.seq)).all())
 
+
+def _supervision_of(s: Session, case_id: str) -> list[Any]:
+    """The live 督办/交办 items on a case (issue 22), for its case file."""
+    from mediator.core.supervision import items_of_case
+
+    return items_of_case(s, case_id)

@@ -223,11 +223,13 @@ def sweep_work(data_dir: Path) -> int:
 def export_package(db: Database, *, data_dir: Path, keys: OfficeKeys, office_name: str,
                    recipient_code: str, recipient_name: str, recipient: PublicKeys | None,
                    today: date, output: Path | None = None,
-                   progress: StageCallback = _noop) -> ExportResult:
+                   progress: StageCallback = _noop, down_to: str | None = None) -> ExportResult:
     """Write this office's package. ``recipient`` None makes a plain (signed, unencrypted) one."""
     started = time.monotonic()
     code = keys.office_code
     name = package_name(code, office_name, today)
+    if down_to is not None:   # 下发 (mediator.sync.down): one package per township
+        name = name.replace(SUFFIX, f"_下发_{down_to}{SUFFIX}")
     outbox = private_dir(data_dir / "outbox")
     work_root = private_dir(data_dir / "sync" / "tmp")
     work = Path(tempfile.mkdtemp(prefix="export-", dir=work_root))
@@ -238,11 +240,20 @@ def export_package(db: Database, *, data_dir: Path, keys: OfficeKeys, office_nam
         held.enter_context(in_use(work / LOCK_SUFFIX))
         progress("snapshot", 0, 1)
         payload_file = work / "payload.sqlite"
-        counts, point = take_snapshot(db.path, payload_file, office_area_prefix(code))
+        if down_to is None:
+            counts, point = take_snapshot(db.path, payload_file, office_area_prefix(code))
+        else:
+            from mediator.sync import down
+
+            counts, point = down.snapshot(db.path, payload_file, code, down_to), None
         progress("snapshot", 1, 1)
         own = keys.public
         header = build_header(keys, office_name, recipient_code, recipient_name, recipient,
                               counts, today, point)
+        if down_to is not None:
+            from mediator.sync import down
+
+            header.update(direction=down.DOWN, schema_version=down.DOWN_VERSION)
         payload_size = payload_file.stat().st_size
         done = 0
 

@@ -17,8 +17,9 @@ import json
 import shutil
 import tempfile
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
@@ -33,7 +34,13 @@ from mediator.i18n import t
 from mediator.sync import errors as E
 from mediator.sync.keys import OfficeKeys, format_fingerprint, private_dir
 from mediator.sync.merge import Counts, PackageMeta, merge_package
-from mediator.sync.package import MAX_PACKAGE, open_payload, read_header, verify_signature
+from mediator.sync.package import (
+    MAX_PACKAGE,
+    PackageInfo,
+    open_payload,
+    read_header,
+    verify_signature,
+)
 from mediator.sync.payload import check_payload
 
 IMPORTED, ALREADY, REFUSED = "imported", "already", "refused"
@@ -121,7 +128,8 @@ def sweep_quarantine(root: Path) -> int:
 
 
 def import_file(db: Database, source: Path, *, quarantine_root: Path, keys: OfficeKeys,
-                operator: str, progress: Progress | None = None) -> FileReport:
+                operator: str, progress: Progress | None = None,
+                today: Callable[[], date] | None = None) -> FileReport:
     progress = progress or Progress()
     started = time.monotonic()
     report = FileReport(file=source, status=REFUSED, exit_code=E.INVALID, message="")
@@ -129,7 +137,7 @@ def import_file(db: Database, source: Path, *, quarantine_root: Path, keys: Offi
     quarantine = Path(tempfile.mkdtemp(prefix="import-", dir=private_dir(quarantine_root)))
     try:
         with in_use(quarantine / LOCK_SUFFIX):
-            _import_held(db, source, quarantine, keys, operator, progress, report)
+            _import_held(db, source, quarantine, keys, operator, progress, report, today)
     finally:
         shutil.rmtree(quarantine, ignore_errors=True)
         report.seconds = time.monotonic() - started
@@ -137,10 +145,11 @@ def import_file(db: Database, source: Path, *, quarantine_root: Path, keys: Offi
 
 
 def _import_held(db: Database, source: Path, quarantine: Path, keys: OfficeKeys, operator: str,
-                 progress: Progress, report: FileReport) -> None:
+                 progress: Progress, report: FileReport,
+                 today: Callable[[], date] | None = None) -> None:
     """One file into ``report``: every refusal becomes the report's status and message."""
     try:
-        _import(db, source, quarantine, keys, operator, progress, report)
+        _import(db, source, quarantine, keys, operator, progress, report, today)
     except E.SyncError as exc:
         report.status, report.exit_code, report.message = REFUSED, exc.exit_code, exc.message
         report.details = list(exc.details)
@@ -175,7 +184,8 @@ def _sender_below(sender: str, own: str) -> bool:
 
 
 def _import(db: Database, source: Path, quarantine: Path, keys: OfficeKeys, operator: str,
-            progress: Progress, report: FileReport) -> None:
+            progress: Progress, report: FileReport,
+            today: Callable[[], date] | None = None) -> None:
     if not source.is_file():
         raise E.SyncIOError(t("sync.no_such_file", path=str(source)))
     size = source.stat().st_size
@@ -209,6 +219,9 @@ def _import(db: Database, source: Path, quarantine: Path, keys: OfficeKeys, oper
     if info.recipient_code != keys.office_code:
         raise E.PackageInvalid(t("sync.pkg.other_recipient", code=info.recipient_code,
                                  own=keys.office_code))
+    if info.header.get("direction") == "down":
+        _import_down(db, info, quarantine, keys, operator, progress, report, copy, today)
+        return
     if not _sender_below(info.sender.office_code, keys.office_code):
         # sync goes upward only: a trusted office above (the city) or beside this one must
         # not overwrite the rows this office holds from its own townships
@@ -259,9 +272,61 @@ def _import(db: Database, source: Path, quarantine: Path, keys: OfficeKeys, oper
         report.message = t("sync.imported")
 
 
+def _import_down(db: Database, info: PackageInfo, quarantine: Path, keys: OfficeKeys,
+                 operator: str, progress: Progress, report: FileReport, copy: Path,
+                 today: Callable[[], date] | None) -> None:
+    """A downward package (mediator.sync.down): only from the office directly above."""
+    from mediator.core.models import ImportLog
+    from mediator.core.services import Services
+    from mediator.sync import down
+
+    if not down.directly_above(info.sender.office_code, keys.office_code):
+        raise E.PackageInvalid(t("down.not_above", name=info.sender.office_name,
+                                 code=info.sender.office_code, own=keys.office_code))
+    if info.encrypted and info.recipient_fingerprint != keys.fingerprint:
+        raise E.PackageInvalid(t("sync.pkg.other_key",
+                                 fingerprint=format_fingerprint(info.recipient_fingerprint or "")))
+    report.sender_code, report.sender_name = info.sender.office_code, info.sender.office_name
+    report.week = info.week
+    if info.schema_version > down.DOWN_VERSION:
+        raise E.PackageUnsupported(t("sync.pkg.newer_schema", version=info.schema_version,
+                                     supported=down.DOWN_VERSION))
+    progress.stage(t("sync.stage.decrypt"))
+    payload = quarantine / "payload.sqlite"
+    open_payload(info, payload, keys.enc if info.encrypted else None, progress.advance)
+    copy.unlink()
+    progress.stage(t("sync.stage.check"))
+    down.check_payload(payload, info.counts)
+    services = Services(db, operator=operator, **({} if today is None else {"today": today}))
+
+    def log(s, result: down.DownResult) -> None:  # type: ignore[no-untyped-def]
+        s.add(ImportLog(
+            package_hash=report.package_hash, file_name=info.path.name,
+            sender_code=info.sender.office_code, sender_name=info.sender.office_name,
+            sender_fingerprint=info.sender_fingerprint, package_created_at=info.created_at,
+            week=info.week, imported_by=operator, format_version=info.format_version,
+            schema_version=info.schema_version, new_rows=result.new,
+            updated_rows=result.updated, unchanged_rows=result.unchanged,
+            older_rows=result.older, conflict_rows=result.conflicts,
+            details=json.dumps({"direction": "down"})))
+
+    result = down.merge(services, db, payload, sender=info.sender.office_code,
+                        own=keys.office_code, package_hash=report.package_hash, log=log)
+    report.counts = Counts(new=result.new, updated=result.updated, unchanged=result.unchanged,
+                           older=result.older, conflicts=result.conflicts)
+    report.affected_cases = result.cases_registered
+    report.status, report.exit_code = IMPORTED, E.OK
+    report.message = t("down.imported", new=result.new, updated=result.updated,
+                       cases=result.cases_registered)
+    if result.conflicts:
+        report.exit_code = E.CONFLICTS
+        report.message = t("sync.imported_conflicts", n=result.conflicts)
+
+
 def import_files(db: Database, files: Sequence[Path], *, quarantine_root: Path,
                  keys: OfficeKeys, operator: str,
-                 progress: Progress | None = None) -> list[FileReport]:
+                 progress: Progress | None = None,
+                 today: Callable[[], date] | None = None) -> list[FileReport]:
     progress = progress or Progress()
     progress.start(sum(_units(Path(f)) for f in files), len(files))
     reports = []
@@ -269,7 +334,7 @@ def import_files(db: Database, files: Sequence[Path], *, quarantine_root: Path,
         path = Path(f)
         progress.file(i, path)
         report = import_file(db, path, quarantine_root=quarantine_root, keys=keys,
-                             operator=operator, progress=progress)
+                             operator=operator, progress=progress, today=today)
         reports.append(report)
         progress.done(report)
     return reports

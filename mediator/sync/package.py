@@ -336,6 +336,10 @@ def _parse_header(path: Path, size: int, version: int, prefix: bytes,
     known = {"kind", "sender", "recipient", "counts", "payload", "encryption", "app_version",
              "schema_version", "db_schema_version", "created_at", "week", "scope"}
     point: Point | None = None
+    # "down": a package from the office above (mediator.sync.down); absent: upward
+    if h.get("direction", "up") not in ("up", "down"):
+        raise ValueError("direction")
+    known |= {"direction"}
     if version >= 2:
         # format 2: where in the sender's history the snapshot was taken; format 1 packages
         # carry none (such fields would be a newer writer's extra, never trusted)

@@ -37,7 +37,9 @@ TABLES: tuple[str, ...] = ("office", "mediator", "village", "dispute_case", "agr
                            # payload version 2 (issue 24): 排查 and 激化风险
                            "screening_round", "screening_item", "risk_event",
                            # payload version 2 (issue 25): the 信访件 records
-                           "petition")
+                           "petition",
+                           # payload version 2 (issue 22): the township's answers to its county
+                           "supervision_reply")
 #: child table -> (column, parent table) pairs, for ownership checks
 PARENTS: dict[str, tuple[tuple[str, str], ...]] = {
     "agreement": (("case_id", "dispute_case"),),

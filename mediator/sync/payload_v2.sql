@@ -1,6 +1,6 @@
 -- Payload schema, version 2: version 1 plus the structured 回访 record (follow_up, four
 -- columns at the end) and 排查 rounds, their items and 激化风险 events (three tables at the
--- end), issue 24; the dated facts of the cases (case_fact), issue 19; the 信访件 records (petition, at the end) and five columns at the end of dispute_case and party, issue 25; what was paid of each instalment (obligation.paid_fen, at its end), issue 18. Frozen once released. A version-1 package is still read: what it lacks
+-- end), issue 24; the dated facts of the cases (case_fact), issue 19; the 信访件 records (petition, at the end) and five columns at the end of dispute_case and party, issue 25; what was paid of each instalment (obligation.paid_fen, at its end), issue 18; the township's answers to its county's 督办/交办 (supervision_reply, at the end), issue 22. Frozen once released. A version-1 package is still read: what it lacks
 -- takes the columns' defaults (mediator/sync/payload.py). No indexes beyond the primary keys: the payload is
 -- read once, in full, by INSERT ... SELECT.
 
@@ -341,4 +341,19 @@ CREATE TABLE petition (
     close_reason VARCHAR(16), 
     PRIMARY KEY (id), 
     FOREIGN KEY(case_id) REFERENCES dispute_case (id)
+);
+-- version 2: the township's answers to its county's 督办/交办 (issue 22, mediator.core.supervision)
+CREATE TABLE supervision_reply (
+    id VARCHAR(32) NOT NULL, 
+    owner_code VARCHAR(12) NOT NULL, 
+    revision INTEGER NOT NULL, 
+    created_at DATETIME NOT NULL, 
+    updated_at DATETIME NOT NULL, 
+    deleted BOOLEAN NOT NULL, 
+    item_id VARCHAR(32) NOT NULL, 
+    kind VARCHAR(12) NOT NULL, 
+    on_date DATE NOT NULL, 
+    note TEXT, 
+    case_id VARCHAR(32), 
+    PRIMARY KEY (id)
 );

@@ -36,6 +36,13 @@ from mediator.sync.package import MAGIC, read_header, verify_signature
 
 
 @dataclass(frozen=True)
+class SentPackage:
+    name: str
+    package_hash: str
+    received_at: str | None     # the county's import time (UTC, as stored); None: no 回执 yet
+
+
+@dataclass(frozen=True)
 class TrustResult:
     key: PublicKeys
     added: bool              # False: it was trusted already
@@ -204,11 +211,60 @@ class SyncService:
                 "counts": result.counts, "size": result.size})
         return result
 
+    def export_down(self, codes: Sequence[str], output: Path | None = None,
+                    progress: ex.StageCallback | None = None) -> list[ex.ExportResult]:
+        """下发: one downward package per township (issue 22, mediator.sync.down)."""
+        from mediator.sync import down
+
+        office = self.office()
+        keys = self.keys()
+        targets = []
+        for raw in codes:
+            code = parse_office_code(normalise(raw), field="target_code")
+            if not down.directly_above(office.code, code):
+                raise SyncSetupError(t("down.not_below", code=code, own=office.code))
+            code, name, recipient = self.resolve_recipient(code, plain=False)
+            targets.append((code, name, recipient))
+        results = []
+        for code, name, recipient in targets:
+            result = ex.export_package(
+                self.db, data_dir=self.paths.data, keys=keys, office_name=office.name,
+                recipient_code=code, recipient_name=name, recipient=recipient,
+                today=self.services.today(), output=output, progress=progress or ex._noop,
+                down_to=code)
+            with self.db.write() as s:
+                audit.append(s, self.operator, "sync.export_down", "package", result.name, None, {
+                    "file": str(result.path), "recipient": code, "counts": result.counts,
+                    "size": result.size})
+            results.append(result)
+        return results
+
     def outbox(self) -> list[Path]:
         folder = self.paths.data / "outbox"
         if not folder.is_dir():
             return []
         return sorted(folder.glob(f"*{ex.SUFFIX}"), key=lambda p: p.stat().st_mtime, reverse=True)
+
+    def sent_packages(self) -> list[SentPackage]:
+        """回执 (issue 22): each upward package still in the outbox, newest first, with the
+        time the county says it imported it (from the receipts it sent down), else None."""
+        import hashlib
+
+        with self.db.read() as s:
+            got = {h: at for h, at in s.exec(text(  # type: ignore[call-overload]
+                "SELECT package_hash, imported_at FROM sync_receipt WHERE deleted = 0")).all()}
+        out = []
+        for path in self.outbox():
+            if "_下发_" in path.name:
+                continue
+            h = hashlib.sha256()
+            with open(path, "rb") as fh:
+                while block := fh.read(1024 * 1024):
+                    h.update(block)
+            digest = h.hexdigest()
+            at = got.get(digest)
+            out.append(SentPackage(path.name, digest, None if at is None else str(at)))
+        return out
 
     # --- import -------------------------------------------------------------------------
 
@@ -217,7 +273,8 @@ class SyncService:
         keys = self.keys()
         return importer.import_files(self.db, [Path(f) for f in files],
                                      quarantine_root=self.paths.quarantine,
-                                     keys=keys, operator=self.operator, progress=progress)
+                                     keys=keys, operator=self.operator, progress=progress,
+                                     today=self.services.today)
 
     def import_log(self, limit: int = 500) -> list[ImportLog]:
         with self.db.read() as s:

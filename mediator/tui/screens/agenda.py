@@ -66,6 +66,8 @@ def kind_label(item: AgendaItem) -> str:
         return t("tui.agenda.follow_up")
     if item.kind == SCREENING_KIND:  # 排查 due in a village (issue 24)
         return t("tui.agenda.screening")
+    if item.kind in ("SUPERVISE", "ASSIGN"):   # the county's 督办/交办 (issue 22)
+        return t(f"supervision.kind.{item.kind}")
     try:
         return short_kind(DeadlineKind(item.kind))
     except ValueError:

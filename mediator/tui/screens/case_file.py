@@ -179,7 +179,7 @@ def render_title(cf: CaseFile) -> Text:
 
 
 def render_warnings(cf: CaseFile) -> Text | None:
-    if not cf.warnings:
+    if not cf.warnings and not cf.supervision:
         return None
     out = Text()
     for i, w in enumerate(cf.warnings):
@@ -187,6 +187,23 @@ def render_warnings(cf: CaseFile) -> Text | None:
             out.append("\n")
         out.append("! ", style="bold yellow")
         out.append(literal(w.message, "yellow", one_line=False))
+    for i, item in enumerate(cf.supervision):
+        if i or cf.warnings:
+            out.append("\n")
+        out.append(render_supervision_line(item))
+    return out
+
+
+def render_supervision_line(item: Any) -> Text:
+    """督办/交办 (issue 22) in the case file's header: what the county asked, by when."""
+    out = Text()
+    out.append(t(f"supervision.kind.{item.kind}") + " ", style="bold red")
+    out.append(t("casefile.supervision_due", due=item.due_on.isoformat()), style="red")
+    if item.leader:
+        out.append(" " + t("casefile.supervision_leader") + " ", style="red")
+        out.append(literal(item.leader, "red"))
+    out.append(" ")
+    out.append(literal(item.instruction, "red", one_line=True))
     return out
 
 
@@ -586,6 +603,7 @@ class CaseFileScreen(MediatorScreen[None]):
         Binding("f", "toggle_full", "casefile.key.full", id="casefile.full"),
         # at a county: 承接 a case a township passed up (shown on read-only cases only)
         Binding("l", "open_linked", "casefile.key.open_linked", id="casefile.open_linked"),
+        Binding("d", "supervise", "casefile.key.supervise", id="casefile.supervise"),
         Binding("f5", "reload", "casefile.key.reload", show=False, id="casefile.reload"),
         Binding("k", "record_risk", "casefile.key.risk", show=False, id="casefile.record_risk"),
     ]
@@ -747,7 +765,23 @@ class CaseFileScreen(MediatorScreen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "open_linked":
             return self.cf is not None and self.cf.read_only
+        if action == "supervise":   # 督办: the county, on a township's case (issue 22)
+            return self.cf is not None and self.cf.read_only
         return True
+
+    def action_supervise(self) -> None:
+        from mediator.tui.dialogs.supervise import SuperviseDialog
+
+        cf = self.cf
+        if cf is None or not self.check_action("supervise", ()):
+            return
+
+        def done(item_id: str | None) -> None:
+            if item_id is not None:
+                self.notify(t("supervise.done"), markup=False)
+                self.action_reload()
+
+        self.app.push_screen(SuperviseDialog(cf), done)
 
     def action_open_linked(self) -> None:
         cf = self.cf
