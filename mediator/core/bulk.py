@@ -216,7 +216,7 @@ class _Rows:
                         if v is not None:
                             values[i] = sql_value(v)
                     params.append(tuple(values))
-                statements.append((insert_sql(name, cols), params))
+                statements.append((name, insert_sql(name, cols), params))
         by_case: dict[str, list[dict[str, Any]]] = {}
         for p in self.rows["party"]:
             by_case.setdefault(p["case_id"], []).append(p)
@@ -235,7 +235,7 @@ class _Rows:
 
 @dataclass
 class _Batch:
-    statements: list[tuple[str, list[tuple[Any, ...]]]]
+    statements: list[tuple[str, str, list[tuple[Any, ...]]]]
     index: list[tuple[str, str, list[str]]]
     audit: list[tuple[Any, ...]]
 
@@ -243,8 +243,10 @@ class _Batch:
         cursor = con.cursor()
         try:
             last = cursor.execute("SELECT coalesce(max(rowid), 0) FROM dispute_case").fetchone()[0]
-            for sql, params in self.statements:  # parents first: keys are checked per statement
-                cursor.executemany(sql, params)
+            # parents first: keys are checked per statement; the new rows of the audited
+            # tables noted for audit.settle by the writer, not by a trigger per row
+            for table, sql, params in self.statements:
+                audit.insert_noted(cursor, table, sql, params)
             # the search index of the new cases: search.index_case for many at once (new
             # rows have no old entries to delete)
             rowids = {cid: rowid for rowid, cid in cursor.execute(

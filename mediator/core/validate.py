@@ -73,8 +73,18 @@ def normalise(text: str | None) -> str:
     """
     if text is None:
         return ""
-    return unicodedata.normalize("NFKC", strip_controls(str(text).translate(_INVISIBLE),
+    text = str(text)
+    if text.isprintable() or _DIRTY.search(text) is None:
+        # nothing to drop (the common case, ~200,000 values in a 10,000-row ledger): the
+        # translate and the substitution below would return the text unchanged
+        return unicodedata.normalize("NFKC", text).strip()
+    return unicodedata.normalize("NFKC", strip_controls(text.translate(_INVISIBLE),
                                                         multi_line=True)).strip()
+
+
+#: a character :func:`normalise` drops: invisible, or a control other than tab and line breaks
+_DIRTY = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f"
+                    + "".join(map(chr, _INVISIBLE)) + "]")
 
 
 #: the longest name typed input accepts (a party, mediator, office, village); package rows
