@@ -75,8 +75,8 @@ from mediator.core.models import (
     Village,
     utcnow,
 )
-from mediator.core.petition import PetitionUseCases, current_petition
 from mediator.core.money import format_fen
+from mediator.core.petition import PetitionUseCases, current_petition
 from mediator.core.rules import Action
 from mediator.core.validate import (
     MAX_NAME,

@@ -28,6 +28,26 @@ def counts_of(payload: Path) -> dict[str, int]:
         con.close()
 
 
+def as_version_1(current: Path, out: Path) -> Path:
+    """The rows of payload ``current`` as a version-1 exporter wrote them: the version-1
+    tables and columns only (what an office not yet upgraded sends)."""
+    from mediator.sync import payload as pl
+
+    con = sqlite3.connect(out, isolation_level=None)
+    try:
+        con.execute("PRAGMA page_size=4096")
+        con.executescript("BEGIN;" + pl.ddl(1) + f"\nPRAGMA application_id={pl.PAYLOAD_APP_ID};"
+                          "\nPRAGMA user_version=1;\nCOMMIT;")
+        con.execute("ATTACH DATABASE ? AS cur", (str(current),))
+        for table in pl.tables(1):
+            cols = ", ".join(pl.columns(1)[table])
+            con.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM cur.{table}")
+        con.execute("DETACH DATABASE cur")
+    finally:
+        con.close()
+    return out
+
+
 def alter(payload: Path, *sql: str) -> Path:
     con = sqlite3.connect(payload, isolation_level=None)
     try:

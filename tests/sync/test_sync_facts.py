@@ -17,7 +17,7 @@ from mediator.reports.stats import compute
 from mediator.sync.importer import IMPORTED
 
 from .conftest import TODAY, clone
-from .hostile import counts_of, payload_of, seal
+from .hostile import as_version_1, counts_of, payload_of, seal
 
 T1 = "330106001"
 WEEKS = ("2026-W44", "2026-W45", "2026-W46", "2026-W47")
@@ -87,13 +87,7 @@ def test_a_version_1_package_is_read_by_deriving_the_facts(net, tmp_path) -> Non
     cases = _history(net.t1)
     own = _facts(net.t1.db.path, cases)
     # what an earlier version sent: payload version 1, no case_fact table
-    payload = payload_of(net.t1, tmp_path / "v1.sqlite")
-    con = sqlite3.connect(payload, isolation_level=None)
-    con.execute("DROP TABLE case_fact")
-    con.execute("DROP TABLE supervision_reply")   # version 2 too (issue 22)
-    con.execute("PRAGMA user_version=1")
-    con.execute("VACUUM")
-    con.close()
+    payload = as_version_1(payload_of(net.t1, tmp_path / "v2.sqlite"), tmp_path / "v1.sqlite")
     counts = {k: v for k, v in counts_of_v1(payload).items()}
     package = seal(net.t1, net.county, payload, tmp_path / "v1.mdsync", counts=counts,
                    header={"schema_version": 1})

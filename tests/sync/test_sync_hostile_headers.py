@@ -18,7 +18,6 @@ import pytest
 from mediator.sync import errors as E
 from mediator.sync import package as pk
 from mediator.sync.importer import IMPORTED, REFUSED
-from mediator.sync.payload import PAYLOAD_VERSION
 
 from . import test_sync_hostile as base
 from .conftest import clone

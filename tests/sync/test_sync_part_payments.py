@@ -4,9 +4,7 @@ paid, its open ones as unpaid (issue 18)."""
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import timedelta
-from pathlib import Path
 
 from mediator.core.enums import AgreementForm
 from mediator.core.inputs import AgreementInput, ObligationInput
@@ -15,7 +13,7 @@ from mediator.sync import payload as pl
 from mediator.sync.importer import IMPORTED
 
 from .conftest import TODAY
-from .hostile import counts_of, payload_of, seal
+from .hostile import as_version_1, counts_of, payload_of, seal
 
 
 def paying_case(net, part: bool = True) -> str:  # type: ignore[no-untyped-def]
@@ -38,23 +36,6 @@ def paying_case(net, part: bool = True) -> str:  # type: ignore[no-untyped-def]
 def held(office, cid: str) -> list[tuple[int, int, str | None]]:  # type: ignore[no-untyped-def]
     return [(o.amount_fen, o.paid_fen, o.performed_on and o.performed_on.isoformat())
             for o in office.svc.case_file(cid).obligations]
-
-
-def as_version_1(current: Path, out: Path) -> Path:
-    """The same rows in a payload as a version-1 exporter wrote it (no paid_fen)."""
-    con = sqlite3.connect(out, isolation_level=None)
-    try:
-        con.execute("PRAGMA page_size=4096")
-        con.executescript("BEGIN;" + pl.ddl(1) + f"\nPRAGMA application_id={pl.PAYLOAD_APP_ID};"
-                          "\nPRAGMA user_version=1;\nCOMMIT;")
-        con.execute("ATTACH DATABASE ? AS cur", (str(current),))
-        for table in pl.TABLES:
-            cols = ", ".join(pl.columns(1)[table])
-            con.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM cur.{table}")
-        con.execute("DETACH DATABASE cur")
-    finally:
-        con.close()
-    return out
 
 
 def test_part_payments_travel_in_the_package(net, tmp_path) -> None:  # type: ignore[no-untyped-def]
