@@ -262,12 +262,19 @@ def check_backup(source: Path, progress: Progress | None = None,
     if not source.is_file():
         raise DatabaseError(t("backup.no_such_file", path=str(source)))
     with _leave_refused_file_as_found(source):
+        # the checksum first (a file that is SQLite at all): a changed byte anywhere, even
+        # in the schema pages that opening the file reads, is then said as what it is
+        side = read_sidecar(source)
+        with source.open("rb") as fh:
+            sqlite_magic = fh.read(16) == b"SQLite format 3\x00"
+        if side is not None and sqlite_magic and (
+                side["size"] != source.stat().st_size or side["sha256"] != file_digest(source)):
+            raise DatabaseError(t("integrity.checksum", path=str(source)))
         info = inspect_file(source)
         if not info.exists or info.tables == 0:
             raise DatabaseError(t("backup.empty", path=str(source)))
         if progress is not None:
             progress("check", 0, 0)
-        side = read_sidecar(source)
         if side is None:
             if warn is not None:
                 warn(t("integrity.no_sidecar", path=str(source)))
