@@ -111,7 +111,9 @@ def test_a_remediated_case_keeps_its_earlier_week(town) -> None:  # type: ignore
     svc.put_agreement_in_writing(ids["A2"], "赔礼道歉并赔偿", "李四负责", "当面", "村委会",
                                  on=date(2026, 11, 19))
     a1 = svc.find_case(ids["A1"])
-    assert (a1.accepted_on, a1.concluded_on, a1.outcome) == (date(2026, 11, 19), None, None)
+    # 重新调解 keeps the first 受理日期 and dates itself apart (issue 25)
+    assert (a1.accepted_on, a1.remediated_on, a1.concluded_on, a1.outcome) == (
+        date(2026, 11, 2), date(2026, 11, 19), None, None)
 
     # the weeks already past say what they said; the list behind 期末逾期数 too, with the
     # deadline as it stood then
@@ -381,7 +383,7 @@ def test_the_demo_has_the_facts_of_its_cases(db) -> None:  # type: ignore[no-unt
             "SELECT count(*) FROM dispute_case c JOIN case_fact p ON p.case_id = c.id "
             "AND p.kind = 'SPELL' AND p.spell = (SELECT max(spell) FROM case_fact x "
             "WHERE x.case_id = c.id AND x.kind = 'SPELL') "
-            "WHERE p.accepted_on IS NOT c.accepted_on "
+            "WHERE p.accepted_on IS NOT coalesce(c.remediated_on, c.accepted_on) "
             "OR (c.outcome IS NOT NULL AND p.concluded_on IS NOT c.concluded_on) "
             "OR p.outcome IS NOT c.outcome").fetchone()[0]
         without = con.execute(

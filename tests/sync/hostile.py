@@ -23,7 +23,9 @@ def payload_of(office: Office, target: Path, area: str | None = None) -> Path:
 def counts_of(payload: Path) -> dict[str, int]:
     con = sqlite3.connect(payload)
     try:
-        return {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in TABLES}
+        held = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        return {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
+                for t in TABLES if t in held}  # a version-1 payload holds fewer
     finally:
         con.close()
 

@@ -32,7 +32,7 @@ def petition_case(office) -> str:  # type: ignore[no-untyped-def]
 
 
 def test_petition_records_travel_upward(net) -> None:  # type: ignore[no-untyped-def]
-    assert PAYLOAD_VERSION == 2 and tables(2)[-1] == "petition" and "petition" not in tables(1)
+    assert PAYLOAD_VERSION == 2 and "petition" in tables(2) and "petition" not in tables(1)
     case_id = petition_case(net.t1)
     report = net.t1.export(net.stick)
     assert report.counts["petition"] == 1

@@ -13,7 +13,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import insert
 
-from mediator.core import search
+from mediator.core import facts, search
 from mediator.core.checks import format_case_no, parties_text
 from mediator.core.db import Database
 from mediator.core.enums import CaseSource, DisputeType, PartyRole, RiskGrade
@@ -54,11 +54,12 @@ def bulk_cases(db: Database, n: int, today: date, *, seed: int = 7,
             names = [(PartyRole.APPLICANT.name, name(rng)), (PartyRole.RESPONDENT.name, name(rng))]
             open_case = day < 60
             accepted = registered if open_case else None
-            deadline = mediation_deadline(registered) if open_case else None
+            dispute_type = rng.choice(list(DisputeType)).name
+            deadline = mediation_deadline(registered, dispute_type) if open_case else None
             case = dict(case_template, id=new_id(), year=registered.year, seq=seq,
                         case_no=format_case_no(registered.year, short_name, seq),
                         state="MEDIATING" if open_case else "ARCHIVED",
-                        dispute_type=rng.choice(list(DisputeType)).name,
+                        dispute_type=dispute_type,
                         source=CaseSource.APPLICATION.name, registered_on=registered,
                         accepted_on=accepted, deadline_on=deadline, next_due_on=deadline,
                         next_due_kind="MEDIATION" if deadline else None,
@@ -74,3 +75,6 @@ def bulk_cases(db: Database, n: int, today: date, *, seed: int = 7,
         s.execute(insert(Case), cases)
         s.execute(insert(Party), parties)
         search.reindex_cases(s)
+        # their dated facts (the open ones' mediation spell), as the ledger import derives them
+        facts.derive(s.connection().connection.driver_connection,
+                     [c["id"] for c in cases])
