@@ -157,6 +157,8 @@ async def test_set_the_follow_up_policy_and_the_success_rate_basis(svc: Any,
         assert (success.value, risk.value, basis.value) == (
             str(before.success_days), str(before.risk_days), "ACCEPTED")
         assert text_of(app, "#pol-definition") == "调解成功率 = 调解成功数 ÷ 受理数（本期受理）"
+        save = app.screen.query_one("#pol-save")
+        assert app.screen.region.contains_region(save.region)  # whole at 80×24
         success.value = ""
         await type_into(pilot, app, "#pol-success_days", "3x")
         risk.value = "400"
