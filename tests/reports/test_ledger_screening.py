@@ -136,6 +136,8 @@ def test_the_round_sheet_is_written_in_every_ledger_format(month, tmp_path, fmt)
                                "移交", "持续关注", "待处置"])
         assert values[header + 2][:9] == [2, datetime(2026, 11, 5), "村(居)排查", "西村", "赵主任", "",
                                           "否", 3, 6]
+        # a list like the case sheet: its header carries a filter over the four rounds
+        assert ws.auto_filter.ref == f"A{header + 1}:O{header + 5}"
     else:
         content = path.read_text(encoding="utf-8-sig")
         assert "\n2,2026-11-05,村(居)排查,西村,赵主任,,否,3,6,1,1,1,0,0,0\n" in content
