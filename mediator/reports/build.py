@@ -28,7 +28,7 @@ from mediator.core.money import format_fen
 from mediator.core.validate import office_area_prefix
 from mediator.documents.completeness import assess, load_facts, subsidy_grade
 from mediator.i18n import t
-from mediator.reports import lists
+from mediator.reports import ledger_extra, lists
 from mediator.reports.masking import mask_id, mask_name, mask_names_text, mask_phone, scrub
 from mediator.reports.model import Column, Money, Points, Rate, Report, Signed, Table
 from mediator.reports.periods import Period
@@ -474,7 +474,7 @@ def build_ledger(db: Database, req: ReportRequest, today: date,
         Column("concluded_on", t("report.col.concluded_on"), 12),
         Column("form", t("report.col.agreement_form"), 8),
         Column("agreement_amount", t("report.col.agreement_amount"), 12),
-        Column("followups", t("report.col.followups"), 8),
+        Column("followups", t("report.col.followups"), 8), *ledger_extra.visit_columns(),
         Column("risk", t("report.col.risk"), 8), Column("remarks", t("report.col.remarks"), 14)])
     for i, line in enumerate(rows, start=1):
         party_names, ids, phones = _party_lines(line, req.masked)
@@ -490,7 +490,9 @@ def build_ledger(db: Database, req: ReportRequest, today: date,
             line.concluded_on,
             AgreementForm(line.agreement_form).label if line.agreement_form else None,
             None if line.agreement_amount_fen is None else Money(line.agreement_amount_fen),
-            line.followups_done, RiskGrade(line.risk_grade).label, remarks])
+            line.followups_done, *ledger_extra.visit_cells(line, req.masked),
+            RiskGrade(line.risk_grade).label, remarks])
+    rounds_table, rounds = ledger_extra.rounds_table(db, req.period, req.offices, req.masked)
     place = place_name(office_name)
     return Report(
         kind="ledger", title=t("report.title.ledger", place=place),
@@ -498,8 +500,12 @@ def build_ledger(db: Database, req: ReportRequest, today: date,
         office_name=office_name, name=_safe(t("report.file.ledger", place=place,
                                                label=req.period.label)),
         masked=req.masked, generated_on=today, period_label=req.period.label,
-        narrative=[t("report.text.ledger", n=len(rows))], tables=[table], zero=not rows,
-        figures={"period": _period_json(req.period), "cases": len(rows)})
+        narrative=[t("report.text.ledger", n=len(rows)),
+                   t("ledx.text", rounds=len(rounds), nil=sum(r.nil_return for r in rounds),
+                     found=sum(r.found for r in rounds))],
+        tables=[table, rounds_table], zero=not rows,
+        figures={"period": _period_json(req.period), "cases": len(rows),
+                 "screening_rounds": len(rounds)})
 
 
 BUILDERS = {"weekly": build_summary, "monthly": build_summary, "range": build_summary,

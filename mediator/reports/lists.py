@@ -142,6 +142,17 @@ class PartyLine:
 
 
 @dataclass(frozen=True)
+class VisitLine:
+    """One 回访 done, with its structured record (issue 24)."""
+
+    done_on: date
+    performance: str
+    satisfaction: str | None
+    new_signs: str
+    measures: str
+
+
+@dataclass(frozen=True)
 class LedgerLine:
     id: str
     case_no: str
@@ -164,6 +175,8 @@ class LedgerLine:
     risk_grade: str
     is_hard: bool
     group_dispute: bool
+    #: the 回访 done, in the order they were done (issue 24)
+    visits: tuple[VisitLine, ...] = ()
 
 
 _US, _RS = "\x1f", "\x1e"  # unit and record separators inside group_concat
@@ -192,6 +205,7 @@ def ledger(db: Database, period: Period, today: date,
            f"WHERE {P_REGISTERED} AND c.deleted = 0 AND {own} ORDER BY c.registered_on, c.seq")
     with db.read() as s:
         rows = s.exec(text(sql), params=params).all()  # type: ignore[call-overload]
+    visits = _visits(db, period, today, offices)
     out = []
     for r in rows:
         parties = [PartyLine(*(rec.split(_US) + ["", "", "", "", ""])[:5])
@@ -199,8 +213,73 @@ def ledger(db: Database, period: Period, today: date,
         out.append(LedgerLine(r[0], r[1], _d(r[2]), r[3], r[4], r[5], parties, r[7] or "",  # type: ignore[arg-type]
                               int(r[8] or 0), int(r[9] or 0), r[10], _d(r[11]), r[12], r[13],
                               _d(r[14]), r[15], None if r[16] is None else int(r[16]),
-                              int(r[17] or 0), r[18], bool(r[19]), bool(r[20])))
+                              int(r[17] or 0), r[18], bool(r[19]), bool(r[20]),
+                              visits.get(r[0], ())))
     return out
+
+
+def _visits(db: Database, period: Period, today: date,
+            offices: Sequence[str] | None) -> dict[str, tuple[VisitLine, ...]]:
+    """The 回访 done on the cases of the ledger, by case, in the order they were done."""
+    params = params_for(period, today)
+    own = office_clause(offices, params)
+    sql = ("SELECT f.case_id, f.done_on, f.performance, f.satisfaction, f.new_signs, f.measures "
+           "FROM follow_up f JOIN dispute_case c ON c.id = f.case_id "
+           f"WHERE {P_REGISTERED} AND c.deleted = 0 AND {own} AND f.deleted = 0 "
+           "AND f.done_on IS NOT NULL ORDER BY f.case_id, f.done_on, f.created_at, f.id")
+    with db.read() as s:
+        rows = s.exec(text(sql), params=params).all()  # type: ignore[call-overload]
+    out: dict[str, list[VisitLine]] = {}
+    for r in rows:
+        out.setdefault(r[0], []).append(VisitLine(_d(r[1]), r[2] or "", r[3] or None,  # type: ignore[arg-type]
+                                                  r[4] or "", r[5] or ""))
+    return {k: tuple(v) for k, v in out.items()}
+
+
+@dataclass(frozen=True)
+class RoundLine:
+    """One 排查 round of the 台账's 排查 sheet: the round and what was found in it, counted
+    by disposition (None: not yet disposed)."""
+
+    id: str
+    held_on: date
+    level: str
+    place: str
+    screened_by: str
+    focus: str
+    sensitive: bool
+    nil_return: bool
+    found: int
+    persons: int
+    by_disposition: dict[str | None, int]
+
+
+def screening_rounds(db: Database, period: Period,
+                     offices: Sequence[str] | None = None) -> list[RoundLine]:
+    """排查 rounds held in the period, in date order, with the items found in each (every
+    item of the round, whatever became of it) counted by disposition."""
+    params: dict[str, Any] = {"s": period.start.isoformat(), "e": period.end.isoformat()}
+    own = office_clause(offices, params, "r")
+    sql = ("SELECT r.id, r.held_on, r.level, coalesce((SELECT v.name FROM village v "
+           "WHERE v.code = r.village_code AND v.deleted = 0 LIMIT 1), r.unit, ''), "
+           "r.screened_by, r.focus, r.sensitive, r.nil_return "
+           "FROM screening_round r WHERE r.held_on BETWEEN :s AND :e AND r.deleted = 0 "
+           f"AND {own} ORDER BY r.held_on, r.created_at, r.id")
+    items_sql = ("SELECT i.round_id, i.disposition, count(*), sum(i.persons_involved) "
+                 "FROM screening_item i JOIN screening_round r ON r.id = i.round_id "
+                 "WHERE r.held_on BETWEEN :s AND :e AND r.deleted = 0 AND i.deleted = 0 "
+                 f"AND {own} GROUP BY i.round_id, i.disposition")
+    with db.read() as s:
+        rows = s.exec(text(sql), params=params).all()  # type: ignore[call-overload]
+        items = s.exec(text(items_sql), params=params).all()  # type: ignore[call-overload]
+    counts: dict[str, dict[str | None, int]] = {}
+    persons: dict[str, int] = {}
+    for round_id, disposition, n, people in items:
+        counts.setdefault(round_id, {})[disposition] = int(n)
+        persons[round_id] = persons.get(round_id, 0) + int(people or 0)
+    return [RoundLine(r[0], _d(r[1]), r[2], r[3], r[4] or "", r[5] or "", bool(r[6]),  # type: ignore[arg-type]
+                      bool(r[7]), sum(counts.get(r[0], {}).values()), persons.get(r[0], 0),
+                      counts.get(r[0], {})) for r in rows]
 
 
 def subsidy_where(period: Period, today: date, offices: Sequence[str] | None

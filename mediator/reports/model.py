@@ -136,7 +136,8 @@ class Table:
 
 
 #: the tables that list cases, one per row
-LIST_TABLES = frozenset({"ledger", "subsidy", "overdue_cases", "hard_cases"})
+LIST_TABLES = frozenset({"ledger", "subsidy", "overdue_cases", "hard_cases",
+                         "ledger_screening"})  # the 台账's 排查 rounds, one per row
 
 
 @dataclass

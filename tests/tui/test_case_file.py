@@ -661,3 +661,52 @@ async def test_an_oral_agreement_put_in_writing(svc: Any, make_case: Any) -> Non
                  if i.key == "AGREEMENT")
     assert after.status is Status.PRESENT
     assert events_of(svc, case.id)[-1] == "NOTE"
+
+
+async def test_a_follow_up_done_from_the_case_file_keeps_its_structured_record(
+    svc: Any, make_case: Any
+) -> None:
+    """The case file's 完成回访 records 履行情况, 满意度, 新苗头/隐患 and 措施 (issue 24) as the
+    agenda's does: each lands in its own column of follow_up."""
+    from mediator.core.enums import Satisfaction
+
+    case = make_case()
+    svc.accept_case(case.id)
+    svc.schedule_follow_up(case.id, svc.today() + timedelta(days=2), note="电话回访")
+    (open_fu,) = svc.case_file(case.id).follow_ups
+    app = file_app(svc, case.id)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot, app)
+        dialog = await choose_action(pilot, app, "COMPLETE_FOLLOW_UP")
+        dialog.field("method").widget.value = FollowUpMethod.VISIT.name
+        dialog.field("satisfaction").widget.value = Satisfaction.BASIC.name
+        await type_in(pilot, dialog.field("performance").widget, "檐沟已加装，赔偿付了一半")
+        await type_in(pilot, dialog.field("new_signs").widget, "李四对余款有怨言")
+        await type_in(pilot, dialog.field("measures").widget, "约定月底前付清，村调委会跟进")
+        await submit(pilot, app)
+        assert not isinstance(app.screen, type(dialog))
+    with svc.db.read() as s:
+        row = s.exec(text(  # type: ignore[call-overload]
+            "SELECT done_on, method, result, performance, satisfaction, new_signs, measures "
+            "FROM follow_up WHERE id = :id"), params={"id": open_fu.id}).one()
+    assert tuple(row) == (TODAY_ISO, "VISIT", "SATISFIED", "檐沟已加装，赔偿付了一半", "BASIC",
+                          "李四对余款有怨言", "约定月底前付清，村调委会跟进")
+
+
+async def test_a_follow_up_done_from_the_case_file_may_leave_the_record_blank(
+    svc: Any, make_case: Any
+) -> None:
+    case = make_case()
+    svc.accept_case(case.id)
+    svc.schedule_follow_up(case.id, svc.today(), note="电话回访")
+    (open_fu,) = svc.case_file(case.id).follow_ups
+    app = file_app(svc, case.id)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot, app)
+        await choose_action(pilot, app, "COMPLETE_FOLLOW_UP")
+        await submit(pilot, app)
+    with svc.db.read() as s:
+        row = s.exec(text(  # type: ignore[call-overload]
+            "SELECT done_on, performance, satisfaction, new_signs, measures "
+            "FROM follow_up WHERE id = :id"), params={"id": open_fu.id}).one()
+    assert tuple(row) == (TODAY_ISO, "", None, "", "")

@@ -8,12 +8,12 @@ from collections.abc import Callable
 from rich.text import Text
 from textual.app import ComposeResult
 
-from mediator.core.enums import FollowUpMethod, FollowUpResult, FollowUpType
+from mediator.core.enums import FollowUpMethod, FollowUpResult, FollowUpType, Satisfaction
 from mediator.core.errors import ValidationError
 from mediator.core.rules import Action
 from mediator.core.services import CaseFile, Outcome
 from mediator.i18n import t
-from mediator.tui.dialogs.base import enum_select, text_area
+from mediator.tui.dialogs.base import enum_select, plain_input, text_area
 from mediator.tui.dialogs.case_actions import CaseDialog
 from mediator.tui.widgets.form import FormField, date_input
 from mediator.tui.widgets.select import Select
@@ -105,6 +105,19 @@ class CompleteFollowUpDialog(CaseDialog):
             t("caseact.f.followup_note"), text_area(id="f-note", height=3), field_name="note"
         )
         yield self.date_field("done_on", t("caseact.f.done_on"))
+        # the structured 回访 record (issue 24), as in the agenda's 回访完成
+        yield FormField(
+            t("tui.fu.performance"), plain_input(id="f-performance"), field_name="performance"
+        )
+        yield FormField(
+            t("tui.fu.satisfaction"),
+            enum_select(Satisfaction, None, id="f-satisfaction", allow_blank=True),
+            field_name="satisfaction",
+        )
+        yield FormField(
+            t("tui.fu.new_signs"), plain_input(id="f-new_signs"), field_name="new_signs"
+        )
+        yield FormField(t("tui.fu.measures"), plain_input(id="f-measures"), field_name="measures")
 
     def build(self) -> Callable[[], Outcome]:
         fu = self.select_value("follow_up")
@@ -114,4 +127,12 @@ class CompleteFollowUpDialog(CaseDialog):
         method = FollowUpMethod(self.select_value("method"))
         note = self.text("note")
         done = self.on_date("done_on")
-        return lambda: self.services.complete_follow_up(fu, result, method, note, done)
+        record = {
+            "performance": self.text("performance"),
+            "satisfaction": self.select_value("satisfaction"),
+            "new_signs": self.text("new_signs"),
+            "measures": self.text("measures"),
+        }
+        return lambda: self.services.complete_follow_up(
+            fu, result, method, note, done, **record
+        )

@@ -1,4 +1,5 @@
-"""设置 — the office's identity, mediators, villages, and this PC's preferences (operator name,
+"""设置 — the office's identity, mediators, villages, the office's 回访 policy and success-rate
+denominator (issue 24), and this PC's preferences (operator name,
 language, theme, screen glyphs, risk colours). People and places live in the database (changed through
 Services, audited); preferences live in ``config.toml`` (``mediator.core.config``)."""
 
@@ -21,6 +22,7 @@ from mediator.core.enums import RiskGrade
 from mediator.core.errors import MediatorError, ValidationError
 from mediator.core.glyphs import GLYPH_MODES, normalise_glyph_mode, use_safe_glyphs
 from mediator.core.models import Mediator, Office, Village
+from mediator.core.policy import RATE_BASES, Policy, get_policy, set_policy
 from mediator.core.validate import normalise
 from mediator.i18n import get_language, normalise_language, t
 from mediator.tui.base import MediatorScreen
@@ -64,6 +66,16 @@ class OfficeRefused(Message):
     error: ValidationError
 
 
+@dataclass
+class PolicyLoaded(Message):
+    policy: Policy
+
+
+@dataclass
+class PolicyRefused(Message):
+    error: ValidationError
+
+
 class OfficeCreated(Message):
     """The office now exists (created on the settings screen of an office-less database)."""
 
@@ -77,6 +89,7 @@ class SettingsScreen(MediatorScreen[None]):
         self.office: Office | None = None
         self.mediators: dict[str, Mediator] = {}
         self._stale = False
+        self.policy: Policy | None = None
 
     # --- layout ------------------------------------------------------------------------
 
@@ -114,9 +127,31 @@ class SettingsScreen(MediatorScreen[None]):
                     yield Button(Content(t("tui.settings.add")), id="vil-add", compact=True,
                                  variant="primary")
                 yield Static(Content(""), id="vil-error", classes="error")
+            with TabPane(t("polx.tab"), id="tab-policy"):
+                yield from self._policy()
             with TabPane(t("tui.settings.tab_prefs"), id="tab-prefs"):
                 yield from self._prefs()
         yield Footer()
+
+    def _policy(self) -> ComposeResult:
+        """The office's 回访 policy and success-rate denominator (issue 24; also
+        ``mediator screening policy``): stored in the database, so every PC of the office
+        uses the same."""
+        with VerticalScroll(id="policy"):
+            for name in ("success_days", "risk_days"):
+                with Horizontal(classes="form-row"):
+                    yield Label(Content(t(f"polx.{name}")))
+                    yield Input(id=f"pol-{name}", compact=True, max_length=4)
+                yield Static(Content(""), id=f"pol-{name}-error", classes="error")
+            yield Static(Content(t("polx.days_hint")), classes="hint")
+            with Horizontal(classes="form-row"):
+                yield Label(Content(t("polx.rate_basis")))
+                yield Select([(Content(t(f"polx.basis.{b}")), b) for b in RATE_BASES],
+                             allow_blank=True, id="pol-rate_basis", compact=True)
+            yield Static(Content(""), id="pol-rate_basis-error", classes="error")
+            yield Static(Content(""), id="pol-definition", classes="hint")
+            yield Button(Content(t("tui.settings.save")), id="pol-save", variant="primary")
+            yield Static(Content(""), id="pol-status")
 
     def _prefs(self) -> ComposeResult:
         cfg: Config = self.config
@@ -196,6 +231,7 @@ class SettingsScreen(MediatorScreen[None]):
         try:
             self.post_message(SettingsLoaded(svc.office(), svc.mediators(include_inactive=True),
                                              svc.villages()))
+            self.post_message(PolicyLoaded(get_policy(svc)))
         except Exception as exc:  # noqa: BLE001 - reported by the app
             self.post_message(WorkFailed("settings", exc))
 
@@ -329,7 +365,73 @@ class SettingsScreen(MediatorScreen[None]):
             code.value = self.office.code[:9] if self.office else ""
             code.focus()
             self.query_one("#vil-error", Static).update(Content(t("tui.settings.vil_added")))
+        elif msg.form == "pol":
+            self.query_one("#pol-status", Static).update(Content(t("polx.saved")))
         self.app.post_message(CasesChanged())
+
+    # --- 回访 policy and success-rate denominator (issue 24) ------------------------------
+
+    def on_policy_loaded(self, msg: PolicyLoaded) -> None:
+        """Fill the form when the stored policy differs from what it was last filled with, so
+        a reload (another change in the data) does not wipe what is being typed."""
+        if msg.policy == self.policy:
+            return
+        self.policy = msg.policy
+        self.query_one("#pol-success_days", Input).value = str(msg.policy.success_days)
+        self.query_one("#pol-risk_days", Input).value = str(msg.policy.risk_days)
+        self.query_one("#pol-rate_basis", Select).value = msg.policy.rate_basis
+
+    @on(Select.Changed, "#pol-rate_basis")
+    def _show_definition(self, event: Select.Changed) -> None:
+        value = event.value
+        self.query_one("#pol-definition", Static).update(
+            Content(t(f"report.rate_def.{value}") if value in RATE_BASES else ""))
+
+    @on(Input.Submitted, "#pol-success_days, #pol-risk_days")
+    @on(Button.Pressed, "#pol-save")
+    def _save_policy(self) -> None:
+        days: dict[str, int] = {}
+        for name in ("success_days", "risk_days"):
+            raw = normalise(self.query_one(f"#pol-{name}", Input).value)
+            try:
+                days[name] = int(raw)
+            except ValueError:
+                days[name] = -1  # refused below, with the range in the message
+            ok = 0 <= days[name] <= 366 and raw.isdigit()
+            self._policy_error(name, "" if ok else t("polx.bad_days", value=plain(raw)))
+        basis = self.query_one("#pol-rate_basis", Select).value
+        self._policy_error("rate_basis", "" if basis in RATE_BASES else t("polx.need_basis"))
+        status = self.query_one("#pol-status", Static)
+        bad = [n for n in ("success_days", "risk_days", "rate_basis")
+               if self.query_one(f"#pol-{n}-error", Static).has_class("-shown")]
+        if bad:
+            status.update(Content(""))
+            self.query_one(f"#pol-{bad[0]}").focus()
+            return
+        self._store_policy(days["success_days"], days["risk_days"], str(basis))
+
+    @work(thread=True, exclusive=True, group="settings-save", exit_on_error=False)
+    def _store_policy(self, success_days: int, risk_days: int, basis: str) -> None:
+        try:
+            policy = set_policy(self.services, success_days=success_days, risk_days=risk_days,
+                                rate_basis=basis)
+        except ValidationError as exc:
+            self.post_message(PolicyRefused(exc))
+            return
+        except Exception as exc:  # noqa: BLE001 - reported by the app
+            self.post_message(WorkFailed("settings", exc))
+            return
+        self.post_message(PolicyLoaded(policy))
+        self.post_message(Saved("pol"))
+
+    def on_policy_refused(self, msg: PolicyRefused) -> None:
+        name = msg.error.field if msg.error.field in ("risk_days", "rate_basis") else "success_days"
+        self._policy_error(name, msg.error.message)
+
+    def _policy_error(self, name: str, message: str) -> None:
+        widget = self.query_one(f"#pol-{name}-error", Static)
+        widget.update(Content(message))
+        widget.set_class(bool(message), "-shown")
 
     # --- preferences ---------------------------------------------------------------------
 

@@ -41,11 +41,12 @@ def _dialogs() -> list[tuple[str, Any]]:
     from mediator.tui.dialogs.agreement import AgreementDialog
     from mediator.tui.dialogs.case_actions import SessionDialog, TerminateDialog
     from mediator.tui.dialogs.edit import EditCaseDialog
-    from mediator.tui.dialogs.follow_up import ScheduleFollowUpDialog
+    from mediator.tui.dialogs.follow_up import CompleteFollowUpDialog, ScheduleFollowUpDialog
 
     return [("agreement", AgreementDialog), ("session", SessionDialog),
             ("terminate", TerminateDialog), ("edit", EditCaseDialog),
-            ("follow_up", ScheduleFollowUpDialog)]
+            ("follow_up", ScheduleFollowUpDialog),
+            ("follow_up_done", CompleteFollowUpDialog)]  # with the 回访 record (issue 24)
 
 
 @pytest.mark.parametrize("lang", ["zh_CN", "en"])

@@ -125,3 +125,66 @@ async def test_preferences_are_validated_and_saved(svc: Any, app_factory: Any, p
     cfg = load_config(paths.config_file)
     assert (cfg.operator, cfg.theme, cfg.language) == ("李文书", "light", "en")
     assert cfg.risk_colours["MAJOR"] == "orange" and cfg.risk_colours["SEVERE"] == "红色"
+
+
+async def test_set_the_follow_up_policy_and_the_success_rate_basis(svc: Any,
+                                                                   app_factory: Any) -> None:
+    """回访与口径 (issue 24): the stored policy is shown, a bad number of days is refused under
+    its field with nothing written, a good one lands in the database (audited)."""
+    from sqlalchemy import text
+
+    from mediator.core.policy import get_policy
+
+    def stored() -> dict[str, str]:
+        with svc.db.read() as s:
+            rows = s.exec(text("SELECT key, value FROM setting WHERE key IN "  # type: ignore[call-overload]
+                               "('followup.success_days', 'followup.risk_days', "
+                               "'report.success_rate_basis')")).all()
+        return dict(rows)
+
+    def audited() -> int:
+        with svc.db.read() as s:
+            return s.exec(text("SELECT count(*) FROM audit_log "  # type: ignore[call-overload]
+                               "WHERE action = 'setting.set'")).scalar_one()
+
+    before = get_policy(svc)
+    app = app_factory()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_settings(pilot, app, "tab-policy")
+        success = app.screen.query_one("#pol-success_days", Input)
+        risk = app.screen.query_one("#pol-risk_days", Input)
+        basis = app.screen.query_one("#pol-rate_basis", Select)
+        assert (success.value, risk.value, basis.value) == (
+            str(before.success_days), str(before.risk_days), "ACCEPTED")
+        assert text_of(app, "#pol-definition") == "调解成功率 = 调解成功数 ÷ 受理数（本期受理）"
+        save = app.screen.query_one("#pol-save")
+        assert app.screen.region.contains_region(save.region)  # whole at 80×24
+        success.value = ""
+        await type_into(pilot, app, "#pol-success_days", "3x")
+        risk.value = "400"
+        await pilot.click("#pol-save")
+        await settle(pilot, app)
+        assert text_of(app, "#pol-success_days-error") == (
+            "天数“3x”无效：请填 0 到 366 之间的整数（0 表示不自动安排）。")
+        assert text_of(app, "#pol-risk_days-error") == (
+            "天数“400”无效：请填 0 到 366 之间的整数（0 表示不自动安排）。")
+        assert app.focused is success
+        assert stored() == {} and audited() == 0
+        success.value = "30"
+        risk.value = "7"
+        basis.value = "DECIDED"
+        await settle(pilot, app)
+        assert text_of(app, "#pol-definition") == (
+            "调解成功率 = 调解成功数 ÷（调解成功数 + 调解不成数）")
+        success.focus()
+        await pilot.press("enter")
+        await settle(pilot, app)
+        assert text_of(app, "#pol-success_days-error") == ""
+        assert text_of(app, "#pol-risk_days-error") == ""
+        assert text_of(app, "#pol-status") == (
+            "已保存回访制度和成功率口径，新的回访按此安排，报表按此口径计算。")
+    assert stored() == {"followup.success_days": "30", "followup.risk_days": "7",
+                        "report.success_rate_basis": "DECIDED"}
+    assert audited() == 3
+    policy = get_policy(svc)
+    assert (policy.success_days, policy.risk_days, policy.rate_basis) == (30, 7, "DECIDED")
