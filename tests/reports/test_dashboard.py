@@ -178,3 +178,10 @@ def test_charts_use_plain_characters() -> None:
     bars = str(type_chart([("02 邻里", 10), ("10 劳动争议", 1)], width=20))
     assert "#" * 20 + " 10" in bars and "|## 1" in bars
     assert not _ambiguous(chart + bars)
+
+
+def test_the_type_chart_shows_a_long_type_name_whole() -> None:
+    """Issue 18: '14 道路交通事~' was cut at 120 columns; a name is shown whole up to 22
+    cells, and the bars line up after the longest."""
+    lines = str(type_chart([("02 邻里", 2), ("14 道路交通事故", 1)], width=10)).splitlines()
+    assert lines == ["02 邻里         |########## 2", "14 道路交通事故 |##### 1"]

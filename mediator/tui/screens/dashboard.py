@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual import events, on, work
 from textual.app import ComposeResult
@@ -88,6 +89,8 @@ def type_chart(rows: Sequence[tuple[str, int]], width: int = BAR_WIDTH,
     if not rows:
         return Text(t("tui.dash.no_cases"), end="")
     top = max([n for _, n in rows] + [1])
+    # as wide as the longest name needs (14 道路交通事故纠纷 whole), up to 22 cells
+    label_cells = max(label_cells, min(22, max(cell_len(label) for label, _ in rows)))
     lines = []
     for label, n in rows:
         length = 0 if n <= 0 else max(1, round(n / top * width))
