@@ -357,6 +357,8 @@ class CaseFacts:
     petition_received_on: date | None = None
     petition_extended: bool = False
     dispute_type: str | None = None
+    #: the referral regime (ReferralKind name): 诉前委派 runs 30 days (REFERRAL_LIMITS)
+    referral: str | None = None
     #: the case's petition record (core.petition): its clocks replace the two above
     petition: PetitionFacts | None = None
 
@@ -371,7 +373,8 @@ def deadlines(facts: CaseFacts, today: date) -> list[Deadline]:
     state = facts.state
     if state in OPEN_MEDIATION and facts.accepted_on:
         add(DeadlineKind.MEDIATION,
-            facts.deadline_on or mediation_deadline(facts.accepted_on, facts.dispute_type))
+            facts.deadline_on or mediation_deadline(facts.accepted_on, facts.dispute_type,
+                                                    facts.referral))
     if (judicial_possible(facts) and state in AFTER_AGREEMENT
             and facts.judicial_status is None
             and today <= judicial_deadline(facts.agreement_effective_on)):
@@ -460,9 +463,10 @@ def warnings(facts: CaseFacts, today: date) -> list[RuleWarning]:
                           len(facts.obligations)) and facts.state is not S.ARCHIVED:
         out.append(RuleWarning(WarningCode.ORAL_NEEDS_WRITTEN, t("rules.warn.oral_needs_written")))
     if facts.state in OPEN_MEDIATION and facts.accepted_on:
-        due = facts.deadline_on or mediation_deadline(facts.accepted_on, facts.dispute_type)
+        due = facts.deadline_on or mediation_deadline(facts.accepted_on, facts.dispute_type,
+                                                      facts.referral)
         if today > due:
-            limit = time_limit(facts.dispute_type)
+            limit = time_limit(facts.dispute_type, facts.referral)
             if facts.extension_count == 0 and limit is not LIMIT_DEFAULT:
                 # 劳动争议: 15 days, then the parties may go to arbitration
                 out.append(RuleWarning(WarningCode.PAST_LIMIT,

@@ -16,6 +16,7 @@ from sqlmodel import Session, col, select
 
 from mediator.core import audit, bulk, checks, queries, rules, search
 from mediator.core import facts as facts_mod
+from mediator.core import referral as referral_mod
 from mediator.core.checks import (
     ROLE_ORDER,
     clean_party,
@@ -77,6 +78,7 @@ from mediator.core.models import (
 )
 from mediator.core.money import format_fen
 from mediator.core.petition import PetitionUseCases, current_petition
+from mediator.core.referral import ReferralUseCases
 from mediator.core.rules import Action
 from mediator.core.validate import (
     MAX_NAME,
@@ -126,7 +128,7 @@ MISSED_INSTALMENTS_SQL = (
 
 
 
-class Services(PetitionUseCases):
+class Services(PetitionUseCases, ReferralUseCases):
     """The application's use cases, bound to one database, operator and clock (the 信访
     ones in core/petition.py)."""
 
@@ -176,7 +178,7 @@ class Services(PetitionUseCases):
         """Apply a lifecycle action (``rules.apply``: legality, state, outcome, dates) and
         write its timeline entry."""
         tr = rules.apply(CaseState(case.state), action, on, summary,
-                         dispute_type=case.dispute_type)
+                         dispute_type=case.dispute_type, referral=case.referral_kind)
         if tr.moved:
             for column, value in tr.columns().items():
                 setattr(case, column, value)
@@ -1110,7 +1112,8 @@ class Services(PetitionUseCases):
                 "persons_involved", "amount_fen", "group_dispute", "risk_grade", "is_hard",
                 "lead_official", "responsible_person", "resolve_by", "stabilising_measures",
                 "prevented_criminal", "prevented_petition", "petition_channel",
-                "petition_received_on")
+                "petition_received_on",
+                "referral_kind", "referral_body", "referral_no", "referral_on")
 
     @classmethod
     def edited_fields(cls, body: str) -> str:
@@ -1150,6 +1153,14 @@ class Services(PetitionUseCases):
                 elif key in ("persons_involved", "amount_fen") and (value is None or int(value) < 0):
                     raise ValidationError(t("svc.amount_negative"), key)
                 setattr(case, key, value)
+            if any(k in changes for k in referral_mod.FIELDS):
+                # the regime and its record (issue 25 point 3): the regime sets the source
+                kind = changes.get("referral_kind", case.referral_kind)
+                for key, value in referral_mod.check_fields(
+                        kind, case.referral_body, case.referral_no, case.referral_on,
+                        source=case.source, source_given="source" in changes,
+                        registered_on=case.registered_on, today=self.today()).items():
+                    setattr(case, key, value)
             if case.is_hard and not case.lead_official:
                 raise ValidationError(t("svc.hard_needs_leader"), "lead_official")
             from mediator.core.risk import check_claims  # 防止… only with a risk event (issue 24)
