@@ -38,6 +38,7 @@ from typing import Any
 
 from sqlalchemy import text
 
+from mediator.core.enums import ReferralKind
 from mediator.core.db import Database
 from mediator.core.overdue import P_SPELL_OPEN_AT, P_SPELL_OVERDUE_AT
 from mediator.core.validate import office_area_prefix
@@ -701,8 +702,13 @@ def rate_definition(basis: str) -> str:
 
 # --- the county form's other figures, and the cohort view (issue 24, point 3) ---------------
 
-#: 委托移送: cases brought by a court, the police, a petition office or a government body
-REFERRED_SOURCES = ("COURT", "POLICE", "PETITION", "GOVERNMENT")
+#: 委托移送: cases brought by a court, the police, a petition office or a government body:
+#: the sources the referral regimes count under (enums.ReferralKind.source, one definition;
+#: a court's 诉前委派 and 诉中委托 are the 其中人民法院委派委托)
+REFERRED_SOURCES = tuple(dict.fromkeys(k.source.name for k in ReferralKind))
+COURT_SOURCES = tuple(dict.fromkeys(k.source.name for k in ReferralKind if k.court))
+_REFERRED_IN = "(" + ", ".join(f"'{s}'" for s in REFERRED_SOURCES) + ")"
+_COURT_IN = "(" + ", ".join(f"'{s}'" for s in COURT_SOURCES) + ")"
 
 COUNTY_FIGURES: tuple[Figure, ...] = (
     Figure("source_application", "count", "case", "sum(c.source = 'APPLICATION')",
@@ -712,11 +718,12 @@ COUNTY_FIGURES: tuple[Figure, ...] = (
            "主动(件): cases the committees took up themselves (主动调解, 排查发现, 网格上报, "
            "村(居)调委会上报), registered in the period."),
     Figure("source_referred", "count", "case",
-           "sum(c.source IN ('COURT', 'POLICE', 'PETITION', 'GOVERNMENT'))",
+           f"sum(c.source IN {_REFERRED_IN})",
            "委托移送(件): cases referred by a court, the police, a petition office or a government "
            "body, registered in the period."),
-    Figure("source_court", "count", "case", "sum(c.source = 'COURT')",
-           "其中人民法院委派委托(件): of those, cases a court referred."),
+    Figure("source_court", "count", "case", f"sum(c.source IN {_COURT_IN})",
+           "其中人民法院委派委托(件): of those, cases a court referred (诉前委派 or 诉中委托, "
+           "or 法院委托 before the regime was recorded)."),
     Figure("agreements_performed", "count", "agreement",
            "sum(c.state IN ('PERFORMED', 'ARCHIVED') AND c.outcome = 'AGREEMENT')",
            "协议履行数: agreements that took effect in the period whose case is now 履行完毕 "

@@ -190,3 +190,19 @@ def test_referral_commands(cli_case: str, capsys: pytest.CaptureFixture[str]) ->
         f"错误：案件 {cli_case} 尚无调解结果，不能向委派/移交单位反馈结果。"]
     assert main(["referral", "show", cli_case]) == 0
     assert capsys.readouterr().out.splitlines()[0] == "委派/移交类型：诉前委派（法院）"
+
+
+def test_referred_cases_in_the_county_figures(svc, make_case) -> None:  # type: ignore[no-untyped-def]
+    """委托移送 and its 其中人民法院委派委托 count the regimes' sources (one definition)."""
+    from mediator.reports.periods import month_period
+    from mediator.reports.stats import COURT_SOURCES, REFERRED_SOURCES, county_figures
+
+    assert REFERRED_SOURCES == ("COURT", "POLICE", "PETITION", "GOVERNMENT")
+    assert COURT_SOURCES == ("COURT",)
+    for kind in (ReferralKind.PRE_SUIT, ReferralKind.IN_SUIT, ReferralKind.POLICE_110,
+                 ReferralKind.HOTLINE_12345, None):
+        make_case(days_ago=1, referral_kind=kind)
+    make_case(days_ago=1, source=CaseSource.COURT)  # 法院委托 before the regime was recorded
+    day = svc.today() - timedelta(days=1)
+    got = county_figures(svc.db, month_period(day.year, day.month))
+    assert (got["source_application"], got["source_referred"], got["source_court"]) == (1, 5, 3)
