@@ -38,8 +38,8 @@ from typing import Any
 
 from sqlalchemy import text
 
-from mediator.core.enums import ReferralKind
 from mediator.core.db import Database
+from mediator.core.enums import ReferralKind
 from mediator.core.overdue import P_SPELL_OPEN_AT, P_SPELL_OVERDUE_AT
 from mediator.core.validate import office_area_prefix
 from mediator.reports.periods import Period, month_period
