@@ -521,8 +521,8 @@ class Services(PetitionUseCases, ReferralUseCases):
                                     date=case.registered_on.isoformat()), field)
         return on
 
-    def _accept(self, s: Session, case: Case, on: date) -> None:
-        self._move(s, case, Action.ACCEPT, on, t("svc.ev.accepted"))
+    def _accept(self, s: Session, case: Case, on: date, body: str = "") -> None:
+        self._move(s, case, Action.ACCEPT, on, t("svc.ev.accepted"), body)
 
     def _change(self, case_id: str, action_name: str,
                 work: Callable[[Session, Case], list[str] | None]) -> CaseResult:
@@ -536,14 +536,26 @@ class Services(PetitionUseCases, ReferralUseCases):
             self._audit(s, action_name, "case", case.id, before, _snapshot(case))
             return CaseResult(case.id, case.case_no, tuple(warnings))
 
-    def accept_case(self, case_id: str, on: date | None = None) -> CaseResult:
-        def work(s: Session, case: Case) -> None:
-            refused = [p.name for p in s.exec(select(Party).where(
-                Party.case_id == case.id, Party.deleted == False,
-                Party.consent_form == ConsentForm.REFUSED.name)).all()]
+    def accept_case(self, case_id: str, on: date | None = None, *,
+                    require_consent: bool = False) -> CaseResult:
+        """受理. 人民调解法 §17: a party that refused cannot be mediated (refused here); a
+        party whose answer is not recorded is accepted only when confirmed: with
+        ``require_consent`` it is refused with the names (the CLI without
+        ``--without-consent``), otherwise (confirmed) the timeline says whose answer was
+        missing and the result warns."""
+        def work(s: Session, case: Case) -> list[str]:
+            parties = s.exec(select(Party).where(Party.case_id == case.id,
+                                                 Party.deleted == False)
+                             .order_by(Party.position)).all()
+            refused = [p.name for p in parties if p.consent_form == ConsentForm.REFUSED.name]
             if refused:  # 人民调解法 §17: 当事人一方明确拒绝调解的，不得调解
                 raise DomainError(t("svc.accept_party_refused", names="、".join(refused)))
-            self._accept(s, case, self._check_date(on, case))
+            missing = "、".join(p.name for p in parties if not p.consent_form)
+            if missing and require_consent:
+                raise DomainError(t("svc.accept_no_consent", names=missing))
+            self._accept(s, case, self._check_date(on, case),
+                         t("svc.accept_without_consent", names=missing) if missing else "")
+            return [t("svc.accept_without_consent", names=missing)] if missing else []
         return self._change(case_id, "case.accept", work)
 
     def record_consent(self, party_id: str, form: ConsentForm, on: date | None = None
