@@ -457,6 +457,27 @@ def oral_needs_written(form: AgreementForm | None, amount_fen: int, obligation_c
     return form is AgreementForm.ORAL and (amount_fen > 0 or obligation_count > 0)
 
 
+def record_gaps(notice_on: date | None, session_count: int) -> list[str]:
+    """What a 卷宗评查 expects on file before an agreement or a termination and is missing:
+    the 权利义务告知 and a 调解记录 (the names, in the reader's language)."""
+    gaps = []
+    if notice_on is None:
+        gaps.append(t("rules.gap.notice"))
+    if session_count == 0:
+        gaps.append(t("rules.gap.session"))
+    return gaps
+
+
+def concluding_warning(action: Action, notice_on: date | None, session_count: int) -> list[str]:
+    """The warning given when 达成协议 or 调解终止 is recorded without 告知 or a session
+    record (issue 25 point 4); empty when both are on file."""
+    gaps = record_gaps(notice_on, session_count)
+    if not gaps:
+        return []
+    return [t("rules.warn.concluded_without", action=action.label,
+              items=t("svc.field.separator").join(gaps))]
+
+
 def warnings(facts: CaseFacts, today: date) -> list[RuleWarning]:
     out: list[RuleWarning] = []
     if oral_needs_written(facts.agreement_form, facts.agreement_amount_fen,

@@ -725,8 +725,15 @@ class Services(PetitionUseCases, ReferralUseCases):
         self._validate_agreement(agreement)
 
         def work(s: Session, case: Case) -> list[str]:
-            return self._agree(s, case, agreement)
+            gaps = rules.concluding_warning(Action.AGREE, case.notice_on,
+                                            self._session_count(s, case))
+            return self._agree(s, case, agreement) + gaps
         return self._change(case_id, "case.agree", work)
+
+    def _session_count(self, s: Session, case: Case) -> int:
+        return int(s.exec(select(func.count()).select_from(CaseEvent).where(
+            CaseEvent.case_id == case.id, CaseEvent.kind == EventKind.SESSION.name,
+            CaseEvent.deleted == False)).one())
 
     def _agreement(self, s: Session, case: Case) -> Agreement:
         ag = current_agreement(s, case.id)
@@ -745,7 +752,9 @@ class Services(PetitionUseCases, ReferralUseCases):
         if not routes:
             raise ValidationError(t("svc.routes_required"), "routes")
 
-        def work(s: Session, case: Case) -> None:
+        def work(s: Session, case: Case) -> list[str]:
+            gaps = rules.concluding_warning(Action.TERMINATE, case.notice_on,
+                                            self._session_count(s, case))
             d = self._check_date(on, case)
             case.routes_told = ",".join(r.name for r in routes)
             case.terminate_reason = TerminateReason(code).name
@@ -754,6 +763,7 @@ class Services(PetitionUseCases, ReferralUseCases):
             from mediator.core import followups  # 稳控回访 when at risk (issue 24)
 
             followups.after_ending_at_risk(self, s, case, d)
+            return gaps
         return self._change(case_id, "case.terminate", work)
 
     def record_performance(self, obligation_id: str, performed_on: date | None = None,

@@ -206,3 +206,36 @@ def test_referred_cases_in_the_county_figures(svc, make_case) -> None:  # type: 
     day = svc.today() - timedelta(days=1)
     got = county_figures(svc.db, month_period(day.year, day.month))
     assert (got["source_application"], got["source_referred"], got["source_court"]) == (1, 5, 3)
+
+
+def test_agreeing_or_terminating_without_notice_or_session_warns(svc, make_case) -> None:  # type: ignore[no-untyped-def]
+    """卷宗评查: an agreement or a termination with no 告知 or no session on file warns (the
+    step is still recorded); with both on file, no warning."""
+    from mediator.core.enums import AgreementForm
+    from mediator.core.inputs import AgreementInput
+    from mediator.core.rules import Action, concluding_warning
+
+    today = svc.today()
+    assert concluding_warning(Action.AGREE, None, 0) == [
+        "达成协议时尚未记录权利义务告知、调解记录：卷宗应有告知和调解过程的记录，请补记。"]
+    assert concluding_warning(Action.TERMINATE, today, 0) == [
+        "调解终止时尚未记录调解记录：卷宗应有告知和调解过程的记录，请补记。"]
+    assert concluding_warning(Action.AGREE, today, 1) == []
+    noticed = make_case()
+    svc.accept_case(noticed.id, on=today - timedelta(days=3))
+    svc.record_notice(noticed.id, on=today - timedelta(days=3))
+    out = svc.record_failure(noticed.id, "双方分歧较大", [Route.LITIGATION])
+    assert out.warnings == ("调解终止时尚未记录调解记录：卷宗应有告知和调解过程的记录，请补记。",)
+    assert svc.find_case(noticed.id).state == "TERMINATED"
+    full = make_case()
+    svc.accept_case(full.id, on=today - timedelta(days=3))
+    svc.record_notice(full.id, on=today - timedelta(days=3))
+    svc.add_session(full.id, "双方陈述", on=today - timedelta(days=2))
+    out = svc.record_agreement(full.id, AgreementInput(AgreementForm.ORAL, today, "互相道歉",
+                                                        performed_now=True))
+    assert out.warnings == ()
+    bare = make_case()
+    svc.accept_case(bare.id, on=today - timedelta(days=3))
+    svc.add_session(bare.id, "双方陈述", on=today - timedelta(days=2))
+    out = svc.record_failure(bare.id, "一方要求终止", [Route.LITIGATION])
+    assert out.warnings == ("调解终止时尚未记录权利义务告知：卷宗应有告知和调解过程的记录，请补记。",)
