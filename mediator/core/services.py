@@ -546,7 +546,7 @@ class Services(PetitionUseCases, ReferralUseCases):
         def work(s: Session, case: Case) -> list[str]:
             parties = s.exec(select(Party).where(Party.case_id == case.id,
                                                  Party.deleted == False)
-                             .order_by(Party.position)).all()
+                             .order_by(col(Party.position))).all()
             refused = [p.name for p in parties if p.consent_form == ConsentForm.REFUSED.name]
             if refused:  # 人民调解法 §17: 当事人一方明确拒绝调解的，不得调解
                 raise DomainError(t("svc.accept_party_refused", names="、".join(refused)))
