@@ -68,6 +68,15 @@ def check_fields(kind: ReferralKind | str | None, body: str | None, number: str 
     return out
 
 
+def referring_court(case: Any) -> str:
+    """The court that referred the case (诉前委派 / 诉中委托 with its body recorded), which
+    司法确认 is applied to unless another court is named; "" otherwise."""
+    kind = getattr(case, "referral_kind", None)
+    if kind and ReferralKind(kind).court:
+        return case.referral_body or ""
+    return ""
+
+
 class ReferralUseCases:
     """The referral use cases of ``Services`` (mixed in), one transaction each."""
 

@@ -946,10 +946,12 @@ class Services(PetitionUseCases, ReferralUseCases):
             rules.judicial_apply_allowed(ag.effective_on, d)
             ag.judicial_status = JudicialResult.APPLIED.name
             ag.judicial_applied_on = d
-            ag.judicial_court = optional_text(court)
+            # a court's referral names the court unless another is given (issue 25 point 3)
+            named = optional_text(court) or optional_text(referral_mod.referring_court(case))
+            ag.judicial_court = named
             _touch(ag)
             s.add(ag)
-            self._event(s, case, EventKind.JUDICIAL, d, t("svc.ev.judicial_applied"), normalise_text(court))
+            self._event(s, case, EventKind.JUDICIAL, d, t("svc.ev.judicial_applied"), named or "")
         return self._change(case_id, "case.judicial_apply", work)
 
     def judicial_result(self, case_id: str, result: JudicialResult, on: date | None = None,

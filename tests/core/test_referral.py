@@ -239,3 +239,24 @@ def test_agreeing_or_terminating_without_notice_or_session_warns(svc, make_case)
     svc.add_session(bare.id, "双方陈述", on=today - timedelta(days=2))
     out = svc.record_failure(bare.id, "一方要求终止", [Route.LITIGATION])
     assert out.warnings == ("调解终止时尚未记录权利义务告知：卷宗应有告知和调解过程的记录，请补记。",)
+
+
+def test_judicial_confirmation_goes_to_the_referring_court(svc, make_case) -> None:  # type: ignore[no-untyped-def]
+    from mediator.core.enums import AgreementForm
+    from mediator.core.inputs import AgreementInput
+    from mediator.core.referral import referring_court
+
+    today = svc.today()
+    case = make_case(referral_kind=ReferralKind.IN_SUIT, referral_body="青石县人民法院")
+    police = make_case(referral_kind=ReferralKind.POLICE_110, referral_body="青石派出所")
+    assert (referring_court(case), referring_court(police)) == ("青石县人民法院", "")
+    for c in (case, police):
+        svc.accept_case(c.id, on=today - timedelta(days=3))
+        svc.record_agreement(c.id, AgreementInput(AgreementForm.WRITTEN, today - timedelta(days=1),
+                                                  "李四赔偿张三修缮费", amount_fen=50000))
+    svc.judicial_apply(case.id)
+    svc.judicial_apply(police.id)
+    assert svc.case_file(case.id).agreement.judicial_court == "青石县人民法院"
+    assert svc.case_file(police.id).agreement.judicial_court is None
+    ev = [e for e in svc.case_file(case.id).events if e.kind == EventKind.JUDICIAL.name][-1]
+    assert ev.body == "青石县人民法院"
