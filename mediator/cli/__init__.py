@@ -30,6 +30,7 @@ COMMAND_MODULES = [
     "mediator.cli.screening",
     "mediator.cli.petition",
     "mediator.cli.supervision",
+    "mediator.cli.referral",
 ]
 
 

@@ -31,6 +31,12 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p.add_argument("--on", help=t("cli.petition.on"))
     p.set_defaults(handler=cmd_consent)
 
+    p = sub.add_parser("accept", parents=[common], help=t("cli.accept.help"))
+    p.add_argument("case", help=t("cli.petition.case"))
+    p.add_argument("--on", help=t("cli.petition.on"))
+    p.add_argument("--without-consent", action="store_true", help=t("cli.accept.without_consent"))
+    p.set_defaults(handler=cmd_accept)
+
     p = sub.add_parser("petition", parents=[common], help=t("cli.petition.help"))
     psub = p.add_subparsers(dest="petition_command", required=True)
 
@@ -279,6 +285,25 @@ def cmd_consent(ctx: Context) -> int:
         result = svc.record_consent(party.id, ConsentForm(a.form),
                                     on=_date(a.on, svc.today(), "on"))
         console().print(t("cli.petition.done", case_no=plain(result.case_no)), markup=False)
+        for warning in result.warnings:
+            console(stderr=True).print(plain(warning), markup=False)
+    return 0
+
+
+def cmd_accept(ctx: Context) -> int:
+    """受理: refused while a party's answer to mediation is not recorded (人民调解法 §17),
+    unless ``--without-consent`` confirms it (the timeline notes it, the warning is printed)."""
+    from mediator.core.text import plain
+
+    a = ctx.args
+    with ctx.open_db() as db:
+        svc = ctx.services(db)
+        case = svc.find_case(a.case)
+        result = svc.accept_case(case.id, on=_date(a.on, svc.today(), "on"),
+                                 require_consent=not a.without_consent)
+        done = svc.find_case(case.id)
+        console().print(t("cli.accept.done", case_no=plain(result.case_no),
+                          deadline=done.deadline_on.isoformat()), markup=False)
         for warning in result.warnings:
             console(stderr=True).print(plain(warning), markup=False)
     return 0

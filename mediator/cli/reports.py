@@ -23,7 +23,7 @@ from mediator.core.text import plain
 from mediator.i18n import t
 
 REPORT_KINDS = ("weekly", "monthly", "range", "ledger", "screening", "subsidy")
-DOC_KINDS = ("agreement", "record", "register", "casefile")
+DOC_KINDS = ("agreement", "record", "register", "casefile", "refusal", "referral_result")
 
 
 def _period_options(p: argparse.ArgumentParser, kind: str) -> None:

@@ -129,6 +129,13 @@ def check_case(data: CaseInput, today: date) -> tuple[list[PartyInput], dict[str
         problems.add(ValidationError(t("svc.petition_needs_date"), "petition_received_on"))
     if not clean_text(data.facts):
         problems.add(ValidationError(t("svc.facts_required"), "facts"))
+    referral: dict[str, Any] = {}
+    with problems.check():  # the referral regime and its record (issue 25 point 3)
+        from mediator.core.referral import check_fields
+
+        referral = check_fields(data.referral_kind, data.referral_body, data.referral_no,
+                                data.referral_on, source=data.source,
+                                registered_on=registered_on, today=today)
     with problems.check():
         village = parse_village_code(data.village_code) if normalise(data.village_code) else None
     problems.raise_if_any()
@@ -155,6 +162,7 @@ def check_case(data: CaseInput, today: date) -> tuple[list[PartyInput], dict[str
         "import_key": optional_text(data.import_key),
         "import_flags": optional_text(data.import_flags),
     }
+    fields.update(referral)
     return parties, fields
 
 
@@ -203,6 +211,7 @@ def facts_from_rows(case: Any, agreement: Any | None, obligations: Sequence[Any]
         petition_received_on=case.petition_received_on,
         petition_extended=case.petition_extended,
         dispute_type=case.dispute_type,
+        referral=case.referral_kind,
         petition=PetitionFacts.from_row(petition) if petition is not None else None,
     )
 

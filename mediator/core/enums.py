@@ -274,3 +274,34 @@ class ConsentForm(LabelledEnum):
     WRITTEN = "WRITTEN"            # 书面同意
     NO_OBJECTION = "NO_OBJECTION"  # 主动调解：未表示反对
     REFUSED = "REFUSED"            # 明确拒绝调解
+
+
+class ReferralKind(LabelledEnum):
+    """Who handed the matter over, and under which regime (委派/委托/移交, issue 25 point 3).
+    A regime with a limit of its own is in ``rules.REFERRAL_LIMITS`` (诉前委派: 30 days)."""
+
+    PRE_SUIT = "PRE_SUIT"            # 诉前委派 (法院)
+    IN_SUIT = "IN_SUIT"              # 诉中委托 (法院)
+    POLICE_110 = "POLICE_110"        # 公安 110 移交
+    TRAFFIC_POLICE = "TRAFFIC_POLICE"  # 交警移交
+    PETITION_OFFICE = "PETITION_OFFICE"  # 信访部门
+    HOTLINE_12345 = "HOTLINE_12345"  # 12345 热线
+    CENTRE = "CENTRE"                # 综治中心分流
+    PROCURATORATE = "PROCURATORATE"  # 检调对接
+
+    @property
+    def source(self) -> CaseSource:
+        """The 案件来源 a referral of this kind is counted under (委托移送; a court's two
+        regimes are the 其中人民法院委派委托)."""
+        return CaseSource[_REFERRAL_SOURCE[self.name]]
+
+    @property
+    def court(self) -> bool:
+        return self.name in ("PRE_SUIT", "IN_SUIT")
+
+
+_REFERRAL_SOURCE = {
+    "PRE_SUIT": "COURT", "IN_SUIT": "COURT", "POLICE_110": "POLICE", "TRAFFIC_POLICE": "POLICE",
+    "PETITION_OFFICE": "PETITION", "HOTLINE_12345": "GOVERNMENT", "CENTRE": "GOVERNMENT",
+    "PROCURATORATE": "GOVERNMENT",
+}

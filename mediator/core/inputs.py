@@ -24,6 +24,7 @@ from mediator.core.enums import (
     PartyKind,
     PartyRole,
     PetitionChannel,
+    ReferralKind,
     RiskGrade,
 )
 from mediator.core.models import (
@@ -79,6 +80,11 @@ class CaseInput:
     type_note: str | None = None
     import_key: str | None = None
     import_flags: str | None = None
+    #: the referral regime and its record (issue 25 point 3); a kind sets the source
+    referral_kind: ReferralKind | None = None
+    referral_body: str | None = None
+    referral_no: str | None = None
+    referral_on: date | None = None
 
 
 @dataclass

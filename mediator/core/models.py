@@ -126,6 +126,15 @@ class Case(SyncedRow, table=True):
     remediate_reason: str | None = Field(default=None, max_length=24)
     #: 调解终止's coded reason (TerminateReason); the words stay on the timeline
     terminate_reason: str | None = Field(default=None, max_length=24)
+    #: the referral regime (ReferralKind) and its record: the referring body, its number
+    #: (法院案号, 警情编号, 信访件号, 工单号), the referral date, and the result fed back
+    #: (委托调解结果告知函): its date and words (issue 25 point 3)
+    referral_kind: str | None = Field(default=None, max_length=24)
+    referral_body: str | None = None
+    referral_no: str | None = None
+    referral_on: date | None = None
+    referral_feedback_on: date | None = None
+    referral_result: str | None = None
 
 
 class Party(SyncedRow, table=True):

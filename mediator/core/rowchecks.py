@@ -72,6 +72,7 @@ ENUM_COLUMNS: dict[tuple[str, str], Any] = {
     ("dispute_case", "source"): enums.CaseSource,
     ("dispute_case", "risk_grade"): enums.RiskGrade,
     ("dispute_case", "petition_channel"): enums.PetitionChannel,
+    ("dispute_case", "referral_kind"): enums.ReferralKind,
     ("dispute_case", "next_due_kind"): DeadlineKind,
     ("party", "role"): enums.PartyRole,
     ("party", "kind"): enums.PartyKind,

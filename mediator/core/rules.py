@@ -357,6 +357,8 @@ class CaseFacts:
     petition_received_on: date | None = None
     petition_extended: bool = False
     dispute_type: str | None = None
+    #: the referral regime (ReferralKind name): 诉前委派 runs 30 days (REFERRAL_LIMITS)
+    referral: str | None = None
     #: the case's petition record (core.petition): its clocks replace the two above
     petition: PetitionFacts | None = None
 
@@ -371,7 +373,8 @@ def deadlines(facts: CaseFacts, today: date) -> list[Deadline]:
     state = facts.state
     if state in OPEN_MEDIATION and facts.accepted_on:
         add(DeadlineKind.MEDIATION,
-            facts.deadline_on or mediation_deadline(facts.accepted_on, facts.dispute_type))
+            facts.deadline_on or mediation_deadline(facts.accepted_on, facts.dispute_type,
+                                                    facts.referral))
     if (judicial_possible(facts) and state in AFTER_AGREEMENT
             and facts.judicial_status is None
             and today <= judicial_deadline(facts.agreement_effective_on)):
@@ -454,15 +457,37 @@ def oral_needs_written(form: AgreementForm | None, amount_fen: int, obligation_c
     return form is AgreementForm.ORAL and (amount_fen > 0 or obligation_count > 0)
 
 
+def record_gaps(notice_on: date | None, session_count: int) -> list[str]:
+    """What a 卷宗评查 expects on file before an agreement or a termination and is missing:
+    the 权利义务告知 and a 调解记录 (the names, in the reader's language)."""
+    gaps = []
+    if notice_on is None:
+        gaps.append(t("rules.gap.notice"))
+    if session_count == 0:
+        gaps.append(t("rules.gap.session"))
+    return gaps
+
+
+def concluding_warning(action: Action, notice_on: date | None, session_count: int) -> list[str]:
+    """The warning given when 达成协议 or 调解终止 is recorded without 告知 or a session
+    record (issue 25 point 4); empty when both are on file."""
+    gaps = record_gaps(notice_on, session_count)
+    if not gaps:
+        return []
+    return [t("rules.warn.concluded_without", action=action.label,
+              items=t("svc.field.separator").join(gaps))]
+
+
 def warnings(facts: CaseFacts, today: date) -> list[RuleWarning]:
     out: list[RuleWarning] = []
     if oral_needs_written(facts.agreement_form, facts.agreement_amount_fen,
                           len(facts.obligations)) and facts.state is not S.ARCHIVED:
         out.append(RuleWarning(WarningCode.ORAL_NEEDS_WRITTEN, t("rules.warn.oral_needs_written")))
     if facts.state in OPEN_MEDIATION and facts.accepted_on:
-        due = facts.deadline_on or mediation_deadline(facts.accepted_on, facts.dispute_type)
+        due = facts.deadline_on or mediation_deadline(facts.accepted_on, facts.dispute_type,
+                                                      facts.referral)
         if today > due:
-            limit = time_limit(facts.dispute_type)
+            limit = time_limit(facts.dispute_type, facts.referral)
             if facts.extension_count == 0 and limit is not LIMIT_DEFAULT:
                 # 劳动争议: 15 days, then the parties may go to arbitration
                 out.append(RuleWarning(WarningCode.PAST_LIMIT,

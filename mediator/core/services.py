@@ -16,6 +16,7 @@ from sqlmodel import Session, col, select
 
 from mediator.core import audit, bulk, checks, queries, rules, search
 from mediator.core import facts as facts_mod
+from mediator.core import referral as referral_mod
 from mediator.core.checks import (
     ROLE_ORDER,
     clean_party,
@@ -77,6 +78,7 @@ from mediator.core.models import (
 )
 from mediator.core.money import format_fen
 from mediator.core.petition import PetitionUseCases, current_petition
+from mediator.core.referral import ReferralUseCases
 from mediator.core.rules import Action
 from mediator.core.validate import (
     MAX_NAME,
@@ -126,7 +128,7 @@ MISSED_INSTALMENTS_SQL = (
 
 
 
-class Services(PetitionUseCases):
+class Services(PetitionUseCases, ReferralUseCases):
     """The application's use cases, bound to one database, operator and clock (the 信访
     ones in core/petition.py)."""
 
@@ -176,7 +178,7 @@ class Services(PetitionUseCases):
         """Apply a lifecycle action (``rules.apply``: legality, state, outcome, dates) and
         write its timeline entry."""
         tr = rules.apply(CaseState(case.state), action, on, summary,
-                         dispute_type=case.dispute_type)
+                         dispute_type=case.dispute_type, referral=case.referral_kind)
         if tr.moved:
             for column, value in tr.columns().items():
                 setattr(case, column, value)
@@ -519,8 +521,8 @@ class Services(PetitionUseCases):
                                     date=case.registered_on.isoformat()), field)
         return on
 
-    def _accept(self, s: Session, case: Case, on: date) -> None:
-        self._move(s, case, Action.ACCEPT, on, t("svc.ev.accepted"))
+    def _accept(self, s: Session, case: Case, on: date, body: str = "") -> None:
+        self._move(s, case, Action.ACCEPT, on, t("svc.ev.accepted"), body)
 
     def _change(self, case_id: str, action_name: str,
                 work: Callable[[Session, Case], list[str] | None]) -> CaseResult:
@@ -534,14 +536,26 @@ class Services(PetitionUseCases):
             self._audit(s, action_name, "case", case.id, before, _snapshot(case))
             return CaseResult(case.id, case.case_no, tuple(warnings))
 
-    def accept_case(self, case_id: str, on: date | None = None) -> CaseResult:
-        def work(s: Session, case: Case) -> None:
-            refused = [p.name for p in s.exec(select(Party).where(
-                Party.case_id == case.id, Party.deleted == False,
-                Party.consent_form == ConsentForm.REFUSED.name)).all()]
+    def accept_case(self, case_id: str, on: date | None = None, *,
+                    require_consent: bool = False) -> CaseResult:
+        """受理. 人民调解法 §17: a party that refused cannot be mediated (refused here); a
+        party whose answer is not recorded is accepted only when confirmed: with
+        ``require_consent`` it is refused with the names (the CLI without
+        ``--without-consent``), otherwise (confirmed) the timeline says whose answer was
+        missing and the result warns."""
+        def work(s: Session, case: Case) -> list[str]:
+            parties = s.exec(select(Party).where(Party.case_id == case.id,
+                                                 Party.deleted == False)
+                             .order_by(col(Party.position))).all()
+            refused = [p.name for p in parties if p.consent_form == ConsentForm.REFUSED.name]
             if refused:  # 人民调解法 §17: 当事人一方明确拒绝调解的，不得调解
                 raise DomainError(t("svc.accept_party_refused", names="、".join(refused)))
-            self._accept(s, case, self._check_date(on, case))
+            missing = "、".join(p.name for p in parties if not p.consent_form)
+            if missing and require_consent:
+                raise DomainError(t("svc.accept_no_consent", names=missing))
+            self._accept(s, case, self._check_date(on, case),
+                         t("svc.accept_without_consent", names=missing) if missing else "")
+            return [t("svc.accept_without_consent", names=missing)] if missing else []
         return self._change(case_id, "case.accept", work)
 
     def record_consent(self, party_id: str, form: ConsentForm, on: date | None = None
@@ -711,8 +725,15 @@ class Services(PetitionUseCases):
         self._validate_agreement(agreement)
 
         def work(s: Session, case: Case) -> list[str]:
-            return self._agree(s, case, agreement)
+            gaps = rules.concluding_warning(Action.AGREE, case.notice_on,
+                                            self._session_count(s, case))
+            return self._agree(s, case, agreement) + gaps
         return self._change(case_id, "case.agree", work)
+
+    def _session_count(self, s: Session, case: Case) -> int:
+        return int(s.exec(select(func.count()).select_from(CaseEvent).where(
+            CaseEvent.case_id == case.id, CaseEvent.kind == EventKind.SESSION.name,
+            CaseEvent.deleted == False)).one())
 
     def _agreement(self, s: Session, case: Case) -> Agreement:
         ag = current_agreement(s, case.id)
@@ -731,7 +752,9 @@ class Services(PetitionUseCases):
         if not routes:
             raise ValidationError(t("svc.routes_required"), "routes")
 
-        def work(s: Session, case: Case) -> None:
+        def work(s: Session, case: Case) -> list[str]:
+            gaps = rules.concluding_warning(Action.TERMINATE, case.notice_on,
+                                            self._session_count(s, case))
             d = self._check_date(on, case)
             case.routes_told = ",".join(r.name for r in routes)
             case.terminate_reason = TerminateReason(code).name
@@ -740,6 +763,7 @@ class Services(PetitionUseCases):
             from mediator.core import followups  # 稳控回访 when at risk (issue 24)
 
             followups.after_ending_at_risk(self, s, case, d)
+            return gaps
         return self._change(case_id, "case.terminate", work)
 
     def record_performance(self, obligation_id: str, performed_on: date | None = None,
@@ -922,10 +946,12 @@ class Services(PetitionUseCases):
             rules.judicial_apply_allowed(ag.effective_on, d)
             ag.judicial_status = JudicialResult.APPLIED.name
             ag.judicial_applied_on = d
-            ag.judicial_court = optional_text(court)
+            # a court's referral names the court unless another is given (issue 25 point 3)
+            named = optional_text(court) or optional_text(referral_mod.referring_court(case))
+            ag.judicial_court = named
             _touch(ag)
             s.add(ag)
-            self._event(s, case, EventKind.JUDICIAL, d, t("svc.ev.judicial_applied"), normalise_text(court))
+            self._event(s, case, EventKind.JUDICIAL, d, t("svc.ev.judicial_applied"), named or "")
         return self._change(case_id, "case.judicial_apply", work)
 
     def judicial_result(self, case_id: str, result: JudicialResult, on: date | None = None,
@@ -1110,7 +1136,8 @@ class Services(PetitionUseCases):
                 "persons_involved", "amount_fen", "group_dispute", "risk_grade", "is_hard",
                 "lead_official", "responsible_person", "resolve_by", "stabilising_measures",
                 "prevented_criminal", "prevented_petition", "petition_channel",
-                "petition_received_on")
+                "petition_received_on",
+                "referral_kind", "referral_body", "referral_no", "referral_on")
 
     @classmethod
     def edited_fields(cls, body: str) -> str:
@@ -1150,6 +1177,14 @@ class Services(PetitionUseCases):
                 elif key in ("persons_involved", "amount_fen") and (value is None or int(value) < 0):
                     raise ValidationError(t("svc.amount_negative"), key)
                 setattr(case, key, value)
+            if any(k in changes for k in referral_mod.FIELDS):
+                # the regime and its record (issue 25 point 3): the regime sets the source
+                kind = changes.get("referral_kind", case.referral_kind)
+                for key, value in referral_mod.check_fields(
+                        kind, case.referral_body, case.referral_no, case.referral_on,
+                        source=case.source, source_given="source" in changes,
+                        registered_on=case.registered_on, today=self.today()).items():
+                    setattr(case, key, value)
             if case.is_hard and not case.lead_official:
                 raise ValidationError(t("svc.hard_needs_leader"), "lead_official")
             from mediator.core.risk import check_claims  # 防止… only with a risk event (issue 24)

@@ -10,11 +10,11 @@ from mediator.core import audit
 from mediator.core.errors import DomainError, ValidationError
 from mediator.core.files import safe_filename
 from mediator.core.services import Services
-from mediator.documents import docxkit, forms
+from mediator.documents import docxkit, forms, notices
 from mediator.documents.completeness import check_case
 from mediator.i18n import t
 
-DOC_KINDS = ("agreement", "record", "register", "casefile")
+DOC_KINDS = ("agreement", "record", "register", "casefile", "refusal", "referral_result")
 
 
 def default_name(kind: str, case_no: str, session_no: int | None = None) -> str:
@@ -41,6 +41,10 @@ def generate(services: Services, kind: str, case_ref: str, path: Path | None = N
         session_no = session_no or len(forms.sessions(cf))
     elif kind == "register":
         doc = forms.register_document(cf, office)
+    elif kind == "refusal":  # 不予受理告知书 (issue 25)
+        doc = notices.refusal_document(cf, office)
+    elif kind == "referral_result":  # 委托调解结果告知函 (issue 25)
+        doc = notices.referral_result_document(cf, office)
     else:
         doc = forms.casefile_document(cf, office, check_case(services.db, case.id, services.today()))
     if path is None:

@@ -321,6 +321,12 @@ def build_summary(db: Database, req: ReportRequest, today: date,
     screening_tables, screening_text, screening_data = screening_part(
         db, req.period, f, req.offices)
     tables.extend(screening_tables)
+    # 信访: 按期办结率 and 首办化解率 with their definitions (issue 25), for offices holding any
+    from mediator.reports.petitions import petition_part
+
+    petition = petition_part(db, req.period, req.offices)
+    if petition is not None:
+        tables.append(petition[0])
     # every rate prints its definition: the summary's (and the breakdowns') 调解成功率 is
     # success ÷ concluded; the configured basis is in the 排查 table
     summary.note = f"{summary.note}；" + t("report.scr.rate_note",
@@ -342,6 +348,8 @@ def build_summary(db: Database, req: ReportRequest, today: date,
     report.narrative.append(screening_text)
     assert report.figures is not None
     report.figures["screening"] = screening_data
+    if petition is not None:
+        report.figures["petition"] = petition[1]
     if req.template is not None:
         from mediator.reports.templates import fill
 

@@ -39,6 +39,7 @@ from typing import Any
 from sqlalchemy import text
 
 from mediator.core.db import Database
+from mediator.core.enums import ReferralKind
 from mediator.core.overdue import P_SPELL_OPEN_AT, P_SPELL_OVERDUE_AT
 from mediator.core.validate import office_area_prefix
 from mediator.reports.periods import Period, month_period
@@ -701,8 +702,13 @@ def rate_definition(basis: str) -> str:
 
 # --- the county form's other figures, and the cohort view (issue 24, point 3) ---------------
 
-#: 委托移送: cases brought by a court, the police, a petition office or a government body
-REFERRED_SOURCES = ("COURT", "POLICE", "PETITION", "GOVERNMENT")
+#: 委托移送: cases brought by a court, the police, a petition office or a government body:
+#: the sources the referral regimes count under (enums.ReferralKind.source, one definition;
+#: a court's 诉前委派 and 诉中委托 are the 其中人民法院委派委托)
+REFERRED_SOURCES = tuple(dict.fromkeys(k.source.name for k in ReferralKind))
+COURT_SOURCES = tuple(dict.fromkeys(k.source.name for k in ReferralKind if k.court))
+_REFERRED_IN = "(" + ", ".join(f"'{s}'" for s in REFERRED_SOURCES) + ")"
+_COURT_IN = "(" + ", ".join(f"'{s}'" for s in COURT_SOURCES) + ")"
 
 COUNTY_FIGURES: tuple[Figure, ...] = (
     Figure("source_application", "count", "case", "sum(c.source = 'APPLICATION')",
@@ -712,11 +718,12 @@ COUNTY_FIGURES: tuple[Figure, ...] = (
            "主动(件): cases the committees took up themselves (主动调解, 排查发现, 网格上报, "
            "村(居)调委会上报), registered in the period."),
     Figure("source_referred", "count", "case",
-           "sum(c.source IN ('COURT', 'POLICE', 'PETITION', 'GOVERNMENT'))",
+           f"sum(c.source IN {_REFERRED_IN})",
            "委托移送(件): cases referred by a court, the police, a petition office or a government "
            "body, registered in the period."),
-    Figure("source_court", "count", "case", "sum(c.source = 'COURT')",
-           "其中人民法院委派委托(件): of those, cases a court referred."),
+    Figure("source_court", "count", "case", f"sum(c.source IN {_COURT_IN})",
+           "其中人民法院委派委托(件): of those, cases a court referred (诉前委派 or 诉中委托, "
+           "or 法院委托 before the regime was recorded)."),
     Figure("agreements_performed", "count", "agreement",
            "sum(c.state IN ('PERFORMED', 'ARCHIVED') AND c.outcome = 'AGREEMENT')",
            "协议履行数: agreements that took effect in the period whose case is now 履行完毕 "
@@ -773,3 +780,56 @@ def county_figures(db: Database, period: Period,
     out["performance_rate"] = int(out["agreements_performed"] or 0) / agreements if agreements \
         else None
     return out
+
+
+# --- 信访 matters: 首办化解率 and 按期办结率 (issue 25, point 1) ------------------------------
+
+#: a petition matter is 办结 when its written reply (书面答复) is given; it was due 60 days
+#: from its acceptance plus its approved extension (core.petition.complete_due)
+_PETITION_DUE = "date(p.accepted_on, '+60 days', '+' || p.extension_days || ' days')"
+_PETITION_REPLIED = ("p.reply_on BETWEEN :s AND :e AND p.accepted_on IS NOT NULL "
+                     "AND p.not_accepted = 0 AND p.deleted = 0")
+
+PETITION_FIGURES: tuple[Figure, ...] = (
+    Figure("petition_replied", "count", "petition", "count(*)",
+           "信访事项办结数: petition matters accepted and given their written reply (书面答复) "
+           "in the period."),
+    Figure("petition_on_time", "count", "petition", f"sum(p.reply_on <= {_PETITION_DUE})",
+           "其中按期办结: of those, replied within 60 days of the petition's acceptance plus "
+           "its approved extension."),
+    Figure("petition_first_resolved", "count", "petition",
+           "sum(p.review_requested_on IS NULL OR p.review_requested_on > :e)",
+           "其中首办化解: of those, matters whose petitioner had not asked for a 复查 by the "
+           "period's end (a later request does not rewrite a period already reported)."),
+)
+PETITION_FIGURE_BY_KEY = {f.key: f for f in PETITION_FIGURES}
+
+
+def petition_figures(db: Database, period: Period,
+                     offices: Sequence[str] | None = None) -> dict[str, int | float | None]:
+    """办结数, 按期办结 and 首办化解 of the petition matters replied in the period, and the two
+    rates: 按期办结率 = 按期办结 ÷ 办结数, 首办化解率 = 首办化解 ÷ 办结数 (None with nothing
+    replied)."""
+    params: dict[str, Any] = {"s": period.start.isoformat(), "e": period.end.isoformat()}
+    own = office_clause(offices, params)
+    with db.read() as s:
+        row = s.exec(text(  # type: ignore[call-overload]
+            f"SELECT {', '.join(str(f.sql) for f in PETITION_FIGURES)} FROM petition p "
+            f"JOIN dispute_case c ON c.id = p.case_id "
+            f"WHERE {_PETITION_REPLIED} AND c.deleted = 0 AND {own}"), params=params).one()
+    out: dict[str, int | float | None] = {f.key: int(v or 0) for f, v in zip(PETITION_FIGURES, row)}
+    replied = int(out["petition_replied"] or 0)
+    out["petition_on_time_rate"] = int(out["petition_on_time"] or 0) / replied if replied else None
+    out["petition_first_rate"] = (int(out["petition_first_resolved"] or 0) / replied
+                                  if replied else None)
+    return out
+
+
+def holds_petitions(db: Database, offices: Sequence[str] | None = None) -> bool:
+    """Whether any petition matter is on record (the report's 信访 table shows then)."""
+    params: dict[str, Any] = {}
+    own = office_clause(offices, params)
+    with db.read() as s:
+        return s.exec(text(  # type: ignore[call-overload]
+            "SELECT EXISTS (SELECT 1 FROM petition p JOIN dispute_case c ON c.id = p.case_id "
+            f"WHERE p.deleted = 0 AND c.deleted = 0 AND {own})"), params=params).one()[0] == 1

@@ -95,6 +95,12 @@ CREATE TABLE dispute_case (
     remediated_on DATE, 
     remediate_reason VARCHAR(24), 
     terminate_reason VARCHAR(24), 
+    referral_kind VARCHAR(24), 
+    referral_body VARCHAR, 
+    referral_no VARCHAR, 
+    referral_on DATE, 
+    referral_feedback_on DATE, 
+    referral_result VARCHAR, 
     PRIMARY KEY (id)
 );
 CREATE TABLE agreement (

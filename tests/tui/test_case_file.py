@@ -47,6 +47,14 @@ def audit_count(db: Any) -> int:
         return s.exec(text("SELECT count(*) FROM audit_log")).scalar_one()  # type: ignore[call-overload]
 
 
+def consent_all(svc: Any, case_id: str) -> None:
+    """Every party's 口头同意 recorded, so 受理 asks nothing (人民调解法 §17)."""
+    from mediator.core.enums import ConsentForm
+
+    for p in svc.case_file(case_id).parties:
+        svc.record_consent(p.id, ConsentForm.ORAL)
+
+
 def events_of(svc: Any, case_id: str) -> list[str]:
     return [e.kind for e in svc.case_file(case_id).events]
 
@@ -72,6 +80,7 @@ async def test_case_from_acceptance_to_archive_with_an_oral_agreement(
 ) -> None:
     svc.set_setting("followup.success_days", "0")  # this test predates the 回访 policy (issue 24)
     case = make_case()
+    consent_all(svc, case.id)  # accepted without the §17 question (tested in test_consent_tui)
     app = file_app(svc, case.id)
     changes = Changes()
     async with app.run_test(size=(100, 30), message_hook=changes) as pilot:
@@ -268,6 +277,7 @@ async def test_oral_agreement_on_the_spot_offers_no_judicial_confirmation(
     no 申请司法确认 and no 余N天; 权利义务告知 is offered until it is given, then no more."""
     svc.set_setting("followup.success_days", "0")  # this test predates the 回访 policy (issue 24)
     case = make_case()
+    consent_all(svc, case.id)
     app = file_app(svc, case.id)
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot, app)

@@ -20,6 +20,7 @@ from textual.widgets import Button, Static
 from mediator.core.enums import AgreementForm, JudicialResult
 from mediator.core.errors import ValidationError
 from mediator.core.money import format_fen
+from mediator.core.referral import referring_court
 from mediator.core.rules import Action, judicial_deadline
 from mediator.core.services import AgreementInput, CaseFile, ObligationInput, Outcome
 from mediator.core.validate import normalise
@@ -311,7 +312,9 @@ class JudicialApplyDialog(CaseDialog):
             until = judicial_deadline(self.cf.agreement.effective_on).isoformat()
             yield Static(Text(t("caseact.judicial_window", date=until)), classes="dialog-hint")
         yield self.date_field("on", t("caseact.f.applied_on"))
-        yield FormField(t("caseact.f.court"), plain_input(id="f-court"), field_name="court")
+        yield FormField(t("caseact.f.court"),
+                        plain_input(referring_court(self.cf.case), id="f-court"),
+                        field_name="court")
 
     def build(self) -> Callable[[], Outcome]:
         on_ = self.on_date("on")

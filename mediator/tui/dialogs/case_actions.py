@@ -126,8 +126,33 @@ class AcceptDialog(SimpleCaseDialog):
     action = Action.ACCEPT
     text_name = None
 
+    confirmed_no_consent = False
+
     def extra_fields(self) -> ComposeResult:
         yield Static(Text(t("caseact.accept_hint")), classes="dialog-hint")
+
+    def without_consent(self) -> str:
+        """The parties whose answer to mediation is not recorded (人民调解法 §17)."""
+        return "、".join(p.name for p in self.cf.parties
+                        if not p.deleted and not p.consent_form)
+
+    def action_submit(self) -> None:
+        """A party's answer not recorded: ask before accepting (the timeline notes it)."""
+        names = self.without_consent()
+        if self.busy or not names or self.confirmed_no_consent:
+            super().action_submit()
+            return
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.confirmed_no_consent = True
+                super(AcceptDialog, self).action_submit()
+
+        self.app.push_screen(
+            ConfirmDialog(t("caseact.accept_no_consent_title"),
+                          t("caseact.accept_no_consent_message", names=names),
+                          t("caseact.accept_no_consent_yes"), t("caseact.accept_no_consent_no")),
+            answered)
 
     def call(self, text: str, on: date | None) -> Callable[[], Outcome]:
         return lambda: self.services.accept_case(self.case_id, on)

@@ -23,7 +23,7 @@ from mediator.tui.widgets.case_details import CaseDetailsForm, References, load_
 from mediator.tui.widgets.party_editor import PartyEditor
 from mediator.tui.work import WorkFailed, post_result
 
-_ENUM_FIELDS = ("dispute_type", "source", "risk_grade", "petition_channel")
+_ENUM_FIELDS = ("dispute_type", "source", "risk_grade", "petition_channel", "referral_kind")
 
 
 class EditCaseDialog(CaseDialog):

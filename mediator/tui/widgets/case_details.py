@@ -19,7 +19,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import TextArea
 
-from mediator.core.enums import CaseSource, DisputeType, PetitionChannel, RiskGrade
+from mediator.core.enums import CaseSource, DisputeType, PetitionChannel, ReferralKind, RiskGrade
 from mediator.core.errors import Problems, ValidationError
 from mediator.core.models import Mediator, Village
 from mediator.core.money import format_fen
@@ -47,9 +47,13 @@ INPUT_FIELDS = (
     "responsible_person",
     "resolve_by",
     "petition_received_on",
+    "referral_on",
 )
 PICKER_FIELDS = ("dispute_type", "source", "village_code", "mediator_id")
-SELECT_FIELDS = ("risk_grade", "petition_channel")
+SELECT_FIELDS = ("risk_grade", "petition_channel", "referral_kind")
+#: the referral record's plain text inputs (issue 25 point 3), shown for a referred source
+REFERRAL_TEXT = ("referral_body", "referral_no")
+REFERRED = tuple(k.source.name for k in ReferralKind)
 CHECK_FIELDS = ("group_dispute", "is_hard")
 
 
@@ -237,6 +241,34 @@ class CaseDetailsForm(Vertical):
                 field_name="petition_received_on",
                 required=True,
             )
+        with Vertical(classes="cd-section", id="referral-section"):
+            with Horizontal():
+                yield FormField(
+                    t("casew.f.referral_kind"),
+                    CycleChoice(
+                        [(t("casew.referral.none"), None)]
+                        + [(k.label, k.name) for k in ReferralKind],
+                        id="referral_kind",
+                        tooltip=t("casew.party.cycle_tip"),
+                    ),
+                    field_name="referral_kind",
+                )
+                yield FormField(
+                    t("svc.field.referral_on"),
+                    date_input(today=today, id="referral_on", field_name="referral_on"),
+                    field_name="referral_on",
+                )
+            with Horizontal():
+                yield FormField(
+                    t("casew.f.referral_body"),
+                    Input(compact=True, id="referral_body"),
+                    field_name="referral_body",
+                )
+                yield FormField(
+                    t("casew.f.referral_no"),
+                    Input(compact=True, id="referral_no"),
+                    field_name="referral_no",
+                )
 
     # --- reference lists ------------------------------------------------------------------
 
@@ -266,6 +298,8 @@ class CaseDetailsForm(Vertical):
         )
         petition = self.query_one("#source", Picker).value == CaseSource.PETITION.name
         self.query_one("#petition-section").set_class(petition, "-shown")
+        referred = self.query_one("#source", Picker).value in REFERRED
+        self.query_one("#referral-section").set_class(referred, "-shown")
 
     def on_mount(self) -> None:
         self._sync_sections()
@@ -315,6 +349,8 @@ class CaseDetailsForm(Vertical):
             out[name] = self.query_one(f"#{name}", CycleChoice).value
         for name in CHECK_FIELDS:
             out[name] = self.query_one(f"#{name}", Checkbox).value
+        for name in REFERRAL_TEXT:
+            out[name] = self.query_one(f"#{name}", Input).value
         out["group_touched"] = self._group_touched
         return out
 
@@ -341,6 +377,9 @@ class CaseDetailsForm(Vertical):
         for name in SELECT_FIELDS:
             if name in data:
                 self.query_one(f"#{name}", CycleChoice).set_value(data[name] or None)
+        for name in REFERRAL_TEXT:
+            if name in data:
+                self.query_one(f"#{name}", Input).value = str(data[name] or "")
         self._group_touched = bool(data.get("group_touched", True))
         for name in CHECK_FIELDS:
             if name in data:
@@ -410,6 +449,16 @@ class CaseDetailsForm(Vertical):
             out["petition_channel"] = PetitionChannel(ch) if ch else None
             with problems.check():  # required: the service checks it
                 out["petition_received_on"] = self._parsed("petition_received_on")
+        # the referral regime and record (issue 25 point 3): only for a referred source
+        for name in ("referral_kind", "referral_on", *REFERRAL_TEXT):
+            out[name] = None
+        if out["source"].name in REFERRED:
+            kind = self.query_one("#referral_kind", CycleChoice).value
+            out["referral_kind"] = ReferralKind(kind) if kind else None
+            for name in REFERRAL_TEXT:
+                out[name] = normalise(self.query_one(f"#{name}", Input).value) or None
+            with problems.check():
+                out["referral_on"] = self._parsed("referral_on")
         problems.raise_if_any()
         return out
 
@@ -436,6 +485,10 @@ class CaseDetailsForm(Vertical):
             "mediator_id": case.mediator_id,
             "risk_grade": case.risk_grade,
             "petition_channel": case.petition_channel,
+            "referral_kind": case.referral_kind,
+            "referral_on": case.referral_on.isoformat() if case.referral_on else "",
+            "referral_body": case.referral_body or "",
+            "referral_no": case.referral_no or "",
             "group_dispute": case.group_dispute,
             "is_hard": case.is_hard,
             "group_touched": True,
