@@ -152,6 +152,24 @@ class NoticeService:
         return got[0]
 
 
+def own_line(services: Any) -> str | None:
+    """This township's line of the latest 通报 it received (for the dashboard), or None."""
+    got = NoticeService(services).held()
+    if not got or got[0].own_row() is None:
+        return None
+    n = got[0]
+    r = n.own_row()
+    assert r is not None
+
+    def place(m: str) -> str:
+        v = r.ranks.get(m)
+        return "—" if v is None else str(v)
+    return t("notice.own_line", period=n.period_label, rate=_pct(r.rates["success_rate"]),
+             rank_rate=place("success_rate"), overdue=r.counts["overdue"],
+             rank_overdue=place("overdue"), visit=_pct(r.rates["visit_rate"]),
+             rank_visit=place("visit_rate"), n=len(n.rows))
+
+
 # --- layout ---------------------------------------------------------------------------------
 
 COLUMNS = ("rank_township", "registered", "accepted", "concluded", "success", "success_rate",
