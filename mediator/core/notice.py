@@ -25,11 +25,13 @@ from mediator.i18n import t
 
 #: the measures a county may rank on, each with the direction that ranks first
 #: (True: the higher value ranks first)
-MEASURES: dict[str, bool] = {"success_rate": True, "overdue": False, "visit_rate": True}
+MEASURES: dict[str, bool] = {"success_rate": True, "overdue": False, "visit_rate": True,
+                             "supervision_overdue": False}
 DEFAULT_MEASURES = ("success_rate", "overdue", "visit_rate")
-#: the counts every row carries (the reports' figures of the same names)
+#: the counts every row carries (the reports' figures of the same names; supervision_overdue:
+#: the 督办/交办 sent to the township and past due at the period's end, core/overdue.py)
 COUNTS = ("registered", "accepted", "concluded", "success", "overdue", "followups_due",
-          "followups_done")
+          "followups_done", "supervision_overdue")
 RATES = ("success_rate", "visit_rate")
 MAX_ROWS = 1000
 MAX_NAME = 100

@@ -2,7 +2,8 @@
 
 ``NoticeService.issue`` computes, for one period, each township's figures exactly as the reports
 do (mediator.reports.stats.compute for that township's cases: 登记, 受理, 调结, 成功, 期末逾期未结,
-应回访, 已回访; 调解成功率 on the office's configured basis as every report prints it; 回访率 =
+应回访, 已回访; and 督办逾期, the county's 督办/交办 to it past due at the period's end by
+core/overdue.py; 调解成功率 on the office's configured basis as every report prints it; 回访率 =
 已回访 ÷ 应回访 of the period), ranks the townships on the measures the county chose, and stores
 one ``notice`` row per township (mediator.core.notice), which the next downward package carries.
 Re-issuing a period to a township is a new revision of the same row.
@@ -30,6 +31,7 @@ from mediator.core.notice import (
     to_json,
     with_ranks,
 )
+from mediator.core.overdue import overdue_supervision_counts
 from mediator.core.supervision import now_text
 from mediator.core.text import plain
 from mediator.i18n import t
@@ -68,11 +70,14 @@ class NoticeService:
         """Each township's figures for ``period`` with its ranks (nothing is stored)."""
         today = self.services.today()
         basis = rate_basis(self.db)
+        with self.db.read() as s:
+            late = overdue_supervision_counts(s, min(period.end, today))
         rows = []
         for code, name in self.townships():
             f = compute(self.db, period, today, [code], breakdowns=False, trend_weeks=0,
                         compare=False).totals
-            counts = {k: int(f[k] or 0) for k in COUNTS}
+            counts = {k: int(f[k] or 0) for k in COUNTS if k != "supervision_overdue"}
+            counts["supervision_overdue"] = late.get(code, 0)
             due, done = counts["followups_due"], counts["followups_done"]
             rows.append(NoticeRow(code, name, counts,
                                   {"success_rate": success_rate_on(f, basis),
@@ -167,13 +172,14 @@ def own_line(services: Any) -> str | None:
     return t("notice.own_line", period=n.period_label, rate=_pct(r.rates["success_rate"]),
              rank_rate=place("success_rate"), overdue=r.counts["overdue"],
              rank_overdue=place("overdue"), visit=_pct(r.rates["visit_rate"]),
-             rank_visit=place("visit_rate"), n=len(n.rows))
+             rank_visit=place("visit_rate"), late=r.counts["supervision_overdue"],
+             n=len(n.rows))
 
 
 # --- layout ---------------------------------------------------------------------------------
 
 COLUMNS = ("rank_township", "registered", "accepted", "concluded", "success", "success_rate",
-           "overdue", "followups_due", "followups_done", "visit_rate")
+           "overdue", "followups_due", "followups_done", "visit_rate", "supervision_overdue")
 
 
 def _pct(v: float | None) -> str:

@@ -48,6 +48,16 @@ def work(net):  # type: ignore[no-untyped-def]
     net.t2.register(1)
     _oral(net.t2, "鸡鸭毁坏菜地")
     net.county.sync.import_files([t1.export(net.stick).path, net.t2.export(net.stick).path])
+    # 督办 issued on 1 November: 青石镇's due on the 10th (past due at the period's end),
+    # the other township's due on the 30th (not yet)
+    from mediator.core.services import Services
+    from mediator.core.supervision import SupervisionService
+
+    earlier = SupervisionService(Services(net.county.db, operator="县操作员",
+                                          today=lambda: date(2026, 11, 1)))
+    earlier.supervise(first, "久拖不决，请尽快化解", date(2026, 11, 10))
+    other = net.t2.svc.list_cases().rows[0].id
+    earlier.supervise(other, "请按时办结", date(2026, 11, 30))
     return NoticeService(net.county.svc)
 
 
@@ -57,9 +67,11 @@ def test_notice_end_to_end(net, work) -> None:
     county_rows = {r.code: r for r in work.held()[0].rows}
     t1, t2 = county_rows[net.t1.code], county_rows[net.t2.code]
     assert t1.counts == {"registered": 3, "accepted": 2, "concluded": 1, "success": 1,
-                         "overdue": 1, "followups_due": 0, "followups_done": 0}
+                         "overdue": 1, "followups_due": 0, "followups_done": 0,
+                         "supervision_overdue": 1}
     assert t2.counts == {"registered": 2, "accepted": 1, "concluded": 1, "success": 1,
-                         "overdue": 0, "followups_due": 0, "followups_done": 0}
+                         "overdue": 0, "followups_due": 0, "followups_done": 0,
+                         "supervision_overdue": 0}
     assert (t1.rates, t2.rates) == ({"success_rate": 0.5, "visit_rate": None},
                                     {"success_rate": 1.0, "visit_rate": None})
     # the higher success rate ranks first, the fewer overdue cases ranks first; no 回访 due:
@@ -67,7 +79,7 @@ def test_notice_end_to_end(net, work) -> None:
     assert t1.ranks == {"success_rate": 2, "overdue": 2, "visit_rate": None}
     assert t2.ranks == {"success_rate": 1, "overdue": 1, "visit_rate": None}
     r1, r2 = net.county.sync.export_down([net.t1.code, net.t2.code], output=net.stick)
-    assert r1.counts == {"supervision": 0, "sync_receipt": 1, "notice": 1}
+    assert r1.counts == {"supervision": 1, "sync_receipt": 1, "notice": 1}
     [rep] = net.t1.sync.import_files([r1.path])
     assert (rep.status, rep.exit_code) == (IMPORTED, E.OK)
     got = NoticeService(net.t1.svc).latest()
@@ -78,9 +90,10 @@ def test_notice_end_to_end(net, work) -> None:
     md = render(got, "md").splitlines()
     assert md[0] == "# 2026-11 各乡镇人民调解工作通报"
     assert md[4] == ("| 乡镇 | 登记 | 受理 | 调结 | 调解成功 | 调解成功率 | 逾期未结 | 应回访 | "
-                     "已回访 | 回访率 | 调解成功率排名 | 逾期未结数排名 | 回访率排名 |")
-    assert md[6:] == ["| 青石镇人民调解委员会 | 3 | 2 | 1 | 1 | 50.0% | 1 | 0 | 0 | — | 2 | 2 | — |",
-                      "| 清溪乡人民调解委员会 | 2 | 1 | 1 | 1 | 100.0% | 0 | 0 | 0 | — | 1 | 1 | — |"]
+                     "已回访 | 回访率 | 督办逾期 | 调解成功率排名 | 逾期未结数排名 | 回访率排名 |")
+    assert md[6:] == [
+        "| 青石镇人民调解委员会 | 3 | 2 | 1 | 1 | 50.0% | 1 | 0 | 0 | — | 1 | 2 | 2 | — |",
+        "| 清溪乡人民调解委员会 | 2 | 1 | 1 | 1 | 100.0% | 0 | 0 | 0 | — | 0 | 1 | 1 | — |"]
     data = json.loads(render(got, "json"))
     assert data["rows"][1]["ranks"] == {"success_rate": 1, "overdue": 1, "visit_rate": None}
     audit = sqlite3.connect(f"file:{net.t1.db.path}?mode=ro", uri=True).execute(
@@ -92,19 +105,20 @@ def test_notice_end_to_end(net, work) -> None:
     assert again.status == ALREADY
     assert logical_dump(net.t1.db.path) == dump
     # re-issued with other measures: the same row, a new revision, replaces the held one
-    assert work.issue(NOVEMBER, "overdue") == ids
+    assert work.issue(NOVEMBER, "supervision_overdue,overdue") == ids
     [r1b] = net.county.sync.export_down([net.t1.code], output=net.stick / "b")
     [rep2] = net.t1.sync.import_files([r1b.path])
     assert rep2.status == IMPORTED
     newer = NoticeService(net.t1.svc).held()
-    assert len(newer) == 1 and newer[0].measures == ("overdue",)
-    assert newer[0].own_row().ranks == {"overdue": 2}  # type: ignore[union-attr]
+    assert len(newer) == 1 and newer[0].measures == ("supervision_overdue", "overdue")
+    assert newer[0].own_row().ranks == {"supervision_overdue": 2, "overdue": 2}  # type: ignore[union-attr]
 
 
 def test_notice_inputs_refused(net, work) -> None:
     with pytest.raises(ValidationError) as exc:
         work.issue(NOVEMBER, "success_rate,speed")
-    assert exc.value.message == "排名指标“speed”不认识，可选：success_rate、overdue、visit_rate"
+    assert exc.value.message == ("排名指标“speed”不认识，可选：success_rate、overdue、visit_rate、"
+                                 "supervision_overdue")
     with pytest.raises(DomainError) as none:
         NoticeService(net.t1.svc).find(None)
     assert none.value.message == "还没有通报"

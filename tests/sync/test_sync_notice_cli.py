@@ -30,7 +30,7 @@ def test_notice_on_the_command_line(homes, tmp_path: Path, capsys) -> None:  # n
     assert homes("county", "supervision", "notice", "issue", "--month", "2026-11",
                  "--measures", "speed") == 2
     assert capsys.readouterr().err.strip().endswith(
-        "排名指标“speed”不认识，可选：success_rate、overdue、visit_rate")
+        "排名指标“speed”不认识，可选：success_rate、overdue、visit_rate、supervision_overdue")
     assert homes("town", "supervision", "notice", "show") != 0
     assert t("notice.none_held") in capsys.readouterr().err
     assert homes("county", "supervision", "notice", "issue", "--month", "2026-11",
@@ -53,15 +53,15 @@ def test_notice_on_the_command_line(homes, tmp_path: Path, capsys) -> None:  # n
     assert homes("town", "supervision", "notice", "show", "-f", "csv", "-o", str(out)) == 0
     lines = out.read_text(encoding="utf-8-sig").splitlines()
     assert lines == ["乡镇,登记,受理,调结,调解成功,调解成功率,逾期未结,应回访,已回访,回访率,"
-                     "逾期未结数排名,调解成功率排名",
-                     "青石镇人民调解委员会,2,0,0,0,—,0,0,0,—,1,—"]
+                     "督办逾期,逾期未结数排名,调解成功率排名",
+                     "青石镇人民调解委员会,2,0,0,0,—,0,0,0,—,0,1,—"]
     book = tmp_path / "通报.xlsx"
     assert homes("town", "supervision", "notice", "show", "-f", "xlsx", "-o", str(book)) == 0
     from openpyxl import load_workbook
 
     values = [tuple(r) for r in load_workbook(book).worksheets[0].iter_rows(values_only=True)]
-    assert ("青石镇人民调解委员会", "2", "0", "0", "0", "—", "0", "0", "0", "—", "1", "—") \
-        in values
+    assert ("青石镇人民调解委员会", "2", "0", "0", "0", "—", "0", "0", "0", "—", "0", "1",
+            "—") in values
     assert homes("town", "supervision", "notice", "show", "-f", "pdf") == 2
     assert t("notice.bad_format", format="pdf", formats="md/csv/json/xlsx") in \
         capsys.readouterr().err

@@ -20,8 +20,8 @@ async def settle(pilot: Any) -> None:
 def _receive(svc: Any) -> None:
     """A 通报 as the downward package leaves it (owner the county, addressed to 青石镇)."""
     counts = {"registered": 3, "accepted": 2, "concluded": 1, "success": 1, "overdue": 1,
-              "followups_due": 4, "followups_done": 3}
-    other = {**counts, "overdue": 0, "followups_done": 4}
+              "followups_due": 4, "followups_done": 3, "supervision_overdue": 1}
+    other = {**counts, "overdue": 0, "followups_done": 4, "supervision_overdue": 0}
     rows = with_ranks([NoticeRow("330106001", "青石镇", counts,
                                  {"success_rate": 0.5, "visit_rate": 0.75}, {}),
                        NoticeRow("330106002", "清溪乡", other,
@@ -57,4 +57,4 @@ async def test_dashboard_shows_the_latest_notice(svc: Any, app_factory: Any) -> 
         assert app.screen.query_one("#dash-notice-box").display is True
         assert str(app.screen.query_one("#dash-notice").render()) == (
             "本乡镇 2026-11：调解成功率 50.0%（第 2 名），逾期未结 1 件（第 2 名），"
-            "回访率 75.0%（第 2 名），共 2 个乡镇")
+            "回访率 75.0%（第 2 名），督办逾期 1 件，共 2 个乡镇")
