@@ -51,6 +51,22 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
             r.add_argument("--note", required=True)
         r.add_argument("--on", metavar="DATE")
         r.set_defaults(handler=cmd_reply, reply=kind)
+    # 通报 (issue 22): issued at the county, shown and exported at both offices
+    n = ssub.add_parser("notice", parents=[common], help=t("cli.notice.help"))
+    nsub = n.add_subparsers(dest="notice_command", required=True)
+    ni = nsub.add_parser("issue", parents=[common], help=t("cli.notice.issue_help"))
+    span = ni.add_mutually_exclusive_group(required=True)
+    span.add_argument("--month", metavar="YYYY-MM")
+    span.add_argument("--week", metavar="YYYY-Www")
+    span.add_argument("--from", dest="start", metavar="DATE")
+    ni.add_argument("--to", dest="end", metavar="DATE")
+    ni.add_argument("--measures", help=t("cli.notice.measures_help"))
+    ni.set_defaults(handler=cmd_notice_issue)
+    ns = nsub.add_parser("show", parents=[common], help=t("cli.notice.show_help"))
+    ns.add_argument("--period", metavar="LABEL")
+    ns.add_argument("--format", "-f", default="md", metavar="FORMAT")
+    ns.add_argument("-o", "--output", type=path_arg)
+    ns.set_defaults(handler=cmd_notice_show)
 
 
 def register_report(rsub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
@@ -176,4 +192,54 @@ def cmd_report(ctx: Context) -> int:
     target = out / f"督办台账_{day.isoformat()}.{fmt}" if out.is_dir() else out
     atomic_write(target, ("\ufeff" + body) if fmt == "csv" else body)
     console().print(t("cli.supervision.written", path=str(target)), markup=False)
+    return 0
+
+
+def cmd_notice_issue(ctx: Context) -> int:
+    from mediator.reports.notice import NoticeService
+    from mediator.reports.periods import parse_month, parse_range, parse_week
+
+    a = ctx.args
+    with ctx.open_db(create=False) as db:
+        svc = NoticeService(ctx.services(db))
+        today = svc.services.today()
+        period = (parse_month(a.month, today) if a.month else
+                  parse_week(a.week, today) if a.week else parse_range(a.start, a.end, today))
+        ids = svc.issue(period, a.measures)
+    console().print(t("notice.issued_cli", period=period.label, n=len(ids)), markup=False)
+    return 0
+
+
+def cmd_notice_show(ctx: Context) -> int:
+    from mediator.core.errors import ValidationError
+    from mediator.core.files import atomic_write
+    from mediator.reports.notice import FORMATS, NoticeService, render, to_report
+
+    fmt = ctx.args.format.lower()
+    if fmt not in FORMATS:
+        raise ValidationError(t("notice.bad_format", format=ctx.args.format,
+                                formats="/".join(FORMATS)), "format")
+    with ctx.open_db(create=False) as db:
+        svc = NoticeService(ctx.services(db))
+        notice = svc.find(ctx.args.period)
+        office = svc.services.office()
+    out = ctx.args.output
+    name = f"通报_{notice.period_label}.{fmt}"
+    if fmt == "xlsx":
+        from pathlib import Path
+
+        from mediator.reports import xlsx
+
+        target = Path.cwd() / name if out is None or str(out) == "-" else (
+            out / name if out.is_dir() else out)
+        xlsx.render(to_report(notice, office.name if office else ""), target)
+        console().print(t("notice.written", path=str(target)), markup=False)
+        return 0
+    body = render(notice, fmt)
+    if out is None or str(out) == "-":
+        write_stdout(body, fmt)
+        return 0
+    target = out / name if out.is_dir() else out
+    atomic_write(target, ("\ufeff" + body) if fmt == "csv" else body)
+    console().print(t("notice.written", path=str(target)), markup=False)
     return 0

@@ -591,3 +591,19 @@ class SupervisionReply(SyncedRow, table=True):
 
 #: the township's answers travel upward with its cases (payload version 2)
 SYNCED_TABLES = (*SYNCED_TABLES, SupervisionReply)
+
+
+class Notice(SyncedRow, table=True):
+    """通报 (issue 22): the county's figures per township for a period with ranks, one row per
+    township sent to (county-written, sent down; mediator.core.notice). Not in SYNCED_TABLES:
+    it travels only down."""
+
+    __tablename__ = "notice"
+
+    target_code: str = Field(max_length=12)
+    period_label: str = Field(max_length=40)
+    period_start: date
+    period_end: date
+    issued_on: date
+    measures: str = Field(max_length=200)
+    figures_json: str

@@ -67,6 +67,22 @@ def days_past_due(due_on: date, today: date) -> int:
     return max(0, (today - due_on).days)
 
 
+#: 督办逾期 (issue 22): a live 督办/交办 item ``sv`` whose deadline is before :asof (as
+#: item_past_due) with no 办结报告 or 退回 dated on or before it
+P_SUPERVISION_OVERDUE_AT = (
+    "(sv.deleted = 0 AND sv.issued_on <= :asof AND sv.due_on < :asof AND NOT EXISTS ("
+    "SELECT 1 FROM supervision_reply r WHERE r.item_id = sv.id AND r.deleted = 0 "
+    "AND r.kind IN ('DONE', 'RETURN') AND r.on_date <= :asof))")
+
+
+def overdue_supervision_counts(session: Any, asof: date) -> dict[str, int]:
+    """督办/交办 items past due on ``asof``, per township they were sent to."""
+    rows = session.exec(text(  # type: ignore[call-overload]
+        f"SELECT sv.target_code, count(*) FROM supervision sv WHERE {P_SUPERVISION_OVERDUE_AT} "
+        "GROUP BY sv.target_code"), params={"asof": asof.isoformat()}).all()
+    return {str(code): int(n) for code, n in rows}
+
+
 __all__ = ["DEADLINE_AT", "P_OPEN_AT", "P_OVERDUE_CASE", "P_SPELL_OPEN_AT", "P_SPELL_OVERDUE_AT",
-           "days_past_due", "item_past_due",
-           "overdue_case_count"]
+           "P_SUPERVISION_OVERDUE_AT", "days_past_due", "item_past_due",
+           "overdue_case_count", "overdue_supervision_counts"]

@@ -31,6 +31,8 @@ class CaseFilter:
     owner_code: str | None = None
     overdue_only: bool = False
     is_hard: bool | None = None
+    #: only cases under a live 督办/交办 not yet answered with 办结报告 or 退回 (issue 22)
+    supervised_only: bool = False
 
 
 @dataclass(frozen=True)
@@ -147,6 +149,19 @@ def search_clause(query: str, params: dict[str, Any], session: Session | None = 
     return " AND ".join(parts)
 
 
+#: a live 督办/交办 item ``sv`` the township has not yet finished (办结报告) or returned (退回)
+SUPERVISION_OPEN = ("sv.deleted = 0 AND NOT EXISTS (SELECT 1 FROM supervision_reply r "
+                    "WHERE r.item_id = sv.id AND r.deleted = 0 AND r.kind IN ('DONE', 'RETURN'))")
+
+
+def open_supervision_count(session: Session, own_code: str) -> int:
+    """督办/交办 items received by office ``own_code`` and not yet finished or returned."""
+    row = session.exec(text(  # type: ignore[call-overload]
+        f"SELECT count(*) FROM supervision sv WHERE sv.target_code = :own AND "
+        f"{SUPERVISION_OPEN}"), params={"own": own_code}).one()
+    return int(row[0])
+
+
 def _where(f: CaseFilter, today: date, params: dict[str, Any],
            session: Session | None = None) -> str:
     conds = ["c.deleted = 0"]
@@ -171,6 +186,9 @@ def _where(f: CaseFilter, today: date, params: dict[str, Any],
         conds.append("c.next_due_on < :today")
     if f.is_hard is not None:
         conds.append("c.is_hard = 1" if f.is_hard else "c.is_hard = 0")
+    if f.supervised_only:
+        conds.append(f"EXISTS (SELECT 1 FROM supervision sv WHERE sv.local_case_id = c.id "
+                     f"AND {SUPERVISION_OPEN})")
     return " AND ".join(conds)
 
 

@@ -248,6 +248,15 @@ class SupervisionService:
                 + "ORDER BY s.target_code, s.issued_on, s.created_at, s.rowid")).all()
         return [_item(r[:13], r[13]) for r in rows]
 
+    def open_count(self) -> int:
+        """督办/交办 this office received and has not yet finished or returned (the count a
+        township's clerk sees first on start)."""
+        from mediator.core.queries import open_supervision_count, own_office
+
+        with self.db.read() as s:
+            office = own_office(s)
+            return 0 if office is None else open_supervision_count(s, str(office.code))
+
     # --- the township's answers ------------------------------------------------------------
 
     def _reply(self, item_id: str, kind: ReplyKind, note: str | None, on: date | None) -> str:

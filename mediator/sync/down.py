@@ -38,6 +38,7 @@ from mediator.core.db import Database, open_untrusted
 from mediator.core.errors import ValidationError
 from mediator.core.files import fsync_file
 from mediator.core.models import new_id
+from mediator.core.notice import from_json, parse_measures
 from mediator.core.supervision import (
     KINDS,
     MAX_INSTRUCTION,
@@ -54,7 +55,7 @@ from mediator.sync.payload import check_header_bytes
 DOWN = "down"
 DOWN_VERSION = 1
 DOWN_APP_ID = 0x4D445344  # "MDSD"
-DOWN_TABLES = ("supervision", "sync_receipt")
+DOWN_TABLES = ("supervision", "sync_receipt", "notice")
 _PARENT_LEN = {12: 9, 9: 6, 6: 4, 4: 2}
 
 
@@ -122,6 +123,12 @@ def snapshot(db_path: Path, target: Path, owner: str, township: str) -> dict[str
                 "substr(package_hash, 1, 32), ?, 1, imported_at, imported_at, 0, sender_code, "
                 "package_hash, week, imported_at FROM main.import_log WHERE sender_code = ? "
                 "ORDER BY imported_at", (owner, township)).rowcount
+            # 通报: the county's notices addressed to this township
+            cols = ", ".join(columns()["notice"])
+            counts["notice"] = con.execute(
+                f"INSERT INTO out.notice ({cols}) SELECT {cols} FROM main.notice "
+                "WHERE owner_code = ? AND target_code = ? ORDER BY rowid",
+                (owner, township)).rowcount
             con.execute("COMMIT")
         except BaseException:
             con.execute("ROLLBACK")
@@ -262,6 +269,22 @@ def validate(rows: dict[str, list[dict[str, Any]]], sender: str, own: str) -> No
         _text("sync_receipt", row, "package_hash", 64, True)
         _text("sync_receipt", row, "week", 16, False)
         _text("sync_receipt", row, "imported_at", 40, True)
+    for row in rows["notice"]:
+        _common("notice", row, sender, own)
+        _text("notice", row, "period_label", 40, True)
+        for col in ("period_start", "period_end", "issued_on"):
+            _date("notice", row, col)
+        if row["period_end"] < row["period_start"]:
+            raise _bad("notice", row["id"], "period_end", row["period_end"])
+        _text("notice", row, "measures", 200, True)
+        try:
+            measures = parse_measures(row["measures"])
+            if ",".join(measures) != row["measures"]:
+                raise ValidationError("", "measures")
+            from_json(row["figures_json"], measures)
+        except ValidationError as exc:
+            raise _bad("notice", row["id"], exc.field or "figures_json",
+                       row["measures"] if exc.field == "measures" else "…") from exc
 
 
 @dataclass
@@ -326,6 +349,10 @@ def merge(services: Any, db: Database, payload: Path, *, sender: str, own: str,
                     audit.append(s, services.operator, action, "supervision", row["id"], None, {
                         "kind": row["kind"], "from": sender, "due_on": row["due_on"],
                         "instruction": row["instruction"], "revision": row["revision"]})
+                if table == "notice":
+                    audit.append(s, services.operator, "notice.received", "notice", row["id"],
+                                 None, {"from": sender, "period": row["period_label"],
+                                        "revision": row["revision"]})
         log(s, result)
     return result
 

@@ -31,3 +31,19 @@ CREATE TABLE sync_receipt (
     imported_at DATETIME NOT NULL, 
     PRIMARY KEY (id)
 );
+CREATE TABLE notice (
+    id VARCHAR(32) NOT NULL, 
+    owner_code VARCHAR(12) NOT NULL, 
+    revision INTEGER NOT NULL, 
+    created_at DATETIME NOT NULL, 
+    updated_at DATETIME NOT NULL, 
+    deleted BOOLEAN NOT NULL, 
+    target_code VARCHAR(12) NOT NULL, 
+    period_label VARCHAR(40) NOT NULL, 
+    period_start DATE NOT NULL, 
+    period_end DATE NOT NULL, 
+    issued_on DATE NOT NULL, 
+    measures VARCHAR(200) NOT NULL, 
+    figures_json TEXT NOT NULL, 
+    PRIMARY KEY (id)
+);

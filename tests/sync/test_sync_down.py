@@ -62,8 +62,8 @@ def test_down_end_to_end(net, sent) -> None:
     a, b, sup, (s1, s2, j1) = sent
     before = _case_fields(net.t1.db.path, a[0])
     r1, r2 = net.county.sync.export_down([net.t1.code, net.t2.code], output=net.stick)
-    assert r1.encrypted and r1.counts == {"supervision": 2, "sync_receipt": 1}
-    assert r2.counts == {"supervision": 1, "sync_receipt": 1}
+    assert r1.encrypted and r1.counts == {"supervision": 2, "sync_receipt": 1, "notice": 0}
+    assert r2.counts == {"supervision": 1, "sync_receipt": 1, "notice": 0}
     assert r1.name.endswith(f"_下发_{net.t1.code}.mdsync")
     [rep] = net.t1.sync.import_files([r1.path])
     assert (rep.status, rep.exit_code) == (IMPORTED, E.OK)
@@ -263,7 +263,7 @@ def test_replies_travel_up_and_the_county_ledger(net, sent) -> None:
     assert logical_dump(net.county.db.path) == dump
     # the county's next package down carries the receipts of both upward packages of 青石镇
     nxt = net.county.sync.export_down([net.t1.code], output=net.stick / "next")[0]
-    assert nxt.counts == {"supervision": 2, "sync_receipt": 2}
+    assert nxt.counts == {"supervision": 2, "sync_receipt": 2, "notice": 0}
     # 回执 at the township: its latest package is 已上报 only until the county's next one
     assert [(p.name, p.package_hash, p.received_at) for p in net.t1.sync.sent_packages()] == [
         (up1.name, reports[0].package_hash, None)]

@@ -125,3 +125,26 @@ def test_unknown_direction_is_a_damaged_header(net, county_rows, tmp_path) -> No
     con = sqlite3.connect(net.t1.db.path)
     assert con.execute("SELECT count(*) FROM supervision").fetchone() == (0,)
     con.close()
+
+
+@pytest.mark.parametrize(("change", "column", "value"), [
+    ("figures_json = '[{\"code\": \"330106001\", \"name\": \"x\", \"counts\": 5, "
+     "\"rates\": {}, \"ranks\": {}}]'", "figures_json", "…"),
+    ("figures_json = 'not json'", "figures_json", "…"),
+    ("measures = 'speed'", "measures", "speed"),
+    ("measures = 'overdue,overdue'", "measures", "overdue,overdue"),
+    ("period_end = '2026-10-01'", "period_end", "2026-10-01"),
+])
+def test_a_forged_notice(net, county_rows, tmp_path, change, column, value) -> None:
+    """通报 (issue 22): every field of a notice is checked before the township keeps it."""
+    from mediator.reports.notice import NoticeService
+    from mediator.reports.periods import month_period
+
+    [notice_id] = NoticeService(net.county.svc).issue(month_period(2026, 11))
+    payload, counts = _down_payload(net, tmp_path, net.t1.code)
+    assert counts["notice"] == 1
+    alter(payload, f"UPDATE notice SET {change}")
+    package = seal(net.county, net.t1, payload, tmp_path / "p.mdsync", counts=counts,
+                   header={"direction": "down", "schema_version": 1})
+    _refused(net, package, t("sync.reject.value", table="notice", column=column, id=notice_id,
+                             value=repr(value)[:60]))

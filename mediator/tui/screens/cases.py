@@ -78,6 +78,8 @@ class ChoicesLoaded(Message):
     office: str
     #: the offices whose cases this database holds (more than one at a county or city)
     offices: list[tuple[str, str]] = field(default_factory=list)
+    #: 督办/交办 received and not yet finished (issue 22): shown, with its filter, when any
+    supervised: int = 0
 
 
 def state_options() -> list[tuple[Content, str]]:
@@ -128,6 +130,7 @@ class CasesScreen(MediatorScreen[None]):
             yield Input(placeholder=t("tui.cases.search_placeholder"), id="search", compact=True,
                         select_on_focus=False)
             yield Static(Content(""), id="count")
+            yield Static(Content(""), id="supervised-count", classes="-hidden")
         with Horizontal(id="filters"):
             # shown at a county or city, which holds the cases of several offices
             yield Select([], prompt=t("tui.cases.f_office"), id="f-office", compact=True,
@@ -140,6 +143,8 @@ class CasesScreen(MediatorScreen[None]):
             yield Select([(Content(r.label), r.name) for r in RiskGrade],
                          prompt=t("tui.cases.f_risk"), id="f-risk", compact=True)
             yield Checkbox(t("tui.cases.f_overdue"), id="f-overdue", compact=True)
+            yield Checkbox(t("tui.cases.f_supervised"), id="f-supervised", compact=True,
+                           classes="-hidden")
         yield CaseList(today=app.services.today(), risk_colours=app.config.risk_colours,
                        id="cases")
         yield Footer()
@@ -189,7 +194,8 @@ class CasesScreen(MediatorScreen[None]):
                           dispute_type=value("#f-type"), village_code=value("#f-village"),
                           mediator_id=value("#f-mediator"), risk_grade=value("#f-risk"),
                           owner_code=value("#f-office"),
-                          overdue_only=self.query_one("#f-overdue", Checkbox).value)
+                          overdue_only=self.query_one("#f-overdue", Checkbox).value,
+                          supervised_only=self.query_one("#f-supervised", Checkbox).value)
 
     @on(Input.Changed, "#search")
     def _search_changed(self) -> None:
@@ -329,8 +335,10 @@ class CasesScreen(MediatorScreen[None]):
             office = svc.office()
             offices = [(f"{plain(o.short_name or o.name)} {o.code}", o.code)
                        for o in svc.offices()]
+            from mediator.core.supervision import SupervisionService
+
             self.post_message(ChoicesLoaded(villages, mediators, office.name if office else "",
-                                            offices))
+                                            offices, SupervisionService(svc).open_count()))
         except Exception as exc:  # noqa: BLE001 - reported by the app
             self.post_message(WorkFailed("cases-choices", exc))
 
@@ -372,6 +380,11 @@ class CasesScreen(MediatorScreen[None]):
 
     def on_choices_loaded(self, msg: ChoicesLoaded) -> None:
         self.query_one("#f-office", Select).set_class(len(msg.offices) < 2, "-hidden")
+        supervised = self.query_one("#f-supervised", Checkbox)
+        supervised.set_class(msg.supervised == 0 and not supervised.value, "-hidden")
+        badge = self.query_one("#supervised-count", Static)
+        badge.set_class(msg.supervised == 0, "-hidden")
+        badge.update(Content(t("tui.cases.supervised_count", n=msg.supervised)))
         for widget_id, options in (("#f-office", msg.offices), ("#f-village", msg.villages),
                                    ("#f-mediator", msg.mediators)):
             select = self.query_one(widget_id, Select)

@@ -135,6 +135,8 @@ class DashboardLoaded(Message):
     overdue_total: int
     #: this week's 排查 / 防止 figures (issue 24), from stats.screening_figures
     screening: dict[str, int] | None = None
+    #: the latest 通报 received from the county (issue 22): this township's line, or None
+    notice: str | None = None
 
 
 @dataclass
@@ -174,6 +176,7 @@ class DashboardScreen(MediatorScreen[None]):
     DashboardScreen #dash-progress { height: auto; }
     DashboardScreen #dash-status { height: auto; }
     DashboardScreen #dash-error { color: $error; height: auto; }
+    DashboardScreen #dash-notice-box { display: none; }
     /* narrower than the figures and the chart side by side: one column, the export form on
        two rows, so nothing wraps or runs off the edge at 80 columns */
     DashboardScreen.-narrow .dash-row { layout: vertical; }
@@ -221,6 +224,8 @@ class DashboardScreen(MediatorScreen[None]):
             with Vertical(classes="dash-box"):
                 yield Label(Content(t("tui.dash.by_type")))
                 yield Static(Text(t("tui.dash.loading")), id="dash-types")
+            with Vertical(classes="dash-box", id="dash-notice-box"):
+                yield Static(Text(""), id="dash-notice")
             with Vertical(classes="dash-box"):
                 yield Label(Content(t("tui.dash.screening")))
                 yield Static(Text(t("tui.dash.loading")), id="dash-screening")
@@ -283,10 +288,12 @@ class DashboardScreen(MediatorScreen[None]):
             span = Period("range", stats.trend[0].week.start, week.end)
             types = compute(self.services.db, span, today, compare=False, trend_weeks=0)
             lines, total = overdue_cases(self.services.db, week, today, limit=OVERDUE_ROWS)
+            from mediator.reports.notice import own_line
             from mediator.reports.stats import screening_figures
 
             self.post_message(DashboardLoaded(stats, types, lines, total,
-                                              screening_figures(self.services.db, week)))
+                                              screening_figures(self.services.db, week),
+                                              own_line(self.services)))
         except Exception as exc:  # noqa: BLE001 - shown, never fatal
             self.post_message(ExportFailed(exc))
 
@@ -306,6 +313,9 @@ class DashboardScreen(MediatorScreen[None]):
         self.query_one("#dash-types", Static).update(type_chart(by_type_counts(msg.types)))
         if msg.screening is not None:
             self.query_one("#dash-screening", Static).update(screening_text(msg.screening))
+        if msg.notice is not None:
+            self.query_one("#dash-notice", Static).update(literal(msg.notice))
+            self.query_one("#dash-notice-box").display = True
         overdue = self.query_one("#dash-overdue", DataTable)
         overdue.clear()
         for line in msg.overdue:
