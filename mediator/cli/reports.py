@@ -23,7 +23,8 @@ from mediator.core.text import plain
 from mediator.i18n import t
 
 REPORT_KINDS = ("weekly", "monthly", "range", "ledger", "screening", "subsidy")
-DOC_KINDS = ("agreement", "record", "register", "casefile", "refusal", "referral_result")
+DOC_KINDS = ("agreement", "record", "register", "casefile", "refusal", "referral_result",
+             "petition_reply")
 
 
 def _period_options(p: argparse.ArgumentParser, kind: str) -> None:

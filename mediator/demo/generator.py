@@ -1856,6 +1856,11 @@ def _load(s: Session, raw: Any, db: Database, cases: int, seed: int, today: date
     rows.update(add_screening(raw, world.office_code, [(v.code, v.name) for v in world.villages],
                               today, random.Random(seed * 7919 + 24), operator,
                               f"{world.town}派出所"))
+    # 信访 records for the petition cases, and a few referrals (issue 25)
+    from mediator.demo.petitions import add_petitions
+
+    rows.update(add_petitions(raw, world.office_code, world.town,
+                              random.Random(seed * 7919 + 25)))
     mark = time.perf_counter()
     for _name, index_sql in indexes:
         raw.execute(index_sql)

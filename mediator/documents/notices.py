@@ -83,3 +83,28 @@ def referral_result_document(cf: CaseFile, office: Office) -> Document:
     docxkit.para(doc, cn_date(case.referral_feedback_on or case.concluded_on), indent=False,
                  align="right", size=BODY)
     return doc
+
+
+def petition_reply_document(cf: CaseFile, office: Office) -> Document:
+    """信访事项书面答复 (draft): to the petitioners, the matter as received and accepted, the
+    answer, and the 复查 route (信访工作条例 第三十五条)."""
+    case, p = cf.case, cf.petition
+    if p is None:
+        raise DomainError(t("petition.none", case=case.case_no))
+    doc = docxkit.new_document()
+    docxkit.title(doc, t("doc.petition_reply.title"))
+    docxkit.para(doc, t("doc.refusal.no", case_no=p.petition_no or case.case_no), indent=False,
+                 align="right", size=BODY)
+    applicants = "、".join(x.name for x in cf.parties if x.role == PartyRole.APPLICANT.name)
+    docxkit.para(doc, t("doc.refusal.to", names=applicants or BLANK), indent=False, size=BODY)
+    docxkit.para(doc, t("doc.petition_reply.body", received=cn_date(p.received_on),
+                        body=p.from_body or BLANK, type=DisputeType(case.dispute_type).label,
+                        accepted=cn_date(p.accepted_on) if p.accepted_on else BLANK),
+                 size=BODY)
+    docxkit.para(doc, t("doc.petition_reply.answer", text=p.reply_content or BLANK), size=BODY)
+    docxkit.para(doc, t("doc.petition_reply.review"), size=BODY)
+    docxkit.para(doc, t("doc.sign.seal", office=office.name), indent=False, align="right",
+                 size=BODY)
+    docxkit.para(doc, cn_date(p.reply_on) if p.reply_on else BLANK, indent=False, align="right",
+                 size=BODY)
+    return doc

@@ -14,7 +14,8 @@ from mediator.documents import docxkit, forms, notices
 from mediator.documents.completeness import check_case
 from mediator.i18n import t
 
-DOC_KINDS = ("agreement", "record", "register", "casefile", "refusal", "referral_result")
+DOC_KINDS = ("agreement", "record", "register", "casefile", "refusal", "referral_result",
+             "petition_reply")
 
 
 def default_name(kind: str, case_no: str, session_no: int | None = None) -> str:
@@ -45,6 +46,8 @@ def generate(services: Services, kind: str, case_ref: str, path: Path | None = N
         doc = notices.refusal_document(cf, office)
     elif kind == "referral_result":  # 委托调解结果告知函 (issue 25)
         doc = notices.referral_result_document(cf, office)
+    elif kind == "petition_reply":  # 信访事项书面答复 (issue 25)
+        doc = notices.petition_reply_document(cf, office)
     else:
         doc = forms.casefile_document(cf, office, check_case(services.db, case.id, services.today()))
     if path is None:
