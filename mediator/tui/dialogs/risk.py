@@ -26,7 +26,7 @@ class RiskDialog(FormDialog[RiskRow]):
         self.case_id, self.item_id = case_id, item_id
 
     def form(self) -> ComposeResult:
-        yield FormField(t("tui.risk.f.on"), date_input("今天", today=self.today, id="f-on",
+        yield FormField(t("tui.risk.f.on"), date_input(self.today().isoformat(), today=self.today, id="f-on",
                                                        field_name="occurred_on"),
                         field_name="occurred_on", required=True)
         yield FormField(t("tui.risk.f.signs"), text_area(id="f-signs", height=2),

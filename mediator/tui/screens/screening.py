@@ -181,7 +181,7 @@ class ScreeningScreen(MediatorScreen[None]):
         due = self.query_one("#scr-due", Static)
         if msg.due:
             parts = [f"{plain(d.name, limit=20)}（{when_text(d, today)}）" for d in msg.due[:8]]
-            more = t("tui.scr.due_more", n=len(msg.due) - 8) if len(msg.due) > 8 else ""
+            more = t("tui.scr.due_more", n=len(msg.due)) if len(msg.due) > 8 else ""
             due.update(Content(t("tui.scr.due", places="、".join(parts), more=more)))
         else:
             due.update(Content(t("tui.scr.due_none")))
@@ -196,8 +196,9 @@ class ScreeningScreen(MediatorScreen[None]):
         table.clear()
         self.rounds = {r.id: r for r in msg.rounds}
         for r in msg.rounds:
-            table.add_row(Text(r.week), Text(r.held_on.isoformat()),
-                          Text(ScreeningLevel(r.level).label), Text(clip(plain(r.place), 20)),
+            table.add_row(Text(r.week.rsplit("-", 1)[-1]), Text(r.held_on.isoformat()),
+                          Text(t(f"tui.scr.level.{ScreeningLevel(r.level).name}")),
+                          Text(clip(plain(r.place), 16)),
                           Text(clip(plain(r.screened_by), 12)),
                           Text(str(r.items), justify="right"),
                           Text(str(r.open_items), justify="right"),
@@ -389,7 +390,7 @@ class NilRoundDialog(FormDialog[RoundRow]):
     def form(self) -> ComposeResult:
         yield FormField(t("tui.scr.f.village"), _village_select(self.villages, self.village),
                         field_name="village_code", required=True)
-        yield FormField(t("tui.scr.f.date"), date_input("今天", today=self.today, id="f-date",
+        yield FormField(t("tui.scr.f.date"), date_input(self.today().isoformat(), today=self.today, id="f-date",
                                                         field_name="held_on"),
                         field_name="held_on", required=True)
         yield FormField(t("tui.scr.f.by"), plain_input(id="f-by", placeholder=t("tui.scr.f.by_hint")),
@@ -421,7 +422,7 @@ class RoundDialog(FormDialog[RoundRow]):
                                                                 blank=True),
                         field_name="village_code")
         yield FormField(t("tui.scr.f.unit"), plain_input(id="f-unit"), field_name="unit")
-        yield FormField(t("tui.scr.f.date"), date_input("今天", today=self.today, id="f-date",
+        yield FormField(t("tui.scr.f.date"), date_input(self.today().isoformat(), today=self.today, id="f-date",
                                                         field_name="held_on"),
                         field_name="held_on", required=True)
         yield FormField(t("tui.scr.f.by"), plain_input(id="f-by", placeholder=t("tui.scr.f.by_hint")),
@@ -503,7 +504,7 @@ class DisposeDialog(FormDialog[Any]):
                                     id="f-disposition"), field_name="disposition")
         yield FormField(t("tui.scr.f.note"), text_area(id="f-note", height=2), field_name="note",
                         hint=t("tui.scr.f.note_hint"))
-        yield FormField(t("tui.scr.f.date"), date_input("今天", today=self.today, id="f-date",
+        yield FormField(t("tui.scr.f.date"), date_input(self.today().isoformat(), today=self.today, id="f-date",
                                                         field_name="on"),
                         field_name="on", required=True)
         yield FormField(t("tui.scr.f.applicant"), plain_input(id="f-applicant"),
