@@ -583,24 +583,35 @@ class Services(PetitionUseCases, ReferralUseCases):
             return CaseResult(case.id, case.case_no, tuple(warnings))
 
     def refuse_case(self, case_id: str, reason: str, routes: Sequence[Route] = (),
-                    on: date | None = None, to_body: str = "") -> CaseResult:
+                    on: date | None = None, to_body: str = "",
+                    measures: str = "") -> CaseResult:
         """不予受理: the reason, and where the parties were told to go - at least one route
-        or a named body (stored as ``transfer_to``)."""
+        or a named body (stored as ``transfer_to``). A case with a recorded 激化风险 also
+        needs the 疏导措施 taken and the body it was passed to (issue 25), kept on the
+        timeline with the refusal."""
         reason = normalise_text(reason)
         body = normalise_line(to_body or "")
+        measures = normalise_text(measures)
         if not reason:
             raise ValidationError(t("svc.reason_required"), "reason")
         if not routes and not body:
             raise ValidationError(t("svc.refuse_needs_route"), "routes")
 
         def work(s: Session, case: Case) -> None:
+            from mediator.core import followups  # 稳控回访 when at risk (issue 24)
+
             d = self._check_date(on, case)
+            if followups.has_risk(s, case.id):
+                if not measures:
+                    raise ValidationError(t("svc.refuse_risk_needs_measures"), "measures")
+                if not body:
+                    raise ValidationError(t("svc.refuse_risk_needs_body"), "to_body")
             case.refusal_reason = reason
             case.routes_told = ",".join(r.name for r in routes) or None
             case.transfer_to = body or case.transfer_to
-            self._move(s, case, Action.REFUSE, d, t("svc.ev.refused"), reason)
-            from mediator.core import followups  # 稳控回访 when at risk (issue 24)
-
+            note = reason if not measures else "\n".join(
+                (reason, t("svc.ev.refused_measures", measures=measures, body=body or "—")))
+            self._move(s, case, Action.REFUSE, d, t("svc.ev.refused"), note)
             followups.after_ending_at_risk(self, s, case, d)
         return self._change(case_id, "case.refuse", work)
 

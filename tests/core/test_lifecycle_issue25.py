@@ -171,3 +171,31 @@ def test_upgrade_adds_the_consent_columns(svc, make_case, db_path) -> None:  # t
         again = Services(db, operator="王调解", today=svc.today)
         assert [(p.name, p.consent_form) for p in again.case_file(case.id).parties] == [
             ("张三", None), ("李四", None)]
+
+
+def test_refusing_a_case_at_risk_needs_the_calming_measures_and_the_body(svc, make_case) -> None:  # type: ignore[no-untyped-def]
+    """Issue 25 point 4: an escalation risk (a recorded 激化风险) requires 疏导措施 and the
+    body it went to; both are kept on the timeline with the refusal."""
+    from mediator.core.enums import Route
+    from mediator.core.risk import RiskInput, Risks
+
+    case, calm = make_case(), make_case()
+    Risks(svc).record(RiskInput("扬言报复", "上门劝阻", case_id=case.id,
+                                occurred_on=case.registered_on))
+    with pytest.raises(ValidationError) as err:
+        svc.refuse_case(case.id, "已向法院起诉", [Route.LITIGATION])
+    assert (err.value.message, err.value.field) == (
+        t("svc.refuse_risk_needs_measures"), "measures")
+    with pytest.raises(ValidationError) as err:
+        svc.refuse_case(case.id, "已向法院起诉", [Route.LITIGATION], measures="上门劝导，稳定情绪")
+    assert (err.value.message, err.value.field) == (t("svc.refuse_risk_needs_body"), "to_body")
+    assert svc.case_file(case.id).case.state == CaseState.REGISTERED.name
+    svc.refuse_case(case.id, "已向法院起诉", [Route.LITIGATION], to_body="青石派出所",
+                    measures="上门劝导，稳定情绪")
+    cf = svc.case_file(case.id)
+    assert (cf.case.state, cf.case.transfer_to) == ("REFUSED", "青石派出所")
+    refused = [e for e in cf.events if e.state_to == "REFUSED"]
+    assert [e.body for e in refused] == ["已向法院起诉\n疏导措施：上门劝导，稳定情绪；移交/告知机关：青石派出所"]
+    # without a recorded risk a route is enough, as before
+    svc.refuse_case(calm.id, "已向法院起诉", [Route.LITIGATION])
+    assert svc.case_file(calm.id).case.state == "REFUSED"

@@ -156,3 +156,28 @@ async def test_consent_is_recorded_before_acceptance(svc: Any, make_case: Any) -
         await submit(pilot, app)
         assert [p.consent_form for p in svc.case_file(case.id).parties] == [None, "REFUSED"]
         assert t("svc.consent_refused_hint") in [str(n.message) for n in app._notifications]
+
+
+async def test_refusing_a_case_at_risk_asks_for_the_calming_measures(svc: Any, make_case: Any
+                                                                      ) -> None:
+    """Issue 25: with a recorded 激化风险 the dialog refuses until 疏导措施 are given."""
+    from mediator.core.risk import RiskInput, Risks
+
+    case = make_case()
+    Risks(svc).record(RiskInput("扬言报复", "上门劝阻", case_id=case.id,
+                                occurred_on=case.registered_on))
+    app = app_on(svc, lambda: CaseFileScreen(case.id))
+    async with app.run_test(size=(110, 40)) as pilot:
+        await settle(pilot, app)
+        dialog = await choose_action(pilot, app, "REFUSE")
+        await type_in(pilot, dialog.field("reason").widget, "已向法院起诉")
+        await type_in(pilot, dialog.field("to_body").widget, "青石派出所")
+        await submit(pilot, app)
+        assert field_error(dialog, "measures") == t("svc.refuse_risk_needs_measures")
+        assert svc.case_file(case.id).case.state == "REGISTERED"
+        await type_in(pilot, dialog.field("measures").widget, "上门劝导")
+        await submit(pilot, app)
+        cf = svc.case_file(case.id)
+        assert (cf.case.state, cf.case.transfer_to) == ("REFUSED", "青石派出所")
+        assert [e.body for e in cf.events if e.state_to == "REFUSED"] == [
+            "已向法院起诉\n疏导措施：上门劝导；移交/告知机关：青石派出所"]

@@ -170,11 +170,15 @@ class RefuseDialog(SimpleCaseDialog):
         # 不予受理 needs a route or the body the parties were sent to (issue 25)
         yield FormField(t("caseact.f.refuse_body"), plain_input(id="f-to_body"),
                         field_name="to_body")
+        # with a recorded 激化风险: the 疏导措施 taken (the service says when it is required)
+        yield FormField(t("caseact.f.refuse_measures"), plain_input(id="f-measures"),
+                        field_name="measures")
 
     def call(self, text: str, on: date | None) -> Callable[[], Outcome]:
         routes = self.query_one("#routes", RoutesBox).value
-        body = self.text("to_body")
-        return lambda: self.services.refuse_case(self.case_id, text, routes, on, to_body=body)
+        body, measures = self.text("to_body"), self.text("measures")
+        return lambda: self.services.refuse_case(self.case_id, text, routes, on, to_body=body,
+                                                 measures=measures)
 
 
 class NoticeDialog(SimpleCaseDialog):
