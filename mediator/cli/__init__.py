@@ -31,6 +31,7 @@ COMMAND_MODULES = [
     "mediator.cli.petition",
     "mediator.cli.supervision",
     "mediator.cli.referral",
+    "mediator.cli.serve",
 ]
 
 

@@ -37,8 +37,11 @@ def normalise_glyph_mode(value: object) -> str:
 def auto_picks_safe(os_name: str | None = None, environ: Mapping[str, str] | None = None) -> bool:
     """``auto``: safe on Windows unless running inside Windows Terminal (which sets
     ``WT_SESSION`` in every shell it starts); full everywhere else."""
-    os_name = os.name if os_name is None else os_name
     environ = os.environ if environ is None else environ
+    if os_name is None:
+        # mediator serve: the browser's PC draws the screen (MEDIATOR_GLYPH_OS, from its
+        # user agent), not the server's console
+        os_name = environ.get("MEDIATOR_GLYPH_OS") or os.name
     return os_name == "nt" and not environ.get("WT_SESSION")
 
 
