@@ -94,10 +94,10 @@ def cmd_serve(ctx: Context) -> int:
             password=access.load_password(paths.config) if secure else None,
             audit=_auditor(paths.db))
         url = server.page_url(args.host, port, secure)
-        out.print(t("web.serving", url=url), markup=False)
         if secure:
-            out.print(t("web.serving_remote", port=port), markup=False)
             out.print(t("web.fingerprint", fingerprint=cert.fingerprint), markup=False)
+            out.print(t("web.serving_remote", port=port), markup=False)
+        out.print(t("web.serving", url=url), markup=False)
         out.print(t("web.stop_hint"), markup=False)
         sys.stdout.flush()
         if not args.no_browser:

@@ -211,10 +211,22 @@ def make_certificate(host: str) -> tuple[bytes, bytes]:
 # --- the address and the port ------------------------------------------------------------------
 
 
+#: the addresses served without a password: this PC's own, as the default and its names
+LOCAL_ONLY = ("127.0.0.1", "localhost", "::1", "[::1]")
+
+
+def needs_password(host: str) -> bool:
+    """Whether serving on ``host`` needs the password (and HTTPS): every address but the
+    default loopback one (127.0.0.1, ``localhost``, ``::1``). Another 127.x address is
+    loopback too, but it is not what an office types by mistake: it takes the same path as
+    an office network address (and the browser test uses it for that)."""
+    return host.strip().lower() not in LOCAL_ONLY
+
+
 def check_host(host: str, config: Path) -> bool:
-    """Whether ``host`` needs the password (and HTTPS); refuses a non-loopback address when
-    no password is set."""
-    if is_loopback(host):
+    """Whether ``host`` needs the password (and HTTPS); refuses such an address when no
+    password is set."""
+    if not needs_password(host):
         return False
     if load_password(config) is None:
         raise ValidationError(t("web.refused_no_password", host=host))

@@ -68,6 +68,14 @@ def test_loopback_addresses(host: str, loopback: bool) -> None:
     assert access.is_loopback(host) is loopback
 
 
+@pytest.mark.parametrize(("host", "needed"), [
+    ("127.0.0.1", False), ("localhost", False), ("::1", False), ("127.0.0.2", True),
+    ("0.0.0.0", True), ("192.168.1.20", True), ("office-pc", True),
+])
+def test_which_addresses_need_the_password(host: str, needed: bool) -> None:
+    assert access.needs_password(host) is needed
+
+
 def test_an_open_address_without_a_password_is_refused(tmp_path: Path, capsys) -> None:
     db = tmp_path / "a.db"
     assert main(["--db", str(db), "serve", "--host", "0.0.0.0", "--no-browser"]) == 2
