@@ -313,8 +313,11 @@ class WebServer:
         socket = web.WebSocketResponse(heartbeat=15)
         await socket.prepare(request)
         self._sockets.add(socket)
+        async def close() -> None:
+            await socket.close()
+
         service = Service(shell_line(self.command), write_bytes=socket.send_bytes,
-                          write_str=socket.send_str, close=socket.close,
+                          write_str=socket.send_str, close=close,
                           download_manager=DownloadManager(), debug=False)
         expiry = None
         if left != float("inf"):
