@@ -58,8 +58,10 @@ def glyph_hint_due(mode: object, hint_shown: bool, os_name: str | None = None,
                    environ: Mapping[str, str] | None = None) -> bool:
     """Whether to say (once) that Windows Terminal draws the screen better: ``auto`` chose safe
     glyphs because this is the Windows console, and the notice was not shown before."""
+    environ = os.environ if environ is None else environ
+    # in a browser (mediator serve) Windows Terminal is no help: no hint there
     return (normalise_glyph_mode(mode) == "auto" and not hint_shown
-            and auto_picks_safe(os_name, environ))
+            and not environ.get("MEDIATOR_GLYPH_OS") and auto_picks_safe(os_name, environ))
 
 
 def is_safe_char(ch: str) -> bool:

@@ -200,3 +200,37 @@ def test_logins_are_audited_with_the_remote_address(db) -> None:  # type: ignore
                     ("mediator", "web.login", "web_session", '{"remote": "192.168.1.31"}')]
     with db.read() as s:
         assert audit.verify(s).ok
+
+
+@pytest.mark.skipif(os.name == "nt", reason="Ctrl+C is sent as SIGINT")
+def test_the_server_moves_off_a_busy_port_and_stops_on_ctrl_c(tmp_path: Path) -> None:
+    import signal
+    import subprocess
+    import sys
+    import urllib.request
+
+    held = _listening()
+    try:
+        port = held.getsockname()[1]
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "mediator", "--db", str(tmp_path / "a.db"), "--operator",
+             "张三", "serve", "--no-browser", "--port", str(port)],
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, encoding="utf-8")
+        assert proc.stdout is not None
+        lines = [proc.stdout.readline().rstrip("\n") for _ in range(3)]
+        moved = int(lines[0].split("改用端口 ")[1].rstrip("。"))
+        assert moved > port
+        assert lines == [f"端口 {port} 已被占用，改用端口 {moved}。",
+                         f"人民调解已在浏览器中提供：http://127.0.0.1:{moved}/",
+                         "按 Ctrl+C 停止服务（所有浏览器会话随之结束）。"]
+        with urllib.request.urlopen(f"http://127.0.0.1:{moved}/") as page:
+            assert "<title>人民调解</title>" in page.read().decode("utf-8")
+        proc.send_signal(signal.SIGINT)
+        rest, _ = proc.communicate(timeout=60)
+        assert proc.returncode == 0
+        assert rest.strip().splitlines()[-1] == "服务已停止。"
+    finally:
+        held.close()
+        if "proc" in locals() and proc.poll() is None:
+            proc.kill()
+            proc.wait()

@@ -272,3 +272,10 @@ def test_auto_glyphs_follow_the_browsers_system(glyph_os: str, safe: bool) -> No
 
     assert use_safe_glyphs("auto", environ={"MEDIATOR_GLYPH_OS": glyph_os}) is safe
     assert use_safe_glyphs("full", environ={"MEDIATOR_GLYPH_OS": "nt"}) is False
+
+
+def test_no_windows_terminal_hint_in_the_browser() -> None:
+    from mediator.core.glyphs import glyph_hint_due
+
+    assert glyph_hint_due("auto", False, "nt", environ={}) is True
+    assert glyph_hint_due("auto", False, environ={"MEDIATOR_GLYPH_OS": "nt"}) is False
