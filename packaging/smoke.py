@@ -199,7 +199,7 @@ def served(launcher: Path, env: dict[str, str], cwd: Path, db: Path, wait_for: s
                     fail("the served script lacks the font stack")
             screen = b""
             async with http.ws_connect(url.replace("http", "ws", 1)
-                                       + "ws/smoke0000000001?width=100&height=30") as ws:
+                                       + "ws/new?width=100&height=30") as ws:
                 async with asyncio.timeout(timeout):
                     async for message in ws:
                         if message.type == aiohttp.WSMsgType.BINARY:

@@ -14,8 +14,10 @@ What it adds to textual-serve's own ``Server``:
   failed tries. Every login and failed login is audited with the remote address. The Host and
   Origin headers are checked, so another web site open in the same browser can neither drive
   the app over the websocket nor read it through a DNS name pointing at 127.0.0.1.
-- **Sessions.** Each browser tab gets its own app process and its own draft slot (the tab
-  keeps its slot in ``sessionStorage``, so a reload finds its drafts again).
+- **Sessions.** Each browser tab gets its own app process and its own draft slot: the
+  lowest-numbered slot no open tab holds (``<data>/drafts/web-N``), so two tabs never share
+  drafts, and a tab opened after one was closed finds the closed tab's drafts again. The page
+  keeps its number in ``sessionStorage``, so a reload asks for the same one.
 """
 
 from __future__ import annotations
@@ -57,8 +59,8 @@ _JS_FONT = "fontFamily:\"'Roboto Mono', Monaco, 'Courier New', monospace\""
 _JS_START = "t.forEach((e=>{const t=new w(e,{ping:r});t.fit(),s||t.connect()}))"
 _JS_START_NEW = ("t.forEach((e=>{const t=new w(e,{});window.mediatorTerminal=t;"
                  "t.fit(),t.connect()}))")
-#: a draft slot as the page sends it
-_SLOT = re.compile(r"[a-z0-9]{8,32}")
+#: a draft slot as the page asks for it: its number from before a reload, or "new"
+_SLOT = re.compile(r"new|[1-9][0-9]{0,3}")
 
 CSP = ("default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
        "img-src 'self' data:; font-src 'self'; connect-src 'self'; form-action 'self'; "
@@ -158,6 +160,8 @@ class WebServer:
         self.css = xterm_css()
         self._sockets: set[web.WebSocketResponse] = set()
         self._services: set[Any] = set()
+        #: the draft slots open tabs hold
+        self.slots: set[int] = set()
 
     # --- the application -----------------------------------------------------------------
 
@@ -279,7 +283,17 @@ class WebServer:
         scheme = "https" if self.secure else "http"
         return origin == f"{scheme}://{request.host}"
 
-    def session_environment(self, slot: str, user_agent: str) -> dict[str, str]:
+    def claim_slot(self, asked: str) -> int:
+        """The draft slot of a new session: the one asked for (the tab's own, after a
+        reload) when no other tab holds it, else the lowest free one."""
+        if asked.isdigit() and int(asked) not in self.slots:
+            slot = int(asked)
+        else:
+            slot = next(n for n in range(1, len(self.slots) + 2) if n not in self.slots)
+        self.slots.add(slot)
+        return slot
+
+    def session_environment(self, slot: int, user_agent: str) -> dict[str, str]:
         """What one session's app process gets on top of this process's environment."""
         env = {"MEDIATOR_DRAFT_SLOT": f"web-{slot}", "MEDIATOR_LANG": get_language()}
         # the browser's fonts draw the screen: on Windows 新宋体 draws box lines and other
@@ -293,12 +307,17 @@ class WebServer:
             raise web.HTTPForbidden(text=t("web.login.needed"))
         if not self._origin_allowed(request):
             raise web.HTTPForbidden(text=t("web.bad_origin"))
-        slot = request.match_info["slot"]
-        if not _SLOT.fullmatch(slot):
+        asked = request.match_info["slot"]
+        if not _SLOT.fullmatch(asked):
             raise web.HTTPBadRequest(text=t("web.bad_slot"))
         from textual_serve.app_service import AppService
         from textual_serve.download_manager import DownloadManager
 
+        width = _int(request.query.get("width"), 80)
+        height = _int(request.query.get("height"), 24)
+        socket = web.WebSocketResponse(heartbeat=15)
+        await socket.prepare(request)
+        slot = self.claim_slot(asked)
         extra = self.session_environment(slot, request.headers.get("User-Agent", ""))
 
         class Service(AppService):  # type: ignore[misc]
@@ -308,11 +327,6 @@ class WebServer:
                 env.update(extra)
                 return env
 
-        width = _int(request.query.get("width"), 80)
-        height = _int(request.query.get("height"), 24)
-        socket = web.WebSocketResponse(heartbeat=15)
-        await socket.prepare(request)
-        self._sockets.add(socket)
         async def close() -> None:
             await socket.close()
 
@@ -323,16 +337,21 @@ class WebServer:
         if left != float("inf"):
             expiry = asyncio.get_running_loop().call_later(
                 left, lambda: asyncio.ensure_future(socket.close()))
+        self._sockets.add(socket)
         self._services.add(service)
         try:
+            # the page keeps the number for a reload (textual-serve's script ignores it)
+            await socket.send_json(["mediator_slot", slot])
             await service.start(width, height)
             await self._relay(socket, service)
         finally:
+            # free at once: the same tab reloading asks for it again
+            self.slots.discard(slot)
             if expiry is not None:
                 expiry.cancel()
             self._services.discard(service)
             self._sockets.discard(socket)
-            await service.stop()
+            await stop_session(service)
         return socket
 
     async def _relay(self, socket: web.WebSocketResponse, service: Any) -> None:
@@ -360,12 +379,26 @@ class WebServer:
     async def on_shutdown(self, app: web.Application) -> None:
         """Ctrl+C: every session's app is asked to quit and waited for."""
         for service in list(self._services):
-            try:
-                await service.stop()
-            except Exception:
-                log.warning("a session did not stop cleanly", exc_info=True)
+            await stop_session(service)
         for socket in list(self._sockets):
             await socket.close()
+
+
+async def stop_session(service: Any, grace: float = 10) -> None:
+    """Ask a session's app to quit and wait until its process has ended (killed after
+    ``grace`` seconds), so nothing of it outlives the server."""
+    try:
+        await service.stop()
+    except Exception:
+        log.warning("a session did not stop cleanly", exc_info=True)
+    process = getattr(service, "_process", None)
+    if process is None:
+        return
+    try:
+        await asyncio.wait_for(process.wait(), grace)
+    except TimeoutError:
+        process.kill()
+        await process.wait()
 
 
 def _int(value: object, default: int) -> int:

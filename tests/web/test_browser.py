@@ -122,10 +122,14 @@ def _screen(driver) -> str:  # type: ignore[no-untyped-def]
 
 
 def _wait_screen(driver, predicate, what: str) -> str:  # type: ignore[no-untyped-def]
+    from selenium.common.exceptions import TimeoutException
     from selenium.webdriver.support.ui import WebDriverWait
 
-    WebDriverWait(driver, WAIT, poll_frequency=0.2).until(
-        lambda d: predicate(_screen(d)), message=what)
+    try:
+        WebDriverWait(driver, WAIT, poll_frequency=0.2).until(
+            lambda d: predicate(_screen(d)))
+    except TimeoutException:
+        pytest.fail(f"no {what} in {WAIT} s; the page shows:\n{_screen(driver)}")
     return _screen(driver)
 
 
@@ -184,7 +188,15 @@ def test_the_app_in_the_browser_searches_and_opens_a_case(
         case_no, name = _first_row(screen)
         typing = driver.find_element(By.CSS_SELECTOR, ".xterm-helper-textarea")
         typing.send_keys("/")
-        typing.send_keys(name)
+        # the search box has the focus: the list's own key (⏎ 打开) leaves the footer
+        _wait_screen(driver, lambda s: s.splitlines()[-1].startswith("/ 搜索"),
+                     "the search box focused")
+        typed = ""
+        for char in name:   # each character on the screen before the next is typed
+            typing.send_keys(char)
+            typed += char
+            _wait_screen(driver, lambda s, typed=typed: s.splitlines()[2].startswith(typed),
+                         f"{typed!r} in the search box")
         screen = _wait_screen(driver, lambda s: re.search(r"共 \d+ 件", s) is not None
                               and f"共 {CASES} 件" not in s and name in s.splitlines()[2],
                               "the search's result")
@@ -207,6 +219,17 @@ def test_the_app_in_the_browser_searches_and_opens_a_case(
         assert driver.save_screenshot(str(shot))
         assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
         assert _requested_hosts(driver) == {"127.0.0.1"}
+        # this tab holds draft slot 1; a second tab is a second session with slot 2
+        assert driver.execute_script(
+            "return window.sessionStorage.getItem('mediator-draft-slot')") == "1"
+        first = driver.current_window_handle
+        driver.switch_to.new_window("tab")
+        driver.get(served.url)
+        _wait_screen(driver, lambda s: f"共 {CASES} 件" in s, "the second tab's case list")
+        assert driver.execute_script(
+            "return window.sessionStorage.getItem('mediator-draft-slot')") == "2"
+        driver.switch_to.window(first)
+        assert "案件卷宗 — " in _screen(driver)   # the first session is where it was
     finally:
         code = served.stop()
     # Ctrl+C stopped the server and the session's app with it

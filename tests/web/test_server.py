@@ -83,7 +83,7 @@ async def test_the_page_asks_for_the_password_first(secure: TestClient) -> None:
     assert login.status == 200
     assert "<title>人民调解 · 登录</title>" in html
     assert _message(html) == ""
-    socket = await secure.get("/ws/abcdefgh12345678")
+    socket = await secure.get("/ws/new")
     assert (socket.status, await socket.text()) == (403, "请先登录。")
 
 
@@ -161,11 +161,11 @@ async def test_loopback_needs_no_login_but_only_loopback_names(local: TestClient
 
 
 async def test_another_web_site_cannot_open_the_websocket(local: TestClient) -> None:
-    response = await local.get("/ws/abcdefgh12345678",
-                               headers={"Origin": "http://evil.example"})
+    response = await local.get("/ws/new", headers={"Origin": "http://evil.example"})
     assert (response.status, await response.text()) == (403, "此连接来自其他网页，已拒绝。")
-    response = await local.get("/ws/NOT-A-SLOT")
-    assert response.status == 400
+    for bad in ("NOT-A-SLOT", "0", "12345", "1a"):
+        response = await local.get(f"/ws/{bad}")
+        assert (response.status, await response.text()) == (400, "连接地址不对，请重新打开页面。"), bad
 
 
 async def test_the_closed_message_in_english(local: TestClient) -> None:
@@ -237,13 +237,27 @@ def test_the_session_command_passes_db_operator_and_language() -> None:
     assert srv.app_command(None, None, None)[-2:] == ["-m", "mediator"]
 
 
-def test_each_tab_gets_its_own_drafts_and_the_browser_picks_the_glyphs(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_the_browser_picks_the_glyphs() -> None:
     web = srv.WebServer(["mediator"], port=8620)
-    env = web.session_environment("abcdefgh12345678", "Mozilla/5.0 (Windows NT 10.0; Win64)")
-    assert env == {"MEDIATOR_DRAFT_SLOT": "web-abcdefgh12345678", "MEDIATOR_LANG": "zh_CN",
+    env = web.session_environment(1, "Mozilla/5.0 (Windows NT 10.0; Win64)")
+    assert env == {"MEDIATOR_DRAFT_SLOT": "web-1", "MEDIATOR_LANG": "zh_CN",
                    "MEDIATOR_GLYPH_OS": "nt"}
-    env = web.session_environment("abcdefgh12345678", "Mozilla/5.0 (X11; Linux x86_64)")
+    env = web.session_environment(2, "Mozilla/5.0 (X11; Linux x86_64)")
     assert env["MEDIATOR_GLYPH_OS"] == "posix"
+
+
+def test_each_open_tab_holds_its_own_draft_slot() -> None:
+    web = srv.WebServer(["mediator"], port=8620)
+    assert [web.claim_slot("new"), web.claim_slot("new"), web.claim_slot("new")] == [1, 2, 3]
+    # a duplicated tab asks for a slot another tab holds: it gets a free one
+    assert web.claim_slot("2") == 4
+    web.slots.discard(2)
+    # the tab that held 2 reloads and asks for it again
+    assert web.claim_slot("2") == 2
+    # the tab with slot 1 is closed; the next new tab finds its drafts
+    web.slots.discard(1)
+    assert web.claim_slot("new") == 1
+    assert web.slots == {1, 2, 3, 4}
 
 
 def test_two_tabs_keep_two_drafts_of_the_same_form(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
@@ -251,15 +265,15 @@ def test_two_tabs_keep_two_drafts_of_the_same_form(tmp_path, monkeypatch) -> Non
     other's (before, both apps wrote <data>/drafts/intake.json)."""
     from mediator.tui.drafts import DraftStore, drafts_folder
 
-    monkeypatch.setenv("MEDIATOR_DRAFT_SLOT", "web-aaaaaaaa11111111")
+    monkeypatch.setenv("MEDIATOR_DRAFT_SLOT", "web-1")
     first = DraftStore(drafts_folder(tmp_path))
     first.save("intake", {"name": "王一"})
-    monkeypatch.setenv("MEDIATOR_DRAFT_SLOT", "web-bbbbbbbb22222222")
+    monkeypatch.setenv("MEDIATOR_DRAFT_SLOT", "web-2")
     second = DraftStore(drafts_folder(tmp_path))
     second.save("intake", {"name": "李二"})
     assert first.load("intake").form == {"name": "王一"}
     assert second.load("intake").form == {"name": "李二"}
-    assert drafts_folder(tmp_path) == tmp_path / "drafts" / "web-bbbbbbbb22222222"
+    assert drafts_folder(tmp_path) == tmp_path / "drafts" / "web-2"
     monkeypatch.setenv("MEDIATOR_DRAFT_SLOT", "../escape")
     assert drafts_folder(tmp_path) == tmp_path / "drafts"
     monkeypatch.delenv("MEDIATOR_DRAFT_SLOT")
