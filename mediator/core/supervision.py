@@ -154,6 +154,14 @@ def case_from_json(raw: str, registered_on: date) -> CaseInput:
         raise ValidationError(t("supervision.bad_assignment"), "assign_json") from exc
 
 
+def can_assign_from(office_code: str) -> bool:
+    """An office above a township (a county, a city) may 交办 and 督办 to the offices below."""
+    try:
+        return len(office_area_prefix(office_code)) < 9
+    except ValidationError:
+        return False
+
+
 class SupervisionService:
     """The county's 督办/交办 use cases (one transaction each, audited)."""
 
@@ -222,6 +230,91 @@ class SupervisionService:
             target = self._township(own, target_code)
             return self._insert(s, own, ASSIGN, target, None, ref, ins, due_on, lead,
                                 case_to_json(case), None)
+
+    def supervise_many(self, case_ids: list[str], instruction: str, due_on: date,
+                       leader: str | None = None) -> list[str]:
+        """督办 several townships' cases at once (a selection in the case list): one item per
+        case, all in ONE transaction (none is written if any case cannot be supervised), each
+        audited. Returns the items' ids in the order of ``case_ids``."""
+        ins = check_instruction(instruction)
+        lead = check_short(leader, "leader", MAX_LEADER)
+        ids = list(dict.fromkeys(normalise_line(c) for c in case_ids))
+        if not ids:
+            raise ValidationError(t("supervision.none_chosen"), "cases")
+        with self.db.write() as s:
+            own = self._own(s)
+            out = []
+            for case_id in ids:
+                row = s.exec(text(  # type: ignore[call-overload]
+                    "SELECT owner_code, case_no FROM dispute_case WHERE id = :id "
+                    "AND deleted = 0"), params={"id": case_id}).first()
+                if row is None:
+                    raise NotFoundError(t("supervision.case_not_found", ref=case_id))
+                target = self._township(own, row[0])
+                out.append(self._insert(s, own, SUPERVISE, target, case_id, None, ins, due_on,
+                                        lead, None, case_id))
+            return out
+
+    def assign_case(self, case_ref: str, target_code: str, instruction: str, due_on: date,
+                    leader: str | None = None) -> str:
+        """交办 one of the county's own cases to a township: the township receives the case's
+        parties, type, facts and requests as a new case of its own; the county's case keeps
+        the item (``local_case_id``) and its number travels as the county's reference, so the
+        township's reply links the two. Returns the item's id."""
+        ins = check_instruction(instruction)
+        lead = check_short(leader, "leader", MAX_LEADER)
+        with self.db.write() as s:
+            own = self._own(s)
+            row = s.exec(text(  # type: ignore[call-overload]
+                "SELECT id, owner_code, case_no, dispute_type, facts, requests "
+                "FROM dispute_case WHERE deleted = 0 AND (id = :r OR case_no = :r) "
+                "ORDER BY id LIMIT 2"), params={"r": normalise_line(case_ref)}).all()
+            if len(row) != 1:
+                raise NotFoundError(t("supervision.case_not_found", ref=case_ref))
+            case_id, owner, case_no, kind, facts, requests = row[0]
+            if owner != own:
+                raise ValidationError(t("supervision.assign_not_own", case=case_no), "case")
+            held = s.exec(text(  # type: ignore[call-overload]
+                "SELECT target_code FROM supervision WHERE local_case_id = :id AND kind = "
+                "'ASSIGN' AND owner_code = :own AND deleted = 0"),
+                params={"id": case_id, "own": own}).first()
+            if held is not None:
+                raise ValidationError(t("supervision.already_assigned", case=case_no,
+                                        code=held[0]), "case")
+            target = self._township(own, target_code)
+            parties = [PartyInput(name=p[0], role=PartyRole[p[1]], kind=PartyKind[p[2]],
+                                  id_number=p[3], phone=p[4], ethnicity=p[5], address=p[6],
+                                  org_code=p[7], representative=p[8])
+                       for p in s.exec(text(  # type: ignore[call-overload]
+                           "SELECT name, role, kind, id_number, phone, ethnicity, address, "
+                           "org_code, representative FROM party WHERE case_id = :id AND "
+                           "deleted = 0 ORDER BY position"), params={"id": case_id}).all()]
+            data = CaseInput(parties=parties, dispute_type=DisputeType[kind],
+                             source=CaseSource.GOVERNMENT, facts=facts or "",
+                             requests=requests or "")
+            self.services._validate_case(data)   # what the township will check again
+            return self._insert(s, own, ASSIGN, target, None, case_no, ins, due_on, lead,
+                                case_to_json(data), case_id)
+
+    def register_and_assign(self, target_code: str, case: CaseInput, instruction: str,
+                            due_on: date, leader: str | None = None) -> tuple[str, str, str]:
+        """登记 a case the county received and 交办 it to a township, in ONE transaction: the
+        county keeps its own record (the item on it, its number as the county's reference),
+        the township gets the case with the next downward package. Returns (case id, case
+        number, item id)."""
+        ins = check_instruction(instruction)
+        lead = check_short(leader, "leader", MAX_LEADER)
+        parties, fields = self.services._validate_case(case)
+        with self.db.write() as s:
+            own = self._own(s)
+            target = self._township(own, target_code)
+            row = self.services._insert_case(s, parties, fields)
+            self.services._refresh(s, row)
+            self.services._audit(s, "case.register", "case", row.id, None,
+                                 row.model_dump(mode="json"))
+            item_id = self._insert(s, own, ASSIGN, target, None, row.case_no, ins, due_on, lead,
+                                   case_to_json(case), row.id)
+            return str(row.id), str(row.case_no), item_id
 
     def withdraw(self, item_id: str) -> None:
         """撤回 a 督办/交办: a tombstone that travels down in the next package."""
@@ -372,7 +465,10 @@ class SupervisionService:
                 status = UNSIGNED
             progress = got.get(ReplyKind.PROGRESS.value)
             signed = got.get(ReplyKind.ACK.value)
-            if item.case_no is None and item.id in linked:
+            if item.kind == ASSIGN:
+                # a 交办's case is the township's (the county's own record, if any, is the ref)
+                item = replace(item, case_no=linked.get(item.id))
+            elif item.case_no is None and item.id in linked:
                 item = replace(item, case_no=linked[item.id])
             out.append(LedgerRow(
                 item=item, township=names.get(item.target_code, item.target_code),

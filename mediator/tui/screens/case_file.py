@@ -604,6 +604,7 @@ class CaseFileScreen(MediatorScreen[None]):
         # at a county: 承接 a case a township passed up (shown on read-only cases only)
         Binding("l", "open_linked", "casefile.key.open_linked", id="casefile.open_linked"),
         Binding("d", "supervise", "casefile.key.supervise", id="casefile.supervise"),
+        Binding("j", "assign", "casefile.key.assign", id="casefile.assign"),
         Binding("f5", "reload", "casefile.key.reload", show=False, id="casefile.reload"),
         Binding("k", "record_risk", "casefile.key.risk", show=False, id="casefile.record_risk"),
     ]
@@ -767,7 +768,26 @@ class CaseFileScreen(MediatorScreen[None]):
             return self.cf is not None and self.cf.read_only
         if action == "supervise":   # 督办: the county, on a township's case (issue 22)
             return self.cf is not None and self.cf.read_only
+        if action == "assign":   # 交办: the county, one of its own cases (issue 22)
+            from mediator.core.supervision import can_assign_from
+
+            return (self.cf is not None and not self.cf.read_only
+                    and can_assign_from(self.cf.case.owner_code))
         return True
+
+    def action_assign(self) -> None:
+        from mediator.tui.dialogs.assign import AssignDialog
+
+        cf = self.cf
+        if cf is None or not self.check_action("assign", ()):
+            return
+
+        def done(item_id: str | None) -> None:
+            if item_id is not None:
+                self.notify(t("assign.done"), markup=False)
+                self.action_reload()
+
+        self.app.push_screen(AssignDialog(cf), done)
 
     def action_supervise(self) -> None:
         from mediator.tui.dialogs.supervise import SuperviseDialog
