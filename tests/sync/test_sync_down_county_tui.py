@@ -237,3 +237,60 @@ async def test_no_marks_at_a_township(net) -> None:
         await settle(pilot)
         assert case_list.marked == {} and isinstance(app.screen, CasesScreen)
     assert SupervisionService(net.t1.svc).items() == []
+
+
+async def test_the_county_sends_down_to_the_townships_it_ticks(net) -> None:
+    """上报同步's 下发 at the county: the townships ticked each get their package in the
+    folder chosen, as ``sync export --down`` writes it; the result says what went in."""
+    from mediator.sync.importer import IMPORTED
+    from mediator.tui.screens.sync import SyncScreen
+    from mediator.tui.widgets.checkbox import SelectionList
+
+    from .test_sync_tui import static_text
+
+    a = net.t1.register(1)
+    net.t2.register(1)
+    net.county.sync.import_files([net.t1.export(net.stick).path, net.t2.export(net.stick).path])
+    sup = SupervisionService(net.county.svc)
+    sup.supervise(a[0], "请十日内化解", TODAY + timedelta(days=10))
+    out = net.stick / "down"
+    out.mkdir()
+    app = office_app(net.county, SyncScreen)
+    async with app.run_test(size=(120, 50)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert not screen.query_one("#down-box").has_class("-hidden")
+        lst = screen.query_one("#down-to", SelectionList)
+        assert [lst.get_option_at_index(i).value for i in range(lst.option_count)] == [
+            net.t1.code, net.t2.code]
+        screen.query_one("#sync-folder", Input).value = str(out)
+        # none ticked: said, nothing written
+        await pilot.press("ctrl+d")
+        await settle(pilot)
+        assert static_text(screen, "#sync-result") == t("tui.sync.down_none")
+        assert list(out.iterdir()) == []
+        lst.select(net.t1.code)
+        await pilot.press("ctrl+d")
+        await settle(pilot)
+        [written] = list(out.glob("*.mdsync"))
+        assert written.name.endswith(f"_下发_{net.t1.code}.mdsync")
+        result = static_text(screen, "#sync-result").splitlines()
+        assert result[0] == t("tui.sync.down_done", name=written.name, to="青石镇人民调解委员会",
+                              items=1, receipts=1, notices=0)
+    audited = _rows(net.county.db.path, "SELECT action, entity_id FROM audit_log WHERE "
+                    "action = 'sync.export_down'")
+    assert audited == [("sync.export_down", written.name)]
+    # the township imports it: the 督办 arrives
+    [rep] = net.t1.sync.import_files([written])
+    assert rep.status == IMPORTED
+    assert [i.local_case_id for i in SupervisionService(net.t1.svc).items()] == [a[0]]
+
+
+async def test_no_send_down_at_a_township(net) -> None:
+    from mediator.tui.screens.sync import SyncScreen
+
+    app = office_app(net.t1, SyncScreen)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert app.screen.query_one("#down-box").has_class("-hidden")
+        assert app.screen.check_action("export_down", ()) is False
