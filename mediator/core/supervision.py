@@ -422,31 +422,96 @@ class SupervisionService:
 
     def ledger(self, on: date | None = None) -> list[LedgerRow]:
         """Every live item this office issued, with its status on day ``on`` (today)."""
-        from mediator.core.overdue import days_past_due, item_past_due
-
         day = on or self.services.today()
         with self.db.read() as s:
             own = self._own(s)
-            names = dict(s.exec(text(  # type: ignore[call-overload]
-                "SELECT code, name FROM office")).all())
-            # the township's case of each item, as its answers name it (a 交办's new case)
-            linked = dict(s.exec(text(  # type: ignore[call-overload]
-                "SELECT r.item_id, c.case_no FROM supervision_reply r JOIN dispute_case c "
-                "ON c.id = r.case_id AND c.owner_code = r.owner_code WHERE r.deleted = 0"))
-                .all())
-            replies: dict[str, dict[str, tuple[date, str | None]]] = {}
-            for item_id, kind, on_date, note in s.exec(text(  # type: ignore[call-overload]
-                    "SELECT r.item_id, r.kind, r.on_date, r.note FROM supervision_reply r "
-                    "JOIN supervision i ON i.id = r.item_id AND r.owner_code = i.target_code "
-                    "WHERE r.deleted = 0 AND i.owner_code = :own AND r.on_date <= :day "
-                    "ORDER BY r.on_date, r.created_at"),
-                    params={"own": own, "day": day.isoformat()}).all():
-                # the latest answer of each kind
-                replies.setdefault(item_id, {})[kind] = (date.fromisoformat(str(on_date)), note)
+            return self._ledger_rows(s, own, day, None)
+
+    def ledger_page(self, status: str | None = None, township: str | None = None,
+                    offset: int = 0, limit: int = 100, on: date | None = None) -> LedgerPage:
+        """One page of the 督办台账 (the county's screen): the items of ``township`` (None:
+        all) whose status on day ``on`` is ``status`` (None: any), in the 台账's order, with the
+        total and the number of items in each status (for the filter). The status is worked
+        out in SQL with the same rules as :meth:`ledger` (逾期 by core/overdue.py)."""
+        from mediator.core.overdue import P_ITEM_PAST_DUE_SV
+
+        if status is not None and status not in STATUSES:
+            raise ValidationError(t("supervision.bad_status", status=status,
+                                    statuses="/".join(STATUSES)), "status")
+        day = on or self.services.today()
+
+        def answered(kind: str) -> str:
+            return ("EXISTS (SELECT 1 FROM supervision_reply r WHERE r.item_id = sv.id AND "
+                    "r.owner_code = sv.target_code AND r.deleted = 0 AND r.on_date <= :asof "
+                    f"AND r.kind = '{kind}')")
+        status_sql = (f"CASE WHEN {answered('RETURN')} THEN '{RETURNED}' "
+                      f"WHEN {answered('DONE')} THEN '{FINISHED}' "
+                      f"WHEN {P_ITEM_PAST_DUE_SV} THEN '{OVERDUE}' "
+                      f"WHEN {answered('PROGRESS')} THEN '{WORKING}' "
+                      f"WHEN {answered('ACK')} THEN '{SIGNED}' ELSE '{UNSIGNED}' END")
+        with self.db.read() as s:
+            own = self._own(s)
+            params: dict[str, Any] = {"own": own, "asof": day.isoformat()}
+            where = "sv.owner_code = :own AND sv.deleted = 0"
+            if township:
+                where += " AND sv.target_code = :town"
+                params["town"] = township
+            base = (f"SELECT sv.id, sv.target_code, sv.issued_on, sv.created_at, sv.rowid AS rid, "
+                    f"{status_sql} AS status FROM supervision sv WHERE {where}")
+            counts = {st: 0 for st in STATUSES}
+            for st, n in s.exec(text(  # type: ignore[call-overload]
+                    f"SELECT status, count(*) FROM ({base}) GROUP BY status"),
+                    params=params).all():
+                counts[str(st)] = int(n)
+            chosen = "" if status is None else " WHERE status = :status"
+            if status is not None:
+                params["status"] = status
+            ids = [r[0] for r in s.exec(text(  # type: ignore[call-overload]
+                f"SELECT id FROM ({base}){chosen} ORDER BY target_code, issued_on, created_at, "
+                "rid LIMIT :lim OFFSET :off"),
+                params={**params, "lim": max(1, limit), "off": max(0, offset)}).all()]
+            rows = self._ledger_rows(s, own, day, ids) if ids else []
+            towns = [(str(c), str(n or c)) for c, n in s.exec(text(  # type: ignore[call-overload]
+                "SELECT DISTINCT sv.target_code, o.name FROM supervision sv LEFT JOIN office o "
+                "ON o.code = sv.target_code WHERE sv.owner_code = :own AND sv.deleted = 0 "
+                "ORDER BY sv.target_code"), params={"own": own}).all()]
+        total = counts[status] if status is not None else sum(counts.values())
+        return LedgerPage(rows=rows, total=total, counts=counts, townships=towns,
+                          offset=max(0, offset))
+
+    def _ledger_rows(self, s: Any, own: str, day: date,
+                     ids: list[str] | None) -> list[LedgerRow]:
+        """The 台账 rows on ``day`` of the live items ``ids`` this office issued (None: all),
+        in the 台账's order (inside the caller's read transaction)."""
+        from mediator.core.overdue import days_past_due, item_past_due
+
+        only = "" if ids is None else " AND s.id IN (SELECT value FROM json_each(:ids))"
+        only_r = "" if ids is None else " AND r.item_id IN (SELECT value FROM json_each(:ids))"
+        params: dict[str, Any] = {"own": own, "day": day.isoformat()}
+        if ids is not None:
+            params["ids"] = json.dumps(ids)
+        items = [_item(r[:13], r[13]) for r in s.exec(text(  # type: ignore[call-overload]
+            f"SELECT {', '.join('s.' + c.strip() for c in ITEM_COLUMNS.split(','))}, "
+            "c.case_no FROM supervision s LEFT JOIN dispute_case c ON c.id = s.local_case_id "
+            f"WHERE s.deleted = 0 AND s.owner_code = :own{only} "
+            "ORDER BY s.target_code, s.issued_on, s.created_at, s.rowid"), params=params).all()]
+        names = dict(s.exec(text(  # type: ignore[call-overload]
+            "SELECT code, name FROM office")).all())
+        # the township's case of each item, as its answers name it (a 交办's new case)
+        linked = dict(s.exec(text(  # type: ignore[call-overload]
+            "SELECT r.item_id, c.case_no FROM supervision_reply r JOIN dispute_case c "
+            f"ON c.id = r.case_id AND c.owner_code = r.owner_code WHERE r.deleted = 0{only_r}"),
+            params=params).all())
+        replies: dict[str, dict[str, tuple[date, str | None]]] = {}
+        for item_id, kind, on_date, note in s.exec(text(  # type: ignore[call-overload]
+                "SELECT r.item_id, r.kind, r.on_date, r.note FROM supervision_reply r "
+                "JOIN supervision i ON i.id = r.item_id AND r.owner_code = i.target_code "
+                f"WHERE r.deleted = 0 AND i.owner_code = :own AND r.on_date <= :day{only_r} "
+                "ORDER BY r.on_date, r.created_at"), params=params).all():
+            # the latest answer of each kind
+            replies.setdefault(item_id, {})[kind] = (date.fromisoformat(str(on_date)), note)
         out = []
-        for item in self.items():
-            if item.owner_code != own:
-                continue
+        for item in items:
             got = replies.get(item.id, {})
             done = got.get(ReplyKind.DONE.value)
             returned = got.get(ReplyKind.RETURN.value)
@@ -499,3 +564,14 @@ def items_of_case(s: Any, case_id: str) -> list[Item]:
         f"SELECT {ITEM_COLUMNS} FROM supervision WHERE local_case_id = :id AND deleted = 0 "
         "ORDER BY issued_on, created_at"), params={"id": case_id}).all()
     return [_item(r) for r in rows]
+
+
+@dataclass(frozen=True)
+class LedgerPage:
+    """A page of the 督办台账 and what its filter shows."""
+
+    rows: list[LedgerRow]
+    total: int                       # items matching the filter (every page)
+    counts: dict[str, int]           # items of the township filter in each status
+    townships: list[tuple[str, str]]  # (code, name) of every township with a live item
+    offset: int = 0

@@ -164,3 +164,61 @@ def test_register_and_assign_in_one_transaction(net) -> None:
     assert _rows(net.county.db.path, "SELECT action, entity_id FROM audit_log WHERE action IN "
                  "('case.register', 'supervision.assign') ORDER BY seq") == [
         ("case.register", case_id), ("supervision.assign", item)]
+
+
+def test_the_ledger_page_filters_and_pages_in_sql_as_the_ledger_says(net) -> None:
+    """ledger_page's status (worked out in SQL) is the ledger's, on any day; the filter by
+    status and township and the paging give the ledger's rows in its order."""
+    from mediator.core.supervision import (
+        FINISHED,
+        OVERDUE,
+        RETURNED,
+        STATUSES,
+        WORKING,
+    )
+
+    a = net.t1.register(3)
+    b = net.t2.register(2)
+    net.county.sync.import_files([net.t1.export(net.stick).path, net.t2.export(net.stick).path])
+    sup = SupervisionService(net.county.svc)
+    s = [sup.supervise(c, "请化解", TODAY + timedelta(days=d))
+         for c, d in ((a[0], 3), (a[1], 10), (a[2], 20), (b[0], 5), (b[1], 30))]
+    j = sup.assign(net.t2.code, _petition(), "请依法调处", TODAY + timedelta(days=8))
+    r1, r2 = net.county.sync.export_down([net.t1.code, net.t2.code], output=net.stick)
+    net.t1.sync.import_files([r1.path])
+    net.t2.sync.import_files([r2.path])
+    t1, t2 = SupervisionService(net.t1.svc), SupervisionService(net.t2.svc)
+    t1.acknowledge(s[0])
+    t1.report_progress(s[1], "已约谈")
+    t1.finish(s[2], "已化解")
+    t2.return_item(j, "不属本乡管辖")
+    (net.stick / "u").mkdir()
+    reps = net.county.sync.import_files([net.t1.export(net.stick / "u").path,
+                                         net.t2.export(net.stick / "u").path])
+    assert [r.status for r in reps] == [IMPORTED, IMPORTED]
+    for day in (TODAY, TODAY + timedelta(days=6), TODAY + timedelta(days=40)):
+        want = [(r.item.id, r.status) for r in sup.ledger(on=day)]
+        page = sup.ledger_page(limit=100, on=day)
+        assert [(r.item.id, r.status) for r in page.rows] == want
+        assert page.total == 6 and sum(page.counts.values()) == 6
+        assert page.counts == {st: sum(1 for _, x in want if x == st) for st in STATUSES}
+        for st in STATUSES:
+            got = sup.ledger_page(status=st, on=day)
+            assert [r.item.id for r in got.rows] == [i for i, x in want if x == st]
+            assert got.total == page.counts[st]
+    on6 = {r.item.id: r.status for r in sup.ledger_page(on=TODAY + timedelta(days=6)).rows}
+    assert on6 == {s[0]: OVERDUE, s[1]: WORKING, s[2]: FINISHED, s[3]: OVERDUE,
+                   s[4]: UNSIGNED, j: RETURNED}
+    # by township, and a page at a time
+    t2_page = sup.ledger_page(township=net.t2.code)
+    assert [r.item.target_code for r in t2_page.rows] == [net.t2.code] * 3
+    assert t2_page.total == 3 and t2_page.townships == [
+        (net.t1.code, "青石镇人民调解委员会"), (net.t2.code, "清溪乡人民调解委员会")]
+    everything = [r.item.id for r in sup.ledger()]
+    pages = [sup.ledger_page(offset=o, limit=4) for o in (0, 4)]
+    assert [r.item.id for p in pages for r in p.rows] == everything
+    assert [len(p.rows) for p in pages] == [4, 2]
+    with pytest.raises(ValidationError) as err:
+        sup.ledger_page(status="LATE")
+    assert err.value.message == t("supervision.bad_status", status="LATE",
+                                  statuses="/".join(STATUSES))
