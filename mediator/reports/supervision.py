@@ -82,3 +82,19 @@ def to_report(rows: Sequence[LedgerRow], on: date, office_name: str) -> Any:
     return Report(kind="supervision", title=t("supervision.title", day=on.isoformat()),
                   subtitle="", office_name=office_name, name=f"督办台账_{on.isoformat()}",
                   masked=False, generated_on=on, period_label=on.isoformat(), tables=[table])
+
+
+def write_xlsx(services: Any, folder: Any, on: date | None = None) -> Any:
+    """The whole 督办台账 on day ``on`` (today) as 督办台账_<day>.xlsx in ``folder`` (the TUI's
+    export; what ``mediator report supervision --format xlsx`` writes). Returns the path."""
+    from pathlib import Path
+
+    from mediator.core.supervision import SupervisionService
+    from mediator.reports import xlsx
+
+    sup = SupervisionService(services)
+    day = on or services.today()
+    rows = sup.ledger(on=day)
+    office = services.office()
+    target = Path(folder) / f"督办台账_{day.isoformat()}.xlsx"
+    return xlsx.render(to_report(rows, day, office.name if office else ""), target)

@@ -269,7 +269,9 @@ async def test_the_county_sends_down_to_the_townships_it_ticks(net) -> None:
         await settle(pilot)
         assert static_text(screen, "#sync-result") == t("tui.sync.down_none")
         assert list(out.iterdir()) == []
-        lst.select(net.t1.code)
+        lst.focus()
+        await pilot.press("space")          # ticks the first township
+        assert lst.selected == [net.t1.code]
         await pilot.press("ctrl+d")
         await settle(pilot)
         [written] = list(out.glob("*.mdsync"))

@@ -65,7 +65,7 @@ class AssignDialog(FormDialog[str | None]):
         yield FormField(t("assign.target"),
                         Select([], allow_blank=True, compact=True, id="f-target"),
                         field_name="target_code", required=True)
-        yield FormField(t("supervision.field.instruction"),
+        yield FormField(t("assign.instruction"),
                         text_area(id="f-instruction", height=3), field_name="instruction",
                         required=True)
         yield FormField(t("supervise.due"),
@@ -119,7 +119,7 @@ class SuperviseManyDialog(FormDialog[list[str] | None]):
         self.ok_label = t("supervise.ok")
 
     def form(self) -> ComposeResult:
-        yield FormField(t("supervision.field.instruction"),
+        yield FormField(t("supervise.instruction"),
                         text_area(id="f-instruction", height=3), field_name="instruction",
                         required=True)
         yield FormField(t("supervise.due"),

@@ -251,9 +251,10 @@ IntakeScreen #assign-hint { color: $text-muted; padding: 0 0 0 13; height: auto;
         yield Label(t("intake.section.assign"), classes="section-title")
         yield Static(t("intake.assign_hint"), id="assign-hint", markup=False)
         yield FormField(t("intake.assign_to"),
-                        Select([], allow_blank=True, compact=True, id="f-assign-target"),
+                        Select([], allow_blank=True, compact=True, id="f-assign-target",
+                               prompt=t("intake.assign_none")),
                         field_name="target_code")
-        yield FormField(t("supervision.field.instruction"),
+        yield FormField(t("assign.instruction"),
                         text_area(id="f-assign-instruction", height=3), field_name="instruction")
         today = self.services.today
         yield FormField(t("supervise.due"),

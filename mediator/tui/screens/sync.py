@@ -261,6 +261,8 @@ class SyncScreen(MediatorScreen[None]):
         chosen = set(lst.selected)
         lst.clear_options()
         lst.add_options([(literal(label), code, code in chosen) for label, code in townships])
+        if townships:
+            lst.highlighted = 0   # space ticks from the first row on
         if self.down_offered != bool(townships):
             self.down_offered = bool(townships)
             self.refresh_bindings()
