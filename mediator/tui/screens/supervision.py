@@ -43,14 +43,23 @@ from mediator.tui.widgets.select import Select
 from mediator.tui.work import WorkFailed, post_result
 
 PAGE = 100
+#: from this width on the 办理时限 column is shown too
+WIDE = 100
+#: the common end of an office's name, left out in the narrow 乡镇 column
+NAME_END = "人民调解委员会"
 PREFETCH = 20
 ALL = "*"
 
 #: (key, title key, width cap or 0 for the flexible column)
-COLUMNS = (("township", "supervision.col.township", 10), ("kind", "supervision.col.kind", 4),
-           ("case_no", "supervision.col.case_no", 18), ("due_on", "supervision.col.due_on", 10),
+COLUMNS = (("township", "supervision.col.township", 8), ("kind", "supervision.col.kind", 4),
+           ("case_no", "supervision.col.case_no", 23), ("due_on", "supervision.col.due_on", 10),
            ("status", "supervision.col.status", 6), ("days", "tui.sv.col.days", 8),
            ("instruction", "supervision.col.instruction", 0))
+
+
+def short_name(name: str) -> str:
+    """青石镇人民调解委员会 → 青石镇 (the column is narrow; the name is the township's)."""
+    return name[:-len(NAME_END)] if name.endswith(NAME_END) and name != NAME_END else name
 
 
 def days_text(row: LedgerRow) -> str:
@@ -84,6 +93,8 @@ class LedgerTable(LineTable):
     def layout_columns(self, width: int) -> list[tuple[str, str, int]]:
         out = []
         for key, title, cap in COLUMNS:
+            if key == "due_on" and width < WIDE:
+                continue   # the days left say it; the instruction needs the room
             label = t(title)
             w = max(cell_len(label), cap) if cap else 0
             if key == "kind":
@@ -101,7 +112,7 @@ class LedgerTable(LineTable):
         done = row.status in (FINISHED, RETURNED)
         tone = base + (self.style_of("overdue") if late else
                        self.style_of("muted") if done else Style())
-        values = {"township": (row.township, base),
+        values = {"township": (short_name(row.township), base),
                   "kind": (t(f"supervision.kind.{row.item.kind}"), base),
                   "case_no": (row.item.case_no or row.item.county_ref or "", base),
                   "due_on": (row.item.due_on.isoformat(), base),
@@ -236,7 +247,7 @@ class SupervisionLedgerScreen(MediatorScreen[None]):
         town = self.query_one("#sv-town", Select)
         with town.prevent(Select.Changed):
             value = town.value
-            towns = [(Content(plain(name)), code) for code, name in page.townships]
+            towns = [(Content(plain(short_name(name))), code) for code, name in page.townships]
             town.set_options([(Content(t("tui.sv.all_townships")), ALL), *towns])
             town.value = value if value == ALL or any(c == value for _, c in towns) else ALL
         table = self.query_one(LedgerTable)
