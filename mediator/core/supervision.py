@@ -74,6 +74,11 @@ class Item:
     issued_on: date
     local_case_id: str | None
     case_no: str | None = None
+    #: a 交办 seen at the county: the township's name, and the case it registered for the
+    #: item once its answer (签收, 办理情况 …) has come up with a package (items_of_case)
+    target_name: str | None = None
+    township_case_id: str | None = None
+    township_case_no: str | None = None
 
 
 ITEM_COLUMNS = ("id, owner_code, revision, deleted, kind, target_code, case_id, county_ref, "
@@ -563,7 +568,26 @@ def items_of_case(s: Any, case_id: str) -> list[Item]:
     rows = s.exec(text(  # type: ignore[call-overload]
         f"SELECT {ITEM_COLUMNS} FROM supervision WHERE local_case_id = :id AND deleted = 0 "
         "ORDER BY issued_on, created_at"), params={"id": case_id}).all()
-    return [_item(r) for r in rows]
+    owner = s.exec(text(  # type: ignore[call-overload]
+        "SELECT owner_code FROM dispute_case WHERE id = :id"), params={"id": case_id}).first()
+    out = []
+    for item in (_item(r) for r in rows):
+        if item.kind == ASSIGN and owner is not None and owner[0] == item.owner_code:
+            # the county's own record of a 交办: the township, and its case once it answered
+            name = s.exec(text(  # type: ignore[call-overload]
+                "SELECT name FROM office WHERE code = :code"),
+                params={"code": item.target_code}).first()
+            linked = s.exec(text(  # type: ignore[call-overload]
+                "SELECT c.id, c.case_no FROM supervision_reply r JOIN dispute_case c "
+                "ON c.id = r.case_id AND c.owner_code = r.owner_code WHERE r.item_id = :id "
+                "AND r.owner_code = :town AND r.deleted = 0 AND c.deleted = 0 "
+                "ORDER BY r.created_at LIMIT 1"),
+                params={"id": item.id, "town": item.target_code}).first()
+            item = replace(item, target_name=str(name[0]) if name else None,
+                           township_case_id=str(linked[0]) if linked else None,
+                           township_case_no=str(linked[1]) if linked else None)
+        out.append(item)
+    return out
 
 
 @dataclass(frozen=True)

@@ -97,8 +97,10 @@ def test_the_county_assigns_its_own_case(net) -> None:
     [held] = sup.items()
     assert (held.id, held.kind, held.target_code, held.county_ref, held.local_case_id,
             held.leader) == (item, "ASSIGN", net.t1.code, own.case_no, own.case_id, "王主任")
-    # the county's case file shows the item
-    assert [i.id for i in net.county.svc.case_file(own.case_id).supervision] == [item]
+    # the county's case file shows the item, the township's case not yet known
+    [shown] = net.county.svc.case_file(own.case_id).supervision
+    assert (shown.id, shown.target_name, shown.township_case_id) == (
+        item, "青石镇人民调解委员会", None)
     assert _rows(net.county.db.path, "SELECT action, entity_id FROM audit_log WHERE "
                  "entity = 'supervision'") == [("supervision.assign", item)]
     # the township receives the case with the county's parties, type, facts and requests
@@ -125,6 +127,10 @@ def test_the_county_assigns_its_own_case(net) -> None:
     ledger = {r.item.id: r for r in sup.ledger()}
     assert (ledger[item].status, ledger[item].item.case_no,
             ledger[item].item.county_ref) == (SIGNED, township_no, own.case_no)
+    # the county's own case links to the township's once the answer came up
+    [linked] = net.county.svc.case_file(own.case_id).supervision
+    assert (linked.target_name, linked.township_case_id, linked.township_case_no) == (
+        "青石镇人民调解委员会", got.local_case_id, township_no)
 
 
 def test_a_township_case_cannot_be_assigned(net) -> None:

@@ -296,3 +296,46 @@ async def test_no_send_down_at_a_township(net) -> None:
         await settle(pilot)
         assert app.screen.query_one("#down-box").has_class("-hidden")
         assert app.screen.check_action("export_down", ()) is False
+
+
+async def test_the_countys_case_links_to_the_townships_once_it_answers(net) -> None:
+    """The county's own record of a 交办 says to whom it went; once the township's 签收
+    comes up, its header names the township's case and t opens it."""
+    from mediator.tui.screens.case_file import render_supervision_line
+
+    net.t1.register(1)
+    net.county.sync.import_files([net.t1.export(net.stick).path])
+    sup = SupervisionService(net.county.svc)
+    case_id, case_no, item = sup.register_and_assign(net.t1.code, _petition(), "请依法调处",
+                                                     TODAY + timedelta(days=30))
+    [line] = net.county.svc.case_file(case_id).supervision
+    due = t("casefile.supervision_due", due=(TODAY + timedelta(days=30)).isoformat())
+    assert render_supervision_line(line).plain == (
+        f"{t('supervision.kind.ASSIGN')} {due} "
+        f"{t('casefile.assigned_to', township='青石镇人民调解委员会')} "
+        f"{t('casefile.assigned_unknown')} 请依法调处")
+    [pkg] = net.county.sync.export_down([net.t1.code], output=net.stick)
+    net.t1.sync.import_files([pkg.path])
+    [got] = SupervisionService(net.t1.svc).items()
+    # at the township the item is one received: no "to whom" on its case
+    [received] = net.t1.svc.case_file(got.local_case_id).supervision
+    assert (received.target_name, received.township_case_id) == (None, None)
+    SupervisionService(net.t1.svc).acknowledge(got.id)
+    [received] = net.t1.svc.case_file(got.local_case_id).supervision
+    assert (received.target_name, received.township_case_id) == (None, None)
+    (net.stick / "up").mkdir()
+    net.county.sync.import_files([net.t1.export(net.stick / "up").path])
+    [(township_no,)] = _rows(net.t1.db.path, "SELECT case_no FROM dispute_case WHERE id = ?",
+                             (got.local_case_id,))
+    app = office_app(net.county, lambda: CaseFileScreen(case_id))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        header = str(app.screen.query_one("#cf-warnings").render())
+        assert header == (f"{t('supervision.kind.ASSIGN')} {due} "
+                          f"{t('casefile.assigned_to', township='青石镇人民调解委员会')} "
+                          f"{t('casefile.assigned_case', case=township_no)} 请依法调处")
+        assert app.screen.check_action("open_assigned", ()) is True
+        await pilot.press("t")
+        await settle(pilot)
+        assert isinstance(app.screen, CaseFileScreen) and app.screen.case_id == got.local_case_id
+        assert app.screen.check_action("open_assigned", ()) is False
