@@ -98,3 +98,22 @@ def write_xlsx(services: Any, folder: Any, on: date | None = None) -> Any:
     office = services.office()
     target = Path(folder) / f"督办台账_{day.isoformat()}.xlsx"
     return xlsx.render(to_report(rows, day, office.name if office else ""), target)
+
+
+def supervision_part(db: Any, period: Any, today: date,
+                     offices: Sequence[str] | None) -> tuple[Any, dict[str, int]] | None:
+    """The 督办/交办 table of a weekly or monthly report (the township's items from the
+    county: received, finished, open, 督办逾期) and its JSON figures; None for an office that
+    never received one."""
+    from mediator.reports.model import Column, Table
+    from mediator.reports.stats import SUPERVISION_FIGURES, supervision_figures
+
+    values = supervision_figures(db, period, today, offices)
+    if values is None:
+        return None
+    table = Table("supervision_figures", t("report.table.supervision_figures"), [
+        Column("figure", t("report.col.figure"), 24), Column("value", t("report.col.current"), 10),
+        Column("definition", t("report.col.definition"), 60)])
+    for f in SUPERVISION_FIGURES:
+        table.rows.append([t(f"fig.{f.key}"), values[f.key], f.definition])
+    return table, values

@@ -228,3 +228,42 @@ def test_the_ledger_page_filters_and_pages_in_sql_as_the_ledger_says(net) -> Non
         sup.ledger_page(status="LATE")
     assert err.value.message == t("supervision.bad_status", status="LATE",
                                   statuses="/".join(STATUSES))
+
+
+def test_supervision_figures_in_the_townships_own_report(net) -> None:
+    """督办逾期 and the other 督办/交办 figures in a township's monthly report, 逾期 by
+    core/overdue.py's rule (the same count the county's 通报 ranks on); a township that never
+    received an item has no such table."""
+    from mediator.core.overdue import overdue_supervision_counts
+    from mediator.reports.build import ReportRequest, build
+    from mediator.reports.periods import month_period
+    from mediator.reports.stats import SUPERVISION_FIGURES
+
+    a = net.t1.register(3)
+    net.county.sync.import_files([net.t1.export(net.stick).path])
+    sup = SupervisionService(net.county.svc)
+    late = sup.supervise(a[0], "请二日内化解", TODAY + timedelta(days=2))
+    done = sup.supervise(a[1], "请三日内化解", TODAY + timedelta(days=3))
+    sup.supervise(a[2], "请二十日内化解", TODAY + timedelta(days=20))
+    gone = sup.assign(net.t1.code, _petition(), "请依法调处", TODAY + timedelta(days=1))
+    sup.withdraw(gone)
+    [pkg] = net.county.sync.export_down([net.t1.code], output=net.stick)
+    net.t1.sync.import_files([pkg.path])
+    SupervisionService(net.t1.svc).finish(done, "已化解")
+    period = month_period(TODAY.year, TODAY.month)          # 2026-11, ends 11-30
+    day = TODAY + timedelta(days=5)                         # 11-28: the first one is late
+    report = build(net.t1.db, ReportRequest("monthly", period), day)
+    [table] = [tb for tb in report.tables if tb.key == "supervision_figures"]
+    assert [(r[0], r[1]) for r in table.rows] == [
+        (t("fig.supervision_received"), 3), (t("fig.supervision_finished"), 1),
+        (t("fig.supervision_open"), 2), (t("fig.supervision_overdue"), 1)]
+    assert [r[2] for r in table.rows] == [f.definition for f in SUPERVISION_FIGURES]
+    assert report.figures is not None and report.figures["supervision"] == {
+        "supervision_received": 3, "supervision_finished": 1, "supervision_open": 2,
+        "supervision_overdue": 1}
+    with net.t1.db.read() as s:
+        assert overdue_supervision_counts(s, day) == {net.t1.code: 1}
+    assert late != done
+    # the other township received nothing: no 督办 table in its report
+    other = build(net.t2.db, ReportRequest("monthly", period), day)
+    assert [tb.key for tb in other.tables if tb.key == "supervision_figures"] == []
