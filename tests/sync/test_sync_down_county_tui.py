@@ -339,3 +339,39 @@ async def test_the_countys_case_links_to_the_townships_once_it_answers(net) -> N
         await settle(pilot)
         assert isinstance(app.screen, CaseFileScreen) and app.screen.case_id == got.local_case_id
         assert app.screen.check_action("open_assigned", ()) is False
+
+
+async def test_ctrl_a_marks_every_case_shown_of_a_township(net) -> None:
+    """督办 all of one township's cases: filter the list by the office, Ctrl+A, Ctrl+D."""
+    from mediator.tui.dialogs.assign import SuperviseManyDialog
+    from mediator.tui.screens.cases import CasesScreen
+    from mediator.tui.widgets.case_list import CaseList
+
+    a = net.t1.register(2)
+    net.t2.register(1)
+    net.county.sync.import_files([net.t1.export(net.stick).path, net.t2.export(net.stick).path])
+    app = office_app(net.county, CasesScreen)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        screen.query_one("#f-office", Select).value = net.t1.code
+        await settle(pilot)
+        case_list = screen.query_one(CaseList)
+        assert sorted(r.id for r in case_list.rows) == sorted(a)
+        case_list.focus()
+        await pilot.press("ctrl+a")
+        assert sorted(case_list.marked) == sorted(a)
+        await pilot.press("ctrl+a")          # all marked: cleared
+        assert case_list.marked == {}
+        await pilot.press("ctrl+a")
+        await pilot.press("ctrl+d")
+        await settle(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, SuperviseManyDialog) and sorted(dialog.case_ids) == sorted(a)
+        dialog.query_one("#f-instruction", TextArea).text = "逾期未结，请七日内化解"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen is screen
+    items = SupervisionService(net.county.svc).items()
+    assert sorted((i.local_case_id, i.target_code, i.due_on) for i in items) == sorted(
+        (c, net.t1.code, TODAY + timedelta(days=10)) for c in a)

@@ -120,6 +120,7 @@ class CaseList(LineTable):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("space", "toggle_mark", "tui.cases.key.mark", id="cases.mark"),
+        Binding("ctrl+a", "mark_all", "tui.cases.key.mark_all", show=False, id="cases.mark_all"),
     ]
 
     class NeedMore(Message):
@@ -219,7 +220,7 @@ class CaseList(LineTable):
     # --- marks ------------------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "toggle_mark":
+        if action in ("toggle_mark", "mark_all"):
             return self.markable
         return True
 
@@ -233,6 +234,19 @@ class CaseList(LineTable):
         self._invalidate()
         self.post_message(self.MarksChanged(self))
         self.action_cursor(1)
+
+    def action_mark_all(self) -> None:
+        """Ctrl+A marks every row shown (e.g. a township's 逾期 cases, filtered), or, when all
+        are marked already, clears the marks."""
+        if not self.markable or not self.rows:
+            return
+        if all(r.id in self.marked for r in self.rows):
+            self.clear_marks()
+            return
+        for r in self.rows:
+            self.marked.setdefault(r.id, r)
+        self._invalidate()
+        self.post_message(self.MarksChanged(self))
 
     def clear_marks(self) -> None:
         if self.marked:
