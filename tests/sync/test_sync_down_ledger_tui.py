@@ -126,3 +126,41 @@ async def test_the_palette_opens_the_ledger_at_a_county_only(net) -> None:
     async with app.run_test(size=(100, 30)) as pilot:
         found = await _palette(pilot, app, "督办台账")
         assert not any(t("tui.cmd.supervision") in f for f in found)
+
+
+async def test_withdraw_from_the_ledger(net) -> None:
+    """w on an item asks first; 撤回 writes the tombstone (audited), the 台账 no longer lists
+    it, and the next 下发 carries it."""
+    import sqlite3
+
+    from mediator.tui.dialogs.base import ConfirmDialog
+
+    _a, _b, sup, items = _county_with_items(net)
+    app = office_app(net.county, SupervisionLedgerScreen)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        table = screen.query_one(LedgerTable)
+        table.focus()
+        await pilot.press("w")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmDialog)
+        await pilot.press("escape")             # the safe answer: nothing withdrawn
+        await settle(pilot)
+        assert [i.id for i in sup.items()] == items
+        await pilot.press("w")
+        await settle(pilot)
+        await pilot.click("#yes")
+        await settle(pilot)
+        assert app.screen is screen
+        assert [r.item.id for r in table.rows] == items[1:]
+    assert [i.id for i in sup.items()] == items[1:]
+    con = sqlite3.connect(f"file:{net.county.db.path}?mode=ro", uri=True)
+    try:
+        assert con.execute("SELECT deleted, revision FROM supervision WHERE id = ?",
+                           (items[0],)).fetchone() == (1, 2)
+        assert con.execute("SELECT count(*) FROM audit_log WHERE action = "
+                           "'supervision.withdraw' AND entity_id = ?",
+                           (items[0],)).fetchone() == (1,)
+    finally:
+        con.close()

@@ -147,6 +147,11 @@ class LedgerWritten(Message):
     path: Path
 
 
+@dataclass
+class ItemWithdrawn(Message):
+    label: str
+
+
 class SupervisionLedgerScreen(MediatorScreen[None]):
     """督办台账: filter by status and township; Enter opens the case; Ctrl+E → xlsx."""
 
@@ -161,6 +166,7 @@ class SupervisionLedgerScreen(MediatorScreen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "tui.sync.key.back", id="sv.back"),
         Binding("ctrl+e", "export", "tui.sv.key.export", id="sv.export"),
+        Binding("w", "withdraw", "tui.sv.key.withdraw", id="sv.withdraw"),
         Binding("ctrl+r", "reload", "tui.key.reload", show=False, id="sv.reload"),
     ]
 
@@ -293,6 +299,35 @@ class SupervisionLedgerScreen(MediatorScreen[None]):
         text = t("cli.supervision.written", path=str(msg.path))
         self.query_one("#sv-result", Static).update(literal(text, one_line=False))
         self.notify(text, markup=False)
+
+    def action_withdraw(self) -> None:
+        """撤回 the item under the cursor (asked first): a tombstone for the next 下发."""
+        from mediator.tui.dialogs.base import ConfirmDialog
+
+        row = self.query_one(LedgerTable).current
+        if row is None:
+            return
+        label = t("tui.sv.item_label", kind=t(f"supervision.kind.{row.item.kind}"),
+                  township=short_name(row.township),
+                  case=row.item.case_no or row.item.county_ref or "")
+        self.app.push_screen(
+            ConfirmDialog(t("tui.sv.withdraw_title"), t("tui.sv.withdraw_message", item=label),
+                          t("tui.sv.withdraw_yes"), t("caseact.cancel"), yes_variant="error"),
+            lambda yes: self._withdraw(row.item.id, label) if yes else None)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="sv-withdraw")
+    def _withdraw(self, item_id: str, label: str) -> None:
+        sup = SupervisionService(self.services)
+
+        def withdraw() -> ItemWithdrawn:
+            sup.withdraw(item_id)
+            return ItemWithdrawn(label)
+
+        post_result(self, "sv-withdraw", withdraw)
+
+    def on_item_withdrawn(self, msg: ItemWithdrawn) -> None:
+        self.notify(t("tui.sv.withdrawn", item=msg.label), markup=False)
+        self.reload()
 
     def action_back(self) -> None:
         self.app.pop_screen()
