@@ -310,10 +310,14 @@ class SupervisionLedgerScreen(MediatorScreen[None]):
         label = t("tui.sv.item_label", kind=t(f"supervision.kind.{row.item.kind}"),
                   township=short_name(row.township),
                   case=row.item.case_no or row.item.county_ref or "")
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._withdraw(row.item.id, label)
+
         self.app.push_screen(
             ConfirmDialog(t("tui.sv.withdraw_title"), t("tui.sv.withdraw_message", item=label),
                           t("tui.sv.withdraw_yes"), t("caseact.cancel"), yes_variant="error"),
-            lambda yes: self._withdraw(row.item.id, label) if yes else None)
+            answered)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="sv-withdraw")
     def _withdraw(self, item_id: str, label: str) -> None:
