@@ -250,7 +250,7 @@ def _import(db: Database, source: Path, quarantine: Path, keys: OfficeKeys, oper
         package_hash=package_hash, file_name=source.name, sender_code=info.sender.office_code,
         sender_name=info.sender.office_name, sender_fingerprint=info.sender_fingerprint,
         created_at=info.created_at, week=info.week, format_version=info.format_version,
-        schema_version=info.schema_version, point=info.lineage)
+        schema_version=info.schema_version, point=info.lineage, digests=info.digests)
 
     def merge_stage(table: str) -> None:
         progress.stage(t("sync.stage.merge", table=t(f"sync.table.{table}")))

@@ -193,3 +193,23 @@ def check_payload(path: Path, counts: dict[str, int]) -> int:
     finally:
         con.close()
     return version
+
+
+# --- per-table digests (issue 21) -------------------------------------------------------------
+
+
+def table_digest(con: sqlite3.Connection, table: str, schema: str = "main",
+                 version: int | None = None) -> str:
+    """SHA-256 of every row of ``table`` in ``schema`` (a payload), in rowid order, with its
+    table name, payload version and column list. The exporter writes it into the signed header
+    (``digests``); an importer that merged a table with the same digest from the same sender
+    last time knows, on the sender's signature, that the table holds nothing new."""
+    import hashlib
+
+    version = PAYLOAD_VERSION if version is None else version
+    cols = columns(version)[table]
+    h = hashlib.sha256(f"{version}:{table}:{','.join(cols)}\n".encode())
+    cur = con.execute(f"SELECT {', '.join(cols)} FROM {schema}.{table} ORDER BY rowid")
+    while chunk := cur.fetchmany(5000):
+        h.update(repr(chunk).encode("utf-8", "surrogatepass"))
+    return h.hexdigest()
