@@ -60,7 +60,14 @@ from mediator.core.validate import (
 )
 from mediator.i18n import t
 from mediator.sync.errors import PackageDamaged, PackageInvalid, SyncIOError
-from mediator.sync.payload import OLDER_DEFAULTS, PARENTS, TABLES, columns, tables
+from mediator.sync.payload import (
+    OLDER_DEFAULTS,
+    PARENTS,
+    PAYLOAD_VERSION,
+    TABLES,
+    columns,
+    tables,
+)
 
 REINDEX_BATCH = 5000   # cases per search-index batch (bounded memory, few passes)
 MERGE_CACHE_KIB = -65536   # 64 MiB of SQLite page cache while a package is merged
@@ -709,10 +716,38 @@ def reindex_affected(conn: Connection, session: Session) -> int:
         last = ids[-1]
 
 
+def planned_skip(db: Database, meta: PackageMeta, version: int) -> set[str]:
+    """The tables ``merge_package`` will skip as things stand (``unchanged_tables``), read
+    before the payload is checked, so that only the tables to merge are checked in full.
+    ``merge_package`` decides again inside its transaction (``checked_skip``)."""
+    if not meta.digests or not 1 <= version <= PAYLOAD_VERSION:
+        return set()
+    with db.engine.connect() as conn, conn.begin() as tx:
+        taken_over, superseded = mark_diverged(conn, meta)
+        skip = set() if taken_over or superseded else unchanged_tables(conn, meta, version)
+        tx.rollback()
+    return skip
+
+
+def _check_late(conn: Connection, tables_: set[str]) -> None:
+    """The integrity and foreign-key checks of payload tables ``check_payload`` left out
+    because they were to be skipped, for a merge that must merge them after all (another
+    import from an overlapping area came in between)."""
+    for tbl in sorted(tables_):
+        problems = [r[0] for r in conn.exec_driver_sql(f"PRAGMA pkg.integrity_check({tbl})")]
+        if problems != ["ok"]:
+            raise PackageInvalid(t("sync.pkg.bad_payload", why=t(
+                "sync.why.integrity", problems="; ".join(map(str, problems[:3])))))
+        if conn.exec_driver_sql(f"PRAGMA pkg.foreign_key_check({tbl})").first() is not None:
+            raise PackageInvalid(t("sync.pkg.bad_payload", why=t("sync.why.foreign_keys")))
+
+
 def merge_package(db: Database, payload: Path, meta: PackageMeta, *, own_code: str,
                   operator: str, version: int,
-                  progress: Callable[[str], None] | None = None) -> MergeResult:
-    """Check and merge one payload in ONE write transaction; nothing is written on error."""
+                  progress: Callable[[str], None] | None = None,
+                  checked_skip: set[str] | None = None) -> MergeResult:
+    """Check and merge one payload in ONE write transaction; nothing is written on error.
+    ``checked_skip``: the tables ``check_payload`` did not check (``planned_skip``)."""
     with db.engine.connect() as conn:
         raw = conn.connection.driver_connection
         try:
@@ -731,6 +766,8 @@ def merge_package(db: Database, payload: Path, meta: PackageMeta, *, own_code: s
                     taken_over, superseded = mark_diverged(conn, meta)
                     skip = (set() if taken_over or superseded
                             else unchanged_tables(conn, meta, version))
+                    if checked_skip and checked_skip - skip:
+                        _check_late(conn, checked_skip - skip)
                     problems = check_package(conn, meta, own_code, version, skip)
                     if problems:
                         err = PackageInvalid(t("sync.pkg.rows_rejected", n=len(problems),
@@ -761,6 +798,43 @@ def merge_package(db: Database, payload: Path, meta: PackageMeta, *, own_code: s
                 raw.execute("DETACH DATABASE pkg")
             except sqlite3.DatabaseError:
                 conn.invalidate()
+    return result
+
+
+def record_unchanged(db: Database, meta: PackageMeta, counts: dict[str, int], *,
+                     operator: str, version: int) -> MergeResult | None:
+    """A package every table of which is unchanged (``unchanged_tables``: its signed digests
+    are those merged from the same sender last time) is logged as imported, every row
+    unchanged, without its payload being decrypted or read: none of its rows would be
+    applied. None (nothing written) when any table must be merged; the caller then merges
+    the package in full. ``counts`` are the header's (signed) row counts."""
+    if not meta.digests or not 1 <= version <= PAYLOAD_VERSION:
+        return None
+    carried = tables(version)
+    if set(counts) != set(carried):
+        return None
+    try:
+        with db.engine.connect() as conn:
+            conn.execution_options(mediator_write=True)
+            with conn.begin() as tx:
+                taken_over, superseded = mark_diverged(conn, meta)
+                if taken_over or superseded or \
+                        unchanged_tables(conn, meta, version) != set(carried):
+                    tx.rollback()
+                    return None
+                result = MergeResult()
+                for table in carried:
+                    result.tables[table] = Counts(unchanged=counts[table])
+                    result.total.add(result.tables[table])
+                with Session(bind=conn) as session:
+                    result.log_id = _log(conn, session, meta, result, operator)
+    except sqlite3.OperationalError as exc:
+        raise _operational(exc) from exc
+    except Exception as exc:
+        inner = getattr(exc, "orig", None)
+        if isinstance(inner, sqlite3.OperationalError):
+            raise _operational(inner) from exc
+        raise
     return result
 
 
