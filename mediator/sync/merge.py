@@ -562,6 +562,8 @@ def merge_tables(conn: Connection, meta: PackageMeta, version: int,
     conn.exec_driver_sql("CREATE TEMP TABLE IF NOT EXISTS sync_touched "
                          "(id TEXT PRIMARY KEY, is_new INTEGER NOT NULL)")
     conn.exec_driver_sql("DELETE FROM temp.sync_touched")
+    conn.exec_driver_sql("CREATE TEMP TABLE IF NOT EXISTS sync_fact_cases (id TEXT PRIMARY KEY)")
+    conn.exec_driver_sql("DELETE FROM temp.sync_fact_cases")
     bulk = drop_for_bulk(conn, version)
     for table in tables(version):
         if progress:
@@ -599,6 +601,12 @@ def merge_tables(conn: Connection, meta: PackageMeta, version: int,
             if jumps:
                 raise PackageDamaged(t("hostile.revision_refused", n=len(jumps),
                                        first=jumps[0]), jumps)
+        case_col = "p.id" if table == "dispute_case" else (
+            "p.case_id" if "case_id" in cols else None)
+        if case_col and (counts.new or counts.updated or takes):
+            conn.exec_driver_sql(f"INSERT OR IGNORE INTO temp.sync_fact_cases (id) "
+                                 f"SELECT {case_col} {_rows(table, CHANGING)} "
+                                 f"AND {case_col} IS NOT NULL")
         if table in SEARCH_TOUCH:
             case_id = SEARCH_TOUCH[table][0]
             is_new = f"c.kind = {NEW}" if table == "dispute_case" else "0"
@@ -689,14 +697,18 @@ def merge_facts(conn: Connection, version: int) -> None:
     from mediator.core import facts
 
     if "case_fact" in tables(version):
+        # only the cases with a row new or changed by this package (temp.sync_fact_cases):
+        # the package's other cases are as the merge that brought them left them, which
+        # did this for them already (issue 21: a week's 1 % of changes, not every case)
         conn.exec_driver_sql(
             "DELETE FROM main.case_fact WHERE origin = ? AND case_id IN "
-            "(SELECT case_id FROM pkg.case_fact)", (facts.DERIVED,))
+            "(SELECT id FROM temp.sync_fact_cases)", (facts.DERIVED,))
+        ids = [r[0] for r in conn.exec_driver_sql("SELECT id FROM temp.sync_fact_cases")]
     else:
         conn.exec_driver_sql(
             "DELETE FROM main.case_fact WHERE origin = ? AND case_id IN "
             "(SELECT id FROM pkg.dispute_case)", (facts.DERIVED,))
-    ids = [r[0] for r in conn.exec_driver_sql("SELECT id FROM pkg.dispute_case")]
+        ids = [r[0] for r in conn.exec_driver_sql("SELECT id FROM pkg.dispute_case")]
     for sql, params in facts.derive_statements(ids, origin=facts.DERIVED):
         conn.exec_driver_sql(sql, params)
 
