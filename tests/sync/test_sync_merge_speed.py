@@ -422,3 +422,23 @@ def test_a_table_checked_late_is_checked_in_full(net, monkeypatch, tmp_path) -> 
     assert (rep.status, rep.exit_code) == (REFUSED, E.INVALID)
     assert rep.message == t("sync.pkg.bad_payload", why=t("sync.why.foreign_keys"))
     assert logical_dump(net.county.db.path) == before
+
+
+def test_search_entries_of_new_cases_equal_a_full_rebuild(net, tmp_path) -> None:
+    """New cases are indexed without looking for entries to remove first: what they get is
+    exactly what rebuilding the whole index gives, after a first import and after an edit."""
+    from mediator.core import search
+
+    ids = net.t1.register(4)
+    assert net.county.sync.import_files([net.t1.export(tmp_path / "w1.mdsync").path])[0] \
+        .status == IMPORTED
+    net.t1.svc.edit_case(ids[1], facts="补记：邻里漏水纠纷")
+    net.t1.register(2, facts="第二批")
+    assert net.county.sync.import_files([net.t1.export(tmp_path / "w2.mdsync").path])[0] \
+        .status == IMPORTED
+    county = net.county.db.path
+    merged = _search_rows(county)
+    assert len(merged["fts"]) == 6 and _found(net.county, "漏水") == 1
+    with net.county.db.write() as s:
+        search.reindex_cases(s)
+    assert _search_rows(county) == merged
