@@ -450,6 +450,8 @@ class ImportLog(SQLModel, table=True):
     lineage: str | None = Field(default=None, max_length=32)
     lineage_seq: int | None = None
     ancestry: str | None = None
+    #: the package's per-table digests (JSON, from its signed header; issue 21); NULL: none
+    digests: str | None = None
 
 
 class SyncConflict(SQLModel, table=True):

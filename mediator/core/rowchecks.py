@@ -212,9 +212,11 @@ def annotation(model: type[SQLModel], col: str) -> tuple[type, bool, int | None]
 MAX_TEXT = 100_000
 
 
-def row_checks(table: str, cols: Sequence[str]) -> list[tuple[str, str]]:
+def row_checks(table: str, cols: Sequence[str], clean_text: bool = True) -> list[tuple[str, str]]:
     """(column, SQL predicate over alias ``p``) for each of ``cols`` of ``table``: true when
-    the stored value is one the application could have written."""
+    the stored value is one the application could have written. ``clean_text`` False leaves
+    out the control-character test of text columns, for a caller that tests all the text of
+    many rows at once (sync.merge.text_ok) and comes back here only when that finds one."""
     model = MODELS[table]
     checks: list[tuple[str, str]] = []
     for col in cols:
@@ -248,7 +250,9 @@ def row_checks(table: str, cols: Sequence[str]) -> list[tuple[str, str]]:
             pred = f"typeof({x}) = 'text' AND date(julianday({x})) IS {x}"
         elif base is str:
             limit = NAME_LIMITS.get((table, col)) or max_length or MAX_TEXT
-            pred = f"typeof({x}) = 'text' AND length({x}) <= {limit} AND {clean_text_sql(x)}"
+            pred = f"typeof({x}) = 'text' AND length({x}) <= {limit}"
+            if clean_text:
+                pred += f" AND {clean_text_sql(x)}"
             # CASE, not OR: only CASE is sure to skip the Python call when SQL accepted
             if (table, col) in PHONE_COLUMNS:
                 pred += (f" AND CASE WHEN {phone_fast_sql(x)} THEN 1 "

@@ -100,7 +100,8 @@ def snapshot(db_path: Path, target: Path, area: str) -> dict[str, int]:
     return take_snapshot(db_path, target, area)[0]
 
 
-def take_snapshot(db_path: Path, target: Path, area: str) -> tuple[dict[str, int], Point]:
+def take_snapshot(db_path: Path, target: Path, area: str,
+                  digests: dict[str, str] | None = None) -> tuple[dict[str, int], Point]:
     """:func:`snapshot`, and the point of this database's history it was taken at (lineage,
     audit sequence number, ancestry: core/lineage.py), read in the same transaction."""
     pl.create_empty(target)
@@ -136,6 +137,9 @@ def take_snapshot(db_path: Path, target: Path, area: str) -> tuple[dict[str, int
                     (len(area), area))
                 counts[table] = cur.rowcount
             _clean_controls(con)
+            if digests is not None:   # of the rows as written, controls cleaned (issue 21)
+                for table in pl.TABLES:
+                    digests[table] = pl.table_digest(con, table, "out", pl.PAYLOAD_VERSION)
             con.execute("COMMIT")
         except BaseException:
             con.execute("ROLLBACK")
@@ -190,7 +194,8 @@ def prune_outbox(outbox: Path, keep: int = OUTBOX_KEEP) -> list[Path]:
 
 def build_header(keys: OfficeKeys, office_name: str, recipient_code: str, recipient_name: str,
                  recipient: PublicKeys | None, counts: dict[str, int], today: date,
-                 point: Point | None = None) -> dict[str, Any]:
+                 point: Point | None = None,
+                 digests: dict[str, str] | None = None) -> dict[str, Any]:
     """The header fields a package states about itself (the writer adds payload and
     encryption fields). All of it is covered by the signature."""
     code = keys.office_code
@@ -211,6 +216,9 @@ def build_header(keys: OfficeKeys, office_name: str, recipient_code: str, recipi
         **({} if point is None else {
             "lineage": point.lineage, "lineage_seq": point.seq,
             "ancestry": [[lid, seq] for lid, seq in point.ancestry]}),
+        # each table's digest (payload.table_digest): an importer skips a table whose digest
+        # is the one it merged from this sender last time (issue 21)
+        **({} if not digests else {"digests": digests}),
     }
 
 
@@ -240,8 +248,10 @@ def export_package(db: Database, *, data_dir: Path, keys: OfficeKeys, office_nam
         held.enter_context(in_use(work / LOCK_SUFFIX))
         progress("snapshot", 0, 1)
         payload_file = work / "payload.sqlite"
+        digests: dict[str, str] = {}
         if down_to is None:
-            counts, point = take_snapshot(db.path, payload_file, office_area_prefix(code))
+            counts, point = take_snapshot(db.path, payload_file, office_area_prefix(code),
+                                          digests)
         else:
             from mediator.sync import down
 
@@ -249,7 +259,7 @@ def export_package(db: Database, *, data_dir: Path, keys: OfficeKeys, office_nam
         progress("snapshot", 1, 1)
         own = keys.public
         header = build_header(keys, office_name, recipient_code, recipient_name, recipient,
-                              counts, today, point)
+                              counts, today, point, digests)
         if down_to is not None:
             from mediator.sync import down
 

@@ -33,7 +33,13 @@ from mediator.core.validate import is_within_area, office_area_prefix
 from mediator.i18n import t
 from mediator.sync import errors as E
 from mediator.sync.keys import OfficeKeys, format_fingerprint, private_dir
-from mediator.sync.merge import Counts, PackageMeta, merge_package
+from mediator.sync.merge import (
+    Counts,
+    PackageMeta,
+    merge_package,
+    planned_skip,
+    record_unchanged,
+)
 from mediator.sync.package import (
     MAX_PACKAGE,
     PackageInfo,
@@ -237,27 +243,35 @@ def _import(db: Database, source: Path, quarantine: Path, keys: OfficeKeys, oper
     if info.schema_version > PAYLOAD_VERSION:
         raise E.PackageUnsupported(t("sync.pkg.newer_schema", version=info.schema_version,
                                      supported=PAYLOAD_VERSION))
+    if info.digests:
+        # every table as merged from this sender last time (signed digests): logged as
+        # imported, all unchanged, without decrypting the payload (issue 21)
+        same = record_unchanged(db, _meta(info, package_hash, source), info.counts,
+                                operator=operator, version=info.schema_version)
+        if same is not None:
+            progress.advance(size)
+            report.counts, report.tables = same.total, same.tables
+            report.status, report.exit_code = IMPORTED, E.OK
+            report.message = t("sync.imported")
+            return
     progress.stage(t("sync.stage.decrypt"))
     payload = quarantine / "payload.sqlite"
     enc: X25519PrivateKey | None = keys.enc if info.encrypted else None
     open_payload(info, payload, enc, progress.advance)
     copy.unlink()  # the sealed copy is no longer needed; free the space before merging
     progress.stage(t("sync.stage.check"))
-    version = check_payload(payload, info.counts)
+    meta = _meta(info, package_hash, source)
+    skip = planned_skip(db, meta, info.schema_version)
+    version = check_payload(payload, info.counts, skip)
     if version != info.schema_version:
         raise E.PackageInvalid(t("sync.pkg.bad_payload", why=t("sync.why.schema")))
-    meta = PackageMeta(
-        package_hash=package_hash, file_name=source.name, sender_code=info.sender.office_code,
-        sender_name=info.sender.office_name, sender_fingerprint=info.sender_fingerprint,
-        created_at=info.created_at, week=info.week, format_version=info.format_version,
-        schema_version=info.schema_version, point=info.lineage)
 
     def merge_stage(table: str) -> None:
         progress.stage(t("sync.stage.merge", table=t(f"sync.table.{table}")))
 
     try:
         result = merge_package(db, payload, meta, own_code=keys.office_code, operator=operator,
-                               version=version, progress=merge_stage)
+                               version=version, progress=merge_stage, checked_skip=skip)
     except (E.PackageInvalid, E.PackageDamaged) as exc:
         report.counts.rejected = len(exc.details)
         raise
@@ -270,6 +284,14 @@ def _import(db: Database, source: Path, quarantine: Path, keys: OfficeKeys, oper
     else:
         report.exit_code = E.OK
         report.message = t("sync.imported")
+
+
+def _meta(info: PackageInfo, package_hash: str, source: Path) -> PackageMeta:
+    return PackageMeta(
+        package_hash=package_hash, file_name=source.name, sender_code=info.sender.office_code,
+        sender_name=info.sender.office_name, sender_fingerprint=info.sender_fingerprint,
+        created_at=info.created_at, week=info.week, format_version=info.format_version,
+        schema_version=info.schema_version, point=info.lineage, digests=info.digests)
 
 
 def _import_down(db: Database, info: PackageInfo, quarantine: Path, keys: OfficeKeys,

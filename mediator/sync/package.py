@@ -184,6 +184,8 @@ class PackageInfo:
     body_end: int = 0
     extra: dict[str, Any] = field(default_factory=dict)
     lineage: Point | None = None       # format 2 on; None: a package of format 1
+    #: table -> SHA-256 of its rows (payload.table_digest); empty: the writer sent none
+    digests: dict[str, str] = field(default_factory=dict)
 
     @property
     def encrypted(self) -> bool:
@@ -335,6 +337,14 @@ def _parse_header(path: Path, size: int, version: int, prefix: bytes,
         _str(h["scope"], 12, pattern="[0-9]+")
     known = {"kind", "sender", "recipient", "counts", "payload", "encryption", "app_version",
              "schema_version", "db_schema_version", "created_at", "week", "scope"}
+    digests: dict[str, str] = {}
+    if "digests" in h:   # issue 21: a table whose digest is unchanged is not merged again
+        found = _obj(h["digests"])
+        if len(found) > 64:
+            raise ValueError("digests")
+        digests = {_str(k, 64, pattern="[a-z_]+"): _str(v, 64, pattern="[0-9a-f]{64}")
+                   for k, v in found.items()}
+        known |= {"digests"}
     point: Point | None = None
     # "down": a package from the office above (mediator.sync.down); absent: upward
     if h.get("direction", "up") not in ("up", "down"):
@@ -354,6 +364,7 @@ def _parse_header(path: Path, size: int, version: int, prefix: bytes,
                                                                pattern=WEEK_PATTERN),
         counts=counts, payload_size=psize, payload_sha256=sha, ephemeral_key=eph,
         extra={k: v for k, v in h.items() if k not in known}, lineage=point,
+        digests=digests,
     )
 
 
