@@ -34,6 +34,9 @@ SEARCHES = {
     "第003号": [4],              # the case number the import gave
     "赵六 货款": [3],            # two words, both in one case
     "张三 货款": [],             # two words in different cases
+    "排水沟 货款": [],           # the same, one word of each index
+    "青石建材 2026-003": [],     # the same, a ledger number and a name
+    "排水沟 张三 2026-001": [2],  # three words, one of each kind, all in one case
     "纠纷": [],                  # the type's name is not searched (not in the index body)
 }
 
