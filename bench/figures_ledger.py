@@ -31,5 +31,6 @@ def figures(town: Path | None = None, county: Path | None = None, rows: int = 10
         wall = statistics.median(r["wall"] for r in results)
         out.append(Figure(f"import ledger, {rows:,}-row {label}, whole command (CPU)", "s",
                           [r["cpu"] for r in results], target=3.0,
-                          note=f"fresh process into an empty database; wall median {wall:.1f} s"))
+                          note=f"fresh process into an empty database (its search index built "
+                          f"after the command); wall median {wall:.1f} s"))
     return out

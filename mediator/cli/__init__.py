@@ -340,8 +340,7 @@ def sweep_leftovers(ctx: Context) -> None:
         paths = ctx.paths
         if sweep_staged(paths.db):
             logs.log.info("start-up sweep: staged restore checked")
-        from mediator.sync.export import sweep_work
-        from mediator.sync.importer import sweep_quarantine
+        from mediator.sync.scratch import sweep_quarantine, sweep_work
 
         removed = sweep_quarantine(paths.quarantine) + sweep_work(paths.data)
         if removed:

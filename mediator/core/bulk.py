@@ -9,7 +9,8 @@ pieces ``Services`` uses, so a case written here is one the services could have 
   line of the case list, the facts the rules need and the nearest due date;
 - ``rules.apply``: what each lifecycle step does to the case (state, outcome, dates);
 - :func:`index_entry` and :func:`write_index`: the search index (``core.search``'s body and
-  terms, as ``search.reindex_cases`` writes them);
+  terms, as ``search.reindex_cases`` writes them; the demo's. A ledger import leaves its
+  cases' entries for later, ``search.mark_pending``);
 - audit entries chained in order without a round trip per entry (``audit.entry_hash``).
 
 Nothing here calls ``Services`` or changes process-wide state (values are converted for
@@ -201,7 +202,7 @@ class _Rows:
         self.prev_hash = h
 
     def take(self) -> _Batch:
-        """Hand the batch over for writing (statements, search index) and start a new one."""
+        """Hand the batch over for writing and start a new one."""
         statements = []
         for name in self.TABLES:
             rows = self.rows[name]
@@ -217,17 +218,7 @@ class _Rows:
                             values[i] = sql_value(v)
                     params.append(tuple(values))
                 statements.append((name, insert_sql(name, cols), params))
-        by_case: dict[str, list[dict[str, Any]]] = {}
-        for p in self.rows["party"]:
-            by_case.setdefault(p["case_id"], []).append(p)
-        index = []
-        for case in self.rows["dispute_case"]:
-            parties = by_case.get(case["id"], [])
-            names = [p["name"] for p in parties]
-            numbers = [x for p in parties for x in (p["id_number"], p["phone"]) if x]
-            index.append((case["id"], *index_entry(case["case_no"], names, numbers,
-                                                   case["facts"], case["requests"])))
-        batch = _Batch(statements, index, self.audit)
+        batch = _Batch(statements, self.audit)
         self.rows = {name: [] for name in self.TABLES}
         self.audit = []
         return batch
@@ -236,7 +227,6 @@ class _Rows:
 @dataclass
 class _Batch:
     statements: list[tuple[str, str, list[tuple[Any, ...]]]]
-    index: list[tuple[str, str, list[str]]]
     audit: list[tuple[Any, ...]]
 
     def write(self, con: sqlite3.Connection) -> None:
@@ -247,12 +237,11 @@ class _Batch:
             # tables noted for audit.settle by the writer, not by a trigger per row
             for table, sql, params in self.statements:
                 audit.insert_noted(cursor, table, sql, params)
-            # the search index of the new cases: search.index_case for many at once (new
-            # rows have no old entries to delete)
             rowids = {cid: rowid for rowid, cid in cursor.execute(
                 "SELECT rowid, id FROM dispute_case WHERE rowid > ?", (last,))}
-            write_index(cursor, [(rowids[cid], body) for cid, body, _ in self.index],
-                        [(term, rowids[cid]) for cid, _, terms in self.index for term in terms])
+            # the search index of the new cases is built after the command (issue 16: it was
+            # two of the import's nine seconds); until then a search scans their texts
+            search.mark_pending(cursor, rowids.values())
             # the dated facts of the new cases, from the state entries rules.apply gave them
             case_facts.derive(cursor, list(rowids))
             cursor.executemany(_AUDIT_SQL, self.audit)

@@ -226,7 +226,7 @@ class _Row:
 
     def __getattr__(self, name: str) -> Any:
         row = self._row
-        if isinstance(row, Mapping):
+        if type(row) is dict or isinstance(row, Mapping):  # a dict first: the bulk writer's
             return row.get(name)
         return getattr(row, name)
 

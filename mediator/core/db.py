@@ -317,7 +317,11 @@ def _make_engine(path: Path) -> Engine:
         cur.execute("PRAGMA foreign_keys=ON")
         cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         cur.close()
-        from mediator.core import audit
+        from mediator.core import audit, search
+
+        # the search's scan of cases whose index entries are not built yet (search_pending)
+        dbapi_con.create_function("mediator_initials", 1, search.sql_initials,
+                                  deterministic=True)
 
         try:
             audit.install(dbapi_con)
@@ -548,6 +552,11 @@ def _check_on_open(path: Path, size: int, backups: Path | None) -> bool:
     return not has_daily_backup(path, backups, date.today())
 
 
+#: a case whose index entries are meant to exist: not one a bulk load left for later
+#: (search_pending, built by search.index_pending), so an import's cases alone are no lost index
+_INDEXED = "AND rowid NOT IN (SELECT case_rowid FROM search_pending)"
+
+
 def ensure_search_index(db: Database) -> int:
     """Fill the search index if the file has cases but no index entries at all, or only the
     character-pair index is empty (a file made before migration 0008).
@@ -560,7 +569,7 @@ def ensure_search_index(db: Database) -> int:
 
     with db.read() as s:
         empty = s.exec(text(  # type: ignore[call-overload]
-            "SELECT EXISTS (SELECT 1 FROM dispute_case WHERE deleted = 0) "
+            f"SELECT EXISTS (SELECT 1 FROM dispute_case WHERE deleted = 0 {_INDEXED}) "
             "AND NOT EXISTS (SELECT 1 FROM case_term)")).scalar_one()
     if empty:
         with db.write() as s:
@@ -569,7 +578,7 @@ def ensure_search_index(db: Database) -> int:
         # migration 0008 added the character-pair index empty: it is filled from the
         # trigram index's texts (a fifth of the time of rebuilding every index)
         pairs_missing = s.exec(text(  # type: ignore[call-overload]
-            "SELECT EXISTS (SELECT 1 FROM dispute_case WHERE deleted = 0) "
+            f"SELECT EXISTS (SELECT 1 FROM dispute_case WHERE deleted = 0 {_INDEXED}) "
             "AND NOT EXISTS (SELECT 1 FROM case_bigram_data WHERE id NOT IN (1, 10))")).scalar_one()
     if not pairs_missing:
         return 0

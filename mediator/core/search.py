@@ -206,3 +206,65 @@ def reindex_cases(session: Session, case_ids: Sequence[str] | None = None,
     insert_bodies(raw, fts_rows)
     raw.executemany("INSERT INTO case_term (term, case_rowid) VALUES (?, ?)", term_rows)
     return count
+
+
+# --- index entries built after a bulk load (issue 16) --------------------------------------
+#
+# A ledger import commits its cases with one ``search_pending`` row each (migration 0024)
+# instead of their index entries: building them (pinyin initials of every name, trigram and
+# character-pair entries) was two of the import's nine seconds. They are built afterwards by
+# :func:`index_pending` (the TUI's background worker after its first frame); until then
+# ``queries._subqueries`` finds those cases by scanning their texts (:func:`pending_text`),
+# so a search never misses one. A crash between the two loses nothing: the marks stay.
+
+
+def mark_pending(cursor: Any, rowids: Iterable[int]) -> None:
+    """Note new cases whose index entries are still to be built (DB-API cursor)."""
+    cursor.executemany("INSERT OR IGNORE INTO search_pending (case_rowid) VALUES (?)",
+                       [(r,) for r in rowids])
+
+
+def sql_initials(name: str | None) -> str:
+    """``mediator_initials(name)`` in SQL: a name's pinyin initials as its index body holds
+    them (registered on every connection by ``db``; pypinyin is loaded on the first call)."""
+    return initials(normalise(name)) if name else ""
+
+
+def pending_text(alias: str, with_initials: bool) -> str:
+    """SQL expression: the text of case ``alias`` as its ``case_fts`` body would hold it
+    (:func:`fts_body`: case number, party names, their initials when ``with_initials``, ID
+    numbers and phones, facts, requests; one part a line), lower case like the indexes'
+    terms. A search word (no whitespace) is in this text exactly when the indexes would
+    find it: the trigram index matches any substring, the character-pair index any
+    character or pair inside a line's run of non-space characters."""
+    person = ("coalesce(p.name, '') || char(10) || coalesce(p.id_number, '') || char(10) || "
+              "coalesce(p.phone, '')")
+    if with_initials:
+        person += " || char(10) || mediator_initials(p.name)"
+    return (f"lower({alias}.case_no || char(10) || coalesce({alias}.facts, '') || char(10) || "
+            f"coalesce({alias}.requests, '') || char(10) || coalesce((SELECT group_concat("
+            f"{person}, char(10)) FROM party p WHERE p.case_id = {alias}.id "
+            f"AND p.deleted = 0), ''))")
+
+
+def pending_count(session: Session) -> int:
+    return int(session.exec(text("SELECT count(*) FROM search_pending")).scalar_one())  # type: ignore[call-overload]
+
+
+def index_pending(session: Session, limit: int = 500) -> int:
+    """Build the index entries of up to ``limit`` cases waiting in ``search_pending`` and
+    remove their marks, in the caller's transaction (a deleted case gets none). Returns how
+    many marks were settled; 0 when none is left."""
+    raw = _raw(session)
+    rowids = [r[0] for r in raw.execute(
+        "SELECT case_rowid FROM search_pending ORDER BY case_rowid LIMIT ?", (limit,))]
+    if not rowids:
+        return 0
+    import json
+
+    ids = [r[0] for r in raw.execute(
+        "SELECT id FROM dispute_case WHERE rowid IN (SELECT value FROM json_each(?))",
+        (json.dumps(rowids),))]
+    reindex_cases(session, ids)
+    raw.executemany("DELETE FROM search_pending WHERE case_rowid = ?", [(r,) for r in rowids])
+    return len(rowids)

@@ -432,6 +432,22 @@ class Services(PetitionUseCases, ReferralUseCases):
         return bulk.insert_rows(self, rows, source_name, progress=progress, dry_run=dry_run,
                                 update=update)
 
+    def index_pending_cases(self, chunk: int = 500) -> int:
+        """Build the search index entries a ledger import left for later (``search_pending``,
+        issue 16), ``chunk`` cases per transaction so another writer never waits long.
+        Searches find these cases before and after (``queries._subqueries``). Returns how
+        many cases were indexed."""
+        done = 0
+        while True:
+            with self.db.read() as s:
+                if not s.exec(text("SELECT EXISTS (SELECT 1 FROM search_pending)")).scalar_one():  # type: ignore[call-overload]
+                    return done
+            with self.db.write() as s:
+                n = search.index_pending(s, chunk)
+            if n == 0:
+                return done
+            done += n
+
     def ledger_imports(self) -> list[Any]:
         """The ledger imports of this office, newest first (``ledger_rows.ImportEntry``)."""
         from mediator.core import ledger_rows

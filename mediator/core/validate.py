@@ -201,6 +201,9 @@ def resident_id_check_char(first17: str) -> str:
     return _ID_CHECK[total % 11]
 
 
+_PLAIN_ID = re.compile(r"[0-9]{17}[0-9X]|[0-9]{15}")
+
+
 def parse_resident_id(
     text: str | None, *, today: date | None = None, field: str | None = None
 ) -> ResidentId:
@@ -209,7 +212,10 @@ def parse_resident_id(
     Spaces and dashes that people type to group the digits are ignored; a lower-case ``x`` is
     accepted. The birth date must be a real date between 1900-01-01 and ``today``.
     """
-    number = re.sub(r"[\s\-]", "", normalise(text)).upper()
+    if type(text) is str and _PLAIN_ID.fullmatch(text):
+        number = text  # nothing to normalise (most IDs of a ledger): as the line below makes it
+    else:
+        number = re.sub(r"[\s\-]", "", normalise(text)).upper()
     if len(number) not in (15, 18):
         raise _fail("validate.id.length", field, length=len(number))
     legacy = len(number) == 15
@@ -260,6 +266,8 @@ def parse_phone(text: str | None, *, field: str | None = None) -> str:
     codes have three digits for Beijing (010) and 02x, four digits everywhere else, which is
     how the area code is told apart from the local number when no dash is typed.
     """
+    if type(text) is str and _MOBILE.fullmatch(text):
+        return text  # 11 plain digits (most numbers of a ledger): what the lines below return
     raw = normalise(text)
     value = raw
     extension = ""

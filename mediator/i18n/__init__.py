@@ -94,6 +94,8 @@ def t(key: str, /, **kwargs: Any) -> str:
         text = load_catalog(DEFAULT_LANGUAGE).get(key, key)
     if kwargs:
         try:
+            if "plural:" not in text:  # str.format is C: the Formatter took 0.6 s of a
+                return text.format(**kwargs)  # 10,000-row ledger import's 47,000 texts
             return _FORMATTER.format(text, **kwargs)
         except (KeyError, IndexError, ValueError):
             return text

@@ -34,7 +34,6 @@ from mediator.core.files import (
     fsync_file,
     in_use,
     safe_filename,
-    sweep_folders,
 )
 from mediator.core.lineage import Point
 from mediator.core.validate import office_area_prefix
@@ -220,12 +219,6 @@ def build_header(keys: OfficeKeys, office_name: str, recipient_code: str, recipi
         # is the one it merged from this sender last time (issue 21)
         **({} if not digests else {"digests": digests}),
     }
-
-
-def sweep_work(data_dir: Path) -> int:
-    """Remove the scratch folders of exports that were killed (a plain snapshot of the
-    data), at any age, except one an export running now holds."""
-    return sweep_folders(Path(data_dir) / "sync" / "tmp", "export-*")
 
 
 def export_package(db: Database, *, data_dir: Path, keys: OfficeKeys, office_name: str,

@@ -27,7 +27,7 @@ from sqlalchemy import text
 
 from mediator.core.db import Database
 from mediator.core.errors import MediatorError
-from mediator.core.files import LOCK_SUFFIX, in_use, sweep_folders
+from mediator.core.files import LOCK_SUFFIX, in_use
 from mediator.core.models import local_time
 from mediator.core.validate import is_within_area, office_area_prefix
 from mediator.i18n import t
@@ -48,6 +48,7 @@ from mediator.sync.package import (
     verify_signature,
 )
 from mediator.sync.payload import check_payload
+from mediator.sync.scratch import sweep_quarantine
 
 IMPORTED, ALREADY, REFUSED = "imported", "already", "refused"
 
@@ -124,13 +125,6 @@ def trusted_fingerprint(db: Database, fingerprint: str) -> bool:
         row = s.exec(text("SELECT 1 FROM trusted_key WHERE fingerprint = :f "  # type: ignore[call-overload]
                           "AND revoked_at IS NULL"), params={"f": fingerprint}).first()
     return row is not None
-
-
-def sweep_quarantine(root: Path) -> int:
-    """Remove quarantine folders left by an import that was killed (they hold decrypted
-    personal data), whatever their age; a folder whose import is still running (another
-    mediator window: it holds the folder's lock, see ``files.in_use``) is left alone."""
-    return sweep_folders(root, "import-*")
 
 
 def import_file(db: Database, source: Path, *, quarantine_root: Path, keys: OfficeKeys,

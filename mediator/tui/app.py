@@ -47,6 +47,15 @@ CLOCK_TOLERANCE = timedelta(minutes=10)
 FirstScreen = Screen[Any] | Callable[[], Screen[Any]]
 
 
+class SearchIndexed(Message):
+    """The background worker built the search index entries a ledger import left for later
+    (``count`` cases; 0 when there were none)."""
+
+    def __init__(self, count: int) -> None:
+        super().__init__()
+        self.count = count
+
+
 class OfficeChecked(Message):
     """The start-up check found the office ``name`` (None: a database without an office)."""
 
@@ -150,6 +159,8 @@ class MediatorApp(KeysInOrder, App[int], inherit_bindings=False):
             first = self._first_screen
             self.push_screen(first if isinstance(first, Screen) else first())
         self.call_after_refresh(self._freeze_startup_heap)
+        # after the first frame: index entries a ledger import left for later (issue 16)
+        self.call_after_refresh(self.index_pending_cases)
         if glyph_hint_due(self.config.glyphs, self.config.glyphs_hint_shown):
             # after the first frame: a notice sent before the screen has its toast rack is lost
             self.call_after_refresh(self.terminal_hint)
@@ -208,6 +219,17 @@ class MediatorApp(KeysInOrder, App[int], inherit_bindings=False):
                             severity="warning", timeout=30, markup=False)
         except Exception as exc:  # noqa: BLE001 - reported, the app keeps running
             self.post_message(WorkFailed("startup", exc))
+
+    @work(thread=True, group="search-index", exit_on_error=False)
+    def index_pending_cases(self) -> None:
+        """Build the search index entries of imported cases (``search_pending``) in the
+        background; searches find those cases meanwhile by scanning their texts."""
+        try:
+            count = self.services.index_pending_cases()
+        except Exception:  # left for the next start; searches still find them
+            log.warning("could not build the pending search index entries", exc_info=True)
+            return
+        self.post_message(SearchIndexed(count))
 
     def on_office_checked(self, message: OfficeChecked) -> None:
         if message.name is not None:

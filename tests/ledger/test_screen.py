@@ -86,6 +86,14 @@ async def test_preview_then_import(svc, tmp_path: Path) -> None:  # type: ignore
         assert "第8行：缺少受理日期" in report and "陈调解" in report
         assert "[bold]台账_未导入.xlsx" in report
         assert count(svc) == 6 and (tmp_path / "[bold]台账_未导入.xlsx").exists()
+        # the new cases' search index is built in the background after the import
+        for _ in range(600):
+            await pilot.pause(0.05)
+            if all(w.is_finished for w in app.workers if w.group == "search-index"):
+                break
+        with svc.db.read() as s:
+            assert s.exec(text("SELECT (SELECT count(*) FROM search_pending), "  # type: ignore[call-overload]
+                               "(SELECT count(*) FROM case_fts)")).one() == (0, 6)
 
         assert screen.query_one("#ledger-run", Button).disabled  # done: read the file again
         await click(pilot, "#ledger-preview")

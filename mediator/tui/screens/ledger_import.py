@@ -361,6 +361,8 @@ class LedgerImportScreen(MediatorScreen[Any]):
         self.query_one("#ledger-report", Static).update(self.report_text(report))
         self.app.post_message(CasesChanged())
         self.notify(t("tui.ledger.done", imported=report.imported), markup=False)
+        if report.imported and not report.result.dry_run:
+            self.mediator.index_pending_cases()  # their search index, in the background
 
     @staticmethod
     def report_text(report: Any) -> Text:
