@@ -210,7 +210,7 @@ def reindex_cases(session: Session, case_ids: Sequence[str] | None = None,
 
 # --- index entries built after a bulk load (issue 16) --------------------------------------
 #
-# A ledger import commits its cases with one ``search_pending`` row each (migration 0024)
+# A ledger import commits its cases with one ``search_pending`` row each (migration 0025)
 # instead of their index entries: building them (pinyin initials of every name, trigram and
 # character-pair entries) was two of the import's nine seconds. They are built afterwards by
 # :func:`index_pending` (the TUI's background worker after its first frame); until then
