@@ -58,14 +58,23 @@ class Context:
             return explicit
         return load_config(self.paths.config_file).operator or t("cli.default_operator")
 
-    def open_db(self, *, create: bool = True, backup: bool = True):  # type: ignore[no-untyped-def]
+    def open_db(self, *, create: bool = True, backup: bool = True,  # type: ignore[no-untyped-def]
+                prepared: bool = False):
+        """The working database, checked (and created or upgraded), backed up on the first
+        open of a day. ``prepared``: after the first open of the day return the checked file
+        (``core.db.Prepared``) instead of the Database, for the terminal UI to show its first
+        page before SQLAlchemy is imported (mediator.core.firstpage); the first open of a
+        day opens it all as before."""
         from datetime import date
 
-        from mediator.core.backup import daily_backup, has_daily_backup
-        from mediator.core.db import open_database
+        from mediator.core.db import has_daily_backup, open_database, prepare_database
 
         paths = self.paths
         self.check_database(paths.db)
+        if prepared and backup and has_daily_backup(paths.db, paths.backups, date.today()):
+            return prepare_database(paths.db, create=create, backups=paths.backups)
+        from mediator.core.backup import daily_backup
+
         db = open_database(paths.db, create=create, backups=paths.backups)
         if backup:
             # the first open of a day checks and copies the whole file: on a big database that
@@ -195,7 +204,28 @@ def console(stderr: bool = False):  # type: ignore[no-untyped-def]
     return SafeConsole(stderr=stderr, highlight=False, soft_wrap=True)
 
 
-def build_parser() -> argparse.ArgumentParser:
+#: the options of the bare ``mediator`` (the terminal UI), each with its value
+_UI_OPTIONS = ("--db", "--lang", "--operator")
+
+
+def starts_ui(argv: Sequence[str]) -> bool:
+    """``argv`` names no subcommand and asks for no help or version: the terminal UI starts,
+    and the subcommands' parsers (all of mediator.cli's modules) need not be built."""
+    i = 0
+    while i < len(argv):
+        arg = argv[i]
+        if any(arg.startswith(opt + "=") for opt in _UI_OPTIONS):
+            i += 1
+        elif arg in _UI_OPTIONS:
+            i += 2
+        else:
+            return False
+    return i == len(argv)
+
+
+def build_parser(subcommands: bool = True) -> argparse.ArgumentParser:
+    """The command line; ``subcommands`` False leaves them out (the bare ``mediator``:
+    registering them imports every command module, ~40 ms of each start)."""
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--db", metavar="PATH", default=argparse.SUPPRESS, help=t("cli.opt.db"))
     common.add_argument("--lang", choices=["zh", "zh_CN", "en"], default=argparse.SUPPRESS,
@@ -205,6 +235,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="mediator", description=t("cli.description"),
                                      parents=[common])
     parser.add_argument("--version", action="version", version=f"mediator {__version__}")
+    if not subcommands:
+        return parser
     sub = parser.add_subparsers(dest="command", metavar=t("cli.commands"))
     for name in COMMAND_MODULES:
         importlib.import_module(name).register(sub, common)
@@ -250,7 +282,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     _tolerant_streams()
     _preparse_language(argv)
-    parser = build_parser()
+    parser = build_parser(subcommands=not starts_ui(argv))
     args = parser.parse_args(argv)
     if getattr(args, "lang", None):
         set_language(args.lang)
@@ -339,6 +371,8 @@ def sweep_leftovers(ctx: Context) -> None:
         paths = ctx.paths
         if sweep_staged(paths.db):
             logs.log.info("start-up sweep: staged restore checked")
+        if not paths.quarantine.exists() and not (paths.data / "sync").exists():
+            return  # no import or export ever ran here: nothing to sweep, nothing to import
         from mediator.sync.export import sweep_work
         from mediator.sync.importer import sweep_quarantine
 

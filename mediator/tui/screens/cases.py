@@ -10,6 +10,7 @@ are fetched when the list asks for them (:class:`CaseList.NeedMore`).
 
 from __future__ import annotations
 
+import asyncio
 import threading
 from dataclasses import dataclass, field, replace
 from typing import ClassVar
@@ -35,7 +36,7 @@ from mediator.tui.widgets.checkbox import Checkbox
 from mediator.tui.widgets.footer import Footer
 from mediator.tui.widgets.inputs import Input
 from mediator.tui.widgets.nav import NavBar
-from mediator.tui.widgets.select import Select
+from mediator.tui.widgets.select import FilterSelect, Select
 from mediator.tui.work import WorkFailed
 
 PAGE = 200
@@ -133,29 +134,34 @@ class CasesScreen(MediatorScreen[None]):
             yield Static(Content(""), id="supervised-count", classes="-hidden")
         with Horizontal(id="filters"):
             # shown at a county or city, which holds the cases of several offices
-            yield Select([], prompt=t("tui.cases.f_office"), id="f-office", compact=True,
+            yield FilterSelect([], prompt=t("tui.cases.f_office"), id="f-office", compact=True,
                          classes="-hidden")
-            yield Select(state_options(), prompt=t("tui.cases.f_state"), id="f-state", compact=True)
-            yield Select([(Content(d.label), d.name) for d in DisputeType],
+            yield FilterSelect(state_options(), prompt=t("tui.cases.f_state"), id="f-state", compact=True)
+            yield FilterSelect([(Content(d.label), d.name) for d in DisputeType],
                          prompt=t("tui.cases.f_type"), id="f-type", compact=True)
-            yield Select([], prompt=t("tui.cases.f_village"), id="f-village", compact=True)
-            yield Select([], prompt=t("tui.cases.f_mediator"), id="f-mediator", compact=True)
-            yield Select([(Content(r.label), r.name) for r in RiskGrade],
+            yield FilterSelect([], prompt=t("tui.cases.f_village"), id="f-village", compact=True)
+            yield FilterSelect([], prompt=t("tui.cases.f_mediator"), id="f-mediator", compact=True)
+            yield FilterSelect([(Content(r.label), r.name) for r in RiskGrade],
                          prompt=t("tui.cases.f_risk"), id="f-risk", compact=True)
             yield Checkbox(t("tui.cases.f_overdue"), id="f-overdue", compact=True)
             yield Checkbox(t("tui.cases.f_supervised"), id="f-supervised", compact=True,
                            classes="-hidden")
-        yield CaseList(today=app.services.today(), risk_colours=app.config.risk_colours,
+        yield CaseList(today=app.today(), risk_colours=app.config.risk_colours,
                        id="cases")
         yield Footer()
 
     def on_mount(self) -> None:
         self.mediator.watch_data(self)
+        # the filters' drop-down lists after the first frame (FilterSelect)
+        self.call_after_refresh(self._attach_filter_lists)
         if self.app.is_headless:
             self.query_one("#search", Input).cursor_blink = False
         self.query_one(CaseList).focus()
         self._choices_loaded = False
         self.reload()
+
+    async def _attach_filter_lists(self) -> None:
+        await asyncio.gather(*(select.attach_overlay() for select in self.query(FilterSelect)))
 
     def on_screen_resume(self) -> None:
         if self._stale:
@@ -272,7 +278,21 @@ class CasesScreen(MediatorScreen[None]):
             keep_id = keep_id or (current.id if current else None)
         self.query_one("#count", Static).update(Content(t("tui.cases.counting")), layout=False)
         self._in_flight = self.generation
-        self._load_first(self.generation, self.current_filter(), want, keep_id)
+        f = self.current_filter()
+        if self.mediator.first_reader is not None and self.generation == 1:
+            # at start from a prepared file: the first page read here, on plain sqlite3 (a few
+            # ms), so the first frame already shows it; only the count is left to the worker
+            try:
+                page = self.mediator.first_reader.list_cases(f, limit=want)
+            except Exception:  # noqa: BLE001, S110 - the worker below reads it again, reports it
+                pass
+            else:
+                painted = threading.Event()
+                self.on_page_loaded(PageLoaded(self.generation, page.rows, page.next_cursor,
+                                               False, keep_id, painted))
+                self._load_first(self.generation, f, want, keep_id, painted)
+                return
+        self._load_first(self.generation, f, want, keep_id)
 
     def on_first_page_failed(self, message: FirstPageFailed) -> None:
         """The list's query failed: the next query may run (the app reports the error)."""
@@ -287,19 +307,23 @@ class CasesScreen(MediatorScreen[None]):
             self.reload()
 
     @work(thread=True, exclusive=True, group="cases-first", exit_on_error=False)
-    def _load_first(self, generation: int, f: CaseFilter, want: int, keep_id: str | None) -> None:
-        svc = self.services
+    def _load_first(self, generation: int, f: CaseFilter, want: int, keep_id: str | None,
+                    painted: threading.Event | None = None) -> None:
+        """The first page(s) and then the count; ``painted`` given: the page was shown
+        already (reload at start), only the count is left."""
+        # Services, or at start before it is open the same queries on plain sqlite3
+        svc = self.mediator.case_reader()
         rows: list[CaseRow] = []
         cursor: Cursor | None = None
         try:
-            while True:
+            while painted is None:
                 page = svc.list_cases(f, after=cursor, limit=min(500, want - len(rows)))
                 rows.extend(page.rows)
                 cursor = page.next_cursor
                 if cursor is None or len(rows) >= want:
-                    break
-            painted = threading.Event()
-            self.post_message(PageLoaded(generation, rows, cursor, False, keep_id, painted))
+                    painted = threading.Event()
+                    self.post_message(PageLoaded(generation, rows, cursor, False, keep_id,
+                                                 painted))
             # the count after the frame: running beside the repaint it delayed the list
             painted.wait(PAINT_WAIT)
             if get_current_worker().is_cancelled:
@@ -311,7 +335,7 @@ class CasesScreen(MediatorScreen[None]):
     @work(thread=True, exclusive=True, group="cases-more", exit_on_error=False)
     def _load_more(self, generation: int, f: CaseFilter, after: Cursor) -> None:
         try:
-            page = self.services.list_cases(f, after=after, limit=PAGE)
+            page = self.mediator.case_reader().list_cases(f, after=after, limit=PAGE)
             self.post_message(PageLoaded(generation, page.rows, page.next_cursor, True))
         except Exception as exc:  # noqa: BLE001 - reported by the app
             self.post_message(WorkFailed("cases-more", exc))
@@ -319,7 +343,7 @@ class CasesScreen(MediatorScreen[None]):
     @work(thread=True, exclusive=True, group="cases-end", exit_on_error=False)
     def _load_end(self, generation: int, f: CaseFilter, before: Cursor | None) -> None:
         try:
-            page = self.services.list_cases_before(f, before=before, limit=PAGE)
+            page = self.mediator.case_reader().list_cases_before(f, before=before, limit=PAGE)
             self.post_message(EndLoaded(generation, page.rows, page.next_cursor,
                                         before is not None))
         except Exception as exc:  # noqa: BLE001 - reported by the app
@@ -351,6 +375,8 @@ class CasesScreen(MediatorScreen[None]):
             return
         if msg.painted is not None:
             self.call_after_refresh(msg.painted.set)
+            # at start from a prepared file: the Database opens and the rest is imported now
+            self.call_after_refresh(self.mediator.first_page_shown)
         case_list = self.query_one(CaseList)
         if msg.append and not case_list.has_more:
             return  # asked for before End showed the last page: its cursor is stale too
@@ -358,7 +384,11 @@ class CasesScreen(MediatorScreen[None]):
         if not self._choices_loaded:
             # the filters' villages and mediators after the first page: the list comes first
             self._choices_loaded = True
-            self.load_choices()
+            if self.mediator.services_ready:
+                self.load_choices()
+            else:
+                # they need the Database: after the first frame, which must not wait for it
+                self.call_after_refresh(self.load_choices)
         if msg.append:
             case_list.append_rows(msg.rows, msg.next_cursor is not None)
         else:
