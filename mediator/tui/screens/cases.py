@@ -41,6 +41,8 @@ from mediator.tui.work import WorkFailed
 
 PAGE = 200
 PAINT_WAIT = 1.0   # seconds the count waits for the first page to be painted, at most
+#: turns of the event loop a search waits, at most, for keys already typed to reach the box
+DRAIN_TURNS = 50
 OPEN_STATES = tuple(s.name for s in CaseState if s not in TERMINAL_STATES)
 CLOSED_STATES = tuple(s.name for s in TERMINAL_STATES)
 
@@ -118,6 +120,10 @@ class CasesScreen(MediatorScreen[None]):
         #: search box changed while it ran
         self._in_flight: int | None = None
         self._search_dirty = False
+        #: a search waits for the keys already typed (_search_when_drained)
+        self._search_scheduled = False
+        #: the filter of the last first-page query started
+        self._last_filter: CaseFilter | None = None
         self._stale = False
         #: Enter was pressed in the search box before its matches arrived: open the first
         self._open_first = False
@@ -205,13 +211,50 @@ class CasesScreen(MediatorScreen[None]):
 
     @on(Input.Changed, "#search")
     def _search_changed(self) -> None:
-        # Search as you type with no fixed wait: a key typed when no query runs queries at
-        # once; keys typed while one runs fold into a single query when it returns (a 150 ms
-        # debounce made every search wait longer than the query itself).
-        if self._in_flight is not None:
-            self._search_dirty = True
-        else:
-            self.reload()
+        # Search as you type with no fixed wait: a key typed when no query runs queries as
+        # soon as the keys already typed are in the box (a word an input method commits, 王芳
+        # or zs, arrives as a burst of keys in one read: one query for all of it, not one
+        # for its first key and another for the rest); keys typed while one runs fold into
+        # a single query when it returns (a 150 ms debounce made every search wait longer
+        # than the query itself).
+        self._search_dirty = True
+        if self._in_flight is None:
+            self._schedule_search()
+
+    def _schedule_search(self) -> None:
+        if not self._search_scheduled:
+            self._search_scheduled = True
+            self.call_later(self._search_when_drained)
+
+    def _input_pending(self) -> bool:
+        """Keys typed but not yet in the search box: in the app's queue (the rest of a burst
+        the terminal sent in one read), held behind a focus-moving key, or in the box's."""
+        app = self.app
+        search = self.query_one("#search", Input)
+        return bool(app.message_queue_size or search.message_queue_size
+                    or getattr(app, "_held", None))
+
+    async def _search_when_drained(self) -> None:
+        """Query the search box once the keys already typed have reached it: the app's own
+        event loop turns until they have (no timer; a few turns for a burst)."""
+        for _ in range(DRAIN_TURNS):
+            if not self._input_pending():
+                break
+            await asyncio.sleep(0)
+        self._search_scheduled = False
+        if self._in_flight is not None or not self._search_dirty:
+            return
+        if self.current_filter() == self._last_filter:
+            # the box is back to what the list shows (the burst's last key was already in
+            # the query its first key started)
+            self._search_dirty = False
+            case_list = self.query_one(CaseList)
+            if self._open_first:
+                self._open_first = False
+                if case_list.current is not None:
+                    self.mediator.open_case(case_list.current.id)
+            return
+        self.reload()
 
     @on(Input.Submitted, "#search")
     def _search_submitted(self) -> None:
@@ -278,7 +321,8 @@ class CasesScreen(MediatorScreen[None]):
             keep_id = keep_id or (current.id if current else None)
         self.query_one("#count", Static).update(Content(t("tui.cases.counting")), layout=False)
         self._in_flight = self.generation
-        f = self.current_filter()
+        self._search_dirty = False
+        f = self._last_filter = self.current_filter()
         if self.mediator.first_reader is not None and self.generation == 1:
             # at start from a prepared file: the first page read here, on plain sqlite3 (a few
             # ms), so the first frame already shows it; only the count is left to the worker
@@ -303,8 +347,7 @@ class CasesScreen(MediatorScreen[None]):
             return
         self._in_flight = None
         if self._search_dirty:
-            self._search_dirty = False
-            self.reload()
+            self._schedule_search()
 
     @work(thread=True, exclusive=True, group="cases-first", exit_on_error=False)
     def _load_first(self, generation: int, f: CaseFilter, want: int, keep_id: str | None,
