@@ -1,34 +1,41 @@
 """Start and keystroke figures measured the way a user sees them: in a real terminal.
 
 Each program runs in a pane of a tmux session at 120×36 (its own session, named after this
-process, killed at the end). The clock starts just before tmux is asked to start the program
-(``respawn-pane``) and stops when ``tmux capture-pane -p`` first shows what the user waits for:
+process, killed at the end). What the program writes to the terminal is streamed out of tmux
+as it arrives (``tmux pipe-pane -O`` into a FIFO this probe reads): no polling, so the probe
+costs the loaded machine nothing while it waits (``capture-pane`` every few ms cost ~2 ms of
+CPU each and slowed what it measured). ``capture-pane`` only checks the screen between runs.
 
-- ``start``: a case number (…人调字第…号) of the first page; for the bare Textual app its one
-  label. Runs alternate (bare, mediator, bare, mediator …) so drift in the machine's load hits
-  both alike; the figure is the ratio of the medians.
-- ``keys``: with mediator showing its list, an input-method burst (2–4 characters: 王芳, zs,
+- ``start``: the clock starts just before tmux is asked to start the program
+  (``respawn-pane``) and stops when a case number (…人调字第…号) of the first page has been
+  written to the terminal; for the bare Textual app, its one label. Runs alternate (bare,
+  mediator, bare, mediator …) so drift in the machine's load hits both alike; the figure is
+  the ratio of the medians.
+- ``keys``: with the search box focused, an input-method burst (2–4 characters: 王芳, zs,
   1234 …) is sent as ONE literal string (``tmux send-keys -l``), which the terminal hands the
-  program in one read, as an input method commits a word; the clock stops when the pane's
-  list changed to the burst's first match, and again when the count beside the search box
-  shows its number. Then Escape clears the box (not timed) and the list is back before the
-  next burst.
+  program in one read, as an input method commits a word; the clock stops when the list's
+  rows (case numbers) are written again, and when the count beside the search box shows its
+  number (共 N 件). Then Escape clears the box (not timed), the list comes back, ``/`` focuses
+  the box again before the next burst.
 
-Polling costs a few ms per ``capture-pane`` (a subprocess); it is the same for both sides of a
-ratio. Usage (also used by bench/figures_ui.py)::
+Usage (also used by bench/figures_ui.py)::
 
-    python bench/term_probe.py start DB [--runs 7]
-    python bench/term_probe.py keys DB [--words 王芳,李秀,zs,1234]
+    python bench/term_probe.py start DB [--runs 7] [--other NAME=DB ...]
+    python bench/term_probe.py keys DB [--words 王芳,李秀,zs,1234] [--rounds 5]
 """
 
 from __future__ import annotations
 
 import argparse
+import codecs
 import os
 import re
+import select
+import shlex
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -40,6 +47,7 @@ from bench.common import DATA, PY, env_for
 SESSION = f"bench-term-{os.getpid()}"
 WIDTH, HEIGHT = 120, 36
 CASE_NO = re.compile(r"人调字第\d+号")
+COUNT = re.compile(r"共 [\d,]+ 件")
 BARE_LABEL = "BARE-TEXTUAL-READY"
 BARE_APP = (
     "from textual.app import App\n"
@@ -49,7 +57,61 @@ BARE_APP = (
     f"        yield Label({BARE_LABEL!r})\n"
     "Bare().run()\n"
 )
-POLL = 0.003
+
+
+class Stream:
+    """What the pane's program writes, read from tmux's pipe-pane FIFO."""
+
+    def __init__(self) -> None:
+        self.dir = tempfile.mkdtemp(prefix="term-probe-")
+        self.path = os.path.join(self.dir, "pane.fifo")
+        os.mkfifo(self.path)
+        self.fd = os.open(self.path, os.O_RDONLY | os.O_NONBLOCK)
+        tmux("pipe-pane", "-O", "-t", SESSION, f"cat > {shlex.quote(self.path)}")
+        self.decoder = codecs.getincrementaldecoder("utf-8")("replace")
+
+    def drain(self, quiet: float = 0.0) -> None:
+        """Forget what was written so far (and until ``quiet`` seconds pass with nothing)."""
+        while True:
+            ready, _, _ = select.select([self.fd], [], [], quiet)
+            if not ready:
+                return
+            try:
+                if not os.read(self.fd, 1 << 16):
+                    time.sleep(0.001)   # no writer yet
+            except BlockingIOError:
+                return
+
+    def wait_for(self, patterns: dict[str, re.Pattern[str] | str], t0: float,
+                 timeout: float = 60) -> dict[str, float]:
+        """Seconds from ``t0`` until each pattern had been written (all of them or timeout)."""
+        text = ""
+        found: dict[str, float] = {}
+        end = t0 + timeout
+        while len(found) < len(patterns) and time.perf_counter() < end:
+            ready, _, _ = select.select([self.fd], [], [], 0.05)
+            if not ready:
+                continue
+            try:
+                chunk = os.read(self.fd, 1 << 16)
+            except BlockingIOError:
+                continue
+            now = time.perf_counter()
+            if not chunk:
+                time.sleep(0.001)
+                continue
+            text += self.decoder.decode(chunk)
+            for name, pat in patterns.items():
+                if name not in found and (pat.search(text) if isinstance(pat, re.Pattern)
+                                          else pat in text):
+                    found[name] = now - t0
+        return found
+
+    def close(self) -> None:
+        tmux("pipe-pane", "-t", SESSION)
+        os.close(self.fd)
+        os.unlink(self.path)
+        os.rmdir(self.dir)
 
 
 def tmux(*args: str) -> str:
@@ -60,7 +122,7 @@ def screen() -> str:
     return tmux("capture-pane", "-p", "-t", SESSION)
 
 
-def _env_args(db: Path | None) -> list[str]:
+def _env_args() -> list[str]:
     env = env_for(home=DATA / "home")
     keep = {k: env[k] for k in ("MEDIATOR_HOME", "PATH", "HOME", "LANG", "LC_ALL", "PYTHONPATH")
             if k in env}
@@ -70,117 +132,116 @@ def _env_args(db: Path | None) -> list[str]:
     return ["env", "-i", *(f"{k}={v}" for k, v in keep.items())]
 
 
-def start_session() -> None:
+def start_session() -> Stream:
     tmux("kill-session", "-t", SESSION)
     subprocess.run(["tmux", "new-session", "-d", "-s", SESSION, "-x", str(WIDTH), "-y",
                     str(HEIGHT), "sleep 86400"], check=True)
     tmux("set-option", "-t", SESSION, "remain-on-exit", "on")
+    return Stream()
 
 
-def stop_session() -> None:
+def stop_session(stream: Stream) -> None:
+    stream.close()
     tmux("kill-session", "-t", SESSION)
 
 
-def run_until(cmd: list[str], ready: re.Pattern[str] | str, timeout: float = 60) -> float:
-    """Seconds from asking tmux to start ``cmd`` until ``ready`` is on the pane."""
-    tmux("respawn-pane", "-k", "-t", SESSION, "clear")  # an empty pane to start from
-    shell = " ".join(_quote(a) for a in cmd)
+CPU_LOG: dict[str, list[float]] = {}
+
+
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU of process ``pid`` (all its threads) so far, from /proc."""
+    try:
+        with open(f"/proc/{pid}/stat") as fh:
+            fields = fh.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return float("nan")
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def run_until(stream: Stream, cmd: list[str], ready: re.Pattern[str] | str,
+              label: str = "") -> float:
+    """Seconds from asking tmux to start ``cmd`` until ``ready`` was written to the pane.
+    The CPU the program used until then (clock ticks of 10 ms: a median over runs) is noted
+    in ``CPU_LOG[label]``: on a loaded machine it varies less than the wall clock."""
+    tmux("respawn-pane", "-k", "-t", SESSION, "sleep 86400")   # the last program ended
+    stream.drain(quiet=0.2)
+    shell = " ".join(shlex.quote(a) for a in cmd)
     t0 = time.perf_counter()
-    tmux("respawn-pane", "-k", "-t", SESSION, shell)
-    while time.perf_counter() - t0 < timeout:
-        text = screen()
-        if (ready.search(text) if isinstance(ready, re.Pattern) else ready in text):
-            return time.perf_counter() - t0
-        time.sleep(POLL)
-    raise RuntimeError(f"never ready: {shell}\n{screen()}")
-
-
-def _quote(a: str) -> str:
-    import shlex
-
-    return shlex.quote(a)
+    # started in the data folder: ``python -m`` puts its working folder first on sys.path
+    tmux("respawn-pane", "-k", "-c", str(DATA), "-t", SESSION, shell)
+    pid = int(tmux("display-message", "-p", "-t", SESSION, "#{pane_pid}").strip() or 0)
+    found = stream.wait_for({"ready": ready}, t0)
+    cpu = _cpu_seconds(pid) if pid else float("nan")
+    if "ready" not in found:
+        raise RuntimeError(f"never ready: {shell}\n{screen()}")
+    if label:
+        CPU_LOG.setdefault(label, []).append(cpu)
+    return found["ready"]
 
 
 def mediator_cmd(db: Path) -> list[str]:
-    return [*_env_args(db), PY, "-m", "mediator", "--db", str(db)]
+    return [*_env_args(), PY, "-m", "mediator", "--db", str(Path(db).resolve())]
 
 
 def bare_cmd() -> list[str]:
-    return [*_env_args(None), PY, "-c", BARE_APP]
+    return [*_env_args(), PY, "-c", BARE_APP]
 
 
 def start_figures(db: Path, runs: int = 7, others: dict[str, Path] | None = None,
                   ) -> dict[str, list[float]]:
     """Alternating runs: bare app, then mediator on ``db`` (and on each of ``others``)."""
-    start_session()
+    stream = start_session()
     try:
         out: dict[str, list[float]] = {"bare": [], "mediator": []}
         for name in (others or {}):
             out[name] = []
         # warm-up: the first start of a day checks and backs up the file; disk cache
-        run_until(bare_cmd(), BARE_LABEL)
-        run_until(mediator_cmd(db), CASE_NO)
+        run_until(stream, bare_cmd(), BARE_LABEL)
+        run_until(stream, mediator_cmd(db), CASE_NO)
         for other in (others or {}).values():
-            run_until(mediator_cmd(other), CASE_NO)
+            run_until(stream, mediator_cmd(other), CASE_NO)
         for _ in range(runs):
-            out["bare"].append(run_until(bare_cmd(), BARE_LABEL))
-            out["mediator"].append(run_until(mediator_cmd(db), CASE_NO))
+            out["bare"].append(run_until(stream, bare_cmd(), BARE_LABEL, "bare"))
+            out["mediator"].append(run_until(stream, mediator_cmd(db), CASE_NO, "mediator"))
             for name, other in (others or {}).items():
-                out[name].append(run_until(mediator_cmd(other), CASE_NO))
+                out[name].append(run_until(stream, mediator_cmd(other), CASE_NO, name))
         return out
     finally:
-        stop_session()
+        stop_session(stream)
 
 
-def _list_part(text: str) -> str:
-    """The pane below the search row: the list (the count and the search box excluded)."""
-    lines = text.splitlines()
-    return "\n".join(lines[4:])
-
-
-_COUNT = re.compile(r"共 [\d,]+ 件|[\d,]+ cases?")
-
-
-def key_figures(db: Path, words: list[str], rounds: int = 3) -> tuple[list[float], list[float]]:
-    """Burst → list repainted (ms), and burst → count shown (ms), per burst."""
-    start_session()
+def key_figures(db: Path, words: list[str], rounds: int = 5,
+                ) -> tuple[list[float], list[float], list[str]]:
+    """Burst → list rows written (ms), and burst → count written (ms), per burst; and the
+    problems seen (a burst whose list or count never came, a screen not showing the word)."""
+    stream = start_session()
     lists: list[float] = []
     counts: list[float] = []
+    problems: list[str] = []
     try:
-        run_until(mediator_cmd(db), CASE_NO)
-        time.sleep(1.0)  # the filters' choices and the start-up checks after the first frame
-        idle = screen()
+        run_until(stream, mediator_cmd(db), CASE_NO)
+        # the Database, the filters' choices and the start-up checks after the first frame
+        stream.drain(quiet=1.0)
         for _ in range(rounds):
             for word in words:
-                before_list = _list_part(screen())
+                tmux("send-keys", "-t", SESSION, "/")     # the search box
+                stream.drain(quiet=0.3)
                 t0 = time.perf_counter()
                 tmux("send-keys", "-t", SESSION, "-l", word)
-                t_list = t_count = None
-                while time.perf_counter() - t0 < 10:
-                    text = screen()
-                    now = time.perf_counter()
-                    if t_list is None and _list_part(text) != before_list:
-                        t_list = now
-                    head = "\n".join(text.splitlines()[:3])
-                    # the count says 统计中 from the keystroke until its number is back
-                    if (t_list is not None and t_count is None and word in head
-                            and _COUNT.search(head)):
-                        t_count = now
-                    if t_list is not None and t_count is not None:
-                        break
-                    time.sleep(POLL)
-                if t_list is not None:
-                    lists.append((t_list - t0) * 1000)
-                if t_count is not None:
-                    counts.append((t_count - t0) * 1000)
+                found = stream.wait_for({"list": CASE_NO, "count": COUNT}, t0, timeout=10)
+                if "list" in found:
+                    lists.append(found["list"] * 1000)
+                if "count" in found:
+                    counts.append(found["count"] * 1000)
+                shown = screen()
+                if len(found) < 2 or word not in shown:
+                    problems.append(f"{word}: {sorted(found)}")
                 tmux("send-keys", "-t", SESSION, "Escape")
-                end = time.perf_counter() + 10
-                while time.perf_counter() < end and _list_part(screen()) != _list_part(idle):
-                    time.sleep(0.01)
-                time.sleep(0.3)
-        return lists, counts
+                stream.wait_for({"list": CASE_NO, "count": COUNT}, time.perf_counter(), 10)
+                stream.drain(quiet=0.3)
+        return lists, counts, problems
     finally:
-        stop_session()
+        stop_session(stream)
 
 
 def pct(values: list[float], p: float) -> float:
@@ -193,6 +254,7 @@ def main() -> None:
     ap.add_argument("mode", choices=["start", "keys"])
     ap.add_argument("db", type=Path)
     ap.add_argument("--runs", type=int, default=7)
+    ap.add_argument("--rounds", type=int, default=5)
     ap.add_argument("--words", default="王芳,李秀,zs,1234")
     ap.add_argument("--other", action="append", default=[], help="NAME=DB: more databases")
     args = ap.parse_args()
@@ -200,18 +262,22 @@ def main() -> None:
         others = dict(o.split("=", 1) for o in args.other)
         res = start_figures(args.db, args.runs, {k: Path(v) for k, v in others.items()})
         mb = statistics.median(res["bare"])
+        cb = statistics.median(CPU_LOG["bare"])
         for name, values in res.items():
             m = statistics.median(values)
+            c = statistics.median(CPU_LOG[name])
             print(f"{name:10s} median {m:.3f} s  min {min(values):.3f}  max {max(values):.3f}"
-                  f"  ÷ bare {m / mb:.2f}")
+                  f"  ÷ bare {m / mb:.2f}   CPU {c:.2f} s ÷ bare {c / cb:.2f}")
     else:
-        lists, counts = key_figures(args.db, args.words.split(","))
+        lists, counts, problems = key_figures(args.db, args.words.split(","), args.rounds)
         if lists:
             print(f"list   n={len(lists)} median {statistics.median(lists):.1f} ms "
                   f"p90 {pct(lists, 0.9):.1f} ms  max {max(lists):.1f}")
         if counts:
             print(f"count  n={len(counts)} median {statistics.median(counts):.1f} ms "
                   f"p90 {pct(counts, 0.9):.1f} ms")
+        for p in problems:
+            print("problem", p)
 
 
 if __name__ == "__main__":

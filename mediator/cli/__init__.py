@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import gc
 import importlib
 import os
 import sys
@@ -282,7 +283,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     _tolerant_streams()
     _preparse_language(argv)
-    parser = build_parser(subcommands=not starts_ui(argv))
+    ui = starts_ui(argv)
+    parser = build_parser(subcommands=not ui)
     args = parser.parse_args(argv)
     if getattr(args, "lang", None):
         set_language(args.lang)
@@ -292,9 +294,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     logs.log_start(name)
     code = 1
     try:
+        if ui:
+            # until the terminal UI's first frame (MediatorApp._freeze_startup_heap): what
+            # start-up allocates lives as long as the app, collecting it only costs time
+            gc.disable()
         code = _run(ctx, name)
         return code
     finally:
+        gc.enable()   # off for the terminal UI's start: back on if it never drew a frame
         logs.log_stop(name, code)
         logs.close_logging()
 

@@ -326,8 +326,12 @@ class MediatorApp(KeysInOrder, App[int], inherit_bindings=False):
         collector's sight: they live as long as the app, and every full collection walked
         them again. Measured on a 100,000-case list: full collections of 65–107 ms landed
         inside keystrokes (the slowest keystrokes of the benchmark); see bench/notes.md.
-        No collection first: on the first frame it would delay the first page."""
+        No collection first: on the first frame it would delay the first page. The
+        ``mediator`` command starts with the collector off (cli.main: start-up allocates
+        hundreds of thousands of objects that all live on, and collecting them was a tenth
+        of the start): on from here."""
         gc.freeze()
+        gc.enable()
 
     @work(thread=True, exclusive=True, group="startup", exit_on_error=False)
     def startup_checks(self) -> None:

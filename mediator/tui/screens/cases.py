@@ -21,6 +21,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.content import Content
 from textual.message import Message
+from textual.widget import Widget
 from textual.widgets import Static
 from textual.worker import get_current_worker
 
@@ -36,7 +37,7 @@ from mediator.tui.widgets.checkbox import Checkbox
 from mediator.tui.widgets.footer import Footer
 from mediator.tui.widgets.inputs import Input
 from mediator.tui.widgets.nav import NavBar
-from mediator.tui.widgets.select import FilterSelect, Select
+from mediator.tui.widgets.select import Select
 from mediator.tui.work import WorkFailed
 
 PAGE = 200
@@ -127,6 +128,9 @@ class CasesScreen(MediatorScreen[None]):
         self._stale = False
         #: Enter was pressed in the search box before its matches arrived: open the first
         self._open_first = False
+        #: the filters are mounted after the first frame; choices that arrived before them
+        self._filters_mounted = False
+        self._pending_choices: ChoicesLoaded | None = None
 
     # --- layout ------------------------------------------------------------------------
 
@@ -138,36 +142,45 @@ class CasesScreen(MediatorScreen[None]):
                         select_on_focus=False)
             yield Static(Content(""), id="count")
             yield Static(Content(""), id="supervised-count", classes="-hidden")
-        with Horizontal(id="filters"):
-            # shown at a county or city, which holds the cases of several offices
-            yield FilterSelect([], prompt=t("tui.cases.f_office"), id="f-office", compact=True,
-                         classes="-hidden")
-            yield FilterSelect(state_options(), prompt=t("tui.cases.f_state"), id="f-state", compact=True)
-            yield FilterSelect([(Content(d.label), d.name) for d in DisputeType],
-                         prompt=t("tui.cases.f_type"), id="f-type", compact=True)
-            yield FilterSelect([], prompt=t("tui.cases.f_village"), id="f-village", compact=True)
-            yield FilterSelect([], prompt=t("tui.cases.f_mediator"), id="f-mediator", compact=True)
-            yield FilterSelect([(Content(r.label), r.name) for r in RiskGrade],
-                         prompt=t("tui.cases.f_risk"), id="f-risk", compact=True)
-            yield Checkbox(t("tui.cases.f_overdue"), id="f-overdue", compact=True)
-            yield Checkbox(t("tui.cases.f_supervised"), id="f-supervised", compact=True,
-                           classes="-hidden")
+        # the filters are mounted into their row (one line high) after the first frame
+        # (_mount_filters): six Selects and two checkboxes were a fifth of the start
+        yield Horizontal(id="filters")
         yield CaseList(today=app.today(), risk_colours=app.config.risk_colours,
                        id="cases")
         yield Footer()
 
+    def _filter_widgets(self) -> list[Widget]:
+        return [
+            # shown at a county or city, which holds the cases of several offices
+            Select([], prompt=t("tui.cases.f_office"), id="f-office", compact=True,
+                   classes="-hidden"),
+            Select(state_options(), prompt=t("tui.cases.f_state"), id="f-state", compact=True),
+            Select([(Content(d.label), d.name) for d in DisputeType],
+                   prompt=t("tui.cases.f_type"), id="f-type", compact=True),
+            Select([], prompt=t("tui.cases.f_village"), id="f-village", compact=True),
+            Select([], prompt=t("tui.cases.f_mediator"), id="f-mediator", compact=True),
+            Select([(Content(r.label), r.name) for r in RiskGrade],
+                   prompt=t("tui.cases.f_risk"), id="f-risk", compact=True),
+            Checkbox(t("tui.cases.f_overdue"), id="f-overdue", compact=True),
+            Checkbox(t("tui.cases.f_supervised"), id="f-supervised", compact=True,
+                     classes="-hidden"),
+        ]
+
     def on_mount(self) -> None:
         self.mediator.watch_data(self)
-        # the filters' drop-down lists after the first frame (FilterSelect)
-        self.call_after_refresh(self._attach_filter_lists)
+        self.call_after_refresh(self._mount_filters)
         if self.app.is_headless:
             self.query_one("#search", Input).cursor_blink = False
         self.query_one(CaseList).focus()
         self._choices_loaded = False
         self.reload()
 
-    async def _attach_filter_lists(self) -> None:
-        await asyncio.gather(*(select.attach_overlay() for select in self.query(FilterSelect)))
+    async def _mount_filters(self) -> None:
+        await self.query_one("#filters", Horizontal).mount_all(self._filter_widgets())
+        self._filters_mounted = True
+        if self._pending_choices is not None:
+            choices, self._pending_choices = self._pending_choices, None
+            self.on_choices_loaded(choices)
 
     def on_screen_resume(self) -> None:
         if self._stale:
@@ -190,6 +203,10 @@ class CasesScreen(MediatorScreen[None]):
     # --- the filter ----------------------------------------------------------------------
 
     def current_filter(self) -> CaseFilter:
+        if not self._filters_mounted:
+            # the first frame: the filters are not there yet, all of them still unset
+            return CaseFilter(query=self.query_one("#search", Input).value)
+
         def value(widget_id: str) -> str | None:
             v = self.query_one(widget_id, Select).value
             return None if v is Select.NULL else str(v)
@@ -341,6 +358,8 @@ class CasesScreen(MediatorScreen[None]):
     def on_first_page_failed(self, message: FirstPageFailed) -> None:
         """The list's query failed: the next query may run (the app reports the error)."""
         self._first_page_done(message.generation)
+        # at start from a prepared file: what waited for the first page runs all the same
+        self.mediator.first_page_shown()
 
     def _first_page_done(self, generation: int) -> None:
         if generation != self._in_flight:
@@ -452,6 +471,9 @@ class CasesScreen(MediatorScreen[None]):
                 Content(t(key, n=f"{msg.count:,}")), layout=False)
 
     def on_choices_loaded(self, msg: ChoicesLoaded) -> None:
+        if not self._filters_mounted:
+            self._pending_choices = msg
+            return
         self.query_one("#f-office", Select).set_class(len(msg.offices) < 2, "-hidden")
         supervised = self.query_one("#f-supervised", Checkbox)
         supervised.set_class(msg.supervised == 0 and not supervised.value, "-hidden")

@@ -54,26 +54,27 @@ async def test_first_page_read_before_the_database_is_opened(big: Any, monkeypat
         assert served == [CaseFilter()]
 
 
-async def test_a_filter_opens_before_its_list_was_mounted(big: Any) -> None:
-    """The filters' drop-down lists mount after the first frame; one opened at once mounts
-    its list first and filters as always."""
-    from mediator.tui.widgets.select import FilterSelect
-
+async def test_the_filters_come_after_the_first_frame(big: Any) -> None:
+    """The filter row is filled after the first frame: the first page is asked with every
+    filter unset, the villages arrive whichever comes first, and a filter then filters."""
     app = prepared_app(big)
     async with app.run_test(size=(120, 36)) as pilot:
-        select = app.screen.query_one("#f-state", FilterSelect)
-        select.focus()
-        await select.action_show_overlay()     # mounts the list if it is not yet
-        await pilot.pause()
-        assert select.expanded and select.query_one("SelectOverlay").display
-        await pilot.press("escape")
-        select.value = "closed"
         await settle_list(pilot, app)
-        assert select.value == "closed"
-        want = big.svc.count_cases(app.screen.current_filter())
-        assert app.screen.current_filter().states != ()
-        assert str(app.screen.query_one("#count").render()) == t("tui.cases.count",
-                                                                n=f"{want:,}")
+        screen = app.screen
+        assert [w.id for w in screen.query_one("#filters").children] == [
+            "f-office", "f-state", "f-type", "f-village", "f-mediator", "f-risk", "f-overdue",
+            "f-supervised"]
+        villages = screen.query_one("#f-village")
+        assert [key for _, key in villages._options[1:]] == [
+            "330106001001", "330106001002", "330106001003"]
+        villages.value = "330106001002"
+        await settle_list(pilot, app)
+        f = screen.current_filter()
+        assert f == CaseFilter(village_code="330106001002")
+        want = big.svc.list_cases(f, limit=200).rows
+        assert [r.id for r in screen.query_one("CaseList").rows] == [r.id for r in want]
+        n = big.svc.count_cases(f)
+        assert str(screen.query_one("#count").render()) == t("tui.cases.count", n=f"{n:,}")
 
 
 @pytest.mark.parametrize("f", [
