@@ -75,18 +75,6 @@ def _report_commands() -> Any:
     return ReportCommands
 
 
-#: modules the app imports after its first frame (MediatorApp.warm_up), so that the first
-#: case file, intake form, agenda or search does not wait for them. Imported by name: the
-#: portable build lists them in packaging/mediator.spec (hiddenimports).
-WARM_UP_MODULES = (
-    "mediator.core.services",
-    "mediator.tui.commands",
-    "mediator.tui.screens.agenda",
-    "mediator.tui.screens.settings",
-    "mediator.tui.screens.case_file",
-    "mediator.tui.screens.intake",
-    "pypinyin",
-)
 
 
 class OfficeChecked(Message):
@@ -265,14 +253,18 @@ class MediatorApp(KeysInOrder, App[int], inherit_bindings=False):
 
     @work(thread=True, exclusive=True, group="warm-up", exit_on_error=False)
     def warm_up(self) -> None:
-        """Import what start left out (see WARM_UP_MODULES) and open the Database, in a
-        thread after the first frame: the first search, case file or agenda does not wait."""
-        import importlib
-
+        """Open the Database and import what start left out (the palette's providers, the
+        other screens, pypinyin's dictionary), in a thread after the first frame: the first
+        search, case file or agenda does not wait for them."""
         try:
             self._open_prepared()
-            for name in WARM_UP_MODULES:
-                importlib.import_module(name)
+            import pypinyin  # noqa: F401
+
+            import mediator.tui.commands
+            import mediator.tui.screens.agenda
+            import mediator.tui.screens.case_file
+            import mediator.tui.screens.intake
+            import mediator.tui.screens.settings  # noqa: F401
         except Exception as exc:  # noqa: BLE001 - reported; whoever needs it tries again
             self.post_message(WorkFailed("warm-up", exc))
 

@@ -246,10 +246,9 @@ class CasesScreen(MediatorScreen[None]):
     def _input_pending(self) -> bool:
         """Keys typed but not yet in the search box: in the app's queue (the rest of a burst
         the terminal sent in one read), held behind a focus-moving key, or in the box's."""
-        app = self.app
+        app = self.mediator
         search = self.query_one("#search", Input)
-        return bool(app.message_queue_size or search.message_queue_size
-                    or getattr(app, "_held", None))
+        return bool(app.message_queue_size or search.message_queue_size or app.keys_held())
 
     async def _search_when_drained(self) -> None:
         """Query the search box once the keys already typed have reached it: the app's own
