@@ -56,6 +56,8 @@ def make_app(db_path: str, prepared: bool = False):  # type: ignore[no-untyped-d
 
 
 _LOADED: list[float] = []
+#: when the app said its first page was on screen (MediatorApp.first_page_shown)
+_PAINTED: list[float] = []
 
 
 def _mark_loads() -> None:
@@ -69,6 +71,16 @@ def _mark_loads() -> None:
         _LOADED.append(time.perf_counter())
 
     CaseList.set_rows = set_rows  # type: ignore[method-assign]
+
+    from mediator.tui.app import MediatorApp
+
+    shown = MediatorApp.first_page_shown
+
+    def first_page_shown(self):  # type: ignore[no-untyped-def]
+        _PAINTED.append(time.perf_counter())
+        shown(self)
+
+    MediatorApp.first_page_shown = first_page_shown  # type: ignore[method-assign]
 
 
 async def wait_rows(app, timeout: float = 30.0):  # type: ignore[no-untyped-def]
@@ -101,10 +113,14 @@ async def bare() -> None:
 
 
 async def start(db: str) -> None:
+    """READY once the first page has been drawn (the frame after the list took its rows):
+    the app is interactive from then. What a start from a prepared file leaves for after
+    the first frame (the Database, the start-up checks, the filters) is not waited for."""
     app = make_app(db, prepared=True)
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(120, 40)):
         await wait_rows(app)
-        await pilot.pause()
+        while not _PAINTED:
+            await asyncio.sleep(0.002)
         print("READY", flush=True)
 
 
