@@ -6,6 +6,7 @@ office needs beside the program and zips it to ``dist/mediator-<version>-<os>-<a
     mediator/
         mediator(.exe)        the program (terminal UI with no arguments, subcommands otherwise)
         启动人民调解.cmd       Windows launcher (Windows Terminal when present) / start.sh elsewhere
+        启动人民调解（浏览器）.cmd  the same in the browser (mediator serve) / start-web.sh elsewhere
         使用说明.txt           what to do, where the data is, SmartScreen/antivirus, checking hashes
         portable.txt          the marker: this build keeps all data in 数据/ beside the program
         SHA256SUMS.txt        SHA-256 of every file above and under _internal/
@@ -39,6 +40,8 @@ SUMS = "SHA256SUMS.txt"
 README = "使用说明.txt"
 WINDOWS = sys.platform == "win32"
 LAUNCHER = "启动人民调解.cmd" if WINDOWS else "start.sh"
+#: the second launcher: the same program in the browser (mediator serve)
+WEB_LAUNCHER = "启动人民调解（浏览器）.cmd" if WINDOWS else "start-web.sh"
 
 
 def version() -> str:
@@ -87,16 +90,19 @@ def add_files(folder: Path, ver: str, system: str, arch: str) -> None:
               f"mediator {ver} ({system}-{arch}) 便携版 portable build\n"
               "有这个文件，程序就把全部数据（数据库、备份、设置、密钥、日志、导出的文件）保存在旁边的"
               "“数据”文件夹里。\n请不要删除它。\n")
-    launcher = folder / LAUNCHER
-    if WINDOWS:
-        # plain ASCII: cmd.exe reads a batch file in the console's code page
-        launcher.write_bytes((HERE / "launcher.cmd").read_bytes().replace(b"\r\n", b"\n")
-                             .replace(b"\n", b"\r\n"))
-    else:
-        shutil.copyfile(HERE / "start.sh", launcher)
-        launcher.chmod(0o755)
+    for name, cmd, sh in ((LAUNCHER, "launcher.cmd", "start.sh"),
+                          (WEB_LAUNCHER, "launcher-web.cmd", "start-web.sh")):
+        launcher = folder / name
+        if WINDOWS:
+            # plain ASCII: cmd.exe reads a batch file in the console's code page
+            launcher.write_bytes((HERE / cmd).read_bytes().replace(b"\r\n", b"\n")
+                                 .replace(b"\n", b"\r\n"))
+        else:
+            shutil.copyfile(HERE / sh, launcher)
+            launcher.chmod(0o755)
     notes = (HERE / "使用说明.txt").read_text(encoding="utf-8")
-    notes = notes.replace("{version}", ver).replace("{exe}", exe).replace("{launcher}", LAUNCHER)
+    notes = (notes.replace("{version}", ver).replace("{exe}", exe)
+             .replace("{launcher}", LAUNCHER).replace("{web_launcher}", WEB_LAUNCHER))
     text_file(folder / README, notes)
     write_sums(folder)
 

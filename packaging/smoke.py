@@ -4,7 +4,8 @@ Unpacks the zip twice (a township's stick and the county's, paths with spaces an
 runs the program from there with no Python on PATH and an empty HOME: --version, init, a
 10,000-case demo (its second process), the weekly report as xlsx, a ledger import, case
 documents, keys, sync export and import at the county, the terminal UI through a
-pseudo-terminal started by the launcher (quit with Ctrl+Q), and an upgrade (the zip unpacked
+pseudo-terminal started by the launcher (quit with Ctrl+Q), the browser mode through its
+launcher (the page, a websocket session drawing the app, Ctrl+C), and an upgrade (the zip unpacked
 again over the township's folder) after which the data is still there. It fails on any
 traceback, on any non-zero exit, and when anything was written outside the folders' 数据/ and
 the stick folder it was asked to write to. ``--wheelhouse`` also builds the Linux wheelhouse
@@ -154,6 +155,84 @@ def tui(launcher: Path, env: dict[str, str], cwd: Path, wait_for: str,
     return screen
 
 
+def served(launcher: Path, env: dict[str, str], cwd: Path, db: Path, wait_for: str,
+           timeout: float = 90) -> None:
+    """``mediator serve`` through the browser launcher: the page and its script are served,
+    a websocket session (what the browser opens) gets the app's screen with ``wait_for`` on
+    it, and Ctrl+C stops the server and the session's app with exit 0."""
+    import asyncio
+    import signal
+
+    try:
+        import aiohttp
+    except ImportError:
+        fail("the smoke test's Python lacks aiohttp (pip install -e \".[test]\")")
+        return
+    started = time.monotonic()
+    proc = subprocess.Popen([str(launcher), "--db", str(db), "--no-browser"], env=env, cwd=cwd,
+                            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT)
+    assert proc.stdout is not None
+    lines: list[str] = []
+    url = ""
+    for raw in proc.stdout:
+        line = raw.decode("utf-8", "replace").rstrip("\n")
+        lines.append(line)
+        found = re.search(r"(http://127\.0\.0\.1:\d+/)$", line.strip())
+        if found:
+            url = found.group(1)
+            break
+    if not url:
+        proc.kill()
+        fail("mediator serve printed no address:\n" + "\n".join(lines[-20:]))
+        return
+    print(f"    serving {url} after {time.monotonic() - started:.1f} s", flush=True)
+
+    async def session() -> str:
+        async with aiohttp.ClientSession() as http:
+            async with http.get(url) as page:
+                html = await page.text()
+                if page.status != 200 or "<title>人民调解</title>" not in html:
+                    fail(f"the served page: {page.status} {html[:300]!r}")
+            async with http.get(url + "static/textual.js") as script:
+                if "NSimSun" not in await script.text():
+                    fail("the served script lacks the font stack")
+            screen = b""
+            async with http.ws_connect(url.replace("http", "ws", 1)
+                                       + "ws/new?width=100&height=30") as ws:
+                async with asyncio.timeout(timeout):
+                    async for message in ws:
+                        if message.type == aiohttp.WSMsgType.BINARY:
+                            screen += message.data
+                            if wait_for.encode("utf-8") in screen:
+                                break
+            return screen.decode("utf-8", "replace")
+
+    try:
+        screen = asyncio.run(session())
+    except (TimeoutError, aiohttp.ClientError) as exc:
+        screen = ""
+        fail(f"mediator serve: no {wait_for!r} in a session ({exc!r})")
+    if wait_for in screen:
+        print(f"    a session drew {wait_for!r} after {time.monotonic() - started:.1f} s",
+              flush=True)
+    proc.send_signal(signal.SIGINT)
+    try:
+        out, _ = proc.communicate(timeout=60)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        out, _ = proc.communicate()
+        fail("mediator serve did not stop within 60 s of Ctrl+C")
+    text = "\n".join(lines) + "\n" + out.decode("utf-8", "replace")
+    if TRACEBACK in text:
+        fail(f"traceback from mediator serve:\n{text[-3000:]}")
+    elif proc.returncode != 0 or "服务已停止。" not in text:
+        fail(f"mediator serve exited {proc.returncode} after Ctrl+C:\n{text[-2000:]}")
+    else:
+        print("    Ctrl+C: stopped, exit 0", flush=True)
+        count(wait_for in screen)
+
+
 def bare_env(work: Path) -> tuple[dict[str, str], Path]:
     """PATH holds only sh and dirname (the launcher's needs); HOME is an empty folder."""
     bin_dir = work / "bin"
@@ -207,7 +286,8 @@ def smoke(zip_path: Path, work: Path) -> None:
     step(f"unpack {zip_path.name}")
     town = Office(unpack(zip_path, work / "乡镇 青石"), env, desktop)
     county = Office(unpack(zip_path, work / "县 西湖"), env, desktop)
-    for name in ("mediator", "start.sh", "portable.txt", "使用说明.txt", "SHA256SUMS.txt"):
+    for name in ("mediator", "start.sh", "start-web.sh", "portable.txt", "使用说明.txt",
+                 "SHA256SUMS.txt"):
         if not (town.folder / name).is_file():
             fail(f"{name} missing from the zip")
     if (town.folder / DATA).exists():
@@ -260,6 +340,8 @@ def smoke(zip_path: Path, work: Path) -> None:
 
     step("terminal UI through the launcher, in a pseudo-terminal")
     tui(town.folder / "start.sh", env, desktop, wait_for="青石镇人民调解委员会")
+    step("browser mode through start-web.sh: the page, a session, Ctrl+C")
+    served(town.folder / "start-web.sh", env, desktop, demo_db, wait_for="青石镇人民调解委员会")
     step("terminal UI started directly, on a fresh folder: the welcome screen")
     fresh = Office(unpack(zip_path, work / "新 U盘"), env, desktop)
     tui(fresh.exe, env, desktop, wait_for="创建并开始使用")

@@ -46,7 +46,8 @@ def relock() -> None:
     if uv is None:
         sys.exit("--relock needs uv: pip install uv")
     for name, (_, target) in PLATFORMS.items():
-        cmd = [uv, "pip", "compile", str(ROOT / "pyproject.toml"), "--quiet",
+        # the web extra too: mediator serve is part of every install made from the locks
+        cmd = [uv, "pip", "compile", str(ROOT / "pyproject.toml"), "--quiet", "--extra", "web",
                "--generate-hashes", "--only-binary", ":all:", "--python-version", PYTHON,
                "--python-platform", target, "--custom-compile-command",
                "python packaging/wheelhouse.py --relock", "-o", str(LOCKS / f"{name}.txt")]

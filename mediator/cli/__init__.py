@@ -32,6 +32,7 @@ COMMAND_MODULES = [
     "mediator.cli.petition",
     "mediator.cli.supervision",
     "mediator.cli.referral",
+    "mediator.cli.serve",
 ]
 
 

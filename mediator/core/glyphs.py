@@ -37,8 +37,11 @@ def normalise_glyph_mode(value: object) -> str:
 def auto_picks_safe(os_name: str | None = None, environ: Mapping[str, str] | None = None) -> bool:
     """``auto``: safe on Windows unless running inside Windows Terminal (which sets
     ``WT_SESSION`` in every shell it starts); full everywhere else."""
-    os_name = os.name if os_name is None else os_name
     environ = os.environ if environ is None else environ
+    if os_name is None:
+        # mediator serve: the browser's PC draws the screen (MEDIATOR_GLYPH_OS, from its
+        # user agent), not the server's console
+        os_name = environ.get("MEDIATOR_GLYPH_OS") or os.name
     return os_name == "nt" and not environ.get("WT_SESSION")
 
 
@@ -55,8 +58,10 @@ def glyph_hint_due(mode: object, hint_shown: bool, os_name: str | None = None,
                    environ: Mapping[str, str] | None = None) -> bool:
     """Whether to say (once) that Windows Terminal draws the screen better: ``auto`` chose safe
     glyphs because this is the Windows console, and the notice was not shown before."""
+    environ = os.environ if environ is None else environ
+    # in a browser (mediator serve) Windows Terminal is no help: no hint there
     return (normalise_glyph_mode(mode) == "auto" and not hint_shown
-            and auto_picks_safe(os_name, environ))
+            and not environ.get("MEDIATOR_GLYPH_OS") and auto_picks_safe(os_name, environ))
 
 
 def is_safe_char(ch: str) -> bool:

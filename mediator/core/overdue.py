@@ -67,6 +67,10 @@ def days_past_due(due_on: date, today: date) -> int:
     return max(0, (today - due_on).days)
 
 
+#: item_past_due in SQL for a 督办/交办 item ``sv`` on day :asof (the 督办台账's 逾期, paged in
+#: SQL; the item's 办结/退回 are checked by the caller, as ``SupervisionService.ledger`` does)
+P_ITEM_PAST_DUE_SV = "(sv.due_on < :asof)"
+
 #: 督办逾期 (issue 22): a live 督办/交办 item ``sv`` whose deadline is before :asof (as
 #: item_past_due) with no 办结报告 or 退回 dated on or before it
 P_SUPERVISION_OVERDUE_AT = (
@@ -83,6 +87,6 @@ def overdue_supervision_counts(session: Any, asof: date) -> dict[str, int]:
     return {str(code): int(n) for code, n in rows}
 
 
-__all__ = ["DEADLINE_AT", "P_OPEN_AT", "P_OVERDUE_CASE", "P_SPELL_OPEN_AT", "P_SPELL_OVERDUE_AT",
+__all__ = ["DEADLINE_AT", "P_ITEM_PAST_DUE_SV", "P_OPEN_AT", "P_OVERDUE_CASE", "P_SPELL_OPEN_AT", "P_SPELL_OVERDUE_AT",
            "P_SUPERVISION_OVERDUE_AT", "days_past_due", "item_past_due",
            "overdue_case_count", "overdue_supervision_counts"]

@@ -74,6 +74,11 @@ class Item:
     issued_on: date
     local_case_id: str | None
     case_no: str | None = None
+    #: a 交办 seen at the county: the township's name, and the case it registered for the
+    #: item once its answer (签收, 办理情况 …) has come up with a package (items_of_case)
+    target_name: str | None = None
+    township_case_id: str | None = None
+    township_case_no: str | None = None
 
 
 ITEM_COLUMNS = ("id, owner_code, revision, deleted, kind, target_code, case_id, county_ref, "
@@ -154,6 +159,14 @@ def case_from_json(raw: str, registered_on: date) -> CaseInput:
         raise ValidationError(t("supervision.bad_assignment"), "assign_json") from exc
 
 
+def can_assign_from(office_code: str) -> bool:
+    """An office above a township (a county, a city) may 交办 and 督办 to the offices below."""
+    try:
+        return len(office_area_prefix(office_code)) < 9
+    except ValidationError:
+        return False
+
+
 class SupervisionService:
     """The county's 督办/交办 use cases (one transaction each, audited)."""
 
@@ -222,6 +235,91 @@ class SupervisionService:
             target = self._township(own, target_code)
             return self._insert(s, own, ASSIGN, target, None, ref, ins, due_on, lead,
                                 case_to_json(case), None)
+
+    def supervise_many(self, case_ids: list[str], instruction: str, due_on: date,
+                       leader: str | None = None) -> list[str]:
+        """督办 several townships' cases at once (a selection in the case list): one item per
+        case, all in ONE transaction (none is written if any case cannot be supervised), each
+        audited. Returns the items' ids in the order of ``case_ids``."""
+        ins = check_instruction(instruction)
+        lead = check_short(leader, "leader", MAX_LEADER)
+        ids = list(dict.fromkeys(normalise_line(c) for c in case_ids))
+        if not ids:
+            raise ValidationError(t("supervision.none_chosen"), "cases")
+        with self.db.write() as s:
+            own = self._own(s)
+            out = []
+            for case_id in ids:
+                row = s.exec(text(  # type: ignore[call-overload]
+                    "SELECT owner_code, case_no FROM dispute_case WHERE id = :id "
+                    "AND deleted = 0"), params={"id": case_id}).first()
+                if row is None:
+                    raise NotFoundError(t("supervision.case_not_found", ref=case_id))
+                target = self._township(own, row[0])
+                out.append(self._insert(s, own, SUPERVISE, target, case_id, None, ins, due_on,
+                                        lead, None, case_id))
+            return out
+
+    def assign_case(self, case_ref: str, target_code: str, instruction: str, due_on: date,
+                    leader: str | None = None) -> str:
+        """交办 one of the county's own cases to a township: the township receives the case's
+        parties, type, facts and requests as a new case of its own; the county's case keeps
+        the item (``local_case_id``) and its number travels as the county's reference, so the
+        township's reply links the two. Returns the item's id."""
+        ins = check_instruction(instruction)
+        lead = check_short(leader, "leader", MAX_LEADER)
+        with self.db.write() as s:
+            own = self._own(s)
+            row = s.exec(text(  # type: ignore[call-overload]
+                "SELECT id, owner_code, case_no, dispute_type, facts, requests "
+                "FROM dispute_case WHERE deleted = 0 AND (id = :r OR case_no = :r) "
+                "ORDER BY id LIMIT 2"), params={"r": normalise_line(case_ref)}).all()
+            if len(row) != 1:
+                raise NotFoundError(t("supervision.case_not_found", ref=case_ref))
+            case_id, owner, case_no, kind, facts, requests = row[0]
+            if owner != own:
+                raise ValidationError(t("supervision.assign_not_own", case=case_no), "case")
+            held = s.exec(text(  # type: ignore[call-overload]
+                "SELECT target_code FROM supervision WHERE local_case_id = :id AND kind = "
+                "'ASSIGN' AND owner_code = :own AND deleted = 0"),
+                params={"id": case_id, "own": own}).first()
+            if held is not None:
+                raise ValidationError(t("supervision.already_assigned", case=case_no,
+                                        code=held[0]), "case")
+            target = self._township(own, target_code)
+            parties = [PartyInput(name=p[0], role=PartyRole[p[1]], kind=PartyKind[p[2]],
+                                  id_number=p[3], phone=p[4], ethnicity=p[5], address=p[6],
+                                  org_code=p[7], representative=p[8])
+                       for p in s.exec(text(  # type: ignore[call-overload]
+                           "SELECT name, role, kind, id_number, phone, ethnicity, address, "
+                           "org_code, representative FROM party WHERE case_id = :id AND "
+                           "deleted = 0 ORDER BY position"), params={"id": case_id}).all()]
+            data = CaseInput(parties=parties, dispute_type=DisputeType[kind],
+                             source=CaseSource.GOVERNMENT, facts=facts or "",
+                             requests=requests or "")
+            self.services._validate_case(data)   # what the township will check again
+            return self._insert(s, own, ASSIGN, target, None, case_no, ins, due_on, lead,
+                                case_to_json(data), case_id)
+
+    def register_and_assign(self, target_code: str, case: CaseInput, instruction: str,
+                            due_on: date, leader: str | None = None) -> tuple[str, str, str]:
+        """登记 a case the county received and 交办 it to a township, in ONE transaction: the
+        county keeps its own record (the item on it, its number as the county's reference),
+        the township gets the case with the next downward package. Returns (case id, case
+        number, item id)."""
+        ins = check_instruction(instruction)
+        lead = check_short(leader, "leader", MAX_LEADER)
+        parties, fields = self.services._validate_case(case)
+        with self.db.write() as s:
+            own = self._own(s)
+            target = self._township(own, target_code)
+            row = self.services._insert_case(s, parties, fields)
+            self.services._refresh(s, row)
+            self.services._audit(s, "case.register", "case", row.id, None,
+                                 row.model_dump(mode="json"))
+            item_id = self._insert(s, own, ASSIGN, target, None, row.case_no, ins, due_on, lead,
+                                   case_to_json(case), row.id)
+            return str(row.id), str(row.case_no), item_id
 
     def withdraw(self, item_id: str) -> None:
         """撤回 a 督办/交办: a tombstone that travels down in the next package."""
@@ -329,31 +427,96 @@ class SupervisionService:
 
     def ledger(self, on: date | None = None) -> list[LedgerRow]:
         """Every live item this office issued, with its status on day ``on`` (today)."""
-        from mediator.core.overdue import days_past_due, item_past_due
-
         day = on or self.services.today()
         with self.db.read() as s:
             own = self._own(s)
-            names = dict(s.exec(text(  # type: ignore[call-overload]
-                "SELECT code, name FROM office")).all())
-            # the township's case of each item, as its answers name it (a 交办's new case)
-            linked = dict(s.exec(text(  # type: ignore[call-overload]
-                "SELECT r.item_id, c.case_no FROM supervision_reply r JOIN dispute_case c "
-                "ON c.id = r.case_id AND c.owner_code = r.owner_code WHERE r.deleted = 0"))
-                .all())
-            replies: dict[str, dict[str, tuple[date, str | None]]] = {}
-            for item_id, kind, on_date, note in s.exec(text(  # type: ignore[call-overload]
-                    "SELECT r.item_id, r.kind, r.on_date, r.note FROM supervision_reply r "
-                    "JOIN supervision i ON i.id = r.item_id AND r.owner_code = i.target_code "
-                    "WHERE r.deleted = 0 AND i.owner_code = :own AND r.on_date <= :day "
-                    "ORDER BY r.on_date, r.created_at"),
-                    params={"own": own, "day": day.isoformat()}).all():
-                # the latest answer of each kind
-                replies.setdefault(item_id, {})[kind] = (date.fromisoformat(str(on_date)), note)
+            return self._ledger_rows(s, own, day, None)
+
+    def ledger_page(self, status: str | None = None, township: str | None = None,
+                    offset: int = 0, limit: int = 100, on: date | None = None) -> LedgerPage:
+        """One page of the 督办台账 (the county's screen): the items of ``township`` (None:
+        all) whose status on day ``on`` is ``status`` (None: any), in the 台账's order, with the
+        total and the number of items in each status (for the filter). The status is worked
+        out in SQL with the same rules as :meth:`ledger` (逾期 by core/overdue.py)."""
+        from mediator.core.overdue import P_ITEM_PAST_DUE_SV
+
+        if status is not None and status not in STATUSES:
+            raise ValidationError(t("supervision.bad_status", status=status,
+                                    statuses="/".join(STATUSES)), "status")
+        day = on or self.services.today()
+
+        def answered(kind: str) -> str:
+            return ("EXISTS (SELECT 1 FROM supervision_reply r WHERE r.item_id = sv.id AND "
+                    "r.owner_code = sv.target_code AND r.deleted = 0 AND r.on_date <= :asof "
+                    f"AND r.kind = '{kind}')")
+        status_sql = (f"CASE WHEN {answered('RETURN')} THEN '{RETURNED}' "
+                      f"WHEN {answered('DONE')} THEN '{FINISHED}' "
+                      f"WHEN {P_ITEM_PAST_DUE_SV} THEN '{OVERDUE}' "
+                      f"WHEN {answered('PROGRESS')} THEN '{WORKING}' "
+                      f"WHEN {answered('ACK')} THEN '{SIGNED}' ELSE '{UNSIGNED}' END")
+        with self.db.read() as s:
+            own = self._own(s)
+            params: dict[str, Any] = {"own": own, "asof": day.isoformat()}
+            where = "sv.owner_code = :own AND sv.deleted = 0"
+            if township:
+                where += " AND sv.target_code = :town"
+                params["town"] = township
+            base = (f"SELECT sv.id, sv.target_code, sv.issued_on, sv.created_at, sv.rowid AS rid, "
+                    f"{status_sql} AS status FROM supervision sv WHERE {where}")
+            counts = {st: 0 for st in STATUSES}
+            for st, n in s.exec(text(  # type: ignore[call-overload]
+                    f"SELECT status, count(*) FROM ({base}) GROUP BY status"),
+                    params=params).all():
+                counts[str(st)] = int(n)
+            chosen = "" if status is None else " WHERE status = :status"
+            if status is not None:
+                params["status"] = status
+            ids = [r[0] for r in s.exec(text(  # type: ignore[call-overload]
+                f"SELECT id FROM ({base}){chosen} ORDER BY target_code, issued_on, created_at, "
+                "rid LIMIT :lim OFFSET :off"),
+                params={**params, "lim": max(1, limit), "off": max(0, offset)}).all()]
+            rows = self._ledger_rows(s, own, day, ids) if ids else []
+            towns = [(str(c), str(n or c)) for c, n in s.exec(text(  # type: ignore[call-overload]
+                "SELECT DISTINCT sv.target_code, o.name FROM supervision sv LEFT JOIN office o "
+                "ON o.code = sv.target_code WHERE sv.owner_code = :own AND sv.deleted = 0 "
+                "ORDER BY sv.target_code"), params={"own": own}).all()]
+        total = counts[status] if status is not None else sum(counts.values())
+        return LedgerPage(rows=rows, total=total, counts=counts, townships=towns,
+                          offset=max(0, offset))
+
+    def _ledger_rows(self, s: Any, own: str, day: date,
+                     ids: list[str] | None) -> list[LedgerRow]:
+        """The 台账 rows on ``day`` of the live items ``ids`` this office issued (None: all),
+        in the 台账's order (inside the caller's read transaction)."""
+        from mediator.core.overdue import days_past_due, item_past_due
+
+        only = "" if ids is None else " AND s.id IN (SELECT value FROM json_each(:ids))"
+        only_r = "" if ids is None else " AND r.item_id IN (SELECT value FROM json_each(:ids))"
+        params: dict[str, Any] = {"own": own, "day": day.isoformat()}
+        if ids is not None:
+            params["ids"] = json.dumps(ids)
+        items = [_item(r[:13], r[13]) for r in s.exec(text(  # type: ignore[call-overload]
+            f"SELECT {', '.join('s.' + c.strip() for c in ITEM_COLUMNS.split(','))}, "
+            "c.case_no FROM supervision s LEFT JOIN dispute_case c ON c.id = s.local_case_id "
+            f"WHERE s.deleted = 0 AND s.owner_code = :own{only} "
+            "ORDER BY s.target_code, s.issued_on, s.created_at, s.rowid"), params=params).all()]
+        names = dict(s.exec(text(  # type: ignore[call-overload]
+            "SELECT code, name FROM office")).all())
+        # the township's case of each item, as its answers name it (a 交办's new case)
+        linked = dict(s.exec(text(  # type: ignore[call-overload]
+            "SELECT r.item_id, c.case_no FROM supervision_reply r JOIN dispute_case c "
+            f"ON c.id = r.case_id AND c.owner_code = r.owner_code WHERE r.deleted = 0{only_r}"),
+            params=params).all())
+        replies: dict[str, dict[str, tuple[date, str | None]]] = {}
+        for item_id, kind, on_date, note in s.exec(text(  # type: ignore[call-overload]
+                "SELECT r.item_id, r.kind, r.on_date, r.note FROM supervision_reply r "
+                "JOIN supervision i ON i.id = r.item_id AND r.owner_code = i.target_code "
+                f"WHERE r.deleted = 0 AND i.owner_code = :own AND r.on_date <= :day{only_r} "
+                "ORDER BY r.on_date, r.created_at"), params=params).all():
+            # the latest answer of each kind
+            replies.setdefault(item_id, {})[kind] = (date.fromisoformat(str(on_date)), note)
         out = []
-        for item in self.items():
-            if item.owner_code != own:
-                continue
+        for item in items:
             got = replies.get(item.id, {})
             done = got.get(ReplyKind.DONE.value)
             returned = got.get(ReplyKind.RETURN.value)
@@ -372,7 +535,10 @@ class SupervisionService:
                 status = UNSIGNED
             progress = got.get(ReplyKind.PROGRESS.value)
             signed = got.get(ReplyKind.ACK.value)
-            if item.case_no is None and item.id in linked:
+            if item.kind == ASSIGN:
+                # a 交办's case is the township's (the county's own record, if any, is the ref)
+                item = replace(item, case_no=linked.get(item.id))
+            elif item.case_no is None and item.id in linked:
                 item = replace(item, case_no=linked[item.id])
             out.append(LedgerRow(
                 item=item, township=names.get(item.target_code, item.target_code),
@@ -402,4 +568,34 @@ def items_of_case(s: Any, case_id: str) -> list[Item]:
     rows = s.exec(text(  # type: ignore[call-overload]
         f"SELECT {ITEM_COLUMNS} FROM supervision WHERE local_case_id = :id AND deleted = 0 "
         "ORDER BY issued_on, created_at"), params={"id": case_id}).all()
-    return [_item(r) for r in rows]
+    owner = s.exec(text(  # type: ignore[call-overload]
+        "SELECT owner_code FROM dispute_case WHERE id = :id"), params={"id": case_id}).first()
+    out = []
+    for item in (_item(r) for r in rows):
+        if item.kind == ASSIGN and owner is not None and owner[0] == item.owner_code:
+            # the county's own record of a 交办: the township, and its case once it answered
+            name = s.exec(text(  # type: ignore[call-overload]
+                "SELECT name FROM office WHERE code = :code"),
+                params={"code": item.target_code}).first()
+            linked = s.exec(text(  # type: ignore[call-overload]
+                "SELECT c.id, c.case_no FROM supervision_reply r JOIN dispute_case c "
+                "ON c.id = r.case_id AND c.owner_code = r.owner_code WHERE r.item_id = :id "
+                "AND r.owner_code = :town AND r.deleted = 0 AND c.deleted = 0 "
+                "ORDER BY r.created_at LIMIT 1"),
+                params={"id": item.id, "town": item.target_code}).first()
+            item = replace(item, target_name=str(name[0]) if name else None,
+                           township_case_id=str(linked[0]) if linked else None,
+                           township_case_no=str(linked[1]) if linked else None)
+        out.append(item)
+    return out
+
+
+@dataclass(frozen=True)
+class LedgerPage:
+    """A page of the 督办台账 and what its filter shows."""
+
+    rows: list[LedgerRow]
+    total: int                       # items matching the filter (every page)
+    counts: dict[str, int]           # items of the township filter in each status
+    townships: list[tuple[str, str]]  # (code, name) of every township with a live item
+    offset: int = 0

@@ -327,6 +327,12 @@ def build_summary(db: Database, req: ReportRequest, today: date,
     petition = petition_part(db, req.period, req.offices)
     if petition is not None:
         tables.append(petition[0])
+    # 督办/交办 from the county (issue 22), for offices that received any
+    from mediator.reports.supervision import supervision_part
+
+    supervised = supervision_part(db, req.period, today, req.offices)
+    if supervised is not None:
+        tables.append(supervised[0])
     # every rate prints its definition: the summary's (and the breakdowns') 调解成功率 is
     # success ÷ concluded; the configured basis is in the 排查 table
     summary.note = f"{summary.note}；" + t("report.scr.rate_note",
@@ -350,6 +356,8 @@ def build_summary(db: Database, req: ReportRequest, today: date,
     report.figures["screening"] = screening_data
     if petition is not None:
         report.figures["petition"] = petition[1]
+    if supervised is not None:
+        report.figures["supervision"] = supervised[1]
     if req.template is not None:
         from mediator.reports.templates import fill
 

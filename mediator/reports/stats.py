@@ -833,3 +833,63 @@ def holds_petitions(db: Database, offices: Sequence[str] | None = None) -> bool:
         return s.exec(text(  # type: ignore[call-overload]
             "SELECT EXISTS (SELECT 1 FROM petition p JOIN dispute_case c ON c.id = p.case_id "
             f"WHERE p.deleted = 0 AND c.deleted = 0 AND {own})"), params=params).one()[0] == 1
+
+
+# --- 督办/交办 (issue 22) ----------------------------------------------------------------------
+#
+# The county's items a township received (target_code), as figures of that township's own
+# reports; 逾期 by core/overdue.py's P_SUPERVISION_OVERDUE_AT (the same predicate the county's
+# 通报 ranks on), on the period's last day (or today while it runs).
+
+SUPERVISION_FIGURES: tuple[Figure, ...] = (
+    Figure("supervision_received", "count", "supervision", None,
+           "收到督办/交办(项): items the county issued in the period (issued_on) to the office, "
+           "withdrawn ones left out."),
+    Figure("supervision_finished", "count", "supervision", None,
+           "办结(项): items whose 办结报告 is dated in the period."),
+    Figure("supervision_open", "count", "supervision", None,
+           "未办结(项): items issued by the period's end with neither a 办结报告 nor a 退回 "
+           "dated by then."),
+    Figure("supervision_overdue", "count", "supervision", None,
+           "督办逾期(项): of those, items past their 办理时限 at the period's end (or today "
+           "while it runs) — the one definition in core/overdue.py, as the county's 通报."),
+)
+
+
+def _target_filter(offices: Sequence[str] | None, params: dict[str, Any]) -> str:
+    if not offices:
+        return ""
+    parts = []
+    for i, code in enumerate(offices):
+        params[f"t{i}"] = office_area_prefix(code) + "%"
+        parts.append(f"sv.target_code LIKE :t{i}")
+    return " AND (" + " OR ".join(parts) + ")"
+
+
+def supervision_figures(db: Database, period: Period, today: date,
+                        offices: Sequence[str] | None = None) -> dict[str, int] | None:
+    """The 督办/交办 figures of ``offices`` (None: every office) for ``period``, or None when
+    no item was ever sent to them (the report then has no such table)."""
+    from mediator.core.overdue import P_SUPERVISION_OVERDUE_AT
+
+    asof = min(period.end, today)
+    params: dict[str, Any] = {"s": period.start.isoformat(), "e": period.end.isoformat(),
+                              "asof": asof.isoformat()}
+    where = _target_filter(offices, params)
+    settled = ("EXISTS (SELECT 1 FROM supervision_reply r WHERE r.item_id = sv.id AND "
+               "r.deleted = 0 AND r.kind IN ('DONE', 'RETURN') AND r.on_date <= :asof)")
+    with db.read() as s:
+        held = s.exec(text(  # type: ignore[call-overload]
+            f"SELECT count(*) FROM supervision sv WHERE 1 = 1{where}"), params=params).one()[0]
+        if not held:
+            return None
+        row = s.exec(text(  # type: ignore[call-overload]
+            "SELECT "
+            "coalesce(sum(sv.deleted = 0 AND sv.issued_on BETWEEN :s AND :e), 0), "
+            "coalesce(sum(sv.deleted = 0 AND EXISTS (SELECT 1 FROM supervision_reply r WHERE "
+            "r.item_id = sv.id AND r.deleted = 0 AND r.kind = 'DONE' "
+            "AND r.on_date BETWEEN :s AND :e)), 0), "
+            f"coalesce(sum(sv.deleted = 0 AND sv.issued_on <= :asof AND NOT {settled}), 0), "
+            f"coalesce(sum({P_SUPERVISION_OVERDUE_AT}), 0) "
+            f"FROM supervision sv WHERE 1 = 1{where}"), params=params).one()
+    return dict(zip((f.key for f in SUPERVISION_FIGURES), (int(v) for v in row), strict=True))

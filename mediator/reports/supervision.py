@@ -82,3 +82,38 @@ def to_report(rows: Sequence[LedgerRow], on: date, office_name: str) -> Any:
     return Report(kind="supervision", title=t("supervision.title", day=on.isoformat()),
                   subtitle="", office_name=office_name, name=f"督办台账_{on.isoformat()}",
                   masked=False, generated_on=on, period_label=on.isoformat(), tables=[table])
+
+
+def write_xlsx(services: Any, folder: Any, on: date | None = None) -> Any:
+    """The whole 督办台账 on day ``on`` (today) as 督办台账_<day>.xlsx in ``folder`` (the TUI's
+    export; what ``mediator report supervision --format xlsx`` writes). Returns the path."""
+    from pathlib import Path
+
+    from mediator.core.supervision import SupervisionService
+    from mediator.reports import xlsx
+
+    sup = SupervisionService(services)
+    day = on or services.today()
+    rows = sup.ledger(on=day)
+    office = services.office()
+    target = Path(folder) / f"督办台账_{day.isoformat()}.xlsx"
+    return xlsx.render(to_report(rows, day, office.name if office else ""), target)
+
+
+def supervision_part(db: Any, period: Any, today: date,
+                     offices: Sequence[str] | None) -> tuple[Any, dict[str, int]] | None:
+    """The 督办/交办 table of a weekly or monthly report (the township's items from the
+    county: received, finished, open, 督办逾期) and its JSON figures; None for an office that
+    never received one."""
+    from mediator.reports.model import Column, Table
+    from mediator.reports.stats import SUPERVISION_FIGURES, supervision_figures
+
+    values = supervision_figures(db, period, today, offices)
+    if values is None:
+        return None
+    table = Table("supervision_figures", t("report.table.supervision_figures"), [
+        Column("figure", t("report.col.figure"), 24), Column("value", t("report.col.current"), 10),
+        Column("definition", t("report.col.definition"), 60)])
+    for f in SUPERVISION_FIGURES:
+        table.rows.append([t(f"fig.{f.key}"), values[f.key], f.definition])
+    return table, values

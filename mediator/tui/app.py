@@ -91,6 +91,13 @@ class DataView(Protocol):
     def data_changed(self, case_id: str | None) -> None: ...
 
 
+def _supervision_commands() -> Any:
+    """督办台账 in the palette (issue 22); its screen module loads on first use."""
+    from mediator.tui.commands_supervision import SupervisionCommands
+
+    return SupervisionCommands
+
+
 class MediatorApp(KeysInOrder, App[int], inherit_bindings=False):
     """mediator's terminal UI; built by :func:`create_app` (the CLI and the tests alike)."""
 
@@ -102,7 +109,8 @@ class MediatorApp(KeysInOrder, App[int], inherit_bindings=False):
         "agenda": _agenda_screen,
         "settings": _settings_screen,
     }
-    COMMANDS = App.COMMANDS | {_case_lookup, _report_commands}
+    # the palette's providers are imported when the palette first asks for them
+    COMMANDS = App.COMMANDS | {_case_lookup, _report_commands, _supervision_commands}
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("f2", "goto('cases')", "tui.key.cases", id="app.goto_cases"),
         Binding("f3", "goto('agenda')", "tui.key.agenda", id="app.goto_agenda"),
@@ -607,6 +615,10 @@ def _feature_screen(module: str, name: str) -> type[Screen[Any]]:
         from mediator.tui.screens import screening
 
         screen = getattr(screening, name)
+    elif module == "supervision":
+        from mediator.tui.screens import supervision
+
+        screen = getattr(supervision, name)
     else:
         raise ValueError(f"no screen module {module!r}")
     return screen

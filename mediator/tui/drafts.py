@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
+import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -32,8 +34,18 @@ class Draft:
     form: dict[str, Any]
 
 
+#: set by ``mediator serve`` for each browser tab's app: its drafts live in a folder of their
+#: own, so two tabs editing the same form never overwrite each other's draft
+SLOT_VARIABLE = "MEDIATOR_DRAFT_SLOT"
+_SLOT = re.compile(r"[a-z0-9-]{1,40}")
+
+
 def drafts_folder(data_dir: Path) -> Path:
-    return Path(data_dir) / "drafts"
+    folder = Path(data_dir) / "drafts"
+    slot = os.environ.get(SLOT_VARIABLE, "")
+    if slot and _SLOT.fullmatch(slot):
+        return folder / slot
+    return folder
 
 
 class DraftStore:

@@ -25,7 +25,7 @@ class SuperviseDialog(FormDialog[str | None]):
         self.ok_label = t("supervise.ok")
 
     def form(self) -> ComposeResult:
-        yield FormField(t("supervision.field.instruction"),
+        yield FormField(t("supervise.instruction"),
                         text_area(id="f-instruction", height=3), field_name="instruction",
                         required=True)
         yield FormField(t("supervise.due"),

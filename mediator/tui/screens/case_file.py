@@ -202,6 +202,15 @@ def render_supervision_line(item: Any) -> Text:
     if item.leader:
         out.append(" " + t("casefile.supervision_leader") + " ", style="red")
         out.append(literal(item.leader, "red"))
+    if getattr(item, "township_case_id", None) or getattr(item, "target_name", None):
+        # the county's own record of a 交办: to whom, and the township's case once known
+        out.append(" " + t("casefile.assigned_to",
+                           township=item.target_name or item.target_code) + " ", style="red")
+        if item.township_case_no:
+            out.append(literal(t("casefile.assigned_case", case=item.township_case_no),
+                               "bold red"))
+        else:
+            out.append(t("casefile.assigned_unknown"), style="red")
     out.append(" ")
     out.append(literal(item.instruction, "red", one_line=True))
     return out
@@ -604,6 +613,8 @@ class CaseFileScreen(MediatorScreen[None]):
         # at a county: 承接 a case a township passed up (shown on read-only cases only)
         Binding("l", "open_linked", "casefile.key.open_linked", id="casefile.open_linked"),
         Binding("d", "supervise", "casefile.key.supervise", id="casefile.supervise"),
+        Binding("j", "assign", "casefile.key.assign", id="casefile.assign"),
+        Binding("t", "open_assigned", "casefile.key.open_assigned", id="casefile.open_assigned"),
         Binding("f5", "reload", "casefile.key.reload", show=False, id="casefile.reload"),
         Binding("k", "record_risk", "casefile.key.risk", show=False, id="casefile.record_risk"),
     ]
@@ -767,7 +778,37 @@ class CaseFileScreen(MediatorScreen[None]):
             return self.cf is not None and self.cf.read_only
         if action == "supervise":   # 督办: the county, on a township's case (issue 22)
             return self.cf is not None and self.cf.read_only
+        if action == "open_assigned":   # the township's case of the county's 交办
+            return self.cf is not None and any(
+                getattr(i, "township_case_id", None) for i in self.cf.supervision)
+        if action == "assign":   # 交办: the county, one of its own cases (issue 22)
+            from mediator.core.supervision import can_assign_from
+
+            return (self.cf is not None and not self.cf.read_only
+                    and can_assign_from(self.cf.case.owner_code))
         return True
+
+    def action_open_assigned(self) -> None:
+        """The township's case registered for the county's 交办 of this case."""
+        cf = self.cf
+        linked = [i.township_case_id for i in (cf.supervision if cf else [])
+                  if getattr(i, "township_case_id", None)]
+        if linked:
+            self.mediator.open_case(linked[0])
+
+    def action_assign(self) -> None:
+        from mediator.tui.dialogs.assign import AssignDialog
+
+        cf = self.cf
+        if cf is None or not self.check_action("assign", ()):
+            return
+
+        def done(item_id: str | None) -> None:
+            if item_id is not None:
+                self.notify(t("assign.done"), markup=False)
+                self.action_reload()
+
+        self.app.push_screen(AssignDialog(cf), done)
 
     def action_supervise(self) -> None:
         from mediator.tui.dialogs.supervise import SuperviseDialog

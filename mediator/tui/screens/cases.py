@@ -84,6 +84,8 @@ class ChoicesLoaded(Message):
     offices: list[tuple[str, str]] = field(default_factory=list)
     #: 督办/交办 received and not yet finished (issue 22): shown, with its filter, when any
     supervised: int = 0
+    #: the office is above townships (a county): cases can be marked and supervised
+    county: bool = False
 
 
 def state_options() -> list[tuple[Content, str]]:
@@ -109,6 +111,8 @@ class CasesScreen(MediatorScreen[None]):
         Binding("slash", "focus_search", "tui.key.search", key_display="/", id="cases.focus_search"),
         Binding("escape", "clear_search", "tui.key.clear", show=False, id="cases.clear_search"),
         Binding("ctrl+r", "reload", "tui.key.reload", show=False, id="cases.reload"),
+        # 督办 the marked cases (or the cursor's) at a county (issue 22)
+        Binding("ctrl+d", "supervise_marked", "tui.cases.key.supervise", id="cases.supervise"),
     ]
 
     def __init__(self) -> None:
@@ -142,6 +146,7 @@ class CasesScreen(MediatorScreen[None]):
                         select_on_focus=False)
             yield Static(Content(""), id="count")
             yield Static(Content(""), id="supervised-count", classes="-hidden")
+            yield Static(Content(""), id="marked-count", classes="-hidden")
         # the filters are mounted into their row (one line high) after the first frame
         # (_mount_filters): six Selects and two checkboxes were a fifth of the start
         yield Horizontal(id="filters")
@@ -420,10 +425,12 @@ class CasesScreen(MediatorScreen[None]):
             office = svc.office()
             offices = [(f"{plain(o.short_name or o.name)} {o.code}", o.code)
                        for o in svc.offices()]
-            from mediator.core.supervision import SupervisionService
+            from mediator.core.supervision import SupervisionService, can_assign_from
 
             self.post_message(ChoicesLoaded(villages, mediators, office.name if office else "",
-                                            offices, SupervisionService(svc).open_count()))
+                                            offices, SupervisionService(svc).open_count(),
+                                            county=office is not None
+                                            and can_assign_from(office.code)))
         except Exception as exc:  # noqa: BLE001 - reported by the app
             self.post_message(WorkFailed("cases-choices", exc))
 
@@ -489,6 +496,43 @@ class CasesScreen(MediatorScreen[None]):
                     select.value = value
         if msg.office:
             self.mediator.set_office_title(msg.office)
+        case_list = self.query_one(CaseList)
+        if case_list.markable != msg.county:
+            case_list.markable = msg.county
+            self.refresh_bindings()
+
+    # --- 督办 of marked cases (a county) ---------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "supervise_marked":
+            return self.query_one(CaseList).markable
+        return True
+
+    @on(CaseList.MarksChanged)
+    def _marks_changed(self) -> None:
+        n = len(self.query_one(CaseList).marked)
+        badge = self.query_one("#marked-count", Static)
+        badge.set_class(n == 0, "-hidden")
+        badge.update(Content(t("tui.cases.marked_count", n=n)))
+
+    def action_supervise_marked(self) -> None:
+        from mediator.tui.dialogs.assign import SuperviseManyDialog
+
+        case_list = self.query_one(CaseList)
+        if not case_list.markable:
+            return
+        ids = list(case_list.marked) or (
+            [case_list.current.id] if case_list.current is not None else [])
+        if not ids:
+            self.notify(t("supervision.none_chosen"), markup=False, severity="warning")
+            return
+
+        def done(items: list[str] | None) -> None:
+            if items is not None:
+                case_list.clear_marks()
+                self.notify(t("supervise_many.done", n=len(items)), markup=False)
+
+        self.app.push_screen(SuperviseManyDialog(ids), done)
 
     @on(CaseList.NeedMore)
     def _need_more(self) -> None:

@@ -80,6 +80,8 @@ class IntakeLoaded(Message):
 class CaseRegistered(Message):
     case_id: str
     case_no: str
+    #: the township the case was 交办 to in the same transaction (a county, issue 22)
+    assigned_to: str | None = None
 
 
 @dataclass
@@ -190,7 +192,11 @@ class _FormScreen(MediatorScreen[str | None]):
 class IntakeScreen(_FormScreen):
     """登记: several parties and all the details of the dispute."""
 
-    DEFAULT_CSS = SCREEN_CSS.replace("{cls}", "IntakeScreen")
+    DEFAULT_CSS = SCREEN_CSS.replace("{cls}", "IntakeScreen") + """
+IntakeScreen #assign-box { height: auto; }
+IntakeScreen #assign-box.-hidden { display: none; }
+IntakeScreen #assign-hint { color: $text-muted; padding: 0 0 0 13; height: auto; }
+"""
 
     BINDINGS = [
         Binding("ctrl+s", "save", "intake.key.save", priority=True, id="intake.save"),
@@ -229,8 +235,34 @@ class IntakeScreen(_FormScreen):
             yield Button(t("intake.add_party"), id="add-party", compact=True)
             yield Label(t("intake.section.details"), classes="section-title")
             yield CaseDetailsForm(self.services.today, id="details")
+            with Vertical(id="assign-box", classes="-hidden"):
+                yield from self._assign_fields()
             yield Static("", id="form-error", classes="form-error", markup=False)
         yield Footer()
+
+    def _assign_fields(self) -> ComposeResult:
+        """交办 at a county (issue 22): shown once the townships below are known."""
+        from datetime import timedelta
+
+        from mediator.tui.dialogs.assign import DEFAULT_DAYS
+        from mediator.tui.dialogs.base import plain_input, text_area
+        from mediator.tui.widgets.select import Select
+
+        yield Label(t("intake.section.assign"), classes="section-title")
+        yield Static(t("intake.assign_hint"), id="assign-hint", markup=False)
+        yield FormField(t("intake.assign_to"),
+                        Select([], allow_blank=True, compact=True, id="f-assign-target",
+                               prompt=t("intake.assign_none")),
+                        field_name="target_code")
+        yield FormField(t("assign.instruction"),
+                        text_area(id="f-assign-instruction", height=3), field_name="instruction")
+        today = self.services.today
+        yield FormField(t("supervise.due"),
+                        date_input((today() + timedelta(days=DEFAULT_DAYS)).isoformat(),
+                                   today=today, id="f-assign-due", field_name="due_on"),
+                        field_name="due_on")
+        yield FormField(t("supervision.field.leader"), plain_input(id="f-assign-leader"),
+                        field_name="leader")
 
     def on_mount(self) -> None:
         self.title = t("intake.title")
@@ -238,6 +270,47 @@ class IntakeScreen(_FormScreen):
         self._renumber()
         self.query_one(PartyEditor).focus_name()
         self._load_references()
+        self._load_townships()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="intake-townships")
+    def _load_townships(self) -> None:
+        from mediator.core.supervision import can_assign_from
+        from mediator.tui.dialogs.assign import TownshipsLoaded, load_townships
+
+        def load() -> TownshipsLoaded:
+            office = self.services.office()
+            county = office is not None and can_assign_from(office.code)
+            return TownshipsLoaded(load_townships(self.services) if county else [])
+
+        post_result(self, "intake-townships", load)
+
+    def on_townships_loaded(self, message: Any) -> None:
+        from rich.text import Text as RichText
+
+        from mediator.tui.dialogs.assign import township_label
+        from mediator.tui.widgets.select import Select
+
+        if not message.townships:
+            return
+        clean = self._pristine is not None and self.form_data() == self._pristine
+        select = self.query_one("#f-assign-target", Select)
+        select.set_options([(RichText(township_label(c, n)), c) for c, n in message.townships])
+        self.query_one("#assign-box").remove_class("-hidden")
+        if clean:   # still untouched: Esc leaves without asking
+            self._pristine = self.form_data()
+
+    @property
+    def assigning(self) -> bool:
+        return not self.query_one("#assign-box").has_class("-hidden")
+
+    def assign_data(self) -> dict[str, Any]:
+        from mediator.tui.widgets.select import Select
+
+        target = self.query_one("#f-assign-target", Select).value
+        return {"target": None if target is Select.NULL else str(target),
+                "instruction": self.query_one("#f-assign-instruction", TextArea).text,
+                "due": self.query_one("#f-assign-due", ParsedInput).value,
+                "leader": self.query_one("#f-assign-leader", Input).value}
 
     # --- loading -------------------------------------------------------------------------
 
@@ -287,7 +360,10 @@ class IntakeScreen(_FormScreen):
         return list(self.query_one("#parties").query_children(PartyEditor))
 
     def form_data(self) -> dict[str, Any]:
-        return {"parties": [e.to_dict() for e in self.editors], "details": self.details.raw()}
+        data = {"parties": [e.to_dict() for e in self.editors], "details": self.details.raw()}
+        if self.assigning:
+            data["assign"] = self.assign_data()
+        return data
 
     async def restore(self, form: dict[str, Any]) -> None:
         parties = [p for p in form.get("parties") or [] if isinstance(p, dict)]
@@ -406,6 +482,19 @@ class IntakeScreen(_FormScreen):
         except MediatorError as exc:
             self.show_error(exc)
             return
+        assign = self.assign_data() if self.assigning else None
+        if assign is not None and assign["target"] is not None:
+            try:
+                due = self.query_one("#f-assign-due", ParsedInput).parsed()
+                if due is None:
+                    raise ValidationError(t("caseact.required"), "due_on")
+            except MediatorError as exc:
+                self.show_error(exc)
+                return
+            self._saving = True
+            self._register_assign(data, assign["target"], assign["instruction"], due,
+                                  assign["leader"])
+            return
         self._saving = True
         self._register(data)
 
@@ -418,11 +507,27 @@ class IntakeScreen(_FormScreen):
 
         post_result(self, "intake-save", register)
 
+    @work(thread=True, exclusive=True, exit_on_error=False, group="intake-save")
+    def _register_assign(self, data: CaseInput, target: str, instruction: str, due: date,
+                         leader: str) -> None:
+        """登记 and 交办 in one transaction (``SupervisionService.register_and_assign``)."""
+        from mediator.core.supervision import SupervisionService
+
+        def register() -> CaseRegistered:
+            case_id, case_no, _ = SupervisionService(self.services).register_and_assign(
+                target, data, instruction, due, leader)
+            self._delete_draft(close=True)
+            return CaseRegistered(case_id, case_no, target)
+
+        post_result(self, "intake-save", register)
+
     def on_case_registered(self, message: CaseRegistered) -> None:
         case_id = message.case_id
         self.changed_case(case_id)
+        saved = (t("intake.assigned", case_no=message.case_no, code=message.assigned_to)
+                 if message.assigned_to else t("intake.saved", case_no=message.case_no))
         self.notify(
-            Text(t("intake.saved", case_no=message.case_no)).plain,
+            Text(saved).plain,
             markup=False,
             title=t("intake.title"),
         )
@@ -438,6 +543,8 @@ class IntakeScreen(_FormScreen):
             self._pristine = self.form_data()
         elif message.group == "intake-save":
             self._saving = False
+        elif message.group == "intake-townships":
+            return   # no 交办 section; 登记 itself still works
         self.show_error(message.error)
 
     def changed_case(self, case_id: str) -> None:

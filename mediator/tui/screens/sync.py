@@ -115,6 +115,8 @@ class SyncInfo(Message):
     folders: list[str]
     conflicts: int
     last_import: str
+    #: at a county (issue 22): the trusted townships directly below, for 下发 (label, code)
+    townships: list[tuple[str, str]] | None = None
 
 
 @dataclass
@@ -134,11 +136,20 @@ class SyncScreen(MediatorScreen[None]):
         Binding("i", "import_files", "tui.sync.key.import", id="sync.import_files"),
         Binding("l", "log", "tui.sync.key.log", id="sync.log"),
         Binding("c", "conflicts", "tui.sync.key.conflicts", id="sync.conflicts"),
+        # 下发 at a county (issue 22): shown once townships below are known
+        Binding("ctrl+d", "export_down", "tui.sync.key.down", id="sync.export_down"),
     ]
+
+    DEFAULT_CSS = """
+    SyncScreen #down-box { height: auto; }
+    SyncScreen #down-box.-hidden { display: none; }
+    SyncScreen #down-to { height: auto; max-height: 8; }
+    """
 
     def __init__(self) -> None:
         super().__init__()
         translate_bindings(self)
+        self.down_offered = False
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="sync"):
@@ -155,6 +166,12 @@ class SyncScreen(MediatorScreen[None]):
                 yield Button(Content(t("tui.sync.import")), id="sync-import")
                 yield Button(Content(t("tui.sync.log")), id="sync-log")
                 yield Button(Content(t("tui.sync.conflicts")), id="sync-conflicts")
+            with Vertical(id="down-box", classes="-hidden"):
+                yield Label(Content(t("tui.sync.down_title")), classes="section-title")
+                yield Label(Content(t("tui.sync.down_hint")))
+                yield SelectionList[str](id="down-to")
+                with Horizontal(classes="buttons"):
+                    yield Button(Content(t("tui.sync.down")), id="sync-down")
             yield Static(Content(""), id="sync-stage")
             yield ProgressBar(total=None, show_eta=False, id="sync-progress")
             yield Static(Content(""), id="sync-result")
@@ -185,6 +202,10 @@ class SyncScreen(MediatorScreen[None]):
             rows = sync.recipients()
             default = sync.default_recipient()
             log = sync.import_log(limit=1)
+            from mediator.sync.down import directly_above
+
+            below = [(f"{plain(r.office_name)}（{r.office_code}）", r.office_code) for r in rows
+                     if directly_above(office.code, r.office_code)]
             last = (t("tui.sync.last_import", at=local_time(log[0].imported_at),
                       name=plain(log[0].sender_name)) if log else t("tui.sync.never_imported"))
             self.post_message(SyncInfo(
@@ -192,7 +213,7 @@ class SyncScreen(MediatorScreen[None]):
                 recipients=[(f"{plain(r.office_name)}（{r.office_code}）", r.office_code) for r in rows],
                 default=default.office_code if default else None,
                 folders=[str(p) for p in removable_folders()],
-                conflicts=sync.open_conflict_count(), last_import=last))
+                conflicts=sync.open_conflict_count(), last_import=last, townships=below))
         except Exception as exc:  # noqa: BLE001 - shown to the user, never a crash
             self.post_message(WorkFailed("sync-info", exc))
 
@@ -229,6 +250,73 @@ class SyncScreen(MediatorScreen[None]):
         folder = self.query_one("#sync-folder", Input)
         if not folder.value and msg.folders:
             folder.value = msg.folders[0]
+        self._show_townships(msg.townships or [])
+
+    # --- 下发 (a county, issue 22) ----------------------------------------------------------
+
+    def _show_townships(self, townships: list[tuple[str, str]]) -> None:
+        box = self.query_one("#down-box")
+        box.set_class(not townships, "-hidden")
+        lst = self.query_one("#down-to", SelectionList)
+        chosen = set(lst.selected)
+        lst.clear_options()
+        lst.add_options([(literal(label), code, code in chosen) for label, code in townships])
+        if townships:
+            lst.highlighted = 0   # space ticks from the first row on
+        if self.down_offered != bool(townships):
+            self.down_offered = bool(townships)
+            self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "export_down":
+            return self.down_offered
+        return True
+
+    @on(Button.Pressed, "#sync-down")
+    def action_export_down(self) -> None:
+        if not self.down_offered:
+            return
+        codes = [str(c) for c in self.query_one("#down-to", SelectionList).selected]
+        result = self.query_one("#sync-result", Static)
+        if not codes:
+            result.update(literal(t("tui.sync.down_none"), "bold red", one_line=False))
+            return
+        folder = self.query_one("#sync-folder", Input).value.strip()
+        result.update(Content(""))
+        bar = self.query_one("#sync-progress", ProgressBar)
+        bar.display = True
+        bar.update(total=None, progress=0)
+        self.query_one("#sync-down", Button).disabled = True
+        self.query_one("#sync-open", Button).display = False
+        self.run_export_down(codes, Path(folder) if folder else None)
+
+    @work(thread=True, exclusive=True, group="sync-export", exit_on_error=False)
+    def run_export_down(self, codes: list[str], folder: Path | None) -> None:
+        """``sync export --down CODE…``: one package per township, into ``folder``."""
+        try:
+            if folder is not None and not folder.is_dir():
+                from mediator.sync.errors import SyncIOError
+
+                raise SyncIOError(t("tui.sync.no_folder", path=str(folder)))
+            if folder is None:
+                folder = Path(self.paths.export_folder)
+                folder.mkdir(parents=True, exist_ok=True)
+            results = _sync(self.services, self.paths).export_down(codes, output=folder)
+        except Exception as exc:  # noqa: BLE001
+            self.post_message(ExportDone([user_message(exc, "sync")], False))
+            return
+        lines = []
+        for r in results:
+            lines.append(t("tui.sync.down_done", name=r.name,
+                           to=r.recipient_name or r.recipient_code,
+                           items=r.counts.get("supervision", 0),
+                           receipts=r.counts.get("sync_receipt", 0),
+                           notices=r.counts.get("notice", 0)))
+        copied = any(r.copied for r in results)
+        if copied:
+            lines.append(t("cli.sync.written", path=str(folder)))
+            lines.append(t("sync.safe_to_remove"))
+        self.post_message(ExportDone(lines, True, copied, folder))
 
     @on(Select.Changed, "#sync-drives")
     def _drive(self, event: Select.Changed) -> None:
@@ -282,6 +370,7 @@ class SyncScreen(MediatorScreen[None]):
 
     def on_export_done(self, msg: ExportDone) -> None:
         self.query_one("#sync-export", Button).disabled = False
+        self.query_one("#sync-down", Button).disabled = False
         bar = self.query_one("#sync-progress", ProgressBar)
         bar.display = msg.ok
         if msg.ok:

@@ -26,10 +26,12 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import ClassVar
 
 from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
+from textual.binding import Binding, BindingType
 from textual.color import Color, ColorParseError
 from textual.message import Message
 
@@ -40,6 +42,8 @@ from mediator.tui.text import fit, plain
 from mediator.tui.widgets.line_table import LineTable
 
 PREFETCH = 60
+#: the cell before a marked row (space marks; plain ASCII, drawn on every console)
+MARK = "*"
 SOON_DAYS = 3
 
 
@@ -114,8 +118,24 @@ def risk_style(colour: str | None) -> Style:
 class CaseList(LineTable):
     """The case rows; asks for the next page (:class:`NeedMore`) near the end."""
 
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("space", "toggle_mark", "tui.cases.key.mark", id="cases.mark"),
+        Binding("ctrl+a", "mark_all", "tui.cases.key.mark_all", show=False, id="cases.mark_all"),
+    ]
+
     class NeedMore(Message):
         """The cursor or the view is near the last loaded row and more rows exist."""
+
+        def __init__(self, case_list: CaseList) -> None:
+            super().__init__()
+            self.case_list = case_list
+
+        @property
+        def control(self) -> CaseList:
+            return self.case_list
+
+    class MarksChanged(Message):
+        """A row was marked or unmarked (space), or the marks were cleared."""
 
         def __init__(self, case_list: CaseList) -> None:
             super().__init__()
@@ -146,6 +166,10 @@ class CaseList(LineTable):
         self._widths: dict[str, int] = {}
         self._measure_headers()
         self.set_risk_colours(risk_colours or {})
+        #: rows marked with space, by case id (issue 22: 督办 of several cases at a county);
+        #: marking is offered only where the screen allows it
+        self.marked: dict[str, CaseRow] = {}
+        self.markable = False
 
     # --- data --------------------------------------------------------------------------
 
@@ -192,6 +216,46 @@ class CaseList(LineTable):
         cursor, top = self.cursor, int(self.scroll_y)
         self.replace_rows([*rows, *self.rows], cursor + shift, keep_scroll=True)
         self.scroll_to(y=top + shift, animate=False)
+
+    # --- marks ------------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("toggle_mark", "mark_all"):
+            return self.markable
+        return True
+
+    def action_toggle_mark(self) -> None:
+        """Space marks the cursor's case (or unmarks it) and moves on to the next."""
+        row = self.current
+        if row is None or not self.markable:
+            return
+        if self.marked.pop(row.id, None) is None:
+            self.marked[row.id] = row
+        self._invalidate()
+        self.post_message(self.MarksChanged(self))
+        self.action_cursor(1)
+
+    def action_mark_all(self) -> None:
+        """Ctrl+A marks every row shown (e.g. a township's 逾期 cases, filtered), or, when all
+        are marked already, clears the marks."""
+        if not self.markable or not self.rows:
+            return
+        if all(r.id in self.marked for r in self.rows):
+            self.clear_marks()
+            return
+        for r in self.rows:
+            self.marked.setdefault(r.id, r)
+        self._invalidate()
+        self.post_message(self.MarksChanged(self))
+
+    def clear_marks(self) -> None:
+        if self.marked:
+            self.marked.clear()
+            self._invalidate()
+            self.post_message(self.MarksChanged(self))
+
+    def row_prefix(self, row: CaseRow) -> str:
+        return MARK if row.id in self.marked else " "
 
     def action_last(self) -> None:
         if self.has_more:

@@ -109,6 +109,10 @@ class LineTable(ScrollView, can_focus=True):
     def cursor_moved(self) -> None:
         """Called after the cursor or the scroll position changed."""
 
+    def row_prefix(self, row: Any) -> str:
+        """The one cell before a row's columns (a mark, where a subclass has them)."""
+        return " "
+
     # --- data --------------------------------------------------------------------------
 
     def replace_rows(self, rows: Sequence[Any], cursor: int = 0, keep_scroll: bool = False) -> None:
@@ -180,7 +184,7 @@ class LineTable(ScrollView, can_focus=True):
             base = self.rich_style
             if is_cursor and self.selectable(self.rows[index]):
                 base = base + self.style_of("cursor")
-            segments = [Segment(" ", base)]
+            segments = [Segment(self.row_prefix(self.rows[index]), base)]
             segments += self.render_cells(self.rows[index], self.layout_columns(width), base, width)
             strip = Strip(segments).adjust_cell_length(width, base)
             self._cache[key] = strip
