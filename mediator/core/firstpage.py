@@ -61,6 +61,10 @@ class FirstPageReader:
             return queries.list_cases_before(con, f or queries.CaseFilter(), before, limit,
                                              self.today())
 
+    def office_name(self) -> str | None:
+        with self._read() as con:
+            return queries.own_office_name(con)
+
     def count_cases(self, f: queries.CaseFilter | None = None) -> int:
         with self._read() as con:
             return queries.count_cases(con, f or queries.CaseFilter(), self.today())

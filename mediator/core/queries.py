@@ -370,6 +370,14 @@ def newest_change(session: Session) -> datetime | None:
     return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
+def own_office_name(session: Session | sqlite3.Connection) -> str | None:
+    """The name of this database's office (as :func:`own_office` finds it), on a session or
+    a plain sqlite3 connection: the navigation bar shows it from the first frame."""
+    rows = _rows(session, "SELECT o.name FROM office o JOIN setting s ON s.key = 'office_code' "
+                          "AND o.code = s.value WHERE o.deleted = 0 LIMIT 1", {})
+    return str(rows[0][0]) if rows else None
+
+
 def own_office(session: Session) -> Any:
     """This database's office (``Setting office_code``), or None before ``init``."""
     from sqlmodel import select

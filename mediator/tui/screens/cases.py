@@ -349,6 +349,10 @@ class CasesScreen(MediatorScreen[None]):
             # ms), so the first frame already shows it; only the count is left to the worker
             try:
                 page = self.mediator.first_reader.list_cases(f, limit=want)
+                office = self.mediator.first_reader.office_name()
+                if office:
+                    # in the first frame, as when the start-up check found it first
+                    self.mediator.set_office_title(office)
             except Exception:  # noqa: BLE001, S110 - the worker below reads it again, reports it
                 pass
             else:
