@@ -1,8 +1,16 @@
 """UI figures: start to an interactive case list (ratio to a bare Textual app and to an empty
-database), keystroke to repainted list, and memory after scrolling and opening 20 cases."""
+database), keystroke to repainted list, and memory after scrolling and opening 20 cases.
+
+Start and keystrokes are measured twice: in process (bench/ui_probe.py, headless, the app's
+own events) and from outside in a real terminal (bench/term_probe.py: tmux at 120×36, from
+asking tmux to start the program until the case numbers were written to the terminal; a burst
+of keys sent as one string, as an input method commits a word, until the list and the count
+were written again)."""
 
 from __future__ import annotations
 
+import math
+import shutil
 import statistics
 import subprocess
 import time
@@ -78,10 +86,12 @@ def figures(town: Path, county: Path | None = None, runs: int = 7) -> list[Figur
         p95 = keys[min(len(keys) - 1, int(len(keys) * 0.95))]
         out.append(Figure("keystroke to repainted list, p95 (100,000 cases)", "ms", [p95],
                           target=50, note=f"median {statistics.median(keys):.1f} ms over "
-                          f"{len(keys)} queries; no debounce: a query starts at the key"))
+                          f"{len(keys)} queries; no timer: a query starts once the keys already "
+                          "typed are in the box"))
     else:
         out.append(Figure("keystroke to repainted list (100,000 cases)", "ms", [float("nan")],
                           target=50, note="probe failed: " + proc.stderr[-300:].replace("\n", " ")))
+    out += terminal_figures(town_copy, empty, runs)
     proc = subprocess.run([PY, PROBE, "memory", str(town_copy)], capture_output=True, text=True,
                           env=env_for(home=home), timeout=600)
     rss = [float(line.split()[1]) for line in proc.stdout.splitlines() if line.startswith("RSS")]
@@ -90,4 +100,50 @@ def figures(town: Path, county: Path | None = None, runs: int = 7) -> list[Figur
                       rss or [float("nan")], target=200,
                       note=(f"{rows[0]} rows loaded while scrolling; peak RSS" if rows else
                             "probe failed: " + proc.stderr[-300:].replace("\n", " "))))
+    return out
+
+
+#: input-method bursts: two-character names, pinyin initials, an ID or phone tail
+BURSTS = ["王芳", "李秀", "zs", "1234"]
+
+
+def terminal_figures(town: Path, empty: Path, runs: int = 7) -> list[Figure]:
+    """Start and bursts measured from outside, in tmux (bench/term_probe.py)."""
+    from bench import term_probe
+
+    if shutil.which("tmux") is None:
+        return [Figure("start in a real terminal (tmux)", "s", [math.nan], target=1.5,
+                       note="not measured: tmux is not installed")]
+    res = term_probe.start_figures(town, runs, {"empty": empty})
+    cpu = term_probe.CPU_LOG
+    mb, mf, me = (statistics.median(res[k]) for k in ("bare", "mediator", "empty"))
+    cb, cf, ce = (statistics.median(cpu[k]) for k in ("bare", "mediator", "empty"))
+    out = [
+        Figure("start in a real terminal (tmux 120×36): bare Textual app (one label)", "s",
+               res["bare"], note=f"baseline; CPU {cb:.2f} s"),
+        Figure("start in a real terminal: case numbers shown, 100,000 cases ÷ bare app", "s",
+               res["mediator"], target=1.5, ratio=mf / mb, baseline="bare app",
+               note=f"CPU until then {cf:.2f} s, ÷ bare app's {cf / cb:.2f}; runs alternate; "
+                    "after the first start of the day"),
+        Figure("start in a real terminal: 100,000 cases ÷ empty database", "s", res["mediator"],
+               target=1.1, ratio=mf / me, baseline="empty db",
+               note=f"CPU ÷ empty database's {cf / ce:.2f}"),
+    ]
+    lists, counts, problems = term_probe.key_figures(town, BURSTS)
+    if lists:
+        p90 = term_probe.pct(lists, 0.9)
+        note = (f"median {statistics.median(lists):.1f} ms over {len(lists)} bursts "
+                f"({', '.join(BURSTS)}) sent as one string each; one query per burst")
+        if problems:
+            note += "; " + "; ".join(problems[:3])
+        out.append(Figure("input-method burst to repainted list, p90, real terminal "
+                          "(100,000 cases)", "ms", [p90], target=50, note=note))
+    if counts and lists and len(counts) == len(lists):
+        later = [c - x for c, x in zip(counts, lists, strict=True)]
+        out.append(Figure("burst: the count follows the list, p90 (100,000 cases)", "ms",
+                          [term_probe.pct(later, 0.9)], target=50,
+                          note=f"burst to count median {statistics.median(counts):.1f} ms"))
+    elif not lists:
+        out.append(Figure("input-method burst to repainted list, real terminal", "ms",
+                          [math.nan], target=50, note="probe failed: " + "; ".join(problems[:3])))
     return out

@@ -327,3 +327,34 @@ def test_init_still_sets_up_a_zero_length_file(tmp_path: Path) -> None:
     assert main(["--db", str(path), "init", "--office-name", "青石镇人民调解委员会",
                  "--office-code", "330106001"]) == 0
     assert main(["--db", str(path), "doctor"]) == 0
+
+
+@pytest.mark.parametrize(("argv", "ui"), [
+    ([], True), (["--db", "x.db"], True), (["--db=x.db", "--lang", "en"], True),
+    (["--operator", "王", "--db", "x.db"], True), (["--db"], False), (["doctor"], False),
+    (["--help"], False), (["--version"], False), (["--db", "x.db", "backup"], False)])
+def test_the_bare_command_builds_no_subcommand_parsers(argv: list[str], ui: bool) -> None:
+    """Issue 21: the terminal UI's start skips importing every command module."""
+    from mediator import cli
+
+    assert cli.starts_ui(argv) is ui
+
+
+def test_open_db_prepared_after_the_first_open_of_the_day(tmp_path: Path) -> None:
+    """The first open of a day opens (checks, backs up) as always; the later ones hand the
+    terminal UI the checked file, opened after its first frame (issue 21)."""
+    import argparse
+
+    from mediator import cli
+    from mediator.core.db import Database, Prepared
+
+    path = tmp_path / "库.db"
+    assert main(["--db", str(path), *INIT]) == 0
+    ctx = cli.Context(argparse.Namespace(db=str(path)))
+    for old in ctx.paths.backups.glob("daily-*"):
+        old.unlink()
+    first = ctx.open_db(prepared=True)
+    assert isinstance(first, Database)
+    first.close()
+    assert len(list(ctx.paths.backups.glob("daily-*.db"))) == 1
+    assert ctx.open_db(prepared=True) == Prepared(path, True)

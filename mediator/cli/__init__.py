@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import gc
 import importlib
 import os
 import sys
@@ -59,14 +60,23 @@ class Context:
             return explicit
         return load_config(self.paths.config_file).operator or t("cli.default_operator")
 
-    def open_db(self, *, create: bool = True, backup: bool = True):  # type: ignore[no-untyped-def]
+    def open_db(self, *, create: bool = True, backup: bool = True,  # type: ignore[no-untyped-def]
+                prepared: bool = False):
+        """The working database, checked (and created or upgraded), backed up on the first
+        open of a day. ``prepared``: after the first open of the day return the checked file
+        (``core.db.Prepared``) instead of the Database, for the terminal UI to show its first
+        page before SQLAlchemy is imported (mediator.core.firstpage); the first open of a
+        day opens it all as before."""
         from datetime import date
 
-        from mediator.core.backup import daily_backup, has_daily_backup
-        from mediator.core.db import open_database
+        from mediator.core.db import has_daily_backup, open_database, prepare_database
 
         paths = self.paths
         self.check_database(paths.db)
+        if prepared and backup and has_daily_backup(paths.db, paths.backups, date.today()):
+            return prepare_database(paths.db, create=create, backups=paths.backups)
+        from mediator.core.backup import daily_backup
+
         db = open_database(paths.db, create=create, backups=paths.backups)
         if backup:
             # the first open of a day checks and copies the whole file: on a big database that
@@ -196,7 +206,28 @@ def console(stderr: bool = False):  # type: ignore[no-untyped-def]
     return SafeConsole(stderr=stderr, highlight=False, soft_wrap=True)
 
 
-def build_parser() -> argparse.ArgumentParser:
+#: the options of the bare ``mediator`` (the terminal UI), each with its value
+_UI_OPTIONS = ("--db", "--lang", "--operator")
+
+
+def starts_ui(argv: Sequence[str]) -> bool:
+    """``argv`` names no subcommand and asks for no help or version: the terminal UI starts,
+    and the subcommands' parsers (all of mediator.cli's modules) need not be built."""
+    i = 0
+    while i < len(argv):
+        arg = argv[i]
+        if any(arg.startswith(opt + "=") for opt in _UI_OPTIONS):
+            i += 1
+        elif arg in _UI_OPTIONS:
+            i += 2
+        else:
+            return False
+    return i == len(argv)
+
+
+def build_parser(subcommands: bool = True) -> argparse.ArgumentParser:
+    """The command line; ``subcommands`` False leaves them out (the bare ``mediator``:
+    registering them imports every command module, ~40 ms of each start)."""
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--db", metavar="PATH", default=argparse.SUPPRESS, help=t("cli.opt.db"))
     common.add_argument("--lang", choices=["zh", "zh_CN", "en"], default=argparse.SUPPRESS,
@@ -206,6 +237,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="mediator", description=t("cli.description"),
                                      parents=[common])
     parser.add_argument("--version", action="version", version=f"mediator {__version__}")
+    if not subcommands:
+        return parser
     sub = parser.add_subparsers(dest="command", metavar=t("cli.commands"))
     for name in COMMAND_MODULES:
         importlib.import_module(name).register(sub, common)
@@ -251,7 +284,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     _tolerant_streams()
     _preparse_language(argv)
-    parser = build_parser()
+    ui = starts_ui(argv)
+    parser = build_parser(subcommands=not ui)
     args = parser.parse_args(argv)
     if getattr(args, "lang", None):
         set_language(args.lang)
@@ -261,9 +295,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     logs.log_start(name)
     code = 1
     try:
+        if ui:
+            # until the terminal UI's first frame (MediatorApp._freeze_startup_heap): what
+            # start-up allocates lives as long as the app, collecting it only costs time
+            gc.disable()
         code = _run(ctx, name)
         return code
     finally:
+        gc.enable()   # off for the terminal UI's start: back on if it never drew a frame
         logs.log_stop(name, code)
         logs.close_logging()
 
@@ -340,6 +379,8 @@ def sweep_leftovers(ctx: Context) -> None:
         paths = ctx.paths
         if sweep_staged(paths.db):
             logs.log.info("start-up sweep: staged restore checked")
+        if not paths.quarantine.exists() and not (paths.data / "sync").exists():
+            return  # no import or export ever ran here: nothing to sweep, nothing to import
         from mediator.sync.scratch import sweep_quarantine, sweep_work
 
         removed = sweep_quarantine(paths.quarantine) + sweep_work(paths.data)

@@ -7,9 +7,16 @@ from pathlib import Path
 from typing import Any
 
 from mediator.cli import Context, console, path_arg
-from mediator.core.models import local_time
 from mediator.core.text import plain
 from mediator.i18n import t
+
+
+def local_time(moment, fmt: str = "%Y-%m-%d %H:%M") -> str:  # type: ignore[no-untyped-def]
+    """``core.models.local_time``, imported when used: the bare ``mediator`` builds this
+    parser too, and must not import the models before its first frame."""
+    from mediator.core.models import local_time as shown
+
+    return shown(moment, fmt)
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]

@@ -22,10 +22,13 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Engine, create_engine, event, text
-from sqlmodel import Session
+if TYPE_CHECKING:
+    # imported when a Database is made: the checks of open_database (prepare_database) and
+    # the case list's first page at start run on plain sqlite3 before SQLAlchemy is loaded
+    from sqlalchemy import Engine
+    from sqlmodel import Session
 
 from mediator.core.errors import DatabaseError
 from mediator.core.files import (
@@ -303,6 +306,8 @@ def migrate(path: Path, target: int = LATEST_VERSION) -> int:
 
 
 def _make_engine(path: Path) -> Engine:
+    from sqlalchemy import create_engine, event
+
     engine = create_engine(
         f"sqlite:///{path}",
         connect_args={"timeout": BUSY_TIMEOUT_MS / 1000, "check_same_thread": False},
@@ -352,6 +357,8 @@ class Database:
 
     @contextmanager
     def read(self) -> Iterator[Session]:
+        from sqlmodel import Session
+
         # Closing the session ends the (deferred) read transaction; objects stay loaded.
         with Session(self.engine, expire_on_commit=False) as session:
             yield session
@@ -359,6 +366,8 @@ class Database:
     @contextmanager
     def write(self) -> Iterator[Session]:
         """One write transaction: BEGIN IMMEDIATE, commit on success, roll back on any error."""
+        from sqlmodel import Session
+
         from mediator.core import audit
 
         with Session(self._write_engine, expire_on_commit=False) as session:
@@ -565,6 +574,8 @@ def ensure_search_index(db: Database) -> int:
     after an upgrade; this also repairs a file whose index was lost (a crash between an
     upgrade and the reindex, a bulk load without one). Three indexed probes when all is well.
     """
+    from sqlalchemy import text
+
     from mediator.core import search
 
     with db.read() as s:
@@ -594,6 +605,36 @@ def open_database(path: Path, *, create: bool = True, migrate_schema: bool = Tru
     when the full-file check runs). Before an upgrade of a file that already holds data, a
     copy is kept in ``backups`` (default: a ``backups`` folder beside the file).
     """
+    return connect_prepared(prepare_database(path, create=create, migrate_schema=migrate_schema,
+                                             backups=backups))
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A file :func:`prepare_database` checked (and created or upgraded): ready to connect."""
+
+    path: Path
+    #: it held mediator's schema, or was just upgraded: its search index is checked on connect
+    has_tables: bool
+
+
+def connect_prepared(prepared: Prepared) -> Database:
+    """The second half of :func:`open_database`: the Database (SQLAlchemy is imported here)
+    and the search index's repair when a file has cases but no index."""
+    db = Database(prepared.path)
+    if prepared.has_tables:
+        try:
+            ensure_search_index(db)
+        except BaseException:
+            db.close()
+            raise
+    return db
+
+
+def prepare_database(path: Path, *, create: bool = True, migrate_schema: bool = True,
+                     backups: Path | None = None) -> Prepared:
+    """The first half of :func:`open_database`, on plain sqlite3: identity and damage checks,
+    creating a new file, the upgrade (with its copy kept first)."""
     path = Path(path)
     with _leave_refused_file_as_found(path):
         info = inspect_file(path)
@@ -639,14 +680,7 @@ def open_database(path: Path, *, create: bool = True, migrate_schema: bool = Tru
             migrate(path)
         except sqlite3.DatabaseError as exc:
             raise DatabaseError(t("db.damaged", path=str(path), error=str(exc))) from exc
-    db = Database(path)
-    if info.tables or upgraded:
-        try:
-            ensure_search_index(db)
-        except BaseException:
-            db.close()
-            raise
-    return db
+    return Prepared(path, bool(info.tables) or upgraded)
 
 
 __all__ = [
@@ -657,8 +691,10 @@ __all__ = [
     "Database",
     "FileInfo",
     "Migration",
+    "Prepared",
     "audit_head",
     "check_file",
+    "connect_prepared",
     "copy_database",
     "ensure_search_index",
     "expected_schema",
@@ -669,6 +705,7 @@ __all__ = [
     "migrate",
     "open_database",
     "open_untrusted",
+    "prepare_database",
     "quick_check",
     "read_sidecar",
     "schema_problems",

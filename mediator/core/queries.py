@@ -7,17 +7,36 @@ the last row seen), never by OFFSET, so page 2,000 costs what page 1 costs.
 from __future__ import annotations
 
 import re
+import sqlite3
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
-
-from sqlalchemy import text
-from sqlmodel import Session
+from typing import TYPE_CHECKING, Any
 
 from mediator.core.search import pending_text, short_term
 from mediator.core.validate import normalise
 
+if TYPE_CHECKING:
+    from sqlalchemy import TextClause
+    from sqlmodel import Session
+
 MAX_PAGE = 500
+
+
+def text(sql: str) -> TextClause:
+    """SQLAlchemy's ``text``, imported when first needed: the list, its search and its count
+    also run on a plain ``sqlite3`` connection (the first page at start, before SQLAlchemy is
+    imported: mediator.core.firstpage), through :func:`_rows`."""
+    from sqlalchemy import text as sa_text
+
+    return sa_text(sql)
+
+
+def _rows(session: Session | sqlite3.Connection, sql: str, params: dict[str, Any]) -> list[Any]:
+    """The rows of ``sql`` from a session or a plain ``sqlite3`` connection (same SQL, same
+    named parameters)."""
+    if isinstance(session, sqlite3.Connection):
+        return session.execute(sql, params).fetchall()
+    return list(session.exec(text(sql), params=params).all())  # type: ignore[call-overload]
 
 
 @dataclass(frozen=True)
@@ -153,7 +172,8 @@ class _Pending:
                 f"WHERE pc.deleted = 0) pt WHERE {' AND '.join(conds)}")
 
 
-def search_clause(query: str, params: dict[str, Any], session: Session | None = None) -> str:
+def search_clause(query: str, params: dict[str, Any],
+                  session: Session | sqlite3.Connection | None = None) -> str:
     """SQL condition on ``c.rowid`` matching every token of ``query``.
 
     Tokens of 3+ characters go through the FTS5 trigram index (facts, numbers, long names);
@@ -170,7 +190,7 @@ def search_clause(query: str, params: dict[str, Any], session: Session | None = 
     if session is not None and subs:
         for i, sub in subs:
             probe = f"SELECT count(*) FROM ({sub} LIMIT {COMMON_TERM + 1})"
-            n = session.exec(text(probe), params=params).scalar_one()  # type: ignore[call-overload]
+            n = _rows(session, probe, params)[0][0]
             if n > COMMON_TERM:
                 common.add(i)
     for i, sub in subs:
@@ -192,7 +212,7 @@ def open_supervision_count(session: Session, own_code: str) -> int:
 
 
 def _where(f: CaseFilter, today: date, params: dict[str, Any],
-           session: Session | None = None) -> str:
+           session: Session | sqlite3.Connection | None = None) -> str:
     conds = ["c.deleted = 0"]
     if f.query.strip():
         clause = search_clause(f.query, params, session)
@@ -221,7 +241,7 @@ def _where(f: CaseFilter, today: date, params: dict[str, Any],
     return " AND ".join(conds)
 
 
-def list_cases(session: Session, f: CaseFilter = CaseFilter(), after: Cursor | None = None,
+def list_cases(session: Session | sqlite3.Connection, f: CaseFilter = CaseFilter(), after: Cursor | None = None,
                limit: int = 100, today: date | None = None) -> Page:
     """One page of cases, newest first."""
     limit = max(1, min(limit, MAX_PAGE))
@@ -235,14 +255,14 @@ def list_cases(session: Session, f: CaseFilter = CaseFilter(), after: Cursor | N
            "c.state, c.registered_on, c.next_due_on, c.next_due_kind, c.risk_grade, c.owner_code, "
            "c.is_hard, c.seq FROM dispute_case c "
            f"WHERE {where} ORDER BY c.registered_on DESC, c.seq DESC, c.id DESC LIMIT :lim")
-    raw = session.exec(text(sql), params=params).all()  # type: ignore[call-overload]
+    raw = _rows(session, sql, params)
     rows = [CaseRow(r[0], r[1], r[2], r[3], r[4], r[5], _d(r[6]), _d(r[7]) if r[7] else None,
                     r[8], r[9], r[10], bool(r[11]), r[12]) for r in raw[:limit]]
     nxt = rows[-1].cursor if len(raw) > limit and rows else None
     return Page(rows, nxt)
 
 
-def list_cases_before(session: Session, f: CaseFilter = CaseFilter(),
+def list_cases_before(session: Session | sqlite3.Connection, f: CaseFilter = CaseFilter(),
                       before: Cursor | None = None, limit: int = 100,
                       today: date | None = None) -> Page:
     """The ``limit`` cases just newer than ``before`` (the oldest ``limit`` cases without it),
@@ -259,7 +279,7 @@ def list_cases_before(session: Session, f: CaseFilter = CaseFilter(),
            "c.state, c.registered_on, c.next_due_on, c.next_due_kind, c.risk_grade, c.owner_code, "
            "c.is_hard, c.seq FROM dispute_case c "
            f"WHERE {where} ORDER BY c.registered_on, c.seq, c.id LIMIT :lim")
-    raw = session.exec(text(sql), params=params).all()  # type: ignore[call-overload]
+    raw = _rows(session, sql, params)
     rows = [CaseRow(r[0], r[1], r[2], r[3], r[4], r[5], _d(r[6]), _d(r[7]) if r[7] else None,
                     r[8], r[9], r[10], bool(r[11]), r[12]) for r in raw[:limit]]
     rows.reverse()
@@ -267,7 +287,7 @@ def list_cases_before(session: Session, f: CaseFilter = CaseFilter(),
     return Page(rows, nxt)
 
 
-def count_cases(session: Session, f: CaseFilter = CaseFilter(), today: date | None = None) -> int:
+def count_cases(session: Session | sqlite3.Connection, f: CaseFilter = CaseFilter(), today: date | None = None) -> int:
     params: dict[str, Any] = {}
     tokens = search_tokens(f.query)
     if tokens and f == replace(CaseFilter(), query=f.query):
@@ -275,16 +295,13 @@ def count_cases(session: Session, f: CaseFilter = CaseFilter(), today: date | No
         # deleted (search.py). Joining every match to its case row was the slow part: a
         # two-character word in half of 100,000 cases took 68 ms that way, 1.3 ms here.
         subs = _subqueries(tokens, params)
-        return int(session.exec(text(  # type: ignore[call-overload]
-            # each subquery bracketed: a compound SELECT binds left to right, so a subquery
-            # that is itself a UNION (a ledger number; cases not yet indexed) would take the
-            # INTERSECT before it into its first part
-            f"SELECT count(*) FROM "
-            f"({' INTERSECT '.join(f'SELECT * FROM ({sub})' for sub in subs)})"),
-            params=params).scalar_one())
+        # each subquery bracketed: a compound SELECT binds left to right, so a subquery that
+        # is itself a UNION (a ledger number; cases not yet indexed) would take the
+        # INTERSECT before it into its first part
+        inter = " INTERSECT ".join(f"SELECT * FROM ({sub})" for sub in subs)
+        return int(_rows(session, f"SELECT count(*) FROM ({inter})", params)[0][0])
     where = _where(f, today or date.today(), params)
-    return int(session.exec(text(f"SELECT count(*) FROM dispute_case c WHERE {where}"),  # type: ignore[call-overload]
-                            params=params).scalar_one())
+    return int(_rows(session, f"SELECT count(*) FROM dispute_case c WHERE {where}", params)[0][0])
 
 
 def _d(value: Any) -> date:
@@ -383,6 +400,14 @@ def newest_change(session: Session) -> datetime | None:
         return None
     value = raw if isinstance(raw, datetime) else datetime.fromisoformat(str(raw))
     return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def own_office_name(session: Session | sqlite3.Connection) -> str | None:
+    """The name of this database's office (as :func:`own_office` finds it), on a session or
+    a plain sqlite3 connection: the navigation bar shows it from the first frame."""
+    rows = _rows(session, "SELECT o.name FROM office o JOIN setting s ON s.key = 'office_code' "
+                          "AND o.code = s.value WHERE o.deleted = 0 LIMIT 1", {})
+    return str(rows[0][0]) if rows else None
 
 
 def own_office(session: Session) -> Any:

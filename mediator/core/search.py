@@ -18,10 +18,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import text
-from sqlmodel import Session
+if TYPE_CHECKING:  # the list's first page is read before SQLAlchemy is imported (queries.py)
+    from sqlmodel import Session
 
 from mediator.core.validate import normalise
 
@@ -125,6 +125,8 @@ def _raw(session: Session) -> Any:
 
 def index_case(session: Session, case_rowid: int, body: str, terms: Iterable[str]) -> None:
     """Replace the index entries of one case (inside the caller's transaction)."""
+    from sqlalchemy import text
+
     raw = _raw(session)
     delete_bodies(raw, [case_rowid])
     session.exec(text("DELETE FROM case_term WHERE case_rowid = :r"), params={"r": case_rowid})  # type: ignore[call-overload]
@@ -248,7 +250,7 @@ def pending_text(alias: str, with_initials: bool) -> str:
 
 
 def pending_count(session: Session) -> int:
-    return int(session.exec(text("SELECT count(*) FROM search_pending")).scalar_one())  # type: ignore[call-overload]
+    return int(_raw(session).execute("SELECT count(*) FROM search_pending").fetchone()[0])
 
 
 def index_pending(session: Session, limit: int = 500) -> int:

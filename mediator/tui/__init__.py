@@ -50,7 +50,7 @@ def run_app(ctx: Any) -> int:
             pass
     from mediator.tui.app import create_app
 
-    db = ctx.open_db()
+    db = ctx.open_db(prepared=True)
     named = getattr(ctx.args, "operator", None) or os.environ.get("MEDIATOR_OPERATOR")
     app = create_app(db, paths, operator=ctx.operator, config=config,
                      ask_operator=not named and not config.operator,
@@ -59,4 +59,4 @@ def run_app(ctx: Any) -> int:
         app.run()
         return app.return_code or 0
     finally:
-        app.db.close()
+        app.close_database()

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import gc
 import logging
+import threading
 import weakref
 from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, date, datetime, timedelta
-from typing import Any, ClassVar, Protocol
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
 from textual import work
 from textual.app import App, SystemCommand
@@ -19,22 +20,23 @@ from textual.message import Message
 from textual.screen import Screen
 
 from mediator.core.config import Config, load_config, save_config
-from mediator.core.db import Database
+from mediator.core.db import Prepared
 from mediator.core.errors import MediatorError
 from mediator.core.glyphs import glyph_hint_due, use_safe_glyphs
 from mediator.core.paths import Paths
-from mediator.core.services import Services
 from mediator.i18n import t
 from mediator.tui.bindings import translate_bindings
-from mediator.tui.commands import CaseLookup, Palette, ReportCommands
 from mediator.tui.glyphs import SafeGlyphs, key_display
 from mediator.tui.keys import KeysInOrder
 from mediator.tui.messages import CasesChanged
-from mediator.tui.screens.agenda import AgendaScreen
 from mediator.tui.screens.cases import CasesScreen
-from mediator.tui.screens.settings import SettingsScreen
 from mediator.tui.text import plain
 from mediator.tui.work import WorkFailed
+
+if TYPE_CHECKING:
+    from mediator.core.db import Database
+    from mediator.core.firstpage import FirstPageReader
+    from mediator.core.services import Services
 
 log = logging.getLogger(__name__)
 
@@ -54,6 +56,32 @@ class SearchIndexed(Message):
     def __init__(self, count: int) -> None:
         super().__init__()
         self.count = count
+
+
+# Imported when first shown or used, not at start (the agenda, the settings and the palette's
+# providers pull in the models, SQLAlchemy and the report modules): see MediatorApp.warm_up.
+def _agenda_screen() -> Screen[Any]:
+    from mediator.tui.screens.agenda import AgendaScreen
+
+    return AgendaScreen()
+
+
+def _settings_screen() -> Screen[Any]:
+    from mediator.tui.screens.settings import SettingsScreen
+
+    return SettingsScreen()
+
+
+def _case_lookup() -> Any:
+    from mediator.tui.commands import CaseLookup
+
+    return CaseLookup
+
+
+def _report_commands() -> Any:
+    from mediator.tui.commands import ReportCommands
+
+    return ReportCommands
 
 
 class OfficeChecked(Message):
@@ -85,10 +113,11 @@ class MediatorApp(KeysInOrder, App[int], inherit_bindings=False):
     DEFAULT_MODE = "cases"
     MODES: ClassVar[dict[str, Any]] = {
         "cases": CasesScreen,
-        "agenda": AgendaScreen,
-        "settings": SettingsScreen,
+        "agenda": _agenda_screen,
+        "settings": _settings_screen,
     }
-    COMMANDS = App.COMMANDS | {CaseLookup, ReportCommands, _supervision_commands()}
+    # the palette's providers are imported when the palette first asks for them
+    COMMANDS = App.COMMANDS | {_case_lookup, _report_commands, _supervision_commands}
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("f2", "goto('cases')", "tui.key.cases", id="app.goto_cases"),
         Binding("f3", "goto('agenda')", "tui.key.agenda", id="app.goto_agenda"),
@@ -110,17 +139,24 @@ class MediatorApp(KeysInOrder, App[int], inherit_bindings=False):
                 id="app.command_palette"),
     ]
 
-    def __init__(self, db: Database, operator: str, paths: Paths, *,
+    def __init__(self, db: Database | Prepared, operator: str, paths: Paths, *,
                  today: date | Callable[[], date] | None = None, config: Config | None = None,
                  ask_operator: bool = False, first_screen: FirstScreen | None = None):
         """``ask_operator``: no operator name is known (none given, none in the settings):
         ask for one once the office is found, so the audit trail names a person.
-        ``first_screen``: opened over the case list at start (a test's screen under test)."""
+        ``first_screen``: opened over the case list at start (a test's screen under test).
+        ``db`` a :class:`~mediator.core.db.Prepared` file (the ``mediator`` command): the
+        case list's first page is read on plain sqlite3 and the Database (SQLAlchemy, the
+        models, ``Services``) opened after the first frame, or at once when something needs
+        it first (:attr:`services`)."""
         super().__init__()
         self.ask_operator = ask_operator
         self._first_screen = first_screen
         translate_bindings(self)
-        self.db = db
+        self._db: Database | None = None
+        self._services: Services | None = None
+        self._prepared: Prepared | None = None
+        self._open_lock = threading.Lock()
         self.paths = paths
         if config is None:
             config = load_config(paths.config_file)
@@ -133,7 +169,17 @@ class MediatorApp(KeysInOrder, App[int], inherit_bindings=False):
             self._today = lambda: fixed
         else:
             self._today = today
-        self.services = Services(db, self.operator, today=self._today)
+        #: reads the case list before the Database is open (None once it is, or when the app
+        #: was given an open Database)
+        self.first_reader: FirstPageReader | None = None
+        if isinstance(db, Prepared):
+            from mediator.core.firstpage import FirstPageReader
+
+            self._prepared = db
+            self.first_reader = FirstPageReader(db.path, self._today)
+        else:
+            self.db = db
+            self.services = self._make_services(db)
         #: None until the start-up check ran; False on a database without an office
         self.has_office: bool | None = None
         #: shown at the left of every navigation bar
@@ -143,6 +189,99 @@ class MediatorApp(KeysInOrder, App[int], inherit_bindings=False):
         #: draw only ASCII and Chinese characters (mediator.core.glyphs); fixed at start
         self.safe_glyphs = use_safe_glyphs(config.glyphs)
         self._glyph_filter = SafeGlyphs()
+
+    # --- the database, opened at once or after the first frame ----------------------------
+
+    def _make_services(self, db: Database) -> Services:
+        from mediator.core.services import Services
+
+        return Services(db, self.operator, today=self._today)
+
+    def _open_prepared(self) -> None:
+        """Open the prepared file (SQLAlchemy, the models, Services): once, from whichever
+        thread needs it first (the warm-up after the first frame, or a screen)."""
+        with self._open_lock:
+            if self._services is not None or self._prepared is None:
+                return
+            from mediator.core.db import connect_prepared
+
+            db = connect_prepared(self._prepared)
+            self._db = db
+            self._services = self._make_services(db)
+            self.first_reader = None
+
+    @property
+    def db(self) -> Database:
+        if self._db is None:
+            self._open_prepared()
+        assert self._db is not None
+        return self._db
+
+    @db.setter
+    def db(self, value: Database) -> None:
+        self._db = value
+
+    @property
+    def services(self) -> Services:
+        """The use cases on the open database (opened here if it is not yet)."""
+        if self._services is None:
+            self._open_prepared()
+        assert self._services is not None
+        return self._services
+
+    @services.setter
+    def services(self, value: Services) -> None:
+        self._services = value
+
+    @property
+    def services_ready(self) -> bool:
+        return self._services is not None
+
+    def case_reader(self) -> Any:
+        """Who reads the case list: ``Services``, or before it is open the first-page reader
+        (the same queries on plain sqlite3)."""
+        services = self._services
+        if services is not None:
+            return services
+        reader = self.first_reader
+        return reader if reader is not None else self.services
+
+    def today(self) -> date:
+        return self._today()
+
+    def first_page_shown(self) -> None:
+        """The case list's first page is on screen: what was left for after it starts now."""
+        if self._after_first_page or self._prepared is None:
+            return  # not started from a prepared file: nothing was left for later
+        self._after_first_page = True
+        if not self._checks_started:
+            self.startup_checks()
+        self.warm_up()
+
+    _after_first_page = False
+    _checks_started = False
+
+    def close_database(self) -> None:
+        """Close the Database if it was opened (a prepared file may never have been)."""
+        if self._db is not None:
+            self._db.close()
+
+    @work(thread=True, exclusive=True, group="warm-up", exit_on_error=False)
+    def warm_up(self) -> None:
+        """Open the Database and import what start left out (the palette's providers, the
+        other screens, pypinyin's dictionary), in a thread after the first frame: the first
+        search, case file or agenda does not wait for them."""
+        try:
+            self._open_prepared()
+            import pypinyin  # noqa: F401
+
+            import mediator.tui.commands
+            import mediator.tui.screens.agenda
+            import mediator.tui.screens.case_file
+            import mediator.tui.screens.intake
+            import mediator.tui.screens.settings  # noqa: F401
+        except Exception as exc:  # noqa: BLE001 - reported; whoever needs it tries again
+            self.post_message(WorkFailed("warm-up", exc))
 
     # --- start ---------------------------------------------------------------------------
 
@@ -154,7 +293,11 @@ class MediatorApp(KeysInOrder, App[int], inherit_bindings=False):
         self.title = t("tui.app.title")
         for text in self.startup_notices:
             self.notify(text, severity="warning", timeout=60, markup=False)
-        self.startup_checks()
+        if self.services_ready:
+            self._checks_started = True
+            self.startup_checks()
+        # else: after the case list's first page (first_page_shown), which must not wait for
+        # the Database the checks need
         if self._first_screen is not None:
             first = self._first_screen
             self.push_screen(first if isinstance(first, Screen) else first())
@@ -192,8 +335,12 @@ class MediatorApp(KeysInOrder, App[int], inherit_bindings=False):
         collector's sight: they live as long as the app, and every full collection walked
         them again. Measured on a 100,000-case list: full collections of 65–107 ms landed
         inside keystrokes (the slowest keystrokes of the benchmark); see bench/notes.md.
-        No collection first: on the first frame it would delay the first page."""
+        No collection first: on the first frame it would delay the first page. The
+        ``mediator`` command starts with the collector off (cli.main: start-up allocates
+        hundreds of thousands of objects that all live on, and collecting them was a tenth
+        of the start): on from here."""
         gc.freeze()
+        gc.enable()
 
     @work(thread=True, exclusive=True, group="startup", exit_on_error=False)
     def startup_checks(self) -> None:
@@ -276,7 +423,8 @@ class MediatorApp(KeysInOrder, App[int], inherit_bindings=False):
     def switch_database(self, db: Database) -> None:
         """Work on another database file from now on (the demo database from first start)."""
         old, self.db = self.db, db
-        self.services = Services(db, self.operator, today=self._today)
+        self.services = self._make_services(db)
+        self._prepared = None
         if old is not db:
             old.close()
 
@@ -400,6 +548,8 @@ class MediatorApp(KeysInOrder, App[int], inherit_bindings=False):
     def action_command_palette(self) -> None:
         """Ctrl+P: the palette, in the user's language."""
         if self.use_command_palette and not CommandPalette.is_open(self):
+            from mediator.tui.commands import Palette
+
             self.push_screen(Palette())
 
     def action_quick_case(self) -> None:
@@ -422,7 +572,7 @@ class MediatorApp(KeysInOrder, App[int], inherit_bindings=False):
         self.theme = THEMES.get(self.config.theme, self.theme)
         if self.config.operator and self.config.operator != self.operator:
             self.operator = self.config.operator
-            self.services = Services(self.db, self.operator, today=self._today)
+            self.services = self._make_services(self.db)
         for view in list(self._data_views):
             changed = getattr(view, "settings_changed", None)
             if changed is not None:
@@ -494,7 +644,7 @@ def _feature_screen(module: str, name: str) -> type[Screen[Any]]:
     return screen
 
 
-def create_app(db: Database, paths: Paths, *, operator: str = "", config: Config | None = None,
+def create_app(db: Database | Prepared, paths: Paths, *, operator: str = "", config: Config | None = None,
                today: date | Callable[[], date] | None = None, ask_operator: bool = False,
                notices: Sequence[str] = (),
                first_screen: FirstScreen | None = None) -> MediatorApp:

@@ -75,6 +75,10 @@ class KeysInOrder:
             target.post_message(KeyHandled(serial))
             app.set_timer(RELEASE_AFTER, lambda: self._release(serial))
 
+    def keys_held(self) -> bool:
+        """Keys typed and not yet let through (behind a focus-moving key)."""
+        return bool(getattr(self, "_held", None))
+
     def on_key_handled(self, message: KeyHandled) -> None:
         message.stop()
         self._release(message.serial)

@@ -93,6 +93,25 @@ def test_found_before_and_after_the_index_is_built(office, tmp_path: Path) -> No
         assert audit.verify(s).ok
 
 
+def test_the_first_page_reader_finds_them_too(office, tmp_path: Path,  # type: ignore[no-untyped-def]
+                                              db_path: Path) -> None:
+    """Before the app has opened its Database (a prepared start) the list reads through the
+    first-page reader on plain sqlite3: it finds the cases waiting for their index entries
+    the same way, initials included (its connection has the SQL function too)."""
+    from mediator.core.firstpage import FirstPageReader
+
+    by_row = imported(office, L.ledger_a(tmp_path / "台账.xlsx"))
+    rows = {case_id: row for row, case_id in by_row.items()}
+    reader = FirstPageReader(db_path, lambda: TODAY)
+    got = {}
+    for query in SEARCHES:
+        page = reader.list_cases(CaseFilter(query=query))
+        hits = sorted(rows[r.id] for r in page.rows)
+        assert reader.count_cases(CaseFilter(query=query)) == len(hits), query
+        got[query] = hits
+    assert got == SEARCHES
+
+
 def test_a_crash_before_the_build_loses_nothing(office, tmp_path: Path, db_path: Path) -> None:  # type: ignore[no-untyped-def]
     by_row = imported(office, L.ledger_a(tmp_path / "台账.xlsx"))
     office.db.close()  # the process ends before anything built the index

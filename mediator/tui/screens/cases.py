@@ -10,6 +10,7 @@ are fetched when the list asks for them (:class:`CaseList.NeedMore`).
 
 from __future__ import annotations
 
+import asyncio
 import threading
 from dataclasses import dataclass, field, replace
 from typing import ClassVar
@@ -20,6 +21,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.content import Content
 from textual.message import Message
+from textual.widget import Widget
 from textual.widgets import Static
 from textual.worker import get_current_worker
 
@@ -40,6 +42,8 @@ from mediator.tui.work import WorkFailed
 
 PAGE = 200
 PAINT_WAIT = 1.0   # seconds the count waits for the first page to be painted, at most
+#: turns of the event loop a search waits, at most, for keys already typed to reach the box
+DRAIN_TURNS = 50
 OPEN_STATES = tuple(s.name for s in CaseState if s not in TERMINAL_STATES)
 CLOSED_STATES = tuple(s.name for s in TERMINAL_STATES)
 
@@ -121,9 +125,16 @@ class CasesScreen(MediatorScreen[None]):
         #: search box changed while it ran
         self._in_flight: int | None = None
         self._search_dirty = False
+        #: a search waits for the keys already typed (_search_when_drained)
+        self._search_scheduled = False
+        #: the filter of the last first-page query started
+        self._last_filter: CaseFilter | None = None
         self._stale = False
         #: Enter was pressed in the search box before its matches arrived: open the first
         self._open_first = False
+        #: the filters are mounted after the first frame; choices that arrived before them
+        self._filters_mounted = False
+        self._pending_choices: ChoicesLoaded | None = None
 
     # --- layout ------------------------------------------------------------------------
 
@@ -136,31 +147,45 @@ class CasesScreen(MediatorScreen[None]):
             yield Static(Content(""), id="count")
             yield Static(Content(""), id="supervised-count", classes="-hidden")
             yield Static(Content(""), id="marked-count", classes="-hidden")
-        with Horizontal(id="filters"):
-            # shown at a county or city, which holds the cases of several offices
-            yield Select([], prompt=t("tui.cases.f_office"), id="f-office", compact=True,
-                         classes="-hidden")
-            yield Select(state_options(), prompt=t("tui.cases.f_state"), id="f-state", compact=True)
-            yield Select([(Content(d.label), d.name) for d in DisputeType],
-                         prompt=t("tui.cases.f_type"), id="f-type", compact=True)
-            yield Select([], prompt=t("tui.cases.f_village"), id="f-village", compact=True)
-            yield Select([], prompt=t("tui.cases.f_mediator"), id="f-mediator", compact=True)
-            yield Select([(Content(r.label), r.name) for r in RiskGrade],
-                         prompt=t("tui.cases.f_risk"), id="f-risk", compact=True)
-            yield Checkbox(t("tui.cases.f_overdue"), id="f-overdue", compact=True)
-            yield Checkbox(t("tui.cases.f_supervised"), id="f-supervised", compact=True,
-                           classes="-hidden")
-        yield CaseList(today=app.services.today(), risk_colours=app.config.risk_colours,
+        # the filters are mounted into their row (one line high) after the first frame
+        # (_mount_filters): six Selects and two checkboxes were a fifth of the start
+        yield Horizontal(id="filters")
+        yield CaseList(today=app.today(), risk_colours=app.config.risk_colours,
                        id="cases")
         yield Footer()
 
+    def _filter_widgets(self) -> list[Widget]:
+        return [
+            # shown at a county or city, which holds the cases of several offices
+            Select([], prompt=t("tui.cases.f_office"), id="f-office", compact=True,
+                   classes="-hidden"),
+            Select(state_options(), prompt=t("tui.cases.f_state"), id="f-state", compact=True),
+            Select([(Content(d.label), d.name) for d in DisputeType],
+                   prompt=t("tui.cases.f_type"), id="f-type", compact=True),
+            Select([], prompt=t("tui.cases.f_village"), id="f-village", compact=True),
+            Select([], prompt=t("tui.cases.f_mediator"), id="f-mediator", compact=True),
+            Select([(Content(r.label), r.name) for r in RiskGrade],
+                   prompt=t("tui.cases.f_risk"), id="f-risk", compact=True),
+            Checkbox(t("tui.cases.f_overdue"), id="f-overdue", compact=True),
+            Checkbox(t("tui.cases.f_supervised"), id="f-supervised", compact=True,
+                     classes="-hidden"),
+        ]
+
     def on_mount(self) -> None:
         self.mediator.watch_data(self)
+        self.call_after_refresh(self._mount_filters)
         if self.app.is_headless:
             self.query_one("#search", Input).cursor_blink = False
         self.query_one(CaseList).focus()
         self._choices_loaded = False
         self.reload()
+
+    async def _mount_filters(self) -> None:
+        await self.query_one("#filters", Horizontal).mount_all(self._filter_widgets())
+        self._filters_mounted = True
+        if self._pending_choices is not None:
+            choices, self._pending_choices = self._pending_choices, None
+            self.on_choices_loaded(choices)
 
     def on_screen_resume(self) -> None:
         if self._stale:
@@ -183,6 +208,10 @@ class CasesScreen(MediatorScreen[None]):
     # --- the filter ----------------------------------------------------------------------
 
     def current_filter(self) -> CaseFilter:
+        if not self._filters_mounted:
+            # the first frame: the filters are not there yet, all of them still unset
+            return CaseFilter(query=self.query_one("#search", Input).value)
+
         def value(widget_id: str) -> str | None:
             v = self.query_one(widget_id, Select).value
             return None if v is Select.NULL else str(v)
@@ -204,13 +233,49 @@ class CasesScreen(MediatorScreen[None]):
 
     @on(Input.Changed, "#search")
     def _search_changed(self) -> None:
-        # Search as you type with no fixed wait: a key typed when no query runs queries at
-        # once; keys typed while one runs fold into a single query when it returns (a 150 ms
-        # debounce made every search wait longer than the query itself).
-        if self._in_flight is not None:
-            self._search_dirty = True
-        else:
-            self.reload()
+        # Search as you type with no fixed wait: a key typed when no query runs queries as
+        # soon as the keys already typed are in the box (a word an input method commits, 王芳
+        # or zs, arrives as a burst of keys in one read: one query for all of it, not one
+        # for its first key and another for the rest); keys typed while one runs fold into
+        # a single query when it returns (a 150 ms debounce made every search wait longer
+        # than the query itself).
+        self._search_dirty = True
+        if self._in_flight is None:
+            self._schedule_search()
+
+    def _schedule_search(self) -> None:
+        if not self._search_scheduled:
+            self._search_scheduled = True
+            self.call_later(self._search_when_drained)
+
+    def _input_pending(self) -> bool:
+        """Keys typed but not yet in the search box: in the app's queue (the rest of a burst
+        the terminal sent in one read), held behind a focus-moving key, or in the box's."""
+        app = self.mediator
+        search = self.query_one("#search", Input)
+        return bool(app.message_queue_size or search.message_queue_size or app.keys_held())
+
+    async def _search_when_drained(self) -> None:
+        """Query the search box once the keys already typed have reached it: the app's own
+        event loop turns until they have (no timer; a few turns for a burst)."""
+        for _ in range(DRAIN_TURNS):
+            if not self._input_pending():
+                break
+            await asyncio.sleep(0)
+        self._search_scheduled = False
+        if self._in_flight is not None or not self._search_dirty:
+            return
+        if self.current_filter() == self._last_filter:
+            # the box is back to what the list shows (the burst's last key was already in
+            # the query its first key started)
+            self._search_dirty = False
+            case_list = self.query_one(CaseList)
+            if self._open_first:
+                self._open_first = False
+                if case_list.current is not None:
+                    self.mediator.open_case(case_list.current.id)
+            return
+        self.reload()
 
     @on(Input.Submitted, "#search")
     def _search_submitted(self) -> None:
@@ -277,34 +342,58 @@ class CasesScreen(MediatorScreen[None]):
             keep_id = keep_id or (current.id if current else None)
         self.query_one("#count", Static).update(Content(t("tui.cases.counting")), layout=False)
         self._in_flight = self.generation
-        self._load_first(self.generation, self.current_filter(), want, keep_id)
+        self._search_dirty = False
+        f = self._last_filter = self.current_filter()
+        if self.mediator.first_reader is not None and self.generation == 1:
+            # at start from a prepared file: the first page read here, on plain sqlite3 (a few
+            # ms), so the first frame already shows it; only the count is left to the worker
+            try:
+                page = self.mediator.first_reader.list_cases(f, limit=want)
+                office = self.mediator.first_reader.office_name()
+                if office:
+                    # in the first frame, as when the start-up check found it first
+                    self.mediator.set_office_title(office)
+            except Exception:  # noqa: BLE001, S110 - the worker below reads it again, reports it
+                pass
+            else:
+                painted = threading.Event()
+                self.on_page_loaded(PageLoaded(self.generation, page.rows, page.next_cursor,
+                                               False, keep_id, painted))
+                self._load_first(self.generation, f, want, keep_id, painted)
+                return
+        self._load_first(self.generation, f, want, keep_id)
 
     def on_first_page_failed(self, message: FirstPageFailed) -> None:
         """The list's query failed: the next query may run (the app reports the error)."""
         self._first_page_done(message.generation)
+        # at start from a prepared file: what waited for the first page runs all the same
+        self.mediator.first_page_shown()
 
     def _first_page_done(self, generation: int) -> None:
         if generation != self._in_flight:
             return
         self._in_flight = None
         if self._search_dirty:
-            self._search_dirty = False
-            self.reload()
+            self._schedule_search()
 
     @work(thread=True, exclusive=True, group="cases-first", exit_on_error=False)
-    def _load_first(self, generation: int, f: CaseFilter, want: int, keep_id: str | None) -> None:
-        svc = self.services
+    def _load_first(self, generation: int, f: CaseFilter, want: int, keep_id: str | None,
+                    painted: threading.Event | None = None) -> None:
+        """The first page(s) and then the count; ``painted`` given: the page was shown
+        already (reload at start), only the count is left."""
+        # Services, or at start before it is open the same queries on plain sqlite3
+        svc = self.mediator.case_reader()
         rows: list[CaseRow] = []
         cursor: Cursor | None = None
         try:
-            while True:
+            while painted is None:
                 page = svc.list_cases(f, after=cursor, limit=min(500, want - len(rows)))
                 rows.extend(page.rows)
                 cursor = page.next_cursor
                 if cursor is None or len(rows) >= want:
-                    break
-            painted = threading.Event()
-            self.post_message(PageLoaded(generation, rows, cursor, False, keep_id, painted))
+                    painted = threading.Event()
+                    self.post_message(PageLoaded(generation, rows, cursor, False, keep_id,
+                                                 painted))
             # the count after the frame: running beside the repaint it delayed the list
             painted.wait(PAINT_WAIT)
             if get_current_worker().is_cancelled:
@@ -316,7 +405,7 @@ class CasesScreen(MediatorScreen[None]):
     @work(thread=True, exclusive=True, group="cases-more", exit_on_error=False)
     def _load_more(self, generation: int, f: CaseFilter, after: Cursor) -> None:
         try:
-            page = self.services.list_cases(f, after=after, limit=PAGE)
+            page = self.mediator.case_reader().list_cases(f, after=after, limit=PAGE)
             self.post_message(PageLoaded(generation, page.rows, page.next_cursor, True))
         except Exception as exc:  # noqa: BLE001 - reported by the app
             self.post_message(WorkFailed("cases-more", exc))
@@ -324,7 +413,7 @@ class CasesScreen(MediatorScreen[None]):
     @work(thread=True, exclusive=True, group="cases-end", exit_on_error=False)
     def _load_end(self, generation: int, f: CaseFilter, before: Cursor | None) -> None:
         try:
-            page = self.services.list_cases_before(f, before=before, limit=PAGE)
+            page = self.mediator.case_reader().list_cases_before(f, before=before, limit=PAGE)
             self.post_message(EndLoaded(generation, page.rows, page.next_cursor,
                                         before is not None))
         except Exception as exc:  # noqa: BLE001 - reported by the app
@@ -358,6 +447,8 @@ class CasesScreen(MediatorScreen[None]):
             return
         if msg.painted is not None:
             self.call_after_refresh(msg.painted.set)
+            # at start from a prepared file: the Database opens and the rest is imported now
+            self.call_after_refresh(self.mediator.first_page_shown)
         case_list = self.query_one(CaseList)
         if msg.append and not case_list.has_more:
             return  # asked for before End showed the last page: its cursor is stale too
@@ -365,7 +456,11 @@ class CasesScreen(MediatorScreen[None]):
         if not self._choices_loaded:
             # the filters' villages and mediators after the first page: the list comes first
             self._choices_loaded = True
-            self.load_choices()
+            if self.mediator.services_ready:
+                self.load_choices()
+            else:
+                # they need the Database: after the first frame, which must not wait for it
+                self.call_after_refresh(self.load_choices)
         if msg.append:
             case_list.append_rows(msg.rows, msg.next_cursor is not None)
         else:
@@ -386,6 +481,9 @@ class CasesScreen(MediatorScreen[None]):
                 Content(t(key, n=f"{msg.count:,}")), layout=False)
 
     def on_choices_loaded(self, msg: ChoicesLoaded) -> None:
+        if not self._filters_mounted:
+            self._pending_choices = msg
+            return
         self.query_one("#f-office", Select).set_class(len(msg.offices) < 2, "-hidden")
         supervised = self.query_one("#f-supervised", Checkbox)
         supervised.set_class(msg.supervised == 0 and not supervised.value, "-hidden")

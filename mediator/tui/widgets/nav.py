@@ -50,4 +50,7 @@ class NavBar(MediatorNode, Horizontal):
         """Shown left of the buttons: the office's short name (plain text, never markup)."""
         from mediator.tui.text import plain
 
-        self.query_one("#nav-title", Static).update(Content(plain(title, limit=40)))
+        for shown in self.query("#nav-title").results(Static):
+            shown.update(Content(plain(title, limit=40)))
+        # none yet: the office was found before the bar composed (a start from a prepared
+        # file runs the check right after the first page); on_mount shows the app's title
