@@ -476,7 +476,7 @@ def drop_for_bulk(conn: Connection, version: int) -> BulkIndexes:
         limit = BULK_SHARE * incoming
         # counted up to the limit only: a big county's table is never counted whole
         held = conn.exec_driver_sql(
-            f"SELECT count(*) FROM (SELECT 1 FROM main.{table} LIMIT ?)", (limit,)).scalar()
+            f"SELECT count(*) FROM (SELECT 1 FROM main.{table} LIMIT ?)", (limit,)).scalar() or 0
         if held >= limit:
             continue
         bulk.indexes += [(name, sql) for name, sql in conn.exec_driver_sql(
