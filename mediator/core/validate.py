@@ -17,6 +17,8 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
+from functools import lru_cache
+from operator import mul
 
 from mediator.core.enums import Gender
 from mediator.core.errors import ValidationError
@@ -193,11 +195,16 @@ class ResidentId:
         return years
 
 
+_DIGITS17 = re.compile(r"[0-9]{17}")
+
+
+@lru_cache(maxsize=1 << 15)
 def resident_id_check_char(first17: str) -> str:
-    """The check character for the first 17 digits of an 18-character ID."""
-    if not re.fullmatch(r"[0-9]{17}", first17):
+    """The check character for the first 17 digits of an 18-character ID (cached: a ledger
+    import checks each party's ID when reading the row and again in ``checks.check_case``)."""
+    if not _DIGITS17.fullmatch(first17):
         raise ValueError("need exactly 17 ASCII digits")
-    total = sum(int(c) * w for c, w in zip(first17, _ID_WEIGHTS))
+    total = sum(map(mul, map(int, first17), _ID_WEIGHTS))
     return _ID_CHECK[total % 11]
 
 
