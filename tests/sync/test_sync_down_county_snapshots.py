@@ -1,5 +1,6 @@
 """The county's issue-22 screens at 80×24, in Chinese and English: 督办台账, the 交办 dialog,
-the 督办 dialog for marked cases, 登记 with its 交办 section and 上报同步 with 下发. Frozen: the
+the 督办 dialog for marked cases, 登记 with its 交办 section, 上报同步 with 下发 and
+the 发布通报 dialog over the dashboard. Frozen: the
 clock (the network's), the key fingerprint, the import time shown, the removable drives.
 Update after a deliberate change with ``--snapshot-update``."""
 
@@ -73,9 +74,12 @@ def _run(push: Any = None) -> Any:
 
 
 @pytest.mark.parametrize("lang", ["zh_CN", "en"])
-@pytest.mark.parametrize("name", ["ledger", "assign", "supervise_many", "intake", "sync"])
+@pytest.mark.parametrize("name", ["ledger", "assign", "supervise_many", "intake", "sync",
+                                  "notice"])
 def test_county_screen_at_80x24(snap_compare: Any, county: Any, name: str, lang: str) -> None:
     from mediator.tui.dialogs.assign import AssignDialog, SuperviseManyDialog
+    from mediator.tui.dialogs.notice import NoticeDialog
+    from mediator.tui.screens.dashboard import DashboardScreen
     from mediator.tui.screens.case_file import CaseFileScreen
     from mediator.tui.screens.intake import IntakeScreen
     from mediator.tui.screens.supervision import SupervisionLedgerScreen
@@ -84,8 +88,10 @@ def test_county_screen_at_80x24(snap_compare: Any, county: Any, name: str, lang:
     net, own_id, ids = county
     set_language(lang)
     first: Any = {"ledger": SupervisionLedgerScreen, "intake": IntakeScreen,
-                  "sync": SyncScreen}.get(name, lambda: CaseFileScreen(own_id))
+                  "sync": SyncScreen, "notice": DashboardScreen}.get(
+                      name, lambda: CaseFileScreen(own_id))
     push = {"assign": lambda: AssignDialog(net.county.svc.case_file(own_id)),
-            "supervise_many": lambda: SuperviseManyDialog(ids[1:3])}.get(name)
+            "supervise_many": lambda: SuperviseManyDialog(ids[1:3]),
+            "notice": NoticeDialog}.get(name)
     app = office_app(net.county, first)
     assert snap_compare(app, terminal_size=SMALL, run_before=_run(push))

@@ -137,6 +137,8 @@ class DashboardLoaded(Message):
     screening: dict[str, int] | None = None
     #: the latest 通报 received from the county (issue 22): this township's line, or None
     notice: str | None = None
+    #: an office above townships (a county): it may issue a 通报 (Ctrl+T)
+    county: bool = False
 
 
 @dataclass
@@ -195,6 +197,7 @@ class DashboardScreen(MediatorScreen[None]):
         Binding("escape", "back", "tui.dash.key.back", id="dashboard.back"),
         Binding("ctrl+r", "reload", "tui.dash.key.reload", id="dashboard.reload"),
         Binding("ctrl+e", "export", "tui.dash.key.export", id="dashboard.export"),
+        Binding("ctrl+t", "issue_notice", "tui.dash.key.notice", id="dashboard.notice"),
     ]
 
     def __init__(self, kind: str = "weekly") -> None:
@@ -204,6 +207,8 @@ class DashboardScreen(MediatorScreen[None]):
         self.kind = kind if kind in EXPORT_KINDS else "weekly"
         self.stats: Stats | None = None
         self.written: Path | None = None
+        #: a county's dashboard (known once the figures are loaded): 发布通报 is offered
+        self.county = False
 
     # --- layout --------------------------------------------------------------------------
 
@@ -288,17 +293,24 @@ class DashboardScreen(MediatorScreen[None]):
             span = Period("range", stats.trend[0].week.start, week.end)
             types = compute(self.services.db, span, today, compare=False, trend_weeks=0)
             lines, total = overdue_cases(self.services.db, week, today, limit=OVERDUE_ROWS)
+            from mediator.core.supervision import can_assign_from
             from mediator.reports.notice import own_line
             from mediator.reports.stats import screening_figures
 
+            office = self.services.office()
             self.post_message(DashboardLoaded(stats, types, lines, total,
                                               screening_figures(self.services.db, week),
-                                              own_line(self.services)))
+                                              own_line(self.services),
+                                              office is not None
+                                              and can_assign_from(office.code)))
         except Exception as exc:  # noqa: BLE001 - shown, never fatal
             self.post_message(ExportFailed(exc))
 
     def on_dashboard_loaded(self, msg: DashboardLoaded) -> None:
         stats = self.stats = msg.stats
+        if msg.county != self.county:
+            self.county = msg.county
+            self.refresh_bindings()
         title = t("tui.dash.title_week", period=stats.period.title, as_of=stats.as_of.isoformat())
         self.query_one("#dash-title", Static).update(literal(title, "bold"))
         week = self.query_one("#dash-week", DataTable)
@@ -351,6 +363,27 @@ class DashboardScreen(MediatorScreen[None]):
 
     def action_export(self) -> None:
         self.start_export()
+
+    # --- 通报 (a county, issue 22) ----------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "issue_notice":
+            return self.county
+        return True
+
+    def action_issue_notice(self) -> None:
+        """发布通报: the period's figures of every township below, ranked, for the next 下发."""
+        from mediator.tui.dialogs.notice import NoticeDialog
+
+        if not self.county:
+            return
+
+        def done(result: tuple[str, int] | None) -> None:
+            if result is not None:
+                label, n = result
+                self.notify(t("notice.issued_cli", period=label, n=n), markup=False)
+
+        self.app.push_screen(NoticeDialog(), done)
 
     @on(Button.Pressed, "#dash-export")
     def start_export(self) -> None:
