@@ -172,7 +172,9 @@ class MediatorApp(KeysInOrder, App[int], inherit_bindings=False):
         models, ``Services``) opened after the first frame, or at once when something needs
         it first (:attr:`services`)."""
         super().__init__()
-        self.stylesheet = StartStylesheet(variables=self.get_css_variables())
+        # the theme's variables Textual's own stylesheet was just made with (computing them
+        # again is ~1 ms)
+        self.stylesheet = StartStylesheet(variables=self.stylesheet._variables)
         self.ask_operator = ask_operator
         self._first_screen = first_screen
         translate_bindings(self)
