@@ -15,6 +15,7 @@ from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.command import CommandPalette
+from textual.css.stylesheet import Stylesheet
 from textual.filter import LineFilter
 from textual.message import Message
 from textual.screen import Screen
@@ -105,6 +106,27 @@ def _supervision_commands() -> Any:
     return SupervisionCommands
 
 
+class StartStylesheet(Stylesheet):
+    """Textual's stylesheet, parsing each source once at start instead of three times.
+
+    An app with MODES refreshes its CSS when it shows a mode's first screen (Textual's
+    ``_init_mode``): ``set_variables`` emptied the parse cache although the variables had
+    not changed, ``reparse`` parsed every source again in a fresh stylesheet whose cache was
+    then thrown away, and the next widget class to mount parsed them all a third time —
+    app.tcss and App.DEFAULT_CSS three times before the first frame (≈ 10 ms of CPU, measured
+    in bench/notes.md, start22). Here unchanged variables keep the cache, and a reparse
+    parses in place through it: a source is tokenized again only when its text or the
+    variables (the theme) changed. Rules and their order are the same."""
+
+    def set_variables(self, variables: dict[str, str]) -> None:
+        if variables == self._variables:
+            return
+        super().set_variables(variables)
+
+    def reparse(self) -> None:
+        self.parse()
+
+
 class MediatorApp(KeysInOrder, App[int], inherit_bindings=False):
     """mediator's terminal UI; built by :func:`create_app` (the CLI and the tests alike)."""
 
@@ -150,6 +172,9 @@ class MediatorApp(KeysInOrder, App[int], inherit_bindings=False):
         models, ``Services``) opened after the first frame, or at once when something needs
         it first (:attr:`services`)."""
         super().__init__()
+        # the theme's variables Textual's own stylesheet was just made with (computing them
+        # again is ~1 ms)
+        self.stylesheet = StartStylesheet(variables=self.stylesheet._variables)
         self.ask_operator = ask_operator
         self._first_screen = first_screen
         translate_bindings(self)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from textual.geometry import Size
 from textual.widgets import Input as TextualInput
 
 
@@ -17,3 +18,13 @@ class Input(TextualInput):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("select_on_focus", False)
         super().__init__(*args, **kwargs)
+
+    def _watch_value(self, value: str) -> None:
+        """Textual sets the box's virtual width (its text's width) on every change of the
+        value, and a changed virtual size relays the whole screen. A box whose own size does
+        not depend on its text (no ``auto`` width or height: the search box, the form fields)
+        only scrolls within itself: the new width is taken without a new layout, so a word an
+        input method commits repaints the box, not the screen (issue 21, bursts)."""
+        if self.is_mounted and not self.styles.auto_dimensions:
+            self.set_reactive(TextualInput.virtual_size, Size(self.content_width, 1))
+        super()._watch_value(value)

@@ -118,7 +118,7 @@ class LineTable(ScrollView, can_focus=True):
     def replace_rows(self, rows: Sequence[Any], cursor: int = 0, keep_scroll: bool = False) -> None:
         self.rows = list(rows)
         self._invalidate()
-        self.virtual_size = Size(0, len(self.rows) + 1)
+        self._set_height(len(self.rows) + 1)
         if not keep_scroll:
             self.scroll_to(y=0, animate=False)
         self._last_cursor = 0
@@ -126,9 +126,29 @@ class LineTable(ScrollView, can_focus=True):
 
     def extend_rows(self, rows: Sequence[Any]) -> None:
         self.rows.extend(rows)
-        self.virtual_size = Size(0, len(self.rows) + 1)
+        self._set_height(len(self.rows) + 1)
         self.refresh()
         self.cursor_moved()
+
+    def _set_height(self, lines: int) -> None:
+        """The scrollable height (the rows and the header). Textual relays the whole screen
+        when a widget's virtual size changes; when the scroll bar stays as it is (shown
+        before and after, as for a search's page after the whole list's) nothing else moves:
+        the list and its scroll bar are repainted, not the screen relaid (issue 21, bursts)."""
+        new = Size(0, lines)
+        old = self.virtual_size
+        if new == old:
+            return
+        window = self.scrollable_content_region.height
+        if (self.is_mounted and window > 0 and self.show_vertical_scrollbar
+                and old.height > window and lines > window):
+            self.set_reactive(LineTable.virtual_size, new)
+            bar = self.vertical_scrollbar
+            bar.window_virtual_size = lines
+            bar.refresh()
+            self.refresh()
+        else:
+            self.virtual_size = new
 
     @property
     def current(self) -> Any | None:

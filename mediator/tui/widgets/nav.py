@@ -36,15 +36,28 @@ class NavBar(MediatorNode, Horizontal):
         self.here = here
 
     def compose(self) -> ComposeResult:
+        # the buttons are mounted after the first frame (_mount_buttons): six Buttons (and
+        # parsing Button's stylesheet) were a fifth of the case list's first frame
         yield Static(Content("mediator"), id="nav-title")
+
+    def _buttons(self) -> list[Button]:
+        buttons = []
         for key, label, action in ITEMS:
             button = Button(Content(t(label)), id=f"nav-{key}", action=action, compact=True,
                             classes="-here" if key == self.here else "")
             button.can_focus = False
-            yield button
+            buttons.append(button)
+        return buttons
 
     def on_mount(self) -> None:
         self.set_title(self.mediator.office_title)
+        self.call_after_refresh(self._mount_buttons)
+
+    async def _mount_buttons(self) -> None:
+        """Right of the title, once the screen's first frame is out; nothing else moves (the
+        bar is one line high from the start)."""
+        if self.is_attached and not self.query(Button):
+            await self.mount_all(self._buttons())
 
     def set_title(self, title: str) -> None:
         """Shown left of the buttons: the office's short name (plain text, never markup)."""
