@@ -79,8 +79,8 @@ def _run(push: Any = None) -> Any:
 def test_county_screen_at_80x24(snap_compare: Any, county: Any, name: str, lang: str) -> None:
     from mediator.tui.dialogs.assign import AssignDialog, SuperviseManyDialog
     from mediator.tui.dialogs.notice import NoticeDialog
-    from mediator.tui.screens.dashboard import DashboardScreen
     from mediator.tui.screens.case_file import CaseFileScreen
+    from mediator.tui.screens.dashboard import DashboardScreen
     from mediator.tui.screens.intake import IntakeScreen
     from mediator.tui.screens.supervision import SupervisionLedgerScreen
     from mediator.tui.screens.sync import SyncScreen
