@@ -167,9 +167,13 @@ class _Pending:
             self.count += 1
             self.params[name] = tok
             conds.append(f"instr(pt.body, :{name}) > 0")
+        # CROSS JOIN keeps search_pending the outer loop: with a plain JOIN SQLite's planner
+        # walked all of dispute_case (a covering index) and probed the pending table for each
+        # case - 0.3 s a subquery at 100,000 cases even with nothing pending
         return (f" UNION SELECT pt.rowid FROM (SELECT pc.rowid AS rowid, {text} AS body "
-                f"FROM search_pending sp JOIN dispute_case pc ON pc.rowid = sp.case_rowid "
-                f"WHERE pc.deleted = 0) pt WHERE {' AND '.join(conds)}")
+                f"FROM search_pending sp CROSS JOIN dispute_case pc "
+                f"ON pc.rowid = sp.case_rowid WHERE pc.deleted = 0) pt "
+                f"WHERE {' AND '.join(conds)}")
 
 
 def search_clause(query: str, params: dict[str, Any],
