@@ -22,8 +22,13 @@ def office_app(office: Any, first_screen: Any = None, operator: str = "") -> Med
 
 
 async def settle(pilot) -> None:  # type: ignore[no-untyped-def]
+    from textual.worker import WorkerCancelled
+
     for _ in range(3):
-        await pilot.app.workers.wait_for_complete()
+        try:
+            await pilot.app.workers.wait_for_complete()
+        except WorkerCancelled:
+            pass   # an exclusive worker replaced by a newer one: the next round waits for that
         await pilot.pause()
 
 
