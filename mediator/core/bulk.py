@@ -85,13 +85,15 @@ def index_entry(case_no: str, names: Sequence[str], numbers: Sequence[str], fact
     """One case's search-index body and its sorted name terms, exactly as
     ``search.reindex_cases`` and ``Services`` write them.
 
-    ``initials`` is for text already NFKC-normalised (the demo's, with its own fast pinyin
-    initials, checked equal to ``search.initials``): then nothing is normalised again."""
+    ``initials`` is for names and numbers already NFKC-normalised (the demo's, with its own
+    fast pinyin initials, checked equal to ``search.initials``): then only the facts and
+    requests are normalised (they keep typed punctuation when stored)."""
     if initials is None:
         return (search.fts_body(case_no, names, numbers, facts, requests),
                 sorted(search.name_terms(names)))
     inits = [initials(n) for n in names]
-    parts = [case_no, *names, *inits, *numbers, facts, requests]
+    parts = [case_no, *names, *inits, *numbers, search.normalise(facts),
+             search.normalise(requests)]
     body = "\n".join([p for p in parts if p])
     terms: set[str] = set()
     for name, ini in zip(names, inits):

@@ -671,7 +671,7 @@ class _Generator:
         birth = date.fromordinal(reg.toordinal() - int((lo + r() * (hi - lo)) * 365.25) - 1)
         if r() < migrant:
             area, home = self.pick(X.HOMETOWNS)
-            addr = f"{home}人, 暂住{self.address(village)}"
+            addr = f"{home}人，暂住{self.address(village)}"
         else:
             area, addr = self.w.area6, self.address(village)
         idno = None
@@ -1005,8 +1005,8 @@ class _Generator:
                             else f"{obligor}支付第{i}期款项{amt}元")
                     plan.append((due, amt * 100, desc, obligor))
                 pay = (f"于{cn_date(dues[0])}前一次性付清" if k == 1 else
-                       f"分{k}期付清, 首期{amounts[0]}元于{cn_date(dues[0])}前支付, "
-                       f"余款按月支付, 最后一期于{cn_date(dues[-1])}前付清")
+                       f"分{k}期付清，首期{amounts[0]}元于{cn_date(dues[0])}前支付，"
+                       f"余款按月支付，最后一期于{cn_date(dues[-1])}前付清")
         elif not plan and R() < 0.45:
             performed_now = True
         fill["agreed"], fill["pay"] = agreed, pay

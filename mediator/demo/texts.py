@@ -1,9 +1,10 @@
 """Vocabulary for ``mediator demo``: names, places and the texts of synthetic cases.
 
 This is sample DATA (Chinese, like the ledgers it imitates), not interface text, so it does not
-go through the i18n catalog. Every template is NFKC-normalised at import, exactly as the
-services normalise what a mediator types (``，`` becomes ``,``), so generated rows look like
-rows typed through the application and the search index sees the same text.
+go through the i18n catalog. The templates are written with ASCII ``,;:()`` for legibility
+and given Chinese punctuation at import (:func:`zh`), as a mediator's input method types it
+and as the services store typed text (punctuation kept), so generated rows look like rows
+typed through the application.
 
 A scenario keeps the facts, the requests, the agreed terms and the failure reason of one kind
 of dispute together so that they tell one coherent story. Placeholders (``{a}`` applicant,
@@ -14,13 +15,28 @@ of dispute together so that they tell one coherent story. Placeholders (``{a}`` 
 
 from __future__ import annotations
 
+import re
 import string
-import unicodedata
 from dataclasses import dataclass
+
+_CJK = "\u3400-\u9fff"
+#: ASCII punctuation written between Chinese words (and placeholders) in the templates below,
+#: turned into the full-width marks a mediator's input method types: the stored texts keep
+#: typed punctuation (``validate.normalise_text``), so the demo's do too.
+_ZH_MARKS = re.compile(rf"(?<=[{_CJK}}}）”。0-9])\s*([,;:])\s*(?=[{_CJK}{{（“])")
+_ZH_OPEN = re.compile(rf"(?<=[{_CJK}}}])\(")
+_ZH_CLOSE = re.compile(rf"(?<=[{_CJK}])\)")
+_FULL = {",": "，", ";": "；", ":": "："}
+
+
+def zh(text: str) -> str:
+    """Chinese punctuation for ASCII ``,;:()`` between Chinese words; trimmed."""
+    text = _ZH_CLOSE.sub("）", _ZH_OPEN.sub("（", text))
+    return _ZH_MARKS.sub(lambda m: _FULL[m.group(1)], text).strip()
 
 
 def _n(text: str) -> str:
-    return unicodedata.normalize("NFKC", text).strip()
+    return zh(text)
 
 
 # --- people ------------------------------------------------------------------------------
@@ -272,8 +288,8 @@ SCENARIOS: dict[str, tuple[Scenario, ...]] = {
            "三、合伙关系自本协议签订之日起解除。",
            "合伙人应按出资比例分担亏损。",
            money=(10000, 150000)),
-        _S("{b}承租{a}位于{v}的厂房约{area2}平方米用于{biz2}, 年租金{rent}元。{b}已拖欠租金{m}个月"
-           "共计{amt}元, 并擅自改变厂房用途, {a}要求解除合同并支付欠租。",
+        _S("{b}承租{a}位于{v}的厂房约{area2}平方米用于{biz2}。{b}已拖欠租金{m}个月, "
+           "累计{amt}元, 并擅自改变厂房用途, {a}要求解除合同并支付欠租。",
            "请求{b}支付拖欠租金{amt}元并按期腾退厂房。",
            "一、双方租赁合同于本协议签订之日解除; 二、{b}支付拖欠租金{agreed}元, {pay}; "
            "三、{b}于{duty_due}前腾退厂房并恢复原状。",
@@ -319,7 +335,7 @@ SCENARIOS: dict[str, tuple[Scenario, ...]] = {
            money=(2000, 30000), fail="双方对林权证四至记载理解不一, 需由林业部门确权",
            routes=("ADMINISTRATIVE",)),
         _S("{a}将其承包的{mu}亩耕地流转给{b}种植{crop}, 约定流转期{m2}年, 每年流转费{rent}元。"
-           "{b}已两年未付流转费, 共计{amt}元, 且在承包地上搭建了简易管理用房。",
+           "{b}未按约支付流转费, 累计拖欠{amt}元, 且在承包地上搭建了简易管理用房。",
            "请求{b}支付拖欠的流转费{amt}元并拆除简易用房。",
            "一、{b}支付拖欠的土地流转费{agreed}元, {pay}; 二、{b}于{duty_due}前拆除管理用房, "
            "流转合同继续履行。",
@@ -617,7 +633,7 @@ FOLLOW_NOTES = {
     "RECURRED": ("双方又因小事发生口角, 已现场劝解。",),
 }
 ROUTINE_NOTE = "协议履行后常规回访"
-STABILITY_NOTE = "稳控回访, 了解当事人思想动态"
+STABILITY_NOTE = zh("稳控回访, 了解当事人思想动态")
 PROOFS = ("收据编号 SJ{year}{n:05d}", "银行转账, 流水号 {digits}", "微信转账截图已存档",
           "现场交付现金, 双方签字确认", "由调委会见证支付, 收条存卷")
 PAY_METHODS = ("现金", "银行转账", "微信转账")

@@ -22,7 +22,7 @@ def test_the_demo_has_petition_records_and_referrals(tmp_path) -> None:  # type:
     with open_database(tmp_path / "demo.db") as db:
         result = generate(db, cases=600, seed=5, today=TODAY, parallel=False)
         con = db.engine.raw_connection().driver_connection
-        assert (result.rows["petition"], result.rows["referral"]) == (22, 33)
+        assert (result.rows["petition"], result.rows["referral"]) == (20, 30)
         # one record per petition case, taking the case's id, none for any other case
         assert con.execute(
             "SELECT id FROM dispute_case WHERE source = 'PETITION' ORDER BY case_no").fetchall() == \
@@ -30,13 +30,19 @@ def test_the_demo_has_petition_records_and_referrals(tmp_path) -> None:  # type:
                         "ON c.id = p.case_id ORDER BY c.case_no").fetchall()
         assert con.execute("SELECT count(*) FROM petition WHERE id != case_id").fetchone() == (0,)
         assert con.execute("SELECT close_reason, count(*) FROM petition GROUP BY 1 "
-                           "ORDER BY 1").fetchall() == [(None, 3), ("REPLIED", 19)]
-        # closed exactly when the case concluded, by its written reply
+                           "ORDER BY 1").fetchall() == [(None, 1), ("NOT_ACCEPTED", 1),
+                                                        ("REPLIED", 18)]
+        # closed exactly when the case concluded: by its written reply, or by the written
+        # notice that it is not accepted
         assert con.execute(
             "SELECT count(*) FROM petition p JOIN dispute_case c ON c.id = p.case_id "
             "WHERE p.closed_on IS NOT coalesce(c.concluded_on, c.archived_on) "
-            "OR (p.closed_on IS NOT NULL AND (p.reply_on IS NOT p.closed_on "
-            "OR p.reply_content IS NULL))").fetchone() == (0,)
+            "OR (p.close_reason = 'REPLIED' AND (p.reply_on IS NOT p.closed_on "
+            "OR p.reply_content IS NULL)) "
+            "OR (p.close_reason = 'NOT_ACCEPTED' AND (p.notice_on IS NOT p.closed_on "
+            "OR p.not_accepted != 1 OR p.reply_on IS NOT NULL)) "
+            "OR (p.closed_on IS NOT NULL "
+            "AND p.close_reason NOT IN ('REPLIED', 'NOT_ACCEPTED'))").fetchone() == (0,)
         # the case's nearest deadline is what the services compute with its petition record
         svc = Services(db, "王调解", today=lambda: TODAY)
         for cid, due, kind in con.execute(
@@ -51,7 +57,7 @@ def test_the_demo_has_petition_records_and_referrals(tmp_path) -> None:  # type:
         referred = con.execute("SELECT source, referral_kind, referral_body, referral_no, "
                                "referral_on, registered_on FROM dispute_case "
                                "WHERE referral_kind IS NOT NULL").fetchall()
-        assert len(referred) == 33
+        assert len(referred) == 30
         for source, kind, body, number, on, registered in referred:
             assert ReferralKind(kind).source.name == source
             assert kind != "PRE_SUIT" and body and number and on <= registered
