@@ -17,12 +17,15 @@ from bench.common import DATA, Figure
 from bench.sync_merge import plain_copy, prepare, run_import
 
 TOWNS = 20
+BUILT = 0.0   # seconds spent building packages in this run (bench/run.py reports it apart)
 
 
 def figures(town: Path, county: Path | None = None, towns: int = TOWNS,
             cases: int = 10_000) -> list[Figure]:
     work = DATA / f"sync-{towns}"
+    global BUILT
     built_in = prepare(work, towns, cases, reuse=True).built   # builds what is missing
+    BUILT = built_in or 0.0
     rounds = []
     for _ in range(2):   # alternating, so the machine's load weighs on both alike
         floor = plain_copy(work, prepare(work, towns, cases, reuse=True).town_dbs)
