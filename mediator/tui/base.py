@@ -64,3 +64,25 @@ class MediatorScreen(MediatorNode, Screen[R]):
 
 class MediatorModal(MediatorNode, ModalScreen[R]):
     """A dialog over a screen."""
+
+
+class ReloadingScreen(MediatorScreen[R]):
+    """A screen whose rows the app's other screens can change (``MediatorApp.watch_data``):
+    shown, it reloads at once; behind another screen, it reloads when it is shown again."""
+
+    _stale = False
+
+    def reload(self) -> object:
+        """Load the screen's rows again (a worker in the screens that have one)."""
+        raise NotImplementedError
+
+    def on_screen_resume(self) -> None:
+        if self._stale:
+            self._stale = False
+            self.reload()
+
+    def data_changed(self, case_id: str | None = None) -> None:
+        if self.is_current:
+            self.reload()
+        else:
+            self._stale = True

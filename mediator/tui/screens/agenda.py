@@ -33,7 +33,7 @@ from mediator.core.screening import AGENDA_KIND as SCREENING_KIND
 from mediator.core.screening import with_reminders
 from mediator.core.validate import parse_date
 from mediator.i18n import t
-from mediator.tui.base import MediatorModal, MediatorScreen
+from mediator.tui.base import MediatorModal, ReloadingScreen
 from mediator.tui.bindings import translate_bindings
 from mediator.tui.messages import CasesChanged
 from mediator.tui.text import clip, fit, literal, plain
@@ -170,7 +170,7 @@ class AgendaList(LineTable):
         return segments
 
 
-class AgendaScreen(MediatorScreen[None]):
+class AgendaScreen(ReloadingScreen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("o", "open_case", "tui.key.open_case", id="agenda.open_case"),
         Binding("ctrl+r", "reload", "tui.key.reload", show=False, id="agenda.reload"),
@@ -179,7 +179,6 @@ class AgendaScreen(MediatorScreen[None]):
     def __init__(self) -> None:
         super().__init__()
         translate_bindings(self)
-        self._stale = False
 
     def compose(self) -> ComposeResult:
         yield NavBar("agenda")
@@ -191,17 +190,6 @@ class AgendaScreen(MediatorScreen[None]):
         self.mediator.watch_data(self)
         self.query_one(AgendaList).focus()
         self.reload()
-
-    def on_screen_resume(self) -> None:
-        if self._stale:
-            self._stale = False
-            self.reload()
-
-    def data_changed(self, case_id: str | None = None) -> None:
-        if self.is_current:
-            self.reload()
-        else:
-            self._stale = True
 
     def action_reload(self) -> None:
         self.reload()

@@ -25,7 +25,7 @@ from mediator.core.models import Mediator, Office, Village
 from mediator.core.policy import RATE_BASES, Policy, get_policy, set_policy
 from mediator.core.validate import normalise
 from mediator.i18n import get_language, normalise_language, t
-from mediator.tui.base import MediatorScreen
+from mediator.tui.base import ReloadingScreen
 from mediator.tui.bindings import translate_bindings
 from mediator.tui.messages import CasesChanged
 from mediator.tui.text import literal, plain
@@ -80,7 +80,7 @@ class OfficeCreated(Message):
     """The office now exists (created on the settings screen of an office-less database)."""
 
 
-class SettingsScreen(MediatorScreen[None]):
+class SettingsScreen(ReloadingScreen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [Binding("ctrl+r", "reload", "tui.key.reload", show=False, id="settings.reload")]
 
     def __init__(self) -> None:
@@ -88,7 +88,6 @@ class SettingsScreen(MediatorScreen[None]):
         translate_bindings(self)
         self.office: Office | None = None
         self.mediators: dict[str, Mediator] = {}
-        self._stale = False
         self.policy: Policy | None = None
 
     # --- layout ------------------------------------------------------------------------
@@ -208,17 +207,6 @@ class SettingsScreen(MediatorScreen[None]):
             vils.add_column(Text(t(f"tui.settings.vil_col.{key}")), key=key)
         self.query_one("#office-init").display = False
         self.reload()
-
-    def on_screen_resume(self) -> None:
-        if self._stale:
-            self._stale = False
-            self.reload()
-
-    def data_changed(self, case_id: str | None = None) -> None:
-        if self.is_current:
-            self.reload()
-        else:
-            self._stale = True
 
     def action_reload(self) -> None:
         self.reload()

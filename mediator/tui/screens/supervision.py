@@ -34,7 +34,7 @@ from mediator.core.supervision import (
     SupervisionService,
 )
 from mediator.i18n import t
-from mediator.tui.base import MediatorScreen
+from mediator.tui.base import ReloadingScreen
 from mediator.tui.bindings import translate_bindings
 from mediator.tui.text import fit, literal, plain
 from mediator.tui.widgets.footer import Footer
@@ -152,7 +152,7 @@ class ItemWithdrawn(Message):
     label: str
 
 
-class SupervisionLedgerScreen(MediatorScreen[None]):
+class SupervisionLedgerScreen(ReloadingScreen[None]):
     """督办台账: filter by status and township; Enter opens the case; Ctrl+E → xlsx."""
 
     DEFAULT_CSS = """
@@ -175,7 +175,6 @@ class SupervisionLedgerScreen(MediatorScreen[None]):
         translate_bindings(self)
         self.generation = 0
         self.page: LedgerPage | None = None
-        self._stale = False
 
     def compose(self) -> ComposeResult:
         yield Label(Content(t("supervision.title", day=self.services.today().isoformat())),
@@ -194,17 +193,6 @@ class SupervisionLedgerScreen(MediatorScreen[None]):
         self.mediator.watch_data(self)
         self.query_one(LedgerTable).focus()
         self.reload()
-
-    def on_screen_resume(self) -> None:
-        if self._stale:
-            self._stale = False
-            self.reload()
-
-    def data_changed(self, case_id: str | None = None) -> None:
-        if self.is_current:
-            self.reload()
-        else:
-            self._stale = True
 
     # --- loading -------------------------------------------------------------------------
 
