@@ -122,6 +122,9 @@ def county_db(township: Path, copies: int = 10) -> tuple[Path, float | None]:
     con.execute("PRAGMA synchronous=OFF")
     con.execute("ATTACH ? AS src", (str(township),))
     src_office = con.execute("SELECT value FROM setting WHERE key='office_code'").fetchone()[0]
+    # each copy's cases take the rowids after the previous copy's, as cases merged one
+    # township after another get them (the search sizes its plans by the largest rowid)
+    step = con.execute("SELECT max(rowid) FROM src.dispute_case").fetchone()[0]
     con.execute("BEGIN")
     for k in range(1, copies):
         code = src_office[:6] + f"{int(src_office[6:]) + k:03d}"
@@ -142,17 +145,17 @@ def county_db(township: Path, copies: int = 10) -> tuple[Path, float | None]:
                     exprs.append(f"CASE WHEN village_code IS NULL THEN NULL ELSE '{code}'||substr(village_code,10,3) END")
                 else:
                     exprs.append(c)
-            rowid = "rowid + %d, " % (k * 10_000_000) if table == "dispute_case" else ""
+            rowid = "rowid + %d, " % (k * step) if table == "dispute_case" else ""
             rcol = "rowid, " if table == "dispute_case" else ""
             con.execute(f"INSERT INTO main.{table} ({rcol}{', '.join(cols)}) "
                         f"SELECT {rowid}{', '.join(exprs)} FROM src.{table}")
-        con.execute(f"INSERT INTO main.case_fts (rowid, body) SELECT rowid + {k * 10_000_000}, body FROM src.case_fts")
-        con.execute(f"INSERT INTO main.case_term (term, case_rowid) SELECT term, case_rowid + {k * 10_000_000} FROM src.case_term")
+        con.execute(f"INSERT INTO main.case_fts (rowid, body) SELECT rowid + {k * step}, body FROM src.case_fts")
+        con.execute(f"INSERT INTO main.case_term (term, case_rowid) SELECT term, case_rowid + {k * step} FROM src.case_term")
         # the character-pair index keeps no text to copy: its terms come from the same bodies
         bodies = con.execute("SELECT rowid, body FROM src.case_fts")
         while chunk := bodies.fetchmany(5000):
             con.executemany("INSERT INTO main.case_bigram (rowid, body) VALUES (?, ?)",
-                            [(rowid + k * 10_000_000, bigram_doc(body)) for rowid, body in chunk])
+                            [(rowid + k * step, bigram_doc(body)) for rowid, body in chunk])
     con.execute("COMMIT")
     con.execute("DETACH src")
     con.execute("ANALYZE")

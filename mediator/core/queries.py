@@ -106,12 +106,28 @@ def _fts_phrase(token: str) -> str:
     return '"' + token.replace('"', '""') + '"'
 
 
-#: A search term matching more cases than this is "common": the list is then read in its
-#: sort order and each case checked against the term's matches, which stops after one page;
-#: a rarer term looks its few cases up and sorts them. Fetching and sorting every match of a
-#: common term was the slow path (13,753 matches of a three-character fact word: 30 ms at
+#: A search term matching more cases than ``common_term`` is "common": the list is then read
+#: in its sort order and each case checked against the term's matches, which stops after one
+#: page; a rarer term looks its few cases up and sorts them. Fetching and sorting every match
+#: of a common term was the slow path (13,753 matches of a three-character fact word: 30 ms at
 #: 100,000 cases; read in order: 2 ms); scanning in order for a rare one is slow the other way.
+#: Reading in order walks about cases × page / matches rows (~0.7 µs each) to fill a page;
+#: fetching costs matches × ~2 µs: they meet near √(page × cases) / 2 matches. A fixed 600
+#: was right at 100,000 cases and far too low at 1,000,000: a two-character name with 620
+#: matches walked 160,000 rows (100–200 ms) for a page it could sort in 2 ms.
 COMMON_TERM = 600
+LIST_PAGE = 100
+
+
+def common_term(cases: int) -> int:
+    """The number of matches above which a search term is read in list order."""
+    return max(COMMON_TERM, int((LIST_PAGE * max(cases, 0)) ** 0.5 / 2))
+
+
+def _case_rows(session: Session | sqlite3.Connection) -> int:
+    """How many cases the file has held (rowids are never reused: tombstones stay): one
+    look at the end of the table's b-tree, not a count."""
+    return int(_rows(session, "SELECT max(rowid) FROM dispute_case", {})[0][0] or 0)
 
 
 def _subqueries(tokens: list[str], params: dict[str, Any]) -> list[str]:
@@ -185,17 +201,18 @@ def search_clause(query: str, params: dict[str, Any],
     initials, two-character words of the facts).
 
     With a ``session`` (the paged list) each index's match count is probed up to
-    ``COMMON_TERM``; common terms are written as ``+c.rowid IN (…)``, which keeps SQLite from
+    ``common_term`` (which grows with the number of cases); common terms are written as ``+c.rowid IN (…)``, which keeps SQLite from
     driving the query by them, so it walks the list index in order instead.
     """
     parts = []
     subs = list(enumerate(_subqueries(search_tokens(query), params)))
     common: set[int] = set()
     if session is not None and subs:
+        limit = common_term(_case_rows(session))
         for i, sub in subs:
-            probe = f"SELECT count(*) FROM ({sub} LIMIT {COMMON_TERM + 1})"
+            probe = f"SELECT count(*) FROM ({sub} LIMIT {limit + 1})"
             n = _rows(session, probe, params)[0][0]
-            if n > COMMON_TERM:
+            if n > limit:
                 common.add(i)
     for i, sub in subs:
         parts.append(f"{'+' if i in common else ''}c.rowid IN ({sub})")

@@ -45,7 +45,7 @@ def test_common_and_rare_short_words_give_the_same_pages(svc, make_case, monkeyp
     made = [make_case(days_ago=i % 4, facts="围墙漏水" if i % 3 else "工资拖欠")
             for i in range(9)]
     rare = [r.id for r in svc.list_cases(CaseFilter(query="漏水"), limit=500).rows]
-    monkeypatch.setattr(queries, "COMMON_TERM", 0)
+    monkeypatch.setattr(queries, "common_term", lambda cases: 0)
     common = [r.id for r in svc.list_cases(CaseFilter(query="漏水"), limit=500).rows]
     assert rare == common and len(rare) == 6
     assert set(rare) == {c.id for i, c in enumerate(made) if i % 3}
@@ -84,3 +84,19 @@ def test_files_made_before_the_pair_index_get_it_on_upgrade(svc, make_case, db_p
         assert [r.id for r in page.rows] == [case.id]
         assert queries.count_cases(s, CaseFilter(query="张三"), today=TODAY) == 1
         assert queries.count_cases(s, CaseFilter(query="围墙倒了"), today=TODAY) == 1
+
+
+def test_the_common_term_threshold_grows_with_the_cases() -> None:
+    # reading the list in order walks ~ cases × page / matches rows; fetching costs ~ matches:
+    # they meet near √(page × cases) / 2, never below the 600 measured at 100,000 cases
+    assert [queries.common_term(n) for n in (0, 1_000, 100_000, 1_000_000, 4_000_000)] == \
+        [600, 600, 1581, 5000, 10000]
+
+
+def test_a_search_reads_the_file_size_from_the_end_of_the_table(svc, make_case) -> None:  # type: ignore[no-untyped-def]
+    made = [make_case(facts="围墙漏水") for _ in range(3)]
+    with svc.db.read() as s:
+        assert queries._case_rows(s) == 3
+    svc.delete_case(made[0].id, "重复登记")
+    with svc.db.read() as s:  # a deleted case stays as a tombstone: still counted
+        assert queries._case_rows(s) == 3

@@ -70,7 +70,7 @@ def test_common_and_rare_terms_give_the_same_pages(svc, make_case, monkeypatch) 
 
     filters = [CaseFilter(query=q) for q in ("滴水问题", "宅基地", "zs", "张三 宅基地", "王五 借款纠纷", "ls")]
     rare = {f.query: pages(f) for f in filters}
-    monkeypatch.setattr(queries, "COMMON_TERM", 0)  # every term is now "common"
+    monkeypatch.setattr(queries, "common_term", lambda cases: 0)  # every term is now "common"
     common = {f.query: pages(f) for f in filters}
     assert rare == common
     assert len(rare["滴水问题"]) == 8 and len(rare["张三 宅基地"]) == 4 and len(rare["ls"]) == 12
