@@ -228,6 +228,9 @@ def starts_ui(argv: Sequence[str]) -> bool:
 def build_parser(subcommands: bool = True) -> argparse.ArgumentParser:
     """The command line; ``subcommands`` False leaves them out (the bare ``mediator``:
     registering them imports every command module, ~40 ms of each start)."""
+    from mediator.cli import argtext
+
+    argtext.install()
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--db", metavar="PATH", default=argparse.SUPPRESS, help=t("cli.opt.db"))
     common.add_argument("--lang", choices=["zh", "zh_CN", "en"], default=argparse.SUPPRESS,
