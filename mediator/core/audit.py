@@ -200,7 +200,7 @@ def _insert_trigger(tbl: str) -> str:
 
 
 def insert_noted(con: sqlite3.Cursor, table: str, sql: str,
-                 rows: Sequence[Sequence[Any]]) -> None:
+                 rows: Sequence[Sequence[Any]]) -> tuple[int, int]:
     """``executemany(sql, rows)`` of new rows of ``table``, digested for :func:`settle`
     exactly as it digests the rows the insert trigger notes (rows without ``origin``), but in
     one statement afterwards: the trigger, run once per row, made up a third of a 10,000-row
@@ -210,13 +210,16 @@ def insert_noted(con: sqlite3.Cursor, table: str, sql: str,
     adds to the transaction's sum; a row changed again later in the transaction is noted by
     the update trigger and re-digested by settle (its digest here taken out of the sum). The
     trigger is off only during this executemany, inside the caller's transaction (a rollback
-    restores it, and empties ``audit_digested``, with everything else)."""
+    restores it, and empties ``audit_digested``, with everything else).
+
+    Returns how many rows it digested and the sum of their digests (``(0, 0)`` when the
+    insert trigger noted them instead): the ledger import names them in its one entry."""
     trigger = f"audit_ins_{table}"
     if table not in COVERED or con.execute(
             "SELECT 1 FROM temp.sqlite_master WHERE type = 'trigger' AND name = ?",
             (trigger,)).fetchone() is None:
         con.executemany(sql, rows)
-        return
+        return 0, 0
     # new rows get rowids above the largest one (no AUTOINCREMENT reuse below it); their ids
     # are new, so audit_row holds no digest of them yet
     last = con.execute(f"SELECT coalesce(max(rowid), 0) FROM main.{table}").fetchone()[0]
@@ -232,6 +235,7 @@ def insert_noted(con: sqlite3.Cursor, table: str, sql: str,
         if n:
             con.execute("INSERT INTO temp.audit_digested VALUES (?, ?)",
                         (n, _hex(_MADE.total)))
+        return n, _MADE.total % MODULUS
     finally:
         con.execute(_insert_trigger(table))
 
