@@ -33,9 +33,10 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from enum import Enum
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlmodel import Session
+if TYPE_CHECKING:  # the ledger import writes on plain sqlite3 without importing SQLModel
+    from sqlmodel import Session
 
 GENESIS = "0" * 64
 
@@ -92,6 +93,14 @@ def append(session: Session, operator: str, action: str, entity: str,
     """Append one entry inside the caller's transaction; returns its hash."""
     return _append(_session_execute(session), operator, action, entity, entity_id,
                    to_json(before), to_json(after))
+
+
+def append_on(con: sqlite3.Connection, operator: str, action: str, entity: str,
+              entity_id: str | None = None, before: dict[str, Any] | None = None,
+              after: dict[str, Any] | None = None) -> str:
+    """:func:`append` on a plain sqlite3 connection inside its transaction."""
+    return _append(con.execute, operator, action, entity, entity_id, to_json(before),
+                   to_json(after))
 
 
 def _session_execute(session: Session) -> Execute:
@@ -274,7 +283,15 @@ def settle(session: Session, started_at: int) -> None:
     """Before a write transaction commits: digest the rows it changed into ``audit_row`` and
     put the new sum into the transaction's last entry (re-hashed: nothing follows it yet),
     or into an entry of its own when the transaction wrote rows but no entry."""
-    run = _session_execute(session)
+    _settle(_session_execute(session), started_at)
+
+
+def settle_on(con: sqlite3.Connection, started_at: int) -> None:
+    """:func:`settle` on a plain sqlite3 connection (the ledger import's own transaction)."""
+    _settle(con.execute, started_at)
+
+
+def _settle(run: Execute, started_at: int) -> None:
     changed = run("SELECT count(*) FROM temp.audit_changed", {}).fetchone()[0]
     digested = run("SELECT n, total FROM temp.audit_digested", {}).fetchall()
     tail = _tail(run)
