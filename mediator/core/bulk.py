@@ -43,7 +43,7 @@ from mediator.core.importing import (
     VillageMatcher,
     plan_lifecycle,
 )
-from mediator.core.inputs import AgreementInput
+from mediator.core.inputs import AgreementInput, CaseInput
 from mediator.core.rules import Action
 from mediator.i18n import t
 
@@ -204,7 +204,10 @@ class _Rows:
                     values = list(r.values())
                     for i in convert:
                         v = values[i]
-                        if v is not None:
+                        if v.__class__ is date:
+                            values[i] = v.isoformat()
+                        # a bool is bound as the integer 0/1 by sqlite3 itself
+                        elif v is not None and v.__class__ is not bool:
                             values[i] = sql_value(v)
                     params.append(tuple(values))
                 statements.append((name, insert_sql(name, cols), params))
@@ -433,8 +436,11 @@ def _insert(con: sqlite3.Connection, operator: str, today: date,
             village_code = villages.match(row.village_name)
             if village_code is None:
                 flags.append(t("import.flag.village_unknown", name=row.village_name))
-        data = replace(row.case, village_code=village_code, mediator_id=None,
-                       import_flags="；".join(flags) or None)
+        # dataclasses.replace without running __init__ again (CaseInput is a plain
+        # dataclass): the plan's own row is left as it was
+        data = object.__new__(CaseInput)
+        data.__dict__.update(row.case.__dict__, village_code=village_code, mediator_id=None,
+                             import_flags="；".join(flags) or None)
         agree_on = plan.on(Action.AGREE)
         agreement_in = None
         try:
