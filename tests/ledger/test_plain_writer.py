@@ -16,6 +16,7 @@ from mediator.cli import main
 from mediator.core import audit
 from mediator.core.db import open_database
 from mediator.core.services import Services
+from mediator.i18n import t
 from mediator.ledger.importer import import_ledger
 from tests.ledger import ledgers as L
 
@@ -93,3 +94,42 @@ def test_update_and_a_first_open_of_the_day_still_use_services(tmp_path: Path) -
     assert len(rows(path, CASES)) == 2
     with open_database(path) as db, db.read() as s:
         assert audit.verify(s).ok
+
+
+def test_a_locked_database_or_a_failure_writes_nothing(
+        tmp_path: Path, monkeypatch: Any, capsys: Any) -> None:
+    """The plain path keeps the guarantees: another writer holding the file gives the
+    database message and exit 3; a failure in the middle of the writes leaves nothing."""
+    import sqlite3
+
+    from mediator.core import bulk
+    from mediator.core import db as dbm
+
+    ledger = L.ledger_a(tmp_path / "台账.xlsx")
+    path = tmp_path / "m.db"
+    init(path)
+    before = rows(path, ENTRIES)
+    monkeypatch.setattr(dbm, "BUSY_TIMEOUT_MS", 50)
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    try:
+        capsys.readouterr()
+        assert main(["--db", str(path), "import", "ledger", str(ledger)]) == 3
+        # the message any database error gets (the Services path says the same)
+        assert capsys.readouterr().err.strip() == t("cli.db_error", error="database is locked")
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+
+    calls = []
+
+    def fail_write(self: Any, con: Any) -> Any:
+        calls.append(1)
+        raise sqlite3.OperationalError("disk I/O error")
+
+    monkeypatch.setattr(bulk._Batch, "write", fail_write)
+    assert main(["--db", str(path), "import", "ledger", str(ledger)]) == 3
+    assert calls == [1]
+    assert rows(path, CASES) == [] and rows(path, ENTRIES) == before
+    assert rows(path, "SELECT count(*) FROM audit_row") == [(0,)]
+    assert not (tmp_path / "台账_未导入.xlsx").exists()
