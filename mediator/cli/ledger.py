@@ -103,9 +103,20 @@ def _import_ledger(ctx: Context, out: Any) -> int:
         # transaction that is rolled back, so the counts are exactly what would happen.
         db = ctx.open_db(create=False, backup=False) if ctx.paths.db.exists() else None
     else:
-        db = ctx.open_db()
+        # after the first open of the day (checks and backup done) a new import writes on
+        # plain sqlite3 and never imports SQLModel/SQLAlchemy (issue 16: a fifth of the
+        # command's CPU); --update corrects cases through Services
+        db = ctx.open_db(prepared=not args.update)
     try:
-        svc = ctx.services(db) if db is not None else None
+        from mediator.core.db import Prepared
+
+        if isinstance(db, Prepared):
+            from mediator.core.bulk import PlainWriter
+
+            svc: Any = PlainWriter(db.path, ctx.operator)
+            db = None
+        else:
+            svc = ctx.services(db) if db is not None else None
         today = svc.today() if svc is not None else date.today()
         plan = plan_ledger(args.file, today, sheet=args.sheet, mapping_path=args.mapping)
         if args.json:

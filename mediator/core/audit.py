@@ -33,9 +33,10 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from enum import Enum
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlmodel import Session
+if TYPE_CHECKING:  # the ledger import writes on plain sqlite3 without importing SQLModel
+    from sqlmodel import Session
 
 GENESIS = "0" * 64
 
@@ -92,6 +93,14 @@ def append(session: Session, operator: str, action: str, entity: str,
     """Append one entry inside the caller's transaction; returns its hash."""
     return _append(_session_execute(session), operator, action, entity, entity_id,
                    to_json(before), to_json(after))
+
+
+def append_on(con: sqlite3.Connection, operator: str, action: str, entity: str,
+              entity_id: str | None = None, before: dict[str, Any] | None = None,
+              after: dict[str, Any] | None = None) -> str:
+    """:func:`append` on a plain sqlite3 connection inside its transaction."""
+    return _append(con.execute, operator, action, entity, entity_id, to_json(before),
+                   to_json(after))
 
 
 def _session_execute(session: Session) -> Execute:
@@ -200,7 +209,7 @@ def _insert_trigger(tbl: str) -> str:
 
 
 def insert_noted(con: sqlite3.Cursor, table: str, sql: str,
-                 rows: Sequence[Sequence[Any]]) -> None:
+                 rows: Sequence[Sequence[Any]]) -> tuple[int, int]:
     """``executemany(sql, rows)`` of new rows of ``table``, digested for :func:`settle`
     exactly as it digests the rows the insert trigger notes (rows without ``origin``), but in
     one statement afterwards: the trigger, run once per row, made up a third of a 10,000-row
@@ -210,13 +219,16 @@ def insert_noted(con: sqlite3.Cursor, table: str, sql: str,
     adds to the transaction's sum; a row changed again later in the transaction is noted by
     the update trigger and re-digested by settle (its digest here taken out of the sum). The
     trigger is off only during this executemany, inside the caller's transaction (a rollback
-    restores it, and empties ``audit_digested``, with everything else)."""
+    restores it, and empties ``audit_digested``, with everything else).
+
+    Returns how many rows it digested and the sum of their digests (``(0, 0)`` when the
+    insert trigger noted them instead): the ledger import names them in its one entry."""
     trigger = f"audit_ins_{table}"
     if table not in COVERED or con.execute(
             "SELECT 1 FROM temp.sqlite_master WHERE type = 'trigger' AND name = ?",
             (trigger,)).fetchone() is None:
         con.executemany(sql, rows)
-        return
+        return 0, 0
     # new rows get rowids above the largest one (no AUTOINCREMENT reuse below it); their ids
     # are new, so audit_row holds no digest of them yet
     last = con.execute(f"SELECT coalesce(max(rowid), 0) FROM main.{table}").fetchone()[0]
@@ -232,6 +244,7 @@ def insert_noted(con: sqlite3.Cursor, table: str, sql: str,
         if n:
             con.execute("INSERT INTO temp.audit_digested VALUES (?, ?)",
                         (n, _hex(_MADE.total)))
+        return n, _MADE.total % MODULUS
     finally:
         con.execute(_insert_trigger(table))
 
@@ -270,7 +283,15 @@ def settle(session: Session, started_at: int) -> None:
     """Before a write transaction commits: digest the rows it changed into ``audit_row`` and
     put the new sum into the transaction's last entry (re-hashed: nothing follows it yet),
     or into an entry of its own when the transaction wrote rows but no entry."""
-    run = _session_execute(session)
+    _settle(_session_execute(session), started_at)
+
+
+def settle_on(con: sqlite3.Connection, started_at: int) -> None:
+    """:func:`settle` on a plain sqlite3 connection (the ledger import's own transaction)."""
+    _settle(con.execute, started_at)
+
+
+def _settle(run: Execute, started_at: int) -> None:
     changed = run("SELECT count(*) FROM temp.audit_changed", {}).fetchone()[0]
     digested = run("SELECT n, total FROM temp.audit_digested", {}).fetchall()
     tail = _tail(run)

@@ -23,19 +23,16 @@ import json
 import os
 import sqlite3
 import time
+import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from functools import lru_cache
-from typing import Any, Protocol
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol
 
-from pydantic_core import PydanticUndefined
-from sqlalchemy import text
-from sqlmodel import select
-
-from mediator.core import audit, checks, ledger_rows, queries, rules, search
+from mediator.core import audit, bulk_tables, checks, ledger_rows, rules, search
 from mediator.core import facts as case_facts
-from mediator.core.db import Database
 from mediator.core.enums import AgreementForm, CaseState
 from mediator.core.errors import DomainError, ValidationError
 from mediator.core.importing import (
@@ -46,18 +43,12 @@ from mediator.core.importing import (
     VillageMatcher,
     plan_lifecycle,
 )
-from mediator.core.inputs import AgreementInput
-from mediator.core.models import (
-    SYNCED_TABLES,
-    Case,
-    Mediator,
-    SyncedRow,
-    Village,
-    new_id,
-    utcnow,
-)
+from mediator.core.inputs import AgreementInput, CaseInput
 from mediator.core.rules import Action
 from mediator.i18n import t
+
+if TYPE_CHECKING:
+    from mediator.core.db import Database
 
 
 class Writer(Protocol):
@@ -137,13 +128,11 @@ class _Rollback(Exception):
 @lru_cache(maxsize=64)
 def _convertible(table: str, cols: tuple[str, ...]) -> tuple[int, ...]:
     """The positions of ``cols`` that are date or boolean columns of ``table`` (the values
-    :func:`sql_value` converts; every other value is stored as it is)."""
-    from sqlalchemy import Boolean, Date
-
-    model = next(m for m in SYNCED_TABLES if m.__tablename__ == table)
-    types = {c.name: c.type for c in model.__table__.columns}  # type: ignore[attr-defined]
-    return tuple(i for i, c in enumerate(cols)
-                 if isinstance(types.get(c), (Boolean, Date)) or c not in types)
+    :func:`sql_value` converts; every other value is stored as it is). From the models'
+    description in ``bulk_tables`` (checked against them by tests/core/test_bulk_tables.py):
+    the import does not import the models."""
+    known, converted = bulk_tables.COLUMNS[table], bulk_tables.CONVERTED[table]
+    return tuple(i for i, c in enumerate(cols) if c in converted or c not in known)
 
 
 class _Rows:
@@ -161,7 +150,8 @@ class _Rows:
 
     def __init__(self, owner: str, operator: str, prev_hash: str):
         self.owner, self.operator, self.prev_hash = owner, operator, prev_hash
-        self.now = utcnow().replace(tzinfo=None).strftime("%Y-%m-%d %H:%M:%S.%f")
+        # as models.utcnow() is stored: naive UTC text
+        self.now = datetime.now(UTC).replace(tzinfo=None).strftime("%Y-%m-%d %H:%M:%S.%f")
         self.rows: dict[str, list[dict[str, Any]]] = {name: [] for name in self.TABLES}
         self.audit: list[tuple[Any, ...]] = []
         self._prefix = f"{time.time_ns() // 1_000_000:012x}"
@@ -216,7 +206,10 @@ class _Rows:
                     values = list(r.values())
                     for i in convert:
                         v = values[i]
-                        if v is not None:
+                        if v.__class__ is date:
+                            values[i] = v.isoformat()
+                        # a bool is bound as the integer 0/1 by sqlite3 itself
+                        elif v is not None and v.__class__ is not bool:
                             values[i] = sql_value(v)
                     params.append(tuple(values))
                 statements.append((name, insert_sql(name, cols), params))
@@ -231,14 +224,18 @@ class _Batch:
     statements: list[tuple[str, str, list[tuple[Any, ...]]]]
     audit: list[tuple[Any, ...]]
 
-    def write(self, con: sqlite3.Connection) -> None:
+    def write(self, con: sqlite3.Connection) -> tuple[int, int]:
+        """Write the batch; returns how many of its rows were digested and their digests'
+        sum (``audit.insert_noted``)."""
         cursor = con.cursor()
+        digested, total = 0, 0
         try:
             last = cursor.execute("SELECT coalesce(max(rowid), 0) FROM dispute_case").fetchone()[0]
             # parents first: keys are checked per statement; the new rows of the audited
             # tables noted for audit.settle by the writer, not by a trigger per row
             for table, sql, params in self.statements:
-                audit.insert_noted(cursor, table, sql, params)
+                n, summed = audit.insert_noted(cursor, table, sql, params)
+                digested, total = digested + n, total + summed
             rowids = {cid: rowid for rowid, cid in cursor.execute(
                 "SELECT rowid, id FROM dispute_case WHERE rowid > ?", (last,))}
             # the search index of the new cases is built after the command (issue 16: it was
@@ -249,6 +246,30 @@ class _Batch:
             cursor.executemany(_AUDIT_SQL, self.audit)
         finally:
             cursor.close()
+        return digested, total
+
+
+class _Added:
+    """The rows a ledger import added, named in its one ``ledger.import`` entry.
+
+    An import writes one audit entry, not one per case (issue 16: the JSON and hash of
+    10,000 case entries were a tenth of the command). Nothing is lost by it: every row it
+    adds is digested into ``audit_row`` and summed into the transaction's ``rows_digest``
+    like any other write, so ``audit.verify`` covers each row; the entry names the import
+    (its id, which ``import undo`` takes and ``ledger.undo`` names), how many rows it added
+    and the sum of their digests, which ``audit_row`` must still add up to for those rows;
+    a case's own origin is in its timeline (the IMPORT entry: file and row), its
+    ``import_key`` and ``ledger_row`` link. Mediators the import adds keep their own
+    ``mediator.add`` entries."""
+
+    def __init__(self) -> None:
+        self.rows, self.total = 0, 0
+
+    def add(self, rows: int, total: int) -> None:
+        self.rows, self.total = self.rows + rows, (self.total + total) % audit.MODULUS
+
+    def digest(self) -> str:
+        return f"{self.total:064x}"
 
 
 def _move(rows: _Rows, case: dict[str, Any], action: Action, on: date, summary: str) -> None:
@@ -280,192 +301,252 @@ def _apply_changes(svc: Writer, s: Any, owner: str, source_name: str,
     result.new_mediators.extend(updater.new_mediators)
 
 
+class PlainWriter:
+    """What ``ledger.importer.run_import`` needs of ``Services`` for a new import, on plain
+    sqlite3: the command ``mediator import ledger`` writes with it so that it never imports
+    SQLModel, SQLAlchemy or pydantic (issue 16: ≈ 0.4–0.8 s of the command's CPU, a fifth
+    of it). The same :func:`insert_rows` as ``Services.import_ledger_rows``, in one
+    transaction made as ``Database.write`` makes it (``db.plain_write``). ``--update`` goes
+    through ``Services`` (its corrections are ORM work)."""
+
+    def __init__(self, path: Path, operator: str,
+                 today: Callable[[], date] = date.today) -> None:
+        self.path, self.operator, self._today = Path(path), operator, today
+
+    def today(self) -> date:
+        return self._today()
+
+    def import_ledger_rows(self, rows: Sequence[ImportedCase], source_name: str, *,
+                           progress: Callable[[int, int], None] | None = None,
+                           dry_run: bool = False, update: bool = False) -> ImportResult:
+        from mediator.core.db import plain_write
+
+        if update:
+            raise ValueError("--update needs Services")  # pragma: no cover - a caller's bug
+        result = ImportResult(dry_run=dry_run)
+        try:
+            with plain_write(self.path) as con:
+                _insert(con, self.operator, self.today(), rows, source_name, result,
+                        progress=progress)
+                if dry_run:
+                    raise _Rollback
+        except _Rollback:
+            pass
+        return result
+
+
 def insert_rows(svc: Writer, rows: Sequence[ImportedCase], source_name: str, *,
                 progress: Callable[[int, int], None] | None = None,
                 dry_run: bool = False, update: bool = False) -> ImportResult:
-    """The ledger import (``Services.import_ledger_rows``, which see).
+    """The ledger import (``Services.import_ledger_rows``, which see), in a transaction of
+    ``svc.db``; :class:`PlainWriter` runs the same without SQLAlchemy."""
+    result = ImportResult(dry_run=dry_run)
+    try:
+        with svc.db.write() as s:
+            con = s.connection().connection.driver_connection
+            apply = None
+            if update:
+                def apply(owner: str, rows: Sequence[ImportedCase],
+                          changed: list[tuple[int, ImportedCase]],
+                          summaries: dict[Action, str]) -> None:
+                    _apply_changes(svc, s, owner, source_name, rows, changed, result,
+                                   summaries)
+            _insert(con, svc.operator, svc.today(), rows, source_name, result,
+                    progress=progress, apply=apply)
+            if dry_run:
+                raise _Rollback
+    except _Rollback:
+        pass
+    return result
+
+
+def _insert(con: sqlite3.Connection, operator: str, today: date,
+            rows: Sequence[ImportedCase], source_name: str, result: ImportResult, *,
+            progress: Callable[[int, int], None] | None = None,
+            apply: Callable[..., None] | None = None) -> None:
+    """The import inside the caller's transaction on ``con``.
 
     Everything the batch needs from the database is read first (existing keys, mediators,
     villages, the numbering of each year, the audit chain's last hash); then cases are built
     in memory, checked by ``core.checks`` and moved by ``rules.apply``, and written in
-    batches; then, with ``update``, the changed rows are applied to their cases
-    (``core.ledger_update``); then the summary audit entry.
+    batches; then ``apply`` (``--update``) applies the changed rows to their cases
+    (``core.ledger_update``); then the import's audit entry.
     """
-    today = svc.today()
-    result = ImportResult(dry_run=dry_run)
+    update = apply is not None
     total = len(rows)
-    # every column the model declares, with its default (so a column added later is filled)
-    synced = set(SyncedRow.model_fields)
-    case_defaults = {name: (None if f.default is PydanticUndefined else f.default)
-                     for name, f in Case.model_fields.items()
-                     if name not in synced and f.default_factory is None}
+    case_defaults = bulk_tables.CASE_DEFAULTS
     # the same texts for every case: translated once
     summaries = {a: t(k) for a, k in _STEP_SUMMARY.items()}
     summaries.update({a: a.label for a in Action if a not in summaries})
     registered_text, terms_unknown = t("svc.ev.registered"), t("import.terms_unknown")
     agreed_text = {form: t("svc.ev.agreed", form=form.label) for form in AgreementForm}
     follow_up_text: dict[str, str] = {}
-    try:
-        with svc.db.write() as s:
-            office = queries.own_office(s)
-            if office is None:
-                raise DomainError(t("svc.no_office"))
-            keys = sorted({r.case.import_key for r in rows if r.case.import_key})
-            existing: dict[str, str] = dict(s.exec(text(  # type: ignore[call-overload]
-                "SELECT import_key, case_no FROM dispute_case WHERE owner_code = :o "
-                "AND deleted = 0 AND import_key IN (SELECT value FROM json_each(:keys))"),
-                params={"o": office.code, "keys": json.dumps(keys)}).all())
-            mediators = {m.name: m.id for m in s.exec(select(Mediator).where(
-                Mediator.owner_code == office.code, Mediator.deleted == False)).all()}
-            villages = VillageMatcher([(v.name, v.code) for v in s.exec(
-                select(Village).where(Village.deleted == False)).all()])
-            years = {r.case.registered_on.year for r in rows if r.case.registered_on}
-            seqs = {year: queries.last_seq(s, office.code, year) for year in years}
-            prev = s.exec(text("SELECT hash FROM audit_log ORDER BY seq DESC LIMIT 1")).scalar()  # type: ignore[call-overload]
-            batch = _Rows(office.code, svc.operator, prev or audit.GENESIS)
-            known = ledger_rows.load(s, office.code, [r.identity for r in rows if r.identity])
-            verdicts = ledger_rows.match(rows, known)
-            links: list[tuple[str, ImportedCase]] = []
-            con = s.connection().connection.driver_connection
-            first_row: dict[str, int] = {}
-            pending = 0
-            changed: list[tuple[int, ImportedCase]] = []  # (index in result.rows, row)
-            for done, row in enumerate(rows, start=1):
-                key = row.case.import_key
-                verdict = verdicts[done - 1]
-                if verdict.status != "new":
-                    if verdict.status == "changed":
-                        changed.append((len(result.rows), row))
-                    result.rows.append(RowResult(row.row_no, verdict.status, verdict.case_id,
-                                                 verdict.case_no, changed=verdict.changed))
-                    continue
-                if row.identity is None and key and key in existing:
-                    result.rows.append(RowResult(row.row_no, "existing",
-                                                 case_no=existing[key]))
-                    continue
-                if row.identity is None and key and key in first_row:
-                    result.rows.append(RowResult(row.row_no, "rejected", reason=t(
-                        "import.reject.duplicate_row", row=first_row[key])))
-                    continue
-                plan = plan_lifecycle(row, today)
-                flags = [*row.flags, *plan.flags]
-                if verdict.same_as:
-                    flags.append(t("import.flag.same_as_case", case=verdict.same_as))
-                village_code = row.case.village_code
-                if not village_code and row.village_name:
-                    village_code = villages.match(row.village_name)
-                    if village_code is None:
-                        flags.append(t("import.flag.village_unknown", name=row.village_name))
-                data = replace(row.case, village_code=village_code, mediator_id=None,
-                               import_flags="；".join(flags) or None)
-                agree_on = plan.on(Action.AGREE)
-                agreement_in = None
-                try:
-                    parties, fields = checks.check_case(data, today)
-                    if agree_on is not None:
-                        agreement_in = AgreementInput(
-                            form=row.agreement_form or AgreementForm.ORAL,
-                            effective_on=agree_on,
-                            terms=row.agreement_terms or terms_unknown,
-                            amount_fen=row.agreement_amount_fen)
-                        checks.check_agreement(agreement_in, today)
-                except ValidationError as exc:
-                    result.rows.append(RowResult(row.row_no, "rejected", reason=exc.message))
-                    continue
+    office = con.execute(
+        "SELECT o.code, o.short_name FROM office o JOIN setting s "
+        "ON s.key = 'office_code' AND o.code = s.value WHERE o.deleted = 0 "
+        "LIMIT 1").fetchone()
+    if office is None:
+        raise DomainError(t("svc.no_office"))
+    code, short_name = office
+    keys = sorted({r.case.import_key for r in rows if r.case.import_key})
+    existing: dict[str, str] = dict(con.execute(
+        "SELECT import_key, case_no FROM dispute_case WHERE owner_code = ? "
+        "AND deleted = 0 AND import_key IN (SELECT value FROM json_each(?))",
+        (code, json.dumps(keys))).fetchall())
+    mediators = dict(con.execute(
+        "SELECT name, id FROM mediator WHERE owner_code = ? AND deleted = 0",
+        (code,)).fetchall())
+    villages = VillageMatcher(con.execute(
+        "SELECT name, code FROM village WHERE deleted = 0").fetchall())
+    years = {r.case.registered_on.year for r in rows if r.case.registered_on}
+    seqs = {year: int(con.execute(
+        "SELECT coalesce(max(seq), 0) FROM dispute_case WHERE owner_code = ? "
+        "AND year = ?", (code, year)).fetchone()[0]) for year in years}
+    prev = con.execute("SELECT hash FROM audit_log ORDER BY seq DESC LIMIT 1"
+                       ).fetchone()
+    batch = _Rows(code, operator, prev[0] if prev else audit.GENESIS)
+    known = ledger_rows.load(con, code, [r.identity for r in rows if r.identity])
+    verdicts = ledger_rows.match(rows, known)
+    links: list[tuple[str, ImportedCase]] = []
+    first_row: dict[str, int] = {}
+    pending = 0
+    added = _Added()
+    changed: list[tuple[int, ImportedCase]] = []  # (index in result.rows, row)
+    for done, row in enumerate(rows, start=1):
+        key = row.case.import_key
+        verdict = verdicts[done - 1]
+        if verdict.status != "new":
+            if verdict.status == "changed":
+                changed.append((len(result.rows), row))
+            result.rows.append(RowResult(row.row_no, verdict.status, verdict.case_id,
+                                         verdict.case_no, changed=verdict.changed))
+            continue
+        if row.identity is None and key and key in existing:
+            result.rows.append(RowResult(row.row_no, "existing",
+                                         case_no=existing[key]))
+            continue
+        if row.identity is None and key and key in first_row:
+            result.rows.append(RowResult(row.row_no, "rejected", reason=t(
+                "import.reject.duplicate_row", row=first_row[key])))
+            continue
+        plan = plan_lifecycle(row, today)
+        flags = [*row.flags, *plan.flags]
+        if verdict.same_as:
+            flags.append(t("import.flag.same_as_case", case=verdict.same_as))
+        village_code = row.case.village_code
+        if not village_code and row.village_name:
+            village_code = villages.match(row.village_name)
+            if village_code is None:
+                flags.append(t("import.flag.village_unknown", name=row.village_name))
+        # dataclasses.replace without running __init__ again (CaseInput is a plain
+        # dataclass): the plan's own row is left as it was
+        data = object.__new__(CaseInput)
+        data.__dict__.update(row.case.__dict__, village_code=village_code, mediator_id=None,
+                             import_flags="；".join(flags) or None)
+        agree_on = plan.on(Action.AGREE)
+        agreement_in = None
+        try:
+            parties, fields = checks.check_case(data, today)
+            if agree_on is not None:
+                agreement_in = AgreementInput(
+                    form=row.agreement_form or AgreementForm.ORAL,
+                    effective_on=agree_on,
+                    terms=row.agreement_terms or terms_unknown,
+                    amount_fen=row.agreement_amount_fen)
+                checks.check_agreement(agreement_in, today)
+        except ValidationError as exc:
+            result.rows.append(RowResult(row.row_no, "rejected", reason=exc.message))
+            continue
 
-                if row.mediator_names:
-                    name = row.mediator_names[0]
-                    if name not in mediators:
-                        m = batch.add("mediator", name=name, phone=None, title=None,
-                                      active=True)
-                        batch.audit_entry("mediator.add", m["id"], m)
-                        mediators[name] = m["id"]
-                        result.new_mediators.append(name)
-                    fields["mediator_id"] = mediators[name]
-                year = fields["registered_on"].year
-                seqs[year] += 1
-                case = batch.add("dispute_case", **{**case_defaults, **fields})
-                case.update(year=year, seq=seqs[year], state=CaseState.REGISTERED.name,
-                            case_no=checks.format_case_no(year, office.short_name, seqs[year]))
-                ordered = sorted(parties, key=lambda p: checks.ROLE_ORDER[p.role.name])
-                for i, p in enumerate(ordered):
-                    batch.add("party", case_id=case["id"], position=i, role=p.role.name,
-                              kind=p.kind.name, name=p.name, id_number=p.id_number,
-                              gender=p.gender.name if p.gender else None,
-                              birth_date=p.birth_date, ethnicity=p.ethnicity, phone=p.phone,
-                              address=p.address, org_code=p.org_code,
-                              representative=p.representative)
-                batch.event(case, "STATE", case["registered_on"], registered_text,
-                            state_to=CaseState.REGISTERED.name)
-                agreement = None
-                for step in plan.steps:
-                    if step.action is Action.AGREE and agreement_in is not None:
-                        _move(batch, case, Action.AGREE, step.on,
-                              agreed_text[agreement_in.form])
-                        agreement = batch.add(
-                            "agreement", case_id=case["id"], form=agreement_in.form.name,
-                            effective_on=step.on, terms=agreement_in.terms,
-                            responsibilities="", amount_fen=agreement_in.amount_fen,
-                            perform_place=None, perform_method=None, perform_by=None,
-                            judicial_status=None, judicial_applied_on=None,
-                            judicial_decided_on=None, judicial_court=None, judicial_ref=None)
-                    else:
-                        _move(batch, case, step.action, step.on, summaries[step.action])
-                follow_ups = []
-                if plan.follow_up_on and case["state"] not in (CaseState.REGISTERED.name,
-                                                               CaseState.REFUSED.name):
-                    by = row.follow_up_by or ""
-                    follow_ups.append(batch.add(
-                        "follow_up", case_id=case["id"], obligation_id=None,
-                        kind="PERFORMANCE" if agreement else "ROUTINE", method=None,
-                        due_on=plan.follow_up_on, done_on=plan.follow_up_on,
-                        result=_FOLLOW_UP_RESULT.get(row.performance)  # type: ignore[arg-type]
-                        if row.performance else None,
-                        note=row.follow_up_note, operator=by or svc.operator))
-                    batch.event(case, "FOLLOW_UP", plan.follow_up_on,
-                                follow_up_text.get(by) or follow_up_text.setdefault(
-                                    by, t("import.ev.follow_up", by=by) if by
-                                    else t("import.ev.follow_up_anon")), row.follow_up_note)
-                body = "\n".join(x for x in (row.note, "\n".join(flags)) if x)
-                batch.event(case, "IMPORT", today,
-                            t("import.ev.imported", file=source_name, row=row.row_no), body)
-                case["next_due_on"], case["next_due_kind"] = checks.nearest_due(
-                    checks.facts_from_rows(case, agreement, [], follow_ups, 0), today)
-                case["parties_text"] = checks.parties_text([(p.role.name, p.name)
-                                                            for p in ordered])
-                batch.audit_entry("case.import", case["id"], case)
-                result.rows.append(RowResult(row.row_no, "imported", case["id"],
-                                             case["case_no"], CaseState(case["state"]),
-                                             flags=tuple(flags)))
-                links.append((case["id"], row))
-                if key:
-                    first_row[key] = row.row_no
-                pending += 1
-                if pending >= BATCH:
-                    batch.take().write(con)
-                    pending = 0
-                    if progress:
-                        progress(done, total)
-            batch.take().write(con)
-            if links:
-                result.import_id = new_id()  # random: printed short, typed back to undo
-                ledger_rows.store(con, office.code, result.import_id, source_name, svc.operator,
-                                  batch.now, links)
-            if update and changed:
-                _apply_changes(svc, s, office.code, source_name, rows, changed, result,
-                               summaries)
+        if row.mediator_names:
+            name = row.mediator_names[0]
+            if name not in mediators:
+                m = batch.add("mediator", name=name, phone=None, title=None,
+                              active=True)
+                batch.audit_entry("mediator.add", m["id"], m)
+                mediators[name] = m["id"]
+                result.new_mediators.append(name)
+            fields["mediator_id"] = mediators[name]
+        year = fields["registered_on"].year
+        seqs[year] += 1
+        case = batch.add("dispute_case", **{**case_defaults, **fields})
+        case.update(year=year, seq=seqs[year], state=CaseState.REGISTERED.name,
+                    case_no=checks.format_case_no(year, short_name, seqs[year]))
+        ordered = sorted(parties, key=lambda p: checks.ROLE_ORDER[p.role.name])
+        for i, p in enumerate(ordered):
+            batch.add("party", case_id=case["id"], position=i, role=p.role.name,
+                      kind=p.kind.name, name=p.name, id_number=p.id_number,
+                      gender=p.gender.name if p.gender else None,
+                      birth_date=p.birth_date, ethnicity=p.ethnicity, phone=p.phone,
+                      address=p.address, org_code=p.org_code,
+                      representative=p.representative)
+        batch.event(case, "STATE", case["registered_on"], registered_text,
+                    state_to=CaseState.REGISTERED.name)
+        agreement = None
+        for step in plan.steps:
+            if step.action is Action.AGREE and agreement_in is not None:
+                _move(batch, case, Action.AGREE, step.on,
+                      agreed_text[agreement_in.form])
+                agreement = batch.add(
+                    "agreement", case_id=case["id"], form=agreement_in.form.name,
+                    effective_on=step.on, terms=agreement_in.terms,
+                    responsibilities="", amount_fen=agreement_in.amount_fen,
+                    perform_place=None, perform_method=None, perform_by=None,
+                    judicial_status=None, judicial_applied_on=None,
+                    judicial_decided_on=None, judicial_court=None, judicial_ref=None)
+            else:
+                _move(batch, case, step.action, step.on, summaries[step.action])
+        follow_ups = []
+        if plan.follow_up_on and case["state"] not in (CaseState.REGISTERED.name,
+                                                       CaseState.REFUSED.name):
+            by = row.follow_up_by or ""
+            follow_ups.append(batch.add(
+                "follow_up", case_id=case["id"], obligation_id=None,
+                kind="PERFORMANCE" if agreement else "ROUTINE", method=None,
+                due_on=plan.follow_up_on, done_on=plan.follow_up_on,
+                result=_FOLLOW_UP_RESULT.get(row.performance)  # type: ignore[arg-type]
+                if row.performance else None,
+                note=row.follow_up_note, operator=by or operator))
+            batch.event(case, "FOLLOW_UP", plan.follow_up_on,
+                        follow_up_text.get(by) or follow_up_text.setdefault(
+                            by, t("import.ev.follow_up", by=by) if by
+                            else t("import.ev.follow_up_anon")), row.follow_up_note)
+        body = "\n".join(x for x in (row.note, "\n".join(flags)) if x)
+        batch.event(case, "IMPORT", today,
+                    t("import.ev.imported", file=source_name, row=row.row_no), body)
+        case["next_due_on"], case["next_due_kind"] = checks.nearest_due(
+            checks.facts_from_rows(case, agreement, [], follow_ups, 0), today)
+        case["parties_text"] = checks.parties_text([(p.role.name, p.name)
+                                                    for p in ordered])
+        result.rows.append(RowResult(row.row_no, "imported", case["id"],
+                                     case["case_no"], CaseState(case["state"]),
+                                     flags=tuple(flags)))
+        links.append((case["id"], row))
+        if key:
+            first_row[key] = row.row_no
+        pending += 1
+        if pending >= BATCH:
+            added.add(*batch.take().write(con))
+            pending = 0
             if progress:
-                progress(total, total)
-            summary = {
-                "source": source_name, "imported": result.count("imported"),
-                "existing": result.count("existing"), "changed": result.count("changed"),
-                "rejected": result.count("rejected")}
-            if update:
-                summary["updated"] = result.updated
-            audit.append(s, svc.operator, "ledger.import", "ledger", result.import_id, None,
-                         summary)
-            if dry_run:
-                raise _Rollback
-    except _Rollback:
-        pass
-    return result
+                progress(done, total)
+    added.add(*batch.take().write(con))
+    if links:
+        # random (as models.new_id): printed short, typed back to undo
+        result.import_id = uuid.uuid4().hex
+        ledger_rows.store(con, code, result.import_id, source_name, operator, batch.now, links)
+    if apply is not None and changed:
+        apply(code, rows, changed, summaries)
+    if progress:
+        progress(total, total)
+    summary = {
+        "source": source_name, "imported": result.count("imported"),
+        "existing": result.count("existing"), "changed": result.count("changed"),
+        "rejected": result.count("rejected")}
+    if added.rows:
+        # the rows this import added, by count and the sum of their digests: the
+        # import's one entry stands for its cases (see _Added)
+        summary.update(rows=added.rows, rows_digest=added.digest())
+    if update:
+        summary["updated"] = result.updated
+    audit.append_on(con, operator, "ledger.import", "ledger", result.import_id, None, summary)

@@ -305,6 +305,54 @@ def migrate(path: Path, target: int = LATEST_VERSION) -> int:
     return current
 
 
+def configure_connection(dbapi_con: sqlite3.Connection) -> None:
+    """What every connection to a mediator database gets: WAL, full sync, foreign keys, the
+    busy timeout, the search's SQL function and the audit's triggers."""
+    dbapi_con.isolation_level = None  # we issue BEGIN ourselves
+    cur = dbapi_con.cursor()
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA synchronous=FULL")
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+    cur.close()
+    from mediator.core import audit, search
+
+    # the search's scan of cases whose index entries are not built yet (search_pending)
+    dbapi_con.create_function("mediator_initials", 1, search.sql_initials,
+                              deterministic=True)
+
+    try:
+        audit.install(dbapi_con)
+    except sqlite3.OperationalError:
+        pass  # not (yet) a mediator schema: nothing to note
+
+
+@contextmanager
+def plain_write(path: Path) -> Iterator[sqlite3.Connection]:
+    """One write transaction on a plain sqlite3 connection, as :meth:`Database.write` makes
+    it (BEGIN IMMEDIATE, the audit's rows settled before the commit, a rollback on any
+    error), for a bulk command that must not import SQLAlchemy (the ledger import, issue
+    16). The file must have been prepared (:func:`prepare_database`)."""
+    from mediator.core import audit
+
+    con = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000)
+    try:
+        configure_connection(con)
+        con.execute("BEGIN IMMEDIATE")
+        try:
+            started = int(con.execute("SELECT coalesce(max(seq), 0) FROM audit_log")
+                          .fetchone()[0])
+            yield con
+            audit.settle_on(con, started)
+            con.execute("COMMIT")
+        except BaseException:
+            if con.in_transaction:
+                con.execute("ROLLBACK")
+            raise
+    finally:
+        con.close()
+
+
 def _make_engine(path: Path) -> Engine:
     from sqlalchemy import create_engine, event
 
@@ -315,23 +363,7 @@ def _make_engine(path: Path) -> Engine:
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_con, _record):  # type: ignore[no-untyped-def]
-        dbapi_con.isolation_level = None  # we issue BEGIN ourselves
-        cur = dbapi_con.cursor()
-        cur.execute("PRAGMA journal_mode=WAL")
-        cur.execute("PRAGMA synchronous=FULL")
-        cur.execute("PRAGMA foreign_keys=ON")
-        cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
-        cur.close()
-        from mediator.core import audit, search
-
-        # the search's scan of cases whose index entries are not built yet (search_pending)
-        dbapi_con.create_function("mediator_initials", 1, search.sql_initials,
-                                  deterministic=True)
-
-        try:
-            audit.install(dbapi_con)
-        except sqlite3.OperationalError:
-            pass  # not (yet) a mediator schema: nothing to note
+        configure_connection(dbapi_con)
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn):  # type: ignore[no-untyped-def]

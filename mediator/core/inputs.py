@@ -12,9 +12,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from mediator.core import audit, rules
+from mediator.core import rules
 from mediator.core.enums import (
     AgreementForm,
     CaseSource,
@@ -27,16 +27,19 @@ from mediator.core.enums import (
     ReferralKind,
     RiskGrade,
 )
-from mediator.core.models import (
-    Agreement,
-    Case,
-    CaseEvent,
-    FollowUp,
-    Obligation,
-    Party,
-    Petition,
-)
 from mediator.core.rules import Action
+
+if TYPE_CHECKING:  # annotations only: the ledger import uses the inputs without the models
+    from mediator.core import audit
+    from mediator.core.models import (
+        Agreement,
+        Case,
+        CaseEvent,
+        FollowUp,
+        Obligation,
+        Party,
+        Petition,
+    )
 
 # --- inputs ------------------------------------------------------------------------------
 

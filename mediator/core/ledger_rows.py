@@ -77,20 +77,18 @@ class Verdict:
     same_as: str | None = None
 
 
-def load(session: Any, owner: str, identities: Sequence[str]) -> dict[str, list[Known]]:
+def load(con: Any, owner: str, identities: Sequence[str]) -> dict[str, list[Known]]:
     """The imported cases registered on the days of ``identities`` (not only those of the
-    same identity: a party added to the ledger since changes the identity), by identity."""
-    from sqlalchemy import text
-
+    same identity: a party added to the ledger since changes the identity), by identity.
+    ``con``: a plain sqlite3 connection (the ledger import's writer)."""
     out: dict[str, list[Known]] = {}
     days = sorted({i[:10] for i in identities})
-    found = session.exec(text(
+    found = con.execute(
         "SELECT r.identity, r.case_id, c.case_no, r.fields FROM ledger_row r "
         "JOIN dispute_case c ON c.id = r.case_id "
         "WHERE r.owner_code = :o AND c.deleted = 0 "
         "AND substr(r.identity, 1, 10) IN (SELECT value FROM json_each(:days)) "
-        "ORDER BY r.row_no, c.seq"),
-        params={"o": owner, "days": json.dumps(days)}).all()
+        "ORDER BY r.row_no, c.seq", {"o": owner, "days": json.dumps(days)}).fetchall()
     for identity, case_id, case_no, fields in found:
         out.setdefault(identity, []).append(
             Known(case_id, case_no, json.loads(fields) if fields else None))

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from mediator.core import rules
+from mediator.core.checks import parties_text
 from mediator.core.enums import (
     AgreementForm,
     CaseSource,
@@ -44,8 +45,8 @@ from mediator.core.importing import (
     RowResult,
     plan_lifecycle,
 )
+from mediator.core.inputs import CaseInput, PartyInput
 from mediator.core.ledger_rows import digest, identity_of
-from mediator.core.services import CaseInput, PartyInput, parties_text
 from mediator.core.validate import parse_int, parse_phone, parse_resident_id
 from mediator.i18n import t
 from mediator.ledger.context import (

@@ -3,6 +3,7 @@ rows checked, the reject file read back, and repeated imports adding only what i
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from pathlib import Path
 
@@ -150,8 +151,27 @@ def test_standard_ledger_every_field(office, tmp_path: Path) -> None:  # type: i
     assert svc.count_cases(CaseFilter(query="褚三")) == 1
     with svc.db.read() as s:
         assert audit.verify(s).ok
-        n = s.exec(text("SELECT count(*) FROM audit_log WHERE action = 'case.import'")).scalar_one()  # type: ignore[call-overload]
-    assert n == 6
+        entries = s.exec(text(  # type: ignore[call-overload]
+            "SELECT action, entity_id, \"after\" FROM audit_log "
+            "WHERE action IN ('case.import', 'ledger.import')")).all()
+        # the rows the import added: its six cases and their parties, events, agreements
+        # and follow-ups, each digested in audit_row
+        digests = [d for (d,) in s.exec(text(  # type: ignore[call-overload]
+            "SELECT a.digest FROM audit_row a WHERE (a.table_name = 'dispute_case' AND "
+            "a.row_id IN (SELECT case_id FROM ledger_row WHERE import_id = :i)) OR "
+            "(a.table_name IN ('party', 'case_event', 'agreement', 'follow_up') AND "
+            "(SELECT case_id FROM party WHERE id = a.row_id UNION ALL "
+            " SELECT case_id FROM case_event WHERE id = a.row_id UNION ALL "
+            " SELECT case_id FROM agreement WHERE id = a.row_id UNION ALL "
+            " SELECT case_id FROM follow_up WHERE id = a.row_id) IN "
+            "(SELECT case_id FROM ledger_row WHERE import_id = :i))"),
+            params={"i": report.result.import_id}).all()]
+    # one entry for the import (issue 16, part 4), not one per case: it names the import,
+    # how many rows it added and the sum of their digests
+    assert [(a, e) for a, e, _ in entries] == [("ledger.import", report.result.import_id)]
+    after = json.loads(entries[0][2])
+    assert (after["imported"], after["rows"], len(digests)) == (6, len(digests), len(digests))
+    assert after["rows_digest"] == f"{sum(int(d, 16) for d in digests) % audit.MODULUS:064x}"
 
 
 def test_reject_file_and_repeats(office, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

@@ -15,6 +15,7 @@ import pytest
 from sqlalchemy import text
 
 from mediator.cli import main
+from mediator.core import audit
 from mediator.core.services import Services
 from mediator.ledger.importer import import_ledger
 from tests.ledger.test_identity import numbered, write_xlsx
@@ -135,7 +136,7 @@ def test_update_applies_results_through_the_rules(svc: Services, tmp_path: Path)
     entries = q(svc, "SELECT action, entity, entity_id, \"after\" FROM audit_log WHERE seq > :s "
                      "ORDER BY seq", s=audit_before)
     assert [(a, e) for a, e, _, _ in entries] == [
-        ("case.import", "case"), ("party.ledger_update", "party"), ("case.ledger_update", "case"),
+        ("party.ledger_update", "party"), ("case.ledger_update", "case"),
         ("case.ledger_update", "case"), ("ledger.import", "ledger")]
     corrected = [json.loads(after) for a, _, _, after in entries if a == "case.ledger_update"]
     assert [c["ledger_update"] for c in corrected] == [
@@ -144,8 +145,16 @@ def test_update_applies_results_through_the_rules(svc: Services, tmp_path: Path)
         {"source": "台账.xlsx", "sheet": "2026年", "row": 4, "fields": ["result", "closed_on"]}]
     assert [(c["case_no"], c["state"]) for c in corrected] == [
         ("(2026)青石人调字第001号", "ARCHIVED"), ("(2026)青石人调字第002号", "ARCHIVED")]
-    assert json.loads(entries[-1][3]) == {"source": "台账.xlsx", "imported": 1, "existing": 0,
-                                          "changed": 4, "rejected": 0, "updated": 2}
+    # the import's one entry names the rows it added (the new case's: the case, its two
+    # parties, its registration, acceptance and import entries) by count and digest sum
+    added = q(svc, "SELECT a.digest FROM audit_row a JOIN dispute_case c "
+                   "ON c.case_no = '(2026)青石人调字第005号' WHERE (a.table_name = 'dispute_case' "
+                   "AND a.row_id = c.id) OR a.row_id IN (SELECT id FROM party WHERE case_id = c.id "
+                   "UNION ALL SELECT id FROM case_event WHERE case_id = c.id)")
+    assert json.loads(entries[-1][3]) == {
+        "source": "台账.xlsx", "imported": 1, "existing": 0, "changed": 4, "rejected": 0,
+        "updated": 2, "rows": 6,
+        "rows_digest": f"{sum(int(d, 16) for (d,) in added) % audit.MODULUS:064x}"}
 
     # the ledger as applied is remembered: the same file again finds only the refused rows
     again = import_ledger(path, svc, update=True)

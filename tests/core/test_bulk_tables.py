@@ -1,0 +1,55 @@
+"""``core/bulk_tables.py`` is generated from the models and must match them.
+
+The ledger import's writer takes the columns it converts and the case defaults from that
+module so that the command never imports SQLModel, SQLAlchemy or pydantic (issue 16: those
+imports were a fifth of the command's CPU). The models stay the one source of truth: this test
+fails when they and the description disagree, and prints the text to paste. Regenerate with
+``python -m tests.core.test_bulk_tables > mediator/core/bulk_tables.py``."""
+
+from __future__ import annotations
+
+from pprint import pformat
+
+from mediator.core import bulk_tables
+
+HEADER = '''"""Generated from ``mediator.core.models`` by ``python -m tests.core.test_bulk_tables``: do not
+edit. What the bulk writer (``core.bulk``) needs of the models without importing them
+(tests/core/test_bulk_tables.py checks it against them)."""
+
+'''
+
+
+def describe() -> str:
+    from pydantic_core import PydanticUndefined
+    from sqlalchemy import Boolean, Date
+
+    from mediator.core.bulk import _Rows
+    from mediator.core.models import SYNCED_TABLES, Case, SyncedRow
+
+    models = {m.__tablename__: m for m in SYNCED_TABLES}  # type: ignore[attr-defined]
+    columns, converted = {}, {}
+    for name in _Rows.TABLES:
+        cols = models[name].__table__.columns
+        columns[name] = tuple(c.name for c in cols)
+        converted[name] = tuple(c.name for c in cols if isinstance(c.type, (Boolean, Date)))
+    synced = set(SyncedRow.model_fields)
+    defaults = {name: (None if f.default is PydanticUndefined else f.default)
+                for name, f in Case.model_fields.items()
+                if name not in synced and f.default_factory is None}
+    return (HEADER
+            + "#: every column of each table the writer fills, in the models' order\n"
+            + f"COLUMNS: dict[str, tuple[str, ...]] = {pformat(columns, width=96, sort_dicts=False)}\n\n"
+            + "#: the date and boolean columns (stored as ISO text and 0/1)\n"
+            + f"CONVERTED: dict[str, tuple[str, ...]] = {pformat(converted, width=96, sort_dicts=False)}\n\n"
+            + "#: a new case's columns with their model defaults (those without a factory)\n"
+            + f"CASE_DEFAULTS: dict[str, object] = {pformat(defaults, width=96, sort_dicts=False)}\n")
+
+
+def test_description_matches_the_models() -> None:
+    from pathlib import Path
+
+    assert Path(bulk_tables.__file__).read_text(encoding="utf-8") == describe()
+
+
+if __name__ == "__main__":
+    print(describe(), end="")
