@@ -364,10 +364,17 @@ SEARCH_TOUCH: dict[str, tuple[str, str]] = {
 }
 
 
-def classify(conn: Connection, table: str, version: int, sender: str = "") -> dict[int, int]:
+def classify(conn: Connection, table: str, version: int, sender: str = "",
+             keep_same: bool = False) -> dict[int, int]:
     """Fill temp.sync_class for ``table``; returns {class: row count}. Only the sender's own
     rows can be on another branch of its history: rows it passes up from the offices below it
-    have their own single writer, whose revisions still order them."""
+    have their own single writer, whose revisions still order them.
+
+    Rows identical to the held ones (SAME) are counted, not stored, unless ``keep_same``
+    (issue 21: a week's package of a big township is 99 % such rows; storing each in
+    temp.sync_class, and every later step's scan of them, was most of the classification).
+    Every step after this one reads only the other classes (SAME: only a taken-over lineage,
+    which passes ``keep_same``)."""
     same = _same(table, version)
     conn.exec_driver_sql("DELETE FROM temp.sync_class")
     touch = "0"
@@ -375,19 +382,26 @@ def classify(conn: Connection, table: str, version: int, sender: str = "") -> di
         touch = (f"m.id IS NULL OR ((p.revision > m.revision OR d.take_over = 1) AND "
                  f"({SEARCH_TOUCH[table][1]}))")
     conn.exec_driver_sql(
-        f"INSERT INTO temp.sync_class (prow, kind, touch) SELECT p.rowid, "
+        f"INSERT INTO temp.sync_class (prow, kind, touch) SELECT prow, kind, touch FROM "
+        f"(SELECT p.rowid AS prow, "
         f"CASE WHEN m.id IS NULL THEN {NEW} "
         f"WHEN d.origin IS NOT NULL AND NOT ({same}) THEN "
         f"CASE WHEN d.take_over = 1 THEN {TAKE} ELSE {KEEP} END "
         f"WHEN p.revision > m.revision THEN {NEWER} "
         f"WHEN p.revision < m.revision THEN {OLDER} WHEN {same} THEN {SAME} ELSE {FORK} END "
         f"+ CASE WHEN m.id IS NOT NULL AND m.owner_code IS NOT p.owner_code THEN {CLASH} "
-        f"ELSE 0 END, {touch} "
+        f"ELSE 0 END AS kind, {touch} AS touch "
         f"FROM pkg.{table} p LEFT JOIN main.{table} m ON m.id = p.id "
         f"LEFT JOIN temp.sync_diverged d ON d.origin = m.origin "
-        f"AND p.owner_code = {quote_sql(sender)}")
-    return dict(conn.exec_driver_sql(
+        f"AND p.owner_code = {quote_sql(sender)})"
+        + ("" if keep_same else f" WHERE kind <> {SAME}"))
+    kinds = dict(conn.exec_driver_sql(
         "SELECT kind, count(*) FROM temp.sync_class GROUP BY kind").all())
+    if not keep_same:
+        rows = conn.exec_driver_sql(f"SELECT count(*) FROM pkg.{table}").scalar() or 0
+        if rows - sum(kinds.values()):
+            kinds[SAME] = rows - sum(kinds.values())
+    return kinds
 
 
 def mark_diverged(conn: Connection, meta: PackageMeta) -> tuple[bool, bool]:
@@ -575,7 +589,7 @@ def merge_tables(conn: Connection, meta: PackageMeta, version: int,
             result.total.add(counts)
             continue
         cols = columns(version)[table]
-        kinds = classify(conn, table, version, meta.sender_code)
+        kinds = classify(conn, table, version, meta.sender_code, keep_same=taken_over)
         clashes = sum(n for k, n in kinds.items() if k >= CLASH)
         if clashes:
             # a row id this database holds for another owner: refuse the package (the caller's
