@@ -267,6 +267,11 @@ def cmd_sync_import(ctx: Context) -> int:
 
         with bar:
             reports = sync.import_files(files, CliProgress())
+        if any(r.status == IMPORTED and r.counts.new for r in reports):
+            # the new cases' search entries, which the merges left for after their commits
+            # (issue 21); searches find those cases meanwhile, and the TUI would build them
+            with out.status(t("sync.stage.search_index")):
+                sync.services.index_pending_cases()
     if len(reports) > 1:
         total = Counts()
         for r in reports:

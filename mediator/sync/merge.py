@@ -728,21 +728,27 @@ def merge_facts(conn: Connection, version: int) -> None:
 
 
 def reindex_affected(conn: Connection, session: Session) -> int:
-    """Search index entries of every case this package touched, in bounded batches. The
-    cases new to this database have no entries to remove first (a first import: all of
-    them; looking each one up was a tenth of the index build)."""
-    done = 0
-    for is_new in (0, 1):
-        last = ""
-        while True:
-            ids = [r[0] for r in conn.exec_driver_sql(
-                "SELECT id FROM temp.sync_touched WHERE is_new = ? AND id > ? ORDER BY id "
-                "LIMIT ?", (is_new, last, REINDEX_BATCH))]
-            if not ids:
-                break
-            search.reindex_cases(session, ids, fresh=bool(is_new))
-            done += len(ids)
-            last = ids[-1]
+    """Search index entries of every case this package changed, in bounded batches; the
+    cases new to this database are noted in ``search_pending`` instead (issue 21, as a
+    ledger import does since issue 16): building their entries (pinyin initials, trigram and
+    character-pair documents) was half of a first import into a county. The county catches
+    up after the merge has committed (``Services.index_pending_cases``: the CLI right after
+    the import, the TUI in a background worker); until then searches find those cases by
+    scanning their texts (``queries._Pending``). Returns the cases touched."""
+    done = conn.exec_driver_sql(
+        "INSERT OR IGNORE INTO main.search_pending (case_rowid) SELECT c.rowid "
+        "FROM temp.sync_touched a CROSS JOIN main.dispute_case c ON c.id = a.id "
+        "WHERE a.is_new = 1").rowcount
+    last = ""
+    while True:
+        ids = [r[0] for r in conn.exec_driver_sql(
+            "SELECT id FROM temp.sync_touched WHERE is_new = 0 AND id > ? ORDER BY id "
+            "LIMIT ?", (last, REINDEX_BATCH))]
+        if not ids:
+            break
+        search.reindex_cases(session, ids)
+        done += len(ids)
+        last = ids[-1]
     return done
 
 

@@ -74,6 +74,15 @@ def test_keys_export_trust_sync_import(homes, tmp_path, capsys) -> None:
     captured = capsys.readouterr()
     assert "新增" in captured.out and "已损坏" in captured.out
     assert "共 2 个文件" in captured.out
+    # the merge left the new cases' search entries for after it; the command built them
+    import sqlite3
+
+    con = sqlite3.connect(tmp_path / "county" / "mediator.db")
+    try:
+        assert con.execute("SELECT count(*) FROM search_pending").fetchone()[0] == 0
+        assert con.execute("SELECT count(*) FROM case_fts").fetchone()[0] == 3
+    finally:
+        con.close()
     (stick / "坏的.mdsync").unlink()
     assert homes("county", "sync", "import", str(stick)) == 0
     assert "导入过" in capsys.readouterr().out

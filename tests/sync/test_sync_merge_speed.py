@@ -51,6 +51,15 @@ def _search_rows(path: Path) -> dict[str, list[tuple]]:
         con.close()
 
 
+def _pending(path: Path) -> int:
+    """Cases whose search entries are still to be built (search_pending)."""
+    con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        return int(con.execute("SELECT count(*) FROM search_pending").fetchone()[0])
+    finally:
+        con.close()
+
+
 def _found(office, query: str) -> int:  # type: ignore[no-untyped-def]
     from mediator.core.queries import CaseFilter, count_cases
 
@@ -105,6 +114,10 @@ def test_bulk_import_gives_the_same_county_as_row_by_row(net, bulk_always, offic
     assert _schema(county) == _schema(other.db.path)
     assert synced_rows(county, "3301060", origin=True) == \
         synced_rows(other.db.path, "3301060", origin=True)
+    # the new cases wait for their search entries (found meanwhile by scanning their texts)
+    assert _pending(county) == _pending(other.db.path) == 10
+    assert _found(net.county, "噪音") == 4 and _found(other, "噪音") == 4
+    assert net.county.svc.index_pending_cases() == other.svc.index_pending_cases() == 10
     assert _search_rows(county) == _search_rows(other.db.path)
     assert len(_search_rows(county)["fts"]) == 10
     assert integrity_check(county) == []
@@ -456,20 +469,30 @@ def test_a_table_checked_late_is_checked_in_full(net, monkeypatch, tmp_path) -> 
 
 
 def test_search_entries_of_new_cases_equal_a_full_rebuild(net, tmp_path) -> None:
-    """New cases are indexed without looking for entries to remove first: what they get is
-    exactly what rebuilding the whole index gives, after a first import and after an edit."""
+    """New cases are noted in search_pending by the merge (issue 21), found meanwhile by
+    scanning their texts, and built after it: what they get is exactly what rebuilding the
+    whole index gives, after a first import and after an edit (built by the merge itself)."""
     from mediator.core import search
 
     ids = net.t1.register(4)
     assert net.county.sync.import_files([net.t1.export(tmp_path / "w1.mdsync").path])[0] \
         .status == IMPORTED
+    county = net.county.db.path
+    assert _pending(county) == 4 and _search_rows(county) == {"fts": [], "terms": []}
+    assert _found(net.county, "张三") == 4 and _found(net.county, "zs") == 4
     net.t1.svc.edit_case(ids[1], facts="补记：邻里漏水纠纷")
     net.t1.register(2, facts="第二批")
     assert net.county.sync.import_files([net.t1.export(tmp_path / "w2.mdsync").path])[0] \
         .status == IMPORTED
-    county = net.county.db.path
+    # the edited case got its entries in the merge; the two new ones wait
+    assert [r[0] for r in _search_rows(county)["fts"]] == [ids[1]]
+    assert _pending(county) == 6
+    assert _found(net.county, "漏水") == 1 and _found(net.county, "第二批") == 2
+    assert net.county.svc.index_pending_cases() == 6
+    assert _pending(county) == 0
     merged = _search_rows(county)
     assert len(merged["fts"]) == 6 and _found(net.county, "漏水") == 1
+    assert _found(net.county, "第二批") == 2 and _found(net.county, "张三") == 6
     with net.county.db.write() as s:
         search.reindex_cases(s)
     assert _search_rows(county) == merged

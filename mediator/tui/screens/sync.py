@@ -612,6 +612,9 @@ class ImportScreen(MediatorScreen[None]):
         self.query_one("#import-summary", Static).update(literal(msg.summary, style,
                                                                  one_line=False))
         _changed(self.app)
+        # the imported cases' search entries, left by the merges for after their commits
+        # (issue 21): built in the background, searches find those cases meanwhile
+        self.mediator.index_pending_cases()
 
     def action_back(self) -> None:
         self.app.pop_screen()
