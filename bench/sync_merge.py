@@ -45,7 +45,7 @@ cpu = time.process_time()
 # the new cases' search entries, which the merges leave for after them (issue 21): the CLI
 # builds them at the end of the command, the TUI in a background worker
 t = time.perf_counter()
-svc.index_pending_cases()
+svc.index_pending_cases(chunk=5000)   # as `mediator sync import` does
 index = time.perf_counter() - t
 print(f"{took:.2f} {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss} {rows} "
       f"{sum(r.counts.new for r in reports)} {sum(r.counts.unchanged for r in reports)} "

@@ -271,7 +271,8 @@ def cmd_sync_import(ctx: Context) -> int:
             # the new cases' search entries, which the merges left for after their commits
             # (issue 21); searches find those cases meanwhile, and the TUI would build them
             with out.status(t("sync.stage.search_index")):
-                sync.services.index_pending_cases()
+                # fewer, larger transactions than the TUI's background worker (~1 s each)
+                sync.services.index_pending_cases(chunk=5000)
     if len(reports) > 1:
         total = Counts()
         for r in reports:
