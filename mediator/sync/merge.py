@@ -728,28 +728,28 @@ def merge_facts(conn: Connection, version: int) -> None:
 
 
 def reindex_affected(conn: Connection, session: Session) -> int:
-    """Search index entries of every case this package changed, in bounded batches; the
-    cases new to this database are noted in ``search_pending`` instead (issue 21, as a
-    ledger import does since issue 16): building their entries (pinyin initials, trigram and
+    """Note every case this package touched (new, or its searchable text changed) in
+    ``search_pending`` (issue 21, as a ledger import does since issue 16), the old entries of
+    a changed case removed first: building the entries (pinyin initials, trigram and
     character-pair documents) was half of a first import into a county. The county catches
-    up after the merge has committed (``Services.index_pending_cases``: the CLI right after
+    up after the merge has committed (``Services.index_pending_cases``: the CLI at the end of
     the import, the TUI in a background worker); until then searches find those cases by
-    scanning their texts (``queries._Pending``). Returns the cases touched."""
-    done = conn.exec_driver_sql(
+    scanning their texts (``queries._Pending``), never by their old text. Returns the cases
+    touched."""
+    del session   # the entries are built after the merge's transaction
+    raw = conn.connection.driver_connection
+    assert raw is not None
+    changed = [r[0] for r in conn.exec_driver_sql(
+        "SELECT c.rowid FROM temp.sync_touched a CROSS JOIN main.dispute_case c "
+        "ON c.id = a.id WHERE a.is_new = 0 ORDER BY c.rowid")]
+    for i in range(0, len(changed), REINDEX_BATCH):
+        batch = changed[i:i + REINDEX_BATCH]
+        search.delete_bodies(raw, batch)
+        raw.executemany("DELETE FROM case_term WHERE case_rowid = ?", [(r,) for r in batch])
+    conn.exec_driver_sql(
         "INSERT OR IGNORE INTO main.search_pending (case_rowid) SELECT c.rowid "
-        "FROM temp.sync_touched a CROSS JOIN main.dispute_case c ON c.id = a.id "
-        "WHERE a.is_new = 1").rowcount
-    last = ""
-    while True:
-        ids = [r[0] for r in conn.exec_driver_sql(
-            "SELECT id FROM temp.sync_touched WHERE is_new = 0 AND id > ? ORDER BY id "
-            "LIMIT ?", (last, REINDEX_BATCH))]
-        if not ids:
-            break
-        search.reindex_cases(session, ids)
-        done += len(ids)
-        last = ids[-1]
-    return done
+        "FROM temp.sync_touched a CROSS JOIN main.dispute_case c ON c.id = a.id")
+    return int(conn.exec_driver_sql("SELECT count(*) FROM temp.sync_touched").scalar() or 0)
 
 
 def planned_skip(db: Database, meta: PackageMeta, version: int) -> set[str]:

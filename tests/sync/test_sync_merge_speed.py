@@ -469,30 +469,37 @@ def test_a_table_checked_late_is_checked_in_full(net, monkeypatch, tmp_path) -> 
 
 
 def test_search_entries_of_new_cases_equal_a_full_rebuild(net, tmp_path) -> None:
-    """New cases are noted in search_pending by the merge (issue 21), found meanwhile by
-    scanning their texts, and built after it: what they get is exactly what rebuilding the
-    whole index gives, after a first import and after an edit (built by the merge itself)."""
+    """The cases a merge touches (new, or their searchable text changed) are noted in
+    search_pending (issue 21), the old entries of a changed one removed: found meanwhile by
+    scanning their texts, never by their old text, and built after the merge exactly as
+    rebuilding the whole index builds them."""
     from mediator.core import search
 
-    ids = net.t1.register(4)
+    ids = net.t1.register(4, facts="邻里噪音纠纷")
     assert net.county.sync.import_files([net.t1.export(tmp_path / "w1.mdsync").path])[0] \
         .status == IMPORTED
     county = net.county.db.path
     assert _pending(county) == 4 and _search_rows(county) == {"fts": [], "terms": []}
     assert _found(net.county, "张三") == 4 and _found(net.county, "zs") == 4
+    assert _found(net.county, "噪音") == 4
+    assert net.county.svc.index_pending_cases() == 4
+    assert _pending(county) == 0 and len(_search_rows(county)["fts"]) == 4
     net.t1.svc.edit_case(ids[1], facts="补记：邻里漏水纠纷")
     net.t1.register(2, facts="第二批")
     assert net.county.sync.import_files([net.t1.export(tmp_path / "w2.mdsync").path])[0] \
         .status == IMPORTED
-    # the edited case got its entries in the merge; the two new ones wait
-    assert [r[0] for r in _search_rows(county)["fts"]] == [ids[1]]
-    assert _pending(county) == 6
-    assert _found(net.county, "漏水") == 1 and _found(net.county, "第二批") == 2
-    assert net.county.svc.index_pending_cases() == 6
+    # the edited case's old entries are gone: it waits with the two new ones
+    assert sorted(r[0] for r in _search_rows(county)["fts"]) == \
+        sorted(i for i in ids if i != ids[1])
+    assert _pending(county) == 3
+    assert _found(net.county, "漏水") == 1 and _found(net.county, "噪音") == 3
+    assert _found(net.county, "第二批") == 2 and _found(net.county, "张三") == 6
+    assert net.county.svc.index_pending_cases() == 3
     assert _pending(county) == 0
     merged = _search_rows(county)
     assert len(merged["fts"]) == 6 and _found(net.county, "漏水") == 1
     assert _found(net.county, "第二批") == 2 and _found(net.county, "张三") == 6
+    assert _found(net.county, "噪音") == 3
     with net.county.db.write() as s:
         search.reindex_cases(s)
     assert _search_rows(county) == merged
