@@ -395,8 +395,8 @@ def classify(conn: Connection, table: str, version: int, sender: str = "",
         f"LEFT JOIN temp.sync_diverged d ON d.origin = m.origin "
         f"AND p.owner_code = {quote_sql(sender)})"
         + ("" if keep_same else f" WHERE kind <> {SAME}"))
-    kinds = dict(conn.exec_driver_sql(
-        "SELECT kind, count(*) FROM temp.sync_class GROUP BY kind").all())
+    kinds: dict[int, int] = {int(k): int(n) for k, n in conn.exec_driver_sql(
+        "SELECT kind, count(*) FROM temp.sync_class GROUP BY kind")}
     if not keep_same:
         rows = conn.exec_driver_sql(f"SELECT count(*) FROM pkg.{table}").scalar() or 0
         if rows - sum(kinds.values()):
