@@ -267,9 +267,10 @@ def cmd_sync_import(ctx: Context) -> int:
 
         with bar:
             reports = sync.import_files(files, CliProgress())
-        if any(r.status == IMPORTED and r.counts.new for r in reports):
-            # the new cases' search entries, which the merges left for after their commits
-            # (issue 21); searches find those cases meanwhile, and the TUI would build them
+        if any(r.status == IMPORTED for r in reports):
+            # the search entries of the cases the merges touched (new or changed), left for
+            # after their commits (issue 21); searches find those cases meanwhile, and the
+            # TUI would build them; one probe when none is waiting
             with out.status(t("sync.stage.search_index")):
                 # fewer, larger transactions than the TUI's background worker (~1 s each)
                 sync.services.index_pending_cases(chunk=5000)

@@ -86,6 +86,29 @@ def test_keys_export_trust_sync_import(homes, tmp_path, capsys) -> None:
     (stick / "坏的.mdsync").unlink()
     assert homes("county", "sync", "import", str(stick)) == 0
     assert "导入过" in capsys.readouterr().out
+    # next week: one case's facts changed at the township; its entries are built again
+    from mediator.core.db import open_database
+    from mediator.core.services import Services
+
+    with open_database(tmp_path / "town" / "mediator.db") as db:
+        with db.read() as s:
+            from sqlalchemy import text
+
+            first = s.exec(text("SELECT id FROM dispute_case ORDER BY seq LIMIT 1")).one()[0]
+        Services(db, "王", today=lambda: date(2026, 11, 23)).edit_case(first, facts="补记漏水")
+    for old in stick.glob("*.mdsync"):
+        old.unlink()
+    assert homes("town", "sync", "export", "-o", str(stick)) == 0
+    assert homes("county", "sync", "import", str(stick)) == 0
+    capsys.readouterr()
+    con = sqlite3.connect(tmp_path / "county" / "mediator.db")
+    try:
+        assert con.execute("SELECT count(*) FROM search_pending").fetchone()[0] == 0
+        assert con.execute("SELECT c.facts FROM case_fts f JOIN dispute_case c "
+                           "ON c.rowid = f.rowid WHERE f.body LIKE '%补记漏水%'").fetchall() \
+            == [("补记漏水",)]
+    finally:
+        con.close()
     assert homes("county", "sync", "log") == 0
     assert "青石镇人民调解委员会（330106001）" in capsys.readouterr().out
     assert homes("county", "sync", "conflicts") == 0
