@@ -184,7 +184,7 @@ class CasesScreen(MediatorScreen[None]):
 
     def on_mount(self) -> None:
         self.mediator.watch_data(self)
-        self.call_after_refresh(self._mount_filters)
+        self.mediator.after_first_frame(self._mount_filters, self)
         if self.app.is_headless:
             self.query_one("#search", Input).cursor_blink = False
         self.query_one(CaseList).focus()
@@ -462,9 +462,9 @@ class CasesScreen(MediatorScreen[None]):
                 msg.painted.set()
             return
         if msg.painted is not None:
-            self.call_after_refresh(msg.painted.set)
+            self.mediator.after_first_frame(msg.painted.set, self)
             # at start from a prepared file: the Database opens and the rest is imported now
-            self.call_after_refresh(self.mediator.first_page_shown)
+            self.mediator.after_first_frame(self.mediator.first_page_shown, self)
         case_list = self.query_one(CaseList)
         if msg.append and not case_list.has_more:
             return  # asked for before End showed the last page: its cursor is stale too
@@ -476,7 +476,7 @@ class CasesScreen(MediatorScreen[None]):
                 self.load_choices()
             else:
                 # they need the Database: after the first frame, which must not wait for it
-                self.call_after_refresh(self.load_choices)
+                self.mediator.after_first_frame(self.load_choices, self)
         if msg.append:
             case_list.append_rows(msg.rows, msg.next_cursor is not None)
         else:

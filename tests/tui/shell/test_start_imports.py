@@ -13,6 +13,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from mediator.core.backup import daily_backup
 from mediator.core.paths import resolve_paths
 
@@ -89,3 +91,72 @@ def test_importing_the_cli_loads_no_textual_orm_or_rules() -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True)
     assert json.loads(out.stdout) == []
+
+
+def _read_until(fd: int, done: Any, limit: float = 60.0) -> str:
+    """What the program writes to its terminal, until ``done(text)`` (or ``limit`` seconds
+    with no end in sight: a guard, not a measure)."""
+    import codecs
+    import select
+    import time
+
+    decoder = codecs.getincrementaldecoder("utf-8")("replace")
+    text = ""
+    end = time.monotonic() + limit
+    while not done(text) and time.monotonic() < end:
+        ready, _, _ = select.select([fd], [], [], 1.0)
+        if ready:
+            try:
+                chunk = os.read(fd, 1 << 16)
+            except OSError:
+                break
+            if not chunk:
+                break
+            text += decoder.decode(chunk)
+    return text
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="a pseudo-terminal (pty) is POSIX")
+def test_the_first_frame_on_a_terminal_is_written_before_the_rest_of_the_start(
+        svc: Any, make_case: Any, tmp_path: Path, monkeypatch: Any) -> None:
+    """In a real terminal (a pty, 120×36), the first page reaches the terminal before the
+    filter row, the navigation buttons and the warm-up: Textual drops what is drawn while
+    the first screen is mounted, and the work "after the first frame" used to run before
+    anything was written (MediatorApp.after_first_frame)."""
+    import fcntl
+    import pty
+    import re
+    import struct
+    import termios
+
+    from mediator.i18n import t
+
+    make_case()
+    home = tmp_path / "home"
+    monkeypatch.setenv("MEDIATOR_HOME", str(home))
+    db_path = Path(svc.db.path)
+    svc.db.close()
+    assert daily_backup(db_path, resolve_paths(db_path).backups) is not None
+    env = {**os.environ, "MEDIATOR_HOME": str(home), "MEDIATOR_OPERATOR": "王调解",
+           "TERM": "xterm-256color", "MEDIATOR_LANG": "zh"}
+    env.pop("MEDIATOR_DB", None)
+    master, slave = pty.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 36, 120, 0, 0))
+    proc = subprocess.Popen([sys.executable, "-m", "mediator", "--db", str(db_path)],
+                            stdin=slave, stdout=slave, stderr=slave, env=env, cwd=tmp_path,
+                            close_fds=True)
+    os.close(slave)
+    case_no = re.compile(r"人调字第\d+号")
+    state_filter = t("tui.cases.f_overdue")   # the filter row's checkbox: no other text
+    try:
+        text = _read_until(master, lambda s: state_filter in s and case_no.search(s))
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+        os.close(master)
+    first_row = case_no.search(text)
+    assert first_row is not None, text[-2000:]
+    assert state_filter in text
+    # the whole first screen (rows, search box, count's place) before the filters came
+    assert text.index(state_filter) > first_row.start()
+    assert text.index(t("tui.cases.search_placeholder")) < first_row.start()
