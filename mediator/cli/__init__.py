@@ -7,7 +7,6 @@ modules of this package, each with ``register(subparsers, common)``.
 
 from __future__ import annotations
 
-import argparse
 import contextlib
 import gc
 import importlib
@@ -16,7 +15,11 @@ import sys
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from types import SimpleNamespace
+from typing import TYPE_CHECKING, Any, cast
+
+if TYPE_CHECKING:
+    import argparse
 
 from mediator import __version__
 from mediator.i18n import set_language, t
@@ -225,15 +228,45 @@ def starts_ui(argv: Sequence[str]) -> bool:
     return i == len(argv)
 
 
+#: the languages ``--lang`` takes
+LANG_CHOICES = ("zh", "zh_CN", "en")
+
+
+def ui_arguments(argv: Sequence[str]) -> argparse.Namespace | None:
+    """The bare ``mediator``'s options (``starts_ui``) read as argparse reads them, without
+    it: importing argparse and building the parser were ~2 ms of every start of the terminal
+    UI. ``--opt value`` or ``--opt=value``, the last one given wins, an option not given is
+    no attribute (argparse's SUPPRESS). None when argparse must judge — a value that starts
+    with ``-``, a language it refuses, an option without its value —: it then says why,
+    with its exit code, as before."""
+    found: dict[str, str] = {}
+    i = 0
+    while i < len(argv):
+        option, eq, value = argv[i].partition("=")
+        if eq and option in _UI_OPTIONS:
+            i += 1
+        elif argv[i] in _UI_OPTIONS and i + 1 < len(argv):
+            option, value = argv[i], argv[i + 1]
+            i += 2
+        else:
+            return None
+        if value.startswith("-") or (option == "--lang" and value not in LANG_CHOICES):
+            return None
+        found[option[2:]] = value
+    return cast("argparse.Namespace", SimpleNamespace(**found))
+
+
 def build_parser(subcommands: bool = True) -> argparse.ArgumentParser:
     """The command line; ``subcommands`` False leaves them out (the bare ``mediator``:
     registering them imports every command module, ~40 ms of each start)."""
+    import argparse
+
     from mediator.cli import argtext
 
     argtext.install()
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--db", metavar="PATH", default=argparse.SUPPRESS, help=t("cli.opt.db"))
-    common.add_argument("--lang", choices=["zh", "zh_CN", "en"], default=argparse.SUPPRESS,
+    common.add_argument("--lang", choices=list(LANG_CHOICES), default=argparse.SUPPRESS,
                         help=t("cli.opt.lang"))
     common.add_argument("--operator", metavar="NAME", default=argparse.SUPPRESS,
                         help=t("cli.opt.operator"))
@@ -288,8 +321,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     _tolerant_streams()
     _preparse_language(argv)
     ui = starts_ui(argv)
-    parser = build_parser(subcommands=not ui)
-    args = parser.parse_args(argv)
+    args = ui_arguments(argv) if ui else None
+    if args is None:
+        args = build_parser(subcommands=not ui).parse_args(argv)
     if getattr(args, "lang", None):
         set_language(args.lang)
     ctx = Context(args)

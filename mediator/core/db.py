@@ -11,7 +11,6 @@ mediator is refused with a clear message and is never modified.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import sqlite3
@@ -39,7 +38,7 @@ from mediator.core.files import (
     private_folder,
     remove,
 )
-from mediator.core.schema import LATEST_VERSION, MIGRATIONS, Migration
+from mediator.core.schema import LATEST_VERSION, Migration, migrations
 from mediator.i18n import t
 
 APPLICATION_ID = 0x4D445452  # "MDTR": marks a file as a mediator database
@@ -203,7 +202,7 @@ def expected_schema(version: int) -> tuple[MasterRow, ...]:
     so every sound file of that version has this schema and nothing else)."""
     con = sqlite3.connect(":memory:", isolation_level=None)
     try:
-        for mig in MIGRATIONS:
+        for mig in migrations():
             if mig.version <= version:
                 con.executescript("BEGIN;\n" + mig.sql + "\nCOMMIT;")
         return _master(con)
@@ -281,7 +280,7 @@ def migrate(path: Path, target: int = LATEST_VERSION) -> int:
     try:
         con.execute("PRAGMA journal_mode=WAL")
         con.execute("PRAGMA synchronous=FULL")
-        for mig in MIGRATIONS:
+        for mig in migrations():
             if current < mig.version <= target:
                 # executescript runs each statement as written: the explicit BEGIN/COMMIT make
                 # the DDL and the version bump one atomic step.
@@ -481,6 +480,8 @@ def sidecar_path(backup: Path) -> Path:
 
 
 def file_digest(path: Path) -> str:
+    import hashlib  # OpenSSL's start is ms of every start's import of this module
+
     h = hashlib.sha256()
     with open(path, "rb") as fh:
         while block := fh.read(1024 * 1024):
@@ -715,10 +716,17 @@ def prepare_database(path: Path, *, create: bool = True, migrate_schema: bool = 
     return Prepared(path, bool(info.tables) or upgraded)
 
 
+def __getattr__(name: str) -> list[Migration]:
+    """``MIGRATIONS`` (mediator.core.schema's), read on first use."""
+    if name == "MIGRATIONS":
+        return migrations()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 __all__ = [
     "APPLICATION_ID",
     "LATEST_VERSION",
-    "MIGRATIONS",
+    "MIGRATIONS",  # noqa: F822 - module __getattr__, read on first use
     "QUICK_CHECK_ALWAYS_BYTES",
     "Database",
     "FileInfo",

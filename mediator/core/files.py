@@ -24,7 +24,6 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
-import re
 import time
 import unicodedata
 import uuid
@@ -33,6 +32,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from mediator.core.errors import MediatorError
+from mediator.core.lazyre import lazy
 from mediator.i18n import t
 
 #: pauses between attempts to swap in or remove a file another program holds (about 2 s in
@@ -44,7 +44,7 @@ _WIN_SHARING = {32, 33, 5}
 
 _RESERVED = {"CON", "PRN", "AUX", "NUL",
              *(f"COM{i}" for i in range(1, 10)), *(f"LPT{i}" for i in range(1, 10))}
-_INVALID = re.compile(r'[<>:"/\\|?*\x00-\x1f\x7f]')
+_INVALID = lazy(r'[<>:"/\\|?*\x00-\x1f\x7f]')
 #: the longest file name written (bytes in UTF-8 would be the POSIX limit, 255; Windows counts
 #: UTF-16 units, 255 too): Chinese names of 80 characters stay well inside both
 MAX_NAME = 120

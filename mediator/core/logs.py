@@ -28,6 +28,7 @@ import sys
 from pathlib import Path
 
 from mediator import __version__
+from mediator.core.lazyre import lazy
 
 #: the file in the log folder; rotated copies are ``mediator.log.1`` ... ``.5``
 LOG_NAME = "mediator.log"
@@ -38,9 +39,9 @@ FORMAT = "%(asctime)s %(levelname)s [%(process)d] %(name)s: %(message)s"
 log = logging.getLogger("mediator")
 
 #: 18-digit resident ID numbers (the last character may be X); full-width digits count too
-ID_NUMBER = re.compile(r"\d{17}[\dXx]")
+ID_NUMBER = lazy(r"\d{17}[\dXx]")
 #: mainland mobile numbers
-MOBILE = re.compile(r"1[3-9]\d{9}")
+MOBILE = lazy(r"1[3-9]\d{9}")
 #: Chinese characters (CJK ideographs, extensions, compatibility) and the full-width forms
 #: an input method produces: names, facts and addresses are written in them. Compiled on the
 #: first line that is not ASCII (1.5 ms that most runs, whose lines are ASCII, never pay).

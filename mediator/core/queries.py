@@ -6,12 +6,12 @@ the last row seen), never by OFFSET, so page 2,000 costs what page 1 costs.
 
 from __future__ import annotations
 
-import re
 import sqlite3
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
+from mediator.core.lazyre import lazy
 from mediator.core.search import pending_text, short_term
 from mediator.core.validate import normalise
 
@@ -92,7 +92,7 @@ class Page:
     params: dict[str, Any] = field(default_factory=dict)
 
 
-_TOKEN_SPLIT = re.compile(r"\s+")
+_TOKEN_SPLIT = lazy(r"\s+")
 
 
 def search_tokens(query: str) -> list[str]:

@@ -13,7 +13,7 @@ textual).
 
 from __future__ import annotations
 
-import re
+from mediator.core.lazyre import lazy
 
 #: bidirectional embeddings, overrides and isolates: they reorder what follows them on screen
 BIDI_CONTROLS = (*range(0x202A, 0x202F), *range(0x2066, 0x206A))
@@ -56,9 +56,9 @@ def plain(value: object, *, one_line: bool = True, limit: int | None = None) -> 
 
 
 _CONTROL_CLASS = "\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f"
-_CONTROLS = re.compile(f"[{_CONTROL_CLASS}]")
-_CONTROLS_ONE_LINE = re.compile(f"[{_CONTROL_CLASS}\t\n\r]")
-_WHITESPACE_CONTROLS = re.compile("[\t\n\r\u2028\u2029]+")
+_CONTROLS = lazy(f"[{_CONTROL_CLASS}]")
+_CONTROLS_ONE_LINE = lazy(f"[{_CONTROL_CLASS}\t\n\r]")
+_WHITESPACE_CONTROLS = lazy("[\t\n\r\u2028\u2029]+")
 
 
 def strip_controls(text: str, *, multi_line: bool = False) -> str:
@@ -80,7 +80,7 @@ def has_controls(text: str, *, multi_line: bool = False) -> bool:
 
 # XML 1.0 allows TAB, LF, CR and everything from U+0020 except surrogates and U+FFFE/U+FFFF;
 # C1 controls are allowed by XML but mean nothing in a document and confuse Word.
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+_NOT_XML = lazy("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 
 
 def xml_safe(value: object) -> str:

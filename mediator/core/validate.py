@@ -22,6 +22,7 @@ from operator import mul
 
 from mediator.core.enums import Gender
 from mediator.core.errors import ValidationError
+from mediator.core.lazyre import lazy
 from mediator.core.text import strip_controls
 from mediator.i18n import t
 
@@ -85,8 +86,8 @@ def normalise(text: str | None) -> str:
 
 
 #: a character :func:`normalise` drops: invisible, or a control other than tab and line breaks
-_DIRTY = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f"
-                    + "".join(map(chr, _INVISIBLE)) + "]")
+_DIRTY = lazy("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f"
+              + "".join(map(chr, _INVISIBLE)) + "]")
 
 
 #: the longest name typed input accepts (a party, mediator, office, village); package rows
@@ -195,7 +196,7 @@ class ResidentId:
         return years
 
 
-_DIGITS17 = re.compile(r"[0-9]{17}")
+_DIGITS17 = lazy(r"[0-9]{17}")
 
 
 @lru_cache(maxsize=1 << 15)
@@ -208,7 +209,7 @@ def resident_id_check_char(first17: str) -> str:
     return _ID_CHECK[total % 11]
 
 
-_PLAIN_ID = re.compile(r"[0-9]{17}[0-9X]|[0-9]{15}")
+_PLAIN_ID = lazy(r"[0-9]{17}[0-9X]|[0-9]{15}")
 
 
 def parse_resident_id(
@@ -261,9 +262,9 @@ def is_valid_resident_id(text: str | None, *, today: date | None = None) -> bool
 # --------------------------------------------------------------------------------------------
 # Telephone numbers
 
-_MOBILE = re.compile(r"1[3-9][0-9]{9}")
-_PHONE_SEPARATORS = re.compile(r"[\s\-\u2010-\u2015()]+")
-_EXTENSION = re.compile(r"(.*?)(?:转|分机|ext\.?|x|#)\s*([0-9]{1,6})", re.IGNORECASE)
+_MOBILE = lazy(r"1[3-9][0-9]{9}")
+_PHONE_SEPARATORS = lazy(r"[\s\-\u2010-\u2015()]+")
+_EXTENSION = lazy(r"(.*?)(?:转|分机|ext\.?|x|#)\s*([0-9]{1,6})", re.IGNORECASE)
 
 
 def parse_phone(text: str | None, *, field: str | None = None) -> str:
@@ -354,11 +355,11 @@ _DATE_WORDS = {
 }
 _TIME_SUFFIX = r"(?:[ t][0-9]{1,2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]+)?)?)?"
 _DATE_PATTERNS = (
-    re.compile(r"([0-9]{4})\s*([-/.。])\s*([0-9]{1,2})\s*\2\s*([0-9]{1,2})" + _TIME_SUFFIX),
-    re.compile(r"([0-9]{4})()([0-9]{2})([0-9]{2})"),
-    re.compile(r"([0-9]{4})\s*年()\s*([0-9]{1,2})\s*月\s*([0-9]{1,2})\s*[日号]?"),
+    lazy(r"([0-9]{4})\s*([-/.。])\s*([0-9]{1,2})\s*\2\s*([0-9]{1,2})" + _TIME_SUFFIX),
+    lazy(r"([0-9]{4})()([0-9]{2})([0-9]{2})"),
+    lazy(r"([0-9]{4})\s*年()\s*([0-9]{1,2})\s*月\s*([0-9]{1,2})\s*[日号]?"),
 )
-_RELATIVE = re.compile(r"([+-])\s*([0-9]{1,5})\s*(?:天|日|d|days?)?")
+_RELATIVE = lazy(r"([+-])\s*([0-9]{1,5})\s*(?:天|日|d|days?)?")
 MIN_YEAR, MAX_YEAR = 1900, 2100
 
 
@@ -475,10 +476,10 @@ _CN_DIGITS: dict[str, int] = {
 _CN_SMALL_UNITS = {"十": 10, "拾": 10, "百": 100, "佰": 100, "千": 1000, "仟": 1000}
 _CN_BIG_UNITS = (("亿", 10**8), ("万", 10**4))
 _DIGIT_CLASS = "".join(_CN_DIGITS)
-_ARABIC = re.compile(r"(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]+)?")
-_ARABIC_UNIT = re.compile(r"([0-9]+(?:\.[0-9]+)?)([十拾百佰千仟])")
+_ARABIC = lazy(r"(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]+)?")
+_ARABIC_UNIT = lazy(r"([0-9]+(?:\.[0-9]+)?)([十拾百佰千仟])")
 _AMOUNT_ALIASES = str.maketrans({"億": "亿", "萬": "万", "圓": "圆", "k": "千", "w": "万"})
-_SUB_YUAN = re.compile(rf"(?:([{_DIGIT_CLASS}])[角毛])?(?:零?([{_DIGIT_CLASS}])(分?))?")
+_SUB_YUAN = lazy(rf"(?:([{_DIGIT_CLASS}])[角毛])?(?:零?([{_DIGIT_CLASS}])(分?))?")
 _MAX_FEN = 10**14  # 1 万亿 yuan: far above any dispute, far below SQLite's integer limit
 
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import os
 import string
-from importlib import resources
 from typing import Any
 
 LANGUAGES = ("zh_CN", "en")
@@ -59,12 +58,31 @@ def load_catalog(lang: str) -> dict[str, str]:
     if lang in _catalogs:
         return _catalogs[lang]
     merged: dict[str, str] = {}
-    folder = resources.files(__package__).joinpath(lang)
-    for entry in sorted(folder.iterdir(), key=lambda p: p.name):
-        if entry.name.endswith(".json"):
-            merged.update(json.loads(entry.read_text(encoding="utf-8")))
+    for text in _area_texts(lang):
+        merged.update(json.loads(text))
     _catalogs[lang] = merged
     return merged
+
+
+def _area_texts(lang: str) -> list[str]:
+    """The texts of one language's area files, by file name. Read from the package's folder
+    (the checkout, the wheel, the portable build's bundle) with plain file reads: through
+    ``importlib.resources`` the catalogue cost every start a few ms more (its import, zipfile)
+    and the terminal UI's first frame waits for it; a package not in a folder (a zip) is read
+    through ``importlib.resources`` as before."""
+    folder = os.path.join(os.path.dirname(os.path.abspath(__file__)), lang)
+    if os.path.isdir(folder):
+        texts = []
+        for name in sorted(os.listdir(folder)):
+            if name.endswith(".json"):
+                with open(os.path.join(folder, name), encoding="utf-8") as fh:
+                    texts.append(fh.read())
+        return texts
+    from importlib import resources
+
+    entries = resources.files(__package__).joinpath(lang).iterdir()
+    return [entry.read_text(encoding="utf-8")
+            for entry in sorted(entries, key=lambda p: p.name) if entry.name.endswith(".json")]
 
 
 class _Formatter(string.Formatter):

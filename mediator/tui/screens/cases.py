@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import threading
 from dataclasses import dataclass, field, replace
+from functools import cache
 from typing import ClassVar
 
 from textual import events, on, work
@@ -27,13 +28,11 @@ from textual.worker import get_current_worker
 
 from mediator.core.enums import CaseState, DisputeType, RiskGrade
 from mediator.core.queries import CaseFilter, CaseRow, Cursor
-from mediator.core.rules import TERMINAL_STATES
 from mediator.i18n import t
 from mediator.tui.base import MediatorScreen
 from mediator.tui.bindings import translate_bindings
 from mediator.tui.text import plain
 from mediator.tui.widgets.case_list import CaseList
-from mediator.tui.widgets.checkbox import Checkbox
 from mediator.tui.widgets.footer import Footer
 from mediator.tui.widgets.inputs import Input
 from mediator.tui.widgets.nav import NavBar
@@ -44,8 +43,16 @@ PAGE = 200
 PAINT_WAIT = 1.0   # seconds the count waits for the first page to be painted, at most
 #: turns of the event loop a search waits, at most, for keys already typed to reach the box
 DRAIN_TURNS = 50
-OPEN_STATES = tuple(s.name for s in CaseState if s not in TERMINAL_STATES)
-CLOSED_STATES = tuple(s.name for s in TERMINAL_STATES)
+
+
+@cache
+def state_groups() -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The states of 未结 and 已结 (the state filter's groups), on first use: the rules module
+    (and the petition rules it needs) is not imported before the first frame."""
+    from mediator.core.rules import TERMINAL_STATES
+
+    return (tuple(s.name for s in CaseState if s not in TERMINAL_STATES),
+            tuple(s.name for s in TERMINAL_STATES))
 
 
 @dataclass
@@ -155,6 +162,10 @@ class CasesScreen(MediatorScreen[None]):
         yield Footer()
 
     def _filter_widgets(self) -> list[Widget]:
+        # imported here: Textual's Checkbox and SelectionList are not needed before the
+        # first frame
+        from mediator.tui.widgets.checkbox import Checkbox
+
         return [
             # shown at a county or city, which holds the cases of several offices
             Select([], prompt=t("tui.cases.f_office"), id="f-office", compact=True,
@@ -173,7 +184,7 @@ class CasesScreen(MediatorScreen[None]):
 
     def on_mount(self) -> None:
         self.mediator.watch_data(self)
-        self.call_after_refresh(self._mount_filters)
+        self.mediator.after_first_frame(self._mount_filters, self)
         if self.app.is_headless:
             self.query_one("#search", Input).cursor_blink = False
         self.query_one(CaseList).focus()
@@ -211,6 +222,7 @@ class CasesScreen(MediatorScreen[None]):
         if not self._filters_mounted:
             # the first frame: the filters are not there yet, all of them still unset
             return CaseFilter(query=self.query_one("#search", Input).value)
+        from mediator.tui.widgets.checkbox import Checkbox
 
         def value(widget_id: str) -> str | None:
             v = self.query_one(widget_id, Select).value
@@ -219,9 +231,9 @@ class CasesScreen(MediatorScreen[None]):
         state = value("#f-state")
         states: tuple[str, ...] = ()
         if state == "open":
-            states = OPEN_STATES
+            states = state_groups()[0]
         elif state == "closed":
-            states = CLOSED_STATES
+            states = state_groups()[1]
         elif state:
             states = (state,)
         return CaseFilter(query=self.query_one("#search", Input).value, states=states,
@@ -291,8 +303,12 @@ class CasesScreen(MediatorScreen[None]):
             self._open_first = True
 
     @on(Select.Changed)
-    @on(Checkbox.Changed)
     def _filter_changed(self) -> None:
+        self.reload()
+
+    def on_checkbox_changed(self) -> None:
+        """A filter's checkbox (Checkbox.Changed; the class is imported after the first
+        frame, so no ``@on`` with it here)."""
         self.reload()
 
     def on_key(self, event: events.Key) -> None:
@@ -446,9 +462,9 @@ class CasesScreen(MediatorScreen[None]):
                 msg.painted.set()
             return
         if msg.painted is not None:
-            self.call_after_refresh(msg.painted.set)
+            self.mediator.after_first_frame(msg.painted.set, self)
             # at start from a prepared file: the Database opens and the rest is imported now
-            self.call_after_refresh(self.mediator.first_page_shown)
+            self.mediator.after_first_frame(self.mediator.first_page_shown, self)
         case_list = self.query_one(CaseList)
         if msg.append and not case_list.has_more:
             return  # asked for before End showed the last page: its cursor is stale too
@@ -460,7 +476,7 @@ class CasesScreen(MediatorScreen[None]):
                 self.load_choices()
             else:
                 # they need the Database: after the first frame, which must not wait for it
-                self.call_after_refresh(self.load_choices)
+                self.mediator.after_first_frame(self.load_choices, self)
         if msg.append:
             case_list.append_rows(msg.rows, msg.next_cursor is not None)
         else:
@@ -484,6 +500,8 @@ class CasesScreen(MediatorScreen[None]):
         if not self._filters_mounted:
             self._pending_choices = msg
             return
+        from mediator.tui.widgets.checkbox import Checkbox
+
         self.query_one("#f-office", Select).set_class(len(msg.offices) < 2, "-hidden")
         supervised = self.query_one("#f-supervised", Checkbox)
         supervised.set_class(msg.supervised == 0 and not supervised.value, "-hidden")

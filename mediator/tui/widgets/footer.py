@@ -54,7 +54,13 @@ class Footer(TextualFooter):
             return
         if self.is_attached and screen is self.screen and not self._rebuild_pending:
             self._rebuild_pending = True
-            self.call_after_refresh(self._rebuild)
+            # at start: the keys after the first frame is on the terminal (their compose and
+            # the relayout were ~10 ms before it); MediatorApp.after_first_frame
+            after_first_frame = getattr(screen.app, "after_first_frame", None)
+            if after_first_frame is not None:
+                after_first_frame(self._rebuild, self)
+            else:
+                self.call_after_refresh(self._rebuild)
 
     async def _rebuild(self) -> None:
         self._rebuild_pending = False

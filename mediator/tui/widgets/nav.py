@@ -51,7 +51,7 @@ class NavBar(MediatorNode, Horizontal):
 
     def on_mount(self) -> None:
         self.set_title(self.mediator.office_title)
-        self.call_after_refresh(self._mount_buttons)
+        self.mediator.after_first_frame(self._mount_buttons, self)
 
     async def _mount_buttons(self) -> None:
         """Right of the title, once the screen's first frame is out; nothing else moves (the
