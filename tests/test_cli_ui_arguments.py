@@ -53,5 +53,5 @@ def test_a_wrong_language_still_gets_argparse_s_message(capsys: pytest.CaptureFi
         main(["--lang", "fr"])
     assert exc.value.code == 2
     err = capsys.readouterr().err
-    assert err.splitlines()[-1] == ("mediator: error: argument --lang: invalid choice: 'fr' "
-                                    "(choose from 'zh', 'zh_CN', 'en')")
+    assert err.splitlines()[-1] == ("mediator：错误：参数 --lang：无效的选项 'fr'"
+                                    "（可选：'zh', 'zh_CN', 'en'）")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import sys
 
@@ -104,7 +105,12 @@ def cmd_serve(ctx: Context) -> int:
             import webbrowser
 
             webbrowser.open(url)
-        server.run(web, sock, ssl_context)
+        try:
+            server.run(web, sock, ssl_context)
+        except KeyboardInterrupt:
+            # serving has begun: Ctrl+C is how the clerk stops it, wherever it lands
+            # (CI saw one escape aiohttp's shutdown under load: exit 130 instead of 0)
+            logging.getLogger("mediator.web").info("interrupted after serving", exc_info=True)
     finally:
         sock.close()
     console().print(t("web.stopped"), markup=False)

@@ -431,9 +431,14 @@ def run(server: WebServer, sock: Any, ssl_context: Any = None) -> None:
         # Ctrl+C landing while aiohttp shuts down (its handler already removed, Python's
         # default raises here): the stop the clerk asked for, not an error (CI saw exit 130
         # once in four runs)
-        log.info("interrupted while stopping")
+        log.info("interrupted while stopping", exc_info=True)
     finally:
-        server.end_sessions()
+        # the loop has ended: a further Ctrl+C must not cut the ending of the sessions short
+        previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+        try:
+            server.end_sessions()
+        finally:
+            signal.signal(signal.SIGINT, previous)
 
 
 def page_url(host: str, port: int, secure: bool) -> str:

@@ -251,8 +251,9 @@ def test_the_password_path_on_another_address(demo_db: Path, driver_factory: lis
     try:
         assert served.url.startswith("https://127.0.0.2:")
         port = int(urlsplit(served.url).port or 0)
-        printed = next(line for line in served.lines
-                       if re.fullmatch(r"([0-9A-F]{2}:){31}[0-9A-F]{2}", line))
+        printed = next((line.strip() for line in served.lines
+                        if re.fullmatch(r"([0-9A-F]{2}:){31}[0-9A-F]{2}", line.strip())), None)
+        assert printed is not None, served.lines
         pem = ssl.get_server_certificate(("127.0.0.2", port))
         der = ssl.PEM_cert_to_DER_cert(pem)
         assert printed == ":".join(f"{b:02X}" for b in hashlib.sha256(der).digest())
