@@ -432,6 +432,11 @@ class Services(PetitionUseCases, ReferralUseCases):
         return bulk.insert_rows(self, rows, source_name, progress=progress, dry_run=dry_run,
                                 update=update)
 
+    def pending_search_count(self) -> int:
+        """How many cases wait for their search index entries (``search_pending``)."""
+        with self.db.read() as s:
+            return search.pending_count(s)
+
     def index_pending_cases(self, chunk: int = 500) -> int:
         """Build the search index entries a ledger import left for later (``search_pending``,
         issue 16), ``chunk`` cases per transaction so another writer never waits long.

@@ -51,6 +51,11 @@ CLOCK_TOLERANCE = timedelta(minutes=10)
 FirstScreen = Screen[Any] | Callable[[], Screen[Any]]
 
 
+#: from this many cases waiting for their search index (an import's), the clerk is told that
+#: searches are slower until it is built, and when it is
+INDEX_NOTICE = 2_000
+
+
 class SearchIndexed(Message):
     """The background worker built the search index entries a ledger import left for later
     (``count`` cases; 0 when there were none)."""
@@ -445,10 +450,19 @@ class MediatorApp(KeysInOrder, App[int], inherit_bindings=False):
         """Build the search index entries of imported cases (``search_pending``) in the
         background; searches find those cases meanwhile by scanning their texts."""
         try:
+            waiting = self.services.pending_search_count()
+            if waiting >= INDEX_NOTICE:
+                # a county's first import leaves up to a million: searches scan them until
+                # the index is built, which the clerk is told rather than left to wonder
+                self.call_from_thread(self.notify, t("tui.index.building", n=f"{waiting:,}"),
+                                      timeout=30, markup=False)
             count = self.services.index_pending_cases()
         except Exception:  # left for the next start; searches still find them
             log.warning("could not build the pending search index entries", exc_info=True)
             return
+        if waiting >= INDEX_NOTICE:
+            self.call_from_thread(self.notify, t("tui.index.built", n=f"{count:,}"),
+                                  markup=False)
         self.post_message(SearchIndexed(count))
 
     def on_office_checked(self, message: OfficeChecked) -> None:

@@ -222,3 +222,56 @@ def test_the_pending_scan_walks_the_pending_cases_not_every_case(office, make_ca
     scans = [p for p in plan if p.startswith("SCAN")]
     assert [p for p in scans if p.split()[1] == "pc"] == []
     assert scans.count("SCAN sp") == 2   # one per text subquery: character pairs, trigrams
+
+
+async def test_the_clerk_is_told_while_many_wait(office, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """From ``INDEX_NOTICE`` cases waiting (a county's first import: up to a million), a
+    notice says searches are slower until the index is built, and another when it is."""
+    from mediator.i18n import t
+    from mediator.tui import app as app_module
+    from mediator.tui.app import SearchIndexed
+    from tests.tui.case_harness import app_on
+
+    imported(office, L.ledger_a(tmp_path / "台账.xlsx"))
+    assert office.pending_search_count() == 6
+    monkeypatch.setattr(app_module, "INDEX_NOTICE", 6)
+    seen: list[int] = []
+    app = app_on(office, None)
+
+    def hook(message: object) -> None:
+        if isinstance(message, SearchIndexed):
+            seen.append(message.count)
+
+    async with app.run_test(size=(120, 40), message_hook=hook) as pilot:
+        for _ in range(400):
+            await pilot.pause()
+            if seen:
+                break
+            await app.workers.wait_for_complete()
+        await pilot.pause()
+        notes = [str(n.message) for n in app._notifications]
+        assert notes == [t("tui.index.building", n="6"), t("tui.index.built", n="6")]
+    assert office.pending_search_count() == 0
+
+
+async def test_a_few_waiting_build_without_a_word(office, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from mediator.tui.app import SearchIndexed
+    from tests.tui.case_harness import app_on
+
+    imported(office, L.ledger_a(tmp_path / "台账.xlsx"))
+    seen: list[int] = []
+    app = app_on(office, None)
+
+    def hook(message: object) -> None:
+        if isinstance(message, SearchIndexed):
+            seen.append(message.count)
+
+    async with app.run_test(size=(120, 40), message_hook=hook) as pilot:
+        for _ in range(400):
+            await pilot.pause()
+            if seen:
+                break
+            await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert seen == [6]
+        assert [str(n.message) for n in app._notifications] == []
