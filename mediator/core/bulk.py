@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from mediator.core import audit, bulk_tables, checks, ledger_rows, rules, search
 from mediator.core import facts as case_facts
-from mediator.core.enums import AgreementForm, CaseState
+from mediator.core.enums import AgreementForm, CaseState, PartyRole
 from mediator.core.errors import DomainError, ValidationError
 from mediator.core.importing import (
     ImportedCase,
@@ -381,6 +381,9 @@ def _insert(con: sqlite3.Connection, operator: str, today: date,
     registered_text, terms_unknown = t("svc.ev.registered"), t("import.terms_unknown")
     agreed_text = {form: t("svc.ev.agreed", form=form.label) for form in AgreementForm}
     follow_up_text: dict[str, str] = {}
+    # enum names read once (an enum's .name is a descriptor call: 300,000 of them a ledger)
+    registered, refused = CaseState.REGISTERED.name, CaseState.REFUSED.name
+    role_order = {role: checks.ROLE_ORDER[role.name] for role in PartyRole}
     office = con.execute(
         "SELECT o.code, o.short_name FROM office o JOIN setting s "
         "ON s.key = 'office_code' AND o.code = s.value WHERE o.deleted = 0 "
@@ -470,18 +473,19 @@ def _insert(con: sqlite3.Connection, operator: str, today: date,
         year = fields["registered_on"].year
         seqs[year] += 1
         case = batch.add("dispute_case", **{**case_defaults, **fields})
-        case.update(year=year, seq=seqs[year], state=CaseState.REGISTERED.name,
+        case.update(year=year, seq=seqs[year], state=registered,
                     case_no=checks.format_case_no(year, short_name, seqs[year]))
-        ordered = sorted(parties, key=lambda p: checks.ROLE_ORDER[p.role.name])
+        ordered = sorted(parties, key=lambda p: role_order[p.role])
+        roles = [p.role.name for p in ordered]
         for i, p in enumerate(ordered):
-            batch.add("party", case_id=case["id"], position=i, role=p.role.name,
+            batch.add("party", case_id=case["id"], position=i, role=roles[i],
                       kind=p.kind.name, name=p.name, id_number=p.id_number,
                       gender=p.gender.name if p.gender else None,
                       birth_date=p.birth_date, ethnicity=p.ethnicity, phone=p.phone,
                       address=p.address, org_code=p.org_code,
                       representative=p.representative)
         batch.event(case, "STATE", case["registered_on"], registered_text,
-                    state_to=CaseState.REGISTERED.name)
+                    state_to=registered)
         agreement = None
         for step in plan.steps:
             if step.action is Action.AGREE and agreement_in is not None:
@@ -497,8 +501,7 @@ def _insert(con: sqlite3.Connection, operator: str, today: date,
             else:
                 _move(batch, case, step.action, step.on, summaries[step.action])
         follow_ups = []
-        if plan.follow_up_on and case["state"] not in (CaseState.REGISTERED.name,
-                                                       CaseState.REFUSED.name):
+        if plan.follow_up_on and case["state"] not in (registered, refused):
             by = row.follow_up_by or ""
             follow_ups.append(batch.add(
                 "follow_up", case_id=case["id"], obligation_id=None,
@@ -516,8 +519,8 @@ def _insert(con: sqlite3.Connection, operator: str, today: date,
                     t("import.ev.imported", file=source_name, row=row.row_no), body)
         case["next_due_on"], case["next_due_kind"] = checks.nearest_due(
             checks.facts_from_rows(case, agreement, [], follow_ups, 0), today)
-        case["parties_text"] = checks.parties_text([(p.role.name, p.name)
-                                                    for p in ordered])
+        case["parties_text"] = checks.parties_text([(role, p.name)
+                                                    for role, p in zip(roles, ordered)])
         result.rows.append(RowResult(row.row_no, "imported", case["id"],
                                      case["case_no"], CaseState(case["state"]),
                                      flags=tuple(flags)))

@@ -49,6 +49,8 @@ def clean_text(value: str | None, limit: int = 20000) -> str:
 
 
 def optional_text(value: str | None) -> str | None:
+    if value is None:  # most optional fields of a case (15 a case, 10,000 cases a ledger)
+        return None
     value = normalise_text(value)
     return value or None
 
@@ -127,7 +129,8 @@ def check_case(data: CaseInput, today: date) -> tuple[list[PartyInput], dict[str
         problems.add(ValidationError(t("svc.hard_needs_leader"), "lead_official"))
     if data.source is CaseSource.PETITION and data.petition_received_on is None:
         problems.add(ValidationError(t("svc.petition_needs_date"), "petition_received_on"))
-    if not clean_text(data.facts):
+    facts = clean_text(data.facts)
+    if not facts:
         problems.add(ValidationError(t("svc.facts_required"), "facts"))
     referral: dict[str, Any] = {}
     with problems.check():  # the referral regime and its record (issue 25 point 3)
@@ -143,7 +146,7 @@ def check_case(data: CaseInput, today: date) -> tuple[list[PartyInput], dict[str
         "dispute_type": DisputeType(data.dispute_type).name,
         "source": CaseSource(data.source).name,
         "registered_on": registered_on,
-        "facts": clean_text(data.facts),
+        "facts": facts,
         "requests": clean_text(data.requests),
         "village_code": village,
         "mediator_id": data.mediator_id or None,
