@@ -654,22 +654,24 @@ def screening_by_village(db: Database, period: Period,
     rounds, items found and what became of them in the period."""
     params: dict[str, Any] = {"s": period.start.isoformat(), "e": period.end.isoformat()}
     own = office_clause(offices, params, "v")
-    sql = ("SELECT v.code, v.name, "
-           "(SELECT count(*) FROM screening_round r WHERE r.village_code = v.code AND "
-           f"{_ROUND_IN}), "
-           "(SELECT count(*) FROM screening_round r WHERE r.village_code = v.code AND "
-           f"r.nil_return = 1 AND {_ROUND_IN}), "
-           f"(SELECT count(*) FROM screening_item i WHERE i.village_code = v.code AND {_ITEM_IN}), "
-           "(SELECT count(*) FROM screening_item i WHERE i.village_code = v.code AND "
-           f"i.disposition = 'PREVENTED' AND {_ITEM_IN}), "
-           "(SELECT count(*) FROM screening_item i WHERE i.village_code = v.code AND "
-           f"i.disposition = 'RESOLVED' AND {_ITEM_IN}), "
-           "(SELECT count(*) FROM screening_item i WHERE i.village_code = v.code AND "
-           f"i.disposition = 'CASE' AND {_ITEM_IN}), "
-           "(SELECT count(*) FROM follow_up f JOIN dispute_case c ON c.id = f.case_id "
-           "WHERE c.village_code = v.code AND c.deleted = 0 AND f.deleted = 0 "
-           "AND f.done_on BETWEEN :s AND :e) "
-           f"FROM village v WHERE v.deleted = 0 AND {own} ORDER BY v.code")
+    # each table counted once, grouped by village, then joined to the villages (a subquery
+    # per village and figure walked every case of the village for its follow-ups: 0.2 s at
+    # 100,000 cases, twice per weekly summary)
+    sql = ("SELECT v.code, v.name, coalesce(r.rounds, 0), coalesce(r.nil, 0), "
+           "coalesce(i.found, 0), coalesce(i.prevented, 0), coalesce(i.resolved, 0), "
+           "coalesce(i.cased, 0), coalesce(f.visits, 0) FROM village v "
+           "LEFT JOIN (SELECT r.village_code AS code, count(*) AS rounds, "
+           f"sum(r.nil_return = 1) AS nil FROM screening_round r WHERE {_ROUND_IN} "
+           "GROUP BY r.village_code) r ON r.code = v.code "
+           "LEFT JOIN (SELECT i.village_code AS code, count(*) AS found, "
+           "sum(i.disposition = 'PREVENTED') AS prevented, "
+           "sum(i.disposition = 'RESOLVED') AS resolved, sum(i.disposition = 'CASE') AS cased "
+           f"FROM screening_item i WHERE {_ITEM_IN} GROUP BY i.village_code) i "
+           "ON i.code = v.code "
+           "LEFT JOIN (SELECT c.village_code AS code, count(*) AS visits FROM follow_up f "
+           "JOIN dispute_case c ON c.id = f.case_id WHERE c.deleted = 0 AND f.deleted = 0 "
+           "AND f.done_on BETWEEN :s AND :e GROUP BY c.village_code) f ON f.code = v.code "
+           f"WHERE v.deleted = 0 AND {own} ORDER BY v.code")
     with db.read() as s:
         rows = s.exec(text(sql), params=params).all()  # type: ignore[call-overload]
     return [VillageScreening(r[0], r[1], *(int(x) for x in r[2:])) for r in rows]
