@@ -74,7 +74,11 @@ def main() -> int:
 
         figures.append(demo_figure())
     if "search" in groups:
+        from bench.common import warm
         from bench.figures_core import search_figure
+
+        for data in (d for d in (town, county) if d is not None):
+            print(f"  read {data.name} into the OS cache in {warm(data):.1f} s", flush=True)
 
         figures += search_figure(town, "100,000 cases", 10)
         figures += search_figure(county, "1,000,000 cases", 50)
