@@ -66,8 +66,10 @@ def figures(town: Path, county: Path | None = None, runs: int = 7) -> list[Figur
         Figure("start: bare Textual app (one label)", "s", bare, note="baseline"),
         Figure("start: interactive case list, empty database", "s", empty_t),
         Figure("start: interactive case list, 1,000 cases", "s", small_t),
-        Figure("start: interactive case list, 100,000 cases ÷ bare app", "s", full, target=1.5,
-               ratio=mf / mb, baseline="bare app"),
+        Figure("start: interactive case list, 100,000 cases ÷ bare app (headless)", "s", full,
+               ratio=mf / mb, baseline="bare app",
+               note="headless, in process: Textual draws nothing here, so the target (≤ 1.5, "
+                    "issue 21) is read on the real-terminal row below, the way a user sees it"),
         Figure("start: 100,000 cases ÷ empty database", "s", full, target=1.1, ratio=mf / me,
                baseline="empty db", note="start must not grow with the data"),
         Figure("start: 100,000 cases ÷ 1,000 cases", "s", full, target=1.1, ratio=mf / ms,
