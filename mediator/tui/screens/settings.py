@@ -234,7 +234,7 @@ class SettingsScreen(ReloadingScreen[None]):
             text = Text()
             for label, value in ((t("tui.office.name"), o.name), (t("tui.office.short"), o.short_name),
                                  (t("tui.office.code"), o.code)):
-                text.append(f"{label}：", style="bold")
+                text.append(t("tui.settings.field_label", label=label), style="bold")
                 text.append_text(literal(value))
                 text.append("\n")
             text.append(t("tui.settings.office_fixed"), style="dim")
