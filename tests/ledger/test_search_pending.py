@@ -184,11 +184,12 @@ def test_upgrade_adds_the_empty_table(svc, make_case, db_path: Path) -> None:  #
         assert [r.id for r in page.rows] == [case.id]
 
 
-async def test_the_app_builds_them_after_its_first_frame(office, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+async def _run_until_indexed(office) -> tuple[list[int], list[str]]:  # type: ignore[no-untyped-def]
+    """Start the app on ``office`` and wait for its background worker's SearchIndexed: the
+    counts it reported and the notices shown by then."""
     from mediator.tui.app import SearchIndexed
     from tests.tui.case_harness import app_on
 
-    by_row = imported(office, L.ledger_a(tmp_path / "台账.xlsx"))
     seen: list[int] = []
     app = app_on(office, None)
 
@@ -202,9 +203,16 @@ async def test_the_app_builds_them_after_its_first_frame(office, tmp_path: Path)
             if seen:
                 break
             await app.workers.wait_for_complete()
-        assert seen == [6]
-        assert state(office) == (6, 6, 0)
-        assert found(office, by_row) == SEARCHES
+        await pilot.pause()
+        return seen, [str(n.message) for n in app._notifications]
+
+
+async def test_the_app_builds_them_after_its_first_frame(office, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    by_row = imported(office, L.ledger_a(tmp_path / "台账.xlsx"))
+    seen, _ = await _run_until_indexed(office)
+    assert seen == [6]
+    assert state(office) == (6, 6, 0)
+    assert found(office, by_row) == SEARCHES
 
 
 def test_the_pending_scan_walks_the_pending_cases_not_every_case(office, make_case) -> None:  # type: ignore[no-untyped-def]
@@ -229,49 +237,18 @@ async def test_the_clerk_is_told_while_many_wait(office, tmp_path: Path, monkeyp
     notice says searches are slower until the index is built, and another when it is."""
     from mediator.i18n import t
     from mediator.tui import app as app_module
-    from mediator.tui.app import SearchIndexed
-    from tests.tui.case_harness import app_on
 
     imported(office, L.ledger_a(tmp_path / "台账.xlsx"))
     assert office.pending_search_count() == 6
     monkeypatch.setattr(app_module, "INDEX_NOTICE", 6)
-    seen: list[int] = []
-    app = app_on(office, None)
-
-    def hook(message: object) -> None:
-        if isinstance(message, SearchIndexed):
-            seen.append(message.count)
-
-    async with app.run_test(size=(120, 40), message_hook=hook) as pilot:
-        for _ in range(400):
-            await pilot.pause()
-            if seen:
-                break
-            await app.workers.wait_for_complete()
-        await pilot.pause()
-        notes = [str(n.message) for n in app._notifications]
-        assert notes == [t("tui.index.building", n="6"), t("tui.index.built", n="6")]
+    seen, notes = await _run_until_indexed(office)
+    assert seen == [6]
+    assert notes == [t("tui.index.building", n="6"), t("tui.index.built", n="6")]
     assert office.pending_search_count() == 0
 
 
 async def test_a_few_waiting_build_without_a_word(office, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    from mediator.tui.app import SearchIndexed
-    from tests.tui.case_harness import app_on
-
     imported(office, L.ledger_a(tmp_path / "台账.xlsx"))
-    seen: list[int] = []
-    app = app_on(office, None)
-
-    def hook(message: object) -> None:
-        if isinstance(message, SearchIndexed):
-            seen.append(message.count)
-
-    async with app.run_test(size=(120, 40), message_hook=hook) as pilot:
-        for _ in range(400):
-            await pilot.pause()
-            if seen:
-                break
-            await app.workers.wait_for_complete()
-        await pilot.pause()
-        assert seen == [6]
-        assert [str(n.message) for n in app._notifications] == []
+    seen, notes = await _run_until_indexed(office)
+    assert seen == [6]
+    assert notes == []
