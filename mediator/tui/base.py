@@ -21,6 +21,7 @@ no stand-in app whose gaps production code would have to allow for.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from textual.screen import ModalScreen, Screen
@@ -71,10 +72,8 @@ class ReloadingScreen(MediatorScreen[R]):
     shown, it reloads at once; behind another screen, it reloads when it is shown again."""
 
     _stale = False
-
-    def reload(self) -> object:
-        """Load the screen's rows again (a worker in the screens that have one)."""
-        raise NotImplementedError
+    #: loads the screen's rows again (each screen's own worker)
+    reload: Callable[[], object]
 
     def on_screen_resume(self) -> None:
         if self._stale:
