@@ -20,7 +20,7 @@ import string
 from dataclasses import dataclass
 
 _CJK = "\u3400-\u9fff"
-#: ASCII punctuation written between Chinese words (and placeholders) in the templates below,
+#: ASCII punctuation written between Chinese words (and template fields) in the templates below,
 #: turned into the full-width marks a mediator's input method types: the stored texts keep
 #: typed punctuation (``validate.normalise_text``), so the demo's do too.
 _ZH_MARKS = re.compile(rf"(?<=[{_CJK}}}）”。0-9])\s*([,;:])\s*(?=[{_CJK}{{（“])")
