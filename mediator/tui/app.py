@@ -56,13 +56,23 @@ FirstScreen = Screen[Any] | Callable[[], Screen[Any]]
 INDEX_NOTICE = 2_000
 
 
-class SearchIndexed(Message):
-    """The background worker built the search index entries a ledger import left for later
-    (``count`` cases; 0 when there were none)."""
+class SearchIndexing(Message):
+    """The background worker starts on ``count`` (≥ ``INDEX_NOTICE``) cases waiting for their
+    search index entries."""
 
     def __init__(self, count: int) -> None:
         super().__init__()
         self.count = count
+
+
+class SearchIndexed(Message):
+    """The background worker built the search index entries an import left for later
+    (``count`` cases; 0 when there were none); ``told``: the clerk was told it started."""
+
+    def __init__(self, count: int, told: bool = False) -> None:
+        super().__init__()
+        self.count = count
+        self.told = told
 
 
 # Imported when first shown or used, not at start (the agenda, the settings and the palette's
@@ -449,21 +459,26 @@ class MediatorApp(KeysInOrder, App[int], inherit_bindings=False):
     def index_pending_cases(self) -> None:
         """Build the search index entries of imported cases (``search_pending``) in the
         background; searches find those cases meanwhile by scanning their texts."""
+        told = False
         try:
             waiting = self.services.pending_search_count()
             if waiting >= INDEX_NOTICE:
                 # a county's first import leaves up to a million: searches scan them until
                 # the index is built, which the clerk is told rather than left to wonder
-                self.call_from_thread(self.notify, t("tui.index.building", n=f"{waiting:,}"),
-                                      timeout=30, markup=False)
+                told = True
+                self.post_message(SearchIndexing(waiting))
             count = self.services.index_pending_cases()
         except Exception:  # left for the next start; searches still find them
             log.warning("could not build the pending search index entries", exc_info=True)
             return
-        if waiting >= INDEX_NOTICE:
-            self.call_from_thread(self.notify, t("tui.index.built", n=f"{count:,}"),
-                                  markup=False)
-        self.post_message(SearchIndexed(count))
+        self.post_message(SearchIndexed(count, told))
+
+    def on_search_indexing(self, message: SearchIndexing) -> None:
+        self.notify(t("tui.index.building", n=f"{message.count:,}"), timeout=30, markup=False)
+
+    def on_search_indexed(self, message: SearchIndexed) -> None:
+        if message.told:
+            self.notify(t("tui.index.built", n=f"{message.count:,}"), markup=False)
 
     def on_office_checked(self, message: OfficeChecked) -> None:
         if message.name is not None:
