@@ -47,7 +47,7 @@ from mediator.core.importing import (
 )
 from mediator.core.inputs import CaseInput, PartyInput
 from mediator.core.ledger_rows import digest, identity_of
-from mediator.core.validate import parse_int, parse_phone, parse_resident_id
+from mediator.core.validate import normalise_text, parse_int, parse_phone, parse_resident_id
 from mediator.i18n import t
 from mediator.ledger.context import (
     YearHint,
@@ -71,7 +71,6 @@ from mediator.ledger.values import (
     is_org_code,
     is_org_id,
     is_organisation,
-    ledger_number,
     parse_agreement_form,
     parse_cell_date,
     parse_gender,
@@ -80,8 +79,8 @@ from mediator.ledger.values import (
     parse_result,
     parse_risk,
     parse_source,
-    split_names,
-    split_values,
+    split_names_text,
+    split_values_text,
     text_of,
 )
 
@@ -92,6 +91,7 @@ _PERFORMANCE_OF_STATE = {
     CaseState.PERFORMING: Performance.PERFORMING, CaseState.PERFORMED: Performance.PERFORMED,
     CaseState.UNPERFORMED: Performance.UNPERFORMED, CaseState.URGED: Performance.UNPERFORMED,
     CaseState.SUIT_ADVISED: Performance.UNPERFORMED}
+_SPACES = re.compile(r"\s+")
 _MEDIATING_WORDS = ("调解中", "正在调解", "调处中", "正在调处", "调解阶段")
 _SUMMARY_WORDS = ("合计", "总计", "小计", "共计", "汇总")
 #: the signature lines under a ledger (填表人：王某 审核人：李某 填报日期：...)
@@ -365,6 +365,17 @@ class RowConverter:
         cells = {name: values[i] for name, i in self.index if i < width}
         split_role_lines(cells)
         get = cells.get
+        # each cell made text once (the parsers below, the blank checks and the change
+        # digests all start from it)
+        texts = {name: text_of(value) for name, value in cells.items()}
+        text = texts.get
+
+        def free(name: str) -> str:  # free_text_of(get(name)), from the cell's text
+            found = text(name, "")
+            if found in BLANK_TEXTS:
+                return ""
+            value = cells[name]
+            return normalise_text(value) if type(value) is str else found
         flags: list[str] = []
         notes: list[str] = []
 
@@ -396,14 +407,14 @@ class RowConverter:
         persons_hint = 0
         seen_ids: set[str] = set()
         for role in ROLES:
-            names, hint = split_names(get(f"{role}.name"))
+            names, hint = split_names_text(text(f"{role}.name", ""))
             persons_hint += hint
             if names:
-                parties += self._parties(role, names, cells, seen_ids, flags, notes)
+                parties += self._parties(role, names, cells, texts, seen_ids, flags, notes)
         if not any(p.role is PartyRole.APPLICANT for p in parties):
             return ParsedRow(row_no, values, reason=t("ledger.reject.no_party"))
 
-        label = text_of(get("dispute_type"))
+        label = text("dispute_type", "")
         match = self.types.match(label)
         type_note = None
         if match.how == "keyword":
@@ -417,14 +428,14 @@ class RowConverter:
 
         amount = 0
         raw_amount = get("amount")
-        if not is_blank(raw_amount):
+        if text("amount", "") not in BLANK_TEXTS:
             try:
                 amount = parse_money(raw_amount, self.columns["amount"].scale)
             except ValueError:
                 flags.append(t("import.flag.amount_unreadable", value=text_of(raw_amount)))
 
         outcome = self._parse(get("result"), parse_result, "result", flags)
-        result_text = text_of(get("result"))
+        result_text = text("result", "")
         mediating = outcome is None and any(w in result_text for w in _MEDIATING_WORDS)
         form = self._parse(get("agreement_form"), parse_agreement_form, "agreement_form", flags)
         if outcome is CaseOutcome.AGREEMENT and form is None:
@@ -433,8 +444,8 @@ class RowConverter:
         performance = self._parse(get("performance"), parse_performance, "performance", flags)
         mediated_on = self._date(get("mediated_on"), "mediated_on", flags)
         closed_on = self._date(get("closed_on"), "closed_on", flags)
-        state = CaseState.from_label(text_of(get("state"))) if not is_blank(get("state")) \
-            else None
+        state_text = text("state", "")
+        state = CaseState.from_label(state_text) if state_text not in BLANK_TEXTS else None
         if state is not None and closed_on is not None and outcome is not None:
             # with a 办理状态 column (this app's own export), 结案日期 is when mediation ended;
             # the case was archived only if the state says so
@@ -459,32 +470,32 @@ class RowConverter:
         risk = self._parse(get("risk_grade"), parse_risk, "risk_grade", flags) or RiskGrade.GENERAL
 
         persons = max(persons_hint, len(parties))
-        raw_persons = get("persons")
-        if not is_blank(raw_persons):
+        persons_text = text("persons", "")
+        if persons_text not in BLANK_TEXTS:
             try:
-                stated = parse_int(text_of(raw_persons).rstrip("人名"), "persons", minimum=0)
+                stated = parse_int(persons_text.rstrip("人名"), "persons", minimum=0)
             except ValidationError:
                 flags.append(t("import.flag.unreadable", field=field_label("persons"),
-                               value=text_of(raw_persons)))
+                               value=persons_text))
             else:
                 if stated < len(parties):
                     flags.append(t("import.flag.persons_too_few", n=stated, parties=len(parties)))
                 persons = max(persons, stated)
 
-        facts = free_text_of(get("facts"))
+        facts = free("facts")
         if not facts:
             facts = t("import.no_facts")
             if "facts" in self.columns:  # no column at all is said once, in the mapping
                 flags.append(t("import.flag.no_facts"))
-        mediators, _ = split_names(get("mediator"))
+        mediators, _ = split_names_text(text("mediator", ""))
         if len(mediators) > 1:
             notes.append(t("ledger.note.line", label=field_label("mediator"),
                            value="、".join(mediators)))
-        follow_up_note = free_text_of(get("follow_up_note"))
+        follow_up_note = free("follow_up_note")
         if follow_up_note and follow_up_on is None:  # no date to hang a follow-up on
             notes.append(t("ledger.note.line", label=field_label("follow_up_note"),
                            value=follow_up_note))
-        note = free_text_of(get("note"))
+        note = free("note")
         if note:
             notes.append(t("ledger.note.line", label=field_label("note"), value=note))
         for col in self.other_columns:
@@ -492,34 +503,34 @@ class RowConverter:
             if value:
                 notes.append(t("ledger.note.line", label=col.header, value=value))
 
-        number = ledger_number(get("number")) or None
+        number = _SPACES.sub("", text("number", "")) or None  # ledger_number(), from the text
         identity = identity_of(registered, (p.name for p in parties), match.type.name)
         key = "row:" + hashlib.sha256(identity.encode("utf-8")).hexdigest()[:24]
         row_fields = {}
         row_texts = {}
         for name, value in cells.items():
             if name != "number":
-                text = text_of(value)
-                if text in BLANK_TEXTS:
+                cell_text = texts[name]
+                if cell_text in BLANK_TEXTS:
                     row_fields[name] = ""
                 else:
-                    row_fields[name] = digest(text)
+                    row_fields[name] = digest(cell_text)
                     # as written (free text keeps its punctuation): the change as reported
-                    row_texts[name] = value.strip() if type(value) is str else text
+                    row_texts[name] = value.strip() if type(value) is str else cell_text
 
         case = CaseInput(
             parties=parties, dispute_type=match.type, source=source, registered_on=registered,
-            facts=facts, requests=free_text_of(get("requests")), persons_involved=persons,
+            facts=facts, requests=free("requests"), persons_involved=persons,
             amount_fen=amount, risk_grade=risk, type_note=type_note, import_key=key,
             petition_received_on=registered if source is CaseSource.PETITION else None)
         imported = ImportedCase(
             row_no=row_no, case=case, outcome=outcome, mediated_on=mediated_on,
             closed_on=closed_on, agreement_form=form,
-            agreement_terms=free_text_of(get("agreement_terms")), agreement_amount_fen=amount,
+            agreement_terms=free("agreement_terms"), agreement_amount_fen=amount,
             performance=performance, follow_up_on=follow_up_on,
-            follow_up_by=text_of(get("follow_up_by")) or None,
+            follow_up_by=text("follow_up_by", "") or None,
             follow_up_note=follow_up_note, mediator_names=mediators,
-            village_name=text_of(get("village")) or None, note="\n".join(notes), flags=flags,
+            village_name=text("village", "") or None, note="\n".join(notes), flags=flags,
             identity=identity, ledger_no=number, fields=row_fields, mediating=mediating,
             texts=row_texts)
         return ParsedRow(row_no, values, case=imported)
@@ -548,16 +559,17 @@ class RowConverter:
             found = found.replace(year=found.year + 1)
         return found
 
-    def _parties(self, role: str, names: list[str], cells: dict[str, Any], seen_ids: set[str],
-                 flags: list[str], notes: list[str]) -> list[PartyInput]:
-        get = lambda attr: cells.get(f"{role}.{attr}")
-        raw_id = get("id_number")
-        ids = split_values(raw_id)
-        phones = split_values(get("phone"))
-        genders = split_values(get("gender"))
-        ethnicities = split_values(get("ethnicity"))
-        ages = split_values(get("age"))
-        address = text_of(get("address"))
+    def _parties(self, role: str, names: list[str], cells: dict[str, Any],
+                 texts: dict[str, str], seen_ids: set[str], flags: list[str],
+                 notes: list[str]) -> list[PartyInput]:
+        text = lambda attr: texts.get(f"{role}.{attr}", "")
+        raw_id = cells.get(f"{role}.id_number")
+        ids = split_values_text(text("id_number"))
+        phones = split_values_text(text("phone"))
+        genders = split_values_text(text("gender"))
+        ethnicities = split_values_text(text("ethnicity"))
+        ages = split_values_text(text("age"))
+        address = text("address")
         addresses = [a.strip() for a in re.split(r"[;；\n]+", address) if a.strip()] \
             if len(names) > 1 else ([address] if address else [])
         out = []

@@ -48,7 +48,7 @@ def free_text_of(value: Any) -> str:
     (，stays ，), only invisible characters dropped and full-width digits/letters folded —
     NFKC is for identifiers, not for prose. A blank marker (—, /, 无) is blank."""
     if type(value) is str:
-        return "" if is_blank(value) else normalise_text(value)
+        return "" if _norm(value) in BLANK_TEXTS else normalise_text(value)
     return "" if is_blank(value) else text_of(value)
 
 
@@ -224,7 +224,7 @@ _SOURCE_WORDS = (
 def parse_source(value: Any) -> CaseSource | None:
     """None for an empty cell; ValueError when not understood."""
     text = text_of(value)
-    if is_blank(text):
+    if text in BLANK_TEXTS:
         return None
     return _source_of(text)
 
@@ -256,7 +256,7 @@ _RESULT_WORDS: tuple[tuple[tuple[str, ...], CaseOutcome], ...] = (
 def parse_result(value: Any) -> CaseOutcome | None:
     """调解结果: None for empty or still open; ValueError when not understood."""
     text = text_of(value)
-    if is_blank(text):
+    if text in BLANK_TEXTS:
         return None
     return _result_of(text)
 
@@ -276,7 +276,7 @@ def _result_of(text: str) -> CaseOutcome | None:
 
 def parse_agreement_form(value: Any) -> AgreementForm | None:
     text = text_of(value)
-    if is_blank(text):
+    if text in BLANK_TEXTS:
         return None
     if "书面" in text or "协议书" in text:
         return AgreementForm.WRITTEN
@@ -301,7 +301,7 @@ def _has(text: str, words: tuple[str, ...]) -> bool:
 
 def parse_performance(value: Any) -> Performance | None:
     text = text_of(value)
-    if is_blank(text):
+    if text in BLANK_TEXTS:
         return None
     return _performance_of(text)
 
@@ -316,7 +316,7 @@ def _performance_of(text: str) -> Performance:
 
 def parse_gender(value: Any) -> Gender | None:
     text = text_of(value)
-    if is_blank(text):
+    if text in BLANK_TEXTS:
         return None
     if text.startswith("男") or text.upper() in ("M", "MALE"):
         return Gender.MALE
@@ -327,7 +327,7 @@ def parse_gender(value: Any) -> Gender | None:
 
 def parse_risk(value: Any) -> RiskGrade | None:
     text = text_of(value)
-    if is_blank(text):
+    if text in BLANK_TEXTS:
         return None
     for word, grade in (("重大", RiskGrade.SEVERE), ("较大", RiskGrade.MAJOR), ("高", RiskGrade.SEVERE),
                         ("中", RiskGrade.MAJOR), ("一般", RiskGrade.GENERAL), ("低", RiskGrade.GENERAL)):
@@ -393,8 +393,12 @@ def split_names(value: Any) -> tuple[list[str], int]:
     """Names in one cell and the head count it states: '张三、李四' -> (['张三', '李四'], 0);
     '张三等5人' -> (['张三'], 5). Whitespace separates names too ('张三 李四'), except the
     padding that aligns a two-character name ('王　五')."""
-    text = text_of(value)
-    if not text or is_blank(text):
+    return split_names_text(text_of(value))
+
+
+def split_names_text(text: str) -> tuple[list[str], int]:
+    """:func:`split_names` of a cell already made text by :func:`text_of`."""
+    if text in BLANK_TEXTS:
         return [], 0
     names: list[str] = []
     persons = 0
@@ -416,8 +420,12 @@ def split_names(value: Any) -> tuple[list[str], int]:
 
 def split_values(value: Any) -> list[str]:
     """Several IDs or phones in one cell, in the order of the names."""
-    text = text_of(value)
-    if not text or is_blank(text):
+    return split_values_text(text_of(value))
+
+
+def split_values_text(text: str) -> list[str]:
+    """:func:`split_values` of a cell already made text by :func:`text_of`."""
+    if text in BLANK_TEXTS:
         return []
     parts = [p.strip() for p in _SPLIT.split(text) if p.strip()]
     if len(parts) == 1 and " " in parts[0]:
