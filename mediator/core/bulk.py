@@ -278,14 +278,21 @@ class _Added:
         return f"{self.total:064x}"
 
 
+#: a stored state name -> its member, and back (an enum call and a ``.name`` are Python-level
+#: calls: ~30,000 lifecycle steps an import)
+_STATE_OF = {s.name: s for s in CaseState}
+_NAME_OF = {s: s.name for s in CaseState}
+
+
 def _move(rows: _Rows, case: dict[str, Any], action: Action, on: date, summary: str) -> None:
     """``rules.apply`` on a row dict, and the state entry of the timeline."""
-    tr = rules.apply(CaseState(case["state"]), action, on, summary,
+    before = case["state"]
+    tr = rules.apply(_STATE_OF[before], action, on, summary,
                      dispute_type=case.get("dispute_type"))
-    if tr.moved:
+    if tr.after is not tr.before:  # tr.moved
         case.update(tr.columns())
-        rows.event(case, "STATE", on, tr.summary, state_from=tr.before.name,
-                   state_to=tr.after.name)
+        rows.event(case, "STATE", on, tr.summary, state_from=before,
+                   state_to=_NAME_OF[tr.after])
 
 
 def _apply_changes(svc: Writer, s: Any, owner: str, source_name: str,
