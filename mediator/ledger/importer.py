@@ -23,7 +23,6 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
-from zlib import crc32
 
 from mediator.core import rules
 from mediator.core.checks import parties_text
@@ -47,7 +46,7 @@ from mediator.core.importing import (
     plan_lifecycle,
 )
 from mediator.core.inputs import CaseInput, PartyInput
-from mediator.core.ledger_rows import identity_of
+from mediator.core.ledger_rows import digest, identity_of
 from mediator.core.validate import normalise_text, parse_int, parse_phone, parse_resident_id
 from mediator.i18n import t
 from mediator.ledger.context import (
@@ -515,8 +514,7 @@ class RowConverter:
                 if cell_text in BLANK_TEXTS:
                     row_fields[name] = ""
                 else:
-                    # ledger_rows.digest(cell_text) inline (a non-blank text: 17 a row)
-                    row_fields[name] = f"{crc32(cell_text.encode('utf-8')):08x}"
+                    row_fields[name] = digest(cell_text)
                     # as written (free text keeps its punctuation): the change as reported
                     row_texts[name] = value.strip() if type(value) is str else cell_text
 
