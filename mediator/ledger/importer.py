@@ -71,6 +71,7 @@ from mediator.ledger.values import (
     is_org_code,
     is_org_id,
     is_organisation,
+    ledger_number,
     parse_agreement_form,
     parse_cell_date,
     parse_gender,
@@ -91,7 +92,6 @@ _PERFORMANCE_OF_STATE = {
     CaseState.PERFORMING: Performance.PERFORMING, CaseState.PERFORMED: Performance.PERFORMED,
     CaseState.UNPERFORMED: Performance.UNPERFORMED, CaseState.URGED: Performance.UNPERFORMED,
     CaseState.SUIT_ADVISED: Performance.UNPERFORMED}
-_SPACES = re.compile(r"\s+")
 _MEDIATING_WORDS = ("调解中", "正在调解", "调处中", "正在调处", "调解阶段")
 _SUMMARY_WORDS = ("合计", "总计", "小计", "共计", "汇总")
 #: the signature lines under a ledger (填表人：王某 审核人：李某 填报日期：...)
@@ -503,7 +503,7 @@ class RowConverter:
             if value:
                 notes.append(t("ledger.note.line", label=col.header, value=value))
 
-        number = _SPACES.sub("", text("number", "")) or None  # ledger_number(), from the text
+        number = ledger_number(text("number", "")) or None
         identity = identity_of(registered, (p.name for p in parties), match.type.name)
         key = "row:" + hashlib.sha256(identity.encode("utf-8")).hexdigest()[:24]
         row_fields = {}

@@ -439,9 +439,13 @@ def is_organisation(name: str) -> bool:
     return len(name) >= 4 and name.endswith(ORG_SUFFIXES)
 
 
-def ledger_number(value: Any) -> str:
-    """The ledger's own case number, normalised ('007' and 7.0 both read '007'/'7')."""
-    return re.sub(r"\s+", "", text_of(value))
+_SPACES = re.compile(r"\s+")
+
+
+def ledger_number(text: str) -> str:
+    """The ledger's own case number from its cell's text (:func:`text_of`), normalised
+    ('007' and 7.0 both read '007'/'7')."""
+    return _SPACES.sub("", text)
 
 
 # --- identifiers --------------------------------------------------------------------------
