@@ -146,7 +146,8 @@ class _Rows:
     ISO text (:func:`sql_value`), booleans as 0/1.
     """
 
-    TABLES = ("mediator", "dispute_case", "party", "agreement", "case_event", "follow_up")
+    TABLES = ("mediator", "dispute_case", "party", "agreement", "case_event", "follow_up",
+              "case_fact")
 
     def __init__(self, owner: str, operator: str, prev_hash: str):
         self.owner, self.operator, self.prev_hash = owner, operator, prev_hash
@@ -242,13 +243,11 @@ class _Batch:
             for table, sql, params in self.statements:
                 n, summed = audit.insert_noted(cursor, table, sql, params)
                 digested, total = digested + n, total + summed
-            rowids = {cid: rowid for rowid, cid in cursor.execute(
-                "SELECT rowid, id FROM dispute_case WHERE rowid > ?", (last,))}
             # the search index of the new cases is built after the command (issue 16: it was
-            # two of the import's nine seconds); until then a search scans their texts
-            search.mark_pending(cursor, rowids.values())
-            # the dated facts of the new cases, from the state entries rules.apply gave them
-            case_facts.derive(cursor, list(rowids))
+            # two of the import's nine seconds); until then a search scans their texts.
+            # (Their dated facts came with their rows: _move, facts.step.)
+            search.mark_pending(cursor, [rowid for (rowid,) in cursor.execute(
+                "SELECT rowid FROM dispute_case WHERE rowid > ?", (last,)).fetchall()])
             cursor.executemany(_AUDIT_SQL, self.audit)
         finally:
             cursor.close()
@@ -284,8 +283,10 @@ _STATE_OF = {s.name: s for s in CaseState}
 _NAME_OF = {s: s.name for s in CaseState}
 
 
-def _move(rows: _Rows, case: dict[str, Any], action: Action, on: date, summary: str) -> None:
-    """``rules.apply`` on a row dict, and the state entry of the timeline."""
+def _move(rows: _Rows, case: dict[str, Any], spells: list[case_facts.Spell], action: Action,
+          on: date, summary: str) -> None:
+    """``rules.apply`` on a row dict, the state entry of the timeline, and the dated facts of
+    the step (``facts.step``, as ``Services`` records them; ``spells``: the case's so far)."""
     before = case["state"]
     tr = rules.apply(_STATE_OF[before], action, on, summary,
                      dispute_type=case.get("dispute_type"))
@@ -293,6 +294,15 @@ def _move(rows: _Rows, case: dict[str, Any], action: Action, on: date, summary: 
         case.update(tr.columns())
         rows.event(case, "STATE", on, tr.summary, state_from=before,
                    state_to=_NAME_OF[tr.after])
+        case_facts.step(spells, tr)
+
+
+def _add_spells(rows: _Rows, case: dict[str, Any], spells: list[case_facts.Spell]) -> None:
+    """The case's ``SPELL`` facts as :func:`_move` recorded them, oldest first."""
+    for sp in spells:
+        rows.add("case_fact", case_id=case["id"], kind=case_facts.SPELL, spell=sp.spell,
+                 accepted_on=sp.accepted_on, deadline_on=sp.deadline_on,
+                 concluded_on=sp.concluded_on, outcome=sp.outcome, fact_on=None, ref_id=None)
 
 
 def _apply_changes(svc: Writer, s: Any, owner: str, source_name: str,
@@ -500,9 +510,10 @@ def _insert(con: sqlite3.Connection, operator: str, today: date,
         batch.event(case, "STATE", case["registered_on"], registered_text,
                     state_to=registered)
         agreement = None
+        spells: list[case_facts.Spell] = []
         for step in plan.steps:
             if step.action is Action.AGREE and agreement_in is not None:
-                _move(batch, case, Action.AGREE, step.on,
+                _move(batch, case, spells, Action.AGREE, step.on,
                       agreed_text[agreement_in.form])
                 agreement = batch.add(
                     "agreement", case_id=case["id"], form=agreement_in.form.name,
@@ -512,7 +523,8 @@ def _insert(con: sqlite3.Connection, operator: str, today: date,
                     judicial_status=None, judicial_applied_on=None,
                     judicial_decided_on=None, judicial_court=None, judicial_ref=None)
             else:
-                _move(batch, case, step.action, step.on, summaries[step.action])
+                _move(batch, case, spells, step.action, step.on, summaries[step.action])
+        _add_spells(batch, case, spells)
         follow_ups = []
         if plan.follow_up_on and case["state"] not in (registered, refused):
             by = row.follow_up_by or ""

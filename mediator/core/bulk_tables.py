@@ -153,7 +153,23 @@ COLUMNS: dict[str, tuple[str, ...]] = {'mediator': ('id',
                'performance',
                'satisfaction',
                'new_signs',
-               'measures')}
+               'measures'),
+ 'case_fact': ('id',
+               'owner_code',
+               'revision',
+               'created_at',
+               'updated_at',
+               'deleted',
+               'origin',
+               'case_id',
+               'kind',
+               'spell',
+               'accepted_on',
+               'deadline_on',
+               'concluded_on',
+               'outcome',
+               'fact_on',
+               'ref_id')}
 
 #: the date and boolean columns (stored as ISO text and 0/1)
 CONVERTED: dict[str, tuple[str, ...]] = {'mediator': ('deleted', 'active'),
@@ -182,7 +198,8 @@ CONVERTED: dict[str, tuple[str, ...]] = {'mediator': ('deleted', 'active'),
                'judicial_applied_on',
                'judicial_decided_on'),
  'case_event': ('deleted', 'occurred_on'),
- 'follow_up': ('deleted', 'due_on', 'done_on')}
+ 'follow_up': ('deleted', 'due_on', 'done_on'),
+ 'case_fact': ('deleted', 'accepted_on', 'deadline_on', 'concluded_on', 'fact_on')}
 
 #: a new case's columns with their model defaults (those without a factory)
 CASE_DEFAULTS: dict[str, object] = {'year': None,

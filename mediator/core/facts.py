@@ -19,11 +19,12 @@ and moves ``accepted_on``, an extension moves ``deadline_on``, a replaced agreem
 * ``PUT_IN_WRITING``: the oral agreement ``ref_id`` put in writing (补签书面协议) on
   ``fact_on``: it counts as written only from that day.
 
-Writers: ``Services._move`` records the facts of every ``rules.Transition`` as it applies it
-(:func:`step`, the same pure function for every writer); the ledger import and the demo,
-which write whole histories at once through the same ``rules.apply``, derive them from the
-state entries they wrote by :func:`derive` - the statements migration 0012 ran to backfill
-existing databases and the sync import runs for a package of payload version 1. A correction
+Writers: ``Services._move`` and the ledger import (``core.bulk``) record the facts of every
+``rules.Transition`` as they apply it (:func:`step`, the same pure function for every
+writer); the demo, which writes whole histories at once through the same ``rules.apply``,
+derives them from the state entries it wrote by :func:`derive` - the statements migration
+0012 ran to backfill existing databases and the sync import runs for a package of payload
+version 1 (tests check that both ways give the same rows). A correction
 of a past date or outcome updates the fact rows (``Services.correct_dates``).
 """
 

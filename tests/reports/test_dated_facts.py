@@ -289,7 +289,7 @@ def _history(svc: Services, clock: Clock) -> dict[str, str]:
 
 def test_the_facts_recorded_are_those_the_timeline_gives(town) -> None:  # type: ignore[no-untyped-def]
     """What Services._move records step by step is what mediator.core.facts.derive (the
-    backfill, the ledger import, the demo, a version-1 package) reads from the timeline."""
+    backfill, the demo, a version-1 package) reads from the timeline."""
     import sqlite3
 
     from mediator.core import facts
@@ -427,3 +427,57 @@ def test_undoing_a_ledger_import_takes_its_facts_with_it(svc) -> None:  # type: 
         assert s.exec(text("SELECT deleted, count(*) FROM case_fact GROUP BY deleted")  # type: ignore[call-overload]
                       ).all() == [(1, 3)]
     assert len(result.rows) == 3
+
+
+def test_a_ledger_import_records_the_facts_the_timeline_gives(svc) -> None:  # type: ignore[no-untyped-def]
+    """The ledger import records each case's spells as it replays its steps (``facts.step``,
+    as Services does, issue 16: deriving them in SQL after each batch was a twentieth of the
+    command); they are exactly what ``facts.derive`` reads from the timeline it wrote."""
+    import sqlite3
+
+    from mediator.core import facts
+    from mediator.core.enums import Outcome
+    from mediator.core.importing import ImportedCase, Performance
+
+    reg, mediated, closed = date(2026, 10, 5), date(2026, 10, 9), date(2026, 10, 20)
+    kinds: list[dict[str, Any]] = [
+        {},  # nothing after 受理日期: accepted that day (plan_lifecycle), still running
+        {"mediating": True},  # accepted, still running
+        {"outcome": Outcome.AGREEMENT, "mediated_on": mediated, "closed_on": closed,
+         "agreement_form": AgreementForm.WRITTEN, "agreement_amount_fen": 50000,
+         "performance": Performance.PERFORMED, "follow_up_on": date(2026, 10, 25)},
+        {"outcome": Outcome.AGREEMENT, "mediated_on": mediated},
+        {"outcome": Outcome.FAILED, "mediated_on": mediated, "closed_on": closed},
+        {"outcome": Outcome.WITHDRAWN, "mediated_on": mediated},
+        {"outcome": Outcome.TRANSFERRED, "mediated_on": mediated},
+        {"outcome": Outcome.REFUSED, "mediated_on": reg},
+    ]
+    rows = [ImportedCase(row_no=2 + i, case=CaseInput(
+        parties=[PartyInput(f"周{i}"), PartyInput("郑五")],
+        dispute_type=DisputeType.LABOUR if i == 4 else DisputeType.NEIGHBOUR,
+        facts="围墙纠纷", registered_on=reg, import_key=f"f{i}"),
+        identity=f"2026-10-05|周{i}|邻里", **kw) for i, kw in enumerate(kinds)]
+    result = svc.import_ledger_rows(rows, "台账.xlsx")
+    assert [r.status for r in result.rows] == ["imported"] * len(kinds)
+    con = sqlite3.connect(svc.db.path)
+    try:
+        numbers = dict(con.execute("SELECT id, import_key FROM dispute_case"))
+        recorded = _facts(con, drop_day=False)
+        con.execute("DELETE FROM case_fact")
+        facts.derive(con)
+        derived = _facts(con, drop_day=False)
+    finally:
+        con.rollback()
+        con.close()
+    assert recorded == derived
+    assert sorted((numbers[r[0]], *r[1:7]) for r in recorded) == [
+        ("f0", "SPELL", 1, "2026-10-05", "2026-11-05", None, None),
+        ("f1", "SPELL", 1, "2026-10-05", "2026-11-05", None, None),
+        ("f2", "SPELL", 1, "2026-10-05", "2026-11-05", "2026-10-09", "AGREEMENT"),
+        ("f3", "SPELL", 1, "2026-10-05", "2026-11-05", "2026-10-09", "AGREEMENT"),
+        # 劳动争议: 15 days; concluded on the 调解日期 (the 结案日期 is its archiving)
+        ("f4", "SPELL", 1, "2026-10-05", "2026-10-20", "2026-10-09", "FAILED"),
+        ("f5", "SPELL", 1, "2026-10-05", "2026-11-05", "2026-10-09", "WITHDRAWN"),
+        ("f6", "SPELL", 1, "2026-10-05", "2026-11-05", "2026-10-09", "TRANSFERRED"),
+        ("f7", "SPELL", 0, None, None, "2026-10-05", "REFUSED"),
+    ]
