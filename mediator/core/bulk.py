@@ -154,6 +154,7 @@ class _Rows:
         # as models.utcnow() is stored: naive UTC text
         self.now = datetime.now(UTC).replace(tzinfo=None).strftime("%Y-%m-%d %H:%M:%S.%f")
         self.rows: dict[str, list[dict[str, Any]]] = {name: [] for name in self.TABLES}
+        self.tuples: dict[str, list[tuple[Any, ...]]] = {n: [] for n in self._TUPLE_COLUMNS}
         self.audit: list[tuple[Any, ...]] = []
         self._prefix = f"{time.time_ns() // 1_000_000:012x}"
         self._counter = 0
@@ -178,17 +179,48 @@ class _Rows:
         self.rows[table].append(row)
         return row
 
+    #: rows nobody reads back or changes after they are made (most of an import's rows) are
+    #: built as tuples in these columns, already as stored (dates as ISO text): no dict to
+    #: make and convert in :meth:`take`
+    _TUPLE_COLUMNS = {
+        "party": ("id", "owner_code", "revision", "created_at", "updated_at", "deleted",
+                  "origin", "case_id", "position", "role", "kind", "name", "id_number",
+                  "gender", "birth_date", "ethnicity", "phone", "address", "org_code",
+                  "representative"),
+        "case_event": ("id", "owner_code", "revision", "created_at", "updated_at", "deleted",
+                       "origin", "case_id", "kind", "occurred_on", "summary", "body", "place",
+                       "participants", "state_from", "state_to", "operator"),
+        "case_fact": ("id", "owner_code", "revision", "created_at", "updated_at", "deleted",
+                      "origin", "case_id", "kind", "spell", "accepted_on", "deadline_on",
+                      "concluded_on", "outcome", "fact_on", "ref_id"),
+    }
+
     def event(self, case: dict[str, Any], kind: str, on: date, summary: str, body: str = "",
               state_from: str | None = None, state_to: str | None = None) -> None:
-        # add()'s row built in one step (half the rows of an import are timeline entries):
-        # the same columns in the same order
+        """A timeline entry of ``case`` (half the rows of an import)."""
         now = self.now
-        self.rows["case_event"].append({
-            "id": self.new_id(), "owner_code": self.owner, "revision": 1, "created_at": now,
-            "updated_at": now, "deleted": False, "origin": None, "case_id": case["id"],
-            "kind": kind, "occurred_on": on, "summary": summary, "body": body, "place": None,
-            "participants": None, "state_from": state_from, "state_to": state_to,
-            "operator": self.operator})
+        self.tuples["case_event"].append((
+            self.new_id(), self.owner, 1, now, now, False, None, case["id"], kind,
+            on.isoformat(), summary, body, None, None, state_from, state_to, self.operator))
+
+    def party(self, case_id: str, position: int, role: str, kind: str, name: str,
+              id_number: str | None, gender: str | None, birth_date: date | None,
+              ethnicity: str | None, phone: str | None, address: str | None,
+              org_code: str | None, representative: str | None) -> None:
+        now = self.now
+        self.tuples["party"].append((
+            self.new_id(), self.owner, 1, now, now, False, None, case_id, position, role, kind,
+            name, id_number, gender, birth_date.isoformat() if birth_date else None, ethnicity,
+            phone, address, org_code, representative))
+
+    def fact(self, case_id: str, kind: str, spell: int, accepted_on: date | None,
+             deadline_on: date | None, concluded_on: date | None, outcome: str | None) -> None:
+        now = self.now
+        self.tuples["case_fact"].append((
+            self.new_id(), self.owner, 1, now, now, False, None, case_id, kind, spell,
+            accepted_on.isoformat() if accepted_on else None,
+            deadline_on.isoformat() if deadline_on else None,
+            concluded_on.isoformat() if concluded_on else None, outcome, None, None))
 
     def audit_entry(self, action: str, entity_id: str, after: dict[str, Any]) -> None:
         """``audit.append`` without the round trip: the chain is extended here, in order."""
@@ -204,6 +236,9 @@ class _Rows:
         """Hand the batch over for writing and start a new one."""
         statements = []
         for name in self.TABLES:
+            made = self.tuples.get(name)
+            if made:
+                statements.append((name, insert_sql(name, self._TUPLE_COLUMNS[name]), made))
             rows = self.rows[name]
             if rows:
                 cols = list(rows[0])
@@ -222,6 +257,7 @@ class _Rows:
                 statements.append((name, insert_sql(name, cols), params))
         batch = _Batch(statements, self.audit)
         self.rows = {name: [] for name in self.TABLES}
+        self.tuples = {name: [] for name in self._TUPLE_COLUMNS}
         self.audit = []
         return batch
 
@@ -300,9 +336,8 @@ def _move(rows: _Rows, case: dict[str, Any], spells: list[case_facts.Spell], act
 def _add_spells(rows: _Rows, case: dict[str, Any], spells: list[case_facts.Spell]) -> None:
     """The case's ``SPELL`` facts as :func:`_move` recorded them, oldest first."""
     for sp in spells:
-        rows.add("case_fact", case_id=case["id"], kind=case_facts.SPELL, spell=sp.spell,
-                 accepted_on=sp.accepted_on, deadline_on=sp.deadline_on,
-                 concluded_on=sp.concluded_on, outcome=sp.outcome, fact_on=None, ref_id=None)
+        rows.fact(case["id"], case_facts.SPELL, sp.spell, sp.accepted_on, sp.deadline_on,
+                  sp.concluded_on, sp.outcome)
 
 
 def _apply_changes(svc: Writer, s: Any, owner: str, source_name: str,
@@ -501,12 +536,9 @@ def _insert(con: sqlite3.Connection, operator: str, today: date,
         ordered = sorted(parties, key=lambda p: role_order[p.role])
         roles = [p.role.name for p in ordered]
         for i, p in enumerate(ordered):
-            batch.add("party", case_id=case["id"], position=i, role=roles[i],
-                      kind=p.kind.name, name=p.name, id_number=p.id_number,
-                      gender=p.gender.name if p.gender else None,
-                      birth_date=p.birth_date, ethnicity=p.ethnicity, phone=p.phone,
-                      address=p.address, org_code=p.org_code,
-                      representative=p.representative)
+            batch.party(case["id"], i, roles[i], p.kind.name, p.name, p.id_number,
+                        p.gender.name if p.gender else None, p.birth_date, p.ethnicity,
+                        p.phone, p.address, p.org_code, p.representative)
         batch.event(case, "STATE", case["registered_on"], registered_text,
                     state_to=registered)
         agreement = None

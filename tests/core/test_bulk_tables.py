@@ -53,3 +53,18 @@ def test_description_matches_the_models() -> None:
 
 if __name__ == "__main__":
     print(describe(), end="")
+
+
+def test_the_rows_built_as_tuples_name_columns_of_their_tables() -> None:
+    """The writer's tuple rows (``_Rows._TUPLE_COLUMNS``) name their table's columns in the
+    models' order; those they leave out are nullable or have a default in the table."""
+    from mediator.core.bulk import _Rows
+    from mediator.core.models import SYNCED_TABLES
+
+    models = {m.__tablename__: m for m in SYNCED_TABLES}  # type: ignore[attr-defined]
+    for name, cols in _Rows._TUPLE_COLUMNS.items():
+        table = models[name].__table__
+        assert name in _Rows.TABLES
+        assert list(cols) == [c for c in bulk_tables.COLUMNS[name] if c in cols]
+        left = [c for c in table.columns if c.name not in cols]
+        assert [c.name for c in left if not (c.nullable or c.server_default is not None)] == []
