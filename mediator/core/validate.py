@@ -117,9 +117,13 @@ def normalise_text(text: str | None) -> str:
     Chinese punctuation kept; stripped."""
     if text is None:
         return ""
-    value = strip_controls(str(text).replace("\r\n", "\n").replace("\r", "\n"), multi_line=True)
-    value = value.translate(_INVISIBLE).translate(_FOLD_IN_TEXT)
-    return unicodedata.normalize("NFC", value).strip()
+    value = str(text)
+    if not value.isprintable():
+        # a control, a line break or tab, or an invisible (format) character to deal with;
+        # a printable text (most of a ledger's 80,000 free-text cells) has none of them
+        value = strip_controls(value.replace("\r\n", "\n").replace("\r", "\n"),
+                               multi_line=True).translate(_INVISIBLE)
+    return unicodedata.normalize("NFC", value.translate(_FOLD_IN_TEXT)).strip()
 
 
 def require(text: str | None, field: str, *, label: str | None = None) -> str:
@@ -220,6 +224,24 @@ def parse_resident_id(
     Spaces and dashes that people type to group the digits are ignored; a lower-case ``x`` is
     accepted. The birth date must be a real date between 1900-01-01 and ``today``.
     """
+    if type(text) is str:
+        # the ledger import parses each party's ID when it reads the row and again in
+        # checks.check_case: the second time is a lookup (ResidentId is immutable)
+        try:
+            return _parse_resident_id_cached(text, today or date.today())
+        except ValidationError:
+            pass  # parsed again below, for the error with its field
+    return _parse_resident_id(text, today=today, field=field)
+
+
+@lru_cache(maxsize=32768)
+def _parse_resident_id_cached(text: str, today: date) -> ResidentId:
+    return _parse_resident_id(text, today=today)
+
+
+def _parse_resident_id(
+    text: str | None, *, today: date | None = None, field: str | None = None
+) -> ResidentId:
     if type(text) is str and _PLAIN_ID.fullmatch(text):
         number = text  # nothing to normalise (most IDs of a ledger): as the line below makes it
     else:

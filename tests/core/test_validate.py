@@ -21,6 +21,7 @@ from mediator.core.validate import (
     is_valid_resident_id,
     is_within_area,
     normalise,
+    normalise_text,
     office_area_prefix,
     parse_amount_fen,
     parse_date,
@@ -619,3 +620,32 @@ def test_free_text_keeps_chinese_punctuation_but_folds_ime_digits() -> None:
     assert normalise_text("  李四赔偿张三３０００元，分两期付清：（一）…  ") == "李四赔偿张三3000元，分两期付清：（一）…"
     assert normalise_text("ＡＢＣ　３０％\u200b") == "ABC 30%"
     assert normalise_text(None) == ""
+
+
+def test_printable_free_text_skips_only_steps_that_would_not_change_it() -> None:
+    """normalise_text leaves out the control, line-break and invisible-character steps for a
+    printable text (issue 16: most of a ledger's free text): no printable character is one
+    those steps change, so both ways give the same text."""
+    from mediator.core.text import strip_controls
+    from mediator.core.validate import _INVISIBLE
+
+    printable = "".join(ch for ch in map(chr, range(0x30000))
+                        if ch.isprintable() and not 0xD800 <= ord(ch) <= 0xDFFF)
+    assert len(printable) > 100_000
+    slow = strip_controls(printable.replace("\r\n", "\n").replace("\r", "\n"),
+                          multi_line=True).translate(_INVISIBLE)
+    assert slow == printable
+    assert normalise_text("甲方，赔偿２０００元\u200b。\r\n乙方\x1b[31m同意") == \
+        "甲方，赔偿2000元。\n乙方[31m同意"
+    assert normalise_text("　漏水１次，已调解　") == "漏水1次，已调解"
+
+
+def test_a_resident_id_parsed_twice_is_the_same_and_errors_keep_their_field() -> None:
+    first = parse_resident_id("11010519491231002X", today=date(2026, 1, 1))
+    assert parse_resident_id("11010519491231002X", today=date(2026, 1, 1)) is first
+    assert (first.number, first.birth_date, first.gender) == (
+        "11010519491231002X", date(1949, 12, 31), Gender.FEMALE)
+    for _ in range(2):
+        with pytest.raises(ValidationError) as exc:
+            parse_resident_id("110105194912310021", today=date(2026, 1, 1), field="p.id")
+        assert exc.value.field == "p.id"
