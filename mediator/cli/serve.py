@@ -12,7 +12,7 @@ from mediator.i18n import t
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
-    from mediator.web.access import DEFAULT_HOST, DEFAULT_PORT
+    from mediator.web import DEFAULT_HOST, DEFAULT_PORT
 
     p = sub.add_parser("serve", parents=[common], help=t("cli.serve.help"))
     p.add_argument("--host", default=DEFAULT_HOST, help=t("cli.serve.host"))

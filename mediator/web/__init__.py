@@ -4,3 +4,8 @@
 server around textual-serve, needing the ``web`` extra). The pages, style and script are in
 ``templates/``.
 """
+
+#: where ``mediator serve`` listens unless told otherwise (here, not in ``access``: the CLI's
+#: parser needs them for every command, ``access`` costs ~10 ms to import)
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 8620

@@ -28,8 +28,6 @@ from mediator.core.errors import ValidationError
 from mediator.core.files import atomic_write, private_folder
 from mediator.i18n import t
 
-DEFAULT_HOST = "127.0.0.1"
-DEFAULT_PORT = 8620
 #: how many ports after the asked one are tried when it is busy
 PORT_TRIES = 50
 #: the shortest password accepted
