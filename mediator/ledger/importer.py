@@ -46,7 +46,7 @@ from mediator.core.importing import (
     plan_lifecycle,
 )
 from mediator.core.inputs import CaseInput, PartyInput
-from mediator.core.ledger_rows import digest, identity_of
+from mediator.core.ledger_rows import digests, identity_of
 from mediator.core.validate import normalise_text, parse_int, parse_phone, parse_resident_id
 from mediator.i18n import t
 from mediator.ledger.context import (
@@ -506,17 +506,18 @@ class RowConverter:
         number = ledger_number(text("number", "")) or None
         identity = identity_of(registered, (p.name for p in parties), match.type.name)
         key = "row:" + hashlib.sha256(identity.encode("utf-8")).hexdigest()[:24]
-        row_fields = {}
+        kept = {}  # each field's text, "" when blank (the ledger's number is not a field)
         row_texts = {}
         for name, value in cells.items():
             if name != "number":
                 cell_text = texts[name]
                 if cell_text in BLANK_TEXTS:
-                    row_fields[name] = ""
+                    kept[name] = ""
                 else:
-                    row_fields[name] = digest(cell_text)
+                    kept[name] = cell_text
                     # as written (free text keeps its punctuation): the change as reported
                     row_texts[name] = value.strip() if type(value) is str else cell_text
+        row_fields = digests(kept)
 
         case = CaseInput(
             parties=parties, dispute_type=match.type, source=source, registered_on=registered,

@@ -195,3 +195,12 @@ def test_undo_refused_when_a_case_was_worked_on_since(svc: Services, tmp_path: P
     with pytest.raises(ValidationError) as err:
         svc.undo_ledger_import("abc")
     assert err.value.message.startswith("没有编号以“abc”开头的台账导入")
+
+
+def test_field_digests_are_the_ones_earlier_imports_stored() -> None:
+    """A later import compares its fields with the digests stored by earlier ones (in
+    ledger_row.fields): the rule may not drift (CRC-32 of the UTF-8 text, 8 hex digits)."""
+    from mediator.core.ledger_rows import digests
+
+    assert digests({"applicant.name": "张三", "registered_on": "2025-01-05", "note": ""}) == {
+        "applicant.name": "7984b0ca", "registered_on": "77ea329d", "note": ""}
