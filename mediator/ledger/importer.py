@@ -83,6 +83,7 @@ from mediator.ledger.values import (
     split_names_text,
     split_values_text,
     text_of,
+    texts_of,
 )
 
 REJECT_SUFFIX = "_未导入"
@@ -367,7 +368,7 @@ class RowConverter:
         get = cells.get
         # each cell made text once (the parsers below, the blank checks and the change
         # digests all start from it)
-        texts = {name: text_of(value) for name, value in cells.items()}
+        texts = texts_of(cells)
         text = texts.get
 
         def free(name: str) -> str:  # free_text_of(get(name)), from the cell's text

@@ -43,6 +43,14 @@ def text_of(value: Any) -> str:
     return normalise(str(value))
 
 
+def texts_of(cells: dict[str, Any]) -> dict[str, str]:
+    """:func:`text_of` of each cell of a row (one call a row: most cells are text, made so
+    by the same cached :func:`_norm`)."""
+    norm = _norm
+    return {name: norm(value) if type(value) is str else text_of(value)
+            for name, value in cells.items()}
+
+
 def free_text_of(value: Any) -> str:
     """A free-text cell (facts, terms, notes) as the clerk wrote it: Chinese punctuation kept
     (，stays ，), only invisible characters dropped and full-width digits/letters folded —
