@@ -42,7 +42,7 @@ def name_key(name: str) -> str:
 
 def identity_of(registered: date, names: Iterable[str], dispute_type: str) -> str:
     """``2025-03-05|李四、张三|NEIGHBOUR`` (the same text the 0008 migration computes)."""
-    keys = sorted({name_key(n) for n in names if name_key(n)})
+    keys = sorted({k for k in map(name_key, names) if k})
     return f"{registered.isoformat()}|{'、'.join(keys)}|{dispute_type}"
 
 
