@@ -153,17 +153,10 @@ def _read_calamine(path: Path, sheet: str | None, kind: str) -> Table:
                                     error=str(exc)), "file") from exc
     finally:
         wb.close()
-    rows: list[list[Any]] = []
-    for r in raw:
-        row: list[Any] = []
-        for v in r:
-            if v == "":
-                row.append(None)
-            elif isinstance(v, (time, timedelta)):
-                row.append(str(v))
-            else:
-                row.append(v)
-        rows.append(row)
+    clock = (time, timedelta)
+    # an empty cell is None; a time of day or a duration its text
+    rows: list[list[Any]] = [
+        [None if v == "" else str(v) if isinstance(v, clock) else v for v in r] for r in raw]
     while rows and not any(v is not None and str(v).strip() for v in rows[-1]):
         rows.pop()
     width = max((len(r) for r in rows), default=0)
