@@ -45,6 +45,7 @@ from mediator.core.importing import (
 )
 from mediator.core.inputs import AgreementInput, CaseInput
 from mediator.core.rules import Action
+from mediator.core.validate import iso_date
 from mediator.i18n import t
 
 if TYPE_CHECKING:
@@ -227,7 +228,7 @@ class _Rows:
         now = self.now
         self.tuples["case_event"].append((
             self.new_id(), self.owner, 1, now, now, 0, None, case["id"], kind,
-            on.isoformat(), summary, body, None, None, state_from, state_to, self.operator))
+            iso_date(on), summary, body, None, None, state_from, state_to, self.operator))
 
     def party(self, case_id: str, position: int, role: str, kind: str, name: str,
               id_number: str | None, gender: str | None, birth_date: date | None,
@@ -236,7 +237,7 @@ class _Rows:
         now = self.now
         self.tuples["party"].append((
             self.new_id(), self.owner, 1, now, now, 0, None, case_id, position, role, kind,
-            name, id_number, gender, birth_date.isoformat() if birth_date else None, ethnicity,
+            name, id_number, gender, iso_date(birth_date) if birth_date else None, ethnicity,
             phone, address, org_code, representative))
 
     def fact(self, case_id: str, kind: str, spell: int, accepted_on: date | None,
@@ -244,9 +245,9 @@ class _Rows:
         now = self.now
         self.tuples["case_fact"].append((
             self.new_id(), self.owner, 1, now, now, 0, None, case_id, kind, spell,
-            accepted_on.isoformat() if accepted_on else None,
-            deadline_on.isoformat() if deadline_on else None,
-            concluded_on.isoformat() if concluded_on else None, outcome, None, None))
+            iso_date(accepted_on) if accepted_on else None,
+            iso_date(deadline_on) if deadline_on else None,
+            iso_date(concluded_on) if concluded_on else None, outcome, None, None))
 
     def audit_entry(self, action: str, entity_id: str, after: dict[str, Any]) -> None:
         """``audit.append`` without the round trip: the chain is extended here, in order."""
@@ -276,7 +277,7 @@ class _Rows:
                         v = values[i]
                         kind = v.__class__
                         if kind is date:
-                            values[i] = v.isoformat()
+                            values[i] = iso_date(v)
                         elif kind is bool:  # as sqlite3 binds it, without its adapter lookup
                             values[i] = 1 if v else 0
                         elif v is not None:

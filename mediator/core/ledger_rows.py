@@ -26,7 +26,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from mediator.core import search
-from mediator.core.validate import normalise_line
+from mediator.core.validate import iso_date, normalise_line
 
 if TYPE_CHECKING:  # pragma: no cover
     from mediator.core.importing import ImportedCase
@@ -43,7 +43,7 @@ def name_key(name: str) -> str:
 def identity_of(registered: date, names: Iterable[str], dispute_type: str) -> str:
     """``2025-03-05|李四、张三|NEIGHBOUR`` (the same text the 0008 migration computes)."""
     keys = sorted({k for k in map(name_key, names) if k})
-    return f"{registered.isoformat()}|{'、'.join(keys)}|{dispute_type}"
+    return f"{iso_date(registered)}|{'、'.join(keys)}|{dispute_type}"
 
 
 def digests(texts: dict[str, str]) -> dict[str, str]:

@@ -216,6 +216,12 @@ def resident_id_check_char(first17: str) -> str:
 _PLAIN_ID = lazy(r"[0-9]{17}[0-9X]|[0-9]{15}")
 
 
+#: ``date.isoformat`` remembered (a bulk writer's dates): it formats through
+#: ``PyUnicode_FromFormat``, ~3,000 instructions, ~190,000 times a 10,000-row ledger import
+#: for a few thousand distinct days. Only for ``date`` (not ``datetime``) values.
+iso_date = lru_cache(maxsize=8192)(date.isoformat)
+
+
 def parse_resident_id(
     text: str | None, *, today: date | None = None, field: str | None = None
 ) -> ResidentId:

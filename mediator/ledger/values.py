@@ -18,7 +18,13 @@ from mediator.core.enums import AgreementForm, CaseSource, DisputeType, Gender, 
 from mediator.core.enums import Outcome as CaseOutcome
 from mediator.core.errors import ValidationError
 from mediator.core.importing import Performance
-from mediator.core.validate import normalise, normalise_text, parse_amount_fen, parse_date
+from mediator.core.validate import (
+    iso_date,
+    normalise,
+    normalise_text,
+    parse_amount_fen,
+    parse_date,
+)
 
 EXCEL_EPOCH = date(1899, 12, 30)  # serial 1 = 1900-01-01 (Excel's 1900 leap-year bug included)
 _SERIAL_RANGE = (3653, 73050)  # 1910-01-01 .. 2099-12-31: a plain number outside is not a date
@@ -37,7 +43,7 @@ def text_of(value: Any) -> str:
     if isinstance(value, datetime):
         return value.date().isoformat() if not (value.hour or value.minute) else value.isoformat(" ")
     if isinstance(value, date):
-        return value.isoformat()
+        return iso_date(value)
     if isinstance(value, str):
         return _norm(value)
     return normalise(str(value))
