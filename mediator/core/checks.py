@@ -27,6 +27,7 @@ from mediator.core.enums import (
 from mediator.core.errors import Problems, ValidationError
 from mediator.core.inputs import AgreementInput, CaseInput, PartyInput
 from mediator.core.petition import PetitionFacts
+from mediator.core.referral import check_fields
 from mediator.core.validate import (
     MAX_NAME,
     normalise,
@@ -135,8 +136,6 @@ def check_case(data: CaseInput, today: date) -> tuple[list[PartyInput], dict[str
         problems.add(ValidationError(t("svc.facts_required"), "facts"))
     referral: dict[str, Any] = {}
     with problems.check():  # the referral regime and its record (issue 25 point 3)
-        from mediator.core.referral import check_fields
-
         referral = check_fields(data.referral_kind, data.referral_body, data.referral_no,
                                 data.referral_on, source=data.source,
                                 registered_on=registered_on, today=today)
