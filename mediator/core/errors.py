@@ -55,9 +55,10 @@ class Problems:
 
     def __init__(self) -> None:
         self.errors: list[ValidationError] = []
+        self._check = _Check(self)  # holds no state of its own: one serves every check
 
     def check(self) -> _Check:
-        return _Check(self)
+        return self._check
 
     def add(self, error: ValidationError) -> None:
         self.errors.extend(error.errors if isinstance(error, ValidationErrors) else [error])
