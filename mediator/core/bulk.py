@@ -193,7 +193,8 @@ class _Rows:
         if not self._ids:  # made a thousand at a time (100,000 ids a 10,000-row ledger)
             raw = os.urandom(7 * 1000).hex()
             start, prefix = self._counter, self._prefix
-            self._ids = [f"{prefix}{start + n:07x}{raw[i:i + 13]}"
+            # %-formatting: faster than an f-string's format spec (100,000 ids)
+            self._ids = ["%s%07x%s" % (prefix, start + n, raw[i:i + 13])  # noqa: UP031
                          for n, i in enumerate(range(0, len(raw), 14), start=1)]
             self._ids.reverse()
             self._counter += len(self._ids)

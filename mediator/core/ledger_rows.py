@@ -51,7 +51,8 @@ def digests(texts: dict[str, str]) -> dict[str, str]:
     a changed cell, cheap for 10,000 rows × 20 columns, and not the value itself). A row's
     fields at once: one call a row, not one a cell (170,000 calls a 10,000-row ledger)."""
     crc32 = zlib.crc32
-    return {name: f"{crc32(text.encode('utf-8')):08x}" if text else ""
+    # %-formatting: an f-string's format spec is half as fast again, 170,000 times
+    return {name: "%08x" % crc32(text.encode("utf-8")) if text else ""  # noqa: UP031
             for name, text in texts.items()}
 
 
