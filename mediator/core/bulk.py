@@ -141,7 +141,6 @@ _STEP_SUMMARY = {
 }
 _FOLLOW_UP_RESULT = {Performance.PERFORMED: "PERFORMED", Performance.UNPERFORMED: "NOT_PERFORMED"}
 BATCH = 1000
-BULK_CACHE_KIB = -65536  # 64 MiB of SQLite page cache while a ledger is written (as a merge)
 _AUDIT_SQL = ('INSERT INTO audit_log (at, operator, action, entity, entity_id, "before", "after",'
               " prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
 
@@ -460,21 +459,6 @@ def _insert(con: sqlite3.Connection, operator: str, today: date,
     batches; then ``apply`` (``--update``) applies the changed rows to their cases
     (``core.ledger_update``); then the import's audit entry.
     """
-    previous_cache = con.execute("PRAGMA cache_size").fetchone()[0]
-    # the import's pages stay in memory until its commit instead of spilling to the WAL and
-    # being read back (a 10,000-row ledger writes ~17,000 pages; 4 % of its insert time)
-    con.execute(f"PRAGMA cache_size={BULK_CACHE_KIB}")
-    try:
-        _insert_rows(con, operator, today, rows, source_name, result, progress=progress,
-                     apply=apply)
-    finally:
-        con.execute(f"PRAGMA cache_size={int(previous_cache)}")
-
-
-def _insert_rows(con: sqlite3.Connection, operator: str, today: date,
-                 rows: Sequence[ImportedCase], source_name: str, result: ImportResult, *,
-                 progress: Callable[[int, int], None] | None = None,
-                 apply: Callable[..., None] | None = None) -> None:
     update = apply is not None
     total = len(rows)
     case_defaults = bulk_tables.CASE_DEFAULTS
