@@ -171,11 +171,20 @@ def _summed_sql(table: str, alias: str = "p") -> str:
 _MADE = threading.local()
 
 
+#: per table, a SHA-256 that has hashed ``"<table>\n"`` (what every row digest starts with)
+_PREFIXED: dict[str, Any] = {}
+
+
 def _summed_digest(table: str, content: bytes) -> str:
     """:func:`row_digest` of a row's JSON given as UTF-8 bytes (:func:`_summed_sql`), its value
     added to the thread's sum (from the raw bytes: a fifth cheaper than parsing the hex
     again, for the 95,000 rows of a 10,000-row ledger)."""
-    raw = hashlib.sha256(b"%s\n%s" % (table.encode(), content)).digest()
+    base = _PREFIXED.get(table)
+    if base is None:
+        base = _PREFIXED[table] = hashlib.sha256(f"{table}\n".encode())
+    h = base.copy()  # the table's prefix hashed once: a copy is cheaper than a new hash
+    h.update(content)
+    raw = h.digest()
     _MADE.total += int.from_bytes(raw)
     return raw.hex()
 
