@@ -126,6 +126,10 @@ def progress_bar() -> Iterator[Callable[[str, int, int], None]]:
     how much of it, and the time left. ``update(label, done, total)``; a total of 0 means it
     cannot be known (SQLite's check says nothing while it runs): the bar then pulses and the
     time taken shows. One line at a time; gone when the work is done."""
+    err = console(stderr=True)
+    if not err.is_terminal:   # into a file or a pipe (scripts, logs): no bar to redraw
+        yield lambda label, done, total: None
+        return
     from rich.progress import (
         BarColumn,
         MofNCompleteColumn,
@@ -135,10 +139,6 @@ def progress_bar() -> Iterator[Callable[[str, int, int], None]]:
         TimeRemainingColumn,
     )
 
-    err = console(stderr=True)
-    if not err.is_terminal:   # into a file or a pipe (scripts, logs): no bar to redraw
-        yield lambda label, done, total: None
-        return
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                   TimeRemainingColumn(), TimeElapsedColumn(), console=err,
                   transient=True) as bar:
