@@ -123,6 +123,10 @@ def whole_command(ledger: Path, workdir: Path) -> dict[str, float]:
 
 
 def main_whole(rows: int, runs: int) -> int:
+    import compileall
+
+    # bytecode as an installed copy has it (see run.compile_package)
+    compileall.compile_dir(str(ROOT / "mediator"), quiet=1)
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         xlsx = work / "台账.xlsx"
