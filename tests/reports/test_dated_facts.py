@@ -265,6 +265,24 @@ def _facts(con: Any, drop_day: bool = True) -> list[tuple[Any, ...]]:
                   key=lambda r: tuple("" if v is None else str(v) for v in r))
 
 
+def _recorded_and_derived(path: Any) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
+    """The facts as written, and as ``facts.derive`` gives them from the timeline alone (in
+    a transaction rolled back: the file is left as it was)."""
+    import sqlite3
+
+    from mediator.core import facts
+
+    con = sqlite3.connect(path)
+    try:
+        recorded = _facts(con, drop_day=False)
+        con.execute("DELETE FROM case_fact")
+        facts.derive(con)
+        return recorded, _facts(con, drop_day=False)
+    finally:
+        con.rollback()
+        con.close()
+
+
 def _history(svc: Services, clock: Clock) -> dict[str, str]:
     """The township, then 重新调解, an extension, a refusal and a transfer before acceptance,
     a deleted case."""
@@ -292,19 +310,9 @@ def test_the_facts_recorded_are_those_the_timeline_gives(town) -> None:  # type:
     backfill, the demo, a version-1 package) reads from the timeline."""
     import sqlite3
 
-    from mediator.core import facts
-
     svc, clock = town
     ids = _history(svc, clock)
-    con = sqlite3.connect(svc.db.path)
-    try:
-        recorded = _facts(con, drop_day=False)
-        con.execute("DELETE FROM case_fact")
-        facts.derive(con)
-        derived = _facts(con, drop_day=False)
-    finally:
-        con.rollback()
-        con.close()
+    recorded, derived = _recorded_and_derived(svc.db.path)
     assert derived == recorded
     con = sqlite3.connect(svc.db.path)
     recorded = _facts(con)
@@ -435,7 +443,6 @@ def test_a_ledger_import_records_the_facts_the_timeline_gives(svc) -> None:  # t
     command); they are exactly what ``facts.derive`` reads from the timeline it wrote."""
     import sqlite3
 
-    from mediator.core import facts
     from mediator.core.enums import Outcome
     from mediator.core.importing import ImportedCase, Performance
 
@@ -460,15 +467,9 @@ def test_a_ledger_import_records_the_facts_the_timeline_gives(svc) -> None:  # t
     result = svc.import_ledger_rows(rows, "台账.xlsx")
     assert [r.status for r in result.rows] == ["imported"] * len(kinds)
     con = sqlite3.connect(svc.db.path)
-    try:
-        numbers = dict(con.execute("SELECT id, import_key FROM dispute_case"))
-        recorded = _facts(con, drop_day=False)
-        con.execute("DELETE FROM case_fact")
-        facts.derive(con)
-        derived = _facts(con, drop_day=False)
-    finally:
-        con.rollback()
-        con.close()
+    numbers = dict(con.execute("SELECT id, import_key FROM dispute_case"))
+    con.close()
+    recorded, derived = _recorded_and_derived(svc.db.path)
     assert recorded == derived
     assert sorted((numbers[r[0]], *r[1:7]) for r in recorded) == [
         ("f0", "SPELL", 1, "2026-10-05", "2026-11-05", None, None),
