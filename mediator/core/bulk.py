@@ -24,7 +24,7 @@ import os
 import sqlite3
 import time
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from functools import lru_cache
@@ -95,32 +95,47 @@ def index_entry(case_no: str, names: Sequence[str], numbers: Sequence[str], fact
     return body, sorted(terms)
 
 
-def insert_sql(table: str, cols: Sequence[str], nulls: frozenset[int] = frozenset()) -> str:
+def insert_sql(table: str, cols: Sequence[str], fixed: Mapping[int, str] | None = None) -> str:
     """``INSERT`` of one row of ``cols`` into ``table``, for ``executemany``; the positions in
-    ``nulls`` are written ``NULL`` instead of a parameter."""
+    ``fixed`` are written as the SQL given there (a literal) instead of a parameter."""
     names = ", ".join(f'"{c}"' for c in cols)
-    values = ", ".join("NULL" if i in nulls else "?" for i in range(len(cols)))
+    fixed = fixed or {}
+    values = ", ".join(fixed.get(i, "?") for i in range(len(cols)))
     return f"INSERT INTO {table} ({names}) VALUES ({values})"
+
+
+def sql_literal(text: str) -> str:
+    """``text`` as an SQL string literal (quotes doubled: SQL has no other escape)."""
+    return "'" + text.replace("'", "''") + "'"
 
 
 def insert_statement(table: str, cols: Sequence[str], params: list[tuple[Any, ...]]
                      ) -> tuple[str, str, list[tuple[Any, ...]]]:
     """``(table, sql, params)`` inserting the rows ``params`` (tuples in ``cols``), with each
-    column that is NULL in every row written as a ``NULL`` literal rather than bound.
+    column that holds the same text, or NULL, in every row written into the statement as a
+    literal rather than bound for each row.
 
-    Why: sqlite3 binds ``str``, ``int``, ``float`` and ``bytes`` directly, but passes any
-    other value — ``None`` and ``bool`` included — through its adapter protocol first (a
-    registry lookup and two failed attribute lookups each), ~3,000 instructions a value: most
-    of a new case's 60 columns are empty, and binding those NULLs was ~9 % of a 10,000-row
-    ledger import (callgrind). The row stored is the same (an explicit NULL either way)."""
+    Why: a bound text is copied into SQLite's memory for each row (an allocation under its
+    mutex: ~750 instructions, 1.3 million of them in a 10,000-row ledger import), and a
+    bound ``None`` goes through sqlite3's adapter protocol. The owner, the two timestamps,
+    the operator and the empty optional columns are the same in every row of a batch; written
+    once as literals, the rows stored are the same (the same text, an explicit NULL)."""
     if not params:
         return table, insert_sql(table, cols), params
     columns = list(zip(*params))
     size = len(params)
-    nulls = frozenset(i for i, col in enumerate(columns) if col.count(None) == size)
-    if nulls:
-        params = list(zip(*(col for i, col in enumerate(columns) if i not in nulls)))
-    return table, insert_sql(table, cols, nulls), params
+    fixed: dict[int, str] = {}
+    for i, col in enumerate(columns):
+        first = col[0]
+        if first is None:
+            if col.count(None) == size:
+                fixed[i] = "NULL"
+        # only a str equals a str: the same text in every row (NUL cannot be in SQL text)
+        elif first.__class__ is str and col.count(first) == size and "\x00" not in first:
+            fixed[i] = sql_literal(first)
+    if fixed:
+        params = list(zip(*(col for i, col in enumerate(columns) if i not in fixed)))
+    return table, insert_sql(table, cols, fixed), params
 
 
 def write_index(con: sqlite3.Connection | sqlite3.Cursor, fts: Sequence[tuple[int, str]],

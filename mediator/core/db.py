@@ -304,6 +304,17 @@ def migrate(path: Path, target: int = LATEST_VERSION) -> int:
     return current
 
 
+def _as_null(_value: None) -> None:
+    return None
+
+
+# None is bound as NULL with or without this; registered, sqlite3 finds its adapter in its
+# registry at once instead of first asking the protocol and the value for one (two failed
+# attribute lookups, each making and dropping an AttributeError): ≈ 0.4 µs an empty optional
+# value, 133,000 of them in a 10,000-row ledger import (issue 16)
+sqlite3.register_adapter(type(None), _as_null)
+
+
 def configure_connection(dbapi_con: sqlite3.Connection) -> None:
     """What every connection to a mediator database gets: WAL, full sync, foreign keys, the
     busy timeout, the search's SQL function and the audit's triggers."""

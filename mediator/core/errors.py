@@ -55,13 +55,16 @@ class Problems:
 
     def __init__(self) -> None:
         self.errors: list[ValidationError] = []
-        self._check = _Check(self)  # holds no state of its own: one serves every check
+        # one serves every check; it holds the list, not this object: a reference cycle per
+        # Problems (one a case, 10,000 a ledger import) left 30,000 objects for the cyclic
+        # collector, ≈ 0.1 s when the import ended (issue 16)
+        self._check = _Check(self.errors)
 
     def check(self) -> _Check:
         return self._check
 
     def add(self, error: ValidationError) -> None:
-        self.errors.extend(error.errors if isinstance(error, ValidationErrors) else [error])
+        _add(self.errors, error)
 
     def raise_if_any(self) -> None:
         if len(self.errors) == 1:
@@ -70,16 +73,20 @@ class Problems:
             raise ValidationErrors(self.errors)
 
 
+def _add(errors: list[ValidationError], error: ValidationError) -> None:
+    errors.extend(error.errors if isinstance(error, ValidationErrors) else [error])
+
+
 class _Check:
-    def __init__(self, problems: Problems) -> None:
-        self.problems = problems
+    def __init__(self, errors: list[ValidationError]) -> None:
+        self.errors = errors
 
     def __enter__(self) -> None:
         return None
 
     def __exit__(self, kind: object, error: BaseException | None, tb: object) -> bool:
         if isinstance(error, ValidationError):
-            self.problems.add(error)
+            _add(self.errors, error)
             return True
         return False
 

@@ -133,3 +133,19 @@ def test_a_locked_database_or_a_failure_writes_nothing(
     assert rows(path, CASES) == [] and rows(path, ENTRIES) == before
     assert rows(path, "SELECT count(*) FROM audit_row") == [(0,)]
     assert not (tmp_path / "台账_未导入.xlsx").exists()
+
+
+def test_collector_is_on_again_and_nothing_left_frozen(tmp_path: Path) -> None:
+    """The command turns the cyclic collector off while it reads and writes, and hands what
+    outlived the import to the oldest generation (gc.freeze + unfreeze): afterwards the
+    collector runs as before and nothing stays frozen out of its sight."""
+    import gc
+
+    db = tmp_path / "m.db"
+    init(db)
+    ledger = L.ledger_a(tmp_path / "台账.xlsx")
+    assert gc.isenabled()
+    assert main(["--db", str(db), "import", "ledger", str(ledger)]) == 0
+    assert gc.isenabled()
+    assert gc.get_freeze_count() == 0
+    assert rows(db, "SELECT count(*) FROM dispute_case") == [(6,)]
