@@ -62,10 +62,13 @@ def format_case_no(year: int, short_name: str, seq: int) -> str:
     return f"({year}){short_name}人调字第{seq:03d}号"
 
 
+_APPLICANT = PartyRole.APPLICANT.name
+
+
 def parties_text(parties: Sequence[tuple[str, str]]) -> str:
     """'张三 vs 李四、王五': applicants against respondents, for the case list."""
-    applicants = [n for r, n in parties if r == PartyRole.APPLICANT.name]
-    others = [n for r, n in parties if r != PartyRole.APPLICANT.name]
+    applicants = [n for r, n in parties if r == _APPLICANT]
+    others = [n for r, n in parties if r != _APPLICANT]
     left = "、".join(applicants)
     return f"{left} / {'、'.join(others)}" if others else left
 
@@ -95,6 +98,19 @@ def clean_party(p: PartyInput, index: int) -> PartyInput:
     if phone:
         out.phone = parse_phone(phone)
     return out
+
+
+#: a member of these enums, or its name (their values are their names), -> the name stored
+_STORED: dict[type, dict[Any, str]] = {
+    kind: {m: m.name for m in kind} for kind in (DisputeType, CaseSource, RiskGrade)}
+
+
+def _stored(kind: type[Any], value: Any) -> str:
+    """``kind(value).name``: a dictionary lookup for a valid value (an enum call and a
+    ``.name`` are Python-level: three a case, 10,000 cases a ledger import); anything else
+    raises as ``kind(value)`` does."""
+    name = _STORED[kind].get(value)
+    return name if name is not None else str(kind(value).name)
 
 
 def check_case(data: CaseInput, today: date) -> tuple[list[PartyInput], dict[str, Any]]:
@@ -143,8 +159,8 @@ def check_case(data: CaseInput, today: date) -> tuple[list[PartyInput], dict[str
         village = parse_village_code(data.village_code) if normalise(data.village_code) else None
     problems.raise_if_any()
     fields = {
-        "dispute_type": DisputeType(data.dispute_type).name,
-        "source": CaseSource(data.source).name,
+        "dispute_type": _stored(DisputeType, data.dispute_type),
+        "source": _stored(CaseSource, data.source),
         "registered_on": registered_on,
         "facts": facts,
         "requests": clean_text(data.requests),
@@ -153,7 +169,7 @@ def check_case(data: CaseInput, today: date) -> tuple[list[PartyInput], dict[str
         "persons_involved": persons,
         "amount_fen": data.amount_fen,
         "group_dispute": data.group_dispute if data.group_dispute is not None else persons >= 5,
-        "risk_grade": RiskGrade(data.risk_grade).name,
+        "risk_grade": _stored(RiskGrade, data.risk_grade),
         "is_hard": data.is_hard,
         "lead_official": optional_text(data.lead_official),
         "responsible_person": optional_text(data.responsible_person),

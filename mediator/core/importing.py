@@ -138,13 +138,13 @@ def plan_lifecycle(row: ImportedCase, today: date) -> Plan:
         nonlocal last
         if value is None:
             return None
-        label = t(label_key)
         if value > today:
-            flags.append(t("import.flag.future_date", field=label, date=value.isoformat()))
+            flags.append(t("import.flag.future_date", field=t(label_key),
+                           date=value.isoformat()))
             return None
         if value < last:
-            flags.append(t("import.flag.date_too_early", field=label, date=value.isoformat(),
-                           floor=last.isoformat()))
+            flags.append(t("import.flag.date_too_early", field=t(label_key),
+                           date=value.isoformat(), floor=last.isoformat()))
             value = last
         last = value
         return value

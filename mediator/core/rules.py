@@ -197,10 +197,9 @@ def apply(state: CaseState, action: Action, on: date, summary: str = "", *,
     if action is Action.ACCEPT:  # the one month runs from acceptance
         dates["accepted_on"] = on
         dates["deadline_on"] = mediation_deadline(on, dispute_type, referral)
-    if action is Action.REMEDIATE:  # ... and again from 重新调解; the first 受理日期 is kept
-        dates["remediated_on"] = on
+    elif action is Action.REMEDIATE:  # ... and again from 重新调解; the first 受理日期 is
+        dates["remediated_on"] = on   # kept, and the failed agreement is no longer the result
         dates["deadline_on"] = mediation_deadline(on, dispute_type, referral)
-    if action is Action.REMEDIATE:  # 重新调解: the failed agreement is no longer the result
         sets_outcome, outcome = True, None
         dates["concluded_on"] = None
     if after is S.ARCHIVED:
