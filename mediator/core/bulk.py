@@ -197,6 +197,8 @@ class _Rows:
         self._prefix = f"{time.time_ns() // 1_000_000:012x}"
         self._counter = 0
         self._ids: list[str] = []  # the next ids, last first
+        # add_with's: by table, the defaults it was made with and the row to copy
+        self._templates: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {}
 
     def new_id(self) -> str:
         """A 32-hex-character id like ``models.new_id``, but in creation order: the import's
@@ -224,6 +226,23 @@ class _Rows:
                "created_at": self.now, "updated_at": self.now, "deleted": False, "origin": None}
         for part in parts:
             row.update(part)
+        self.rows[table].append(row)
+        return row
+
+    def add_with(self, table: str, defaults: dict[str, Any],
+                 values: dict[str, Any]) -> dict[str, Any]:
+        """``add_row(table, defaults, values)`` from a copy of the common columns and
+        ``defaults`` made once per table: copying a dict is one step, while merging the
+        defaults into each new row grew it four times over (a new case's 60 columns, 10,000
+        cases a ledger). The row's columns and their order are those of ``add_row``."""
+        made = self._templates.get(table)
+        if made is None or made[0] is not defaults:
+            made = self._templates[table] = (defaults, {
+                "id": None, "owner_code": self.owner, "revision": 1, "created_at": self.now,
+                "updated_at": self.now, "deleted": False, "origin": None, **defaults})
+        row = made[1].copy()
+        row["id"] = self.new_id()
+        row.update(values)
         self.rows[table].append(row)
         return row
 
@@ -580,7 +599,7 @@ def _insert(con: sqlite3.Connection, operator: str, today: date,
             fields["mediator_id"] = mediators[name]
         year = fields["registered_on"].year
         seqs[year] += 1
-        case = batch.add_row("dispute_case", case_defaults, fields)
+        case = batch.add_with("dispute_case", case_defaults, fields)
         case.update(year=year, seq=seqs[year], state=registered,
                     case_no=checks.format_case_no(year, short_name, seqs[year]))
         ordered = sorted(parties, key=lambda p: role_order[p.role])

@@ -68,3 +68,21 @@ def test_the_rows_built_as_tuples_name_columns_of_their_tables() -> None:
         assert list(cols) == [c for c in bulk_tables.COLUMNS[name] if c in cols]
         left = [c for c in table.columns if c.name not in cols]
         assert [c.name for c in left if not (c.nullable or c.server_default is not None)] == []
+
+
+def test_a_row_from_the_template_is_the_row_add_row_makes() -> None:
+    """``_Rows.add_with`` copies the common columns and the defaults made once per table:
+    the same columns, in the same order, with the same values as ``add_row`` merging them."""
+    from mediator.core.bulk import _Rows
+
+    rows = _Rows("330106001", "王调解", "0" * 64)
+    fields = {"facts": "邻里漏水", "seq": 7, "village_code": None}
+    made = rows.add_with("dispute_case", bulk_tables.CASE_DEFAULTS, fields)
+    again = rows.add_with("dispute_case", bulk_tables.CASE_DEFAULTS, {"facts": "噪音", "seq": 8})
+    merged = rows.add_row("dispute_case", bulk_tables.CASE_DEFAULTS, fields)
+    assert list(made) == list(merged) == list(again)
+    assert {k: v for k, v in made.items() if k != "id"} == \
+        {k: v for k, v in merged.items() if k != "id"}
+    assert len({made["id"], again["id"], merged["id"]}) == 3
+    assert (again["facts"], again["seq"], again["village_code"]) == ("噪音", 8, None)
+    assert rows.rows["dispute_case"] == [made, again, merged]

@@ -640,6 +640,18 @@ def test_printable_free_text_skips_only_steps_that_would_not_change_it() -> None
     assert normalise_text("　漏水１次，已调解　") == "漏水1次，已调解"
 
 
+def test_the_fold_is_skipped_exactly_when_there_is_nothing_to_fold() -> None:
+    """normalise_text translates only a text the regex finds a foldable character in (issue
+    16): the regex finds exactly the characters the table folds, over the whole range."""
+    from mediator.core.validate import _FOLD_IN_TEXT, _FOLDABLE
+
+    found = {ord(ch) for ch in map(chr, range(0x30000))
+             if not 0xD800 <= ord(ch) <= 0xDFFF and _FOLDABLE.search(ch)}
+    assert found == set(_FOLD_IN_TEXT)
+    assert normalise_text("调解成功，当场履行。") == "调解成功，当场履行。"
+    assert normalise_text("赔偿＋３００元／月") == "赔偿+300元/月"
+
+
 def test_a_resident_id_parsed_twice_is_the_same_and_errors_keep_their_field() -> None:
     first = parse_resident_id("11010519491231002X", today=date(2026, 1, 1))
     assert parse_resident_id("11010519491231002X", today=date(2026, 1, 1)) is first
