@@ -74,6 +74,19 @@ def test_version_through_the_installed_script() -> None:
     assert out.returncode == 0 and __version__ in out.stdout
 
 
+def test_printed_text_is_never_turned_into_emoji(capsys) -> None:
+    """Every command prints through ``console()``: a name written ":ok:" or a certificate
+    fingerprint holding ":AB:" is printed as written (rich's default made them 🆗 and 🆎,
+    which also broke the browser test's fingerprint check whenever the digest held one)."""
+    from mediator.cli import console
+
+    fingerprint = ":".join(["AB", "CD", "OK", "12"] * 8)
+    out = console()
+    out.print("当事人 :ok: 张三", markup=False)
+    out.print(fingerprint, markup=False)
+    assert capsys.readouterr().out == f"当事人 :ok: 张三\n{fingerprint}\n"
+
+
 # --- init --------------------------------------------------------------------------------
 
 

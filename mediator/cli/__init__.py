@@ -206,7 +206,9 @@ def console(stderr: bool = False):  # type: ignore[no-untyped-def]
             super().print(*(plain(o, one_line=False) if isinstance(o, str) else o
                             for o in objects), **kwargs)
 
-    return SafeConsole(stderr=stderr, highlight=False, soft_wrap=True)
+    # emoji=False: rich would turn ":ok:" in a name, or ":AB:" in a certificate's
+    # fingerprint, into an emoji; everything is printed as it is written
+    return SafeConsole(stderr=stderr, highlight=False, soft_wrap=True, emoji=False)
 
 
 #: the options of the bare ``mediator`` (the terminal UI), each with its value

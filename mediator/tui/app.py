@@ -607,7 +607,7 @@ class MediatorApp(KeysInOrder, App[int], inherit_bindings=False):
         if self.crash_message:
             from rich.console import Console
 
-            Console(stderr=True, markup=False, highlight=False,
+            Console(stderr=True, markup=False, highlight=False, emoji=False,
                     soft_wrap=True).print(self.crash_message)
             self.crash_message = ""
         super()._print_error_renderables()
