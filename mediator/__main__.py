@@ -15,6 +15,6 @@ if __name__ == "__main__":
 
         multiprocessing.freeze_support()
 
-    from mediator.cli import main
+    from mediator.cli import run
 
-    raise SystemExit(main())
+    raise SystemExit(run())

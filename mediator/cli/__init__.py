@@ -310,6 +310,19 @@ def command_name(args: argparse.Namespace) -> str:
     return " ".join(parts)
 
 
+#: whether this process is the ``mediator`` program (``python -m mediator``, the installed
+#: command, the portable build): set by :func:`run`; False when another program (a test)
+#: calls :func:`main`
+AS_PROGRAM = False
+
+
+def run() -> int:
+    """The ``mediator`` program: :func:`main` in a process that ends when it returns."""
+    global AS_PROGRAM
+    AS_PROGRAM = True
+    return main()
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     if getattr(sys, "frozen", False):
         # a frozen build run as the demo's second process becomes that process here and exits

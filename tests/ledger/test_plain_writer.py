@@ -149,3 +149,20 @@ def test_collector_is_on_again_and_nothing_left_frozen(tmp_path: Path) -> None:
     assert gc.isenabled()
     assert gc.get_freeze_count() == 0
     assert rows(db, "SELECT count(*) FROM dispute_case") == [(6,)]
+
+
+def test_the_program_leaves_its_database_closed_and_whole(tmp_path: Path) -> None:
+    """``python -m mediator import ledger`` (the program: the import leaves what outlived it
+    frozen, out of the collector's last pass at exit) ends with its connection closed: the
+    write-ahead log checkpointed into the file and removed, so the file alone (as carried on
+    a stick) holds every case, and the audit chain verifies."""
+    db = tmp_path / "m.db"
+    init(db)
+    ledger = L.ledger_a(tmp_path / "台账.xlsx")
+    done = subprocess.run([sys.executable, "-m", "mediator", "--db", str(db), "import",
+                           "ledger", str(ledger)], capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert not Path(f"{db}-wal").exists()
+    assert rows(db, "SELECT count(*) FROM dispute_case") == [(6,)]
+    with open_database(db) as opened, opened.read() as s:
+        assert audit.verify(s).ok
