@@ -125,12 +125,22 @@ def _wait_screen(driver, predicate, what: str) -> str:  # type: ignore[no-untype
     from selenium.common.exceptions import TimeoutException
     from selenium.webdriver.support.ui import WebDriverWait
 
+    # the screen the predicate held for, not one read again after it: the page may have
+    # repainted in between (the list's count comes a moment after its rows)
+    matched: list[str] = []
+
+    def holds(d) -> bool:  # type: ignore[no-untyped-def]
+        screen = _screen(d)
+        if predicate(screen):
+            matched.append(screen)
+            return True
+        return False
+
     try:
-        WebDriverWait(driver, WAIT, poll_frequency=0.2).until(
-            lambda d: predicate(_screen(d)))
+        WebDriverWait(driver, WAIT, poll_frequency=0.2).until(holds)
     except TimeoutException:
         pytest.fail(f"no {what} in {WAIT} s; the page shows:\n{_screen(driver)}")
-    return _screen(driver)
+    return matched[-1]
 
 
 def _requested_hosts(driver) -> set[str]:  # type: ignore[no-untyped-def]
