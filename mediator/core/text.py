@@ -68,6 +68,10 @@ def strip_controls(text: str, *, multi_line: bool = False) -> str:
     paste from a Word table would have meant; in a multi-line field (facts, terms, notes) they
     stay. A vertical tab, form feed, ESC or NUL is never what anybody meant to store: python-
     docx refuses them and a terminal obeys them."""
+    if text.isprintable():
+        # no control, tab, line break or U+2028/9 (none of them is printable): nothing for
+        # either substitution to change (most names, ~40,000 in a 10,000-row ledger import)
+        return text
     if multi_line:
         return _CONTROLS.sub("", text)
     return _CONTROLS.sub("", _WHITESPACE_CONTROLS.sub(" ", text))

@@ -141,7 +141,14 @@ def split_role_lines(cells: dict[str, Any]) -> None:
     """A 当事人 cell of one line per party with its role (申请人：张三 / 被申请人：李四), the
     身份证号码 and 联系电话 cells beside it line by line (— for none), as this app's own
     台账 export writes them: spread over the roles' fields (in place)."""
-    lines = [x for x in _lines(cells.get("applicant.name")) if x]
+    value = cells.get("applicant.name")
+    if type(value) is str:
+        # no role word in the cell (most ledgers: a name per cell), so no line to spread;
+        # its text is the one the row's texts_of makes next (remembered: no extra work)
+        whole = text_of(value)
+        if "申请" not in whole and "第三人" not in whole:
+            return
+    lines = [x for x in _lines(value) if x]
     if not lines:
         return
     found = [_ROLE_LINE.fullmatch(text_of(x)) for x in lines]

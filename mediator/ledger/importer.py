@@ -100,6 +100,10 @@ _FOOTER_WORDS = ("填表人", "审核人", "填报日期", "制表人", "制表�
                  "单位负责人", "审核", "填表日期", "统计人", "经办人:", "主管领导", "签字")
 _ROLE = {"applicant": PartyRole.APPLICANT, "respondent": PartyRole.RESPONDENT,
          "third_party": PartyRole.THIRD_PARTY}
+#: a role's party fields, as the row's cells are keyed (made once, not per party)
+_PARTY_KEYS = {role: tuple(f"{role}.{attr}" for attr in (
+    "id_number", "phone", "gender", "ethnicity", "age", "address")) for role in _ROLE}
+_NAME_KEYS = {role: f"{role}.name" for role in _ROLE}
 
 
 @dataclass
@@ -325,9 +329,9 @@ def _skip_kind(values: list[Any], header: list[str], first: bool) -> str | None:
     if lead is None:
         return "empty"
     lead_text = text_of(lead).replace(" ", "")
-    if any(lead_text.startswith(w) for w in _SUMMARY_WORDS):
+    if lead_text.startswith(_SUMMARY_WORDS):
         return "summary"
-    if any(lead_text.startswith(w) for w in _FOOTER_WORDS) and not any(
+    if lead_text.startswith(_FOOTER_WORDS) and not any(
             isinstance(v, (date, int, float)) and not isinstance(v, bool) for v in values[:1]):
         return "summary"  # the footer: nobody's case
     if lead_text in header and [text_of(v) for v in values] == header:
@@ -408,7 +412,7 @@ class RowConverter:
         persons_hint = 0
         seen_ids: set[str] = set()
         for role in ROLES:
-            names, hint = split_names_text(text(f"{role}.name", ""))
+            names, hint = split_names_text(text(_NAME_KEYS[role], ""))
             persons_hint += hint
             if names:
                 parties += self._parties(role, names, cells, texts, seen_ids, flags, notes)
@@ -564,14 +568,15 @@ class RowConverter:
     def _parties(self, role: str, names: list[str], cells: dict[str, Any],
                  texts: dict[str, str], seen_ids: set[str], flags: list[str],
                  notes: list[str]) -> list[PartyInput]:
-        text = lambda attr: texts.get(f"{role}.{attr}", "")
-        raw_id = cells.get(f"{role}.id_number")
-        ids = split_values_text(text("id_number"))
-        phones = split_values_text(text("phone"))
-        genders = split_values_text(text("gender"))
-        ethnicities = split_values_text(text("ethnicity"))
-        ages = split_values_text(text("age"))
-        address = text("address")
+        k_id, k_phone, k_gender, k_ethnicity, k_age, k_address = _PARTY_KEYS[role]
+        get = texts.get
+        raw_id = cells.get(k_id)
+        ids = split_values_text(get(k_id, ""))
+        phones = split_values_text(get(k_phone, ""))
+        genders = split_values_text(get(k_gender, ""))
+        ethnicities = split_values_text(get(k_ethnicity, ""))
+        ages = split_values_text(get(k_age, ""))
+        address = get(k_address, "")
         addresses = [a.strip() for a in re.split(r"[;；\n]+", address) if a.strip()] \
             if len(names) > 1 else ([address] if address else [])
         out = []

@@ -60,6 +60,20 @@ def test_strip_controls(raw, line, block) -> None:  # type: ignore[no-untyped-de
     assert not has_controls(block, multi_line=True)
 
 
+def test_a_printable_text_is_returned_as_it_is() -> None:
+    """strip_controls returns a printable text at once (issue 16): no printable character is
+    one its substitutions change, so both ways give the same text, in both modes."""
+    from mediator.core.text import _CONTROLS, _WHITESPACE_CONTROLS
+
+    printable = "".join(ch for ch in map(chr, range(0x30000))
+                        if ch.isprintable() and not 0xD800 <= ord(ch) <= 0xDFFF)
+    assert len(printable) > 100_000
+    assert _CONTROLS.sub("", _WHITESPACE_CONTROLS.sub(" ", printable)) == printable
+    assert _CONTROLS.sub("", printable) == printable
+    assert strip_controls(printable) is printable
+    assert strip_controls("张三\u3000丰\t") == "张三\u3000丰 "  # not printable: substituted
+
+
 def test_input_normalisation_removes_controls() -> None:
     assert normalise(" 张\x0b三\x00 ") == "张三"
     assert normalise_line("李\n四\t") == "李 四"
