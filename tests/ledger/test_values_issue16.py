@@ -74,3 +74,26 @@ def test_values_as_ledgers_hold_them(svc: Services, tmp_path: Path) -> None:
     assert "孙红的身份证号“330106198001019999”有误" in cf3.case.import_flags
     assert [m.name for m in svc.mediators()] == ["王调解"]
     assert cf3.case.registered_on == date(2025, 5, 6)
+
+
+def test_a_date_written_as_text_is_parsed_once_and_a_bad_one_fails_every_time() -> None:
+    """Dates as text (a CSV's: all of them) are remembered by their text: the same day
+    again is the same answer; a text that is no date raises each time (issue 16)."""
+    from datetime import date
+
+    import pytest
+
+    from mediator.ledger.values import _date_of_text, parse_cell_date
+
+    _date_of_text.cache_clear()
+    assert parse_cell_date("2024年3月5日") == date(2024, 3, 5)
+    assert parse_cell_date("2024年3月5日") == date(2024, 3, 5)
+    assert parse_cell_date("2024-03-05 00:00:00") == date(2024, 3, 5)
+    assert parse_cell_date("45356") == date(2024, 3, 5)  # an Excel serial as text
+    assert _date_of_text.cache_info().hits == 1
+    for _ in range(2):
+        with pytest.raises(ValueError):
+            parse_cell_date("2024年13月5日")
+        with pytest.raises(ValueError):
+            parse_cell_date("3月5日")  # no year: the caller takes it from the title
+    assert parse_cell_date("—") is None
