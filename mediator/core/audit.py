@@ -158,12 +158,17 @@ def digest_sql(table: str, alias: str = "p") -> str:
     return f"mediator_row_digest('{table}', json_array({cols}))"
 
 
-def _summed_sql(table: str, alias: str = "p") -> str:
-    """:func:`digest_sql` through ``mediator_row_digest_summed``, the row's JSON handed over
-    as its UTF-8 bytes (the same bytes the digest hashes: no decoding into a Python string
-    and encoding back, 95,000 times a 10,000-row ledger import)."""
+def _row_bytes_sql(table: str, alias: str = "p") -> str:
+    """The row's JSON (as :func:`digest_sql` hashes it) handed to a function as its UTF-8
+    bytes: the same bytes the digest hashes, no decoding into a Python string and encoding
+    back (95,000 rows a 10,000-row ledger import)."""
     cols = ", ".join(f'{alias}."{c}"' for c in digest_columns()[table])
-    return f"mediator_row_digest_summed('{table}', CAST(json_array({cols}) AS BLOB))"
+    return f"CAST(json_array({cols}) AS BLOB)"
+
+
+def _summed_sql(table: str, alias: str = "p") -> str:
+    """:func:`digest_sql` through ``mediator_row_digest_summed`` (:func:`_row_bytes_sql`)."""
+    return f"mediator_row_digest_summed('{table}', {_row_bytes_sql(table, alias)})"
 
 
 #: the sum of the digests ``mediator_row_digest_summed`` made, per thread (SQLite calls a
@@ -175,18 +180,38 @@ _MADE = threading.local()
 _PREFIXED: dict[str, Any] = {}
 
 
+def _prefixed(table: str) -> Any:
+    base = _PREFIXED.get(table)
+    if base is None:
+        base = _PREFIXED[table] = hashlib.sha256(f"{table}\n".encode())
+    return base
+
+
 def _summed_digest(table: str, content: bytes) -> str:
     """:func:`row_digest` of a row's JSON given as UTF-8 bytes (:func:`_summed_sql`), its value
     added to the thread's sum (from the raw bytes: a fifth cheaper than parsing the hex
     again, for the 95,000 rows of a 10,000-row ledger)."""
-    base = _PREFIXED.get(table)
-    if base is None:
-        base = _PREFIXED[table] = hashlib.sha256(f"{table}\n".encode())
-    h = base.copy()  # the table's prefix hashed once: a copy is cheaper than a new hash
+    h = _prefixed(table).copy()  # the prefix hashed once: a copy is cheaper than a new hash
     h.update(content)
     raw = h.digest()
     _MADE.total += int.from_bytes(raw)
     return raw.hex()
+
+
+def _digest_into(table: str, made: list[bytes]) -> Callable[[bytes], str]:
+    """:func:`_summed_digest` for the new rows of one table (:func:`insert_noted`): the
+    table's hash bound once and each raw digest kept in ``made`` to be summed at the end —
+    no table name made and looked up, no thread-local sum updated, per row (a fifth of the
+    digests' time)."""
+    base = _prefixed(table)
+
+    def digest(content: bytes) -> str:
+        h = base.copy()
+        h.update(content)
+        raw = h.digest()
+        made.append(raw)
+        return raw.hex()
+    return digest
 
 
 def register(con: sqlite3.Connection) -> None:
@@ -253,14 +278,17 @@ def insert_noted(con: sqlite3.Cursor, table: str, sql: str,
     con.execute(f"DROP TRIGGER temp.{trigger}")
     try:
         con.executemany(sql, rows)
-        _MADE.total = 0
+        made: list[bytes] = []
+        connection = con.connection if isinstance(con, sqlite3.Cursor) else con
+        connection.create_function("mediator_new_row_digest", 1, _digest_into(table, made))
         n = con.execute(f"INSERT INTO audit_row (table_name, row_id, digest) SELECT "
-                        f"'{table}', p.id, {_summed_sql(table)} FROM main.{table} p "
-                        f"WHERE p.rowid > ? AND p.origin IS NULL", (last,)).rowcount
+                        f"'{table}', p.id, mediator_new_row_digest({_row_bytes_sql(table)}) "
+                        f"FROM main.{table} p WHERE p.rowid > ? AND p.origin IS NULL",
+                        (last,)).rowcount
+        total = sum(map(int.from_bytes, made))
         if n:
-            con.execute("INSERT INTO temp.audit_digested VALUES (?, ?)",
-                        (n, _hex(_MADE.total)))
-        return n, _MADE.total % MODULUS
+            con.execute("INSERT INTO temp.audit_digested VALUES (?, ?)", (n, _hex(total)))
+        return n, total % MODULUS
     finally:
         con.execute(_insert_trigger(table))
 
